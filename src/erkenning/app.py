@@ -1,0 +1,130 @@
+"""create_app(): the Litestar application with its three API routers, docs, health and metrics."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar, Request, Response, Router
+from litestar.config.cors import CORSConfig
+from litestar.datastructures import State
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import RedocRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.types import ASGIApp
+
+from erkenning.audit.controllers import AuditController
+from erkenning.auth.controllers import AccountController, PrincipalController, TokenController
+from erkenning.auth.guards import requires
+from erkenning.auth.middleware import TokenAuthMiddleware
+from erkenning.auth.models import STAFF_ROLES, Role
+from erkenning.dependencies import DEPENDENCIES, store_idempotent_response
+from erkenning.errors import exception_to_response
+from erkenning.idempotency import Replay
+from erkenning.logging import configure_logging
+from erkenning.middleware import RequestContextMiddleware
+from erkenning.monitoring.controllers import HealthController, OutboxController, metrics_endpoint
+from erkenning.runtime import Runtime
+from erkenning.settings import Settings, get_settings
+
+API_DESCRIPTION = """
+Back office of SBB for the recognition (erkenning) of learning companies, their participation in
+SBB's voluntary courses, and the investigations that follow reports of internship discrimination.
+
+* `/api/v1/register` — the public register; anonymous (rate limited) or with a school token.
+* `/api/v1/portal` — a learning company's own data; company token.
+* `/api/v1/backoffice` — SBB staff; adviser, senior adviser or admin token.
+
+Authenticate with `Authorization: Bearer <token>`. Errors are RFC 9457 `application/problem+json`
+with a stable `type`. POSTs that create accept an `Idempotency-Key` header.
+"""
+
+
+def register_handlers() -> list[Any]:
+    """Routes of the public register (anonymous allowed)."""
+    return []
+
+
+def portal_handlers() -> list[Any]:
+    """Routes of the company portal."""
+    return [AccountController]
+
+
+def backoffice_handlers() -> list[Any]:
+    """Routes of the back office."""
+    return [PrincipalController, TokenController, AuditController, OutboxController]
+
+
+class ErkenningApp(Litestar):
+    """Litestar with our request-context middleware outside its exception handling (sees every response)."""
+
+    def _create_asgi_handler(self) -> ASGIApp:
+        settings: Settings = self.state.runtime_settings
+        return RequestContextMiddleware(
+            super()._create_asgi_handler(),
+            trusted_proxies=settings.trusted_proxies,
+            hsts=settings.is_production,
+        )
+
+
+def _replay(_: Request[Any, Any, Any], exc: Replay) -> Response[bytes]:
+    return Response(exc.body, status_code=exc.status_code, media_type=exc.media_type, headers={"Idempotent-Replayed": "true"})
+
+
+def create_app(
+    settings: Settings | None = None, runtime: Runtime | None = None, *, extra_route_handlers: list[Any] | None = None
+) -> Litestar:
+    """Build the app; with `runtime` given (tests), the caller owns its lifecycle."""
+    settings = settings or (runtime.settings if runtime else get_settings())
+    configure_logging(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        owned = app.state.get("runtime") is None
+        if owned:
+            app.state.runtime = Runtime.create(settings)
+        try:
+            yield
+        finally:
+            if owned:
+                await app.state.runtime.close()
+                app.state.runtime = None
+
+    routers = [
+        Router("/api/v1/register", route_handlers=register_handlers(), tags=["register"]),
+        Router("/api/v1/portal", route_handlers=portal_handlers(), guards=[requires(Role.COMPANY)], tags=["portal"]),
+        Router("/api/v1/backoffice", route_handlers=backoffice_handlers(), guards=[requires(*STAFF_ROLES)]),
+    ]
+    return ErkenningApp(
+        route_handlers=[*routers, HealthController, metrics_endpoint, *(extra_route_handlers or [])],
+        dependencies=DEPENDENCIES,
+        lifespan=[lifespan],
+        state=_initial_state(settings, runtime),
+        middleware=[DefineMiddleware(TokenAuthMiddleware, exclude=["^/schema", "^/health", "^/metrics"])],
+        exception_handlers={Exception: exception_to_response, Replay: _replay},
+        after_request=store_idempotent_response,
+        cors_config=CORSConfig(allow_origins=settings.cors_allow_origins, allow_credentials=False)
+        if settings.cors_allow_origins
+        else None,
+        request_max_body_size=settings.max_request_body_bytes,
+        openapi_config=OpenAPIConfig(
+            title="erkenning",
+            version="1.0.0",
+            description=API_DESCRIPTION,
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin(), RedocRenderPlugin()],
+            components=Components(
+                security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", description="opaque token")}
+            ),
+            security=[{"bearer": []}],
+        ),
+        logging_config=None,
+        debug=False,
+    )
+
+
+def _initial_state(settings: Settings, runtime: Runtime | None) -> State:
+    return State({"runtime": runtime, "runtime_settings": settings})
+

@@ -1,0 +1,89 @@
+"""Principals (who may call) and their opaque bearer tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlmodel import Field
+
+from erkenning.db import TimestampedModel, UUIDModel, enum_field, timestamp_field
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    SENIOR_ADVISER = "senior_adviser"
+    ADVISER = "adviser"
+    COMPANY = "company"
+    SCHOOL = "school"
+    SYSTEM = "system"  # the worker acting on its own (deadlines, sweeps); never holds a token
+
+
+STAFF_ROLES = frozenset({Role.ADMIN, Role.SENIOR_ADVISER, Role.ADVISER})
+ADVISER_ROLES = frozenset({Role.SENIOR_ADVISER, Role.ADVISER})
+TOKEN_ROLES = frozenset(Role) - {Role.SYSTEM}
+
+
+class Principal(TimestampedModel, table=True):
+    """A person or organisation that calls the API: SBB staff, a learning company, a school."""
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(role = 'company') = (company_id IS NOT NULL) AND (role = 'school') = (school_brin IS NOT NULL)",
+            name="scope_matches_role",
+        ),
+        sa.CheckConstraint("role <> 'system'", name="no_system_principal"),
+    )
+
+    name: str = Field(max_length=200)
+    email: str | None = Field(default=None, max_length=254)
+    role: Role = enum_field(Role, index=True)
+    # No foreign key here: the foundation knows no domain; the companies migration adds it.
+    company_id: UUID | None = Field(default=None, index=True)
+    school_brin: str | None = Field(default=None, max_length=6, index=True)
+    active: bool = Field(default=True)
+
+
+class ApiToken(UUIDModel, table=True):
+    """An opaque bearer token; only its keyed hash is stored."""
+
+    __tablename__ = "api_token"
+    # Outside SBB, a principal sees only its own tokens.
+    __scope__ = staticmethod(lambda model, caller: model.principal_id == caller.principal_id)
+
+    principal_id: UUID = Field(foreign_key="principal.id", index=True, ondelete="CASCADE")
+    token_hash: str = Field(max_length=64, unique=True)
+    prefix: str = Field(max_length=16, description="first characters, to recognise a token in lists")
+    label: str | None = Field(default=None, max_length=200)
+    created_at: datetime = timestamp_field(default_now=True)
+    expires_at: datetime | None = timestamp_field(nullable=True)
+    last_used_at: datetime | None = timestamp_field(nullable=True)
+    revoked_at: datetime | None = timestamp_field(nullable=True)
+    created_by: UUID | None = Field(default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The authenticated identity of one request or task."""
+
+    principal_id: UUID | None
+    role: Role
+    name: str
+    company_id: UUID | None = None
+    school_brin: str | None = None
+    token_id: UUID | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES or self.role is Role.SYSTEM
+
+    @property
+    def is_senior(self) -> bool:
+        return self.role is Role.SENIOR_ADVISER
+
+    @classmethod
+    def system(cls, name: str = "worker") -> Caller:
+        return cls(principal_id=None, role=Role.SYSTEM, name=name)

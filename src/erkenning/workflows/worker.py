@@ -1,0 +1,110 @@
+"""The arq worker: one task runs outbox events; cron jobs sweep, apply deadlines and tidy up.
+
+Every domain registers its outbox handlers and cron jobs in its own `tasks` module; this module
+imports them all (TASK_MODULES) so that one worker serves every domain.
+"""
+
+from __future__ import annotations
+
+import importlib
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+import structlog
+from arq import cron
+from arq.connections import RedisSettings
+from arq.cron import CronJob
+from arq.worker import Function, Worker, func
+
+from erkenning import context, idempotency, outbox
+from erkenning.logging import configure_logging, get_logger
+from erkenning.runtime import Runtime
+from erkenning.settings import Settings, get_settings
+
+log = get_logger(__name__)
+
+# Each module may define `CRON_JOBS: list[CronJob]` and registers outbox handlers on import.
+TASK_MODULES: list[str] = [
+    "erkenning.notifications.mail",
+    "erkenning.auth.tasks",
+]
+
+EVERY_MINUTE = set(range(60))
+
+
+async def process_event(ctx: dict[str, Any], event_id: str) -> None:
+    """Run one outbox event (idempotent: a second run finds it done)."""
+    token = context.job_id.set(ctx.get("job_id"))
+    structlog.contextvars.bind_contextvars(job_id=ctx.get("job_id"))
+    try:
+        await outbox.process(ctx["runtime"], UUID(event_id))
+    finally:
+        structlog.contextvars.unbind_contextvars("job_id")
+        context.job_id.reset(token)
+
+
+async def sweep_outbox(ctx: dict[str, Any]) -> int:
+    return await outbox.sweep(ctx["runtime"])
+
+
+async def housekeeping(ctx: dict[str, Any]) -> None:
+    """Daily: forget old idempotency keys and long-done outbox events."""
+    runtime: Runtime = ctx["runtime"]
+    async with runtime.transaction() as session:
+        keys = await idempotency.purge(session)
+        events = await outbox.purge_done(session, older_than=timedelta(days=30))
+    log.info("housekeeping.done", idempotency_keys=keys, outbox_events=events)
+
+
+async def startup(ctx: dict[str, Any]) -> None:
+    settings: Settings = ctx.get("settings") or get_settings()
+    if not ctx.get("logging_configured"):
+        configure_logging(settings)
+    ctx["runtime"] = Runtime.create(settings, redis=ctx["redis"])
+    # Catch up on whatever was committed while no worker (or no Redis) was there.
+    await outbox.sweep(ctx["runtime"])
+
+
+async def shutdown(ctx: dict[str, Any]) -> None:
+    runtime: Runtime | None = ctx.get("runtime")
+    if runtime is not None:
+        await runtime.close()
+
+
+def load_task_modules() -> list[CronJob]:
+    jobs: list[CronJob] = []
+    for name in TASK_MODULES:
+        jobs.extend(getattr(importlib.import_module(name), "CRON_JOBS", []))
+    return jobs
+
+
+def worker_options(settings: Settings) -> dict[str, Any]:
+    """The worker's settings (arq's WorkerSettings), built from ours: every domain's tasks and crons."""
+    _, redis_url = settings.require_urls()
+    functions: list[Function] = [func(process_event, timeout=settings.job_timeout_s, max_tries=20)]
+    cron_jobs = [
+        cron(sweep_outbox, minute=EVERY_MINUTE, second=15, timeout=120, run_at_startup=False),
+        cron(housekeeping, hour={3}, minute={30}, timeout=600),
+        *load_task_modules(),
+    ]
+    return {
+        "functions": functions,
+        "cron_jobs": cron_jobs,
+        "on_startup": startup,
+        "on_shutdown": shutdown,
+        "redis_settings": RedisSettings.from_dsn(redis_url),
+        "queue_name": settings.arq_queue_name,
+        # The outbox row is the record of a job; arq's results would only block re-enqueueing its id.
+        "keep_result": 0,
+        "max_jobs": 10,
+        "poll_delay": 0.05,
+        "job_timeout": settings.job_timeout_s,
+        "ctx": {"settings": settings},
+    }
+
+
+def build_worker(settings: Settings, **overrides: Any) -> Worker:
+    options = worker_options(settings)
+    options.update(overrides)
+    return Worker(**options)

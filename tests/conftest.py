@@ -1,0 +1,137 @@
+"""Real-service fixtures: PostgreSQL and Redis (configured, local, or embedded), one database per run.
+
+Order of preference for each service: DATABASE_URL / REDIS_URL, then a server answering on
+127.0.0.1 (5432 / 6379), then an embedded one started here. Each run gets its own database built
+by the Alembic migrations, its own arq queue name, and its own SMTP catcher.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from litestar import Litestar
+
+from erkenning import migrate
+from erkenning.app import create_app
+from erkenning.embedded import EmbeddedPostgres, EmbeddedRedis, port_answers
+from erkenning.runtime import Runtime
+from erkenning.settings import Environment, LogFormat, Settings
+from tests.helpers import MailCatcher, Services, TokenFactory, asgi_client
+
+# Tables whose rows belong to the whole run (never truncated between tests).
+KEEP_TABLES = {"alembic_version", "audit_event"}
+
+
+@pytest.fixture(scope="session")
+def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    embedded: list[EmbeddedPostgres | EmbeddedRedis] = []
+    admin_url = os.environ.get("DATABASE_URL")
+    if not admin_url:
+        if port_answers("127.0.0.1", 5432):
+            admin_url = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+        else:
+            pg = EmbeddedPostgres(tmp_path_factory.mktemp("pg"), fsync=False).start()
+            embedded.append(pg)
+            admin_url = pg.admin_url
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        if port_answers("127.0.0.1", 6379):
+            redis_url = "redis://127.0.0.1:6379/0"
+        else:
+            redis = EmbeddedRedis(tmp_path_factory.mktemp("redis")).start()
+            embedded.append(redis)
+            redis_url = redis.url
+    admin_url = admin_url.replace("postgresql://", "postgresql+asyncpg://", 1)
+    try:
+        yield Services(admin_url=admin_url, redis_url=redis_url)
+    finally:
+        for server in reversed(embedded):
+            server.stop()
+
+
+@pytest.fixture(scope="session")
+def database_url(services: Services) -> Iterator[str]:
+    name = f"erkenning_test_{uuid.uuid4().hex[:12]}"
+    asyncio.run(migrate.create_database(services.admin_url, name))
+    url = services.url_for(name)
+    migrate.upgrade(url)
+    try:
+        yield url
+    finally:
+        asyncio.run(migrate.drop_database(services.admin_url, name))
+
+
+@pytest.fixture(scope="session")
+def mail() -> Iterator[MailCatcher]:
+    catcher = MailCatcher().start()
+    try:
+        yield catcher
+    finally:
+        catcher.stop()
+
+
+@pytest.fixture(scope="session")
+def settings(services: Services, database_url: str, mail: MailCatcher) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        environment=Environment.TEST,
+        database_url=database_url,
+        redis_url=services.redis_url,
+        arq_queue_name=f"erkenning:test:{uuid.uuid4().hex[:8]}",
+        smtp_host="127.0.0.1",
+        smtp_port=mail.port,
+        log_format=LogFormat.JSON,
+        token_pepper="test-pepper",
+        outbox_retry_base_s=1.0,
+        data_dir=Path(".data/test"),
+    )
+
+
+@pytest.fixture(scope="session")
+async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    rt = Runtime.create(settings)
+    try:
+        yield rt
+    finally:
+        await rt.close()
+
+
+@pytest.fixture(scope="session")
+async def _truncate_sql(runtime: Runtime) -> str:
+    async with runtime.engine.connect() as conn:
+        names = await conn.run_sync(lambda c: sa.inspect(c).get_table_names())
+    tables = ", ".join(f'"{n}"' for n in sorted(set(names) - KEEP_TABLES))
+    return f"TRUNCATE {tables} RESTART IDENTITY CASCADE"
+
+
+@pytest.fixture(autouse=True)
+async def _clean(runtime: Runtime, _truncate_sql: str, mail: MailCatcher) -> AsyncIterator[None]:
+    """Every test starts from empty tables (the audit chain runs on), an empty queue and inbox."""
+    yield
+    async with runtime.engine.begin() as conn:
+        await conn.execute(sa.text(_truncate_sql))
+    await runtime.queue.redis.delete(runtime.settings.arq_queue_name)
+    mail.clear()
+
+
+@pytest.fixture(scope="session")
+def app(runtime: Runtime) -> Litestar:
+    return create_app(runtime=runtime)
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    async with asgi_client(app) as c:
+        yield c
+
+
+@pytest.fixture
+def tokens(runtime: Runtime) -> TokenFactory:
+    return TokenFactory(runtime)

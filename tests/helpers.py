@@ -1,0 +1,137 @@
+"""Test helpers: service addresses, an SMTP catcher, principals with real tokens, a burst worker."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import threading
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from typing import Any
+from uuid import UUID
+
+import httpx
+from aiosmtpd.controller import Controller
+from litestar import Litestar
+from sqlalchemy.engine import make_url
+
+from erkenning.auth.models import Caller, Role
+from erkenning.auth.service import AuthService
+from erkenning.embedded import free_port
+from erkenning.runtime import Runtime
+from erkenning.settings import Settings
+from erkenning.workflows.worker import build_worker
+
+
+@dataclass(frozen=True)
+class Services:
+    admin_url: str
+    redis_url: str
+
+    def url_for(self, database: str) -> str:
+        return make_url(self.admin_url).set(database=database).render_as_string(hide_password=False)
+
+
+class _Handler:
+    def __init__(self, catcher: MailCatcher) -> None:
+        self.catcher = catcher
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd API)
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.catcher.lock:
+            self.catcher.messages.append(message)  # type: ignore[arg-type]
+        return "250 OK"
+
+
+@dataclass
+class MailCatcher:
+    """A real SMTP server on a free local port that keeps what it receives."""
+
+    port: int = field(default_factory=free_port)
+    messages: list[EmailMessage] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    _controller: Controller | None = None
+
+    def start(self) -> MailCatcher:
+        self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+
+    def clear(self) -> None:
+        with self.lock:
+            self.messages.clear()
+
+    def to(self, address: str) -> list[EmailMessage]:
+        with self.lock:
+            return [m for m in self.messages if m["To"] == address]
+
+    @staticmethod
+    def text(message: EmailMessage) -> str:
+        part = message.get_body(preferencelist=("plain",))
+        return part.get_content() if part is not None else ""
+
+
+SYSTEM = Caller.system("tests")
+
+
+def asgi_client(app: Litestar) -> httpx.AsyncClient:
+    """An HTTP client that calls the app in this event loop (the runtime's pools live in it).
+
+    Litestar's own AsyncTestClient runs the app in a portal thread with another loop. The app's
+    lifespan is not run: tests hand the app a runtime they own.
+    """
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+
+
+@dataclass
+class Principal:
+    id: UUID
+    role: Role
+    token: str
+    company_id: UUID | None = None
+    school_brin: str | None = None
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+class TokenFactory:
+    """Principals of any role with real tokens, created through the service (as the admin API does)."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    async def make(
+        self,
+        role: Role,
+        *,
+        name: str | None = None,
+        email: str | None = None,
+        company_id: UUID | None = None,
+        school_brin: str | None = None,
+    ) -> Principal:
+        async with self.runtime.transaction() as session:
+            service = AuthService(session, self.runtime.settings)
+            principal = await service.create_principal(
+                SYSTEM, name=name or f"test {role.value}", role=role, email=email,
+                company_id=company_id, school_brin=school_brin,
+            )
+            issued = await service.issue_token(SYSTEM, principal.id)
+        return Principal(principal.id, role, issued.plaintext, company_id, school_brin)
+
+
+async def drain_queue(settings: Settings, **overrides: Any) -> None:
+    """Run a real arq worker in burst mode until the queue is empty."""
+    worker = build_worker(
+        settings, burst=True, handle_signals=False, poll_delay=0.01,
+        ctx={"settings": settings, "logging_configured": True}, **overrides,
+    )
+    try:
+        await worker.main()
+    finally:
+        await worker.close()
