@@ -1,0 +1,149 @@
+"""The outbox: writes succeed without Redis, the sweep catches up, a real worker runs each event once."""
+
+from uuid import UUID
+
+import pytest
+import sqlalchemy as sa
+
+from erkenning import outbox
+from erkenning.app import create_app
+from erkenning.auth.models import Role
+from erkenning.embedded import free_port
+from erkenning.errors import DomainError
+from erkenning.outbox import EventStatus, OutboxEvent
+from erkenning.runtime import Runtime
+from erkenning.settings import Settings
+from tests.helpers import MailCatcher, TokenFactory, asgi_client, drain_queue
+
+CALLS: dict[str, int] = {}
+
+
+@outbox.handler("test.flaky")
+async def _flaky(ctx: outbox.EventContext) -> None:
+    key = str(ctx.event.id)
+    CALLS[key] = CALLS.get(key, 0) + 1
+    if CALLS[key] <= ctx.payload["fail_times"]:
+        raise DomainError("not yet")
+
+
+async def _events(runtime: Runtime, topic: str) -> list[OutboxEvent]:
+    async with runtime.session_factory() as session:
+        return list((await session.exec(sa.select(OutboxEvent).where(OutboxEvent.topic == topic))).scalars())
+
+
+async def test_write_succeeds_without_redis_and_the_sweep_delivers_once(
+    settings: Settings, runtime: Runtime, tokens: TokenFactory, mail: MailCatcher
+) -> None:
+    admin = await tokens.make(Role.ADMIN)
+    target = await tokens.make(Role.ADVISER, email="adviseur@sbb.example")
+    mail.clear()  # the factory's own token e-mail is not part of this test
+    await runtime.queue.redis.delete(settings.arq_queue_name)
+    async with runtime.session_factory() as session:
+        await session.exec(sa.delete(OutboxEvent))
+        await session.commit()
+
+    no_redis = Runtime.create(settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{free_port()}/0"}))
+    try:
+        async with asgi_client(create_app(runtime=no_redis)) as client:
+            response = await client.post(
+                f"/api/v1/backoffice/admin/principals/{target.id}/tokens", json={}, headers=admin.headers
+            )
+        assert response.status_code == 201, response.text
+    finally:
+        await no_redis.close()
+
+    [event] = await _events(runtime, "email.send")
+    assert event.status is EventStatus.PENDING
+    assert event.payload == {"template": "token_issued", "token_id": event.payload["token_id"]}
+    assert await runtime.queue.depth() == 0  # nothing reached Redis
+
+    # Redis is back: the sweep finds the event (no grace period in this test) and a real worker runs it.
+    sweeping = Runtime.create(settings.model_copy(update={"outbox_pickup_grace_s": 0}))
+    try:
+        assert await outbox.sweep(sweeping) == 1
+    finally:
+        await sweeping.close()
+    await drain_queue(settings)
+    [event] = await _events(runtime, "email.send")
+    assert event.status is EventStatus.DONE
+    assert len(mail.to("adviseur@sbb.example")) == 1
+    assert "Nieuwe toegangssleutel" in mail.to("adviseur@sbb.example")[0]["Subject"]
+
+    # The same event run again, directly and through the queue under another job id: no second effect.
+    assert await outbox.process(runtime, event.id) is False
+    await runtime.queue.redis.enqueue_job(
+        outbox.TASK_NAME, str(event.id), _job_id=f"{event.id}:again", _queue_name=settings.arq_queue_name
+    )
+    await drain_queue(settings)
+    assert len(mail.to("adviseur@sbb.example")) == 1
+
+
+async def test_event_is_enqueued_after_commit_with_its_id_as_job_id(
+    client, settings: Settings, runtime: Runtime, tokens: TokenFactory
+) -> None:
+    admin = await tokens.make(Role.ADMIN)
+    target = await tokens.make(Role.ADVISER, email="a@sbb.example")
+    await runtime.queue.redis.delete(settings.arq_queue_name)
+    response = await client.post(f"/api/v1/backoffice/admin/principals/{target.id}/tokens", json={},
+                                 headers=admin.headers)
+    assert response.status_code == 201
+    events = await _events(runtime, "email.send")
+    queued = await runtime.queue.redis.zrange(settings.arq_queue_name, 0, -1)
+    assert str(events[-1].id).encode() in queued
+
+
+async def test_failures_back_off_then_die_and_admin_can_retry(
+    client, settings: Settings, runtime: Runtime, tokens: TokenFactory
+) -> None:
+    fast = Runtime.create(settings.model_copy(update={"outbox_max_attempts": 3, "outbox_retry_base_s": 0.0}))
+    try:
+        async with fast.transaction() as session:
+            event = outbox.add(session, "test.flaky", fail_times=10)
+        for _ in range(3):
+            await outbox.process(fast, event.id)
+    finally:
+        await fast.close()
+    [row] = await _events(runtime, "test.flaky")
+    assert row.status is EventStatus.DEAD
+    assert row.attempts == 3
+    assert row.last_error == "DomainError: not yet"
+
+    admin = await tokens.make(Role.ADMIN)
+    dead = await client.get("/api/v1/backoffice/admin/outbox", params={"status": "dead"}, headers=admin.headers)
+    assert [e["id"] for e in dead.json()] == [str(row.id)]
+    retried = await client.post(f"/api/v1/backoffice/admin/outbox/{row.id}/retry", headers=admin.headers)
+    assert retried.status_code == 200 and retried.json()["status"] == "pending"
+
+
+async def test_a_failed_attempt_is_retried_later_and_then_succeeds(settings: Settings, runtime: Runtime) -> None:
+    quick = Runtime.create(settings.model_copy(update={"outbox_retry_base_s": 0.0}))
+    try:
+        async with quick.transaction() as session:
+            event = outbox.add(session, "test.flaky", fail_times=1)
+        assert await outbox.process(quick, event.id) is False
+        assert await outbox.process(quick, event.id) is True
+    finally:
+        await quick.close()
+    [row] = await _events(runtime, "test.flaky")
+    assert row.status is EventStatus.DONE and row.attempts == 2
+    assert CALLS[str(row.id)] == 2
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{"note": "Jan Jansen zei iets"}, {"email": "jan jansen@example.org"}, {"blob": {"nested": 1}}, {"x": 1.5}],
+)
+def test_payload_holds_ids_and_codes_only(payload: dict) -> None:
+    with pytest.raises(ValueError):
+        outbox._check_payload(payload)
+
+
+def test_payload_accepts_ids_codes_dates() -> None:
+    from datetime import date
+    from uuid import uuid4
+
+    ident = uuid4()
+    assert outbox._check_payload({"id": ident, "kind": "token_issued", "on": date(2026, 1, 2), "n": 3}) == {
+        "id": str(ident), "kind": "token_issued", "on": "2026-01-02", "n": 3,
+    }
+    assert UUID(outbox._check_payload({"ids": [ident]})["ids"][0]) == ident
