@@ -8,6 +8,7 @@ by the Alembic migrations, its own arq queue name, and its own SMTP catcher.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -23,7 +24,7 @@ from erkenning.app import create_app
 from erkenning.embedded import EmbeddedPostgres, EmbeddedRedis, port_answers
 from erkenning.runtime import Runtime
 from erkenning.settings import Environment, LogFormat, Settings
-from tests.helpers import MailCatcher, Services, TokenFactory, asgi_client
+from tests.helpers import LogCapture, MailCatcher, Services, TokenFactory, asgi_client
 
 # Tables whose rows belong to the whole run (never truncated between tests).
 KEEP_TABLES = {"alembic_version", "audit_event"}
@@ -130,6 +131,18 @@ def app(runtime: Runtime) -> Litestar:
 async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
     async with asgi_client(app) as c:
         yield c
+
+
+@pytest.fixture
+def logs(app: Litestar) -> Iterator[LogCapture]:
+    """Every log line written during the test, as rendered (JSON in tests)."""
+    capture = LogCapture()
+    root = logging.getLogger()
+    root.addHandler(capture)
+    try:
+        yield capture
+    finally:
+        root.removeHandler(capture)
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import email
+import json
+import logging
 import email.policy
 import threading
 from dataclasses import dataclass, field
@@ -15,6 +17,7 @@ from aiosmtpd.controller import Controller
 from litestar import Litestar
 from sqlalchemy.engine import make_url
 
+from erkenning import logging as erkenning_logging
 from erkenning.auth.models import Caller, Role
 from erkenning.auth.service import AuthService
 from erkenning.embedded import free_port
@@ -135,3 +138,22 @@ async def drain_queue(settings: Settings, **overrides: Any) -> None:
         await worker.main()
     finally:
         await worker.close()
+
+
+class LogCapture(logging.Handler):
+    """Keeps every log line exactly as the configured formatter renders it."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.setFormatter(erkenning_logging.formatter())
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    def events(self, name: str) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self.lines if f'"event": "{name}"' in line]

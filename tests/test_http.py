@@ -90,7 +90,7 @@ class _Echo(BaseModel):
     secret: str
 
 
-async def test_unhandled_exception_is_500_without_traceback_and_logged(runtime: Runtime, capfd) -> None:
+async def test_unhandled_exception_is_500_without_traceback_and_logged(runtime: Runtime, logs) -> None:
     @get("/boom", exclude_from_auth=True)
     async def boom() -> _Echo:
         raise RuntimeError("internal detail that must not leak")
@@ -101,9 +101,9 @@ async def test_unhandled_exception_is_500_without_traceback_and_logged(runtime: 
     body = _assert_problem(response, 500, "internal-error")
     assert "internal detail" not in response.text
     assert body["request_id"] == "trace-me-123"
-    logged = capfd.readouterr().err
-    error_lines = [json.loads(line) for line in logged.splitlines() if "request.unhandled_exception" in line]
+    error_lines = logs.events("request.unhandled_exception")
     assert error_lines and error_lines[0]["request_id"] == "trace-me-123"
+    assert error_lines[0]["level"] == "error"
 
 
 async def test_request_id_is_generated_or_accepted_and_security_headers_set(client) -> None:

@@ -64,16 +64,33 @@ def configure_logging(settings: Settings) -> None:
         foreign_pre_chain=shared,
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
     )
+    global _FORMATTER, _HANDLER
+    _FORMATTER = formatter
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(formatter)
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    # Replace our own handler (configure may run again, e.g. per app); leave others' handlers be.
+    if _HANDLER is not None:
+        root.removeHandler(_HANDLER)
+    _HANDLER = handler
+    root.addHandler(handler)
     root.setLevel(settings.log_level.upper())
     # uvicorn's access log repeats what our request log says, with the full query string: keep it off.
     for name in ("uvicorn", "uvicorn.error", "arq"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
     logging.getLogger("uvicorn.access").disabled = True
+
+
+_FORMATTER: logging.Formatter | None = None
+_HANDLER: logging.Handler | None = None
+
+
+def formatter() -> logging.Formatter:
+    """The formatter in use (tests attach it to a capturing handler to read the lines as shipped)."""
+    if _FORMATTER is None:
+        raise RuntimeError("configure_logging() has not run")
+    return _FORMATTER
 
 
 def get_logger(name: str | None = None) -> structlog.stdlib.BoundLogger:

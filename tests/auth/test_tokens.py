@@ -129,9 +129,9 @@ async def test_principal_scope_must_match_role(client, tokens: TokenFactory, bod
     assert response.status_code == 422, response.text
 
 
-async def test_failed_authentication_is_logged_without_the_token(client, capfd) -> None:
+async def test_failed_authentication_is_logged_without_the_token(client, logs) -> None:
     bogus = token_material.generate()
     await client.get(ADMIN_ROUTE, headers={"Authorization": f"Bearer {bogus}"})
-    logged = capfd.readouterr().err
-    assert "auth.failed" in logged
+    logged = logs.text
+    assert logs.events("auth.failed")
     assert bogus not in logged and bogus[4:20] not in logged
