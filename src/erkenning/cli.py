@@ -23,7 +23,24 @@ def _run(coro: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coro)
 
 
-@click.group()
+class _Group(click.Group):
+    """Turns refusals (bad input, a rule broken) into a one-line error instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from pydantic import ValidationError
+
+        from erkenning.errors import DomainError
+
+        try:
+            return super().invoke(ctx)
+        except DomainError as exc:
+            raise click.ClickException(exc.detail) from None
+        except ValidationError as exc:
+            fields = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            raise click.ClickException(fields) from None
+
+
+@click.group(cls=_Group)
 def main() -> None:
     """SBB back office for recognitions, courses and discrimination investigations."""
 
