@@ -36,12 +36,22 @@ def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[Fa
     return False
 
 
+def _compare_server_default(
+    context: Any, inspected_column: Any, metadata_column: Any, inspected_default: str | None,
+    metadata_default: Any, rendered_metadata_default: str | None,
+) -> bool | None:
+    # PostgreSQL spells sequence defaults its own way (`nextval('x'::regclass)`): not a change.
+    if inspected_default and "nextval(" in inspected_default:
+        return False
+    return None  # let Alembic decide
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         compare_type=True,
-        compare_server_default=True,
+        compare_server_default=_compare_server_default,
         render_as_batch=False,
         render_item=_render_item,
     )

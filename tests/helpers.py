@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import itertools
 import json
 import logging
 import email.policy
@@ -20,6 +21,9 @@ from sqlalchemy.engine import make_url
 from erkenning import logging as erkenning_logging
 from erkenning.auth.models import Caller, Role
 from erkenning.auth.service import AuthService
+from erkenning.companies.models import Company
+from erkenning.companies.schemas import CompanyCreate
+from erkenning.companies.service import CompanyService
 from erkenning.embedded import free_port
 from erkenning.runtime import Runtime
 from erkenning.settings import Settings
@@ -118,6 +122,8 @@ class TokenFactory:
         company_id: UUID | None = None,
         school_brin: str | None = None,
     ) -> Principal:
+        if role is Role.COMPANY and company_id is None:
+            company_id = (await make_company(self.runtime)).id
         async with self.runtime.transaction() as session:
             service = AuthService(session, self.runtime.settings)
             principal = await service.create_principal(
@@ -126,6 +132,26 @@ class TokenFactory:
             )
             issued = await service.issue_token(SYSTEM, principal.id)
         return Principal(principal.id, role, issued.plaintext, company_id, school_brin)
+
+
+_company_counter = itertools.count(1)
+
+
+async def make_company(runtime: Runtime, **fields: Any) -> Company:
+    """A valid company with unique identifiers; `fields` override any of them."""
+    n = next(_company_counter)
+    data = {
+        "kvk_number": f"{30000000 + n:08d}",
+        "establishment_number": f"{900000000000 + n:012d}",
+        "name": f"Testbedrijf {n}",
+        "postcode": "3511 AB",
+        "city": "Utrecht",
+        "sector": "handel",
+        "email": f"bedrijf{n}@example.org",
+    }
+    data.update(fields)
+    async with runtime.transaction() as session:
+        return await CompanyService(session).create(CompanyCreate(**data), SYSTEM)
 
 
 async def drain_queue(settings: Settings, **overrides: Any) -> None:

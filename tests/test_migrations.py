@@ -44,3 +44,10 @@ def test_upgrade_from_empty_to_head_and_back_to_empty(scratch_db: str) -> None:
 
     migrate.upgrade(scratch_db)  # and up again: the downgrade left nothing behind that blocks it
     assert _tables(scratch_db) == after_upgrade
+
+
+def test_models_and_migrations_agree(database_url: str) -> None:
+    """`alembic check`: the tables the code declares are exactly what the migrations build."""
+    from alembic import command
+
+    command.check(migrate.alembic_config(database_url))

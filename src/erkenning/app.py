@@ -20,6 +20,7 @@ from erkenning.auth.controllers import AccountController, PrincipalController, T
 from erkenning.auth.guards import requires
 from erkenning.auth.middleware import TokenAuthMiddleware
 from erkenning.auth.models import STAFF_ROLES, Role
+from erkenning.companies.controllers import CompanyController
 from erkenning.dependencies import DEPENDENCIES, store_idempotent_response
 from erkenning.errors import exception_to_response
 from erkenning.idempotency import Replay
@@ -54,7 +55,7 @@ def portal_handlers() -> list[Any]:
 
 def backoffice_handlers() -> list[Any]:
     """Routes of the back office."""
-    return [PrincipalController, TokenController, AuditController, OutboxController]
+    return [CompanyController, PrincipalController, TokenController, AuditController, OutboxController]
 
 
 class ErkenningApp(Litestar):

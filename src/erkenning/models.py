@@ -2,7 +2,19 @@
 
 from erkenning.audit.models import AuditEvent
 from erkenning.auth.models import ApiToken, Principal
+from erkenning.companies.models import Company
 from erkenning.idempotency import IdempotencyKey
 from erkenning.outbox import OutboxEvent
+from erkenning.recognition.models import Qualification, Recognition, RecognitionPeriod
 
-__all__ = ["ApiToken", "AuditEvent", "IdempotencyKey", "OutboxEvent", "Principal"]
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "Company",
+    "IdempotencyKey",
+    "OutboxEvent",
+    "Principal",
+    "Qualification",
+    "Recognition",
+    "RecognitionPeriod",
+]

@@ -10,6 +10,7 @@ from arq.connections import ArqRedis
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+import erkenning.models  # noqa: F401  (every table registered before the first session is used)
 from erkenning import outbox
 from erkenning.db import create_engine, create_session_factory
 from erkenning.settings import Settings

@@ -61,7 +61,7 @@ async def test_expired_token_is_401(client, tokens: TokenFactory, runtime: Runti
 
 async def test_wrong_role_is_403(client, tokens: TokenFactory) -> None:
     adviser = await tokens.make(Role.ADVISER)
-    company = await tokens.make(Role.COMPANY, company_id=uuid4())
+    company = await tokens.make(Role.COMPANY)
     school = await tokens.make(Role.SCHOOL, school_brin="25LX")
     for caller in (adviser, company, school):
         response = await client.get(ADMIN_ROUTE, headers=caller.headers)
@@ -73,8 +73,8 @@ async def test_wrong_role_is_403(client, tokens: TokenFactory) -> None:
 
 
 async def test_company_token_on_another_companys_object_is_404(client, tokens: TokenFactory) -> None:
-    company_a = await tokens.make(Role.COMPANY, company_id=uuid4())
-    company_b = await tokens.make(Role.COMPANY, company_id=uuid4())
+    company_a = await tokens.make(Role.COMPANY)
+    company_b = await tokens.make(Role.COMPANY)
     own = (await client.get("/api/v1/portal/account/tokens", headers=company_a.headers)).json()
     assert len(own) == 1
     token_id = own[0]["id"]

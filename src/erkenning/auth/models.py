@@ -41,8 +41,8 @@ class Principal(TimestampedModel, table=True):
     name: str = Field(max_length=200)
     email: str | None = Field(default=None, max_length=254)
     role: Role = enum_field(Role, index=True)
-    # No foreign key here: the foundation knows no domain; the companies migration adds it.
-    company_id: UUID | None = Field(default=None, index=True)
+    # A string reference only: the foundation imports no domain module.
+    company_id: UUID | None = Field(default=None, index=True, foreign_key="company.id", ondelete="RESTRICT")
     school_brin: str | None = Field(default=None, max_length=6, index=True)
     active: bool = Field(default=True)
 

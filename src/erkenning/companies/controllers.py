@@ -1,0 +1,60 @@
+"""Back-office routes for companies."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, get, patch, post
+from litestar.params import FromPath, JSONBody, QueryParameter
+from uuid import UUID
+
+from erkenning.companies.models import Sector
+from erkenning.companies.schemas import CompanyCreate, CompanyRead, CompanyUpdate, normalise_postcode
+from erkenning.companies.service import CompanyFilter, CompanyService
+from erkenning.dependencies import CurrentCaller, DbSession
+from erkenning.errors import ValidationFailed
+from erkenning.pagination import Limit, Offset, Page
+
+
+class CompanyController(Controller):
+    path = "/companies"
+    tags = ["companies"]
+
+    @post("/", summary="Register a company (one establishment)")
+    async def create(self, data: JSONBody[CompanyCreate], session: DbSession, caller: CurrentCaller) -> CompanyRead:
+        return CompanyRead.model_validate(await CompanyService(session).create(data, caller))
+
+    @get("/", summary="Find companies (filters combine; paginated with a total)")
+    async def list_(
+        self,
+        session: DbSession,
+        caller: CurrentCaller,
+        name: Annotated[str | None, QueryParameter(max_length=200, description="part of the name")] = None,
+        kvk_number: Annotated[str | None, QueryParameter(pattern=r"^[0-9]{8}$")] = None,
+        postcode: Annotated[str | None, QueryParameter(max_length=10)] = None,
+        city: Annotated[str | None, QueryParameter(max_length=100)] = None,
+        sector: Annotated[Sector | None, QueryParameter()] = None,
+        recognition_status: Annotated[
+            str | None, QueryParameter(pattern="^(pending|active|suspended|withdrawn|lapsed)$")
+        ] = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Page[CompanyRead]:
+        if postcode is not None:
+            try:
+                postcode = normalise_postcode(postcode)
+            except ValueError as exc:
+                raise ValidationFailed([{"field": "postcode", "message": str(exc)}]) from None
+        filters = CompanyFilter(name, kvk_number, postcode, city, sector, recognition_status)
+        rows, total = await CompanyService(session).list(caller, filters, limit=limit, offset=offset)
+        return Page(items=[CompanyRead.model_validate(r) for r in rows], total=total, limit=limit, offset=offset)
+
+    @get("/{company_id:uuid}", summary="One company")
+    async def get_one(self, company_id: FromPath[UUID], session: DbSession, caller: CurrentCaller) -> CompanyRead:
+        return CompanyRead.model_validate(await CompanyService(session).get(company_id, caller))
+
+    @patch("/{company_id:uuid}", summary="Change a company (send the version you read; 409 if it moved on)")
+    async def update(
+        self, company_id: FromPath[UUID], data: JSONBody[CompanyUpdate], session: DbSession, caller: CurrentCaller
+    ) -> CompanyRead:
+        return CompanyRead.model_validate(await CompanyService(session).update(company_id, data, caller))

@@ -1,0 +1,94 @@
+"""API shapes for companies; identifiers and the postcode are checked and normalised here."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.nl import postcode as nl_postcode
+
+from erkenning.companies.models import Sector
+
+
+def _digits(n: int, what: str):  # noqa: ANN202 - returns a validator
+    pattern = re.compile(rf"^[0-9]{{{n}}}$")
+
+    def check(value: str) -> str:
+        value = value.strip().replace(" ", "")
+        if not pattern.fullmatch(value):
+            raise ValueError(f"{what} is exactly {n} digits")
+        return value
+
+    return check
+
+
+def normalise_postcode(value: str) -> str:
+    """`1234ab`, `1234 AB`, ` 1234  ab ` → `1234 AB`; refuses what is not a Dutch postcode."""
+    try:
+        return str(nl_postcode.validate(value))
+    except StdnumError:
+        raise ValueError("a Dutch postcode looks like 1234 AB") from None
+
+
+KvkNumber = Annotated[str, AfterValidator(_digits(8, "a KvK number"))]
+EstablishmentNumber = Annotated[str, AfterValidator(_digits(12, "an establishment number (vestigingsnummer)"))]
+Postcode = Annotated[str, AfterValidator(normalise_postcode)]
+SbbId = Annotated[str, Field(pattern=r"^[0-9]{1,12}$", description="SBB company id (digits)")]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class CompanyBase(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    kvk_number: KvkNumber
+    establishment_number: EstablishmentNumber
+    name: Name
+    street: str | None = Field(default=None, max_length=200)
+    house_number: str | None = Field(default=None, max_length=20)
+    postcode: Postcode
+    city: str = Field(min_length=1, max_length=100)
+    sector: Sector
+    email: EmailStr | None = None
+
+
+class CompanyCreate(CompanyBase):
+    sbb_id: SbbId | None = Field(default=None, description="leave empty to have one assigned")
+
+
+class CompanyUpdate(BaseModel):
+    """Only the fields given change; `version` must be the one you read (else 409)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    version: int = Field(ge=1)
+    kvk_number: KvkNumber | None = None
+    name: Name | None = None
+    street: str | None = Field(default=None, max_length=200)
+    house_number: str | None = Field(default=None, max_length=20)
+    postcode: Postcode | None = None
+    city: str | None = Field(default=None, min_length=1, max_length=100)
+    sector: Sector | None = None
+    email: EmailStr | None = None
+
+
+class CompanyRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    sbb_id: str
+    kvk_number: str
+    establishment_number: str
+    name: str
+    street: str | None
+    house_number: str | None
+    postcode: str
+    city: str
+    sector: Sector
+    email: str | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
