@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionma
 from sqlmodel import Field, Session, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from erkenning import clock
 from erkenning.settings import Settings
 
 # Names that Alembic can diff and that read well in error messages.
@@ -30,7 +31,8 @@ metadata = SQLModel.metadata
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Now, from the service clock (see `erkenning.clock`)."""
+    return clock.now()
 
 
 class TZDateTime(sa.TypeDecorator[datetime]):

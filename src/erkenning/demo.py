@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.auth.models import ApiToken, Caller, Principal, Role
 from erkenning.auth.service import AuthService
+from erkenning.companies.models import Company, Sector
 from erkenning.db import utcnow
 from erkenning.runtime import Runtime
 
@@ -43,7 +44,21 @@ ACCOUNTS = (
 )
 
 
+async def ensure_company(session: AsyncSession) -> None:
+    """The demo company the demo company account belongs to."""
+    if await session.get(Company, DEMO_COMPANY_ID) is None:
+        session.add(
+            Company(
+                id=DEMO_COMPANY_ID, kvk_number="12345678", establishment_number="000012345678",
+                name="Bakkerij De Korenschoof", street="Korenmarkt", house_number="12", postcode="3511 AB",
+                city="Utrecht", sector=Sector.VOEDSEL_GROEN_GASTVRIJHEID, email="info@korenschoof.example",
+            )
+        )
+        await session.flush()
+
+
 async def ensure_accounts(session: AsyncSession) -> None:
+    await ensure_company(session)
     existing = set((await session.exec(select(Principal.id))).all())
     for account in ACCOUNTS:
         if account.id not in existing:
