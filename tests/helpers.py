@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
+import os
+import sys
 import itertools
 import json
 import logging
@@ -183,3 +186,15 @@ class LogCapture(logging.Handler):
 
     def events(self, name: str) -> list[dict[str, Any]]:
         return [json.loads(line) for line in self.lines if f'"event": "{name}"' in line]
+
+
+async def run_cli(settings: Settings, *args: str) -> tuple[int, str]:
+    """Run the real `erkenning` command in a subprocess against the test database and Redis."""
+    env = {**os.environ, "DATABASE_URL": settings.database_url, "REDIS_URL": settings.redis_url,
+           "TOKEN_PEPPER": settings.token_pepper.get_secret_value()}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "erkenning.cli", *args, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )
+    out, _ = await proc.communicate()
+    return proc.returncode or 0, out.decode()

@@ -1,22 +1,9 @@
 """The `erkenning` command, run as a real subprocess against the test database."""
 
-import asyncio
-import os
 import re
-import sys
 
 from erkenning.settings import Settings
-
-
-async def run_cli(settings: Settings, *args: str) -> tuple[int, str]:
-    env = {**os.environ, "DATABASE_URL": settings.database_url, "REDIS_URL": settings.redis_url,
-           "TOKEN_PEPPER": settings.token_pepper.get_secret_value()}
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "erkenning.cli", *args, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-    )
-    out, _ = await proc.communicate()
-    return proc.returncode or 0, out.decode()
+from tests.helpers import run_cli
 
 
 async def test_token_create_list_revoke(settings: Settings, client) -> None:

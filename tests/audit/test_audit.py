@@ -1,8 +1,6 @@
 """The audit trail: written with the change, append-only in the database, hash-chained and verifiable."""
 
 import asyncio
-import os
-import sys
 
 import asyncpg
 import pytest
@@ -13,7 +11,7 @@ from erkenning.audit.service import verify
 from erkenning.auth.models import Caller, Role
 from erkenning.runtime import Runtime
 from erkenning.settings import Settings
-from tests.helpers import TokenFactory
+from tests.helpers import TokenFactory, run_cli
 
 
 def _plain(url: str) -> str:
@@ -87,17 +85,6 @@ async def test_chain_is_intact_and_concurrent_writers_keep_it(runtime: Runtime) 
     assert result.rows_checked >= 60
 
 
-async def _cli(settings: Settings, *args: str) -> tuple[int, str]:
-    """Run the real `erkenning` command in a subprocess against the test database."""
-    env = {**os.environ, "DATABASE_URL": settings.database_url, "REDIS_URL": settings.redis_url}
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "erkenning.cli", *args, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-    )
-    out, _ = await proc.communicate()
-    return proc.returncode or 0, out.decode()
-
-
 async def test_verify_names_the_row_a_superuser_tampered_with(runtime: Runtime, settings: Settings) -> None:
     for i in range(3):
         async with runtime.transaction() as session:
@@ -105,7 +92,7 @@ async def test_verify_names_the_row_a_superuser_tampered_with(runtime: Runtime, 
     async with runtime.engine.connect() as conn:
         target = (await conn.execute(sa.text("SELECT max(seq) - 1 FROM audit_event"))).scalar_one()
 
-    code, output = await _cli(settings, "audit", "verify")
+    code, output = await run_cli(settings, "audit", "verify")
     assert code == 0, output
     assert "intact" in output
 
@@ -115,7 +102,7 @@ async def test_verify_names_the_row_a_superuser_tampered_with(runtime: Runtime, 
         async with conn.transaction():
             await conn.execute("SET LOCAL session_replication_role = replica")
             await conn.execute("UPDATE audit_event SET object_id = 'forged' WHERE seq = $1", target)
-        code, output = await _cli(settings, "audit", "verify")
+        code, output = await run_cli(settings, "audit", "verify")
         assert code == 1
         assert f"seq {target}" in output
     finally:
