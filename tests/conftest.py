@@ -118,7 +118,11 @@ async def _clean(runtime: Runtime, _truncate_sql: str, mail: MailCatcher) -> Asy
     yield
     async with runtime.engine.begin() as conn:
         await conn.execute(sa.text(_truncate_sql))
-    await runtime.queue.redis.delete(runtime.settings.arq_queue_name)
+    redis = runtime.queue.redis
+    await redis.delete(runtime.settings.arq_queue_name)
+    stale = [key async for key in redis.scan_iter(match=f"{runtime.settings.arq_queue_name}:rl:*")]
+    if stale:
+        await redis.delete(*stale)
     mail.clear()
 
 

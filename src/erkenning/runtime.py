@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 import erkenning.models  # noqa: F401  (every table registered before the first session is used)
 from erkenning import outbox
 from erkenning.db import create_engine, create_session_factory
+from erkenning.ratelimit import RateLimiter
 from erkenning.settings import Settings
 
 
@@ -33,6 +34,7 @@ class Runtime:
     engine: AsyncEngine
     session_factory: async_sessionmaker[AsyncSession]
     queue: outbox.Queue
+    limiter: RateLimiter
     owns_redis: bool = True
 
     @classmethod
@@ -45,6 +47,7 @@ class Runtime:
             engine=engine,
             session_factory=create_session_factory(engine),
             queue=outbox.Queue(redis, settings.arq_queue_name, settings.redis_timeout_s),
+            limiter=RateLimiter(redis, settings.arq_queue_name, settings.redis_timeout_s),
             owns_redis=owns,
         )
 

@@ -1,0 +1,28 @@
+import pytest
+
+from erkenning.embedded import free_port
+from erkenning.errors import RateLimited, ServiceUnavailable
+from erkenning.runtime import Runtime
+from erkenning.settings import Settings
+
+
+async def test_limit_counts_per_subject_and_sets_retry_after(runtime: Runtime) -> None:
+    limiter = runtime.limiter
+    for i in range(3):
+        assert await limiter.hit("t", "10.0.0.1", limit=3, window_s=60) == i + 1
+    with pytest.raises(RateLimited) as refused:
+        await limiter.hit("t", "10.0.0.1", limit=3, window_s=60)
+    assert 1 <= refused.value.retry_after <= 60
+    assert await limiter.hit("t", "10.0.0.2", limit=3, window_s=60) == 1  # another subject has its own count
+    await limiter.reset("t", "10.0.0.1", 60)
+    assert await limiter.hit("t", "10.0.0.1", limit=3, window_s=60) == 1
+
+
+async def test_without_redis_open_or_closed_as_asked(settings: Settings) -> None:
+    broken = Runtime.create(settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{free_port()}/0"}))
+    try:
+        assert await broken.limiter.hit("t", "x", limit=1, window_s=60) == 0
+        with pytest.raises(ServiceUnavailable):
+            await broken.limiter.hit("t", "x", limit=1, window_s=60, fail_open=False)
+    finally:
+        await broken.close()
