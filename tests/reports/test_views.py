@@ -129,3 +129,14 @@ async def test_school_sees_only_its_own_reports_and_only_a_coarse_status(
     assert (await client.get(SCHOOL, headers=company_caller.headers)).status_code == 403
     assert (await client.get(f"{SCHOOL}/{ours}", headers=company_caller.headers)).status_code == 403
     assert (await client.get(SCHOOL)).status_code == 401
+
+
+async def test_demo_reports_are_loaded_once_and_visible_to_the_demo_school(client, runtime: Runtime) -> None:
+    from erkenning import demo
+
+    await demo.load(runtime)
+    tokens = await demo.load(runtime)
+    staff = {"Authorization": f"Bearer {tokens['adviser']}"}
+    assert (await client.get(BACKOFFICE, headers=staff)).json()["total"] == 2
+    school = (await client.get(SCHOOL, headers={"Authorization": f"Bearer {tokens['school']}"})).json()
+    assert [i["school_reference"] for i in school["items"]] == ["MP-DEMO-1"]
