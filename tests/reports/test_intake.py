@@ -87,9 +87,8 @@ async def test_company_is_matched_only_when_certain(client, runtime: Runtime, ad
     assert await matched({"kvk_number": "41000001"}) == str(one.id)
     assert await matched({"kvk_number": "41000002"}) is None  # two establishments: an adviser decides
     assert await matched({"name": twin_a.name}) is None  # a name alone is never matched
-    unknown = await adviser_report(
-        client, adviser, {**facts(), "company": {"name": "Garage Nergens", "kvk_number": "49999999"}, "channel": "phone"}
-    )
+    nowhere = {"name": "Garage Nergens", "kvk_number": "49999999"}
+    unknown = await adviser_report(client, adviser, {**facts(), "company": nowhere, "channel": "phone"})
     assert unknown["company_id"] is None
     assert unknown["company_given"] == {
         "sbb_id": None, "kvk_number": "49999999", "establishment_number": None, "name": "Garage Nergens"

@@ -81,8 +81,8 @@ async def test_reading_a_report_is_audited(client, runtime: Runtime, other_advis
     report_id = await assigned_report(client, adviser, company)
     await client.get(f"{BACKOFFICE}/{report_id}", headers=other_adviser.headers)
     async with runtime.session_factory() as session:
-        rows = (await session.exec(sa.select(AuditEvent).where(
-            AuditEvent.action == "report.read", AuditEvent.object_id == report_id).order_by(AuditEvent.seq))).scalars().all()
+        stmt = sa.select(AuditEvent).where(AuditEvent.action == "report.read", AuditEvent.object_id == report_id)
+        rows = (await session.exec(stmt.order_by(AuditEvent.seq))).scalars().all()
     # The assignment's answer is the triage view too, so the assigning adviser's read comes first.
     assert [r.actor_id for r in rows] == [adviser.id, other_adviser.id]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
@@ -18,7 +19,7 @@ from erkenning.dependencies import CurrentCaller, DbSession, RuntimeDep, Setting
 from erkenning.errors import Forbidden
 from erkenning.pagination import Limit, Offset, Page
 from erkenning.reports.intake import ReportIntake
-from erkenning.reports.models import Channel, Ground, ReadPurpose, ReportStatus
+from erkenning.reports.models import Channel, Ground, ReadPurpose, Report, ReportStatus
 from erkenning.reports.schemas import (
     AdviserReportCreate,
     AnonymousReportCreate,
@@ -59,15 +60,24 @@ async def _detail(service: ReportService, report_id: UUID, caller: Any, settings
     )
 
 
+async def _changed(session: Any, caller: Any, settings: Settings, change: Awaitable[Report]) -> ReportDetail:
+    """Make the change, then answer with the triage view as it now stands."""
+    report = await change
+    return await _detail(ReportService(session), report.id, caller, settings)
+
+
 class ReportController(Controller):
-    """Back office: every adviser sees the reports' non-confidential part; the confidential part is need-to-know."""
+    """Back office: all staff see the non-confidential part of every report; the confidential part is
+    need-to-know, and only advisers change reports."""
 
     path = "/reports"
     tags = ["reports"]
 
     @post("/", summary="Enter a report (from an anti-discrimination agency, the contact form, a call)",
           guards=[advisers_only])
-    async def create(self, data: JSONBody[AdviserReportCreate], session: DbSession, caller: CurrentCaller) -> ReportRead:
+    async def create(
+        self, data: JSONBody[AdviserReportCreate], session: DbSession, caller: CurrentCaller
+    ) -> ReportRead:
         report = await ReportIntake(session).from_adviser(data, caller)
         return ReportRead(**report_read(report, await ReportService(session).has_confidential(report)))
 
@@ -110,7 +120,7 @@ class ReportController(Controller):
         session: DbSession,
         caller: CurrentCaller,
         runtime: RuntimeDep,
-        purpose: Annotated[ReadPurpose, QueryParameter(description="why you open it (recorded in the audit trail)")],
+        purpose: Annotated[ReadPurpose, QueryParameter(description="why you open it (kept in the audit trail)")],
     ) -> ConfidentialRead:
         row = await ReportService(session).read_confidential(report_id, caller, purpose, runtime=runtime)
         return ConfidentialRead(
@@ -124,9 +134,8 @@ class ReportController(Controller):
         self, report_id: FromPath[UUID], data: JSONBody[AssignmentCreate], session: DbSession,
         caller: CurrentCaller, settings: SettingsDep,
     ) -> ReportDetail:
-        service = ReportService(session)
-        await service.assign(report_id, data.adviser_id, caller)
-        return await _detail(service, report_id, caller, settings)
+        change = ReportService(session).assign(report_id, data.adviser_id, caller)
+        return await _changed(session, caller, settings, change)
 
     @post("/{report_id:uuid}/match", status_code=200, guards=[advisers_only],
           summary="Match the report to the company it is about")
@@ -134,17 +143,16 @@ class ReportController(Controller):
         self, report_id: FromPath[UUID], data: JSONBody[CompanyMatch], session: DbSession,
         caller: CurrentCaller, settings: SettingsDep,
     ) -> ReportDetail:
-        service = ReportService(session)
-        await service.match_company(report_id, data.company_id, caller)
-        return await _detail(service, report_id, caller, settings)
+        change = ReportService(session).match_company(report_id, data.company_id, caller)
+        return await _changed(session, caller, settings, change)
 
-    @post("/{report_id:uuid}/start-triage", status_code=200, guards=[advisers_only], summary="received → in_triage")
+    @post("/{report_id:uuid}/start-triage", status_code=200, guards=[advisers_only],
+          summary="received → in_triage")
     async def start_triage(
         self, report_id: FromPath[UUID], session: DbSession, caller: CurrentCaller, settings: SettingsDep
     ) -> ReportDetail:
-        service = ReportService(session)
-        await service.start_triage(report_id, caller)
-        return await _detail(service, report_id, caller, settings)
+        change = ReportService(session).start_triage(report_id, caller)
+        return await _changed(session, caller, settings, change)
 
     @post("/{report_id:uuid}/substantiate", status_code=200, guards=[advisers_only],
           summary="in_triage → substantiated (the company must be matched); starts the investigation workflow")
@@ -152,9 +160,8 @@ class ReportController(Controller):
         self, report_id: FromPath[UUID], data: JSONBody[TriageReason], session: DbSession,
         caller: CurrentCaller, settings: SettingsDep,
     ) -> ReportDetail:
-        service = ReportService(session)
-        await service.substantiate(report_id, caller, reason=data.reason)
-        return await _detail(service, report_id, caller, settings)
+        change = ReportService(session).substantiate(report_id, caller, reason=data.reason)
+        return await _changed(session, caller, settings, change)
 
     @post("/{report_id:uuid}/mark-not-substantiated", status_code=200, guards=[advisers_only],
           summary="in_triage → not_substantiated (closes the report)")
@@ -162,9 +169,8 @@ class ReportController(Controller):
         self, report_id: FromPath[UUID], data: JSONBody[TriageReason], session: DbSession,
         caller: CurrentCaller, settings: SettingsDep,
     ) -> ReportDetail:
-        service = ReportService(session)
-        await service.mark_not_substantiated(report_id, caller, reason=data.reason)
-        return await _detail(service, report_id, caller, settings)
+        change = ReportService(session).mark_not_substantiated(report_id, caller, reason=data.reason)
+        return await _changed(session, caller, settings, change)
 
     @post("/{report_id:uuid}/refer", status_code=200, guards=[advisers_only],
           summary="in_triage → referred, naming the body (closes the report)")
@@ -172,9 +178,8 @@ class ReportController(Controller):
         self, report_id: FromPath[UUID], data: JSONBody[Referral], session: DbSession,
         caller: CurrentCaller, settings: SettingsDep,
     ) -> ReportDetail:
-        service = ReportService(session)
-        await service.refer(report_id, caller, reason=data.reason, referred_to=data.referred_to)
-        return await _detail(service, report_id, caller, settings)
+        change = ReportService(session).refer(report_id, caller, reason=data.reason, referred_to=data.referred_to)
+        return await _changed(session, caller, settings, change)
 
 
 class SchoolReportController(Controller):
@@ -185,7 +190,9 @@ class SchoolReportController(Controller):
     guards = [requires(Role.SCHOOL)]
 
     @post("/", summary="Pass a report on to SBB (the confidential part may be included; it cannot be read back)")
-    async def create(self, data: JSONBody[SchoolReportCreate], session: DbSession, caller: CurrentCaller) -> SchoolReportRead:
+    async def create(
+        self, data: JSONBody[SchoolReportCreate], session: DbSession, caller: CurrentCaller
+    ) -> SchoolReportRead:
         return school_report_read(await ReportIntake(session).from_school(data, caller))
 
     @get("/", summary="The reports this school passed on, newest first, with their coarse status")
@@ -196,7 +203,9 @@ class SchoolReportController(Controller):
         return Page(items=[school_report_read(r) for r, _ in rows], total=total, limit=limit, offset=offset)
 
     @get("/{report_id:uuid}", summary="One report this school passed on")
-    async def get_one(self, report_id: FromPath[UUID], session: DbSession, caller: CurrentCaller) -> SchoolReportRead:
+    async def get_one(
+        self, report_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
+    ) -> SchoolReportRead:
         return school_report_read(await ReportService(session).get(report_id, caller))
 
 
@@ -216,9 +225,8 @@ def _anonymous_limited(name: str, limit_of: str, window_of: str) -> Any:
         runtime: Runtime = connection.app.state.runtime
         settings = runtime.settings
         address = context.origin.get() or "unknown"
-        await runtime.limiter.hit(
-            name, address, limit=getattr(settings, limit_of), window_s=getattr(settings, window_of), fail_open=False
-        )
+        limit, window_s = getattr(settings, limit_of), getattr(settings, window_of)
+        await runtime.limiter.hit(name, address, limit=limit, window_s=window_s, fail_open=False)
         _withhold_origin()
 
     guard.__name__ = f"anonymous_{name.replace('-', '_')}"

@@ -58,13 +58,15 @@ async def match_company(session: AsyncSession, given: CompanyGiven) -> UUID | No
         if await session.get(Company, given.company_id) is None:
             raise ValidationFailed([{"field": "company.company_id", "message": "no such company"}])
         return given.company_id
-    for column, value in ((Company.establishment_number, given.establishment_number), (Company.sbb_id, given.sbb_id)):
+    unique_keys = ((Company.establishment_number, given.establishment_number), (Company.sbb_id, given.sbb_id))
+    for column, value in unique_keys:
         if value:
             found = (await session.exec(select(Company.id).where(column == value))).first()
             if found is not None:
                 return found
     if given.kvk_number:
-        found_ids = (await session.exec(select(Company.id).where(Company.kvk_number == given.kvk_number).limit(2))).all()
+        stmt = select(Company.id).where(Company.kvk_number == given.kvk_number).limit(2)
+        found_ids = (await session.exec(stmt)).all()
         if len(found_ids) == 1:
             return found_ids[0]
     return None
@@ -118,13 +120,16 @@ class ReportIntake:
         )
         self.session.add(report)
         confidential = getattr(data, "confidential", None)
-        has_confidential = confidential is not None and any(v is not None for v in confidential.model_dump().values())
+        given_text = confidential.model_dump(exclude_none=True) if confidential is not None else {}
+        has_confidential = bool(given_text)
         if has_confidential:
-            self.session.add(ReportConfidential(report_id=report.id, **confidential.model_dump()))
+            self.session.add(ReportConfidential(report_id=report.id, **given_text))
         await self.session.flush()
         await audit.record(
             self.session, caller, "report.received", report,
-            detail={"channel": channel.value, "matched": report.company_id is not None, "confidential": has_confidential},
+            detail={
+                "channel": channel.value, "matched": report.company_id is not None, "confidential": has_confidential,
+            },
         )
         log.info("report.received", report_id=str(report.id), channel=channel.value)
         return report

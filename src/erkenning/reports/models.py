@@ -10,7 +10,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlmodel import Field
 
-from erkenning.auth.models import Caller, Role
+from erkenning.auth.scope import owned_by_school
 from erkenning.db import TimestampedModel, enum_field, timestamp_field
 
 
@@ -80,12 +80,6 @@ class ReadPurpose(StrEnum):
     DATA_SUBJECT_REQUEST = "data_subject_request"
 
 
-def _own_school(model: type, caller: Caller) -> sa.ColumnElement[bool]:
-    if caller.role is Role.SCHOOL and caller.school_brin is not None:
-        return model.school_brin == caller.school_brin  # type: ignore[attr-defined,no-any-return]
-    return sa.false()
-
-
 class Report(TimestampedModel, table=True):
     """Melding: a report of internship discrimination about a company; `created_at` is when it arrived.
 
@@ -94,7 +88,7 @@ class Report(TimestampedModel, table=True):
     """
 
     __tablename__ = "report"
-    __scope__: ClassVar = staticmethod(_own_school)
+    __scope__: ClassVar = staticmethod(owned_by_school())
     __table_args__ = (
         sa.CheckConstraint("crebo ~ '^[0-9]{5}$'", name="crebo_5_digits"),
         sa.CheckConstraint(
@@ -102,9 +96,13 @@ class Report(TimestampedModel, table=True):
             "OR company_establishment_given IS NOT NULL OR company_sbb_id_given IS NOT NULL",
             name="company_identified",
         ),
-        sa.CheckConstraint("(channel = 'school_reporting_point') = (school_brin IS NOT NULL)", name="school_channel"),
+        sa.CheckConstraint(
+            "(channel = 'school_reporting_point') = (school_brin IS NOT NULL)", name="school_channel"
+        ),
         sa.CheckConstraint("(status = 'referred') = (referred_to IS NOT NULL)", name="referral_named"),
-        sa.CheckConstraint("status <> 'substantiated' OR company_id IS NOT NULL", name="substantiated_has_company"),
+        sa.CheckConstraint(
+            "status <> 'substantiated' OR company_id IS NOT NULL", name="substantiated_has_company"
+        ),
         sa.CheckConstraint(
             "(status IN ('received', 'in_triage')) = (triaged_at IS NULL)", name="triaged_at_matches_status"
         ),

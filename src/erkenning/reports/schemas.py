@@ -92,7 +92,8 @@ class _ReportFacts(BaseModel):
     ground: Ground
     incident_date: IncidentDate
     crebo: Crebo | None = None
-    summary: Summary = Field(description="short and non-sensitive: no names, no health or other special-category details"
+    summary: Summary = Field(
+        description="short and non-sensitive: no names, no health or other special-category details"
     )
 
 
@@ -124,7 +125,8 @@ class AdviserReportCreate(_ReportFacts):
 
     company: CompanyGivenByStaff  # type: ignore[assignment]
     channel: Channel = Field(
-        description="anti_discrimination_agency, contact_form, phone or other (schools and the public use their own routes)"
+        description="anti_discrimination_agency, contact_form, phone or other "
+        "(schools and the public have their own routes)"
     )
     confidential: ConfidentialGiven | None = None
 

@@ -112,7 +112,7 @@ class ReportService:
         counted = scoped(select(Report.id), Report, caller).where(*conditions)
         total = (await self.session.exec(select(sa.func.count()).select_from(counted.subquery()))).one()
         page = (
-            scoped(select(Report, _has_confidential().label("has_confidential")), Report, caller)  # type: ignore[arg-type]
+            scoped(select(Report, _has_confidential().label("c")), Report, caller)  # type: ignore[arg-type]
             .where(*conditions)
             .order_by(col(Report.created_at).desc(), col(Report.id))
             .limit(limit)
@@ -133,7 +133,8 @@ class ReportService:
         stmt = (
             select(sa.func.count())
             .select_from(Report)
-            .where(Report.company_id == report.company_id, col(Report.id) != report.id, col(Report.created_at) >= since)
+            .where(Report.company_id == report.company_id, col(Report.id) != report.id)
+            .where(col(Report.created_at) >= since)
         )
         return int((await self.session.exec(stmt)).one())
 
@@ -177,9 +178,8 @@ class ReportService:
         report = (await self.session.exec(select(Report).where(Report.id == report_id))).first()
         row = None
         if report is not None and handles(report, caller):
-            row = (
-                await self.session.exec(select(ReportConfidential).where(ReportConfidential.report_id == report_id))
-            ).first()
+            stmt = select(ReportConfidential).where(ReportConfidential.report_id == report_id)
+            row = (await self.session.exec(stmt)).first()
         if row is None:
             result = "denied" if report is not None and not handles(report, caller) else "not_found"
             async with runtime.transaction() as session:
@@ -216,7 +216,7 @@ class ReportService:
         report = await self.get(report_id, caller, for_update=True)
         if not caller.is_senior:
             if adviser_id != caller.principal_id:
-                raise Forbidden("An adviser may take a report; assigning it to someone else is for senior advisers")
+                raise Forbidden("An adviser may take a report; assigning it to others is for senior advisers")
             if report.assigned_to not in (None, caller.principal_id):
                 raise Conflict("This report is already assigned to another adviser")
         if report.closed_at is not None:
@@ -276,7 +276,9 @@ class ReportService:
             report_id, S.REFERRED, caller, "report.referred", reason=reason, referred_to=referred_to
         )
 
-    async def _move(self, report_id: UUID, target: ReportStatus, caller: Caller, action: str, **given: object) -> Report:
+    async def _move(
+        self, report_id: UUID, target: ReportStatus, caller: Caller, action: str, **given: object
+    ) -> Report:
         report = await self.get(report_id, caller, for_update=True)
         states.check(TRANSITIONS, report.status, target, report, caller, given)
         if (reason := not_ready(report, target)) is not None:

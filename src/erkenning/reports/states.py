@@ -16,7 +16,8 @@ def handles(report: Report, caller: Caller) -> bool:
     """The adviser assigned to the report, or any senior adviser."""
     if caller.is_senior:
         return True
-    return caller.role in ADVISER_ROLES and report.assigned_to is not None and report.assigned_to == caller.principal_id
+    assigned = report.assigned_to
+    return caller.role in ADVISER_ROLES and assigned is not None and assigned == caller.principal_id
 
 
 def assigned_or_senior(report: Report, caller: Caller, _: Mapping[str, Any]) -> str | None:
