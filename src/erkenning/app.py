@@ -27,6 +27,7 @@ from erkenning.idempotency import Replay
 from erkenning.logging import configure_logging
 from erkenning.middleware import RequestContextMiddleware
 from erkenning.monitoring.controllers import HealthController, OutboxController, metrics_endpoint
+from erkenning.reports.controllers import PublicReportController, ReportController, SchoolReportController
 from erkenning.runtime import Runtime
 from erkenning.settings import Settings, get_settings
 
@@ -45,7 +46,7 @@ with a stable `type`. POSTs that create accept an `Idempotency-Key` header.
 
 def register_handlers() -> list[Any]:
     """Routes of the public register (anonymous allowed)."""
-    return []
+    return [PublicReportController, SchoolReportController]
 
 
 def portal_handlers() -> list[Any]:
@@ -55,7 +56,8 @@ def portal_handlers() -> list[Any]:
 
 def backoffice_handlers() -> list[Any]:
     """Routes of the back office."""
-    return [CompanyController, PrincipalController, TokenController, AuditController, OutboxController]
+    return [CompanyController, PrincipalController, TokenController, AuditController, OutboxController,
+            ReportController]
 
 
 class ErkenningApp(Litestar):

@@ -12,6 +12,7 @@ from erkenning.auth.models import ApiToken, Caller, Principal, Role
 from erkenning.auth.service import AuthService
 from erkenning.companies.models import Company, Sector
 from erkenning.db import utcnow
+from erkenning.reports import demo as report_demo
 from erkenning.runtime import Runtime
 
 _NS = UUID("6f1b8f52-5e36-4c55-9a43-0f5c1c1d7e01")
@@ -89,4 +90,5 @@ async def load(runtime: Runtime) -> dict[str, str]:
     """Idempotent: safe on every start. Returns the demo tokens by account key."""
     async with runtime.transaction() as session:
         await ensure_accounts(session)
+        await report_demo.ensure_reports(session, company_id=DEMO_COMPANY_ID, school_brin=DEMO_SCHOOL_BRIN)
         return await fresh_tokens(session, runtime)
