@@ -17,7 +17,7 @@ from erkenning import audit, calendar, clock
 from erkenning.auth.models import Caller, Principal, Role
 from erkenning.notifications import mail
 from erkenning.recognition import decisions as recognition_decisions
-from erkenning.reports import service as reports
+from erkenning.reports.service import ReportService
 from erkenning.settings import Settings
 from erkenning.training import service as training
 from erkenning.workflows import deadlines
@@ -85,9 +85,12 @@ async def carry_out(session: AsyncSession, settings: Settings, case_id: UUID) ->
     await deadlines.close(session, case.id, DeadlineKind.LEAD_TIME)
     await deadlines.close(session, case.id, DeadlineKind.HEARING_ANSWER, met=False)
     await timeline_note(session, case.id, "closed", outcome=case.outcome.value if case.outcome else None)
-    report_ids = await service.report_ids(case.id)
-    for report_id in await reports.close_for_investigation(session, report_ids, case.outcome.value if case.outcome else "unfounded"):
-        mail.queue(session, "case_feedback_school", report_id=report_id, investigation_id=case.id)
+    # The reports behind the case close with it; the school that passed one on hears the outcome category.
+    report_service = ReportService(session)
+    for report_id in await service.report_ids(case.id):
+        report = await report_service.mark_closed(report_id, SYSTEM)
+        if report.school_brin is not None:
+            mail.queue(session, "case_feedback_school", report_id=report.id, investigation_id=case.id)
     await session.flush()
 
 

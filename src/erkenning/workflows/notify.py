@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning import clock
-from erkenning.auth.models import Principal
+from erkenning.auth.models import Principal, Role
 from erkenning.companies.models import Company
 from erkenning.notifications.mail import Composed, composer
+from erkenning.reports.models import Report
 from erkenning.workflows import deadlines
 from erkenning.workflows.models import AdviserTask, DeadlineKind, Investigation
 
@@ -85,3 +87,39 @@ async def follow_up_task(session: AsyncSession, payload: dict[str, Any]) -> Comp
         return NOBODY
     return await _to_principal(session, task.assigned_to, case_id=task.investigation_id, note=task.note,
                                due=task.due_on)
+
+
+OUTCOME_WORDS = {
+    "unfounded": "ongegrond: er volgen geen maatregelen",
+    "improvement_agreement": "er zijn verbeterafspraken gemaakt met het leerbedrijf",
+    "suspension": "de erkenning van het leerbedrijf wordt geschorst",
+    "withdrawal": "de erkenning van het leerbedrijf wordt ingetrokken",
+}
+
+
+@composer("case_feedback_school")
+async def case_feedback_school(session: AsyncSession, payload: dict[str, Any]) -> Composed:
+    """To the school's reporting point: the outcome category only, never the findings."""
+    report = await session.get(Report, UUID(payload["report_id"]))
+    case = await _case(session, payload)
+    if report is None or case is None or report.school_brin is None:
+        return NOBODY
+    school = (
+        await session.exec(
+            select(Principal)
+            .where(Principal.role == Role.SCHOOL, Principal.school_brin == report.school_brin, Principal.active)
+            .where(col(Principal.email).is_not(None))
+            .order_by(col(Principal.created_at))
+        )
+    ).first()
+    if school is None:
+        return NOBODY
+    return Composed(
+        to=school.email,
+        context={
+            "school": school.name,
+            "reference": report.school_reference,
+            "received": clock.local(report.created_at).date(),
+            "outcome": OUTCOME_WORDS.get(case.outcome.value if case.outcome else "unfounded", ""),
+        },
+    )
