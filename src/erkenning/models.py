@@ -6,13 +6,17 @@ from erkenning.companies.models import Company
 from erkenning.idempotency import IdempotencyKey
 from erkenning.outbox import OutboxEvent
 from erkenning.recognition.models import Qualification, Recognition, RecognitionPeriod
+from erkenning.training.models import Course, CourseSession, Participation
 
 __all__ = [
     "ApiToken",
     "AuditEvent",
     "Company",
+    "Course",
+    "CourseSession",
     "IdempotencyKey",
     "OutboxEvent",
+    "Participation",
     "Principal",
     "Qualification",
     "Recognition",
