@@ -56,7 +56,9 @@ async def make_session(
         "capacity": capacity,
     }
     body.update(fields)
-    response = await client.post(f"{BACKOFFICE}/courses/{course_id}/sessions", json=body, headers=staff.headers)
+    response = await client.post(
+        f"{BACKOFFICE}/courses/{course_id}/sessions", json=body, headers=staff.headers
+    )
     assert response.status_code == 201, response.text
     return response.json()
 

@@ -14,7 +14,9 @@ REGISTER = "/api/v1/register/certificates"
 
 
 async def _session_with(client, adviser, tokens: TokenFactory, n: int):
-    course = await make_course(client, adviser, title="De rol van de praktijkopleider", topics=["workplace_trainer"])
+    course = await make_course(
+        client, adviser, title="De rol van de praktijkopleider", topics=["workplace_trainer"]
+    )
     session = await make_session(client, adviser, course["id"], starts_in=timedelta(days=1))
     companies = [await tokens.make(Role.COMPANY) for _ in range(n)]
     participations = [(await enrol(client, c, session_id=session["id"])).json() for c in companies]
@@ -24,7 +26,10 @@ async def _session_with(client, adviser, tokens: TokenFactory, n: int):
 async def test_attendance_is_recorded_for_the_whole_session_in_one_request(client, adviser, tokens) -> None:
     _, session, _, (a, b, c) = await _session_with(client, adviser, tokens, 3)
     url = f"{BACKOFFICE}/sessions/{session['id']}/attendance"
-    records = [{"participation_id": a["id"], "status": "attended"}, {"participation_id": b["id"], "status": "no_show"}]
+    records = [
+        {"participation_id": a["id"], "status": "attended"},
+        {"participation_id": b["id"], "status": "no_show"},
+    ]
 
     too_early = await client.post(url, json={"records": records}, headers=adviser.headers)
     assert too_early.status_code == 409
@@ -36,7 +41,9 @@ async def test_attendance_is_recorded_for_the_whole_session_in_one_request(clien
         repeated = await client.post(url, json={"records": records}, headers=adviser.headers)
         assert [p["status"] for p in repeated.json()] == ["attended", "no_show"]
         corrected = await client.post(
-            url, json={"records": [{"participation_id": b["id"], "status": "attended"}]}, headers=adviser.headers
+            url,
+            json={"records": [{"participation_id": b["id"], "status": "attended"}]},
+            headers=adviser.headers,
         )
         assert corrected.json()[0]["status"] == "attended"
 
@@ -47,22 +54,27 @@ async def test_attendance_is_recorded_for_the_whole_session_in_one_request(clien
 async def test_an_attendance_list_naming_a_stranger_changes_nothing(client, adviser, tokens) -> None:
     _, session, _, (a,) = await _session_with(client, adviser, tokens, 1)
     _, _, _, (elsewhere,) = await _session_with(client, adviser, tokens, 1)
-    records = [{"participation_id": a["id"], "status": "attended"},
-               {"participation_id": elsewhere["id"], "status": "attended"}]
+    records = [
+        {"participation_id": a["id"], "status": "attended"},
+        {"participation_id": elsewhere["id"], "status": "attended"},
+    ]
     with clock.travel(timedelta(days=2)):
         response = await client.post(
-            f"{BACKOFFICE}/sessions/{session['id']}/attendance", json={"records": records}, headers=adviser.headers
+            f"{BACKOFFICE}/sessions/{session['id']}/attendance",
+            json={"records": records},
+            headers=adviser.headers,
         )
         assert response.status_code == 422
         assert response.json()["errors"][0]["field"] == "records.1.participation_id"
         doubled = await client.post(
-            f"{BACKOFFICE}/sessions/{session['id']}/attendance", json={"records": [records[0], records[0]]},
+            f"{BACKOFFICE}/sessions/{session['id']}/attendance",
+            json={"records": [records[0], records[0]]},
             headers=adviser.headers,
         )
         assert doubled.status_code == 422
-    assert (await client.get(f"{BACKOFFICE}/participations/{a['id']}", headers=adviser.headers)).json()["status"] == (
-        "enrolled"
-    )
+    assert (await client.get(f"{BACKOFFICE}/participations/{a['id']}", headers=adviser.headers)).json()[
+        "status"
+    ] == ("enrolled")
 
 
 async def _certificate(client, adviser, tokens) -> tuple[dict, str]:
@@ -70,10 +82,12 @@ async def _certificate(client, adviser, tokens) -> tuple[dict, str]:
     with clock.travel(timedelta(days=2)):
         await client.post(
             f"{BACKOFFICE}/sessions/{session['id']}/attendance",
-            json={"records": [{"participation_id": a["id"], "status": "attended"}]}, headers=adviser.headers,
+            json={"records": [{"participation_id": a["id"], "status": "attended"}]},
+            headers=adviser.headers,
         )
     completed = await client.post(
-        f"{BACKOFFICE}/participations/{a['id']}/complete", json={"completed_on": "2026-11-20"},
+        f"{BACKOFFICE}/participations/{a['id']}/complete",
+        json={"completed_on": "2026-11-20"},
         headers=adviser.headers,
     )
     assert completed.status_code == 200, completed.text
@@ -94,9 +108,12 @@ async def test_the_certificate_check_shows_course_company_and_date_only(
     assert body["course_title"] == "De rol van de praktijkopleider"
     assert body["completed_on"] == "2026-11-20"
     account = (await client.get("/api/v1/portal/account/", headers=company.headers)).json()
-    assert body["company_name"] == (
-        await client.get(f"/api/v1/backoffice/companies/{account['company_id']}", headers=adviser.headers)
-    ).json()["name"]
+    assert (
+        body["company_name"]
+        == (
+            await client.get(f"/api/v1/backoffice/companies/{account['company_id']}", headers=adviser.headers)
+        ).json()["name"]
+    )
 
     spaced = f"{code[:4].lower()}-{code[4:8]} {code[8:]}"
     assert (await client.get(f"{REGISTER}/{spaced}")).json() == body

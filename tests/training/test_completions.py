@@ -21,16 +21,26 @@ from tests.training.conftest import BACKOFFICE, enrol, make_course
 WEBHOOK = "/api/v1/integrations/learning-platform/completions"
 
 
-def signed(settings: Settings, body: bytes, *, at: int | None = None, secret: str | None = None) -> dict[str, str]:
+def signed(
+    settings: Settings, body: bytes, *, at: int | None = None, secret: str | None = None
+) -> dict[str, str]:
     timestamp = at if at is not None else int(time.time())
     key = secret or settings.learning_platform_webhook_secret.get_secret_value()
-    return {"X-Signature": sign(key, timestamp, body), "X-Signature-Timestamp": str(timestamp),
-            "Content-Type": "application/json"}
+    return {
+        "X-Signature": sign(key, timestamp, body),
+        "X-Signature-Timestamp": str(timestamp),
+        "Content-Type": "application/json",
+    }
 
 
 def completion(course: dict[str, Any], sbb_id: str, completion_id: str = "cmp-1", **extra: Any) -> bytes:
-    body = {"completion_id": completion_id, "course_code": course["code"], "company_sbb_id": sbb_id,
-            "completed_at": "2026-11-02T14:05:00+01:00", **extra}
+    body = {
+        "completion_id": completion_id,
+        "course_code": course["code"],
+        "company_sbb_id": sbb_id,
+        "completed_at": "2026-11-02T14:05:00+01:00",
+        **extra,
+    }
     return json.dumps(body).encode()
 
 
@@ -71,13 +81,16 @@ async def test_the_same_completion_twice_is_one_completion(
 
     first = await client.post(WEBHOOK, content=body, headers=signed(settings, body))
     second = await client.post(WEBHOOK, content=body, headers=signed(settings, body))
-    together = await asyncio.gather(*(client.post(WEBHOOK, content=body, headers=signed(settings, body))
-                                      for _ in range(3)))
+    together = await asyncio.gather(
+        *(client.post(WEBHOOK, content=body, headers=signed(settings, body)) for _ in range(3))
+    )
 
     assert first.status_code == 200, first.text
     assert first.json()["result"] == "recorded"
     assert {r.json()["result"] for r in (second, *together)} == {"already_recorded"}
-    assert {r.json()["participation_id"] for r in (first, second, *together)} == {first.json()["participation_id"]}
+    assert {r.json()["participation_id"] for r in (first, second, *together)} == {
+        first.json()["participation_id"]
+    }
     [row], _ = await stored(runtime)
     assert row.status is ParticipationStatus.COMPLETED
     assert str(row.completed_on) == "2026-11-02" and row.certificate_code
@@ -145,10 +158,15 @@ async def test_csv_import_records_each_completion_once(client, adviser, runtime:
     assert sorted(str(r.completed_on) for r in rows) == ["2026-10-01", "2026-10-02"]
 
 
-async def test_a_csv_with_one_bad_row_imports_nothing_and_names_the_line(client, adviser, runtime: Runtime) -> None:
+async def test_a_csv_with_one_bad_row_imports_nothing_and_names_the_line(
+    client, adviser, runtime: Runtime
+) -> None:
     course = await make_course(client, adviser, format="e_learning")
     company = await make_company(runtime)
-    text = CSV_HEADER + f"c-1,{course['code']},{company.sbb_id},2026-10-01\nc-2,{course['code']},123,2026-10-01\n"
+    text = (
+        CSV_HEADER
+        + f"c-1,{course['code']},{company.sbb_id},2026-10-01\nc-2,{course['code']},123,2026-10-01\n"
+    )
     response = await upload(client, adviser, text)
     assert response.status_code == 422
     assert response.json()["errors"] == [{"field": "line 3: company_sbb_id", "message": "no such company"}]

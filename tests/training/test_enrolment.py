@@ -32,13 +32,16 @@ async def test_thirty_simultaneous_enrolments_fill_ten_seats_and_wait_list_twent
 
     responses = await asyncio.gather(*(enrol(client, c, session_id=session["id"]) for c in companies))
 
-    assert [r.status_code for r in responses] == [201] * 30, [r.text for r in responses if r.status_code != 201]
+    assert [r.status_code for r in responses] == [201] * 30, [
+        r.text for r in responses if r.status_code != 201
+    ]
     statuses = [r.json()["status"] for r in responses]
     assert statuses.count("enrolled") == 10 and statuses.count("waitlisted") == 20
     seen = (await client.get(f"{BACKOFFICE}/sessions/{session['id']}", headers=adviser.headers)).json()
     assert (seen["enrolled"], seen["waitlisted"], seen["seats_left"]) == (10, 20, 0)
     listed = await client.get(
-        f"{BACKOFFICE}/participations", params={"session_id": session["id"], "status": "enrolled"},
+        f"{BACKOFFICE}/participations",
+        params={"session_id": session["id"], "status": "enrolled"},
         headers=adviser.headers,
     )
     assert listed.json()["total"] == 10
@@ -55,7 +58,8 @@ async def test_enrolling_twice_in_the_same_session_is_409(client, adviser, token
     assert again.json()["type"] == "urn:erkenning:problem:already-enrolled"
     # Also when the adviser tries it for the company, and when both come at once.
     by_adviser = await client.post(
-        f"{BACKOFFICE}/participations", json={"session_id": session["id"], "company_id": str(company.company_id)},
+        f"{BACKOFFICE}/participations",
+        json={"session_id": session["id"], "company_id": str(company.company_id)},
         headers=adviser.headers,
     )
     assert by_adviser.status_code == 409
@@ -64,7 +68,9 @@ async def test_enrolling_twice_in_the_same_session_is_409(client, adviser, token
     assert sorted(r.status_code for r in both) == [201, 409, 409]
 
 
-async def test_a_cancelled_enrolment_may_be_followed_by_a_new_one(client, adviser, tokens: TokenFactory) -> None:
+async def test_a_cancelled_enrolment_may_be_followed_by_a_new_one(
+    client, adviser, tokens: TokenFactory
+) -> None:
     course = await make_course(client, adviser)
     session = await make_session(client, adviser, course["id"])
     company = await tokens.make(Role.COMPANY)
@@ -82,7 +88,10 @@ async def test_enrolment_after_the_closing_time_is_422_and_stores_nothing(
     closes = clock.local(clock.now() + timedelta(days=2)).isoformat()
     session = await make_session(client, adviser, course["id"], enrolment_closes_at=closes)
     company = await tokens.make(Role.COMPANY)
+    assert session["enrolment_open"] is True
     with clock.travel(timedelta(days=2, minutes=1)):
+        seen = await client.get(f"{BACKOFFICE}/sessions/{session['id']}", headers=adviser.headers)
+        assert seen.json()["enrolment_open"] is False
         late = await enrol(client, company, session_id=session["id"])
     assert late.status_code == 422, late.text
     assert late.json()["type"] == "urn:erkenning:problem:enrolment-closed"
@@ -104,7 +113,9 @@ async def test_cancellation_promotes_the_first_waitlisted_company_and_mails_it(
     cancelled = await client.post(f"{PORTAL}/participations/{seat['id']}/cancel", headers=first.headers)
     assert cancelled.status_code == 200, cancelled.text
 
-    promoted = (await client.get(f"{PORTAL}/participations/{waiting[0]['id']}", headers=second.headers)).json()
+    promoted = (
+        await client.get(f"{PORTAL}/participations/{waiting[0]['id']}", headers=second.headers)
+    ).json()
     still = (await client.get(f"{PORTAL}/participations/{waiting[1]['id']}", headers=third.headers)).json()
     assert (promoted["status"], still["status"]) == ("enrolled", "waitlisted")
     await drain_queue(settings)
@@ -123,9 +134,9 @@ async def test_leaving_the_waiting_list_promotes_no_one(client, adviser, tokens:
     waiting_b = (await enrol(client, b, session_id=session["id"])).json()
     waiting_c = (await enrol(client, c, session_id=session["id"])).json()
     await client.post(f"{PORTAL}/participations/{waiting_b['id']}/cancel", headers=b.headers)
-    assert (await client.get(f"{PORTAL}/participations/{waiting_c['id']}", headers=c.headers)).json()["status"] == (
-        "waitlisted"
-    )
+    assert (await client.get(f"{PORTAL}/participations/{waiting_c['id']}", headers=c.headers)).json()[
+        "status"
+    ] == ("waitlisted")
 
 
 async def test_e_learning_enrolment_goes_by_course_and_workshops_by_session(
@@ -141,8 +152,12 @@ async def test_e_learning_enrolment_goes_by_course_and_workshops_by_session(
     assert (await enrol(client, company)).status_code == 422
     refused = await client.post(
         f"{BACKOFFICE}/courses/{e_learning['id']}/sessions",
-        json={"starts_at": "2030-01-01T10:00:00+01:00", "ends_at": "2030-01-01T12:00:00+01:00",
-              "location": "x", "capacity": 3},
+        json={
+            "starts_at": "2030-01-01T10:00:00+01:00",
+            "ends_at": "2030-01-01T12:00:00+01:00",
+            "location": "x",
+            "capacity": 3,
+        },
         headers=adviser.headers,
     )
     assert refused.status_code == 422
@@ -165,7 +180,11 @@ async def test_the_adviser_enrols_a_company_in_the_back_office(client, adviser, 
     company = await tokens.make(Role.COMPANY)
     response = await client.post(
         f"{BACKOFFICE}/participations",
-        json={"session_id": session["id"], "company_id": str(company.company_id), "trainer_name": "Fatima Yilmaz"},
+        json={
+            "session_id": session["id"],
+            "company_id": str(company.company_id),
+            "trainer_name": "Fatima Yilmaz",
+        },
         headers=adviser.headers,
     )
     assert response.status_code == 201, response.text

@@ -11,7 +11,7 @@ import pytest
 from erkenning import clock
 from erkenning.auth.models import Role
 from erkenning.runtime import Runtime
-from erkenning.training import service
+from erkenning.training import history, service
 from tests.helpers import TokenFactory, make_company
 from tests.training.conftest import BACKOFFICE, PORTAL, enrol, make_course, make_session
 
@@ -28,10 +28,16 @@ async def test_portal_routes_with_another_companys_participation_are_404(client,
     ):
         assert response.status_code == 404
         assert response.json()["type"] == "urn:erkenning:problem:not-found"
-    missing = await client.get(f"{PORTAL}/participations/00000000-0000-0000-0000-000000000000", headers=mine.headers)
-    assert missing.status_code == 404 and missing.json()["detail"] == (
-        await client.get(f"{PORTAL}/participations/{foreign['id']}", headers=mine.headers)
-    ).json()["detail"]
+    missing = await client.get(
+        f"{PORTAL}/participations/00000000-0000-0000-0000-000000000000", headers=mine.headers
+    )
+    assert (
+        missing.status_code == 404
+        and missing.json()["detail"]
+        == (await client.get(f"{PORTAL}/participations/{foreign['id']}", headers=mine.headers)).json()[
+            "detail"
+        ]
+    )
     assert (await client.get(f"{PORTAL}/participations", headers=mine.headers)).json()["total"] == 0
     still = (await client.get(f"{PORTAL}/participations/{foreign['id']}", headers=theirs.headers)).json()
     assert still["status"] == "enrolled"
@@ -43,8 +49,9 @@ async def test_the_portal_offers_active_courses_and_upcoming_sessions_only(clien
     upcoming = await make_session(client, adviser, active["id"], capacity=5)
     cancelled = await make_session(client, adviser, active["id"])
     await client.post(f"{BACKOFFICE}/sessions/{cancelled['id']}/cancel", headers=adviser.headers)
-    await client.patch(f"{BACKOFFICE}/courses/{retired['id']}", json={"version": 1, "active": False},
-                       headers=adviser.headers)
+    await client.patch(
+        f"{BACKOFFICE}/courses/{retired['id']}", json={"version": 1, "active": False}, headers=adviser.headers
+    )
     company = await tokens.make(Role.COMPANY)
     courses = (await client.get(f"{PORTAL}/courses", headers=company.headers)).json()
     assert [c["id"] for c in courses["items"]] == [active["id"]]
@@ -55,8 +62,13 @@ async def test_the_portal_offers_active_courses_and_upcoming_sessions_only(clien
 async def _history(client, adviser, tokens: TokenFactory):
     """Two companies; a workshop (recruitment) they attend, an e-learning (social safety) one completes."""
     workshop = await make_course(client, adviser, code="WS-WERF", topics=["discrimination_free_recruitment"])
-    e_learning = await make_course(client, adviser, code="EL-VEILIG", format="e_learning",
-                                   topics=["social_safety", "equal_opportunities"])
+    e_learning = await make_course(
+        client,
+        adviser,
+        code="EL-VEILIG",
+        format="e_learning",
+        topics=["social_safety", "equal_opportunities"],
+    )
     session = await make_session(client, adviser, workshop["id"], starts_in=timedelta(days=1))
     a, b = await tokens.make(Role.COMPANY), await tokens.make(Role.COMPANY)
     pa = (await enrol(client, a, session_id=session["id"], trainer_name="Jan de Vries")).json()
@@ -64,9 +76,14 @@ async def _history(client, adviser, tokens: TokenFactory):
     el = (await enrol(client, a, course_id=e_learning["id"])).json()
     with clock.travel(timedelta(days=2)):
         await client.post(
-            f"{BACKOFFICE}/sessions/{session['id']}/attendance", headers=adviser.headers,
-            json={"records": [{"participation_id": pa["id"], "status": "attended"},
-                              {"participation_id": pb["id"], "status": "no_show"}]},
+            f"{BACKOFFICE}/sessions/{session['id']}/attendance",
+            headers=adviser.headers,
+            json={
+                "records": [
+                    {"participation_id": pa["id"], "status": "attended"},
+                    {"participation_id": pb["id"], "status": "no_show"},
+                ]
+            },
         )
     await client.post(f"{BACKOFFICE}/participations/{el['id']}/complete", headers=adviser.headers)
     return a, b, session, pa, pb, el
@@ -89,7 +106,9 @@ async def test_advisers_filter_the_whole_participation_list(client, adviser, tok
     session_day = date.fromisoformat(pa["session_starts_at"][:10])
     assert await ids(since=session_day.isoformat(), until=session_day.isoformat()) == {pa["id"], pb["id"]}
     assert await ids(since=(clock.today() + timedelta(days=30)).isoformat()) == set()
-    bogus = await client.get(f"{BACKOFFICE}/participations", params={"status": "bogus"}, headers=adviser.headers)
+    bogus = await client.get(
+        f"{BACKOFFICE}/participations", params={"status": "bogus"}, headers=adviser.headers
+    )
     assert bogus.status_code == 422
 
 
@@ -99,7 +118,8 @@ async def test_an_adviser_sees_any_companys_history(client, adviser, tokens) -> 
     assert response.status_code == 200, response.text
     lines = response.json()["items"]
     assert sorted((line["course_code"], line["status"]) for line in lines) == [
-        ("EL-VEILIG", "completed"), ("WS-WERF", "attended"),
+        ("EL-VEILIG", "completed"),
+        ("WS-WERF", "attended"),
     ]
     unknown = await client.get(
         f"{BACKOFFICE}/companies/00000000-0000-0000-0000-000000000000/history", headers=adviser.headers
@@ -109,8 +129,9 @@ async def test_an_adviser_sees_any_companys_history(client, adviser, tokens) -> 
 
 async def test_the_export_streams_csv_without_personal_data(client, adviser, tokens) -> None:
     a, *_ = await _history(client, adviser, tokens)
-    response = await client.get(f"{BACKOFFICE}/participations/export", params={"format": "workshop"},
-                                headers=adviser.headers)
+    response = await client.get(
+        f"{BACKOFFICE}/participations/export", params={"format": "workshop"}, headers=adviser.headers
+    )
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.text)))
@@ -121,23 +142,36 @@ async def test_the_export_streams_csv_without_personal_data(client, adviser, tok
     assert all(r["session_starts_at"].endswith(("+01:00", "+02:00")) for r in rows)
     assert {r["topics"] for r in rows} == {"discrimination_free_recruitment"}
     company = await tokens.make(Role.COMPANY)
-    assert (await client.get(f"{BACKOFFICE}/participations/export", headers=company.headers)).status_code == 403
+    assert (
+        await client.get(f"{BACKOFFICE}/participations/export", headers=company.headers)
+    ).status_code == 403
 
 
-async def test_completed_topics_answers_for_a_company_and_a_period(client, adviser, tokens, runtime: Runtime) -> None:
+async def test_completed_topics_answers_for_a_company_and_a_period(
+    client, adviser, tokens, runtime: Runtime
+) -> None:
     a, b, session, *_ = await _history(client, adviser, tokens)
     today = clock.today()
     wanted = ["discrimination_free_recruitment", "social_safety", "adolescent_brain"]
     async with runtime.session_factory() as db:
         assert await service.completed_topics(db, a.company_id, wanted, today, today + timedelta(days=5)) == {
-            "discrimination_free_recruitment", "social_safety",
+            "discrimination_free_recruitment",
+            "social_safety",
         }
         # The no-show did not complete anything; the e-learning's completion day bounds the period.
-        assert await service.completed_topics(db, b.company_id, wanted, today, today + timedelta(days=5)) == set()
-        assert await service.completed_topics(
-            db, a.company_id, wanted, today + timedelta(days=3), today + timedelta(days=9)
-        ) == set()
-        assert await service.completed_topics(db, a.company_id, ["social_safety"], today, today) == {"social_safety"}
+        assert (
+            await service.completed_topics(db, b.company_id, wanted, today, today + timedelta(days=5))
+            == set()
+        )
+        assert (
+            await service.completed_topics(
+                db, a.company_id, wanted, today + timedelta(days=3), today + timedelta(days=9)
+            )
+            == set()
+        )
+        assert await service.completed_topics(db, a.company_id, ["social_safety"], today, today) == {
+            "social_safety"
+        }
         assert await service.completed_topics(db, a.company_id, [], today, today) == set()
 
 
@@ -155,3 +189,20 @@ async def test_the_export_keeps_formula_like_text_as_text(client, adviser, token
 async def test_period_filters_must_be_dates(client, adviser, path: str) -> None:
     response = await client.get(f"{BACKOFFICE}{path}", params={"since": "gisteren"}, headers=adviser.headers)
     assert response.status_code == 422
+
+
+async def test_participation_counts_for_monitoring(client, adviser, tokens, runtime: Runtime) -> None:
+    await _history(client, adviser, tokens)
+    today = clock.today()
+    async with runtime.session_factory() as db:
+        counts = await history.participation_counts(db, today, today + timedelta(days=5))
+        assert (
+            await history.participation_counts(db, today + timedelta(days=30), today + timedelta(days=40))
+            == []
+        )
+    assert [(c.format.value, c.topic, c.status.value, c.participations, c.companies) for c in counts] == [
+        ("e_learning", "equal_opportunities", "completed", 1, 1),
+        ("e_learning", "social_safety", "completed", 1, 1),
+        ("workshop", "discrimination_free_recruitment", "attended", 1, 1),
+        ("workshop", "discrimination_free_recruitment", "no_show", 1, 1),
+    ]

@@ -41,10 +41,14 @@ async def test_each_enrolment_gets_one_reminder_even_when_the_task_runs_twice(
     [message] = mail.to(await company_email(runtime, a.company_id))
     assert "Herinnering" in message["Subject"]
     text = MailCatcher.text(message)
-    assert "Sociale veiligheid op de werkvloer" in text and "Priya Ramdin" in text and "SBB, Zoetermeer" in text
+    assert (
+        "Sociale veiligheid op de werkvloer" in text and "Priya Ramdin" in text and "SBB, Zoetermeer" in text
+    )
 
 
-async def test_concurrent_runs_share_the_reminders_out_once(client, adviser, tokens, runtime: Runtime) -> None:
+async def test_concurrent_runs_share_the_reminders_out_once(
+    client, adviser, tokens, runtime: Runtime
+) -> None:
     course = await make_course(client, adviser)
     session = await make_session(client, adviser, course["id"], starts_in=timedelta(days=1))
     for _ in range(6):

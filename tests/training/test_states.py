@@ -64,7 +64,12 @@ def test_every_pair(source: P, target: P) -> None:
 
 @pytest.mark.parametrize(
     ("source", "target"),
-    [(P.ENROLLED, P.ATTENDED), (P.ENROLLED, P.NO_SHOW), (P.ATTENDED, P.COMPLETED), (P.WAITLISTED, P.ENROLLED)],
+    [
+        (P.ENROLLED, P.ATTENDED),
+        (P.ENROLLED, P.NO_SHOW),
+        (P.ATTENDED, P.COMPLETED),
+        (P.WAITLISTED, P.ENROLLED),
+    ],
 )
 def test_a_company_cannot_record_its_own_attendance_completion_or_promotion(source: P, target: P) -> None:
     with pytest.raises(Forbidden):

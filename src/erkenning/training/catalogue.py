@@ -106,12 +106,16 @@ class CatalogueService:
         if filters.active is not None:
             stmt = stmt.where(Course.active == filters.active)
         total = (await self.session.exec(select(sa.func.count()).select_from(stmt.subquery()))).one()
-        rows = await self.session.exec(stmt.order_by(col(Course.title), col(Course.id)).limit(limit).offset(offset))
+        rows = await self.session.exec(
+            stmt.order_by(col(Course.title), col(Course.id)).limit(limit).offset(offset)
+        )
         return list(rows.all()), int(total)
 
     # ------------------------------------------------------------ sessions
 
-    async def get_session(self, session_id: UUID, caller: Caller, *, for_update: bool = False) -> CourseSession:
+    async def get_session(
+        self, session_id: UUID, caller: Caller, *, for_update: bool = False
+    ) -> CourseSession:
         return await get_scoped(
             self.session, CourseSession, session_id, caller, for_update=for_update, what="session"
         )
@@ -135,7 +139,11 @@ class CatalogueService:
     async def list_sessions(
         self, caller: Caller, filters: SessionFilter, *, limit: int, offset: int
     ) -> tuple[list[CourseSession], int]:
-        stmt = scoped(select(CourseSession).join(Course, col(Course.id) == CourseSession.course_id), CourseSession, caller)
+        stmt = scoped(
+            select(CourseSession).join(Course, col(Course.id) == CourseSession.course_id),
+            CourseSession,
+            caller,
+        )
         stmt = scoped(stmt, Course, caller)
         if filters.course_id is not None:
             stmt = stmt.where(CourseSession.course_id == filters.course_id)

@@ -83,7 +83,11 @@ class CompletionRecorder:
     async def record(self, data: CompletionIn, caller: Caller) -> tuple[Outcome, Participation]:
         # Serialise calls about the same completion; the unique column is the backstop.
         await self.session.exec(
-            sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtextextended(_LOCK_NAMESPACE + data.completion_id, 0)))
+            sa.select(
+                sa.func.pg_advisory_xact_lock(
+                    sa.func.hashtextextended(_LOCK_NAMESPACE + data.completion_id, 0)
+                )
+            )
         )
         done = (
             await self.session.exec(
@@ -117,7 +121,9 @@ class CompletionRecorder:
 
     async def _resolve(self, data: CompletionIn) -> tuple[Course, Company]:
         course = (await self.session.exec(select(Course).where(Course.code == data.course_code))).first()
-        company = (await self.session.exec(select(Company).where(Company.sbb_id == data.company_sbb_id))).first()
+        company = (
+            await self.session.exec(select(Company).where(Company.sbb_id == data.company_sbb_id))
+        ).first()
         errors = []
         if course is None:
             errors.append({"field": "course_code", "message": "no such course"})
@@ -136,7 +142,9 @@ class CompletionRecorder:
         errors: list[dict[str, str]] = []
         await self._check_references(rows, errors)
         if errors:
-            raise ValidationFailed(errors[:100], detail=f"{len(errors)} problem(s) in the file; nothing was imported")
+            raise ValidationFailed(
+                errors[:100], detail=f"{len(errors)} problem(s) in the file; nothing was imported"
+            )
         counts = {"rows": len(rows), "recorded": 0, "already_recorded": 0}
         for _, row in rows:
             outcome, _participation = await self.record(row, caller)
@@ -144,13 +152,19 @@ class CompletionRecorder:
         log.info("completion.imported", **counts)
         return counts
 
-    async def _check_references(self, rows: Sequence[tuple[int, CompletionIn]], errors: list[dict[str, str]]) -> None:
+    async def _check_references(
+        self, rows: Sequence[tuple[int, CompletionIn]], errors: list[dict[str, str]]
+    ) -> None:
         codes = {r.course_code for _, r in rows}
         sbb_ids = {r.company_sbb_id for _, r in rows}
         formats = dict(
-            (await self.session.exec(select(Course.code, Course.format).where(col(Course.code).in_(codes)))).all()
+            (
+                await self.session.exec(select(Course.code, Course.format).where(col(Course.code).in_(codes)))
+            ).all()
         )
-        known = set((await self.session.exec(select(Company.sbb_id).where(col(Company.sbb_id).in_(sbb_ids)))).all())
+        known = set(
+            (await self.session.exec(select(Company.sbb_id).where(col(Company.sbb_id).in_(sbb_ids)))).all()
+        )
         for line, row in rows:
             if row.course_code not in formats:
                 errors.append({"field": f"line {line}: course_code", "message": "no such course"})
@@ -175,11 +189,15 @@ def parse_csv(text: str) -> list[tuple[int, CompletionIn]]:
         if len(rows) + len(errors) >= MAX_IMPORT_ROWS:
             raise Unprocessable(f"At most {MAX_IMPORT_ROWS} rows per file; split the file")
         try:
-            rows.append((line, CompletionIn.model_validate({c: (record.get(c) or "").strip() for c in CSV_COLUMNS})))
+            rows.append(
+                (line, CompletionIn.model_validate({c: (record.get(c) or "").strip() for c in CSV_COLUMNS}))
+            )
         except ValidationError as exc:
             errors.extend(errors_of(exc, prefix=f"line {line}: "))
     if errors:
-        raise ValidationFailed(errors[:100], detail=f"{len(errors)} problem(s) in the file; nothing was imported")
+        raise ValidationFailed(
+            errors[:100], detail=f"{len(errors)} problem(s) in the file; nothing was imported"
+        )
     if not rows:
         raise ValidationFailed([{"field": "file", "message": "no rows"}])
     return rows
@@ -216,7 +234,9 @@ async def certificate(session: AsyncSession, code: str) -> CertificateRead:
         select(Course.title, Company.name, Participation.completed_on)
         .join(Course, col(Course.id) == Participation.course_id)
         .join(Company, col(Company.id) == Participation.company_id)
-        .where(Participation.certificate_code == cleaned, Participation.status == ParticipationStatus.COMPLETED)
+        .where(
+            Participation.certificate_code == cleaned, Participation.status == ParticipationStatus.COMPLETED
+        )
     )
     row = (await session.exec(stmt)).first()
     if row is None or row[2] is None:

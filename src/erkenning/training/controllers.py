@@ -57,7 +57,9 @@ class CourseController(Controller):
     tags = ["training"]
 
     @post("/", summary="Add a course to the catalogue")
-    async def create(self, data: JSONBody[CourseCreate], session: DbSession, caller: CurrentCaller) -> CourseRead:
+    async def create(
+        self, data: JSONBody[CourseCreate], session: DbSession, caller: CurrentCaller
+    ) -> CourseRead:
         return CourseRead.model_validate(await CatalogueService(session).create_course(data, caller))
 
     @get("/", summary="The catalogue (filters combine)")
@@ -74,21 +76,35 @@ class CourseController(Controller):
         rows, total = await CatalogueService(session).list_courses(
             caller, CourseFilter(format, topic, active), limit=limit, offset=offset
         )
-        return Page(items=[CourseRead.model_validate(r) for r in rows], total=total, limit=limit, offset=offset)
+        return Page(
+            items=[CourseRead.model_validate(r) for r in rows], total=total, limit=limit, offset=offset
+        )
 
     @get("/{course_id:uuid}", summary="One course")
-    async def get_one(self, course_id: FromPath[UUID], session: DbSession, caller: CurrentCaller) -> CourseRead:
+    async def get_one(
+        self, course_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
+    ) -> CourseRead:
         return CourseRead.model_validate(await CatalogueService(session).get_course(course_id, caller))
 
     @patch("/{course_id:uuid}", summary="Change a course (send the version you read; 409 if it moved on)")
     async def update(
-        self, course_id: FromPath[UUID], data: JSONBody[CourseUpdate], session: DbSession, caller: CurrentCaller
+        self,
+        course_id: FromPath[UUID],
+        data: JSONBody[CourseUpdate],
+        session: DbSession,
+        caller: CurrentCaller,
     ) -> CourseRead:
-        return CourseRead.model_validate(await CatalogueService(session).update_course(course_id, data, caller))
+        return CourseRead.model_validate(
+            await CatalogueService(session).update_course(course_id, data, caller)
+        )
 
     @post("/{course_id:uuid}/sessions", summary="Plan a session of a workshop or webinar")
     async def create_session(
-        self, course_id: FromPath[UUID], data: JSONBody[SessionCreate], session: DbSession, caller: CurrentCaller
+        self,
+        course_id: FromPath[UUID],
+        data: JSONBody[SessionCreate],
+        session: DbSession,
+        caller: CurrentCaller,
     ) -> SessionRead:
         row = await CatalogueService(session).create_session(course_id, data, caller)
         return SessionRead.of(row, 0, 0)
@@ -111,22 +127,36 @@ class SessionController(Controller):
         offset: Offset = 0,
     ) -> Page[SessionRead]:
         filters = SessionFilter(course_id, starts_from, starts_before, include_cancelled)
-        rows, total = await CatalogueService(session).list_sessions(caller, filters, limit=limit, offset=offset)
+        rows, total = await CatalogueService(session).list_sessions(
+            caller, filters, limit=limit, offset=offset
+        )
         return Page(items=await session_reads(session, rows), total=total, limit=limit, offset=offset)
 
     @get("/{session_id:uuid}", summary="One session with its seats taken and its waiting list")
-    async def get_one(self, session_id: FromPath[UUID], session: DbSession, caller: CurrentCaller) -> SessionRead:
+    async def get_one(
+        self, session_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
+    ) -> SessionRead:
         row = await CatalogueService(session).get_session(session_id, caller)
         return (await session_reads(session, [row]))[0]
 
     @post("/{session_id:uuid}/cancel", status_code=200, summary="Cancel a session; everyone enrolled is told")
-    async def cancel(self, session_id: FromPath[UUID], session: DbSession, caller: CurrentCaller) -> SessionRead:
+    async def cancel(
+        self, session_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
+    ) -> SessionRead:
         row = await ParticipationService(session).cancel_session(session_id, caller)
         return (await session_reads(session, [row]))[0]
 
-    @post("/{session_id:uuid}/attendance", status_code=200, summary="Record the attendance list (all or nothing)")
+    @post(
+        "/{session_id:uuid}/attendance",
+        status_code=200,
+        summary="Record the attendance list (all or nothing)",
+    )
     async def attendance(
-        self, session_id: FromPath[UUID], data: JSONBody[AttendanceCreate], session: DbSession, caller: CurrentCaller
+        self,
+        session_id: FromPath[UUID],
+        data: JSONBody[AttendanceCreate],
+        session: DbSession,
+        caller: CurrentCaller,
     ) -> list[ParticipationRead]:
         service = ParticipationService(session)
         rows = await service.record_attendance(session_id, data.records, caller)
@@ -148,7 +178,10 @@ class ParticipationController(Controller):
         self, data: JSONBody[StaffEnrolmentCreate], session: DbSession, caller: CurrentCaller
     ) -> ParticipationRead:
         enrolment = await ParticipationService(session).enrol(
-            caller, company_id=data.company_id, session_id=data.session_id, course_id=data.course_id,
+            caller,
+            company_id=data.company_id,
+            session_id=data.session_id,
+            course_id=data.course_id,
             trainer_name=data.trainer_name,
         )
         return read(enrolment)
@@ -189,8 +222,9 @@ class ParticipationController(Controller):
         until: Until = None,
     ) -> Stream:
         filters = ParticipationFilter(company_id, course_id, session_id, topic, format, status, since, until)
-        await audit.record(session, caller, "participation.exported", object_type="participation",
-                           detail=filters.codes())
+        await audit.record(
+            session, caller, "participation.exported", object_type="participation", detail=filters.codes()
+        )
         return Stream(
             history.stream_csv(runtime.engine, history.export_statement(caller, filters)),
             media_type="text/csv; charset=utf-8",
@@ -210,7 +244,11 @@ class ParticipationController(Controller):
     ) -> ParticipationRead:
         return read(await ParticipationService(session).cancel(participation_id, caller))
 
-    @post("/{participation_id:uuid}/complete", status_code=200, summary="Record completion; issues the certificate")
+    @post(
+        "/{participation_id:uuid}/complete",
+        status_code=200,
+        summary="Record completion; issues the certificate",
+    )
     async def complete(
         self,
         participation_id: FromPath[UUID],
@@ -219,7 +257,9 @@ class ParticipationController(Controller):
         data: JSONBody[ManualCompletion | None] = None,
     ) -> ParticipationRead:
         completed_on = data.completed_on if data else None
-        return read(await ParticipationService(session).complete(participation_id, caller, completed_on=completed_on))
+        return read(
+            await ParticipationService(session).complete(participation_id, caller, completed_on=completed_on)
+        )
 
 
 class CompanyHistoryController(Controller):
@@ -246,7 +286,11 @@ class CompletionImportController(Controller):
     path = "/training/completions"
     tags = ["training"]
 
-    @post("/import", status_code=200, summary="Upload the learning platform's completions (CSV; all rows or none)")
+    @post(
+        "/import",
+        status_code=200,
+        summary="Upload the learning platform's completions (CSV; all rows or none)",
+    )
     async def import_csv(
         self, data: MultipartBody[UploadFile], session: DbSession, caller: CurrentCaller
     ) -> ImportResult:
@@ -260,7 +304,9 @@ class CompletionImportController(Controller):
 
 def backoffice_controllers() -> list[type[Controller]]:
     return [
-        CourseController, SessionController, ParticipationController, CompanyHistoryController,
+        CourseController,
+        SessionController,
+        ParticipationController,
+        CompanyHistoryController,
         CompletionImportController,
     ]
-

@@ -33,7 +33,7 @@ from erkenning.training.service import Enrolment
 
 @dataclass(frozen=True)
 class ParticipationFilter:
-    """Filters that combine; `since`/`until` (inclusive) apply to the participation's date (see `activity_date`)."""
+    """Filters that combine; `since`/`until` (inclusive) apply to the participation's `activity_date`."""
 
     company_id: UUID | None = None
     course_id: UUID | None = None
@@ -89,6 +89,49 @@ async def list_participations(
     return [Enrolment(p, c, s) for p, c, s in rows], int(total)
 
 
+@dataclass(frozen=True)
+class ParticipationCount:
+    format: CourseFormat
+    topic: str
+    status: ParticipationStatus
+    participations: int
+    companies: int
+
+
+async def participation_counts(session: AsyncSession, since: date, until: date) -> list[ParticipationCount]:
+    """For monitoring: participations and distinct companies per format, topic and status in a period.
+
+    The period (inclusive) applies to each participation's date (see `activity_date`); a course with
+    two topics counts under each of them.
+    """
+    topic = sa.func.unnest(Course.topics).label("topic")
+    rows = (
+        _joined(
+            sa.select(Course.format, topic, Participation.status, Participation.company_id).select_from(
+                Participation
+            )
+        )
+        .where(activity_date() >= since, activity_date() <= until)
+        .subquery()
+    )
+    stmt = (
+        sa.select(
+            rows.c.format,
+            rows.c.topic,
+            rows.c.status,
+            sa.func.count(),
+            sa.func.count(rows.c.company_id.distinct()),
+        )
+        .group_by(rows.c.format, rows.c.topic, rows.c.status)
+        .order_by(rows.c.format, rows.c.topic, rows.c.status)
+    )
+    result = await session.exec(stmt)  # type: ignore[call-overload]
+    return [
+        ParticipationCount(CourseFormat(f), t, ParticipationStatus(s), int(n), int(c))
+        for f, t, s, n, c in result.all()
+    ]
+
+
 # ------------------------------------------------------------------ CSV export
 
 # Only what is not personal: no workplace trainer's name, no certificate code.
@@ -133,7 +176,7 @@ def _cell(value: Any) -> str:
 
 
 async def stream_csv(engine: AsyncEngine, stmt: Any, *, batch: int = 500) -> AsyncIterator[str]:
-    """The export, streamed from a server-side cursor on its own connection (the request's is closed by then)."""
+    """The export, streamed from a server-side cursor on its own connection (the request's is closed)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(EXPORT_COLUMNS)

@@ -38,7 +38,9 @@ async def _compose(
         "location": row.location if row else None,
         "online_url": row.online_url if row else None,
         "certificate_code": participation.certificate_code,
-        "completed_on": participation.completed_on.strftime("%d-%m-%Y") if participation.completed_on else None,
+        "completed_on": participation.completed_on.strftime("%d-%m-%Y")
+        if participation.completed_on
+        else None,
     }
     if row is not None:
         context["starts"] = clock.local(row.starts_at).strftime("%d-%m-%Y om %H:%M")

@@ -154,9 +154,13 @@ class Participation(TimestampedModel, table=True):
     )
 
     course_id: UUID = Field(foreign_key="course.id", index=True, ondelete="RESTRICT")
-    session_id: UUID | None = Field(default=None, foreign_key="course_session.id", index=True, ondelete="RESTRICT")
+    session_id: UUID | None = Field(
+        default=None, foreign_key="course_session.id", index=True, ondelete="RESTRICT"
+    )
     company_id: UUID = Field(foreign_key="company.id", index=True, ondelete="RESTRICT")
-    trainer_name: str | None = Field(default=None, max_length=200, description="the workplace trainer who attends")
+    trainer_name: str | None = Field(
+        default=None, max_length=200, description="the workplace trainer who attends"
+    )
     status: ParticipationStatus = enum_field(ParticipationStatus, index=True)
     waitlisted_at: datetime | None = timestamp_field(nullable=True)
     reminded_at: datetime | None = timestamp_field(nullable=True)
@@ -169,7 +173,7 @@ class Participation(TimestampedModel, table=True):
 
 
 def activity_date() -> Any:
-    """SQL: the (Amsterdam) date a participation is about: its completion, else its session's day, else its enrolment.
+    """SQL: the (Amsterdam) date a participation is about: completion, else session day, else enrolment.
 
     Use in queries that outer-join `course_session`.
     """

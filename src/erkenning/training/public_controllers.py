@@ -1,4 +1,4 @@
-"""Training routes outside the back office: the company portal, the public certificate check, the learning platform."""
+"""Training routes outside the back office: company portal, public certificate check, learning platform."""
 
 from __future__ import annotations
 
@@ -53,7 +53,9 @@ class PortalTrainingController(Controller):
         rows, total = await CatalogueService(session).list_courses(
             caller, CourseFilter(format, topic, active=True), limit=limit, offset=offset
         )
-        return Page(items=[CourseRead.model_validate(r) for r in rows], total=total, limit=limit, offset=offset)
+        return Page(
+            items=[CourseRead.model_validate(r) for r in rows], total=total, limit=limit, offset=offset
+        )
 
     @get("/sessions", summary="Upcoming sessions with the seats left")
     async def sessions(
@@ -65,7 +67,9 @@ class PortalTrainingController(Controller):
         offset: Offset = 0,
     ) -> Page[SessionRead]:
         filters = SessionFilter(course_id=course_id, starts_from=clock.now())
-        rows, total = await CatalogueService(session).list_sessions(caller, filters, limit=limit, offset=offset)
+        rows, total = await CatalogueService(session).list_sessions(
+            caller, filters, limit=limit, offset=offset
+        )
         return Page(items=await session_reads(session, rows), total=total, limit=limit, offset=offset)
 
     @post("/participations", summary="Enrol (a full session puts you on the waiting list)")
@@ -73,7 +77,10 @@ class PortalTrainingController(Controller):
         self, data: JSONBody[EnrolmentCreate], session: DbSession, caller: CurrentCaller
     ) -> ParticipationRead:
         enrolment = await ParticipationService(session).enrol(
-            caller, company_id=caller.company_id, session_id=data.session_id, course_id=data.course_id,
+            caller,
+            company_id=caller.company_id,
+            session_id=data.session_id,
+            course_id=data.course_id,
             trainer_name=data.trainer_name,
         )
         return read(enrolment)
@@ -112,12 +119,12 @@ class CertificateController(Controller):
     tags = ["register"]
 
     @get("/{code:str}", summary="Check a course certificate")
-    async def check(
-        self, code: FromPath[str], session: DbSession, runtime: RuntimeDep
-    ) -> CertificateRead:
+    async def check(self, code: FromPath[str], session: DbSession, runtime: RuntimeDep) -> CertificateRead:
         await runtime.limiter.hit(
-            "certificate-check", context.origin.get() or "unknown",
-            limit=runtime.settings.certificate_check_per_minute, window_s=60,
+            "certificate-check",
+            context.origin.get() or "unknown",
+            limit=runtime.settings.certificate_check_per_minute,
+            window_s=60,
         )
         return await completions.certificate(session, code)
 
@@ -128,7 +135,18 @@ class LearningPlatformController(Controller):
     path = "/learning-platform"
     tags = ["integrations"]
 
-    @post("/completions", status_code=200, summary="An e-learning was completed (idempotent per completion_id)")
+    @post(
+        "/completions",
+        status_code=200,
+        summary="An e-learning was completed (idempotent per completion_id)",
+        description=(
+            "Body (JSON): `completion_id` (the platform's id), `course_code`, `company_sbb_id`, "
+            "`completed_at` "
+            "(YYYY-MM-DD or ISO 8601 with offset). Headers: `X-Signature-Timestamp` (Unix seconds) and "
+            "`X-Signature: sha256=<hex HMAC-SHA256 of '<timestamp>.<raw body>' under the shared secret>`. "
+            "A bad or missing signature, or a timestamp outside the tolerance, is 401 and stores nothing."
+        ),
+    )
     async def completion(
         self,
         body: RawBody,
@@ -138,7 +156,10 @@ class LearningPlatformController(Controller):
         timestamp: Annotated[str | None, HeaderParameter(name="X-Signature-Timestamp")] = None,
     ) -> CompletionResult:
         completions.verify_signature(
-            settings.learning_platform_webhook_secret.get_secret_value(), timestamp, signature, body,
+            settings.learning_platform_webhook_secret.get_secret_value(),
+            timestamp,
+            signature,
+            body,
             tolerance_s=settings.learning_platform_webhook_tolerance_s,
         )
         try:

@@ -10,16 +10,35 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
 
 from erkenning import clock
-from erkenning.training.models import Course, CourseFormat, CourseSession, Participation, ParticipationStatus, Topic
+from erkenning.training.models import (
+    Course,
+    CourseFormat,
+    CourseSession,
+    Participation,
+    ParticipationStatus,
+    Topic,
+)
 
 LocalTime = Annotated[datetime, AfterValidator(clock.local)]
-CourseCode = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,39}$", description="e.g. WS-WERVING")]
+CourseCode = Annotated[
+    str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,39}$", description="e.g. WS-WERVING")
+]
 Title = Annotated[str, Field(min_length=1, max_length=200)]
 Topics = Annotated[list[Topic], Field(min_length=1, max_length=len(Topic))]
-TrainerName = Annotated[str, Field(min_length=1, max_length=200, description="the workplace trainer who attends")]
+TrainerName = Annotated[
+    str, Field(min_length=1, max_length=200, description="the workplace trainer who attends")
+]
 ExternalId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.:@+\-]{1,100}$")]
 SbbCompanyId = Annotated[str, Field(pattern=r"^[0-9]{1,12}$", description="SBB company id (leerbedrijf-ID)")]
 _URL = re.compile(r"^https://[^\s/$.?#].[^\s]*$")
@@ -51,7 +70,7 @@ class CourseCreate(BaseModel):
 
 
 class CourseUpdate(BaseModel):
-    """Only the fields given change; `version` must be the one you read (else 409). Code and format are fixed."""
+    """Only the fields given change; `version` must be the one you read (else 409). Code, format are fixed."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -90,7 +109,9 @@ class SessionCreate(BaseModel):
     location: str | None = Field(default=None, min_length=1, max_length=300, description="address or room")
     online_url: Annotated[str | None, AfterValidator(_https_url)] = Field(default=None, max_length=500)
     capacity: int = Field(ge=1, le=10_000)
-    enrolment_closes_at: AwareDatetime | None = Field(default=None, description="default: when the session starts")
+    enrolment_closes_at: AwareDatetime | None = Field(
+        default=None, description="default: when the session starts"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> SessionCreate:
@@ -118,6 +139,7 @@ class SessionRead(BaseModel):
     enrolled: int = Field(description="seats taken")
     waitlisted: int
     seats_left: int
+    enrolment_open: bool = Field(description="not cancelled and before the closing time (full: waiting list)")
 
     @classmethod
     def of(cls, session: CourseSession, enrolled: int, waitlisted: int) -> SessionRead:
@@ -127,6 +149,7 @@ class SessionRead(BaseModel):
                 "enrolled": enrolled,
                 "waitlisted": waitlisted,
                 "seats_left": max(session.capacity - enrolled, 0),
+                "enrolment_open": session.cancelled_at is None and clock.now() < session.enrolment_closes_at,
             }
         )
 
@@ -180,16 +203,25 @@ class ParticipationRead(BaseModel):
     @classmethod
     def of(cls, p: Participation, course: Course, session: CourseSession | None) -> ParticipationRead:
         return cls(
-            id=p.id, company_id=p.company_id, course_id=course.id, course_code=course.code,
-            course_title=course.title, format=course.format, topics=course.topics,  # type: ignore[arg-type]
+            id=p.id,
+            company_id=p.company_id,
+            course_id=course.id,
+            course_code=course.code,
+            course_title=course.title,
+            format=course.format,
+            topics=course.topics,  # type: ignore[arg-type]
             session_id=p.session_id,
             session_starts_at=session.starts_at if session else None,
             session_ends_at=session.ends_at if session else None,
             location=session.location if session else None,
             online_url=session.online_url if session else None,
-            trainer_name=p.trainer_name, status=p.status, waitlisted_at=p.waitlisted_at,
-            completed_on=p.completed_on, certificate_code=p.certificate_code,
-            created_at=p.created_at, updated_at=p.updated_at,
+            trainer_name=p.trainer_name,
+            status=p.status,
+            waitlisted_at=p.waitlisted_at,
+            completed_on=p.completed_on,
+            certificate_code=p.certificate_code,
+            created_at=p.created_at,
+            updated_at=p.updated_at,
         )
 
 
@@ -242,7 +274,9 @@ class CompletionIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    completion_id: ExternalId = Field(description="the platform's own id of this completion (idempotency key)")
+    completion_id: ExternalId = Field(
+        description="the platform's own id of this completion (idempotency key)"
+    )
     course_code: CourseCode
     company_sbb_id: SbbCompanyId
     completed_at: CompletionDate = Field(description="YYYY-MM-DD, or an ISO 8601 time with offset")

@@ -1,4 +1,4 @@
-"""Participation: enrolment with a waiting list, cancellation, attendance, completion; and what other modules ask.
+"""Participation: enrolment, waiting list, cancellation, attendance, completion; what other modules ask.
 
 Everything that touches a session's seats locks the session row first (`SELECT … FOR UPDATE`) and
 only then its participations, so concurrent enrolments and cancellations queue up on that one row
@@ -11,7 +11,7 @@ import base64
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -32,7 +32,6 @@ from erkenning.training import mails as _composers  # noqa: F401  (registers the
 from erkenning.training.catalogue import CatalogueService
 from erkenning.training.models import (
     DONE_STATUSES,
-    SEAT_STATUSES,
     Course,
     CourseSession,
     Participation,
@@ -88,7 +87,11 @@ class ParticipationService:
     async def describe(self, participation: Participation) -> Enrolment:
         course = await self.session.get(Course, participation.course_id)
         assert course is not None
-        row = await self.session.get(CourseSession, participation.session_id) if participation.session_id else None
+        row = (
+            await self.session.get(CourseSession, participation.session_id)
+            if participation.session_id
+            else None
+        )
         return Enrolment(participation, course, row)
 
     # ------------------------------------------------------------ enrolment
@@ -135,8 +138,12 @@ class ParticipationService:
         taken = (await self.catalogue.seat_counts([row.id])).get(row.id)
         full = taken is not None and taken.enrolled >= row.capacity
         participation = Participation(
-            course_id=course.id, session_id=row.id, company_id=company_id, trainer_name=trainer_name,
-            status=P.WAITLISTED if full else P.ENROLLED, waitlisted_at=utcnow() if full else None,
+            course_id=course.id,
+            session_id=row.id,
+            company_id=company_id,
+            trainer_name=trainer_name,
+            status=P.WAITLISTED if full else P.ENROLLED,
+            waitlisted_at=utcnow() if full else None,
             enrolled_by=caller.principal_id,
         )
         await self._insert(participation, caller)
@@ -147,18 +154,23 @@ class ParticipationService:
     ) -> Enrolment:
         course = await self.catalogue.get_course(course_id, caller)
         if course.format.has_sessions:
-            raise Unprocessable("A workshop or webinar is joined through one of its sessions: give session_id")
+            raise Unprocessable(
+                "A workshop or webinar is joined through one of its sessions: give session_id"
+            )
         if not course.active:
             raise Unprocessable("The course is not active")
         participation = Participation(
-            course_id=course.id, company_id=company_id, trainer_name=trainer_name, status=P.ENROLLED,
+            course_id=course.id,
+            company_id=company_id,
+            trainer_name=trainer_name,
+            status=P.ENROLLED,
             enrolled_by=caller.principal_id,
         )
         await self._insert(participation, caller)
         return Enrolment(participation, course, None)
 
     async def enrol_unchecked(self, caller: Caller, course: Course, company_id: UUID) -> Participation:
-        """An e-learning enrolment without the catalogue's checks (a completion reported for a retired course)."""
+        """An e-learning enrolment without the catalogue's checks (a completion of a retired course)."""
         participation = Participation(course_id=course.id, company_id=company_id, status=P.ENROLLED)
         await self._insert(participation, caller)
         return participation
@@ -171,9 +183,15 @@ class ParticipationService:
         except IntegrityError:
             raise AlreadyEnrolled("This company is already enrolled in this course or session") from None
         await audit.record(
-            self.session, caller, f"participation.{participation.status.value}", participation,
-            detail={"course_id": str(participation.course_id), "session_id": _str(participation.session_id),
-                    "company_id": str(participation.company_id)},
+            self.session,
+            caller,
+            f"participation.{participation.status.value}",
+            participation,
+            detail={
+                "course_id": str(participation.course_id),
+                "session_id": _str(participation.session_id),
+                "company_id": str(participation.company_id),
+            },
         )
         log.info(
             "participation.created", participation_id=str(participation.id), status=participation.status.value
@@ -231,15 +249,22 @@ class ParticipationService:
         await audit.record(self.session, caller, "course_session.cancelled", row)
         live = (
             select(Participation)
-            .where(Participation.session_id == row.id, col(Participation.status).in_([P.ENROLLED, P.WAITLISTED]))
+            .where(
+                Participation.session_id == row.id, col(Participation.status).in_([P.ENROLLED, P.WAITLISTED])
+            )
             .order_by(col(Participation.id))
             .with_for_update()
             .execution_options(populate_existing=True)
         )
         for participation in (await self.session.exec(live)).all():
             self._move(participation, P.CANCELLED, caller, row)
-            await audit.record(self.session, caller, "participation.cancelled", participation,
-                               detail={"reason": "session_cancelled"})
+            await audit.record(
+                self.session,
+                caller,
+                "participation.cancelled",
+                participation,
+                detail={"reason": "session_cancelled"},
+            )
             mail.queue(self.session, "training_session_cancelled", participation_id=participation.id)
         await self.session.flush()
         log.info("course_session.cancelled", session_id=str(row.id))
@@ -266,8 +291,13 @@ class ParticipationService:
         missing = [i for i, r in enumerate(records) if r.participation_id not in found]
         if missing:
             raise ValidationFailed(
-                [{"field": f"records.{i}.participation_id", "message": "not a participation of this session"}
-                 for i in missing]
+                [
+                    {
+                        "field": f"records.{i}.participation_id",
+                        "message": "not a participation of this session",
+                    }
+                    for i in missing
+                ]
             )
         for participation_id, target in wanted.items():
             participation = found[participation_id]
@@ -278,14 +308,21 @@ class ParticipationService:
         await self.session.flush()
         return [found[i] for i in wanted]
 
-    async def complete(self, participation_id: UUID, caller: Caller, *, completed_on: date | None = None) -> Enrolment:
+    async def complete(
+        self, participation_id: UUID, caller: Caller, *, completed_on: date | None = None
+    ) -> Enrolment:
         """Record a completion by hand (an attended session, or an e-learning the platform did not report)."""
         participation = await self.get(participation_id, caller, for_update=True)
         await self.finish(participation, caller, completed_on=completed_on or clock.today())
         return await self.describe(participation)
 
     async def finish(
-        self, participation: Participation, caller: Caller, *, completed_on: date, completion_id: str | None = None
+        self,
+        participation: Participation,
+        caller: Caller,
+        *,
+        completed_on: date,
+        completion_id: str | None = None,
     ) -> None:
         """Move a locked participation to completed, give it a certificate and tell the company."""
         self._move(participation, P.COMPLETED, caller, None)
@@ -294,41 +331,14 @@ class ParticipationService:
         participation.platform_completion_id = completion_id
         await self.session.flush()
         await audit.record(
-            self.session, caller, "participation.completed", participation,
+            self.session,
+            caller,
+            "participation.completed",
+            participation,
             detail={"course_id": str(participation.course_id), "completion_id": completion_id},
         )
         mail.queue(self.session, "training_certificate", participation_id=participation.id)
         log.info("participation.completed", participation_id=str(participation.id))
-
-    # ------------------------------------------------------------ reminders
-
-    async def mark_due_reminders(self, *, days_before: int) -> list[UUID]:
-        """Mark every enrolment whose session starts within `days_before` days as reminded and queue its e-mail.
-
-        The UPDATE … WHERE reminded_at IS NULL makes a second (or concurrent) run find nothing to do.
-        """
-        now = utcnow()
-        p, s = Participation.__table__, CourseSession.__table__  # type: ignore[attr-defined]
-        stmt = (
-            sa.update(p)
-            .where(
-                p.c.session_id == s.c.id,
-                p.c.status == P.ENROLLED.value,
-                p.c.reminded_at.is_(None),
-                s.c.cancelled_at.is_(None),
-                s.c.starts_at > now,
-                s.c.starts_at <= now + timedelta(days=days_before),
-            )
-            .values(reminded_at=now)
-            .returning(p.c.id)
-        )
-        ids = list((await self.session.exec(stmt)).scalars())  # type: ignore[call-overload]
-        for participation_id in ids:
-            mail.queue(self.session, "training_reminder", participation_id=participation_id)
-            await audit.record(
-                self.session, SYSTEM, "participation.reminded", object_type="participation", object_id=participation_id
-            )
-        return ids
 
     # ------------------------------------------------------------ helpers
 
@@ -346,7 +356,9 @@ class ParticipationService:
         return row
 
     async def _lock(self, participation_id: UUID) -> Participation:
-        row = await self.session.get(Participation, participation_id, with_for_update=True, populate_existing=True)
+        row = await self.session.get(
+            Participation, participation_id, with_for_update=True, populate_existing=True
+        )
         if row is None:  # pragma: no cover - found a moment ago in the same transaction
             raise NotFound("No such participation")
         return row

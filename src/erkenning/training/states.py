@@ -49,11 +49,15 @@ TRANSITIONS: Mapping[tuple[P, P], Rule] = {
         roles=SYSTEM, description="a seat came free: the first on the waiting list moves up"
     ),
     (P.ENROLLED, P.CANCELLED): Rule(
-        roles=STAFF | {Role.COMPANY}, guard=_not_yet_started, guard_is_permission=False,
+        roles=STAFF | {Role.COMPANY},
+        guard=_not_yet_started,
+        guard_is_permission=False,
         description="cancel the enrolment (frees the seat for the waiting list)",
     ),
     (P.WAITLISTED, P.CANCELLED): Rule(
-        roles=STAFF | {Role.COMPANY}, guard=_not_yet_started, guard_is_permission=False,
+        roles=STAFF | {Role.COMPANY},
+        guard=_not_yet_started,
+        guard_is_permission=False,
         description="leave the waiting list",
     ),
     (P.ENROLLED, P.ATTENDED): Rule(
@@ -66,7 +70,9 @@ TRANSITIONS: Mapping[tuple[P, P], Rule] = {
     (P.ATTENDED, P.NO_SHOW): Rule(roles=STAFF, guard=_is_session, description="correct the attendance list"),
     (P.ATTENDED, P.COMPLETED): Rule(roles=STAFF, description="completed the course: issue the certificate"),
     (P.ENROLLED, P.COMPLETED): Rule(
-        roles=STAFF | SYSTEM, guard=_is_e_learning, guard_is_permission=False,
+        roles=STAFF | SYSTEM,
+        guard=_is_e_learning,
+        guard_is_permission=False,
         description="the learning platform reports the e-learning completed",
     ),
 }

@@ -8,7 +8,7 @@ from arq import cron
 
 from erkenning.logging import get_logger
 from erkenning.runtime import Runtime
-from erkenning.training.service import ParticipationService
+from erkenning.training.reminders import queue_due_reminders
 
 log = get_logger(__name__)
 
@@ -17,9 +17,7 @@ async def send_session_reminders(ctx: dict[str, Any]) -> int:
     """Queue a reminder for every enrolment whose session is due; each participation is reminded once."""
     runtime: Runtime = ctx["runtime"]
     async with runtime.transaction() as session:
-        ids = await ParticipationService(session).mark_due_reminders(
-            days_before=runtime.settings.training_reminder_days_before
-        )
+        ids = await queue_due_reminders(session, days_before=runtime.settings.training_reminder_days_before)
     if ids:
         log.info("training.reminders_queued", count=len(ids))
     return len(ids)
