@@ -221,3 +221,22 @@ async def test_cancelling_a_session_cancels_everyone_and_tells_them(
         assert "Geannuleerd" in message["Subject"]
     late = await enrol(client, await tokens.make(Role.COMPANY), session_id=session["id"])
     assert late.status_code == 422
+
+
+async def test_logs_and_audit_hold_ids_not_names(
+    client, adviser, tokens: TokenFactory, runtime: Runtime, logs
+) -> None:
+    course = await make_course(client, adviser, format="e_learning")
+    company = await tokens.make(Role.COMPANY)
+    done = (await enrol(client, company, course_id=course["id"], trainer_name="Jan de Vries")).json()
+    await client.post(f"{BACKOFFICE}/participations/{done['id']}/complete", headers=adviser.headers)
+    assert logs.events("participation.created") and logs.events("participation.completed")
+    assert "Jan de Vries" not in logs.text
+    async with runtime.session_factory() as session:
+        rows = (
+            await session.exec(
+                sa.text("SELECT detail::text FROM audit_event WHERE object_id = :id"),
+                params={"id": done["id"]},
+            )
+        ).all()
+    assert len(rows) == 2 and not any("Jan de Vries" in r[0] for r in rows)

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from litestar import Controller, get, patch, post
 from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, MultipartBody, QueryParameter
 from litestar.response import Stream
 from pydantic import BaseModel, ConfigDict
@@ -34,9 +35,6 @@ from erkenning.training.schemas import (
     StaffEnrolmentCreate,
 )
 from erkenning.training.service import Enrolment, ParticipationService
-
-Since = Annotated[date | None, QueryParameter(description="from this date (inclusive)")]
-Until = Annotated[date | None, QueryParameter(description="up to this date (inclusive)")]
 
 
 def read(enrolment: Enrolment) -> ParticipationRead:
@@ -169,59 +167,49 @@ class ManualCompletion(BaseModel):
     completed_on: date | None = None
 
 
+async def provide_filters(
+    company_id: Annotated[UUID | None, QueryParameter()] = None,
+    course_id: Annotated[UUID | None, QueryParameter()] = None,
+    session_id: Annotated[UUID | None, QueryParameter()] = None,
+    topic: Annotated[Topic | None, QueryParameter()] = None,
+    format: Annotated[CourseFormat | None, QueryParameter()] = None,
+    status: Annotated[ParticipationStatus | None, QueryParameter()] = None,
+    since: Annotated[date | None, QueryParameter(description="from this date (inclusive)")] = None,
+    until: Annotated[date | None, QueryParameter(description="up to this date (inclusive)")] = None,
+) -> ParticipationFilter:
+    return ParticipationFilter(company_id, course_id, session_id, topic, format, status, since, until)
+
+
+Filters = NamedDependency[ParticipationFilter]
+
+
 class ParticipationController(Controller):
     path = "/training/participations"
     tags = ["training"]
+    dependencies = {"filters": Provide(provide_filters)}
 
     @post("/", summary="Enrol a company (a full session puts it on the waiting list)")
     async def enrol(
         self, data: JSONBody[StaffEnrolmentCreate], session: DbSession, caller: CurrentCaller
     ) -> ParticipationRead:
-        enrolment = await ParticipationService(session).enrol(
-            caller,
-            company_id=data.company_id,
-            session_id=data.session_id,
-            course_id=data.course_id,
-            trainer_name=data.trainer_name,
-        )
-        return read(enrolment)
+        return read(await ParticipationService(session).enrol(caller, data, company_id=data.company_id))
 
     @get("/", summary="Every participation (filters combine; period = the participation's date)")
     async def list_(
         self,
         session: DbSession,
         caller: CurrentCaller,
-        company_id: Annotated[UUID | None, QueryParameter()] = None,
-        course_id: Annotated[UUID | None, QueryParameter()] = None,
-        session_id: Annotated[UUID | None, QueryParameter()] = None,
-        topic: Annotated[Topic | None, QueryParameter()] = None,
-        format: Annotated[CourseFormat | None, QueryParameter()] = None,
-        status: Annotated[ParticipationStatus | None, QueryParameter()] = None,
-        since: Since = None,
-        until: Until = None,
+        filters: Filters,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[ParticipationRead]:
-        filters = ParticipationFilter(company_id, course_id, session_id, topic, format, status, since, until)
         rows, total = await history.list_participations(session, caller, filters, limit=limit, offset=offset)
         return Page(items=[read(r) for r in rows], total=total, limit=limit, offset=offset)
 
     @get("/export", summary="The same list as CSV, streamed (no personal data)", media_type="text/csv")
     async def export(
-        self,
-        session: DbSession,
-        runtime: RuntimeDep,
-        caller: CurrentCaller,
-        company_id: Annotated[UUID | None, QueryParameter()] = None,
-        course_id: Annotated[UUID | None, QueryParameter()] = None,
-        session_id: Annotated[UUID | None, QueryParameter()] = None,
-        topic: Annotated[Topic | None, QueryParameter()] = None,
-        format: Annotated[CourseFormat | None, QueryParameter()] = None,
-        status: Annotated[ParticipationStatus | None, QueryParameter()] = None,
-        since: Since = None,
-        until: Until = None,
+        self, session: DbSession, runtime: RuntimeDep, caller: CurrentCaller, filters: Filters
     ) -> Stream:
-        filters = ParticipationFilter(company_id, course_id, session_id, topic, format, status, since, until)
         await audit.record(
             session, caller, "participation.exported", object_type="participation", detail=filters.codes()
         )
@@ -235,8 +223,7 @@ class ParticipationController(Controller):
     async def get_one(
         self, participation_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
     ) -> ParticipationRead:
-        service = ParticipationService(session)
-        return read(await service.describe(await service.get(participation_id, caller)))
+        return read(await ParticipationService(session).read(participation_id, caller))
 
     @post("/{participation_id:uuid}/cancel", status_code=200, summary="Cancel (the first waiting moves up)")
     async def cancel(

@@ -76,14 +76,7 @@ class PortalTrainingController(Controller):
     async def enrol(
         self, data: JSONBody[EnrolmentCreate], session: DbSession, caller: CurrentCaller
     ) -> ParticipationRead:
-        enrolment = await ParticipationService(session).enrol(
-            caller,
-            company_id=caller.company_id,
-            session_id=data.session_id,
-            course_id=data.course_id,
-            trainer_name=data.trainer_name,
-        )
-        return read(enrolment)
+        return read(await ParticipationService(session).enrol(caller, data))
 
     @get("/participations", summary="My course history: what, when, status, certificate")
     async def my_history(
@@ -102,8 +95,7 @@ class PortalTrainingController(Controller):
     async def participation(
         self, participation_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
     ) -> ParticipationRead:
-        service = ParticipationService(session)
-        return read(await service.describe(await service.get(participation_id, caller)))
+        return read(await ParticipationService(session).read(participation_id, caller))
 
     @post("/participations/{participation_id:uuid}/cancel", status_code=200, summary="Cancel my enrolment")
     async def cancel(

@@ -38,7 +38,7 @@ from erkenning.training.models import (
     ParticipationStatus,
     activity_date,
 )
-from erkenning.training.schemas import AttendanceRecord
+from erkenning.training.schemas import AttendanceRecord, EnrolmentCreate
 from erkenning.training.states import TRANSITIONS
 
 log = get_logger(__name__)
@@ -84,6 +84,9 @@ class ParticipationService:
             self.session, Participation, participation_id, caller, for_update=for_update, what="participation"
         )
 
+    async def read(self, participation_id: UUID, caller: Caller) -> Enrolment:
+        return await self.describe(await self.get(participation_id, caller))
+
     async def describe(self, participation: Participation) -> Enrolment:
         course = await self.session.get(Course, participation.course_id)
         assert course is not None
@@ -97,24 +100,18 @@ class ParticipationService:
     # ------------------------------------------------------------ enrolment
 
     async def enrol(
-        self,
-        caller: Caller,
-        *,
-        company_id: UUID | None,
-        session_id: UUID | None = None,
-        course_id: UUID | None = None,
-        trainer_name: str | None = None,
+        self, caller: Caller, data: EnrolmentCreate, *, company_id: UUID | None = None
     ) -> Enrolment:
-        """Enrol a company (a company enrols itself); a full session puts it on the waiting list."""
+        """Enrol a company (a company caller always itself); a full session puts it on the waiting list."""
         if caller.role is Role.COMPANY:
             company_id = caller.company_id
         if company_id is None:
             raise ValidationFailed([{"field": "company_id", "message": "required"}])
         await CompanyService(self.session).get(company_id, caller)
-        if session_id is not None:
-            return await self._enrol_in_session(caller, company_id, session_id, trainer_name)
-        assert course_id is not None
-        return await self._enrol_in_e_learning(caller, company_id, course_id, trainer_name)
+        if data.session_id is not None:
+            return await self._enrol_in_session(caller, company_id, data.session_id, data.trainer_name)
+        assert data.course_id is not None
+        return await self._enrol_in_e_learning(caller, company_id, data.course_id, data.trainer_name)
 
     async def _enrol_in_session(
         self, caller: Caller, company_id: UUID, session_id: UUID, trainer_name: str | None
