@@ -1,7 +1,7 @@
 """training: courses, sessions, participation
 
 Revision ID: 5cfc00e49555
-Revises: d7423cb9f9d9
+Revises: dae17ebc670a
 Create Date: 2026-11-28 21:34:21.789535
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = '5cfc00e49555'
-down_revision: str | None = 'd7423cb9f9d9'
+down_revision: str | None = 'dae17ebc670a'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

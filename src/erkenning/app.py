@@ -27,6 +27,7 @@ from erkenning.idempotency import Replay
 from erkenning.logging import configure_logging
 from erkenning.middleware import RequestContextMiddleware
 from erkenning.monitoring.controllers import HealthController, OutboxController, metrics_endpoint
+from erkenning.reports.controllers import PublicReportController, ReportController, SchoolReportController
 from erkenning.runtime import Runtime
 from erkenning.settings import Settings, get_settings
 from erkenning.training.controllers import backoffice_controllers as training_backoffice
@@ -51,7 +52,7 @@ with a stable `type`. POSTs that create accept an `Idempotency-Key` header.
 
 def register_handlers() -> list[Any]:
     """Routes of the public register (anonymous allowed)."""
-    return [CertificateController]
+    return [PublicReportController, SchoolReportController, CertificateController]
 
 
 def portal_handlers() -> list[Any]:
@@ -63,7 +64,7 @@ def backoffice_handlers() -> list[Any]:
     """Routes of the back office."""
     return [
         CompanyController, PrincipalController, TokenController, AuditController, OutboxController,
-        *training_backoffice(),
+        ReportController, *training_backoffice(),
     ]
 
 

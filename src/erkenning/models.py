@@ -6,6 +6,7 @@ from erkenning.companies.models import Company
 from erkenning.idempotency import IdempotencyKey
 from erkenning.outbox import OutboxEvent
 from erkenning.recognition.models import Qualification, Recognition, RecognitionPeriod
+from erkenning.reports.models import Report, ReportConfidential
 from erkenning.training.models import Course, CourseSession, Participation
 
 __all__ = [
@@ -21,4 +22,6 @@ __all__ = [
     "Qualification",
     "Recognition",
     "RecognitionPeriod",
+    "Report",
+    "ReportConfidential",
 ]
