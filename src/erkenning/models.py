@@ -7,13 +7,17 @@ from erkenning.idempotency import IdempotencyKey
 from erkenning.outbox import OutboxEvent
 from erkenning.recognition.models import Qualification, Recognition, RecognitionPeriod
 from erkenning.reports.models import Report, ReportConfidential
+from erkenning.training.models import Course, CourseSession, Participation
 
 __all__ = [
     "ApiToken",
     "AuditEvent",
     "Company",
+    "Course",
+    "CourseSession",
     "IdempotencyKey",
     "OutboxEvent",
+    "Participation",
     "Principal",
     "Qualification",
     "Recognition",

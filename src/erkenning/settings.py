@@ -97,6 +97,12 @@ class Settings(BaseSettings):
         default=1, ge=1, description="flag a report when at least this many others about its company are in the window"
     )
 
+    # Voluntary training
+    training_reminder_days_before: int = Field(default=3, ge=0, description="days before a session to remind")
+    learning_platform_webhook_secret: SecretStr = SecretStr("dev-only-learning-platform-secret-change-me")
+    learning_platform_webhook_tolerance_s: int = Field(default=300, ge=1, description="refuse older (replayed) calls")
+    certificate_check_per_minute: int = Field(default=60, ge=1, description="public certificate checks per address")
+
     @field_validator("database_url")
     @classmethod
     def _asyncpg_driver(cls, value: str | None) -> str | None:
