@@ -29,6 +29,7 @@ from erkenning.middleware import RequestContextMiddleware
 from erkenning.monitoring.controllers import HealthController, OutboxController, metrics_endpoint
 from erkenning.reports.controllers import PublicReportController, ReportController, SchoolReportController
 from erkenning.runtime import Runtime
+from erkenning.workflows.controllers import HearingController, InvestigationController
 from erkenning.settings import Settings, get_settings
 from erkenning.training.controllers import backoffice_controllers as training_backoffice
 from erkenning.training.public_controllers import (
@@ -57,14 +58,14 @@ def register_handlers() -> list[Any]:
 
 def portal_handlers() -> list[Any]:
     """Routes of the company portal."""
-    return [AccountController, PortalTrainingController]
+    return [AccountController, PortalTrainingController, HearingController]
 
 
 def backoffice_handlers() -> list[Any]:
     """Routes of the back office."""
     return [
         CompanyController, PrincipalController, TokenController, AuditController, OutboxController,
-        ReportController, *training_backoffice(),
+        ReportController, *training_backoffice(), InvestigationController,
     ]
 
 

@@ -8,14 +8,19 @@ from erkenning.outbox import OutboxEvent
 from erkenning.recognition.models import Qualification, Recognition, RecognitionPeriod
 from erkenning.reports.models import Report, ReportConfidential
 from erkenning.training.models import Course, CourseSession, Participation
+from erkenning.workflows.models import AdviserTask, Deadline, Investigation, InvestigationReport, TimelineEvent
 
 __all__ = [
+    "AdviserTask",
     "ApiToken",
     "AuditEvent",
     "Company",
     "Course",
     "CourseSession",
+    "Deadline",
     "IdempotencyKey",
+    "Investigation",
+    "InvestigationReport",
     "OutboxEvent",
     "Participation",
     "Principal",
@@ -24,4 +29,5 @@ __all__ = [
     "RecognitionPeriod",
     "Report",
     "ReportConfidential",
+    "TimelineEvent",
 ]

@@ -66,7 +66,9 @@ class Investigation(TimestampedModel, table=True):
 
     company_id: UUID = Field(foreign_key="company.id", index=True, ondelete="RESTRICT")
     status: InvestigationStatus = enum_field(InvestigationStatus, default=InvestigationStatus.OPEN, index=True)
-    status_before_hold: InvestigationStatus | None = enum_field(InvestigationStatus, default=None, nullable=True)
+    status_before_hold: InvestigationStatus | None = enum_field(
+        InvestigationStatus, default=None, nullable=True, name="status_before_hold"
+    )
     assigned_to: UUID | None = Field(default=None, foreign_key="principal.id", index=True)
     opened_at: datetime = timestamp_field(default_now=True)
     on_hold_since: datetime | None = timestamp_field(nullable=True)
@@ -100,7 +102,6 @@ class InvestigationReport(UUIDModel, table=True):
     """A report that led to (or joined) an investigation."""
 
     __tablename__ = "investigation_report"
-    __table_args__ = (sa.UniqueConstraint("investigation_id", "report_id"),)
 
     investigation_id: UUID = Field(foreign_key="investigation.id", index=True, ondelete="CASCADE")
     report_id: UUID = Field(foreign_key="report.id", unique=True, ondelete="RESTRICT")

@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from erkenning.states import Move
+from erkenning.training.models import Topic
 from erkenning.workflows.models import DeadlineKind, DeadlineStatus, InvestigationStatus, Outcome
 
 
@@ -38,7 +39,7 @@ class ProposalIn(_In):
     findings: str = Field(min_length=1, max_length=10000)
     measures: str | None = Field(default=None, max_length=4000, description="improvement agreement: the measures")
     follow_up_on: date | None = Field(default=None, description="improvement agreement: follow-up date")
-    recommended_topics: list[str] = Field(default_factory=list, max_length=10, description="course topic codes")
+    recommended_topics: list[Topic] = Field(default_factory=list, max_length=10, description="course topic codes")
     recognition_ids: list[UUID] = Field(default_factory=list, max_length=200)
     effective_from: date | None = None
     effective_until: date | None = Field(default=None, description="suspension: end date; empty = until reinstated")

@@ -44,7 +44,7 @@ async def remind(ctx: outbox.EventContext) -> None:
         DeadlineKind.FOLLOW_UP: "follow_up_reminder",
     }[deadline.kind]
     mail.queue(ctx.session, template, investigation_id=deadline.investigation_id)
-    await closing.timeline_note(ctx.session, deadline.investigation_id, "reminder_sent", kind=deadline.kind.value)
+    await closing.timeline_note(ctx.session, deadline.investigation_id, "reminder_sent", deadline=deadline.kind.value)
 
 
 @outbox.handler(deadlines.PASSED)

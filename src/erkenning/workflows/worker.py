@@ -27,6 +27,7 @@ log = get_logger(__name__)
 # Each module may define `CRON_JOBS: list[CronJob]` and registers outbox handlers on import.
 TASK_MODULES: list[str] = [
     "erkenning.notifications.mail",
+    "erkenning.workflows.tasks",
     "erkenning.auth.tasks",
     "erkenning.training.tasks",
 ]
