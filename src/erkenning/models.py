@@ -5,13 +5,23 @@ from erkenning.auth.models import ApiToken, Principal
 from erkenning.companies.models import Company
 from erkenning.idempotency import IdempotencyKey
 from erkenning.outbox import OutboxEvent
-from erkenning.recognition.models import Qualification, Recognition, RecognitionPeriod
+from erkenning.recognition.models import (
+    Decision,
+    DecisionRecognition,
+    Objection,
+    Qualification,
+    Recognition,
+    RecognitionPeriod,
+)
 
 __all__ = [
     "ApiToken",
     "AuditEvent",
     "Company",
+    "Decision",
+    "DecisionRecognition",
     "IdempotencyKey",
+    "Objection",
     "OutboxEvent",
     "Principal",
     "Qualification",
