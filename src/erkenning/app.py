@@ -27,6 +27,9 @@ from erkenning.idempotency import Replay
 from erkenning.logging import configure_logging
 from erkenning.middleware import RequestContextMiddleware
 from erkenning.monitoring.controllers import HealthController, OutboxController, metrics_endpoint
+from erkenning.recognition.controllers import CompanyRecognitionController, QualificationController, RecognitionController
+from erkenning.recognition.decision_controllers import DecisionController, ObjectionController
+from erkenning.recognition.portal import PortalRecognitionController
 from erkenning.runtime import Runtime
 from erkenning.settings import Settings, get_settings
 
@@ -50,12 +53,16 @@ def register_handlers() -> list[Any]:
 
 def portal_handlers() -> list[Any]:
     """Routes of the company portal."""
-    return [AccountController]
+    return [AccountController, PortalRecognitionController]
 
 
 def backoffice_handlers() -> list[Any]:
     """Routes of the back office."""
-    return [CompanyController, PrincipalController, TokenController, AuditController, OutboxController]
+    return [
+        CompanyController, PrincipalController, TokenController, AuditController, OutboxController,
+        QualificationController, RecognitionController, CompanyRecognitionController,
+        DecisionController, ObjectionController,
+    ]
 
 
 class ErkenningApp(Litestar):

@@ -198,6 +198,11 @@ class Decision(TimestampedModel, table=True):
     revoked_at: datetime | None = timestamp_field(nullable=True)
     cancelled_at: datetime | None = timestamp_field(nullable=True)
 
+    @property
+    def until_reinstated(self) -> bool:
+        """A suspension without an end date lasts until a reinstate decision."""
+        return self.kind is DecisionKind.SUSPEND and self.effective_until is None
+
 
 def _status_field(name: str) -> Any:
     # Its own CHECK constraint name per column (two columns share the enum on one table).
