@@ -13,6 +13,7 @@ import pytest
 
 from erkenning import clock, outbox
 from erkenning.auth.models import Caller, Role
+from erkenning.companies.models import Company
 from erkenning.recognition.decisions import DecisionService
 from erkenning.recognition.effects import CHANGED
 from erkenning.recognition.models import Pathway
@@ -54,6 +55,12 @@ class World:
     def company_id(self) -> UUID:
         assert self.company.company_id is not None
         return self.company.company_id
+
+    async def email(self) -> str:
+        async with self.runtime.session_factory() as session:
+            company = await session.get(Company, self.company_id)
+        assert company is not None and company.email
+        return company.email
 
     async def qualification(self, crebo: str = "25180", name: str = "Kok", level: int = 2) -> UUID:
         async with self.runtime.transaction() as session:
@@ -101,8 +108,7 @@ class World:
         return recognition_id
 
 
-@pytest.fixture
-async def world(runtime: Runtime, tokens: TokenFactory) -> World:
+async def build_world(runtime: Runtime, tokens: TokenFactory) -> World:
     return World(
         runtime=runtime,
         adviser=await tokens.make(Role.ADVISER, email="adviseur@sbb.example"),
@@ -111,3 +117,23 @@ async def world(runtime: Runtime, tokens: TokenFactory) -> World:
         admin=await tokens.make(Role.ADMIN),
         company=await tokens.make(Role.COMPANY),
     )
+
+
+@pytest.fixture
+async def world(runtime: Runtime, tokens: TokenFactory) -> World:
+    return await build_world(runtime, tokens)
+
+
+DECISIONS = "/api/v1/backoffice/decisions"
+PORTAL = "/api/v1/portal"
+
+
+def decision_body(kind: str, recognition_ids: list[UUID], **fields: Any) -> dict[str, Any]:
+    return {"kind": kind, "recognition_ids": [str(r) for r in recognition_ids], "grounds": "Zie het bezoekverslag.",
+            "legal_basis": "art. 7.2.10 WEB", **fields}
+
+
+def only(messages: list[Any], subject: str) -> Any:
+    """The one message with this subject (the worker sends in parallel: arrival order is not fixed)."""
+    [found] = [m for m in messages if m["Subject"] == subject]
+    return found
