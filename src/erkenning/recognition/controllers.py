@@ -133,7 +133,7 @@ class RecognitionController(Controller):
         self,
         session: DbSession,
         settings: SettingsDep,
-        within_days: Annotated[int | None, QueryParameter(ge=0, le=730, description="default: the notice period")] = None,
+        within_days: Annotated[int | None, QueryParameter(ge=0, le=1500, description="default: the notice period")] = None,
         noticed_since: Annotated[date | None, QueryParameter(description="only those put on the list since")] = None,
         limit: Limit = 50,
         offset: Offset = 0,
