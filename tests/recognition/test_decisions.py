@@ -254,3 +254,20 @@ async def test_the_objection_deadline_runs_over_a_public_holiday(runtime: Runtim
             decision = await session.get(Decision, decision_id)
     assert decision.sent_on == date(2027, 2, 15)
     assert decision.objection_deadline == date(2027, 3, 30)
+
+
+async def test_without_an_effective_date_a_decision_takes_effect_on_the_day_it_is_sent(client, world: World) -> None:
+    recognition_id = await world.granted(on=clock.today() - timedelta(days=100))
+    until = clock.today() + timedelta(days=60)
+    url = await _intended(client, world, "suspend", recognition_id, effective_until=until.isoformat())
+    intended = (await client.get(url, headers=world.adviser.headers)).json()
+    assert intended["effective_from"] is None and intended["effective_until"] == until.isoformat()
+    with clock.travel(timedelta(days=20)):
+        assert (await client.post(f"{url}/approve", headers=world.senior.headers)).status_code == 200
+        sent = await client.post(f"{url}/send", headers=world.adviser.headers)
+        sent_on = clock.today()
+        status = (await client.get(f"/api/v1/backoffice/recognitions/{recognition_id}/status",
+                                   headers=world.adviser.headers)).json()
+    assert sent.status_code == 200, sent.text
+    assert sent.json()["effective_from"] == sent_on.isoformat()
+    assert (status["status"], status["since"], status["until"]) == ("suspended", sent_on.isoformat(), until.isoformat())

@@ -133,22 +133,24 @@ class DecisionService:
         return found
 
     @staticmethod
-    def _check_start(kind: DecisionKind, start: date) -> None:
-        if kind in ADVERSE and start < clock.today():
+    def _check_dates(kind: DecisionKind, start: date | None, until: date | None) -> None:
+        """No retroactive harm; a suspension ends after it starts (`start` None: the day it is sent)."""
+        if start is not None and kind in ADVERSE and start < clock.today():
             raise ValidationFailed(
                 [{"field": "effective_from", "message": f"a {kind.value} decision does not take effect before it is sent "
                   f"(effective_from {start.isoformat()} has passed)"}]
             )
+        if until is not None and until <= (start or clock.today()):
+            raise ValidationFailed([{"field": "effective_until", "message": "the suspension would end before it starts"}])
 
     async def draft(self, data: DecisionCreate, caller: Caller, *, investigation_id: UUID | None = None) -> Decision:
         recognitions = await self._named(data.recognition_ids, caller)
-        start = data.effective_from or clock.today()
-        self._check_start(data.kind, start)
+        self._check_dates(data.kind, data.effective_from, data.effective_until)
         if caller.principal_id is None:
             raise InvalidTransition("A decision is drafted by a person")
         decision = Decision(
             company_id=recognitions[0].company_id, kind=data.kind, grounds=data.grounds, legal_basis=data.legal_basis,
-            effective_from=start, effective_until=data.effective_until, investigation_id=investigation_id,
+            effective_from=data.effective_from, effective_until=data.effective_until, investigation_id=investigation_id,
             drafted_by=caller.principal_id,
         )
         await effects.plan(self.session, decision, recognitions, caller)  # refuses now what could never be sent
@@ -172,7 +174,7 @@ class DecisionService:
         if decision.status is not S.DRAFT:
             raise InvalidTransition(f"Only a draft can be changed; this decision is {decision.status.value}")
         given = data.model_dump(exclude_unset=True)
-        start = (data.effective_from or clock.today()) if "effective_from" in given else decision.effective_from
+        start = data.effective_from if "effective_from" in given else decision.effective_from
         if "effective_until" in given or "until_reinstated" in given:
             until, indefinite = data.effective_until, data.until_reinstated
         else:
@@ -181,7 +183,7 @@ class DecisionService:
             check_suspension_dates(decision.kind, start, until, indefinite)
         except ValueError as exc:
             raise ValidationFailed([{"field": "effective_until", "message": str(exc)}]) from None
-        self._check_start(decision.kind, start)
+        self._check_dates(decision.kind, start, until)
         decision.effective_from, decision.effective_until = start, until
         for name in ("grounds", "legal_basis"):
             if given.get(name) is not None:
@@ -270,8 +272,9 @@ class DecisionService:
     ) -> Decision:
         """approved → sent: the decision takes effect on its recognitions and the objection term starts."""
         move(DECISION_TRANSITIONS, READY_DECISION, decision, S.SENT, caller)
-        self._check_start(decision.kind, decision.effective_from)
         today = clock.today()
+        self._check_dates(decision.kind, decision.effective_from, decision.effective_until)
+        decision.effective_from = decision.effective_from or today
         links = {link.recognition_id: link for link in await self._linked(decision)}
         recognitions = await effects.lock(self.session, sorted(links))
         planned = await effects.plan(self.session, decision, recognitions, caller, restore=restore)

@@ -17,7 +17,7 @@ from dateutil.relativedelta import relativedelta
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from erkenning import audit, outbox
+from erkenning import audit, clock, outbox
 from erkenning.auth.models import Caller
 from erkenning.db import utcnow
 from erkenning.errors import DomainError, InvalidTransition
@@ -84,7 +84,7 @@ async def plan(
     `restore` (for the reinstate decision after an upheld objection) gives per recognition the status
     to return to, instead of the kind's usual target.
     """
-    start, end = decision.effective_from, decision.effective_until
+    start, end = decision.effective_from or clock.today(), decision.effective_until
     given = {"kind": decision.kind, "restoring": restore is not None}
     effects = []
     for recognition in recognitions:
@@ -121,7 +121,7 @@ async def carry_out(
     for effect in effects:
         recognition = effect.recognition
         rewritten = await periods.replace(session, recognition.id, effect.old, effect.new, today)
-        if decision.kind is DecisionKind.GRANT:
+        if decision.kind is DecisionKind.GRANT and decision.effective_from is not None:
             recognition.granted_on = decision.effective_from
             recognition.reassessment_due = decision.effective_from + relativedelta(years=settings.reassessment_years)
             recognition.reassessment_noticed_on = None

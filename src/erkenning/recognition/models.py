@@ -152,6 +152,7 @@ def _company_visible_decisions(model: type, caller: Caller) -> sa.ColumnElement[
 class Decision(TimestampedModel, table=True):
     """Besluit: SBB's decision that changes (or refuses) recognitions of one company, from an effective date.
 
+    Without an `effective_from` the decision takes effect on the day it is sent (filled in then).
     `effective_until` is set only for a suspension with an end date; a suspension without one lasts
     until a reinstate decision. The objection deadline is set when the decision is sent.
     """
@@ -160,8 +161,12 @@ class Decision(TimestampedModel, table=True):
     __scope__: ClassVar = staticmethod(_company_visible_decisions)
     __table_args__ = (
         sa.CheckConstraint(
-            "effective_until IS NULL OR (kind = 'suspend' AND effective_until > effective_from)",
+            "effective_until IS NULL OR (kind = 'suspend' AND (effective_from IS NULL OR effective_until > effective_from))",
             name="effective_until_only_for_suspension",
+        ),
+        sa.CheckConstraint(
+            "effective_from IS NOT NULL OR status IN ('draft', 'intended', 'approved', 'cancelled')",
+            name="effective_from_set_when_sent",
         ),
         sa.CheckConstraint("approved_by IS NULL OR status <> 'draft'", name="draft_not_approved"),
         sa.Index("ix_decision_sent_deadline", "objection_deadline", postgresql_where=sa.text("status = 'sent'")),
@@ -173,7 +178,7 @@ class Decision(TimestampedModel, table=True):
     status: DecisionStatus = enum_field(DecisionStatus, default=DecisionStatus.DRAFT, index=True)
     grounds: str = Field(sa_type=sa.Text)
     legal_basis: str = Field(max_length=500)
-    effective_from: date
+    effective_from: date | None = Field(default=None)
     effective_until: date | None = Field(default=None)
     # Set when an investigation's approved outcome made this decision (the hearing happened there).
     investigation_id: UUID | None = Field(default=None, index=True)

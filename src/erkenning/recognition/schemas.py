@@ -129,7 +129,7 @@ class ReassessedCreate(_Input):
 
 
 class _DecisionDates(_Input):
-    effective_from: date | None = Field(default=None, description="default: the day it is drafted")
+    effective_from: date | None = Field(default=None, description="default: the day it is sent")
     effective_until: date | None = Field(default=None, description="suspension only: its last day + 1")
     until_reinstated: bool = Field(default=False, description="suspension only: no end date")
 
@@ -198,7 +198,7 @@ class DecisionRead(BaseModel):
     status: DecisionStatus
     grounds: str
     legal_basis: str
-    effective_from: date
+    effective_from: date | None = Field(description="none: the day it is sent")
     effective_until: date | None
     until_reinstated: bool
     intended_on: date | None
