@@ -14,11 +14,11 @@ import pytest
 from erkenning import clock, outbox
 from erkenning.auth.models import Caller, Role
 from erkenning.companies.models import Company
+from erkenning.recognition.catalogue import QualificationService
 from erkenning.recognition.decisions import DecisionService
 from erkenning.recognition.effects import CHANGED
 from erkenning.recognition.models import Pathway
 from erkenning.recognition.schemas import DecisionCreate, QualificationCreate, RecognitionCreate
-from erkenning.recognition.catalogue import QualificationService
 from erkenning.recognition.service import RecognitionService
 from erkenning.runtime import Runtime
 from tests.helpers import Principal, TokenFactory
@@ -36,8 +36,12 @@ def recognition_changed_handler(monkeypatch: pytest.MonkeyPatch) -> Iterator[Non
 
 
 def as_caller(principal: Principal) -> Caller:
-    return Caller(principal_id=principal.id, role=principal.role, name=f"test {principal.role.value}",
-                  company_id=principal.company_id)
+    return Caller(
+        principal_id=principal.id,
+        role=principal.role,
+        name=f"test {principal.role.value}",
+        company_id=principal.company_id,
+    )
 
 
 @dataclass
@@ -68,18 +72,28 @@ class World:
             try:
                 return (await service.by_crebo(crebo)).id
             except Exception:
-                made = await service.create(QualificationCreate(crebo=crebo, name=name, level=level), as_caller(self.admin))
+                made = await service.create(
+                    QualificationCreate(crebo=crebo, name=name, level=level), as_caller(self.admin)
+                )
                 return made.id
 
     async def application(
-        self, crebo: str = "25180", pathway: Pathway = Pathway.BOL, *, company_id: UUID | None = None,
+        self,
+        crebo: str = "25180",
+        pathway: Pathway = Pathway.BOL,
+        *,
+        company_id: UUID | None = None,
         applied_on: date | None = None,
     ) -> UUID:
         await self.qualification(crebo)
         async with self.runtime.transaction() as session:
             read = await RecognitionService(session).apply(
-                RecognitionCreate(company_id=company_id or self.company_id, crebo=crebo, pathway=pathway,
-                                  applied_on=applied_on),
+                RecognitionCreate(
+                    company_id=company_id or self.company_id,
+                    crebo=crebo,
+                    pathway=pathway,
+                    applied_on=applied_on,
+                ),
                 as_caller(self.adviser),
             )
         return read.id
@@ -87,20 +101,29 @@ class World:
     async def decide(self, kind: str, recognition_ids: list[UUID], **fields: Any) -> UUID:
         """Draft, approve and send a decision through the services (the intended step done where needed)."""
         # Harmful kinds come "from an investigation" here, which skips the intended decision.
-        investigation_id = UUID(int=1) if kind in {"refuse", "impose_conditions", "suspend", "withdraw"} else None
+        investigation_id = (
+            UUID(int=1) if kind in {"refuse", "impose_conditions", "suspend", "withdraw"} else None
+        )
         body = {"grounds": "Bezoek op locatie.", "legal_basis": "art. 7.2.10 WEB", **fields}
         async with self.runtime.transaction() as session:
             service = DecisionService(session, self.runtime.settings)
             decision = await service.draft(
-                DecisionCreate(kind=kind, recognition_ids=recognition_ids, **body), as_caller(self.adviser),
+                DecisionCreate(kind=kind, recognition_ids=recognition_ids, **body),
+                as_caller(self.adviser),
                 investigation_id=investigation_id,
             )
             await service.approve(decision.id, as_caller(self.senior))
             await service.send(decision.id, as_caller(self.senior))
         return decision.id
 
-    async def granted(self, crebo: str = "25180", pathway: Pathway = Pathway.BOL, *, on: date | None = None,
-                      company_id: UUID | None = None) -> UUID:
+    async def granted(
+        self,
+        crebo: str = "25180",
+        pathway: Pathway = Pathway.BOL,
+        *,
+        on: date | None = None,
+        company_id: UUID | None = None,
+    ) -> UUID:
         """A recognition granted on `on` (default today), applied for that same day."""
         on = on or clock.today()
         recognition_id = await self.application(crebo, pathway, company_id=company_id, applied_on=on)
@@ -129,8 +152,13 @@ PORTAL = "/api/v1/portal"
 
 
 def decision_body(kind: str, recognition_ids: list[UUID], **fields: Any) -> dict[str, Any]:
-    return {"kind": kind, "recognition_ids": [str(r) for r in recognition_ids], "grounds": "Zie het bezoekverslag.",
-            "legal_basis": "art. 7.2.10 WEB", **fields}
+    return {
+        "kind": kind,
+        "recognition_ids": [str(r) for r in recognition_ids],
+        "grounds": "Zie het bezoekverslag.",
+        "legal_basis": "art. 7.2.10 WEB",
+        **fields,
+    }
 
 
 def only(messages: list[Any], subject: str) -> Any:

@@ -25,11 +25,16 @@ GOOD_AND_BAD = (
 def test_csv_parser_reports_bad_lines_by_number_and_keeps_the_good_ones() -> None:
     parsed = parse_qualifications_csv(GOOD_AND_BAD)
     assert [(r.crebo, r.name, r.level, r.active) for r in parsed.rows] == [
-        ("25180", "Kok", 2, True), ("25181", "Zelfstandig werkend kok", 3, True),
+        ("25180", "Kok", 2, True),
+        ("25181", "Zelfstandig werkend kok", 3, True),
         ("25183", "Kok, leidinggevend", 4, False),
     ]
     assert [(e.line, e.reason.split(":")[0]) for e in parsed.errors] == [
-        (3, "crebo"), (5, "level"), (7, "crebo 25180 already on line 2"), (9, "active"), (10, "more fields than the header has"),
+        (3, "crebo"),
+        (5, "level"),
+        (7, "crebo 25180 already on line 2"),
+        (9, "active"),
+        (10, "more fields than the header has"),
     ]
 
 
@@ -61,8 +66,9 @@ async def test_import_loads_good_lines_reports_bad_ones_and_is_safe_to_repeat(cl
     assert (again["inserted"], again["updated"], again["unchanged"]) == (0, 0, 3)
 
     changed = "crebo,name,level\n25180,Kok (nieuw),2\n25186,Bakker,2\n"
-    upload = await client.post(f"{ROUTE}/import", files={"file": ("kwalificaties.csv", changed, "text/csv")},
-                               headers=admin.headers)
+    upload = await client.post(
+        f"{ROUTE}/import", files={"file": ("kwalificaties.csv", changed, "text/csv")}, headers=admin.headers
+    )
     assert upload.status_code == 200, upload.text
     assert (upload.json()["inserted"], upload.json()["updated"], upload.json()["unchanged"]) == (1, 1, 0)
     listed = (await client.get(ROUTE, params={"crebo": "25180"}, headers=admin.headers)).json()
@@ -73,24 +79,39 @@ async def test_import_loads_good_lines_reports_bad_ones_and_is_safe_to_repeat(cl
 async def test_import_refuses_other_media_types_and_unreadable_files(client, admin) -> None:
     as_json = await client.post(f"{ROUTE}/import", json={"crebo": "25180"}, headers=admin.headers)
     assert as_json.status_code == 415
-    latin1 = await client.post(f"{ROUTE}/import", content="crebo,name,level\n25180,Kok à la carte,2\n".encode("latin-1"),
-                               headers={**admin.headers, "Content-Type": "text/csv"})
+    latin1 = await client.post(
+        f"{ROUTE}/import",
+        content="crebo,name,level\n25180,Kok à la carte,2\n".encode("latin-1"),
+        headers={**admin.headers, "Content-Type": "text/csv"},
+    )
     assert latin1.status_code == 422 and latin1.json()["type"] == "urn:erkenning:problem:csv-unreadable"
 
 
 async def test_admin_keeps_the_catalogue_and_advisers_read_it(client, admin, tokens: TokenFactory) -> None:
     adviser = await tokens.make(Role.ADVISER)
-    created = await client.post(ROUTE, json={"crebo": "25180", "name": "Kok", "level": 2}, headers=admin.headers)
+    created = await client.post(
+        ROUTE, json={"crebo": "25180", "name": "Kok", "level": 2}, headers=admin.headers
+    )
     assert created.status_code == 201, created.text
     qid = created.json()["id"]
-    assert (await client.post(ROUTE, json={"crebo": "25180", "name": "Kok", "level": 2}, headers=admin.headers)).status_code == 409
+    assert (
+        await client.post(ROUTE, json={"crebo": "25180", "name": "Kok", "level": 2}, headers=admin.headers)
+    ).status_code == 409
     bad = await client.post(ROUTE, json={"crebo": "2518", "name": "Kok", "level": 5}, headers=admin.headers)
     assert bad.status_code == 422 and {e["field"] for e in bad.json()["errors"]} >= {"crebo", "level"}
     updated = await client.patch(f"{ROUTE}/{qid}", json={"active": False, "level": 3}, headers=admin.headers)
     assert updated.json()["active"] is False and updated.json()["level"] == 3
-    assert (await client.patch(f"{ROUTE}/{qid}", json={"crebo": "99999"}, headers=admin.headers)).status_code == 422
+    assert (
+        await client.patch(f"{ROUTE}/{qid}", json={"crebo": "99999"}, headers=admin.headers)
+    ).status_code == 422
 
     assert (await client.get(f"{ROUTE}/{qid}", headers=adviser.headers)).status_code == 200
-    assert (await client.get(ROUTE, params={"active": "false", "level": 3}, headers=adviser.headers)).json()["total"] == 1
-    assert (await client.post(ROUTE, json={"crebo": "25181", "name": "x", "level": 2}, headers=adviser.headers)).status_code == 403
-    assert (await client.patch(f"{ROUTE}/{qid}", json={"active": True}, headers=adviser.headers)).status_code == 403
+    assert (await client.get(ROUTE, params={"active": "false", "level": 3}, headers=adviser.headers)).json()[
+        "total"
+    ] == 1
+    assert (
+        await client.post(ROUTE, json={"crebo": "25181", "name": "x", "level": 2}, headers=adviser.headers)
+    ).status_code == 403
+    assert (
+        await client.patch(f"{ROUTE}/{qid}", json={"active": True}, headers=adviser.headers)
+    ).status_code == 403

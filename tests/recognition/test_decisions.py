@@ -1,6 +1,7 @@
 """Decisions over HTTP: drafting, the intended decision, four eyes, sending (e-mail, objection deadline),
 and the entry point for the investigation workflow."""
 
+import asyncio
 from datetime import date, timedelta
 from uuid import uuid4
 
@@ -23,7 +24,9 @@ async def test_grant_is_drafted_approved_and_sent_and_the_company_is_told(
     client, world: World, settings: Settings, runtime: Runtime, mail: MailCatcher
 ) -> None:
     recognition_id = await world.application()
-    drafted = await client.post(DECISIONS, json=decision_body("grant", [recognition_id]), headers=world.adviser.headers)
+    drafted = await client.post(
+        DECISIONS, json=decision_body("grant", [recognition_id]), headers=world.adviser.headers
+    )
     assert drafted.status_code == 201, drafted.text
     body = drafted.json()
     assert body["status"] == "draft" and body["drafted_by"] == str(world.adviser.id)
@@ -42,7 +45,9 @@ async def test_grant_is_drafted_approved_and_sent_and_the_company_is_told(
     assert sent["recognitions"][0]["status_after"] == "active"
     assert sent["actions"] == []
 
-    detail = (await client.get(f"/api/v1/backoffice/recognitions/{recognition_id}", headers=world.adviser.headers)).json()
+    detail = (
+        await client.get(f"/api/v1/backoffice/recognitions/{recognition_id}", headers=world.adviser.headers)
+    ).json()
     assert detail["status"] == "active"
     assert [(p["status"], p["valid_from"], p["valid_until"]) for p in detail["periods"]] == [
         ("active", today.isoformat(), None)
@@ -59,7 +64,9 @@ async def test_grant_is_drafted_approved_and_sent_and_the_company_is_told(
 
 async def _intended(client, world: World, kind: str, recognition_id, drafter=None, **fields) -> str:
     drafter = drafter or world.adviser
-    response = await client.post(DECISIONS, json=decision_body(kind, [recognition_id], **fields), headers=drafter.headers)
+    response = await client.post(
+        DECISIONS, json=decision_body(kind, [recognition_id], **fields), headers=drafter.headers
+    )
     assert response.status_code == 201, response.text
     url = f"{DECISIONS}/{response.json()['id']}"
     intended = await client.post(f"{url}/intend", headers=drafter.headers)
@@ -67,12 +74,19 @@ async def _intended(client, world: World, kind: str, recognition_id, drafter=Non
     return url
 
 
-async def test_the_drafter_cannot_approve_their_own_harmful_decision_another_senior_can(client, world: World) -> None:
+async def test_the_drafter_cannot_approve_their_own_harmful_decision_another_senior_can(
+    client, world: World
+) -> None:
     recognition_id = await world.granted()
-    url = await _intended(client, world, "suspend", recognition_id, drafter=world.senior, until_reinstated=True)
+    url = await _intended(
+        client, world, "suspend", recognition_id, drafter=world.senior, until_reinstated=True
+    )
     decision_id = url.rsplit("/", 1)[1]
-    responded = await client.post(f"{PORTAL}/decisions/{decision_id}/response", json={"text": "Wij zijn het oneens."},
-                                  headers=world.company.headers)
+    responded = await client.post(
+        f"{PORTAL}/decisions/{decision_id}/response",
+        json={"text": "Wij zijn het oneens."},
+        headers=world.company.headers,
+    )
     assert responded.status_code == 200, responded.text
 
     own = await client.post(f"{url}/approve", headers=world.senior.headers)
@@ -92,8 +106,11 @@ async def test_intended_decision_waits_for_the_response_or_the_term(
 ) -> None:
     recognition_id = await world.granted()
     effective = clock.today() + timedelta(days=60)
-    drafted = await client.post(DECISIONS, json=decision_body("withdraw", [recognition_id], effective_from=effective.isoformat()),
-                                headers=world.adviser.headers)
+    drafted = await client.post(
+        DECISIONS,
+        json=decision_body("withdraw", [recognition_id], effective_from=effective.isoformat()),
+        headers=world.adviser.headers,
+    )
     url = f"{DECISIONS}/{drafted.json()['id']}"
     too_soon = await client.post(f"{url}/approve", headers=world.senior.headers)
     assert too_soon.status_code == 409 and "intended decision" in too_soon.json()["detail"]
@@ -117,16 +134,24 @@ async def test_intended_decision_waits_for_the_response_or_the_term(
     assert approved.json()["response_received_at"] is None
 
 
-async def test_a_response_through_the_portal_allows_approval_before_the_term_ends(client, world: World) -> None:
+async def test_a_response_through_the_portal_allows_approval_before_the_term_ends(
+    client, world: World
+) -> None:
     recognition_id = await world.granted()
     url = await _intended(client, world, "impose_conditions", recognition_id)
     decision_id = url.rsplit("/", 1)[1]
     assert (await client.post(f"{url}/approve", headers=world.senior.headers)).status_code == 409
-    response = await client.post(f"{PORTAL}/decisions/{decision_id}/response", json={"text": "Wij passen dit aan."},
-                                 headers=world.company.headers)
+    response = await client.post(
+        f"{PORTAL}/decisions/{decision_id}/response",
+        json={"text": "Wij passen dit aan."},
+        headers=world.company.headers,
+    )
     assert response.status_code == 200 and response.json()["response_text"] == "Wij passen dit aan."
-    again = await client.post(f"{PORTAL}/decisions/{decision_id}/response", json={"text": "Nog iets."},
-                              headers=world.company.headers)
+    again = await client.post(
+        f"{PORTAL}/decisions/{decision_id}/response",
+        json={"text": "Nog iets."},
+        headers=world.company.headers,
+    )
     assert again.status_code == 409
     approved = await client.post(f"{url}/approve", headers=world.senior.headers)
     assert approved.status_code == 200 and approved.json()["response_received_at"] is not None
@@ -141,13 +166,21 @@ async def test_cancelling_an_intended_decision_tells_the_company(
     client, world: World, settings: Settings, mail: MailCatcher
 ) -> None:
     recognition_id = await world.granted()
-    url = await _intended(client, world, "withdraw", recognition_id, effective_from=(clock.today() + timedelta(days=40)).isoformat())
+    url = await _intended(
+        client,
+        world,
+        "withdraw",
+        recognition_id,
+        effective_from=(clock.today() + timedelta(days=40)).isoformat(),
+    )
     await drain_queue(settings)
     mail.clear()
     cancelled = await client.post(f"{url}/cancel", headers=world.adviser.headers)
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
     await drain_queue(settings)
-    assert [m["Subject"] for m in mail.messages] == ["SBB ziet af van het voornemen: intrekking van de erkenning"]
+    assert [m["Subject"] for m in mail.messages] == [
+        "SBB ziet af van het voornemen: intrekking van de erkenning"
+    ]
     assert (await client.post(f"{url}/approve", headers=world.senior.headers)).status_code == 409
 
 
@@ -161,19 +194,30 @@ async def test_cancelling_an_intended_decision_tells_the_company(
         ("grant", {"status": "sent"}, "status"),
     ],
 )
-async def test_bad_decision_input_is_422_and_changes_nothing(client, world: World, runtime: Runtime, kind, fields, field) -> None:
+async def test_bad_decision_input_is_422_and_changes_nothing(
+    client, world: World, runtime: Runtime, kind, fields, field
+) -> None:
     recognition_id = await world.granted() if kind != "grant" else await world.application()
-    response = await client.post(DECISIONS, json=decision_body(kind, [recognition_id], **fields), headers=world.adviser.headers)
+    response = await client.post(
+        DECISIONS, json=decision_body(kind, [recognition_id], **fields), headers=world.adviser.headers
+    )
     assert response.status_code == 422, response.text
     assert field in response.text
     async with runtime.session_factory() as session:
-        assert (await session.exec(sa.select(sa.func.count()).select_from(Decision).where(Decision.kind == kind))).scalar() == 0
+        assert (
+            await session.exec(sa.select(sa.func.count()).select_from(Decision).where(Decision.kind == kind))
+        ).scalar() == 0
 
 
-async def test_a_decision_that_cannot_apply_to_a_recognition_is_refused_when_drafted(client, world: World) -> None:
+async def test_a_decision_that_cannot_apply_to_a_recognition_is_refused_when_drafted(
+    client, world: World
+) -> None:
     pending = await world.application()
-    response = await client.post(DECISIONS, json=decision_body("suspend", [pending], until_reinstated=True),
-                                 headers=world.adviser.headers)
+    response = await client.post(
+        DECISIONS,
+        json=decision_body("suspend", [pending], until_reinstated=True),
+        headers=world.adviser.headers,
+    )
     assert response.status_code == 409
     assert response.json()["detail"] == "recognition 25180/bol: Cannot go from pending to suspended"
     active = await world.granted("25181")
@@ -185,24 +229,42 @@ async def test_a_decision_concerns_one_company(client, world: World, tokens: Tok
     other = await tokens.make(Role.COMPANY)
     mine = await world.application()
     theirs = await world.application(company_id=other.company_id)
-    response = await client.post(DECISIONS, json=decision_body("grant", [mine, theirs]), headers=world.adviser.headers)
+    response = await client.post(
+        DECISIONS, json=decision_body("grant", [mine, theirs]), headers=world.adviser.headers
+    )
     assert response.status_code == 422 and "one company" in response.text
 
 
 async def test_only_advisers_draft_and_companies_cannot_use_the_back_office(client, world: World) -> None:
     recognition_id = await world.application()
     for who in (world.admin, world.company):
-        response = await client.post(DECISIONS, json=decision_body("grant", [recognition_id]), headers=who.headers)
+        response = await client.post(
+            DECISIONS, json=decision_body("grant", [recognition_id]), headers=who.headers
+        )
         assert response.status_code == 403
 
 
-async def test_sending_when_the_recognition_moved_on_is_refused_and_changes_nothing(client, world: World, runtime: Runtime) -> None:
+async def test_sending_when_the_recognition_moved_on_is_refused_and_changes_nothing(
+    client, world: World, runtime: Runtime
+) -> None:
     recognition_id = await world.granted()
-    first = (await client.post(DECISIONS, json=decision_body("lapse", [recognition_id]), headers=world.adviser.headers)).json()
-    second = (await client.post(DECISIONS, json=decision_body("lapse", [recognition_id]), headers=world.adviser.headers)).json()
+    first = (
+        await client.post(
+            DECISIONS, json=decision_body("lapse", [recognition_id]), headers=world.adviser.headers
+        )
+    ).json()
+    second = (
+        await client.post(
+            DECISIONS, json=decision_body("lapse", [recognition_id]), headers=world.adviser.headers
+        )
+    ).json()
     for decision in (first, second):
-        assert (await client.post(f"{DECISIONS}/{decision['id']}/approve", headers=world.adviser.headers)).status_code == 200
-    assert (await client.post(f"{DECISIONS}/{first['id']}/send", headers=world.adviser.headers)).status_code == 200
+        assert (
+            await client.post(f"{DECISIONS}/{decision['id']}/approve", headers=world.adviser.headers)
+        ).status_code == 200
+    assert (
+        await client.post(f"{DECISIONS}/{first['id']}/send", headers=world.adviser.headers)
+    ).status_code == 200
     refused = await client.post(f"{DECISIONS}/{second['id']}/send", headers=world.adviser.headers)
     assert refused.status_code == 409 and "lapsed" in refused.json()["detail"]
     still = (await client.get(f"{DECISIONS}/{second['id']}", headers=world.adviser.headers)).json()
@@ -216,23 +278,39 @@ async def test_create_from_investigation_drafts_approves_and_sends_with_four_eye
     recognition_id = await world.granted()
     investigation_id = uuid4()
     arguments = dict(
-        kind="suspend", recognition_ids=[recognition_id], grounds="Onderzoek: discriminatie vastgesteld.",
-        legal_basis="art. 7.2.10 WEB", effective_from=None, effective_until=None, investigation_id=investigation_id,
+        kind="suspend",
+        recognition_ids=[recognition_id],
+        grounds="Onderzoek: discriminatie vastgesteld.",
+        legal_basis="art. 7.2.10 WEB",
+        effective_from=None,
+        effective_until=None,
+        investigation_id=investigation_id,
     )
     with pytest.raises(GuardRefused, match="Four eyes"):
         async with runtime.transaction() as session:
             await decisions.create_from_investigation(
-                session, settings, drafted_by=as_caller(world.senior), approved_by=as_caller(world.senior), **arguments
+                session,
+                settings,
+                drafted_by=as_caller(world.senior),
+                approved_by=as_caller(world.senior),
+                **arguments,
             )
     with pytest.raises(ValidationFailed):
         async with runtime.transaction() as session:
             await decisions.create_from_investigation(
-                session, settings, drafted_by=as_caller(world.adviser), approved_by=as_caller(world.senior),
+                session,
+                settings,
+                drafted_by=as_caller(world.adviser),
+                approved_by=as_caller(world.senior),
                 **{**arguments, "grounds": ""},
             )
     async with runtime.transaction() as session:
         decision = await decisions.create_from_investigation(
-            session, settings, drafted_by=as_caller(world.adviser), approved_by=as_caller(world.senior), **arguments
+            session,
+            settings,
+            drafted_by=as_caller(world.adviser),
+            approved_by=as_caller(world.senior),
+            **arguments,
         )
     assert decision.status is DecisionStatus.SENT and decision.intended_on is None
     assert decision.investigation_id == investigation_id and decision.until_reinstated
@@ -243,7 +321,9 @@ async def test_create_from_investigation_drafts_approves_and_sends_with_four_eye
     assert "totdat SBB de erkenning herstelt" in MailCatcher.text(message)
 
 
-async def test_the_objection_deadline_runs_over_a_public_holiday(runtime: Runtime, tokens: TokenFactory) -> None:
+async def test_the_objection_deadline_runs_over_a_public_holiday(
+    runtime: Runtime, tokens: TokenFactory
+) -> None:
     # Sent on Monday 15 February 2027: six weeks later is Easter Monday (29 March), so the term runs
     # to Tuesday 30 March (Algemene termijnenwet).
     with clock.travel(date(2027, 2, 15) - clock.today()):
@@ -256,7 +336,9 @@ async def test_the_objection_deadline_runs_over_a_public_holiday(runtime: Runtim
     assert decision.objection_deadline == date(2027, 3, 30)
 
 
-async def test_without_an_effective_date_a_decision_takes_effect_on_the_day_it_is_sent(client, world: World) -> None:
+async def test_without_an_effective_date_a_decision_takes_effect_on_the_day_it_is_sent(
+    client, world: World
+) -> None:
     recognition_id = await world.granted(on=clock.today() - timedelta(days=100))
     until = clock.today() + timedelta(days=60)
     url = await _intended(client, world, "suspend", recognition_id, effective_until=until.isoformat())
@@ -266,8 +348,34 @@ async def test_without_an_effective_date_a_decision_takes_effect_on_the_day_it_i
         assert (await client.post(f"{url}/approve", headers=world.senior.headers)).status_code == 200
         sent = await client.post(f"{url}/send", headers=world.adviser.headers)
         sent_on = clock.today()
-        status = (await client.get(f"/api/v1/backoffice/recognitions/{recognition_id}/status",
-                                   headers=world.adviser.headers)).json()
+        status = (
+            await client.get(
+                f"/api/v1/backoffice/recognitions/{recognition_id}/status", headers=world.adviser.headers
+            )
+        ).json()
     assert sent.status_code == 200, sent.text
     assert sent.json()["effective_from"] == sent_on.isoformat()
-    assert (status["status"], status["since"], status["until"]) == ("suspended", sent_on.isoformat(), until.isoformat())
+    assert (status["status"], status["since"], status["until"]) == (
+        "suspended",
+        sent_on.isoformat(),
+        until.isoformat(),
+    )
+
+
+async def test_concurrent_sends_of_one_decision_one_wins(client, world: World, runtime: Runtime) -> None:
+    recognition_id = await world.application()
+    drafted = (
+        await client.post(
+            DECISIONS, json=decision_body("grant", [recognition_id]), headers=world.adviser.headers
+        )
+    ).json()
+    url = f"{DECISIONS}/{drafted['id']}"
+    await client.post(f"{url}/approve", headers=world.adviser.headers)
+    results = await asyncio.gather(
+        *(client.post(f"{url}/send", headers=world.adviser.headers) for _ in range(4))
+    )
+    assert sorted(r.status_code for r in results) == [200, 409, 409, 409]
+    detail = (
+        await client.get(f"/api/v1/backoffice/recognitions/{recognition_id}", headers=world.adviser.headers)
+    ).json()
+    assert len(detail["periods"]) == 1 and detail["periods"][0]["status"] == "active"

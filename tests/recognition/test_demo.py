@@ -11,13 +11,26 @@ async def test_demo_recognitions_load_once_and_show_each_kind_of_state(client, r
     await demo.load(runtime)
     tokens = await demo.load(runtime)
     async with runtime.session_factory() as session:
-        recognitions = (await session.exec(sa.select(Recognition.status).order_by(Recognition.status))).scalars().all()
+        recognitions = (
+            (await session.exec(sa.select(Recognition.status).order_by(Recognition.status))).scalars().all()
+        )
         decisions = (await session.exec(sa.select(Decision.kind, Decision.status))).all()
     assert sorted(r.value for r in recognitions) == ["active", "active", "active", "pending"]
     assert sorted((k.value, s.value) for k, s in decisions) == [
-        ("grant", "draft"), ("grant", "sent"), ("grant", "sent"), ("impose_conditions", "intended"), ("suspend", "sent"),
+        ("grant", "draft"),
+        ("grant", "sent"),
+        ("grant", "sent"),
+        ("impose_conditions", "intended"),
+        ("suspend", "sent"),
     ]
-    portal = await client.get("/api/v1/portal/recognitions", headers={"Authorization": f"Bearer {tokens['company']}"})
+    portal = await client.get(
+        "/api/v1/portal/recognitions", headers={"Authorization": f"Bearer {tokens['company']}"}
+    )
     assert portal.status_code == 200 and len(portal.json()) == 4
     suspended_later = [r for r in portal.json() if len(r["periods"]) == 4]
-    assert [p["status"] for p in suspended_later[0]["periods"]] == ["pending", "active", "suspended", "active"]
+    assert [p["status"] for p in suspended_later[0]["periods"]] == [
+        "pending",
+        "active",
+        "suspended",
+        "active",
+    ]

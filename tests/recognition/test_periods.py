@@ -42,23 +42,38 @@ def test_overlay_joins_a_neighbour_of_the_same_status_and_keeps_its_start() -> N
 
 
 def test_overlay_of_an_open_stretch_replaces_everything_after_it() -> None:
-    busy = [Segment(D1, D2, R.PENDING), Segment(D2, D3, R.ACTIVE, G), Segment(D3, D4, R.SUSPENDED, S),
-            Segment(D4, None, R.ACTIVE, S)]
+    busy = [
+        Segment(D1, D2, R.PENDING),
+        Segment(D2, D3, R.ACTIVE, G),
+        Segment(D3, D4, R.SUSPENDED, S),
+        Segment(D4, None, R.ACTIVE, S),
+    ]
     assert layout(overlay(busy, date(2025, 4, 1), None, R.WITHDRAWN, uuid4())) == [
-        (D1, D2, R.PENDING), (D2, date(2025, 4, 1), R.ACTIVE), (date(2025, 4, 1), None, R.WITHDRAWN),
+        (D1, D2, R.PENDING),
+        (D2, date(2025, 4, 1), R.ACTIVE),
+        (date(2025, 4, 1), None, R.WITHDRAWN),
     ]
 
 
-async def test_database_refuses_overlapping_periods_of_one_recognition(runtime: Runtime, world: World) -> None:
+async def test_database_refuses_overlapping_periods_of_one_recognition(
+    runtime: Runtime, world: World
+) -> None:
     recognition_id = await world.application(applied_on=D1)  # pending [D1, ∞)
     with pytest.raises(IntegrityError, match="ex_recognition_period_no_overlap"):
         async with runtime.transaction() as session:
-            session.add(RecognitionPeriod(recognition_id=recognition_id, status=R.ACTIVE,
-                                          during=RecognitionPeriod.range(D3, D4)))
+            session.add(
+                RecognitionPeriod(
+                    recognition_id=recognition_id, status=R.ACTIVE, during=RecognitionPeriod.range(D3, D4)
+                )
+            )
     # Touching ends are fine: [D1, D2) and [D2, ∞) do not overlap; another recognition is another matter.
     async with runtime.transaction() as session:
         await session.exec(sa.update(RecognitionPeriod).values(during=RecognitionPeriod.range(D1, D2)))
-        session.add(RecognitionPeriod(recognition_id=recognition_id, status=R.ACTIVE, during=RecognitionPeriod.range(D2)))
+        session.add(
+            RecognitionPeriod(
+                recognition_id=recognition_id, status=R.ACTIVE, during=RecognitionPeriod.range(D2)
+            )
+        )
     other = await world.application("25181", applied_on=D1)
     async with runtime.session_factory() as session:
         assert [s.status for s in await periods.load(session, recognition_id)] == [R.PENDING, R.ACTIVE]
@@ -78,7 +93,9 @@ async def today_status(runtime: Runtime, recognition_id) -> R:
 
 async def changed_events(runtime: Runtime, recognition_id) -> int:
     async with runtime.session_factory() as session:
-        rows = (await session.exec(sa.select(OutboxEvent).where(OutboxEvent.topic == "recognition.changed"))).scalars()
+        rows = (
+            await session.exec(sa.select(OutboxEvent).where(OutboxEvent.topic == "recognition.changed"))
+        ).scalars()
         return sum(1 for e in rows if e.payload["recognition_id"] == str(recognition_id))
 
 
@@ -89,7 +106,9 @@ async def test_status_before_during_and_after_a_suspension(runtime: Runtime, wor
     recognition_id = await world.granted(on=granted)
     await world.decide("suspend", [recognition_id], effective_from=start, effective_until=end)
 
-    assert await status(runtime, recognition_id, granted - timedelta(days=1)) is None  # before the application
+    assert (
+        await status(runtime, recognition_id, granted - timedelta(days=1)) is None
+    )  # before the application
     assert await status(runtime, recognition_id, granted) is R.ACTIVE
     assert await status(runtime, recognition_id, start - timedelta(days=1)) is R.ACTIVE
     assert await status(runtime, recognition_id, start) is R.SUSPENDED
@@ -113,7 +132,9 @@ async def test_status_before_during_and_after_a_suspension(runtime: Runtime, wor
     assert await changed_events(runtime, recognition_id) == 4
 
 
-async def test_future_dated_withdrawal_closes_the_active_period_on_its_date(runtime: Runtime, world: World) -> None:
+async def test_future_dated_withdrawal_closes_the_active_period_on_its_date(
+    runtime: Runtime, world: World
+) -> None:
     today = clock.today()
     withdrawn_on = today + timedelta(days=90)  # a transition period so current students can finish
     recognition_id = await world.granted(on=today - timedelta(days=400))
@@ -121,7 +142,8 @@ async def test_future_dated_withdrawal_closes_the_active_period_on_its_date(runt
 
     async with runtime.session_factory() as session:
         assert [(s.status, s.start, s.end) for s in await periods.load(session, recognition_id)] == [
-            (R.ACTIVE, today - timedelta(days=400), withdrawn_on), (R.WITHDRAWN, withdrawn_on, None),
+            (R.ACTIVE, today - timedelta(days=400), withdrawn_on),
+            (R.WITHDRAWN, withdrawn_on, None),
         ]
     assert await status(runtime, recognition_id, today) is R.ACTIVE
     assert await status(runtime, recognition_id, withdrawn_on - timedelta(days=1)) is R.ACTIVE
@@ -134,7 +156,9 @@ async def test_future_dated_withdrawal_closes_the_active_period_on_its_date(runt
     assert await today_status(runtime, recognition_id) is R.WITHDRAWN
 
 
-async def test_suspension_until_reinstated_is_split_by_the_reinstatement(runtime: Runtime, world: World) -> None:
+async def test_suspension_until_reinstated_is_split_by_the_reinstatement(
+    runtime: Runtime, world: World
+) -> None:
     today = clock.today()
     recognition_id = await world.granted(on=today - timedelta(days=30))
     await world.decide("suspend", [recognition_id], effective_from=today, until_reinstated=True)
@@ -145,7 +169,8 @@ async def test_suspension_until_reinstated_is_split_by_the_reinstatement(runtime
     await world.decide("reinstate", [recognition_id], effective_from=reinstated_on)
     async with runtime.session_factory() as session:
         assert [(s.status, s.start, s.end) for s in await periods.load(session, recognition_id)] == [
-            (R.ACTIVE, today - timedelta(days=30), today), (R.SUSPENDED, today, reinstated_on),
+            (R.ACTIVE, today - timedelta(days=30), today),
+            (R.SUSPENDED, today, reinstated_on),
             (R.ACTIVE, reinstated_on, None),
         ]
     assert await status(runtime, recognition_id, reinstated_on - timedelta(days=1)) is R.SUSPENDED

@@ -105,8 +105,14 @@ GIVEN = {"objection_upheld": True, "objection_pending": False}
 
 def decision(status: D, kind: K = K.GRANT, **fields):
     values = {
-        "status": status, "kind": kind, "investigation_id": None, "drafted_by": uuid4(), "approved_by": None,
-        "intended_on": None, "response_due": None, "response_received_at": None,
+        "status": status,
+        "kind": kind,
+        "investigation_id": None,
+        "drafted_by": uuid4(),
+        "approved_by": None,
+        "intended_on": None,
+        "response_due": None,
+        "response_received_at": None,
         "objection_deadline": clock.today() - timedelta(days=1),
     }
     return SimpleNamespace(**(values | fields))
@@ -188,11 +194,19 @@ def test_revoking_needs_an_upheld_objection() -> None:
 
 def test_moves_lists_only_what_the_caller_may_do_now() -> None:
     drafter = caller(Role.SENIOR_ADVISER)
-    intended = decision(D.INTENDED, K.SUSPEND, drafted_by=drafter.principal_id,
-                        intended_on=clock.today(), response_due=clock.today() + timedelta(days=14))
+    intended = decision(
+        D.INTENDED,
+        K.SUSPEND,
+        drafted_by=drafter.principal_id,
+        intended_on=clock.today(),
+        response_due=clock.today() + timedelta(days=14),
+    )
     assert [m.to for m in moves(DECISION_TRANSITIONS, READY_DECISION, intended, SENIOR)] == ["cancelled"]
     with clock.travel(timedelta(days=15)):
-        assert [m.to for m in moves(DECISION_TRANSITIONS, READY_DECISION, intended, SENIOR)] == ["approved", "cancelled"]
+        assert [m.to for m in moves(DECISION_TRANSITIONS, READY_DECISION, intended, SENIOR)] == [
+            "approved",
+            "cancelled",
+        ]
         assert [m.to for m in moves(DECISION_TRANSITIONS, READY_DECISION, intended, drafter)] == ["cancelled"]
     assert moves(DECISION_TRANSITIONS, READY_DECISION, decision(D.SENT), SENIOR) == []
 
@@ -212,21 +226,40 @@ def test_objection_every_pair_and_role(source: O, target: O, role: Role) -> None
     obj = SimpleNamespace(status=source)
     contested = decision(D.SENT, K.SUSPEND)
     if role in OBJECTION_SPEC.get((source, target), set()):
-        move(OBJECTION_TRANSITIONS, READY_OBJECTION, obj, target, caller(role), reason="r", decision=contested)
+        move(
+            OBJECTION_TRANSITIONS, READY_OBJECTION, obj, target, caller(role), reason="r", decision=contested
+        )
         assert obj.status is target
     else:
         with pytest.raises(DomainError):
-            move(OBJECTION_TRANSITIONS, READY_OBJECTION, obj, target, caller(role), reason="r", decision=contested)
+            move(
+                OBJECTION_TRANSITIONS,
+                READY_OBJECTION,
+                obj,
+                target,
+                caller(role),
+                reason="r",
+                decision=contested,
+            )
         assert obj.status is source
 
 
 def test_whoever_prepared_the_decision_does_not_decide_the_objection() -> None:
     approver = caller(Role.SENIOR_ADVISER)
-    contested = decision(D.SENT, K.SUSPEND, drafted_by=ADVISER.principal_id, approved_by=approver.principal_id)
+    contested = decision(
+        D.SENT, K.SUSPEND, drafted_by=ADVISER.principal_id, approved_by=approver.principal_id
+    )
     for person in (ADVISER, approver):
         with pytest.raises(GuardRefused, match="7:5 Awb"):
-            move(OBJECTION_TRANSITIONS, READY_OBJECTION, SimpleNamespace(status=O.PENDING), O.UPHELD, person,
-                 reason="r", decision=contested)
+            move(
+                OBJECTION_TRANSITIONS,
+                READY_OBJECTION,
+                SimpleNamespace(status=O.PENDING),
+                O.UPHELD,
+                person,
+                reason="r",
+                decision=contested,
+            )
     obj = SimpleNamespace(status=O.PENDING)
     move(OBJECTION_TRANSITIONS, READY_OBJECTION, obj, O.REJECTED, SENIOR, reason="r", decision=contested)
     assert obj.status is O.REJECTED

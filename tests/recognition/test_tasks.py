@@ -25,11 +25,18 @@ async def run_jobs(runtime: Runtime, settings: Settings, *names: str) -> None:
 
 def test_the_worker_schedules_every_recognition_job_with_a_minute() -> None:
     jobs = {job.name: job for job in load_task_modules()}
-    for name in ("apply_due_effects", "finalise_decisions", "record_response_terms", "notice_reassessments_due"):
+    for name in (
+        "apply_due_effects",
+        "finalise_decisions",
+        "record_response_terms",
+        "notice_reassessments_due",
+    ):
         assert jobs[f"cron:{name}"].minute is not None
 
 
-async def test_future_effects_and_finality_in_a_real_worker(client, world: World, runtime: Runtime, settings: Settings) -> None:
+async def test_future_effects_and_finality_in_a_real_worker(
+    client, world: World, runtime: Runtime, settings: Settings
+) -> None:
     today = clock.today()
     recognition_id = await world.granted(on=today - timedelta(days=400))
     withdrawal = await world.decide("withdraw", [recognition_id], effective_from=today + timedelta(days=50))
@@ -37,11 +44,17 @@ async def test_future_effects_and_finality_in_a_real_worker(client, world: World
 
     with clock.travel(timedelta(days=50)):
         await run_jobs(runtime, settings, "apply_due_effects", "finalise_decisions")
-        await run_jobs(runtime, settings, "apply_due_effects", "finalise_decisions")  # again: nothing more happens
+        await run_jobs(
+            runtime, settings, "apply_due_effects", "finalise_decisions"
+        )  # again: nothing more happens
     async with runtime.session_factory() as session:
         recognition = await session.get(Recognition, recognition_id)
         decision = await session.get(Decision, withdrawal)
-        events = (await session.exec(sa.select(OutboxEvent).where(OutboxEvent.topic == "recognition.changed"))).scalars().all()
+        events = (
+            (await session.exec(sa.select(OutboxEvent).where(OutboxEvent.topic == "recognition.changed")))
+            .scalars()
+            .all()
+        )
     assert recognition.status is RecognitionStatus.WITHDRAWN
     assert decision.status is DecisionStatus.FINAL  # 50 days: the six-week term has passed without objection
     # grant, withdrawal scheduled, withdrawal in effect: each delivered to the (stand-in) handler once.
@@ -50,11 +63,20 @@ async def test_future_effects_and_finality_in_a_real_worker(client, world: World
     assert set(events[0].payload) == {"company_id", "recognition_id"}
 
 
-async def test_a_passed_response_term_is_recorded(client, world: World, runtime: Runtime, settings: Settings) -> None:
+async def test_a_passed_response_term_is_recorded(
+    client, world: World, runtime: Runtime, settings: Settings
+) -> None:
     recognition_id = await world.granted()
-    drafted = (await client.post(DECISIONS, json=decision_body("impose_conditions", [recognition_id]),
-                                 headers=world.adviser.headers)).json()
-    intended = (await client.post(f"{DECISIONS}/{drafted['id']}/intend", headers=world.adviser.headers)).json()
+    drafted = (
+        await client.post(
+            DECISIONS,
+            json=decision_body("impose_conditions", [recognition_id]),
+            headers=world.adviser.headers,
+        )
+    ).json()
+    intended = (
+        await client.post(f"{DECISIONS}/{drafted['id']}/intend", headers=world.adviser.headers)
+    ).json()
     due = intended["response_due"]
     await run_jobs(runtime, settings, "record_response_terms")
     async with runtime.session_factory() as session:

@@ -121,15 +121,21 @@ class QualificationService:
         return found
 
     async def create(self, data: QualificationCreate, caller: Caller) -> Qualification:
-        if (await self.session.exec(select(Qualification.id).where(Qualification.crebo == data.crebo))).first():
+        if (
+            await self.session.exec(select(Qualification.id).where(Qualification.crebo == data.crebo))
+        ).first():
             raise Conflict(f"Crebo {data.crebo} is already in the catalogue")
         qualification = Qualification(**data.model_dump())
         self.session.add(qualification)
         await self.session.flush()
-        await audit.record(self.session, caller, "qualification.created", qualification, detail={"crebo": data.crebo})
+        await audit.record(
+            self.session, caller, "qualification.created", qualification, detail={"crebo": data.crebo}
+        )
         return qualification
 
-    async def update(self, qualification_id: UUID, data: QualificationUpdate, caller: Caller) -> Qualification:
+    async def update(
+        self, qualification_id: UUID, data: QualificationUpdate, caller: Caller
+    ) -> Qualification:
         qualification = await self.get(qualification_id, caller, for_update=True)
         changes = data.model_dump(exclude_unset=True)
         for name, value in changes.items():
@@ -137,11 +143,20 @@ class QualificationService:
         qualification.updated_at = utcnow()
         self.session.add(qualification)
         await self.session.flush()
-        await audit.record(self.session, caller, "qualification.updated", qualification, detail={"fields": sorted(changes)})
+        await audit.record(
+            self.session, caller, "qualification.updated", qualification, detail={"fields": sorted(changes)}
+        )
         return qualification
 
     async def list(
-        self, *, crebo: str | None, name: str | None, level: int | None, active: bool | None, limit: int, offset: int
+        self,
+        *,
+        crebo: str | None,
+        name: str | None,
+        level: int | None,
+        active: bool | None,
+        limit: int,
+        offset: int,
     ) -> tuple[list[Qualification], int]:
         stmt = select(Qualification)
         if crebo:
@@ -167,9 +182,7 @@ class QualificationService:
 
     async def _upsert(self, rows: list[QualificationCreate]) -> tuple[int, int]:
         table = Qualification.__table__  # type: ignore[attr-defined]
-        stmt = insert(table).values(
-            [{"id": sa.func.gen_random_uuid(), **row.model_dump()} for row in rows]
-        )
+        stmt = insert(table).values([{"id": sa.func.gen_random_uuid(), **row.model_dump()} for row in rows])
         changed = sa.or_(
             table.c.name.is_distinct_from(stmt.excluded.name),
             table.c.level.is_distinct_from(stmt.excluded.level),
@@ -177,8 +190,12 @@ class QualificationService:
         )
         stmt = stmt.on_conflict_do_update(
             index_elements=["crebo"],
-            set_={"name": stmt.excluded.name, "level": stmt.excluded.level, "active": stmt.excluded.active,
-                  "updated_at": sa.func.now()},
+            set_={
+                "name": stmt.excluded.name,
+                "level": stmt.excluded.level,
+                "active": stmt.excluded.active,
+                "updated_at": sa.func.now(),
+            },
             where=changed,
         ).returning(sa.literal_column("xmax = 0").label("inserted"))
         result = (await self.session.exec(stmt)).all()  # type: ignore[call-overload]
@@ -189,7 +206,15 @@ class QualificationService:
         parsed = parse_qualifications_csv(text)
         inserted, updated, unchanged = await self.upsert(parsed.rows)
         await audit.record(
-            self.session, caller, "qualification.imported", object_type="qualification",
-            detail={"inserted": inserted, "updated": updated, "unchanged": unchanged, "bad_lines": len(parsed.errors)},
+            self.session,
+            caller,
+            "qualification.imported",
+            object_type="qualification",
+            detail={
+                "inserted": inserted,
+                "updated": updated,
+                "unchanged": unchanged,
+                "bad_lines": len(parsed.errors),
+            },
         )
         return ImportResult(inserted, updated, unchanged, parsed.errors)

@@ -79,27 +79,49 @@ class QualificationController(Controller):
         rows, total = await QualificationService(session).list(
             crebo=crebo, name=name, level=level, active=active, limit=limit, offset=offset
         )
-        return Page(items=[QualificationRead.model_validate(r) for r in rows], total=total, limit=limit, offset=offset)
+        return Page(
+            items=[QualificationRead.model_validate(r) for r in rows], total=total, limit=limit, offset=offset
+        )
 
     @get("/{qualification_id:uuid}", summary="One qualification")
-    async def get_one(self, qualification_id: FromPath[UUID], session: DbSession, caller: CurrentCaller) -> QualificationRead:
-        return QualificationRead.model_validate(await QualificationService(session).get(qualification_id, caller))
+    async def get_one(
+        self, qualification_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
+    ) -> QualificationRead:
+        return QualificationRead.model_validate(
+            await QualificationService(session).get(qualification_id, caller)
+        )
 
     @post("/", summary="Add a qualification", guards=[requires(Role.ADMIN)])
-    async def create(self, data: JSONBody[QualificationCreate], session: DbSession, caller: CurrentCaller) -> QualificationRead:
+    async def create(
+        self, data: JSONBody[QualificationCreate], session: DbSession, caller: CurrentCaller
+    ) -> QualificationRead:
         return QualificationRead.model_validate(await QualificationService(session).create(data, caller))
 
-    @patch("/{qualification_id:uuid}", summary="Change a qualification (name, level, active)", guards=[requires(Role.ADMIN)])
+    @patch(
+        "/{qualification_id:uuid}",
+        summary="Change a qualification (name, level, active)",
+        guards=[requires(Role.ADMIN)],
+    )
     async def update(
-        self, qualification_id: FromPath[UUID], data: JSONBody[QualificationUpdate], session: DbSession, caller: CurrentCaller
+        self,
+        qualification_id: FromPath[UUID],
+        data: JSONBody[QualificationUpdate],
+        session: DbSession,
+        caller: CurrentCaller,
     ) -> QualificationRead:
-        return QualificationRead.model_validate(await QualificationService(session).update(qualification_id, data, caller))
+        return QualificationRead.model_validate(
+            await QualificationService(session).update(qualification_id, data, caller)
+        )
 
     @post(
-        "/import", status_code=200, guards=[requires(Role.ADMIN)],
-        summary="Load a CSV (crebo,name,level[,active]) as text/csv or multipart; upserts on crebo, reports bad lines",
+        "/import",
+        status_code=200,
+        guards=[requires(Role.ADMIN)],
+        summary="Load a CSV (crebo,name,level[,active]), text/csv or multipart: upsert on crebo",
     )
-    async def import_csv(self, request: Request[Any, Any, Any], session: DbSession, caller: CurrentCaller) -> ImportReport:
+    async def import_csv(
+        self, request: Request[Any, Any, Any], session: DbSession, caller: CurrentCaller
+    ) -> ImportReport:
         result = await QualificationService(session).import_csv(await _csv_text(request), caller)
         return ImportReport.model_validate(result)
 
@@ -109,7 +131,9 @@ class RecognitionController(Controller):
     tags = ["recognitions"]
 
     @post("/", summary="Register an application for recognition (status pending)", guards=[ADVISERS])
-    async def apply(self, data: JSONBody[RecognitionCreate], session: DbSession, caller: CurrentCaller) -> RecognitionRead:
+    async def apply(
+        self, data: JSONBody[RecognitionCreate], session: DbSession, caller: CurrentCaller
+    ) -> RecognitionRead:
         return await RecognitionService(session).apply(data, caller)
 
     @get("/", summary="Find recognitions")
@@ -133,8 +157,12 @@ class RecognitionController(Controller):
         self,
         session: DbSession,
         settings: SettingsDep,
-        within_days: Annotated[int | None, QueryParameter(ge=0, le=1500, description="default: the notice period")] = None,
-        noticed_since: Annotated[date | None, QueryParameter(description="only those put on the list since")] = None,
+        within_days: Annotated[
+            int | None, QueryParameter(ge=0, le=1500, description="default: the notice period")
+        ] = None,
+        noticed_since: Annotated[
+            date | None, QueryParameter(description="only those put on the list since")
+        ] = None,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[ReassessmentDueRead]:
@@ -145,7 +173,9 @@ class RecognitionController(Controller):
         return Page(items=items, total=total, limit=limit, offset=offset)
 
     @get("/{recognition_id:uuid}", summary="One recognition with its periods and decisions")
-    async def get_one(self, recognition_id: FromPath[UUID], session: DbSession, caller: CurrentCaller) -> RecognitionDetail:
+    async def get_one(
+        self, recognition_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
+    ) -> RecognitionDetail:
         return await RecognitionService(session).detail(recognition_id, caller)
 
     @get("/{recognition_id:uuid}/status", summary="Its status on a date (default today)")
@@ -160,18 +190,31 @@ class RecognitionController(Controller):
         day = on or clock.today()
         found = await status_on(session, recognition.id, day)
         return StatusOnRead(
-            recognition_id=recognition.id, on=day, status=found.status if found else None,
-            since=found.since if found else None, until=found.until if found else None,
+            recognition_id=recognition.id,
+            on=day,
+            status=found.status if found else None,
+            since=found.since if found else None,
+            until=found.until if found else None,
             decision_id=found.decision_id if found else None,
         )
 
-    @post("/{recognition_id:uuid}/reassessed", status_code=200, guards=[ADVISERS],
-          summary="Record a reassessment that found the criteria met: the next is due four years later")
+    @post(
+        "/{recognition_id:uuid}/reassessed",
+        status_code=200,
+        guards=[ADVISERS],
+        summary="Record a reassessment that found the criteria met: the next is due four years later",
+    )
     async def reassessed(
-        self, recognition_id: FromPath[UUID], data: JSONBody[ReassessedCreate], session: DbSession,
-        settings: SettingsDep, caller: CurrentCaller,
+        self,
+        recognition_id: FromPath[UUID],
+        data: JSONBody[ReassessedCreate],
+        session: DbSession,
+        settings: SettingsDep,
+        caller: CurrentCaller,
     ) -> RecognitionRead:
-        return await RecognitionService(session).mark_reassessed(recognition_id, data.assessed_on, caller, settings)
+        return await RecognitionService(session).mark_reassessed(
+            recognition_id, data.assessed_on, caller, settings
+        )
 
 
 class CompanyRecognitionController(Controller):
@@ -179,5 +222,7 @@ class CompanyRecognitionController(Controller):
     tags = ["companies", "recognitions"]
 
     @get("/", summary="A company's recognitions, each with its periods")
-    async def list_(self, company_id: FromPath[UUID], session: DbSession, caller: CurrentCaller) -> list[RecognitionDetail]:
+    async def list_(
+        self, company_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
+    ) -> list[RecognitionDetail]:
         return await RecognitionService(session).for_company(company_id, caller)

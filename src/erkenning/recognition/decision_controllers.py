@@ -49,9 +49,13 @@ async def decision_detail(service: DecisionService, decision: Decision, caller: 
     )
 
 
-async def portal_decision_detail(service: DecisionService, decision: Decision, caller: Caller) -> PortalDecisionDetail:
+async def portal_decision_detail(
+    service: DecisionService, decision: Decision, caller: Caller
+) -> PortalDecisionDetail:
     detail = await decision_detail(service, decision, caller)
-    return PortalDecisionDetail.model_validate(detail.model_dump(include=set(PortalDecisionDetail.model_fields)))
+    return PortalDecisionDetail.model_validate(
+        detail.model_dump(include=set(PortalDecisionDetail.model_fields))
+    )
 
 
 class DecisionController(Controller):
@@ -80,7 +84,9 @@ class DecisionController(Controller):
         rows, total = await DecisionService(session, settings).list(
             caller, company_id=company_id, status=status, kind=kind, limit=limit, offset=offset
         )
-        return Page(items=[DecisionStaffRead.model_validate(r) for r in rows], total=total, limit=limit, offset=offset)
+        return Page(
+            items=[DecisionStaffRead.model_validate(r) for r in rows], total=total, limit=limit, offset=offset
+        )
 
     @get("/{decision_id:uuid}", summary="One decision, with what the caller may do with it now")
     async def get_one(
@@ -91,56 +97,110 @@ class DecisionController(Controller):
 
     @patch("/{decision_id:uuid}", summary="Change a draft", guards=[ADVISERS])
     async def update(
-        self, decision_id: FromPath[UUID], data: JSONBody[DecisionUpdate], session: DbSession, settings: SettingsDep,
+        self,
+        decision_id: FromPath[UUID],
+        data: JSONBody[DecisionUpdate],
+        session: DbSession,
+        settings: SettingsDep,
         caller: CurrentCaller,
     ) -> DecisionDetail:
         service = DecisionService(session, settings)
         return await decision_detail(service, await service.update(decision_id, data, caller), caller)
 
-    async def _step(self, step: str, decision_id: UUID, session: DbSession, settings: Settings, caller: Caller) -> DecisionDetail:
+    async def _step(
+        self, step: str, decision_id: UUID, session: DbSession, settings: Settings, caller: Caller
+    ) -> DecisionDetail:
         service = DecisionService(session, settings)
         decision = await getattr(service, step)(decision_id, caller)
         return await decision_detail(service, decision, caller)
 
-    @post("/{decision_id:uuid}/intend", status_code=200, guards=[ADVISERS],
-          summary="Put a harmful decision to the company as an intended decision (response term, art. 4:8 Awb)")
-    async def intend(self, decision_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller) -> DecisionDetail:
+    @post(
+        "/{decision_id:uuid}/intend",
+        status_code=200,
+        guards=[ADVISERS],
+        summary="Put a harmful decision to the company as an intended decision (response term, art. 4:8 Awb)",
+    )
+    async def intend(
+        self, decision_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+    ) -> DecisionDetail:
         return await self._step("intend", decision_id, session, settings, caller)
 
-    @post("/{decision_id:uuid}/approve", status_code=200, guards=[ADVISERS],
-          summary="Approve (harmful kinds: a senior adviser who did not draft it)")
-    async def approve(self, decision_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller) -> DecisionDetail:
+    @post(
+        "/{decision_id:uuid}/approve",
+        status_code=200,
+        guards=[ADVISERS],
+        summary="Approve (harmful kinds: a senior adviser who did not draft it)",
+    )
+    async def approve(
+        self, decision_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+    ) -> DecisionDetail:
         return await self._step("approve", decision_id, session, settings, caller)
 
-    @post("/{decision_id:uuid}/send", status_code=200, guards=[ADVISERS],
-          summary="Send to the company: it takes effect and the objection term starts")
-    async def send(self, decision_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller) -> DecisionDetail:
+    @post(
+        "/{decision_id:uuid}/send",
+        status_code=200,
+        guards=[ADVISERS],
+        summary="Send to the company: it takes effect and the objection term starts",
+    )
+    async def send(
+        self, decision_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+    ) -> DecisionDetail:
         return await self._step("send", decision_id, session, settings, caller)
 
-    @post("/{decision_id:uuid}/reopen", status_code=200, guards=[ADVISERS], summary="Back to draft (approval lapses)")
-    async def reopen(self, decision_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller) -> DecisionDetail:
+    @post(
+        "/{decision_id:uuid}/reopen",
+        status_code=200,
+        guards=[ADVISERS],
+        summary="Back to draft (approval lapses)",
+    )
+    async def reopen(
+        self, decision_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+    ) -> DecisionDetail:
         return await self._step("reopen", decision_id, session, settings, caller)
 
-    @post("/{decision_id:uuid}/cancel", status_code=200, guards=[ADVISERS], summary="Drop it before it is sent")
-    async def cancel(self, decision_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller) -> DecisionDetail:
+    @post(
+        "/{decision_id:uuid}/cancel", status_code=200, guards=[ADVISERS], summary="Drop it before it is sent"
+    )
+    async def cancel(
+        self, decision_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+    ) -> DecisionDetail:
         return await self._step("cancel", decision_id, session, settings, caller)
 
-    @post("/{decision_id:uuid}/response", status_code=200, guards=[ADVISERS],
-          summary="Record the company's response to the intended decision, received other than through the portal")
+    @post(
+        "/{decision_id:uuid}/response",
+        status_code=200,
+        guards=[ADVISERS],
+        summary="Record the company's response to the intended decision, received outside the portal",
+    )
     async def response(
-        self, decision_id: FromPath[UUID], data: JSONBody[ResponseCreate], session: DbSession, settings: SettingsDep,
+        self,
+        decision_id: FromPath[UUID],
+        data: JSONBody[ResponseCreate],
+        session: DbSession,
+        settings: SettingsDep,
         caller: CurrentCaller,
     ) -> DecisionDetail:
         service = DecisionService(session, settings)
-        return await decision_detail(service, await service.record_response(decision_id, data.text, caller), caller)
+        return await decision_detail(
+            service, await service.record_response(decision_id, data.text, caller), caller
+        )
 
-    @post("/{decision_id:uuid}/objections", guards=[ADVISERS],
-          summary="File an objection received on paper, on the company's behalf (within the term)")
+    @post(
+        "/{decision_id:uuid}/objections",
+        guards=[ADVISERS],
+        summary="File an objection received on paper, on the company's behalf (within the term)",
+    )
     async def object_(
-        self, decision_id: FromPath[UUID], data: JSONBody[ObjectionCreate], session: DbSession, settings: SettingsDep,
+        self,
+        decision_id: FromPath[UUID],
+        data: JSONBody[ObjectionCreate],
+        session: DbSession,
+        settings: SettingsDep,
         caller: CurrentCaller,
     ) -> ObjectionRead:
-        return ObjectionRead.model_validate(await ObjectionService(session, settings).file(decision_id, data.grounds, caller))
+        return ObjectionRead.model_validate(
+            await ObjectionService(session, settings).file(decision_id, data.grounds, caller)
+        )
 
 
 class ObjectionController(Controller):
@@ -162,16 +222,30 @@ class ObjectionController(Controller):
         rows, total = await ObjectionService(session, settings).list(
             caller, status=status, decision_id=decision_id, company_id=company_id, limit=limit, offset=offset
         )
-        return Page(items=[ObjectionRead.model_validate(r) for r in rows], total=total, limit=limit, offset=offset)
+        return Page(
+            items=[ObjectionRead.model_validate(r) for r in rows], total=total, limit=limit, offset=offset
+        )
 
     @get("/{objection_id:uuid}", summary="One objection")
-    async def get_one(self, objection_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller) -> ObjectionRead:
-        return ObjectionRead.model_validate(await ObjectionService(session, settings).get(objection_id, caller))
+    async def get_one(
+        self, objection_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+    ) -> ObjectionRead:
+        return ObjectionRead.model_validate(
+            await ObjectionService(session, settings).get(objection_id, caller)
+        )
 
-    @post("/{objection_id:uuid}/decide", status_code=200, guards=[ADVISERS],
-          summary="Decide: upheld revokes the decision and restores the recognitions; rejected keeps it")
+    @post(
+        "/{objection_id:uuid}/decide",
+        status_code=200,
+        guards=[ADVISERS],
+        summary="Decide: upheld revokes the decision and restores the recognitions; rejected keeps it",
+    )
     async def decide(
-        self, objection_id: FromPath[UUID], data: JSONBody[ObjectionDecide], session: DbSession, settings: SettingsDep,
+        self,
+        objection_id: FromPath[UUID],
+        data: JSONBody[ObjectionDecide],
+        session: DbSession,
+        settings: SettingsDep,
         caller: CurrentCaller,
     ) -> ObjectionRead:
         objection = await ObjectionService(session, settings).decide(
@@ -179,8 +253,15 @@ class ObjectionController(Controller):
         )
         return ObjectionRead.model_validate(objection)
 
-    @post("/{objection_id:uuid}/withdraw", status_code=200, guards=[ADVISERS],
-          summary="Record that the company withdrew its objection")
-    async def withdraw(self, objection_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller) -> ObjectionRead:
-        return ObjectionRead.model_validate(await ObjectionService(session, settings).withdraw(objection_id, caller))
-
+    @post(
+        "/{objection_id:uuid}/withdraw",
+        status_code=200,
+        guards=[ADVISERS],
+        summary="Record that the company withdrew its objection",
+    )
+    async def withdraw(
+        self, objection_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+    ) -> ObjectionRead:
+        return ObjectionRead.model_validate(
+            await ObjectionService(session, settings).withdraw(objection_id, caller)
+        )

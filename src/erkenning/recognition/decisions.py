@@ -39,12 +39,16 @@ from erkenning.recognition.models import (
     DecisionRecognition,
     DecisionStatus,
     Objection,
-    ObjectionStatus,
     Qualification,
     Recognition,
     RecognitionStatus,
 )
-from erkenning.recognition.schemas import DecisionCreate, DecisionRecognitionRead, DecisionUpdate, check_suspension_dates
+from erkenning.recognition.schemas import (
+    DecisionCreate,
+    DecisionRecognitionRead,
+    DecisionUpdate,
+    check_suspension_dates,
+)
 from erkenning.recognition.states import (
     ADVERSE,
     DECISION_TRANSITIONS,
@@ -69,7 +73,9 @@ class DecisionService:
         self.settings = settings
 
     async def get(self, decision_id: UUID, caller: Caller, *, for_update: bool = False) -> Decision:
-        return await get_scoped(self.session, Decision, decision_id, caller, for_update=for_update, what="decision")
+        return await get_scoped(
+            self.session, Decision, decision_id, caller, for_update=for_update, what="decision"
+        )
 
     async def list(
         self,
@@ -104,8 +110,12 @@ class DecisionService:
         )
         return [
             DecisionRecognitionRead(
-                recognition_id=r.id, crebo=q.crebo, qualification_name=q.name, pathway=r.pathway,
-                status_before=link.status_before, status_after=link.status_after,
+                recognition_id=r.id,
+                crebo=q.crebo,
+                qualification_name=q.name,
+                pathway=r.pathway,
+                status_before=link.status_before,
+                status_after=link.status_after,
             )
             for link, r, q in (await self.session.exec(stmt)).all()
         ]
@@ -121,15 +131,28 @@ class DecisionService:
 
     async def _named(self, recognition_ids: Sequence[UUID], caller: Caller) -> list[Recognition]:
         found = list(
-            (await self.session.exec(
-                scoped(select(Recognition), Recognition, caller).where(col(Recognition.id).in_(recognition_ids))
-            )).all()
+            (
+                await self.session.exec(
+                    scoped(select(Recognition), Recognition, caller).where(
+                        col(Recognition.id).in_(recognition_ids)
+                    )
+                )
+            ).all()
         )
         missing = set(recognition_ids) - {r.id for r in found}
         if missing:
-            raise ValidationFailed([{"field": "recognition_ids", "message": f"no such recognition: {sorted(map(str, missing))[0]}"}])
+            raise ValidationFailed(
+                [
+                    {
+                        "field": "recognition_ids",
+                        "message": f"no such recognition: {sorted(map(str, missing))[0]}",
+                    }
+                ]
+            )
         if len({r.company_id for r in found}) > 1:
-            raise ValidationFailed([{"field": "recognition_ids", "message": "a decision concerns one company"}])
+            raise ValidationFailed(
+                [{"field": "recognition_ids", "message": "a decision concerns one company"}]
+            )
         return found
 
     @staticmethod
@@ -137,35 +160,59 @@ class DecisionService:
         """No retroactive harm; a suspension ends after it starts (`start` None: the day it is sent)."""
         if start is not None and kind in ADVERSE and start < clock.today():
             raise ValidationFailed(
-                [{"field": "effective_from", "message": f"a {kind.value} decision does not take effect before it is sent "
-                  f"(effective_from {start.isoformat()} has passed)"}]
+                [
+                    {
+                        "field": "effective_from",
+                        "message": f"a {kind.value} decision does not take effect before it is sent "
+                        f"(effective_from {start.isoformat()} has passed)",
+                    }
+                ]
             )
         if until is not None and until <= (start or clock.today()):
-            raise ValidationFailed([{"field": "effective_until", "message": "the suspension would end before it starts"}])
+            raise ValidationFailed(
+                [{"field": "effective_until", "message": "the suspension would end before it starts"}]
+            )
 
-    async def draft(self, data: DecisionCreate, caller: Caller, *, investigation_id: UUID | None = None) -> Decision:
+    async def draft(
+        self, data: DecisionCreate, caller: Caller, *, investigation_id: UUID | None = None
+    ) -> Decision:
         recognitions = await self._named(data.recognition_ids, caller)
         self._check_dates(data.kind, data.effective_from, data.effective_until)
         if caller.principal_id is None:
             raise InvalidTransition("A decision is drafted by a person")
         decision = Decision(
-            company_id=recognitions[0].company_id, kind=data.kind, grounds=data.grounds, legal_basis=data.legal_basis,
-            effective_from=data.effective_from, effective_until=data.effective_until, investigation_id=investigation_id,
+            company_id=recognitions[0].company_id,
+            kind=data.kind,
+            grounds=data.grounds,
+            legal_basis=data.legal_basis,
+            effective_from=data.effective_from,
+            effective_until=data.effective_until,
+            investigation_id=investigation_id,
             drafted_by=caller.principal_id,
         )
-        await effects.plan(self.session, decision, recognitions, caller)  # refuses now what could never be sent
+        await effects.plan(
+            self.session, decision, recognitions, caller
+        )  # refuses now what could never be sent
         self.session.add(decision)
         await self.session.flush()
-        self.session.add_all(DecisionRecognition(decision_id=decision.id, recognition_id=r.id) for r in recognitions)
+        self.session.add_all(
+            DecisionRecognition(decision_id=decision.id, recognition_id=r.id) for r in recognitions
+        )
         await self.session.flush()
         await audit.record(
-            self.session, caller, "decision.drafted", decision,
-            detail={"kind": decision.kind.value, "recognitions": len(recognitions),
-                    "investigation_id": str(investigation_id) if investigation_id else None},
+            self.session,
+            caller,
+            "decision.drafted",
+            decision,
+            detail={
+                "kind": decision.kind.value,
+                "recognitions": len(recognitions),
+                "investigation_id": str(investigation_id) if investigation_id else None,
+            },
         )
         return decision
 
-    async def _linked(self, decision: Decision) -> list[DecisionRecognition]:
+    async def linked(self, decision: Decision) -> list[DecisionRecognition]:
         stmt = select(DecisionRecognition).where(DecisionRecognition.decision_id == decision.id)
         return list((await self.session.exec(stmt)).all())
 
@@ -188,11 +235,13 @@ class DecisionService:
         for name in ("grounds", "legal_basis"):
             if given.get(name) is not None:
                 setattr(decision, name, given[name])
-        ids = [link.recognition_id for link in await self._linked(decision)]
+        ids = [link.recognition_id for link in await self.linked(decision)]
         await effects.plan(self.session, decision, await self._named(ids, caller), caller)
         decision.updated_at = utcnow()
         self.session.add(decision)
-        await audit.record(self.session, caller, "decision.updated", decision, detail={"fields": sorted(given)})
+        await audit.record(
+            self.session, caller, "decision.updated", decision, detail={"fields": sorted(given)}
+        )
         return decision
 
     # ------------------------------------------------------------ intended decision (art. 4:8 Awb)
@@ -205,7 +254,9 @@ class DecisionService:
         decision.response_due = calendar.term_end(
             decision.intended_on, days=self.settings.intended_decision_response_days
         )
-        await self._saved(decision, caller, "decision.intended", response_due=decision.response_due.isoformat())
+        await self.saved(
+            decision, caller, "decision.intended", response_due=decision.response_due.isoformat()
+        )
         mail.queue(self.session, "decision_intended", decision_id=decision.id)
         return decision
 
@@ -213,61 +264,58 @@ class DecisionService:
         """The company's response (through the portal, or received otherwise and recorded by an adviser)."""
         decision = await self.get(decision_id, caller, for_update=True)
         if decision.status is not S.INTENDED:
-            raise InvalidTransition("A response is taken while the decision is an intended decision, before approval")
+            raise InvalidTransition(
+                "A response is taken while the decision is an intended decision, before approval"
+            )
         if decision.response_received_at is not None:
             raise Conflict("The response to this intended decision has already been recorded")
         decision.response_text = text
         decision.response_received_at = utcnow()
-        await self._saved(decision, caller, "decision.response_recorded", late=clock.today() > (decision.response_due or date.max))
-        return decision
-
-    async def record_lapsed_response_terms(self, caller: Caller, today: date) -> int:
-        """Record, once, that an intended decision's response term passed without a response."""
-        stmt = (
-            select(Decision).where(
-                Decision.status == S.INTENDED, col(Decision.response_received_at).is_(None),
-                col(Decision.response_term_passed_at).is_(None), col(Decision.response_due) < today,
-            ).with_for_update(skip_locked=True)
+        await self.saved(
+            decision,
+            caller,
+            "decision.response_recorded",
+            late=clock.today() > (decision.response_due or date.max),
         )
-        lapsed = list((await self.session.exec(stmt)).all())
-        for decision in lapsed:
-            decision.response_term_passed_at = utcnow()
-            await self._saved(decision, caller, "decision.response_term_passed")
-        return len(lapsed)
+        return decision
 
     # ------------------------------------------------------------ approval, sending, reopening
 
     async def approve(self, decision_id: UUID, caller: Caller) -> Decision:
         decision = await self.get(decision_id, caller, for_update=True)
         move(DECISION_TRANSITIONS, READY_DECISION, decision, S.APPROVED, caller)
-        if needs_hearing(decision) and decision.response_received_at is None and decision.response_term_passed_at is None:
+        if (
+            needs_hearing(decision)
+            and decision.response_received_at is None
+            and decision.response_term_passed_at is None
+        ):
             decision.response_term_passed_at = utcnow()
             await audit.record(self.session, caller, "decision.response_term_passed", decision)
         decision.approved_by, decision.approved_at = caller.principal_id, utcnow()
-        await self._saved(decision, caller, "decision.approved")
+        await self.saved(decision, caller, "decision.approved")
         return decision
 
     async def reopen(self, decision_id: UUID, caller: Caller) -> Decision:
         decision = await self.get(decision_id, caller, for_update=True)
         move(DECISION_TRANSITIONS, READY_DECISION, decision, S.DRAFT, caller)
         decision.approved_by = decision.approved_at = None
-        await self._saved(decision, caller, "decision.reopened")
+        await self.saved(decision, caller, "decision.reopened")
         return decision
 
     async def cancel(self, decision_id: UUID, caller: Caller) -> Decision:
         decision = await self.get(decision_id, caller, for_update=True)
         was = move(DECISION_TRANSITIONS, READY_DECISION, decision, S.CANCELLED, caller)
         decision.cancelled_at = utcnow()
-        await self._saved(decision, caller, "decision.cancelled", was=was.value)
+        await self.saved(decision, caller, "decision.cancelled", was=was.value)
         if was is S.INTENDED:
             mail.queue(self.session, "decision_intention_dropped", decision_id=decision.id)
         return decision
 
     async def send(self, decision_id: UUID, caller: Caller) -> Decision:
         decision = await self.get(decision_id, caller, for_update=True)
-        return await self._send(decision, caller)
+        return await self.send_locked(decision, caller)
 
-    async def _send(
+    async def send_locked(
         self, decision: Decision, caller: Caller, *, restore: Mapping[UUID, RecognitionStatus] | None = None
     ) -> Decision:
         """approved → sent: the decision takes effect on its recognitions and the objection term starts."""
@@ -275,12 +323,14 @@ class DecisionService:
         today = clock.today()
         self._check_dates(decision.kind, decision.effective_from, decision.effective_until)
         decision.effective_from = decision.effective_from or today
-        links = {link.recognition_id: link for link in await self._linked(decision)}
+        links = {link.recognition_id: link for link in await self.linked(decision)}
         recognitions = await effects.lock(self.session, sorted(links))
         planned = await effects.plan(self.session, decision, recognitions, caller, restore=restore)
         decision.sent_at, decision.sent_on = utcnow(), today
         decision.objection_deadline = calendar.term_end(today, weeks=self.settings.objection_term_weeks)
-        await self._saved(decision, caller, "decision.sent", objection_deadline=decision.objection_deadline.isoformat())
+        await self.saved(
+            decision, caller, "decision.sent", objection_deadline=decision.objection_deadline.isoformat()
+        )
         await effects.carry_out(self.session, self.settings, decision, planned, caller, today)
         for effect in planned:
             link = links[effect.recognition.id]
@@ -289,72 +339,6 @@ class DecisionService:
         mail.queue(self.session, "decision_sent", decision_id=decision.id)
         log.info("decision.sent", decision_id=str(decision.id), kind=decision.kind.value)
         return decision
-
-    async def finalise_due(self, caller: Caller, today: date, *, batch: int = 500) -> int:
-        """Sent decisions whose objection term passed without a pending objection become final."""
-        pending = sa.exists().where(
-            col(Objection.decision_id) == col(Decision.id), Objection.status == ObjectionStatus.PENDING
-        )
-        stmt = (
-            select(Decision)
-            .where(Decision.status == S.SENT, col(Decision.objection_deadline) < today, ~pending)
-            .order_by(col(Decision.objection_deadline)).limit(batch).with_for_update(skip_locked=True)
-        )
-        done = 0
-        for decision in (await self.session.exec(stmt)).all():
-            still_pending = (await self.session.exec(
-                select(Objection.id).where(Objection.decision_id == decision.id, Objection.status == ObjectionStatus.PENDING)
-            )).first() is not None
-            move(DECISION_TRANSITIONS, READY_DECISION, decision, S.FINAL, caller, objection_pending=still_pending)
-            decision.final_at = utcnow()
-            await self._saved(decision, caller, "decision.finalised")
-            done += 1
-        return done
-
-    # ------------------------------------------------------------ an upheld objection
-
-    async def revoke_and_restore(self, decision: Decision, reason: str, caller: Caller) -> Decision:
-        """Revoke a sent decision (locked by the caller) and restore what it changed by a new reinstate decision."""
-        move(DECISION_TRANSITIONS, READY_DECISION, decision, S.REVOKED, caller, objection_upheld=True)
-        decision.revoked_at = utcnow()
-        await self._saved(decision, caller, "decision.revoked")
-        links = await self._linked(decision)
-        await self._refuse_if_changed_since(decision, [link.recognition_id for link in links])
-        reinstate = Decision(
-            company_id=decision.company_id, kind=DecisionKind.REINSTATE, effective_from=clock.today(),
-            grounds=f"Herroeping van het besluit van {decision.sent_on} na gegrond bezwaar.\n\n{reason}",
-            legal_basis="art. 7:11 Awb (heroverweging na bezwaar)", revokes_decision_id=decision.id,
-            drafted_by=caller.principal_id,
-        )
-        self.session.add(reinstate)
-        await self.session.flush()
-        self.session.add_all(DecisionRecognition(decision_id=reinstate.id, recognition_id=link.recognition_id) for link in links)
-        await self.session.flush()
-        await audit.record(self.session, caller, "decision.drafted", reinstate,
-                           detail={"kind": reinstate.kind.value, "revokes_decision_id": str(decision.id)})
-        move(DECISION_TRANSITIONS, READY_DECISION, reinstate, S.APPROVED, caller)
-        reinstate.approved_by, reinstate.approved_at = caller.principal_id, utcnow()
-        await self._saved(reinstate, caller, "decision.approved")
-        restore = {link.recognition_id: link.status_before for link in links if link.status_before is not None}
-        return await self._send(reinstate, caller, restore=restore)
-
-    async def _refuse_if_changed_since(self, decision: Decision, recognition_ids: Sequence[UUID]) -> None:
-        later = (
-            await self.session.exec(
-                select(Decision)
-                .join(DecisionRecognition, col(DecisionRecognition.decision_id) == col(Decision.id))
-                .where(
-                    col(DecisionRecognition.recognition_id).in_(recognition_ids), Decision.id != decision.id,
-                    col(Decision.status).in_([S.SENT, S.FINAL]), col(Decision.kind).in_(ADVERSE),
-                    col(Decision.sent_at) > decision.sent_at,
-                )
-            )
-        ).first()
-        if later is not None:
-            raise Conflict(
-                f"A later {later.kind.value} decision ({later.id}) changed these recognitions after the contested "
-                "one; restoring would undo it. Reconsider that decision first"
-            )
 
     # ------------------------------------------------------------ from an investigation
 
@@ -375,23 +359,32 @@ class DecisionService:
         kind = DecisionKind(kind)
         try:
             data = DecisionCreate(
-                kind=kind, recognition_ids=list(recognition_ids), grounds=grounds, legal_basis=legal_basis,
-                effective_from=effective_from, effective_until=effective_until,
+                kind=kind,
+                recognition_ids=list(recognition_ids),
+                grounds=grounds,
+                legal_basis=legal_basis,
+                effective_from=effective_from,
+                effective_until=effective_until,
                 until_reinstated=kind is DecisionKind.SUSPEND and effective_until is None,
             )
         except ValidationError as exc:
             raise ValidationFailed(
-                [{"field": ".".join(map(str, e["loc"])) or "decision", "message": e["msg"]} for e in exc.errors()]
+                [
+                    {"field": ".".join(map(str, e["loc"])) or "decision", "message": e["msg"]}
+                    for e in exc.errors()
+                ]
             ) from None
         decision = await self.draft(data, drafted_by, investigation_id=investigation_id)
         await self.approve(decision.id, approved_by)
         return await self.send(decision.id, approved_by)
 
-    async def _saved(self, decision: Decision, caller: Caller, action: str, **detail: Any) -> None:
+    async def saved(self, decision: Decision, caller: Caller, action: str, **detail: Any) -> None:
         decision.updated_at = utcnow()
         self.session.add(decision)
         await self.session.flush()
-        await audit.record(self.session, caller, action, decision, detail={"status": decision.status.value, **detail})
+        await audit.record(
+            self.session, caller, action, decision, detail={"status": decision.status.value, **detail}
+        )
 
 
 async def create_from_investigation(session: AsyncSession, settings: Settings, **kwargs: Any) -> Decision:

@@ -47,25 +47,38 @@ async def load(session: AsyncSession, settings: Settings, company_id: UUID, peop
         return (await recognitions.apply(data, adviser)).id
 
     async def draft(kind: str, ids: list[UUID], grounds: str, **dates: object) -> UUID:
-        data = DecisionCreate(kind=kind, recognition_ids=ids, grounds=grounds, legal_basis=LEGAL_BASIS, **dates)
+        data = DecisionCreate(
+            kind=kind, recognition_ids=ids, grounds=grounds, legal_basis=LEGAL_BASIS, **dates
+        )
         return (await decisions.draft(data, adviser)).id
 
     bakery_bol = await apply("25163", Pathway.BOL, date(2022, 2, 14))
     bakery_bbl = await apply("25163", Pathway.BBL, date(2022, 2, 14))
     allround = await apply("25164", Pathway.BBL, date(2023, 8, 1))
-    grant = await draft("grant", [bakery_bol, bakery_bbl], "Bezoek 1 maart 2022: aan de criteria voldaan.",
-                        effective_from=date(2022, 3, 1))
+    grant = await draft(
+        "grant",
+        [bakery_bol, bakery_bbl],
+        "Bezoek 1 maart 2022: aan de criteria voldaan.",
+        effective_from=date(2022, 3, 1),
+    )
     await decisions.approve(grant, adviser)
     await decisions.send(grant, adviser)
-    grant = await draft("grant", [allround], "Bezoek 4 september 2023: aan de criteria voldaan.",
-                        effective_from=date(2023, 9, 4))
+    grant = await draft(
+        "grant",
+        [allround],
+        "Bezoek 4 september 2023: aan de criteria voldaan.",
+        effective_from=date(2023, 9, 4),
+    )
     await decisions.approve(grant, adviser)
     await decisions.send(grant, adviser)
 
     # A suspension after the company's response to the intended decision: sent, starting in two weeks.
     suspension = await draft(
-        "suspend", [allround], "De praktijkopleider is vertrokken; er is geen begeleiding voor de bbl-student.",
-        effective_from=today + timedelta(days=14), effective_until=today + timedelta(days=74),
+        "suspend",
+        [allround],
+        "De praktijkopleider is vertrokken; er is geen begeleiding voor de bbl-student.",
+        effective_from=today + timedelta(days=14),
+        effective_until=today + timedelta(days=74),
     )
     await decisions.intend(suspension, adviser)
     await decisions.record_response(suspension, "Wij werven een nieuwe praktijkopleider.", adviser)
@@ -73,8 +86,9 @@ async def load(session: AsyncSession, settings: Settings, company_id: UUID, peop
     await decisions.send(suspension, senior)
 
     # Intended, awaiting the company's response in the portal.
-    conditions = await draft("impose_conditions", [bakery_bbl],
-                             "Werkplekbegeleiding schriftelijk vastleggen binnen drie maanden.")
+    conditions = await draft(
+        "impose_conditions", [bakery_bbl], "Werkplekbegeleiding schriftelijk vastleggen binnen drie maanden."
+    )
     await decisions.intend(conditions, adviser)
 
     # A new application with a grant drafted, to approve and send from the back office.

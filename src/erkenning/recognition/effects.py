@@ -59,8 +59,10 @@ def changed(session: AsyncSession, recognition: Recognition) -> None:
 async def lock(session: AsyncSession, recognition_ids: Sequence[UUID]) -> list[Recognition]:
     """The recognitions, locked in id order (the same order everywhere, so two decisions cannot deadlock)."""
     stmt = (
-        select(Recognition).where(col(Recognition.id).in_(recognition_ids))
-        .order_by(col(Recognition.id)).with_for_update()
+        select(Recognition)
+        .where(col(Recognition.id).in_(recognition_ids))
+        .order_by(col(Recognition.id))
+        .with_for_update()
     )
     return list((await session.exec(stmt.execution_options(populate_existing=True))).all())
 
@@ -114,7 +116,12 @@ async def plan(
 
 
 async def carry_out(
-    session: AsyncSession, settings: Settings, decision: Decision, effects: Sequence[Effect], caller: Caller, today: date
+    session: AsyncSession,
+    settings: Settings,
+    decision: Decision,
+    effects: Sequence[Effect],
+    caller: Caller,
+    today: date,
 ) -> None:
     """Write the planned periods and bring each recognition's status of today up to date."""
     await session.flush()  # the decision row exists before periods refer to it
@@ -123,7 +130,9 @@ async def carry_out(
         rewritten = await periods.replace(session, recognition.id, effect.old, effect.new, today)
         if decision.kind is DecisionKind.GRANT and decision.effective_from is not None:
             recognition.granted_on = decision.effective_from
-            recognition.reassessment_due = decision.effective_from + relativedelta(years=settings.reassessment_years)
+            recognition.reassessment_due = decision.effective_from + relativedelta(
+                years=settings.reassessment_years
+            )
             recognition.reassessment_noticed_on = None
         moved = await sync_status(session, recognition, effect.new, caller, today, decision_id=decision.id)
         if rewritten or moved:
@@ -148,9 +157,17 @@ async def sync_status(
         return False
     before, recognition.status = recognition.status, current.status
     await audit.record(
-        session, caller, "recognition.status_changed", recognition,
-        detail={"from": before.value, "to": current.status.value,
-                "decision_id": str(decision_id or current.decision_id) if (decision_id or current.decision_id) else None},
+        session,
+        caller,
+        "recognition.status_changed",
+        recognition,
+        detail={
+            "from": before.value,
+            "to": current.status.value,
+            "decision_id": str(decision_id or current.decision_id)
+            if (decision_id or current.decision_id)
+            else None,
+        },
     )
     log.info("recognition.status_changed", recognition_id=str(recognition.id), to=current.status.value)
     return True
@@ -166,14 +183,17 @@ async def apply_due(session: AsyncSession, caller: Caller, today: date, *, batch
     due = (
         sa.select(t.c.recognition_id)
         .where(~t.c.applied, sa.func.lower(t.c.during) <= today)
-        .distinct().limit(batch)
+        .distinct()
+        .limit(batch)
     )
     ids = list((await session.exec(due)).scalars())  # type: ignore[call-overload]
     if not ids:
         return 0
     stmt = (
-        select(Recognition).where(col(Recognition.id).in_(ids))
-        .order_by(col(Recognition.id)).with_for_update(skip_locked=True)
+        select(Recognition)
+        .where(col(Recognition.id).in_(ids))
+        .order_by(col(Recognition.id))
+        .with_for_update(skip_locked=True)
     )
     seen = 0
     for recognition in (await session.exec(stmt.execution_options(populate_existing=True))).all():

@@ -76,7 +76,8 @@ async def _about_objection(session: AsyncSession, payload: dict[str, Any]) -> Co
         return _SKIP
     decision, company = loaded
     return Composed(
-        to=company.email, context={**await _decision_context(session, decision, company), "objection": objection}
+        to=company.email,
+        context={**await _decision_context(session, decision, company), "objection": objection},
     )
 
 

@@ -97,7 +97,10 @@ class RecognitionPeriod(UUIDModel, table=True):
     status: RecognitionStatus = enum_field(RecognitionStatus)
     during: Any = Field(sa_type=DATERANGE, description="[valid_from, valid_until)")
     decision_id: UUID | None = Field(
-        default=None, index=True, foreign_key="decision.id", ondelete="RESTRICT",
+        default=None,
+        index=True,
+        foreign_key="decision.id",
+        ondelete="RESTRICT",
         description="the decision this period comes from (none for the application's pending period)",
     )
     applied: bool = Field(
@@ -136,7 +139,10 @@ class DecisionStatus(StrEnum):
 
 # What a company sees of its decisions: nothing before it is put to it or sent.
 COMPANY_VISIBLE = (
-    DecisionStatus.INTENDED, DecisionStatus.SENT, DecisionStatus.FINAL, DecisionStatus.REVOKED,
+    DecisionStatus.INTENDED,
+    DecisionStatus.SENT,
+    DecisionStatus.FINAL,
+    DecisionStatus.REVOKED,
 )
 
 
@@ -161,7 +167,8 @@ class Decision(TimestampedModel, table=True):
     __scope__: ClassVar = staticmethod(_company_visible_decisions)
     __table_args__ = (
         sa.CheckConstraint(
-            "effective_until IS NULL OR (kind = 'suspend' AND (effective_from IS NULL OR effective_until > effective_from))",
+            "effective_until IS NULL OR "
+            "(kind = 'suspend' AND (effective_from IS NULL OR effective_until > effective_from))",
             name="effective_until_only_for_suspension",
         ),
         sa.CheckConstraint(
@@ -169,7 +176,9 @@ class Decision(TimestampedModel, table=True):
             name="effective_from_set_when_sent",
         ),
         sa.CheckConstraint("approved_by IS NULL OR status <> 'draft'", name="draft_not_approved"),
-        sa.Index("ix_decision_sent_deadline", "objection_deadline", postgresql_where=sa.text("status = 'sent'")),
+        sa.Index(
+            "ix_decision_sent_deadline", "objection_deadline", postgresql_where=sa.text("status = 'sent'")
+        ),
         sa.Index("ix_decision_company_created", "company_id", "created_at"),
     )
 
@@ -212,8 +221,13 @@ class Decision(TimestampedModel, table=True):
 def _status_field(name: str) -> Any:
     # Its own CHECK constraint name per column (two columns share the enum on one table).
     sa_type = sa.Enum(
-        RecognitionStatus, native_enum=False, create_constraint=True, length=32, name=name,
-        values_callable=lambda e: [m.value for m in e], validate_strings=True,
+        RecognitionStatus,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        name=name,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
     )
     return Field(default=None, sa_type=sa_type, nullable=True)
 
@@ -224,7 +238,9 @@ class DecisionRecognition(SQLModel, table=True):
     __tablename__ = "decision_recognition"
 
     decision_id: UUID = Field(foreign_key="decision.id", primary_key=True, ondelete="CASCADE")
-    recognition_id: UUID = Field(foreign_key="recognition.id", primary_key=True, index=True, ondelete="RESTRICT")
+    recognition_id: UUID = Field(
+        foreign_key="recognition.id", primary_key=True, index=True, ondelete="RESTRICT"
+    )
     status_before: RecognitionStatus | None = _status_field("status_before")
     status_after: RecognitionStatus | None = _status_field("status_after")
 
@@ -249,7 +265,9 @@ class Objection(TimestampedModel, table=True):
     __table_args__ = (
         # One undecided objection per decision at a time.
         sa.Index(
-            "uq_objection_one_pending_per_decision", "decision_id", unique=True,
+            "uq_objection_one_pending_per_decision",
+            "decision_id",
+            unique=True,
             postgresql_where=sa.text("status = 'pending'"),
         ),
     )

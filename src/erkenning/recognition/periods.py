@@ -10,7 +10,8 @@ constraint holds after every statement.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace as _replace
+from dataclasses import dataclass
+from dataclasses import replace as _replace
 from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
@@ -64,7 +65,11 @@ def overlapped(segments: Iterable[Segment], start: date, end: date | None) -> li
 
 
 def overlay(
-    segments: Sequence[Segment], start: date, end: date | None, status: RecognitionStatus, decision_id: UUID | None
+    segments: Sequence[Segment],
+    start: date,
+    end: date | None,
+    status: RecognitionStatus,
+    decision_id: UUID | None,
 ) -> list[Segment]:
     """The periods after setting `status` over [start, end) by decision `decision_id`.
 
@@ -148,8 +153,11 @@ async def replace(
             sa.insert(_T),
             params=[
                 {
-                    "id": uuid4(), "recognition_id": recognition_id, "status": s.status.value,
-                    "during": RecognitionPeriod.range(s.start, s.end), "decision_id": s.decision_id,
+                    "id": uuid4(),
+                    "recognition_id": recognition_id,
+                    "status": s.status.value,
+                    "during": RecognitionPeriod.range(s.start, s.end),
+                    "decision_id": s.decision_id,
                     "applied": s.start <= today,
                 }
                 for s in added
@@ -175,7 +183,9 @@ async def status_on(session: AsyncSession, recognition_id: UUID, on: date) -> St
     return _status_on(row) if row is not None else None
 
 
-async def statuses_on(session: AsyncSession, recognition_ids: Sequence[UUID], on: date) -> dict[UUID, StatusOn]:
+async def statuses_on(
+    session: AsyncSession, recognition_ids: Sequence[UUID], on: date
+) -> dict[UUID, StatusOn]:
     """The status of several recognitions on one date (those without a period on it are left out)."""
     if not recognition_ids:
         return {}

@@ -10,6 +10,7 @@ from uuid import UUID
 from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody
 
+from erkenning.auth.models import Caller
 from erkenning.companies.schemas import CompanyRead
 from erkenning.companies.service import CompanyService
 from erkenning.dependencies import CurrentCaller, DbSession, SettingsDep
@@ -27,7 +28,6 @@ from erkenning.recognition.schemas import (
     ResponseCreate,
 )
 from erkenning.recognition.service import RecognitionService
-from erkenning.auth.models import Caller
 
 
 def _own_company(caller: Caller) -> UUID:
@@ -49,15 +49,24 @@ class PortalRecognitionController(Controller):
         return await RecognitionService(session).for_company(_own_company(caller), caller)
 
     @get("/recognitions/{recognition_id:uuid}", summary="One of our recognitions with its history")
-    async def recognition(self, recognition_id: FromPath[UUID], session: DbSession, caller: CurrentCaller) -> RecognitionDetail:
+    async def recognition(
+        self, recognition_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
+    ) -> RecognitionDetail:
         return await RecognitionService(session).detail(recognition_id, caller)
 
     @get("/decisions", summary="Decisions about us: intended, sent, final or revoked (newest first)")
     async def decisions(
-        self, session: DbSession, settings: SettingsDep, caller: CurrentCaller, limit: Limit = 50, offset: Offset = 0
+        self,
+        session: DbSession,
+        settings: SettingsDep,
+        caller: CurrentCaller,
+        limit: Limit = 50,
+        offset: Offset = 0,
     ) -> Page[DecisionRead]:
         rows, total = await DecisionService(session, settings).list(caller, limit=limit, offset=offset)
-        return Page(items=[DecisionRead.model_validate(r) for r in rows], total=total, limit=limit, offset=offset)
+        return Page(
+            items=[DecisionRead.model_validate(r) for r in rows], total=total, limit=limit, offset=offset
+        )
 
     @get("/decisions/{decision_id:uuid}", summary="One decision: grounds, recognitions, objection deadline")
     async def decision(
@@ -66,37 +75,66 @@ class PortalRecognitionController(Controller):
         service = DecisionService(session, settings)
         return await portal_decision_detail(service, await service.get(decision_id, caller), caller)
 
-    @post("/decisions/{decision_id:uuid}/response", status_code=200,
-          summary="Give our response (zienswijze) to an intended decision")
+    @post(
+        "/decisions/{decision_id:uuid}/response",
+        status_code=200,
+        summary="Give our response (zienswijze) to an intended decision",
+    )
     async def respond(
-        self, decision_id: FromPath[UUID], data: JSONBody[ResponseCreate], session: DbSession, settings: SettingsDep,
+        self,
+        decision_id: FromPath[UUID],
+        data: JSONBody[ResponseCreate],
+        session: DbSession,
+        settings: SettingsDep,
         caller: CurrentCaller,
     ) -> PortalDecisionDetail:
         service = DecisionService(session, settings)
-        return await portal_decision_detail(service, await service.record_response(decision_id, data.text, caller), caller)
+        return await portal_decision_detail(
+            service, await service.record_response(decision_id, data.text, caller), caller
+        )
 
-    @post("/decisions/{decision_id:uuid}/objections", summary="Object to a sent decision (within the objection term)")
+    @post(
+        "/decisions/{decision_id:uuid}/objections",
+        summary="Object to a sent decision (within the objection term)",
+    )
     async def object_(
-        self, decision_id: FromPath[UUID], data: JSONBody[ObjectionCreate], session: DbSession, settings: SettingsDep,
+        self,
+        decision_id: FromPath[UUID],
+        data: JSONBody[ObjectionCreate],
+        session: DbSession,
+        settings: SettingsDep,
         caller: CurrentCaller,
     ) -> ObjectionRead:
-        return ObjectionRead.model_validate(await ObjectionService(session, settings).file(decision_id, data.grounds, caller))
+        return ObjectionRead.model_validate(
+            await ObjectionService(session, settings).file(decision_id, data.grounds, caller)
+        )
 
     @get("/objections", summary="Our objections")
     async def objections(
-        self, session: DbSession, settings: SettingsDep, caller: CurrentCaller, limit: Limit = 50, offset: Offset = 0
+        self,
+        session: DbSession,
+        settings: SettingsDep,
+        caller: CurrentCaller,
+        limit: Limit = 50,
+        offset: Offset = 0,
     ) -> Page[ObjectionRead]:
         rows, total = await ObjectionService(session, settings).list(caller, limit=limit, offset=offset)
-        return Page(items=[ObjectionRead.model_validate(r) for r in rows], total=total, limit=limit, offset=offset)
+        return Page(
+            items=[ObjectionRead.model_validate(r) for r in rows], total=total, limit=limit, offset=offset
+        )
 
     @get("/objections/{objection_id:uuid}", summary="One of our objections")
     async def objection(
         self, objection_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
     ) -> ObjectionRead:
-        return ObjectionRead.model_validate(await ObjectionService(session, settings).get(objection_id, caller))
+        return ObjectionRead.model_validate(
+            await ObjectionService(session, settings).get(objection_id, caller)
+        )
 
     @post("/objections/{objection_id:uuid}/withdraw", status_code=200, summary="Withdraw our objection")
     async def withdraw(
         self, objection_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
     ) -> ObjectionRead:
-        return ObjectionRead.model_validate(await ObjectionService(session, settings).withdraw(objection_id, caller))
+        return ObjectionRead.model_validate(
+            await ObjectionService(session, settings).withdraw(objection_id, caller)
+        )

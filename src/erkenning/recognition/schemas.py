@@ -109,7 +109,9 @@ class RecognitionDetail(RecognitionRead):
 class StatusOnRead(BaseModel):
     recognition_id: UUID
     on: date
-    status: RecognitionStatus | None = Field(description="none: no status on that date (before the application)")
+    status: RecognitionStatus | None = Field(
+        description="none: no status on that date (before the application)"
+    )
     since: date | None
     until: date | None
     decision_id: UUID | None
@@ -148,7 +150,9 @@ class DecisionCreate(_DecisionDates):
         return self
 
 
-def check_suspension_dates(kind: DecisionKind, start: date | None, until: date | None, indefinite: bool) -> None:
+def check_suspension_dates(
+    kind: DecisionKind, start: date | None, until: date | None, indefinite: bool
+) -> None:
     """A suspension ends on a date or lasts until reinstated (say which); other kinds have no end."""
     if kind is DecisionKind.SUSPEND:
         if (until is None) == (not indefinite):

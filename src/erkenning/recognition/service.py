@@ -30,8 +30,8 @@ from erkenning.logging import get_logger
 from erkenning.recognition import periods
 from erkenning.recognition.catalogue import QualificationService
 from erkenning.recognition.models import (
-    DecisionRecognition,
     Decision,
+    DecisionRecognition,
     Qualification,
     Recognition,
     RecognitionStatus,
@@ -56,15 +56,24 @@ IN_FORCE = (RecognitionStatus.ACTIVE, RecognitionStatus.SUSPENDED)
 
 def recognition_read(recognition: Recognition, qualification: Qualification) -> RecognitionRead:
     return RecognitionRead(
-        id=recognition.id, company_id=recognition.company_id, qualification_id=qualification.id,
-        crebo=qualification.crebo, qualification_name=qualification.name, level=qualification.level,
-        pathway=recognition.pathway, status=recognition.status, granted_on=recognition.granted_on,
+        id=recognition.id,
+        company_id=recognition.company_id,
+        qualification_id=qualification.id,
+        crebo=qualification.crebo,
+        qualification_name=qualification.name,
+        level=qualification.level,
+        pathway=recognition.pathway,
+        status=recognition.status,
+        granted_on=recognition.granted_on,
         reassessment_due=recognition.reassessment_due,
     )
 
 
 def period_reads(segments: Sequence[Segment]) -> list[PeriodRead]:
-    return [PeriodRead(status=s.status, valid_from=s.start, valid_until=s.end, decision_id=s.decision_id) for s in segments]
+    return [
+        PeriodRead(status=s.status, valid_from=s.start, valid_until=s.end, decision_id=s.decision_id)
+        for s in segments
+    ]
 
 
 class RecognitionService:
@@ -86,22 +95,38 @@ class RecognitionService:
             raise Unprocessable(f"Crebo {data.crebo} is no longer in the active catalogue")
         applied_on = data.applied_on or clock.today()
         if applied_on > clock.today():
-            raise ValidationFailed([{"field": "applied_on", "message": "an application date is not in the future"}])
-        recognition = Recognition(company_id=company.id, qualification_id=qualification.id, pathway=data.pathway)
+            raise ValidationFailed(
+                [{"field": "applied_on", "message": "an application date is not in the future"}]
+            )
+        recognition = Recognition(
+            company_id=company.id, qualification_id=qualification.id, pathway=data.pathway
+        )
         self.session.add(recognition)
         try:
             async with self.session.begin_nested():
                 await self.session.flush()
         except IntegrityError:
             raise Conflict(
-                f"This company already has a recognition (or application) for crebo {data.crebo} ({data.pathway.value})"
+                "This company already has a recognition (or application) "
+                f"for crebo {data.crebo} ({data.pathway.value})"
             ) from None
         await periods.replace(
-            self.session, recognition.id, [], [Segment(applied_on, None, RecognitionStatus.PENDING)], clock.today()
+            self.session,
+            recognition.id,
+            [],
+            [Segment(applied_on, None, RecognitionStatus.PENDING)],
+            clock.today(),
         )
         await audit.record(
-            self.session, caller, "recognition.applied", recognition,
-            detail={"company_id": str(company.id), "crebo": qualification.crebo, "pathway": data.pathway.value},
+            self.session,
+            caller,
+            "recognition.applied",
+            recognition,
+            detail={
+                "company_id": str(company.id),
+                "crebo": qualification.crebo,
+                "pathway": data.pathway.value,
+            },
         )
         return recognition_read(recognition, qualification)
 
@@ -138,7 +163,8 @@ class RecognitionService:
         await CompanyService(self.session).get(company_id, caller)
         rows = (
             await self.session.exec(  # type: ignore[call-overload]
-                self._listing(caller).where(Recognition.company_id == company_id)
+                self._listing(caller)
+                .where(Recognition.company_id == company_id)
                 .order_by(col(Qualification.crebo), col(Recognition.pathway))
             )
         ).all()
@@ -168,7 +194,9 @@ class RecognitionService:
                 links[rid].append(did)
         return [
             RecognitionDetail(
-                **recognition_read(r, q).model_dump(), periods=period_reads(history[r.id]), decision_ids=links[r.id]
+                **recognition_read(r, q).model_dump(),
+                periods=period_reads(history[r.id]),
+                decision_ids=links[r.id],
             )
             for r, q in rows
         ]
@@ -178,7 +206,7 @@ class RecognitionService:
     async def reassessment_due(
         self, *, within_days: int, noticed_since: date | None, limit: int, offset: int
     ) -> tuple[list[ReassessmentDueRead], int]:
-        """Recognitions in force whose reassessment is due within `within_days` (or overdue), soonest first."""
+        """Recognitions in force with a reassessment due within `within_days` (or overdue), soonest first."""
         horizon = clock.today() + timedelta(days=within_days)
         stmt = (
             select(Recognition, Qualification, Company)
@@ -189,10 +217,14 @@ class RecognitionService:
         if noticed_since is not None:
             stmt = stmt.where(col(Recognition.reassessment_noticed_on) >= noticed_since)
         total = (await self.session.exec(select(sa.func.count()).select_from(stmt.subquery()))).one()
-        stmt = stmt.order_by(col(Recognition.reassessment_due), col(Recognition.id)).limit(limit).offset(offset)
+        stmt = (
+            stmt.order_by(col(Recognition.reassessment_due), col(Recognition.id)).limit(limit).offset(offset)
+        )
         items = [
             ReassessmentDueRead(
-                **recognition_read(r, q).model_dump(), company_name=c.name, company_sbb_id=c.sbb_id or "",
+                **recognition_read(r, q).model_dump(),
+                company_name=c.name,
+                company_sbb_id=c.sbb_id or "",
                 reassessment_noticed_on=r.reassessment_noticed_on,
             )
             for r, q, c in (await self.session.exec(stmt)).all()
@@ -207,17 +239,21 @@ class RecognitionService:
         if recognition.status not in IN_FORCE:
             raise InvalidTransition(f"A {recognition.status.value} recognition is not reassessed")
         if assessed_on > clock.today() or (recognition.granted_on and assessed_on < recognition.granted_on):
-            raise ValidationFailed(
-                [{"field": "assessed_on", "message": "between the grant and today"}]
-            )
+            raise ValidationFailed([{"field": "assessed_on", "message": "between the grant and today"}])
         recognition.reassessment_due = assessed_on + relativedelta(years=settings.reassessment_years)
         recognition.reassessment_noticed_on = None
         recognition.version += 1
         recognition.updated_at = utcnow()
         self.session.add(recognition)
         await audit.record(
-            self.session, caller, "recognition.reassessed", recognition,
-            detail={"assessed_on": assessed_on.isoformat(), "next_due": recognition.reassessment_due.isoformat()},
+            self.session,
+            caller,
+            "recognition.reassessed",
+            recognition,
+            detail={
+                "assessed_on": assessed_on.isoformat(),
+                "next_due": recognition.reassessment_due.isoformat(),
+            },
         )
         qualification = await self.session.get(Qualification, recognition.qualification_id)
         assert qualification is not None
@@ -239,7 +275,10 @@ async def notice_reassessments(session: AsyncSession, caller: Caller, today: dat
     noticed = int(result.rowcount or 0)
     if noticed:
         await audit.record(
-            session, caller, "recognition.reassessments_noticed", object_type="recognition",
+            session,
+            caller,
+            "recognition.reassessments_noticed",
+            object_type="recognition",
             detail={"count": noticed, "noticed_on": today.isoformat()},
         )
     log.info("recognition.reassessments_noticed", count=noticed)

@@ -57,8 +57,12 @@ def _by(*kinds: K, restoring_only: bool = False) -> Rule:
         return None
 
     return Rule(
-        roles=ADVISER_ROLES, guard=guard, needs=("kind",), guard_is_permission=False,
-        description=f"by a {names} decision" + (" restoring after an upheld objection" if restoring_only else ""),
+        roles=ADVISER_ROLES,
+        guard=guard,
+        needs=("kind",),
+        guard_is_permission=False,
+        description=f"by a {names} decision"
+        + (" restoring after an upheld objection" if restoring_only else ""),
     )
 
 
@@ -106,13 +110,19 @@ def four_eyes(decision: Any, caller: Caller, given: Mapping[str, Any]) -> str | 
 
 
 DECISION_TRANSITIONS: Table[D] = {
-    (D.DRAFT, D.INTENDED): Rule(roles=ADVISER_ROLES, description="put it to the company as an intended decision"),
+    (D.DRAFT, D.INTENDED): Rule(
+        roles=ADVISER_ROLES, description="put it to the company as an intended decision"
+    ),
     (D.DRAFT, D.APPROVED): Rule(roles=ADVISER_ROLES, guard=four_eyes, description="approve"),
     (D.INTENDED, D.APPROVED): Rule(roles=ADVISER_ROLES, guard=four_eyes, description="approve"),
     (D.APPROVED, D.SENT): Rule(roles=ADVISER_ROLES, description="send to the company; it takes effect"),
-    (D.APPROVED, D.DRAFT): Rule(roles=ADVISER_ROLES, description="reopen to revise; it must be approved again"),
+    (D.APPROVED, D.DRAFT): Rule(
+        roles=ADVISER_ROLES, description="reopen to revise; it must be approved again"
+    ),
     (D.DRAFT, D.CANCELLED): Rule(roles=ADVISER_ROLES, description="drop it"),
-    (D.INTENDED, D.CANCELLED): Rule(roles=ADVISER_ROLES, description="drop it (for example after the response)"),
+    (D.INTENDED, D.CANCELLED): Rule(
+        roles=ADVISER_ROLES, description="drop it (for example after the response)"
+    ),
     (D.APPROVED, D.CANCELLED): Rule(roles=ADVISER_ROLES, description="drop it before it is sent"),
     (D.SENT, D.FINAL): Rule(roles={Role.SYSTEM}, description="the objection term passed without objection"),
     (D.SENT, D.REVOKED): Rule(roles=ADVISER_ROLES, description="revoked by upholding an objection"),
@@ -147,7 +157,9 @@ def _ready_to_finalise(decision: Any, caller: Caller, given: Mapping[str, Any]) 
 
 
 def _ready_to_revoke(decision: Any, caller: Caller, given: Mapping[str, Any]) -> str | None:
-    return None if given.get("objection_upheld") else "A sent decision is revoked only by upholding an objection"
+    return (
+        None if given.get("objection_upheld") else "A sent decision is revoked only by upholding an objection"
+    )
 
 
 READY_DECISION: Mapping[tuple[D, D], Guard] = {
@@ -166,16 +178,28 @@ def independent_decider(objection: Any, caller: Caller, given: Mapping[str, Any]
     """Art. 7:5 Awb: whoever prepared the contested decision does not decide the objection against it."""
     decision = given.get("decision")
     if decision is not None and caller.principal_id in (decision.drafted_by, decision.approved_by):
-        return "Whoever drafted or approved the contested decision may not decide the objection (art. 7:5 Awb)"
+        return (
+            "Whoever drafted or approved the contested decision may not decide the objection (art. 7:5 Awb)"
+        )
     return None
 
 
 OBJECTION_TRANSITIONS: Table[O] = {
-    (O.PENDING, O.UPHELD): Rule(roles=ADVISER_ROLES, guard=independent_decider, needs=("reason",),
-                                description="uphold: revoke the decision and restore what it changed"),
-    (O.PENDING, O.REJECTED): Rule(roles=ADVISER_ROLES, guard=independent_decider, needs=("reason",),
-                                  description="reject: the decision stands"),
-    (O.PENDING, O.WITHDRAWN): Rule(roles=ADVISER_ROLES | {Role.COMPANY}, description="withdrawn by the company"),
+    (O.PENDING, O.UPHELD): Rule(
+        roles=ADVISER_ROLES,
+        guard=independent_decider,
+        needs=("reason",),
+        description="uphold: revoke the decision and restore what it changed",
+    ),
+    (O.PENDING, O.REJECTED): Rule(
+        roles=ADVISER_ROLES,
+        guard=independent_decider,
+        needs=("reason",),
+        description="reject: the decision stands",
+    ),
+    (O.PENDING, O.WITHDRAWN): Rule(
+        roles=ADVISER_ROLES | {Role.COMPANY}, description="withdrawn by the company"
+    ),
 }
 
 READY_OBJECTION: Mapping[tuple[O, O], Guard] = {}
@@ -190,7 +214,9 @@ def move(
     """Check who (403) and what was given (422), then whether now is the moment (409); set the state."""
     current: S = obj.status
     check(table, current, target, obj, caller, given)
-    if (guard := ready.get((current, target))) is not None and (reason := guard(obj, caller, given)) is not None:
+    if (guard := ready.get((current, target))) is not None and (
+        reason := guard(obj, caller, given)
+    ) is not None:
         raise InvalidTransition(reason)
     obj.status = target
     return current

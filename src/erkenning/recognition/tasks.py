@@ -17,9 +17,8 @@ from arq import cron
 from erkenning import clock
 from erkenning.auth.models import Caller
 from erkenning.logging import get_logger
-from erkenning.recognition import effects
+from erkenning.recognition import deadlines, effects
 from erkenning.recognition import letters as _letters  # noqa: F401  (registers the e-mail composers)
-from erkenning.recognition.decisions import DecisionService
 from erkenning.recognition.service import notice_reassessments
 from erkenning.runtime import Runtime
 
@@ -49,7 +48,7 @@ async def finalise_decisions(ctx: dict[str, Any]) -> int:
     total = 0
     for _ in range(_MAX_ROUNDS):
         async with runtime.transaction() as session:
-            done = await DecisionService(session, runtime.settings).finalise_due(SYSTEM, clock.today())
+            done = await deadlines.finalise_due(session, runtime.settings, SYSTEM, clock.today())
         total += done
         if not done:
             break
@@ -61,7 +60,7 @@ async def record_response_terms(ctx: dict[str, Any]) -> int:
     """Record that an intended decision's response term passed without a response."""
     runtime: Runtime = ctx["runtime"]
     async with runtime.transaction() as session:
-        count = await DecisionService(session, runtime.settings).record_lapsed_response_terms(SYSTEM, clock.today())
+        count = await deadlines.record_lapsed_response_terms(session, runtime.settings, SYSTEM, clock.today())
     log.info("decision.response_terms_recorded", count=count)
     return count
 
@@ -70,7 +69,9 @@ async def notice_reassessments_due(ctx: dict[str, Any]) -> int:
     """Put recognitions whose reassessment is due within the notice period on the advisers' worklist."""
     runtime: Runtime = ctx["runtime"]
     async with runtime.transaction() as session:
-        return await notice_reassessments(session, SYSTEM, clock.today(), runtime.settings.reassessment_notice_days)
+        return await notice_reassessments(
+            session, SYSTEM, clock.today(), runtime.settings.reassessment_notice_days
+        )
 
 
 CRON_JOBS = [
