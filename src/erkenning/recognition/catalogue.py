@@ -20,6 +20,7 @@ from erkenning.auth.scope import get_scoped
 from erkenning.db import utcnow
 from erkenning.errors import Conflict, NotFound, Unprocessable
 from erkenning.recognition.models import Qualification
+from erkenning.recognition.paging import fetch_page
 from erkenning.recognition.schemas import QualificationCreate, QualificationUpdate
 
 CSV_COLUMNS = ("crebo", "name", "level")  # required; `active` is optional (default true)
@@ -167,9 +168,7 @@ class QualificationService:
             stmt = stmt.where(Qualification.level == level)
         if active is not None:
             stmt = stmt.where(Qualification.active == active)
-        total = (await self.session.exec(select(sa.func.count()).select_from(stmt.subquery()))).one()
-        rows = await self.session.exec(stmt.order_by(col(Qualification.crebo)).limit(limit).offset(offset))
-        return list(rows.all()), int(total)
+        return await fetch_page(self.session, stmt, col(Qualification.crebo), limit=limit, offset=offset)
 
     async def upsert(self, rows: Iterable[QualificationCreate]) -> tuple[int, int, int]:
         """Insert new crebos and update changed ones; (inserted, updated, unchanged)."""

@@ -18,6 +18,7 @@ from erkenning.errors import DomainError
 from erkenning.pagination import Limit, Offset, Page
 from erkenning.recognition.catalogue import CsvUnreadable, QualificationService
 from erkenning.recognition.models import RecognitionStatus
+from erkenning.recognition.paging import page_of
 from erkenning.recognition.schemas import (
     ImportReport,
     QualificationCreate,
@@ -79,9 +80,7 @@ class QualificationController(Controller):
         rows, total = await QualificationService(session).list(
             crebo=crebo, name=name, level=level, active=active, limit=limit, offset=offset
         )
-        return Page(
-            items=[QualificationRead.model_validate(r) for r in rows], total=total, limit=limit, offset=offset
-        )
+        return page_of(QualificationRead, rows, total, limit, offset)
 
     @get("/{qualification_id:uuid}", summary="One qualification")
     async def get_one(

@@ -15,6 +15,7 @@ from erkenning.pagination import Limit, Offset, Page
 from erkenning.recognition.decisions import DecisionService
 from erkenning.recognition.models import Decision, DecisionKind, DecisionStatus, ObjectionStatus
 from erkenning.recognition.objections import ObjectionService
+from erkenning.recognition.paging import page_of
 from erkenning.recognition.schemas import (
     ActionRead,
     DecisionCreate,
@@ -84,9 +85,7 @@ class DecisionController(Controller):
         rows, total = await DecisionService(session, settings).list(
             caller, company_id=company_id, status=status, kind=kind, limit=limit, offset=offset
         )
-        return Page(
-            items=[DecisionStaffRead.model_validate(r) for r in rows], total=total, limit=limit, offset=offset
-        )
+        return page_of(DecisionStaffRead, rows, total, limit, offset)
 
     @get("/{decision_id:uuid}", summary="One decision, with what the caller may do with it now")
     async def get_one(
@@ -222,9 +221,7 @@ class ObjectionController(Controller):
         rows, total = await ObjectionService(session, settings).list(
             caller, status=status, decision_id=decision_id, company_id=company_id, limit=limit, offset=offset
         )
-        return Page(
-            items=[ObjectionRead.model_validate(r) for r in rows], total=total, limit=limit, offset=offset
-        )
+        return page_of(ObjectionRead, rows, total, limit, offset)
 
     @get("/{objection_id:uuid}", summary="One objection")
     async def get_one(

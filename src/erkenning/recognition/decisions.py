@@ -19,7 +19,6 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-import sqlalchemy as sa
 from pydantic import ValidationError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -43,6 +42,7 @@ from erkenning.recognition.models import (
     Recognition,
     RecognitionStatus,
 )
+from erkenning.recognition.paging import fetch_page
 from erkenning.recognition.schemas import (
     DecisionCreate,
     DecisionRecognitionRead,
@@ -94,11 +94,8 @@ class DecisionService:
             stmt = stmt.where(Decision.status == status)
         if kind is not None:
             stmt = stmt.where(Decision.kind == kind)
-        total = (await self.session.exec(select(sa.func.count()).select_from(stmt.subquery()))).one()
-        rows = await self.session.exec(
-            stmt.order_by(col(Decision.created_at).desc(), col(Decision.id)).limit(limit).offset(offset)
-        )
-        return list(rows.all()), int(total)
+        order = (col(Decision.created_at).desc(), col(Decision.id))
+        return await fetch_page(self.session, stmt, *order, limit=limit, offset=offset)
 
     async def recognitions(self, decision_id: UUID) -> list[DecisionRecognitionRead]:
         stmt = (

@@ -52,25 +52,16 @@ async def load(session: AsyncSession, settings: Settings, company_id: UUID, peop
         )
         return (await decisions.draft(data, adviser)).id
 
+    async def grant(ids: list[UUID], grounds: str, effective_from: date) -> None:
+        decision_id = await draft("grant", ids, grounds, effective_from=effective_from)
+        await decisions.approve(decision_id, adviser)
+        await decisions.send(decision_id, adviser)
+
     bakery_bol = await apply("25163", Pathway.BOL, date(2022, 2, 14))
     bakery_bbl = await apply("25163", Pathway.BBL, date(2022, 2, 14))
     allround = await apply("25164", Pathway.BBL, date(2023, 8, 1))
-    grant = await draft(
-        "grant",
-        [bakery_bol, bakery_bbl],
-        "Bezoek 1 maart 2022: aan de criteria voldaan.",
-        effective_from=date(2022, 3, 1),
-    )
-    await decisions.approve(grant, adviser)
-    await decisions.send(grant, adviser)
-    grant = await draft(
-        "grant",
-        [allround],
-        "Bezoek 4 september 2023: aan de criteria voldaan.",
-        effective_from=date(2023, 9, 4),
-    )
-    await decisions.approve(grant, adviser)
-    await decisions.send(grant, adviser)
+    await grant([bakery_bol, bakery_bbl], "Bezoek 1 maart 2022: aan de criteria voldaan.", date(2022, 3, 1))
+    await grant([allround], "Bezoek 4 september 2023: aan de criteria voldaan.", date(2023, 9, 4))
 
     # A suspension after the company's response to the intended decision: sent, starting in two weeks.
     suspension = await draft(

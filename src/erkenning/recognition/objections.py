@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -25,6 +24,7 @@ from erkenning.recognition.models import (
     Objection,
     ObjectionStatus,
 )
+from erkenning.recognition.paging import fetch_page
 from erkenning.recognition.states import (
     ADVERSE,
     DECISION_TRANSITIONS,
@@ -72,11 +72,8 @@ class ObjectionService:
             stmt = stmt.where(Objection.decision_id == decision_id)
         if company_id is not None:
             stmt = stmt.where(Objection.company_id == company_id)
-        total = (await self.session.exec(select(sa.func.count()).select_from(stmt.subquery()))).one()
-        rows = await self.session.exec(
-            stmt.order_by(col(Objection.created_at), col(Objection.id)).limit(limit).offset(offset)
-        )
-        return list(rows.all()), int(total)
+        order = (col(Objection.created_at), col(Objection.id))
+        return await fetch_page(self.session, stmt, *order, limit=limit, offset=offset)
 
     def actions(self, objection: Objection, caller: Caller) -> list[Move]:
         return moves(OBJECTION_TRANSITIONS, READY_OBJECTION, objection, caller)

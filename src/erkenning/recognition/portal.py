@@ -19,6 +19,7 @@ from erkenning.pagination import Limit, Offset, Page
 from erkenning.recognition.decision_controllers import portal_decision_detail
 from erkenning.recognition.decisions import DecisionService
 from erkenning.recognition.objections import ObjectionService
+from erkenning.recognition.paging import page_of
 from erkenning.recognition.schemas import (
     DecisionRead,
     ObjectionCreate,
@@ -64,9 +65,7 @@ class PortalRecognitionController(Controller):
         offset: Offset = 0,
     ) -> Page[DecisionRead]:
         rows, total = await DecisionService(session, settings).list(caller, limit=limit, offset=offset)
-        return Page(
-            items=[DecisionRead.model_validate(r) for r in rows], total=total, limit=limit, offset=offset
-        )
+        return page_of(DecisionRead, rows, total, limit, offset)
 
     @get("/decisions/{decision_id:uuid}", summary="One decision: grounds, recognitions, objection deadline")
     async def decision(
@@ -119,9 +118,7 @@ class PortalRecognitionController(Controller):
         offset: Offset = 0,
     ) -> Page[ObjectionRead]:
         rows, total = await ObjectionService(session, settings).list(caller, limit=limit, offset=offset)
-        return Page(
-            items=[ObjectionRead.model_validate(r) for r in rows], total=total, limit=limit, offset=offset
-        )
+        return page_of(ObjectionRead, rows, total, limit, offset)
 
     @get("/objections/{objection_id:uuid}", summary="One of our objections")
     async def objection(

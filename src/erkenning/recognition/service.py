@@ -36,6 +36,7 @@ from erkenning.recognition.models import (
     Recognition,
     RecognitionStatus,
 )
+from erkenning.recognition.paging import fetch_page
 from erkenning.recognition.periods import Segment, StatusOn, status_on, statuses_on
 from erkenning.recognition.schemas import (
     PeriodRead,
@@ -153,10 +154,9 @@ class RecognitionService:
             stmt = stmt.where(Recognition.status == status)
         if crebo is not None:
             stmt = stmt.where(Qualification.crebo == crebo)
-        total = (await self.session.exec(select(sa.func.count()).select_from(stmt.subquery()))).one()  # type: ignore[call-overload]
-        stmt = stmt.order_by(col(Qualification.crebo), col(Recognition.pathway), col(Recognition.id))
-        rows = (await self.session.exec(stmt.limit(limit).offset(offset))).all()  # type: ignore[call-overload]
-        return [recognition_read(r, q) for r, q in rows], int(total)
+        order = (col(Qualification.crebo), col(Recognition.pathway), col(Recognition.id))
+        rows, total = await fetch_page(self.session, stmt, *order, limit=limit, offset=offset)
+        return [recognition_read(r, q) for r, q in rows], total
 
     async def for_company(self, company_id: UUID, caller: Caller) -> list[RecognitionDetail]:
         """A company's recognitions, each with its full period history (visible to the company itself)."""
@@ -216,10 +216,8 @@ class RecognitionService:
         )
         if noticed_since is not None:
             stmt = stmt.where(col(Recognition.reassessment_noticed_on) >= noticed_since)
-        total = (await self.session.exec(select(sa.func.count()).select_from(stmt.subquery()))).one()
-        stmt = (
-            stmt.order_by(col(Recognition.reassessment_due), col(Recognition.id)).limit(limit).offset(offset)
-        )
+        order = (col(Recognition.reassessment_due), col(Recognition.id))
+        rows, total = await fetch_page(self.session, stmt, *order, limit=limit, offset=offset)
         items = [
             ReassessmentDueRead(
                 **recognition_read(r, q).model_dump(),
@@ -227,9 +225,9 @@ class RecognitionService:
                 company_sbb_id=c.sbb_id or "",
                 reassessment_noticed_on=r.reassessment_noticed_on,
             )
-            for r, q, c in (await self.session.exec(stmt)).all()
+            for r, q, c in rows
         ]
-        return items, int(total)
+        return items, total
 
     async def mark_reassessed(
         self, recognition_id: UUID, assessed_on: date, caller: Caller, settings: Settings

@@ -10,9 +10,11 @@ belongs to the register's subscriptions (none is registered here).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from arq import cron
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning import clock
 from erkenning.auth.models import Caller
@@ -28,16 +30,23 @@ SYSTEM = Caller.system("recognition")
 _MAX_ROUNDS = 100  # batches per run; what is left waits for the next run
 
 
-async def apply_due_effects(ctx: dict[str, Any]) -> int:
-    """Bring each recognition's status of today in line with periods that started (future-dated decisions)."""
-    runtime: Runtime = ctx["runtime"]
+async def _in_rounds(runtime: Runtime, step: Callable[[AsyncSession], Awaitable[int]]) -> int:
+    """Run `step` in a transaction of its own until it finds nothing more (or the rounds run out)."""
     total = 0
     for _ in range(_MAX_ROUNDS):
         async with runtime.transaction() as session:
-            seen = await effects.apply_due(session, SYSTEM, clock.today())
-        total += seen
-        if not seen:
+            done = await step(session)
+        total += done
+        if not done:
             break
+    return total
+
+
+async def apply_due_effects(ctx: dict[str, Any]) -> int:
+    """Bring each recognition's status of today in line with periods that started (future-dated effects)."""
+    total = await _in_rounds(
+        ctx["runtime"], lambda session: effects.apply_due(session, SYSTEM, clock.today())
+    )
     log.info("recognition.due_effects_applied", recognitions=total)
     return total
 
@@ -45,13 +54,9 @@ async def apply_due_effects(ctx: dict[str, Any]) -> int:
 async def finalise_decisions(ctx: dict[str, Any]) -> int:
     """Sent decisions whose objection term passed without a pending objection become final."""
     runtime: Runtime = ctx["runtime"]
-    total = 0
-    for _ in range(_MAX_ROUNDS):
-        async with runtime.transaction() as session:
-            done = await deadlines.finalise_due(session, runtime.settings, SYSTEM, clock.today())
-        total += done
-        if not done:
-            break
+    total = await _in_rounds(
+        runtime, lambda session: deadlines.finalise_due(session, runtime.settings, SYSTEM, clock.today())
+    )
     log.info("decision.finalised_due", count=total)
     return total
 
