@@ -1,7 +1,7 @@
 """decisions, objections, recognition period upkeep
 
 Revision ID: fda96212412e
-Revises: d7423cb9f9d9
+Revises: 5cfc00e49555
 Create Date: 2026-11-28 21:34:46.311797
 """
 
@@ -24,7 +24,7 @@ def _status_check(statuses: str) -> None:
 
 
 revision: str = 'fda96212412e'
-down_revision: str | None = 'd7423cb9f9d9'
+down_revision: str | None = '5cfc00e49555'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -30,8 +30,15 @@ from erkenning.monitoring.controllers import HealthController, OutboxController,
 from erkenning.recognition.controllers import CompanyRecognitionController, QualificationController, RecognitionController
 from erkenning.recognition.decision_controllers import DecisionController, ObjectionController
 from erkenning.recognition.portal import PortalRecognitionController
+from erkenning.reports.controllers import PublicReportController, ReportController, SchoolReportController
 from erkenning.runtime import Runtime
 from erkenning.settings import Settings, get_settings
+from erkenning.training.controllers import backoffice_controllers as training_backoffice
+from erkenning.training.public_controllers import (
+    CertificateController,
+    LearningPlatformController,
+    PortalTrainingController,
+)
 
 API_DESCRIPTION = """
 Back office of SBB for the recognition (erkenning) of learning companies, their participation in
@@ -48,21 +55,27 @@ with a stable `type`. POSTs that create accept an `Idempotency-Key` header.
 
 def register_handlers() -> list[Any]:
     """Routes of the public register (anonymous allowed)."""
-    return []
+    return [PublicReportController, SchoolReportController, CertificateController]
 
 
 def portal_handlers() -> list[Any]:
     """Routes of the company portal."""
-    return [AccountController, PortalRecognitionController]
+    return [AccountController, PortalTrainingController, PortalRecognitionController]
 
 
 def backoffice_handlers() -> list[Any]:
     """Routes of the back office."""
     return [
         CompanyController, PrincipalController, TokenController, AuditController, OutboxController,
+        ReportController, *training_backoffice(),
         QualificationController, RecognitionController, CompanyRecognitionController,
         DecisionController, ObjectionController,
     ]
+
+
+def integration_handlers() -> list[Any]:
+    """Routes for other systems that sign their calls instead of holding a token."""
+    return [LearningPlatformController]
 
 
 class ErkenningApp(Litestar):
@@ -104,6 +117,7 @@ def create_app(
         Router("/api/v1/register", route_handlers=register_handlers(), tags=["register"]),
         Router("/api/v1/portal", route_handlers=portal_handlers(), guards=[requires(Role.COMPANY)], tags=["portal"]),
         Router("/api/v1/backoffice", route_handlers=backoffice_handlers(), guards=[requires(*STAFF_ROLES)]),
+        Router("/api/v1/integrations", route_handlers=integration_handlers(), tags=["integrations"]),
     ]
     return ErkenningApp(
         route_handlers=[*routers, HealthController, metrics_endpoint, *(extra_route_handlers or [])],

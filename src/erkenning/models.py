@@ -13,18 +13,25 @@ from erkenning.recognition.models import (
     Recognition,
     RecognitionPeriod,
 )
+from erkenning.reports.models import Report, ReportConfidential
+from erkenning.training.models import Course, CourseSession, Participation
 
 __all__ = [
     "ApiToken",
     "AuditEvent",
     "Company",
+    "Course",
+    "CourseSession",
     "Decision",
     "DecisionRecognition",
     "IdempotencyKey",
     "Objection",
     "OutboxEvent",
+    "Participation",
     "Principal",
     "Qualification",
     "Recognition",
     "RecognitionPeriod",
+    "Report",
+    "ReportConfidential",
 ]
