@@ -27,6 +27,9 @@ from erkenning.idempotency import Replay
 from erkenning.logging import configure_logging
 from erkenning.middleware import RequestContextMiddleware
 from erkenning.monitoring.controllers import HealthController, OutboxController, metrics_endpoint
+from erkenning.recognition.controllers import CompanyRecognitionController, QualificationController, RecognitionController
+from erkenning.recognition.decision_controllers import DecisionController, ObjectionController
+from erkenning.recognition.portal import PortalRecognitionController
 from erkenning.reports.controllers import PublicReportController, ReportController, SchoolReportController
 from erkenning.runtime import Runtime
 from erkenning.settings import Settings, get_settings
@@ -57,7 +60,7 @@ def register_handlers() -> list[Any]:
 
 def portal_handlers() -> list[Any]:
     """Routes of the company portal."""
-    return [AccountController, PortalTrainingController]
+    return [AccountController, PortalTrainingController, PortalRecognitionController]
 
 
 def backoffice_handlers() -> list[Any]:
@@ -65,6 +68,8 @@ def backoffice_handlers() -> list[Any]:
     return [
         CompanyController, PrincipalController, TokenController, AuditController, OutboxController,
         ReportController, *training_backoffice(),
+        QualificationController, RecognitionController, CompanyRecognitionController,
+        DecisionController, ObjectionController,
     ]
 
 

@@ -5,7 +5,14 @@ from erkenning.auth.models import ApiToken, Principal
 from erkenning.companies.models import Company
 from erkenning.idempotency import IdempotencyKey
 from erkenning.outbox import OutboxEvent
-from erkenning.recognition.models import Qualification, Recognition, RecognitionPeriod
+from erkenning.recognition.models import (
+    Decision,
+    DecisionRecognition,
+    Objection,
+    Qualification,
+    Recognition,
+    RecognitionPeriod,
+)
 from erkenning.reports.models import Report, ReportConfidential
 from erkenning.training.models import Course, CourseSession, Participation
 
@@ -15,7 +22,10 @@ __all__ = [
     "Company",
     "Course",
     "CourseSession",
+    "Decision",
+    "DecisionRecognition",
     "IdempotencyKey",
+    "Objection",
     "OutboxEvent",
     "Participation",
     "Principal",
