@@ -27,6 +27,9 @@ from erkenning.idempotency import Replay
 from erkenning.logging import configure_logging
 from erkenning.middleware import RequestContextMiddleware
 from erkenning.monitoring.controllers import HealthController, OutboxController, metrics_endpoint
+from erkenning.recognition.controllers import CompanyRecognitionController, QualificationController, RecognitionController
+from erkenning.recognition.decision_controllers import DecisionController, ObjectionController
+from erkenning.recognition.portal import PortalRecognitionController
 from erkenning.reports.controllers import PublicReportController, ReportController, SchoolReportController
 from erkenning.runtime import Runtime
 from erkenning.workflows.controllers import HearingController, InvestigationController
@@ -58,14 +61,16 @@ def register_handlers() -> list[Any]:
 
 def portal_handlers() -> list[Any]:
     """Routes of the company portal."""
-    return [AccountController, PortalTrainingController, HearingController]
+    return [AccountController, PortalTrainingController, PortalRecognitionController, HearingController]
 
 
 def backoffice_handlers() -> list[Any]:
     """Routes of the back office."""
     return [
         CompanyController, PrincipalController, TokenController, AuditController, OutboxController,
-        ReportController, *training_backoffice(), InvestigationController,
+        ReportController, *training_backoffice(),
+        QualificationController, RecognitionController, CompanyRecognitionController,
+        DecisionController, ObjectionController, InvestigationController,
     ]
 
 

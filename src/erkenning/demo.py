@@ -12,6 +12,7 @@ from erkenning.auth.models import ApiToken, Caller, Principal, Role
 from erkenning.auth.service import AuthService
 from erkenning.companies.models import Company, Sector
 from erkenning.db import utcnow
+from erkenning.recognition import demo as recognition_demo
 from erkenning.reports import demo as report_demo
 from erkenning.runtime import Runtime
 from erkenning.training import demo as training_demo
@@ -93,4 +94,6 @@ async def load(runtime: Runtime) -> dict[str, str]:
         await ensure_accounts(session)
         await report_demo.ensure_reports(session, company_id=DEMO_COMPANY_ID, school_brin=DEMO_SCHOOL_BRIN)
         await training_demo.ensure(session, DEMO_COMPANY_ID)
+        people = {account.key: account.id for account in ACCOUNTS}
+        await recognition_demo.load(session, runtime.settings, DEMO_COMPANY_ID, people)
         return await fresh_tokens(session, runtime)

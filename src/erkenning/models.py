@@ -5,7 +5,14 @@ from erkenning.auth.models import ApiToken, Principal
 from erkenning.companies.models import Company
 from erkenning.idempotency import IdempotencyKey
 from erkenning.outbox import OutboxEvent
-from erkenning.recognition.models import Qualification, Recognition, RecognitionPeriod
+from erkenning.recognition.models import (
+    Decision,
+    DecisionRecognition,
+    Objection,
+    Qualification,
+    Recognition,
+    RecognitionPeriod,
+)
 from erkenning.reports.models import Report, ReportConfidential
 from erkenning.training.models import Course, CourseSession, Participation
 from erkenning.workflows.models import AdviserTask, Deadline, Investigation, InvestigationReport, TimelineEvent
@@ -18,9 +25,12 @@ __all__ = [
     "Course",
     "CourseSession",
     "Deadline",
+    "Decision",
+    "DecisionRecognition",
     "IdempotencyKey",
     "Investigation",
     "InvestigationReport",
+    "Objection",
     "OutboxEvent",
     "Participation",
     "Principal",

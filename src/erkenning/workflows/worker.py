@@ -29,6 +29,7 @@ TASK_MODULES: list[str] = [
     "erkenning.notifications.mail",
     "erkenning.workflows.tasks",
     "erkenning.auth.tasks",
+    "erkenning.recognition.tasks",
     "erkenning.training.tasks",
 ]
 
