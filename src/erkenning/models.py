@@ -6,6 +6,7 @@ from erkenning.companies.models import Company
 from erkenning.idempotency import IdempotencyKey
 from erkenning.outbox import OutboxEvent
 from erkenning.recognition.models import Qualification, Recognition, RecognitionPeriod
+from erkenning.web.sessions import WebSession
 
 __all__ = [
     "ApiToken",
@@ -17,4 +18,5 @@ __all__ = [
     "Qualification",
     "Recognition",
     "RecognitionPeriod",
+    "WebSession",
 ]
