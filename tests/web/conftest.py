@@ -42,6 +42,11 @@ class Browser:
         assert response.status_code == 303, response.text
         return response
 
+    async def sign_out(self) -> None:
+        start = await self.http.get("/")
+        response = await self.http.post("/uitloggen", data={"_csrf": csrf_of(start.text)})
+        assert response.status_code == 303
+
     async def sign_in_as(self, tokens: TokenFactory, role: Role, **kwargs) -> Principal:
         principal = await tokens.make(role, **kwargs)
         await self.sign_in(principal)

@@ -15,10 +15,12 @@ from litestar import Request, Response
 from erkenning import context
 from erkenning.errors import exception_to_response
 from erkenning.web.csrf import CsrfRefused
-from erkenning.web.rendering import page, redirect
+from erkenning.web.middleware import SESSION_ENDED
+from erkenning.web.rendering import flash_message, page, redirect
 
 _NOT_PAGES = ("/api/", "/schema", "/health", "/metrics")
 SIGN_IN = "/inloggen"
+ENDED = flash_message("session-ended", "Uw sessie is verlopen of beëindigd. Log opnieuw in.", tone="info")
 
 # (title, explanation) per status; the explanation says what the person can do now.
 _PAGES: dict[int, tuple[str, str]] = {
@@ -53,7 +55,8 @@ def page_or_problem(request: Request[Any, Any, Any], exc: Exception) -> Response
         target = request.url.path if request.method == "GET" else "/"
         if request.url.query:
             target += "?" + request.url.query
-        return redirect(request, f"{SIGN_IN}?volgende={quote(target, safe='/')}")
+        ended = request.scope["state"].get(SESSION_ENDED)
+        return redirect(request, f"{SIGN_IN}?volgende={quote(target, safe='/')}", flash=ENDED if ended else None)
     fallback = _PAGES[400 if status < 500 else 500]
     heading, explanation = _CSRF_PAGE if isinstance(exc, CsrfRefused) else _PAGES.get(status, fallback)
     headers = {k: v for k, v in problem.headers.items() if k.lower() in {"retry-after", "allow"}}

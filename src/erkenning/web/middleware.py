@@ -19,6 +19,7 @@ from erkenning.web import sessions
 
 SESSION_COOKIE = "erk_session"
 SESSION_ID = "web_session_id"  # key in scope["state"]: the signed-in session's row id
+SESSION_ENDED = "web_session_ended"  # key in scope["state"]: the cookie's session has just ended
 
 
 def web_cookie(settings: Settings, key: str, value: str = "", *, max_age: int | None = None) -> Cookie:
@@ -42,6 +43,7 @@ class WebSessionMiddleware(ASGIMiddleware):
                 scope["user"] = resumed.caller
                 scope["state"][SESSION_ID] = resumed.session_id
             else:
+                scope["state"][SESSION_ENDED] = True
                 send = _forget_cookie(send, runtime.settings)
         await next_app(scope, receive, send)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from litestar import Request
 from litestar.params import QueryParameter
@@ -39,7 +39,8 @@ class Pager:
         return self.page * self.size < self.total if self.total is not None else self.more
 
     def url(self, page: int) -> str:
-        params = [(k, v) for k, v in self.request.query_params.multi_items() if k != "pagina" and v != ""]
+        # In the order the visitor's form sent them (Litestar's parsed query does not keep it).
+        params = [(k, v) for k, v in parse_qsl(self.request.url.query) if k != "pagina"]
         if page > 1:
             params.append(("pagina", str(page)))
         return self.request.url.path + ("?" + urlencode(params) if params else "")

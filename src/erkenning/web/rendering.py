@@ -26,14 +26,14 @@ SERVICE_NAME = "Erkenning leerbedrijven"
 FLASH_COOKIE = "erk_flash"
 
 # One-time messages shown after a redirect, by key (the cookie carries the key, never text).
-_FLASH: dict[str, str] = {}
+_FLASH: dict[str, tuple[str, str]] = {}
 
 
-def flash_message(key: str, text: str) -> str:
+def flash_message(key: str, text: str, *, tone: str = "success") -> str:
     """Declare a message that `redirect(..., flash=key)` can show on the next page; returns the key."""
-    if _FLASH.get(key, text) != text:
+    if _FLASH.get(key, (text, tone)) != (text, tone):
         raise ValueError(f"flash key {key!r} is already in use")
-    _FLASH[key] = text
+    _FLASH[key] = (text, tone)
     return key
 
 

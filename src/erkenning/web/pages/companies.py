@@ -21,6 +21,7 @@ from erkenning.dependencies import CurrentCaller, DbSession
 from erkenning.errors import Conflict, StaleVersion, ValidationFailed
 from erkenning.recognition.models import RecognitionStatus
 from erkenning.web import nav
+from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
 from erkenning.web.labels import RECOGNITION_STATUSES, SECTORS
 from erkenning.web.pages.start import start_section
@@ -35,14 +36,16 @@ _SECTOR_OPTIONS = tuple((s.value, SECTORS[s]) for s in Sector)
 FIELDS = (
     Field("name", "Naam", missing="Vul de naam van het bedrijf in.", autocomplete="off"),
     Field("kvk_number", "KvK-nummer", hint="8 cijfers", inputmode="numeric", width="s", autocomplete="off",
+          missing="Vul het KvK-nummer in.",
           invalid="Een KvK-nummer bestaat uit precies 8 cijfers, bijvoorbeeld 12345678."),
     Field("establishment_number", "Vestigingsnummer", hint="12 cijfers; staat op het uittreksel van de KvK",
-          inputmode="numeric", width="m", autocomplete="off",
+          inputmode="numeric", width="m", autocomplete="off", missing="Vul het vestigingsnummer in.",
           invalid="Een vestigingsnummer bestaat uit precies 12 cijfers, bijvoorbeeld 000012345678."),
     Field("street", "Straat", required=False, autocomplete="off"),
     Field("house_number", "Huisnummer", required=False, width="xs", autocomplete="off",
           invalid="Een huisnummer is hoogstens 20 tekens lang."),
     Field("postcode", "Postcode", hint="Bijvoorbeeld 1234 AB", width="s", autocomplete="off",
+          missing="Vul de postcode in.",
           invalid="Vul een Nederlandse postcode in, bijvoorbeeld 1234 AB."),
     Field("city", "Plaats", missing="Vul de plaats in.", autocomplete="off"),
     Field("sector", "Sector", kind="select", options=_SECTOR_OPTIONS, missing="Kies de sector.",
@@ -152,14 +155,14 @@ class CompanyPages(Controller):
         form = Form(CREATE_FIELDS, data)
         payload = form.validate(CompanyCreate)
         if payload is not None:
-            try:
+            async with service_call(session, Conflict) as outcome:
                 company = await CompanyService(session).create(payload, caller)
-            except DuplicateEstablishment:
-                form.error("establishment_number", _DUPLICATE)
-            except Conflict:
-                form.error("sbb_id", "Dit leerbedrijf-ID is al in gebruik.")
-            else:
+            if outcome.refusal is None:
                 return redirect(request, f"/bedrijven/{company.id}", flash=CREATED)
+            if isinstance(outcome.refusal, DuplicateEstablishment):
+                form.error("establishment_number", _DUPLICATE)
+            else:
+                form.error("sbb_id", "Dit leerbedrijf-ID is al in gebruik.")
         return page(request, "companies/form.html", title="Bedrijf registreren", form=form, company=None,
                     status_code=422)
 
@@ -189,17 +192,17 @@ class CompanyPages(Controller):
         payload = form.validate(CompanyUpdate)
         status = 422
         if payload is not None:
-            try:
+            async with service_call(session, StaleVersion, Conflict, ValidationFailed) as outcome:
                 await service.update(company_id, payload, caller)
-            except StaleVersion:
-                await session.refresh(company)
+            if outcome.refusal is None:
+                return redirect(request, f"/bedrijven/{company_id}", flash=UPDATED)
+            company = await service.get(company_id, caller)
+            if isinstance(outcome.refusal, StaleVersion):
                 form = Form.from_object(EDIT_FIELDS, company)
                 form.message, status = _STALE, 409
-            except ValidationFailed as exc:
-                form.add_validation_failed(exc)
-            except Conflict:
-                form.message, status = "Deze wijziging botst met de gegevens van een ander bedrijf.", 409
+            elif isinstance(outcome.refusal, ValidationFailed):
+                form.add_validation_failed(outcome.refusal)
             else:
-                return redirect(request, f"/bedrijven/{company_id}", flash=UPDATED)
+                form.message, status = "Deze wijziging botst met de gegevens van een ander bedrijf.", 409
         return page(request, "companies/form.html", title=f"{company.name} wijzigen", form=form, company=company,
                     status_code=status)

@@ -21,7 +21,6 @@ from erkenning.web.rendering import caller_of, flash_message, page, redirect
 log = get_logger(__name__)
 
 SIGNED_OUT = flash_message("signed-out", "U bent uitgelogd.")
-SESSION_ENDED = "Uw sessie is verlopen of beëindigd. Log opnieuw in."
 
 TOKEN_FIELD = Field(
     "token", "Toegangscode", kind="password", autocomplete="current-password",
@@ -46,8 +45,7 @@ class SignInController(Controller):
     async def form(self, request: Request[Any, Any, Any], next_: Next = None) -> Template | Redirect:
         if caller_of(request) is not None:
             return redirect(request, _safe_next(next_))
-        notice = SESSION_ENDED if request.cookies.get(SESSION_COOKIE) else None
-        return page(request, "session/sign_in.html", title="Inloggen", form=Form(FIELDS), next=next_, notice=notice)
+        return page(request, "session/sign_in.html", title="Inloggen", form=Form(FIELDS), next=next_)
 
     @post("/inloggen")
     async def sign_in(
@@ -87,7 +85,7 @@ class SignInController(Controller):
         form.values["token"] = ""
         return page(
             request, "session/sign_in.html", title="Inloggen", status_code=status, headers=headers,
-            form=form, next=next_, notice=None,
+            form=form, next=next_,
         )
 
     @post("/uitloggen", opt={csrf.SKIP_WHEN_SIGNED_OUT: True})
