@@ -38,6 +38,8 @@ RECOGNITION_STATUSES = {
     RecognitionStatus.LAPSED: ("vervallen", "neutral"),
 }
 
+AUDIT_RESULTS = {"success": "gelukt", "failure": "mislukt", "denied": "geweigerd"}
+
 _MONTHS = (
     "januari", "februari", "maart", "april", "mei", "juni",
     "juli", "augustus", "september", "oktober", "november", "december",

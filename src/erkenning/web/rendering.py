@@ -49,6 +49,7 @@ def environment() -> Environment:
         long_date=labels.long_date, date_time=labels.date_time, number=labels.number,
         role=lambda value: labels.ROLES.get(value, str(value)),
         sector=lambda value: labels.SECTORS.get(value, str(value)),
+        audit_result=lambda value: labels.AUDIT_RESULTS.get(value, str(value)),
     )
     env.globals.update(SERVICE_NAME=SERVICE_NAME, RECOGNITION_STATUSES=labels.RECOGNITION_STATUSES)
     return env
