@@ -9,6 +9,7 @@ from litestar import get
 from erkenning.app import create_app
 from erkenning.auth.models import Role
 from erkenning.runtime import Runtime
+from erkenning.web.errors import PAGE_OPT
 from tests.helpers import TokenFactory
 from tests.web.conftest import Browser, csrf_of
 
@@ -87,12 +88,15 @@ async def test_navigation_shows_each_role_its_own_items(browser: Browser, tokens
 
 
 async def test_unknown_pages_get_a_dutch_404_page_while_the_api_keeps_problem_json(browser: Browser) -> None:
-    page = await browser.get("/bestaat-niet")
+    html = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    page = await browser.get("/bestaat-niet", headers=html)
     assert page.status_code == 404
     assert page.headers["content-type"].startswith("text/html")
     assert "Pagina niet gevonden" in page.text and '<html lang="nl">' in page.text
-    api = await browser.get("/api/v1/bestaat-niet")
+    api = await browser.get("/api/v1/bestaat-niet", headers=html)
     assert api.status_code == 404 and api.headers["content-type"].startswith("application/problem+json")
+    # A program that does not ask for HTML gets problem+json everywhere.
+    assert (await browser.get("/bestaat-niet")).headers["content-type"].startswith("application/problem+json")
 
 
 async def test_a_missing_company_is_a_404_page(browser: Browser, tokens: TokenFactory) -> None:
@@ -102,7 +106,7 @@ async def test_a_missing_company_is_a_404_page(browser: Browser, tokens: TokenFa
 
 
 async def test_an_unexpected_error_is_a_500_page_with_a_reference_and_no_trace(runtime: Runtime) -> None:
-    @get("/kapot", include_in_schema=False)
+    @get("/kapot", include_in_schema=False, opt={PAGE_OPT: True})
     async def broken() -> None:
         raise RuntimeError("secret internals")
 

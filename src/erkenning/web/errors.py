@@ -19,6 +19,7 @@ from erkenning.web.middleware import SESSION_ENDED
 from erkenning.web.rendering import flash_message, page, redirect
 
 _NOT_PAGES = ("/api/", "/schema", "/health", "/metrics")
+PAGE_OPT = "web_page"  # in a route handler's opt: its errors are pages
 SIGN_IN = "/inloggen"
 ENDED = flash_message("session-ended", "Uw sessie is verlopen of beëindigd. Log opnieuw in.", tone="info")
 
@@ -41,13 +42,20 @@ _CSRF_PAGE = (
 )
 
 
-def is_page_path(path: str) -> bool:
-    return not path.startswith(_NOT_PAGES)
+def is_page_request(request: Request[Any, Any, Any]) -> bool:
+    """A request for a page: its handler is one (the web router marks them), or, where no handler
+    was found (an unknown address), a browser asking for HTML outside the API's paths."""
+    handler = request.scope.get("route_handler")
+    if handler is not None and PAGE_OPT in handler.opt:
+        return True
+    if request.url.path.startswith(_NOT_PAGES):
+        return False
+    return handler is None and "text/html" in request.headers.get("accept", "")
 
 
 def page_or_problem(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     problem = exception_to_response(request, exc)
-    if not is_page_path(request.url.path):
+    if not is_page_request(request):
         return problem
     status = problem.status_code
     if status == 401:

@@ -10,6 +10,7 @@ from litestar.datastructures import CacheControlHeader
 from litestar.static_files import create_static_files_router
 
 from erkenning.web import csrf
+from erkenning.web.errors import PAGE_OPT
 from erkenning.web.middleware import WebSessionMiddleware
 from erkenning.web.pages.admin import AdminPages
 from erkenning.web.pages.companies import CompanyPages
@@ -31,6 +32,7 @@ def web_routers() -> list[Router]:
         middleware=[WebSessionMiddleware()],
         before_request=csrf.check,
         include_in_schema=False,
+        opt={PAGE_OPT: True},
     )
     static = create_static_files_router(
         "/static", directories=[STATIC], include_in_schema=False, cache_control=CacheControlHeader(max_age=3600)
