@@ -22,6 +22,7 @@ from erkenning.web import nav
 from erkenning.web.forms import Field, Form
 from erkenning.web.labels import ROLES
 from erkenning.web.pages.start import start_section
+from erkenning.web.listing import listing
 from erkenning.web.pagination import PageNumber, Pager
 from erkenning.web.rendering import flash_message, page, redirect
 
@@ -127,14 +128,9 @@ class AdminPages(Controller):
         van: Text = None, tot: Text = None, pagina: PageNumber = 1,
     ) -> Template:
         entered = {"actie": actie, "objecttype": objecttype, "object": object, "actor": actor, "van": van, "tot": tot}
-        form = Form(AUDIT_FIELDS, {k: v or "" for k, v in entered.items()})
-        filters = _audit_filters(form)
-        events: list[Any] = []
-        pager = None
-        if filters is not None:
-            events, total = await audit_trail.query(
-                session, **filters, limit=PAGE_SIZE, offset=(pagina - 1) * PAGE_SIZE
-            )
-            pager = Pager(request, pagina, PAGE_SIZE, shown=len(events), total=total)
-        return page(request, "admin/audit.html", title="Audit", form=form, events=events, pager=pager,
-                    status_code=400 if form.has_errors else 200)
+        result = await listing(
+            request, AUDIT_FIELDS, entered, _audit_filters,
+            lambda filters, limit, offset: audit_trail.query(session, **filters, limit=limit, offset=offset),
+            page=pagina, size=PAGE_SIZE,
+        )
+        return page(request, "admin/audit.html", title="Audit", result=result, status_code=result.status_code)

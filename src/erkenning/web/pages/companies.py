@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.auth.guards import requires
 from erkenning.auth.models import STAFF_ROLES, Caller, Role
-from erkenning.companies.models import Company, Sector
+from erkenning.companies.models import Sector
 from erkenning.companies.schemas import CompanyCreate, CompanyUpdate, KvkNumber, normalise_postcode
 from erkenning.companies.service import CompanyFilter, CompanyService, DuplicateEstablishment
 from erkenning.dependencies import CurrentCaller, DbSession
@@ -25,7 +25,8 @@ from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
 from erkenning.web.labels import RECOGNITION_STATUSES, SECTORS
 from erkenning.web.pages.start import start_section
-from erkenning.web.pagination import Pager, PageNumber
+from erkenning.web.listing import listing
+from erkenning.web.pagination import PageNumber
 from erkenning.web.rendering import flash_message, page, redirect
 
 CREATED = flash_message("company-created", "Het bedrijf is geregistreerd.")
@@ -131,17 +132,13 @@ class CompanyPages(Controller):
         status: Text = None,
         pagina: PageNumber = 1,
     ) -> Template:
-        values = {"naam": naam, "kvk": kvk, "postcode": postcode, "plaats": plaats, "sector": sector, "status": status}
-        form = Form(FILTER_FIELDS, {k: v or "" for k, v in values.items()})
-        filters = _filters(form)
-        rows: list[Company] = []
-        pager = None
-        if filters is not None:
-            offset = (pagina - 1) * PAGE_SIZE
-            rows, total = await CompanyService(session).list(caller, filters, limit=PAGE_SIZE, offset=offset)
-            pager = Pager(request, pagina, PAGE_SIZE, shown=len(rows), total=total)
-        return page(request, "companies/list.html", title="Bedrijven", form=form, companies=rows, pager=pager,
-                    status_code=400 if form.has_errors else 200)
+        entered = {"naam": naam, "kvk": kvk, "postcode": postcode, "plaats": plaats, "sector": sector, "status": status}
+        result = await listing(
+            request, FILTER_FIELDS, entered, _filters,
+            lambda filters, limit, offset: CompanyService(session).list(caller, filters, limit=limit, offset=offset),
+            page=pagina, size=PAGE_SIZE,
+        )
+        return page(request, "companies/list.html", title="Bedrijven", result=result, status_code=result.status_code)
 
     @get("/nieuw", name="company_new")
     async def new(self, request: Request[Any, Any, Any]) -> Template:
