@@ -23,7 +23,7 @@ def csrf_of(html: str) -> str:
 
 
 @dataclass
-class Browser:
+class WebClient:
     """A cookie-keeping HTTP client over the app (https, so Secure cookies flow as in production)."""
 
     http: httpx.AsyncClient
@@ -54,7 +54,7 @@ class Browser:
 
 
 @pytest.fixture
-async def browser(app: Litestar) -> AsyncIterator[Browser]:
+async def web(app: Litestar) -> AsyncIterator[WebClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as http:
-        yield Browser(http)
+        yield WebClient(http)

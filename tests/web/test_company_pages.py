@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from erkenning.auth.models import Role
 from erkenning.runtime import Runtime
 from tests.helpers import TokenFactory, make_company
-from tests.web.conftest import Browser, csrf_of
+from tests.web.conftest import WebClient, csrf_of
 
 VALID = {
     "name": "Bakkerij Het Wapen",
@@ -28,8 +28,8 @@ VALID = {
 
 
 @pytest.fixture
-async def adviser(browser: Browser, tokens: TokenFactory):
-    return await browser.sign_in_as(tokens, Role.ADVISER)
+async def adviser(web: WebClient, tokens: TokenFactory):
+    return await web.sign_in_as(tokens, Role.ADVISER)
 
 
 def _value_of(page: str, name: str) -> str:
@@ -41,23 +41,23 @@ def _value_of(page: str, name: str) -> str:
 
 
 async def test_registering_a_company_redirects_to_its_card_with_a_message(
-    browser: Browser, adviser, runtime: Runtime
+    web: WebClient, adviser, runtime: Runtime
 ) -> None:
-    response = await browser.submit("/bedrijven/nieuw", data=VALID)
+    response = await web.submit("/bedrijven/nieuw", data=VALID)
     assert response.status_code == 303
-    card = await browser.get(response.headers["location"])
+    card = await web.get(response.headers["location"])
     assert "Het bedrijf is geregistreerd." in card.text
     assert "3511 AB Utrecht" in card.text and "Voedsel, groen en gastvrijheid" in card.text
     # The message shows once.
-    assert "Het bedrijf is geregistreerd." not in (await browser.get(response.headers["location"])).text
+    assert "Het bedrijf is geregistreerd." not in (await web.get(response.headers["location"])).text
     async with runtime.engine.connect() as conn:
         action = (await conn.execute(sa.text("SELECT action FROM audit_event ORDER BY seq DESC LIMIT 1"))).scalar()
     assert action == "company.created"
 
 
-async def test_errors_appear_in_the_summary_linked_to_their_fields_and_values_stay(browser: Browser, adviser) -> None:
+async def test_errors_appear_in_the_summary_linked_to_their_fields_and_values_stay(web: WebClient, adviser) -> None:
     entered = {**VALID, "kvk_number": "1234", "postcode": "ABCD 12", "name": "", "email": "geen-adres"}
-    response = await browser.submit("/bedrijven/nieuw", data=entered)
+    response = await web.submit("/bedrijven/nieuw", data=entered)
     assert response.status_code == 422
     page = response.text
     summary = page[page.index('class="error-summary"'):page.index("</ul>", page.index('class="error-summary"'))]
@@ -74,75 +74,75 @@ async def test_errors_appear_in_the_summary_linked_to_their_fields_and_values_st
     assert 'value="voedsel_groen_gastvrijheid" selected' in page
 
 
-async def test_a_duplicate_establishment_number_is_an_error_on_that_field(browser: Browser, adviser) -> None:
-    assert (await browser.submit("/bedrijven/nieuw", data=VALID)).status_code == 303
-    again = await browser.submit("/bedrijven/nieuw", data={**VALID, "kvk_number": "87654321"})
+async def test_a_duplicate_establishment_number_is_an_error_on_that_field(web: WebClient, adviser) -> None:
+    assert (await web.submit("/bedrijven/nieuw", data=VALID)).status_code == 303
+    again = await web.submit("/bedrijven/nieuw", data={**VALID, "kvk_number": "87654321"})
     assert again.status_code == 422
     assert "Er is al een bedrijf met dit vestigingsnummer" in again.text
     assert _value_of(again.text, "kvk_number") == "87654321"
 
 
-async def test_changing_a_company_saves_through_the_service(browser: Browser, adviser, runtime: Runtime) -> None:
+async def test_changing_a_company_saves_through_the_service(web: WebClient, adviser, runtime: Runtime) -> None:
     company = await make_company(runtime, name="Garage Oost")
-    edit = await browser.get(f"/bedrijven/{company.id}/wijzigen")
+    edit = await web.get(f"/bedrijven/{company.id}/wijzigen")
     assert _value_of(edit.text, "name") == "Garage Oost"
     assert "readonly" in edit.text  # the establishment number cannot change
     data = {"_csrf": csrf_of(edit.text), **{k: v for k, v in VALID.items() if k not in ("sbb_id", "establishment_number")},
             "version": "1", "name": "Garage Oost BV", "email": "info@garage.example"}
-    response = await browser.http.post(f"/bedrijven/{company.id}/wijzigen", data=data)
+    response = await web.http.post(f"/bedrijven/{company.id}/wijzigen", data=data)
     assert response.status_code == 303
-    card = (await browser.get(response.headers["location"])).text
+    card = (await web.get(response.headers["location"])).text
     assert "Garage Oost BV" in card and "De gegevens van het bedrijf zijn opgeslagen." in card
 
 
-async def test_a_change_on_a_stale_version_shows_the_current_data(browser: Browser, adviser, runtime: Runtime) -> None:
+async def test_a_change_on_a_stale_version_shows_the_current_data(web: WebClient, adviser, runtime: Runtime) -> None:
     company = await make_company(runtime, name="Garage Oost")
-    edit = await browser.get(f"/bedrijven/{company.id}/wijzigen")
+    edit = await web.get(f"/bedrijven/{company.id}/wijzigen")
     data = {"_csrf": csrf_of(edit.text), **{k: v for k, v in VALID.items() if k not in ("sbb_id", "establishment_number")},
             "version": "1"}
-    assert (await browser.http.post(f"/bedrijven/{company.id}/wijzigen", data=data)).status_code == 303
-    stale = await browser.http.post(f"/bedrijven/{company.id}/wijzigen", data={**data, "name": "Anders"})
+    assert (await web.http.post(f"/bedrijven/{company.id}/wijzigen", data=data)).status_code == 303
+    stale = await web.http.post(f"/bedrijven/{company.id}/wijzigen", data={**data, "name": "Anders"})
     assert stale.status_code == 409
     assert "intussen gewijzigd" in stale.text
     assert _value_of(stale.text, "version") == "2"
 
 
-async def test_clearing_a_required_field_on_change_asks_for_it(browser: Browser, adviser, runtime: Runtime) -> None:
+async def test_clearing_a_required_field_on_change_asks_for_it(web: WebClient, adviser, runtime: Runtime) -> None:
     company = await make_company(runtime)
-    edit = await browser.get(f"/bedrijven/{company.id}/wijzigen")
+    edit = await web.get(f"/bedrijven/{company.id}/wijzigen")
     data = {"_csrf": csrf_of(edit.text), **{k: v for k, v in VALID.items() if k not in ("sbb_id", "establishment_number")},
             "version": "1", "city": " ", "kvk_number": ""}
-    response = await browser.http.post(f"/bedrijven/{company.id}/wijzigen", data=data)
+    response = await web.http.post(f"/bedrijven/{company.id}/wijzigen", data=data)
     assert response.status_code == 422
     assert "Vul de plaats in." in response.text and "Vul het KvK-nummer in." in response.text
 
 
-async def test_the_list_filters_and_pages(browser: Browser, adviser, runtime: Runtime) -> None:
+async def test_the_list_filters_and_pages(web: WebClient, adviser, runtime: Runtime) -> None:
     for n in range(27):
         await make_company(runtime, name=f"Bakkerij {n:02d}", city="Zwolle")
     await make_company(runtime, name="Garage Zuid", city="Zwolle")
-    first = await browser.get("/bedrijven", params={"naam": "bakkerij", "plaats": "zwolle"})
+    first = await web.get("/bedrijven", params={"naam": "bakkerij", "plaats": "zwolle"})
     assert first.status_code == 200
     assert "1–25 van 27" in first.text and "Garage Zuid" not in first.text
     assert 'href="/bedrijven?naam=bakkerij&amp;plaats=zwolle&amp;pagina=2"' in first.text
-    second = await browser.get("/bedrijven", params={"naam": "bakkerij", "plaats": "zwolle", "pagina": "2"})
+    second = await web.get("/bedrijven", params={"naam": "bakkerij", "plaats": "zwolle", "pagina": "2"})
     assert "26–27 van 27" in second.text and "Bakkerij 26" in second.text
     assert _value_of(second.text, "naam") == "bakkerij"
 
 
-async def test_a_wrong_filter_is_explained_not_failed(browser: Browser, adviser) -> None:
-    response = await browser.get("/bedrijven", params={"kvk": "12ab", "postcode": "nope"})
+async def test_a_wrong_filter_is_explained_not_failed(web: WebClient, adviser) -> None:
+    response = await web.get("/bedrijven", params={"kvk": "12ab", "postcode": "nope"})
     assert response.status_code == 400
     assert 'href="#veld-kvk"' in response.text and 'href="#veld-postcode"' in response.text
     assert _value_of(response.text, "kvk") == "12ab"
 
 
-async def test_a_company_sees_its_own_card_on_its_start_page(browser: Browser, tokens: TokenFactory, runtime) -> None:
+async def test_a_company_sees_its_own_card_on_its_start_page(web: WebClient, tokens: TokenFactory, runtime) -> None:
     own = await make_company(runtime, name="Kapsalon Knip")
     other = await make_company(runtime, name="Kapsalon Concurrent")
-    await browser.sign_in_as(tokens, Role.COMPANY, company_id=own.id)
-    start = await browser.get("/")
+    await web.sign_in_as(tokens, Role.COMPANY, company_id=own.id)
+    start = await web.get("/")
     assert start.status_code == 200
     assert "Mijn bedrijf" in start.text and "Kapsalon Knip" in start.text and own.kvk_number in start.text
     assert "Kapsalon Concurrent" not in start.text
-    assert (await browser.get(f"/bedrijven/{other.id}")).status_code == 403
+    assert (await web.get(f"/bedrijven/{other.id}")).status_code == 403
