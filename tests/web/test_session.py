@@ -164,7 +164,7 @@ async def test_sign_in_goes_back_to_the_page_asked_for_but_never_off_site(
     )
     assert response.headers["location"] == "/bedrijven?naam=bakker"
 
-    for evil in ("//evil.example/x", "https://evil.example", "/\\evil.example"):
+    for evil in ("//evil.example/x", "https://evil.example", "/\\evil.example", "/\t/evil.example", "/\\/x"):
         await web.sign_out()
         form = await web.get("/inloggen")
         response = await web.http.post(

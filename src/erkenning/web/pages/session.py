@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
@@ -31,11 +32,14 @@ FIELDS = (TOKEN_FIELD,)
 Next = Annotated[str | None, QueryParameter(name="volgende", max_length=500)]
 
 
+# A path on this site: one slash, then no slash or backslash; no whitespace or control characters
+# anywhere (browsers drop tabs and newlines, which would turn `/<TAB>/evil.example` into `//evil…`).
+_LOCAL_PATH = re.compile(r"/(?![/\\])[^\s\x00-\x1f\x7f\\]*")
+
+
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site: no scheme, no host, no `//evil.example` or `/\\evil.example`."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")) or "\n" in target:
-        return "/"
-    return target
+    """Where to go after signing in: the page asked for, if it is on this site; else the start page."""
+    return target if target and _LOCAL_PATH.fullmatch(target) else "/"
 
 
 class SignInController(Controller):
