@@ -26,8 +26,15 @@ from erkenning.idempotency import Replay
 from erkenning.logging import configure_logging
 from erkenning.middleware import RequestContextMiddleware
 from erkenning.monitoring.controllers import HealthController, OutboxController, metrics_endpoint
+from erkenning.reports.controllers import PublicReportController, ReportController, SchoolReportController
 from erkenning.runtime import Runtime
 from erkenning.settings import Settings, get_settings
+from erkenning.training.controllers import backoffice_controllers as training_backoffice
+from erkenning.training.public_controllers import (
+    CertificateController,
+    LearningPlatformController,
+    PortalTrainingController,
+)
 from erkenning.web.errors import page_or_problem
 from erkenning.web.rendering import template_config
 from erkenning.web.router import web_routers
@@ -47,17 +54,25 @@ with a stable `type`. POSTs that create accept an `Idempotency-Key` header.
 
 def register_handlers() -> list[Any]:
     """Routes of the public register (anonymous allowed)."""
-    return []
+    return [PublicReportController, SchoolReportController, CertificateController]
 
 
 def portal_handlers() -> list[Any]:
     """Routes of the company portal."""
-    return [AccountController]
+    return [AccountController, PortalTrainingController]
 
 
 def backoffice_handlers() -> list[Any]:
     """Routes of the back office."""
-    return [CompanyController, PrincipalController, TokenController, AuditController, OutboxController]
+    return [
+        CompanyController, PrincipalController, TokenController, AuditController, OutboxController,
+        ReportController, *training_backoffice(),
+    ]
+
+
+def integration_handlers() -> list[Any]:
+    """Routes for other systems that sign their calls instead of holding a token."""
+    return [LearningPlatformController]
 
 
 class ErkenningApp(Litestar):
@@ -99,6 +114,7 @@ def create_app(
         Router("/api/v1/register", route_handlers=register_handlers(), tags=["register"]),
         Router("/api/v1/portal", route_handlers=portal_handlers(), guards=[requires(Role.COMPANY)], tags=["portal"]),
         Router("/api/v1/backoffice", route_handlers=backoffice_handlers(), guards=[requires(*STAFF_ROLES)]),
+        Router("/api/v1/integrations", route_handlers=integration_handlers(), tags=["integrations"]),
     ]
     return ErkenningApp(
         route_handlers=[*routers, HealthController, metrics_endpoint, *web_routers(), *(extra_route_handlers or [])],

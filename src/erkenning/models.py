@@ -6,17 +6,24 @@ from erkenning.companies.models import Company
 from erkenning.idempotency import IdempotencyKey
 from erkenning.outbox import OutboxEvent
 from erkenning.recognition.models import Qualification, Recognition, RecognitionPeriod
+from erkenning.reports.models import Report, ReportConfidential
+from erkenning.training.models import Course, CourseSession, Participation
 from erkenning.web.sessions import WebSession
 
 __all__ = [
     "ApiToken",
     "AuditEvent",
     "Company",
+    "Course",
+    "CourseSession",
     "IdempotencyKey",
     "OutboxEvent",
+    "Participation",
     "Principal",
     "Qualification",
     "Recognition",
     "RecognitionPeriod",
+    "Report",
+    "ReportConfidential",
     "WebSession",
 ]
