@@ -60,9 +60,9 @@ def page_or_problem(request: Request[Any, Any, Any], exc: Exception) -> Response
     status = problem.status_code
     if status == 401:
         # Not signed in (or the session ended): sign in, then come back here.
-        target = request.url.path if request.method == "GET" else "/"
-        if request.url.query:
-            target += "?" + request.url.query
+        target = "/"
+        if request.method == "GET":
+            target = request.url.path + ("?" + request.url.query if request.url.query else "")
         ended = request.scope["state"].get(SESSION_ENDED)
         return redirect(request, f"{SIGN_IN}?volgende={quote(target, safe='/')}", flash=ENDED if ended else None)
     fallback = _PAGES[400 if status < 500 else 500]
