@@ -15,6 +15,7 @@ from erkenning.recognition.models import (
 )
 from erkenning.reports.models import Report, ReportConfidential
 from erkenning.training.models import Course, CourseSession, Participation
+from erkenning.web.sessions import WebSession
 
 __all__ = [
     "ApiToken",
@@ -34,4 +35,5 @@ __all__ = [
     "RecognitionPeriod",
     "Report",
     "ReportConfidential",
+    "WebSession",
 ]
