@@ -1,7 +1,7 @@
 """web sessions
 
 Revision ID: a50770c31922
-Revises: 5cfc00e49555
+Revises: fda96212412e
 Create Date: 2026-11-28 21:49:18.648152
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = 'a50770c31922'
-down_revision: str | None = '5cfc00e49555'
+down_revision: str | None = 'fda96212412e'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
