@@ -22,7 +22,6 @@ from erkenning.auth.middleware import TokenAuthMiddleware
 from erkenning.auth.models import STAFF_ROLES, Role
 from erkenning.companies.controllers import CompanyController
 from erkenning.dependencies import DEPENDENCIES, store_idempotent_response
-from erkenning.errors import exception_to_response
 from erkenning.idempotency import Replay
 from erkenning.logging import configure_logging
 from erkenning.middleware import RequestContextMiddleware
@@ -40,6 +39,9 @@ from erkenning.training.public_controllers import (
     LearningPlatformController,
     PortalTrainingController,
 )
+from erkenning.web.errors import page_or_problem
+from erkenning.web.rendering import template_config
+from erkenning.web.router import web_routers
 
 API_DESCRIPTION = """
 Back office of SBB for the recognition (erkenning) of learning companies, their participation in
@@ -121,12 +123,14 @@ def create_app(
         Router("/api/v1/integrations", route_handlers=integration_handlers(), tags=["integrations"]),
     ]
     return ErkenningApp(
-        route_handlers=[*routers, HealthController, metrics_endpoint, *(extra_route_handlers or [])],
+        route_handlers=[*routers, HealthController, metrics_endpoint, *web_routers(), *(extra_route_handlers or [])],
         dependencies=DEPENDENCIES,
         lifespan=[lifespan],
         state=_initial_state(settings, runtime),
         middleware=[DefineMiddleware(TokenAuthMiddleware, exclude=["^/schema", "^/health", "^/metrics"])],
-        exception_handlers={Exception: exception_to_response, Replay: _replay},
+        # Problem+json everywhere, except on the web interface's pages (Dutch HTML).
+        exception_handlers={Exception: page_or_problem, Replay: _replay},
+        template_config=template_config(),
         after_request=store_idempotent_response,
         cors_config=CORSConfig(allow_origins=settings.cors_allow_origins, allow_credentials=False)
         if settings.cors_allow_origins

@@ -16,6 +16,7 @@ from erkenning.recognition.models import (
 from erkenning.reports.models import Report, ReportConfidential
 from erkenning.training.models import Course, CourseSession, Participation
 from erkenning.workflows.models import AdviserTask, Deadline, Investigation, InvestigationReport, TimelineEvent
+from erkenning.web.sessions import WebSession
 
 __all__ = [
     "AdviserTask",
@@ -40,4 +41,5 @@ __all__ = [
     "Report",
     "ReportConfidential",
     "TimelineEvent",
+    "WebSession",
 ]

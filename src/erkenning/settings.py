@@ -62,6 +62,13 @@ class Settings(BaseSettings):
     max_request_body_bytes: int = 1_048_576
     trusted_proxies: list[str] = Field(default_factory=list)
 
+    # Web interface: server-side sessions (PostgreSQL rows) behind an HttpOnly, SameSite=Lax cookie.
+    web_session_idle_minutes: int = Field(default=30, ge=1, description="a session ends after this long unused")
+    web_session_absolute_hours: int = Field(default=12, ge=1, description="and at the latest this long after sign-in")
+    web_cookie_secure: bool | None = Field(default=None, description="default: Secure everywhere but development")
+    web_signin_limit: int = Field(default=10, ge=1, description="sign-in attempts per address per window")
+    web_signin_window_s: int = Field(default=300, ge=1)
+
     # E-mail
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025
@@ -117,6 +124,12 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.environment is Environment.PRODUCTION
+
+    @property
+    def cookie_secure(self) -> bool:
+        if self.web_cookie_secure is not None:
+            return self.web_cookie_secure
+        return self.environment is not Environment.DEVELOPMENT
 
     @property
     def effective_log_format(self) -> LogFormat:

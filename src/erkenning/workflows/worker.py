@@ -31,6 +31,7 @@ TASK_MODULES: list[str] = [
     "erkenning.auth.tasks",
     "erkenning.recognition.tasks",
     "erkenning.training.tasks",
+    "erkenning.web.tasks",
 ]
 
 EVERY_MINUTE = set(range(60))
