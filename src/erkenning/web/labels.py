@@ -36,6 +36,7 @@ RECOGNITION_STATUSES = {
     RecognitionStatus.SUSPENDED: ("geschorst", "warning"),
     RecognitionStatus.WITHDRAWN: ("ingetrokken", "danger"),
     RecognitionStatus.LAPSED: ("vervallen", "neutral"),
+    RecognitionStatus.REFUSED: ("geweigerd", "danger"),
 }
 
 AUDIT_RESULTS = {"success": "gelukt", "failure": "mislukt", "denied": "geweigerd"}
