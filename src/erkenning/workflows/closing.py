@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from erkenning import audit, calendar, clock
 from erkenning.auth.models import Caller, Principal, Role
 from erkenning.notifications import mail
+from erkenning.recognition import decisions as recognition_decisions
 from erkenning.reports.service import ReportService
 from erkenning.settings import Settings
 from erkenning.training import service as training
@@ -57,8 +58,6 @@ async def carry_out(session: AsyncSession, settings: Settings, case_id: UUID) ->
     if case.status is not InvestigationStatus.APPROVED:
         return
     if case.outcome in DECISION_KIND:
-        from erkenning.recognition import decisions as recognition_decisions
-
         decision = await recognition_decisions.create_from_investigation(
             session,
             settings,

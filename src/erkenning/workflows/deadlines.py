@@ -71,8 +71,9 @@ async def close(session: AsyncSession, case_id: UUID, kind: DeadlineKind, *, met
     return deadline
 
 
-async def shift_open(session: AsyncSession, case_id: UUID, delta: timedelta) -> int:
+async def shift_open(session: AsyncSession, case_id: UUID, held: timedelta) -> int:
     """Move every open deadline of a case by `delta` (time spent on hold)."""
+    delta = sa.literal(held, type_=sa.Interval())
     result = await session.exec(
         sa.update(Deadline)
         .where(col(Deadline.investigation_id) == case_id, col(Deadline.status) == DeadlineStatus.OPEN)
