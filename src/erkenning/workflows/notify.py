@@ -54,6 +54,14 @@ async def _to_principal(session: AsyncSession, principal_id: UUID | None, **cont
     return Composed(to=principal.email, context={"name": principal.name, **context})
 
 
+@composer("investigation_opened")
+async def investigation_opened(session: AsyncSession, payload: dict[str, Any]) -> Composed:
+    case = await _case(session, payload)
+    if case is None:
+        return NOBODY
+    return await _to_principal(session, case.assigned_to, case_id=case.id)
+
+
 @composer("lead_time_reminder")
 async def lead_time_reminder(session: AsyncSession, payload: dict[str, Any]) -> Composed:
     case = await _case(session, payload)

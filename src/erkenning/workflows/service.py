@@ -15,6 +15,7 @@ from erkenning.auth.models import Caller, Role
 from erkenning.auth.scope import get_scoped
 from erkenning.errors import NotFound, ValidationFailed
 from erkenning.notifications import mail
+from erkenning.reports.models import Report
 from erkenning.settings import Settings
 from erkenning.workflows import deadlines
 from erkenning.workflows.models import (
@@ -128,10 +129,14 @@ class InvestigationService:
             )
         ).first()
         if case is None:
-            case = Investigation(company_id=company_id)
+            # The adviser who triaged the report takes the case, until a senior adviser reassigns it.
+            report = await self.session.get(Report, report_id)
+            case = Investigation(company_id=company_id, assigned_to=report.assigned_to if report else None)
             self.session.add(case)
             await self.session.flush()
             self._event(case, system, "opened", report_id=report_id)
+            if case.assigned_to is not None:
+                mail.queue(self.session, "investigation_opened", investigation_id=case.id)
             await audit.record(self.session, system, "investigation.opened", case, detail={"report_id": str(report_id)})
             opened = clock.today()
             lead = calendar.term_end(opened, weeks=self.settings.investigation_lead_time_weeks)
