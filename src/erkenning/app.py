@@ -27,6 +27,7 @@ from erkenning.idempotency import Replay
 from erkenning.logging import configure_logging
 from erkenning.middleware import RequestContextMiddleware
 from erkenning.monitoring.controllers import HealthController, OutboxController, metrics_endpoint
+from erkenning.register.controllers import CeilingController, RegisterController, SchoolController
 from erkenning.runtime import Runtime
 from erkenning.settings import Settings, get_settings
 
@@ -45,7 +46,7 @@ with a stable `type`. POSTs that create accept an `Idempotency-Key` header.
 
 def register_handlers() -> list[Any]:
     """Routes of the public register (anonymous allowed)."""
-    return []
+    return [RegisterController, SchoolController]
 
 
 def portal_handlers() -> list[Any]:
@@ -94,7 +95,11 @@ def create_app(
                 app.state.runtime = None
 
     routers = [
-        Router("/api/v1/register", route_handlers=register_handlers(), tags=["register"]),
+        Router(
+            "/api/v1/register",
+            route_handlers=[*register_handlers(), *([CeilingController] if settings.bench_endpoints else [])],
+            tags=["register"],
+        ),
         Router("/api/v1/portal", route_handlers=portal_handlers(), guards=[requires(Role.COMPANY)], tags=["portal"]),
         Router("/api/v1/backoffice", route_handlers=backoffice_handlers(), guards=[requires(*STAFF_ROLES)]),
     ]

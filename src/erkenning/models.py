@@ -6,15 +6,19 @@ from erkenning.companies.models import Company
 from erkenning.idempotency import IdempotencyKey
 from erkenning.outbox import OutboxEvent
 from erkenning.recognition.models import Qualification, Recognition, RecognitionPeriod
+from erkenning.register.models import Delivery, SchoolWebhook, Subscription
 
 __all__ = [
     "ApiToken",
     "AuditEvent",
     "Company",
+    "Delivery",
     "IdempotencyKey",
     "OutboxEvent",
     "Principal",
     "Qualification",
     "Recognition",
     "RecognitionPeriod",
+    "SchoolWebhook",
+    "Subscription",
 ]

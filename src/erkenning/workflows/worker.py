@@ -28,6 +28,7 @@ log = get_logger(__name__)
 TASK_MODULES: list[str] = [
     "erkenning.notifications.mail",
     "erkenning.auth.tasks",
+    "erkenning.register.tasks",
 ]
 
 EVERY_MINUTE = set(range(60))
