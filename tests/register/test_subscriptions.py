@@ -122,3 +122,21 @@ async def test_school_routes_are_for_schools(client, tokens: TokenFactory, who, 
                          ("PUT", "/webhook")):
         response = await client.request(method, f"{SCHOOL}{path}", headers=headers, json={"url": "https://x.example"})
         assert response.status_code == status, (method, path)
+
+
+async def test_subscribing_and_webhooks_are_audited_without_addresses(app_with, school, runtime: Runtime) -> None:
+    from erkenning.audit.models import AuditEvent
+
+    company = await make_company(runtime)
+    async with app_with(webhook_allowed_networks=LOCAL) as (client, _):
+        await client.put(f"{SCHOOL}/webhook", json={"url": "http://127.0.0.1:9/hook"}, headers=school.headers)
+        sub = (await client.post(f"{SCHOOL}/subscriptions", json={"company": company.sbb_id, "channel": "email"},
+                                 headers=school.headers)).json()
+        await client.delete(f"{SCHOOL}/subscriptions/{sub['id']}", headers=school.headers)
+    async with runtime.session_factory() as session:
+        rows = (await session.exec(
+            sa.select(AuditEvent).where(AuditEvent.actor_id == school.id).order_by(AuditEvent.seq)
+        )).scalars().all()
+    assert [r.action for r in rows] == ["webhook.registered", "subscription.created", "subscription.deleted"]
+    assert rows[1].detail == {"company_id": str(company.id), "channel": "email"}
+    assert all("roc.example" not in str(r.detail) and "127.0.0.1:9" not in str(r.detail) for r in rows)

@@ -46,7 +46,7 @@ class RegisterController(Controller):
     """Het register van erkende leerbedrijven: search, a company's card, verification."""
 
     path = "/"
-    guards = [register_quota]
+    before_request = register_quota
 
     @get("/companies", summary="Find companies by exact keys (no listing of everything; 50 a page at most)")
     async def search(
@@ -68,14 +68,14 @@ class RegisterController(Controller):
                 raise ValidationFailed([{"field": "postcode", "message": str(exc)}]) from None
         keys = service.SearchKeys(kvk_number, establishment_number, sbb_id, name.strip() if name else None,
                                   postcode, crebo)
-        items, total = await service.search(state.runtime.engine, keys, limit=limit, offset=offset)
+        items, total = await service.search(state.runtime, keys, limit=limit, offset=offset)
         return Page(items=items, total=total, limit=limit, offset=offset)
 
     @get("/companies/{company:str}", summary="A company's public card: name, place, recognitions held today")
     async def card(
         self, state: State, company: Annotated[str, PathParameter(pattern=COMPANY_KEY, description=COMPANY_KEY_HELP)]
     ) -> RegisterCard:
-        return await service.card(state.runtime.engine, company)
+        return await service.card(state.runtime, company)
 
     @get("/verify", summary="Was a company recognised for a qualification and pathway on a date (default today)")
     async def verify(
@@ -86,19 +86,20 @@ class RegisterController(Controller):
         pathway: Annotated[Pathway, QueryParameter()],
         on: Annotated[dt.date | None, QueryParameter(name="date", description="YYYY-MM-DD; default today")] = None,
     ) -> VerifyAnswer:
-        return await service.verify(state.runtime.engine, company, crebo, pathway, on)
+        return await service.verify(state.runtime, company, crebo, pathway, on)
 
     @post(
         "/verify/batch",
         status_code=200,
-        guards=[requires(Role.SCHOOL), batch_quota],
+        guards=[requires(Role.SCHOOL)],
+        before_request=batch_quota,
         summary="Verify up to 1,000 items at once (school token): one answer per item, in order",
     )
     async def verify_batch(self, state: State, data: JSONBody[BatchRequest]) -> BatchAnswer:
         most = state.runtime.settings.register_batch_max_items
         if len(data.items) > most:
             raise ValidationFailed([{"field": "items", "message": f"at most {most} items a batch"}])
-        return BatchAnswer(items=await service.verify_batch(state.runtime.engine, data.items))
+        return BatchAnswer(items=await service.verify_batch(state.runtime, data.items))
 
 
 class CeilingController(Controller):
@@ -109,14 +110,15 @@ class CeilingController(Controller):
 
     @get("/{company_id:uuid}", include_in_schema=False)
     async def ceiling(self, state: State, company_id: FromPath[UUID]) -> dict[str, UUID]:
-        return {"id": await service.ceiling(state.runtime.engine, company_id)}
+        return {"id": await service.ceiling(state.runtime, company_id)}
 
 
 class SchoolController(Controller):
     """A school's own subscriptions (abonnementen), its webhook, and its delivery log."""
 
     path = "/school"
-    guards = [requires(Role.SCHOOL), register_quota]
+    guards = [requires(Role.SCHOOL)]
+    before_request = register_quota
 
     @put("/webhook", summary="Register or replace the webhook; the signing secret is in this answer only")
     async def set_webhook(

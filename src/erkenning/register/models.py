@@ -12,6 +12,7 @@ from sqlmodel import Field
 
 from erkenning.auth.models import Caller, Role
 from erkenning.db import TimestampedModel, UUIDModel, enum_field, json_field, timestamp_field
+from erkenning.recognition.models import RecognitionPeriod
 
 
 def _own_school(model: type, caller: Caller) -> sa.ColumnElement[bool]:
@@ -95,3 +96,14 @@ class Delivery(UUIDModel, table=True):
     created_at: datetime = timestamp_field(default_now=True, index=True)
     last_attempt_at: datetime | None = timestamp_field(nullable=True)
     delivered_at: datetime | None = timestamp_field(nullable=True)
+
+
+# The register reads a recognition's periods on every verification: this covering index lets it do
+# so in an index-only scan. (The GiST exclusion index also starts with recognition_id, and the
+# planner rates the two alike, but a btree_gist lookup touched about eight times the pages.)
+ix_recognition_period_runs = sa.Index(
+    "ix_recognition_period_runs",
+    RecognitionPeriod.__table__.c.recognition_id,  # type: ignore[attr-defined]
+    postgresql_include=["status", "during"],
+)
+

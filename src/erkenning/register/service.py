@@ -12,8 +12,6 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from erkenning import clock
 from erkenning.errors import NotFound, ValidationFailed
 from erkenning.recognition.models import Pathway, RecognitionStatus
@@ -25,6 +23,7 @@ from erkenning.register.schemas import (
     RegisterRecognition,
     VerifyAnswer,
 )
+from erkenning.runtime import Runtime
 
 ESTABLISHMENT_DIGITS = 12
 
@@ -34,38 +33,44 @@ def company_column(key: str) -> str:
     return "establishment_number" if len(key) == ESTABLISHMENT_DIGITS else "sbb_id"
 
 
-# The run of same-status periods around a date: range_agg merges adjacent ranges into one.
-_RUN = """
-    CROSS JOIN LATERAL unnest((
-        SELECT range_agg(s.during) FROM recognition_period s
-        WHERE s.recognition_id = r.id AND s.status = p.status
-    )) AS run
+# A recognition's periods grouped into runs per status (range_agg merges adjacent ranges into one),
+# read in one index-only scan (ix_recognition_period_runs); the caller keeps the run containing D.
+_RUNS = """
+    CROSS JOIN LATERAL (
+        SELECT s.status, range_agg(s.during) AS runs FROM recognition_period s
+        WHERE s.recognition_id = r.id {only} GROUP BY s.status
+    ) AS g
+    CROSS JOIN LATERAL unnest(g.runs) AS run
 """
 
 _VERIFY = {
     column: f"""
-    SELECT p.status, lower(run) AS since, upper(run) AS until
+    SELECT g.status, lower(run) AS since, upper(run) AS until
     FROM company c
     JOIN qualification q ON q.crebo = $2
     JOIN recognition r ON r.company_id = c.id AND r.qualification_id = q.id AND r.pathway = $3
-    JOIN recognition_period p ON p.recognition_id = r.id AND p.during @> $4::date
-    {_RUN}
+    {_RUNS.format(only="")}
     WHERE c.{column} = $1 AND run @> $4::date
     """
     for column in ("sbb_id", "establishment_number")
 }
 
-# One statement for the whole batch: the items as arrays, numbered, joined in one pass.
+# One statement for the whole batch: the items as numbered arrays, each looked up as verify does
+# (LATERAL ... LIMIT 1 keeps the planner on verify's per-item index path instead of guessing at a
+# thousand-row join).
 _VERIFY_BATCH = f"""
-    SELECT i.n, p.status, lower(run) AS since, upper(run) AS until
+    SELECT i.n, v.status, v.since, v.until
     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[])
          WITH ORDINALITY AS i(sbb_id, establishment_number, crebo, pathway, day, n)
-    JOIN company c ON c.sbb_id = i.sbb_id OR c.establishment_number = i.establishment_number
-    JOIN qualification q ON q.crebo = i.crebo
-    JOIN recognition r ON r.company_id = c.id AND r.qualification_id = q.id AND r.pathway = i.pathway
-    JOIN recognition_period p ON p.recognition_id = r.id AND p.during @> i.day
-    {_RUN}
-    WHERE run @> i.day
+    CROSS JOIN LATERAL (
+        SELECT g.status, lower(run) AS since, upper(run) AS until
+        FROM company c
+        JOIN qualification q ON q.crebo = i.crebo
+        JOIN recognition r ON r.company_id = c.id AND r.qualification_id = q.id AND r.pathway = i.pathway
+        {_RUNS.format(only="")}
+        WHERE (c.sbb_id = i.sbb_id OR c.establishment_number = i.establishment_number) AND run @> i.day
+        LIMIT 1  -- at most one answer anyway; it also keeps the subquery from being flattened
+    ) AS v
 """
 
 _CARD_COMPANY = {
@@ -77,8 +82,7 @@ _CARD_RECOGNITIONS = f"""
     SELECT q.crebo, q.name AS qualification, q.level, r.pathway, lower(run) AS since
     FROM recognition r
     JOIN qualification q ON q.id = r.qualification_id
-    JOIN recognition_period p ON p.recognition_id = r.id AND p.status = 'active' AND p.during @> $2::date
-    {_RUN}
+    {_RUNS.format(only="AND s.status = 'active'")}
     WHERE r.company_id = $1 AND run @> $2::date
     ORDER BY q.crebo, r.pathway
 """
@@ -125,7 +129,7 @@ class SearchKeys:
         return frozenset(k for k, v in self.__dict__.items() if v is not None and v != "")
 
 
-async def search(engine: AsyncEngine, keys: SearchKeys, *, limit: int, offset: int) -> tuple[list[RegisterCompany], int]:
+async def search(runtime: Runtime, keys: SearchKeys, *, limit: int, offset: int) -> tuple[list[RegisterCompany], int]:
     given = keys.given()
     where = _SEARCHES.get(given)
     if where is None:
@@ -139,7 +143,7 @@ async def search(engine: AsyncEngine, keys: SearchKeys, *, limit: int, offset: i
         f"SELECT c.sbb_id, c.name, c.city, c.postcode, count(*) OVER () AS total {base} "
         f"ORDER BY lower(c.name), c.sbb_id LIMIT ${n + 1} OFFSET ${n + 2}"
     )
-    async with lean.connection(engine) as conn:
+    async with lean.connection(runtime) as conn:
         rows = await conn.fetch(sql, *args, limit, offset)
         if rows:
             total = rows[0]["total"]
@@ -149,9 +153,9 @@ async def search(engine: AsyncEngine, keys: SearchKeys, *, limit: int, offset: i
     return items, int(total)
 
 
-async def card(engine: AsyncEngine, company: str) -> RegisterCard:
+async def card(runtime: Runtime, company: str) -> RegisterCard:
     today = clock.today()
-    async with lean.connection(engine) as conn:
+    async with lean.connection(runtime) as conn:
         head = await conn.fetchrow(_CARD_COMPANY[company_column(company)], company)
         if head is None:
             raise NotFound("No such company in the register")
@@ -183,14 +187,14 @@ def _answer(company: str, crebo: str, pathway: Pathway, on: date, row: Any) -> V
     )
 
 
-async def verify(engine: AsyncEngine, company: str, crebo: str, pathway: Pathway, on: date | None) -> VerifyAnswer:
+async def verify(runtime: Runtime, company: str, crebo: str, pathway: Pathway, on: date | None) -> VerifyAnswer:
     """One answer; an unknown company, qualification or recognition is simply not recognised."""
     on = on or clock.today()
-    row = await lean.fetchrow(engine, _VERIFY[company_column(company)], company, crebo, pathway.value, on)
+    row = await lean.fetchrow(runtime, _VERIFY[company_column(company)], company, crebo, pathway.value, on)
     return _answer(company, crebo, pathway, on, row)
 
 
-async def verify_batch(engine: AsyncEngine, items: list[BatchItem]) -> list[VerifyAnswer]:
+async def verify_batch(runtime: Runtime, items: list[BatchItem]) -> list[VerifyAnswer]:
     """One answer per item, in order, from one statement."""
     today = clock.today()
     sbb_ids: list[str | None] = []
@@ -201,7 +205,7 @@ async def verify_batch(engine: AsyncEngine, items: list[BatchItem]) -> list[Veri
         sbb_ids.append(None if is_establishment else item.company)
     days = [item.date or today for item in items]
     rows = await lean.fetch(
-        engine, _VERIFY_BATCH, sbb_ids, establishments, [i.crebo for i in items], [i.pathway.value for i in items], days
+        runtime, _VERIFY_BATCH, sbb_ids, establishments, [i.crebo for i in items], [i.pathway.value for i in items], days
     )
     found = {r["n"]: r for r in rows}
     return [_answer(i.company, i.crebo, i.pathway, days[n], found.get(n + 1)) for n, i in enumerate(items)]
@@ -210,9 +214,9 @@ async def verify_batch(engine: AsyncEngine, items: list[BatchItem]) -> list[Veri
 _CEILING = "SELECT id FROM company WHERE id = $1"
 
 
-async def ceiling(engine: AsyncEngine, company_id: UUID) -> UUID:
+async def ceiling(runtime: Runtime, company_id: UUID) -> UUID:
     """Benchmarks only: one primary-key SELECT through the same connection path as verify."""
-    row = await lean.fetchrow(engine, _CEILING, company_id)
+    row = await lean.fetchrow(runtime, _CEILING, company_id)
     if row is None:
         raise NotFound("No such company")
     return row["id"]  # type: ignore[no-any-return]
