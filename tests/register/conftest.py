@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -16,6 +16,7 @@ import httpx
 import pytest
 from sqlmodel import select
 
+from erkenning import clock
 from erkenning.app import create_app
 from erkenning.companies.models import Company
 from erkenning.embedded import free_port
@@ -71,6 +72,11 @@ async def make_recognition(
                 )
             )
     return recognition
+
+
+def on_day(day: date) -> Any:
+    """`with on_day(date(2026, 4, 1)):` the service clock at noon in Amsterdam on that day."""
+    return clock.travel(datetime.combine(day, time(12), clock.AMSTERDAM) - clock.now())
 
 
 AppClient = Callable[..., Any]
@@ -147,5 +153,3 @@ def receiver() -> Any:
     yield made
     made.stop()
 
-
-Maker = Callable[..., Awaitable[Any]]

@@ -18,7 +18,7 @@ from erkenning.register import tasks, webhook
 from erkenning.runtime import Runtime
 from erkenning.settings import Settings
 from tests.helpers import MailCatcher, TokenFactory, drain_queue, make_company
-from tests.register.conftest import S, SUSPENSION_AND_WITHDRAWAL, Receiver, make_recognition
+from tests.register.conftest import S, SUSPENSION_AND_WITHDRAWAL, Receiver, make_recognition, on_day
 
 SCHOOL = "/api/v1/register/school"
 LOCAL = ["127.0.0.0/8"]
@@ -66,7 +66,7 @@ async def test_change_is_posted_signed_to_the_school_webhook(
     local = settings.model_copy(update={"webhook_allowed_networks": LOCAL})
     async with app_with(webhook_allowed_networks=LOCAL) as (client, _):
         secret = await _follow(client, school, company, receiver.url)
-        with clock.travel(date(2026, 3, 1) - clock.today()):  # the suspension starts today
+        with on_day(date(2026, 3, 1)):  # the suspension starts today
             await _change(runtime, company, recognition)
             await drain_queue(local)  # a real arq worker: fan-out, then the POST
             sent_around = clock.now().timestamp()
@@ -173,7 +173,7 @@ async def test_email_subscribers_get_a_dutch_message(
     recognition = await make_recognition(runtime, company, SUSPENSION_AND_WITHDRAWAL)
     await _follow(client, school, company, None)
     mail.clear()
-    with clock.travel(date(2026, 10, 1) - clock.today()):  # withdrawal announced, takes effect 1 January
+    with on_day(date(2026, 10, 1)):  # withdrawal announced, takes effect 1 January
         await _change(runtime, company, recognition)
         await drain_queue(settings)
     [message] = mail.to("stage@roc.example")

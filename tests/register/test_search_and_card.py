@@ -4,11 +4,10 @@ from datetime import date
 
 import pytest
 
-from erkenning import clock
 from erkenning.recognition.models import Pathway
 from erkenning.runtime import Runtime
 from tests.helpers import make_company
-from tests.register.conftest import S, SUSPENSION_AND_WITHDRAWAL, make_recognition
+from tests.register.conftest import S, SUSPENSION_AND_WITHDRAWAL, make_recognition, on_day
 
 SEARCH = "/api/v1/register/companies"
 ITEM_KEYS = {"sbb_id", "name", "city", "postcode"}
@@ -71,9 +70,9 @@ async def test_crebo_search_finds_only_who_is_recognised_today(client, runtime: 
     suspended_now = await make_company(runtime, postcode="1234 AB")
     await make_recognition(runtime, suspended_now, SUSPENSION_AND_WITHDRAWAL)
     params = {"crebo": "25180", "postcode": "1234 AB"}
-    with clock.travel(date(2026, 4, 1) - clock.today()):
+    with on_day(date(2026, 4, 1)):
         assert (await client.get(SEARCH, params=params)).json()["total"] == 0
-    with clock.travel(date(2026, 7, 1) - clock.today()):
+    with on_day(date(2026, 7, 1)):
         assert [c["sbb_id"] for c in (await client.get(SEARCH, params=params)).json()["items"]] == [suspended_now.sbb_id]
 
 
@@ -98,7 +97,7 @@ async def test_card_shows_public_facts_and_only_active_recognitions(client, runt
     await make_recognition(runtime, company, [(S.ACTIVE, date(2019, 5, 1), date(2021, 1, 1)),
                                               (S.ACTIVE, date(2021, 1, 1), None)],
                            crebo="25200", qualification="Autotechnicus", level=3, pathway=Pathway.BBL)
-    with clock.travel(date(2026, 4, 1) - clock.today()):  # the Kok recognition is suspended today
+    with on_day(date(2026, 4, 1)):  # the Kok recognition is suspended today
         response = await client.get(f"/api/v1/register/companies/{company.sbb_id}")
     assert response.status_code == 200
     card = response.json()
@@ -112,7 +111,7 @@ async def test_card_shows_public_facts_and_only_active_recognitions(client, runt
     for secret in ("Geheime Laan", "privé", company.kvk_number, str(company.id)):
         assert secret not in response.text
 
-    with clock.travel(date(2026, 7, 1) - clock.today()):  # reinstated; the withdrawal is still to come
+    with on_day(date(2026, 7, 1)):  # reinstated; the withdrawal is still to come
         card = (await client.get(f"/api/v1/register/companies/{company.establishment_number}")).json()
     assert [(r["crebo"], r["since"]) for r in card["recognitions"]] == [("25180", "2026-06-01"), ("25200", "2019-05-01")]
     assert all(set(r) == {"crebo", "qualification", "level", "pathway", "since"} for r in card["recognitions"])

@@ -9,7 +9,7 @@ from erkenning.auth.models import Role
 from erkenning.recognition.models import Pathway, RecognitionStatus
 from erkenning.runtime import Runtime
 from tests.helpers import TokenFactory, make_company
-from tests.register.conftest import S, SUSPENSION_AND_WITHDRAWAL, make_recognition
+from tests.register.conftest import S, SUSPENSION_AND_WITHDRAWAL, make_recognition, on_day
 
 VERIFY = "/api/v1/register/verify"
 BATCH = "/api/v1/register/verify/batch"
@@ -58,7 +58,7 @@ async def test_verify_finds_by_establishment_number_too(client, story) -> None:
 
 
 async def test_verify_defaults_to_today_on_the_service_clock(client, story) -> None:
-    with clock.travel(date(2026, 4, 15) - clock.today()):
+    with on_day(date(2026, 4, 15)):
         body = (await client.get(VERIFY, params={"company": story.sbb_id, "crebo": "25180", "pathway": "bol"})).json()
     assert body["date"] == "2026-04-15"
     assert (body["recognised"], body["status"]) == (False, "suspended")
