@@ -250,3 +250,21 @@ def test_signature_helper_refuses_tampering_and_stale_timestamps() -> None:
     assert not webhook.signature_valid("whsec_test", str(now), body + b" ", signed)
     old = now - 3600
     assert not webhook.signature_valid("whsec_test", str(old), body, webhook.sign("whsec_test", old, body))
+
+
+async def test_a_webhook_no_longer_allowed_is_not_called_and_the_log_says_why(
+    app_with, settings: Settings, runtime: Runtime, tokens: TokenFactory, receiver: Receiver
+) -> None:
+    receiver.start()
+    school = await tokens.make(Role.SCHOOL, school_brin="25LX")
+    company = await make_company(runtime)
+    recognition = await make_recognition(runtime, company, [(S.ACTIVE, date(2020, 1, 1), None)])
+    async with app_with(webhook_allowed_networks=LOCAL) as (client, _):
+        await _follow(client, school, company, receiver.url)
+    async with app_with() as (client, strict):  # loopback is a private address again
+        assert await outbox.process(strict, await _change(runtime, company, recognition)) is True
+        [event] = await _events(runtime, tasks.WEBHOOK_TOPIC)
+        assert await outbox.process(strict, event.id) is True  # nothing a retry could mend
+        [entry] = (await client.get(f"{SCHOOL}/deliveries", headers=school.headers)).json()["items"]
+    assert receiver.received == []
+    assert (entry["status"], entry["last_error"], entry["attempts"]) == ("failed", "webhook address not allowed", 0)

@@ -167,12 +167,12 @@ async def deliver_webhook(ctx: outbox.EventContext) -> None:
     final = ctx.event.attempts + 1 >= runtime.settings.outbox_max_attempts
     try:
         code = await webhook.post(runtime.settings, hook.url, secret, str(delivery.id), webhook_body(delivery))
+    except (webhook.Unresolvable, httpx.HTTPError) as exc:
+        await _record_attempt(runtime, delivery.id, code=None, error=type(exc).__name__, final=final)
+        raise DeliveryFailed(f"no answer from the webhook ({type(exc).__name__})") from None
     except ValidationFailed:
         _give_up(session, delivery, "webhook address not allowed")
         return
-    except httpx.HTTPError as exc:
-        await _record_attempt(runtime, delivery.id, code=None, error=type(exc).__name__, final=final)
-        raise DeliveryFailed(f"no answer from the webhook ({type(exc).__name__})") from None
     if not 200 <= code < 300:
         await _record_attempt(runtime, delivery.id, code=code, error=f"answered {code}", final=final)
         raise DeliveryFailed(f"the webhook answered {code}")

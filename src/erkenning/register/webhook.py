@@ -71,6 +71,10 @@ def _refuse(message: str) -> ValidationFailed:
     return ValidationFailed([{"field": "url", "message": message}])
 
 
+class Unresolvable(ValidationFailed):
+    """The host name did not resolve: refused when registering, retried when delivering (DNS recovers)."""
+
+
 def _allowed_networks(settings: Settings) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
     return [ipaddress.ip_network(n, strict=False) for n in settings.webhook_allowed_networks]
 
@@ -86,7 +90,7 @@ async def _resolve(host: str, port: int) -> list[IPAddress]:
             loop.getaddrinfo(host, port, type=socket.SOCK_STREAM), timeout=_RESOLVE_TIMEOUT_S
         )
     except (OSError, TimeoutError):
-        raise _refuse("the host name cannot be resolved") from None
+        raise Unresolvable([{"field": "url", "message": "the host name cannot be resolved"}]) from None
     return [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
 
 
