@@ -1,7 +1,7 @@
 """register subscriptions and delivery log
 
 Revision ID: f14dc2e99ae5
-Revises: d7423cb9f9d9
+Revises: 5cfc00e49555
 Create Date: 2026-11-28 21:56:56.783960
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = 'f14dc2e99ae5'
-down_revision: str | None = 'd7423cb9f9d9'
+down_revision: str | None = '5cfc00e49555'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -28,8 +28,15 @@ from erkenning.logging import configure_logging
 from erkenning.middleware import RequestContextMiddleware
 from erkenning.monitoring.controllers import HealthController, OutboxController, metrics_endpoint
 from erkenning.register.controllers import CeilingController, RegisterController, SchoolController
+from erkenning.reports.controllers import PublicReportController, ReportController, SchoolReportController
 from erkenning.runtime import Runtime
 from erkenning.settings import Settings, get_settings
+from erkenning.training.controllers import backoffice_controllers as training_backoffice
+from erkenning.training.public_controllers import (
+    CertificateController,
+    LearningPlatformController,
+    PortalTrainingController,
+)
 
 API_DESCRIPTION = """
 Back office of SBB for the recognition (erkenning) of learning companies, their participation in
@@ -46,17 +53,27 @@ with a stable `type`. POSTs that create accept an `Idempotency-Key` header.
 
 def register_handlers() -> list[Any]:
     """Routes of the public register (anonymous allowed)."""
-    return [RegisterController, SchoolController]
+    return [
+        RegisterController, SchoolController, PublicReportController, SchoolReportController, CertificateController
+    ]
 
 
 def portal_handlers() -> list[Any]:
     """Routes of the company portal."""
-    return [AccountController]
+    return [AccountController, PortalTrainingController]
 
 
 def backoffice_handlers() -> list[Any]:
     """Routes of the back office."""
-    return [CompanyController, PrincipalController, TokenController, AuditController, OutboxController]
+    return [
+        CompanyController, PrincipalController, TokenController, AuditController, OutboxController,
+        ReportController, *training_backoffice(),
+    ]
+
+
+def integration_handlers() -> list[Any]:
+    """Routes for other systems that sign their calls instead of holding a token."""
+    return [LearningPlatformController]
 
 
 class ErkenningApp(Litestar):
@@ -102,6 +119,7 @@ def create_app(
         ),
         Router("/api/v1/portal", route_handlers=portal_handlers(), guards=[requires(Role.COMPANY)], tags=["portal"]),
         Router("/api/v1/backoffice", route_handlers=backoffice_handlers(), guards=[requires(*STAFF_ROLES)]),
+        Router("/api/v1/integrations", route_handlers=integration_handlers(), tags=["integrations"]),
     ]
     return ErkenningApp(
         route_handlers=[*routers, HealthController, metrics_endpoint, *(extra_route_handlers or [])],

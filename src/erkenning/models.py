@@ -7,18 +7,25 @@ from erkenning.idempotency import IdempotencyKey
 from erkenning.outbox import OutboxEvent
 from erkenning.recognition.models import Qualification, Recognition, RecognitionPeriod
 from erkenning.register.models import Delivery, SchoolWebhook, Subscription
+from erkenning.reports.models import Report, ReportConfidential
+from erkenning.training.models import Course, CourseSession, Participation
 
 __all__ = [
     "ApiToken",
     "AuditEvent",
     "Company",
+    "Course",
+    "CourseSession",
     "Delivery",
     "IdempotencyKey",
     "OutboxEvent",
+    "Participation",
     "Principal",
     "Qualification",
     "Recognition",
     "RecognitionPeriod",
+    "Report",
+    "ReportConfidential",
     "SchoolWebhook",
     "Subscription",
 ]

@@ -105,6 +105,23 @@ class Settings(BaseSettings):
     )
     webhook_delivery_log_days: int = Field(default=90, description="how long a school's delivery log is kept")
 
+    # Reports (meldingen). The public intake and the receipt look-up are limited per client address
+    # and refuse (503) rather than run unlimited when Redis is down.
+    report_intake_limit: int = Field(default=5, ge=1, description="anonymous reports per address per window")
+    report_intake_window_s: int = Field(default=3600, ge=1)
+    report_receipt_limit: int = Field(default=30, ge=1, description="receipt look-ups per address per window")
+    report_receipt_window_s: int = Field(default=3600, ge=1)
+    report_repeat_window_months: int = Field(default=24, ge=1, description="window of the repeat count at triage")
+    report_repeat_flag_others: int = Field(
+        default=1, ge=1, description="flag a report when at least this many others about its company are in the window"
+    )
+
+    # Voluntary training
+    training_reminder_days_before: int = Field(default=3, ge=0, description="days before a session to remind")
+    learning_platform_webhook_secret: SecretStr = SecretStr("dev-only-learning-platform-secret-change-me")
+    learning_platform_webhook_tolerance_s: int = Field(default=300, ge=1, description="refuse older (replayed) calls")
+    certificate_check_per_minute: int = Field(default=60, ge=1, description="public certificate checks per address")
+
     @field_validator("database_url")
     @classmethod
     def _asyncpg_driver(cls, value: str | None) -> str | None:

@@ -10,15 +10,9 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlmodel import Field
 
-from erkenning.auth.models import Caller, Role
+from erkenning.auth.scope import owned_by_school
 from erkenning.db import TimestampedModel, UUIDModel, enum_field, json_field, timestamp_field
 from erkenning.recognition.models import RecognitionPeriod
-
-
-def _own_school(model: type, caller: Caller) -> sa.ColumnElement[bool]:
-    if caller.role is Role.SCHOOL and caller.school_brin is not None:
-        return model.school_brin == caller.school_brin  # type: ignore[attr-defined,no-any-return]
-    return sa.false()
 
 
 class Channel(StrEnum):
@@ -40,7 +34,7 @@ class SchoolWebhook(TimestampedModel, table=True):
     """
 
     __tablename__ = "school_webhook"
-    __scope__: ClassVar = staticmethod(_own_school)
+    __scope__: ClassVar = staticmethod(owned_by_school())
 
     school_brin: str = Field(max_length=6, unique=True)
     url: str = Field(max_length=500)
@@ -53,7 +47,7 @@ class Subscription(TimestampedModel, table=True):
     """Abonnement: a school follows a company's recognitions and is told of every change."""
 
     __tablename__ = "school_subscription"
-    __scope__: ClassVar = staticmethod(_own_school)
+    __scope__: ClassVar = staticmethod(owned_by_school())
     __table_args__ = (
         sa.UniqueConstraint("school_brin", "company_id"),
         sa.CheckConstraint("(channel = 'email') = (email IS NOT NULL)", name="email_for_email_channel"),
@@ -74,7 +68,7 @@ class Delivery(UUIDModel, table=True):
     """
 
     __tablename__ = "subscription_delivery"
-    __scope__: ClassVar = staticmethod(_own_school)
+    __scope__: ClassVar = staticmethod(owned_by_school())
     __table_args__ = (
         sa.UniqueConstraint("source_event_id", "subscription_id"),
         sa.Index("ix_subscription_delivery_school_brin_created_at", "school_brin", "created_at"),
