@@ -5,10 +5,10 @@ Secret: each school's secret is derived, never stored: HMAC-SHA256(WEBHOOK_SIGNI
 database alone reveals no secret; re-registering the webhook (a new salt) rotates it; changing
 WEBHOOK_SIGNING_SECRET rotates every school's secret at once.
 
-Signature: `X-Erkenning-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>." + body)>` with
-`X-Erkenning-Timestamp: <unix seconds>`; receivers recompute it, compare in constant time, refuse
-timestamps older than a few minutes (replay) and drop a `X-Erkenning-Delivery` id seen before
-(delivery is at least once).
+Signature (`erkenning.signing`): `X-Erkenning-Signature: sha256=<hex HMAC-SHA256(secret,
+"<timestamp>." + body)>` with `X-Erkenning-Timestamp: <unix seconds>`. Receivers recompute it,
+compare in constant time, refuse timestamps older than a few minutes (replay) and drop an
+`X-Erkenning-Delivery` id seen before (delivery is at least once).
 
 Where: https only, to public addresses only (no private, loopback, link-local or reserved ranges,
 checked when registered and again before every POST), no redirects followed. Networks listed in
@@ -31,6 +31,7 @@ import httpx
 from erkenning import clock
 from erkenning.errors import ValidationFailed
 from erkenning.settings import Settings
+from erkenning.signing import sign
 
 SIGNATURE_HEADER = "X-Erkenning-Signature"
 TIMESTAMP_HEADER = "X-Erkenning-Timestamp"
@@ -49,22 +50,6 @@ def derive_secret(settings: Settings, school_brin: str, salt: str) -> str:
     key = settings.webhook_signing_secret.get_secret_value().encode()
     digest = hmac.new(key, f"{school_brin}:{salt}".encode(), hashlib.sha256).digest()
     return "whsec_" + base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-
-
-def sign(secret: str, timestamp: int, body: bytes) -> str:
-    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
-    return "sha256=" + mac.hexdigest()
-
-
-def signature_valid(secret: str, timestamp: str, body: bytes, signature: str, *, tolerance_s: int = 300) -> bool:
-    """What a receiver does: recompute, compare in constant time, and refuse stale timestamps."""
-    try:
-        sent_at = int(timestamp)
-    except ValueError:
-        return False
-    if abs(int(clock.now().timestamp()) - sent_at) > tolerance_s:
-        return False
-    return hmac.compare_digest(sign(secret, sent_at, body), signature)
 
 
 def _refuse(message: str) -> ValidationFailed:
