@@ -13,6 +13,8 @@ from erkenning.recognition.models import (
     Recognition,
     RecognitionPeriod,
 )
+from erkenning.recognition.models import Qualification, Recognition, RecognitionPeriod
+from erkenning.register.models import Delivery, SchoolWebhook, Subscription
 from erkenning.reports.models import Report, ReportConfidential
 from erkenning.training.models import Course, CourseSession, Participation
 from erkenning.web.sessions import WebSession
@@ -25,6 +27,7 @@ __all__ = [
     "CourseSession",
     "Decision",
     "DecisionRecognition",
+    "Delivery",
     "IdempotencyKey",
     "Objection",
     "OutboxEvent",
@@ -35,5 +38,7 @@ __all__ = [
     "RecognitionPeriod",
     "Report",
     "ReportConfidential",
+    "SchoolWebhook",
+    "Subscription",
     "WebSession",
 ]

@@ -29,6 +29,7 @@ TASK_MODULES: list[str] = [
     "erkenning.notifications.mail",
     "erkenning.auth.tasks",
     "erkenning.recognition.tasks",
+    "erkenning.register.tasks",
     "erkenning.training.tasks",
     "erkenning.web.tasks",
 ]
