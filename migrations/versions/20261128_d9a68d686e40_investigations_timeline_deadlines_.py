@@ -13,7 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = 'd9a68d686e40'
-down_revision: str | None = 'a50770c31922'
+down_revision: str | None = 'f14dc2e99ae5'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

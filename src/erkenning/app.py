@@ -29,6 +29,7 @@ from erkenning.monitoring.controllers import HealthController, OutboxController,
 from erkenning.recognition.controllers import CompanyRecognitionController, QualificationController, RecognitionController
 from erkenning.recognition.decision_controllers import DecisionController, ObjectionController
 from erkenning.recognition.portal import PortalRecognitionController
+from erkenning.register.controllers import CeilingController, RegisterController, SchoolController
 from erkenning.reports.controllers import PublicReportController, ReportController, SchoolReportController
 from erkenning.runtime import Runtime
 from erkenning.workflows.controllers import HearingController, InvestigationController
@@ -58,7 +59,9 @@ with a stable `type`. POSTs that create accept an `Idempotency-Key` header.
 
 def register_handlers() -> list[Any]:
     """Routes of the public register (anonymous allowed)."""
-    return [PublicReportController, SchoolReportController, CertificateController]
+    return [
+        RegisterController, SchoolController, PublicReportController, SchoolReportController, CertificateController
+    ]
 
 
 def portal_handlers() -> list[Any]:
@@ -117,7 +120,11 @@ def create_app(
                 app.state.runtime = None
 
     routers = [
-        Router("/api/v1/register", route_handlers=register_handlers(), tags=["register"]),
+        Router(
+            "/api/v1/register",
+            route_handlers=[*register_handlers(), *([CeilingController] if settings.bench_endpoints else [])],
+            tags=["register"],
+        ),
         Router("/api/v1/portal", route_handlers=portal_handlers(), guards=[requires(Role.COMPANY)], tags=["portal"]),
         Router("/api/v1/backoffice", route_handlers=backoffice_handlers(), guards=[requires(*STAFF_ROLES)]),
         Router("/api/v1/integrations", route_handlers=integration_handlers(), tags=["integrations"]),

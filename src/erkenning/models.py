@@ -13,6 +13,8 @@ from erkenning.recognition.models import (
     Recognition,
     RecognitionPeriod,
 )
+from erkenning.recognition.models import Qualification, Recognition, RecognitionPeriod
+from erkenning.register.models import Delivery, SchoolWebhook, Subscription
 from erkenning.reports.models import Report, ReportConfidential
 from erkenning.training.models import Course, CourseSession, Participation
 from erkenning.workflows.models import AdviserTask, Deadline, Investigation, InvestigationReport, TimelineEvent
@@ -28,6 +30,7 @@ __all__ = [
     "Deadline",
     "Decision",
     "DecisionRecognition",
+    "Delivery",
     "IdempotencyKey",
     "Investigation",
     "InvestigationReport",
@@ -40,6 +43,8 @@ __all__ = [
     "RecognitionPeriod",
     "Report",
     "ReportConfidential",
+    "SchoolWebhook",
+    "Subscription",
     "TimelineEvent",
     "WebSession",
 ]

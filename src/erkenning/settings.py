@@ -94,6 +94,25 @@ class Settings(BaseSettings):
     reassessment_years: int = 4
     reassessment_notice_days: int = 60
 
+    # Public register: rate limits per window (0 = no limit), batch size, and the bench-only ceiling route.
+    register_anon_limit: int = Field(default=60, description="requests per window per client address")
+    register_anon_window_s: int = 60
+    register_school_limit: int = Field(default=1200, description="requests per window per school principal")
+    register_school_window_s: int = 60
+    register_batch_limit: int = Field(default=30, description="batch verifications per window per school principal")
+    register_batch_window_s: int = 60
+    register_batch_max_items: int = Field(default=1000, ge=1, le=10_000)
+    register_db_pool_size: int = Field(default=10, description="connections of the register's own read pool")
+    bench_endpoints: bool = Field(default=False, description="mount /api/v1/register/_ceiling (benchmarks only)")
+
+    # School subscriptions: webhook delivery (keyed by WEBHOOK_SIGNING_SECRET above).
+    webhook_timeout_s: float = 5.0
+    webhook_allowed_networks: list[str] = Field(
+        default_factory=list,
+        description="CIDRs a webhook may reach although not public (and then over plain http); tests, internal receivers",
+    )
+    webhook_delivery_log_days: int = Field(default=90, description="how long a school's delivery log is kept")
+
     # Reports (meldingen). The public intake and the receipt look-up are limited per client address
     # and refuse (503) rather than run unlimited when Redis is down.
     report_intake_limit: int = Field(default=5, ge=1, description="anonymous reports per address per window")

@@ -10,7 +10,6 @@ harmless too.
 from __future__ import annotations
 
 import csv
-import hashlib
 import hmac
 import io
 import re
@@ -27,6 +26,7 @@ from erkenning.auth.models import Caller
 from erkenning.companies.models import Company
 from erkenning.errors import NotFound, Unauthorized, Unprocessable, ValidationFailed
 from erkenning.logging import get_logger
+from erkenning.signing import sign  # the `X-Signature` value (the platform signs the same way)
 from erkenning.training.models import Course, CourseFormat, Participation, ParticipationStatus
 from erkenning.training.schemas import CertificateRead, CompletionIn
 from erkenning.training.service import ParticipationService
@@ -44,12 +44,6 @@ Outcome = Literal["recorded", "already_recorded"]
 
 
 # ------------------------------------------------------------------ the webhook's signature
-
-
-def sign(secret: str, timestamp: int, body: bytes) -> str:
-    """The `X-Signature` value for a body sent at `timestamp` (the platform does the same)."""
-    digest = hmac.new(secret.encode(), str(timestamp).encode() + b"." + body, hashlib.sha256).hexdigest()
-    return f"sha256={digest}"
 
 
 def verify_signature(

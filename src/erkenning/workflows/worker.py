@@ -31,6 +31,7 @@ TASK_MODULES: list[str] = [
     "erkenning.workflows.tasks",
     "erkenning.auth.tasks",
     "erkenning.recognition.tasks",
+    "erkenning.register.tasks",
     "erkenning.training.tasks",
     "erkenning.web.tasks",
 ]
