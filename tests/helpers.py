@@ -157,14 +157,18 @@ async def make_company(runtime: Runtime, **fields: Any) -> Company:
         return await CompanyService(session).create(CompanyCreate(**data), SYSTEM)
 
 
-async def drain_queue(settings: Settings, **overrides: Any) -> None:
+async def drain_queue(settings: Settings, *, timeout: float = 60, **overrides: Any) -> None:
     """Run a real arq worker in burst mode until the queue is empty."""
     worker = build_worker(
         settings, burst=True, handle_signals=False, poll_delay=0.01,
         ctx={"settings": settings, "logging_configured": True}, **overrides,
     )
     try:
-        await worker.main()
+        # arq's burst mode also waits for jobs deferred into the future (a failed event's retry):
+        # a test must fail with a clear message rather than hang.
+        await asyncio.wait_for(worker.main(), timeout)
+    except TimeoutError:
+        raise AssertionError(f"the queue did not drain within {timeout} s (a failing, retried event?)") from None
     finally:
         await worker.close()
 

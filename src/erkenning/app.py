@@ -32,6 +32,7 @@ from erkenning.recognition.portal import PortalRecognitionController
 from erkenning.register.controllers import CeilingController, RegisterController, SchoolController
 from erkenning.reports.controllers import PublicReportController, ReportController, SchoolReportController
 from erkenning.runtime import Runtime
+from erkenning.workflows.controllers import HearingController, InvestigationController
 from erkenning.settings import Settings, get_settings
 from erkenning.training.controllers import backoffice_controllers as training_backoffice
 from erkenning.training.public_controllers import (
@@ -65,7 +66,7 @@ def register_handlers() -> list[Any]:
 
 def portal_handlers() -> list[Any]:
     """Routes of the company portal."""
-    return [AccountController, PortalTrainingController, PortalRecognitionController]
+    return [AccountController, PortalTrainingController, PortalRecognitionController, HearingController]
 
 
 def backoffice_handlers() -> list[Any]:
@@ -74,7 +75,7 @@ def backoffice_handlers() -> list[Any]:
         CompanyController, PrincipalController, TokenController, AuditController, OutboxController,
         ReportController, *training_backoffice(),
         QualificationController, RecognitionController, CompanyRecognitionController,
-        DecisionController, ObjectionController,
+        DecisionController, ObjectionController, InvestigationController,
     ]
 
 

@@ -61,15 +61,20 @@ def timestamp_field(*, nullable: bool = False, default_now: bool = False, index:
     return Field(**kwargs)
 
 
-def enum_field(enum: type[StrEnum], *, default: Any = ..., index: bool = False, nullable: bool = False) -> Any:
-    """A StrEnum stored as varchar with a CHECK constraint (no native PG enum: easier migrations)."""
+def enum_field(
+    enum: type[StrEnum], *, default: Any = ..., index: bool = False, nullable: bool = False, name: str | None = None
+) -> Any:
+    """A StrEnum stored as varchar with a CHECK constraint (no native PG enum: easier migrations).
+
+    `name` names the CHECK constraint; give one when a table has two columns of the same enum.
+    """
     sa_type = sa.Enum(
         enum,
         native_enum=False,
         create_constraint=True,
         length=max(32, max(len(m.value) for m in enum)),
         values_callable=lambda e: [m.value for m in e],
-        name=enum.__name__.lower(),
+        name=name or enum.__name__.lower(),
         validate_strings=True,
     )
     return Field(default=default, sa_type=sa_type, index=index, nullable=nullable)

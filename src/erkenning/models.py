@@ -17,18 +17,23 @@ from erkenning.recognition.models import Qualification, Recognition, Recognition
 from erkenning.register.models import Delivery, SchoolWebhook, Subscription
 from erkenning.reports.models import Report, ReportConfidential
 from erkenning.training.models import Course, CourseSession, Participation
+from erkenning.workflows.models import AdviserTask, Deadline, Investigation, InvestigationReport, TimelineEvent
 from erkenning.web.sessions import WebSession
 
 __all__ = [
+    "AdviserTask",
     "ApiToken",
     "AuditEvent",
     "Company",
     "Course",
     "CourseSession",
+    "Deadline",
     "Decision",
     "DecisionRecognition",
     "Delivery",
     "IdempotencyKey",
+    "Investigation",
+    "InvestigationReport",
     "Objection",
     "OutboxEvent",
     "Participation",
@@ -40,5 +45,6 @@ __all__ = [
     "ReportConfidential",
     "SchoolWebhook",
     "Subscription",
+    "TimelineEvent",
     "WebSession",
 ]

@@ -84,6 +84,7 @@ class Settings(BaseSettings):
     outbox_retry_base_s: float = 10.0
     outbox_pickup_grace_s: float = 30.0
     job_timeout_s: int = 60
+    cron_timeout_s: int = 300
 
     # Deadlines' defaults (working days unless named otherwise)
     hearing_term_working_days: int = 10

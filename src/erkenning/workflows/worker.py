@@ -6,6 +6,7 @@ imports them all (TASK_MODULES) so that one worker serves every domain.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from datetime import timedelta
 from typing import Any
@@ -27,6 +28,7 @@ log = get_logger(__name__)
 # Each module may define `CRON_JOBS: list[CronJob]` and registers outbox handlers on import.
 TASK_MODULES: list[str] = [
     "erkenning.notifications.mail",
+    "erkenning.workflows.tasks",
     "erkenning.auth.tasks",
     "erkenning.recognition.tasks",
     "erkenning.register.tasks",
@@ -92,6 +94,10 @@ def worker_options(settings: Settings) -> dict[str, Any]:
         cron(housekeeping, hour={3}, minute={30}, timeout=600),
         *load_task_modules(),
     ]
+    # A SIGKILLed worker's job runs again only after the longest timeout of any function + 10 s:
+    # cap them, so an interrupted outbox event is retried within minutes, not hours.
+    cap = settings.cron_timeout_s
+    cron_jobs = [dataclasses.replace(job, timeout_s=min(job.timeout_s or cap, cap)) for job in cron_jobs]
     return {
         "functions": functions,
         "cron_jobs": cron_jobs,

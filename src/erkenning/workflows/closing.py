@@ -1,0 +1,134 @@
+"""After approval: the decision or the follow-up, closing the case, feedback; and deadline follow-through.
+
+These run in the worker under the outbox event's lock, and each checks first whether it is still to
+do, so a second run has no second effect.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from erkenning import audit, calendar, clock
+from erkenning.auth.models import Caller, Principal, Role
+from erkenning.notifications import mail
+from erkenning.recognition import decisions as recognition_decisions
+from erkenning.reports.service import ReportService
+from erkenning.settings import Settings
+from erkenning.training import service as training
+from erkenning.workflows import deadlines
+from erkenning.workflows.models import (
+    AdviserTask,
+    Deadline,
+    DeadlineKind,
+    DeadlineStatus,
+    Investigation,
+    InvestigationStatus,
+    Outcome,
+    TimelineEvent,
+)
+from erkenning.workflows.service import InvestigationService
+
+SYSTEM = Caller.system("workflow")
+LEGAL_BASIS = "art. 7.2.10 WEB; erkenningsvoorwaarden SBB (een veilige, discriminatievrije leerwerkplek)"
+DECISION_KIND = {Outcome.SUSPENSION: "suspend", Outcome.WITHDRAWAL: "withdraw"}
+
+
+async def timeline_note(session: AsyncSession, case_id: UUID, kind: str, note: str | None = None, **data: Any) -> None:
+    session.add(
+        TimelineEvent(investigation_id=case_id, kind=kind, actor_role=SYSTEM.role.value, note=note, data=data)
+    )
+
+
+async def _caller_for(session: AsyncSession, principal_id: UUID | None) -> Caller:
+    principal = await session.get(Principal, principal_id) if principal_id else None
+    if principal is None:
+        raise LookupError("the proposer or approver of this case no longer exists")
+    return Caller(principal_id=principal.id, role=principal.role, name=principal.name)
+
+
+async def carry_out(session: AsyncSession, settings: Settings, case_id: UUID) -> None:
+    """approved → closed: create and send the decision, or schedule the follow-up; then close."""
+    service = InvestigationService(session, settings)
+    case = await service.get(case_id, SYSTEM, for_update=True)
+    if case.status is not InvestigationStatus.APPROVED:
+        return
+    if case.outcome in DECISION_KIND:
+        decision = await recognition_decisions.create_from_investigation(
+            session,
+            settings,
+            kind=DECISION_KIND[case.outcome],
+            recognition_ids=list(case.recognition_ids),
+            grounds=case.findings or "",
+            legal_basis=LEGAL_BASIS,
+            effective_from=case.effective_from,
+            effective_until=case.effective_until,
+            investigation_id=case.id,
+            drafted_by=await _caller_for(session, case.proposed_by),
+            approved_by=await _caller_for(session, case.approved_by),
+        )
+        case.decision_id = decision.id
+        await timeline_note(session, case.id, "decision_sent", decision_id=str(decision.id))
+    elif case.outcome is Outcome.IMPROVEMENT_AGREEMENT and case.follow_up_on is not None:
+        remind = calendar.next_working_day(case.follow_up_on - timedelta(days=7))
+        await deadlines.schedule(
+            session, case.id, DeadlineKind.FOLLOW_UP, deadlines.morning_of(case.follow_up_on),
+            deadlines.morning_of(remind),
+        )
+        await timeline_note(session, case.id, "follow_up_scheduled", follow_up_on=case.follow_up_on.isoformat())
+    await service._move(case, InvestigationStatus.CLOSED, SYSTEM, "closed")  # noqa: SLF001
+    case.closed_at = clock.now()
+    await deadlines.close(session, case.id, DeadlineKind.LEAD_TIME)
+    await deadlines.close(session, case.id, DeadlineKind.HEARING_ANSWER, met=False)
+    await timeline_note(session, case.id, "closed", outcome=case.outcome.value if case.outcome else None)
+    # The reports behind the case close with it; the school that passed one on hears the outcome category.
+    report_service = ReportService(session)
+    for report_id in await service.report_ids(case.id):
+        report = await report_service.mark_closed(report_id, SYSTEM)
+        if report.school_brin is not None:
+            mail.queue(session, "case_feedback_school", report_id=report.id, investigation_id=case.id)
+    await session.flush()
+
+
+async def escalate_lead_time(session: AsyncSession, deadline: Deadline) -> None:
+    """The lead time passed without a decision: tell the senior advisers (once; the sweep marks it)."""
+    seniors = (
+        await session.exec(
+            select(Principal.id).where(Principal.role == Role.SENIOR_ADVISER, Principal.active, Principal.email.is_not(None))  # type: ignore[union-attr]
+        )
+    ).all()
+    for senior_id in seniors:
+        mail.queue(session, "lead_time_escalation", investigation_id=deadline.investigation_id, principal_id=senior_id)
+    await timeline_note(session, deadline.investigation_id, "lead_time_escalated", seniors=len(seniors))
+    await audit.record(session, SYSTEM, "investigation.lead_time_escalated", object_type="investigation",
+                       object_id=deadline.investigation_id)
+
+
+async def follow_up(session: AsyncSession, settings: Settings, deadline: Deadline) -> None:
+    """On the follow-up date: did the company complete the recommended course topics since the agreement?"""
+    case = await session.get(Investigation, deadline.investigation_id)
+    if case is None:
+        return
+    start, end = InvestigationService(session, settings).follow_up_window(case)
+    topics = list(case.recommended_topics)
+    done = await training.completed_topics(session, case.company_id, topics, start, end) if topics else set()
+    missing = sorted(set(topics) - done)
+    await timeline_note(
+        session, case.id, "follow_up_checked", completed=sorted(done), missing=missing,
+        note="Alle aanbevolen onderwerpen afgerond" if not missing else "Niet alle aanbevolen onderwerpen afgerond",
+    )
+    if missing:
+        task = AdviserTask(
+            investigation_id=case.id, assigned_to=case.assigned_to or case.proposed_by, kind="follow_up",
+            note="Verbeterafspraken: aanbevolen cursussen niet (alle) afgerond; neem contact op met het leerbedrijf",
+            due_on=calendar.add_working_days(clock.today(), 5),
+        )
+        session.add(task)
+        await session.flush()
+        mail.queue(session, "follow_up_task", investigation_id=case.id, task_id=task.id)
+    deadline.status, deadline.closed_at = DeadlineStatus.MET, clock.now()
+    session.add(deadline)

@@ -1,0 +1,131 @@
+"""API shapes for investigations (back office) and hearing requests (portal)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from erkenning.states import Move
+from erkenning.training.models import Topic
+from erkenning.workflows.models import DeadlineKind, DeadlineStatus, InvestigationStatus, Outcome
+
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class AssignIn(_In):
+    adviser_id: UUID
+
+
+class HearingIn(_In):
+    question: str = Field(min_length=1, max_length=4000, description="what the company is asked to respond to")
+
+
+class AnswerIn(_In):
+    answer: str = Field(min_length=1, max_length=10000, description="the company's side")
+
+
+class ReasonIn(_In):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class ProposalIn(_In):
+    outcome: Outcome
+    findings: str = Field(min_length=1, max_length=10000)
+    measures: str | None = Field(default=None, max_length=4000, description="improvement agreement: the measures")
+    follow_up_on: date | None = Field(default=None, description="improvement agreement: follow-up date")
+    recommended_topics: list[Topic] = Field(default_factory=list, max_length=10, description="course topic codes")
+    recognition_ids: list[UUID] = Field(default_factory=list, max_length=200)
+    effective_from: date | None = None
+    effective_until: date | None = Field(default=None, description="suspension: end date; empty = until reinstated")
+
+
+class TimelineEventRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    at: datetime
+    kind: str
+    actor_role: str
+    actor_id: UUID | None
+    from_status: str | None
+    to_status: str | None
+    note: str | None
+    data: dict[str, Any]
+
+
+class DeadlineRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    kind: DeadlineKind
+    status: DeadlineStatus
+    due_at: datetime
+    remind_at: datetime | None
+    reminded_at: datetime | None
+    passed_at: datetime | None
+    working_days_left: int | None = None
+
+
+class MoveRead(BaseModel):
+    to: str
+    needs: list[str]
+    description: str
+
+    @classmethod
+    def of(cls, move: Move) -> MoveRead:
+        return cls(to=move.to, needs=list(move.needs), description=move.description)
+
+
+class InvestigationSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    company_id: UUID
+    status: InvestigationStatus
+    assigned_to: UUID | None
+    opened_at: datetime
+    outcome: Outcome | None
+    next_deadline_at: datetime | None = None
+    overdue: bool = False
+
+
+class InvestigationRead(InvestigationSummary):
+    on_hold_reason: str | None
+    hearing_question: str | None
+    hearing_requested_at: datetime | None
+    hearing_answer: str | None
+    hearing_answered_at: datetime | None
+    findings: str | None
+    measures: str | None
+    follow_up_on: date | None
+    recommended_topics: list[str]
+    recognition_ids: list[UUID]
+    effective_from: date | None
+    effective_until: date | None
+    proposed_by: UUID | None
+    approved_by: UUID | None
+    decision_id: UUID | None
+    closed_at: datetime | None
+    version: int
+    report_ids: list[UUID] = []
+    timeline: list[TimelineEventRead] = []
+    deadlines: list[DeadlineRead] = []
+    allowed_moves: list[MoveRead] = []
+
+
+class HearingRead(BaseModel):
+    """What a company sees of an investigation: the question put to it and its deadline. No reports."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    question: str | None
+    requested_at: datetime | None
+    answer_due_at: datetime | None
+    answered_at: datetime | None
+    answer: str | None
+    open_for_answer: bool

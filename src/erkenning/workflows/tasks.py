@@ -1,0 +1,71 @@
+"""Worker side of investigations: open cases from reports, carry out approvals, handle deadlines."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from arq import cron
+from arq.cron import CronJob
+
+from erkenning import outbox
+from erkenning.logging import get_logger
+from erkenning.notifications import mail
+from erkenning.runtime import Runtime
+from erkenning.workflows import closing, deadlines
+from erkenning.workflows.models import Deadline, DeadlineKind, DeadlineStatus
+from erkenning.workflows.service import APPROVED_TOPIC, InvestigationService
+from erkenning.workflows import notify as _composers  # noqa: F401  (registers the e-mail composers)
+
+log = get_logger(__name__)
+
+
+@outbox.handler("report.substantiated")
+async def open_investigation(ctx: outbox.EventContext) -> None:
+    """A substantiated report opens a case for its company, or joins the company's open case."""
+    case = await InvestigationService(ctx.session, ctx.runtime.settings).open_for_report(
+        UUID(ctx.payload["report_id"]), UUID(ctx.payload["company_id"])
+    )
+    log.info("investigation.report_linked", investigation_id=str(case.id), report_id=ctx.payload["report_id"])
+
+
+@outbox.handler(APPROVED_TOPIC)
+async def carry_out_approval(ctx: outbox.EventContext) -> None:
+    await closing.carry_out(ctx.session, ctx.runtime.settings, UUID(ctx.payload["investigation_id"]))
+
+
+@outbox.handler(deadlines.REMIND)
+async def remind(ctx: outbox.EventContext) -> None:
+    deadline = await ctx.session.get(Deadline, UUID(ctx.payload["deadline_id"]))
+    if deadline is None or deadline.status is not DeadlineStatus.OPEN:
+        return
+    template = {
+        DeadlineKind.HEARING_ANSWER: "hearing_reminder",
+        DeadlineKind.LEAD_TIME: "lead_time_reminder",
+        DeadlineKind.FOLLOW_UP: "follow_up_reminder",
+    }[deadline.kind]
+    mail.queue(ctx.session, template, investigation_id=deadline.investigation_id)
+    await closing.timeline_note(ctx.session, deadline.investigation_id, "reminder_sent", deadline=deadline.kind.value)
+
+
+@outbox.handler(deadlines.PASSED)
+async def deadline_passed(ctx: outbox.EventContext) -> None:
+    deadline = await ctx.session.get(Deadline, UUID(ctx.payload["deadline_id"]), with_for_update=True)
+    if deadline is None or deadline.status is not DeadlineStatus.OPEN:
+        return
+    service = InvestigationService(ctx.session, ctx.runtime.settings)
+    if deadline.kind is DeadlineKind.HEARING_ANSWER:
+        await service.record_no_answer(deadline.investigation_id)
+    elif deadline.kind is DeadlineKind.LEAD_TIME:
+        await closing.escalate_lead_time(ctx.session, deadline)
+    elif deadline.kind is DeadlineKind.FOLLOW_UP:
+        await closing.follow_up(ctx.session, ctx.runtime.settings, deadline)
+
+
+async def sweep_deadlines(ctx: dict) -> tuple[int, int]:
+    runtime: Runtime = ctx["runtime"]
+    return await deadlines.sweep(runtime)
+
+
+CRON_JOBS: list[CronJob] = [
+    cron(sweep_deadlines, minute=set(range(60)), second=30, timeout=120, run_at_startup=True),
+]
