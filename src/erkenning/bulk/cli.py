@@ -113,6 +113,20 @@ def export_register_command(file: Path) -> None:
     click.echo(f"register: {rows} rows written to {file} ({', '.join(REGISTER_COLUMNS)})")
 
 
+@export_group.command("table")
+@click.argument("kind", type=click.Choice(["companies", "qualifications", "recognitions"]))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def export_table_command(kind: str, file: Path) -> None:
+    """KIND in the CSV format that `erkenning import KIND` reads (a round trip changes nothing)."""
+    from erkenning.bulk.export import export_table
+    from erkenning.logging import configure_logging
+
+    configure_logging(get_settings())
+    with _bar(f"writing {file.name}") as (update, _):
+        rows = _run(lambda engine: export_table(engine, kind, file, progress=update))
+    click.echo(f"{kind}: {rows} rows written to {file}")
+
+
 @click.command("seed")
 @click.option("--companies", type=click.IntRange(min=0), required=True, help="how many companies to make")
 @click.option("--seed-value", type=int, default=1, show_default=True, help="same value, same data")

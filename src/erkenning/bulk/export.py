@@ -38,11 +38,49 @@ def register_query(day: date) -> str:
     """
 
 
+# The tables in the import format (`erkenning import KIND` reads these back unchanged): recognitions
+# with the status and start of their latest period.
+IMPORT_FORMAT_QUERIES = {
+    "companies": """
+        SELECT sbb_id, kvk_number, establishment_number, name, street, house_number, postcode, city, sector, email
+        FROM company ORDER BY establishment_number
+    """,
+    "qualifications": "SELECT crebo, name, level, active FROM qualification ORDER BY crebo",
+    "recognitions": """
+        SELECT c.establishment_number, q.crebo, r.pathway, p.status, lower(p.during) AS since, r.granted_on,
+               r.reassessment_due
+        FROM recognition r
+        JOIN company c ON c.id = r.company_id
+        JOIN qualification q ON q.id = r.qualification_id
+        JOIN LATERAL (SELECT status, during FROM recognition_period WHERE recognition_id = r.id
+                      ORDER BY lower(during) DESC LIMIT 1) p ON true
+        ORDER BY c.establishment_number, q.crebo, r.pathway
+    """,
+}
+
+
 async def export_register(
     engine: AsyncEngine, path: Path, *, day: date | None = None, progress: Callable[[int, int], None] | None = None
 ) -> int:
     """Write the register as it stands on `day` (default today); returns the number of rows written."""
-    query = register_query(day or clock.today())
+    rows = await export_query(engine, register_query(day or clock.today()), path, progress=progress)
+    log.info("bulk.register_exported", rows=rows)
+    return rows
+
+
+async def export_table(
+    engine: AsyncEngine, kind: str, path: Path, *, progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Write companies, qualifications or recognitions in the format `erkenning import` reads."""
+    rows = await export_query(engine, IMPORT_FORMAT_QUERIES[kind], path, progress=progress)
+    log.info("bulk.exported", kind=kind, rows=rows)
+    return rows
+
+
+async def export_query(
+    engine: AsyncEngine, query: str, path: Path, *, progress: Callable[[int, int], None] | None = None
+) -> int:
+    """COPY the rows of `query` to a CSV file with a header (written whole or not at all)."""
     partial = path.with_name(path.name + ".partial")
     written = 0
     async with engine.connect() as connection:
@@ -62,5 +100,4 @@ async def export_register(
 
                 await pg.copy_from_query(query, output=sink, format="csv", header=True, timeout=NO_TIMEOUT)
     os.replace(partial, path)
-    log.info("bulk.register_exported", rows=total)
     return int(total)
