@@ -161,6 +161,7 @@ async def _dev_main(settings: Settings) -> None:
     runtime = Runtime.create(settings)
     try:
         tokens = await demo.load(runtime)
+        await demo.seed_if_empty(runtime)
     finally:
         await runtime.close()
     _print_banner(settings, tokens)
