@@ -87,8 +87,3 @@ class CsvSource:
                 batch = []
         if batch:
             yield batch
-
-    def as_dict(self, cells: list[str]) -> dict[str, str]:
-        if len(cells) != len(self.columns):
-            raise ValueError(f"row: has {len(cells)} cells, the header has {len(self.columns)}")
-        return dict(zip(self.columns, cells, strict=True))
