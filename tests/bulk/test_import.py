@@ -152,3 +152,18 @@ async def test_qualifications_upsert_on_crebo(runtime: Runtime, tmp_path: Path) 
     async with runtime.engine.connect() as conn:
         active = (await conn.execute(sa.text("SELECT active FROM qualification WHERE crebo = '25180'"))).scalar()
     assert active is False
+
+
+async def test_checking_in_worker_processes_reports_the_same(runtime: Runtime, tmp_path: Path, monkeypatch) -> None:
+    from erkenning.bulk import importer
+
+    rows = [company(n, postcode="0000 XX") if n % 7 == 0 else company(n) for n in range(1, 60)]
+    path = write_csv(tmp_path / "companies.csv", COMPANY_HEADER, rows)
+    monkeypatch.setattr(importer, "PARALLEL_FROM_BYTES", 0)
+
+    parallel = await import_csv(runtime.engine, "companies", path, jobs=2, batch_rows=5)
+
+    assert [line for line, _ in parallel.problems] == [n + 1 for n in range(1, 60) if n % 7 == 0]
+    assert (parallel.rows, parallel.inserted) == (59, 59 - 8)
+    again = await import_csv(runtime.engine, "companies", path, jobs=1, batch_rows=1000)
+    assert again.problems == parallel.problems and again.unchanged == 59 - 8
