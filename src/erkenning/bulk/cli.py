@@ -63,6 +63,8 @@ def import_command(kind: str, file: Path, delimiter: str | None, errors_file: Pa
     Safe to run twice: rows are matched on their natural key and only what differs changes. Exits
     with status 1 when any row was refused (after loading the others).
     """
+    from asyncpg import PostgresError
+
     from erkenning.bulk.importer import ImportFailed, Progress, import_csv
     from erkenning.logging import configure_logging
 
@@ -75,6 +77,8 @@ def import_command(kind: str, file: Path, delimiter: str | None, errors_file: Pa
             ))
     except ImportFailed as exc:
         raise click.ClickException(f"{file.name}: {exc}; nothing was loaded") from None
+    except PostgresError as exc:  # e.g. a concurrent change won a race for the same key
+        raise click.ClickException(f"{file.name}: the database refused the load ({exc}); nothing was loaded") from None
     for line, reason in report.problems[:SHOWN_PROBLEMS]:
         click.echo(f"line {line}: {reason}", err=True)
     if report.refused > SHOWN_PROBLEMS:
