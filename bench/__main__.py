@@ -49,8 +49,10 @@ def main(argv: list[str] | None = None) -> int:
                              seconds=args.seconds, postgres=run(env.server_version()), quick=args.quick)
     finally:
         env.close()
-    lines = ["# Benchmark results", "", *report.machine(setup), "", *report.table(imports, figures, skipped), "",
-             report.METHOD, ""]
+    lines = ["# Benchmark results", "", *report.machine(setup), "", *report.table(imports, figures, skipped), ""]
+    if imports:
+        lines += [*report.split(imports), ""]
+    lines += [report.METHOD, ""]
     text = "\n".join(lines)
     target = ROOT / "bench" / ("RESULTS.quick.md" if args.quick else "RESULTS.md")
     target.write_text(text)

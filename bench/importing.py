@@ -9,6 +9,7 @@ process start included, and compared in rows per second within the run.
 
 from __future__ import annotations
 
+import re
 import shutil
 import statistics
 import subprocess
@@ -21,6 +22,7 @@ from bench.dataset import KINDS, count_rows
 from bench.env import ROOT, Environment, cli_env, say
 
 IMPORT_TARGET = "erkenning_bench_import"
+_PHASE = re.compile(r"(read and check|upsert|commit) ([\d.]+) s")
 
 
 @dataclass
@@ -29,6 +31,7 @@ class KindFigures:
     copy_s: list[float] = field(default_factory=list)
     import_s: list[float] = field(default_factory=list)
     reimport_s: list[float] = field(default_factory=list)
+    phases: list[dict[str, float]] = field(default_factory=list)  # the fresh import's own split, per run
 
     def ratios(self, attempt: list[float]) -> list[float]:
         """Per run: import rows/s ÷ COPY rows/s, which is COPY's time ÷ the import's time."""
@@ -63,13 +66,18 @@ def _psql() -> str | None:
     return str(bindir / "psql") if bindir and (bindir / "psql").exists() else None
 
 
-def _timed(cmd: list[str], env: dict[str, str], what: str) -> float:
+def _timed(cmd: list[str], env: dict[str, str], what: str) -> tuple[float, str]:
     started = time.perf_counter()
     done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         raise RuntimeError(f"{what} failed ({done.returncode}):\n{(done.stdout + done.stderr)[-2000:]}")
-    return elapsed
+    return elapsed, done.stdout
+
+
+def _phases(output: str) -> dict[str, float]:
+    """The phase timings `erkenning import` prints: "(12.3 s: read and check 8.1 s, upsert 4.0 s, commit 0.1 s)"."""
+    return {name: float(seconds) for name, seconds in _PHASE.findall(output)}
 
 
 def _bare_table(kind: str, path: Path) -> str:
@@ -91,11 +99,13 @@ async def measure_import(env: Environment, files: dict[str, Path], template: str
         for kind in KINDS:
             subprocess.run([psql, url, "-q", "-c", _bare_table(kind, files[kind])], check=True, capture_output=True)
             copy = f"\\copy bare_{kind} FROM '{files[kind]}' WITH (FORMAT csv, HEADER true)"
-            figures[kind].copy_s.append(_timed([psql, url, "-q", "-c", copy], environ, f"psql \\copy {kind}"))
+            figures[kind].copy_s.append(_timed([psql, url, "-q", "-c", copy], environ, f"psql \\copy {kind}")[0])
         for kind in KINDS:
-            figures[kind].import_s.append(_timed([*importer, kind, str(files[kind])], environ, f"import {kind}"))
+            seconds, output = _timed([*importer, kind, str(files[kind])], environ, f"import {kind}")
+            figures[kind].import_s.append(seconds)
+            figures[kind].phases.append(_phases(output))
         for kind in KINDS:
-            figures[kind].reimport_s.append(_timed([*importer, kind, str(files[kind])], environ, f"re-import {kind}"))
+            figures[kind].reimport_s.append(_timed([*importer, kind, str(files[kind])], environ, f"re-import {kind}")[0])
         line = ", ".join(
             f"{kind} copy {f.copy_s[-1]:.1f} s / import {f.import_s[-1]:.1f} s / again {f.reimport_s[-1]:.1f} s"
             for kind, f in figures.items()

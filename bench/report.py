@@ -93,6 +93,21 @@ def _import_rows(figures: ImportFigures) -> list[str]:
     return rows
 
 
+def split(figures: ImportFigures) -> list[str]:
+    """Where the fresh import's time goes, per file (medians), to read the import figure by."""
+    lines = []
+    for kind, f in figures.kinds.items():
+        parts = {name: median([p[name] for p in f.phases if name in p]) for name in ("read and check", "upsert")}
+        if any(math.isnan(v) for v in parts.values()):
+            continue
+        rest = median(f.import_s) - sum(parts.values())
+        lines.append(f"- {kind}: {median(f.import_s):.1f} s = read and check {parts['read and check']:.1f} s "
+                     f"(Python, the API's rules) + merge {parts['upsert']:.1f} s (PostgreSQL: checks, upsert, "
+                     f"indexes, foreign keys{', periods' if kind == 'recognitions' else ''}) + {rest:.1f} s "
+                     f"process start and commit; `psql \\copy`: {median(f.copy_s):.1f} s")
+    return ["Where the fresh import's time goes (medians):", "", *lines] if lines else []
+
+
 def _register_rows(figures: RegisterFigures) -> list[str]:
     rows = []
     if figures.verify:
