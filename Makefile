@@ -8,7 +8,11 @@ HAVE_SERVERS := $(shell command -v redis-server >/dev/null 2>&1 && ls /usr/lib/p
 comma  := ,
 EXTRAS := dev$(if $(HAVE_SERVERS),,$(comma)embedded)
 
-.PHONY: run test install bench lint migrate revision clean
+# Browser tests: Debian's Chromium driven by Playwright (no browser download), axe-core from npm.
+CHROMIUM := /usr/bin/chromium
+AXE      := node_modules/axe-core/axe.min.js
+
+.PHONY: run test install browser-deps bench lint migrate revision clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,9 +25,21 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/erkenning dev
 
-## Run the whole test suite against real PostgreSQL and Redis.
-test: $(STAMP)
+## Run the whole test suite against real PostgreSQL and Redis (and headless Chromium).
+test: $(STAMP) browser-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Chromium from the distribution where missing (needs root and Debian's repositories), axe-core from npm.
+## When either cannot be had, the browser tests say so and are skipped; nothing else depends on them.
+browser-deps: $(AXE)
+	@test -x $(CHROMIUM) || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		{ apt-get install -y -qq chromium >/dev/null 2>&1 || \
+		  { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }; }; } || \
+		echo "warning: $(CHROMIUM) could not be installed; the browser tests will be skipped"
+
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null && npm ci --no-audit --no-fund --loglevel=error && touch $(AXE) || \
+		echo "warning: axe-core could not be installed with npm; the accessibility check will be skipped"
 
 ## Benchmark (not a test): writes bench/RESULTS.md. BENCH_ARGS=--quick for a smoke run.
 bench: $(STAMP)
@@ -40,4 +56,4 @@ revision: $(STAMP)
 	$(BIN)/alembic -c pyproject.toml revision --autogenerate -m "$(m)"
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache node_modules artifacts

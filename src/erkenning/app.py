@@ -22,13 +22,26 @@ from erkenning.auth.middleware import TokenAuthMiddleware
 from erkenning.auth.models import STAFF_ROLES, Role
 from erkenning.companies.controllers import CompanyController
 from erkenning.dependencies import DEPENDENCIES, store_idempotent_response
-from erkenning.errors import exception_to_response
 from erkenning.idempotency import Replay
 from erkenning.logging import configure_logging
 from erkenning.middleware import RequestContextMiddleware
 from erkenning.monitoring.controllers import HealthController, OutboxController, metrics_endpoint
+from erkenning.recognition.controllers import CompanyRecognitionController, QualificationController, RecognitionController
+from erkenning.recognition.decision_controllers import DecisionController, ObjectionController
+from erkenning.recognition.portal import PortalRecognitionController
+from erkenning.register.controllers import CeilingController, RegisterController, SchoolController
+from erkenning.reports.controllers import PublicReportController, ReportController, SchoolReportController
 from erkenning.runtime import Runtime
 from erkenning.settings import Settings, get_settings
+from erkenning.training.controllers import backoffice_controllers as training_backoffice
+from erkenning.training.public_controllers import (
+    CertificateController,
+    LearningPlatformController,
+    PortalTrainingController,
+)
+from erkenning.web.errors import page_or_problem
+from erkenning.web.rendering import template_config
+from erkenning.web.router import web_routers
 
 API_DESCRIPTION = """
 Back office of SBB for the recognition (erkenning) of learning companies, their participation in
@@ -45,17 +58,29 @@ with a stable `type`. POSTs that create accept an `Idempotency-Key` header.
 
 def register_handlers() -> list[Any]:
     """Routes of the public register (anonymous allowed)."""
-    return []
+    return [
+        RegisterController, SchoolController, PublicReportController, SchoolReportController, CertificateController
+    ]
 
 
 def portal_handlers() -> list[Any]:
     """Routes of the company portal."""
-    return [AccountController]
+    return [AccountController, PortalTrainingController, PortalRecognitionController]
 
 
 def backoffice_handlers() -> list[Any]:
     """Routes of the back office."""
-    return [CompanyController, PrincipalController, TokenController, AuditController, OutboxController]
+    return [
+        CompanyController, PrincipalController, TokenController, AuditController, OutboxController,
+        ReportController, *training_backoffice(),
+        QualificationController, RecognitionController, CompanyRecognitionController,
+        DecisionController, ObjectionController,
+    ]
+
+
+def integration_handlers() -> list[Any]:
+    """Routes for other systems that sign their calls instead of holding a token."""
+    return [LearningPlatformController]
 
 
 class ErkenningApp(Litestar):
@@ -94,17 +119,24 @@ def create_app(
                 app.state.runtime = None
 
     routers = [
-        Router("/api/v1/register", route_handlers=register_handlers(), tags=["register"]),
+        Router(
+            "/api/v1/register",
+            route_handlers=[*register_handlers(), *([CeilingController] if settings.bench_endpoints else [])],
+            tags=["register"],
+        ),
         Router("/api/v1/portal", route_handlers=portal_handlers(), guards=[requires(Role.COMPANY)], tags=["portal"]),
         Router("/api/v1/backoffice", route_handlers=backoffice_handlers(), guards=[requires(*STAFF_ROLES)]),
+        Router("/api/v1/integrations", route_handlers=integration_handlers(), tags=["integrations"]),
     ]
     return ErkenningApp(
-        route_handlers=[*routers, HealthController, metrics_endpoint, *(extra_route_handlers or [])],
+        route_handlers=[*routers, HealthController, metrics_endpoint, *web_routers(), *(extra_route_handlers or [])],
         dependencies=DEPENDENCIES,
         lifespan=[lifespan],
         state=_initial_state(settings, runtime),
         middleware=[DefineMiddleware(TokenAuthMiddleware, exclude=["^/schema", "^/health", "^/metrics"])],
-        exception_handlers={Exception: exception_to_response, Replay: _replay},
+        # Problem+json everywhere, except on the web interface's pages (Dutch HTML).
+        exception_handlers={Exception: page_or_problem, Replay: _replay},
+        template_config=template_config(),
         after_request=store_idempotent_response,
         cors_config=CORSConfig(allow_origins=settings.cors_allow_origins, allow_credentials=False)
         if settings.cors_allow_origins

@@ -190,6 +190,7 @@ def _print_banner(settings: Settings, tokens: dict[str, str]) -> None:
         f"  API docs (ReDoc):   {base}/schema/redoc",
         f"  OpenAPI JSON:       {base}/schema/openapi.json",
         f"  Health:             {base}/health/ready",
+        f"  Web interface:      {base}/inloggen  (sign in with a demo token below)",
         "",
         "Demo tokens (use as 'Authorization: Bearer <token>'; new ones at every start):",
         *(f"  {key:<8} {token}" for key, token in tokens.items()),

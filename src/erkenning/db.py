@@ -104,6 +104,9 @@ def create_engine(settings: Settings, *, pool_size: int | None = None, **kwargs:
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout_s,
         pool_recycle=1800,
+        # A failed statement's message would otherwise quote its parameters (a report's narrative,
+        # a name) into the error log.
+        hide_parameters=True,
         connect_args={
             "timeout": settings.db_connect_timeout_s,
             "command_timeout": settings.db_statement_timeout_ms / 1000 + 5,

@@ -129,7 +129,8 @@ class RequestContextMiddleware:
                 route=route,
                 status=status,
                 duration_ms=round(elapsed * 1000, 2),
-                origin=origin,
+                # An anonymous reporter's address is not kept anywhere (see reports.controllers).
+                origin=None if scope["state"].get("withhold_origin") else origin,
             )
             structlog.contextvars.unbind_contextvars("request_id")
             context.request_id.reset(tokens[0])

@@ -5,16 +5,40 @@ from erkenning.auth.models import ApiToken, Principal
 from erkenning.companies.models import Company
 from erkenning.idempotency import IdempotencyKey
 from erkenning.outbox import OutboxEvent
+from erkenning.recognition.models import (
+    Decision,
+    DecisionRecognition,
+    Objection,
+    Qualification,
+    Recognition,
+    RecognitionPeriod,
+)
 from erkenning.recognition.models import Qualification, Recognition, RecognitionPeriod
+from erkenning.register.models import Delivery, SchoolWebhook, Subscription
+from erkenning.reports.models import Report, ReportConfidential
+from erkenning.training.models import Course, CourseSession, Participation
+from erkenning.web.sessions import WebSession
 
 __all__ = [
     "ApiToken",
     "AuditEvent",
     "Company",
+    "Course",
+    "CourseSession",
+    "Decision",
+    "DecisionRecognition",
+    "Delivery",
     "IdempotencyKey",
+    "Objection",
     "OutboxEvent",
+    "Participation",
     "Principal",
     "Qualification",
     "Recognition",
     "RecognitionPeriod",
+    "Report",
+    "ReportConfidential",
+    "SchoolWebhook",
+    "Subscription",
+    "WebSession",
 ]

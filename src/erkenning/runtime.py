@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from arq.connections import ArqRedis
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -36,6 +37,7 @@ class Runtime:
     queue: outbox.Queue
     limiter: RateLimiter
     owns_redis: bool = True
+    read_pool: Any = None  # the register's asyncpg pool, made on first use (erkenning.register.lean)
 
     @classmethod
     def create(cls, settings: Settings, *, redis: ArqRedis | None = None) -> Runtime:
@@ -52,6 +54,9 @@ class Runtime:
         )
 
     async def close(self) -> None:
+        if self.read_pool is not None:
+            await self.read_pool.close()
+            self.read_pool = None
         await self.engine.dispose()
         if self.owns_redis:
             await self.queue.redis.aclose()

@@ -62,6 +62,13 @@ class Settings(BaseSettings):
     max_request_body_bytes: int = 1_048_576
     trusted_proxies: list[str] = Field(default_factory=list)
 
+    # Web interface: server-side sessions (PostgreSQL rows) behind an HttpOnly, SameSite=Lax cookie.
+    web_session_idle_minutes: int = Field(default=30, ge=1, description="a session ends after this long unused")
+    web_session_absolute_hours: int = Field(default=12, ge=1, description="and at the latest this long after sign-in")
+    web_cookie_secure: bool | None = Field(default=None, description="default: Secure everywhere but development")
+    web_signin_limit: int = Field(default=10, ge=1, description="sign-in attempts per address per window")
+    web_signin_window_s: int = Field(default=300, ge=1)
+
     # E-mail
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025
@@ -86,6 +93,42 @@ class Settings(BaseSettings):
     reassessment_years: int = 4
     reassessment_notice_days: int = 60
 
+    # Public register: rate limits per window (0 = no limit), batch size, and the bench-only ceiling route.
+    register_anon_limit: int = Field(default=60, description="requests per window per client address")
+    register_anon_window_s: int = 60
+    register_school_limit: int = Field(default=1200, description="requests per window per school principal")
+    register_school_window_s: int = 60
+    register_batch_limit: int = Field(default=30, description="batch verifications per window per school principal")
+    register_batch_window_s: int = 60
+    register_batch_max_items: int = Field(default=1000, ge=1, le=10_000)
+    register_db_pool_size: int = Field(default=10, description="connections of the register's own read pool")
+    bench_endpoints: bool = Field(default=False, description="mount /api/v1/register/_ceiling (benchmarks only)")
+
+    # School subscriptions: webhook delivery (keyed by WEBHOOK_SIGNING_SECRET above).
+    webhook_timeout_s: float = 5.0
+    webhook_allowed_networks: list[str] = Field(
+        default_factory=list,
+        description="CIDRs a webhook may reach although not public (and then over plain http); tests, internal receivers",
+    )
+    webhook_delivery_log_days: int = Field(default=90, description="how long a school's delivery log is kept")
+
+    # Reports (meldingen). The public intake and the receipt look-up are limited per client address
+    # and refuse (503) rather than run unlimited when Redis is down.
+    report_intake_limit: int = Field(default=5, ge=1, description="anonymous reports per address per window")
+    report_intake_window_s: int = Field(default=3600, ge=1)
+    report_receipt_limit: int = Field(default=30, ge=1, description="receipt look-ups per address per window")
+    report_receipt_window_s: int = Field(default=3600, ge=1)
+    report_repeat_window_months: int = Field(default=24, ge=1, description="window of the repeat count at triage")
+    report_repeat_flag_others: int = Field(
+        default=1, ge=1, description="flag a report when at least this many others about its company are in the window"
+    )
+
+    # Voluntary training
+    training_reminder_days_before: int = Field(default=3, ge=0, description="days before a session to remind")
+    learning_platform_webhook_secret: SecretStr = SecretStr("dev-only-learning-platform-secret-change-me")
+    learning_platform_webhook_tolerance_s: int = Field(default=300, ge=1, description="refuse older (replayed) calls")
+    certificate_check_per_minute: int = Field(default=60, ge=1, description="public certificate checks per address")
+
     @field_validator("database_url")
     @classmethod
     def _asyncpg_driver(cls, value: str | None) -> str | None:
@@ -100,6 +143,12 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.environment is Environment.PRODUCTION
+
+    @property
+    def cookie_secure(self) -> bool:
+        if self.web_cookie_secure is not None:
+            return self.web_cookie_secure
+        return self.environment is not Environment.DEVELOPMENT
 
     @property
     def effective_log_format(self) -> LogFormat:

@@ -35,6 +35,17 @@ def owned_by_company(column: str = "company_id") -> ScopeRule:
     return rule
 
 
+def owned_by_school(column: str = "school_brin") -> ScopeRule:
+    """Rows whose `column` is the calling school's BRIN code (companies see none)."""
+
+    def rule(model: type[Any], caller: Caller) -> ColumnElement[bool]:
+        if caller.role is not Role.SCHOOL or caller.school_brin is None:
+            return sa.false()
+        return getattr(model, column) == caller.school_brin
+
+    return rule
+
+
 def clause(model: type[Any], caller: Caller) -> ColumnElement[bool] | None:
     """The WHERE clause that limits `model` to what `caller` may see; None means unlimited."""
     if caller.is_staff:

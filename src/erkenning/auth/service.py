@@ -75,10 +75,14 @@ class AuthService:
         await audit.record(self.session, caller, "principal.created", principal, detail={"role": role.value})
         return principal
 
-    async def list_principals(self, *, role: Role | None = None) -> list[Principal]:
-        stmt = select(Principal).order_by(col(Principal.created_at))
+    async def list_principals(
+        self, *, role: Role | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[Principal]:
+        stmt = select(Principal).order_by(col(Principal.created_at), col(Principal.id))
         if role is not None:
             stmt = stmt.where(Principal.role == role)
+        if limit is not None:
+            stmt = stmt.limit(limit).offset(offset)
         return list((await self.session.exec(stmt)).all())
 
     async def get_principal(self, principal_id: UUID) -> Principal:

@@ -1,7 +1,8 @@
 """What each CSV kind holds, and how one row is checked: by the same rules as the API.
 
-A company row goes through the API's own `CompanyCreate`, so a row valid in the CSV is exactly a row
-the API would accept. Qualification and recognition rows reuse the API's identifier types.
+A company row goes through the API's own `CompanyCreate` and a qualification row through its
+`QualificationCreate`, so a row valid in the CSV is exactly a row the API would accept. Recognition
+rows reuse the API's identifier types.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, field_validator, model_validator
 
 from erkenning import clock
 from erkenning.companies.schemas import CompanyCreate, EstablishmentNumber, SbbId
 from erkenning.recognition.models import Pathway, RecognitionStatus
+from erkenning.recognition.schemas import Crebo, QualificationCreate
 
-Crebo = Annotated[str, Field(pattern=r"^[0-9]{5}$", description="crebo code (5 digits)")]
 
 
 def _memoise_email_domain_check() -> None:
@@ -43,15 +44,10 @@ def _lower(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
 
 
-class QualificationRow(BaseModel):
-    """One catalogue row: crebo code, name, level 1–4, and whether it is still offered."""
+class QualificationRow(QualificationCreate):
+    """The API's qualification, except that an empty `active` keeps what is registered (new rows: true)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    crebo: Crebo
-    name: str = Field(min_length=1, max_length=200)
-    level: int = Field(ge=1, le=4)
-    active: bool | None = Field(default=None, description="empty: keep what is registered (new rows: true)")
+    active: bool | None = None  # type: ignore[assignment]
 
 
 class RecognitionRow(BaseModel):

@@ -35,7 +35,7 @@ class CompanyController(Controller):
         city: Annotated[str | None, QueryParameter(max_length=100)] = None,
         sector: Annotated[Sector | None, QueryParameter()] = None,
         recognition_status: Annotated[
-            str | None, QueryParameter(pattern="^(pending|active|suspended|withdrawn|lapsed)$")
+            str | None, QueryParameter(pattern="^(pending|active|suspended|withdrawn|lapsed|refused)$")
         ] = None,
         limit: Limit = 50,
         offset: Offset = 0,

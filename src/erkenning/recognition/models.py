@@ -1,17 +1,18 @@
-"""Qualifications and recognitions, with the dated periods that say what held when."""
+"""Qualifications, recognitions with the dated periods that say what held when, decisions and objections."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import DATERANGE, ExcludeConstraint
-from sqlmodel import Field
+from sqlmodel import Field, SQLModel
 
 from erkenning.auth.models import Caller, Role
+from erkenning.auth.scope import owned_by_company
 from erkenning.db import TimestampedModel, UUIDModel, enum_field, timestamp_field
 
 
@@ -28,12 +29,7 @@ class RecognitionStatus(StrEnum):
     SUSPENDED = "suspended"
     WITHDRAWN = "withdrawn"
     LAPSED = "lapsed"
-
-
-def _company_rows(model: type, caller: Caller) -> sa.ColumnElement[bool]:
-    if caller.role is Role.COMPANY and caller.company_id is not None:
-        return model.company_id == caller.company_id  # type: ignore[attr-defined,no-any-return]
-    return sa.false()
+    REFUSED = "refused"  # an application that a decision turned down
 
 
 class Qualification(TimestampedModel, table=True):
@@ -59,7 +55,7 @@ class Recognition(TimestampedModel, table=True):
     """
 
     __tablename__ = "recognition"
-    __scope__: ClassVar = staticmethod(_company_rows)
+    __scope__: ClassVar = staticmethod(owned_by_company())
     __table_args__ = (sa.UniqueConstraint("company_id", "qualification_id", "pathway"),)
 
     company_id: UUID = Field(foreign_key="company.id", index=True, ondelete="RESTRICT")
@@ -68,6 +64,9 @@ class Recognition(TimestampedModel, table=True):
     status: RecognitionStatus = enum_field(RecognitionStatus, default=RecognitionStatus.PENDING, index=True)
     granted_on: date | None = Field(default=None)
     reassessment_due: date | None = Field(default=None, index=True)
+    reassessment_noticed_on: date | None = Field(
+        default=None, description="when the daily task put the coming reassessment on the advisers' list"
+    )
     version: int = Field(default=1)
 
 
@@ -86,12 +85,29 @@ class RecognitionPeriod(UUIDModel, table=True):
             using="gist",
             name="ex_recognition_period_no_overlap",
         ),
+        # The daily task finds periods that started but are not yet reflected in recognition.status.
+        sa.Index(
+            "ix_recognition_period_unapplied_start",
+            sa.text("lower(during)"),
+            postgresql_where=sa.text("NOT applied"),
+        ),
     )
 
     recognition_id: UUID = Field(foreign_key="recognition.id", index=True, ondelete="CASCADE")
     status: RecognitionStatus = enum_field(RecognitionStatus)
     during: Any = Field(sa_type=DATERANGE, description="[valid_from, valid_until)")
-    decision_id: UUID | None = Field(default=None, index=True, description="the decision this period comes from")
+    decision_id: UUID | None = Field(
+        default=None,
+        index=True,
+        foreign_key="decision.id",
+        ondelete="RESTRICT",
+        description="the decision this period comes from (none for the application's pending period)",
+    )
+    applied: bool = Field(
+        default=True,
+        sa_column_kwargs={"server_default": sa.true()},
+        description="False while the period starts in the future: recognition.status has not caught up yet",
+    )
     created_at: Any = timestamp_field(default_now=True)
 
     @staticmethod
@@ -99,3 +115,171 @@ class RecognitionPeriod(UUIDModel, table=True):
         from sqlalchemy.dialects.postgresql import Range
 
         return Range(valid_from, valid_until, bounds="[)")
+
+
+class DecisionKind(StrEnum):
+    GRANT = "grant"
+    REFUSE = "refuse"
+    IMPOSE_CONDITIONS = "impose_conditions"
+    SUSPEND = "suspend"
+    REINSTATE = "reinstate"
+    WITHDRAW = "withdraw"
+    LAPSE = "lapse"
+
+
+class DecisionStatus(StrEnum):
+    DRAFT = "draft"
+    INTENDED = "intended"  # put to the company as an intended decision (voornemen), awaiting its response
+    APPROVED = "approved"
+    SENT = "sent"
+    FINAL = "final"
+    REVOKED = "revoked"
+    CANCELLED = "cancelled"  # dropped before it was sent
+
+
+# What a company sees of its decisions: nothing before it is put to it or sent.
+COMPANY_VISIBLE = (
+    DecisionStatus.INTENDED,
+    DecisionStatus.SENT,
+    DecisionStatus.FINAL,
+    DecisionStatus.REVOKED,
+)
+
+
+def _company_visible_decisions(model: type, caller: Caller) -> sa.ColumnElement[bool]:
+    if caller.role is Role.COMPANY and caller.company_id is not None:
+        return sa.and_(
+            model.company_id == caller.company_id,  # type: ignore[attr-defined]
+            model.status.in_([s.value for s in COMPANY_VISIBLE]),  # type: ignore[attr-defined]
+        )
+    return sa.false()
+
+
+class Decision(TimestampedModel, table=True):
+    """Besluit: SBB's decision that changes (or refuses) recognitions of one company, from an effective date.
+
+    Without an `effective_from` the decision takes effect on the day it is sent (filled in then).
+    `effective_until` is set only for a suspension with an end date; a suspension without one lasts
+    until a reinstate decision. The objection deadline is set when the decision is sent.
+    """
+
+    __tablename__ = "decision"
+    __scope__: ClassVar = staticmethod(_company_visible_decisions)
+    __table_args__ = (
+        sa.CheckConstraint(
+            "effective_until IS NULL OR "
+            "(kind = 'suspend' AND (effective_from IS NULL OR effective_until > effective_from))",
+            name="effective_until_only_for_suspension",
+        ),
+        sa.CheckConstraint(
+            "effective_from IS NOT NULL OR status IN ('draft', 'intended', 'approved', 'cancelled')",
+            name="effective_from_set_when_sent",
+        ),
+        sa.CheckConstraint("approved_by IS NULL OR status <> 'draft'", name="draft_not_approved"),
+        sa.Index(
+            "ix_decision_sent_deadline", "objection_deadline", postgresql_where=sa.text("status = 'sent'")
+        ),
+        sa.Index("ix_decision_company_created", "company_id", "created_at"),
+    )
+
+    company_id: UUID = Field(foreign_key="company.id", ondelete="RESTRICT")
+    kind: DecisionKind = enum_field(DecisionKind, index=True)
+    status: DecisionStatus = enum_field(DecisionStatus, default=DecisionStatus.DRAFT, index=True)
+    grounds: str = Field(sa_type=sa.Text)
+    legal_basis: str = Field(max_length=500)
+    effective_from: date | None = Field(default=None)
+    effective_until: date | None = Field(default=None)
+    # Set when an investigation's approved outcome made this decision (the hearing happened there).
+    investigation_id: UUID | None = Field(default=None, index=True)
+    # Set on the reinstate decision that restores what an upheld objection revoked.
+    revokes_decision_id: UUID | None = Field(default=None, foreign_key="decision.id", ondelete="RESTRICT")
+
+    drafted_by: UUID = Field(foreign_key="principal.id", ondelete="RESTRICT")
+    approved_by: UUID | None = Field(default=None, foreign_key="principal.id", ondelete="RESTRICT")
+    approved_at: datetime | None = timestamp_field(nullable=True)
+
+    # Intended decision (voornemen, art. 4:8 Awb): the company's response term and what came of it.
+    intended_on: date | None = Field(default=None)
+    response_due: date | None = Field(default=None)
+    response_text: str | None = Field(default=None, sa_type=sa.Text)
+    response_received_at: datetime | None = timestamp_field(nullable=True)
+    response_term_passed_at: datetime | None = timestamp_field(nullable=True)
+
+    sent_at: datetime | None = timestamp_field(nullable=True)
+    sent_on: date | None = Field(default=None)
+    objection_deadline: date | None = Field(default=None)
+    final_at: datetime | None = timestamp_field(nullable=True)
+    revoked_at: datetime | None = timestamp_field(nullable=True)
+    cancelled_at: datetime | None = timestamp_field(nullable=True)
+
+    @property
+    def until_reinstated(self) -> bool:
+        """A suspension without an end date lasts until a reinstate decision."""
+        return self.kind is DecisionKind.SUSPEND and self.effective_until is None
+
+
+def _status_field(name: str) -> Any:
+    # Its own CHECK constraint name per column (two columns share the enum on one table).
+    sa_type = sa.Enum(
+        RecognitionStatus,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        name=name,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
+    return Field(default=None, sa_type=sa_type, nullable=True)
+
+
+class DecisionRecognition(SQLModel, table=True):
+    """One recognition a decision names, and the status it moved it from and to (set when sent)."""
+
+    __tablename__ = "decision_recognition"
+
+    decision_id: UUID = Field(foreign_key="decision.id", primary_key=True, ondelete="CASCADE")
+    recognition_id: UUID = Field(
+        foreign_key="recognition.id", primary_key=True, index=True, ondelete="RESTRICT"
+    )
+    status_before: RecognitionStatus | None = _status_field("status_before")
+    status_after: RecognitionStatus | None = _status_field("status_after")
+
+
+class ObjectionStatus(StrEnum):
+    PENDING = "pending"
+    UPHELD = "upheld"  # gegrond: the decision is revoked and what it changed restored
+    REJECTED = "rejected"  # ongegrond: the decision stands
+    WITHDRAWN = "withdrawn"
+
+
+class FiledVia(StrEnum):
+    PORTAL = "portal"
+    BACKOFFICE = "backoffice"
+
+
+class Objection(TimestampedModel, table=True):
+    """Bezwaar: the company's objection against a sent decision, filed within the objection term."""
+
+    __tablename__ = "objection"
+    __scope__: ClassVar = staticmethod(owned_by_company())
+    __table_args__ = (
+        # One undecided objection per decision at a time.
+        sa.Index(
+            "uq_objection_one_pending_per_decision",
+            "decision_id",
+            unique=True,
+            postgresql_where=sa.text("status = 'pending'"),
+        ),
+    )
+
+    decision_id: UUID = Field(foreign_key="decision.id", index=True, ondelete="RESTRICT")
+    company_id: UUID = Field(foreign_key="company.id", index=True, ondelete="RESTRICT")
+    status: ObjectionStatus = enum_field(ObjectionStatus, default=ObjectionStatus.PENDING, index=True)
+    grounds: str = Field(sa_type=sa.Text)
+    filed_on: date
+    filed_via: FiledVia = enum_field(FiledVia)
+    filed_by: UUID = Field(foreign_key="principal.id", ondelete="RESTRICT")
+    decided_by: UUID | None = Field(default=None, foreign_key="principal.id", ondelete="RESTRICT")
+    decided_at: datetime | None = timestamp_field(nullable=True)
+    outcome_reason: str | None = Field(default=None, sa_type=sa.Text)
+    reinstate_decision_id: UUID | None = Field(default=None, foreign_key="decision.id", ondelete="RESTRICT")

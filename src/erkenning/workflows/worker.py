@@ -28,6 +28,10 @@ log = get_logger(__name__)
 TASK_MODULES: list[str] = [
     "erkenning.notifications.mail",
     "erkenning.auth.tasks",
+    "erkenning.recognition.tasks",
+    "erkenning.register.tasks",
+    "erkenning.training.tasks",
+    "erkenning.web.tasks",
 ]
 
 EVERY_MINUTE = set(range(60))

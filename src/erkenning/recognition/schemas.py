@@ -1,0 +1,266 @@
+"""API shapes for qualifications, recognitions, decisions and objections."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal, Self
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from erkenning.recognition.models import (
+    DecisionKind,
+    DecisionStatus,
+    FiledVia,
+    ObjectionStatus,
+    Pathway,
+    RecognitionStatus,
+)
+
+Crebo = Annotated[str, Field(pattern=r"^[0-9]{5}$", description="crebo code: 5 digits")]
+Level = Annotated[int, Field(ge=1, le=4, description="qualification level 1-4")]
+Text = Annotated[str, Field(min_length=1, max_length=20_000)]
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+# ---------------------------------------------------------------- qualifications
+
+
+class QualificationCreate(_Input):
+    crebo: Crebo
+    name: str = Field(min_length=1, max_length=200)
+    level: Level
+    active: bool = True
+
+
+class QualificationUpdate(_Input):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    level: Level | None = None
+    active: bool | None = None
+
+
+class QualificationRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    crebo: str
+    name: str
+    level: int
+    active: bool
+    updated_at: datetime
+
+
+class LineErrorRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    line: int
+    reason: str
+
+
+class ImportReport(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    inserted: int
+    updated: int
+    unchanged: int
+    errors: list[LineErrorRead]
+
+
+# ---------------------------------------------------------------- recognitions
+
+
+class RecognitionCreate(_Input):
+    """An application for recognition: it starts `pending` and only a decision moves it on."""
+
+    company_id: UUID
+    crebo: Crebo
+    pathway: Pathway
+    applied_on: date | None = Field(default=None, description="default today; never in the future")
+
+
+class PeriodRead(BaseModel):
+    status: RecognitionStatus
+    valid_from: date
+    valid_until: date | None = Field(description="exclusive; none: open-ended")
+    decision_id: UUID | None
+
+
+class RecognitionRead(BaseModel):
+    id: UUID
+    company_id: UUID
+    qualification_id: UUID
+    crebo: str
+    qualification_name: str
+    level: int
+    pathway: Pathway
+    status: RecognitionStatus = Field(description="status today")
+    granted_on: date | None
+    reassessment_due: date | None
+
+
+class RecognitionDetail(RecognitionRead):
+    periods: list[PeriodRead]
+    decision_ids: list[UUID] = Field(description="decisions that name this recognition, newest first")
+
+
+class StatusOnRead(BaseModel):
+    recognition_id: UUID
+    on: date
+    status: RecognitionStatus | None = Field(
+        description="none: no status on that date (before the application)"
+    )
+    since: date | None
+    until: date | None
+    decision_id: UUID | None
+
+
+class ReassessmentDueRead(RecognitionRead):
+    company_name: str
+    company_sbb_id: str
+    reassessment_noticed_on: date | None
+
+
+class ReassessedCreate(_Input):
+    assessed_on: date = Field(description="the visit that found the criteria still met")
+
+
+# ---------------------------------------------------------------- decisions
+
+
+class _DecisionDates(_Input):
+    effective_from: date | None = Field(default=None, description="default: the day it is sent")
+    effective_until: date | None = Field(default=None, description="suspension only: its last day + 1")
+    until_reinstated: bool = Field(default=False, description="suspension only: no end date")
+
+
+class DecisionCreate(_DecisionDates):
+    kind: DecisionKind
+    recognition_ids: list[UUID] = Field(min_length=1, max_length=200)
+    grounds: Text
+    legal_basis: str = Field(min_length=1, max_length=500)
+
+    @model_validator(mode="after")
+    def _dates(self) -> Self:
+        if len(set(self.recognition_ids)) != len(self.recognition_ids):
+            raise ValueError("recognition_ids: each recognition once")
+        check_suspension_dates(self.kind, self.effective_from, self.effective_until, self.until_reinstated)
+        return self
+
+
+def check_suspension_dates(
+    kind: DecisionKind, start: date | None, until: date | None, indefinite: bool
+) -> None:
+    """A suspension ends on a date or lasts until reinstated (say which); other kinds have no end."""
+    if kind is DecisionKind.SUSPEND:
+        if (until is None) == (not indefinite):
+            raise ValueError("a suspension needs either effective_until or until_reinstated=true")
+        if until is not None and start is not None and until <= start:
+            raise ValueError("effective_until must be after effective_from")
+    elif until is not None or indefinite:
+        raise ValueError("only a suspension has an end date (effective_until / until_reinstated)")
+
+
+class DecisionUpdate(_DecisionDates):
+    """Change a draft; the dates are given together (the suspension's end or `until_reinstated`)."""
+
+    grounds: Text | None = None
+    legal_basis: str | None = Field(default=None, min_length=1, max_length=500)
+
+
+class ResponseCreate(_Input):
+    """The company's response (zienswijze) to an intended decision."""
+
+    text: Text
+
+
+class ActionRead(BaseModel):
+    to: str
+    needs: list[str]
+    description: str
+
+
+class DecisionRecognitionRead(BaseModel):
+    recognition_id: UUID
+    crebo: str
+    qualification_name: str
+    pathway: Pathway
+    status_before: RecognitionStatus | None
+    status_after: RecognitionStatus | None
+
+
+class DecisionRead(BaseModel):
+    """What the company sees too: no staff identities."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    company_id: UUID
+    kind: DecisionKind
+    status: DecisionStatus
+    grounds: str
+    legal_basis: str
+    effective_from: date | None = Field(description="none: the day it is sent")
+    effective_until: date | None
+    until_reinstated: bool
+    intended_on: date | None
+    response_due: date | None
+    response_received_at: datetime | None
+    sent_on: date | None
+    objection_deadline: date | None
+    revokes_decision_id: UUID | None
+    created_at: datetime
+
+
+class DecisionStaffRead(DecisionRead):
+    investigation_id: UUID | None
+    drafted_by: UUID
+    approved_by: UUID | None
+    approved_at: datetime | None
+    response_term_passed_at: datetime | None
+    final_at: datetime | None
+    revoked_at: datetime | None
+    cancelled_at: datetime | None
+
+
+class DecisionDetail(DecisionStaffRead):
+    response_text: str | None
+    recognitions: list[DecisionRecognitionRead]
+    objection_ids: list[UUID]
+    actions: list[ActionRead] = Field(description="what the caller may do with it now")
+
+
+class PortalDecisionDetail(DecisionRead):
+    response_text: str | None
+    recognitions: list[DecisionRecognitionRead]
+    objection_ids: list[UUID]
+
+
+# ---------------------------------------------------------------- objections
+
+
+class ObjectionCreate(_Input):
+    grounds: Text
+
+
+class ObjectionDecide(_Input):
+    outcome: Literal["upheld", "rejected"]
+    reason: Text
+
+
+class ObjectionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    decision_id: UUID
+    company_id: UUID
+    status: ObjectionStatus
+    grounds: str
+    filed_on: date
+    filed_via: FiledVia
+    decided_at: datetime | None
+    outcome_reason: str | None
+    reinstate_decision_id: UUID | None
+    created_at: datetime

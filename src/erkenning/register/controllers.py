@@ -1,0 +1,184 @@
+"""Routes of the public register (anonymous or school token) and of a school's subscriptions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+from uuid import UUID
+
+from litestar import Controller, delete, get, post, put
+from litestar.datastructures import State
+from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
+
+from erkenning.auth.guards import requires
+from erkenning.auth.models import Role
+from erkenning.companies.schemas import normalise_postcode
+from erkenning.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.errors import ValidationFailed
+from erkenning.pagination import Offset, Page
+from erkenning.recognition.models import Pathway
+from erkenning.register import service
+from erkenning.register.models import DeliveryStatus
+from erkenning.register.quota import batch_quota, register_quota
+from erkenning.register.schemas import (
+    COMPANY_KEY,
+    COMPANY_KEY_HELP,
+    CREBO,
+    BatchAnswer,
+    BatchRequest,
+    DeliveryRead,
+    RegisterCard,
+    RegisterCompany,
+    SubscriptionCreate,
+    SubscriptionRead,
+    VerifyAnswer,
+    WebhookIssued,
+    WebhookRead,
+    WebhookSet,
+)
+from erkenning.register.subscriptions import SubscriptionService
+
+CompanyKey = Annotated[str, QueryParameter(pattern=COMPANY_KEY, description=COMPANY_KEY_HELP)]
+RegisterLimit = Annotated[int, QueryParameter(ge=1, le=50, description="page size (1-50)")]
+
+
+class RegisterController(Controller):
+    """Het register van erkende leerbedrijven: search, a company's card, verification."""
+
+    path = "/"
+    before_request = register_quota
+
+    @get("/companies", summary="Find companies by exact keys (no listing of everything; 50 a page at most)")
+    async def search(
+        self,
+        state: State,
+        kvk_number: Annotated[str | None, QueryParameter(pattern=r"^[0-9]{8}$")] = None,
+        establishment_number: Annotated[str | None, QueryParameter(pattern=r"^[0-9]{12}$")] = None,
+        sbb_id: Annotated[str | None, QueryParameter(pattern=COMPANY_KEY)] = None,
+        name: Annotated[str | None, QueryParameter(min_length=1, max_length=200, description="the exact name")] = None,
+        postcode: Annotated[str | None, QueryParameter(max_length=10)] = None,
+        crebo: Annotated[str | None, QueryParameter(pattern=CREBO, description="recognised for it today")] = None,
+        limit: RegisterLimit = 50,
+        offset: Annotated[int, QueryParameter(ge=0, le=10_000)] = 0,
+    ) -> Page[RegisterCompany]:
+        if postcode:
+            try:
+                postcode = normalise_postcode(postcode)
+            except ValueError as exc:
+                raise ValidationFailed([{"field": "postcode", "message": str(exc)}]) from None
+        keys = service.SearchKeys(kvk_number, establishment_number, sbb_id, name.strip() if name else None,
+                                  postcode, crebo)
+        items, total = await service.search(state.runtime, keys, limit=limit, offset=offset)
+        return Page(items=items, total=total, limit=limit, offset=offset)
+
+    @get("/companies/{company:str}", summary="A company's public card: name, place, recognitions held today")
+    async def card(
+        self, state: State, company: Annotated[str, PathParameter(pattern=COMPANY_KEY, description=COMPANY_KEY_HELP)]
+    ) -> RegisterCard:
+        return await service.card(state.runtime, company)
+
+    @get("/verify", summary="Was a company recognised for a qualification and pathway on a date (default today)")
+    async def verify(
+        self,
+        state: State,
+        company: CompanyKey,
+        crebo: Annotated[str, QueryParameter(pattern=CREBO)],
+        pathway: Annotated[Pathway, QueryParameter()],
+        on: Annotated[dt.date | None, QueryParameter(name="date", description="YYYY-MM-DD; default today")] = None,
+    ) -> VerifyAnswer:
+        return await service.verify(state.runtime, company, crebo, pathway, on)
+
+    @post(
+        "/verify/batch",
+        status_code=200,
+        guards=[requires(Role.SCHOOL)],
+        before_request=batch_quota,
+        summary="Verify up to 1,000 items at once (school token): one answer per item, in order",
+    )
+    async def verify_batch(self, state: State, data: JSONBody[BatchRequest]) -> BatchAnswer:
+        most = state.runtime.settings.register_batch_max_items
+        if len(data.items) > most:
+            raise ValidationFailed([{"field": "items", "message": f"at most {most} items a batch"}])
+        return BatchAnswer(items=await service.verify_batch(state.runtime, data.items))
+
+
+class CeilingController(Controller):
+    """Benchmarks only (BENCH_ENDPOINTS=true): one primary-key SELECT through verify's connection path."""
+
+    path = "/_ceiling"
+    include_in_schema = False
+
+    @get("/{company_id:uuid}", include_in_schema=False)
+    async def ceiling(self, state: State, company_id: FromPath[UUID]) -> dict[str, UUID]:
+        return {"id": await service.ceiling(state.runtime, company_id)}
+
+
+class SchoolController(Controller):
+    """A school's own subscriptions (abonnementen), its webhook, and its delivery log."""
+
+    path = "/school"
+    guards = [requires(Role.SCHOOL)]
+    before_request = register_quota
+
+    @put("/webhook", summary="Register or replace the webhook; the signing secret is in this answer only")
+    async def set_webhook(
+        self, data: JSONBody[WebhookSet], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+    ) -> WebhookIssued:
+        hook, secret = await SubscriptionService(session, settings).set_webhook(caller, data.url)
+        return WebhookIssued(**WebhookRead.model_validate(hook).model_dump(), secret=secret)
+
+    @get("/webhook", summary="The registered webhook (never its secret)")
+    async def get_webhook(self, session: DbSession, settings: SettingsDep, caller: CurrentCaller) -> WebhookRead:
+        return WebhookRead.model_validate(await SubscriptionService(session, settings).get_webhook(caller))
+
+    @delete("/webhook", summary="Remove the webhook (webhook notices then fail until a new one is set)")
+    async def delete_webhook(self, session: DbSession, settings: SettingsDep, caller: CurrentCaller) -> None:
+        await SubscriptionService(session, settings).delete_webhook(caller)
+
+    @post("/subscriptions", summary="Follow a company: every change of its recognitions is sent to you")
+    async def subscribe(
+        self, data: JSONBody[SubscriptionCreate], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+    ) -> SubscriptionRead:
+        return await SubscriptionService(session, settings).subscribe(caller, data)
+
+    @get("/subscriptions", summary="The companies this school follows")
+    async def subscriptions(
+        self, session: DbSession, settings: SettingsDep, caller: CurrentCaller, limit: RegisterLimit = 50,
+        offset: Offset = 0,
+    ) -> Page[SubscriptionRead]:
+        items, total = await SubscriptionService(session, settings).list(caller, limit=limit, offset=offset)
+        return Page(items=items, total=total, limit=limit, offset=offset)
+
+    @get("/subscriptions/{subscription_id:uuid}", summary="One subscription")
+    async def subscription(
+        self, subscription_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+    ) -> SubscriptionRead:
+        return await SubscriptionService(session, settings).read(caller, subscription_id)
+
+    @delete("/subscriptions/{subscription_id:uuid}", summary="Stop following a company")
+    async def unsubscribe(
+        self, subscription_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+    ) -> None:
+        await SubscriptionService(session, settings).unsubscribe(caller, subscription_id)
+
+    @get("/deliveries", summary="The delivery log: each notice, its status, attempts and last response code")
+    async def deliveries(
+        self,
+        session: DbSession,
+        settings: SettingsDep,
+        caller: CurrentCaller,
+        subscription_id: Annotated[UUID | None, QueryParameter()] = None,
+        status: Annotated[DeliveryStatus | None, QueryParameter()] = None,
+        limit: RegisterLimit = 50,
+        offset: Offset = 0,
+    ) -> Page[DeliveryRead]:
+        items, total = await SubscriptionService(session, settings).deliveries(
+            caller, subscription_id=subscription_id, status=status, limit=limit, offset=offset
+        )
+        return Page(items=items, total=total, limit=limit, offset=offset)
+
+    @get("/deliveries/{delivery_id:uuid}", summary="One delivery")
+    async def delivery(
+        self, delivery_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+    ) -> DeliveryRead:
+        return await SubscriptionService(session, settings).delivery(caller, delivery_id)

@@ -1,0 +1,43 @@
+"""Rate limits of the register: anonymous callers per client address, school tokens per principal.
+
+Run as `before_request` hooks, so a request is counted before its input is parsed (a malformed
+request costs its caller too), without the handler copy Litestar makes for every guard call.
+Limits come from the settings (`REGISTER_*_LIMIT` per `REGISTER_*_WINDOW_S`; 0 switches a limit
+off). When Redis is down the register stays open: it is a read-only, public service.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+
+from erkenning.auth.models import Role
+from erkenning.runtime import Runtime
+
+
+async def register_quota(request: Request[Any, Any, Any]) -> None:
+    runtime: Runtime = request.app.state.runtime
+    settings = runtime.settings
+    caller = request.scope.get("user")
+    if caller is not None and caller.role is Role.SCHOOL:
+        name, subject = "register-school", str(caller.principal_id)
+        limit, window = settings.register_school_limit, settings.register_school_window_s
+    else:
+        name, subject = "register-anon", request.scope["state"].get("origin") or "unknown"
+        limit, window = settings.register_anon_limit, settings.register_anon_window_s
+    if limit > 0:
+        await runtime.limiter.hit(name, subject, limit=limit, window_s=window)
+
+
+async def batch_quota(request: Request[Any, Any, Any]) -> None:
+    """A batch counts as a request, and against a budget of batches of its own (each is up to 1,000 lookups)."""
+    await register_quota(request)
+    runtime: Runtime = request.app.state.runtime
+    settings = runtime.settings
+    caller = request.scope.get("user")
+    if caller is not None and settings.register_batch_limit > 0:
+        await runtime.limiter.hit(
+            "register-batch", str(caller.principal_id),
+            limit=settings.register_batch_limit, window_s=settings.register_batch_window_s,
+        )

@@ -1,0 +1,255 @@
+"""HTTP routes for reports: the back office, a school's reporting point, and the anonymous public form."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, get, post
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from erkenning import context
+from erkenning.auth.guards import current_caller, requires
+from erkenning.auth.models import ADVISER_ROLES, Role
+from erkenning.dependencies import CurrentCaller, DbSession, RuntimeDep, SettingsDep
+from erkenning.errors import Forbidden
+from erkenning.pagination import Limit, Offset, Page
+from erkenning.reports.intake import ReportIntake
+from erkenning.reports.models import Channel, Ground, ReadPurpose, Report, ReportStatus
+from erkenning.reports.schemas import (
+    AdviserReportCreate,
+    AnonymousReportCreate,
+    AssignmentCreate,
+    CompanyMatch,
+    ConfidentialRead,
+    Receipt,
+    ReceiptLookup,
+    ReceiptStatus,
+    Referral,
+    ReportDetail,
+    ReportRead,
+    SchoolReportCreate,
+    SchoolReportRead,
+    TriageReason,
+    report_read,
+    school_report_read,
+)
+from erkenning.reports.service import ReportFilter, ReportService
+from erkenning.runtime import Runtime
+from erkenning.settings import Settings
+
+# The public form's body: the largest valid report is ~10 kB of text; a little room for escaping.
+PUBLIC_MAX_BODY_BYTES = 32_768
+
+advisers_only = requires(*ADVISER_ROLES)
+
+
+async def _detail(service: ReportService, report_id: UUID, caller: Any, settings: Settings) -> ReportDetail:
+    view = await service.view(report_id, caller, settings)
+    return ReportDetail(
+        **report_read(view.report, view.has_confidential),
+        triage_reason=view.report.triage_reason,
+        other_reports_recent=view.other_reports_recent,
+        repeat_flag=view.repeat_flag,
+        may_read_confidential=view.may_read_confidential,
+        actions=view.actions,
+    )
+
+
+async def _changed(session: Any, caller: Any, settings: Settings, change: Awaitable[Report]) -> ReportDetail:
+    """Make the change, then answer with the triage view as it now stands."""
+    report = await change
+    return await _detail(ReportService(session), report.id, caller, settings)
+
+
+class ReportController(Controller):
+    """Back office: all staff see the non-confidential part of every report; the confidential part is
+    need-to-know, and only advisers change reports."""
+
+    path = "/reports"
+    tags = ["reports"]
+
+    @post("/", summary="Enter a report (from an anti-discrimination agency, the contact form, a call)",
+          guards=[advisers_only])
+    async def create(
+        self, data: JSONBody[AdviserReportCreate], session: DbSession, caller: CurrentCaller
+    ) -> ReportRead:
+        report = await ReportIntake(session).from_adviser(data, caller)
+        return ReportRead(**report_read(report, await ReportService(session).has_confidential(report)))
+
+    @get("/", summary="Find reports (newest first; filters combine)")
+    async def list_(
+        self,
+        session: DbSession,
+        caller: CurrentCaller,
+        status: Annotated[ReportStatus | None, QueryParameter()] = None,
+        ground: Annotated[Ground | None, QueryParameter()] = None,
+        channel: Annotated[Channel | None, QueryParameter()] = None,
+        company_id: Annotated[UUID | None, QueryParameter()] = None,
+        assigned_to_me: Annotated[bool, QueryParameter()] = False,
+        unassigned: Annotated[bool, QueryParameter()] = False,
+        received_from: Annotated[date | None, QueryParameter(description="first day (inclusive)")] = None,
+        received_until: Annotated[date | None, QueryParameter(description="last day (inclusive)")] = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Page[ReportRead]:
+        filters = ReportFilter(
+            status=status, ground=ground, channel=channel, company_id=company_id,
+            assigned_to=caller.principal_id if assigned_to_me else None, unassigned=unassigned,
+            received_from=received_from, received_until=received_until,
+        )
+        rows, total = await ReportService(session).list(caller, filters, limit=limit, offset=offset)
+        items = [ReportRead(**report_read(report, has)) for report, has in rows]
+        return Page(items=items, total=total, limit=limit, offset=offset)
+
+    @get("/{report_id:uuid}", summary="One report for triage: repeat count, flag, and the moves you may make now")
+    async def get_one(
+        self, report_id: FromPath[UUID], session: DbSession, caller: CurrentCaller, settings: SettingsDep
+    ) -> ReportDetail:
+        return await _detail(ReportService(session), report_id, caller, settings)
+
+    @get("/{report_id:uuid}/confidential",
+         summary="The reporter and the student's account: assigned adviser or senior adviser only; audited")
+    async def confidential(
+        self,
+        report_id: FromPath[UUID],
+        session: DbSession,
+        caller: CurrentCaller,
+        runtime: RuntimeDep,
+        purpose: Annotated[ReadPurpose, QueryParameter(description="why you open it (kept in the audit trail)")],
+    ) -> ConfidentialRead:
+        row = await ReportService(session).read_confidential(report_id, caller, purpose, runtime=runtime)
+        return ConfidentialRead(
+            report_id=row.report_id, reporter_name=row.reporter_name,
+            reporter_contact=row.reporter_contact, narrative=row.narrative,
+        )
+
+    @post("/{report_id:uuid}/assign", status_code=200, guards=[advisers_only],
+          summary="Assign to an adviser (senior adviser), or take an unassigned report yourself (adviser)")
+    async def assign(
+        self, report_id: FromPath[UUID], data: JSONBody[AssignmentCreate], session: DbSession,
+        caller: CurrentCaller, settings: SettingsDep,
+    ) -> ReportDetail:
+        change = ReportService(session).assign(report_id, data.adviser_id, caller)
+        return await _changed(session, caller, settings, change)
+
+    @post("/{report_id:uuid}/match", status_code=200, guards=[advisers_only],
+          summary="Match the report to the company it is about")
+    async def match(
+        self, report_id: FromPath[UUID], data: JSONBody[CompanyMatch], session: DbSession,
+        caller: CurrentCaller, settings: SettingsDep,
+    ) -> ReportDetail:
+        change = ReportService(session).match_company(report_id, data.company_id, caller)
+        return await _changed(session, caller, settings, change)
+
+    @post("/{report_id:uuid}/start-triage", status_code=200, guards=[advisers_only],
+          summary="received → in_triage")
+    async def start_triage(
+        self, report_id: FromPath[UUID], session: DbSession, caller: CurrentCaller, settings: SettingsDep
+    ) -> ReportDetail:
+        change = ReportService(session).start_triage(report_id, caller)
+        return await _changed(session, caller, settings, change)
+
+    @post("/{report_id:uuid}/substantiate", status_code=200, guards=[advisers_only],
+          summary="in_triage → substantiated (the company must be matched); starts the investigation workflow")
+    async def substantiate(
+        self, report_id: FromPath[UUID], data: JSONBody[TriageReason], session: DbSession,
+        caller: CurrentCaller, settings: SettingsDep,
+    ) -> ReportDetail:
+        change = ReportService(session).substantiate(report_id, caller, reason=data.reason)
+        return await _changed(session, caller, settings, change)
+
+    @post("/{report_id:uuid}/mark-not-substantiated", status_code=200, guards=[advisers_only],
+          summary="in_triage → not_substantiated (closes the report)")
+    async def mark_not_substantiated(
+        self, report_id: FromPath[UUID], data: JSONBody[TriageReason], session: DbSession,
+        caller: CurrentCaller, settings: SettingsDep,
+    ) -> ReportDetail:
+        change = ReportService(session).mark_not_substantiated(report_id, caller, reason=data.reason)
+        return await _changed(session, caller, settings, change)
+
+    @post("/{report_id:uuid}/refer", status_code=200, guards=[advisers_only],
+          summary="in_triage → referred, naming the body (closes the report)")
+    async def refer(
+        self, report_id: FromPath[UUID], data: JSONBody[Referral], session: DbSession,
+        caller: CurrentCaller, settings: SettingsDep,
+    ) -> ReportDetail:
+        change = ReportService(session).refer(report_id, caller, reason=data.reason, referred_to=data.referred_to)
+        return await _changed(session, caller, settings, change)
+
+
+class SchoolReportController(Controller):
+    """A school's reporting point: passes reports on, and follows them by coarse status only."""
+
+    path = "/school/reports"
+    tags = ["reports"]
+    guards = [requires(Role.SCHOOL)]
+
+    @post("/", summary="Pass a report on to SBB (the confidential part may be included; it cannot be read back)")
+    async def create(
+        self, data: JSONBody[SchoolReportCreate], session: DbSession, caller: CurrentCaller
+    ) -> SchoolReportRead:
+        return school_report_read(await ReportIntake(session).from_school(data, caller))
+
+    @get("/", summary="The reports this school passed on, newest first, with their coarse status")
+    async def list_(
+        self, session: DbSession, caller: CurrentCaller, limit: Limit = 50, offset: Offset = 0
+    ) -> Page[SchoolReportRead]:
+        rows, total = await ReportService(session).list(caller, ReportFilter(), limit=limit, offset=offset)
+        return Page(items=[school_report_read(r) for r, _ in rows], total=total, limit=limit, offset=offset)
+
+    @get("/{report_id:uuid}", summary="One report this school passed on")
+    async def get_one(
+        self, report_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
+    ) -> SchoolReportRead:
+        return school_report_read(await ReportService(session).get(report_id, caller))
+
+
+def _withhold_origin() -> None:
+    """From here on, nothing of this request ties the report to the sender's address (audit, request log)."""
+    context.origin.set(None)
+    if (state := context.request_state.get()) is not None:
+        state["withhold_origin"] = True
+
+
+def _anonymous_limited(name: str, limit_of: str, window_of: str) -> Any:
+    """Guard: no token (this form is anonymous), and a strict per-address limit counted on every attempt."""
+
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        if current_caller(connection) is not None:
+            raise Forbidden("This form is anonymous: send no token (schools pass reports on at /school/reports)")
+        runtime: Runtime = connection.app.state.runtime
+        settings = runtime.settings
+        address = context.origin.get() or "unknown"
+        limit, window_s = getattr(settings, limit_of), getattr(settings, window_of)
+        await runtime.limiter.hit(name, address, limit=limit, window_s=window_s, fail_open=False)
+        _withhold_origin()
+
+    guard.__name__ = f"anonymous_{name.replace('-', '_')}"
+    return guard
+
+
+class PublicReportController(Controller):
+    """Anyone may report anonymously and later see a coarse status with the receipt code."""
+
+    path = "/reports"
+    tags = ["reports"]
+
+    @post("/", summary="Report anonymously; the answer holds a receipt code, shown once",
+          request_max_body_size=PUBLIC_MAX_BODY_BYTES,
+          guards=[_anonymous_limited("report-intake", "report_intake_limit", "report_intake_window_s")])
+    async def create(self, data: JSONBody[AnonymousReportCreate], session: DbSession) -> Receipt:
+        report, code = await ReportIntake(session).anonymous(data)
+        return Receipt(receipt=code, status=report.coarse_status)
+
+    # POST, not GET: the receipt code is a secret and must not travel in a URL (logs, proxies, history).
+    @post("/status", status_code=200, summary="The coarse status of a report, by its receipt code",
+          request_max_body_size=1024,
+          guards=[_anonymous_limited("report-receipt", "report_receipt_limit", "report_receipt_window_s")])
+    async def status(self, data: JSONBody[ReceiptLookup], session: DbSession) -> ReceiptStatus:
+        report = await ReportIntake(session).status_by_receipt(data.receipt)
+        return ReceiptStatus(status=report.coarse_status)

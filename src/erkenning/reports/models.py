@@ -1,0 +1,169 @@
+"""Reports of internship discrimination and their confidential part, kept in a table of its own."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, ClassVar
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlmodel import Field
+
+from erkenning.auth.scope import owned_by_school
+from erkenning.db import TimestampedModel, enum_field, timestamp_field
+
+
+class ReportStatus(StrEnum):
+    RECEIVED = "received"
+    IN_TRIAGE = "in_triage"
+    SUBSTANTIATED = "substantiated"
+    NOT_SUBSTANTIATED = "not_substantiated"
+    REFERRED = "referred"
+
+
+class Ground(StrEnum):
+    """The ground of the alleged discrimination (as in the Algemene wet gelijke behandeling, simplified)."""
+
+    ETHNICITY = "ethnicity"
+    RELIGION = "religion"
+    DISABILITY = "disability"
+    SEX = "sex"
+    AGE = "age"
+    SEXUAL_ORIENTATION = "sexual_orientation"
+    OTHER = "other"
+
+
+class Channel(StrEnum):
+    """How the report reached SBB."""
+
+    SCHOOL_REPORTING_POINT = "school_reporting_point"
+    ANTI_DISCRIMINATION_AGENCY = "anti_discrimination_agency"
+    CONTACT_FORM = "contact_form"
+    PHONE = "phone"
+    PUBLIC_FORM = "public_form"
+    OTHER = "other"
+
+
+# The channels an adviser enters a report from (schools and the public use their own routes).
+ADVISER_CHANNELS = frozenset(
+    {Channel.ANTI_DISCRIMINATION_AGENCY, Channel.CONTACT_FORM, Channel.PHONE, Channel.OTHER}
+)
+
+
+class ReferralBody(StrEnum):
+    """Where a report is referred to when SBB is not the body to handle it."""
+
+    ANTI_DISCRIMINATION_AGENCY = "anti_discrimination_agency"
+    POLICE = "police"
+    HUMAN_RIGHTS_INSTITUTE = "human_rights_institute"  # College voor de Rechten van de Mens
+
+
+class CoarseStatus(StrEnum):
+    """All a school or an anonymous reporter learns: never the triage outcome or an investigation."""
+
+    RECEIVED = "received"
+    BEING_HANDLED = "being handled"
+    CLOSED = "closed"
+
+
+class ReadPurpose(StrEnum):
+    """Why the confidential part is opened; a closed list, so the audit trail holds no free text and a
+    reporter can be told the purposes of each consultation (GDPR art. 15)."""
+
+    TRIAGE = "triage"
+    INVESTIGATION = "investigation"
+    HEARING_PREPARATION = "hearing_preparation"
+    DECISION = "decision"
+    OBJECTION = "objection"
+    REFERRAL = "referral"
+    DATA_SUBJECT_REQUEST = "data_subject_request"
+
+
+class Report(TimestampedModel, table=True):
+    """Melding: a report of internship discrimination about a company; `created_at` is when it arrived.
+
+    Holds only what every adviser may see. The reporter and the student's own account are in
+    `ReportConfidential`. A school sees the reports it passed on (through `__scope__`), companies none.
+    """
+
+    __tablename__ = "report"
+    __scope__: ClassVar = staticmethod(owned_by_school())
+    __table_args__ = (
+        sa.CheckConstraint("crebo ~ '^[0-9]{5}$'", name="crebo_5_digits"),
+        sa.CheckConstraint(
+            "company_id IS NOT NULL OR company_name_given IS NOT NULL OR company_kvk_given IS NOT NULL "
+            "OR company_establishment_given IS NOT NULL OR company_sbb_id_given IS NOT NULL",
+            name="company_identified",
+        ),
+        sa.CheckConstraint(
+            "(channel = 'school_reporting_point') = (school_brin IS NOT NULL)", name="school_channel"
+        ),
+        sa.CheckConstraint("(status = 'referred') = (referred_to IS NOT NULL)", name="referral_named"),
+        sa.CheckConstraint(
+            "status <> 'substantiated' OR company_id IS NOT NULL", name="substantiated_has_company"
+        ),
+        sa.CheckConstraint(
+            "(status IN ('received', 'in_triage')) = (triaged_at IS NULL)", name="triaged_at_matches_status"
+        ),
+        # The repeat count at triage: reports about one company in a window of time.
+        sa.Index("ix_report_company_created", "company_id", "created_at"),
+    )
+
+    channel: Channel = enum_field(Channel, index=True)
+    school_brin: str | None = Field(default=None, max_length=6, index=True)
+    school_reference: str | None = Field(default=None, max_length=50, description="the school's own case number")
+
+    # The company as matched (null until an adviser matches it) and as the reporter named it.
+    company_id: UUID | None = Field(default=None, foreign_key="company.id", ondelete="RESTRICT")
+    company_name_given: str | None = Field(default=None, max_length=200)
+    company_kvk_given: str | None = Field(default=None, max_length=8)
+    company_establishment_given: str | None = Field(default=None, max_length=12)
+    company_sbb_id_given: str | None = Field(default=None, max_length=12)
+
+    ground: Ground = enum_field(Ground, index=True)
+    incident_date: date
+    crebo: str | None = Field(default=None, max_length=5)
+    summary: str = Field(max_length=500)
+
+    status: ReportStatus = enum_field(ReportStatus, default=ReportStatus.RECEIVED, index=True)
+    assigned_to: UUID | None = Field(default=None, foreign_key="principal.id", index=True, ondelete="RESTRICT")
+    assigned_at: datetime | None = timestamp_field(nullable=True)
+    triage_reason: str | None = Field(default=None, max_length=2000)
+    referred_to: ReferralBody | None = enum_field(ReferralBody, default=None, nullable=True)
+
+    # What retention rules count from (issue 7): when the triage outcome was decided, when the case closed.
+    triaged_at: datetime | None = timestamp_field(nullable=True, index=True)
+    closed_at: datetime | None = timestamp_field(nullable=True, index=True)
+    confidential_erased_at: datetime | None = timestamp_field(nullable=True)
+
+    # SHA-256 of the anonymous reporter's receipt code (the code itself is shown once, never stored).
+    receipt_hash: str | None = Field(default=None, max_length=64, unique=True)
+
+    @property
+    def coarse_status(self) -> CoarseStatus:
+        if self.closed_at is not None:
+            return CoarseStatus.CLOSED
+        if self.status is ReportStatus.RECEIVED:
+            return CoarseStatus.RECEIVED
+        return CoarseStatus.BEING_HANDLED
+
+
+class ReportConfidential(TimestampedModel, table=True):
+    """The confidential part of a report (melder, verhaal): need-to-know, every read audited.
+
+    One row per report; erasing it (retention) deletes the row and stamps the report. No `__scope__`:
+    no company or school caller can select it, and staff reach it only through
+    `ReportService.read_confidential`, which checks the assignment.
+    """
+
+    __tablename__ = "report_confidential"
+
+    report_id: UUID = Field(foreign_key="report.id", unique=True, ondelete="CASCADE")
+    reporter_name: str | None = Field(default=None, max_length=200)
+    reporter_contact: str | None = Field(default=None, max_length=200)
+    narrative: str | None = Field(default=None, max_length=8000)
+
+    def __repr_args__(self) -> Any:
+        # Never let a repr (in a log line, a traceback, a debugger) show the content.
+        return [("id", self.id), ("report_id", self.report_id)]

@@ -1,0 +1,270 @@
+"""API shapes for reports. Every free-text field is bounded and refuses control characters; input shapes
+forbid unknown fields, so status, company_id or an assignment can't be slipped in."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from erkenning import clock
+from erkenning.companies.schemas import EstablishmentNumber, KvkNumber, SbbId
+from erkenning.reports.models import Channel, CoarseStatus, Ground, ReferralBody, Report, ReportStatus
+from erkenning.states import Move
+
+# Tabs and newlines are text; other control characters (NUL above all, which PostgreSQL refuses) are not.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_control_characters(value: str) -> str:
+    # The message never quotes the input: a 422 body must not echo what a reporter wrote.
+    if _CONTROL.search(value):
+        raise ValueError("contains control characters")
+    return value
+
+
+def _text(max_length: int) -> tuple[Field, AfterValidator]:
+    return Field(min_length=1, max_length=max_length), AfterValidator(_no_control_characters)
+
+
+Summary = Annotated[str, *_text(500)]
+Narrative = Annotated[str, *_text(8000)]
+PersonName = Annotated[str, *_text(200)]
+Contact = Annotated[str, *_text(200)]
+CompanyName = Annotated[str, *_text(200)]
+Reason = Annotated[str, *_text(2000)]
+Crebo = Annotated[str, Field(pattern=r"^[0-9]{5}$", description="crebo code of the qualification concerned")]
+SchoolReference = Annotated[
+    str, Field(min_length=1, max_length=50, pattern=r"^[A-Za-z0-9][A-Za-z0-9_./-]*$",
+               description="the school's own case number (letters, digits, _ . / -)")
+]
+
+_INPUT = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class CompanyGiven(BaseModel):
+    """The company as the reporter names it: any of its identifiers, or just a name."""
+
+    model_config = _INPUT
+
+    sbb_id: SbbId | None = None
+    kvk_number: KvkNumber | None = None
+    establishment_number: EstablishmentNumber | None = None
+    name: CompanyName | None = None
+
+    @model_validator(mode="after")
+    def _named(self) -> CompanyGiven:
+        if not self.identified():
+            raise ValueError("name the company: sbb_id, kvk_number, establishment_number or name")
+        return self
+
+    def identified(self) -> bool:
+        return any((self.sbb_id, self.kvk_number, self.establishment_number, self.name))
+
+
+class CompanyGivenByStaff(CompanyGiven):
+    company_id: UUID | None = Field(default=None, description="the company in this register, if known")
+
+    def identified(self) -> bool:
+        return self.company_id is not None or super().identified()
+
+
+def _not_in_future(value: date) -> date:
+    if value > clock.today():
+        raise ValueError("the incident date cannot be in the future")
+    if value < date(2000, 1, 1):
+        raise ValueError("the incident date is before 2000")
+    return value
+
+
+IncidentDate = Annotated[date, AfterValidator(_not_in_future)]
+
+
+class _ReportFacts(BaseModel):
+    """What every report states; no confidential part here."""
+
+    model_config = _INPUT
+
+    company: CompanyGiven
+    ground: Ground
+    incident_date: IncidentDate
+    crebo: Crebo | None = None
+    summary: Summary = Field(
+        description="short and non-sensitive: no names, no health or other special-category details"
+    )
+
+
+class ConfidentialGiven(BaseModel):
+    """The reporter and the student's own account; seen only by the assigned adviser and senior advisers."""
+
+    model_config = _INPUT
+
+    reporter_name: PersonName | None = None
+    reporter_contact: Contact | None = None
+    narrative: Narrative | None = None
+
+
+class AnonymousConfidential(BaseModel):
+    model_config = _INPUT
+
+    narrative: Narrative | None = None
+
+
+class SchoolReportCreate(_ReportFacts):
+    """A report passed on by a school's reporting point."""
+
+    school_reference: SchoolReference | None = None
+    confidential: ConfidentialGiven | None = None
+
+
+class AdviserReportCreate(_ReportFacts):
+    """A report entered by an adviser (from an anti-discrimination agency, the contact form, a call)."""
+
+    company: CompanyGivenByStaff  # type: ignore[assignment]
+    channel: Channel = Field(
+        description="anti_discrimination_agency, contact_form, phone or other "
+        "(schools and the public have their own routes)"
+    )
+    confidential: ConfidentialGiven | None = None
+
+
+class AnonymousReportCreate(_ReportFacts):
+    """A report from anyone, without identity; only the student's account may be added."""
+
+    confidential: AnonymousConfidential | None = None
+
+
+class Receipt(BaseModel):
+    receipt: str = Field(description="keep this code: it is the only way to see the status later; shown once")
+    status: CoarseStatus
+
+
+class ReceiptLookup(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    receipt: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9-]+$")
+
+
+class ReceiptStatus(BaseModel):
+    """All an anonymous reporter learns."""
+
+    status: CoarseStatus
+
+
+class AssignmentCreate(BaseModel):
+    model_config = _INPUT
+
+    adviser_id: UUID = Field(description="an active adviser or senior adviser; an adviser may only take a report")
+
+
+class CompanyMatch(BaseModel):
+    model_config = _INPUT
+
+    company_id: UUID
+
+
+class TriageReason(BaseModel):
+    model_config = _INPUT
+
+    reason: Reason
+
+
+class Referral(TriageReason):
+    referred_to: ReferralBody
+
+
+class CompanyAsGiven(BaseModel):
+    sbb_id: str | None
+    kvk_number: str | None
+    establishment_number: str | None
+    name: str | None
+
+
+class ReportRead(BaseModel):
+    """The non-confidential part, for staff."""
+
+    id: UUID
+    received_at: datetime
+    channel: Channel
+    school_brin: str | None
+    school_reference: str | None
+    company_id: UUID | None
+    company_given: CompanyAsGiven
+    ground: Ground
+    incident_date: date
+    crebo: str | None
+    summary: str
+    status: ReportStatus
+    assigned_to: UUID | None
+    assigned_at: datetime | None
+    referred_to: ReferralBody | None
+    triaged_at: datetime | None
+    closed_at: datetime | None
+    has_confidential: bool
+
+
+class ReportDetail(ReportRead):
+    """One report at triage: with the reason, the repeat count, and what the caller may do now."""
+
+    triage_reason: str | None
+    other_reports_recent: int | None = Field(
+        description="other reports about the same company in the repeat window (null while the company is unknown)"
+    )
+    repeat_flag: bool
+    may_read_confidential: bool
+    actions: list[Move]
+
+
+class ConfidentialRead(BaseModel):
+    report_id: UUID
+    reporter_name: str | None
+    reporter_contact: str | None
+    narrative: str | None
+
+
+class SchoolReportRead(BaseModel):
+    """What a school sees of a report it passed on: never the outcome of triage or an investigation."""
+
+    id: UUID
+    received_at: datetime
+    school_reference: str | None
+    status: CoarseStatus
+
+
+def report_read(report: Report, has_confidential: bool) -> dict[str, Any]:
+    """The fields of ReportRead from a report row."""
+    return {
+        "id": report.id,
+        "received_at": report.created_at,
+        "channel": report.channel,
+        "school_brin": report.school_brin,
+        "school_reference": report.school_reference,
+        "company_id": report.company_id,
+        "company_given": CompanyAsGiven(
+            sbb_id=report.company_sbb_id_given,
+            kvk_number=report.company_kvk_given,
+            establishment_number=report.company_establishment_given,
+            name=report.company_name_given,
+        ),
+        "ground": report.ground,
+        "incident_date": report.incident_date,
+        "crebo": report.crebo,
+        "summary": report.summary,
+        "status": report.status,
+        "assigned_to": report.assigned_to,
+        "assigned_at": report.assigned_at,
+        "referred_to": report.referred_to,
+        "triaged_at": report.triaged_at,
+        "closed_at": report.closed_at,
+        "has_confidential": has_confidential,
+    }
+
+
+def school_report_read(report: Report) -> SchoolReportRead:
+    return SchoolReportRead(
+        id=report.id, received_at=report.created_at, school_reference=report.school_reference,
+        status=report.coarse_status,
+    )

@@ -1,0 +1,61 @@
+"""The report's transition table: triage by the assigned adviser or a senior adviser."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from erkenning.auth.models import ADVISER_ROLES, Caller
+from erkenning.reports.models import Report, ReportStatus
+from erkenning.states import Rule
+
+S = ReportStatus
+
+
+def handles(report: Report, caller: Caller) -> bool:
+    """The adviser assigned to the report, or any senior adviser."""
+    if caller.is_senior:
+        return True
+    assigned = report.assigned_to
+    return caller.role in ADVISER_ROLES and assigned is not None and assigned == caller.principal_id
+
+
+def assigned_or_senior(report: Report, caller: Caller, _: Mapping[str, Any]) -> str | None:
+    return None if handles(report, caller) else "Only the adviser assigned to this report or a senior adviser may"
+
+
+def not_ready(report: Report, target: ReportStatus) -> str | None:
+    """What must hold before the move besides who makes it ("not yet", 409), or None.
+
+    Kept apart from the guard because the states helper gives one status per guard, and a caller
+    who may not make the move at all must hear that (403) before anything about the case.
+    """
+    if target is S.SUBSTANTIATED and report.company_id is None:
+        return "Match the report to a company first"
+    return None
+
+
+TRIAGE_ROLES = ADVISER_ROLES
+
+TRANSITIONS: Mapping[tuple[ReportStatus, ReportStatus], Rule] = {
+    (S.RECEIVED, S.IN_TRIAGE): Rule(
+        roles=TRIAGE_ROLES, guard=assigned_or_senior, description="start triage"
+    ),
+    (S.IN_TRIAGE, S.SUBSTANTIATED): Rule(
+        roles=TRIAGE_ROLES, guard=assigned_or_senior, needs=("reason",),
+        description="substantiated: hand over to an investigation (the company must be known)",
+    ),
+    (S.IN_TRIAGE, S.NOT_SUBSTANTIATED): Rule(
+        roles=TRIAGE_ROLES, guard=assigned_or_senior, needs=("reason",), description="not substantiated: close"
+    ),
+    (S.IN_TRIAGE, S.REFERRED): Rule(
+        roles=TRIAGE_ROLES, guard=assigned_or_senior, needs=("reason", "referred_to"),
+        description="refer to the anti-discrimination agency, the police or the human rights institute",
+    ),
+}
+
+# Outcomes that end the report's own handling at once (a substantiated one closes with its investigation).
+CLOSING = frozenset({S.NOT_SUBSTANTIATED, S.REFERRED})
+OUTCOMES = frozenset({S.SUBSTANTIATED, S.NOT_SUBSTANTIATED, S.REFERRED})
+# Before an outcome, the company named in a report may still be (re)matched.
+MATCHABLE = frozenset({S.RECEIVED, S.IN_TRIAGE})

@@ -1,0 +1,68 @@
+"""E-mails about courses: reminder, promotion from the waiting list, cancelled session, certificate."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from erkenning import clock
+from erkenning.companies.models import Company
+from erkenning.notifications.mail import Composed, composer
+from erkenning.training.models import Course, CourseSession, Participation, ParticipationStatus
+
+_SKIP = Composed(to=None, context={})
+_FORMATS = {"workshop": "workshop", "webinar": "webinar", "e_learning": "e-learning"}
+
+
+async def _compose(
+    session: AsyncSession, payload: dict[str, Any], *, only_if: ParticipationStatus | None = None
+) -> Composed:
+    """Address the company of a participation and describe the course (and session) it is about."""
+    participation = await session.get(Participation, UUID(payload["participation_id"]))
+    if participation is None or (only_if is not None and participation.status is not only_if):
+        return _SKIP  # cancelled or changed since the e-mail was queued: nothing to tell any more
+    company = await session.get(Company, participation.company_id)
+    course = await session.get(Course, participation.course_id)
+    row = await session.get(CourseSession, participation.session_id) if participation.session_id else None
+    if company is None or course is None:
+        return _SKIP
+    context: dict[str, Any] = {
+        "company": company.name,
+        "course": course.title,
+        "format": _FORMATS[course.format.value],
+        "trainer": participation.trainer_name,
+        "starts": None,
+        "ends": None,
+        "location": row.location if row else None,
+        "online_url": row.online_url if row else None,
+        "certificate_code": participation.certificate_code,
+        "completed_on": participation.completed_on.strftime("%d-%m-%Y")
+        if participation.completed_on
+        else None,
+    }
+    if row is not None:
+        context["starts"] = clock.local(row.starts_at).strftime("%d-%m-%Y om %H:%M")
+        context["ends"] = clock.local(row.ends_at).strftime("%H:%M")
+    return Composed(to=company.email, context=context)
+
+
+@composer("training_reminder")
+async def compose_reminder(session: AsyncSession, payload: dict[str, Any]) -> Composed:
+    return await _compose(session, payload, only_if=ParticipationStatus.ENROLLED)
+
+
+@composer("training_promoted")
+async def compose_promoted(session: AsyncSession, payload: dict[str, Any]) -> Composed:
+    return await _compose(session, payload, only_if=ParticipationStatus.ENROLLED)
+
+
+@composer("training_session_cancelled")
+async def compose_session_cancelled(session: AsyncSession, payload: dict[str, Any]) -> Composed:
+    return await _compose(session, payload)
+
+
+@composer("training_certificate")
+async def compose_certificate(session: AsyncSession, payload: dict[str, Any]) -> Composed:
+    return await _compose(session, payload, only_if=ParticipationStatus.COMPLETED)

@@ -1,0 +1,134 @@
+"""HTML forms over the services' own input schemas: the rules stay in the schema, the words here.
+
+A page declares its fields (label, hint, Dutch messages), takes the posted strings, and lets the
+service's pydantic schema judge them. Each error lands on its field in Dutch, the entered values
+stay in the form, and the error summary at the top links to every field in error.
+
+    form = Form(COMPANY_FIELDS, posted)
+    data = form.validate(CompanyCreate)          # None if there were errors
+    if data is not None:
+        try:
+            company = await CompanyService(session).create(data, caller)
+        except DuplicateEstablishment:
+            form.error("establishment_number", "Er is al een bedrijf met dit vestigingsnummer.")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from erkenning.errors import ValidationFailed
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One form field: what it is called, how to fill it in, and what to say when it is wrong."""
+
+    name: str
+    label: str
+    hint: str | None = None
+    required: bool = True
+    kind: str = "text"  # text, email, select, password, hidden, textarea, date, number
+    options: tuple[tuple[str, str], ...] = ()  # (value, label) for a select
+    missing: str | None = None  # "Vul … in." (default from the label)
+    invalid: str | None = None  # what a wrong value needs; default by error type
+    autocomplete: str | None = None
+    inputmode: str | None = None
+    width: str | None = None  # a CSS width class: "xs", "s", "m", "l"
+    readonly: bool = False
+
+    @property
+    def id(self) -> str:
+        return f"veld-{self.name.replace('_', '-')}"
+
+    def missing_message(self) -> str:
+        return self.missing or f"Vul {self.label[:1].lower()}{self.label[1:]} in."
+
+
+def _message(spec: Field, error: Mapping[str, Any]) -> str:
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return spec.missing_message()
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        return spec.missing_message()
+    if spec.invalid:
+        return spec.invalid
+    if kind == "string_too_long":
+        return f"{spec.label} mag hoogstens {ctx.get('max_length')} tekens lang zijn."
+    if kind == "enum" or spec.kind == "select":
+        return f"Kies een {spec.label[:1].lower()}{spec.label[1:]}."
+    return f"Controleer {spec.label[:1].lower()}{spec.label[1:]}."
+
+
+@dataclass
+class Form:
+    """Fields, the values as entered, and errors by field name (in the order of the fields)."""
+
+    fields: tuple[Field, ...]
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    message: str | None = None  # an error that belongs to no single field
+
+    def __post_init__(self) -> None:
+        self.values = {f.name: str(self.values.get(f.name, "") or "") for f in self.fields}
+        self._by_name = {f.name: f for f in self.fields}
+
+    @classmethod
+    def from_object(cls, fields: tuple[Field, ...], obj: Any) -> Form:
+        """A form filled in from an existing row (for an edit page)."""
+        values = {}
+        for spec in fields:
+            value = getattr(obj, spec.name, None)
+            values[spec.name] = "" if value is None else str(getattr(value, "value", value))
+        return cls(fields, values)
+
+    def __getitem__(self, name: str) -> Field:
+        return self._by_name[name]
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors or self.message)
+
+    def error(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, message)
+
+    def payload(self, names: Iterable[str] | None = None) -> dict[str, Any]:
+        """What to validate: stripped values; an empty optional field means "none"."""
+        data: dict[str, Any] = {}
+        for spec in self.fields:
+            if spec.readonly or (names is not None and spec.name not in names):
+                continue
+            value = self.values[spec.name].strip()
+            data[spec.name] = None if value == "" and not spec.required else value
+        return data
+
+    def validate(self, schema: type[M], **extra: Any) -> M | None:
+        """The schema's verdict on the entered values (plus `extra`), or None with the errors recorded."""
+        try:
+            return schema.model_validate({**self.payload(), **extra})
+        except ValidationError as exc:
+            self.add_errors(exc.errors())
+            return None
+
+    def add_errors(self, errors: Iterable[Mapping[str, Any]]) -> None:
+        """Pydantic errors, or a service's ValidationFailed errors ({"field", "message"})."""
+        for error in errors:
+            loc = error.get("loc") or (error.get("field"),)
+            name = str(loc[0]) if loc else ""
+            spec = self._by_name.get(name)
+            if spec is None:
+                self.message = self.message or "Het formulier kon niet worden verwerkt. Controleer de gegevens."
+                continue
+            entered = self.values.get(name, "").strip()
+            self.error(name, spec.missing_message() if spec.required and not entered else _message(spec, error))
+        self.errors = {f.name: self.errors[f.name] for f in self.fields if f.name in self.errors}
+
+    def add_validation_failed(self, exc: ValidationFailed) -> None:
+        self.add_errors(exc.extra.get("errors", []))

@@ -1,0 +1,33 @@
+"""The main navigation, per role. Page modules add their own items when they are imported."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from erkenning.auth.models import Caller, Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    href: str
+    roles: frozenset[Role]
+    order: int
+
+    def is_current(self, path: str) -> bool:
+        return path == self.href if self.href == "/" else path == self.href or path.startswith(self.href + "/")
+
+
+_ITEMS: list[NavItem] = []
+
+
+def add(label: str, href: str, roles: frozenset[Role] | set[Role], *, order: int) -> None:
+    """Show `label` linking to `href` to callers holding one of `roles`, ordered by `order`."""
+    _ITEMS.append(NavItem(label, href, frozenset(roles), order))
+    _ITEMS.sort(key=lambda item: item.order)
+
+
+def for_caller(caller: Caller | None) -> list[NavItem]:
+    if caller is None:
+        return []
+    return [item for item in _ITEMS if caller.role in item.roles]

@@ -1,0 +1,115 @@
+"""Rendering pages: the Jinja environment, `page()` for a full page, `redirect()` after a form.
+
+Every page gets: `caller` (or None), `nav` (the items for this caller), `current_path`,
+`csrf_token`, `flash` (a one-time message from the previous redirect) and `title`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from litestar import Request
+from litestar.datastructures import Cookie
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Redirect, Template
+from litestar.template import TemplateConfig
+
+from erkenning.auth.models import Caller
+from erkenning.settings import Settings
+from erkenning.web import csrf, labels, nav
+from erkenning.web.middleware import web_cookie
+
+TEMPLATES = Path(__file__).parent / "templates"
+SERVICE_NAME = "Erkenning leerbedrijven"
+FLASH_COOKIE = "erk_flash"
+
+# One-time messages shown after a redirect, by key (the cookie carries the key, never text).
+_FLASH: dict[str, tuple[str, str]] = {}
+
+
+def flash_message(key: str, text: str, *, tone: str = "success") -> str:
+    """Declare a message that `redirect(..., flash=key)` can show on the next page; returns the key."""
+    if _FLASH.get(key, (text, tone)) != (text, tone):
+        raise ValueError(f"flash key {key!r} is already in use")
+    _FLASH[key] = (text, tone)
+    return key
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        long_date=labels.long_date, date_time=labels.date_time, number=labels.number,
+        role=lambda value: labels.ROLES.get(value, str(value)),
+        sector=lambda value: labels.SECTORS.get(value, str(value)),
+        audit_result=lambda value: labels.AUDIT_RESULTS.get(value, str(value)),
+    )
+    env.globals.update(SERVICE_NAME=SERVICE_NAME, RECOGNITION_STATUSES=labels.RECOGNITION_STATUSES)
+    return env
+
+
+def template_config() -> TemplateConfig[JinjaTemplateEngine]:
+    return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment()))
+
+
+def _settings(request: Request[Any, Any, Any]) -> Settings:
+    return request.app.state.runtime.settings  # type: ignore[no-any-return]
+
+
+def caller_of(request: Request[Any, Any, Any]) -> Caller | None:
+    return request.scope.get("user")  # type: ignore[return-value]
+
+
+def page(
+    request: Request[Any, Any, Any],
+    template_name: str,
+    *,
+    title: str,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+    **context: Any,
+) -> Template:
+    """A whole page: `template_name` extends `base.html`; `context` is what it shows."""
+    caller = caller_of(request)
+    flash_key = request.cookies.get(FLASH_COOKIE)
+    cookies: list[Cookie] = []
+    token = csrf.token_for(request)
+    cookies.extend(csrf.cookies_to_set(request))
+    if flash_key is not None:
+        cookies.append(web_cookie(_settings(request), FLASH_COOKIE, max_age=0))
+    return Template(
+        template_name=template_name,
+        context={
+            "user": caller,
+            "nav": nav.for_caller(caller),
+            "current_path": request.url.path,
+            "csrf_token": token,
+            "csrf_field": csrf.FIELD,
+            "flash": _FLASH.get(flash_key or ""),
+            "title": title,
+            **context,
+        },
+        status_code=status_code,
+        headers={"Cache-Control": "no-store", **(headers or {})},
+        cookies=cookies,
+        media_type="text/html",
+    )
+
+
+def redirect(
+    request: Request[Any, Any, Any], path: str, *, flash: str | None = None, cookies: list[Cookie] | None = None
+) -> Redirect:
+    """303 See Other (post, redirect, get), optionally with a one-time message for the next page."""
+    all_cookies = list(cookies or [])
+    if flash is not None:
+        if flash not in _FLASH:
+            raise KeyError(f"undeclared flash message {flash!r}")
+        all_cookies.append(web_cookie(_settings(request), FLASH_COOKIE, flash))
+    return Redirect(path, status_code=303, cookies=all_cookies)

@@ -1,0 +1,40 @@
+"""The web interface as routers for the app: pages at `/` and their static files at `/static`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from litestar import Router
+from litestar.datastructures import CacheControlHeader
+from litestar.static_files import create_static_files_router
+
+from erkenning.web import csrf
+from erkenning.web.errors import PAGE_OPT
+from erkenning.web.middleware import WebSessionMiddleware
+from erkenning.web.pages.admin import AdminPages
+from erkenning.web.pages.companies import CompanyPages
+from erkenning.web.pages.session import SignInController
+from erkenning.web.pages.start import StartController
+
+STATIC = Path(__file__).parent / "static"
+
+
+def page_handlers() -> list[Any]:
+    """Every page controller; add yours here."""
+    return [SignInController, StartController, CompanyPages, AdminPages]
+
+
+def web_routers() -> list[Router]:
+    pages = Router(
+        "/",
+        route_handlers=page_handlers(),
+        middleware=[WebSessionMiddleware()],
+        before_request=csrf.check,
+        include_in_schema=False,
+        opt={PAGE_OPT: True},
+    )
+    static = create_static_files_router(
+        "/static", directories=[STATIC], include_in_schema=False, cache_control=CacheControlHeader(max_age=3600)
+    )
+    return [pages, static]

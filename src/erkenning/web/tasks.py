@@ -1,0 +1,25 @@
+"""Worker jobs of the web interface: forget ended sessions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from arq import cron
+
+from erkenning.logging import get_logger
+from erkenning.runtime import Runtime
+from erkenning.web import sessions
+
+log = get_logger(__name__)
+
+
+async def purge_web_sessions(ctx: dict[str, Any]) -> int:
+    """Hourly: delete sessions past their idle or absolute expiry (a request would refuse them anyway)."""
+    runtime: Runtime = ctx["runtime"]
+    async with runtime.transaction() as session:
+        count = await sessions.purge_expired(session, runtime.settings)
+    log.info("web.sessions_purged", count=count)
+    return count
+
+
+CRON_JOBS = [cron(purge_web_sessions, minute={17}, run_at_startup=False)]

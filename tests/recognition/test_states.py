@@ -1,0 +1,265 @@
+"""The transition tables of recognitions, decisions and objections, walked pair by pair against a spec
+written out here (not read back from the tables)."""
+
+from datetime import timedelta
+from itertools import product
+from types import SimpleNamespace
+from uuid import uuid4
+
+import pytest
+
+from erkenning import clock
+from erkenning.auth.models import Caller, Role
+from erkenning.errors import DomainError, Forbidden, InvalidTransition
+from erkenning.recognition.models import DecisionKind as K
+from erkenning.recognition.models import DecisionStatus as D
+from erkenning.recognition.models import ObjectionStatus as O
+from erkenning.recognition.models import RecognitionStatus as R
+from erkenning.recognition.states import (
+    DECISION_TRANSITIONS,
+    OBJECTION_TRANSITIONS,
+    READY_DECISION,
+    READY_OBJECTION,
+    RECOGNITION_TRANSITIONS,
+    move,
+    moves,
+)
+from erkenning.states import GuardRefused, check
+
+
+@pytest.fixture(autouse=True)
+def _clean() -> None:
+    """These tests touch no database: nothing to clean up after them (overrides the suite's fixture)."""
+
+
+def caller(role: Role, principal_id=None) -> Caller:
+    return Caller(principal_id=principal_id or uuid4(), role=role, name=role.value)
+
+
+ADVISER, SENIOR = caller(Role.ADVISER), caller(Role.SENIOR_ADVISER)
+ALL_ROLES = [Role.ADMIN, Role.SENIOR_ADVISER, Role.ADVISER, Role.COMPANY, Role.SCHOOL, Role.SYSTEM]
+STAFF_DECIDING = {Role.ADVISER, Role.SENIOR_ADVISER}
+
+# ---------------------------------------------------------------- recognitions
+
+RECOGNITION_SPEC = {
+    (R.PENDING, R.ACTIVE): {K.GRANT},
+    (R.PENDING, R.REFUSED): {K.REFUSE},
+    (R.ACTIVE, R.ACTIVE): {K.IMPOSE_CONDITIONS},
+    (R.ACTIVE, R.SUSPENDED): {K.SUSPEND},
+    (R.ACTIVE, R.WITHDRAWN): {K.WITHDRAW},
+    (R.ACTIVE, R.LAPSED): {K.LAPSE},
+    (R.SUSPENDED, R.ACTIVE): {K.REINSTATE},
+    (R.SUSPENDED, R.WITHDRAWN): {K.WITHDRAW},
+}
+# Reverse moves, made only by the reinstate decision that follows an upheld objection.
+RESTORING_SPEC = {
+    (R.REFUSED, R.PENDING): {K.REINSTATE},
+    (R.WITHDRAWN, R.ACTIVE): {K.REINSTATE},
+    (R.WITHDRAWN, R.SUSPENDED): {K.REINSTATE},
+    (R.LAPSED, R.ACTIVE): {K.REINSTATE},
+}
+
+
+@pytest.mark.parametrize(("source", "target"), list(product(R, R)))
+def test_recognition_every_pair_and_kind(source: R, target: R) -> None:
+    for kind, restoring in product(K, (False, True)):
+        expected = kind in RECOGNITION_SPEC.get((source, target), set()) or (
+            restoring and kind in RESTORING_SPEC.get((source, target), set())
+        )
+        given = {"kind": kind, "restoring": restoring}
+        if expected:
+            check(RECOGNITION_TRANSITIONS, source, target, object(), SENIOR, given)
+        else:
+            with pytest.raises(InvalidTransition):
+                check(RECOGNITION_TRANSITIONS, source, target, object(), SENIOR, given)
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_recognition_moves_are_made_by_advisers_sending_decisions(role: Role) -> None:
+    given = {"kind": K.GRANT}
+    if role in STAFF_DECIDING:
+        check(RECOGNITION_TRANSITIONS, R.PENDING, R.ACTIVE, object(), caller(role), given)
+    else:
+        with pytest.raises(Forbidden):
+            check(RECOGNITION_TRANSITIONS, R.PENDING, R.ACTIVE, object(), caller(role), given)
+
+
+# ---------------------------------------------------------------- decisions
+
+DECISION_SPEC = {
+    (D.DRAFT, D.INTENDED): STAFF_DECIDING,
+    (D.DRAFT, D.APPROVED): STAFF_DECIDING,
+    (D.INTENDED, D.APPROVED): STAFF_DECIDING,
+    (D.APPROVED, D.SENT): STAFF_DECIDING,
+    (D.APPROVED, D.DRAFT): STAFF_DECIDING,
+    (D.DRAFT, D.CANCELLED): STAFF_DECIDING,
+    (D.INTENDED, D.CANCELLED): STAFF_DECIDING,
+    (D.APPROVED, D.CANCELLED): STAFF_DECIDING,
+    (D.SENT, D.FINAL): {Role.SYSTEM},
+    (D.SENT, D.REVOKED): STAFF_DECIDING,
+}
+# What each move is given by the services that make it.
+GIVEN = {"objection_upheld": True, "objection_pending": False}
+
+
+def decision(status: D, kind: K = K.GRANT, **fields):
+    values = {
+        "status": status,
+        "kind": kind,
+        "investigation_id": None,
+        "drafted_by": uuid4(),
+        "approved_by": None,
+        "intended_on": None,
+        "response_due": None,
+        "response_received_at": None,
+        "objection_deadline": clock.today() - timedelta(days=1),
+    }
+    return SimpleNamespace(**(values | fields))
+
+
+def ready_decision(source: D, target: D):
+    """A decision for which the move's conditions hold (a harmful one for the intended step)."""
+    return decision(source, K.SUSPEND if (source, target) == (D.DRAFT, D.INTENDED) else K.GRANT)
+
+
+@pytest.mark.parametrize(("source", "target"), list(product(D, D)))
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_decision_every_pair_and_role(source: D, target: D, role: Role) -> None:
+    obj = ready_decision(source, target)
+    if role in DECISION_SPEC.get((source, target), set()):
+        assert move(DECISION_TRANSITIONS, READY_DECISION, obj, target, caller(role), **GIVEN) == source
+        assert obj.status is target
+    else:
+        expected = Forbidden if (source, target) in DECISION_SPEC else InvalidTransition
+        with pytest.raises(expected):
+            move(DECISION_TRANSITIONS, READY_DECISION, obj, target, caller(role), **GIVEN)
+        assert obj.status is source
+
+
+@pytest.mark.parametrize("kind", [K.REFUSE, K.IMPOSE_CONDITIONS, K.SUSPEND, K.WITHDRAW])
+def test_harmful_decisions_need_a_senior_who_did_not_draft_them(kind: K) -> None:
+    drafter = caller(Role.SENIOR_ADVISER)
+    obj = decision(D.DRAFT, kind, drafted_by=drafter.principal_id, investigation_id=uuid4())
+    with pytest.raises(GuardRefused, match="Four eyes"):
+        move(DECISION_TRANSITIONS, READY_DECISION, obj, D.APPROVED, drafter)
+    with pytest.raises(GuardRefused, match="senior adviser must approve"):
+        move(DECISION_TRANSITIONS, READY_DECISION, obj, D.APPROVED, ADVISER)
+    move(DECISION_TRANSITIONS, READY_DECISION, obj, D.APPROVED, SENIOR)
+    assert obj.status is D.APPROVED
+
+
+@pytest.mark.parametrize("kind", [K.GRANT, K.REINSTATE, K.LAPSE])
+def test_other_decisions_may_be_approved_by_any_adviser_even_the_drafter(kind: K) -> None:
+    obj = decision(D.DRAFT, kind, drafted_by=ADVISER.principal_id)
+    move(DECISION_TRANSITIONS, READY_DECISION, obj, D.APPROVED, ADVISER)
+    assert obj.status is D.APPROVED
+
+
+def test_a_harmful_decision_without_investigation_is_first_put_to_the_company() -> None:
+    obj = decision(D.DRAFT, K.WITHDRAW)
+    with pytest.raises(InvalidTransition, match="intended decision"):
+        move(DECISION_TRANSITIONS, READY_DECISION, obj, D.APPROVED, SENIOR)
+    move(DECISION_TRANSITIONS, READY_DECISION, obj, D.INTENDED, ADVISER)
+    obj.intended_on, obj.response_due = clock.today(), clock.today() + timedelta(days=14)
+    with pytest.raises(InvalidTransition, match="may respond until"):
+        move(DECISION_TRANSITIONS, READY_DECISION, obj, D.APPROVED, SENIOR)
+    with clock.travel(timedelta(days=15)):
+        move(DECISION_TRANSITIONS, READY_DECISION, obj, D.APPROVED, SENIOR)
+    assert obj.status is D.APPROVED
+
+
+def test_decisions_from_an_investigation_and_favourable_ones_are_not_put_to_the_company() -> None:
+    for obj in (decision(D.DRAFT, K.SUSPEND, investigation_id=uuid4()), decision(D.DRAFT, K.GRANT)):
+        with pytest.raises(InvalidTransition, match="Only a harmful decision"):
+            move(DECISION_TRANSITIONS, READY_DECISION, obj, D.INTENDED, ADVISER)
+
+
+def test_final_needs_the_term_passed_and_no_pending_objection() -> None:
+    system = Caller.system()
+    running = decision(D.SENT, objection_deadline=clock.today())
+    with pytest.raises(InvalidTransition, match="not passed"):
+        move(DECISION_TRANSITIONS, READY_DECISION, running, D.FINAL, system)
+    passed = decision(D.SENT)
+    with pytest.raises(InvalidTransition, match="still pending"):
+        move(DECISION_TRANSITIONS, READY_DECISION, passed, D.FINAL, system, objection_pending=True)
+    move(DECISION_TRANSITIONS, READY_DECISION, passed, D.FINAL, system, objection_pending=False)
+    assert passed.status is D.FINAL
+
+
+def test_revoking_needs_an_upheld_objection() -> None:
+    with pytest.raises(InvalidTransition, match="upholding an objection"):
+        move(DECISION_TRANSITIONS, READY_DECISION, decision(D.SENT), D.REVOKED, ADVISER)
+
+
+def test_moves_lists_only_what_the_caller_may_do_now() -> None:
+    drafter = caller(Role.SENIOR_ADVISER)
+    intended = decision(
+        D.INTENDED,
+        K.SUSPEND,
+        drafted_by=drafter.principal_id,
+        intended_on=clock.today(),
+        response_due=clock.today() + timedelta(days=14),
+    )
+    assert [m.to for m in moves(DECISION_TRANSITIONS, READY_DECISION, intended, SENIOR)] == ["cancelled"]
+    with clock.travel(timedelta(days=15)):
+        assert [m.to for m in moves(DECISION_TRANSITIONS, READY_DECISION, intended, SENIOR)] == [
+            "approved",
+            "cancelled",
+        ]
+        assert [m.to for m in moves(DECISION_TRANSITIONS, READY_DECISION, intended, drafter)] == ["cancelled"]
+    assert moves(DECISION_TRANSITIONS, READY_DECISION, decision(D.SENT), SENIOR) == []
+
+
+# ---------------------------------------------------------------- objections
+
+OBJECTION_SPEC = {
+    (O.PENDING, O.UPHELD): STAFF_DECIDING,
+    (O.PENDING, O.REJECTED): STAFF_DECIDING,
+    (O.PENDING, O.WITHDRAWN): STAFF_DECIDING | {Role.COMPANY},
+}
+
+
+@pytest.mark.parametrize(("source", "target"), list(product(O, O)))
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_objection_every_pair_and_role(source: O, target: O, role: Role) -> None:
+    obj = SimpleNamespace(status=source)
+    contested = decision(D.SENT, K.SUSPEND)
+    if role in OBJECTION_SPEC.get((source, target), set()):
+        move(
+            OBJECTION_TRANSITIONS, READY_OBJECTION, obj, target, caller(role), reason="r", decision=contested
+        )
+        assert obj.status is target
+    else:
+        with pytest.raises(DomainError):
+            move(
+                OBJECTION_TRANSITIONS,
+                READY_OBJECTION,
+                obj,
+                target,
+                caller(role),
+                reason="r",
+                decision=contested,
+            )
+        assert obj.status is source
+
+
+def test_whoever_prepared_the_decision_does_not_decide_the_objection() -> None:
+    approver = caller(Role.SENIOR_ADVISER)
+    contested = decision(
+        D.SENT, K.SUSPEND, drafted_by=ADVISER.principal_id, approved_by=approver.principal_id
+    )
+    for person in (ADVISER, approver):
+        with pytest.raises(GuardRefused, match="7:5 Awb"):
+            move(
+                OBJECTION_TRANSITIONS,
+                READY_OBJECTION,
+                SimpleNamespace(status=O.PENDING),
+                O.UPHELD,
+                person,
+                reason="r",
+                decision=contested,
+            )
+    obj = SimpleNamespace(status=O.PENDING)
+    move(OBJECTION_TRANSITIONS, READY_OBJECTION, obj, O.REJECTED, SENIOR, reason="r", decision=contested)
+    assert obj.status is O.REJECTED

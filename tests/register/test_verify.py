@@ -1,0 +1,199 @@
+"""Verify, single and batch: answers come from the dated periods, and say nothing beyond the contract."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from erkenning import clock
+from erkenning.auth.models import Role
+from erkenning.recognition.models import Pathway, RecognitionStatus
+from erkenning.runtime import Runtime
+from tests.helpers import TokenFactory, make_company
+from tests.register.conftest import S, SUSPENSION_AND_WITHDRAWAL, make_recognition, on_day
+
+VERIFY = "/api/v1/register/verify"
+BATCH = "/api/v1/register/verify/batch"
+ANSWER_KEYS = {"company", "crebo", "pathway", "date", "recognised", "status", "since", "until"}
+
+
+@pytest.fixture
+async def story(runtime: Runtime):
+    company = await make_company(runtime)
+    await make_recognition(runtime, company, SUSPENSION_AND_WITHDRAWAL)
+    return company
+
+
+@pytest.mark.parametrize(
+    ("on", "recognised", "status", "since", "until"),
+    [
+        ("2023-12-31", False, None, None, None),  # before the grant
+        ("2024-01-01", True, "active", "2024-01-01", "2026-03-01"),
+        ("2026-02-28", True, "active", "2024-01-01", "2026-03-01"),  # the day before the suspension
+        ("2026-03-01", False, "suspended", "2026-03-01", "2026-06-01"),  # during
+        ("2026-05-31", False, "suspended", "2026-03-01", "2026-06-01"),
+        ("2026-06-01", True, "active", "2026-06-01", "2027-01-01"),  # after: reinstated
+        ("2026-12-31", True, "active", "2026-06-01", "2027-01-01"),  # last day of the transition period
+        ("2027-01-01", False, "withdrawn", "2027-01-01", None),  # the future-dated withdrawal took effect
+        ("2040-06-30", False, "withdrawn", "2027-01-01", None),
+    ],
+)
+async def test_verify_reads_the_period_of_the_date(client, story, on, recognised, status, since, until) -> None:
+    response = await client.get(VERIFY, params={"company": story.sbb_id, "crebo": "25180", "pathway": "bol", "date": on})
+    assert response.status_code == 200, response.text
+    assert response.json() == {
+        "company": story.sbb_id, "crebo": "25180", "pathway": "bol", "date": on,
+        "recognised": recognised, "status": status, "since": since, "until": until,
+    }
+
+
+async def test_verify_answer_has_exactly_the_contract_keys(client, story) -> None:
+    body = (await client.get(VERIFY, params={"company": story.sbb_id, "crebo": "25180", "pathway": "bol"})).json()
+    assert set(body) == ANSWER_KEYS
+
+
+async def test_verify_finds_by_establishment_number_too(client, story) -> None:
+    params = {"company": story.establishment_number, "crebo": "25180", "pathway": "bol", "date": "2025-01-01"}
+    body = (await client.get(VERIFY, params=params)).json()
+    assert body["recognised"] is True and body["company"] == story.establishment_number
+
+
+async def test_verify_defaults_to_today_on_the_service_clock(client, story) -> None:
+    with on_day(date(2026, 4, 15)):
+        body = (await client.get(VERIFY, params={"company": story.sbb_id, "crebo": "25180", "pathway": "bol"})).json()
+    assert body["date"] == "2026-04-15"
+    assert (body["recognised"], body["status"]) == (False, "suspended")
+
+
+async def test_adjacent_periods_of_one_status_are_one_run(client, runtime) -> None:
+    company = await make_company(runtime)
+    await make_recognition(runtime, company, [
+        (S.ACTIVE, date(2020, 1, 1), date(2022, 1, 1)),
+        (S.ACTIVE, date(2022, 1, 1), date(2023, 1, 1)),
+        (S.LAPSED, date(2023, 1, 1), None),
+    ])
+    body = (await client.get(VERIFY, params={
+        "company": company.sbb_id, "crebo": "25180", "pathway": "bol", "date": "2022-06-01"})).json()
+    assert (body["since"], body["until"]) == ("2020-01-01", "2023-01-01")
+
+
+async def test_the_status_column_alone_never_makes_a_company_recognised(client, runtime) -> None:
+    company = await make_company(runtime)
+    await make_recognition(runtime, company, [(S.ACTIVE, date(2030, 1, 1), None)], status=RecognitionStatus.ACTIVE)
+    body = (await client.get(VERIFY, params={
+        "company": company.sbb_id, "crebo": "25180", "pathway": "bol", "date": "2029-12-31"})).json()
+    assert (body["recognised"], body["status"]) == (False, None)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"company": "999999999", "crebo": "25180", "pathway": "bol"},  # unknown company
+        {"company": "000000000001", "crebo": "25180", "pathway": "bol"},  # unknown establishment
+        {"crebo": "99999", "pathway": "bol"},  # qualification not in the catalogue
+        {"crebo": "25180", "pathway": "bbl"},  # recognised for the other pathway only
+    ],
+)
+async def test_what_is_not_known_is_not_recognised(client, story, params) -> None:
+    params = {"company": story.sbb_id, "date": "2025-01-01", **params}
+    response = await client.get(VERIFY, params=params)
+    assert response.status_code == 200
+    assert response.json()["recognised"] is False and response.json()["status"] is None
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("company", "abc"),
+        ("company", "1234567890123"),
+        ("company", ""),
+        ("crebo", "1234"),
+        ("crebo", "12a45"),
+        ("pathway", "xyz"),
+        ("date", "2026-13-01"),
+        ("date", "tomorrow"),
+    ],
+)
+async def test_malformed_input_is_422(client, field, value) -> None:
+    params = {"company": "100000001", "crebo": "25180", "pathway": "bol", field: value}
+    response = await client.get(VERIFY, params=params)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+@pytest.mark.parametrize("missing", ["company", "crebo", "pathway"])
+async def test_missing_input_is_422(client, missing) -> None:
+    params = {"company": "100000001", "crebo": "25180", "pathway": "bol"}
+    del params[missing]
+    assert (await client.get(VERIFY, params=params)).status_code == 422
+
+
+# ---------------------------------------------------------------- batch
+
+
+async def test_batch_of_a_thousand_answers_each_item_in_order(client, runtime, tokens: TokenFactory) -> None:
+    school = await tokens.make(Role.SCHOOL, school_brin="25LX")
+    story = await make_company(runtime)
+    await make_recognition(runtime, story, SUSPENSION_AND_WITHDRAWAL)
+    other = await make_company(runtime)
+    await make_recognition(runtime, other, [(S.ACTIVE, date(2020, 1, 1), None)], crebo="25181", pathway=Pathway.BBL)
+    # (item, expected recognised, expected status): known and unknown companies mixed through the batch.
+    kinds = [
+        ({"company": story.sbb_id, "crebo": "25180", "pathway": "bol", "date": "2025-05-05"}, True, "active"),
+        ({"company": story.sbb_id, "crebo": "25180", "pathway": "bol", "date": "2026-04-01"}, False, "suspended"),
+        ({"company": "999999999", "crebo": "25180", "pathway": "bol"}, False, None),
+        ({"company": story.establishment_number, "crebo": "25180", "pathway": "bol", "date": "2027-02-01"},
+         False, "withdrawn"),
+        ({"company": other.establishment_number, "crebo": "25181", "pathway": "bbl"}, True, "active"),
+        ({"company": other.sbb_id, "crebo": "25181", "pathway": "bol"}, False, None),
+        ({"company": "000000000001", "crebo": "25180", "pathway": "bol", "date": "2025-05-05"}, False, None),
+    ]
+    items = [kinds[(n * 5 + n // 7) % len(kinds)] for n in range(1000)]
+    response = await client.post(BATCH, json={"items": [i for i, _, _ in items]}, headers=school.headers)
+    assert response.status_code == 200, response.text
+    answers = response.json()["items"]
+    assert len(answers) == 1000
+    for (item, recognised, status), answer in zip(items, answers, strict=True):
+        assert set(answer) == ANSWER_KEYS
+        assert (answer["company"], answer["crebo"], answer["pathway"]) == (item["company"], item["crebo"], item["pathway"])
+        assert answer["date"] == item.get("date", clock.today().isoformat())
+        assert (answer["recognised"], answer["status"]) == (recognised, status)
+
+
+async def test_batch_answers_match_single_verify(client, runtime, tokens: TokenFactory) -> None:
+    school = await tokens.make(Role.SCHOOL, school_brin="25LX")
+    company = await make_company(runtime)
+    await make_recognition(runtime, company, SUSPENSION_AND_WITHDRAWAL)
+    days = [date(2023, 12, 31) + timedelta(days=d) for d in range(0, 1300, 37)]
+    items = [{"company": company.sbb_id, "crebo": "25180", "pathway": "bol", "date": d.isoformat()} for d in days]
+    batch = (await client.post(BATCH, json={"items": items}, headers=school.headers)).json()["items"]
+    for item, answer in zip(items, batch, strict=True):
+        assert answer == (await client.get(VERIFY, params=item, headers=school.headers)).json()
+
+
+async def test_anonymous_callers_may_not_batch(client) -> None:
+    item = {"company": "100000001", "crebo": "25180", "pathway": "bol"}
+    assert (await client.post(BATCH, json={"items": [item]})).status_code == 401
+
+
+async def test_only_schools_batch(client, tokens: TokenFactory) -> None:
+    adviser = await tokens.make(Role.ADVISER)
+    item = {"company": "100000001", "crebo": "25180", "pathway": "bol"}
+    assert (await client.post(BATCH, json={"items": [item]}, headers=adviser.headers)).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"items": []},
+        {"items": [{"company": "100000001", "crebo": "25180", "pathway": "bol"}] * 1001},
+        {"items": [{"company": "x", "crebo": "25180", "pathway": "bol"}]},
+        {"items": [{"company": "100000001", "crebo": "25180", "pathway": "bol", "date": "2026-02-30"}]},
+        {"items": [{"company": "100000001", "crebo": "25180", "pathway": "bol", "status": "active"}]},
+        {"items": [{"company": "100000001", "crebo": "25180"}]},
+        {"pairs": []},
+    ],
+)
+async def test_malformed_batch_is_422(client, tokens: TokenFactory, body) -> None:
+    school = await tokens.make(Role.SCHOOL, school_brin="25LX")
+    response = await client.post(BATCH, json=body, headers=school.headers)
+    assert response.status_code == 422, response.text

@@ -1,0 +1,145 @@
+"""Reports come in from a school, an adviser or anonymously; the company is matched when it is certain."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from erkenning import clock
+from erkenning.companies.models import Company
+from erkenning.reports.models import Report, ReportConfidential
+from erkenning.runtime import Runtime
+from tests.helpers import Principal, make_company
+from tests.reports.conftest import BACKOFFICE, SCHOOL, adviser_report, confidential, facts, school_report
+
+
+async def _report(runtime: Runtime, report_id: str) -> Report:
+    async with runtime.session_factory() as session:
+        report = await session.get(Report, report_id)
+        assert report is not None
+        return report
+
+
+async def _confidential_rows(runtime: Runtime) -> int:
+    async with runtime.session_factory() as session:
+        return (await session.exec(sa.select(sa.func.count()).select_from(ReportConfidential))).scalar_one()
+
+
+async def test_school_passes_a_report_on_with_its_brin_and_sees_a_coarse_status(
+    client, runtime: Runtime, school: Principal, company: Company
+) -> None:
+    created = await school_report(
+        client, school, {**facts(company), "school_reference": "MP-2026/017", "confidential": confidential()}
+    )
+    assert set(created) == {"id", "received_at", "school_reference", "status"}
+    assert created["status"] == "received" and created["school_reference"] == "MP-2026/017"
+    report = await _report(runtime, created["id"])
+    assert report.school_brin == "25LX"
+    assert report.channel == "school_reporting_point"
+    assert report.company_id == company.id
+    assert await _confidential_rows(runtime) == 1
+
+
+async def test_school_cannot_set_protected_fields(client, school: Principal, company: Company) -> None:
+    for extra in ({"status": "substantiated"}, {"channel": "phone"}, {"school_brin": "99XX"},
+                  {"assigned_to": str(school.id)}, {"company": {"company_id": str(company.id)}}):
+        response = await client.post(SCHOOL, json={**facts(company), **extra}, headers=school.headers)
+        assert response.status_code == 422, (extra, response.text)
+
+
+async def test_adviser_enters_a_report_from_each_adviser_channel(client, adviser: Principal, company: Company) -> None:
+    for channel in ("anti_discrimination_agency", "contact_form", "phone", "other"):
+        created = await adviser_report(client, adviser, {**facts(company), "channel": channel})
+        assert created["channel"] == channel and created["status"] == "received"
+        assert created["assigned_to"] is None and created["has_confidential"] is False
+    for channel in ("school_reporting_point", "public_form"):
+        response = await client.post(BACKOFFICE, json={**facts(company), "channel": channel}, headers=adviser.headers)
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == "channel"
+
+
+async def test_admins_companies_and_schools_cannot_enter_reports_in_the_back_office(
+    client, admin: Principal, school: Principal, tokens, company: Company
+) -> None:
+    from erkenning.auth.models import Role
+
+    company_caller = await tokens.make(Role.COMPANY, company_id=company.id)
+    body = {**facts(company), "channel": "phone"}
+    for caller in (admin, school, company_caller):
+        assert (await client.post(BACKOFFICE, json=body, headers=caller.headers)).status_code == 403
+    assert (await client.post(BACKOFFICE, json=body)).status_code == 401
+
+
+async def test_company_is_matched_only_when_certain(client, runtime: Runtime, adviser: Principal) -> None:
+    one = await make_company(runtime, kvk_number="41000001")
+    twin_a = await make_company(runtime, kvk_number="41000002")
+    await make_company(runtime, kvk_number="41000002")  # a second establishment of the same KvK number
+
+    async def matched(company_given: dict) -> str | None:
+        created = await adviser_report(client, adviser, {**facts(), "company": company_given, "channel": "phone"})
+        return created["company_id"]
+
+    assert await matched({"company_id": str(one.id)}) == str(one.id)
+    assert await matched({"establishment_number": one.establishment_number}) == str(one.id)
+    assert await matched({"sbb_id": one.sbb_id}) == str(one.id)
+    assert await matched({"kvk_number": "41000001"}) == str(one.id)
+    assert await matched({"kvk_number": "41000002"}) is None  # two establishments: an adviser decides
+    assert await matched({"name": twin_a.name}) is None  # a name alone is never matched
+    nowhere = {"name": "Garage Nergens", "kvk_number": "49999999"}
+    unknown = await adviser_report(client, adviser, {**facts(), "company": nowhere, "channel": "phone"})
+    assert unknown["company_id"] is None
+    assert unknown["company_given"] == {
+        "sbb_id": None, "kvk_number": "49999999", "establishment_number": None, "name": "Garage Nergens"
+    }
+
+
+async def test_unknown_company_id_and_missing_company_are_422(client, adviser: Principal) -> None:
+    response = await client.post(
+        BACKOFFICE, json={**facts(), "company": {"company_id": "00000000-0000-0000-0000-000000000001"},
+                          "channel": "phone"}, headers=adviser.headers,
+    )
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "company.company_id"
+    response = await client.post(BACKOFFICE, json={**facts(), "company": {}, "channel": "phone"},
+                                 headers=adviser.headers)
+    assert response.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("ground", "nationality"),
+        ("incident_date", "not-a-date"),
+        ("crebo", "2518"),
+        ("summary", ""),
+        ("summary", "x" * 501),
+        ("summary", "nul\x00byte"),
+    ],
+)
+async def test_bad_facts_are_422_naming_the_field(client, adviser: Principal, field: str, value: str) -> None:
+    response = await client.post(BACKOFFICE, json={**facts(), field: value, "channel": "phone"},
+                                 headers=adviser.headers)
+    assert response.status_code == 422, response.text
+    assert field in {e["field"] for e in response.json()["errors"]}
+
+
+async def test_incident_date_cannot_be_in_the_future(client, adviser: Principal) -> None:
+    tomorrow = (clock.today() + timedelta(days=1)).isoformat()
+    response = await client.post(BACKOFFICE, json={**facts(), "incident_date": tomorrow, "channel": "phone"},
+                                 headers=adviser.headers)
+    assert response.status_code == 422
+    assert "future" in response.text
+
+
+async def test_idempotency_key_on_school_intake_creates_one_report(
+    client, runtime: Runtime, school: Principal, company: Company
+) -> None:
+    headers = {**school.headers, "Idempotency-Key": "meldpunt-2026-017"}
+    body = {**facts(company), "confidential": confidential()}
+    first = await client.post(SCHOOL, json=body, headers=headers)
+    second = await client.post(SCHOOL, json=body, headers=headers)
+    assert first.status_code == second.status_code == 201
+    assert second.json() == first.json() and second.headers["idempotent-replayed"] == "true"
+    async with runtime.session_factory() as session:
+        assert (await session.exec(sa.select(sa.func.count()).select_from(Report))).scalar_one() == 1

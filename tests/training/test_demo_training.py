@@ -1,0 +1,31 @@
+"""The training demo set: loaded once, a workshop with one seat left, an e-learning with a certificate."""
+
+from erkenning import demo
+from erkenning.auth.models import Role
+from erkenning.runtime import Runtime
+from erkenning.training import demo as training_demo
+from tests.training.conftest import PORTAL, enrol
+
+
+async def test_demo_training_loads_once_and_can_be_tried_out(client, runtime: Runtime, tokens) -> None:
+    await demo.load(runtime)
+    issued = await demo.load(runtime)
+    company = {"Authorization": f"Bearer {issued['company']}"}
+
+    [session] = (await client.get(f"{PORTAL}/sessions", headers=company)).json()["items"]
+    assert (session["id"], session["capacity"], session["seats_left"]) == (
+        str(training_demo.SESSION_ID),
+        3,
+        1,
+    )
+    [done] = (await client.get(f"{PORTAL}/participations", headers=company)).json()["items"]
+    assert done["status"] == "completed" and done["format"] == "e_learning"
+    check = await client.get(f"/api/v1/register/certificates/{done['certificate_code']}")
+    assert check.json()["company_name"] == "Bakkerij De Korenschoof"
+
+    last_seat = await client.post(
+        f"{PORTAL}/participations", json={"session_id": session["id"]}, headers=company
+    )
+    assert last_seat.json()["status"] == "enrolled"
+    waiting = await enrol(client, await tokens.make(Role.COMPANY), session_id=session["id"])
+    assert waiting.json()["status"] == "waitlisted"

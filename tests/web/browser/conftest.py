@@ -1,0 +1,153 @@
+"""Browser tests: the app as a real server (uvicorn in a subprocess) and Debian's headless Chromium.
+
+Playwright drives /usr/bin/chromium (installed by `make test` where missing); it never downloads a
+browser. One server and one browser serve the whole session; each test gets a fresh browser
+context (its own cookies). The server uses the test database and Redis, so the usual fixtures
+(`tokens`, `make_company`) prepare data, and tables are emptied after each test as everywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from erkenning.auth.models import Role
+from erkenning.embedded import free_port
+from erkenning.settings import Settings
+from tests.helpers import MailCatcher, Principal, TokenFactory
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+ROOT = Path(__file__).resolve().parents[3]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+LAPTOP = {"width": 1280, "height": 800}
+TABLET = {"width": 768, "height": 1024}
+
+
+@pytest.fixture(scope="session")
+def live_server(settings: Settings, mail: MailCatcher, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`erkenning.app:create_app` under uvicorn in its own process, on a free port."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "ENVIRONMENT": "test",
+        "DATABASE_URL": settings.database_url or "",
+        "REDIS_URL": settings.redis_url or "",
+        "ARQ_QUEUE_NAME": settings.arq_queue_name,
+        "TOKEN_PEPPER": settings.token_pepper.get_secret_value(),
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(mail.port),
+        "LOG_FORMAT": "json",
+        "LOG_LEVEL": "WARNING",
+    }
+    log_path = tmp_path_factory.mktemp("live-server") / "server.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "erkenning.app:create_app", "--factory", "--host", "127.0.0.1",
+             "--port", str(port), "--no-access-log", "--lifespan", "on"],
+            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        )
+    base = f"http://localhost:{port}"
+    try:
+        _wait_until_live(base, proc, log_path)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _wait_until_live(base: str, proc: subprocess.Popen[bytes], log_path: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the live server exited:\n{log_path.read_text()[-3000:]}")
+        try:
+            if httpx.get(f"{base}/health/live", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"the live server did not come up:\n{log_path.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="session")
+async def chromium() -> AsyncIterator[object]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed and `make test` could not install it (apt-get install chromium)")
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            await browser.close()
+
+
+@pytest.fixture
+async def new_page(chromium, live_server: str) -> AsyncIterator[Callable[..., Awaitable[object]]]:
+    """Open a page in a fresh context (own cookies): `page = await new_page(viewport=TABLET)`."""
+    contexts = []
+
+    async def open_page(*, viewport: dict[str, int] = LAPTOP, bypass_csp: bool = False):
+        context = await chromium.new_context(
+            base_url=live_server, viewport=viewport, locale="nl-NL", bypass_csp=bypass_csp
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return await context.new_page()
+
+    try:
+        yield open_page
+    finally:
+        for context in contexts:
+            await context.close()
+
+
+@pytest.fixture
+async def page(new_page):
+    return await new_page()
+
+
+async def sign_in(page, principal: Principal) -> None:
+    """Through the sign-in form, as a person would."""
+    await page.goto("/inloggen")
+    await page.get_by_label("Toegangscode").fill(principal.token)
+    await page.get_by_role("button", name="Inloggen").click()
+    await page.wait_for_url(lambda url: "/inloggen" not in url)
+
+
+@pytest.fixture
+def signed_in(tokens: TokenFactory) -> Callable[..., Awaitable[Principal]]:
+    """`adviser = await signed_in(page, Role.ADVISER)`: a new principal of that role, signed in on `page`."""
+
+    async def as_role(page, role: Role, **kwargs) -> Principal:
+        if role is Role.SCHOOL:
+            kwargs.setdefault("school_brin", "25LX")
+        principal = await tokens.make(role, **kwargs)
+        await sign_in(page, principal)
+        return principal
+
+    return as_role
+
+
+async def screenshot(page, name: str) -> Path:
+    """Save the whole page as a test artefact under artifacts/screenshots/ (not committed)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    await page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,76 @@
+"""axe-core on the main pages (no serious or critical WCAG 2.1 A/AA violations) and their screenshots."""
+
+from __future__ import annotations
+
+import pytest
+
+from erkenning.auth.models import Role
+from tests.helpers import make_company
+from tests.web.browser.conftest import AXE, TABLET, screenshot
+
+pytestmark = pytest.mark.browser
+
+_AXE_RUN = """async () => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+  return result.violations
+    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
+}"""
+
+
+async def check(page, name: str) -> None:
+    """Run axe on the page as it is now and save its screenshot."""
+    await page.add_script_tag(path=str(AXE))
+    violations = await page.evaluate(_AXE_RUN)
+    await screenshot(page, name)
+    assert violations == [], f"{name}: {violations}"
+
+
+@pytest.fixture
+async def axe_page(new_page):
+    if not AXE.exists():
+        pytest.skip(f"{AXE} is missing: `make test` installs axe-core with npm (npm ci)")
+    # axe is injected as a script of the test's own, which the pages' CSP would rightly refuse.
+    return await new_page(bypass_csp=True)
+
+
+async def test_public_and_error_pages(axe_page) -> None:
+    await axe_page.goto("/inloggen")
+    await check(axe_page, "sign-in")
+    await axe_page.get_by_role("button", name="Inloggen").click()
+    await check(axe_page, "sign-in-error")
+    await axe_page.goto("/bestaat-niet")
+    await check(axe_page, "not-found")
+
+
+async def test_back_office_pages(axe_page, signed_in, runtime) -> None:
+    company = await make_company(runtime, name="Bakkerij De Korenschoof", street="Korenmarkt", house_number="12")
+    for n in range(3):
+        await make_company(runtime, name=f"Bakkerij {n}")
+    await signed_in(axe_page, Role.ADMIN, name="Beheerder SBB")
+    pages = {
+        "start-admin": "/",
+        "companies": "/bedrijven?naam=bakkerij",
+        "company-card": f"/bedrijven/{company.id}",
+        "company-edit": f"/bedrijven/{company.id}/wijzigen",
+        "accounts": "/beheer/accounts",
+        "audit": "/beheer/audit",
+    }
+    for name, path in pages.items():
+        await axe_page.goto(path)
+        await check(axe_page, name)
+    await axe_page.goto("/bedrijven/nieuw")
+    await axe_page.get_by_role("button", name="Registreren").click()
+    await check(axe_page, "company-form-errors")
+
+
+async def test_company_start_page_on_a_tablet(new_page, signed_in, runtime) -> None:
+    if not AXE.exists():
+        pytest.skip(f"{AXE} is missing: `make test` installs axe-core with npm (npm ci)")
+    page = await new_page(viewport=TABLET, bypass_csp=True)
+    company = await make_company(runtime, name="Kapsalon Knip", street="Voorstraat", house_number="7")
+    await signed_in(page, Role.COMPANY, company_id=company.id, name="Kapsalon Knip")
+    await page.goto("/")
+    await check(page, "start-company-tablet")
+    # Nothing sticks out sideways on a tablet.
+    assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
