@@ -132,8 +132,10 @@ def cli_env(env: Environment, database: str, **extra: str) -> dict[str, str]:
 def api_server(env: Environment, database: str, *, log: Path) -> Iterator[str]:
     """One `erkenning serve` process (uvicorn) on a free port, with the benchmark-only endpoints on."""
     port = free_port()
+    # Rate limits off: the load comes from one address and one school, and is meant to.
     environ = cli_env(env, database, BENCH_ENDPOINTS="true", LOG_LEVEL="WARNING", ENVIRONMENT="development",
-                      PYTHONUNBUFFERED="1")
+                      PYTHONUNBUFFERED="1", REGISTER_SCHOOL_LIMIT="0", REGISTER_BATCH_LIMIT="0",
+                      REGISTER_ANON_LIMIT="0")
     with open(log, "ab") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "erkenning.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],

@@ -154,4 +154,5 @@ differs, nothing is written); whole commands timed, process start included; the 
 rows/s ÷ COPY rows/s within each run, median over runs. HTTP: wrk with a Lua script that varies the
 company per request, the ceiling (one primary-key SELECT through the same app) and the verify
 endpoint back to back in each run; batch latency against single-verify latency at one connection.
-Request logging is off (LOG_LEVEL=WARNING) so the figures measure the app, not the log sink."""
+Request logging is off (LOG_LEVEL=WARNING) so the figures measure the app, not the log sink, and the
+register's rate limits are off (REGISTER_*_LIMIT=0): the load comes from one address and one school."""

@@ -37,13 +37,16 @@ BATCH_COMPANIES = 5_000
 
 
 async def add_decisions(conn: asyncpg.Connection, periods: list[SeededPeriod]) -> None:
-    """The decisions behind every seeded period: to be filled in when the `decision` table exists.
+    """The decisions behind every seeded period: the step to fill in now that `decision` exists.
 
-    Called once per batch, in the batch's transaction, after the periods are written. Each period
-    carries its id, recognition, company, status, dates and `decision_kind` (`grant`, `suspend`,
-    `withdraw`, `lapse`; None for a pending application), so this step can insert one final decision
-    per period (effective on `valid_from`) and set `recognition_period.decision_id`. It must be
-    idempotent like the rest of the seed (a second run sees the same periods again).
+    Called once per batch, in the batch's transaction, after the companies, recognitions and
+    periods are written (the batch's periods are still in the temporary table `seed_period`, by id).
+    Each period carries its id, recognition, company, status, dates and `decision_kind` (`grant`,
+    `suspend`, `withdraw`, `lapse`; None for a pending application), so this step can COPY one
+    `decision` per period (status final or sent, effective on `valid_from`, drafted and, for harmful
+    kinds, approved by two seed principals), its `decision_recognition` row (status before and after)
+    and set `recognition_period.decision_id` (an UPDATE … FROM seed_period). It must be idempotent
+    like the rest of the seed (a second run sees the same periods again: ON CONFLICT DO NOTHING).
     """
     return None
 
