@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 import time
 from pathlib import Path
 
@@ -22,6 +23,19 @@ def settings_for(env: Environment, database: str) -> Settings:
     return Settings(_env_file=None, database_url=env.url_for(database), redis_url=env.redis_url)  # type: ignore[call-arg]
 
 
+async def _drop_stale(env: Environment, prefix: str, keep: str) -> None:
+    """Cached databases (and their CSV files) of earlier migrations or seeders: rebuilt, never reused."""
+    conn = await env.admin()
+    try:
+        stale = await conn.fetch("SELECT datname FROM pg_database WHERE datname LIKE $1 AND datname <> $2",
+                                 prefix.replace("_", "\\_") + "%", keep)
+    finally:
+        await conn.close()
+    for (name,) in stale:
+        await env.drop(name)
+        shutil.rmtree(OUT / f"csv-{name}", ignore_errors=True)
+
+
 async def _migrated(env: Environment, name: str) -> None:
     await env.recreate(name)
     await asyncio.to_thread(migrate.upgrade, env.url_for(name))
@@ -31,6 +45,7 @@ async def empty_template(env: Environment) -> str:
     """A migrated, empty database to copy fresh import targets from (CREATE DATABASE … TEMPLATE)."""
     name = f"erkenning_bench_empty_{fingerprint()}"
     if not await env.ready(name):
+        await _drop_stale(env, "erkenning_bench_empty_", name)
         await _migrated(env, name)
         await env.mark_ready(name)
     return name
@@ -42,6 +57,7 @@ async def seeded_database(env: Environment, companies: int, seed_value: int) -> 
         say(f"reusing the seeded database {name}")
         return name
     say(f"seeding {companies:,} companies into {name} (once; later runs reuse it)")
+    await _drop_stale(env, f"erkenning_bench_{companies}_{seed_value}_", name)
     await _migrated(env, name)
     engine = bulk_engine(settings_for(env, name))
     started, shown = time.monotonic(), [0]
