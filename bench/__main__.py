@@ -54,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         lines += [*report.split(imports), ""]
     lines += [report.METHOD, ""]
     text = "\n".join(lines)
-    target = ROOT / "bench" / ("RESULTS.quick.md" if args.quick else "RESULTS.md")
+    # A smoke run or a partial one never replaces the full table.
+    target = ROOT / "bench" / ("RESULTS.quick.md" if args.quick else f"RESULTS.{args.only}.md" if args.only else "RESULTS.md")
     target.write_text(text)
     print(text)
     say(f"written to {target.relative_to(ROOT)}")
