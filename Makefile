@@ -41,8 +41,12 @@ $(AXE): package.json package-lock.json
 	@command -v npm >/dev/null && npm ci --no-audit --no-fund --loglevel=error && touch $(AXE) || \
 		echo "warning: axe-core could not be installed with npm; the accessibility check will be skipped"
 
+## Benchmark (not a test): writes bench/RESULTS.md. BENCH_ARGS=--quick for a smoke run.
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	@command -v wrk >/dev/null 2>&1 || apt-get install -y wrk >/dev/null 2>&1 \
+		|| (apt-get update >/dev/null 2>&1 && apt-get install -y wrk >/dev/null 2>&1) \
+		|| echo "wrk is missing and could not be installed (apt-get install wrk, as root): HTTP figures will be skipped"
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 migrate: $(STAMP)
 	$(BIN)/erkenning migrate

@@ -15,3 +15,14 @@ async def test_demo_load_twice_gives_working_tokens_for_every_role(client, runti
     assert new.status_code == 200
     me = await client.get("/api/v1/portal/account/", headers={"Authorization": f"Bearer {second['company']}"})
     assert me.status_code == 200 and me.json()["company_id"] == str(demo.DEMO_COMPANY_ID)
+
+
+async def test_first_start_seeds_a_small_synthetic_set_once(runtime: Runtime) -> None:
+    from sqlmodel import func, select
+
+    from erkenning.companies.models import Company
+
+    assert await demo.seed_if_empty(runtime) is True
+    assert await demo.seed_if_empty(runtime) is False
+    async with runtime.session_factory() as session:
+        assert (await session.exec(select(func.count()).select_from(Company))).one() == demo.DEMO_SEED_COMPANIES

@@ -1,4 +1,4 @@
-"""The `erkenning` command: serve, worker, migrate, dev, token, audit, outbox."""
+"""The `erkenning` command: serve, worker, migrate, dev, token, audit, outbox, import, export, seed."""
 
 from __future__ import annotations
 
@@ -161,6 +161,7 @@ async def _dev_main(settings: Settings) -> None:
     runtime = Runtime.create(settings)
     try:
         tokens = await demo.load(runtime)
+        await demo.seed_if_empty(runtime)
     finally:
         await runtime.close()
     _print_banner(settings, tokens)
@@ -339,6 +340,14 @@ def outbox_sweep() -> None:
             await runtime.close()
 
     click.echo(f"enqueued {_run(run())} events")
+
+
+# ------------------------------------------------------------------ bulk data (import, export, seed)
+
+from erkenning.bulk.cli import COMMANDS as _BULK_COMMANDS  # noqa: E402
+
+for _command in _BULK_COMMANDS:
+    main.add_command(_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID, uuid5
 
+import sqlalchemy as sa
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -86,6 +87,21 @@ async def fresh_tokens(session: AsyncSession, runtime: Runtime) -> dict[str, str
     for account in ACCOUNTS:
         issued[account.key] = (await service.issue_token(system, account.id, label=DEMO_LABEL)).plaintext
     return issued
+
+
+DEMO_SEED_COMPANIES = 300
+
+
+async def seed_if_empty(runtime: Runtime) -> bool:
+    """A few hundred synthetic companies with recognitions, on a first start (fewer companies than that)."""
+    from erkenning.bulk.seed import seed
+
+    async with runtime.session_factory() as session:
+        count = (await session.exec(select(sa.func.count()).select_from(Company))).one()
+    if count >= DEMO_SEED_COMPANIES:
+        return False
+    await seed(runtime.engine, companies=DEMO_SEED_COMPANIES, seed_value=1)
+    return True
 
 
 async def load(runtime: Runtime) -> dict[str, str]:

@@ -1,0 +1,1 @@
+"""The benchmark harness (`make bench`, `python -m bench`): not a test; writes bench/RESULTS.md."""

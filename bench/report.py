@@ -1,0 +1,160 @@
+"""The results as a markdown table, with the machine, versions and date they were measured on."""
+
+from __future__ import annotations
+
+import math
+import os
+import platform
+import subprocess
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+
+from bench.importing import ImportFigures, KindFigures
+from bench.register import RegisterFigures, median
+
+LIBRARIES = ("litestar", "uvicorn", "uvloop", "httptools", "sqlalchemy", "sqlmodel", "asyncpg", "pydantic", "arq")
+
+
+@dataclass
+class Setup:
+    companies: int
+    recognitions: int
+    runs: int
+    seconds: int
+    postgres: str
+    quick: bool
+
+
+def _cpu() -> str:
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _wrk_version() -> str:
+    try:
+        out = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout
+        return out.split()[1] if out else "absent"
+    except OSError:
+        return "absent"
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "absent"
+
+
+def machine(setup: Setup) -> list[str]:
+    libraries = ", ".join(f"{name} {_version(name)}" for name in LIBRARIES)
+    return [
+        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        f"- Machine: {os.cpu_count()} cores ({_cpu()}), {platform.system()} {platform.release()}",
+        f"- Python {platform.python_version()}, PostgreSQL {setup.postgres}, wrk {_wrk_version()}",
+        f"- Libraries: {libraries}",
+        f"- Data: {setup.companies:,} companies, {setup.recognitions:,} recognitions; "
+        f"{setup.runs} runs, medians; HTTP runs of {setup.seconds} s, one `erkenning serve` process (uvicorn)"
+        + (" — QUICK smoke run, not the benchmark" if setup.quick else ""),
+    ]
+
+
+def _mark(ok: bool | None) -> str:
+    return "—" if ok is None else ("met" if ok else "**missed**")
+
+
+def _row(figure: str, measured: str, ceiling: str, ratio: float, goal: str, ok: bool | None) -> str:
+    shown = "n/a" if math.isnan(ratio) else f"{ratio:.2f}"
+    return f"| {figure} | {measured} | {ceiling} | {shown} | {goal} | {_mark(ok)} |"
+
+
+def _import_rows(figures: ImportFigures) -> list[str]:
+    rows = []
+    named: list[tuple[str, KindFigures]] = [("all three files", figures.total())]
+    named += [(kind, f) for kind, f in figures.kinds.items()]
+    for name, f in named:
+        ratio = median(f.ratios(f.import_s))
+        headline = name == "all three files"
+        rows.append(_row(
+            f"Import {name} ({f.rows:,} rows), fresh" + (" **(headline)**" if headline else ""),
+            f"{f.rate(f.import_s):,.0f} rows/s", f"{f.rate(f.copy_s):,.0f} rows/s (`psql \\copy`)", ratio,
+            "≥ 0.5" if headline else "", (ratio >= 0.5) if headline else None,
+        ))
+    for name, f in named[:1]:
+        ratio = median(f.ratios(f.reimport_s))
+        rows.append(_row(f"Re-import {name}, nothing differs", f"{f.rate(f.reimport_s):,.0f} rows/s",
+                         f"{f.rate(f.copy_s):,.0f} rows/s", ratio, "", None))
+    return rows
+
+
+def split(figures: ImportFigures) -> list[str]:
+    """Where the fresh import's time goes, per file (medians), to read the import figure by."""
+    lines = []
+    for kind, f in figures.kinds.items():
+        parts = {name: median([p[name] for p in f.phases if name in p]) for name in ("read and check", "upsert")}
+        if any(math.isnan(v) for v in parts.values()):
+            continue
+        rest = median(f.import_s) - sum(parts.values())
+        lines.append(f"- {kind}: {median(f.import_s):.1f} s = read and check {parts['read and check']:.1f} s "
+                     f"(Python, the API's rules) + merge {parts['upsert']:.1f} s (PostgreSQL: checks, upsert, "
+                     f"indexes, foreign keys{', periods' if kind == 'recognitions' else ''}) + {rest:.1f} s "
+                     f"process start and commit; `psql \\copy`: {median(f.copy_s):.1f} s")
+    return ["Where the fresh import's time goes (medians):", "", *lines] if lines else []
+
+
+def _register_rows(figures: RegisterFigures) -> list[str]:
+    rows = []
+    if figures.verify:
+        rps = median([r.requests_per_s for r in figures.verify])
+        p99 = median([r.p99_ms for r in figures.verify])
+        if figures.ceiling:
+            ceiling = median([r.requests_per_s for r in figures.ceiling])
+            ratio = median([v.requests_per_s / c.requests_per_s for v, c in zip(figures.verify, figures.ceiling)])
+            ceiling_text = f"{ceiling:,.0f} req/s, p99 {median([r.p99_ms for r in figures.ceiling]):.1f} ms"
+        else:
+            ratio, ceiling_text = float("nan"), "ceiling endpoint absent"
+        rows.append(_row("Single verify, anonymous, 32 connections", f"{rps:,.0f} req/s, p99 {p99:.1f} ms",
+                         ceiling_text, ratio,
+                         "≥ 0.75", None if math.isnan(ratio) else ratio >= 0.75))
+    if figures.batch_latency and figures.single_latency:
+        batch = median([r.p50_ms for r in figures.batch_latency])
+        single = median([r.p50_ms for r in figures.single_latency])
+        ratio = median([b.p50_ms / s.p50_ms for b, s in zip(figures.batch_latency, figures.single_latency)])
+        rows.append(_row("Batch verify of 1,000 pairs, school token, latency (p50)", f"{batch:.1f} ms",
+                         f"{single:.2f} ms (one single verify)", ratio, "≤ 30×", ratio <= 30))
+    errors = sum(r.non_2xx for group in (figures.verify, figures.ceiling, figures.batch_latency,
+                                         figures.single_latency) for r in group)
+    if errors:
+        rows.append(f"| Non-2xx answers during the HTTP runs | {errors:,} | | | | check rate limits |")
+    return rows
+
+
+def table(imports: ImportFigures | None, register: RegisterFigures | None, skipped: list[str]) -> list[str]:
+    lines = ["| figure | measured | ceiling / baseline | ratio | goal | |", "|---|---|---|---|---|---|"]
+    if imports:
+        lines += _import_rows(imports)
+    if register:
+        lines += _register_rows(register)
+    notes = [f"- skipped: {why}" for why in skipped + (register.skipped if register else [])]
+    return lines + ([""] + notes if notes else [])
+
+
+METHOD = """\
+How: `python -m bench` (`make bench`) starts its own databases on the configured or local PostgreSQL
+(or an embedded one), Redis, and one API server process; seeds once and reuses the seeded database
+while migrations and seeder are unchanged. Import: per run a fresh migrated database; `psql \\copy`
+of each CSV into a bare text table (no keys, no indexes), then `erkenning import` of the same file
+into the real tables (recognitions also write their periods), then the same import again (nothing
+differs, nothing is written); whole commands timed, process start included; the ratio is import
+rows/s ÷ COPY rows/s within each run, median over runs. HTTP: wrk with a Lua script that varies the
+company per request, the ceiling (one primary-key SELECT through the same app) and the verify
+endpoint back to back in each run, anonymous as the public calls them; batch latency against
+single-verify latency at one connection, both with the school token the batch needs.
+Request logging is off (LOG_LEVEL=WARNING) so the figures measure the app, not the log sink, and the
+register's rate limits are off (REGISTER_*_LIMIT=0): the load comes from one address and one school."""

@@ -1,0 +1,89 @@
+"""Reading a CSV file as a stream: header checked up front, rows in batches with their line numbers."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from erkenning.bulk.rows import Kind
+
+Batch = list[tuple[int, list[str]]]
+
+
+class HeaderError(ValueError):
+    """The first line does not name the columns this kind needs; nothing is loaded."""
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """`;` when the header uses it (spreadsheets in a Dutch locale write that), else `,`."""
+    return ";" if header_line.count(";") > header_line.count(",") else ","
+
+
+@dataclass
+class CsvSource:
+    """An open CSV file of one kind. Iterate `batches()`; `position` is how far the file has been read."""
+
+    path: Path
+    kind: Kind
+    delimiter: str | None = None
+    columns: list[str] = field(default_factory=list)
+    size: int = 0
+    _raw: BinaryIO | None = None
+    _text: io.TextIOWrapper | None = None
+
+    def __enter__(self) -> CsvSource:
+        self._raw = open(self.path, "rb")  # noqa: SIM115 - closed in __exit__
+        self.size = self.path.stat().st_size
+        # utf-8-sig: a byte-order mark (as spreadsheet programs write) is not part of the first column's name.
+        self._text = io.TextIOWrapper(self._raw, encoding="utf-8-sig", newline="")
+        header_line = self._text.readline()
+        if not header_line.strip():
+            raise HeaderError("the file is empty; the first line must name the columns")
+        self.delimiter = self.delimiter or sniff_delimiter(header_line)
+        header = next(csv.reader([header_line], delimiter=self.delimiter))
+        self.columns = [name.strip().lower() for name in header]
+        self._check_header()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._text is not None:
+            self._text.close()
+
+    @property
+    def position(self) -> int:
+        return self._raw.tell() if self._raw is not None and not self._raw.closed else self.size
+
+    def _check_header(self) -> None:
+        kind = self.kind
+        unknown = [c for c in self.columns if c not in kind.columns]
+        if unknown:
+            raise HeaderError(f"unknown column(s) {', '.join(unknown)}; {kind.name} files have: {', '.join(kind.columns)}")
+        doubled = sorted({c for c in self.columns if self.columns.count(c) > 1})
+        if doubled:
+            raise HeaderError(f"column(s) named twice: {', '.join(doubled)}")
+        missing = sorted(kind.required - set(self.columns))
+        if missing:
+            raise HeaderError(f"missing column(s) {', '.join(missing)}")
+        if kind.one_of and not kind.one_of & set(self.columns):
+            raise HeaderError(f"name the company by one of the columns {' or '.join(sorted(kind.one_of))}")
+
+    def batches(self, size: int) -> Iterator[Batch]:
+        """Lists of (line number where the record starts, its cells); blank lines are skipped."""
+        assert self._text is not None, "use CsvSource as a context manager"
+        reader = csv.reader(self._text, delimiter=self.delimiter or ",", strict=True)
+        batch: Batch = []
+        last_line = 1  # the header
+        for cells in reader:
+            line, last_line = last_line + 1, reader.line_num + 1
+            if not cells or (len(cells) == 1 and not cells[0].strip()):
+                continue
+            batch.append((line, cells))
+            if len(batch) >= size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch

@@ -1,0 +1,150 @@
+"""From the staging table into the real tables: set-based checks, then one upsert per table.
+
+Each loader runs on the import's asyncpg connection inside its transaction. Rows that break a rule
+only the database can see (a duplicate within the file, an unknown company or crebo) are deleted
+from staging and returned as (line, reason); the rest go in with `INSERT … SELECT … ON CONFLICT
+(natural key) DO UPDATE`, which touches a row only where something differs, so re-running an import
+changes nothing (no `updated_at`, no `version` bump). An empty cell keeps what is registered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import asyncpg
+
+STAGING = "bulk_staging"
+NO_TIMEOUT = 6 * 3600.0  # seconds; the import's statements may run long (the engine's default is short)
+
+Problems = list[tuple[int, str]]
+
+
+@dataclass
+class Outcome:
+    """What a load did: rows inserted and updated, periods written, and the rows refused with why."""
+
+    inserted: int = 0
+    updated: int = 0
+    periods_added: int = 0
+    periods_changed: int = 0
+    problems: Problems = field(default_factory=list)
+
+
+async def refuse(conn: asyncpg.Connection, sql: str, *args: object) -> Problems:
+    rows = await conn.fetch(sql, *args, timeout=NO_TIMEOUT)
+    return [(r["line"], r["reason"]) for r in rows]
+
+
+async def refuse_later_duplicates(conn: asyncpg.Connection, table: str, key: str, label: str) -> Problems:
+    """Of rows sharing `key`, the first in the file wins; the others are refused naming its line."""
+    return await refuse(
+        conn,
+        f"""
+        DELETE FROM {table} s USING (
+            SELECT line, min(line) OVER (PARTITION BY {key}) AS first FROM {table} WHERE ({key}) IS NOT NULL
+        ) d
+        WHERE s.line = d.line AND d.line <> d.first
+        RETURNING s.line, '{label}: also on line ' || d.first AS reason
+        """,
+    )
+
+
+async def upsert_counts(conn: asyncpg.Connection, sql: str, *args: object) -> tuple[int, int]:
+    row = await conn.fetchrow(
+        f"WITH up AS ({sql}) SELECT count(*) FILTER (WHERE inserted) AS i, count(*) FILTER (WHERE NOT inserted) AS u"
+        " FROM up",
+        *args,
+        timeout=NO_TIMEOUT,
+    )
+    return int(row["i"]), int(row["u"])
+
+
+# ------------------------------------------------------------------ companies
+
+
+def _company_same(reg: str, new: str) -> str:
+    """SQL: the registered row `reg` already holds what `new` says (an empty optional cell keeps the old value)."""
+    return f"""
+        ({reg}.kvk_number, {reg}.name, {reg}.street, {reg}.house_number, {reg}.postcode, {reg}.city, {reg}.sector,
+         {reg}.email)
+        IS NOT DISTINCT FROM
+        ({new}.kvk_number, {new}.name, coalesce({new}.street, {reg}.street),
+         coalesce({new}.house_number, {reg}.house_number), {new}.postcode, {new}.city, {new}.sector,
+         coalesce({new}.email, {reg}.email))
+    """
+
+
+async def load_companies(conn: asyncpg.Connection, now: datetime) -> Outcome:
+    out = Outcome()
+    out.problems += await refuse_later_duplicates(conn, STAGING, "establishment_number", "establishment_number")
+    out.problems += await refuse_later_duplicates(conn, STAGING, "sbb_id", "sbb_id")
+    out.problems += await refuse(
+        conn,
+        f"""
+        DELETE FROM {STAGING} s USING company c
+        WHERE s.sbb_id IS NOT NULL AND c.sbb_id = s.sbb_id AND c.establishment_number <> s.establishment_number
+        RETURNING s.line, 'sbb_id: in use by another company' AS reason
+        """,
+    )
+    out.problems += await refuse(
+        conn,
+        f"""
+        DELETE FROM {STAGING} s USING company c
+        WHERE s.sbb_id IS NOT NULL AND c.establishment_number = s.establishment_number AND c.sbb_id <> s.sbb_id
+        RETURNING s.line, 'sbb_id: this establishment is registered under SBB id ' || c.sbb_id AS reason
+        """,
+    )
+    # Rows identical to what is registered are left out before the upsert, so they are not even locked.
+    # An SBB id is drawn from the sequence only for a company that is new (coalesce stops at the first value);
+    # in file order, as the sequence is read after sorting.
+    out.inserted, out.updated = await upsert_counts(
+        conn,
+        f"""
+        INSERT INTO company AS c (id, sbb_id, kvk_number, establishment_number, name, street, house_number,
+                                  postcode, city, sector, email, version, created_at, updated_at)
+        SELECT gen_random_uuid(), coalesce(s.sbb_id, x.sbb_id, nextval('company_sbb_id_seq')::text),
+               s.kvk_number, s.establishment_number, s.name, s.street, s.house_number, s.postcode, s.city,
+               s.sector, s.email, 1, $1, $1
+        FROM {STAGING} s LEFT JOIN company x ON x.establishment_number = s.establishment_number
+        WHERE x.id IS NULL OR NOT {_company_same("x", "s")}
+        ORDER BY s.line
+        ON CONFLICT (establishment_number) DO UPDATE SET
+            kvk_number = EXCLUDED.kvk_number, name = EXCLUDED.name, street = coalesce(EXCLUDED.street, c.street),
+            house_number = coalesce(EXCLUDED.house_number, c.house_number), postcode = EXCLUDED.postcode,
+            city = EXCLUDED.city, sector = EXCLUDED.sector, email = coalesce(EXCLUDED.email, c.email),
+            version = c.version + 1, updated_at = $1
+        WHERE NOT {_company_same("c", "EXCLUDED")}
+        RETURNING (xmax = 0) AS inserted
+        """,
+        now,
+    )
+    return out
+
+
+# ------------------------------------------------------------------ qualifications
+
+
+async def load_qualifications(conn: asyncpg.Connection, now: datetime) -> Outcome:
+    out = Outcome()
+    out.problems += await refuse_later_duplicates(conn, STAGING, "crebo", "crebo")
+    same = "(q.name, q.level, q.active) IS NOT DISTINCT FROM ({n}.name, {n}.level, coalesce({n}.active, q.active))"
+    out.inserted, out.updated = await upsert_counts(
+        conn,
+        f"""
+        INSERT INTO qualification AS q (id, crebo, name, level, active, created_at, updated_at)
+        SELECT gen_random_uuid(), s.crebo, s.name, s.level, coalesce(s.active, x.active, true), $1, $1
+        FROM {STAGING} s LEFT JOIN qualification x ON x.crebo = s.crebo
+        WHERE x.id IS NULL OR NOT {same.replace("q.", "x.").format(n="s")}
+        ON CONFLICT (crebo) DO UPDATE SET
+            name = EXCLUDED.name, level = EXCLUDED.level, active = EXCLUDED.active, updated_at = $1
+        WHERE NOT {same.format(n="EXCLUDED")}
+        RETURNING (xmax = 0) AS inserted
+        """,
+        now,
+    )
+    return out
+
+
+Loader = Callable[[asyncpg.Connection, datetime], Awaitable[Outcome]]

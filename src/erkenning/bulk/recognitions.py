@@ -1,0 +1,135 @@
+"""Loading recognitions: resolve company and crebo, upsert the recognition, keep its dated periods.
+
+A row says "this recognition has status S from `since` on". Against the recognition's latest period:
+- none yet: a period [since, ∞) is written;
+- it starts on `since`: it becomes S from `since` on (a correction of the current period);
+- it starts before `since` with another status: it ends on `since` and [since, ∞) follows;
+- it starts before `since` with the same status and no end: refused (it already says so, from earlier);
+- it starts after `since`: refused (earlier history is changed by decisions, not by an import).
+So importing the same file twice writes no second period, and periods never overlap (the database's
+exclusion constraint guarantees it in any case).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import asyncpg
+
+from erkenning.bulk.loaders import NO_TIMEOUT, STAGING, Outcome, upsert_counts, refuse, refuse_later_duplicates
+
+RESOLVED = "bulk_recognition_resolved"
+PLAN = "bulk_recognition_plan"
+
+
+async def load_recognitions(conn: asyncpg.Connection, now: datetime) -> Outcome:
+    out = Outcome()
+    await conn.execute(
+        f"""
+        CREATE TEMP TABLE {RESOLVED} ON COMMIT DROP AS
+        SELECT s.*, ce.id AS by_establishment, cs.id AS by_sbb, coalesce(ce.id, cs.id) AS company_id,
+               q.id AS qualification_id
+        FROM {STAGING} s
+        LEFT JOIN company ce ON ce.establishment_number = s.establishment_number
+        LEFT JOIN company cs ON cs.sbb_id = s.sbb_id
+        LEFT JOIN qualification q ON q.crebo = s.crebo;
+        ANALYZE {RESOLVED};
+        """,
+        timeout=NO_TIMEOUT,
+    )
+    out.problems += await refuse(
+        conn,
+        f"""
+        WITH bad AS (
+            SELECT line, concat_ws('; ',
+                CASE WHEN establishment_number IS NOT NULL AND by_establishment IS NULL
+                     THEN 'establishment_number: no company with this establishment number' END,
+                CASE WHEN sbb_id IS NOT NULL AND by_sbb IS NULL THEN 'sbb_id: no company with this SBB id' END,
+                CASE WHEN by_establishment <> by_sbb THEN 'sbb_id: names another company than establishment_number' END,
+                CASE WHEN qualification_id IS NULL THEN 'crebo: not in the qualification catalogue' END
+            ) AS reason
+            FROM {RESOLVED}
+        )
+        DELETE FROM {RESOLVED} r USING bad WHERE r.line = bad.line AND bad.reason <> ''
+        RETURNING r.line, bad.reason
+        """,
+    )
+    out.problems += await refuse_later_duplicates(
+        conn, RESOLVED, "company_id, qualification_id, pathway", "company, crebo and pathway"
+    )
+    # The registered recognition (a new one gets its id here) and its latest period, in one pass.
+    await conn.execute(
+        f"""
+        CREATE TEMP TABLE {PLAN} ON COMMIT DROP AS
+        SELECT r.line, r.company_id, r.qualification_id, r.pathway, r.status, r.since, r.granted_on,
+               r.reassessment_due, coalesce(x.id, gen_random_uuid()) AS recognition_id, x.id IS NULL AS is_new,
+               x.status AS old_status, x.granted_on AS old_granted, x.reassessment_due AS old_due,
+               lp.id AS period_id, lower(lp.during) AS period_from, upper_inf(lp.during) AS period_open,
+               lp.status AS period_status
+        FROM {RESOLVED} r
+        LEFT JOIN recognition x
+               ON (x.company_id, x.qualification_id, x.pathway) = (r.company_id, r.qualification_id, r.pathway)
+        LEFT JOIN (SELECT DISTINCT ON (recognition_id) recognition_id, id, during, status FROM recognition_period
+                   ORDER BY recognition_id, lower(during) DESC) lp ON lp.recognition_id = x.id;
+        ANALYZE {PLAN};
+        """,
+        timeout=NO_TIMEOUT,
+    )
+    out.problems += await refuse(
+        conn,
+        f"""
+        DELETE FROM {PLAN}
+        WHERE since < period_from OR (since > period_from AND status = period_status AND period_open)
+        RETURNING line, CASE WHEN since < period_from
+            THEN 'since: before the current period, which began on ' || period_from
+                 || ' (earlier history is changed by decisions)'
+            ELSE 'since: already ' || status || ' since ' || period_from END AS reason
+        """,
+    )
+    granted = "coalesce(p.granted_on, p.old_granted, CASE WHEN p.status = 'active' THEN p.since END)"
+    due = "coalesce(p.reassessment_due, p.old_due)"
+    out.inserted, out.updated = await upsert_counts(
+        conn,
+        f"""
+        INSERT INTO recognition AS t (id, company_id, qualification_id, pathway, status, granted_on,
+                                      reassessment_due, version, created_at, updated_at)
+        SELECT p.recognition_id, p.company_id, p.qualification_id, p.pathway, p.status, {granted}, {due}, 1, $1, $1
+        FROM {PLAN} p
+        WHERE p.is_new OR (p.old_status, p.old_granted, p.old_due) IS DISTINCT FROM (p.status, {granted}, {due})
+        ON CONFLICT (company_id, qualification_id, pathway) DO UPDATE SET
+            status = EXCLUDED.status, granted_on = EXCLUDED.granted_on, reassessment_due = EXCLUDED.reassessment_due,
+            version = t.version + 1, updated_at = $1
+        WHERE (t.status, t.granted_on, t.reassessment_due)
+              IS DISTINCT FROM (EXCLUDED.status, EXCLUDED.granted_on, EXCLUDED.reassessment_due)
+        RETURNING (xmax = 0) AS inserted
+        """,
+        now,
+    )
+    out.periods_changed = await _execute_count(
+        conn,
+        f"""
+        UPDATE recognition_period rp SET
+            status = CASE WHEN p.since = p.period_from THEN p.status ELSE rp.status END,
+            during = CASE WHEN p.since = p.period_from THEN daterange(p.since, NULL)
+                          ELSE daterange(lower(rp.during), p.since) END
+        FROM {PLAN} p
+        WHERE rp.id = p.period_id AND (
+            (p.since = p.period_from AND (rp.status <> p.status OR NOT upper_inf(rp.during)))
+            OR (p.since > p.period_from AND (upper_inf(rp.during) OR upper(rp.during) > p.since)))
+        """,
+    )
+    out.periods_added = await _execute_count(
+        conn,
+        f"""
+        INSERT INTO recognition_period (id, recognition_id, status, during, created_at)
+        SELECT gen_random_uuid(), p.recognition_id, p.status, daterange(p.since, NULL), $1
+        FROM {PLAN} p WHERE p.period_id IS NULL OR p.since > p.period_from
+        """,
+        now,
+    )
+    return out
+
+
+async def _execute_count(conn: asyncpg.Connection, sql: str, *args: object) -> int:
+    status = await conn.execute(sql, *args, timeout=NO_TIMEOUT)
+    return int(status.rsplit(" ", 1)[-1])

@@ -1,0 +1,128 @@
+"""Recognitions import: references resolved, current period written, history kept, re-import writes nothing."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from erkenning import clock
+from erkenning.bulk.importer import import_csv
+from erkenning.runtime import Runtime
+from tests.bulk.test_import import COMPANY_HEADER, company, write_csv
+
+HEADER = ["establishment_number", "sbb_id", "crebo", "pathway", "status", "since"]
+
+
+@pytest.fixture
+async def catalogue(runtime: Runtime, tmp_path: Path) -> dict[str, str]:
+    """Two companies and two qualifications; returns the companies' SBB ids by establishment number."""
+    await import_csv(runtime.engine, "companies",
+                     write_csv(tmp_path / "c.csv", COMPANY_HEADER, [company(1), company(2, sbb_id="700000002")]))
+    await import_csv(runtime.engine, "qualifications",
+                     write_csv(tmp_path / "q.csv", ["crebo", "name", "level"], [["25180", "Kok", "2"],
+                                                                                ["25491", "Verzorgende-IG", "3"]]))
+    async with runtime.engine.connect() as conn:
+        rows = await conn.execute(sa.text("SELECT establishment_number, sbb_id FROM company"))
+        return dict(rows.all())
+
+
+async def periods(runtime: Runtime) -> list[tuple]:
+    async with runtime.engine.connect() as conn:
+        rows = await conn.execute(sa.text(
+            "SELECT c.establishment_number, q.crebo, r.pathway, r.status AS now, r.version, p.status,"
+            "       lower(p.during), upper(p.during)"
+            " FROM recognition_period p JOIN recognition r ON r.id = p.recognition_id"
+            " JOIN company c ON c.id = r.company_id JOIN qualification q ON q.id = r.qualification_id"
+            " ORDER BY 1, 2, 3, lower(p.during)"
+        ))
+        return [tuple(r) for r in rows.all()]
+
+
+def day(n: int) -> str:
+    return (clock.today() - timedelta(days=n)).isoformat()
+
+
+async def test_recognitions_are_loaded_with_their_current_period(runtime: Runtime, tmp_path: Path, catalogue) -> None:
+    rows = [
+        ["500000000001", "", "25180", "bol", "active", day(100)],
+        ["", "700000002", "25180", "BBL", "suspended", day(10)],       # by SBB id; pathway case-insensitive
+        ["500000000099", "", "25180", "bol", "active", day(5)],         # line 4: unknown company
+        ["500000000001", "", "99999", "bol", "active", day(5)],         # line 5: unknown crebo
+        ["500000000001", "700000002", "25491", "bol", "active", day(5)],  # line 6: two different companies
+        ["500000000001", "", "25180", "bol", "withdrawn", day(1)],      # line 7: same recognition as line 2
+        ["500000000001", "", "25491", "bol", "active", (clock.today() + timedelta(days=1)).isoformat()],  # line 8
+    ]
+    report = await import_csv(runtime.engine, "recognitions", write_csv(tmp_path / "r.csv", HEADER, rows))
+
+    assert report.problems == [
+        (4, "establishment_number: no company with this establishment number"),
+        (5, "crebo: not in the qualification catalogue"),
+        (6, "sbb_id: names another company than establishment_number"),
+        (7, "company, crebo and pathway: also on line 2"),
+        (8, "since: must not be in the future (future-dated changes come from decisions)"),
+    ]
+    assert await periods(runtime) == [
+        ("500000000001", "25180", "bol", "active", 1, "active", date.fromisoformat(day(100)), None),
+        ("500000000002", "25180", "bbl", "suspended", 1, "suspended", date.fromisoformat(day(10)), None),
+    ]
+    assert (report.inserted, report.periods_added) == (2, 2)
+
+
+async def test_reimport_writes_no_second_period(runtime: Runtime, tmp_path: Path, catalogue) -> None:
+    path = write_csv(tmp_path / "r.csv", HEADER, [["500000000001", "", "25180", "bol", "active", day(100)],
+                                                  ["500000000002", "", "25491", "bbl", "pending", day(3)]])
+    await import_csv(runtime.engine, "recognitions", path)
+    before = await periods(runtime)
+    async with runtime.engine.connect() as conn:
+        stamps = (await conn.execute(sa.text("SELECT id, updated_at FROM recognition ORDER BY id"))).all()
+
+    again = await import_csv(runtime.engine, "recognitions", path)
+
+    assert (again.inserted, again.updated, again.unchanged, again.periods_added, again.periods_changed) == (0, 0, 2, 0, 0)
+    assert await periods(runtime) == before
+    async with runtime.engine.connect() as conn:
+        assert (await conn.execute(sa.text("SELECT id, updated_at FROM recognition ORDER BY id"))).all() == stamps
+
+
+async def test_a_new_status_closes_the_current_period_and_opens_the_next(
+    runtime: Runtime, tmp_path: Path, catalogue
+) -> None:
+    await import_csv(runtime.engine, "recognitions", write_csv(
+        tmp_path / "a.csv", HEADER, [["500000000001", "", "25180", "bol", "active", day(100)]]))
+
+    report = await import_csv(runtime.engine, "recognitions", write_csv(
+        tmp_path / "b.csv", HEADER, [["500000000001", "", "25180", "bol", "withdrawn", day(20)]]))
+
+    assert (report.updated, report.periods_changed, report.periods_added) == (1, 1, 1)
+    assert await periods(runtime) == [
+        ("500000000001", "25180", "bol", "withdrawn", 2, "active", date.fromisoformat(day(100)),
+         date.fromisoformat(day(20))),
+        ("500000000001", "25180", "bol", "withdrawn", 2, "withdrawn", date.fromisoformat(day(20)), None),
+    ]
+
+
+async def test_same_start_corrects_the_current_period(runtime: Runtime, tmp_path: Path, catalogue) -> None:
+    row = ["500000000001", "", "25180", "bol", "active", day(30)]
+    await import_csv(runtime.engine, "recognitions", write_csv(tmp_path / "a.csv", HEADER, [row]))
+    row[4] = "suspended"
+    report = await import_csv(runtime.engine, "recognitions", write_csv(tmp_path / "b.csv", HEADER, [row]))
+    assert (report.periods_changed, report.periods_added) == (1, 0)
+    assert [p[3:] for p in await periods(runtime)] == [
+        ("suspended", 2, "suspended", date.fromisoformat(day(30)), None)
+    ]
+
+
+async def test_history_before_the_current_period_is_refused(runtime: Runtime, tmp_path: Path, catalogue) -> None:
+    await import_csv(runtime.engine, "recognitions", write_csv(
+        tmp_path / "a.csv", HEADER, [["500000000001", "", "25180", "bol", "active", day(30)]]))
+    rows = [["500000000001", "", "25180", "bol", "withdrawn", day(40)],
+            ["500000000001", "", "25180", "bol", "active", day(10)]]
+    report = await import_csv(runtime.engine, "recognitions", write_csv(tmp_path / "b.csv", HEADER, rows[:1]))
+    assert report.problems == [(2, f"since: before the current period, which began on {day(30)} "
+                                   "(earlier history is changed by decisions)")]
+    report = await import_csv(runtime.engine, "recognitions", write_csv(tmp_path / "c.csv", HEADER, rows[1:]))
+    assert report.problems == [(2, f"since: already active since {day(30)}")]
+    assert len(await periods(runtime)) == 1
