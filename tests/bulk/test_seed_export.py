@@ -120,3 +120,26 @@ async def test_cli_import_reports_bad_lines_exits_nonzero_and_export_writes_the_
     code, out = await run_cli(settings, "export", "register", str(tmp_path / "register.csv"))
     assert code == 0, out
     assert (tmp_path / "register.csv").read_text().splitlines() == [",".join(REGISTER_COLUMNS)]
+
+
+async def test_seeded_statuses_have_decisions_behind_them(runtime: Runtime) -> None:
+    await seed(runtime.engine, companies=120, seed_value=7, qualifications=60)
+    # Every period but a pending application's comes from a sent or final decision on the same company.
+    assert await scalar_rows(runtime, """
+        SELECT p.id FROM recognition_period p JOIN recognition r ON r.id = p.recognition_id
+        LEFT JOIN decision d ON d.id = p.decision_id
+        WHERE p.status <> 'pending'
+          AND (d.id IS NULL OR d.company_id <> r.company_id OR d.status NOT IN ('sent', 'final')
+               OR d.effective_from <> lower(p.during) OR d.approved_by = d.drafted_by)
+    """) == []
+    kinds = dict(await scalar_rows(runtime, "SELECT kind, count(*) FROM decision GROUP BY kind"))
+    assert kinds["grant"] > 0 and kinds.get("suspend", 0) > 0 and kinds.get("withdraw", 0) > 0
+    # Each decision names its recognition, with the status it moved it to.
+    assert await scalar_rows(runtime, """
+        SELECT d.id FROM decision d LEFT JOIN decision_recognition l ON l.decision_id = d.id
+        JOIN recognition_period p ON p.id = d.id
+        WHERE l.decision_id IS NULL OR l.status_after <> p.status
+    """) == []
+    before = (await scalar_rows(runtime, "SELECT count(*) FROM decision"))[0][0]
+    await seed(runtime.engine, companies=120, seed_value=7, qualifications=60)
+    assert (await scalar_rows(runtime, "SELECT count(*) FROM decision"))[0][0] == before

@@ -25,6 +25,7 @@ from erkenning.auth.models import Caller
 from erkenning.bulk.catalogue import catalogue
 from erkenning.bulk.database import driver_connection
 from erkenning.bulk.loaders import NO_TIMEOUT
+from erkenning.bulk.seed_decisions import add_decisions
 from erkenning.bulk.synthetic import Batch, Generator, SeededPeriod
 from erkenning.db import create_session_factory
 from erkenning.logging import get_logger
@@ -34,21 +35,6 @@ log = get_logger(__name__)
 
 DecisionStep = Callable[[asyncpg.Connection, list[SeededPeriod]], Awaitable[None]]
 BATCH_COMPANIES = 5_000
-
-
-async def add_decisions(conn: asyncpg.Connection, periods: list[SeededPeriod]) -> None:
-    """The decisions behind every seeded period: the step to fill in now that `decision` exists.
-
-    Called once per batch, in the batch's transaction, after the companies, recognitions and
-    periods are written (the batch's periods are still in the temporary table `seed_period`, by id).
-    Each period carries its id, recognition, company, status, dates and `decision_kind` (`grant`,
-    `suspend`, `withdraw`, `lapse`; None for a pending application), so this step can COPY one
-    `decision` per period (status final or sent, effective on `valid_from`, drafted and, for harmful
-    kinds, approved by two seed principals), its `decision_recognition` row (status before and after)
-    and set `recognition_period.decision_id` (an UPDATE … FROM seed_period). It must be idempotent
-    like the rest of the seed (a second run sees the same periods again: ON CONFLICT DO NOTHING).
-    """
-    return None
 
 
 @dataclass
