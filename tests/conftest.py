@@ -106,10 +106,25 @@ async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
 
 @pytest.fixture(scope="session")
 async def _truncate_sql(runtime: Runtime) -> str:
+    """The statement that empties the run's tables between tests.
+
+    TRUNCATE of ~30 tables costs 0.5-1 s (new files for each, exclusive locks) and dominated the suite;
+    DELETE of the few rows a test leaves costs milliseconds. Foreign keys are not checked while the
+    session replicates (superuser only, as the test role is); elsewhere TRUNCATE does the work.
+    """
     async with runtime.engine.connect() as conn:
         names = await conn.run_sync(lambda c: sa.inspect(c).get_table_names())
-    tables = ", ".join(f'"{n}"' for n in sorted(set(names) - KEEP_TABLES))
-    return f"TRUNCATE {tables} RESTART IDENTITY CASCADE"
+        superuser = (await conn.execute(sa.text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"))).scalar()
+    tables = sorted(set(names) - KEEP_TABLES)
+    if not superuser:
+        return f"TRUNCATE {', '.join(f'{chr(34)}{n}{chr(34)}' for n in tables)} RESTART IDENTITY CASCADE"
+    deletes = "; ".join(f'DELETE FROM "{n}"' for n in tables)
+    async with runtime.engine.begin() as conn:
+        await conn.execute(sa.text(
+            "CREATE OR REPLACE FUNCTION erkenning_test_clean() RETURNS void LANGUAGE plpgsql AS $$ BEGIN "
+            f"SET LOCAL session_replication_role = replica; {deletes}; END $$"
+        ))
+    return "SELECT erkenning_test_clean()"
 
 
 @pytest.fixture(autouse=True)
@@ -120,7 +135,7 @@ async def _clean(runtime: Runtime, _truncate_sql: str, mail: MailCatcher) -> Asy
         await conn.execute(sa.text(_truncate_sql))
     redis = runtime.queue.redis
     await redis.delete(runtime.settings.arq_queue_name)
-    stale = [key async for key in redis.scan_iter(match=f"{runtime.settings.arq_queue_name}:rl:*")]
+    stale = [key async for key in redis.scan_iter(match=f"{runtime.settings.arq_queue_name}:rl:*", count=10_000)]
     if stale:
         await redis.delete(*stale)
     mail.clear()
