@@ -80,6 +80,10 @@ def worker(burst: bool) -> None:
 
     settings = get_settings()
     configure_logging(settings)
+    if settings.worker_metrics_port and not burst:
+        from erkenning.monitoring.metrics import serve_worker_metrics
+
+        serve_worker_metrics(settings.host, settings.worker_metrics_port)
     build_worker(settings, burst=burst, ctx={"settings": settings, "logging_configured": True}).run()
 
 
