@@ -16,19 +16,21 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from erkenning.monitoring import queries
 from erkenning.monitoring.catalogue import SPECS, Key, Spec, Unit
 from erkenning.monitoring.period import Period
-from erkenning.monitoring.suppression import SHOWN_AS, THRESHOLD, hidden_keys
-
-WITHHELD = "withheld"
+from erkenning.monitoring.suppression import THRESHOLD, WITHHELD, Reason, hidden_keys
 
 
 @dataclass(frozen=True)
 class Cell:
-    """One number as it may be shown: `value` is None when hidden (`text` "<5" / "withheld") or undefined
-    (`text` "": a share of nothing, the median of no cases)."""
+    """One number as it may be shown: `value` is None when hidden (`text` "<5", "x" or "withheld": see
+    `suppression`) or undefined (`text` "": a share of nothing, the median of no cases)."""
 
     value: float | int | None
     text: str
     suppressed: bool = False
+
+    @classmethod
+    def hidden(cls, reason: Reason) -> Cell:
+        return cls(None, reason.text, suppressed=True)
 
 
 @dataclass(frozen=True)
@@ -51,16 +53,16 @@ def _text(value: float | int | None, unit: Unit) -> str:
     return f"{value:.1f}"
 
 
-def _cell(spec: Spec, values: dict[Key, Any], hidden: set[Key]) -> Cell:
+def _cell(spec: Spec, values: dict[Key, Any], hidden: dict[Key, Reason]) -> Cell:
     if spec.key in hidden:
-        return Cell(None, SHOWN_AS if spec.unit is Unit.COUNT else WITHHELD, suppressed=True)
+        return Cell.hidden(hidden[spec.key])
     value = values[spec.key]
     return Cell(value, _text(value, spec.unit))
 
 
 def _change(spec: Spec, current: Cell, previous: Cell) -> Cell:
     if current.suppressed or previous.suppressed:
-        return Cell(None, WITHHELD, suppressed=True)
+        return Cell.hidden(Reason.DERIVED)
     if current.value is None or previous.value is None:
         return Cell(None, "")
     delta = current.value - previous.value
@@ -77,12 +79,12 @@ class Comparison:
     current_values: dict[Key, Any]
     previous_values: dict[Key, Any]
 
-    def hidden(self, *, previous: bool = False) -> set[Key]:
+    def hidden(self, *, previous: bool = False) -> dict[Key, Reason]:
         return hidden_keys(self.previous_values if previous else self.current_values)
 
     def rows(self, *, suppressed: bool) -> list[Row]:
-        now_hidden = self.hidden() if suppressed else set()
-        then_hidden = self.hidden(previous=True) if suppressed else set()
+        now_hidden = self.hidden() if suppressed else {}
+        then_hidden = self.hidden(previous=True) if suppressed else {}
         rows = []
         for spec in SPECS:
             current = _cell(spec, self.current_values, now_hidden)
@@ -101,4 +103,4 @@ async def compute(session: AsyncSession, period: Period, *, lead_time_weeks: int
     )
 
 
-__all__ = ["THRESHOLD", "Cell", "Comparison", "Row", "compute"]
+__all__ = ["THRESHOLD", "WITHHELD", "Cell", "Comparison", "Row", "compute"]
