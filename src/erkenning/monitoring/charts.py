@@ -24,6 +24,7 @@ import matplotlib
 matplotlib.use("Agg")  # never a display: charts are drawn in servers and workers
 
 from matplotlib.figure import Figure  # noqa: E402  (after choosing the backend)
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -75,6 +76,7 @@ def bar_chart(chart_id: str, title: str, description: str, bars: Sequence[Bar], 
         ax.invert_yaxis()
         top = max((b.value or 0 for b in bars), default=0)
         ax.set_xlim(0, max(top * 1.15, 5))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
         ax.set_xlabel(value_axis)
         ax.set_ylabel(category_axis)
         _tidy(ax)
@@ -101,6 +103,7 @@ def line_chart(
         ax.set_xticks(xs, list(x_labels))
         top = max((v for s in series for v in s.values if v is not None), default=0)
         ax.set_ylim(0, max(top * 1.15, 5))
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
         ax.set_xlabel(x_axis)
         ax.set_ylabel(value_axis)
         ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))

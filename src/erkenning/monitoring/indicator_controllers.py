@@ -28,8 +28,8 @@ CSV = "text/csv"
 
 
 async def provide_period(
-    first: Annotated[date | None, QueryParameter(query="from", description="first day (inclusive)")] = None,
-    last: Annotated[date | None, QueryParameter(query="to", description="last day (inclusive)")] = None,
+    first: Annotated[date | None, QueryParameter(name="from", description="first day (inclusive)")] = None,
+    last: Annotated[date | None, QueryParameter(name="to", description="last day (inclusive)")] = None,
     year: Annotated[int | None, QueryParameter(ge=2000, le=2100, description="a calendar year")] = None,
     school_year: Annotated[
         int | None, QueryParameter(ge=2000, le=2100, description="the school year starting 1 August of this year")

@@ -9,7 +9,10 @@ a process (`erkenning dev`, the tests) the API's `/metrics` shows both registrie
 
 from __future__ import annotations
 
+from wsgiref.simple_server import WSGIServer
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, start_http_server
+
 REGISTRY = CollectorRegistry(auto_describe=True)
 WORKER_REGISTRY = CollectorRegistry(auto_describe=True)
 
@@ -70,6 +73,7 @@ def render() -> bytes:
     return generate_latest(REGISTRY) + generate_latest(WORKER_REGISTRY)
 
 
-def serve_worker_metrics(host: str, port: int) -> None:
+def serve_worker_metrics(host: str, port: int) -> WSGIServer:
     """Expose the worker's registry over HTTP (a daemon thread) for Prometheus to scrape."""
-    start_http_server(port, addr=host, registry=WORKER_REGISTRY)
+    server, _ = start_http_server(port, addr=host, registry=WORKER_REGISTRY)
+    return server

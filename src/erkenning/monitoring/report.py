@@ -135,7 +135,9 @@ def _trend(chart_id: str, title: str, keys: dict[Key, str], years: list[int], va
         f"Lijndiagram over de jaren {years[0]} tot en met {years[-1]}; verborgen punten ('{SHOWN_AS}', '–') "
         "zijn onderbrekingen van de lijn. De tabel ernaast geeft de cijfers.",
         [str(y) for y in years],
-        [charts.Series(label, vals, texts) for label, vals, texts in series],
+        # On the chart only hidden points are marked; an undefined one (no cases) is just a gap.
+        [charts.Series(label, vals, [t if t in (SHOWN_AS, SECONDARY, "–") else "" for t in texts])
+         for label, vals, texts in series],
         value_axis=axis,
         x_axis="Jaar",
     )
