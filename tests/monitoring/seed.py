@@ -10,7 +10,6 @@ from __future__ import annotations
 import itertools
 import math
 import random
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -400,14 +399,3 @@ def edges(s: Seeder, courses: list[Course]) -> None:
         s.participation(e_learning, company, ParticipationStatus.COMPLETED, enrolled=at - timedelta(days=3),
                         completed_on=day_of(at))
         s.participation(e_learning, s.company(Sector.HANDEL), ParticipationStatus.ENROLLED, enrolled=at)
-
-
-def count_keys(values: dict[Key, Any]) -> dict[Key, Any]:
-    return {k: v for k, v in values.items() if c.BY_KEY[k].unit is c.Unit.COUNT}
-
-
-def by_section(values: dict[Key, Any]) -> dict[str, dict[Key, Any]]:
-    grouped: dict[str, dict[Key, Any]] = defaultdict(dict)
-    for key, value in values.items():
-        grouped[key[0]][key] = value
-    return dict(grouped)

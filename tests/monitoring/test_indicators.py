@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
+from erkenning.companies.models import Sector
 from erkenning.monitoring import indicators
 from erkenning.monitoring.catalogue import SPECS
 from erkenning.monitoring.period import Period
 from erkenning.runtime import Runtime
-from tests.monitoring.seed import LEAD_TIME_WEEKS, Seeder
+from erkenning.training.models import CourseFormat, ParticipationStatus, Topic
+from tests.monitoring.seed import LEAD_TIME_WEEKS, Seeder, amsterdam, day_of
 
 PERIODS = [
     Period.year(2025),
@@ -46,3 +48,26 @@ async def test_the_seeded_world_is_not_trivial(runtime: Runtime, world: Seeder) 
     assert truth[("lead_times", "decision_days_median", None)] is not None
     assert 0 < truth[("lead_times", "share_within_norm", None)] < 100
     assert truth[("investigations", "open_at_end", None)] > 0
+
+
+async def test_the_first_and_last_dutch_day_are_in_and_a_second_outside_is_out(runtime: Runtime, seeder: Seeder) -> None:
+    # 00:00 on 1 January in Amsterdam is 23:00 on 31 December in UTC: a UTC day would count the wrong ones.
+    before, first = amsterdam(2024, 12, 31, 23, 59, 59), amsterdam(2025, 1, 1, 0, 0, 0)
+    last, after = amsterdam(2025, 12, 31, 23, 59, 59), amsterdam(2026, 1, 1, 0, 0, 0)
+    company = seeder.company(Sector.HANDEL)
+    course = seeder.course(CourseFormat.E_LEARNING, Topic.EQUAL_OPPORTUNITIES)
+    for at in (before, first, last, after):
+        seeder.report(at, company=company)
+        seeder.objection(company, day_of(at))
+        seeder.participation(course, seeder.company(Sector.HANDEL), ParticipationStatus.COMPLETED,
+                             enrolled=at - timedelta(days=5), completed_on=day_of(at))
+    await seeder.save()
+    year = (await compute(runtime, Period.year(2025))).current_values
+    assert year[("reports", "received", None)] == 2
+    assert year[("objections", "filed", None)] == 2
+    assert year[("training_by_format", "completed", "e_learning")] == 2
+    first_day = (await compute(runtime, Period(date(2025, 1, 1), date(2025, 1, 1)))).current_values
+    assert first_day[("reports", "received", None)] == 1
+    assert first_day[("objections", "filed", None)] == 1
+    new_year = (await compute(runtime, Period.year(2026))).current_values
+    assert new_year[("reports", "received", None)] == 1
