@@ -26,6 +26,7 @@ from erkenning.idempotency import Replay
 from erkenning.logging import configure_logging
 from erkenning.middleware import RequestContextMiddleware
 from erkenning.monitoring.controllers import HealthController, OutboxController, metrics_endpoint
+from erkenning.monitoring.indicator_controllers import MonitoringController
 from erkenning.recognition.controllers import CompanyRecognitionController, QualificationController, RecognitionController
 from erkenning.recognition.decision_controllers import DecisionController, ObjectionController
 from erkenning.recognition.portal import PortalRecognitionController
@@ -75,7 +76,7 @@ def backoffice_handlers() -> list[Any]:
         CompanyController, PrincipalController, TokenController, AuditController, OutboxController,
         ReportController, *training_backoffice(),
         QualificationController, RecognitionController, CompanyRecognitionController,
-        DecisionController, ObjectionController, InvestigationController,
+        DecisionController, ObjectionController, InvestigationController, MonitoringController,
     ]
 
 

@@ -1,4 +1,4 @@
-"""The `erkenning` command: serve, worker, migrate, dev, token, audit, outbox, import, export, seed."""
+"""The `erkenning` command: serve, worker, migrate, dev, token, audit, outbox, import, export, seed, report."""
 
 from __future__ import annotations
 
@@ -80,6 +80,10 @@ def worker(burst: bool) -> None:
 
     settings = get_settings()
     configure_logging(settings)
+    if settings.worker_metrics_port and not burst:
+        from erkenning.monitoring.metrics import serve_worker_metrics
+
+        serve_worker_metrics(settings.host, settings.worker_metrics_port)
     build_worker(settings, burst=burst, ctx={"settings": settings, "logging_configured": True}).run()
 
 
@@ -348,6 +352,48 @@ from erkenning.bulk.cli import COMMANDS as _BULK_COMMANDS  # noqa: E402
 
 for _command in _BULK_COMMANDS:
     main.add_command(_command)
+# ------------------------------------------------------------------ reports
+
+
+@main.group("report")
+def report_group() -> None:
+    """Reports made from the data."""
+
+
+@report_group.command("stagepact")
+@click.option("--year", type=click.IntRange(2000, 2100), required=True, help="the calendar year")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True, allow_dash=True), required=True,
+              help="the HTML file to write ('-': standard output)")
+def report_stagepact(year: int, out: str) -> None:
+    """Write the yearly Stagepact report (self-contained HTML; print it to PDF from a browser)."""
+    from erkenning import audit
+    from erkenning.auth.models import Caller
+    from erkenning.db import create_engine, create_session_factory
+    from erkenning.monitoring import report
+
+    settings = get_settings()
+
+    async def run() -> str:
+        engine = create_engine(settings.model_copy(update={"redis_url": settings.redis_url or "redis://unused"}))
+        try:
+            async with create_session_factory(engine)() as session:
+                html = await report.stagepact_report(
+                    session, year, lead_time_weeks=settings.investigation_lead_time_weeks
+                )
+                await audit.record(
+                    session, Caller.system("cli"), "monitoring.exported", object_type="monitoring",
+                    detail={"format": "html", "year": year},
+                )
+                await session.commit()
+                return html
+        finally:
+            await engine.dispose()
+
+    html = _run(run())
+    with click.open_file(out, "w", encoding="utf-8") as target:
+        target.write(html)
+    if out != "-":
+        click.echo(f"wrote the {year} report to {out}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -27,6 +27,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from erkenning.db import ErkenningSession, enum_field, json_field, timestamp_field, utcnow
 from erkenning.errors import DomainError, NotFound
 from erkenning.logging import get_logger
+from erkenning.monitoring import metrics
 
 if TYPE_CHECKING:
     from erkenning.runtime import Runtime
@@ -208,6 +209,7 @@ def _error_text(exc: BaseException) -> str:
 
 async def process(runtime: Runtime, event_id: UUID) -> bool:
     """Run one event's handler exactly once in effect; True when it ran and succeeded now."""
+    started = time.perf_counter()
     try:
         async with runtime.transaction() as session:
             event = await claim(session, event_id)
@@ -222,6 +224,7 @@ async def process(runtime: Runtime, event_id: UUID) -> bool:
             event.attempts += 1
             session.add(event)
         log.info("outbox.event_done", event_id=str(event_id), topic=event.topic)
+        metrics.observe_task(event.topic, "done", time.perf_counter() - started)
         return True
     except asyncio.CancelledError:
         raise
@@ -238,7 +241,9 @@ async def _record_failure(runtime: Runtime, event_id: UUID, exc: BaseException) 
             return
         event.attempts += 1
         event.last_error = _error_text(exc)
-        if event.attempts >= settings.outbox_max_attempts:
+        outcome = "dead" if event.attempts >= settings.outbox_max_attempts else "failed"
+        metrics.observe_task(event.topic, outcome)
+        if outcome == "dead":
             event.status = EventStatus.DEAD
             log.error("outbox.event_dead", event_id=str(event_id), topic=event.topic, error=event.last_error)
         else:

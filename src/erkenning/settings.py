@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     outbox_pickup_grace_s: float = 30.0
     job_timeout_s: int = 60
     cron_timeout_s: int = 300
+    worker_metrics_port: int = Field(
+        default=9101, ge=0, le=65535, description="`erkenning worker` serves its Prometheus metrics here (on HOST); 0 = off"
+    )
 
     # Deadlines' defaults (working days unless named otherwise)
     hearing_term_working_days: int = 10

@@ -18,7 +18,7 @@ from erkenning.dependencies import CurrentCaller, DbSession, RuntimeDep, Setting
 from erkenning.auth.guards import requires
 from erkenning.auth.models import Caller, Role
 from erkenning.errors import problem
-from erkenning.monitoring import metrics
+from erkenning.monitoring import gauges, metrics
 from erkenning.runtime import Runtime
 
 
@@ -62,18 +62,7 @@ async def _redis_ok(runtime: RuntimeDep) -> bool:
 
 @get("/metrics", summary="Prometheus metrics", exclude_from_auth=True, include_in_schema=False, media_type="text/plain")
 async def metrics_endpoint(runtime: RuntimeDep) -> Response[bytes]:
-    try:
-        async with runtime.session_factory() as session:
-            backlog = await outbox.backlog(session)
-        metrics.OUTBOX_PENDING.set(backlog.pending)
-        metrics.OUTBOX_DEAD.set(backlog.dead)
-        metrics.OUTBOX_OLDEST_AGE.set(backlog.oldest_pending_age_s)
-    except Exception:  # the database being down must not hide the other metrics
-        pass
-    try:
-        metrics.QUEUE_DEPTH.set(await runtime.queue.depth())
-    except Exception:
-        metrics.QUEUE_DEPTH.set(-1)
+    await gauges.collect(runtime)
     return Response(metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
 
 

@@ -1,10 +1,20 @@
-"""Prometheus metrics: one registry per process, request metrics, and gauges filled at scrape time."""
+"""Prometheus metrics: the API's registry (requests, and gauges filled at scrape time from PostgreSQL and
+Redis) and the worker's registry (task outcomes, counted where they happen).
+
+The worker is another process, so the API's `/metrics` cannot see its counters. It serves them
+itself (`serve_worker_metrics`, port `WORKER_METRICS_PORT`) — exact counts of every attempt,
+including failures that later succeed, which the database does not keep. Where API and worker share
+a process (`erkenning dev`, the tests) the API's `/metrics` shows both registries.
+"""
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from wsgiref.simple_server import WSGIServer
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, start_http_server
 
 REGISTRY = CollectorRegistry(auto_describe=True)
+WORKER_REGISTRY = CollectorRegistry(auto_describe=True)
 
 HTTP_REQUESTS = Counter(
     "erkenning_http_requests_total", "HTTP requests by route and status", ["method", "route", "status"],
@@ -22,8 +32,28 @@ OUTBOX_OLDEST_AGE = Gauge(
     registry=REGISTRY,
 )
 QUEUE_DEPTH = Gauge("erkenning_queue_depth", "Jobs waiting in the arq queue (-1: Redis unreachable)", registry=REGISTRY)
+DEADLINES_OVERDUE = Gauge(
+    "erkenning_deadlines_overdue",
+    "Open case deadlines past their due moment (cases on hold excluded), by kind",
+    ["kind"],
+    registry=REGISTRY,
+)
+SCRAPE_DATABASE_OK = Gauge(
+    "erkenning_metrics_database_ok",
+    "1 when this scrape read the outbox and deadline gauges from PostgreSQL; 0 when it could not (they are stale)",
+    registry=REGISTRY,
+)
+
 TASKS = Counter(
-    "erkenning_worker_tasks_total", "Worker task outcomes by topic", ["topic", "outcome"], registry=REGISTRY
+    "erkenning_worker_tasks_total",
+    "Outbox event runs by topic and outcome (done; failed: will be retried; dead: attempts exhausted)",
+    ["topic", "outcome"],
+    registry=WORKER_REGISTRY,
+)
+TASK_DURATION = Histogram(
+    "erkenning_worker_task_duration_seconds", "Time an outbox event's handler took, by topic", ["topic"],
+    buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0),
+    registry=WORKER_REGISTRY,
 )
 
 
@@ -32,5 +62,18 @@ def observe_request(method: str, route: str, status: int, seconds: float) -> Non
     HTTP_LATENCY.labels(method, route).observe(seconds)
 
 
+def observe_task(topic: str, outcome: str, seconds: float | None = None) -> None:
+    TASKS.labels(topic, outcome).inc()
+    if seconds is not None:
+        TASK_DURATION.labels(topic).observe(seconds)
+
+
 def render() -> bytes:
-    return generate_latest(REGISTRY)
+    """The API's exposition: its own registry, and the worker's where a worker runs in this process."""
+    return generate_latest(REGISTRY) + generate_latest(WORKER_REGISTRY)
+
+
+def serve_worker_metrics(host: str, port: int) -> WSGIServer:
+    """Expose the worker's registry over HTTP (a daemon thread) for Prometheus to scrape."""
+    server, _ = start_http_server(port, addr=host, registry=WORKER_REGISTRY)
+    return server

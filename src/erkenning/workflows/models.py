@@ -156,6 +156,8 @@ class Deadline(UUIDModel, table=True):
             "due_at",
             postgresql_where=sa.text("status = 'open' AND passed_at IS NULL"),
         ),
+        # The overdue gauge on /metrics (escalated or not), scraped every few seconds.
+        sa.Index("ix_deadline_open_due", "due_at", postgresql_where=sa.text("status = 'open'")),
     )
 
     investigation_id: UUID = Field(foreign_key="investigation.id", index=True, ondelete="CASCADE")
