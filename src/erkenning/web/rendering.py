@@ -50,7 +50,7 @@ def environment() -> Environment:
         role=lambda value: labels.ROLES.get(value, str(value)),
         sector=lambda value: labels.SECTORS.get(value, str(value)),
         audit_result=lambda value: labels.AUDIT_RESULTS.get(value, str(value)),
-        term=terms.term, term_tone=terms.tone, timeline_kind=terms.timeline,
+        term=terms.term, term_tone=terms.tone, topic=terms.topic,
     )
     env.globals.update(SERVICE_NAME=SERVICE_NAME, RECOGNITION_STATUSES=labels.RECOGNITION_STATUSES)
     return env

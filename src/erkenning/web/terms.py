@@ -179,3 +179,8 @@ def options(enum: type[StrEnum], members: Any = None) -> tuple[tuple[str, str], 
 
 def timeline(kind: str) -> str:
     return TIMELINE.get(kind, kind.replace("_", " "))
+
+
+def topic(code: str) -> str:
+    """A course topic's Dutch name from its code (cases keep topics as codes)."""
+    return term(Topic(code)) if code in Topic.__members__.values() else code
