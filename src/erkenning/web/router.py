@@ -14,7 +14,9 @@ from erkenning.web.errors import PAGE_OPT
 from erkenning.web.middleware import WebSessionMiddleware
 from erkenning.web.pages.admin import AdminPages
 from erkenning.web.pages.companies import CompanyPages
+from erkenning.web.pages.decisions import DecisionPages
 from erkenning.web.pages.investigations import InvestigationPages
+from erkenning.web.pages.objections import ObjectionPages
 from erkenning.web.pages.reports import ReportPages
 from erkenning.web.pages.session import SignInController
 from erkenning.web.pages.start import StartController
@@ -27,7 +29,7 @@ def page_handlers() -> list[Any]:
     return [
         SignInController, StartController, CompanyPages, AdminPages,
         # The back office of SBB staff: reports, investigations, decisions, objections, courses.
-        ReportPages, InvestigationPages,
+        ReportPages, InvestigationPages, DecisionPages, ObjectionPages,
     ]
 
 
