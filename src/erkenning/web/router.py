@@ -14,6 +14,8 @@ from erkenning.web.errors import PAGE_OPT
 from erkenning.web.middleware import WebSessionMiddleware
 from erkenning.web.pages.admin import AdminPages
 from erkenning.web.pages.companies import CompanyPages
+from erkenning.web.pages.course_sessions import CourseSessionPages
+from erkenning.web.pages.courses import CoursePages
 from erkenning.web.pages.decisions import DecisionPages
 from erkenning.web.pages.investigations import InvestigationPages
 from erkenning.web.pages.objections import ObjectionPages
@@ -29,7 +31,7 @@ def page_handlers() -> list[Any]:
     return [
         SignInController, StartController, CompanyPages, AdminPages,
         # The back office of SBB staff: reports, investigations, decisions, objections, courses.
-        ReportPages, InvestigationPages, DecisionPages, ObjectionPages,
+        ReportPages, InvestigationPages, DecisionPages, ObjectionPages, CoursePages, CourseSessionPages,
     ]
 
 
