@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 from uuid import UUID
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -18,7 +17,10 @@ from erkenning.auth.service import AuthService
 from erkenning.companies.models import Company
 from erkenning.companies.service import CompanyService
 from erkenning.errors import DomainError
+from erkenning.recognition.service import RecognitionService
 from erkenning.settings import Settings
+from erkenning.web import terms
+from erkenning.web.labels import RECOGNITION_STATUSES
 
 # What a refused step means to the person who tried it, by HTTP status of the refusal.
 _REFUSED = {
@@ -76,9 +78,11 @@ async def adviser_options(session: AsyncSession, settings: Settings) -> tuple[tu
     return tuple((str(p.id), p.name + suffix[p.role]) for p in people)
 
 
-def is_adviser(caller: Caller) -> bool:
-    return caller.role in ADVISER_ROLES
 
-
-def query_flag(value: Any) -> bool:
-    return str(value or "").lower() in ("1", "ja", "true", "on")
+async def recognition_options(session: AsyncSession, caller: Caller, company_id: UUID) -> tuple[tuple[str, str], ...]:
+    """A company's recognitions as (id, "Kok (25180, BOL), nu erkend") options, for the forms that name some."""
+    recognitions = await RecognitionService(session).for_company(company_id, caller)
+    return tuple(
+        (str(r.id), f"{r.qualification_name} ({r.crebo}, {terms.term(r.pathway)}), nu {RECOGNITION_STATUSES[r.status][0]}")
+        for r in recognitions
+    )

@@ -18,7 +18,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.auth.guards import requires
 from erkenning.auth.models import ADVISER_ROLES, STAFF_ROLES, Caller
-from erkenning.companies.models import Company
 from erkenning.companies.service import CompanyService
 from erkenning.dependencies import CurrentCaller, DbSession, SettingsDep
 from erkenning.errors import Conflict, DomainError, Forbidden, InvalidTransition, NotFound, ValidationFailed
@@ -26,17 +25,16 @@ from erkenning.recognition.decisions import DecisionService
 from erkenning.recognition.models import Decision, DecisionKind, DecisionStatus
 from erkenning.recognition.objections import ObjectionService
 from erkenning.recognition.schemas import DecisionCreate, DecisionUpdate, ResponseCreate
-from erkenning.recognition.service import RecognitionService
 from erkenning.settings import Settings
 from erkenning.states import GuardRefused
 from erkenning.web import nav, terms
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
-from erkenning.web.labels import RECOGNITION_STATUSES, long_date
+from erkenning.web.labels import long_date
 from erkenning.web.listing import listing
 from erkenning.web.pagination import PageNumber
 from erkenning.web.rendering import flash_message, page, redirect
-from erkenning.web.staff import names, refusal_text
+from erkenning.web.staff import names, recognition_options, refusal_text
 
 PAGE_SIZE = 25
 Text = Annotated[str | None, QueryParameter(max_length=40)]
@@ -126,14 +124,6 @@ def _refusal(slug: str, decision: Decision, exc: DomainError) -> str:
     return refusal_text(exc)
 
 
-async def _recognition_options(session: AsyncSession, company: Company, caller: Caller) -> tuple[tuple[str, str], ...]:
-    recognitions = await RecognitionService(session).for_company(company.id, caller)
-    return tuple(
-        (str(r.id), f"{r.qualification_name} ({r.crebo}, {terms.term(r.pathway)}), nu {RECOGNITION_STATUSES[r.status][0]}")
-        for r in recognitions
-    )
-
-
 nav.add("Besluiten", "/besluiten", STAFF_ROLES, order=40)
 
 
@@ -166,7 +156,7 @@ class DecisionPages(Controller):
         bedrijf: Annotated[UUID, QueryParameter()],
     ) -> Template:
         company = await CompanyService(session).get(bedrijf, caller)
-        fields = _with_options(DRAFT_FIELDS, await _recognition_options(session, company, caller))
+        fields = _with_options(DRAFT_FIELDS, await recognition_options(session, caller, company.id))
         return page(request, "decisions/form.html", title="Besluit opstellen", form=Form(fields), company=company,
                     decision=None)
 
@@ -176,7 +166,7 @@ class DecisionPages(Controller):
         settings: SettingsDep, caller: CurrentCaller, bedrijf: Annotated[UUID, QueryParameter()],
     ) -> Template | Redirect:
         company = await CompanyService(session).get(bedrijf, caller)
-        form = Form(_with_options(DRAFT_FIELDS, await _recognition_options(session, company, caller)), data)
+        form = Form(_with_options(DRAFT_FIELDS, await recognition_options(session, caller, company.id)), data)
         if set(form.chosen("recognition_ids")) - {value for value, _ in form["recognition_ids"].options}:
             form.error("recognition_ids", form["recognition_ids"].invalid or "")
         payload = form.validate(DecisionCreate, known=KNOWN)

@@ -34,11 +34,11 @@ from erkenning.training.models import Topic
 from erkenning.web import nav, terms
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
-from erkenning.web.labels import RECOGNITION_STATUSES, long_date
+from erkenning.web.labels import long_date
 from erkenning.web.listing import listing
 from erkenning.web.pagination import PageNumber
 from erkenning.web.rendering import flash_message, page, redirect
-from erkenning.web.staff import Names, adviser_options, names, refusal_text
+from erkenning.web.staff import Names, adviser_options, names, recognition_options, refusal_text
 from erkenning.web.timeline import chart
 from erkenning.workflows import queries
 from erkenning.workflows.models import InvestigationStatus as S
@@ -245,12 +245,7 @@ async def _fields(
     """The step's fields, with the choices that depend on the case (its company's recognitions, advisers)."""
     if step.slug == "voorstel":
         case = await service.get(case_id, caller)
-        recognitions = await RecognitionService(session).for_company(case.company_id, caller)
-        options = tuple(
-            (str(r.id), f"{r.qualification_name} ({r.crebo}, {terms.term(r.pathway)}), nu "
-                        f"{RECOGNITION_STATUSES[r.status][0]}")
-            for r in recognitions
-        )
+        options = await recognition_options(session, caller, case.company_id)
         return tuple(replace(f, options=options) if f.name == "recognition_ids" else f for f in step.fields)
     if step.slug == "toewijzen":
         return (replace(step.fields[0], options=await adviser_options(session, settings)),)

@@ -19,15 +19,21 @@ from litestar.response import Redirect, Template
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.auth.guards import requires
-from erkenning.auth.models import ADVISER_ROLES, STAFF_ROLES, Caller, Role
+from erkenning.auth.models import ADVISER_ROLES, STAFF_ROLES, Caller
 from erkenning.dependencies import CurrentCaller, DbSession, RuntimeDep, SettingsDep
 from erkenning.errors import Conflict, DomainError, Forbidden, InvalidTransition, ValidationFailed
 from erkenning.reports.intake import match_company
-from erkenning.reports.models import Channel, Ground, ReadPurpose, ReferralBody, ReportConfidential, ReportStatus
+from erkenning.reports.models import (
+    Channel,
+    Ground,
+    ReadPurpose,
+    ReferralBody,
+    ReportConfidential,
+    ReportStatus,
+)
 from erkenning.reports.schemas import AssignmentCreate, CompanyGivenByStaff, Referral, TriageReason
 from erkenning.reports.service import ReportFilter, ReportService
 from erkenning.reports.states import MATCHABLE, handles
-from erkenning.runtime import Runtime
 from erkenning.settings import Settings
 from erkenning.states import GuardRefused
 from erkenning.web import nav, terms
@@ -285,7 +291,6 @@ async def _report_page(
         may_start_triage=ReportStatus.IN_TRIAGE.value in moves,
         triage_form=(given.get("triage") or Form(_triage_fields(outcomes))) if outcomes else None,
         needs_company=report.status is ReportStatus.IN_TRIAGE and report.company_id is None and handles(report, caller),
-        is_senior=caller.role is Role.SENIOR_ADVISER,
     )
 
 

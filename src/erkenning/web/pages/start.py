@@ -19,10 +19,9 @@ from typing import Any
 
 from litestar import Controller, Request, get
 from litestar.response import Template
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.auth.guards import requires
-from erkenning.auth.models import TOKEN_ROLES, Caller, Role
+from erkenning.auth.models import TOKEN_ROLES, Role
 from erkenning.dependencies import CurrentCaller, DbSession, SettingsDep
 from erkenning.web import nav
 from erkenning.web.labels import ROLES
