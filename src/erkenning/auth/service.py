@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
@@ -84,6 +85,14 @@ class AuthService:
         if limit is not None:
             stmt = stmt.limit(limit).offset(offset)
         return list((await self.session.exec(stmt)).all())
+
+    async def principals(self, principal_ids: Iterable[UUID | None]) -> dict[UUID, Principal]:
+        """The principals with these ids, by id (for pages that name who did what)."""
+        wanted = {i for i in principal_ids if i is not None}
+        if not wanted:
+            return {}
+        rows = await self.session.exec(select(Principal).where(col(Principal.id).in_(wanted)))
+        return {principal.id: principal for principal in rows.all()}
 
     async def get_principal(self, principal_id: UUID) -> Principal:
         principal = await self.session.get(Principal, principal_id)

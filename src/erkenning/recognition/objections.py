@@ -75,8 +75,11 @@ class ObjectionService:
         order = (col(Objection.created_at), col(Objection.id))
         return await fetch_page(self.session, stmt, *order, limit=limit, offset=offset)
 
-    def actions(self, objection: Objection, caller: Caller) -> list[Move]:
-        return moves(OBJECTION_TRANSITIONS, READY_OBJECTION, objection, caller)
+    def actions(self, objection: Objection, caller: Caller, *, decision: Decision | None = None) -> list[Move]:
+        """What the caller may do with the objection now; give the contested decision to have the
+        independence rule (art. 7:5 Awb) judged too."""
+        context = {"decision": decision} if decision is not None else {}
+        return moves(OBJECTION_TRANSITIONS, READY_OBJECTION, objection, caller, **context)
 
     async def file(self, decision_id: UUID, grounds: str, caller: Caller) -> Objection:
         """File an objection: only against a sent decision, no later than its objection deadline."""

@@ -48,6 +48,7 @@ CONFIDENTIAL_READ = "report.confidential_read"
 @dataclass(frozen=True)
 class ReportFilter:
     status: ReportStatus | None = None
+    statuses: tuple[ReportStatus, ...] = ()  # any of these (with `status`: both must hold)
     ground: Ground | None = None
     channel: Channel | None = None
     company_id: UUID | None = None
@@ -103,6 +104,8 @@ class ReportService:
             )
             if value is not None
         ]
+        if filters.statuses:
+            conditions.append(col(Report.status).in_(filters.statuses))
         if filters.unassigned:
             conditions.append(col(Report.assigned_to).is_(None))
         if filters.received_from:

@@ -25,6 +25,10 @@ from erkenning.errors import ValidationFailed
 
 M = TypeVar("M", bound=BaseModel)
 
+# Radio buttons (one value), checkboxes (a list of values), a single checkbox (a yes/no).
+CHOICE_KINDS = frozenset({"radios", "checkboxes", "checkbox"})
+CHECKED = "ja"  # the value a single checkbox sends
+
 
 @dataclass(frozen=True)
 class Field:
@@ -34,21 +38,32 @@ class Field:
     label: str
     hint: str | None = None
     required: bool = True
-    kind: str = "text"  # text, email, select, password, hidden, textarea, date, number
-    options: tuple[tuple[str, str], ...] = ()  # (value, label) for a select
+    kind: str = "text"  # text, email, select, password, hidden, textarea, date, number, or a CHOICE_KIND
+    options: tuple[tuple[str, str], ...] = ()  # (value, label) for a select, radios or checkboxes
     missing: str | None = None  # "Vul … in." (default from the label)
     invalid: str | None = None  # what a wrong value needs; default by error type
     autocomplete: str | None = None
     inputmode: str | None = None
     width: str | None = None  # a CSS width class: "xs", "s", "m", "l"
     readonly: bool = False
+    # Tells apart fields of the same name in two forms on one page (ids must be unique on a page).
+    form_id: str | None = None
 
     @property
     def id(self) -> str:
-        return f"veld-{self.name.replace('_', '-')}"
+        prefix = f"veld-{self.form_id}-" if self.form_id else "veld-"
+        return prefix + self.name.replace("_", "-")
+
+    @property
+    def is_choice(self) -> bool:
+        return self.kind in CHOICE_KINDS
 
     def missing_message(self) -> str:
-        return self.missing or f"Vul {self.label[:1].lower()}{self.label[1:]} in."
+        if self.missing:
+            return self.missing
+        if self.kind in ("select", "radios", "checkboxes"):
+            return f"Kies {self.label[:1].lower()}{self.label[1:]}."
+        return f"Vul {self.label[:1].lower()}{self.label[1:]} in."
 
 
 def _message(spec: Field, error: Mapping[str, Any]) -> str:
@@ -62,7 +77,7 @@ def _message(spec: Field, error: Mapping[str, Any]) -> str:
         return spec.invalid
     if kind == "string_too_long":
         return f"{spec.label} mag hoogstens {ctx.get('max_length')} tekens lang zijn."
-    if kind == "enum" or spec.kind == "select":
+    if kind == "enum" or spec.kind in ("select", "radios", "checkboxes"):
         return f"Kies een {spec.label[:1].lower()}{spec.label[1:]}."
     return f"Controleer {spec.label[:1].lower()}{spec.label[1:]}."
 
@@ -77,16 +92,26 @@ class Form:
     message: str | None = None  # an error that belongs to no single field
 
     def __post_init__(self) -> None:
-        self.values = {f.name: str(self.values.get(f.name, "") or "") for f in self.fields}
+        given: Mapping[str, Any] = self.values
+        # A checkbox group sends its name once per ticked box; every other field is one string.
+        self.lists: dict[str, list[str]] = {
+            f.name: _as_list(given.get(f.name)) for f in self.fields if f.kind == "checkboxes"
+        }
+        self.values = {f.name: _as_text(given.get(f.name)) for f in self.fields if f.kind != "checkboxes"}
         self._by_name = {f.name: f for f in self.fields}
 
     @classmethod
     def from_object(cls, fields: tuple[Field, ...], obj: Any) -> Form:
         """A form filled in from an existing row (for an edit page)."""
-        values = {}
+        values: dict[str, Any] = {}
         for spec in fields:
             value = getattr(obj, spec.name, None)
-            values[spec.name] = "" if value is None else str(getattr(value, "value", value))
+            if spec.kind == "checkboxes":
+                values[spec.name] = [str(getattr(v, "value", v)) for v in value or ()]
+            elif spec.kind == "checkbox":
+                values[spec.name] = CHECKED if value else ""
+            else:
+                values[spec.name] = "" if value is None else str(getattr(value, "value", value))
         return cls(fields, values)
 
     def __getitem__(self, name: str) -> Field:
@@ -99,36 +124,77 @@ class Form:
     def error(self, name: str, message: str) -> None:
         self.errors.setdefault(name, message)
 
+    def chosen(self, name: str) -> list[str]:
+        """The ticked values of a checkbox group."""
+        return self.lists.get(name, [])
+
     def payload(self, names: Iterable[str] | None = None) -> dict[str, Any]:
         """What to validate: stripped values; an empty optional field means "none"."""
         data: dict[str, Any] = {}
         for spec in self.fields:
             if spec.readonly or (names is not None and spec.name not in names):
                 continue
+            if spec.kind == "checkboxes":
+                data[spec.name] = list(self.lists[spec.name])
+                continue
+            if spec.kind == "checkbox":
+                data[spec.name] = self.values[spec.name] == CHECKED
+                continue
             value = self.values[spec.name].strip()
             data[spec.name] = None if value == "" and not spec.required else value
         return data
 
-    def validate(self, schema: type[M], **extra: Any) -> M | None:
-        """The schema's verdict on the entered values (plus `extra`), or None with the errors recorded."""
+    def validate(
+        self,
+        schema: type[M],
+        *,
+        only: Iterable[str] | None = None,
+        known: Mapping[str, tuple[str, str]] | None = None,
+        **extra: Any,
+    ) -> M | None:
+        """The schema's verdict on the entered values (plus `extra`), or None with the errors recorded.
+
+        `only` names the fields the schema takes (when the form holds more); `known` puts an error of
+        the whole schema (a model validator's) on a field in Dutch: a part of its English message ->
+        (field name, Dutch message).
+        """
         try:
-            return schema.model_validate({**self.payload(), **extra})
+            return schema.model_validate({**self.payload(only), **extra})
         except ValidationError as exc:
-            self.add_errors(exc.errors())
+            self.add_errors(exc.errors(), known=known)
             return None
 
-    def add_errors(self, errors: Iterable[Mapping[str, Any]]) -> None:
+    def add_errors(
+        self, errors: Iterable[Mapping[str, Any]], *, known: Mapping[str, tuple[str, str]] | None = None
+    ) -> None:
         """Pydantic errors, or a service's ValidationFailed errors ({"field", "message"})."""
         for error in errors:
             loc = error.get("loc") or (error.get("field"),)
             name = str(loc[0]) if loc else ""
             spec = self._by_name.get(name)
+            text = str(error.get("msg") or error.get("message") or "")
+            translated = next((found for part, found in (known or {}).items() if part in text), None)
+            if translated is not None and translated[0] in self._by_name:
+                self.error(*translated)
+                continue
             if spec is None:
                 self.message = self.message or "Het formulier kon niet worden verwerkt. Controleer de gegevens."
                 continue
-            entered = self.values.get(name, "").strip()
+            entered = self.values.get(name, "").strip() or ",".join(self.lists.get(name, []))
             self.error(name, spec.missing_message() if spec.required and not entered else _message(spec, error))
         self.errors = {f.name: self.errors[f.name] for f in self.fields if f.name in self.errors}
 
     def add_validation_failed(self, exc: ValidationFailed) -> None:
         self.add_errors(exc.extra.get("errors", []))
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, list):  # a repeated name: the last one counts, as in a browser's own forms
+        value = value[-1] if value else ""
+    return str(value or "")
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]

@@ -18,7 +18,7 @@ from litestar.template import TemplateConfig
 
 from erkenning.auth.models import Caller
 from erkenning.settings import Settings
-from erkenning.web import csrf, labels, nav
+from erkenning.web import csrf, labels, nav, terms
 from erkenning.web.middleware import web_cookie
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -50,6 +50,7 @@ def environment() -> Environment:
         role=lambda value: labels.ROLES.get(value, str(value)),
         sector=lambda value: labels.SECTORS.get(value, str(value)),
         audit_result=lambda value: labels.AUDIT_RESULTS.get(value, str(value)),
+        term=terms.term, term_tone=terms.tone, topic=terms.topic,
     )
     env.globals.update(SERVICE_NAME=SERVICE_NAME, RECOGNITION_STATUSES=labels.RECOGNITION_STATUSES)
     return env

@@ -12,8 +12,15 @@ from litestar.static_files import create_static_files_router
 from erkenning.web import csrf
 from erkenning.web.errors import PAGE_OPT
 from erkenning.web.middleware import WebSessionMiddleware
+from erkenning.web.pages import my_work as _my_work  # noqa: F401  (registers the advisers' start sections)
 from erkenning.web.pages.admin import AdminPages
 from erkenning.web.pages.companies import CompanyPages
+from erkenning.web.pages.course_sessions import CourseSessionPages
+from erkenning.web.pages.courses import CoursePages
+from erkenning.web.pages.decisions import DecisionPages
+from erkenning.web.pages.investigations import InvestigationPages
+from erkenning.web.pages.objections import ObjectionPages
+from erkenning.web.pages.reports import ReportPages
 from erkenning.web.pages.session import SignInController
 from erkenning.web.pages.start import StartController
 
@@ -22,7 +29,11 @@ STATIC = Path(__file__).parent / "static"
 
 def page_handlers() -> list[Any]:
     """Every page controller; add yours here."""
-    return [SignInController, StartController, CompanyPages, AdminPages]
+    return [
+        SignInController, StartController, CompanyPages, AdminPages,
+        # The back office of SBB staff: reports, investigations, decisions, objections, courses.
+        ReportPages, InvestigationPages, DecisionPages, ObjectionPages, CoursePages, CourseSessionPages,
+    ]
 
 
 def web_routers() -> list[Router]:

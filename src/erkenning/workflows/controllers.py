@@ -26,7 +26,7 @@ from erkenning.workflows.schemas import (
     ProposalIn,
     ReasonIn,
 )
-from erkenning.workflows.service import InvestigationService, Proposal
+from erkenning.workflows.service import InvestigationService
 
 ADVISERS = requires(Role.ADVISER, Role.SENIOR_ADVISER)
 
@@ -102,12 +102,7 @@ class InvestigationController(Controller):
         self, case_id: FromPath[UUID], data: JSONBody[ProposalIn], session: DbSession, settings: SettingsDep,
         caller: CurrentCaller,
     ) -> InvestigationRead:
-        proposal = Proposal(
-            outcome=data.outcome, findings=data.findings, measures=data.measures, follow_up_on=data.follow_up_on,
-            recommended_topics=tuple(data.recommended_topics), recognition_ids=tuple(data.recognition_ids),
-            effective_from=data.effective_from, effective_until=data.effective_until,
-        )
-        await InvestigationService(session, settings).propose(case_id, caller, proposal)
+        await InvestigationService(session, settings).propose(case_id, caller, data.proposal())
         return await _detail(session, settings, case_id, caller)
 
     @post("/{case_id:uuid}/approve", status_code=200, guards=[requires(Role.SENIOR_ADVISER)],

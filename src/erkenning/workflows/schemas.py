@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from erkenning.states import Move
 from erkenning.training.models import Topic
 from erkenning.workflows.models import DeadlineKind, DeadlineStatus, InvestigationStatus, Outcome
-
+from erkenning.workflows.service import Proposal
 
 
 class _In(BaseModel):
@@ -43,6 +43,13 @@ class ProposalIn(_In):
     recognition_ids: list[UUID] = Field(default_factory=list, max_length=200)
     effective_from: date | None = None
     effective_until: date | None = Field(default=None, description="suspension: end date; empty = until reinstated")
+
+    def proposal(self) -> Proposal:
+        return Proposal(
+            outcome=self.outcome, findings=self.findings, measures=self.measures, follow_up_on=self.follow_up_on,
+            recommended_topics=tuple(self.recommended_topics), recognition_ids=tuple(self.recognition_ids),
+            effective_from=self.effective_from, effective_until=self.effective_until,
+        )
 
 
 class TimelineEventRead(BaseModel):

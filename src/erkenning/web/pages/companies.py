@@ -17,13 +17,14 @@ from erkenning.auth.models import STAFF_ROLES, Caller, Role
 from erkenning.companies.models import Sector
 from erkenning.companies.schemas import CompanyCreate, CompanyUpdate, KvkNumber, normalise_postcode
 from erkenning.companies.service import CompanyFilter, CompanyService, DuplicateEstablishment
-from erkenning.dependencies import CurrentCaller, DbSession
+from erkenning.dependencies import CurrentCaller, DbSession, SettingsDep
 from erkenning.errors import Conflict, StaleVersion, ValidationFailed
 from erkenning.recognition.models import RecognitionStatus
 from erkenning.web import nav
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
 from erkenning.web.labels import RECOGNITION_STATUSES, SECTORS
+from erkenning.web.pages.company_overview import company_overview
 from erkenning.web.pages.start import start_section
 from erkenning.web.listing import listing
 from erkenning.web.pagination import PageNumber
@@ -165,10 +166,12 @@ class CompanyPages(Controller):
 
     @get("/{company_id:uuid}", name="company")
     async def card(
-        self, request: Request[Any, Any, Any], company_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
+        self, request: Request[Any, Any, Any], company_id: FromPath[UUID], session: DbSession, caller: CurrentCaller,
+        settings: SettingsDep,
     ) -> Template:
         company = await CompanyService(session).get(company_id, caller)
-        return page(request, "companies/card.html", title=company.name, company=company)
+        overview = await company_overview(session, settings, caller, company)
+        return page(request, "companies/card.html", title=company.name, company=company, overview=overview)
 
     @get("/{company_id:uuid}/wijzigen", name="company_edit")
     async def edit(

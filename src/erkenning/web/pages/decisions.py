@@ -1,0 +1,292 @@
+"""Decisions (besluiten): the list, drafting and changing a draft, one decision with its steps.
+
+The steps a decision offers are `DecisionService.actions` (the decision table and what must hold
+now); each posts to the service method the JSON API calls. Four eyes and the company's response
+term are the service's rules: a refused step is explained on the page and nothing of it is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, QueryParameter, URLEncodedBody
+from litestar.response import Redirect, Template
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from erkenning.auth.guards import requires
+from erkenning.auth.models import ADVISER_ROLES, STAFF_ROLES, Caller
+from erkenning.companies.service import CompanyService
+from erkenning.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.errors import Conflict, DomainError, Forbidden, InvalidTransition, NotFound, ValidationFailed
+from erkenning.recognition.decisions import DecisionService
+from erkenning.recognition.models import Decision, DecisionKind, DecisionStatus
+from erkenning.recognition.objections import ObjectionService
+from erkenning.recognition.schemas import DecisionCreate, DecisionUpdate, ResponseCreate
+from erkenning.settings import Settings
+from erkenning.states import GuardRefused
+from erkenning.web import nav, terms
+from erkenning.web.actions import service_call
+from erkenning.web.forms import Field, Form
+from erkenning.web.labels import long_date
+from erkenning.web.listing import listing
+from erkenning.web.pagination import PageNumber
+from erkenning.web.rendering import flash_message, page, redirect
+from erkenning.web.staff import names, recognition_options, refusal_text
+
+PAGE_SIZE = 25
+Text = Annotated[str | None, QueryParameter(max_length=40)]
+DRAFTED = flash_message("decision-drafted", "Het concept-besluit is opgeslagen.")
+UPDATED = flash_message("decision-updated", "Het concept-besluit is gewijzigd.")
+RESPONSE = flash_message("decision-response", "De reactie van het bedrijf is vastgelegd.")
+
+FILTER_FIELDS = (
+    Field("status", "Status", kind="select", required=False, options=(("", "Alle"), *terms.options(DecisionStatus))),
+    Field("soort", "Soort besluit", kind="select", required=False, options=(("", "Alle"), *terms.options(DecisionKind))),
+)
+
+_DATES = (
+    Field("effective_from", "Ingangsdatum", kind="date", required=False, width="s",
+          hint="Leeg laten: het besluit gaat in op de dag dat het wordt verstuurd.",
+          invalid="Vul een ingangsdatum in die niet in het verleden ligt."),
+    Field("effective_until", "Einddatum", kind="date", required=False, width="s",
+          hint="Alleen bij een schorsing: de dag waarop de schorsing eindigt.",
+          invalid="Alleen een schorsing heeft een einddatum, en die ligt na de ingangsdatum."),
+    Field("until_reinstated", "De schorsing duurt tot herstel (geen einddatum)", kind="checkbox", required=False),
+)
+_TEXTS = (
+    Field("grounds", "Motivering", kind="textarea", missing="Vul de motivering van het besluit in.",
+          hint="De motivering staat in de brief aan het bedrijf."),
+    Field("legal_basis", "Grondslag", width="l", missing="Vul de grondslag in.",
+          hint="Bijvoorbeeld: art. 7.2.10 WEB"),
+)
+DRAFT_FIELDS = (
+    Field("kind", "Soort besluit", kind="select", options=terms.options(DecisionKind), missing="Kies de soort besluit."),
+    Field("recognition_ids", "Erkenningen", kind="checkboxes", missing="Kies de erkenningen waarover het besluit gaat.",
+          invalid="Kies erkenningen van dit bedrijf, elk één keer."),
+    *_TEXTS, *_DATES,
+)
+EDIT_FIELDS = (*_TEXTS, *_DATES)
+# The schema's own checks of the dates (a model validator) in Dutch, on the field they concern.
+KNOWN = {
+    "each recognition once": ("recognition_ids", "Kies elke erkenning één keer."),
+    "a suspension needs either": ("effective_until", "Geef bij een schorsing een einddatum, of kies ‘duurt tot herstel’."),
+    "effective_until must be after": ("effective_until", "De einddatum ligt na de ingangsdatum."),
+    "only a suspension has an end date": ("effective_until", "Alleen een schorsing heeft een einddatum of duurt tot herstel."),
+}
+_NOT_FOR_THESE = "Dit besluit past niet bij de huidige status van (een van) de gekozen erkenningen."
+
+# The decision table's moves, as steps on the page: move -> (address, button, explanation, style).
+STEPS = {
+    DecisionStatus.INTENDED: ("voornemen", "Als voornemen aan het bedrijf voorleggen",
+                              "Het bedrijf krijgt het voornemen en kan binnen de termijn reageren (art. 4:8 Awb).",
+                              "primary"),
+    DecisionStatus.APPROVED: ("goedkeuren", "Besluit goedkeuren", "", "primary"),
+    DecisionStatus.SENT: ("versturen", "Besluit versturen",
+                          "Het besluit gaat in en het bedrijf krijgt het met de bezwaartermijn.", "primary"),
+    DecisionStatus.DRAFT: ("terug-naar-concept", "Terug naar concept", "De goedkeuring vervalt.", "secondary"),
+    DecisionStatus.CANCELLED: ("niet-doorzetten", "Besluit niet doorzetten", "", "secondary"),
+}
+_METHODS = {"voornemen": "intend", "goedkeuren": "approve", "versturen": "send",
+            "terug-naar-concept": "reopen", "niet-doorzetten": "cancel"}
+DONE = {
+    slug: flash_message(f"decision-{slug}", text)
+    for slug, text in (
+        ("voornemen", "Het voornemen is aan het bedrijf voorgelegd."),
+        ("goedkeuren", "Het besluit is goedgekeurd."),
+        ("versturen", "Het besluit is verstuurd en gaat in."),
+        ("terug-naar-concept", "Het besluit is weer een concept."),
+        ("niet-doorzetten", "Het besluit wordt niet doorgezet."),
+    )
+}
+RESPONSE_FIELDS = (
+    Field("text", "Reactie van het bedrijf", kind="textarea", form_id="reactie",
+          hint="Als het bedrijf buiten het portaal reageerde (brief, e-mail, gesprek).",
+          missing="Vul de reactie van het bedrijf in."),
+)
+
+
+def _refusal(slug: str, decision: Decision, exc: DomainError) -> str:
+    if slug == "goedkeuren" and isinstance(exc, GuardRefused):
+        return ("Dit besluit benadeelt het bedrijf: een senior adviseur die het niet zelf heeft opgesteld, "
+                "moet het goedkeuren (vier ogen).")
+    if slug == "goedkeuren" and isinstance(exc, InvalidTransition):
+        if decision.response_due is not None:
+            return (f"Het bedrijf mag tot en met {long_date(decision.response_due)} reageren op het voornemen. "
+                    "Goedkeuren kan zodra het heeft gereageerd of die termijn voorbij is.")
+        return "Leg dit besluit eerst als voornemen aan het bedrijf voor (art. 4:8 Awb)."
+    if slug == "versturen" and isinstance(exc, ValidationFailed):
+        return "De ingangsdatum is voorbij. Zet het besluit terug naar concept en pas de datum aan."
+    if slug == "reactie" and isinstance(exc, Conflict):
+        return "De reactie van het bedrijf op dit voornemen is al vastgelegd."
+    return refusal_text(exc)
+
+
+nav.add("Besluiten", "/besluiten", STAFF_ROLES, order=40)
+
+
+class DecisionPages(Controller):
+    path = "/besluiten"
+    guards = [requires(*STAFF_ROLES)]
+
+    @get("/", name="decisions")
+    async def list_(
+        self, request: Request[Any, Any, Any], session: DbSession, settings: SettingsDep, caller: CurrentCaller,
+        status: Text = None, soort: Text = None, pagina: PageNumber = 1,
+    ) -> Template:
+        def to_filters(form: Form) -> dict[str, Any]:
+            chosen, kind = form.values["status"], form.values["soort"]
+            return {"status": DecisionStatus(chosen) if chosen in DecisionStatus.__members__.values() else None,
+                    "kind": DecisionKind(kind) if kind in DecisionKind.__members__.values() else None}
+
+        service = DecisionService(session, settings)
+        result = await listing(
+            request, FILTER_FIELDS, {"status": status, "soort": soort}, to_filters,
+            lambda filters, limit, offset: service.list(caller, **filters, limit=limit, offset=offset),
+            page=pagina, size=PAGE_SIZE,
+        )
+        known = await names(session, settings, caller, companies=[d.company_id for d in result.rows])
+        return page(request, "decisions/list.html", title="Besluiten", result=result, names=known)
+
+    @get("/nieuw", name="decision_new", guards=[requires(*ADVISER_ROLES)])
+    async def new(
+        self, request: Request[Any, Any, Any], session: DbSession, caller: CurrentCaller,
+        bedrijf: Annotated[UUID, QueryParameter()],
+    ) -> Template:
+        company = await CompanyService(session).get(bedrijf, caller)
+        fields = _with_options(DRAFT_FIELDS, await recognition_options(session, caller, company.id))
+        return page(request, "decisions/form.html", title="Besluit opstellen", form=Form(fields), company=company,
+                    decision=None)
+
+    @post("/nieuw", guards=[requires(*ADVISER_ROLES)])
+    async def draft(
+        self, request: Request[Any, Any, Any], data: URLEncodedBody[dict[str, str | list[str]]], session: DbSession,
+        settings: SettingsDep, caller: CurrentCaller, bedrijf: Annotated[UUID, QueryParameter()],
+    ) -> Template | Redirect:
+        company = await CompanyService(session).get(bedrijf, caller)
+        form = Form(_with_options(DRAFT_FIELDS, await recognition_options(session, caller, company.id)), data)
+        if set(form.chosen("recognition_ids")) - {value for value, _ in form["recognition_ids"].options}:
+            form.error("recognition_ids", form["recognition_ids"].invalid or "")
+        payload = form.validate(DecisionCreate, known=KNOWN)
+        if payload is not None and not form.has_errors:
+            async with service_call(session, ValidationFailed, InvalidTransition) as outcome:
+                decision = await DecisionService(session, settings).draft(payload, caller)
+            if outcome.refusal is None:
+                return redirect(request, f"/besluiten/{decision.id}", flash=DRAFTED)
+            _explain(form, outcome.refusal)
+            company = await CompanyService(session).get(bedrijf, caller)
+        return page(request, "decisions/form.html", title="Besluit opstellen", form=form, company=company,
+                    decision=None, status_code=422)
+
+    @get("/{decision_id:uuid}", name="decision")
+    async def detail(
+        self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], session: DbSession,
+        settings: SettingsDep, caller: CurrentCaller,
+    ) -> Template:
+        return await _decision_page(request, session, settings, caller, decision_id)
+
+    @get("/{decision_id:uuid}/wijzigen", name="decision_edit", guards=[requires(*ADVISER_ROLES)])
+    async def edit(
+        self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], session: DbSession,
+        settings: SettingsDep, caller: CurrentCaller,
+    ) -> Template:
+        decision = await DecisionService(session, settings).get(decision_id, caller)
+        company = await CompanyService(session).get(decision.company_id, caller)
+        form = Form.from_object(EDIT_FIELDS, decision)
+        return page(request, "decisions/form.html", title="Concept-besluit wijzigen", form=form, company=company,
+                    decision=decision)
+
+    @post("/{decision_id:uuid}/wijzigen", guards=[requires(*ADVISER_ROLES)])
+    async def update(
+        self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
+        session: DbSession, settings: SettingsDep, caller: CurrentCaller,
+    ) -> Template | Redirect:
+        service = DecisionService(session, settings)
+        form = Form(EDIT_FIELDS, data)
+        payload = form.validate(DecisionUpdate, known=KNOWN)
+        status = 422
+        if payload is not None:
+            async with service_call(session, ValidationFailed, InvalidTransition) as outcome:
+                await service.update(decision_id, payload, caller)
+            if outcome.refusal is None:
+                return redirect(request, f"/besluiten/{decision_id}", flash=UPDATED)
+            _explain(form, outcome.refusal)
+            status = outcome.refusal.status_code
+        decision = await service.get(decision_id, caller)
+        company = await CompanyService(session).get(decision.company_id, caller)
+        return page(request, "decisions/form.html", title="Concept-besluit wijzigen", form=form, company=company,
+                    decision=decision, status_code=status)
+
+    @post("/{decision_id:uuid}/reactie", guards=[requires(*ADVISER_ROLES)])
+    async def response(
+        self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
+        session: DbSession, settings: SettingsDep, caller: CurrentCaller,
+    ) -> Template | Redirect:
+        form = Form(RESPONSE_FIELDS, data)
+        payload = form.validate(ResponseCreate)
+        if payload is None:
+            return await _decision_page(request, session, settings, caller, decision_id, response_form=form,
+                                        status_code=422)
+        async with service_call(session, InvalidTransition, Conflict) as outcome:
+            await DecisionService(session, settings).record_response(decision_id, payload.text, caller)
+        return await _after(request, session, settings, caller, decision_id, "reactie", outcome.refusal, RESPONSE)
+
+    @post("/{decision_id:uuid}/{slug:str}", guards=[requires(*ADVISER_ROLES)])
+    async def step(
+        self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], slug: FromPath[str], session: DbSession,
+        settings: SettingsDep, caller: CurrentCaller,
+    ) -> Template | Redirect:
+        method = _METHODS.get(slug)
+        if method is None:
+            raise NotFound("No such step")
+        service = DecisionService(session, settings)
+        async with service_call(session, GuardRefused, Forbidden, InvalidTransition, ValidationFailed) as outcome:
+            await getattr(service, method)(decision_id, caller)
+        return await _after(request, session, settings, caller, decision_id, slug, outcome.refusal, DONE[slug])
+
+
+def _with_options(fields: tuple[Field, ...], options: tuple[tuple[str, str], ...]) -> tuple[Field, ...]:
+    return tuple(replace(f, options=options) if f.name == "recognition_ids" else f for f in fields)
+
+
+def _explain(form: Form, refusal: DomainError) -> None:
+    if isinstance(refusal, ValidationFailed):
+        form.add_validation_failed(refusal)
+    elif isinstance(refusal, InvalidTransition) and "recognition_ids" in form.values | form.lists:
+        form.error("recognition_ids", _NOT_FOR_THESE)
+    else:
+        form.message = refusal_text(refusal, {InvalidTransition: "Alleen een concept-besluit kan worden gewijzigd."})
+
+
+async def _after(
+    request: Request[Any, Any, Any], session: AsyncSession, settings: Settings, caller: Caller, decision_id: UUID,
+    slug: str, refusal: DomainError | None, flash: str,
+) -> Template | Redirect:
+    if refusal is None:
+        return redirect(request, f"/besluiten/{decision_id}", flash=flash)
+    decision = await DecisionService(session, settings).get(decision_id, caller)
+    return await _decision_page(request, session, settings, caller, decision_id,
+                                refusal=_refusal(slug, decision, refusal), status_code=refusal.status_code)
+
+
+async def _decision_page(
+    request: Request[Any, Any, Any], session: AsyncSession, settings: Settings, caller: Caller, decision_id: UUID,
+    *, response_form: Form | None = None, refusal: str | None = None, status_code: int = 200,
+) -> Template:
+    service = DecisionService(session, settings)
+    decision = await service.get(decision_id, caller)
+    objections, _ = await ObjectionService(session, settings).list(caller, decision_id=decision.id, limit=50)
+    known = await names(session, settings, caller, companies=[decision.company_id],
+                        people=[decision.drafted_by, decision.approved_by])
+    adviser = caller.role in ADVISER_ROLES
+    steps = [STEPS[DecisionStatus(m.to)] for m in service.actions(decision, caller)] if adviser else []
+    takes_response = adviser and decision.status is DecisionStatus.INTENDED and decision.response_received_at is None
+    return page(
+        request, "decisions/detail.html", title="Besluit", status_code=status_code,
+        decision=decision, company=known.company(decision.company_id), names=known,
+        recognitions=await service.recognitions(decision.id), objections=objections, steps=steps,
+        response_form=(response_form or Form(RESPONSE_FIELDS)) if takes_response else None,
+        editable=adviser and decision.status is DecisionStatus.DRAFT, refusal=refusal,
+    )

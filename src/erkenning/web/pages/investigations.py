@@ -1,0 +1,318 @@
+"""Investigations (onderzoeken): the case list, and one case with exactly the steps its table allows now.
+
+The case page asks `workflows.queries.case_detail` for the moves this caller may make
+(`states.allowed` over the transition table) and shows a form for each; every step posts to the same
+service method as the JSON API. A refused step (someone else was quicker, four eyes) is shown as a
+message on the case as it now stands, and nothing of it is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, QueryParameter, URLEncodedBody
+from litestar.response import Redirect, Template
+from pydantic import BaseModel
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from erkenning import clock
+from erkenning.auth.guards import requires
+from erkenning.auth.models import ADVISER_ROLES, Caller
+from erkenning.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.errors import DomainError, Forbidden, InvalidTransition, NotFound, ValidationFailed
+from erkenning.recognition.service import RecognitionService
+from erkenning.reports.service import ReportService
+from erkenning.settings import Settings
+from erkenning.states import GuardRefused
+from erkenning.training import history
+from erkenning.training.models import Topic
+from erkenning.web import nav, terms
+from erkenning.web.actions import service_call
+from erkenning.web.forms import Field, Form
+from erkenning.web.labels import long_date
+from erkenning.web.listing import listing
+from erkenning.web.pagination import PageNumber
+from erkenning.web.rendering import flash_message, page, redirect
+from erkenning.web.staff import Names, adviser_options, names, recognition_options, refusal_text
+from erkenning.web.timeline import chart
+from erkenning.workflows import queries
+from erkenning.workflows.models import InvestigationStatus as S
+from erkenning.workflows.models import Outcome
+from erkenning.workflows.schemas import AnswerIn, AssignIn, HearingIn, InvestigationRead, ProposalIn, ReasonIn
+from erkenning.workflows.service import InvestigationService
+from erkenning.workflows.states import ADVERSE
+
+PAGE_SIZE = 25
+Text = Annotated[str | None, QueryParameter(max_length=40)]
+
+FILTER_FIELDS = (
+    Field("wie", "Onderzoeken van", kind="select", required=False, options=(("", "Mij"), ("iedereen", "Iedereen"))),
+    Field("status", "Status", kind="select", required=False, options=(("", "Alle lopende"), *terms.options(S))),
+    Field("termijn", "Termijn", kind="select", required=False,
+          options=(("", "Alle"), ("verlopen", "Alleen met een verlopen termijn"))),
+)
+
+
+def _reason(form_id: str, label: str = "Reden", hint: str | None = None) -> Field:
+    return Field("reason", label, kind="textarea", form_id=form_id, hint=hint, missing=f"Vul {label.lower()} in.")
+
+
+PROPOSAL_FIELDS = (
+    Field("outcome", "Voorgestelde uitkomst", kind="radios", form_id="voorstel", options=terms.options(Outcome),
+          hint="Schorsing of intrekking kan alleen nadat het bedrijf is gehoord (hoor en wederhoor).",
+          missing="Kies de voorgestelde uitkomst."),
+    Field("findings", "Bevindingen", kind="textarea", form_id="voorstel", missing="Vul de bevindingen in.",
+          hint="Wat het onderzoek heeft vastgesteld. Deze tekst wordt de motivering van een besluit."),
+    Field("measures", "Verbeterafspraken", kind="textarea", required=False, form_id="voorstel",
+          hint="Alleen bij verbeterafspraken: wat het bedrijf gaat doen.", invalid="Beschrijf de verbeterafspraken."),
+    Field("follow_up_on", "Controle op", kind="date", required=False, form_id="voorstel", width="s",
+          hint="Alleen bij verbeterafspraken: wanneer SBB controleert.",
+          invalid="Vul voor verbeterafspraken een controledatum in de toekomst in."),
+    Field("recommended_topics", "Aanbevolen cursusonderwerpen", kind="checkboxes", required=False,
+          form_id="voorstel", options=terms.options(Topic),
+          hint="Alleen bij verbeterafspraken. Cursussen zijn vrijwillig; bij de controle ziet u wat is gevolgd."),
+    Field("recognition_ids", "Erkenningen", kind="checkboxes", required=False, form_id="voorstel",
+          hint="Alleen bij schorsing of intrekking: de erkenningen waarop het besluit betrekking heeft.",
+          invalid="Kies bij schorsing of intrekking de erkenningen van dit bedrijf waarop het besluit betrekking heeft."),
+    Field("effective_from", "Ingangsdatum", kind="date", required=False, form_id="voorstel", width="s",
+          hint="Alleen bij schorsing of intrekking; vandaag of later.",
+          invalid="Vul bij schorsing of intrekking een ingangsdatum in, vandaag of later."),
+    Field("effective_until", "Einddatum van de schorsing", kind="date", required=False, form_id="voorstel",
+          width="s", hint="Alleen bij schorsing; leeg laten als de schorsing duurt tot herstel.",
+          invalid="Alleen een schorsing heeft een einddatum, en die ligt na de ingangsdatum."),
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step on a case as a form: where it posts, what it asks, and the service method it calls."""
+
+    slug: str
+    title: str
+    button: str
+    fields: tuple[Field, ...]
+    schema: type[BaseModel] | None
+    call: Callable[[InvestigationService, UUID, Caller, Any], Awaitable[Any]]
+    done: str
+    explain: str = ""
+    kind: str = "secondary"
+
+
+def _step(slug: str, title: str, button: str, fields: tuple[Field, ...], schema: type[BaseModel] | None,
+          call: Callable[[InvestigationService, UUID, Caller, Any], Awaitable[Any]], done: str, **kw: Any) -> Step:
+    return Step(slug, title, button, fields, schema, call, flash_message(f"case-{slug}", done), **kw)
+
+
+STEPS = {
+    step.slug: step
+    for step in (
+        _step("horen", "Het bedrijf om zijn kant vragen", "Vraag versturen",
+              (Field("question", "Vraag aan het bedrijf", kind="textarea", form_id="horen",
+                     hint="Het bedrijf ziet deze vraag in zijn portaal en per e-mail, nooit de meldingen of de melder.",
+                     missing="Vul de vraag aan het bedrijf in."),),
+              HearingIn, lambda s, c, who, p: s.request_hearing(c, who, p.question),
+              "De vraag is naar het bedrijf verstuurd.", kind="primary",
+              explain="Hoor en wederhoor: het bedrijf krijgt een termijn om te reageren."),
+        _step("beoordelen", "Beoordelen zonder hoor en wederhoor", "Beoordeling starten",
+              (_reason("beoordelen", hint="Waarom het bedrijf niet wordt gehoord."),),
+              ReasonIn, lambda s, c, who, p: s.assess_without_hearing(c, who, p.reason),
+              "De beoordeling is gestart.",
+              explain="Daarna kunnen alleen ‘ongegrond’ of ‘verbeterafspraken’ volgen."),
+        _step("reactie", "De reactie van het bedrijf vastleggen", "Reactie vastleggen",
+              (Field("answer", "Reactie van het bedrijf", kind="textarea", form_id="reactie",
+                     hint="Als het bedrijf buiten het portaal reageerde (brief, gesprek).",
+                     missing="Vul de reactie van het bedrijf in."),),
+              AnswerIn, lambda s, c, who, p: s.answer_hearing(c, who, p.answer),
+              "De reactie van het bedrijf is vastgelegd."),
+        _step("voorstel", "Een uitkomst voorstellen", "Voorstel indienen", PROPOSAL_FIELDS, ProposalIn,
+              lambda s, c, who, p: s.propose(c, who, p.proposal()),
+              "Het voorstel is ingediend. Een senior adviseur keurt het goed.", kind="primary",
+              explain="Een senior adviseur die het voorstel niet zelf deed, keurt het goed (vier ogen)."),
+        _step("goedkeuren", "Het voorstel goedkeuren", "Voorstel goedkeuren", (), None,
+              lambda s, c, who, p: s.approve(c, who), "Het voorstel is goedgekeurd en wordt uitgevoerd.",
+              kind="primary",
+              explain="Een schorsing of intrekking wordt een besluit dat naar het bedrijf gaat; verbeterafspraken "
+                      "krijgen een controledatum."),
+        _step("terugsturen", "Het voorstel terugsturen", "Terugsturen",
+              (_reason("terugsturen", hint="Wat er aan het voorstel moet veranderen."),),
+              ReasonIn, lambda s, c, who, p: s.send_back(c, who, p.reason), "Het voorstel is teruggestuurd."),
+        _step("pauzeren", "Het onderzoek pauzeren", "Pauzeren",
+              (_reason("pauzeren", hint="Zolang het onderzoek gepauzeerd is, schuiven de termijnen op."),),
+              ReasonIn, lambda s, c, who, p: s.hold(c, who, p.reason), "Het onderzoek is gepauzeerd."),
+        _step("hervatten", "Het onderzoek hervatten", "Hervatten", (), None,
+              lambda s, c, who, p: s.resume(c, who), "Het onderzoek is hervat; de termijnen zijn opgeschoven.",
+              explain="Het onderzoek gaat verder waar het was; de termijnen schuiven op met de tijd van de pauze."),
+        _step("toewijzen", "Toewijzen", "Toewijzen",
+              (Field("adviser_id", "Adviseur", kind="select", form_id="toewijzen", missing="Kies de adviseur."),),
+              AssignIn, lambda s, c, who, p: s.assign(c, p.adviser_id, who), "Het onderzoek is toegewezen."),
+    )
+}
+
+
+def _slug(status: S, move_to: str) -> str:
+    """The step that makes this move of the transition table from this status."""
+    if status is S.ON_HOLD:
+        return "hervatten"
+    return {
+        S.HEARING.value: "horen", S.PROPOSED.value: "voorstel", S.APPROVED.value: "goedkeuren",
+        S.ON_HOLD.value: "pauzeren",
+    }.get(move_to) or {S.OPEN: "beoordelen", S.HEARING: "reactie", S.PROPOSED: "terugsturen"}[status]
+
+
+def _refusal(slug: str, given: Any, exc: DomainError) -> str:
+    if slug == "goedkeuren" and isinstance(exc, GuardRefused):
+        return "U heeft dit voorstel zelf gedaan. Een andere senior adviseur moet het goedkeuren (vier ogen)."
+    if slug == "voorstel" and isinstance(exc, GuardRefused) and getattr(given, "outcome", None) in ADVERSE:
+        return "Een schorsing of intrekking kan pas worden voorgesteld nadat het bedrijf is gehoord (hoor en wederhoor)."
+    return refusal_text(exc, {
+        GuardRefused: "Alleen de adviseur aan wie het onderzoek is toegewezen, of een senior adviseur, kan dit doen.",
+        Forbidden: "Deze stap is voor een senior adviseur.",
+    })
+
+
+nav.add("Onderzoeken", "/onderzoeken", ADVISER_ROLES, order=30)
+
+
+class InvestigationPages(Controller):
+    path = "/onderzoeken"
+    guards = [requires(*ADVISER_ROLES)]
+
+    @get("/", name="investigations")
+    async def list_(
+        self, request: Request[Any, Any, Any], session: DbSession, settings: SettingsDep, caller: CurrentCaller,
+        wie: Text = None, status: Text = None, termijn: Text = None, pagina: PageNumber = 1,
+    ) -> Template:
+        def to_filters(form: Form) -> queries.CaseFilter:
+            chosen = form.values["status"]
+            return queries.CaseFilter(
+                mine=form.values["wie"] != "iedereen",
+                status=S(chosen) if chosen in S.__members__.values() else None,
+                overdue=form.values["termijn"] == "verlopen",
+            )
+
+        result = await listing(
+            request, FILTER_FIELDS, {"wie": wie, "status": status, "termijn": termijn}, to_filters,
+            lambda filters, limit, offset: queries.list_cases(session, caller, filters, limit=limit, offset=offset),
+            page=pagina, size=PAGE_SIZE,
+        )
+        known = await names(session, settings, caller, companies=[c.company_id for c in result.rows],
+                            people=[c.assigned_to for c in result.rows])
+        return page(request, "investigations/list.html", title="Onderzoeken", result=result, names=known)
+
+    @get("/{case_id:uuid}", name="investigation")
+    async def detail(
+        self, request: Request[Any, Any, Any], case_id: FromPath[UUID], session: DbSession, settings: SettingsDep,
+        caller: CurrentCaller,
+    ) -> Template:
+        return await _case_page(request, session, settings, caller, case_id)
+
+    @post("/{case_id:uuid}/{slug:str}", name="investigation_step")
+    async def step(
+        self, request: Request[Any, Any, Any], case_id: FromPath[UUID], slug: FromPath[str],
+        data: URLEncodedBody[dict[str, str | list[str]]], session: DbSession, settings: SettingsDep,
+        caller: CurrentCaller,
+    ) -> Template | Redirect:
+        step = STEPS.get(slug)
+        if step is None:
+            raise NotFound("No such step")
+        service = InvestigationService(session, settings)
+        if slug == "toewijzen" and not caller.is_senior:
+            data = {**data, "adviser_id": str(caller.principal_id)}  # an adviser takes the case
+        form = Form(await _fields(session, settings, caller, service, case_id, step), data)
+        payload = form.validate(step.schema) if step.schema is not None else None
+        if form.has_errors:
+            return await _case_page(request, session, settings, caller, case_id, forms={slug: form}, status_code=422)
+        async with service_call(session, Forbidden, GuardRefused, InvalidTransition, ValidationFailed) as outcome:
+            await step.call(service, case_id, caller, payload)
+        if outcome.refusal is None:
+            return redirect(request, f"/onderzoeken/{case_id}", flash=step.done)
+        if isinstance(outcome.refusal, ValidationFailed):
+            form.add_validation_failed(outcome.refusal)
+            return await _case_page(request, session, settings, caller, case_id, forms={slug: form}, status_code=422)
+        return await _case_page(request, session, settings, caller, case_id, status_code=outcome.refusal.status_code,
+                                refusal=_refusal(slug, payload, outcome.refusal))
+
+
+async def _fields(
+    session: AsyncSession, settings: Settings, caller: Caller, service: InvestigationService, case_id: UUID,
+    step: Step,
+) -> tuple[Field, ...]:
+    """The step's fields, with the choices that depend on the case (its company's recognitions, advisers)."""
+    if step.slug == "voorstel":
+        case = await service.get(case_id, caller)
+        options = await recognition_options(session, caller, case.company_id)
+        return tuple(replace(f, options=options) if f.name == "recognition_ids" else f for f in step.fields)
+    if step.slug == "toewijzen":
+        return (replace(step.fields[0], options=await adviser_options(session, settings)),)
+    return step.fields
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    at: Any
+    what: str
+    who: str
+    change: str | None
+    note: str | None
+    detail: str | None
+
+
+def _timeline(read: InvestigationRead, known: Names) -> list[TimelineRow]:
+    rows = []
+    for event in reversed(read.timeline):
+        change = None
+        if event.from_status and event.to_status:
+            change = f"{terms.term(S(event.from_status))} → {terms.term(S(event.to_status))}"
+        who = known.person(event.actor_id) if event.actor_id else "automatisch"
+        rows.append(TimelineRow(event.at, terms.timeline(event.kind), who, change, event.note,
+                                _event_detail(event.kind, event.data)))
+    return rows
+
+
+def _event_detail(kind: str, data: dict[str, Any]) -> str | None:
+    if kind == "hearing_requested" and data.get("due"):
+        return f"Reactie uiterlijk {long_date(date.fromisoformat(data['due']))}"
+    if kind in ("proposed", "approved", "closed") and data.get("outcome"):
+        return f"Uitkomst: {terms.term(Outcome(data['outcome']))}"
+    if kind == "follow_up_checked" and data.get("missing"):
+        return "Niet afgerond: " + ", ".join(terms.term(Topic(t)) for t in data["missing"])
+    if kind == "follow_up_scheduled" and data.get("follow_up_on"):
+        return f"Controle op {long_date(date.fromisoformat(data['follow_up_on']))}"
+    return None
+
+
+async def _case_page(
+    request: Request[Any, Any, Any], session: AsyncSession, settings: Settings, caller: Caller, case_id: UUID,
+    *, forms: dict[str, Form] | None = None, refusal: str | None = None, status_code: int = 200,
+) -> Template:
+    """The case (an audited read): what happened, what is due, and a form for each step allowed now."""
+    service = InvestigationService(session, settings)
+    read = await queries.case_detail(session, service, case_id, caller)
+    reports = [await ReportService(session).get(report_id, caller) for report_id in read.report_ids]
+    recognitions = await RecognitionService(session).for_company(read.company_id, caller)
+    courses, course_total = await history.list_participations(
+        session, caller, history.ParticipationFilter(company_id=read.company_id), limit=20, offset=0
+    )
+    people = [read.assigned_to, read.proposed_by, read.approved_by, *(e.actor_id for e in read.timeline)]
+    known = await names(session, settings, caller, companies=[read.company_id], people=people)
+    given = forms or {}
+    slugs = [_slug(read.status, move.to) for move in read.allowed_moves]
+    if read.status is not S.CLOSED and (caller.is_senior or read.assigned_to is None):
+        slugs.append("toewijzen")
+    steps = []
+    for slug in dict.fromkeys(slugs):
+        step = STEPS[slug]
+        form = given.get(slug) or Form(await _fields(session, settings, caller, service, case_id, step))
+        steps.append((step, form))
+    return page(
+        request, "investigations/detail.html", title="Onderzoek", status_code=status_code,
+        case=read, company=known.company(read.company_id), names=known, reports=reports,
+        recognitions=recognitions, chart=chart(recognitions, clock.today()),
+        courses=courses, course_total=course_total, timeline=_timeline(read, known), steps=steps, refusal=refusal,
+        now=clock.now(),
+    )

@@ -1,0 +1,83 @@
+"""The advisers' start page ("Mijn werk"): open cases, reports to triage, approvals, reassessments.
+
+Each section asks the domain's service, and "waiting for my approval" asks the same transition
+tables the steps are checked against (a decision's actions, a case's allowed moves): a section never
+decides on its own what someone may do.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from erkenning import clock, states
+from erkenning.auth.models import ADVISER_ROLES, Caller, Role
+from erkenning.recognition.decisions import DecisionService
+from erkenning.recognition.models import DecisionStatus
+from erkenning.recognition.service import RecognitionService
+from erkenning.reports.models import ReportStatus
+from erkenning.reports.service import ReportFilter, ReportService
+from erkenning.settings import Settings
+from erkenning.web.pages.start import start_section
+from erkenning.web.staff import names
+from erkenning.workflows import queries
+from erkenning.workflows.models import InvestigationStatus
+from erkenning.workflows.service import InvestigationService
+from erkenning.workflows.states import TRANSITIONS
+
+SHOWN = 10
+WAITING = (ReportStatus.RECEIVED, ReportStatus.IN_TRIAGE)
+# Of the drafts and proposals that may be waiting, how many to look at for the approval section.
+CANDIDATES = 100
+
+
+@start_section("Mijn onderzoeken", "investigations/_start.html", ADVISER_ROLES, order=20)
+async def my_cases(session: AsyncSession, caller: Caller, *, settings: Settings) -> dict[str, Any]:
+    cases, total = await queries.list_cases(session, caller, queries.CaseFilter(mine=True), limit=SHOWN, offset=0)
+    known = await names(session, settings, caller, companies=[c.company_id for c in cases])
+    return {"cases": cases, "total": total, "names": known}
+
+
+@start_section("Ter goedkeuring", "start/_approvals.html", {Role.SENIOR_ADVISER}, order=25)
+async def awaiting_my_approval(session: AsyncSession, caller: Caller, *, settings: Settings) -> dict[str, Any]:
+    service = DecisionService(session, settings)
+    decisions = []
+    for status in (DecisionStatus.DRAFT, DecisionStatus.INTENDED):
+        rows, _ = await service.list(caller, status=status, limit=CANDIDATES)
+        decisions += [d for d in rows if any(m.to == DecisionStatus.APPROVED.value for m in service.actions(d, caller))]
+    proposed, _ = await queries.list_cases(
+        session, caller, queries.CaseFilter(status=InvestigationStatus.PROPOSED), limit=CANDIDATES, offset=0
+    )
+    investigations = InvestigationService(session, settings)
+    cases = []
+    for summary in proposed:
+        case = await investigations.get(summary.id, caller)
+        if any(m.to == InvestigationStatus.APPROVED.value for m in states.allowed(TRANSITIONS, case, caller)):
+            cases.append(summary)
+    known = await names(session, settings, caller, companies=[*(d.company_id for d in decisions),
+                                                              *(c.company_id for c in cases)])
+    return {"decisions": decisions, "cases": cases, "names": known}
+
+
+@start_section("Meldingen om te beoordelen", "reports/_start.html", ADVISER_ROLES, order=30)
+async def reports_to_triage(session: AsyncSession, caller: Caller, *, settings: Settings) -> dict[str, Any]:
+    service = ReportService(session)
+    mine, mine_total = await service.list(
+        caller, ReportFilter(statuses=WAITING, assigned_to=caller.principal_id), limit=SHOWN, offset=0
+    )
+    unassigned, unassigned_total = await service.list(
+        caller, ReportFilter(statuses=WAITING, unassigned=True), limit=SHOWN, offset=0
+    )
+    reports = [r for r, _ in (*mine, *unassigned)]
+    known = await names(session, settings, caller, companies=[r.company_id for r in reports])
+    return {"mine": [r for r, _ in mine], "mine_total": mine_total, "unassigned": [r for r, _ in unassigned],
+            "unassigned_total": unassigned_total, "names": known}
+
+
+@start_section("Herbeoordelingen binnenkort", "recognition/_reassessments_start.html", ADVISER_ROLES, order=40)
+async def reassessments_due(session: AsyncSession, caller: Caller, *, settings: Settings) -> dict[str, Any]:
+    items, total = await RecognitionService(session).reassessment_due(
+        within_days=settings.reassessment_notice_days, noticed_since=None, limit=SHOWN, offset=0
+    )
+    return {"due": items, "total": total, "days": settings.reassessment_notice_days, "today": clock.today()}

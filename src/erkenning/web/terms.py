@@ -1,0 +1,186 @@
+"""Dutch words for the codes of reports, investigations, decisions, objections and courses.
+
+Templates say `{{ report.status | term }}` for the word, and `ui.term_badge(report.status)` for a
+status badge whose tone (the colour) only supports the word. A code without a word shows as itself,
+so a new status never breaks a page; `tests/web/test_terms.py` keeps every enum covered.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from erkenning.recognition.models import DecisionKind, DecisionStatus, ObjectionStatus, Pathway
+from erkenning.reports.models import Channel, Ground, ReadPurpose, ReferralBody, ReportStatus
+from erkenning.training.models import CourseFormat, ParticipationStatus, Topic
+from erkenning.workflows.models import DeadlineKind, DeadlineStatus, InvestigationStatus, Outcome
+
+# (word, tone) for things shown as a status badge; plain words for the rest.
+BADGES: dict[type[StrEnum], dict[Any, tuple[str, str]]] = {
+    ReportStatus: {
+        ReportStatus.RECEIVED: ("ontvangen", "info"),
+        ReportStatus.IN_TRIAGE: ("in beoordeling", "info"),
+        ReportStatus.SUBSTANTIATED: ("gegrond", "warning"),
+        ReportStatus.NOT_SUBSTANTIATED: ("niet gegrond", "neutral"),
+        ReportStatus.REFERRED: ("doorverwezen", "neutral"),
+    },
+    InvestigationStatus: {
+        InvestigationStatus.OPEN: ("geopend", "info"),
+        InvestigationStatus.HEARING: ("hoor en wederhoor", "info"),
+        InvestigationStatus.ASSESSMENT: ("in beoordeling", "info"),
+        InvestigationStatus.PROPOSED: ("voorstel ter goedkeuring", "warning"),
+        InvestigationStatus.APPROVED: ("goedgekeurd", "success"),
+        InvestigationStatus.CLOSED: ("afgesloten", "neutral"),
+        InvestigationStatus.ON_HOLD: ("gepauzeerd", "neutral"),
+    },
+    DeadlineStatus: {
+        DeadlineStatus.OPEN: ("loopt", "info"),
+        DeadlineStatus.MET: ("afgerond", "success"),
+        DeadlineStatus.CANCELLED: ("vervallen", "neutral"),
+    },
+    DecisionStatus: {
+        DecisionStatus.DRAFT: ("concept", "neutral"),
+        DecisionStatus.INTENDED: ("voornemen", "info"),
+        DecisionStatus.APPROVED: ("goedgekeurd", "info"),
+        DecisionStatus.SENT: ("verstuurd", "success"),
+        DecisionStatus.FINAL: ("onherroepelijk", "success"),
+        DecisionStatus.REVOKED: ("herroepen", "danger"),
+        DecisionStatus.CANCELLED: ("niet doorgezet", "neutral"),
+    },
+    ObjectionStatus: {
+        ObjectionStatus.PENDING: ("in behandeling", "info"),
+        ObjectionStatus.UPHELD: ("gegrond", "warning"),
+        ObjectionStatus.REJECTED: ("ongegrond", "neutral"),
+        ObjectionStatus.WITHDRAWN: ("ingetrokken", "neutral"),
+    },
+    ParticipationStatus: {
+        ParticipationStatus.ENROLLED: ("ingeschreven", "info"),
+        ParticipationStatus.WAITLISTED: ("op de wachtlijst", "warning"),
+        ParticipationStatus.ATTENDED: ("aanwezig", "success"),
+        ParticipationStatus.COMPLETED: ("afgerond", "success"),
+        ParticipationStatus.NO_SHOW: ("niet verschenen", "danger"),
+        ParticipationStatus.CANCELLED: ("geannuleerd", "neutral"),
+    },
+}
+
+WORDS: dict[type[StrEnum], dict[Any, str]] = {
+    Ground: {
+        Ground.ETHNICITY: "afkomst of huidskleur",
+        Ground.RELIGION: "godsdienst of levensovertuiging",
+        Ground.DISABILITY: "handicap of chronische ziekte",
+        Ground.SEX: "geslacht",
+        Ground.AGE: "leeftijd",
+        Ground.SEXUAL_ORIENTATION: "seksuele gerichtheid",
+        Ground.OTHER: "anders",
+    },
+    Channel: {
+        Channel.SCHOOL_REPORTING_POINT: "meldpunt van een mbo-school",
+        Channel.ANTI_DISCRIMINATION_AGENCY: "antidiscriminatievoorziening",
+        Channel.CONTACT_FORM: "contactformulier van SBB",
+        Channel.PHONE: "telefoon",
+        Channel.PUBLIC_FORM: "anoniem meldformulier",
+        Channel.OTHER: "anders",
+    },
+    ReferralBody: {
+        ReferralBody.ANTI_DISCRIMINATION_AGENCY: "de antidiscriminatievoorziening",
+        ReferralBody.POLICE: "de politie",
+        ReferralBody.HUMAN_RIGHTS_INSTITUTE: "het College voor de Rechten van de Mens",
+    },
+    ReadPurpose: {
+        ReadPurpose.TRIAGE: "beoordeling van de melding",
+        ReadPurpose.INVESTIGATION: "onderzoek",
+        ReadPurpose.HEARING_PREPARATION: "voorbereiding van hoor en wederhoor",
+        ReadPurpose.DECISION: "voorbereiding van een besluit",
+        ReadPurpose.OBJECTION: "behandeling van een bezwaar",
+        ReadPurpose.REFERRAL: "doorverwijzing",
+        ReadPurpose.DATA_SUBJECT_REQUEST: "verzoek van een betrokkene (AVG)",
+    },
+    Outcome: {
+        Outcome.UNFOUNDED: "ongegrond",
+        Outcome.IMPROVEMENT_AGREEMENT: "verbeterafspraken",
+        Outcome.SUSPENSION: "schorsing van de erkenning",
+        Outcome.WITHDRAWAL: "intrekking van de erkenning",
+    },
+    DeadlineKind: {
+        DeadlineKind.HEARING_ANSWER: "reactie van het bedrijf",
+        DeadlineKind.LEAD_TIME: "doorlooptijd van het onderzoek",
+        DeadlineKind.FOLLOW_UP: "controle van de verbeterafspraken",
+    },
+    DecisionKind: {
+        DecisionKind.GRANT: "toekenning",
+        DecisionKind.REFUSE: "weigering",
+        DecisionKind.IMPOSE_CONDITIONS: "voorwaarden opleggen",
+        DecisionKind.SUSPEND: "schorsing",
+        DecisionKind.REINSTATE: "herstel",
+        DecisionKind.WITHDRAW: "intrekking",
+        DecisionKind.LAPSE: "vervallenverklaring",
+    },
+    Pathway: {Pathway.BOL: "BOL", Pathway.BBL: "BBL"},
+    CourseFormat: {
+        CourseFormat.WORKSHOP: "workshop",
+        CourseFormat.WEBINAR: "webinar",
+        CourseFormat.E_LEARNING: "e-learning",
+    },
+    Topic: {
+        Topic.DISCRIMINATION_FREE_RECRUITMENT: "discriminatievrij werven en selecteren",
+        Topic.EQUAL_OPPORTUNITIES: "gelijke kansen",
+        Topic.WORKPLACE_TRAINER: "vaardigheden van de praktijkopleider",
+        Topic.SOCIAL_SAFETY: "sociale veiligheid",
+        Topic.ADOLESCENT_BRAIN: "het puberbrein",
+    },
+}
+
+# What happened on an investigation's timeline (the kinds its service and worker write).
+TIMELINE = {
+    "opened": "Onderzoek geopend",
+    "report_joined": "Melding toegevoegd aan het onderzoek",
+    "assigned": "Toegewezen aan een adviseur",
+    "hearing_requested": "Bedrijf om zijn kant gevraagd (hoor en wederhoor)",
+    "hearing_answered": "Reactie van het bedrijf ontvangen",
+    "no_answer_received": "Geen reactie van het bedrijf binnen de termijn",
+    "assessment_started": "Beoordeling gestart zonder hoor en wederhoor",
+    "proposed": "Uitkomst voorgesteld",
+    "approved": "Voorstel goedgekeurd",
+    "sent_back": "Voorstel teruggestuurd",
+    "put_on_hold": "Gepauzeerd",
+    "resumed": "Hervat",
+    "decision_sent": "Besluit verstuurd",
+    "follow_up_scheduled": "Controle van de verbeterafspraken gepland",
+    "follow_up_checked": "Verbeterafspraken gecontroleerd",
+    "reminder_sent": "Herinnering verstuurd",
+    "lead_time_escalated": "Doorlooptijd overschreden: senior adviseurs ingelicht",
+    "closed": "Onderzoek afgesloten",
+}
+
+
+def term(value: Any) -> str:
+    """The Dutch word for a code of one of the enums above (a string code is shown as it is)."""
+    if value is None:
+        return ""
+    table = BADGES.get(type(value))
+    if table is not None and value in table:
+        return table[value][0]
+    words = WORDS.get(type(value))
+    if words is not None and value in words:
+        return words[value]
+    return str(getattr(value, "value", value))
+
+
+def tone(value: Any) -> str:
+    """The badge tone of a status (neutral where none is known)."""
+    found = BADGES.get(type(value), {}).get(value)
+    return found[1] if found else "neutral"
+
+
+def options(enum: type[StrEnum], members: Any = None) -> tuple[tuple[str, str], ...]:
+    """(code, Dutch word) pairs for a select, radios or checkboxes: every member, or those given."""
+    return tuple((m.value, term(m)) for m in (members if members is not None else enum))
+
+
+def timeline(kind: str) -> str:
+    return TIMELINE.get(kind, kind.replace("_", " "))
+
+
+def topic(code: str) -> str:
+    """A course topic's Dutch name from its code (cases keep topics as codes)."""
+    return term(Topic(code)) if code in Topic.__members__.values() else code

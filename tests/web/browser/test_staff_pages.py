@@ -1,0 +1,145 @@
+"""SBB staff in a real browser: a report triaged and investigated through the pages, a proposal approved
+by another senior adviser (never by its proposer); axe and screenshots of the main back-office pages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from erkenning import clock
+from erkenning.auth.models import Role
+from tests.helpers import drain_queue, make_company
+from tests.recognition.conftest import build_world
+from tests.reports.conftest import confidential, facts, school_report
+from tests.training.conftest import enrol, make_course, make_session
+from tests.web.browser.conftest import AXE, TABLET, sign_in
+from tests.web.browser.staff_steps import (
+    approve,
+    case_for_report,
+    may_approve,
+    propose,
+    record_answer,
+    request_hearing,
+    show_confidential,
+    triage_report,
+)
+from tests.web.browser.test_accessibility import check
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+async def axe_page(new_page):
+    """A page that may run axe (the test's own script, which the pages' CSP would rightly refuse)."""
+    if not AXE.exists():
+        pytest.skip(f"{AXE} is missing: `make test` installs axe-core with npm (npm ci)")
+
+    async def open_page(**kwargs):
+        return await new_page(bypass_csp=True, **kwargs)
+
+    return open_page
+
+
+async def test_a_report_is_triaged_investigated_and_approved_by_another_senior(
+    axe_page, signed_in, tokens, client, runtime, settings
+) -> None:
+    company = await make_company(runtime, name="Autobedrijf Van Dam")
+    school = await tokens.make(Role.SCHOOL, school_brin="25LX")
+    report = await school_report(client, school, {**facts(company), "confidential": confidential("b")})
+    report_id = str(report["id"])
+
+    adviser = await axe_page()
+    await signed_in(adviser, Role.ADVISER, name="Sanne Adviseur")
+    await adviser.goto(f"/meldingen/{report_id}")
+    await check(adviser, "report")
+    await triage_report(adviser, report_id)
+    await show_confidential(adviser, report_id)
+    assert await adviser.get_by_text("Het verhaal van de student b").is_visible()
+    await check(adviser, "report-confidential")
+
+    await drain_queue(settings)  # the worker opens the case on the triaging adviser's name
+    case_id = await case_for_report(runtime, report_id)
+    await adviser.goto("/")
+    await check(adviser, "start-adviser")
+    await adviser.get_by_role("link", name="Autobedrijf Van Dam").first.click()
+    await adviser.wait_for_url(f"**/onderzoeken/{case_id}")
+    await check(adviser, "investigation-open")
+
+    await request_hearing(adviser, case_id, "Hoe verliep de selectie van stagiairs in maart?")
+    await record_answer(adviser, case_id, "Per brief: de kandidaat is afgewezen om zijn taalniveau.")
+    # An improvement agreement without its measures: the service's objection lands on the field.
+    await adviser.get_by_role("radio", name="verbeterafspraken", exact=True).check()
+    await adviser.get_by_role("textbox", name="Bevindingen").fill("Selectie op naam is aannemelijk.")
+    await adviser.get_by_role("button", name="Voorstel indienen").click()
+    summary = adviser.locator(".error-summary")
+    await summary.wait_for()
+    assert "Beschrijf de verbeterafspraken." in await summary.inner_text()
+    assert await adviser.get_by_role("textbox", name="Bevindingen").input_value() == "Selectie op naam is aannemelijk."
+    await check(adviser, "investigation-proposal-errors")
+    await propose(
+        adviser, case_id, outcome="verbeterafspraken", findings="Selectie op naam is aannemelijk.",
+        measures="Anoniem solliciteren; gesprek met de praktijkopleider.",
+        follow_up_on=clock.today() + timedelta(days=90), topics=["discriminatievrij werven en selecteren"],
+    )
+    assert not await may_approve(adviser, case_id)  # an adviser, and the proposer: never
+
+    senior = await axe_page()
+    await signed_in(senior, Role.SENIOR_ADVISER, name="Senior Twee")
+    await senior.goto("/")
+    approvals = senior.locator("section", has=senior.get_by_role("heading", name="Ter goedkeuring"))
+    assert "Autobedrijf Van Dam" in await approvals.inner_text()
+    await check(senior, "start-senior")
+    await approve(senior, case_id)
+    await drain_queue(settings)  # the worker carries the outcome out: follow-up scheduled, case closed
+    await senior.reload()
+    assert await senior.get_by_text("Controle van de verbeterafspraken gepland").is_visible()
+    await check(senior, "investigation-closed")
+
+
+async def test_the_main_back_office_pages_pass_axe(axe_page, tokens, client, runtime) -> None:
+    world = await build_world(runtime, tokens)
+    granted = await world.granted(on=clock.today() - timedelta(days=900))
+    second = await world.granted("25181")
+    await world.decide("suspend", [second], effective_until=clock.today() + timedelta(days=60))
+    withdrawn = await world.decide("withdraw", [granted])
+    objection = await client.post(f"/api/v1/portal/decisions/{withdrawn}/objections",
+                                  json={"grounds": "Wij zijn het niet eens met de intrekking."},
+                                  headers=world.company.headers)
+    assert objection.status_code == 201, objection.text
+    course = await make_course(client, world.adviser, title="Werven zonder vooroordelen")
+    session = await make_session(client, world.adviser, course["id"], capacity=1)
+    for _ in range(2):
+        assert (await enrol(client, await tokens.make(Role.COMPANY), session_id=session["id"])).status_code == 201
+
+    page = await axe_page()
+    await sign_in(page, world.senior2)
+    pages = {
+        "company-card-history": f"/bedrijven/{world.company_id}",
+        "reports": "/meldingen",
+        "investigations": "/onderzoeken?wie=iedereen",
+        "decisions": "/besluiten",
+        "decision": f"/besluiten/{withdrawn}",
+        "objections": "/bezwaren",
+        "objection": f"/bezwaren/{objection.json()['id']}",
+        "courses": "/cursussen",
+        "course": f"/cursussen/{course['id']}",
+        "course-session": f"/cursussen/bijeenkomsten/{session['id']}",
+    }
+    for name, path in pages.items():
+        await page.goto(path)
+        await check(page, name)
+    await page.goto(f"/besluiten/nieuw?bedrijf={world.company_id}")
+    await page.get_by_role("button", name="Concept opslaan").click()
+    await page.locator(".error-summary").wait_for()
+    await check(page, "decision-form-errors")
+    await page.goto("/cursussen/nieuw")
+    await page.get_by_role("button", name="Toevoegen").click()
+    await page.locator(".error-summary").wait_for()
+    await check(page, "course-form-errors")
+
+    tablet = await axe_page(viewport=TABLET)
+    await sign_in(tablet, world.adviser)
+    await tablet.goto(f"/bedrijven/{world.company_id}")
+    await check(tablet, "company-card-history-tablet")
+    assert await tablet.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

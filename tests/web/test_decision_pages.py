@@ -1,0 +1,236 @@
+"""Decision and objection pages: drafting, the steps of the decision table, four eyes, deciding objections."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import httpx
+import pytest
+
+from erkenning.auth.models import Role
+from erkenning.recognition.models import Pathway
+from erkenning.runtime import Runtime
+from tests.helpers import TokenFactory
+from tests.recognition.conftest import World, build_world
+from tests.web.conftest import WebClient
+from tests.web.staff_world import form_actions, post_form, scalar
+
+UNKNOWN = "00000000-0000-4000-8000-000000000000"
+
+
+@pytest.fixture
+async def world(runtime: Runtime, tokens: TokenFactory) -> World:
+    return await build_world(runtime, tokens)
+
+
+async def _decision_status(runtime: Runtime, decision_id: str | UUID) -> str:
+    return str(await scalar(runtime, "SELECT status FROM decision WHERE id = :id", id=str(decision_id)))
+
+
+async def _draft(web: WebClient, world: World, data: dict) -> httpx.Response:
+    path = f"/besluiten/nieuw?bedrijf={world.company_id}"
+    return await post_form(web, path, path, data)
+
+
+async def _step(web: WebClient, decision_id: str, slug: str, data: dict | None = None) -> httpx.Response:
+    return await post_form(web, f"/besluiten/{decision_id}", f"/besluiten/{decision_id}/{slug}", data)
+
+
+async def test_drafting_approving_and_sending_a_grant(web: WebClient, world: World, runtime: Runtime) -> None:
+    application = await world.application("25180", Pathway.BBL)
+    await web.sign_in(world.adviser)
+    form = await web.get(f"/besluiten/nieuw?bedrijf={world.company_id}")
+    assert form.status_code == 200
+    assert f'value="{application}"' in form.text and "Kok (25180, BBL), nu in behandeling" in form.text
+
+    drafted = await _draft(web, world, {
+        "kind": "grant", "recognition_ids": [str(application)], "grounds": "Voldoet aan de criteria.",
+        "legal_basis": "art. 7.2.10 WEB",
+    })
+    assert drafted.status_code == 303
+    decision_id = drafted.headers["location"].rsplit("/", 1)[1]
+    page = await web.get(drafted.headers["location"])
+    assert "Het concept-besluit is opgeslagen." in page.text and "concept</span>" in page.text
+    assert form_actions(page.text) == {
+        f"/besluiten/{decision_id}/goedkeuren", f"/besluiten/{decision_id}/niet-doorzetten", "/uitloggen"
+    }
+    assert (await _step(web, decision_id, "goedkeuren")).status_code == 303
+    sent = await _step(web, decision_id, "versturen")
+    assert sent.status_code == 303
+    assert await _decision_status(runtime, decision_id) == "sent"
+    after = (await web.get(sent.headers["location"])).text
+    assert "Het besluit is verstuurd en gaat in." in after and "Bezwaar kan tot en met" in after
+    assert await scalar(runtime, "SELECT status FROM recognition WHERE id = :id", id=str(application)) == "active"
+
+
+async def test_a_draft_with_errors_is_explained_on_its_fields_and_keeps_the_input(
+    web: WebClient, world: World, runtime: Runtime
+) -> None:
+    recognition = await world.granted()
+    await web.sign_in(world.adviser)
+    empty = await _draft(web, world, {"kind": "", "grounds": "", "legal_basis": ""})
+    assert empty.status_code == 422
+    for field in ("kind", "recognition-ids", "grounds", "legal-basis"):
+        assert f'href="#veld-{field}"' in empty.text
+    suspension = await _draft(web, world, {
+        "kind": "suspend", "recognition_ids": [str(recognition)], "grounds": "Onveilige werkplek", "legal_basis": "WEB",
+    })
+    assert suspension.status_code == 422
+    assert "Geef bij een schorsing een einddatum" in suspension.text and 'href="#veld-effective-until"' in suspension.text
+    assert f'value="{recognition}" checked' in suspension.text and "Onveilige werkplek</textarea>" in suspension.text
+    assert await scalar(runtime, "SELECT count(*) FROM decision") == 1  # only the grant of the world
+
+
+async def test_a_decision_that_does_not_fit_the_recognition_is_refused_on_that_field(
+    web: WebClient, world: World, runtime: Runtime
+) -> None:
+    recognition = await world.granted()
+    await web.sign_in(world.adviser)
+    again = await _draft(web, world, {
+        "kind": "grant", "recognition_ids": [str(recognition)], "grounds": "Nogmaals", "legal_basis": "WEB",
+    })
+    assert again.status_code == 422
+    assert "past niet bij de huidige status" in again.text and 'href="#veld-recognition-ids"' in again.text
+    assert await scalar(runtime, "SELECT count(*) FROM decision") == 1
+
+
+async def test_a_harmful_decision_is_first_intended_and_four_eyes_hold(
+    web: WebClient, world: World, runtime: Runtime, app
+) -> None:
+    recognition = await world.granted()
+    await web.sign_in(world.senior)
+    drafted = await _draft(web, world, {
+        "kind": "suspend", "recognition_ids": [str(recognition)], "grounds": "Onveilige werkplek",
+        "legal_basis": "art. 7.2.10 WEB", "until_reinstated": "ja",
+    })
+    assert drafted.status_code == 303
+    decision_id = drafted.headers["location"].rsplit("/", 1)[1]
+    page = await web.get(f"/besluiten/{decision_id}")
+    # The drafter may put it to the company, never approve it.
+    assert f"/besluiten/{decision_id}/voornemen" in form_actions(page.text)
+    assert f"/besluiten/{decision_id}/goedkeuren" not in form_actions(page.text)
+    assert (await _step(web, decision_id, "voornemen")).status_code == 303
+    early = await _step(web, decision_id, "goedkeuren")
+    assert early.status_code == 403 and "vier ogen" in early.text
+    recorded = await _step(web, decision_id, "reactie", {"text": "Wij zijn het er niet mee eens."})
+    assert recorded.status_code == 303
+    refused = await _step(web, decision_id, "goedkeuren")
+    assert refused.status_code == 403 and "een senior adviseur die het niet zelf heeft opgesteld" in refused.text
+    assert await _decision_status(runtime, decision_id) == "intended"
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://testserver") as http:
+        other = WebClient(http)
+        await other.sign_in(world.senior2)
+        page = await other.get(f"/besluiten/{decision_id}")
+        assert "Wij zijn het er niet mee eens." in page.text
+        assert (await _step(other, decision_id, "goedkeuren")).status_code == 303
+    assert await _decision_status(runtime, decision_id) == "approved"
+
+
+async def test_approval_before_the_response_term_ends_is_explained_with_the_date(
+    web: WebClient, world: World, runtime: Runtime
+) -> None:
+    recognition = await world.granted()
+    await web.sign_in(world.adviser)
+    drafted = await _draft(web, world, {
+        "kind": "withdraw", "recognition_ids": [str(recognition)], "grounds": "Ernstige signalen", "legal_basis": "WEB",
+    })
+    decision_id = drafted.headers["location"].rsplit("/", 1)[1]
+    await _step(web, decision_id, "voornemen")
+    await web.sign_out()
+    await web.sign_in(world.senior)
+    page = await web.get(f"/besluiten/{decision_id}")
+    assert f"/besluiten/{decision_id}/goedkeuren" not in form_actions(page.text)
+    refused = await _step(web, decision_id, "goedkeuren")
+    assert refused.status_code == 409 and "mag tot en met" in refused.text and "reageren op het voornemen" in refused.text
+    assert await _decision_status(runtime, decision_id) == "intended"
+
+
+async def test_changing_a_draft_and_not_after_it_was_approved(web: WebClient, world: World, runtime: Runtime) -> None:
+    application = await world.application()
+    await web.sign_in(world.adviser)
+    drafted = await _draft(web, world, {
+        "kind": "grant", "recognition_ids": [str(application)], "grounds": "Eerste versie", "legal_basis": "WEB",
+    })
+    decision_id = drafted.headers["location"].rsplit("/", 1)[1]
+    edit = await web.get(f"/besluiten/{decision_id}/wijzigen")
+    assert "Eerste versie</textarea>" in edit.text
+    changed = await post_form(web, f"/besluiten/{decision_id}/wijzigen", f"/besluiten/{decision_id}/wijzigen",
+                              {"grounds": "Tweede versie", "legal_basis": "art. 7.2.10 WEB"})
+    assert changed.status_code == 303
+    assert "Tweede versie" in (await web.get(f"/besluiten/{decision_id}")).text
+    await _step(web, decision_id, "goedkeuren")
+    late = await post_form(web, f"/besluiten/{decision_id}/wijzigen", f"/besluiten/{decision_id}/wijzigen",
+                           {"grounds": "Derde versie", "legal_basis": "WEB"})
+    assert late.status_code == 409 and "Alleen een concept-besluit kan worden gewijzigd." in late.text
+    assert "Derde versie" not in (await web.get(f"/besluiten/{decision_id}")).text
+
+
+async def test_the_list_filters_decisions_by_status(web: WebClient, world: World) -> None:
+    await world.granted()
+    await web.sign_in(world.admin)
+    sent = await web.get("/besluiten", params={"status": "sent"})
+    assert sent.status_code == 200 and "Toekenning" in sent.text and "1–1 van 1" in sent.text
+    drafts = await web.get("/besluiten", params={"status": "draft"})
+    assert "Toekenning" not in drafts.text
+
+
+async def test_decisions_are_not_for_companies_and_an_unknown_one_is_404(
+    web: WebClient, world: World, tokens: TokenFactory
+) -> None:
+    recognition = await world.granted()
+    decision = await world.decide("impose_conditions", [recognition])
+    await web.sign_in(world.company)
+    assert (await web.get("/besluiten")).status_code == 403
+    assert (await web.get(f"/besluiten/{decision}")).status_code == 403
+    await web.sign_out()
+    await web.sign_in(world.adviser)
+    assert (await web.get(f"/besluiten/{UNKNOWN}")).status_code == 404
+    assert (await web.get(f"/besluiten/nieuw?bedrijf={UNKNOWN}")).status_code == 404
+
+
+# ---------------------------------------------------------------- objections
+
+
+async def _objection(client: httpx.AsyncClient, world: World) -> tuple[str, UUID]:
+    recognition = await world.granted()
+    decision = await world.decide("withdraw", [recognition])
+    response = await client.post(f"/api/v1/portal/decisions/{decision}/objections",
+                                 json={"grounds": "Wij hebben nooit iemand afgewezen."}, headers=world.company.headers)
+    assert response.status_code == 201, response.text
+    return response.json()["id"], recognition
+
+
+async def test_who_prepared_the_decision_cannot_decide_the_objection(
+    web: WebClient, world: World, client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    objection_id, _ = await _objection(client, world)
+    await web.sign_in(world.adviser)  # drafted the contested decision
+    listed = await web.get("/bezwaren")
+    assert f'href="/bezwaren/{objection_id}"' in listed.text
+    page = await web.get(f"/bezwaren/{objection_id}")
+    assert "Wij hebben nooit iemand afgewezen." in page.text
+    assert f"/bezwaren/{objection_id}/beslissen" not in form_actions(page.text)
+    assert "Een collega beslist op dit bezwaar" in page.text
+    refused = await post_form(web, f"/bezwaren/{objection_id}", f"/bezwaren/{objection_id}/beslissen",
+                              {"outcome": "rejected", "reason": "Ongegrond"})
+    assert refused.status_code == 403 and "art. 7:5 Awb" in refused.text
+    assert await scalar(runtime, "SELECT status FROM objection WHERE id = :id", id=objection_id) == "pending"
+
+
+async def test_upholding_an_objection_restores_the_recognition(
+    web: WebClient, world: World, client: httpx.AsyncClient, runtime: Runtime, tokens: TokenFactory
+) -> None:
+    objection_id, recognition = await _objection(client, world)
+    await web.sign_in_as(tokens, Role.ADVISER)
+    missing = await post_form(web, f"/bezwaren/{objection_id}", f"/bezwaren/{objection_id}/beslissen",
+                              {"reason": "Terecht"})
+    assert missing.status_code == 422 and 'href="#veld-beslissen-outcome"' in missing.text
+    decided = await post_form(web, f"/bezwaren/{objection_id}", f"/bezwaren/{objection_id}/beslissen",
+                              {"outcome": "upheld", "reason": "Het onderzoek was onvolledig."})
+    assert decided.status_code == 303
+    page = (await web.get(decided.headers["location"])).text
+    assert "gegrond</span>" in page and "Besluit tot herstel" in page and "Het onderzoek was onvolledig." in page
+    assert await scalar(runtime, "SELECT status FROM recognition WHERE id = :id", id=str(recognition)) == "active"
+    assert f'href="/bezwaren/{objection_id}"' not in (await web.get("/bezwaren")).text  # no longer pending
+    assert f'href="/bezwaren/{objection_id}"' in (await web.get("/bezwaren", params={"status": "alle"})).text
