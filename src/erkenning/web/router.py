@@ -14,6 +14,8 @@ from erkenning.web.errors import PAGE_OPT
 from erkenning.web.middleware import WebSessionMiddleware
 from erkenning.web.pages.admin import AdminPages
 from erkenning.web.pages.companies import CompanyPages
+from erkenning.web.pages.public import PublicPages
+from erkenning.web.pages.public_reports import PublicReportPages
 from erkenning.web.pages.session import SignInController
 from erkenning.web.pages.start import StartController
 
@@ -22,7 +24,11 @@ STATIC = Path(__file__).parent / "static"
 
 def page_handlers() -> list[Any]:
     """Every page controller; add yours here."""
-    return [SignInController, StartController, CompanyPages, AdminPages]
+    return [
+        SignInController, StartController, CompanyPages, AdminPages,
+        # companies, schools and the public
+        PublicPages, PublicReportPages,
+    ]
 
 
 def web_routers() -> list[Router]:
