@@ -22,7 +22,10 @@ from erkenning.settings import Settings
 from erkenning.training.catalogue import CatalogueService
 from erkenning.training.schemas import CourseCreate, EnrolmentCreate, SessionCreate
 from erkenning.training.service import ParticipationService
-from tests.helpers import SYSTEM, make_company
+from erkenning.reports.intake import ReportIntake
+from erkenning.reports.schemas import AdviserReportCreate
+from erkenning.workflows.service import InvestigationService
+from tests.helpers import SYSTEM, Principal, make_company
 from tests.web.conftest import WebClient
 
 STAFF = Caller(principal_id=None, role=Role.ADMIN, name="tests")
@@ -95,3 +98,19 @@ async def completed_participation(
     code = done.participation.certificate_code
     assert code is not None
     return code
+
+
+async def hearing_for(runtime: Runtime, company_id: UUID | None, senior: Principal, question: str) -> str:
+    """A case about the company with a hearing request put by `senior` (a senior adviser); the case id."""
+    assert company_id is not None
+    facts = AdviserReportCreate(
+        company={"company_id": company_id}, ground="ethnicity", incident_date=clock.today() - timedelta(days=5),
+        summary="Stage geweigerd na gesprek", channel="phone",
+    )
+    async with runtime.transaction() as session:
+        report = await ReportIntake(session).from_adviser(facts, SYSTEM)
+        case = await InvestigationService(session, runtime.settings).open_for_report(report.id, company_id)
+    asker = Caller(principal_id=senior.id, role=Role.SENIOR_ADVISER, name="senior")
+    async with runtime.transaction() as session:
+        await InvestigationService(session, runtime.settings).request_hearing(case.id, asker, question)
+    return str(case.id)

@@ -14,6 +14,9 @@ from erkenning.web.errors import PAGE_OPT
 from erkenning.web.middleware import WebSessionMiddleware
 from erkenning.web.pages.admin import AdminPages
 from erkenning.web.pages.companies import CompanyPages
+from erkenning.web.pages.portal import PortalPages
+from erkenning.web.pages.portal_hearings import PortalHearingPages
+from erkenning.web.pages.portal_training import PortalTrainingPages
 from erkenning.web.pages.public import PublicPages
 from erkenning.web.pages.public_reports import PublicReportPages
 from erkenning.web.pages.session import SignInController
@@ -27,7 +30,7 @@ def page_handlers() -> list[Any]:
     return [
         SignInController, StartController, CompanyPages, AdminPages,
         # companies, schools and the public
-        PublicPages, PublicReportPages,
+        PortalPages, PortalHearingPages, PortalTrainingPages, PublicPages, PublicReportPages,
     ]
 
 

@@ -163,7 +163,7 @@ def verify_sentence(
     since: date | None, until: date | None,
 ) -> str:
     """The register's answer for one company, qualification and date, as a sentence for a school."""
-    was = "is" if day == today else "was"
+    was = "is" if day >= today else "was"
     on = "vandaag" if day == today else f"op {long_date(day)}"
     bounds = (f" sinds {long_date(since)}" if since else "") + (f", tot {long_date(until)}" if until else "")
     if recognised:
