@@ -19,6 +19,9 @@ from erkenning.web.pages.portal_hearings import PortalHearingPages
 from erkenning.web.pages.portal_training import PortalTrainingPages
 from erkenning.web.pages.public import PublicPages
 from erkenning.web.pages.public_reports import PublicReportPages
+from erkenning.web.pages.school import SchoolVerifyPages
+from erkenning.web.pages.school_reports import SchoolReportPages
+from erkenning.web.pages.school_subscriptions import SchoolSubscriptionPages
 from erkenning.web.pages.session import SignInController
 from erkenning.web.pages.start import StartController
 
@@ -31,6 +34,7 @@ def page_handlers() -> list[Any]:
         SignInController, StartController, CompanyPages, AdminPages,
         # companies, schools and the public
         PortalPages, PortalHearingPages, PortalTrainingPages, PublicPages, PublicReportPages,
+        SchoolVerifyPages, SchoolSubscriptionPages, SchoolReportPages,
     ]
 
 
