@@ -36,7 +36,7 @@ def value_of(page: str, name: str) -> str:
     """The value of the input (or the text of the textarea) called `name`."""
     tag = re.search(rf'<input[^>]*\bname="{name}"[^>]*>', page)
     if tag is None:
-        area = re.search(rf'<textarea[^>]*\bname="{name}"[^>]*>(.*?)</textarea>', page, re.S)
+        area = re.search(rf'<textarea[^>]*\bname="{name}"[^>]*>(.*?)</textarea>', page, re.DOTALL)
         assert area, name
         return html.unescape(area.group(1))
     value = re.search(r'\bvalue="([^"]*)"', tag.group(0))

@@ -12,7 +12,7 @@ from erkenning.runtime import Runtime
 from tests.helpers import TokenFactory, make_company
 from tests.register.conftest import S, make_recognition
 from tests.web.conftest import WebClient, csrf_of
-from tests.web.pages import value_of, web_with
+from tests.web.pages import completed_participation, value_of, web_with
 
 REPORT = {
     "company_name": "Garage Oost",
@@ -61,16 +61,6 @@ async def test_an_unknown_or_malformed_company_is_a_404_page(web: WebClient) -> 
     for key in ("999999", "abc", "1234567890123"):
         response = await web.get(f"/register/{key}", headers=html)
         assert response.status_code == 404 and "Pagina niet gevonden" in response.text, key
-
-
-async def test_the_register_pages_are_rate_limited_with_a_dutch_page(settings) -> None:
-    async with web_with(settings, register_anon_limit=2) as web:
-        for _ in range(2):
-            assert (await web.get("/register")).status_code == 200
-        limited = await web.get("/register", params={"kvk_number": "12345678"})
-    assert limited.status_code == 429
-    assert "Te veel verzoeken" in limited.text and limited.headers["retry-after"]
-    assert limited.headers["content-type"].startswith("text/html")
 
 
 async def test_an_anonymous_report_gives_its_receipt_once_and_keeps_no_address(
@@ -122,16 +112,7 @@ async def test_the_anonymous_form_is_for_visitors_who_are_not_signed_in(web: Web
     assert refused.status_code == 403
 
 
-async def test_anonymous_reports_are_limited_per_address(settings) -> None:
-    async with web_with(settings, report_intake_limit=1) as web:
-        assert (await web.submit("/melden", data=REPORT)).status_code == 201
-        limited = await web.submit("/melden", data=REPORT)
-    assert limited.status_code == 429 and "Te veel verzoeken" in limited.text
-
-
 async def test_the_certificate_check_says_whether_a_code_is_real(web: WebClient, runtime: Runtime) -> None:
-    from tests.web.pages import completed_participation
-
     code = await completed_participation(runtime, company_name="Kapsalon Knip", course_title="Werven zonder vooroordelen")
     found = await web.get("/certificaat", params={"code": code.lower()})
     assert found.status_code == 200
@@ -140,3 +121,20 @@ async def test_the_certificate_check_says_whether_a_code_is_real(web: WebClient,
     assert missing.status_code == 404 and "Er is geen certificaat met deze code" in missing.text
     assert value_of(missing.text, "code") == "AAAABBBBCCCCDDDD"
     assert (await web.get("/certificaat")).status_code == 200
+
+
+async def test_public_pages_are_rate_limited_as_the_api_is_with_a_dutch_page(settings) -> None:
+    limits = {"register_anon_limit": 2, "report_intake_limit": 1, "certificate_check_per_minute": 1}
+    async with web_with(settings, **limits) as web:
+        for _ in range(2):
+            assert (await web.get("/register")).status_code == 200
+        register = await web.get("/register", params={"kvk_number": "12345678"})
+        assert (await web.submit("/melden", data=REPORT)).status_code == 201
+        report = await web.submit("/melden", data=REPORT)
+        assert (await web.get("/certificaat", params={"code": "AAAABBBBCCCCDDDD"})).status_code == 404
+        certificate = await web.get("/certificaat", params={"code": "AAAABBBBCCCCDDDD"})
+        assert (await web.get("/certificaat")).status_code == 200  # the empty form costs nothing
+    for limited in (register, report, certificate):
+        assert limited.status_code == 429, limited.request.url
+        assert "Te veel verzoeken" in limited.text and limited.headers["retry-after"]
+        assert limited.headers["content-type"].startswith("text/html")

@@ -110,8 +110,10 @@ async def test_bad_lines_are_reported_by_number_and_nothing_is_answered(web: Web
         assert f"<tr><td>{line}</td>" in table and text in table, line
 
 
-async def test_a_file_without_its_columns_or_too_long_is_refused_whole(settings, tokens: TokenFactory) -> None:
-    async with web_with(settings, register_batch_max_items=2) as web:
+async def test_a_file_without_its_columns_or_too_long_is_refused_whole_and_counted(
+    settings, tokens: TokenFactory
+) -> None:
+    async with web_with(settings, register_batch_max_items=2, register_batch_limit=4) as web:
         await web.sign_in_as(tokens, Role.SCHOOL, school_brin="25LX")
         no_header = await _upload(web, "123;25180;bol\n")
         assert no_header.status_code == 422 and "De eerste regel noemt de kolom company niet." in no_header.text
@@ -121,6 +123,10 @@ async def test_a_file_without_its_columns_or_too_long_is_refused_whole(settings,
         missing = await web.http.post("/school/bestand", data={"_csrf": csrf_of(form.text)},
                                       files={"bestand": ("", b"", "application/octet-stream")})
         assert missing.status_code == 422 and "Kies een CSV-bestand." in missing.text
+        # Every upload counts against the batch limit, as a batch in the API does.
+        assert (await _upload(web, "company,crebo,pathway\n1,25180,bol\n")).status_code == 200
+        limited = await _upload(web, "company,crebo,pathway\n1,25180,bol\n")
+    assert limited.status_code == 429 and "Te veel verzoeken" in limited.text
 
 
 async def test_an_upload_without_the_csrf_token_is_refused(web: WebClient, school) -> None:

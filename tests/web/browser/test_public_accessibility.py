@@ -12,10 +12,12 @@ from tests.helpers import make_company
 from tests.recognition.conftest import build_world
 from tests.register.conftest import SUSPENSION_AND_WITHDRAWAL, make_recognition
 from tests.web.browser.conftest import AXE, TABLET, sign_in
-from tests.web.browser.test_accessibility import axe_page, check  # noqa: F401  (axe_page is a fixture)
+from tests.web.browser import test_accessibility as a11y
 from tests.web.pages import completed_participation, enrol_company, hearing_for, make_course, make_session
 
 pytestmark = pytest.mark.browser
+axe_page = a11y.axe_page  # the fixture: a page that lets axe's own script in
+check = a11y.check
 
 
 async def test_public_pages(axe_page, runtime) -> None:

@@ -12,7 +12,9 @@ from litestar.datastructures import UploadFile
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import QueryParameter
 from litestar.response import Template
-from pydantic import BaseModel, ConfigDict, Field as Rule
+from pydantic import BaseModel, ConfigDict
+from pydantic import Field as Rule
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning import clock
 from erkenning.auth.guards import requires
@@ -26,6 +28,7 @@ from erkenning.register import batch_csv
 from erkenning.register import service as register
 from erkenning.register.quota import batch_quota
 from erkenning.register.schemas import COMPANY_KEY
+from erkenning.runtime import Runtime
 from erkenning.web import nav, wording
 from erkenning.web.forms import Field, Form
 from erkenning.web.labels import RECOGNITION_STATUSES, number
@@ -106,7 +109,7 @@ def _decode(raw: bytes) -> str:
 
 
 @start_section("Bedrijf controleren", "school/_start.html", SCHOOL, order=10)
-async def school_start(session: Any, caller: Caller) -> dict[str, Any]:
+async def school_start(session: AsyncSession, caller: Caller) -> dict[str, Any]:
     return {"pathways": wording.PATHWAY_OPTIONS}
 
 
@@ -179,7 +182,7 @@ def _summary(errors: list[batch_csv.LineError], first: str) -> str:
     return f"Er staan fouten in {which} van het bestand. Verbeter ze en stuur het bestand opnieuw."
 
 
-async def _answer(session: Any, runtime: Any, name: str, question: VerifyQuestion) -> dict[str, Any]:
+async def _answer(session: AsyncSession, runtime: Runtime, name: str, question: VerifyQuestion) -> dict[str, Any]:
     """The register's verdict as a sentence, with the qualification named where the catalogue has it."""
     found = await register.verify(runtime, question.company, question.crebo, question.pathway, question.date)
     try:
