@@ -4,6 +4,7 @@ the certificate check. Rate limited as the API is (a 429 is a Dutch page)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get
@@ -23,7 +24,7 @@ from erkenning.register.quota import register_quota
 from erkenning.register.schemas import COMPANY_KEY
 from erkenning.runtime import Runtime
 from erkenning.training import completions
-from erkenning.web import nav, wording
+from erkenning.web import fields, nav, wording
 from erkenning.web.forms import Field, Form
 from erkenning.web.labels import long_date
 from erkenning.web.pagination import PageNumber, Pager
@@ -43,19 +44,14 @@ async def register_limit(connection: ASGIConnection[Any, Any, Any, Any], _: Base
 
 
 SEARCH_FIELDS = (
-    Field("kvk_number", "KvK-nummer", required=False, inputmode="numeric", width="s", autocomplete="off",
-          invalid="Een KvK-nummer bestaat uit precies 8 cijfers, bijvoorbeeld 12345678."),
-    Field("establishment_number", "Vestigingsnummer", required=False, inputmode="numeric", width="m",
-          autocomplete="off", invalid="Een vestigingsnummer bestaat uit precies 12 cijfers."),
-    Field("sbb_id", "Leerbedrijf-ID", required=False, inputmode="numeric", width="m", autocomplete="off",
-          invalid="Een leerbedrijf-ID bestaat uit hoogstens 12 cijfers."),
+    fields.KVK_NUMBER,
+    fields.ESTABLISHMENT_NUMBER,
+    fields.SBB_ID,
     Field("name", "Naam van het bedrijf", required=False, autocomplete="off",
           hint="De volledige naam, samen met de postcode."),
     Field("postcode", "Postcode", required=False, width="s", autocomplete="off", hint="Bijvoorbeeld 1234 AB.",
           invalid="Vul een Nederlandse postcode in, bijvoorbeeld 1234 AB."),
-    Field("crebo", "Crebo-code", required=False, width="s", inputmode="numeric", autocomplete="off",
-          hint="5 cijfers; samen met de postcode vindt u wie daar nu voor erkend is.",
-          invalid="Een crebo-code bestaat uit precies 5 cijfers, bijvoorbeeld 25180."),
+    replace(fields.CREBO, hint="5 cijfers; samen met de postcode vindt u wie daar nu voor erkend is."),
 )
 WHICH_KEYS = (
     "Zoek met één van deze: het KvK-nummer, het vestigingsnummer of het leerbedrijf-ID; "

@@ -6,11 +6,13 @@ the words. Nested parts (`company`, `confidential`) are flat fields named `<part
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TypeVar
 
 from pydantic import BaseModel
 
 from erkenning.reports.models import Ground
+from erkenning.web import fields
 from erkenning.web.forms import Field, Form
 from erkenning.web.nested import validate_grouped
 from erkenning.web.wording import GROUNDS
@@ -20,12 +22,7 @@ M = TypeVar("M", bound=BaseModel)
 COMPANY_FIELDS = (
     Field("company_name", "Naam van het bedrijf", required=False, autocomplete="off",
           invalid="De naam mag hoogstens 200 tekens lang zijn."),
-    Field("company_kvk_number", "KvK-nummer", required=False, inputmode="numeric", width="s", autocomplete="off",
-          invalid="Een KvK-nummer bestaat uit precies 8 cijfers, bijvoorbeeld 12345678."),
-    Field("company_establishment_number", "Vestigingsnummer", required=False, inputmode="numeric", width="m",
-          autocomplete="off", invalid="Een vestigingsnummer bestaat uit precies 12 cijfers."),
-    Field("company_sbb_id", "Leerbedrijf-ID", required=False, inputmode="numeric", width="m", autocomplete="off",
-          invalid="Een leerbedrijf-ID bestaat uit hoogstens 12 cijfers."),
+    *(replace(f, name=f"company_{f.name}") for f in (fields.KVK_NUMBER, fields.ESTABLISHMENT_NUMBER, fields.SBB_ID)),
 )
 NAME_THE_COMPANY = "Vul ten minste één gegeven van het bedrijf in: de naam, het KvK-nummer, het vestigingsnummer of het leerbedrijf-ID."
 
@@ -37,8 +34,7 @@ FACT_FIELDS = (
           hint="Weet u de precieze dag niet meer? Kies dan een dag die in de buurt ligt.",
           missing="Vul in wanneer het gebeurde.",
           invalid="Vul een geldige datum in, niet in de toekomst en niet voor 2000."),
-    Field("crebo", "Crebo-code van de opleiding", required=False, width="s", inputmode="numeric", autocomplete="off",
-          hint="5 cijfers, als u die weet.", invalid="Een crebo-code bestaat uit precies 5 cijfers, bijvoorbeeld 25180."),
+    replace(fields.CREBO, label="Crebo-code van de opleiding", hint="5 cijfers, als u die weet."),
     Field("summary", "Wat is er gebeurd, in het kort?", kind="textarea",
           hint="Hoogstens 500 tekens. Noem hier geen namen, en niets over iemands gezondheid, geloof of afkomst.",
           missing="Beschrijf kort wat er is gebeurd.",

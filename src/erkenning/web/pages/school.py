@@ -4,6 +4,7 @@ whole CSV file at once (the answers come back as a CSV file). The register's own
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
@@ -29,7 +30,7 @@ from erkenning.register import service as register
 from erkenning.register.quota import batch_quota
 from erkenning.register.schemas import COMPANY_KEY
 from erkenning.runtime import Runtime
-from erkenning.web import nav, wording
+from erkenning.web import fields, nav, wording
 from erkenning.web.forms import Field, Form
 from erkenning.web.labels import RECOGNITION_STATUSES, number
 from erkenning.web.pages.public import register_limit
@@ -45,13 +46,9 @@ nav.add("Controleren", "/school/controleren", SCHOOL, order=21)
 nav.add("Bestand controleren", "/school/bestand", SCHOOL, order=22)
 
 VERIFY_FIELDS = (
-    Field("company", "Leerbedrijf-ID of vestigingsnummer", width="m", inputmode="numeric", autocomplete="off",
-          hint="Het leerbedrijf-ID, of het vestigingsnummer (12 cijfers). Weet u het niet? Zoek het bedrijf op in het register.",
-          missing="Vul het leerbedrijf-ID of het vestigingsnummer in.",
-          invalid="Een leerbedrijf-ID bestaat uit hoogstens 12 cijfers, een vestigingsnummer uit precies 12."),
-    Field("crebo", "Crebo-code van de opleiding", width="s", inputmode="numeric", autocomplete="off",
-          hint="5 cijfers, bijvoorbeeld 25180.", missing="Vul de crebo-code in.",
-          invalid="Een crebo-code bestaat uit precies 5 cijfers, bijvoorbeeld 25180."),
+    replace(fields.COMPANY_KEY, hint="Het leerbedrijf-ID, of het vestigingsnummer (12 cijfers). Weet u het niet? "
+                                     "Zoek het bedrijf op in het register."),
+    replace(fields.CREBO, label="Crebo-code van de opleiding", required=True),
     Field("pathway", "Leerweg", kind="select", options=wording.PATHWAY_OPTIONS, missing="Kies de leerweg.",
           invalid="Kies de leerweg."),
     Field("date", "Op datum", kind="date", required=False, width="s",

@@ -18,7 +18,7 @@ from erkenning.register.models import Channel, SchoolWebhook
 from erkenning.register.schemas import SubscriptionCreate, WebhookSet
 from erkenning.register.subscriptions import SubscriptionService
 from erkenning.settings import Settings
-from erkenning.web import nav, wording
+from erkenning.web import fields, nav, wording
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
 from erkenning.web.pagination import PageNumber, Pager
@@ -30,9 +30,7 @@ UNSUBSCRIBED = flash_message("school-unsubscribed", "U volgt dit bedrijf niet me
 WEBHOOK_DELETED = flash_message("school-webhook-deleted", "De webhook is verwijderd. Berichten per webhook worden niet meer bezorgd.")
 
 SUBSCRIBE_FIELDS = (
-    Field("company", "Leerbedrijf-ID of vestigingsnummer", width="m", inputmode="numeric", autocomplete="off",
-          missing="Vul het leerbedrijf-ID of het vestigingsnummer in.",
-          invalid="Een leerbedrijf-ID bestaat uit hoogstens 12 cijfers, een vestigingsnummer uit precies 12."),
+    fields.COMPANY_KEY,
     Field("channel", "Hoe wilt u bericht krijgen?", kind="select",
           options=tuple((c.value, wording.CHANNELS[c]) for c in Channel), missing="Kies hoe u bericht wilt krijgen."),
     Field("email", "E-mailadres voor de berichten", kind="email", required=False, autocomplete="email",
