@@ -27,7 +27,7 @@ from erkenning.errors import Conflict, InvalidTransition, NotFound, Unprocessabl
 from erkenning.recognition.decisions import DecisionService
 from erkenning.recognition.models import Decision, DecisionStatus, ObjectionStatus
 from erkenning.recognition.objections import ObjectionService, ObjectionTermPassed
-from erkenning.recognition.schemas import ObjectionCreate, ResponseCreate
+from erkenning.recognition.schemas import ObjectionCreate, RecognitionDetail, ResponseCreate
 from erkenning.recognition.service import RecognitionService
 from erkenning.recognition.states import ADVERSE
 from erkenning.settings import Settings
@@ -73,7 +73,7 @@ def own_company(caller: Caller) -> UUID:
     return caller.company_id
 
 
-async def standings(session: AsyncSession, caller: Caller) -> list[tuple[Any, wording.Standing]]:
+async def standings(session: AsyncSession, caller: Caller) -> list[tuple[RecognitionDetail, wording.Standing]]:
     """Each recognition of the company with where it stands today."""
     today = clock.today()
     found = await RecognitionService(session).for_company(own_company(caller), caller)
