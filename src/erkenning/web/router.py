@@ -14,34 +14,22 @@ from erkenning.web.errors import PAGE_OPT
 from erkenning.web.middleware import WebSessionMiddleware
 from erkenning.web.pages.admin import AdminPages
 from erkenning.web.pages.companies import CompanyPages
-from erkenning.web.pages.portal import PortalPages
-from erkenning.web.pages.portal_hearings import PortalHearingPages
-from erkenning.web.pages.portal_training import PortalTrainingPages
-from erkenning.web.pages.public import PublicPages
-from erkenning.web.pages.public_reports import PublicReportPages
-from erkenning.web.pages.school import SchoolVerifyPages
-from erkenning.web.pages.school_reports import SchoolReportPages
-from erkenning.web.pages.school_subscriptions import SchoolSubscriptionPages
 from erkenning.web.pages.session import SignInController
 from erkenning.web.pages.start import StartController
+from erkenning.web.pages.outside import outside_handlers  # companies, schools and the public
 
 STATIC = Path(__file__).parent / "static"
 
 
 def page_handlers() -> list[Any]:
     """Every page controller; add yours here."""
-    return [
-        SignInController, StartController, CompanyPages, AdminPages,
-        # companies, schools and the public
-        PortalPages, PortalHearingPages, PortalTrainingPages, PublicPages, PublicReportPages,
-        SchoolVerifyPages, SchoolSubscriptionPages, SchoolReportPages,
-    ]
+    return [SignInController, StartController, CompanyPages, AdminPages]
 
 
 def web_routers() -> list[Router]:
     pages = Router(
         "/",
-        route_handlers=page_handlers(),
+        route_handlers=[*page_handlers(), *outside_handlers()],
         middleware=[WebSessionMiddleware()],
         before_request=csrf.check,
         include_in_schema=False,

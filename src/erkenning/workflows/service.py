@@ -18,7 +18,7 @@ from erkenning.notifications import mail
 from erkenning.reports.models import Report
 from erkenning.settings import Settings
 from erkenning.workflows import deadlines
-from erkenning.workflows import notify as _composers  # noqa: F401  (registers the e-mail composers it queues)
+from erkenning.workflows import notify as _composers  # noqa: F401  (registers the e-mail composers)
 from erkenning.workflows.models import (
     OPEN_STATES,
     DeadlineKind,
