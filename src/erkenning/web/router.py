@@ -23,6 +23,7 @@ from erkenning.web.pages.objections import ObjectionPages
 from erkenning.web.pages.reports import ReportPages
 from erkenning.web.pages.session import SignInController
 from erkenning.web.pages.start import StartController
+from erkenning.web.pages.outside import outside_handlers  # companies, schools and the public
 
 STATIC = Path(__file__).parent / "static"
 
@@ -39,7 +40,7 @@ def page_handlers() -> list[Any]:
 def web_routers() -> list[Router]:
     pages = Router(
         "/",
-        route_handlers=page_handlers(),
+        route_handlers=[*page_handlers(), *outside_handlers()],
         middleware=[WebSessionMiddleware()],
         before_request=csrf.check,
         include_in_schema=False,

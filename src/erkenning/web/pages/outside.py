@@ -1,0 +1,22 @@
+"""The pages for people outside SBB: learning companies (portal), schools, and anyone (no sign-in)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from erkenning.web.pages.portal import PortalPages
+from erkenning.web.pages.portal_hearings import PortalHearingPages
+from erkenning.web.pages.portal_training import PortalTrainingPages
+from erkenning.web.pages.public import PublicPages
+from erkenning.web.pages.public_reports import PublicReportPages
+from erkenning.web.pages.school import SchoolVerifyPages
+from erkenning.web.pages.school_reports import SchoolReportPages
+from erkenning.web.pages.school_subscriptions import SchoolSubscriptionPages
+
+
+def outside_handlers() -> list[Any]:
+    return [
+        PortalPages, PortalHearingPages, PortalTrainingPages,
+        SchoolVerifyPages, SchoolSubscriptionPages, SchoolReportPages,
+        PublicPages, PublicReportPages,
+    ]

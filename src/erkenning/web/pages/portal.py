@@ -1,0 +1,219 @@
+"""The company portal: its recognitions in plain language, its decisions, and the forms to respond to an
+intended decision (zienswijze) and to object to a decision (bezwaar).
+
+Every read and change goes through the recognition services with the company's own scope, so another
+company's decision is simply not found (404).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, URLEncodedBody
+from litestar.response import Redirect, Template
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from erkenning import clock
+from erkenning.auth.guards import requires
+from erkenning.auth.models import Caller, Role
+from erkenning.auth.scope import scoped
+from erkenning.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.errors import Conflict, InvalidTransition, NotFound, Unprocessable
+from erkenning.recognition.decisions import DecisionService
+from erkenning.recognition.models import Decision, DecisionStatus, ObjectionStatus
+from erkenning.recognition.objections import ObjectionService, ObjectionTermPassed
+from erkenning.recognition.schemas import ObjectionCreate, RecognitionDetail, ResponseCreate
+from erkenning.recognition.service import RecognitionService
+from erkenning.recognition.states import ADVERSE
+from erkenning.settings import Settings
+from erkenning.web import nav, wording
+from erkenning.web.actions import service_call
+from erkenning.web.forms import Field, Form
+from erkenning.web.labels import long_date
+from erkenning.web.pages.start import start_section
+from erkenning.web.pagination import PageNumber, Pager
+from erkenning.web.rendering import flash_message, page, redirect
+from erkenning.workflows import queries as hearings
+
+COMPANY = {Role.COMPANY}
+PAGE_SIZE = 25
+show = partial(page, words=wording)
+
+OBJECTED = flash_message("portal-objected", "Uw bezwaar is ontvangen. U krijgt een bevestiging per e-mail.")
+RESPONDED = flash_message("portal-responded", "Uw reactie op het voornemen is ontvangen. SBB neemt die mee in het besluit.")
+OBJECTION_WITHDRAWN = flash_message("portal-objection-withdrawn", "Uw bezwaar is ingetrokken.")
+NOT_WITHDRAWN = flash_message(
+    "portal-objection-not-withdrawn", "Dit bezwaar is al afgehandeld en kan niet meer worden ingetrokken.", tone="warning"
+)
+
+OBJECTION_FIELDS = (
+    Field("grounds", "Waarom maakt u bezwaar?", kind="textarea",
+          hint="Schrijf op waarom u het niet eens bent met dit besluit. U mag ook stukken noemen die SBB "
+               "volgens u niet heeft meegewogen.",
+          missing="Schrijf op waarom u bezwaar maakt.", invalid="Uw bezwaar mag hoogstens 20.000 tekens lang zijn."),
+)
+RESPONSE_FIELDS = (
+    Field("text", "Uw reactie (zienswijze)", kind="textarea",
+          hint="Schrijf op wat u van het voornemen vindt. SBB leest uw reactie voordat het besluit wordt genomen.",
+          missing="Schrijf uw reactie op.", invalid="Uw reactie mag hoogstens 20.000 tekens lang zijn."),
+)
+
+nav.add("Erkenningen", "/portaal/erkenningen", COMPANY, order=20)
+nav.add("Besluiten", "/portaal/besluiten", COMPANY, order=30)
+
+
+def own_company(caller: Caller) -> UUID:
+    if caller.company_id is None:  # the pages are guarded to company callers, which always have one
+        raise NotFound("No such company")
+    return caller.company_id
+
+
+async def standings(session: AsyncSession, caller: Caller) -> list[tuple[RecognitionDetail, wording.Standing]]:
+    """Each recognition of the company with where it stands today."""
+    today = clock.today()
+    found = await RecognitionService(session).for_company(own_company(caller), caller)
+    return [
+        (r, wording.recognition_sentence(wording.qualification_label(r.qualification_name, r.level, r.pathway),
+                                         r.periods, today))
+        for r in found
+    ]
+
+
+@start_section("Gevraagd van u", "portal/_asked.html", COMPANY, order=5)
+async def asked_of_you(session: AsyncSession, caller: Caller) -> dict[str, Any]:
+    open_hearings = [h for h in await hearings.company_hearings(session, caller) if h.open_for_answer]
+    awaiting = scoped(select(Decision), Decision, caller).where(
+        Decision.status == DecisionStatus.INTENDED, col(Decision.response_received_at).is_(None)
+    )
+    intended = (await session.exec(awaiting.order_by(col(Decision.response_due)).limit(20))).all()
+    return {"hearings": open_hearings, "intended": intended, "words": wording}
+
+
+@start_section("Uw erkenningen", "portal/_standings.html", COMPANY, order=20)
+async def recognitions_overview(session: AsyncSession, caller: Caller) -> dict[str, Any]:
+    return {"standings": await standings(session, caller)}
+
+
+class PortalPages(Controller):
+    """Het portaal van een leerbedrijf: erkenningen en besluiten."""
+
+    path = "/portaal"
+    guards = [requires(Role.COMPANY)]
+
+    @get("/erkenningen", name="portal_recognitions")
+    async def recognitions(self, request: Request[Any, Any, Any], session: DbSession, caller: CurrentCaller) -> Template:
+        return show(request, "portal/recognitions.html", title="Uw erkenningen",
+                    standings=await standings(session, caller), today=clock.today())
+
+    @get("/besluiten", name="portal_decisions")
+    async def decisions(
+        self, request: Request[Any, Any, Any], session: DbSession, settings: SettingsDep, caller: CurrentCaller,
+        pagina: PageNumber = 1,
+    ) -> Template:
+        rows, total = await DecisionService(session, settings).list(
+            caller, limit=PAGE_SIZE, offset=(pagina - 1) * PAGE_SIZE
+        )
+        pager = Pager(request, pagina, PAGE_SIZE, shown=len(rows), total=total)
+        return show(request, "portal/decisions.html", title="Besluiten", decisions=rows, pager=pager, adverse=ADVERSE)
+
+    @get("/besluiten/{decision_id:uuid}", name="portal_decision")
+    async def decision(
+        self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], session: DbSession,
+        settings: SettingsDep, caller: CurrentCaller,
+    ) -> Template:
+        return await _decision_page(request, session, settings, caller, decision_id)
+
+    @post("/besluiten/{decision_id:uuid}/bezwaar")
+    async def object_(
+        self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
+        session: DbSession, settings: SettingsDep, caller: CurrentCaller,
+    ) -> Template | Redirect:
+        await DecisionService(session, settings).get(decision_id, caller)  # a foreign id is 404 before anything
+        form = Form(OBJECTION_FIELDS, data)
+        payload = form.validate(ObjectionCreate)
+        status = 422
+        if payload is not None:
+            async with service_call(session, Conflict, Unprocessable) as outcome:
+                await ObjectionService(session, settings).file(decision_id, payload.grounds, caller)
+            if outcome.refusal is None:
+                return redirect(request, f"/portaal/besluiten/{decision_id}", flash=OBJECTED)
+            form.message, status = _objection_refused(outcome.refusal)
+        return await _decision_page(request, session, settings, caller, decision_id, form=form, status=status)
+
+    @post("/besluiten/{decision_id:uuid}/zienswijze")
+    async def respond(
+        self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
+        session: DbSession, settings: SettingsDep, caller: CurrentCaller,
+    ) -> Template | Redirect:
+        await DecisionService(session, settings).get(decision_id, caller)
+        form = Form(RESPONSE_FIELDS, data)
+        payload = form.validate(ResponseCreate)
+        status = 422
+        if payload is not None:
+            async with service_call(session, Conflict) as outcome:
+                await DecisionService(session, settings).record_response(decision_id, payload.text, caller)
+            if outcome.refusal is None:
+                return redirect(request, f"/portaal/besluiten/{decision_id}", flash=RESPONDED)
+            status = 409
+            form.message = (
+                "U heeft al op dit voornemen gereageerd." if not isinstance(outcome.refusal, InvalidTransition)
+                else "Reageren op dit voornemen kan niet meer: SBB heeft het besluit al genomen of ingetrokken."
+            )
+        return await _decision_page(request, session, settings, caller, decision_id, form=form, status=status)
+
+    @post("/bezwaren/{objection_id:uuid}/intrekken")
+    async def withdraw_objection(
+        self, request: Request[Any, Any, Any], objection_id: FromPath[UUID], session: DbSession,
+        settings: SettingsDep, caller: CurrentCaller,
+    ) -> Redirect:
+        service = ObjectionService(session, settings)
+        decision_id = (await service.get(objection_id, caller)).decision_id
+        async with service_call(session, Conflict) as outcome:
+            await service.withdraw(objection_id, caller)
+        flash = OBJECTION_WITHDRAWN if outcome.refusal is None else NOT_WITHDRAWN
+        return redirect(request, f"/portaal/besluiten/{decision_id}", flash=flash)
+
+
+def _objection_refused(refusal: Exception) -> tuple[str, int]:
+    if isinstance(refusal, ObjectionTermPassed):
+        deadline = refusal.extra.get("deadline")  # type: ignore[attr-defined]
+        day = long_date(date.fromisoformat(deadline)) if deadline else "de einddatum"
+        return f"De bezwaartermijn is verstreken op {day}. U kunt tegen dit besluit geen bezwaar meer maken.", 422
+    if isinstance(refusal, InvalidTransition):
+        return "Tegen dit besluit kunt u geen bezwaar (meer) maken.", 409
+    if isinstance(refusal, Conflict):
+        return "U heeft al bezwaar gemaakt tegen dit besluit. Dat bezwaar is nog in behandeling.", 409
+    return "Dit besluit is in uw voordeel; daar kunt u geen bezwaar tegen maken.", 422
+
+
+async def _decision_page(
+    request: Request[Any, Any, Any], session: AsyncSession, settings: Settings, caller: Caller, decision_id: UUID,
+    *, form: Form | None = None, status: int = 200,
+) -> Template:
+    """The decision as it stands now (read again: a refused change rolled back and expired what was read)."""
+    service = DecisionService(session, settings)
+    decision = await service.get(decision_id, caller)
+    objections, _ = await ObjectionService(session, settings).list(caller, decision_id=decision_id)
+    today = clock.today()
+    pending = any(o.status is ObjectionStatus.PENDING for o in objections)
+    may_object = (
+        decision.status is DecisionStatus.SENT and decision.kind in ADVERSE and not pending
+        and decision.objection_deadline is not None and today <= decision.objection_deadline
+    )
+    may_respond = decision.status is DecisionStatus.INTENDED and decision.response_received_at is None
+    if form is None and (may_object or may_respond):
+        form = Form(OBJECTION_FIELDS if may_object else RESPONSE_FIELDS)
+    # A refused form stays on the page with its message, even where it could no longer be sent.
+    return show(
+        request, "portal/decision.html", title=wording.DECISION_KINDS[decision.kind], decision=decision,
+        recognitions=await service.recognitions(decision_id), objections=objections, today=today,
+        objection_form=form if form is not None and "grounds" in form.values else None,
+        response_form=form if form is not None and "text" in form.values else None,
+        term_passed=decision.objection_deadline is not None and today > decision.objection_deadline,
+        adverse=decision.kind in ADVERSE, status_code=status,
+    )

@@ -1,0 +1,160 @@
+"""A school's subscriptions (the companies it follows) and its webhook, whose secret is shown once."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, URLEncodedBody
+from litestar.response import Redirect, Template
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from erkenning.auth.guards import requires
+from erkenning.auth.models import Caller, Role
+from erkenning.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.errors import Conflict, NotFound, ValidationFailed
+from erkenning.register.models import Channel, SchoolWebhook
+from erkenning.register.schemas import SubscriptionCreate, WebhookSet
+from erkenning.register.subscriptions import SubscriptionService
+from erkenning.settings import Settings
+from erkenning.web import fields, nav, wording
+from erkenning.web.actions import service_call
+from erkenning.web.forms import Field, Form
+from erkenning.web.pagination import PageNumber, Pager
+from erkenning.web.rendering import flash_message, page, redirect
+
+PAGE_SIZE = 50
+SUBSCRIBED = flash_message("school-subscribed", "U volgt dit bedrijf nu. Bij elke wijziging van een erkenning krijgt u bericht.")
+UNSUBSCRIBED = flash_message("school-unsubscribed", "U volgt dit bedrijf niet meer.")
+WEBHOOK_DELETED = flash_message("school-webhook-deleted", "De webhook is verwijderd. Berichten per webhook worden niet meer bezorgd.")
+
+SUBSCRIBE_FIELDS = (
+    fields.COMPANY_KEY,
+    Field("channel", "Hoe wilt u bericht krijgen?", kind="select",
+          options=tuple((c.value, wording.CHANNELS[c]) for c in Channel), missing="Kies hoe u bericht wilt krijgen."),
+    Field("email", "E-mailadres voor de berichten", kind="email", required=False, autocomplete="email",
+          hint="Alleen bij e-mail. Leeg: het adres van uw account.",
+          invalid="Vul een geldig e-mailadres in, bijvoorbeeld stagebureau@school.nl."),
+)
+WEBHOOK_FIELDS = (
+    Field("url", "Adres van de webhook", kind="url", autocomplete="off",
+          hint="Een https-adres van uw systeem, bereikbaar vanaf internet. SBB stuurt er ondertekende berichten heen.",
+          missing="Vul het adres van de webhook in.",
+          invalid="Vul een https-adres in, bijvoorbeeld https://stage.school.nl/erkenning."),
+)
+_URL_PROBLEMS = {
+    "must be an https:// URL": "Het adres moet met https:// beginnen.",
+    "must not carry credentials": "Het adres mag geen gebruikersnaam of wachtwoord bevatten.",
+    "must point at a public address": "Het adres moet vanaf internet bereikbaar zijn, niet alleen binnen uw netwerk.",
+    "the host name cannot be resolved": "Dit adres bestaat niet, of is nu niet te vinden. Controleer de naam.",
+}
+
+nav.add("Abonnementen", "/school/abonnementen", {Role.SCHOOL}, order=30)
+
+
+async def _webhook(service: SubscriptionService, caller: Caller) -> SchoolWebhook | None:
+    try:
+        return await service.get_webhook(caller)
+    except NotFound:
+        return None
+
+
+async def _subscriptions_page(
+    request: Request[Any, Any, Any], session: AsyncSession, settings: Settings, caller: Caller, pagina: int,
+    *, form: Form | None = None, status: int = 200,
+) -> Template:
+    service = SubscriptionService(session, settings)
+    rows, total = await service.list(caller, limit=PAGE_SIZE, offset=(pagina - 1) * PAGE_SIZE)
+    return page(
+        request, "school/subscriptions.html", title="Abonnementen", subscriptions=rows, words=wording,
+        pager=Pager(request, pagina, PAGE_SIZE, shown=len(rows), total=total), webhook=await _webhook(service, caller),
+        form=form or Form(SUBSCRIBE_FIELDS, {"channel": Channel.EMAIL.value}), status_code=status,
+    )
+
+
+def _webhook_page(
+    request: Request[Any, Any, Any], hook: SchoolWebhook | None, form: Form, *, secret: str | None = None,
+    status: int = 200,
+) -> Template:
+    return page(request, "school/webhook.html", title="Webhook", webhook=hook, form=form, secret=secret,
+                status_code=status)
+
+
+class SchoolSubscriptionPages(Controller):
+    """Abonnementen van een school op leerbedrijven, en haar webhook."""
+
+    path = "/school"
+    guards = [requires(Role.SCHOOL)]
+
+    @get("/abonnementen", name="school_subscriptions")
+    async def subscriptions(
+        self, request: Request[Any, Any, Any], session: DbSession, settings: SettingsDep, caller: CurrentCaller,
+        pagina: PageNumber = 1,
+    ) -> Template:
+        return await _subscriptions_page(request, session, settings, caller, pagina)
+
+    @post("/abonnementen")
+    async def subscribe(
+        self, request: Request[Any, Any, Any], data: URLEncodedBody[dict[str, str]], session: DbSession,
+        settings: SettingsDep, caller: CurrentCaller,
+    ) -> Template | Redirect:
+        form = Form(SUBSCRIBE_FIELDS, data)
+        payload = form.validate(SubscriptionCreate)
+        if payload is not None:
+            async with service_call(session, NotFound, Conflict, ValidationFailed) as outcome:
+                await SubscriptionService(session, settings).subscribe(caller, payload)
+            refusal = outcome.refusal
+            if refusal is None:
+                return redirect(request, "/school/abonnementen", flash=SUBSCRIBED)
+            if isinstance(refusal, NotFound):
+                form.error("company", "Er is geen leerbedrijf met dit nummer in het register.")
+            elif isinstance(refusal, Conflict):
+                form.error("company", "U volgt dit bedrijf al.")
+            elif isinstance(refusal, ValidationFailed):
+                fields = {e.get("field") for e in refusal.extra.get("errors", [])}
+                if "channel" in fields:
+                    form.error("channel", "Stel eerst een webhook in, of kies e-mail.")
+                if "email" in fields:
+                    form.error("email", "Uw account heeft geen e-mailadres: vul het adres voor de berichten in.")
+        return await _subscriptions_page(request, session, settings, caller, 1, form=form, status=422)
+
+    @post("/abonnementen/{subscription_id:uuid}/opzeggen")
+    async def unsubscribe(
+        self, request: Request[Any, Any, Any], subscription_id: FromPath[UUID], session: DbSession,
+        settings: SettingsDep, caller: CurrentCaller,
+    ) -> Redirect:
+        await SubscriptionService(session, settings).unsubscribe(caller, subscription_id)
+        return redirect(request, "/school/abonnementen", flash=UNSUBSCRIBED)
+
+    @get("/webhook", name="school_webhook")
+    async def webhook(
+        self, request: Request[Any, Any, Any], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+    ) -> Template:
+        hook = await _webhook(SubscriptionService(session, settings), caller)
+        return _webhook_page(request, hook, Form(WEBHOOK_FIELDS, {"url": hook.url if hook else ""}))
+
+    @post("/webhook")
+    async def set_webhook(
+        self, request: Request[Any, Any, Any], data: URLEncodedBody[dict[str, str]], session: DbSession,
+        settings: SettingsDep, caller: CurrentCaller,
+    ) -> Template:
+        service = SubscriptionService(session, settings)
+        form = Form(WEBHOOK_FIELDS, data)
+        payload = form.validate(WebhookSet)
+        if payload is not None:
+            async with service_call(session, ValidationFailed) as outcome:
+                hook, secret = await service.set_webhook(caller, payload.url)
+            if outcome.refusal is None:
+                # Shown on this answer only: the secret is not stored, only derived when signing.
+                return _webhook_page(request, hook, form, secret=secret)
+            problems = [e.get("message", "") for e in outcome.refusal.extra.get("errors", [])]
+            form.error("url", next((_URL_PROBLEMS[p] for p in problems if p in _URL_PROBLEMS), WEBHOOK_FIELDS[0].invalid or ""))
+        return _webhook_page(request, await _webhook(service, caller), form, status=422)
+
+    @post("/webhook/verwijderen")
+    async def delete_webhook(
+        self, request: Request[Any, Any, Any], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+    ) -> Redirect:
+        await SubscriptionService(session, settings).delete_webhook(caller)
+        return redirect(request, "/school/abonnementen", flash=WEBHOOK_DELETED)

@@ -1,0 +1,174 @@
+"""Plain Dutch for the pages of companies, schools and the public: codes as words, statuses as sentences.
+
+`recognition_sentence()` says where a recognition stands today, as a company would say it ("Erkend
+voor Kok niveau 2 (BOL) sinds 3 maart 2024."), read from its dated periods like the register does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from erkenning.recognition.models import DecisionKind, DecisionStatus, ObjectionStatus, Pathway, RecognitionStatus
+from erkenning.recognition.schemas import PeriodRead
+from erkenning.register.models import Channel
+from erkenning.reports.models import CoarseStatus, Ground
+from erkenning.training.models import CourseFormat, ParticipationStatus, Topic
+from erkenning.web.labels import RECOGNITION_STATUSES, long_date
+
+PATHWAYS = {Pathway.BOL: "BOL", Pathway.BBL: "BBL"}
+PATHWAY_OPTIONS = (
+    (Pathway.BOL.value, "BOL (beroepsopleidende leerweg)"),
+    (Pathway.BBL.value, "BBL (beroepsbegeleidende leerweg)"),
+)
+
+DECISION_KINDS = {
+    DecisionKind.GRANT: "Erkenning toegekend",
+    DecisionKind.REFUSE: "Aanvraag geweigerd",
+    DecisionKind.IMPOSE_CONDITIONS: "Voorwaarden opgelegd",
+    DecisionKind.SUSPEND: "Erkenning geschorst",
+    DecisionKind.REINSTATE: "Erkenning hersteld",
+    DecisionKind.WITHDRAW: "Erkenning ingetrokken",
+    DecisionKind.LAPSE: "Erkenning vervallen",
+}
+# What a company sees of a decision's status: (word, badge tone).
+DECISION_STATUSES = {
+    DecisionStatus.INTENDED: ("voornemen: uw reactie gevraagd", "warning"),
+    DecisionStatus.SENT: ("verzonden", "info"),
+    DecisionStatus.FINAL: ("definitief", "neutral"),
+    DecisionStatus.REVOKED: ("herroepen", "success"),
+}
+OBJECTION_STATUSES = {
+    ObjectionStatus.PENDING: ("in behandeling", "info"),
+    ObjectionStatus.UPHELD: ("gegrond", "success"),
+    ObjectionStatus.REJECTED: ("ongegrond", "neutral"),
+    ObjectionStatus.WITHDRAWN: ("ingetrokken", "neutral"),
+}
+PARTICIPATION_STATUSES = {
+    ParticipationStatus.ENROLLED: ("aangemeld", "info"),
+    ParticipationStatus.WAITLISTED: ("op de wachtlijst", "warning"),
+    ParticipationStatus.ATTENDED: ("aanwezig geweest", "success"),
+    ParticipationStatus.COMPLETED: ("afgerond", "success"),
+    ParticipationStatus.NO_SHOW: ("niet verschenen", "neutral"),
+    ParticipationStatus.CANCELLED: ("afgemeld", "neutral"),
+}
+COURSE_FORMATS = {
+    CourseFormat.WORKSHOP: "Workshop",
+    CourseFormat.WEBINAR: "Webinar",
+    CourseFormat.E_LEARNING: "E-learning",
+}
+TOPICS = {
+    Topic.DISCRIMINATION_FREE_RECRUITMENT: "Discriminatievrij werven en selecteren",
+    Topic.EQUAL_OPPORTUNITIES: "Gelijke kansen",
+    Topic.WORKPLACE_TRAINER: "Vaardigheden van de praktijkopleider",
+    Topic.SOCIAL_SAFETY: "Sociale veiligheid",
+    Topic.ADOLESCENT_BRAIN: "Het puberbrein",
+}
+GROUNDS = {
+    Ground.ETHNICITY: "Afkomst of huidskleur",
+    Ground.RELIGION: "Godsdienst of levensovertuiging",
+    Ground.DISABILITY: "Handicap of chronische ziekte",
+    Ground.SEX: "Geslacht",
+    Ground.AGE: "Leeftijd",
+    Ground.SEXUAL_ORIENTATION: "Seksuele gerichtheid",
+    Ground.OTHER: "Iets anders",
+}
+COARSE_STATUSES = {
+    CoarseStatus.RECEIVED: ("ontvangen", "info"),
+    CoarseStatus.BEING_HANDLED: ("in behandeling", "warning"),
+    CoarseStatus.CLOSED: ("afgesloten", "neutral"),
+}
+CHANNELS = {Channel.WEBHOOK: "Webhook", Channel.EMAIL: "E-mail"}
+
+
+def qualification_label(name: str, level: int, pathway: Pathway | str) -> str:
+    """`Kok niveau 2 (BOL)`."""
+    return f"{name} niveau {level} ({PATHWAYS[Pathway(pathway)]})"
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a recognition stands today: a sentence, the change already planned (if any), a badge."""
+
+    status: RecognitionStatus | None
+    sentence: str
+    next_change: str | None = None
+
+    @property
+    def badge(self) -> tuple[str, str]:
+        return RECOGNITION_STATUSES[self.status] if self.status else ("geen status", "neutral")
+
+
+def _run(periods: Sequence[PeriodRead], day: date) -> tuple[PeriodRead | None, date | None, date | None, int]:
+    """The period covering `day`, the bounds of the unbroken run of its status, and the index after the run."""
+    ordered = sorted(periods, key=lambda p: p.valid_from)
+    at = next(
+        (i for i, p in enumerate(ordered) if p.valid_from <= day and (p.valid_until is None or day < p.valid_until)),
+        None,
+    )
+    if at is None:
+        return None, None, None, len(ordered)
+    current = ordered[at]
+    first = last = at
+    while first > 0 and ordered[first - 1].status is current.status and ordered[first - 1].valid_until == ordered[first].valid_from:
+        first -= 1
+    while (
+        last + 1 < len(ordered)
+        and ordered[last + 1].status is current.status
+        and ordered[last].valid_until == ordered[last + 1].valid_from
+    ):
+        last += 1
+    return current, ordered[first].valid_from, ordered[last].valid_until, last + 1
+
+
+_NEXT = {
+    RecognitionStatus.ACTIVE: "Vanaf {day} weer erkend.",
+    RecognitionStatus.SUSPENDED: "Wordt geschorst per {day}.",
+    RecognitionStatus.WITHDRAWN: "Wordt ingetrokken per {day}.",
+    RecognitionStatus.LAPSED: "Vervalt per {day}.",
+    RecognitionStatus.REFUSED: "Wordt geweigerd per {day}.",
+    RecognitionStatus.PENDING: "Weer in behandeling vanaf {day}.",
+}
+
+
+def recognition_sentence(label: str, periods: Sequence[PeriodRead], today: date) -> Standing:
+    """The recognition's status today in plain language, with the next change already decided."""
+    current, since, until, after = _run(periods, today)
+    if current is None:
+        return Standing(None, f"Nog geen erkenning voor {label}.")
+    s, start = current.status, long_date(since)
+    end = long_date(until) if until else None
+    if s is RecognitionStatus.ACTIVE:
+        sentence = f"Erkend voor {label} sinds {start}."
+    elif s is RecognitionStatus.SUSPENDED:
+        term = f"tot {end}" if end else "totdat de schorsing wordt opgeheven"
+        sentence = f"Erkenning voor {label} geschorst sinds {start}, {term}."
+    elif s is RecognitionStatus.WITHDRAWN:
+        sentence = f"Erkenning voor {label} ingetrokken per {start}."
+    elif s is RecognitionStatus.LAPSED:
+        sentence = f"Erkenning voor {label} vervallen per {start}."
+    elif s is RecognitionStatus.REFUSED:
+        sentence = f"Aanvraag voor {label} geweigerd per {start}."
+    else:
+        sentence = f"Aanvraag voor {label} in behandeling sinds {start}."
+    ordered = sorted(periods, key=lambda p: p.valid_from)
+    following = ordered[after] if until is not None and after < len(ordered) else None
+    next_change = _NEXT[following.status].format(day=end) if following is not None else None
+    return Standing(s, sentence, next_change)
+
+
+def verify_sentence(
+    name: str, subject: str, day: date, today: date, recognised: bool, status: RecognitionStatus | None,
+    since: date | None, until: date | None,
+) -> str:
+    """The register's answer for one company, qualification and date, as a sentence for a school."""
+    was = "is" if day >= today else "was"
+    on = "vandaag" if day == today else f"op {long_date(day)}"
+    bounds = (f" sinds {long_date(since)}" if since else "") + (f", tot {long_date(until)}" if until else "")
+    if recognised:
+        return f"Ja. {name} {was} {on} erkend voor {subject}{bounds}."
+    if status is None:
+        return f"Nee. {name} had {on} geen erkenning voor {subject}."
+    word = RECOGNITION_STATUSES[status][0]
+    return f"Nee. De erkenning van {name} voor {subject} {was} {on} {word}{bounds}."

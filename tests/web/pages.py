@@ -1,0 +1,116 @@
+"""Helpers for the tests of the company, school and public pages: reading pages, building data
+through the services (so each test drives through the pages only the behaviour it is about)."""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+import httpx
+
+from erkenning import clock
+from erkenning.app import create_app
+from erkenning.auth.models import Caller, Role
+from erkenning.runtime import Runtime
+from erkenning.settings import Settings
+from erkenning.training.catalogue import CatalogueService
+from erkenning.training.schemas import CourseCreate, EnrolmentCreate, SessionCreate
+from erkenning.training.service import ParticipationService
+from erkenning.reports.intake import ReportIntake
+from erkenning.reports.schemas import AdviserReportCreate
+from erkenning.workflows.service import InvestigationService
+from tests.helpers import SYSTEM, Principal, make_company
+from tests.web.conftest import WebClient
+
+STAFF = Caller(principal_id=None, role=Role.ADMIN, name="tests")
+_codes = itertools.count(1)
+
+
+def value_of(page: str, name: str) -> str:
+    """The value of the input (or the text of the textarea) called `name`."""
+    tag = re.search(rf'<input[^>]*\bname="{name}"[^>]*>', page)
+    if tag is None:
+        area = re.search(rf'<textarea[^>]*\bname="{name}"[^>]*>(.*?)</textarea>', page, re.DOTALL)
+        assert area, name
+        return html.unescape(area.group(1))
+    value = re.search(r'\bvalue="([^"]*)"', tag.group(0))
+    assert value, name
+    return html.unescape(value.group(1))
+
+
+def error_summary(page: str) -> str:
+    start = page.index('class="error-summary"')
+    return page[start:page.index("</div>", start)]
+
+
+@asynccontextmanager
+async def web_with(settings: Settings, **overrides: Any) -> AsyncIterator[WebClient]:
+    """A web client on an app with its own settings (`register_anon_limit=2`)."""
+    runtime = Runtime.create(settings.model_copy(update=overrides))
+    try:
+        transport = httpx.ASGITransport(app=create_app(runtime=runtime))
+        async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as http:
+            yield WebClient(http)
+    finally:
+        await runtime.close()
+
+
+async def make_course(runtime: Runtime, **fields: Any) -> UUID:
+    n = next(_codes)
+    body = {"code": f"WEB-{n:04d}", "title": f"Werven zonder vooroordelen {n}", "format": "workshop",
+            "topics": ["discrimination_free_recruitment"], "duration_minutes": 180, **fields}
+    async with runtime.transaction() as session:
+        return (await CatalogueService(session).create_course(CourseCreate(**body), SYSTEM)).id
+
+
+async def make_session(runtime: Runtime, course_id: UUID, *, capacity: int = 10, days: int = 10) -> UUID:
+    starts = (clock.now() + timedelta(days=days)).replace(microsecond=0)
+    data = SessionCreate(starts_at=starts, ends_at=starts + timedelta(hours=3), location="SBB, Zoetermeer",
+                         capacity=capacity)
+    async with runtime.transaction() as session:
+        return (await CatalogueService(session).create_session(course_id, data, SYSTEM)).id
+
+
+async def enrol_company(runtime: Runtime, company_id: UUID, **target: UUID) -> UUID:
+    """Enrol a company (in `session_id=` or e-learning `course_id=`) as staff would; the participation's id."""
+    async with runtime.transaction() as session:
+        enrolment = await ParticipationService(session).enrol(STAFF, EnrolmentCreate(**target), company_id=company_id)
+    return enrolment.participation.id
+
+
+async def completed_participation(
+    runtime: Runtime, *, company_name: str = "Kapsalon Knip", course_title: str = "Werven zonder vooroordelen",
+    company_id: UUID | None = None,
+) -> str:
+    """A completed e-learning with its certificate; returns the certificate code."""
+    if company_id is None:
+        company_id = (await make_company(runtime, name=company_name)).id
+    course_id = await make_course(runtime, title=course_title, format="e_learning")
+    participation_id = await enrol_company(runtime, company_id, course_id=course_id)
+    async with runtime.transaction() as session:
+        done = await ParticipationService(session).complete(participation_id, STAFF)
+    code = done.participation.certificate_code
+    assert code is not None
+    return code
+
+
+async def hearing_for(runtime: Runtime, company_id: UUID | None, senior: Principal, question: str) -> str:
+    """A case about the company with a hearing request put by `senior` (a senior adviser); the case id."""
+    assert company_id is not None
+    facts = AdviserReportCreate(
+        company={"company_id": company_id}, ground="ethnicity", incident_date=clock.today() - timedelta(days=5),
+        summary="Stage geweigerd na gesprek", channel="phone",
+    )
+    async with runtime.transaction() as session:
+        report = await ReportIntake(session).from_adviser(facts, SYSTEM)
+        case = await InvestigationService(session, runtime.settings).open_for_report(report.id, company_id)
+    asker = Caller(principal_id=senior.id, role=Role.SENIOR_ADVISER, name="senior")
+    async with runtime.transaction() as session:
+        await InvestigationService(session, runtime.settings).request_hearing(case.id, asker, question)
+    return str(case.id)

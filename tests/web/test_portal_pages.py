@@ -1,0 +1,206 @@
+"""The company portal: recognitions in plain language, decisions, objecting, responding, hearing requests."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from erkenning import clock
+from erkenning.auth.models import Role
+from erkenning.recognition.decisions import DecisionService
+from erkenning.recognition.models import Pathway
+from erkenning.recognition.schemas import DecisionCreate
+from erkenning.runtime import Runtime
+from erkenning.web.labels import long_date
+from tests.helpers import TokenFactory
+from tests.recognition.conftest import World, as_caller, build_world
+from tests.web.conftest import WebClient, csrf_of
+from tests.web.pages import error_summary, hearing_for, value_of
+
+
+@pytest.fixture
+async def world(runtime: Runtime, tokens: TokenFactory) -> World:
+    return await build_world(runtime, tokens)
+
+
+@pytest.fixture
+async def company(web: WebClient, world: World) -> World:
+    """The world's company, signed in on `web`."""
+    await web.sign_in(world.company)
+    return world
+
+
+async def _count(runtime: Runtime, table: str) -> int:
+    async with runtime.engine.connect() as conn:
+        return int((await conn.execute(sa.text(f"SELECT count(*) FROM {table}"))).scalar() or 0)
+
+
+async def intended(world: World, recognition_id) -> str:
+    """An intended withdrawal put to the company (voornemen), through the services."""
+    async with world.runtime.transaction() as session:
+        service = DecisionService(session, world.runtime.settings)
+        decision = await service.draft(
+            DecisionCreate(kind="withdraw", recognition_ids=[recognition_id], grounds="Geen praktijkopleider meer.",
+                           legal_basis="art. 7.2.10 WEB"),
+            as_caller(world.adviser),
+        )
+        await service.intend(decision.id, as_caller(world.adviser))
+    return str(decision.id)
+
+
+async def test_recognitions_are_told_in_plain_language(web: WebClient, company: World) -> None:
+    today = clock.today()
+    kok = await company.granted("25180", Pathway.BOL, on=date(2024, 3, 3))
+    await company.qualification("25181", "Zelfstandig werkend kok", 3)
+    await company.granted("25181", Pathway.BBL, on=date(2023, 1, 9))
+    until = today + timedelta(days=90)
+    await company.decide("suspend", [kok], effective_from=today, effective_until=until)
+    page = (await web.get("/portaal/erkenningen")).text
+    assert f"Erkenning voor Kok niveau 2 (BOL) geschorst sinds {long_date(today)}, tot {long_date(until)}." in page
+    assert f"Vanaf {long_date(until)} weer erkend." in page
+    assert "Erkend voor Zelfstandig werkend kok niveau 3 (BBL) sinds 9 januari 2023." in page
+    start = (await web.get("/")).text
+    assert "Uw erkenningen" in start and "Erkend voor Zelfstandig werkend kok niveau 3 (BBL)" in start
+
+
+async def test_a_withdrawal_with_a_transition_period_is_announced(web: WebClient, company: World) -> None:
+    recognition = await company.granted(on=date(2024, 3, 3))
+    later = clock.today() + timedelta(days=120)
+    await company.decide("withdraw", [recognition], effective_from=later)
+    page = (await web.get("/portaal/erkenningen")).text
+    assert "Erkend voor Kok niveau 2 (BOL) sinds 3 maart 2024." in page
+    assert f"Wordt ingetrokken per {long_date(later)}." in page
+
+
+async def test_portal_pages_are_for_companies_only(web: WebClient, tokens: TokenFactory) -> None:
+    assert (await web.get("/portaal/besluiten")).headers["location"].startswith("/inloggen")
+    await web.sign_in_as(tokens, Role.SCHOOL, school_brin="25LX")
+    for path in ("/portaal/erkenningen", "/portaal/besluiten", "/portaal/reactieverzoeken", "/portaal/cursussen"):
+        assert (await web.get(path)).status_code == 403, path
+
+
+async def test_objecting_to_a_decision_post_redirects_and_is_received(
+    web: WebClient, company: World, runtime: Runtime
+) -> None:
+    recognition = await company.granted(on=date(2024, 3, 3))
+    decision = await company.decide("suspend", [recognition], until_reinstated=True)
+    listed = (await web.get("/portaal/besluiten")).text
+    assert "Erkenning geschorst" in listed and "Bezwaar tot en met" in listed
+    path = f"/portaal/besluiten/{decision}"
+    response = await web.submit(path, f"{path}/bezwaar", {"grounds": "Wij hebben wel een praktijkopleider."})
+    assert response.status_code == 303 and response.headers["location"] == path
+    page = (await web.get(path)).text
+    assert "Uw bezwaar is ontvangen" in page and "Wij hebben wel een praktijkopleider." in page
+    assert "in behandeling" in page and f'action="/portaal/besluiten/{decision}/bezwaar"' not in page
+    assert await _count(runtime, "objection") == 1
+
+
+async def test_an_empty_objection_is_explained_and_nothing_is_filed(
+    web: WebClient, company: World, runtime: Runtime
+) -> None:
+    decision = await company.decide("suspend", [await company.granted(on=date(2024, 3, 3))], until_reinstated=True)
+    path = f"/portaal/besluiten/{decision}"
+    response = await web.submit(path, f"{path}/bezwaar", {"grounds": "   "})
+    assert response.status_code == 422
+    assert 'href="#veld-grounds"' in error_summary(response.text) and "Schrijf op waarom u bezwaar maakt." in response.text
+    assert await _count(runtime, "objection") == 0
+
+
+async def test_an_objection_after_the_deadline_is_refused_naming_the_deadline(
+    web: WebClient, company: World, runtime: Runtime
+) -> None:
+    decision = await company.decide("suspend", [await company.granted(on=date(2024, 3, 3))], until_reinstated=True)
+    path = f"/portaal/besluiten/{decision}"
+    form = await web.get(path)
+    async with runtime.session_factory() as session:
+        deadline = (await DecisionService(session, runtime.settings).get(decision, as_caller(company.adviser))).objection_deadline
+    assert deadline is not None and f"tot en met {long_date(deadline)}" in form.text
+    with clock.travel(deadline - clock.today() + timedelta(days=1)):
+        await web.sign_in(company.company)  # six weeks on, the web session has long ended
+        page = await web.get(path)
+        assert "U kunt geen bezwaar meer maken." in page.text
+        late = await web.http.post(f"{path}/bezwaar", data={"_csrf": csrf_of(page.text), "grounds": "Te laat."})
+        assert late.status_code == 422
+        assert f"De bezwaartermijn is verstreken op {long_date(deadline)}" in late.text
+        assert value_of(late.text, "grounds") == "Te laat."
+    assert await _count(runtime, "objection") == 0
+
+
+async def test_a_second_objection_while_one_is_pending_is_a_message_and_the_first_can_be_withdrawn(
+    web: WebClient, company: World, runtime: Runtime
+) -> None:
+    decision = await company.decide("suspend", [await company.granted(on=date(2024, 3, 3))], until_reinstated=True)
+    path = f"/portaal/besluiten/{decision}"
+    form = await web.get(path)
+    assert (await web.http.post(f"{path}/bezwaar", data={"_csrf": csrf_of(form.text), "grounds": "Eerste"})).status_code == 303
+    second = await web.http.post(f"{path}/bezwaar", data={"_csrf": csrf_of(form.text), "grounds": "Tweede"})
+    assert second.status_code == 409 and "U heeft al bezwaar gemaakt" in second.text
+    assert await _count(runtime, "objection") == 1
+    async with runtime.engine.connect() as conn:
+        objection_id = (await conn.execute(sa.text("SELECT id FROM objection"))).scalar()
+    withdrawn = await web.submit(path, f"/portaal/bezwaren/{objection_id}/intrekken")
+    assert withdrawn.status_code == 303
+    assert "Uw bezwaar is ingetrokken." in (await web.get(path)).text
+
+
+async def test_responding_to_an_intended_decision_once(web: WebClient, company: World, runtime: Runtime) -> None:
+    decision = await intended(company, await company.granted(on=date(2024, 3, 3)))
+    start = (await web.get("/")).text
+    assert f'href="/portaal/besluiten/{decision}"' in start and "Voornemen: erkenning ingetrokken" in start
+    path = f"/portaal/besluiten/{decision}"
+    page = await web.get(path)
+    assert "Dit is een voornemen" in page.text and "Reactie versturen" in page.text
+    response = await web.http.post(
+        f"{path}/zienswijze", data={"_csrf": csrf_of(page.text), "text": "Wij zoeken al een nieuwe."}
+    )
+    assert response.status_code == 303
+    after = (await web.get(path)).text
+    assert "Uw reactie op het voornemen is ontvangen" in after and "Wij zoeken al een nieuwe." in after
+    again = await web.http.post(f"{path}/zienswijze", data={"_csrf": csrf_of(page.text), "text": "Nog iets."})
+    assert again.status_code == 409 and "U heeft al op dit voornemen gereageerd." in again.text
+    async with runtime.engine.connect() as conn:
+        text = (await conn.execute(sa.text("SELECT response_text FROM decision WHERE id = :id"), {"id": decision})).scalar()
+    assert text == "Wij zoeken al een nieuwe."
+
+
+async def test_another_companys_decision_is_not_found(web: WebClient, company: World, tokens: TokenFactory) -> None:
+    other = await tokens.make(Role.COMPANY)
+    recognition = await company.granted(company_id=other.company_id, on=date(2024, 3, 3))
+    decision = await company.decide("suspend", [recognition], until_reinstated=True)
+    own = await company.decide("suspend", [await company.granted(on=date(2024, 3, 3))], until_reinstated=True)
+    assert (await web.get(f"/portaal/besluiten/{decision}")).status_code == 404
+    page = await web.get(f"/portaal/besluiten/{own}")
+    refused = await web.http.post(f"/portaal/besluiten/{decision}/bezwaar",
+                                  data={"_csrf": csrf_of(page.text), "grounds": "x"})
+    assert refused.status_code == 404
+
+
+async def test_answering_a_hearing_request_before_the_deadline(
+    web: WebClient, company: World, runtime: Runtime
+) -> None:
+    case_id = await hearing_for(runtime, company.company_id, company.senior, "Wat is uw kant van het verhaal?")
+    start = (await web.get("/")).text
+    assert f'href="/portaal/reactieverzoeken/{case_id}"' in start
+    path = f"/portaal/reactieverzoeken/{case_id}"
+    page = await web.get(path)
+    assert "Wat is uw kant van het verhaal?" in page.text and "Reageer vóór" in page.text
+    empty = await web.http.post(path, data={"_csrf": csrf_of(page.text), "answer": ""})
+    assert empty.status_code == 422 and "Schrijf uw reactie op." in empty.text
+    response = await web.http.post(path, data={"_csrf": csrf_of(page.text), "answer": "Wij werven anoniem."})
+    assert response.status_code == 303
+    after = (await web.get(path)).text
+    assert "Uw reactie is ontvangen" in after and "Wij werven anoniem." in after and "Reactie versturen" not in after
+    late = await web.http.post(path, data={"_csrf": csrf_of(page.text), "answer": "Nog een keer."})
+    assert late.status_code == 409 and "Reageren kan niet meer" in late.text
+    async with runtime.engine.connect() as conn:
+        row = (await conn.execute(sa.text("SELECT status, hearing_answer FROM investigation"))).one()
+    assert row == ("assessment", "Wij werven anoniem.")
+
+
+async def test_a_company_never_sees_another_companys_hearing(web: WebClient, company: World, runtime, tokens) -> None:
+    other = await tokens.make(Role.COMPANY)
+    case_id = await hearing_for(runtime, other.company_id, company.senior, "Vraag aan een ander")
+    assert (await web.get(f"/portaal/reactieverzoeken/{case_id}")).status_code == 404
+    assert "Vraag aan een ander" not in (await web.get("/portaal/reactieverzoeken")).text

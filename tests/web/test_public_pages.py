@@ -1,0 +1,140 @@
+"""Public pages without sign-in: the register, the anonymous report with its receipt, the certificate check."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import sqlalchemy as sa
+
+from erkenning.auth.models import Role
+from erkenning.runtime import Runtime
+from tests.helpers import TokenFactory, make_company
+from tests.register.conftest import S, make_recognition
+from tests.web.conftest import WebClient, csrf_of
+from tests.web.pages import completed_participation, value_of, web_with
+
+REPORT = {
+    "company_name": "Garage Oost",
+    "company_kvk_number": "",
+    "company_establishment_number": "",
+    "company_sbb_id": "",
+    "ground": "ethnicity",
+    "incident_date": "2025-03-14",
+    "crebo": "",
+    "summary": "Na het gesprek werd de stage geweigerd om mijn achternaam.",
+    "confidential_narrative": "Het volledige verhaal.",
+}
+
+
+async def test_the_register_finds_a_company_by_an_exact_key_and_shows_its_card(web: WebClient, runtime: Runtime) -> None:
+    company = await make_company(runtime, name="Bakkerij De Korenschoof", postcode="3511 AB", city="Utrecht")
+    await make_recognition(runtime, company, [(S.ACTIVE, date(2024, 3, 3), None)])
+    found = await web.get("/register", params={"kvk_number": company.kvk_number})
+    assert found.status_code == 200
+    assert f'href="/register/{company.sbb_id}"' in found.text and "1–1 van 1" in found.text
+    by_name = await web.get("/register", params={"name": "bakkerij de korenschoof", "postcode": "3511ab"})
+    assert "Bakkerij De Korenschoof" in by_name.text
+
+    card = await web.get(f"/register/{company.sbb_id}")
+    assert card.status_code == 200
+    assert "Erkend voor Kok niveau 2 (BOL) sinds 3 maart 2024." in card.text
+    assert "/school/controleren" not in card.text  # only for a school
+    assert 'href="/inloggen"' in card.text  # the public navigation
+
+
+async def test_the_register_explains_which_keys_it_takes_and_keeps_what_was_typed(web: WebClient) -> None:
+    first = await web.get("/register")
+    assert first.status_code == 200 and "error-summary" not in first.text
+    alone = await web.get("/register", params={"name": "Bakkerij"})
+    assert alone.status_code == 400
+    assert "de naam én de postcode" in alone.text and 'role="alert"' in alone.text
+    assert value_of(alone.text, "name") == "Bakkerij"
+    wrong = await web.get("/register", params={"kvk_number": "1234", "postcode": "nope"})
+    assert wrong.status_code == 400
+    assert 'href="#veld-kvk-number"' in wrong.text and 'href="#veld-postcode"' in wrong.text
+    assert value_of(wrong.text, "kvk_number") == "1234"
+
+
+async def test_an_unknown_or_malformed_company_is_a_404_page(web: WebClient) -> None:
+    html = {"Accept": "text/html"}
+    for key in ("999999", "abc", "1234567890123"):
+        response = await web.get(f"/register/{key}", headers=html)
+        assert response.status_code == 404 and "Pagina niet gevonden" in response.text, key
+
+
+async def test_an_anonymous_report_gives_its_receipt_once_and_keeps_no_address(
+    web: WebClient, runtime: Runtime
+) -> None:
+    response = await web.submit("/melden", data=REPORT)
+    assert response.status_code == 201
+    receipt = re.search(r"data-receipt>([0-9A-Z-]+)<", response.text)
+    assert receipt and "Schrijf deze code nu op" in response.text
+    assert response.headers["cache-control"] == "no-store"
+    async with runtime.engine.connect() as conn:
+        row = (await conn.execute(sa.text(
+            "SELECT r.channel, r.company_name_given, c.narrative FROM report r "
+            "JOIN report_confidential c ON c.report_id = r.id"))).one()
+        origin = (await conn.execute(sa.text(
+            "SELECT origin FROM audit_event WHERE action = 'report.received' ORDER BY seq DESC LIMIT 1"))).scalar()
+    assert row == ("public_form", "Garage Oost", "Het volledige verhaal.")
+    assert origin is None
+
+    # The status is asked by POST: the code never travels in a URL.
+    status = await web.submit("/melden/status", data={"receipt": receipt.group(1).lower()})
+    assert status.status_code == 200 and "Uw melding is ontvangen" in status.text
+    assert receipt.group(1) not in status.text
+    unknown = await web.submit("/melden/status", data={"receipt": "AAAA-BBBB-CCCC-DDDD-EEEE"})
+    assert unknown.status_code == 404 and "We vinden geen melding met deze code" in unknown.text
+
+
+async def test_a_report_with_errors_is_summarised_with_values_kept_and_nothing_stored(
+    web: WebClient, runtime: Runtime
+) -> None:
+    entered = {**REPORT, "company_name": "", "incident_date": "2999-01-01", "summary": "x" * 501, "ground": "nope"}
+    response = await web.submit("/melden", data=entered)
+    assert response.status_code == 422
+    summary = response.text[response.text.index('class="error-summary"'):]
+    for field in ("veld-company-name", "veld-ground", "veld-incident-date", "veld-summary"):
+        assert f'href="#{field}"' in summary, field
+    assert "Vul ten minste één gegeven van het bedrijf in" in summary
+    assert value_of(response.text, "incident_date") == "2999-01-01"
+    assert "Het volledige verhaal." in response.text
+    async with runtime.engine.connect() as conn:
+        assert (await conn.execute(sa.text("SELECT count(*) FROM report"))).scalar() == 0
+
+
+async def test_the_anonymous_form_is_for_visitors_who_are_not_signed_in(web: WebClient, tokens: TokenFactory) -> None:
+    await web.sign_in_as(tokens, Role.SCHOOL, school_brin="25LX")
+    form = await web.get("/melden")
+    assert "U bent ingelogd" in form.text and 'action="/melden"' not in form.text
+    refused = await web.http.post("/melden", data={"_csrf": csrf_of(form.text), **REPORT})
+    assert refused.status_code == 403
+
+
+async def test_the_certificate_check_says_whether_a_code_is_real(web: WebClient, runtime: Runtime) -> None:
+    code = await completed_participation(runtime, company_name="Kapsalon Knip", course_title="Werven zonder vooroordelen")
+    found = await web.get("/certificaat", params={"code": code.lower()})
+    assert found.status_code == 200
+    assert "Dit certificaat is echt" in found.text and "Kapsalon Knip" in found.text
+    missing = await web.get("/certificaat", params={"code": "AAAABBBBCCCCDDDD"})
+    assert missing.status_code == 404 and "Er is geen certificaat met deze code" in missing.text
+    assert value_of(missing.text, "code") == "AAAABBBBCCCCDDDD"
+    assert (await web.get("/certificaat")).status_code == 200
+
+
+async def test_public_pages_are_rate_limited_as_the_api_is_with_a_dutch_page(settings) -> None:
+    limits = {"register_anon_limit": 2, "report_intake_limit": 1, "certificate_check_per_minute": 1}
+    async with web_with(settings, **limits) as web:
+        for _ in range(2):
+            assert (await web.get("/register")).status_code == 200
+        register = await web.get("/register", params={"kvk_number": "12345678"})
+        assert (await web.submit("/melden", data=REPORT)).status_code == 201
+        report = await web.submit("/melden", data=REPORT)
+        assert (await web.get("/certificaat", params={"code": "AAAABBBBCCCCDDDD"})).status_code == 404
+        certificate = await web.get("/certificaat", params={"code": "AAAABBBBCCCCDDDD"})
+        assert (await web.get("/certificaat")).status_code == 200  # the empty form costs nothing
+    for limited in (register, report, certificate):
+        assert limited.status_code == 429, limited.request.url
+        assert "Te veel verzoeken" in limited.text and limited.headers["retry-after"]
+        assert limited.headers["content-type"].startswith("text/html")
