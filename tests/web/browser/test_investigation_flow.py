@@ -1,0 +1,77 @@
+"""The whole investigation through the pages, in a real browser, by the people who do it:
+
+a school's reporting point passes a report on, an adviser triages it, the worker opens a case, the
+adviser asks the company for its side, the company answers in its portal, the adviser proposes a
+suspension, another senior adviser approves it, and the company sees the decision and objects.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import col, select
+
+from erkenning import clock
+from erkenning.auth.models import Role
+from erkenning.recognition.models import Objection
+from erkenning.reports.models import Report
+from tests.helpers import drain_queue, make_company
+from tests.recognition.conftest import World
+from tests.web.browser.conftest import sign_in
+from tests.web.browser.staff_steps import approve, case_for_report, propose, request_hearing, triage_report
+from tests.web.browser.steps import company_answers_hearing, company_objects, school_passes_report_on
+
+pytestmark = pytest.mark.browser
+
+
+async def test_from_a_school_report_to_the_company_objecting_through_the_pages(
+    new_page, signed_in, tokens, runtime, settings
+) -> None:
+    company = await make_company(runtime, name="Bakkerij Het Zuiden", email="info@hetzuiden.example")
+    company_user = await tokens.make(Role.COMPANY, company_id=company.id)
+    world = World(
+        runtime=runtime, adviser=await tokens.make(Role.ADVISER), senior=await tokens.make(Role.SENIOR_ADVISER),
+        senior2=await tokens.make(Role.SENIOR_ADVISER), admin=await tokens.make(Role.ADMIN), company=company_user,
+    )
+    await world.granted("25180", on=clock.today() - timedelta(days=400))
+    await drain_queue(settings)
+
+    school = await new_page()
+    await signed_in(school, Role.SCHOOL)
+    await school_passes_report_on(
+        school, summary="Stagiair afgewezen na het noemen van zijn achternaam", company_sbb_id=company.sbb_id,
+        reporter_name="Melder via meldpunt", narrative="Het verhaal van de student, in eigen woorden.",
+    )
+    async with runtime.session_factory() as session:
+        report = (await session.exec(
+            select(Report).where(Report.company_id == company.id).order_by(col(Report.created_at).desc())
+        )).first()
+    assert report is not None and report.school_brin == "25LX"
+    report_id = str(report.id)
+
+    adviser = await new_page()
+    await signed_in(adviser, Role.ADVISER, name="Sanne Adviseur")
+    await triage_report(adviser, report_id)
+    await drain_queue(settings)  # the worker opens the case on the triaging adviser's name
+    case_id = await case_for_report(runtime, report_id)
+    await request_hearing(adviser, case_id, "Waarom is de stagiair afgewezen?")
+    await drain_queue(settings)  # the hearing request is e-mailed to the company
+
+    portal = await new_page()
+    await sign_in(portal, company_user)
+    await company_answers_hearing(portal, "Wij betreuren het voorval en hebben de selectie aangepast.")
+
+    await propose(
+        adviser, case_id, outcome="schorsing van de erkenning", findings="Afwijzing op grond van afkomst is aannemelijk.",
+        recognitions=["Kok (25180, BOL), nu erkend"], effective_from=clock.today() + timedelta(days=14),
+    )
+    senior = await new_page()
+    await signed_in(senior, Role.SENIOR_ADVISER, name="Pieter Senior")
+    await approve(senior, case_id)
+    await drain_queue(settings)  # the worker drafts, approves and sends the decision; the case closes
+
+    await company_objects(portal, "Erkenning geschorst", "De feiten kloppen niet; wij vragen om herziening.")
+    async with runtime.session_factory() as session:
+        objections = (await session.exec(select(Objection).where(Objection.company_id == company.id))).all()
+    assert len(objections) == 1 and objections[0].filed_via.value == "portal"
