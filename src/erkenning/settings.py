@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     token_lifetime_days_staff: int = 90
     token_lifetime_days_company: int = 365
     token_lifetime_days_school: int = 365
+    # Failed authentications (API bearer tokens and the web sign-in) per client address per window; 0 = off.
+    auth_failure_limit: int = Field(default=20, ge=0, description="failed authentications per address per window")
+    auth_failure_window_s: int = Field(default=900, ge=1)
 
     # HTTP
     public_base_url: str = "http://127.0.0.1:8000"
