@@ -130,6 +130,16 @@ class Settings(BaseSettings):
         default=1, ge=1, description="flag a report when at least this many others about its company are in the window"
     )
 
+    # Retention (issue 7): when the daily run erases what (see erkenning.retention.service).
+    retention_not_substantiated_months: int = Field(
+        default=12, ge=1, description="confidential part of a not-substantiated report, after triage"
+    )
+    retention_referred_months: int = Field(default=12, ge=1, description="confidential part of a referred report, after triage")
+    retention_investigated_years: int = Field(
+        default=5, ge=1, description="confidential part of an investigated report, after the case's decision became final"
+    )
+    retention_receipt_months: int = Field(default=12, ge=1, description="an anonymous report's receipt, after it closed")
+
     # Voluntary training
     training_reminder_days_before: int = Field(default=3, ge=0, description="days before a session to remind")
     learning_platform_webhook_secret: SecretStr = SecretStr("dev-only-learning-platform-secret-change-me")
