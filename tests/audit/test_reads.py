@@ -167,3 +167,27 @@ async def test_reads_of_unsent_decisions_are_audited_and_of_sent_ones_not(
     _is_complete(reads[0], world.senior, "decision.read")
     assert all(r["detail"]["status"] == "draft" for r in reads)
     assert await _rows(runtime, sent_id, "decision.read") == []
+
+
+async def test_the_admin_page_shows_who_looked_and_what_the_reporter_gets(
+    client: httpx.AsyncClient, tokens: TokenFactory, runtime: Runtime, web: WebClient,  # noqa: F811
+) -> None:
+    adviser = await tokens.make(Role.ADVISER, name="Adviseur Dirk Bakker")
+    report_id, _ = await _anonymous_report(client, adviser)
+    url = f"{BACKOFFICE}/{report_id}/confidential"
+    assert (await client.get(url, params={"purpose": "decision"}, headers=adviser.headers)).status_code == 200
+
+    await web.sign_in(adviser)
+    assert (await web.get("/beheer/inzage")).status_code == 403
+    await web.sign_out()
+    admin = await web.sign_in_as(tokens, Role.ADMIN)
+    empty = await web.get("/beheer/inzage")
+    assert empty.status_code == 200 and "Inzage door medewerkers" not in empty.text
+    shown = await web.get("/beheer/inzage", params={"melding": report_id})
+    assert shown.status_code == 200
+    staff_part, reporter_part = shown.text.split("Voor de melder (AVG, artikel 15)")
+    assert "Adviseur Dirk Bakker" in staff_part and "voorbereiding van een besluit" in staff_part
+    assert "voorbereiding van een besluit" in reporter_part and "Dirk" not in reporter_part
+    assert [r["actor_id"] for r in await _rows(runtime, report_id, "report.reads_listed")] == [admin.id]
+    assert (await web.get("/beheer/inzage", params={"melding": "geen-id"})).status_code == 422
+    assert (await web.get("/beheer/inzage", params={"melding": str(UUID(int=7))})).status_code == 404
