@@ -191,3 +191,18 @@ async def test_the_admin_page_shows_who_looked_and_what_the_reporter_gets(
     assert [r["actor_id"] for r in await _rows(runtime, report_id, "report.reads_listed")] == [admin.id]
     assert (await web.get("/beheer/inzage", params={"melding": "geen-id"})).status_code == 422
     assert (await web.get("/beheer/inzage", params={"melding": str(UUID(int=7))})).status_code == 404
+
+
+async def test_the_anonymous_reporter_sees_days_and_purposes_on_the_status_page(
+    client: httpx.AsyncClient, tokens: TokenFactory, web: WebClient,  # noqa: F811
+) -> None:
+    adviser = await tokens.make(Role.ADVISER, name="Adviseur Els Smit")
+    report_id, receipt = await _anonymous_report(client, adviser)
+    before = await web.submit("/melden/status", data={"receipt": receipt})
+    assert before.status_code == 200 and "Niemand heeft uw vertrouwelijke gegevens ingezien." in before.text
+    url = f"{BACKOFFICE}/{report_id}/confidential"
+    assert (await client.get(url, params={"purpose": "referral"}, headers=adviser.headers)).status_code == 200
+    after = await web.submit("/melden/status", data={"receipt": receipt})
+    assert after.status_code == 200 and "doorverwijzing" in after.text
+    for word in ("Els", "Smit", str(adviser.id), "127.0.0.1"):
+        assert word not in after.text
