@@ -264,3 +264,16 @@ async def test_web_sign_in_failures_count_with_the_apis(client, app, tokens: Tok
     assert len(web_logged) == web_failures
     for guess in guesses:
         assert guess not in logs.text
+
+
+async def test_each_request_line_names_its_actor_action_result_origin_and_time(client, tokens: TokenFactory, logs) -> None:
+    adviser = await tokens.make(Role.ADVISER)
+    await client.get("/api/v1/backoffice/companies", headers=adviser.headers)
+    await client.get("/health/live")
+    lines = logs.events("http.request")
+    signed, anonymous = lines[-2], lines[-1]
+    assert signed["actor"] == str(adviser.id) and anonymous["actor"] is None
+    for line in (signed, anonymous):
+        assert line["route"] and line["method"] == "GET" and line["status"] == 200
+        assert line["origin"] == "127.0.0.1" and line["timestamp"] and line["request_id"]
+    assert adviser.token not in logs.text
