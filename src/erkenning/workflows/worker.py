@@ -85,12 +85,17 @@ def load_task_modules() -> list[CronJob]:
     return jobs
 
 
+def _sweep_seconds(settings: Settings) -> set[int]:
+    every = settings.outbox_sweep_every_s
+    return set(range(15 % every, 60, every))  # every 60 s: at second 15, as always
+
+
 def worker_options(settings: Settings) -> dict[str, Any]:
     """The worker's settings (arq's WorkerSettings), built from ours: every domain's tasks and crons."""
     _, redis_url = settings.require_urls()
     functions: list[Function] = [func(process_event, timeout=settings.job_timeout_s, max_tries=20)]
     cron_jobs = [
-        cron(sweep_outbox, minute=EVERY_MINUTE, second=15, timeout=120, run_at_startup=False),
+        cron(sweep_outbox, minute=EVERY_MINUTE, second=_sweep_seconds(settings), timeout=120, run_at_startup=False),
         cron(housekeeping, hour={3}, minute={30}, timeout=600),
         *load_task_modules(),
     ]
