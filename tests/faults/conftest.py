@@ -171,8 +171,19 @@ class Stack:
                 assert time.monotonic() < deadline, f"the API did not start:\n{p.tail()}"
                 await asyncio.sleep(0.1)
 
-    async def worker(self, **env: Any) -> Proc:
-        return await self._spawn("worker", ["worker"], self.env(**env))
+    async def worker(self, *, ready: bool = False, **env: Any) -> Proc:
+        """An `erkenning worker` process; with `ready`, returned once it polls the queue (its health mark)."""
+        p = await self._spawn("worker", ["worker"], self.env(**env))
+        if ready:
+            redis = self.runtime.queue.redis
+            await redis.delete(self.settings.arq_queue_name + ":health-check")
+
+            async def polling() -> bool:
+                assert p.proc.returncode is None, f"the worker exited:\n{p.tail()}"
+                return bool(await redis.exists(self.settings.arq_queue_name + ":health-check"))
+
+            await eventually(polling, "the worker polls its queue")
+        return p
 
     async def psql(self) -> asyncpg.Connection:
         return await asyncpg.connect(self.cluster.plain_url(self.database))

@@ -6,8 +6,11 @@ imports them all (TASK_MODULES) so that one worker serves every domain.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 import importlib
+import signal
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -17,6 +20,7 @@ from arq import cron
 from arq.connections import RedisSettings
 from arq.cron import CronJob
 from arq.worker import Function, Worker, func
+from redis.exceptions import RedisError
 
 from erkenning import context, idempotency, outbox
 from erkenning.logging import configure_logging, get_logger
@@ -123,3 +127,55 @@ def build_worker(settings: Settings, **overrides: Any) -> Worker:
     options = worker_options(settings)
     options.update(overrides)
     return Worker(**options)
+
+
+# What a lost Redis raises out of arq's polling loop (or its connecting, after its own retries).
+REDIS_LOST = (RedisError, OSError)
+
+
+async def serve(settings: Settings, *, restart_delay_s: float = 2.0) -> None:
+    """Run the worker until SIGINT/SIGTERM, riding out Redis outages.
+
+    arq's worker stops with an exception when Redis goes away; here it is started afresh once Redis
+    answers again (its start-up sweep then re-enqueues what Redis lost). A stop signal does what arq's
+    own handler does: running jobs are cancelled (they run again later) and the worker closes.
+    """
+    loop = asyncio.get_running_loop()
+    stopping = asyncio.Event()
+    current: Worker | None = None
+
+    def stop(sig: signal.Signals) -> None:
+        stopping.set()
+        if current is not None:
+            current.handle_sig(sig)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop, sig)
+    try:
+        while not stopping.is_set():
+            current = build_worker(settings, handle_signals=False, ctx={"settings": settings, "logging_configured": True})
+            lost = False
+            try:
+                await current.async_run()
+            except asyncio.CancelledError:
+                if not stopping.is_set():
+                    raise
+            except REDIS_LOST as exc:
+                lost = True
+                log.warning("worker.redis_lost", error=type(exc).__name__, restart_in_s=restart_delay_s)
+            finally:
+                await _close(current)
+            if lost:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stopping.wait(), restart_delay_s)
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+
+
+async def _close(worker: Worker) -> None:
+    try:
+        await worker.close()
+    except REDIS_LOST:
+        # arq's close() stops at its Redis call before our shutdown hook: release the database here.
+        await shutdown(worker.ctx)
