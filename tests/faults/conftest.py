@@ -96,7 +96,7 @@ class Proc:
             self.proc.kill()
             return await self.proc.wait()
 
-    def tail(self, lines: int = 40) -> str:
+    def tail(self, lines: int = 150) -> str:
         text = self.log.read_text(errors="replace") if self.log.exists() else ""
         return "\n".join(text.splitlines()[-lines:])
 
