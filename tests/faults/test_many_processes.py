@@ -18,7 +18,7 @@ from tests.workflows.conftest import CASES, case_of, substantiate
 
 pytestmark = pytest.mark.faults
 
-COMPANIES = 5
+COMPANIES = 4
 REPORTS_PER_COMPANY = 3
 ADVISER_MAIL = "adviseur@sbb.example"
 
@@ -76,7 +76,7 @@ async def test_two_apis_and_two_workers_process_every_event_once_without_deadloc
         return closed == COMPANIES and await stack.all_events_done()
 
     await eventually(all_closed, "every case closed by a worker, every event done")
-    await asyncio.sleep(4)  # two sweep periods more: nothing runs twice
+    await asyncio.sleep(3)  # a sweep period more: nothing runs twice
     conn = await stack.psql()
     try:
         actions = Counter({

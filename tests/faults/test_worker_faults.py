@@ -87,7 +87,7 @@ async def _exactly_once_after_a_fresh_worker(stack: Stack) -> None:
 
     # A SIGKILLed worker's job is picked up again once its in-progress mark expires (job timeout + 10 s).
     await eventually(done, "one case, its mail, every event done")
-    await asyncio.sleep(4)  # two sweep periods more (grace 1 s, every 2 s), and nothing more follows
+    await asyncio.sleep(3)  # a sweep period more (grace 1 s, every 2 s), and nothing more follows
     assert await _cases(stack) == 1
     assert _opened_mails(stack) == 1
     assert await stack.scalar("SELECT count(*) FROM audit_event WHERE action = 'investigation.opened'") == 1
