@@ -18,6 +18,7 @@ from tests.helpers import Principal, TokenFactory
 pytestmark = pytest.mark.faults
 
 PRINCIPALS = "/api/v1/backoffice/admin/principals"
+RECIPIENT = "ontvanger@sbb.example"
 # Far above the configured limits (pool 2 s + connect 1 s in the stack): reaching it means a hang.
 HANG_S = 15.0
 
@@ -29,10 +30,11 @@ async def admin(tokens: TokenFactory) -> Principal:
 
 @dataclass
 class Load:
-    """Clients that create principals in a loop; every answer is kept, with the phase it was sent in."""
+    """Clients that issue tokens for `recipient` in a loop; every answer is kept, with the phase it was sent in."""
 
     api: Proc
     admin: Principal
+    recipient: Principal
     phase: str = "before"
     answers: list[tuple[str, httpx.Response]] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
@@ -45,7 +47,7 @@ class Load:
                 phase = self.phase
                 try:
                     response = await client.post(
-                        PRINCIPALS, json={"name": f"Medewerker {next(self._n)}", "role": "adviser"},
+                        f"{PRINCIPALS}/{self.recipient.id}/tokens", json={"label": f"sleutel-{next(self._n)}"},
                         headers=self.admin.headers,
                     )
                 except httpx.TimeoutException:
@@ -67,10 +69,12 @@ class Load:
 
 
 async def test_postgres_restart_under_load_gives_fast_503s_then_recovers_without_partial_rows(
-    stack: Stack, admin: Principal
+    stack: Stack, admin: Principal, tokens: TokenFactory
 ) -> None:
+    recipient = await tokens.make(Role.ADVISER, email=RECIPIENT)
     api = await stack.api()
-    load = Load(api, admin)
+    await stack.worker(ready=True)
+    load = Load(api, admin, recipient)
     running = load.start()
     await eventually(lambda: _some(load, "before"), "requests succeed before the outage")
 
@@ -94,18 +98,34 @@ async def test_postgres_restart_under_load_gives_fast_503s_then_recovers_without
     # Once recovered, it stays so: the last answers all succeeded.
     assert load.statuses("after")[-10:] == [201] * 10
 
-    # Every answered creation is there, and every principal row has its audit row (no half-written change).
+    # Every answered token is stored; every stored token has its audit row and its e-mail event
+    # (no half-written change), and the worker, through the same outage, mails each exactly once.
     conn = await stack.psql()
     try:
-        stored = {str(r["id"]) for r in await conn.fetch("SELECT id FROM principal WHERE role = 'adviser'")}
+        stored = {str(r["id"]) for r in await conn.fetch("SELECT id FROM api_token WHERE principal_id = $1",
+                                                          recipient.id)}
         unaudited = await conn.fetchval(
-            "SELECT count(*) FROM principal p WHERE p.role = 'adviser' AND NOT EXISTS "
-            "(SELECT 1 FROM audit_event a WHERE a.action = 'principal.created' AND a.object_id = p.id::text)"
+            "SELECT count(*) FROM api_token t WHERE NOT EXISTS (SELECT 1 FROM audit_event a "
+            "WHERE a.action = 'token.issued' AND a.object_id = t.id::text)"
         )
+        events = await conn.fetchval("SELECT count(*) FROM outbox_event WHERE payload ? 'token_id'")
+        tokens_total = await conn.fetchval("SELECT count(*) FROM api_token")
     finally:
         await conn.close()
     assert set(load.created) <= stored
     assert unaudited == 0
+    assert events == tokens_total - 1  # the admin's own token has no e-mail address to go to
+
+    def mailed() -> set[str]:
+        return {m["Message-ID"] for m in stack.mail.to(RECIPIENT)}
+
+    async def each_mailed() -> bool:
+        return len(mailed()) >= len(stored) and await stack.all_events_done()
+
+    await eventually(each_mailed, "an e-mail for every stored token, every event done")
+    # One message per token. (Should the database vanish between the SMTP server's accept and the
+    # commit, the message goes out again under the same Message-ID: counted once here.)
+    assert len(mailed()) == len(stored)
 
 
 async def _some(load: Load, phase: str, n: int = 3) -> bool:
