@@ -12,7 +12,7 @@ import pytest
 from erkenning.auth.models import Role
 from erkenning.companies.models import Company
 from tests.faults.conftest import Stack, eventually
-from tests.helpers import Principal, TokenFactory, make_company
+from tests.helpers import TokenFactory, make_company
 from tests.reports.conftest import assigned_report
 from tests.workflows.conftest import CASES, case_of, substantiate
 

@@ -129,7 +129,8 @@ def build_worker(settings: Settings, **overrides: Any) -> Worker:
     return Worker(**options)
 
 
-# What a lost Redis raises out of arq's polling loop (or its connecting, after its own retries).
+# What a lost Redis raises out of arq's polling loop (or its connecting, after its own retries); OSError
+# also covers a database that refuses connections at start-up: the worker then waits for it as well.
 REDIS_LOST = (RedisError, OSError)
 
 
@@ -162,12 +163,13 @@ async def serve(settings: Settings, *, restart_delay_s: float = 2.0) -> None:
                     raise
             except REDIS_LOST as exc:
                 lost = True
-                log.warning("worker.redis_lost", error=type(exc).__name__, restart_in_s=restart_delay_s)
+                log.warning("worker.restarting", error=type(exc).__name__, restart_in_s=restart_delay_s)
             finally:
                 await _close(current)
-            if lost:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stopping.wait(), restart_delay_s)
+            if not lost:
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stopping.wait(), restart_delay_s)
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
