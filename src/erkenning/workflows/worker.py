@@ -176,8 +176,12 @@ async def serve(settings: Settings, *, restart_delay_s: float = 2.0) -> None:
 
 
 async def _close(worker: Worker) -> None:
+    # Let running jobs end first (after a stop signal: give themselves back). arq's close() cancels
+    # them again otherwise, interrupting one that is just recording its cancellation.
+    await asyncio.gather(*worker.tasks.values(), return_exceptions=True)
     try:
         await worker.close()
-    except REDIS_LOST:
-        # arq's close() stops at its Redis call before our shutdown hook: release the database here.
+    except (*REDIS_LOST, asyncio.CancelledError):
+        # arq's close() stopped (at a Redis call, or at a job that ended cancelled) before our shutdown
+        # hook: release the database here.
         await shutdown(worker.ctx)
