@@ -76,7 +76,7 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
 def worker(burst: bool) -> None:
     """Run the arq worker (outbox events, deadlines, notifications, sweeps)."""
     from erkenning.logging import configure_logging
-    from erkenning.workflows.worker import build_worker
+    from erkenning.workflows.worker import build_worker, serve
 
     settings = get_settings()
     configure_logging(settings)
@@ -84,7 +84,10 @@ def worker(burst: bool) -> None:
         from erkenning.monitoring.metrics import serve_worker_metrics
 
         serve_worker_metrics(settings.host, settings.worker_metrics_port)
-    build_worker(settings, burst=burst, ctx={"settings": settings, "logging_configured": True}).run()
+    if burst:
+        build_worker(settings, burst=True, ctx={"settings": settings, "logging_configured": True}).run()
+    else:
+        _run(serve(settings))
 
 
 @main.command()

@@ -6,6 +6,7 @@ import asyncio
 import re
 from typing import Any
 
+import asyncpg
 import sqlalchemy.exc as sa_exc
 from litestar import Request, Response
 from litestar.exceptions import (
@@ -143,6 +144,31 @@ _UNAVAILABLE = (
 )
 
 
+# SQLSTATE classes and codes that mean the database cannot serve now, not that the request is wrong:
+# connection exceptions, insufficient resources (too many connections), operator intervention (shutting
+# down, starting up, statement_timeout), and lock_timeout.
+_UNAVAILABLE_SQLSTATE_CLASSES = ("08", "53", "57")
+_UNAVAILABLE_SQLSTATES = {"55P03"}
+RETRY_AFTER_S = 5
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """A backing service is down, restarting or overloaded: the caller should try again shortly (503)."""
+    if isinstance(exc, _UNAVAILABLE):
+        return True
+    driver: BaseException | None = exc
+    if isinstance(exc, sa_exc.DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        # SQLAlchemy's asyncpg adapter raises its own error from the driver's.
+        driver = exc.orig.__cause__ or exc.orig if exc.orig is not None else None
+    sqlstate = getattr(driver, "sqlstate", None)
+    if isinstance(sqlstate, str) and (sqlstate[:2] in _UNAVAILABLE_SQLSTATE_CLASSES or sqlstate in _UNAVAILABLE_SQLSTATES):
+        return True
+    # asyncpg's client side: the connection is closed, or was left mid-operation by a dropped server.
+    return isinstance(driver, asyncpg.InterfaceError | asyncpg.InternalClientError)
+
+
 def problem(
     status: int,
     *,
@@ -183,7 +209,11 @@ def _validation_errors(exc: ValidationException) -> list[dict[str, str]]:
 def exception_to_response(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     """The one handler: every error leaves the app as problem+json, never with a traceback."""
     if isinstance(exc, DomainError):
-        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+        headers = None
+        if isinstance(exc, RateLimited):
+            headers = {"Retry-After": str(exc.retry_after)}
+        elif isinstance(exc, ServiceUnavailable):
+            headers = {"Retry-After": str(RETRY_AFTER_S)}
         return problem(exc.status_code, type_=exc.type, title=exc.title, detail=exc.detail, headers=headers, **exc.extra)
     if isinstance(exc, ValidationException):
         errors = _validation_errors(exc) or [{"field": "body", "message": "invalid"}]
@@ -203,8 +233,10 @@ def exception_to_response(request: Request[Any, Any, Any], exc: Exception) -> Re
     if isinstance(exc, sa_exc.IntegrityError):
         log.warning("db.integrity_conflict", path=request.url.path, error=type(exc.orig).__name__)
         return problem(409, detail="Conflicts with existing data")
-    if isinstance(exc, _UNAVAILABLE):
+    if is_unavailable(exc):
         log.warning("service.unavailable", path=request.url.path, error=type(exc).__name__)
-        return problem(503, detail="A backing service is unavailable; try again shortly", headers={"Retry-After": "5"})
+        return problem(
+            503, detail="A backing service is unavailable; try again shortly", headers={"Retry-After": str(RETRY_AFTER_S)}
+        )
     log.error("request.unhandled_exception", path=request.url.path, exc_info=exc)
     return problem(500, detail="An unexpected error occurred; quote the request id when reporting it")

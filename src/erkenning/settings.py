@@ -86,6 +86,9 @@ class Settings(BaseSettings):
     outbox_max_attempts: int = 8
     outbox_retry_base_s: float = 10.0
     outbox_pickup_grace_s: float = 30.0
+    outbox_sweep_every_s: int = Field(
+        default=60, ge=1, le=60, description="how often the worker re-enqueues events Redis lost or never got"
+    )
     job_timeout_s: int = 60
     cron_timeout_s: int = 300
     worker_metrics_port: int = Field(

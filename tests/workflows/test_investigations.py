@@ -8,12 +8,13 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from erkenning import clock
+from erkenning.audit.models import AuditEvent
 from erkenning.runtime import Runtime
 from erkenning.settings import Settings
 from erkenning.workflows import deadlines
 from erkenning.workflows.models import AdviserTask, Deadline, DeadlineKind, Investigation
 from erkenning.auth.models import Role
-from tests.helpers import MailCatcher, drain_queue, make_company
+from tests.helpers import MailCatcher, asgi_client, drain_queue, make_company
 from tests.reports.conftest import assigned_report
 from tests.workflows.conftest import CASES, HEARINGS, case_of, open_case, step, substantiate
 
@@ -255,3 +256,32 @@ async def test_case_reads_are_audited_and_foreign_roles_refused(
     # Before a hearing is requested, the company does not even learn the case exists.
     assert (await client.get(f"{HEARINGS}/{case_id}", headers=company_user.headers)).status_code == 404
     assert (await client.get(HEARINGS, headers=company_user.headers)).json() == []
+
+
+async def test_twenty_conflicting_transitions_at_once_one_wins_with_one_audit_row(
+    app, client, runtime: Runtime, settings: Settings, adviser, company
+) -> None:
+    case_id = await open_case(client, runtime, settings, adviser, company)
+    moves = [("assessment", {"reason": f"Direct beoordelen {i}"}) for i in range(10)]
+    moves += [("hearing", {"question": f"Wat is uw kant van het verhaal? {i}"}) for i in range(10)]
+
+    async def attempt(action: str, body: dict) -> int:
+        # Each request from its own client, as twenty people clicking at once would send them.
+        async with asgi_client(app) as own:
+            return (await own.post(f"{CASES}/{case_id}/{action}", json=body, headers=adviser.headers)).status_code
+
+    statuses = await asyncio.gather(*(attempt(action, body) for action, body in moves))
+
+    assert sorted(statuses) == [200] + [409] * 19
+    async with runtime.session_factory() as session:
+        case = await session.get(Investigation, UUID(case_id))
+        moved = (await session.exec(
+            select(sa.func.count()).select_from(AuditEvent).where(
+                AuditEvent.object_id == case_id,
+                sa.or_(AuditEvent.action == "investigation.assessment_started",
+                       AuditEvent.action == "investigation.hearing_requested"),
+            )
+        )).one()
+    winner = moves[statuses.index(200)][0]
+    assert case.status.value == ("assessment" if winner == "assessment" else "hearing")
+    assert moved == 1

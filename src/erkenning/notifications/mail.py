@@ -72,11 +72,13 @@ def render(template: str, context: dict[str, Any]) -> tuple[str, str]:
     return first.removeprefix("Subject:").strip(), body.lstrip("\n")
 
 
-async def send(settings: Settings, to: str, subject: str, body: str) -> None:
+async def send(settings: Settings, to: str, subject: str, body: str, *, message_id: str | None = None) -> None:
     message = EmailMessage()
     message["From"] = settings.mail_from
     message["To"] = to
     message["Subject"] = subject
+    if message_id:
+        message["Message-ID"] = message_id
     message.set_content(body)
     await aiosmtplib.send(
         message,
@@ -99,5 +101,8 @@ async def _send_email(ctx: outbox.EventContext) -> None:
         return
     subject, body = render(template, composed.context)
     # Sent last, just before the event's transaction commits: the window for a duplicate is a commit.
-    await send(ctx.runtime.settings, composed.to, subject, body)
+    # Should that commit be lost, the second sending has the same Message-ID (the event's), so the two
+    # can be recognised as one message.
+    domain = ctx.runtime.settings.mail_from.rpartition("@")[2] or "erkenning"
+    await send(ctx.runtime.settings, composed.to, subject, body, message_id=f"<{ctx.event.id}@{domain}>")
     log.info("email.sent", template=template, event_id=str(ctx.event.id))

@@ -6,8 +6,11 @@ imports them all (TASK_MODULES) so that one worker serves every domain.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 import importlib
+import signal
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -17,6 +20,7 @@ from arq import cron
 from arq.connections import RedisSettings
 from arq.cron import CronJob
 from arq.worker import Function, Worker, func
+from redis.exceptions import RedisError
 
 from erkenning import context, idempotency, outbox
 from erkenning.logging import configure_logging, get_logger
@@ -86,12 +90,17 @@ def load_task_modules() -> list[CronJob]:
     return jobs
 
 
+def _sweep_seconds(settings: Settings) -> set[int]:
+    every = settings.outbox_sweep_every_s
+    return set(range(15 % every, 60, every))  # every 60 s: at second 15, as always
+
+
 def worker_options(settings: Settings) -> dict[str, Any]:
     """The worker's settings (arq's WorkerSettings), built from ours: every domain's tasks and crons."""
     _, redis_url = settings.require_urls()
     functions: list[Function] = [func(process_event, timeout=settings.job_timeout_s, max_tries=20)]
     cron_jobs = [
-        cron(sweep_outbox, minute=EVERY_MINUTE, second=15, timeout=120, run_at_startup=False),
+        cron(sweep_outbox, minute=EVERY_MINUTE, second=_sweep_seconds(settings), timeout=120, run_at_startup=False),
         cron(housekeeping, hour={3}, minute={30}, timeout=600),
         *load_task_modules(),
     ]
@@ -119,3 +128,61 @@ def build_worker(settings: Settings, **overrides: Any) -> Worker:
     options = worker_options(settings)
     options.update(overrides)
     return Worker(**options)
+
+
+# What a lost Redis raises out of arq's polling loop (or its connecting, after its own retries); OSError
+# also covers a database that refuses connections at start-up: the worker then waits for it as well.
+REDIS_LOST = (RedisError, OSError)
+
+
+async def serve(settings: Settings, *, restart_delay_s: float = 2.0) -> None:
+    """Run the worker until SIGINT/SIGTERM, riding out Redis outages.
+
+    arq's worker stops with an exception when Redis goes away; here it is started afresh once Redis
+    answers again (its start-up sweep then re-enqueues what Redis lost). A stop signal does what arq's
+    own handler does: running jobs are cancelled (they run again later) and the worker closes.
+    """
+    loop = asyncio.get_running_loop()
+    stopping = asyncio.Event()
+    current: Worker | None = None
+
+    def stop(sig: signal.Signals) -> None:
+        stopping.set()
+        if current is not None:
+            current.handle_sig(sig)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop, sig)
+    try:
+        while not stopping.is_set():
+            current = build_worker(settings, handle_signals=False, ctx={"settings": settings, "logging_configured": True})
+            lost = False
+            try:
+                await current.async_run()
+            except asyncio.CancelledError:
+                if not stopping.is_set():
+                    raise
+            except REDIS_LOST as exc:
+                lost = True
+                log.warning("worker.restarting", error=type(exc).__name__, restart_in_s=restart_delay_s)
+            finally:
+                await _close(current)
+            if not lost:
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stopping.wait(), restart_delay_s)
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+
+
+async def _close(worker: Worker) -> None:
+    # Let running jobs end first (after a stop signal: give themselves back). arq's close() cancels
+    # them again otherwise, interrupting one that is just recording its cancellation.
+    await asyncio.gather(*worker.tasks.values(), return_exceptions=True)
+    try:
+        await worker.close()
+    except (*REDIS_LOST, asyncio.CancelledError):
+        # arq's close() stopped (at a Redis call, or at a job that ended cancelled) before our shutdown
+        # hook: release the database here.
+        await shutdown(worker.ctx)
