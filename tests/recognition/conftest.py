@@ -3,7 +3,6 @@ built through the services (so each test drives over HTTP only the behaviour it 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -24,15 +23,12 @@ from erkenning.runtime import Runtime
 from tests.helpers import Principal, TokenFactory
 
 
-async def _no_subscribers(ctx: outbox.EventContext) -> None:
-    """Stands in for the register's handler where it is not there (this branch emits, it does not deliver)."""
-
-
 @pytest.fixture(autouse=True)
-def recognition_changed_handler(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    if CHANGED not in outbox.HANDLERS:
-        monkeypatch.setitem(outbox.HANDLERS, CHANGED, _no_subscribers)
-    yield
+def recognition_changed_handler() -> None:
+    """The register's real handler for `recognition.changed` is registered (as the worker does)."""
+    import erkenning.register.tasks  # noqa: F401  (registers the handler on import)
+
+    assert CHANGED in outbox.HANDLERS
 
 
 def as_caller(principal: Principal) -> Caller:
