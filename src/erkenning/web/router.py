@@ -19,6 +19,7 @@ from erkenning.web.pages.course_sessions import CourseSessionPages
 from erkenning.web.pages.courses import CoursePages
 from erkenning.web.pages.decisions import DecisionPages
 from erkenning.web.pages.investigations import InvestigationPages
+from erkenning.web.pages.monitoring import MonitoringPages
 from erkenning.web.pages.objections import ObjectionPages
 from erkenning.web.pages.reports import ReportPages
 from erkenning.web.pages.session import SignInController
@@ -34,6 +35,7 @@ def page_handlers() -> list[Any]:
         SignInController, StartController, CompanyPages, AdminPages,
         # The back office of SBB staff: reports, investigations, decisions, objections, courses.
         ReportPages, InvestigationPages, DecisionPages, ObjectionPages, CoursePages, CourseSessionPages,
+        MonitoringPages,
     ]
 
 
