@@ -159,7 +159,7 @@ async def test_the_yearly_report_has_labelled_charts_tables_and_no_small_numbers
     assert [b.get("data-category") for b in bars] == [g.value for g in GROUNDS]
     titles = {b.get("data-category"): b.find(f"{SVG}title").text for b in bars}
     assert titles["religion"] == "Godsdienst of levensovertuiging: <5"
-    assert titles["ethnicity"] == "Afkomst of etniciteit: x"  # the 20 that would give the 3 away
+    assert titles["ethnicity"] == "Afkomst of huidskleur: x"  # the 20 that would give the 3 away
     assert titles["age"] == "Leeftijd: 0"
     texts = {t.text for t in ground.iter(f"{SVG}text")}
     assert set(GROUNDS.values()) <= texts  # every bar is labelled on the axis

@@ -18,7 +18,7 @@ from erkenning.register.models import Channel, SchoolWebhook
 from erkenning.register.schemas import SubscriptionCreate, WebhookSet
 from erkenning.register.subscriptions import SubscriptionService
 from erkenning.settings import Settings
-from erkenning.web import fields, nav, wording
+from erkenning.web import fields, nav, terms
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
 from erkenning.web.pagination import PageNumber, Pager
@@ -32,7 +32,7 @@ WEBHOOK_DELETED = flash_message("school-webhook-deleted", "De webhook is verwijd
 SUBSCRIBE_FIELDS = (
     fields.COMPANY_KEY,
     Field("channel", "Hoe wilt u bericht krijgen?", kind="select",
-          options=tuple((c.value, wording.CHANNELS[c]) for c in Channel), missing="Kies hoe u bericht wilt krijgen."),
+          options=terms.options(Channel, capitals=True), missing="Kies hoe u bericht wilt krijgen."),
     Field("email", "E-mailadres voor de berichten", kind="email", required=False, autocomplete="email",
           hint="Alleen bij e-mail. Leeg: het adres van uw account.",
           invalid="Vul een geldig e-mailadres in, bijvoorbeeld stagebureau@school.nl."),
@@ -67,7 +67,7 @@ async def _subscriptions_page(
     service = SubscriptionService(session, settings)
     rows, total = await service.list(caller, limit=PAGE_SIZE, offset=(pagina - 1) * PAGE_SIZE)
     return page(
-        request, "school/subscriptions.html", title="Abonnementen", subscriptions=rows, words=wording,
+        request, "school/subscriptions.html", title="Abonnementen", subscriptions=rows, 
         pager=Pager(request, pagina, PAGE_SIZE, shown=len(rows), total=total), webhook=await _webhook(service, caller),
         form=form or Form(SUBSCRIBE_FIELDS, {"channel": Channel.EMAIL.value}), status_code=status,
     )
