@@ -15,6 +15,7 @@ from typing import Any
 
 from erkenning.recognition.models import DecisionKind, DecisionStatus, ObjectionStatus, Pathway
 from erkenning.register.models import Channel as SubscriptionChannel
+from erkenning.register.models import DeliveryStatus
 from erkenning.reports.models import Channel, CoarseStatus, Ground, ReadPurpose, ReferralBody, ReportStatus
 from erkenning.training.models import CourseFormat, ParticipationStatus, Topic
 from erkenning.workflows.models import DeadlineKind, DeadlineStatus, InvestigationStatus, Outcome
@@ -64,6 +65,12 @@ BADGES: dict[type[StrEnum], dict[Any, tuple[str, str]]] = {
         ParticipationStatus.COMPLETED: ("afgerond", "success"),
         ParticipationStatus.NO_SHOW: ("niet verschenen", "danger"),
         ParticipationStatus.CANCELLED: ("afgemeld", "neutral"),
+    },
+    DeliveryStatus: {
+        DeliveryStatus.PENDING: ("wordt bezorgd", "info"),
+        DeliveryStatus.DELIVERED: ("bezorgd", "success"),
+        DeliveryStatus.FAILED: ("mislukt", "danger"),
+        DeliveryStatus.CANCELLED: ("vervallen", "neutral"),
     },
     # What a school (or an anonymous reporter) sees of a report it passed on: never more than this.
     CoarseStatus: {
