@@ -180,7 +180,10 @@ TIMELINE = {
     "reminder_sent": "Herinnering verstuurd",
     "lead_time_escalated": "Doorlooptijd overschreden: senior adviseurs ingelicht",
     "closed": "Onderzoek afgesloten",
+    "task_done": "Taak van de adviseur afgerond",
 }
+# The kinds of an adviser's task (workflows.adviser_tasks).
+TASK_KINDS = {"follow_up": "Verbeterafspraken nagaan"}
 
 
 def term(value: Any) -> str:
@@ -222,6 +225,10 @@ PATHWAY_OPTIONS = tuple((p.value, f"{term(p)} ({PATHWAY_NAMES[p]})") for p in Pa
 def decision_title(kind: DecisionKind | str) -> str:
     """A decision named as a company reads it: "Erkenning ingetrokken"."""
     return DECISION_TITLES[DecisionKind(kind)]
+
+
+def task_kind(kind: str) -> str:
+    return TASK_KINDS.get(kind, kind.replace("_", " "))
 
 
 def timeline(kind: str) -> str:
