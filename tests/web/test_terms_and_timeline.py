@@ -93,3 +93,15 @@ def test_form_choices_keep_what_was_ticked() -> None:
     single = Form(fields, {"topics": "b"})
     assert single.payload()["topics"] == ["b"] and single.payload()["active"] is False
     assert Field("reason", "Reden", form_id="pauzeren").id == "veld-pauzeren-reason"
+
+
+def test_the_stylesheet_closes_every_block() -> None:
+    """An unclosed `@media print {` once hid every later rule from the screen."""
+    css = (Path(__file__).resolve().parents[2] / "src/erkenning/web/static/erkenning.css").read_text()
+    depth = 0
+    for line_no, line in enumerate(re.sub(r"/\*.*?\*/", "", css, flags=re.S).splitlines(), 1):
+        if line[:1] not in ("", " ", "}"):  # a rule or at-rule written at the left margin is top level
+            assert depth == 0, f"line {line_no} is inside a block left open: {line}"
+        depth += line.count("{") - line.count("}")
+        assert depth >= 0, line_no
+    assert depth == 0

@@ -45,7 +45,7 @@ PERIOD_FIELDS = (
     Field("soort", "Soort periode", kind="radios", options=KINDS),
     Field("jaar", "Jaar", required=False, width="xs", inputmode="numeric", autocomplete="off",
           hint="Bij een schooljaar het jaar waarin het begint: 2025 voor 2025/2026.", invalid=_YEAR_INVALID),
-    Field("kwartaal", "Kwartaal", kind="select", required=False,
+    Field("kwartaal", "Kwartaal", kind="select", required=False, hint="Alleen bij een kwartaal.",
           options=(("1", "1e kwartaal (januari–maart)"), ("2", "2e kwartaal (april–juni)"),
                    ("3", "3e kwartaal (juli–september)"), ("4", "4e kwartaal (oktober–december)"))),
     Field("van", "Vanaf", kind="date", required=False, width="s", hint="Alleen bij eigen datums.",
