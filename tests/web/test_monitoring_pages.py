@@ -10,6 +10,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from erkenning import clock
 from erkenning.audit.models import AuditEvent
 from erkenning.auth.models import Role
 from erkenning.monitoring import report
@@ -87,6 +88,10 @@ async def test_a_wrong_period_is_explained_on_its_field_and_the_values_stay(web:
     missing = await web.get("/monitoring", params={"soort": "kwartaal", "jaar": "20x5", "weergave": "exact"})
     assert missing.status_code == 400
     assert 'href="#veld-jaar"' in missing.text and 'href="#veld-kwartaal"' in missing.text and 'value="20x5"' in missing.text
+    this_year = await web.get("/monitoring")
+    assert this_year.status_code == 200 and f"Cijfers van 1 januari {clock.today().year} tot en met" in this_year.text
+    just_a_year = await web.get("/monitoring", params={"jaar": "2024"})
+    assert just_a_year.status_code == 200 and "Cijfers van 1 januari 2024 tot en met 31 december 2024" in just_a_year.text
     no_dates = await web.get("/monitoring", params={"soort": "datums", "weergave": "exact"})
     assert no_dates.status_code == 400 and 'href="#veld-van"' in no_dates.text and 'href="#veld-tot"' in no_dates.text
 

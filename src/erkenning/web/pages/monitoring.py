@@ -126,9 +126,10 @@ def chosen_period(form: Form) -> Period | None:
 
 
 def _period_form(**entered: str | None) -> Form:
-    defaults = {"soort": "jaar", "jaar": str(clock.today().year), "weergave": EXACT}
-    given = {k: v for k, v in entered.items() if v is not None}
-    return Form(PERIOD_FIELDS, {**(defaults if not given else {"weergave": EXACT}), **given})
+    """The form as asked; what is not asked: a calendar year (this one when no year is given either), exact."""
+    given = {k: v for k, v in entered.items() if v}
+    defaults = {"soort": "jaar", "weergave": EXACT, **({} if given else {"jaar": str(clock.today().year)})}
+    return Form(PERIOD_FIELDS, {**defaults, **given})
 
 
 class MonitoringPages(Controller):
