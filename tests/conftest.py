@@ -19,7 +19,10 @@ import pytest
 import sqlalchemy as sa
 from litestar import Litestar
 
+from sqlalchemy.ext.asyncio import create_async_engine
+
 from erkenning import migrate
+from erkenning.audit import service as audit_service
 from erkenning.app import create_app
 from erkenning.embedded import EmbeddedPostgres, EmbeddedRedis, port_answers
 from erkenning.runtime import Runtime
@@ -58,15 +61,44 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
 
 
 @pytest.fixture(scope="session")
-def database_url(services: Services) -> Iterator[str]:
+def database_url(services: Services, request: pytest.FixtureRequest) -> Iterator[str]:
     name = f"erkenning_test_{uuid.uuid4().hex[:12]}"
     asyncio.run(migrate.create_database(services.admin_url, name))
     url = services.url_for(name)
     migrate.upgrade(url)
     try:
         yield url
+        # Everything the run wrote to the audit trail must still form one unbroken chain.
+        request.config.stash[_AUDIT_CHAIN] = asyncio.run(_verify_audit_chain(url))
     finally:
         asyncio.run(migrate.drop_database(services.admin_url, name))
+
+
+_AUDIT_CHAIN = pytest.StashKey["audit_service.VerifyResult"]()
+
+
+async def _verify_audit_chain(url: str) -> audit_service.VerifyResult:
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as conn:
+            return await audit_service.verify(conn)
+    finally:
+        await engine.dispose()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """`erkenning audit verify` on the run's database after all its writes: a broken chain fails the run."""
+    result = session.config.stash.get(_AUDIT_CHAIN, None)
+    if result is None or result.ok:
+        return
+    message = (f"AUDIT CHAIN BROKEN after the test run: row {result.broken_seq}: {result.reason} "
+               f"({result.rows_checked} rows checked)")
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_sep("!", message, red=True, bold=True)
+    else:
+        print(message)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(scope="session")

@@ -32,6 +32,7 @@ from erkenning.recognition.controllers import CompanyRecognitionController, Qual
 from erkenning.recognition.decision_controllers import DecisionController, ObjectionController
 from erkenning.recognition.portal import PortalRecognitionController
 from erkenning.register.controllers import CeilingController, RegisterController, SchoolController
+from erkenning.reports.consultations import ReportReadsController
 from erkenning.reports.controllers import PublicReportController, ReportController, SchoolReportController
 from erkenning.runtime import Runtime
 from erkenning.workflows.controllers import HearingController, InvestigationController
@@ -78,7 +79,7 @@ def backoffice_handlers() -> list[Any]:
         ReportController, *training_backoffice(),
         QualificationController, RecognitionController, CompanyRecognitionController,
         DecisionController, ObjectionController, InvestigationController, MonitoringController,
-        AdviserTaskController,
+        AdviserTaskController, ReportReadsController,
     ]
 
 

@@ -1,4 +1,4 @@
-"""The `erkenning` command: serve, worker, migrate, dev, token, audit, outbox, import, export, seed, report."""
+"""The `erkenning` command: serve, worker, migrate, dev, token, audit, outbox, retention, import, export, seed, report."""
 
 from __future__ import annotations
 
@@ -344,6 +344,28 @@ def outbox_sweep() -> None:
             await runtime.close()
 
     click.echo(f"enqueued {_run(run())} events")
+
+
+@main.group("retention")
+def retention_group() -> None:
+    """Retention terms (the worker runs this daily)."""
+
+
+@retention_group.command("run")
+def retention_run() -> None:
+    """Erase now what the retention terms have made due; prints the count per rule."""
+    from erkenning.retention import service as retention
+    from erkenning.runtime import Runtime
+
+    async def run() -> Any:
+        runtime = Runtime.create(get_settings())
+        try:
+            return await retention.run(runtime)
+        finally:
+            await runtime.close()
+
+    counts = _run(run())
+    click.echo(f"erased {sum(counts.values())}" + "".join(f"; {rule}: {n}" for rule, n in sorted(counts.items())))
 
 
 # ------------------------------------------------------------------ bulk data (import, export, seed)

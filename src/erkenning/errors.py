@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 import sqlalchemy.exc as sa_exc
@@ -165,12 +166,17 @@ def problem(
     return Response(content=body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 
+# msgspec quotes the offending value ("Invalid enum value 'x'"): an error body must not echo input.
+_QUOTED_INPUT = re.compile(r"(Invalid enum value|Invalid value) '.*'", re.DOTALL)
+
+
 def _validation_errors(exc: ValidationException) -> list[dict[str, str]]:
     errors = []
     for item in exc.extra if isinstance(exc.extra, list) else []:
         if isinstance(item, dict):
             field = str(item.get("key") or item.get("source") or "body")
-            errors.append({"field": field, "message": str(item.get("message", "invalid"))[:300]})
+            message = _QUOTED_INPUT.sub(r"\1", str(item.get("message", "invalid")))
+            errors.append({"field": field, "message": message[:300]})
     return errors
 
 

@@ -123,11 +123,14 @@ class RequestContextMiddleware:
             elapsed = time.perf_counter() - started
             route = scope.get("path_template") or "unmatched"
             metrics.observe_request(scope["method"], route, status, elapsed)
+            # BIO 8.15: who (the authenticated principal, if any), besides what, result, origin and time.
+            actor = getattr(scope.get("user"), "principal_id", None)
             log.info(
                 "http.request",
                 method=scope["method"],
                 route=route,
                 status=status,
+                actor=str(actor) if actor else None,
                 duration_ms=round(elapsed * 1000, 2),
                 # An anonymous reporter's address is not kept anywhere (see reports.controllers).
                 origin=None if scope["state"].get("withhold_origin") else origin,

@@ -16,6 +16,7 @@ from erkenning.recognition.models import (
 from erkenning.recognition.models import Qualification, Recognition, RecognitionPeriod
 from erkenning.register.models import Delivery, SchoolWebhook, Subscription
 from erkenning.reports.models import Report, ReportConfidential
+from erkenning.retention.models import RetentionErasure
 from erkenning.training.models import Course, CourseSession, Participation
 from erkenning.workflows.models import AdviserTask, Deadline, Investigation, InvestigationReport, TimelineEvent
 from erkenning.web.sessions import WebSession
@@ -43,6 +44,7 @@ __all__ = [
     "RecognitionPeriod",
     "Report",
     "ReportConfidential",
+    "RetentionErasure",
     "SchoolWebhook",
     "Subscription",
     "TimelineEvent",

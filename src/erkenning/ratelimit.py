@@ -54,5 +54,23 @@ class RateLimiter:
             raise RateLimited(retry_after=max(1, -(-int(ttl_ms) // 1000)))
         return int(count)
 
+    async def check(self, name: str, subject: str, *, limit: int, window_s: int) -> None:
+        """Raise RateLimited if `limit` hits are already counted in this window (counts nothing itself)."""
+        key = self._key(name, subject, window_s)
+        try:
+            count, ttl_ms = await asyncio.wait_for(self._peek(key), self.timeout_s)
+        except (RedisError, OSError, TimeoutError) as exc:
+            log.warning("ratelimit.unavailable", limiter=name, error=type(exc).__name__)
+            return
+        if count >= limit:
+            raise RateLimited(retry_after=max(1, -(-ttl_ms // 1000)))
+
+    async def _peek(self, key: str) -> tuple[int, int]:
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.get(key)
+            pipe.pttl(key)
+            value, ttl_ms = await pipe.execute()
+        return int(value or 0), int(ttl_ms)
+
     async def reset(self, name: str, subject: str, window_s: int) -> None:
         await self.redis.delete(self._key(name, subject, window_s))

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     token_lifetime_days_staff: int = 90
     token_lifetime_days_company: int = 365
     token_lifetime_days_school: int = 365
+    # Failed authentications (API bearer tokens and the web sign-in) per client address per window; 0 = off.
+    auth_failure_limit: int = Field(default=20, ge=0, description="failed authentications per address per window")
+    auth_failure_window_s: int = Field(default=900, ge=1)
 
     # HTTP
     public_base_url: str = "http://127.0.0.1:8000"
@@ -126,6 +129,16 @@ class Settings(BaseSettings):
     report_repeat_flag_others: int = Field(
         default=1, ge=1, description="flag a report when at least this many others about its company are in the window"
     )
+
+    # Retention (issue 7): when the daily run erases what (see erkenning.retention.service).
+    retention_not_substantiated_months: int = Field(
+        default=12, ge=1, description="confidential part of a not-substantiated report, after triage"
+    )
+    retention_referred_months: int = Field(default=12, ge=1, description="confidential part of a referred report, after triage")
+    retention_investigated_years: int = Field(
+        default=5, ge=1, description="confidential part of an investigated report, after the case's decision became final"
+    )
+    retention_receipt_months: int = Field(default=12, ge=1, description="an anonymous report's receipt, after it closed")
 
     # Voluntary training
     training_reminder_days_before: int = Field(default=3, ge=0, description="days before a session to remind")

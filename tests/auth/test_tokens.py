@@ -135,3 +135,145 @@ async def test_failed_authentication_is_logged_without_the_token(client, logs) -
     logged = logs.text
     assert logs.events("auth.failed")
     assert bogus not in logged and bogus[4:20] not in logged
+
+
+# ---------------------------------------------------------------- token material, expiry, throttling
+
+
+def test_tokens_are_erk_plus_256_random_bits() -> None:
+    import base64
+
+    made = {token_material.generate() for _ in range(2000)}
+    assert len(made) == 2000
+    for token in list(made)[:200]:
+        assert token.startswith("erk_") and token_material.is_well_formed(token)
+        assert len(base64.urlsafe_b64decode(token[4:] + "=")) == 32  # 256 bits from `secrets`
+    # Every base64 character occurs in every position over many tokens: no fixed or skewed part.
+    for position in (4, 20, 45):  # (the last character carries 4 bits only)
+        assert len({t[position] for t in made}) > 40
+
+
+async def test_lookup_is_by_keyed_hash_then_compared_in_constant_time(
+    client, tokens: TokenFactory, runtime: Runtime, monkeypatch
+) -> None:
+    import hmac
+
+    from erkenning.auth import service as auth_service
+
+    compared: list[tuple[str, str]] = []
+    real = hmac.compare_digest
+
+    def spy(a, b):
+        compared.append((a, b))
+        return real(a, b)
+
+    monkeypatch.setattr(auth_service.hmac, "compare_digest", spy)
+    adviser = await tokens.make(Role.ADVISER)
+    assert await auth_service.authenticate(runtime.engine, runtime.settings, adviser.token) is not None
+    digest = token_material.hash_token(adviser.token, "test-pepper")
+    assert compared == [(digest, digest)]  # hashes, never the plaintext, are compared
+
+
+@pytest.mark.parametrize(
+    ("role", "setting"),
+    [(Role.ADMIN, "token_lifetime_days_staff"), (Role.SENIOR_ADVISER, "token_lifetime_days_staff"),
+     (Role.ADVISER, "token_lifetime_days_staff"), (Role.COMPANY, "token_lifetime_days_company"),
+     (Role.SCHOOL, "token_lifetime_days_school")],
+)
+async def test_lifetime_per_role_comes_from_settings_and_ends_on_the_next_request(
+    client, runtime: Runtime, settings, role: Role, setting: str
+) -> None:
+    from erkenning import clock
+    from erkenning.auth.service import AuthService
+    from tests.helpers import SYSTEM, make_company
+
+    days = {"token_lifetime_days_staff": 3, "token_lifetime_days_company": 5, "token_lifetime_days_school": 7}
+    own = settings.model_copy(update=days)
+    company_id = (await make_company(runtime)).id if role is Role.COMPANY else None
+    async with runtime.transaction() as session:
+        service = AuthService(session, own)
+        principal = await service.create_principal(
+            SYSTEM, name="t", role=role, company_id=company_id, school_brin="25LX" if role is Role.SCHOOL else None
+        )
+        issued = await service.issue_token(SYSTEM, principal.id)
+    lifetime = issued.token.expires_at - issued.token.created_at
+    assert abs(lifetime - timedelta(days=days[setting])) < timedelta(seconds=5)
+    headers = {"Authorization": f"Bearer {issued.plaintext}"}
+    route = PORTAL_ROUTE if role is Role.COMPANY else "/api/v1/register/school/webhook" if role is Role.SCHOOL \
+        else "/api/v1/backoffice/companies"
+    with clock.travel(timedelta(days=days[setting]) - timedelta(minutes=5)):
+        assert (await client.get(route, headers=headers)).status_code != 401
+    with clock.travel(timedelta(days=days[setting], minutes=1)):
+        _is_401(await client.get(route, headers=headers))
+
+    # 0 = no expiry
+    async with runtime.transaction() as session:
+        endless = await AuthService(session, settings.model_copy(update={setting: 0})).issue_token(SYSTEM, principal.id)
+    assert endless.token.expires_at is None
+
+
+async def test_repeated_failures_from_one_address_get_429_then_even_a_good_token_waits(
+    client, app, tokens: TokenFactory, settings, logs
+) -> None:
+    import httpx
+
+    adviser = await tokens.make(Role.ADVISER)
+    guesses = [token_material.generate() for _ in range(settings.auth_failure_limit)]
+    statuses = [(await client.get(ADMIN_ROUTE, headers={"Authorization": f"Bearer {g}"})).status_code
+                for g in guesses]
+    assert statuses == [401] * settings.auth_failure_limit
+    refused = await client.get(ADMIN_ROUTE, headers={"Authorization": f"Bearer {token_material.generate()}"})
+    assert refused.status_code == 429 and 1 <= int(refused.headers["retry-after"]) <= settings.auth_failure_window_s
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    # The address is blocked, whatever it sends: the token is not even looked at.
+    assert (await client.get("/api/v1/backoffice/companies", headers=adviser.headers)).status_code == 429
+    # Anonymous routes stay open to it, and another address is not affected.
+    assert (await client.get("/health/live")).status_code == 200
+    other = httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=("192.0.2.7", 4000)),
+                              base_url="http://testserver")
+    async with other:
+        assert (await other.get("/api/v1/backoffice/companies", headers=adviser.headers)).status_code == 200
+    failed = logs.events("auth.failed")
+    assert len(failed) == settings.auth_failure_limit
+    assert {e["reason"] for e in failed} == {"unknown_revoked_or_expired"} and failed[0]["origin"] == "127.0.0.1"
+    for guess in guesses:
+        assert guess not in logs.text and guess[4:14] not in logs.text
+
+
+async def test_web_sign_in_failures_count_with_the_apis(client, app, tokens: TokenFactory, settings, logs) -> None:
+    import httpx
+
+    from tests.web.conftest import WebClient, csrf_of
+
+    admin = await tokens.make(Role.ADMIN)
+    web_failures = settings.web_signin_limit - 2
+    for _ in range(settings.auth_failure_limit - web_failures):
+        await client.get(ADMIN_ROUTE, headers={"Authorization": f"Bearer {token_material.generate()}"})
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://testserver") as http:
+        web = WebClient(http)
+        form = await web.get("/inloggen")
+        guesses = [token_material.generate() for _ in range(web_failures)]
+        statuses = [(await http.post("/inloggen", data={"_csrf": csrf_of(form.text), "token": g})).status_code
+                    for g in guesses]
+        assert statuses == [422] * web_failures
+        # The limit is used up: even the right token is refused for now, with a Dutch page.
+        blocked = await http.post("/inloggen", data={"_csrf": csrf_of(form.text), "token": admin.token})
+        assert blocked.status_code == 429 and "te vaak geprobeerd" in blocked.text
+        assert int(blocked.headers["retry-after"]) >= 1
+    web_logged = [e for e in logs.events("auth.failed") if e["channel"] == "web"]
+    assert len(web_logged) == web_failures
+    for guess in guesses:
+        assert guess not in logs.text
+
+
+async def test_each_request_line_names_its_actor_action_result_origin_and_time(client, tokens: TokenFactory, logs) -> None:
+    adviser = await tokens.make(Role.ADVISER)
+    await client.get("/api/v1/backoffice/companies", headers=adviser.headers)
+    await client.get("/health/live")
+    lines = logs.events("http.request")
+    signed, anonymous = lines[-2], lines[-1]
+    assert signed["actor"] == str(adviser.id) and anonymous["actor"] is None
+    for line in (signed, anonymous):
+        assert line["route"] and line["method"] == "GET" and line["status"] == 200
+        assert line["origin"] == "127.0.0.1" and line["timestamp"] and line["request_id"]
+    assert adviser.token not in logs.text

@@ -30,11 +30,12 @@ def _absent(text: str, markers: tuple[str, ...], where: str) -> None:
     assert not found, f"{found} found in {where}"
 
 
-async def _redis_dump(runtime: Runtime) -> bytes:
-    """Every key and value in the Redis database the tests use (job payloads, queues, rate limits)."""
+async def _redis_dump(runtime: Runtime, *patterns: str) -> bytes:
+    """Every key (or those matching `patterns`) and value in the Redis database the tests use."""
     redis = runtime.queue.redis
     chunks: list[bytes] = []
-    async for key in redis.scan_iter(count=500):
+    keys = [key for pattern in patterns or ("*",) async for key in redis.scan_iter(match=pattern, count=500)]
+    for key in keys:
         chunks.append(key)
         kind = (await redis.type(key)).decode()
         if kind == "string":
@@ -167,3 +168,183 @@ async def test_a_failed_statement_does_not_quote_its_parameters(runtime: Runtime
             await session.exec(sa.text("SELECT length(:x) / 0"), params={"x": NARRATIVE})
     assert "division by zero" in str(failed.value)
     assert NARRATIVE not in str(failed.value)
+
+
+# ---------------------------------------------------------------- the whole workflow
+
+CANARY = f"KANARIE{TAG}"
+# Staff and company free text further on (reasons, question, answer, findings, grounds): legitimately e-mailed
+# or shown to the company, but never logged, queued or echoed in an error.
+WORK = f"WERKTEKST{TAG}"
+# The school's own case number: quoted back to that school only (in the outcome notice), nowhere else.
+SCHOOL_REF = f"SCHOOLKENMERK{TAG}"
+
+
+def _mail_text(message) -> str:
+    """Subject, every header and every text part, decoded (a marker must not hide behind an encoding)."""
+    parts = [f"{name}: {value}" for name, value in message.items()]
+    parts += [part.get_content() for part in message.walk() if part.get_content_maintype() == "text"]
+    return "\n".join(parts)
+
+
+async def _queue_dump(runtime: Runtime) -> str:
+    """The run's queue keys and arq's job keys, with their values (taken before a worker consumes them)."""
+    return (await _redis_dump(runtime, f"{runtime.settings.arq_queue_name}*", "arq:*")).decode("latin-1")
+
+
+async def test_a_canary_in_every_free_text_field_goes_through_the_whole_workflow_and_leaks_nowhere(
+    client, runtime: Runtime, settings: Settings, logs, tokens, mail, tmp_path,
+) -> None:
+    from datetime import timedelta
+
+    from erkenning import clock
+    from erkenning.auth.models import Role
+    from erkenning.bulk.export import export_register
+    from tests.helpers import MailCatcher, drain_queue
+    from tests.recognition.conftest import World
+    from tests.workflows.conftest import CASES, HEARINGS, case_of, step
+
+    adviser = await tokens.make(Role.ADVISER, email="adviseur@sbb.example")
+    senior = await tokens.make(Role.SENIOR_ADVISER, email="senior1@sbb.example")
+    senior2 = await tokens.make(Role.SENIOR_ADVISER, email="senior2@sbb.example")
+    admin = await tokens.make(Role.ADMIN)
+    school = await tokens.make(Role.SCHOOL, school_brin="25LX", email="meldpunt@roc.example")
+    company = await make_company(runtime, email="bedrijf@example.org")
+    company_user = await tokens.make(Role.COMPANY, company_id=company.id)
+    world = World(runtime=runtime, adviser=adviser, senior=senior, senior2=senior2, admin=admin, company=company_user)
+    recognition_id = await world.granted("25180", on=clock.today() - timedelta(days=400))
+
+    queued: list[str] = []
+
+    async def drain() -> None:
+        queued.append(await _queue_dump(runtime))  # the jobs as they wait, before the worker takes them
+        await drain_queue(settings)
+
+    await drain()
+    body = {
+        **facts(None, summary=f'{CANARY} samenvatting met "aanhalingstekens"'),
+        "company": {"establishment_number": company.establishment_number, "name": f"{CANARY} bedrijfsnaam"},
+        "school_reference": f"{SCHOOL_REF}-MP/7",
+        "confidential": {
+            "reporter_name": f"{CANARY} melder", "reporter_contact": f"{CANARY}@melder.example",
+            "narrative": f'{CANARY} het verhaal, met "aanhalingstekens" en \\ een backslash',
+        },
+    }
+    errors: list[httpx.Response] = []
+
+    # Intake, and a few refused variants carrying the canary.
+    passed_on = await client.post(SCHOOL, json=body, headers=school.headers)
+    assert passed_on.status_code == 201, passed_on.text
+    report_id = passed_on.json()["id"]
+    errors += await _bad_inputs(client, school, body)
+
+    # Triage with an audited read of the confidential part; refused requests with the canary in them.
+    assert (await act(client, adviser, report_id, "assign", {"adviser_id": str(adviser.id)})).status_code == 200
+    read = await client.get(f"{BACKOFFICE}/{report_id}/confidential", params={"purpose": "triage"},
+                            headers=adviser.headers)
+    assert read.status_code == 200 and CANARY in read.text
+    errors += [
+        await client.get(f"{BACKOFFICE}/{report_id}/confidential", params={"purpose": CANARY}, headers=adviser.headers),
+        await client.get(BACKOFFICE, params={"status": CANARY, "ground": WORK}, headers=adviser.headers),
+        await act(client, adviser, report_id, "assign", {"adviser_id": CANARY}),
+        await act(client, adviser, report_id, "match", {"company_id": WORK}),
+        await act(client, adviser, report_id, "substantiate", {"reason": WORK * 300}),
+        await act(client, adviser, report_id, "refer", {"reason": WORK, "referred_to": CANARY}),
+        await client.post(f"{PUBLIC}/status", json={"receipt": CANARY}),
+        await client.post(PUBLIC, json={**body, "confidential": {"narrative": CANARY, "reporter_name": CANARY}}),
+        await client.post(f"{BACKOFFICE}/{report_id}/assign", content=f'{{"adviser_id": "{CANARY}\n"',
+                          headers={**adviser.headers, "content-type": "application/json"}),
+    ]
+    assert all(400 <= r.status_code < 500 for r in errors), [(r.request.url.path, r.status_code) for r in errors]
+    assert (await act(client, adviser, report_id, "start-triage")).status_code == 200
+    assert (await act(client, adviser, report_id, "substantiate", {"reason": f"{WORK} aannemelijk"})).status_code == 200
+
+    # The worker opens the case; hearing; the company answers.
+    await drain()
+    case = await case_of(runtime, report_id)
+    assert case is not None
+    case_id = str(case.id)
+    assert (await step(client, adviser, case_id, "hearing", {"question": f"{WORK} vraag?"})).status_code == 200
+    await drain()
+    answered = await client.post(f"{HEARINGS}/{case_id}/answer", json={"answer": f"{WORK} antwoord"},
+                                 headers=company_user.headers)
+    assert answered.status_code == 200, answered.text
+
+    # Proposal, four-eyes approval, the decision sent by the worker.
+    proposal = {"outcome": "suspension", "findings": f"{WORK} bevindingen", "recognition_ids": [str(recognition_id)],
+                "effective_from": (clock.today() + timedelta(days=14)).isoformat()}
+    assert (await step(client, adviser, case_id, "proposal", proposal)).status_code == 200
+    assert (await step(client, senior2, case_id, "approve")).status_code == 200
+    await drain()
+    detail = (await client.get(f"{CASES}/{case_id}", headers=adviser.headers)).json()
+    assert detail["status"] == "closed" and detail["decision_id"]
+
+    # Objection, decided by someone not involved.
+    objection = await client.post(f"/api/v1/portal/decisions/{detail['decision_id']}/objections",
+                                  json={"grounds": f"{WORK} bezwaargronden"}, headers=company_user.headers)
+    assert objection.status_code == 201, objection.text
+    decided = await client.post(f"/api/v1/backoffice/objections/{objection.json()['id']}/decide",
+                                json={"outcome": "rejected", "reason": f"{WORK} ongegrond"}, headers=senior.headers)
+    assert decided.status_code == 200, decided.text
+    await drain()
+
+    # Exports: the register CSV, the monitoring CSV and the yearly report.
+    register_csv = tmp_path / "register.csv"
+    assert await export_register(runtime.engine, register_csv) >= 1
+    exports = [register_csv.read_text()]
+    for url in ("/api/v1/backoffice/monitoring/indicators.csv",
+                f"/api/v1/backoffice/monitoring/report/{clock.today().year}"):
+        exported = await client.get(url, headers=admin.headers)
+        assert exported.status_code == 200, exported.text
+        exports.append(exported.text)
+    assert company.name in exports[0]  # the export is not empty of what it should hold
+
+    # The checks are not vacuous: mails were sent, jobs were queued, the workflow logged.
+    sent = [_mail_text(m) for m in mail.messages]
+    assert len(sent) >= 6 and any(company.email in m for m in sent)
+    to_others = [_mail_text(m) for m in mail.messages if m["To"] != "meldpunt@roc.example"]
+    assert any(SCHOOL_REF in _mail_text(m) for m in mail.to("meldpunt@roc.example"))
+    assert any(str(case_id) in q or "process_event" in q for q in queued)
+    assert logs.events("investigation.opened") or logs.events("report.substantiated")
+
+    # The service's log lines: all of them but the test client's own (httpx logs the URLs this test asks for).
+    service_log = "\n".join(line for line in logs.lines if "HTTP Request: " not in line or "http://testserver/" not in line)
+    for where, text in [
+        ("the log", service_log), *((f"queued job {i}", q) for i, q in enumerate(queued)),
+        *((f"e-mail {i}", m) for i, m in enumerate(sent)), *((f"export {i}", e) for i, e in enumerate(exports)),
+    ]:
+        _absent(text, (CANARY,), where)
+    for where, text in [("the log", service_log), *((f"queued job {i}", q) for i, q in enumerate(queued)),
+                        *((f"export {i}", e) for i, e in enumerate(exports))]:
+        _absent(text, (WORK, SCHOOL_REF), where)
+    for i, text in enumerate(to_others):
+        _absent(text, (SCHOOL_REF,), f"e-mail {i} to someone else than the school")
+    for response in errors:
+        _absent(response.text, (CANARY, WORK, SCHOOL_REF),
+                f"error body of {response.request.method} {response.request.url.path}")
+    async with runtime.session_factory() as session:
+        payloads = (await session.exec(sa.text("SELECT payload::text FROM outbox_event"))).scalars().all()
+    assert payloads
+    for payload in payloads:
+        _absent(payload, (CANARY, WORK, SCHOOL_REF), "an outbox payload")
+    # Every log line is one valid JSON object, whatever quotes, backslashes or newlines the input held.
+    for line in logs.lines:
+        assert isinstance(json.loads(line), dict) and "\n" not in line
+
+
+async def test_log_lines_stay_one_json_object_whatever_the_input(client, logs, school: Principal) -> None:
+    from erkenning.logging import get_logger
+
+    nasty = 'a"b\\c\nd\r\ne\u2028f\x00g'
+    get_logger("tests").info("test.nasty", value=nasty, **{'key"with\nnewline': nasty})
+    await client.get('/api/v1/register/companies/%22quoted%22%0Anewline', headers={"X-Request-Id": 'x"y'})
+    await client.get("/api/v1/register/companies", params={"name": nasty, "postcode": nasty})
+    await client.post(SCHOOL, content=b'{"summary": "a\nb\"c', headers={**school.headers, "content-type": "application/json"})
+    await client.get("/api/v1/backoffice/reports", headers={"Authorization": 'Bearer erk_"\\'})
+    assert len(logs.lines) >= 5
+    parsed = [json.loads(line) for line in logs.lines]
+    assert all(isinstance(p, dict) and "\n" not in line for p, line in zip(parsed, logs.lines, strict=True))
+    [mine] = [p for p in parsed if p["event"] == "test.nasty"]
+    assert mine["value"] == nasty  # escaped on the way out, intact on the way back in
+    # A request id that is not ours to trust is replaced, not echoed.
+    assert not any(p.get("request_id") == 'x"y' for p in parsed)

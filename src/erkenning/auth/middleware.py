@@ -6,10 +6,8 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
-from erkenning.auth import service
-from erkenning.logging import get_logger
+from erkenning.auth import service, throttle
 
-log = get_logger(__name__)
 
 
 class TokenAuthMiddleware(AbstractAuthenticationMiddleware):
@@ -19,13 +17,16 @@ class TokenAuthMiddleware(AbstractAuthenticationMiddleware):
         header = connection.headers.get("authorization")
         if header is None:
             return AuthenticationResult(user=None, auth=None)
+        runtime = connection.app.state.runtime
+        address = connection.scope["state"].get("origin")
+        # An address that used up its failed attempts gets 429 before its token is looked at.
+        await throttle.refuse_if_blocked(runtime, address)
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            log.info("auth.failed", reason="malformed_header")
+            await throttle.failed(runtime, address, reason="malformed_header", channel="api")
             raise NotAuthorizedException("Malformed Authorization header; expected 'Bearer <token>'")
-        runtime = connection.app.state.runtime
         caller = await service.authenticate(runtime.engine, runtime.settings, token.strip())
         if caller is None:
-            log.info("auth.failed", reason="unknown_revoked_or_expired")
+            await throttle.failed(runtime, address, reason="unknown_revoked_or_expired", channel="api")
             raise NotAuthorizedException("Unknown, expired or revoked token")
         return AuthenticationResult(user=caller, auth=None)

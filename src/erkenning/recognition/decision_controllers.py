@@ -85,6 +85,8 @@ class DecisionController(Controller):
         rows, total = await DecisionService(session, settings).list(
             caller, company_id=company_id, status=status, kind=kind, limit=limit, offset=offset
         )
+        # The list shows each decision's grounds: reads of those not sent yet are audited, one row each.
+        await DecisionService(session, settings).audit_reads(rows, caller, via="list")
         return page_of(DecisionStaffRead, rows, total, limit, offset)
 
     @get("/{decision_id:uuid}", summary="One decision, with what the caller may do with it now")
@@ -92,7 +94,7 @@ class DecisionController(Controller):
         self, decision_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
     ) -> DecisionDetail:
         service = DecisionService(session, settings)
-        return await decision_detail(service, await service.get(decision_id, caller), caller)
+        return await decision_detail(service, await service.read(decision_id, caller), caller)
 
     @patch("/{decision_id:uuid}", summary="Change a draft", guards=[ADVISERS])
     async def update(

@@ -63,6 +63,8 @@ from erkenning.states import Move
 log = get_logger(__name__)
 
 S = DecisionStatus
+# Draft decisions in the wide sense: their text is not final or public yet, so every read is audited.
+UNSENT = frozenset({S.DRAFT, S.INTENDED, S.APPROVED, S.CANCELLED})
 
 
 class DecisionService:
@@ -76,6 +78,20 @@ class DecisionService:
         return await get_scoped(
             self.session, Decision, decision_id, caller, for_update=for_update, what="decision"
         )
+
+    async def read(self, decision_id: UUID, caller: Caller) -> Decision:
+        """One decision to show; a read of one not yet sent (a draft, before it is final) is audited."""
+        decision = await self.get(decision_id, caller)
+        await self.audit_reads([decision], caller)
+        return decision
+
+    async def audit_reads(self, decisions: Sequence[Decision], caller: Caller, *, via: str = "detail") -> None:
+        """Audit the reads of the decisions shown that are not sent yet (their text is not public)."""
+        for decision in decisions:
+            if decision.status in UNSENT:
+                await audit.record(
+                    self.session, caller, "decision.read", decision, detail={"status": decision.status.value, "via": via}
+                )
 
     async def list(
         self,

@@ -72,7 +72,7 @@ class PortalRecognitionController(Controller):
         self, decision_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
     ) -> PortalDecisionDetail:
         service = DecisionService(session, settings)
-        return await portal_decision_detail(service, await service.get(decision_id, caller), caller)
+        return await portal_decision_detail(service, await service.read(decision_id, caller), caller)
 
     @post(
         "/decisions/{decision_id:uuid}/response",

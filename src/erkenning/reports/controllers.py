@@ -18,6 +18,7 @@ from erkenning.auth.models import ADVISER_ROLES, Role
 from erkenning.dependencies import CurrentCaller, DbSession, RuntimeDep, SettingsDep
 from erkenning.errors import Forbidden
 from erkenning.pagination import Limit, Offset, Page
+from erkenning.reports.consultations import Consultations, consultations_of
 from erkenning.reports.intake import ReportIntake
 from erkenning.reports.models import Channel, Ground, ReadPurpose, Report, ReportStatus
 from erkenning.reports.schemas import (
@@ -253,3 +254,10 @@ class PublicReportController(Controller):
     async def status(self, data: JSONBody[ReceiptLookup], session: DbSession) -> ReceiptStatus:
         report = await ReportIntake(session).status_by_receipt(data.receipt)
         return ReceiptStatus(status=report.coarse_status)
+
+    @post("/consultations", status_code=200, request_max_body_size=1024,
+          summary="By the receipt code: the day and purpose of each consultation of your data (GDPR art. 15)",
+          guards=[_anonymous_limited("report-receipt", "report_receipt_limit", "report_receipt_window_s")])
+    async def consultations(self, data: JSONBody[ReceiptLookup], session: DbSession) -> Consultations:
+        report = await ReportIntake(session).status_by_receipt(data.receipt)
+        return await consultations_of(session, report)

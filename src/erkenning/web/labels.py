@@ -39,7 +39,7 @@ RECOGNITION_STATUSES = {
     RecognitionStatus.REFUSED: ("geweigerd", "danger"),
 }
 
-AUDIT_RESULTS = {"success": "gelukt", "failure": "mislukt", "denied": "geweigerd"}
+AUDIT_RESULTS = {"success": "gelukt", "failure": "mislukt", "denied": "geweigerd", "not_found": "niet gevonden"}
 
 _MONTHS = (
     "januari", "februari", "maart", "april", "mei", "juni",

@@ -21,6 +21,7 @@ from erkenning.web.pages.decisions import DecisionPages
 from erkenning.web.pages.investigations import InvestigationPages
 from erkenning.web.pages.monitoring import MonitoringPages
 from erkenning.web.pages.objections import ObjectionPages
+from erkenning.web.pages.report_reads import ReportReadPages
 from erkenning.web.pages.reports import ReportPages
 from erkenning.web.pages.session import SignInController
 from erkenning.web.pages.start import StartController
@@ -32,7 +33,7 @@ STATIC = Path(__file__).parent / "static"
 def page_handlers() -> list[Any]:
     """Every page controller; add yours here."""
     return [
-        SignInController, StartController, CompanyPages, AdminPages,
+        SignInController, StartController, CompanyPages, AdminPages, ReportReadPages,
         # The back office of SBB staff: reports, investigations, decisions, objections, courses.
         ReportPages, InvestigationPages, DecisionPages, ObjectionPages, CoursePages, CourseSessionPages,
         MonitoringPages, TaskPages,

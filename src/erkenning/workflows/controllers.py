@@ -153,7 +153,7 @@ class HearingController(Controller):
         self, case_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
     ) -> HearingRead:
         case = await InvestigationService(session, settings).get(case_id, caller)
-        return await queries.hearing_view(session, case)
+        return await queries.hearing_view(session, case, caller)
 
     @post("/{case_id:uuid}/answer", status_code=200, summary="Give my company's side before the deadline")
     async def answer(
@@ -161,4 +161,4 @@ class HearingController(Controller):
         caller: CurrentCaller,
     ) -> HearingRead:
         case = await InvestigationService(session, settings).answer_hearing(case_id, caller, data.answer)
-        return await queries.hearing_view(session, case)
+        return await queries.hearing_view(session, case, caller)

@@ -103,7 +103,9 @@ async def case_detail(session: AsyncSession, service: InvestigationService, case
     return read
 
 
-async def hearing_view(session: AsyncSession, case: Investigation) -> HearingRead:
+async def hearing_view(session: AsyncSession, case: Investigation, caller: Caller) -> HearingRead:
+    """The hearing part of a case, as its company sees it (an audited read of the case)."""
+    await audit.record(session, caller, "investigation.read", case, detail={"view": "hearing"})
     deadline = await deadline_ops.get(session, case.id, DeadlineKind.HEARING_ANSWER)
     return HearingRead(
         id=case.id,
@@ -122,4 +124,4 @@ async def company_hearings(session: AsyncSession, caller: Caller) -> list[Hearin
     rows = await session.exec(
         scoped(select(Investigation), Investigation, caller).order_by(col(Investigation.hearing_requested_at).desc())
     )
-    return [await hearing_view(session, case) for case in rows.all()]
+    return [await hearing_view(session, case, caller) for case in rows.all()]

@@ -34,6 +34,7 @@ TASK_MODULES: list[str] = [
     "erkenning.register.tasks",
     "erkenning.training.tasks",
     "erkenning.web.tasks",
+    "erkenning.retention.tasks",
 ]
 
 EVERY_MINUTE = set(range(60))

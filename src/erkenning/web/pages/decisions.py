@@ -192,7 +192,7 @@ class DecisionPages(Controller):
         self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], session: DbSession,
         settings: SettingsDep, caller: CurrentCaller,
     ) -> Template:
-        decision = await DecisionService(session, settings).get(decision_id, caller)
+        decision = await DecisionService(session, settings).read(decision_id, caller)
         company = await CompanyService(session).get(decision.company_id, caller)
         form = Form.from_object(EDIT_FIELDS, decision)
         return page(request, "decisions/form.html", title="Concept-besluit wijzigen", form=form, company=company,
@@ -276,7 +276,7 @@ async def _decision_page(
     *, response_form: Form | None = None, refusal: str | None = None, status_code: int = 200,
 ) -> Template:
     service = DecisionService(session, settings)
-    decision = await service.get(decision_id, caller)
+    decision = await service.read(decision_id, caller)
     objections, _ = await ObjectionService(session, settings).list(caller, decision_id=decision.id, limit=50)
     known = await names(session, settings, caller, companies=[decision.company_id],
                         people=[decision.drafted_by, decision.approved_by])

@@ -197,7 +197,7 @@ async def _decision_page(
 ) -> Template:
     """The decision as it stands now (read again: a refused change rolled back and expired what was read)."""
     service = DecisionService(session, settings)
-    decision = await service.get(decision_id, caller)
+    decision = await service.read(decision_id, caller)
     objections, _ = await ObjectionService(session, settings).list(caller, decision_id=decision_id)
     today = clock.today()
     pending = any(o.status is ObjectionStatus.PENDING for o in objections)

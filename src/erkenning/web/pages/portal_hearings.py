@@ -44,7 +44,7 @@ async def _hearing_page(
     *, form: Form | None = None, status: int = 200,
 ) -> Template:
     case = await InvestigationService(session, settings).get(case_id, caller)
-    hearing = await queries.hearing_view(session, case)
+    hearing = await queries.hearing_view(session, case, caller)
     if form is None and hearing.open_for_answer:
         form = Form(ANSWER_FIELDS)
     return page(request, "portal/hearing.html", title="Verzoek om uw reactie", hearing=hearing, form=form,

@@ -15,6 +15,7 @@ from litestar.response import Template
 
 from erkenning.dependencies import DbSession
 from erkenning.errors import NotFound
+from erkenning.reports.consultations import consultations_of
 from erkenning.reports.controllers import PUBLIC_MAX_BODY_BYTES, _anonymous_limited
 from erkenning.reports.intake import ReportIntake
 from erkenning.reports.schemas import AnonymousReportCreate, ReceiptLookup
@@ -78,14 +79,18 @@ class PublicReportPages(Controller):
     ) -> Template:
         form = Form(RECEIPT_FIELDS, data)
         lookup = form.validate(ReceiptLookup)
-        found, code = None, 422
+        found, code, consulted = None, 422, []
         if lookup is not None:
             try:
-                found = (await ReportIntake(session).status_by_receipt(lookup.receipt)).coarse_status
-                code = 200
+                report = await ReportIntake(session).status_by_receipt(lookup.receipt)
+                found, code = report.coarse_status, 200
+                # GDPR art. 15: the day and purpose of each consultation of the reporter's data, no one named.
+                consulted = [(c.on, terms.term(c.purpose))
+                             for c in (await consultations_of(session, report)).consultations]
             except NotFound:
                 form.error("receipt", _NO_REPORT)
                 code = 404
         form.values["receipt"] = ""  # the code is a secret: not sent back, not even into the field
         return page(request, "public/receipt_status.html", title="Status van uw melding", form=form,
-                    found=found and (terms.term(found), terms.tone(found)), coarse=found, status_code=code)
+                    found=found and (terms.term(found), terms.tone(found)), coarse=found, consulted=consulted,
+                    status_code=code)

@@ -10,6 +10,7 @@ from litestar.params import QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from erkenning.auth import service as auth
+from erkenning.auth import throttle
 from erkenning.dependencies import DbSession, RuntimeDep
 from erkenning.errors import RateLimited
 from erkenning.logging import get_logger
@@ -63,14 +64,17 @@ class SignInController(Controller):
         form = Form(FIELDS, {"token": data.get("token", "")})
         status = 422
         headers: dict[str, str] = {}
+        address = request.scope["state"].get("origin")
         try:
-            await _limit(runtime, request)
+            await _limit(runtime, address)
+            token = form.values["token"].strip()
+            caller = await auth.authenticate(runtime.engine, runtime.settings, token) if token else None
+            if caller is None and token:
+                await throttle.failed(runtime, address, reason="unknown_revoked_or_expired", channel="web")
         except RateLimited as exc:
             form.message = "U heeft te vaak geprobeerd in te loggen. Probeer het over een paar minuten opnieuw."
             status, headers = 429, {"Retry-After": str(exc.retry_after)}
         else:
-            token = form.values["token"].strip()
-            caller = await auth.authenticate(runtime.engine, runtime.settings, token) if token else None
             if caller is not None:
                 started = await sessions.start(
                     session, runtime.settings, sessions.identity_from_token(caller),
@@ -82,7 +86,8 @@ class SignInController(Controller):
                     max_age=runtime.settings.web_session_absolute_hours * 3600,
                 )
                 return redirect(request, _safe_next(next_), cookies=[cookie])
-            log.info("web.sign_in_failed", reason="missing" if not token else "unknown_revoked_or_expired")
+            if not token:
+                log.info("web.sign_in_failed", reason="missing")
             form.error("token", TOKEN_FIELD.missing_message() if not token else
                        "Deze toegangscode is onbekend, ingetrokken of verlopen. Controleer de code.")
         # Never send a token back to the browser, not even the one just typed.
@@ -103,10 +108,12 @@ class SignInController(Controller):
         return redirect(request, "/inloggen", flash=SIGNED_OUT, cookies=[forget])
 
 
-async def _limit(runtime: Runtime, request: Request[Any, Any, Any]) -> None:
-    origin = request.scope["state"].get("origin") or "unknown"
+async def _limit(runtime: Runtime, address: str | None) -> None:
+    """Attempts per address (any outcome), then failed authentications per address (shared with the API)."""
     settings = runtime.settings
     # Tokens carry 256 random bits, so guessing is hopeless anyway: stay open if Redis is down.
     await runtime.limiter.hit(
-        "web-sign-in", origin, limit=settings.web_signin_limit, window_s=settings.web_signin_window_s, fail_open=True
+        "web-sign-in", address or "unknown", limit=settings.web_signin_limit,
+        window_s=settings.web_signin_window_s, fail_open=True,
     )
+    await throttle.refuse_if_blocked(runtime, address)
