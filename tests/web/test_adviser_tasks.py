@@ -73,6 +73,28 @@ async def test_an_adviser_sees_their_tasks_overdue_marked_and_marks_one_done(
     assert "Deze taak kon niet worden afgerond" in again
 
 
+async def test_the_case_page_lists_its_tasks_and_marking_one_done_returns_there(
+    web: WebClient, tokens: TokenFactory, runtime: Runtime
+) -> None:
+    adviser = await web.sign_in_as(tokens, Role.ADVISER, name="Anna Adviseur")
+    task = await _task(runtime, adviser, due=clock.today() - timedelta(days=1), company_name="Bakkerij Zaak")
+    case_path = f"/onderzoeken/{task.investigation_id}"
+    case = await web.get(case_path)
+    assert case.status_code == 200
+    section = case.text[case.text.index('id="taken"'):case.text.index('id="termijnen"')]
+    assert "Verbeterafspraken nagaan" in section and "voor Anna Adviseur" in section and "verlopen" in section
+    response = await web.http.post(f"/taken/{task.id}/afgerond", data={"_csrf": csrf_of(case.text), "terug": case_path})
+    assert response.status_code == 303 and response.headers["location"] == case_path
+    after = (await web.get(case_path)).text
+    assert "De taak is afgerond" in after and "Taak van de adviseur afgerond" in after  # on the timeline
+    assert f"/taken/{task.id}/afgerond" not in after and "afgerond op " in after
+
+    other = await _task(runtime, adviser, due=None, company_name="Bakkerij Elders")
+    elsewhere = await web.http.post(f"/taken/{other.id}/afgerond",
+                                    data={"_csrf": csrf_of(after), "terug": "https://elders.example/"})
+    assert elsewhere.headers["location"] == "/"  # never an address from outside
+
+
 async def test_only_its_adviser_or_a_senior_marks_a_task_done(
     web: WebClient, tokens: TokenFactory, runtime: Runtime
 ) -> None:

@@ -86,6 +86,16 @@ class AdviserTaskService:
         )
         return [_read(task, company_id) for task, company_id in rows.all()]
 
+    async def for_case(self, investigation_id: UUID, caller: Caller) -> list[AdviserTaskRead]:
+        """Every task of one case (staff only: the table has no outside scope), open ones first."""
+        case = await get_scoped(self.session, Investigation, investigation_id, caller, what="investigation")
+        rows = await self.session.exec(
+            select(AdviserTask).where(col(AdviserTask.investigation_id) == case.id)
+            .order_by(col(AdviserTask.done_at).is_not(None), sa.nulls_last(col(AdviserTask.due_on).asc()),
+                      col(AdviserTask.created_at))
+        )
+        return [_read(task, case.company_id) for task in rows.all()]
+
     async def complete(self, task_id: UUID, caller: Caller) -> AdviserTaskRead:
         task = await get_scoped(self.session, AdviserTask, task_id, caller, for_update=True, what="task")
         states.check(TRANSITIONS, state_of(task), TaskState.DONE, task, caller)

@@ -7,11 +7,12 @@ decides on its own what someone may do.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, post
-from litestar.params import FromPath
+from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -49,6 +50,7 @@ async def my_cases(session: AsyncSession, caller: Caller, *, settings: Settings)
     return {"cases": cases, "total": total, "names": known}
 
 
+_BACK = re.compile(r"/|/onderzoeken/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 TASK_DONE = flash_message("task-done", "De taak is afgerond en staat op de tijdlijn van het onderzoek.")
 TASK_REFUSED = flash_message(
     "task-refused", "Deze taak kon niet worden afgerond: hij was al afgerond, of is van een andere adviseur.",
@@ -70,11 +72,14 @@ class TaskPages(Controller):
 
     @post("/{task_id:uuid}/afgerond", name="task_done")
     async def done(
-        self, request: Request[Any, Any, Any], task_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
+        self, request: Request[Any, Any, Any], task_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
+        session: DbSession, caller: CurrentCaller,
     ) -> Redirect:
         async with service_call(session, Conflict, Forbidden, states.GuardRefused) as outcome:
             await AdviserTaskService(session).complete(task_id, caller)
-        return redirect(request, "/", flash=TASK_REFUSED if outcome.refusal else TASK_DONE)
+        # Back to where the button was: the start page or a case page (never an address from outside).
+        back = data.get("terug", "")
+        return redirect(request, back if _BACK.fullmatch(back) else "/", flash=TASK_REFUSED if outcome.refusal else TASK_DONE)
 
 
 @start_section("Ter goedkeuring", "start/_approvals.html", {Role.SENIOR_ADVISER}, order=25)
