@@ -27,6 +27,7 @@ from erkenning.logging import configure_logging
 from erkenning.middleware import RequestContextMiddleware
 from erkenning.monitoring.controllers import HealthController, OutboxController, metrics_endpoint
 from erkenning.monitoring.indicator_controllers import MonitoringController
+from erkenning.workflows.adviser_tasks import AdviserTaskController
 from erkenning.recognition.controllers import CompanyRecognitionController, QualificationController, RecognitionController
 from erkenning.recognition.decision_controllers import DecisionController, ObjectionController
 from erkenning.recognition.portal import PortalRecognitionController
@@ -78,7 +79,7 @@ def backoffice_handlers() -> list[Any]:
         ReportController, *training_backoffice(),
         QualificationController, RecognitionController, CompanyRecognitionController,
         DecisionController, ObjectionController, InvestigationController, MonitoringController,
-        ReportReadsController,
+        AdviserTaskController, ReportReadsController,
     ]
 
 

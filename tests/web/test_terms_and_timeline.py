@@ -20,8 +20,24 @@ WORKFLOWS = Path(__file__).resolve().parents[2] / "src" / "erkenning" / "workflo
 
 def test_every_code_has_a_dutch_word() -> None:
     for enum in (*terms.BADGES, *terms.WORDS):
+        table = terms.BADGES.get(enum) or terms.WORDS[enum]
+        assert set(table) == set(enum), enum
         for member in enum:
-            assert terms.term(member) != member.value or member.value in ("workshop", "webinar"), member
+            assert terms.term(member) and terms.capital(member)[0].isupper(), member
+
+
+def test_the_outside_pages_and_the_monitoring_use_the_same_words_as_the_back_office() -> None:
+    from erkenning.monitoring import catalogue
+    from erkenning.reports.models import Ground
+    from erkenning.training.models import CourseFormat, Topic
+    from erkenning.web.pages.report_fields import FACT_FIELDS
+
+    grounds = dict(next(f for f in FACT_FIELDS if f.name == "ground").options)
+    assert grounds == {g.value: terms.capital(g) for g in Ground} and grounds["ethnicity"] == "Afkomst of huidskleur"
+    assert catalogue.GROUNDS[Ground.ETHNICITY] == "Afkomst of huidskleur"
+    assert catalogue.FORMATS[CourseFormat.E_LEARNING] == "E-learning" == terms.capital(CourseFormat.E_LEARNING)
+    assert catalogue.TOPICS[Topic.ADOLESCENT_BRAIN] == "Het puberbrein"
+    assert terms.PATHWAY_OPTIONS[0] == ("bol", "BOL (beroepsopleidende leerweg)")
 
 
 def test_every_step_the_workflow_writes_on_a_timeline_has_a_dutch_line() -> None:
@@ -77,3 +93,15 @@ def test_form_choices_keep_what_was_ticked() -> None:
     single = Form(fields, {"topics": "b"})
     assert single.payload()["topics"] == ["b"] and single.payload()["active"] is False
     assert Field("reason", "Reden", form_id="pauzeren").id == "veld-pauzeren-reason"
+
+
+def test_the_stylesheet_closes_every_block() -> None:
+    """An unclosed `@media print {` once hid every later rule from the screen."""
+    css = (Path(__file__).resolve().parents[2] / "src/erkenning/web/static/erkenning.css").read_text()
+    depth = 0
+    for line_no, line in enumerate(re.sub(r"/\*.*?\*/", "", css, flags=re.S).splitlines(), 1):
+        if line[:1] not in ("", " ", "}"):  # a rule or at-rule written at the left margin is top level
+            assert depth == 0, f"line {line_no} is inside a block left open: {line}"
+        depth += line.count("{") - line.count("}")
+        assert depth >= 0, line_no
+    assert depth == 0

@@ -16,6 +16,7 @@ from enum import StrEnum
 from erkenning.companies.models import Sector
 from erkenning.reports.models import Ground
 from erkenning.training.models import CourseFormat, Topic
+from erkenning.web import terms
 from erkenning.web.labels import SECTORS
 from erkenning.workflows.models import Outcome
 
@@ -54,6 +55,7 @@ class Partition:
 
 
 # ------------------------------------------------------------------ categories (code → Dutch)
+# Grounds, outcomes, formats and topics in the words every page uses (`web.terms`).
 
 CHANNEL_GROUPS = {
     "school_reporting_point": "Meldpunt van een school",
@@ -61,15 +63,7 @@ CHANNEL_GROUPS = {
     "adviser_intake": "Intake door SBB (telefoon, contactformulier, overig)",
     "anonymous": "Anoniem (openbaar meldformulier)",
 }
-GROUNDS = {
-    Ground.ETHNICITY: "Afkomst of etniciteit",
-    Ground.RELIGION: "Godsdienst of levensovertuiging",
-    Ground.DISABILITY: "Handicap of chronische ziekte",
-    Ground.SEX: "Geslacht",
-    Ground.AGE: "Leeftijd",
-    Ground.SEXUAL_ORIENTATION: "Seksuele gerichtheid",
-    Ground.OTHER: "Overig",
-}
+GROUNDS = {g: terms.capital(g) for g in Ground}
 UNMATCHED = "unmatched"
 REPORT_SECTORS: dict[str, str] = {
     **{s.value: SECTORS[s] for s in Sector},
@@ -80,25 +74,10 @@ TRIAGE_OUTCOMES = {
     "not_substantiated": "Niet gegrond",
     "referred": "Doorverwezen",
 }
-OUTCOMES = {
-    Outcome.UNFOUNDED: "Ongegrond",
-    Outcome.IMPROVEMENT_AGREEMENT: "Verbeterafspraken",
-    Outcome.SUSPENSION: "Schorsing",
-    Outcome.WITHDRAWAL: "Intrekking",
-}
-FORMATS = {
-    CourseFormat.WORKSHOP: "Workshop",
-    CourseFormat.WEBINAR: "Webinar",
-    CourseFormat.E_LEARNING: "E-learning",
-}
+OUTCOMES = {o: terms.capital(o) for o in Outcome}
+FORMATS = {f: terms.capital(f) for f in CourseFormat}
 TOTAL = "total"
-TOPICS = {
-    Topic.DISCRIMINATION_FREE_RECRUITMENT: "Discriminatievrij werven en selecteren",
-    Topic.EQUAL_OPPORTUNITIES: "Gelijke kansen",
-    Topic.WORKPLACE_TRAINER: "Vaardigheden van de praktijkopleider",
-    Topic.SOCIAL_SAFETY: "Sociale veiligheid",
-    Topic.ADOLESCENT_BRAIN: "Het puberbrein",
-}
+TOPICS = {t: terms.capital(t) for t in Topic}
 # Course topics that count as "discrimination-related" for the reach figures.
 DISCRIMINATION_TOPICS = (Topic.DISCRIMINATION_FREE_RECRUITMENT, Topic.EQUAL_OPPORTUNITIES)
 MEASURES = {"enrolled": "Ingeschreven", "completed": "Gevolgd of afgerond", "no_show": "Niet verschenen"}

@@ -46,7 +46,8 @@ async def _compare(session: AsyncSession, settings: Settings, chosen: Period) ->
     return await indicators.compute(session, chosen, lead_time_weeks=settings.investigation_lead_time_weeks)
 
 
-async def _csv(session: AsyncSession, settings: Settings, caller: Caller, chosen: Period) -> Response[str]:
+async def csv_export(session: AsyncSession, settings: Settings, caller: Caller, chosen: Period) -> Response[str]:
+    """The suppressed CSV of `chosen` as a download, audited (the API and the web page both serve this)."""
     comparison = await _compare(session, settings, chosen)
     await audit.record(
         session, caller, "monitoring.exported", object_type="monitoring",
@@ -83,7 +84,7 @@ class MonitoringController(Controller):
         suppressed: Annotated[bool, QueryParameter(description="hide small numbers")] = False,
     ) -> export.IndicatorsRead:
         if request.accept.best_match(["application/json", CSV], default="application/json") == CSV:
-            return await _csv(session, settings, caller, chosen)  # type: ignore[return-value]
+            return await csv_export(session, settings, caller, chosen)  # type: ignore[return-value]
         comparison = await _compare(session, settings, chosen)
         return export.IndicatorsRead.of(comparison, suppressed=suppressed)
 
@@ -91,7 +92,7 @@ class MonitoringController(Controller):
     async def indicators_csv(
         self, session: DbSession, settings: SettingsDep, caller: CurrentCaller, chosen: PeriodDep
     ) -> Response[str]:
-        return await _csv(session, settings, caller, chosen)
+        return await csv_export(session, settings, caller, chosen)
 
     @get(
         "/report/{year:int}",
@@ -105,17 +106,22 @@ class MonitoringController(Controller):
         settings: SettingsDep,
         caller: CurrentCaller,
     ) -> Response[str]:
-        if not 2000 <= year <= 2100:
-            raise ValidationFailed([{"field": "year", "message": "a year from 2000 to 2100"}])
-        html = await report.stagepact_report(session, year, lead_time_weeks=settings.investigation_lead_time_weeks)
-        await audit.record(
-            session, caller, "monitoring.exported", object_type="monitoring", detail={"format": "html", "year": year}
-        )
-        return Response(
-            html,
-            media_type="text/html; charset=utf-8",
-            headers={
-                "Content-Security-Policy": report.CSP,
-                "Content-Disposition": f'inline; filename="stagepact-{year}.html"',
-            },
-        )
+        return await report_export(session, settings, caller, year)
+
+
+async def report_export(session: AsyncSession, settings: Settings, caller: Caller, year: int) -> Response[str]:
+    """The yearly report of `year` under its own CSP, audited (the API and the web page both serve this)."""
+    if not 2000 <= year <= 2100:
+        raise ValidationFailed([{"field": "year", "message": "a year from 2000 to 2100"}])
+    html = await report.stagepact_report(session, year, lead_time_weeks=settings.investigation_lead_time_weeks)
+    await audit.record(
+        session, caller, "monitoring.exported", object_type="monitoring", detail={"format": "html", "year": year}
+    )
+    return Response(
+        html,
+        media_type="text/html; charset=utf-8",
+        headers={
+            "Content-Security-Policy": report.CSP,
+            "Content-Disposition": f'inline; filename="stagepact-{year}.html"',
+        },
+    )

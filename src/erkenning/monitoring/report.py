@@ -106,13 +106,13 @@ def _matching(rows: dict[Key, Row], section: str, name: str) -> list[Row]:
     return [r for k, r in rows.items() if k[0] == section and k[1] == name]
 
 
-def _bar_block(chart_id: str, title: str, rows: list[Row], *, year: int, axis: str) -> Block:
+def _bar_block(chart_id: str, title: str, rows: list[Row], *, period: str, axis: str) -> Block:
     bars = [
         charts.Bar(r.key[2] or "", category_label(r.key), r.current.value, shown(r.current, r.spec.unit)) for r in rows
     ]
     svg = charts.bar_chart(
         chart_id,
-        f"{title} ({year})",
+        f"{title} ({period})",
         f"Staafdiagram met één staaf per categorie; verborgen aantallen ('{SHOWN_AS}', '{SECONDARY}') hebben geen staaf. "
         "De tabel ernaast geeft dezelfde cijfers met het jaar ervoor.",
         bars,
@@ -144,24 +144,28 @@ def _trend(chart_id: str, title: str, keys: dict[Key, str], years: list[int], va
     return Trend(title, Markup(svg), years, [(label, texts) for label, _, texts in series])
 
 
-def _sections(year: int, rows: dict[Key, Row], trend_counts: Trend, trend_days: Trend) -> list[Section]:
+def sections(
+    period: str, rows: dict[Key, Row], trend_counts: Trend | None = None, trend_days: Trend | None = None
+) -> list[Section]:
+    """Every figure in `rows` as titled tables, with a bar chart of the current period (labelled
+    `period`) where a figure has categories; the yearly report adds the trends, the web page does not."""
     return [
         Section("meldingen", SECTIONS["reports"], [
             Block("Ontvangen meldingen", _rows(rows, ("reports", "received", None), ("reports", "schools", None))),
-            _bar_block("chart-channel", "Meldingen per kanaal", _matching(rows, "reports", "by_channel"), year=year, axis="Kanaal"),
-            _bar_block("chart-ground", "Meldingen per discriminatiegrond", _matching(rows, "reports", "by_ground"), year=year, axis="Grond"),
-            _bar_block("chart-sector", "Meldingen per sector", _matching(rows, "reports", "by_sector"), year=year, axis="Sector"),
+            _bar_block("chart-channel", "Meldingen per kanaal", _matching(rows, "reports", "by_channel"), period=period, axis="Kanaal"),
+            _bar_block("chart-ground", "Meldingen per discriminatiegrond", _matching(rows, "reports", "by_ground"), period=period, axis="Grond"),
+            _bar_block("chart-sector", "Meldingen per sector", _matching(rows, "reports", "by_sector"), period=period, axis="Sector"),
         ], trend_counts),
         Section("triage", SECTIONS["triage"], [
             Block("Getrieerde meldingen", _rows(rows, ("triage", "decided", None))),
-            _bar_block("chart-triage", "Uitkomst van de triage", _matching(rows, "triage", "outcome"), year=year, axis="Uitkomst"),
+            _bar_block("chart-triage", "Uitkomst van de triage", _matching(rows, "triage", "outcome"), period=period, axis="Uitkomst"),
             Block("Aandeel per uitkomst", _matching(rows, "triage", "share"), category_column=True),
         ]),
         Section("onderzoeken", SECTIONS["investigations"], [
             Block("Onderzoeken", _matching(rows, "investigations", "opened") + _matching(rows, "investigations", "closed")
                   + _matching(rows, "investigations", "open_at_end")),
             _bar_block("chart-outcome", "Uitkomst van afgeronde onderzoeken", _matching(rows, "investigations", "outcome"),
-                       year=year, axis="Uitkomst"),
+                       period=period, axis="Uitkomst"),
             Block(SECTIONS["objections"], [r for k, r in rows.items() if k[0] == "objections"]),
         ]),
         Section("doorlooptijden", SECTIONS["lead_times"], [
@@ -173,10 +177,10 @@ def _sections(year: int, rows: dict[Key, Row], trend_counts: Trend, trend_days: 
         Section("cursussen", "Cursussen", [
             _bar_block("chart-format", "Inschrijvingen per vorm", [
                 r for r in _matching(rows, "training_by_format", "enrolled") if r.key[2] != "total"
-            ], year=year, axis="Vorm"),
+            ], period=period, axis="Vorm"),
             Block("Deelnames per vorm", [r for k, r in rows.items() if k[0] == "training_by_format"]),
             _bar_block("chart-topic", "Gevolgde of afgeronde cursussen per onderwerp",
-                       _matching(rows, "training_by_topic", "completed"), year=year, axis="Onderwerp"),
+                       _matching(rows, "training_by_topic", "completed"), period=period, axis="Onderwerp"),
             Block("Deelnames per onderwerp", [r for k, r in rows.items() if k[0] == "training_by_topic"]),
             Block(SECTIONS["course_reach"], [r for k, r in rows.items() if k[0] == "course_reach"]),
         ]),
@@ -222,7 +226,7 @@ def render(data: ReportData) -> str:
         period=data.comparison.period,
         previous=data.comparison.previous,
         generated_on=data.generated_on,
-        sections=_sections(data.year, rows, counts, days),
+        sections=sections(str(data.year), rows, counts, days),
         css=Markup(STYLESHEET),
         threshold=THRESHOLD,
         shown_as=SHOWN_AS,

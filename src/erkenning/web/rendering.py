@@ -50,7 +50,8 @@ def environment() -> Environment:
         role=lambda value: labels.ROLES.get(value, str(value)),
         sector=lambda value: labels.SECTORS.get(value, str(value)),
         audit_result=lambda value: labels.AUDIT_RESULTS.get(value, str(value)),
-        term=terms.term, term_tone=terms.tone, topic=terms.topic,
+        term=terms.term, term_tone=terms.tone, topic=terms.topic, capital=terms.capital,
+        decision_title=terms.decision_title, task_kind=terms.task_kind,
     )
     env.globals.update(SERVICE_NAME=SERVICE_NAME, RECOGNITION_STATUSES=labels.RECOGNITION_STATUSES)
     return env

@@ -12,13 +12,14 @@ from litestar.static_files import create_static_files_router
 from erkenning.web import csrf
 from erkenning.web.errors import PAGE_OPT
 from erkenning.web.middleware import WebSessionMiddleware
-from erkenning.web.pages import my_work as _my_work  # noqa: F401  (registers the advisers' start sections)
+from erkenning.web.pages.my_work import TaskPages  # also registers the advisers' start sections
 from erkenning.web.pages.admin import AdminPages
 from erkenning.web.pages.companies import CompanyPages
 from erkenning.web.pages.course_sessions import CourseSessionPages
 from erkenning.web.pages.courses import CoursePages
 from erkenning.web.pages.decisions import DecisionPages
 from erkenning.web.pages.investigations import InvestigationPages
+from erkenning.web.pages.monitoring import MonitoringPages
 from erkenning.web.pages.objections import ObjectionPages
 from erkenning.web.pages.report_reads import ReportReadPages
 from erkenning.web.pages.reports import ReportPages
@@ -35,6 +36,7 @@ def page_handlers() -> list[Any]:
         SignInController, StartController, CompanyPages, AdminPages, ReportReadPages,
         # The back office of SBB staff: reports, investigations, decisions, objections, courses.
         ReportPages, InvestigationPages, DecisionPages, ObjectionPages, CoursePages, CourseSessionPages,
+        MonitoringPages, TaskPages,
     ]
 
 

@@ -1,8 +1,11 @@
-"""Dutch words for the codes of reports, investigations, decisions, objections and courses.
+"""The one Dutch vocabulary for codes on every page (staff, companies, schools, the public): reports,
+investigations, decisions, objections, courses, subscriptions.
 
-Templates say `{{ report.status | term }}` for the word, and `ui.term_badge(report.status)` for a
-status badge whose tone (the colour) only supports the word. A code without a word shows as itself,
-so a new status never breaks a page; `tests/web/test_terms.py` keeps every enum covered.
+Templates say `{{ report.status | term }}` for the word, `{{ course.format | capital }}` for it at
+the start of a line, and `ui.term_badge(report.status)` for a status badge whose tone (the colour)
+only supports the word. A code without a word shows as itself, so a new status never breaks a page;
+`tests/web/test_terms_and_timeline.py` keeps every enum covered. `web.wording` builds sentences from
+these words; it holds none of its own.
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ from enum import StrEnum
 from typing import Any
 
 from erkenning.recognition.models import DecisionKind, DecisionStatus, ObjectionStatus, Pathway
-from erkenning.reports.models import Channel, Ground, ReadPurpose, ReferralBody, ReportStatus
+from erkenning.register.models import Channel as SubscriptionChannel
+from erkenning.register.models import DeliveryStatus
+from erkenning.reports.models import Channel, CoarseStatus, Ground, ReadPurpose, ReferralBody, ReportStatus
 from erkenning.training.models import CourseFormat, ParticipationStatus, Topic
 from erkenning.workflows.models import DeadlineKind, DeadlineStatus, InvestigationStatus, Outcome
 
@@ -40,26 +45,38 @@ BADGES: dict[type[StrEnum], dict[Any, tuple[str, str]]] = {
     },
     DecisionStatus: {
         DecisionStatus.DRAFT: ("concept", "neutral"),
-        DecisionStatus.INTENDED: ("voornemen", "info"),
+        DecisionStatus.INTENDED: ("voornemen: reactie gevraagd", "warning"),
         DecisionStatus.APPROVED: ("goedgekeurd", "info"),
-        DecisionStatus.SENT: ("verstuurd", "success"),
-        DecisionStatus.FINAL: ("onherroepelijk", "success"),
-        DecisionStatus.REVOKED: ("herroepen", "danger"),
+        DecisionStatus.SENT: ("verstuurd", "info"),
+        DecisionStatus.FINAL: ("definitief", "success"),
+        DecisionStatus.REVOKED: ("herroepen", "warning"),
         DecisionStatus.CANCELLED: ("niet doorgezet", "neutral"),
     },
     ObjectionStatus: {
         ObjectionStatus.PENDING: ("in behandeling", "info"),
-        ObjectionStatus.UPHELD: ("gegrond", "warning"),
+        ObjectionStatus.UPHELD: ("gegrond", "success"),
         ObjectionStatus.REJECTED: ("ongegrond", "neutral"),
         ObjectionStatus.WITHDRAWN: ("ingetrokken", "neutral"),
     },
     ParticipationStatus: {
-        ParticipationStatus.ENROLLED: ("ingeschreven", "info"),
+        ParticipationStatus.ENROLLED: ("aangemeld", "info"),
         ParticipationStatus.WAITLISTED: ("op de wachtlijst", "warning"),
-        ParticipationStatus.ATTENDED: ("aanwezig", "success"),
+        ParticipationStatus.ATTENDED: ("aanwezig geweest", "success"),
         ParticipationStatus.COMPLETED: ("afgerond", "success"),
         ParticipationStatus.NO_SHOW: ("niet verschenen", "danger"),
-        ParticipationStatus.CANCELLED: ("geannuleerd", "neutral"),
+        ParticipationStatus.CANCELLED: ("afgemeld", "neutral"),
+    },
+    DeliveryStatus: {
+        DeliveryStatus.PENDING: ("wordt bezorgd", "info"),
+        DeliveryStatus.DELIVERED: ("bezorgd", "success"),
+        DeliveryStatus.FAILED: ("mislukt", "danger"),
+        DeliveryStatus.CANCELLED: ("vervallen", "neutral"),
+    },
+    # What a school (or an anonymous reporter) sees of a report it passed on: never more than this.
+    CoarseStatus: {
+        CoarseStatus.RECEIVED: ("ontvangen", "info"),
+        CoarseStatus.BEING_HANDLED: ("in behandeling", "warning"),
+        CoarseStatus.CLOSED: ("afgesloten", "neutral"),
     },
 }
 
@@ -71,7 +88,7 @@ WORDS: dict[type[StrEnum], dict[Any, str]] = {
         Ground.SEX: "geslacht",
         Ground.AGE: "leeftijd",
         Ground.SEXUAL_ORIENTATION: "seksuele gerichtheid",
-        Ground.OTHER: "anders",
+        Ground.OTHER: "iets anders",
     },
     Channel: {
         Channel.SCHOOL_REPORTING_POINT: "meldpunt van een mbo-school",
@@ -116,6 +133,7 @@ WORDS: dict[type[StrEnum], dict[Any, str]] = {
         DecisionKind.LAPSE: "vervallenverklaring",
     },
     Pathway: {Pathway.BOL: "BOL", Pathway.BBL: "BBL"},
+    SubscriptionChannel: {SubscriptionChannel.WEBHOOK: "webhook", SubscriptionChannel.EMAIL: "e-mail"},
     CourseFormat: {
         CourseFormat.WORKSHOP: "workshop",
         CourseFormat.WEBINAR: "webinar",
@@ -129,6 +147,18 @@ WORDS: dict[type[StrEnum], dict[Any, str]] = {
         Topic.ADOLESCENT_BRAIN: "het puberbrein",
     },
 }
+
+# How a decision is named as the title of its page for the company (the staff pages use the plain word).
+DECISION_TITLES = {
+    DecisionKind.GRANT: "Erkenning toegekend",
+    DecisionKind.REFUSE: "Aanvraag geweigerd",
+    DecisionKind.IMPOSE_CONDITIONS: "Voorwaarden opgelegd",
+    DecisionKind.SUSPEND: "Erkenning geschorst",
+    DecisionKind.REINSTATE: "Erkenning hersteld",
+    DecisionKind.WITHDRAW: "Erkenning ingetrokken",
+    DecisionKind.LAPSE: "Erkenning vervallen",
+}
+
 
 # What happened on an investigation's timeline (the kinds its service and worker write).
 TIMELINE = {
@@ -150,7 +180,10 @@ TIMELINE = {
     "reminder_sent": "Herinnering verstuurd",
     "lead_time_escalated": "Doorlooptijd overschreden: senior adviseurs ingelicht",
     "closed": "Onderzoek afgesloten",
+    "task_done": "Taak van de adviseur afgerond",
 }
+# The kinds of an adviser's task (workflows.adviser_tasks).
+TASK_KINDS = {"follow_up": "Verbeterafspraken nagaan"}
 
 
 def term(value: Any) -> str:
@@ -166,15 +199,36 @@ def term(value: Any) -> str:
     return str(getattr(value, "value", value))
 
 
+def capital(value: Any) -> str:
+    """The word at the start of a sentence or a line: its first letter a capital ("BOL" stays "BOL")."""
+    word = term(value)
+    return word[:1].upper() + word[1:]
+
+
 def tone(value: Any) -> str:
     """The badge tone of a status (neutral where none is known)."""
     found = BADGES.get(type(value), {}).get(value)
     return found[1] if found else "neutral"
 
 
-def options(enum: type[StrEnum], members: Any = None) -> tuple[tuple[str, str], ...]:
+def options(enum: type[StrEnum], members: Any = None, *, capitals: bool = False) -> tuple[tuple[str, str], ...]:
     """(code, Dutch word) pairs for a select, radios or checkboxes: every member, or those given."""
-    return tuple((m.value, term(m)) for m in (members if members is not None else enum))
+    word = capital if capitals else term
+    return tuple((m.value, word(m)) for m in (members if members is not None else enum))
+
+
+# The pathways in full, where someone chooses one.
+PATHWAY_NAMES = {Pathway.BOL: "beroepsopleidende leerweg", Pathway.BBL: "beroepsbegeleidende leerweg"}
+PATHWAY_OPTIONS = tuple((p.value, f"{term(p)} ({PATHWAY_NAMES[p]})") for p in Pathway)
+
+
+def decision_title(kind: DecisionKind | str) -> str:
+    """A decision named as a company reads it: "Erkenning ingetrokken"."""
+    return DECISION_TITLES[DecisionKind(kind)]
+
+
+def task_kind(kind: str) -> str:
+    return TASK_KINDS.get(kind, kind.replace("_", " "))
 
 
 def timeline(kind: str) -> str:

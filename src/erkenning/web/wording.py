@@ -1,4 +1,5 @@
-"""Plain Dutch for the pages of companies, schools and the public: codes as words, statuses as sentences.
+"""Plain Dutch sentences for the pages of companies, schools and the public (the words for codes are
+in `web.terms`, the one vocabulary).
 
 `recognition_sentence()` says where a recognition stands today, as a company would say it ("Erkend
 voor Kok niveau 2 (BOL) sinds 3 maart 2024."), read from its dated periods like the register does.
@@ -10,81 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from erkenning.recognition.models import DecisionKind, DecisionStatus, ObjectionStatus, Pathway, RecognitionStatus
+from erkenning.recognition.models import Pathway, RecognitionStatus
 from erkenning.recognition.schemas import PeriodRead
-from erkenning.register.models import Channel
-from erkenning.reports.models import CoarseStatus, Ground
-from erkenning.training.models import CourseFormat, ParticipationStatus, Topic
 from erkenning.web.labels import RECOGNITION_STATUSES, long_date
-
-PATHWAYS = {Pathway.BOL: "BOL", Pathway.BBL: "BBL"}
-PATHWAY_OPTIONS = (
-    (Pathway.BOL.value, "BOL (beroepsopleidende leerweg)"),
-    (Pathway.BBL.value, "BBL (beroepsbegeleidende leerweg)"),
-)
-
-DECISION_KINDS = {
-    DecisionKind.GRANT: "Erkenning toegekend",
-    DecisionKind.REFUSE: "Aanvraag geweigerd",
-    DecisionKind.IMPOSE_CONDITIONS: "Voorwaarden opgelegd",
-    DecisionKind.SUSPEND: "Erkenning geschorst",
-    DecisionKind.REINSTATE: "Erkenning hersteld",
-    DecisionKind.WITHDRAW: "Erkenning ingetrokken",
-    DecisionKind.LAPSE: "Erkenning vervallen",
-}
-# What a company sees of a decision's status: (word, badge tone).
-DECISION_STATUSES = {
-    DecisionStatus.INTENDED: ("voornemen: uw reactie gevraagd", "warning"),
-    DecisionStatus.SENT: ("verzonden", "info"),
-    DecisionStatus.FINAL: ("definitief", "neutral"),
-    DecisionStatus.REVOKED: ("herroepen", "success"),
-}
-OBJECTION_STATUSES = {
-    ObjectionStatus.PENDING: ("in behandeling", "info"),
-    ObjectionStatus.UPHELD: ("gegrond", "success"),
-    ObjectionStatus.REJECTED: ("ongegrond", "neutral"),
-    ObjectionStatus.WITHDRAWN: ("ingetrokken", "neutral"),
-}
-PARTICIPATION_STATUSES = {
-    ParticipationStatus.ENROLLED: ("aangemeld", "info"),
-    ParticipationStatus.WAITLISTED: ("op de wachtlijst", "warning"),
-    ParticipationStatus.ATTENDED: ("aanwezig geweest", "success"),
-    ParticipationStatus.COMPLETED: ("afgerond", "success"),
-    ParticipationStatus.NO_SHOW: ("niet verschenen", "neutral"),
-    ParticipationStatus.CANCELLED: ("afgemeld", "neutral"),
-}
-COURSE_FORMATS = {
-    CourseFormat.WORKSHOP: "Workshop",
-    CourseFormat.WEBINAR: "Webinar",
-    CourseFormat.E_LEARNING: "E-learning",
-}
-TOPICS = {
-    Topic.DISCRIMINATION_FREE_RECRUITMENT: "Discriminatievrij werven en selecteren",
-    Topic.EQUAL_OPPORTUNITIES: "Gelijke kansen",
-    Topic.WORKPLACE_TRAINER: "Vaardigheden van de praktijkopleider",
-    Topic.SOCIAL_SAFETY: "Sociale veiligheid",
-    Topic.ADOLESCENT_BRAIN: "Het puberbrein",
-}
-GROUNDS = {
-    Ground.ETHNICITY: "Afkomst of huidskleur",
-    Ground.RELIGION: "Godsdienst of levensovertuiging",
-    Ground.DISABILITY: "Handicap of chronische ziekte",
-    Ground.SEX: "Geslacht",
-    Ground.AGE: "Leeftijd",
-    Ground.SEXUAL_ORIENTATION: "Seksuele gerichtheid",
-    Ground.OTHER: "Iets anders",
-}
-COARSE_STATUSES = {
-    CoarseStatus.RECEIVED: ("ontvangen", "info"),
-    CoarseStatus.BEING_HANDLED: ("in behandeling", "warning"),
-    CoarseStatus.CLOSED: ("afgesloten", "neutral"),
-}
-CHANNELS = {Channel.WEBHOOK: "Webhook", Channel.EMAIL: "E-mail"}
-
+from erkenning.web.terms import term
 
 def qualification_label(name: str, level: int, pathway: Pathway | str) -> str:
     """`Kok niveau 2 (BOL)`."""
-    return f"{name} niveau {level} ({PATHWAYS[Pathway(pathway)]})"
+    return f"{name} niveau {level} ({term(Pathway(pathway))})"
 
 
 @dataclass(frozen=True)

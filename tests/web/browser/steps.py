@@ -75,7 +75,7 @@ async def school_passes_report_on(
 async def company_answers_hearing(page, answer: str) -> None:
     """Open the (first) request for the company's reaction that is still open, and answer it."""
     await _menu(page, "Reactieverzoeken")
-    await page.get_by_role("row").filter(has_text="uw reactie gevraagd").get_by_role("link").first.click()
+    await page.get_by_role("row").filter(has_text="reactie gevraagd").get_by_role("link").first.click()
     await page.get_by_label("Uw reactie", exact=True).fill(answer)
     await page.get_by_role("button", name="Reactie versturen").click()
     await page.get_by_text("Uw reactie is ontvangen.").wait_for()

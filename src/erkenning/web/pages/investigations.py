@@ -41,6 +41,7 @@ from erkenning.web.rendering import flash_message, page, redirect
 from erkenning.web.staff import Names, adviser_options, names, recognition_options, refusal_text
 from erkenning.web.timeline import chart
 from erkenning.workflows import queries
+from erkenning.workflows.adviser_tasks import AdviserTaskService
 from erkenning.workflows.models import InvestigationStatus as S
 from erkenning.workflows.models import Outcome
 from erkenning.workflows.schemas import AnswerIn, AssignIn, HearingIn, InvestigationRead, ProposalIn, ReasonIn
@@ -298,7 +299,9 @@ async def _case_page(
     courses, course_total = await history.list_participations(
         session, caller, history.ParticipationFilter(company_id=read.company_id), limit=20, offset=0
     )
-    people = [read.assigned_to, read.proposed_by, read.approved_by, *(e.actor_id for e in read.timeline)]
+    tasks = await AdviserTaskService(session).for_case(case_id, caller)
+    people = [read.assigned_to, read.proposed_by, read.approved_by, *(e.actor_id for e in read.timeline),
+              *(t.assigned_to for t in tasks)]
     known = await names(session, settings, caller, companies=[read.company_id], people=people)
     given = forms or {}
     slugs = [_slug(read.status, move.to) for move in read.allowed_moves]
@@ -314,5 +317,6 @@ async def _case_page(
         case=read, company=known.company(read.company_id), names=known, reports=reports,
         recognitions=recognitions, chart=chart(recognitions, clock.today()),
         courses=courses, course_total=course_total, timeline=_timeline(read, known), steps=steps, refusal=refusal,
+        tasks=tasks,
         now=clock.now(),
     )

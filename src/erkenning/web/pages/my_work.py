@@ -1,4 +1,4 @@
-"""The advisers' start page ("Mijn werk"): open cases, reports to triage, approvals, reassessments.
+"""The advisers' start page ("Mijn werk"): open cases, tasks, reports to triage, approvals, reassessments.
 
 Each section asks the domain's service, and "waiting for my approval" asks the same transition
 tables the steps are checked against (a decision's actions, a case's allowed moves): a section never
@@ -7,20 +7,31 @@ decides on its own what someone may do.
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from uuid import UUID
 
+from litestar import Controller, Request, post
+from litestar.params import FromPath, URLEncodedBody
+from litestar.response import Redirect
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning import clock, states
+from erkenning.auth.guards import requires
 from erkenning.auth.models import ADVISER_ROLES, Caller, Role
+from erkenning.dependencies import CurrentCaller, DbSession
+from erkenning.errors import Conflict, Forbidden
 from erkenning.recognition.decisions import DecisionService
 from erkenning.recognition.models import DecisionStatus
 from erkenning.recognition.service import RecognitionService
 from erkenning.reports.models import ReportStatus
 from erkenning.reports.service import ReportFilter, ReportService
 from erkenning.settings import Settings
+from erkenning.web.actions import service_call
 from erkenning.web.pages.start import start_section
+from erkenning.web.rendering import flash_message, redirect
 from erkenning.web.staff import names
+from erkenning.workflows.adviser_tasks import AdviserTaskService
 from erkenning.workflows import queries
 from erkenning.workflows.models import InvestigationStatus
 from erkenning.workflows.service import InvestigationService
@@ -37,6 +48,38 @@ async def my_cases(session: AsyncSession, caller: Caller, *, settings: Settings)
     cases, total = await queries.list_cases(session, caller, queries.CaseFilter(mine=True), limit=SHOWN, offset=0)
     known = await names(session, settings, caller, companies=[c.company_id for c in cases])
     return {"cases": cases, "total": total, "names": known}
+
+
+_BACK = re.compile(r"/|/onderzoeken/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+TASK_DONE = flash_message("task-done", "De taak is afgerond en staat op de tijdlijn van het onderzoek.")
+TASK_REFUSED = flash_message(
+    "task-refused", "Deze taak kon niet worden afgerond: hij was al afgerond, of is van een andere adviseur.",
+    tone="warning",
+)
+
+
+@start_section("Mijn taken", "start/_tasks.html", ADVISER_ROLES, order=22)
+async def my_tasks(session: AsyncSession, caller: Caller, *, settings: Settings) -> dict[str, Any]:
+    tasks = await AdviserTaskService(session).open_for(caller, limit=SHOWN)
+    return {"tasks": tasks, "names": await names(session, settings, caller, companies=[t.company_id for t in tasks])}
+
+
+class TaskPages(Controller):
+    """Marking an adviser's task done from the start page (post, redirect, get)."""
+
+    path = "/taken"
+    guards = [requires(*ADVISER_ROLES)]
+
+    @post("/{task_id:uuid}/afgerond", name="task_done")
+    async def done(
+        self, request: Request[Any, Any, Any], task_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
+        session: DbSession, caller: CurrentCaller,
+    ) -> Redirect:
+        async with service_call(session, Conflict, Forbidden, states.GuardRefused) as outcome:
+            await AdviserTaskService(session).complete(task_id, caller)
+        # Back to where the button was: the start page or a case page (never an address from outside).
+        back = data.get("terug", "")
+        return redirect(request, back if _BACK.fullmatch(back) else "/", flash=TASK_REFUSED if outcome.refusal else TASK_DONE)
 
 
 @start_section("Ter goedkeuring", "start/_approvals.html", {Role.SENIOR_ADVISER}, order=25)

@@ -31,7 +31,7 @@ from erkenning.recognition.schemas import ObjectionCreate, RecognitionDetail, Re
 from erkenning.recognition.service import RecognitionService
 from erkenning.recognition.states import ADVERSE
 from erkenning.settings import Settings
-from erkenning.web import nav, wording
+from erkenning.web import nav, terms, wording
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
 from erkenning.web.labels import long_date
@@ -210,7 +210,7 @@ async def _decision_page(
         form = Form(OBJECTION_FIELDS if may_object else RESPONSE_FIELDS)
     # A refused form stays on the page with its message, even where it could no longer be sent.
     return show(
-        request, "portal/decision.html", title=wording.DECISION_KINDS[decision.kind], decision=decision,
+        request, "portal/decision.html", title=terms.decision_title(decision.kind), decision=decision,
         recognitions=await service.recognitions(decision_id), objections=objections, today=today,
         objection_form=form if form is not None and "grounds" in form.values else None,
         response_form=form if form is not None and "text" in form.values else None,

@@ -26,7 +26,7 @@ from erkenning.training.models import CourseFormat, ParticipationStatus, Topic
 from erkenning.training.schemas import EnrolmentCreate
 from erkenning.training.service import AlreadyEnrolled, Enrolment, EnrolmentClosed, ParticipationService
 from erkenning.training.states import TRANSITIONS
-from erkenning.web import nav, wording
+from erkenning.web import nav, terms
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
 from erkenning.web.pagination import PageNumber, Pager
@@ -50,9 +50,9 @@ NOT_CANCELLED = flash_message(
 
 FILTER_FIELDS = (
     Field("vorm", "Vorm", kind="select", required=False,
-          options=(("", "Alle vormen"), *((f.value, wording.COURSE_FORMATS[f]) for f in CourseFormat))),
+          options=(("", "Alle vormen"), *terms.options(CourseFormat, capitals=True))),
     Field("onderwerp", "Onderwerp", kind="select", required=False,
-          options=(("", "Alle onderwerpen"), *((t.value, wording.TOPICS[t]) for t in Topic))),
+          options=(("", "Alle onderwerpen"), *terms.options(Topic, capitals=True))),
 )
 ENROL_FIELDS = (
     Field("session_id", "Bijeenkomst", kind="hidden", required=False),
@@ -103,7 +103,7 @@ async def _enrol_page(
     taken = seats.enrolled if seats else 0
     return page(
         request, "portal/enrol.html", title=f"Aanmelden: {course.title}", course=course, course_session=row,
-        seats_left=max(row.capacity - taken, 0) if row else None, words=wording, form=form, status_code=status,
+        seats_left=max(row.capacity - taken, 0) if row else None, form=form, status_code=status,
     )
 
 
@@ -143,7 +143,7 @@ class PortalTrainingPages(Controller):
         seats = await catalogue.seat_counts([s.id for rows in sessions.values() for s in rows])
         return page(
             request, "portal/courses.html", title="Cursussen", form=form, courses=courses, sessions=sessions,
-            seats=seats, live=await _live(session, caller), words=wording, now=clock.now(),
+            seats=seats, live=await _live(session, caller), now=clock.now(),
             pager=Pager(request, pagina, PAGE_SIZE, shown=len(courses), total=total),
         )
 
@@ -191,7 +191,7 @@ class PortalTrainingPages(Controller):
             offset=(pagina - 1) * PAGE_SIZE,
         )
         return page(
-            request, "portal/participations.html", title="Mijn cursussen", words=wording,
+            request, "portal/participations.html", title="Mijn cursussen",
             participations=[(e, may_cancel(e, caller)) for e in rows],
             pager=Pager(request, pagina, PAGE_SIZE, shown=len(rows), total=total),
         )
@@ -216,5 +216,4 @@ class PortalTrainingPages(Controller):
         if enrolment.participation.certificate_code is None:
             raise NotFound("This participation has no certificate")
         company = await CompanyService(session).get(enrolment.participation.company_id, caller)
-        return page(request, "portal/certificate.html", title="Certificaat", enrolment=enrolment, company=company,
-                    words=wording)
+        return page(request, "portal/certificate.html", title="Certificaat", enrolment=enrolment, company=company)

@@ -19,7 +19,7 @@ from erkenning.reports.consultations import consultations_of
 from erkenning.reports.controllers import PUBLIC_MAX_BODY_BYTES, _anonymous_limited
 from erkenning.reports.intake import ReportIntake
 from erkenning.reports.schemas import AnonymousReportCreate, ReceiptLookup
-from erkenning.web import nav, terms, wording
+from erkenning.web import nav, terms
 from erkenning.web.forms import Field, Form
 from erkenning.web.pages.report_fields import COMPANY_FIELDS, FACT_FIELDS, NARRATIVE, validate_report
 from erkenning.web.rendering import caller_of, page
@@ -63,7 +63,7 @@ class PublicReportPages(Controller):
         if payload is None:
             return _form_page(request, form, 422)
         report, code = await ReportIntake(session).anonymous(payload)
-        status = wording.COARSE_STATUSES[report.coarse_status]
+        status = (terms.term(report.coarse_status), terms.tone(report.coarse_status))
         # Shown on this answer only: the code is not stored, so it cannot be shown again.
         return page(request, "public/receipt.html", title="Uw melding is ontvangen", receipt=code, status=status,
                     status_code=201)
@@ -92,5 +92,5 @@ class PublicReportPages(Controller):
                 code = 404
         form.values["receipt"] = ""  # the code is a secret: not sent back, not even into the field
         return page(request, "public/receipt_status.html", title="Status van uw melding", form=form,
-                    found=found and wording.COARSE_STATUSES[found], coarse=found, consulted=consulted,
+                    found=found and (terms.term(found), terms.tone(found)), coarse=found, consulted=consulted,
                     status_code=code)

@@ -30,7 +30,7 @@ from erkenning.register import service as register
 from erkenning.register.quota import batch_quota
 from erkenning.register.schemas import COMPANY_KEY
 from erkenning.runtime import Runtime
-from erkenning.web import fields, nav, wording
+from erkenning.web import fields, nav, terms, wording
 from erkenning.web.forms import Field, Form
 from erkenning.web.labels import RECOGNITION_STATUSES, number
 from erkenning.web.pages.public import register_limit
@@ -49,7 +49,7 @@ VERIFY_FIELDS = (
     replace(fields.COMPANY_KEY, hint="Het leerbedrijf-ID, of het vestigingsnummer (12 cijfers). Weet u het niet? "
                                      "Zoek het bedrijf op in het register."),
     replace(fields.CREBO, label="Crebo-code van de opleiding", required=True),
-    Field("pathway", "Leerweg", kind="select", options=wording.PATHWAY_OPTIONS, missing="Kies de leerweg.",
+    Field("pathway", "Leerweg", kind="select", options=terms.PATHWAY_OPTIONS, missing="Kies de leerweg.",
           invalid="Kies de leerweg."),
     Field("date", "Op datum", kind="date", required=False, width="s",
           hint="Laat leeg om voor vandaag te controleren.", invalid="Vul een geldige datum in."),
@@ -107,7 +107,7 @@ def _decode(raw: bytes) -> str:
 
 @start_section("Bedrijf controleren", "school/_start.html", SCHOOL, order=10)
 async def school_start(session: AsyncSession, caller: Caller) -> dict[str, Any]:
-    return {"pathways": wording.PATHWAY_OPTIONS}
+    return {"pathways": terms.PATHWAY_OPTIONS}
 
 
 class SchoolVerifyPages(Controller):
@@ -186,7 +186,7 @@ async def _answer(session: AsyncSession, runtime: Runtime, name: str, question: 
         qualification = await QualificationService(session).by_crebo(question.crebo)
         subject = wording.qualification_label(qualification.name, qualification.level, question.pathway)
     except NotFound:
-        subject = f"crebo {question.crebo} ({wording.PATHWAYS[question.pathway]})"
+        subject = f"crebo {question.crebo} ({terms.term(question.pathway)})"
     sentence = wording.verify_sentence(name, subject, found.date, clock.today(), found.recognised, found.status,
                                        found.since, found.until)
     return {"recognised": found.recognised, "sentence": sentence, "status": found.status, "date": found.date}

@@ -15,7 +15,7 @@ from erkenning.dependencies import CurrentCaller, DbSession
 from erkenning.reports.intake import ReportIntake
 from erkenning.reports.schemas import SchoolReportCreate, school_report_read
 from erkenning.reports.service import ReportFilter, ReportService
-from erkenning.web import nav, wording
+from erkenning.web import nav
 from erkenning.web.forms import Field, Form
 from erkenning.web.pages.report_fields import COMPANY_FIELDS, FACT_FIELDS, NARRATIVE, REPORTER_FIELDS, validate_report
 from erkenning.web.pagination import PageNumber, Pager
@@ -56,7 +56,7 @@ class SchoolReportPages(Controller):
         rows, total = await ReportService(session).list(
             caller, ReportFilter(), limit=PAGE_SIZE, offset=(pagina - 1) * PAGE_SIZE
         )
-        return page(request, "school/reports.html", title="Meldingen", words=wording,
+        return page(request, "school/reports.html", title="Meldingen",
                     reports=[school_report_read(r) for r, _ in rows],
                     pager=Pager(request, pagina, PAGE_SIZE, shown=len(rows), total=total))
 

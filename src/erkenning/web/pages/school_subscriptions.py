@@ -1,12 +1,13 @@
-"""A school's subscriptions (the companies it follows) and its webhook, whose secret is shown once."""
+"""A school's subscriptions (the companies it follows), its webhook (whose secret is shown once), and the
+delivery log of the notices sent to it."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, URLEncodedBody
+from litestar.params import FromPath, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -14,13 +15,14 @@ from erkenning.auth.guards import requires
 from erkenning.auth.models import Caller, Role
 from erkenning.dependencies import CurrentCaller, DbSession, SettingsDep
 from erkenning.errors import Conflict, NotFound, ValidationFailed
-from erkenning.register.models import Channel, SchoolWebhook
+from erkenning.register.models import Channel, DeliveryStatus, SchoolWebhook
 from erkenning.register.schemas import SubscriptionCreate, WebhookSet
 from erkenning.register.subscriptions import SubscriptionService
 from erkenning.settings import Settings
-from erkenning.web import fields, nav, wording
+from erkenning.web import fields, nav, terms
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
+from erkenning.web.listing import listing
 from erkenning.web.pagination import PageNumber, Pager
 from erkenning.web.rendering import flash_message, page, redirect
 
@@ -32,7 +34,7 @@ WEBHOOK_DELETED = flash_message("school-webhook-deleted", "De webhook is verwijd
 SUBSCRIBE_FIELDS = (
     fields.COMPANY_KEY,
     Field("channel", "Hoe wilt u bericht krijgen?", kind="select",
-          options=tuple((c.value, wording.CHANNELS[c]) for c in Channel), missing="Kies hoe u bericht wilt krijgen."),
+          options=terms.options(Channel, capitals=True), missing="Kies hoe u bericht wilt krijgen."),
     Field("email", "E-mailadres voor de berichten", kind="email", required=False, autocomplete="email",
           hint="Alleen bij e-mail. Leeg: het adres van uw account.",
           invalid="Vul een geldig e-mailadres in, bijvoorbeeld stagebureau@school.nl."),
@@ -50,7 +52,30 @@ _URL_PROBLEMS = {
     "the host name cannot be resolved": "Dit adres bestaat niet, of is nu niet te vinden. Controleer de naam.",
 }
 
+DELIVERY_FILTERS = (
+    Field("status", "Status", kind="select", required=False,
+          options=(("", "Alle"), *terms.options(DeliveryStatus, capitals=True))),
+    Field("abonnement", "Abonnement", kind="hidden", required=False),
+)
+
 nav.add("Abonnementen", "/school/abonnementen", {Role.SCHOOL}, order=30)
+nav.add("Bezorgingen", "/school/bezorgingen", {Role.SCHOOL}, order=35)
+
+
+def _delivery_filters(form: Form) -> dict[str, Any] | None:
+    status, subscription = form.values["status"], form.values["abonnement"]
+    filters: dict[str, Any] = {"status": None, "subscription_id": None}
+    if status:
+        if status not in {s.value for s in DeliveryStatus}:
+            form.error("status", "Kies een status uit de lijst.")
+        else:
+            filters["status"] = DeliveryStatus(status)
+    if subscription:
+        try:
+            filters["subscription_id"] = UUID(subscription)
+        except ValueError:
+            form.message = "Dit abonnement bestaat niet. Kies het opnieuw bij Abonnementen."
+    return None if form.has_errors else filters
 
 
 async def _webhook(service: SubscriptionService, caller: Caller) -> SchoolWebhook | None:
@@ -67,7 +92,7 @@ async def _subscriptions_page(
     service = SubscriptionService(session, settings)
     rows, total = await service.list(caller, limit=PAGE_SIZE, offset=(pagina - 1) * PAGE_SIZE)
     return page(
-        request, "school/subscriptions.html", title="Abonnementen", subscriptions=rows, words=wording,
+        request, "school/subscriptions.html", title="Abonnementen", subscriptions=rows, 
         pager=Pager(request, pagina, PAGE_SIZE, shown=len(rows), total=total), webhook=await _webhook(service, caller),
         form=form or Form(SUBSCRIBE_FIELDS, {"channel": Channel.EMAIL.value}), status_code=status,
     )
@@ -158,3 +183,19 @@ class SchoolSubscriptionPages(Controller):
     ) -> Redirect:
         await SubscriptionService(session, settings).delete_webhook(caller)
         return redirect(request, "/school/abonnementen", flash=WEBHOOK_DELETED)
+
+    @get("/bezorgingen", name="school_deliveries")
+    async def deliveries(
+        self, request: Request[Any, Any, Any], session: DbSession, settings: SettingsDep, caller: CurrentCaller,
+        status: Annotated[str | None, QueryParameter(max_length=20)] = None,
+        abonnement: Annotated[str | None, QueryParameter(max_length=40)] = None,
+        pagina: PageNumber = 1,
+    ) -> Template:
+        service = SubscriptionService(session, settings)
+        result = await listing(
+            request, DELIVERY_FILTERS, {"status": status, "abonnement": abonnement}, _delivery_filters,
+            lambda filters, limit, offset: service.deliveries(caller, **filters, limit=limit, offset=offset),
+            page=pagina, size=PAGE_SIZE,
+        )
+        return page(request, "school/deliveries.html", title="Bezorgingen", result=result,
+                    webhook=await _webhook(service, caller), status_code=result.status_code)
