@@ -22,7 +22,6 @@ from tests.recognition.conftest import World as RecognitionWorld
 from tests.reports.conftest import act, confidential, facts, school_report
 from tests.training.conftest import make_course, make_session
 
-PARTIES = ("a", "b")
 _CSRF_RE = re.compile(r'name="_csrf" value="([^"]+)"')
 
 
