@@ -282,6 +282,8 @@ class CompletionImportController(Controller):
         self, data: MultipartBody[UploadFile], session: DbSession, caller: CurrentCaller
     ) -> ImportResult:
         raw = await data.read()
+        if b"\x00" in raw:
+            raise ValidationFailed([{"field": "file", "message": "the file holds a NUL character"}])
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
