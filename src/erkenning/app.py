@@ -28,7 +28,7 @@ from erkenning.logging import configure_logging
 from erkenning.middleware import RequestContextMiddleware
 from erkenning.monitoring.controllers import HealthController, OutboxController, metrics_endpoint
 from erkenning.monitoring.indicator_controllers import MonitoringController
-from erkenning.openapi import document_problems
+from erkenning.openapi import ClosedModelSchemaPlugin, document_access, document_problems
 from erkenning.recognition.controllers import CompanyRecognitionController, QualificationController, RecognitionController
 from erkenning.recognition.decision_controllers import DecisionController, ObjectionController
 from erkenning.recognition.portal import PortalRecognitionController
@@ -135,6 +135,7 @@ def create_app(
     app = ErkenningApp(
         route_handlers=[*routers, HealthController, metrics_endpoint, *web_routers(), *(extra_route_handlers or [])],
         dependencies=DEPENDENCIES,
+        plugins=[ClosedModelSchemaPlugin()],
         guards=[refuse_bad_input],  # NUL characters, over-deep JSON: 422 / 400 on every route
         lifespan=[lifespan],
         state=_initial_state(settings, runtime),
@@ -162,6 +163,7 @@ def create_app(
         debug=False,
     )
     document_problems(app)
+    document_access(app)
     return app
 
 

@@ -1,4 +1,6 @@
-"""The error answers every API operation can give, written into the OpenAPI document.
+"""The OpenAPI document as the API behaves: error answers, closed shapes, who needs a token.
+
+The error answers every API operation can give are written into the document here.
 
 Errors are RFC 9457 problem+json (`erkenning.errors`); which ones an operation can give follows from
 where it is, not from its handler: a token can be malformed on every route (401), validation runs on
@@ -13,6 +15,8 @@ from typing import Any
 from litestar import Litestar
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import OpenAPIType, Schema
+from litestar.plugins.pydantic import PydanticSchemaPlugin
 from pydantic import BaseModel, ConfigDict, Field
 
 from erkenning.errors import PROBLEM_MEDIA_TYPE
@@ -71,3 +75,76 @@ def document_problems(app: Litestar) -> None:
                 statuses |= _LIMITED
             own: dict[int, Any] = dict(handler.responses or {})
             handler.responses = {**{code: _spec(text) for code, text in statuses.items()}, **own}
+
+
+# A public operation takes a token but needs none (schools get higher limits with theirs).
+OPTIONAL_TOKEN: list[dict[str, list[str]]] = [{}, {"bearer": []}]
+
+
+def document_access(app: Litestar) -> None:
+    """Mark operations without a role guard as open to anonymous callers (the document requires a token
+    everywhere else)."""
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", ()):
+            if not isinstance(handler, HTTPRouteHandler):
+                continue
+            names = [getattr(getattr(g, "func", g), "__name__", "") for g in handler.resolve_guards()]
+            if not any(name.startswith("requires_") for name in names):
+                handler.security = OPTIONAL_TOKEN
+
+
+class ClosedModelSchemaPlugin(PydanticSchemaPlugin):
+    """Pydantic models as they validate: `additionalProperties: false` for a shape that forbids unknown
+    fields, and `anyOf` for a union (Litestar writes `oneOf`, which a value of two members, such as 3
+    for `float | int`, would break)."""
+
+    def to_openapi_schema(self, field_definition: Any, schema_creator: Any) -> Schema:
+        schema = super().to_openapi_schema(field_definition, schema_creator)
+        model = field_definition.annotation
+        if isinstance(schema, Schema):
+            if getattr(model, "model_config", {}).get("extra") == "forbid":
+                schema.additional_properties = False
+            _merge_constraints(schema, model)
+            _any_of(schema)
+        return schema
+
+
+_CONSTRAINTS = (
+    ("pattern", "pattern"), ("minLength", "min_length"), ("maxLength", "max_length"), ("minimum", "minimum"),
+    ("maximum", "maximum"), ("exclusiveMinimum", "exclusive_minimum"), ("exclusiveMaximum", "exclusive_maximum"),
+    ("minItems", "min_items"), ("maxItems", "max_items"),
+)
+
+
+def _merge_constraints(schema: Schema, model: Any) -> None:
+    """Litestar loses constraints given in `Annotated[...]` inside an optional field; pydantic's own
+    JSON schema of the model has them: copy them over, property by property."""
+    try:
+        own = model.model_json_schema(mode="validation")
+    except Exception:  # noqa: BLE001 - a model pydantic cannot describe keeps Litestar's schema
+        return
+    for name, given in (own.get("properties") or {}).items():
+        target = (schema.properties or {}).get(name)
+        if not isinstance(target, Schema):
+            continue
+        sources = [v for v in given.get("anyOf", [given]) if v.get("type") != "null"]
+        targets = [v for v in (target.any_of or target.one_of or [target])
+                   if isinstance(v, Schema) and v.type not in ("null", OpenAPIType.NULL)]
+        if len(sources) == 1 and len(targets) == 1:
+            for key, attribute in _CONSTRAINTS:
+                if key in sources[0] and getattr(targets[0], attribute, None) is None:
+                    setattr(targets[0], attribute, sources[0][key])
+
+
+def _any_of(schema: Schema) -> None:
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, Schema):
+            continue
+        if node.one_of:
+            node.any_of, node.one_of = [*(node.any_of or []), *node.one_of], None
+        stack.extend((node.properties or {}).values())
+        stack.extend(node.any_of or [])
+        if isinstance(node.items, Schema):
+            stack.append(node.items)
