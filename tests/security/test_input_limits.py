@@ -233,3 +233,11 @@ async def test_a_school_cannot_set_protected_fields(client, runtime, tokens) -> 
     response = await unchanged(runtime, lambda: client.post("/api/v1/register/school/reports", json=body,
                                                             headers=school.headers))
     assert response.status_code == 422, response.text
+
+
+async def test_an_upload_form_without_its_file_is_422(client, runtime, admin) -> None:
+    body = b'--XX\r\nContent-Disposition: form-data; name=""\r\n\r\n926\r\n--XX--\r\n'
+    response = await unchanged(runtime, lambda: client.post(
+        f"{B}/training/completions/import", content=body,
+        headers={**admin.headers, "content-type": "multipart/form-data; boundary=XX"}))
+    assert "file" in json.dumps(problem(response, 422)["errors"])

@@ -35,9 +35,13 @@ def normalise_postcode(value: str) -> str:
 
 
 # The lengths bound what is read before the check (spaces are allowed between the digits).
-KvkNumber = Annotated[str, Field(max_length=20), AfterValidator(_digits(8, "a KvK number"))]
+# The patterns tell the OpenAPI document the plain form; the validators also take spaces between digits.
+KvkNumber = Annotated[
+    str, Field(max_length=20, json_schema_extra={"pattern": "^[0-9]{8}$"}), AfterValidator(_digits(8, "a KvK number"))
+]
 EstablishmentNumber = Annotated[
-    str, Field(max_length=30), AfterValidator(_digits(12, "an establishment number (vestigingsnummer)"))
+    str, Field(max_length=30, json_schema_extra={"pattern": "^[0-9]{12}$"}),
+    AfterValidator(_digits(12, "an establishment number (vestigingsnummer)")),
 ]
 Postcode = Annotated[str, Field(max_length=12), AfterValidator(normalise_postcode)]
 SbbId = Annotated[str, Field(pattern=r"^[0-9]{1,12}$", description="SBB company id (digits)")]
