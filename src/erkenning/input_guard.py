@@ -5,7 +5,7 @@ controller would replace an app-level one); being the app's, it runs before the 
 NUL or an over-deep body is refused (422 / 400) even before a missing token would be (401).
 
 PostgreSQL cannot store U+0000 in text, so a NUL that reached a query or an INSERT would be a 500;
-refused here it is a 422 naming the parameter or the field (`body.confidential.reporter_name`). A
+refused here it is a 422 naming the parameter or the field (`confidential.reporter_name`). A
 JSON body nested so deep that decoding it overflows the stack is a 400, like any malformed body.
 The decoded body is cached on the request, so the handler does not decode it again.
 
@@ -37,12 +37,12 @@ def _nul_paths(value: Any, path: str) -> list[str]:
         item, at = stack.pop()
         if isinstance(item, str):
             if NUL in item:
-                found.append(at)
+                found.append(at or "body")
         elif isinstance(item, dict):
             for key, sub in item.items():
                 if NUL in str(key):
-                    found.append(at)
-                stack.append((sub, f"{at}.{key}"))
+                    found.append(at or "body")
+                stack.append((sub, f"{at}.{key}" if at else str(key)))
         elif isinstance(item, list):
             stack.extend((sub, f"{at}[{i}]") for i, sub in enumerate(item))
     return sorted(found)
@@ -55,8 +55,8 @@ def _refuse(fields: list[str]) -> None:
 
 def check_parameters(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
     """Query and path parameters: no NUL."""
-    fields = [f"query.{k}" for k, v in connection.query_params.items() if NUL in k or NUL in v]
-    fields += [f"path.{k}" for k, v in connection.path_params.items() if isinstance(v, str) and NUL in v]
+    fields = [k for k, v in connection.query_params.items() if NUL in k or NUL in v]
+    fields += [k for k, v in connection.path_params.items() if isinstance(v, str) and NUL in v]
     _refuse(fields)
 
 
@@ -74,7 +74,7 @@ async def check_body(request: Request[Any, Any, Any]) -> None:
         except Exception:  # noqa: BLE001 - malformed: the handler's own decoding answers 400
             return
         if b"\\u0000" in body:
-            _refuse(_nul_paths(decoded, "body"))
+            _refuse(_nul_paths(decoded, ""))
     elif media_type in ("text/csv", "text/plain", "application/csv"):
         if b"\x00" in await request.body():
             _refuse(["body"])
