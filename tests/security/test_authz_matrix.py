@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
 
 import httpx
 import pytest
@@ -21,7 +20,6 @@ from litestar import Litestar
 from erkenning.app import create_app
 from erkenning.runtime import Runtime
 from erkenning.settings import Settings
-from tests.conftest import KEEP_TABLES  # noqa: F401  (the run's clean-up is reused below)
 from tests.helpers import Principal, TokenFactory, asgi_client
 from tests.security import access
 from tests.security.access import ANONYMOUS, COMPANY, COMPANY_OWNED, SCHOOL, SCHOOL_OWNED, Rule
