@@ -241,3 +241,13 @@ async def test_an_upload_form_without_its_file_is_422(client, runtime, admin) ->
         f"{B}/training/completions/import", content=body,
         headers={**admin.headers, "content-type": "multipart/form-data; boundary=XX"}))
     assert "file" in json.dumps(problem(response, 422)["errors"])
+
+
+async def test_over_long_text_in_a_form_re_renders_it_with_the_error(web: WebClient, runtime: Runtime,
+                                                                     tokens: TokenFactory) -> None:
+    await web.sign_in_as(tokens, Role.ADVISER)
+    token = csrf_of((await web.get("/bedrijven/nieuw")).text)
+    data = {"_csrf": token, **company_body(name="x" * 5_000)}
+    response = await unchanged(runtime, lambda: web.http.post("/bedrijven/nieuw", data=data))
+    assert response.status_code == 422, response.text
+    assert "Naam mag hoogstens 200 tekens lang zijn." in response.text
