@@ -23,11 +23,13 @@ from erkenning.auth.models import STAFF_ROLES, Role
 from erkenning.companies.controllers import CompanyController
 from erkenning.dependencies import DEPENDENCIES, store_idempotent_response
 from erkenning.idempotency import Replay
+from erkenning.input_guard import refuse_bad_input
 from erkenning.logging import configure_logging
 from erkenning.middleware import RequestContextMiddleware
 from erkenning.monitoring.controllers import HealthController, OutboxController, metrics_endpoint
 from erkenning.monitoring.indicator_controllers import MonitoringController
 from erkenning.workflows.adviser_tasks import AdviserTaskController
+from erkenning.openapi import ClosedModelSchemaPlugin, document_access, document_problems
 from erkenning.recognition.controllers import CompanyRecognitionController, QualificationController, RecognitionController
 from erkenning.recognition.decision_controllers import DecisionController, ObjectionController
 from erkenning.recognition.portal import PortalRecognitionController
@@ -133,9 +135,11 @@ def create_app(
         Router("/api/v1/backoffice", route_handlers=backoffice_handlers(), guards=[requires(*STAFF_ROLES)]),
         Router("/api/v1/integrations", route_handlers=integration_handlers(), tags=["integrations"]),
     ]
-    return ErkenningApp(
+    app = ErkenningApp(
         route_handlers=[*routers, HealthController, metrics_endpoint, *web_routers(), *(extra_route_handlers or [])],
         dependencies=DEPENDENCIES,
+        plugins=[ClosedModelSchemaPlugin()],
+        guards=[refuse_bad_input],  # NUL characters, over-deep JSON: 422 / 400 on every route
         lifespan=[lifespan],
         state=_initial_state(settings, runtime),
         middleware=[DefineMiddleware(TokenAuthMiddleware, exclude=["^/schema", "^/health", "^/metrics"])],
@@ -161,6 +165,9 @@ def create_app(
         logging_config=None,
         debug=False,
     )
+    document_problems(app)
+    document_access(app)
+    return app
 
 
 def _initial_state(settings: Settings, runtime: Runtime | None) -> State:

@@ -206,6 +206,11 @@ def _validation_errors(exc: ValidationException) -> list[dict[str, str]]:
     return errors
 
 
+def _sqlstate(exc: Exception) -> str:
+    """The SQLSTATE of a database error, raised through SQLAlchemy or straight from asyncpg."""
+    return str(getattr(getattr(exc, "orig", exc), "sqlstate", None) or "")
+
+
 def exception_to_response(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     """The one handler: every error leaves the app as problem+json, never with a traceback."""
     if isinstance(exc, DomainError):
@@ -230,6 +235,11 @@ def exception_to_response(request: Request[Any, Any, Any], exc: Exception) -> Re
     if isinstance(exc, HTTPException):
         headers = {k: v for k, v in (exc.headers or {}).items() if k.lower() in {"allow", "retry-after"}}
         return problem(exc.status_code, detail=str(exc.detail)[:300], headers=headers or None)
+    if isinstance(exc, (sa_exc.DBAPIError, asyncpg.PostgresError)) and _sqlstate(exc).startswith("22"):
+        # A value PostgreSQL cannot take (class 22, data exception: a NUL character, a number out of
+        # range, …) that got past validation: bad input, not a server fault. Logged to close the gap.
+        log.warning("db.data_exception", path=request.url.path, sqlstate=_sqlstate(exc))
+        return problem(422, detail="A value in the request cannot be stored")
     if isinstance(exc, sa_exc.IntegrityError):
         log.warning("db.integrity_conflict", path=request.url.path, error=type(exc.orig).__name__)
         return problem(409, detail="Conflicts with existing data")

@@ -18,7 +18,10 @@ class PrincipalCreate(BaseModel):
     role: Role
     email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     company_id: UUID | None = None
-    school_brin: str | None = Field(default=None, description="BRIN code: 2 digits + 2 letters (+ 2 digits)")
+    school_brin: str | None = Field(
+        default=None, max_length=10, description="BRIN code: 2 digits + 2 letters (+ 2 digits)",
+        json_schema_extra={"pattern": "^[0-9]{2}[A-Z]{2}([0-9]{2})?$"},
+    )
 
     @field_validator("school_brin")
     @classmethod

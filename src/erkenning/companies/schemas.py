@@ -34,9 +34,16 @@ def normalise_postcode(value: str) -> str:
         raise ValueError("a Dutch postcode looks like 1234 AB") from None
 
 
-KvkNumber = Annotated[str, AfterValidator(_digits(8, "a KvK number"))]
-EstablishmentNumber = Annotated[str, AfterValidator(_digits(12, "an establishment number (vestigingsnummer)"))]
-Postcode = Annotated[str, AfterValidator(normalise_postcode)]
+# The lengths bound what is read before the check (spaces are allowed between the digits).
+# The patterns tell the OpenAPI document the plain form; the validators also take spaces between digits.
+KvkNumber = Annotated[
+    str, Field(max_length=20, json_schema_extra={"pattern": "^[0-9]{8}$"}), AfterValidator(_digits(8, "a KvK number"))
+]
+EstablishmentNumber = Annotated[
+    str, Field(max_length=30, json_schema_extra={"pattern": "^[0-9]{12}$"}),
+    AfterValidator(_digits(12, "an establishment number (vestigingsnummer)")),
+]
+Postcode = Annotated[str, Field(max_length=12), AfterValidator(normalise_postcode)]
 SbbId = Annotated[str, Field(pattern=r"^[0-9]{1,12}$", description="SBB company id (digits)")]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 

@@ -13,13 +13,12 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, QueryParameter
+from litestar.params import PathParameter, QueryParameter
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning import audit
 from erkenning.auth.models import Caller
 from erkenning.dependencies import CurrentCaller, DbSession, SettingsDep
-from erkenning.errors import ValidationFailed
 from erkenning.monitoring import export, indicators, period, report
 from erkenning.monitoring.period import Period
 from erkenning.settings import Settings
@@ -101,7 +100,7 @@ class MonitoringController(Controller):
     )
     async def yearly_report(
         self,
-        year: FromPath[int],
+        year: Annotated[int, PathParameter(ge=2000, le=2100, description="a calendar year")],
         session: DbSession,
         settings: SettingsDep,
         caller: CurrentCaller,

@@ -56,6 +56,8 @@ async def _csv_text(request: Request[Any, Any, Any]) -> str:
         raw = await request.body()
     else:
         raise UnsupportedMediaType("Send the CSV as text/csv, or as a file in multipart/form-data")
+    if b"\x00" in raw:
+        raise CsvUnreadable("The CSV holds a NUL character")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:

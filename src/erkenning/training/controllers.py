@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
@@ -269,6 +270,13 @@ class CompanyHistoryController(Controller):
         return Page(items=[read(r) for r in rows], total=total, limit=limit, offset=offset)
 
 
+@dataclass
+class CompletionsUpload:
+    """The form of the upload: its one field `file` (a form without it is a 422, not a 500)."""
+
+    file: UploadFile
+
+
 class CompletionImportController(Controller):
     path = "/training/completions"
     tags = ["training"]
@@ -279,9 +287,11 @@ class CompletionImportController(Controller):
         summary="Upload the learning platform's completions (CSV; all rows or none)",
     )
     async def import_csv(
-        self, data: MultipartBody[UploadFile], session: DbSession, caller: CurrentCaller
+        self, data: MultipartBody[CompletionsUpload], session: DbSession, caller: CurrentCaller
     ) -> ImportResult:
-        raw = await data.read()
+        raw = await data.file.read()
+        if b"\x00" in raw:
+            raise ValidationFailed([{"field": "file", "message": "the file holds a NUL character"}])
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:

@@ -158,11 +158,23 @@ class Form:
         the whole schema (a model validator's) on a field in Dutch: a part of its English message ->
         (field name, Dutch message).
         """
+        if self._refuse_nul():
+            return None
         try:
             return schema.model_validate({**self.payload(only), **extra})
         except ValidationError as exc:
             self.add_errors(exc.errors(), known=known)
             return None
+
+    def _refuse_nul(self) -> bool:
+        """PostgreSQL cannot store a NUL character: name each field that holds one, as any other error."""
+        for spec in self.fields:
+            entered = [self.values.get(spec.name, ""), *self.lists.get(spec.name, [])]
+            if any("\x00" in value for value in entered):
+                self.error(spec.name, f"{spec.label} bevat een teken dat niet is toegestaan.")
+                if spec.name in self.values:  # shown again with a visible replacement character
+                    self.values[spec.name] = self.values[spec.name].replace("\x00", "\ufffd")
+        return self.has_errors
 
     def add_errors(
         self, errors: Iterable[Mapping[str, Any]], *, known: Mapping[str, tuple[str, str]] | None = None
