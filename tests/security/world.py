@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from erkenning.auth.models import Role
 from erkenning.runtime import Runtime
+from erkenning.workflows.models import AdviserTask
 from tests.helpers import Principal, TokenFactory, drain_queue, make_company
 from tests.recognition.conftest import World as RecognitionWorld
 from tests.reports.conftest import act, confidential, facts, school_report
@@ -132,6 +133,14 @@ async def build(client: httpx.AsyncClient, runtime: Runtime, tokens: TokenFactor
             runtime, "SELECT id FROM api_token WHERE principal_id = :p", p=party.company.id
         ))
 
+    # A follow-up task on company A's case, for the adviser (its adviser or a senior adviser marks it done).
+    async with runtime.session_factory() as db:
+        task = AdviserTask(investigation_id=UUID(parties["a"].ids["case_id"]), assigned_to=adviser.id,
+                           kind="follow_up_courses_missing", note="Cursussen nog niet gevolgd.")
+        db.add(task)
+        await db.commit()
+        task_id = str(task.id)
+
     course = await make_course(client, adviser)
     session = await make_session(client, adviser, course["id"])
     e_learning = await make_course(client, adviser, format="e_learning")
@@ -157,6 +166,7 @@ async def build(client: httpx.AsyncClient, runtime: Runtime, tokens: TokenFactor
         "event_id": str(await _scalar(runtime, "SELECT id FROM outbox_event LIMIT 1")),
         "code": done["certificate_code"],
         "year": "2026",
+        "task_id": task_id,
     }
     return SecurityWorld(adviser=adviser, senior=senior, admin=admin, parties=parties, shared=shared)
 
