@@ -46,6 +46,8 @@ _ALWAYS = {
     403: "This role may not do this",
     404: "No such resource, or not one the caller may see",
     422: "Invalid input; `errors` names each field",
+    # Any call carrying a token counts towards the failed-authentication limit of its address.
+    429: "Too many requests (the rate limit, or repeated failed authentication from this address); see Retry-After",
     503: "A backing service is unavailable; try again shortly",
 }
 _CHANGES = {
@@ -53,8 +55,6 @@ _CHANGES = {
     413: "Request body too large",
     415: "Unsupported media type",
 }
-_LIMITED = {429: "Too many requests; see Retry-After"}
-_LIMITED_PREFIXES = ("/api/v1/register", "/api/v1/integrations")
 
 
 def _spec(description: str) -> ResponseSpec:
@@ -71,8 +71,6 @@ def document_problems(app: Litestar) -> None:
             statuses: dict[int, str] = dict(_ALWAYS)
             if handler.http_methods & {"POST", "PUT", "PATCH", "DELETE"}:
                 statuses |= _CHANGES
-            if route.path.startswith(_LIMITED_PREFIXES):
-                statuses |= _LIMITED
             own: dict[int, Any] = dict(handler.responses or {})
             handler.responses = {**{code: _spec(text) for code, text in statuses.items()}, **own}
 

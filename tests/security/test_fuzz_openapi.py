@@ -110,6 +110,7 @@ def server(settings: Settings) -> Iterator[str]:
         "register_anon_limit": 0, "register_school_limit": 0, "register_batch_limit": 0,
         "report_intake_limit": 1_000_000, "report_receipt_limit": 1_000_000,
         "certificate_check_per_minute": 1_000_000, "web_signin_limit": 1_000_000,
+        "auth_failure_limit": 0,  # the fuzzer's bad-token probes would lock its own address out
     })
     port = free_port()
     config = uvicorn.Config(create_app(settings=fuzz_settings), host="127.0.0.1", port=port, log_level="warning",
