@@ -97,14 +97,14 @@ def split(figures: ImportFigures) -> list[str]:
     """Where the fresh import's time goes, per file (medians), to read the import figure by."""
     lines = []
     for kind, f in figures.kinds.items():
-        parts = {name: median([p[name] for p in f.phases if name in p]) for name in ("read and check", "upsert")}
+        parts = {name: median([p[name] for p in f.phases if name in p]) for name in ("read", "check", "upsert")}
         if any(math.isnan(v) for v in parts.values()):
             continue
         rest = median(f.import_s) - sum(parts.values())
-        lines.append(f"- {kind}: {median(f.import_s):.1f} s = read and check {parts['read and check']:.1f} s "
-                     f"(Python, the API's rules) + merge {parts['upsert']:.1f} s (PostgreSQL: checks, upsert, "
-                     f"indexes, foreign keys{', periods' if kind == 'recognitions' else ''}) + {rest:.1f} s "
-                     f"process start and commit; `psql \\copy`: {median(f.copy_s):.1f} s")
+        lines.append(f"- {kind}: {median(f.import_s):.1f} s = read {parts['read']:.1f} s (parse, COPY the cells) "
+                     f"+ check {parts['check']:.1f} s (the API's rules, in SQL) + merge {parts['upsert']:.1f} s "
+                     f"(PostgreSQL: checks, upsert, indexes, foreign keys{', periods' if kind == 'recognitions' else ''})"
+                     f" + {rest:.1f} s process start and commit; `psql \\copy`: {median(f.copy_s):.1f} s")
     return ["Where the fresh import's time goes (medians):", "", *lines] if lines else []
 
 
