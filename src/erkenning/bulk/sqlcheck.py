@@ -44,14 +44,15 @@ class Rule:
 
     ok: str
     value: str = "{t}"
+    exact: bool = False  # not a str in the API (enum, date, bool): pydantic does not strip it, so neither may SQL
 
 
 def _optional(rule: Rule) -> Rule:
-    return Rule(ok=f"({{t}} IS NULL OR {rule.ok})", value=rule.value)
+    return Rule(ok=f"({{t}} IS NULL OR {rule.ok})", value=rule.value, exact=rule.exact)
 
 
 def _required(rule: Rule) -> Rule:
-    return Rule(ok=f"({{t}} IS NOT NULL AND {rule.ok})", value=rule.value)
+    return Rule(ok=f"({{t}} IS NOT NULL AND {rule.ok})", value=rule.value, exact=rule.exact)
 
 
 def _text(most: int) -> Rule:
@@ -85,8 +86,8 @@ EMAIL = Rule(
 
 def _choice(values: list[str], *, any_case: bool = False) -> Rule:
     if any_case:  # the API lower-cases these before it checks them
-        return Rule(ok=f"lower({{t}}) IN {_in(values)}", value="lower({t})")
-    return Rule(ok=f"{{t}} IN {_in(values)}")
+        return Rule(ok=f"lower({{t}}) IN {_in(values)}", value="lower({t})", exact=True)
+    return Rule(ok=f"{{t}} IN {_in(values)}", exact=True)
 
 
 def _date(*, not_after: date | None = None) -> Rule:
@@ -98,12 +99,13 @@ def _date(*, not_after: date | None = None) -> Rule:
         " substr({t}, 6, 2)::int, 1) + interval '1 month - 1 day')"
         f" THEN {limit} ELSE false END ELSE false END",
         value="{t}::date",
+        exact=True,
     )
 
 
 # pydantic's lax bool from a string (it lower-cases first); only the lower-case spellings are vouched for.
 _BOOL = Rule(ok="{t} IN ('0', 'off', 'f', 'false', 'n', 'no', '1', 'on', 't', 'true', 'y', 'yes')",
-             value="{t}::boolean")
+             value="{t}::boolean", exact=True)
 
 
 def rules(kind: str, today: date) -> tuple[dict[str, Rule], str | None]:
@@ -152,7 +154,10 @@ def staging_sql(kind: str, columns: tuple[str, ...], present: list[str], today: 
     normalised, with `ok` true where SQL vouches for the whole row (values of other rows are NULL)."""
     by_column, row_rule = rules(kind, today)
     trimmed = ", ".join(f"{_trimmed(c) if c in present else 'NULL::text'} AS {c}" for c in columns)
+    exact = [c for c in columns if by_column[c].exact and c in present]
+    trimmed += "".join(f", {c} AS raw_{c}" for c in exact)
     checks = [by_column[c].ok.replace("{t}", c) for c in columns]
+    checks += [f"({c} IS NULL OR {c} = raw_{c})" for c in exact]
     if row_rule:
         checks.append(row_rule)
     values = ", ".join(f"CASE WHEN ok THEN {by_column[c].value.replace('{t}', c)} END AS {c}" for c in columns)
