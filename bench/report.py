@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 
+from bench.backoffice import DEADLINES_SMALL, DUE, BackofficeFigures
 from bench.importing import ImportFigures, KindFigures
 from bench.register import RegisterFigures, median
 
@@ -135,13 +136,42 @@ def _register_rows(figures: RegisterFigures) -> list[str]:
     return rows
 
 
-def table(imports: ImportFigures | None, register: RegisterFigures | None, skipped: list[str]) -> list[str]:
+def _backoffice_rows(f: BackofficeFigures) -> list[str]:
+    rows = []
+    if f.outbox_s and f.arq_s:
+        ratio = median([a / o for o, a in zip(f.outbox_s, f.arq_s)])  # events/s ÷ jobs/s
+        rows.append(_row(f"Outbox: {f.outbox_events:,} events, one worker", 
+                         f"{f.outbox_events / median(f.outbox_s):,.0f} events/s",
+                         f"{f.outbox_events / median(f.arq_s):,.0f} jobs/s (no-op arq jobs, same worker)",
+                         ratio, "≥ 0.5", ratio >= 0.5))
+    if f.sweep_big_s and f.sweep_small_s:
+        ratio = median([b / s for b, s in zip(f.sweep_big_s, f.sweep_small_s)])
+        rows.append(_row(f"Deadline sweep, {f.deadlines:,} open deadlines, {DUE} due",
+                         f"{median(f.sweep_big_s) * 1000:.1f} ms",
+                         f"{median(f.sweep_small_s) * 1000:.1f} ms ({DEADLINES_SMALL:,} open, {DUE} due)",
+                         ratio, "≤ 2×", ratio <= 2))
+    if f.case_list and f.case_ceiling:
+        ratio = median([c.p99_ms / r.p99_ms for c, r in zip(f.case_list, f.case_ceiling)])
+        rows.append(_row(f"Case list, my cases overdue first ({f.cases:,} cases, {f.mine:,} mine), 32 connections",
+                         f"p99 {median([r.p99_ms for r in f.case_list]):.1f} ms, "
+                         f"{median([r.requests_per_s for r in f.case_list]):,.0f} req/s",
+                         f"p99 {median([r.p99_ms for r in f.case_ceiling]):.1f} ms, "
+                         f"{median([r.requests_per_s for r in f.case_ceiling]):,.0f} req/s (one plain SELECT)",
+                         ratio, "", None))
+    return rows
+
+
+def table(imports: ImportFigures | None, register: RegisterFigures | None, skipped: list[str],
+          office: BackofficeFigures | None = None) -> list[str]:
     lines = ["| figure | measured | ceiling / baseline | ratio | goal | |", "|---|---|---|---|---|---|"]
     if imports:
         lines += _import_rows(imports)
     if register:
         lines += _register_rows(register)
-    notes = [f"- skipped: {why}" for why in skipped + (register.skipped if register else [])]
+    if office:
+        lines += _backoffice_rows(office)
+    notes = [f"- skipped: {why}" for why in skipped + (register.skipped if register else [])
+             + (office.skipped if office else [])]
     return lines + ([""] + notes if notes else [])
 
 
