@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from erkenning import audit, clock
@@ -39,6 +40,7 @@ LOADERS: dict[str, tuple[Loader, str]] = {
     "recognitions": (load_recognitions, "recognition"),
 }
 BATCH_ROWS = 10_000  # rows read between progress updates
+TEMP_BUFFERS = "512MB"  # at most; memory is only taken as temp tables grow
 
 
 class ImportFailed(Exception):
@@ -97,6 +99,7 @@ async def import_csv(
     async with create_session_factory(engine)() as session:
         pg = await driver_connection(session)
         await pg.execute("SET LOCAL statement_timeout = 0; SET LOCAL work_mem = '64MB'")
+        await _room_for_temp_tables(pg)
         started = time.perf_counter()
         try:
             with CsvSource(path, kind, delimiter) as source:
@@ -166,6 +169,18 @@ async def _check(pg: Any, kind: Kind, columns: list[str], report: ImportReport) 
     if records:
         await pg.copy_records_to_table(STAGING, records=[(*r, True) for r in records],
                                        columns=("line", *kind.columns, "ok"), timeout=NO_TIMEOUT)
+
+
+async def _room_for_temp_tables(pg: Any) -> None:
+    """Temp tables live in the session's own buffers (8 MB by default): give the file's room to stay in memory.
+
+    PostgreSQL allows this only before the session's first temp table; a reused connection keeps its size.
+    """
+    try:
+        async with pg.transaction():  # a savepoint: a refusal does not spoil the import's transaction
+            await pg.execute(f"SET temp_buffers = '{TEMP_BUFFERS}'")
+    except asyncpg.PostgresError:
+        pass
 
 
 def _raw_ddl(columns: list[str]) -> str:

@@ -21,10 +21,13 @@ from erkenning.recognition.models import Pathway, RecognitionStatus
 
 RAW = "bulk_raw"
 
-# Trimmed here: what both Python's str.strip() (the importer's "is the cell empty") and pydantic's
-# str_strip_whitespace (Rust's White_Space) remove. A value that, after this, still starts or ends
-# with a character only one of them strips (\x1c-\x1f) goes to Python.
-_BOTH_STRIP = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and not "\x1c" <= c <= "\x1f")
+# Trimmed here: ASCII whitespace, which both Python's str.strip() (the importer's "is the cell empty")
+# and pydantic's str_strip_whitespace remove. A value that then still starts or ends with any other
+# character either of them would strip is not vouched for (the patterns below admit none; free text
+# checks its first and last character), so it goes to Python.
+_ASCII_STRIP = " \t\n\r\x0b\x0c"
+_OTHER_SPACE = sorted(ord(c) for c in map(chr, range(128, 0x3001)) if c.isspace())
+_DIGITS = "'0123456789'"
 
 
 def _literal(text: str) -> str:
@@ -55,21 +58,33 @@ def _required(rule: Rule) -> Rule:
     return Rule(ok=f"({{t}} IS NOT NULL AND {rule.ok})", value=rule.value, exact=rule.exact)
 
 
+def _plain_edge(expr: str) -> str:
+    """SQL: the code point `expr` is no whitespace and no control character (neither strip removes it)."""
+    return f"({expr} > 32 AND {expr} NOT IN ({', '.join(map(str, _OTHER_SPACE))}))"
+
+
 def _text(most: int) -> Rule:
-    # Free text has no pattern to keep out what only one of the two strips would remove.
-    return Rule(ok=f"(char_length({{t}}) <= {most} AND {{t}} !~ '^[\\x1c-\\x1f]|[\\x1c-\\x1f]$')")
+    return Rule(ok=f"(char_length({{t}}) <= {most} AND {_plain_edge('ascii({t})')}"
+                f" AND {_plain_edge('ascii(right({t}, 1))')})")
+
+
+# PostgreSQL's regular expressions cost microseconds a call (bounded repetition such as `{1,64}`
+# far more), so digits are checked with ltrim and lengths, and each pattern below is used once a row.
+def _all_digits(expr: str) -> str:
+    return f"ltrim({expr}, {_DIGITS}) = ''"
 
 
 def _digits(n: int) -> Rule:
     """The API's `_digits`: spaces inside are dropped, then exactly n ASCII digits."""
-    return Rule(ok=f"replace({{t}}, ' ', '') ~ '^[0-9]{{{n}}}$'", value="replace({t}, ' ', '')")
+    compact = "replace({t}, ' ', '')"
+    return Rule(ok=f"(octet_length({compact}) = {n} AND {_all_digits(compact)})", value=compact)
 
 
-SBB_ID = Rule(ok="{t} ~ '^[0-9]{1,12}$'")
-CREBO = Rule(ok="{t} ~ '^[0-9]{5}$'")
+SBB_ID = Rule(ok=f"(octet_length({{t}}) <= 12 AND {_all_digits('{t}')})")
+CREBO = Rule(ok=f"(octet_length({{t}}) = 5 AND {_all_digits('{t}')})")
 # stdnum's nl.postcode: four digits not starting with 0, two letters other than SA, SD, SS.
 POSTCODE = Rule(
-    ok="({t} ~ '^[1-9][0-9]{3} ?[A-Za-z]{2}$' AND upper(right({t}, 2)) NOT IN ('SA', 'SD', 'SS'))",
+    ok="({t} ~ '^[1-9][0-9][0-9][0-9] ?[A-Za-z][A-Za-z]$' AND upper(right({t}, 2)) NOT IN ('SA', 'SD', 'SS'))",
     value="left({t}, 4) || ' ' || upper(right({t}, 2))",
 )
 # email-validator, plain lower-case ASCII only (it lower-cases some local parts, info@ among them, and
@@ -77,9 +92,10 @@ POSTCODE = Rule(
 # of at least two LDH labels (no `--`, so no punycode), an alphabetic TLD that is not special-use.
 _SPECIAL_USE_TLDS = ["arpa", "invalid", "local", "localhost", "onion", "test"]
 EMAIL = Rule(
-    ok="(char_length({t}) <= 254 AND {t} ~ '^[a-z0-9_+-]{1,64}(\\.[a-z0-9_+-]{1,64})*"
-    "@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$'"
-    " AND char_length(split_part({t}, '@', 1)) <= 64 AND position('--' IN {t}) = 0"
+    ok="({t} ~ '^[a-z0-9_+-]+(\\.[a-z0-9_+-]+)*@([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+[a-z][a-z]+$'"
+    # at most 64 before the @, and at most 63 after it (so no label is longer than DNS allows)
+    " AND char_length(split_part({t}, '@', 1)) <= 64 AND char_length(split_part({t}, '@', 2)) <= 63"
+    " AND position('--' IN {t}) = 0"
     f" AND substring({{t}} FROM '\\.([a-z]+)$') NOT IN {_in(_SPECIAL_USE_TLDS)})",
 )
 
@@ -92,12 +108,14 @@ def _choice(values: list[str], *, any_case: bool = False) -> Rule:
 
 def _date(*, not_after: date | None = None) -> Rule:
     """ISO dates only (YYYY-MM-DD, a real day, year 1 on); other forms pydantic takes go to Python."""
-    limit = f"{{t}}::date <= '{not_after.isoformat()}'" if not_after else "true"
+    y, m, d = "substr({t}, 1, 4)::int", "substr({t}, 6, 2)::int", "substr({t}, 9, 2)::int"
+    days = (f"CASE {m} WHEN 2 THEN CASE WHEN {y} % 4 = 0 AND ({y} % 100 <> 0 OR {y} % 400 = 0) THEN 29 ELSE 28 END"
+            f" WHEN 4 THEN 30 WHEN 6 THEN 30 WHEN 9 THEN 30 WHEN 11 THEN 30 ELSE 31 END")
+    limit = f" AND {{t}} COLLATE \"C\" <= '{not_after.isoformat()}'" if not_after else ""
     return Rule(
-        ok="CASE WHEN {t} ~ '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$' AND left({t}, 4) <> '0000'"
-        " THEN CASE WHEN substr({t}, 9, 2)::int <= extract(day FROM make_date(left({t}, 4)::int,"
-        " substr({t}, 6, 2)::int, 1) + interval '1 month - 1 day')"
-        f" THEN {limit} ELSE false END ELSE false END",
+        ok=f"CASE WHEN octet_length({{t}}) = 10 AND substr({{t}}, 5, 1) = '-' AND substr({{t}}, 8, 1) = '-'"
+        f" AND {_all_digits('substr({t}, 1, 4) || substr({t}, 6, 2) || substr({t}, 9, 2)')}"
+        f" THEN {y} >= 1 AND {m} BETWEEN 1 AND 12 AND {d} BETWEEN 1 AND {days}{limit} ELSE false END",
         value="{t}::date",
         exact=True,
     )
@@ -145,7 +163,7 @@ def rules(kind: str, today: date) -> tuple[dict[str, Rule], str | None]:
 
 
 def _trimmed(column: str) -> str:
-    return f"nullif(btrim({column}, {_literal(_BOTH_STRIP)}), '')"
+    return f"nullif(btrim({column}, {_literal(_ASCII_STRIP)}), '')"
 
 
 def staging_sql(kind: str, columns: tuple[str, ...], present: list[str], today: date, *, source: str = RAW,
