@@ -65,9 +65,10 @@ _DEFERRABLE_CONSTRAINTS = """
     SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', c.conrelid::regclass, c.conname),
            format('ALTER TABLE %s ADD CONSTRAINT %I %s', c.conrelid::regclass, c.conname, pg_get_constraintdef(c.oid))
     FROM pg_constraint c
-    WHERE c.conrelid = $1::regclass AND c.contype IN ('u', 'x', 'f')
-      AND NOT EXISTS (SELECT 1 FROM pg_constraint r
-                      WHERE r.contype = 'f' AND r.conindid = c.conindid AND r.conrelid <> c.conrelid)
+    WHERE c.conrelid = $1::regclass
+      AND (c.contype = 'f'
+           OR c.contype IN ('u', 'x') AND NOT EXISTS (SELECT 1 FROM pg_constraint r
+                                                      WHERE r.contype = 'f' AND r.conindid = c.conindid))
     ORDER BY c.contype = 'f'
 """
 
@@ -147,7 +148,7 @@ async def load_companies(conn: asyncpg.Connection, now: datetime) -> Outcome:
     select = f"""
         SELECT gen_random_uuid(), coalesce(s.sbb_id, x.sbb_id, nextval('company_sbb_id_seq')::text),
                s.kvk_number, s.establishment_number, s.name, s.street, s.house_number, s.postcode, s.city,
-               s.sector, s.email, 1, $1, $1
+               s.sector, s.email, 1, $1::timestamptz, $1::timestamptz
         FROM {STAGING} s LEFT JOIN company x ON x.establishment_number = s.establishment_number
         WHERE x.id IS NULL OR NOT {_company_same("x", "s")}
         ORDER BY s.line
@@ -156,7 +157,10 @@ async def load_companies(conn: asyncpg.Connection, now: datetime) -> Outcome:
                                           postcode, city, sector, email, version, created_at, updated_at)"""
     if await is_empty(conn, "company"):  # nothing to conflict with: the keys are unique within the file
         async with first_load(conn, "company"):
-            out.inserted, out.updated = await upsert_counts(conn, f"{insert} {select} RETURNING true AS inserted", now)
+            # In id order, so the primary key grows at its right edge instead of at random places.
+            out.inserted, out.updated = await upsert_counts(
+                conn, f"{insert} SELECT * FROM ({select}) n ORDER BY 1 RETURNING true AS inserted", now
+            )
         return out
     out.inserted, out.updated = await upsert_counts(
         conn,

@@ -114,7 +114,7 @@ async def _write(conn: asyncpg.Connection, now: datetime, out: Outcome, *, upser
         WHERE (t.status, t.granted_on, t.reassessment_due)
               IS DISTINCT FROM (EXCLUDED.status, EXCLUDED.granted_on, EXCLUDED.reassessment_due)
         RETURNING (xmax = 0) AS inserted
-    """ if upsert else "RETURNING true AS inserted"
+    """ if upsert else "ORDER BY p.recognition_id RETURNING true AS inserted"  # the primary key grows at its edge
     out.inserted, out.updated = await upsert_counts(
         conn,
         f"""
@@ -145,8 +145,9 @@ async def _write(conn: asyncpg.Connection, now: datetime, out: Outcome, *, upser
         conn,
         f"""
         INSERT INTO recognition_period (id, recognition_id, status, during, created_at)
-        SELECT gen_random_uuid(), p.recognition_id, p.status, daterange(p.since, NULL), $1
-        FROM {PLAN} p WHERE p.period_id IS NULL OR p.since > p.period_from
+        SELECT * FROM (SELECT gen_random_uuid(), p.recognition_id, p.status, daterange(p.since, NULL), $1::timestamptz
+                       FROM {PLAN} p WHERE p.period_id IS NULL OR p.since > p.period_from) n
+        ORDER BY 1
         """,
         now,
     )
