@@ -60,13 +60,14 @@ _DEFERRABLE_INDEXES = """
     WHERE i.indrelid = $1::regclass AND NOT i.indisprimary
       AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
 """
-# Unique and exclusion constraints no other table's foreign key leans on, and the table's own foreign keys.
+# Unique and exclusion constraints no other table's foreign key leans on, and foreign keys between the
+# tables loaded (not those to tables already in use: dropping one would lock that table too).
 _DEFERRABLE_CONSTRAINTS = """
     SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', c.conrelid::regclass, c.conname),
            format('ALTER TABLE %s ADD CONSTRAINT %I %s', c.conrelid::regclass, c.conname, pg_get_constraintdef(c.oid))
     FROM pg_constraint c
     WHERE c.conrelid = $1::regclass
-      AND (c.contype = 'f'
+      AND (c.contype = 'f' AND c.confrelid::regclass::text = ANY($2::text[])
            OR c.contype IN ('u', 'x') AND NOT EXISTS (SELECT 1 FROM pg_constraint r
                                                       WHERE r.contype = 'f' AND r.conindid = c.conindid))
     ORDER BY c.contype = 'f'
@@ -80,14 +81,14 @@ async def is_empty(conn: asyncpg.Connection, table: str) -> bool:
 @asynccontextmanager
 async def first_load(conn: asyncpg.Connection, *tables: str) -> AsyncIterator[None]:
     """Around the first load of empty `tables`: their secondary indexes, unique and exclusion constraints
-    and foreign keys are dropped, then rebuilt once over all rows (a sort and a scan each, instead of
-    one index entry and one key lookup per row). Every rule is checked again when its constraint is
-    added back, so a bad row still fails the import; the primary key stays (other tables point at it).
-    All inside the import's transaction: the tables are locked until it commits, and nothing is lost
-    if it fails."""
+    and the foreign keys among them are dropped, then rebuilt once over all rows (a sort or one scan
+    each, instead of one index entry and one key lookup per row). Every rule is checked again when
+    its constraint is added back, so a bad row still fails the import; primary keys and foreign keys
+    to other tables stay. All inside the import's transaction: only these (empty) tables are locked
+    until it commits, and nothing is changed if it fails."""
     ddl: list[tuple[str, str]] = []
     for table in tables:
-        ddl += [tuple(r) for r in await conn.fetch(_DEFERRABLE_CONSTRAINTS, table)]
+        ddl += [tuple(r) for r in await conn.fetch(_DEFERRABLE_CONSTRAINTS, table, list(tables))]
         ddl += [tuple(r) for r in await conn.fetch(_DEFERRABLE_INDEXES, table)]
     for drop, _ in reversed(ddl):  # foreign keys first
         await conn.execute(drop)
