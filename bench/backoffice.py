@@ -88,7 +88,7 @@ _DEADLINES = """
     INSERT INTO deadline (id, investigation_id, kind, status, due_at, remind_at, created_at)
     SELECT gen_random_uuid(), i.id, 'lead_time', 'open',
            CASE WHEN n <= $1 THEN now() - interval '1 day' ELSE now() + (1 + n % 90) * interval '1 day' END,
-           CASE WHEN n <= $1 THEN now() - interval '2 days' ELSE now() + (n % 60) * interval '1 day' END, now()
+           CASE WHEN n <= $1 THEN now() - interval '2 days' ELSE now() + (1 + n % 60) * interval '1 day' END, now()
     FROM (SELECT i.id, row_number() OVER (ORDER BY c.sbb_id) AS n
           FROM investigation i JOIN company c ON c.id = i.company_id) i
 """
@@ -118,8 +118,12 @@ async def _noop_event(ctx: Any) -> None:
     """The benchmark topic's handler: nothing, so what is measured is the outbox's own work."""
 
 
-async def _noop_job(ctx: dict[str, Any]) -> None:
-    """The ceiling: an arq job that does nothing."""
+_NOOP_RUNS = [0]
+
+
+async def _noop_job(ctx: dict[str, Any], _arg: str) -> None:
+    """The ceiling: an arq job that does nothing (but count that it ran), given an argument as an event is."""
+    _NOOP_RUNS[0] += 1
 
 
 async def _burst(settings: Any, jobs: list[tuple[str, str]]) -> float:
@@ -171,7 +175,10 @@ async def measure_outbox(env: Environment, template: str, figures: BackofficeFig
                 raise RuntimeError(f"outbox benchmark: {done} of {events} events done")
         finally:
             await conn.close()
+        _NOOP_RUNS[0] = 0
         figures.arq_s.append(await _burst(settings, [("bench_noop", uuid4().hex) for _ in range(events)]))
+        if _NOOP_RUNS[0] != events:
+            raise RuntimeError(f"outbox benchmark: {_NOOP_RUNS[0]} of {events} no-op jobs ran")
         say(f"outbox run {run}/{runs}: {events} events {figures.outbox_s[-1]:.2f} s, "
             f"{events} no-op jobs {figures.arq_s[-1]:.2f} s")
 
