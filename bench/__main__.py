@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from bench import backoffice, dataset, importing, register, report
@@ -47,6 +48,7 @@ def _backoffice(env, args: argparse.Namespace, skipped: list[str]) -> backoffice
 def main(argv: list[str] | None = None) -> int:
     args = _args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
+    load_start = os.getloadavg()
     env = start(ROOT / ".data" / "bench")
     skipped: list[str] = []
     imports = figures = office = None
@@ -68,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.only in (None, "backoffice"):
             office = _backoffice(env, args, skipped)
         setup = report.Setup(companies=args.companies, recognitions=recognitions, runs=args.runs,
-                             seconds=args.seconds, postgres=run(env.server_version()), quick=args.quick)
+                             seconds=args.seconds, postgres=run(env.server_version()), quick=args.quick,
+                             load_start=load_start, load_end=os.getloadavg())
     finally:
         env.close()
     lines = ["# Benchmark results", "", *report.machine(setup), "", *report.table(imports, figures, skipped, office), ""]

@@ -25,6 +25,8 @@ class Setup:
     seconds: int
     postgres: str
     quick: bool
+    load_start: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    load_end: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
 
 def _cpu() -> str:
@@ -63,6 +65,11 @@ def machine(setup: Setup) -> list[str]:
         f"- Data: {setup.companies:,} companies, {setup.recognitions:,} recognitions; "
         f"{setup.runs} runs, medians; HTTP runs of {setup.seconds} s, one `erkenning serve` process (uvicorn)"
         + (" — QUICK smoke run, not the benchmark" if setup.quick else ""),
+        f"- Load average (1/5/15 min) at the start {'/'.join(f'{x:.1f}' for x in setup.load_start)}, at the end "
+        f"{'/'.join(f'{x:.1f}' for x in setup.load_end)}"
+        + (" — the machine was shared with other work (tests of other branches) while this ran; ratios compare"
+           " both sides under the same load, absolute rates are lower than on an idle machine"
+           if max(*setup.load_start, *setup.load_end) > 0.5 * (os.cpu_count() or 1) else ""),
     ]
 
 
@@ -187,4 +194,9 @@ company per request, the ceiling (one primary-key SELECT through the same app) a
 endpoint back to back in each run, anonymous as the public calls them; batch latency against
 single-verify latency at one connection, both with the school token the batch needs.
 Request logging is off (LOG_LEVEL=WARNING) so the figures measure the app, not the log sink, and the
-register's rate limits are off (REGISTER_*_LIMIT=0): the load comes from one address and one school."""
+register's rate limits are off (REGISTER_*_LIMIT=0): the load comes from one address and one school.
+Back office (fresh databases from the migrated template): the outbox as one burst arq worker with
+the app's worker settings running N events of a no-op topic, against the same worker running N no-op
+arq jobs; the deadline sweep timed in-process, 100,000 and 1,000 open deadlines (100 due in each)
+swept alternately, the due ones unmarked between sweeps, median per run; the case list
+(`?mine=true`) and its ceiling endpoint under wrk with an adviser's token, back to back."""
