@@ -74,8 +74,18 @@ _DEFERRABLE_CONSTRAINTS = """
 """
 
 
-async def is_empty(conn: asyncpg.Connection, table: str) -> bool:
-    return not await conn.fetchval(f"SELECT EXISTS (SELECT 1 FROM {table})")
+async def is_empty(conn: asyncpg.Connection, *tables: str) -> bool:
+    """Whether `tables` are empty, for a first load; if so they stay locked (and empty) until the commit.
+
+    Locked before looking again, so two first loads at once cannot both find the tables empty.
+    """
+    async def empty() -> bool:
+        return not await conn.fetchval("SELECT " + " OR ".join(f"EXISTS (SELECT 1 FROM {t})" for t in tables))
+
+    if not await empty():
+        return False
+    await conn.execute(f"LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE", timeout=NO_TIMEOUT)
+    return await empty()
 
 
 @asynccontextmanager

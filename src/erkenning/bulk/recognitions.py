@@ -95,7 +95,7 @@ async def load_recognitions(conn: asyncpg.Connection, now: datetime) -> Outcome:
             ELSE 'since: already ' || status || ' since ' || period_from END AS reason
         """,
     )
-    if await is_empty(conn, "recognition"):  # a first load: no periods either, nothing to conflict with
+    if await is_empty(conn, "recognition", "recognition_period"):  # a first load: nothing to conflict with
         async with first_load(conn, "recognition", "recognition_period"):
             await _write(conn, now, out, upsert=False)
     else:
