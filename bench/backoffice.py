@@ -141,9 +141,9 @@ async def _burst(settings: Any, jobs: list[tuple[str, str]]) -> float:
     finally:
         await redis.aclose()
     options = worker_options(settings)
+    # The worker's startup configures logging from `settings` (WARNING): no per-event log lines.
     worker = build_worker(settings, functions=[*options["functions"], func(_noop_job, name="bench_noop")],
-                          cron_jobs=[], burst=True, handle_signals=False, ctx={**options["ctx"],
-                                                                               "logging_configured": True})
+                          cron_jobs=[], burst=True, handle_signals=False)
     started = time.perf_counter()
     try:
         await worker.main()
