@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
-from bench import dataset, importing, register, report
+from bench import backoffice, dataset, importing, register, report
 from bench.env import OUT, ROOT, api_server, run, say, start
 
 
@@ -16,7 +17,7 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=None, help="runs per figure, medians over them (default 3)")
     parser.add_argument("--seconds", type=int, default=None, help="length of each HTTP run (default 10)")
     parser.add_argument("--seed-value", type=int, default=1)
-    parser.add_argument("--only", choices=["import", "register"], default=None)
+    parser.add_argument("--only", choices=["import", "register", "backoffice"], default=None)
     args = parser.parse_args(argv)
     args.companies = args.companies or (3_000 if args.quick else 250_000)
     args.runs = args.runs or (1 if args.quick else 3)
@@ -24,12 +25,33 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def _backoffice(env, args: argparse.Namespace, skipped: list[str]) -> backoffice.BackofficeFigures:  # noqa: ANN001
+    """Issue 8's figures: outbox worker, deadline sweep, case list (each against its ceiling)."""
+    office = backoffice.BackofficeFigures()
+    template = run(dataset.empty_template(env))
+    run(backoffice.measure_outbox(env, template, office, events=300 if args.quick else 3000, runs=args.runs))
+    run(backoffice.measure_sweep(env, template, office, runs=args.runs,
+                                 big=10_000 if args.quick else backoffice.DEADLINES_BIG))
+    if not register.have_wrk():
+        skipped.append("case list: wrk is not installed")
+    else:
+        token, me = run(backoffice.prepare_cases(env, template, 1_000 if args.quick else backoffice.CASES))
+        office.cases = 1_000 if args.quick else backoffice.CASES
+        office.mine = run(backoffice.count_mine(env, me))
+        with api_server(env, backoffice.WORK_DB, log=OUT / "server.log") as base:
+            backoffice.measure_case_list(base, token, office, runs=args.runs, seconds=args.seconds,
+                                         connections=register.CONNECTIONS)
+    backoffice.drop_work(env)
+    return office
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
+    load_start = os.getloadavg()
     env = start(ROOT / ".data" / "bench")
     skipped: list[str] = []
-    imports = figures = None
+    imports = figures = office = None
     try:
         database = run(dataset.seeded_database(env, args.companies, args.seed_value))
         files = run(dataset.csv_files(env, database))
@@ -45,11 +67,14 @@ def main(argv: list[str] | None = None) -> int:
                 token = register.school_token(env, database)
                 with api_server(env, database, log=OUT / "server.log") as base:
                     figures = register.measure_register(base, token, pairs, runs=args.runs, seconds=args.seconds)
+        if args.only in (None, "backoffice"):
+            office = _backoffice(env, args, skipped)
         setup = report.Setup(companies=args.companies, recognitions=recognitions, runs=args.runs,
-                             seconds=args.seconds, postgres=run(env.server_version()), quick=args.quick)
+                             seconds=args.seconds, postgres=run(env.server_version()), quick=args.quick,
+                             load_start=load_start, load_end=os.getloadavg())
     finally:
         env.close()
-    lines = ["# Benchmark results", "", *report.machine(setup), "", *report.table(imports, figures, skipped), ""]
+    lines = ["# Benchmark results", "", *report.machine(setup), "", *report.table(imports, figures, skipped, office), ""]
     if imports:
         lines += [*report.split(imports), ""]
     lines += [report.METHOD, ""]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 
+from bench.backoffice import DEADLINES_SMALL, DUE, BackofficeFigures
 from bench.importing import ImportFigures, KindFigures
 from bench.register import RegisterFigures, median
 
@@ -24,6 +25,8 @@ class Setup:
     seconds: int
     postgres: str
     quick: bool
+    load_start: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    load_end: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
 
 def _cpu() -> str:
@@ -62,6 +65,11 @@ def machine(setup: Setup) -> list[str]:
         f"- Data: {setup.companies:,} companies, {setup.recognitions:,} recognitions; "
         f"{setup.runs} runs, medians; HTTP runs of {setup.seconds} s, one `erkenning serve` process (uvicorn)"
         + (" — QUICK smoke run, not the benchmark" if setup.quick else ""),
+        f"- Load average (1/5/15 min) at the start {'/'.join(f'{x:.1f}' for x in setup.load_start)}, at the end "
+        f"{'/'.join(f'{x:.1f}' for x in setup.load_end)}"
+        + (" — the machine was shared with other work (tests of other branches) while this ran; ratios compare"
+           " both sides under the same load, absolute rates are lower than on an idle machine"
+           if max(*setup.load_start, *setup.load_end) > 0.5 * (os.cpu_count() or 1) else ""),
     ]
 
 
@@ -97,14 +105,14 @@ def split(figures: ImportFigures) -> list[str]:
     """Where the fresh import's time goes, per file (medians), to read the import figure by."""
     lines = []
     for kind, f in figures.kinds.items():
-        parts = {name: median([p[name] for p in f.phases if name in p]) for name in ("read and check", "upsert")}
+        parts = {name: median([p[name] for p in f.phases if name in p]) for name in ("read", "check", "upsert")}
         if any(math.isnan(v) for v in parts.values()):
             continue
         rest = median(f.import_s) - sum(parts.values())
-        lines.append(f"- {kind}: {median(f.import_s):.1f} s = read and check {parts['read and check']:.1f} s "
-                     f"(Python, the API's rules) + merge {parts['upsert']:.1f} s (PostgreSQL: checks, upsert, "
-                     f"indexes, foreign keys{', periods' if kind == 'recognitions' else ''}) + {rest:.1f} s "
-                     f"process start and commit; `psql \\copy`: {median(f.copy_s):.1f} s")
+        lines.append(f"- {kind}: {median(f.import_s):.1f} s = read {parts['read']:.1f} s (parse, COPY the cells) "
+                     f"+ check {parts['check']:.1f} s (the API's rules, in SQL) + merge {parts['upsert']:.1f} s "
+                     f"(PostgreSQL: checks, upsert, indexes, foreign keys{', periods' if kind == 'recognitions' else ''})"
+                     f" + {rest:.1f} s process start and commit; `psql \\copy`: {median(f.copy_s):.1f} s")
     return ["Where the fresh import's time goes (medians):", "", *lines] if lines else []
 
 
@@ -135,13 +143,42 @@ def _register_rows(figures: RegisterFigures) -> list[str]:
     return rows
 
 
-def table(imports: ImportFigures | None, register: RegisterFigures | None, skipped: list[str]) -> list[str]:
+def _backoffice_rows(f: BackofficeFigures) -> list[str]:
+    rows = []
+    if f.outbox_s and f.arq_s:
+        ratio = median([a / o for o, a in zip(f.outbox_s, f.arq_s)])  # events/s ÷ jobs/s
+        rows.append(_row(f"Outbox: {f.outbox_events:,} events, one worker", 
+                         f"{f.outbox_events / median(f.outbox_s):,.0f} events/s",
+                         f"{f.outbox_events / median(f.arq_s):,.0f} jobs/s (no-op arq jobs, same worker)",
+                         ratio, "≥ 0.5", ratio >= 0.5))
+    if f.sweep_big_s and f.sweep_small_s:
+        ratio = median([b / s for b, s in zip(f.sweep_big_s, f.sweep_small_s)])
+        rows.append(_row(f"Deadline sweep, {f.deadlines:,} open deadlines, {DUE} due",
+                         f"{median(f.sweep_big_s) * 1000:.1f} ms",
+                         f"{median(f.sweep_small_s) * 1000:.1f} ms ({DEADLINES_SMALL:,} open, {DUE} due)",
+                         ratio, "≤ 2×", ratio <= 2))
+    if f.case_list and f.case_ceiling:
+        ratio = median([c.p99_ms / r.p99_ms for c, r in zip(f.case_list, f.case_ceiling)])
+        rows.append(_row(f"Case list, my cases overdue first ({f.cases:,} cases, {f.mine:,} mine), 32 connections",
+                         f"p99 {median([r.p99_ms for r in f.case_list]):.1f} ms, "
+                         f"{median([r.requests_per_s for r in f.case_list]):,.0f} req/s",
+                         f"p99 {median([r.p99_ms for r in f.case_ceiling]):.1f} ms, "
+                         f"{median([r.requests_per_s for r in f.case_ceiling]):,.0f} req/s (one plain SELECT)",
+                         ratio, "", None))
+    return rows
+
+
+def table(imports: ImportFigures | None, register: RegisterFigures | None, skipped: list[str],
+          office: BackofficeFigures | None = None) -> list[str]:
     lines = ["| figure | measured | ceiling / baseline | ratio | goal | |", "|---|---|---|---|---|---|"]
     if imports:
         lines += _import_rows(imports)
     if register:
         lines += _register_rows(register)
-    notes = [f"- skipped: {why}" for why in skipped + (register.skipped if register else [])]
+    if office:
+        lines += _backoffice_rows(office)
+    notes = [f"- skipped: {why}" for why in skipped + (register.skipped if register else [])
+             + (office.skipped if office else [])]
     return lines + ([""] + notes if notes else [])
 
 
@@ -157,4 +194,9 @@ company per request, the ceiling (one primary-key SELECT through the same app) a
 endpoint back to back in each run, anonymous as the public calls them; batch latency against
 single-verify latency at one connection, both with the school token the batch needs.
 Request logging is off (LOG_LEVEL=WARNING) so the figures measure the app, not the log sink, and the
-register's rate limits are off (REGISTER_*_LIMIT=0): the load comes from one address and one school."""
+register's rate limits are off (REGISTER_*_LIMIT=0): the load comes from one address and one school.
+Back office (fresh databases from the migrated template): the outbox as one burst arq worker with
+the app's worker settings running N events of a no-op topic, against the same worker running N no-op
+arq jobs; the deadline sweep timed in-process, 100,000 and 1,000 open deadlines (100 due in each)
+swept alternately, the due ones unmarked between sweeps, median per run; the case list
+(`?mine=true`) and its ceiling endpoint under wrk with an adviser's token, back to back."""

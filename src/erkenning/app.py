@@ -37,7 +37,7 @@ from erkenning.register.controllers import CeilingController, RegisterController
 from erkenning.reports.consultations import ReportReadsController
 from erkenning.reports.controllers import PublicReportController, ReportController, SchoolReportController
 from erkenning.runtime import Runtime
-from erkenning.workflows.controllers import HearingController, InvestigationController
+from erkenning.workflows.controllers import CaseListCeilingController, HearingController, InvestigationController
 from erkenning.settings import Settings, get_settings
 from erkenning.training.controllers import backoffice_controllers as training_backoffice
 from erkenning.training.public_controllers import (
@@ -132,7 +132,11 @@ def create_app(
             tags=["register"],
         ),
         Router("/api/v1/portal", route_handlers=portal_handlers(), guards=[requires(Role.COMPANY)], tags=["portal"]),
-        Router("/api/v1/backoffice", route_handlers=backoffice_handlers(), guards=[requires(*STAFF_ROLES)]),
+        Router(
+            "/api/v1/backoffice",
+            route_handlers=[*backoffice_handlers(), *([CaseListCeilingController] if settings.bench_endpoints else [])],
+            guards=[requires(*STAFF_ROLES)],
+        ),
         Router("/api/v1/integrations", route_handlers=integration_handlers(), tags=["integrations"]),
     ]
     app = ErkenningApp(

@@ -112,7 +112,10 @@ class Settings(BaseSettings):
     register_batch_window_s: int = 60
     register_batch_max_items: int = Field(default=1000, ge=1, le=10_000)
     register_db_pool_size: int = Field(default=10, description="connections of the register's own read pool")
-    bench_endpoints: bool = Field(default=False, description="mount /api/v1/register/_ceiling (benchmarks only)")
+    bench_endpoints: bool = Field(
+        default=False,
+        description="mount /api/v1/register/_ceiling and /api/v1/backoffice/investigations-ceiling (benchmarks only)",
+    )
 
     # School subscriptions: webhook delivery (keyed by WEBHOOK_SIGNING_SECRET above).
     webhook_timeout_s: float = 5.0

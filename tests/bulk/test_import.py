@@ -154,16 +154,19 @@ async def test_qualifications_upsert_on_crebo(runtime: Runtime, tmp_path: Path) 
     assert active is False
 
 
-async def test_checking_in_worker_processes_reports_the_same(runtime: Runtime, tmp_path: Path, monkeypatch) -> None:
-    from erkenning.bulk import importer
+async def test_values_sql_cannot_vouch_for_are_decided_by_the_api_model(runtime: Runtime, tmp_path: Path) -> None:
+    rows = [
+        company(1, postcode="NL-1234-ab", email="Info@Bakkerij.Example"),  # valid, unusual: loaded, normalised
+        company(2, postcode="0000 XX"),                                     # line 3: refused, the API's message
+        company(3, kvk_number=" 4000 0003 ", name="\u00a0Bakkerij 3\u00a0"),  # spaces the API strips
+        company(4),
+    ]
+    report = await import_csv(runtime.engine, "companies", write_csv(tmp_path / "c.csv", COMPANY_HEADER, rows))
 
-    rows = [company(n, postcode="0000 XX") if n % 7 == 0 else company(n) for n in range(1, 60)]
-    path = write_csv(tmp_path / "companies.csv", COMPANY_HEADER, rows)
-    monkeypatch.setattr(importer, "PARALLEL_FROM_BYTES", 0)
-
-    parallel = await import_csv(runtime.engine, "companies", path, jobs=2, batch_rows=5)
-
-    assert [line for line, _ in parallel.problems] == [n + 1 for n in range(1, 60) if n % 7 == 0]
-    assert (parallel.rows, parallel.inserted) == (59, 59 - 8)
-    again = await import_csv(runtime.engine, "companies", path, jobs=1, batch_rows=1000)
-    assert again.problems == parallel.problems and again.unchanged == 59 - 8
+    assert [line for line, _ in report.problems] == [3]
+    assert report.problems[0][1] == "postcode: a Dutch postcode looks like 1234 AB"
+    loaded = {c["establishment_number"]: c for c in await company_table(runtime)}
+    one, three = loaded["500000000001"], loaded["500000000003"]
+    assert (one["postcode"], one["email"]) == ("1234 AB", "info@bakkerij.example")
+    assert (three["kvk_number"], three["name"]) == ("40000003", "Bakkerij 3")
+    assert report.inserted == 3

@@ -29,16 +29,20 @@ async def catalogue(runtime: Runtime, tmp_path: Path) -> dict[str, str]:
         return dict(rows.all())
 
 
-async def periods(runtime: Runtime) -> list[tuple]:
+async def rows_of(runtime: Runtime, sql: str) -> list[tuple]:
     async with runtime.engine.connect() as conn:
-        rows = await conn.execute(sa.text(
-            "SELECT c.establishment_number, q.crebo, r.pathway, r.status AS now, r.version, p.status,"
-            "       lower(p.during), upper(p.during)"
-            " FROM recognition_period p JOIN recognition r ON r.id = p.recognition_id"
-            " JOIN company c ON c.id = r.company_id JOIN qualification q ON q.id = r.qualification_id"
-            " ORDER BY 1, 2, 3, lower(p.during)"
-        ))
-        return [tuple(r) for r in rows.all()]
+        return [tuple(r) for r in (await conn.execute(sa.text(sql))).all()]
+
+
+async def periods(runtime: Runtime) -> list[tuple]:
+    return await rows_of(
+        runtime,
+        "SELECT c.establishment_number, q.crebo, r.pathway, r.status AS now, r.version, p.status,"
+        "       lower(p.during), upper(p.during)"
+        " FROM recognition_period p JOIN recognition r ON r.id = p.recognition_id"
+        " JOIN company c ON c.id = r.company_id JOIN qualification q ON q.id = r.qualification_id"
+        " ORDER BY 1, 2, 3, lower(p.during)",
+    )
 
 
 def day(n: int) -> str:
@@ -126,3 +130,29 @@ async def test_history_before_the_current_period_is_refused(runtime: Runtime, tm
     report = await import_csv(runtime.engine, "recognitions", write_csv(tmp_path / "c.csv", HEADER, rows[1:]))
     assert report.problems == [(2, f"since: already active since {day(30)}")]
     assert len(await periods(runtime)) == 1
+
+
+async def _schema(runtime: Runtime) -> list[tuple]:
+    return await rows_of(
+        runtime,
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint"
+        " WHERE conrelid IN ('company'::regclass, 'recognition'::regclass, 'recognition_period'::regclass)"
+        " UNION ALL SELECT tablename, indexname, indexdef FROM pg_indexes"
+        " WHERE tablename IN ('company', 'recognition', 'recognition_period') ORDER BY 1, 2",
+    )
+
+
+async def test_a_first_load_rebuilds_every_index_and_constraint_it_set_aside(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    before = await _schema(runtime)
+    await import_csv(runtime.engine, "companies",
+                     write_csv(tmp_path / "c.csv", COMPANY_HEADER, [company(1), company(2)]))
+    await import_csv(runtime.engine, "qualifications",
+                     write_csv(tmp_path / "q.csv", ["crebo", "name", "level"], [["25180", "Kok", "2"]]))
+    report = await import_csv(runtime.engine, "recognitions", write_csv(
+        tmp_path / "r.csv", HEADER, [["500000000001", "", "25180", "bol", "active", day(3)],
+                                     ["500000000002", "", "25180", "bbl", "active", day(3)]]))
+
+    assert report.inserted == 2 and report.periods_added == 2
+    assert await _schema(runtime) == before

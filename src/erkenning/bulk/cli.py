@@ -55,9 +55,7 @@ def _run(coro_fn: Callable[[Any], Any]) -> Any:
 @click.option("--delimiter", default=None, help="field separator (default: `;` if the header uses it, else `,`)")
 @click.option("--errors-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="write every refused row (line,reason) to this CSV")
-@click.option("--jobs", type=click.IntRange(min=1), default=None,
-              help="processes checking rows (default: one per core; files under 2 MB: in-process)")
-def import_command(kind: str, file: Path, delimiter: str | None, errors_file: Path | None, jobs: int | None) -> None:
+def import_command(kind: str, file: Path, delimiter: str | None, errors_file: Path | None) -> None:
     """Load KIND from a CSV FILE: check every row, load the good ones, report the bad ones by line.
 
     Safe to run twice: rows are matched on their natural key and only what differs changes. Exits
@@ -73,7 +71,7 @@ def import_command(kind: str, file: Path, delimiter: str | None, errors_file: Pa
     try:
         with _bar(f"reading {file.name}", unit_bytes=True) as (update, rename):
             report = _run(lambda engine: import_csv(
-                engine, kind, file, delimiter=delimiter, jobs=jobs, progress=Progress(read=update, phase=rename)
+                engine, kind, file, delimiter=delimiter, progress=Progress(read=update, phase=rename)
             ))
     except ImportFailed as exc:
         raise click.ClickException(f"{file.name}: {exc}; nothing was loaded") from None

@@ -1,8 +1,10 @@
-"""`erkenning import KIND FILE.csv`: stream, check every row, COPY the good ones, upsert in one transaction.
+"""`erkenning import KIND FILE.csv`: COPY the cells, check them set-based, upsert, in one transaction.
 
-The file is read in batches; each batch is checked row by row (the API's rules) and sent with
-asyncpg's binary COPY into a temporary staging table, so memory holds one batch, not the file. Then
-the kind's loader checks what only the database can see and upserts (see `loaders`). Everything,
+The file is parsed as it streams (Python's csv module, for line numbers and ragged rows) and its
+cells go as text with one binary COPY into a temporary table; memory holds one batch, not the file.
+One statement then normalises every row and vouches for those it can (`sqlcheck`); the rest go
+through the API's own model (`rows`), which refuses them with its message or accepts them. Then the
+kind's loader checks what only the database can see and upserts (see `loaders`). Everything,
 including the one audit row that records the import, commits together or not at all.
 """
 
@@ -10,16 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import multiprocessing
-import os
 import time
-from collections import deque
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from erkenning import audit, clock
@@ -28,7 +27,8 @@ from erkenning.bulk.csvfile import CsvSource, HeaderError
 from erkenning.bulk.database import driver_connection
 from erkenning.bulk.loaders import NO_TIMEOUT, STAGING, Loader, Outcome, load_companies, load_qualifications
 from erkenning.bulk.recognitions import load_recognitions
-from erkenning.bulk.rows import KINDS, Kind, check_batch
+from erkenning.bulk.rows import KINDS, Kind
+from erkenning.bulk.sqlcheck import RAW, staging_sql
 from erkenning.db import create_session_factory
 from erkenning.logging import get_logger
 
@@ -39,9 +39,8 @@ LOADERS: dict[str, tuple[Loader, str]] = {
     "qualifications": (load_qualifications, "qualification"),
     "recognitions": (load_recognitions, "recognition"),
 }
-BATCH_ROWS = 10_000
-PARALLEL_FROM_BYTES = 2_000_000  # smaller files are checked in-process (starting workers costs more)
-Checked = tuple[list[tuple[Any, ...]], list[tuple[int, str]]]
+BATCH_ROWS = 10_000  # rows read between progress updates
+TEMP_BUFFERS = "512MB"  # at most; memory is only taken as temp tables grow
 
 
 class ImportFailed(Exception):
@@ -89,96 +88,107 @@ async def import_csv(
     path: Path,
     *,
     delimiter: str | None = None,
-    batch_rows: int = BATCH_ROWS,
-    jobs: int | None = None,
     progress: Progress | None = None,
     caller: Caller | None = None,
 ) -> ImportReport:
-    """Import one CSV file of `kind_name`; rows are checked in `jobs` processes (default: one per core)."""
+    """Import one CSV file of `kind_name` in one transaction; returns what was loaded and what was refused."""
     kind = KINDS[kind_name]
     loader, object_type = LOADERS[kind_name]
     progress = progress or Progress()
     report = ImportReport(kind=kind_name)
-    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
-    pool = None
-    if jobs > 1 and path.stat().st_size >= PARALLEL_FROM_BYTES:
-        # Forked now, before any connection or event-loop work, so the workers inherit none of it.
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
-        pool.submit(int).result()
-    try:
-        async with create_session_factory(engine)() as session:
-            pg = await driver_connection(session)
-            await pg.execute("SET LOCAL statement_timeout = 0; SET LOCAL work_mem = '64MB'")
-            await pg.execute(_staging_ddl(kind))
-            started = time.perf_counter()
-            try:
-                with CsvSource(path, kind, delimiter) as source:
-                    await _stage(pg, source, batch_rows, report, progress, pool, jobs)
-            except (HeaderError, csv.Error, UnicodeDecodeError) as exc:
-                raise ImportFailed(_fatal(exc)) from None
-            report.timings["read and check"] = time.perf_counter() - started
-            progress.phase("checking and upserting")
-            started = time.perf_counter()
-            await pg.execute(f"ANALYZE {STAGING}", timeout=NO_TIMEOUT)
-            outcome: Outcome = await loader(pg, clock.now())
-            report.inserted, report.updated = outcome.inserted, outcome.updated
-            report.periods_added, report.periods_changed = outcome.periods_added, outcome.periods_changed
-            report.problems = sorted(report.problems + outcome.problems)
-            await audit.record(
-                session, caller or Caller.system("import"), f"bulk.{kind_name}_imported",
-                object_type=object_type, detail=report.summary(),
-            )
-            report.timings["upsert"] = time.perf_counter() - started
-            progress.phase("committing")
-            started = time.perf_counter()
-            await session.commit()
-            report.timings["commit"] = time.perf_counter() - started
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+    async with create_session_factory(engine)() as session:
+        pg = await driver_connection(session)
+        await pg.execute("SET LOCAL statement_timeout = 0; SET LOCAL work_mem = '64MB'")
+        await _room_for_temp_tables(pg)
+        started = time.perf_counter()
+        try:
+            with CsvSource(path, kind, delimiter) as source:
+                await pg.execute(_raw_ddl(source.columns))
+                await pg.copy_records_to_table(
+                    RAW, records=_raw_records(source, report, progress), columns=("line", *source.columns),
+                    timeout=NO_TIMEOUT,
+                )
+                columns = source.columns
+        except (HeaderError, csv.Error, UnicodeDecodeError) as exc:
+            raise ImportFailed(_fatal(exc)) from None
+        progress.read(source.size, source.size)
+        report.timings["read"] = time.perf_counter() - started
+        progress.phase("checking")
+        started = time.perf_counter()
+        await _check(pg, kind, columns, report)
+        report.timings["check"] = time.perf_counter() - started
+        progress.phase("upserting")
+        started = time.perf_counter()
+        await pg.execute(f"ANALYZE {STAGING}", timeout=NO_TIMEOUT)
+        outcome: Outcome = await loader(pg, clock.now())
+        report.inserted, report.updated = outcome.inserted, outcome.updated
+        report.periods_added, report.periods_changed = outcome.periods_added, outcome.periods_changed
+        report.problems = sorted(report.problems + outcome.problems)
+        await audit.record(
+            session, caller or Caller.system("import"), f"bulk.{kind_name}_imported",
+            object_type=object_type, detail=report.summary(),
+        )
+        report.timings["upsert"] = time.perf_counter() - started
+        progress.phase("committing")
+        started = time.perf_counter()
+        await session.commit()
+        report.timings["commit"] = time.perf_counter() - started
     log.info("bulk.imported", kind=kind_name, **report.summary())
     return report
 
 
-async def _stage(
-    pg: Any, source: CsvSource, batch_rows: int, report: ImportReport, progress: Progress,
-    pool: ProcessPoolExecutor | None, jobs: int,
-) -> None:
-    """Read batches, check them (in the pool, a few batches ahead), and COPY the good rows to staging."""
-    kind = source.kind
-    columns = ("line", *kind.columns)
-    loop = asyncio.get_running_loop()
-    pending: deque[asyncio.Future[Checked]] = deque()
-
-    async def copy_next() -> None:
-        records, problems = await pending.popleft()
-        report.problems.extend(problems)
-        if records:
-            await pg.copy_records_to_table(STAGING, records=records, columns=columns, timeout=NO_TIMEOUT)
-
-    for batch in source.batches(batch_rows):
+async def _raw_records(source: CsvSource, report: ImportReport, progress: Progress) -> AsyncIterator[tuple[Any, ...]]:
+    """(line, cells…) of every row with as many cells as the header; the others are refused here."""
+    width = len(source.columns)
+    for batch in source.batches(BATCH_ROWS):
         report.rows += len(batch)
-        if pool is None:
-            future: asyncio.Future[Checked] = loop.create_future()
-            future.set_result(kind.check_batch(source.columns, batch))
-        else:
-            future = loop.run_in_executor(pool, check_batch, kind.name, source.columns, batch)
-        pending.append(future)
-        while len(pending) > 2 * jobs:
-            await copy_next()
+        for line, cells in batch:
+            if len(cells) == width:
+                yield (line, *cells)
+            else:
+                report.problems.append((line, f"row: has {len(cells)} cells, the header has {width}"))
         progress.read(source.position, source.size)
-    while pending:
-        await copy_next()
-    progress.read(source.size, source.size)
+        await asyncio.sleep(0)
 
 
-def _staging_ddl(kind: Kind) -> str:
-    columns = ", ".join(f"{name} {type_}" for name, type_ in zip(kind.columns, kind.staging_types, strict=True))
-    return f"CREATE TEMP TABLE {STAGING} (line integer NOT NULL, {columns}) ON COMMIT DROP"
+async def _check(pg: Any, kind: Kind, columns: list[str], report: ImportReport) -> None:
+    """SQL normalises the rows and vouches for most; the API's model decides the rest (see `sqlcheck`)."""
+    await pg.execute(staging_sql(kind.name, kind.columns, columns, clock.today(), source=RAW, target=STAGING),
+                     timeout=NO_TIMEOUT)
+    # Columns named (not r.*): the raw table's columns follow each file's header.
+    doubtful = await pg.fetch(
+        f"SELECT r.line, {', '.join(f'r.{c}' for c in columns)} FROM {RAW} r"
+        f" WHERE r.line IN (SELECT line FROM {STAGING} WHERE NOT ok) ORDER BY r.line",
+        timeout=NO_TIMEOUT,
+    )
+    if not doubtful:
+        return
+    records, problems = kind.check_batch(columns, [(r[0], list(r.values())[1:]) for r in doubtful])
+    report.problems.extend(problems)
+    await pg.execute(f"DELETE FROM {STAGING} WHERE NOT ok")
+    if records:
+        await pg.copy_records_to_table(STAGING, records=[(*r, True) for r in records],
+                                       columns=("line", *kind.columns, "ok"), timeout=NO_TIMEOUT)
+
+
+async def _room_for_temp_tables(pg: Any) -> None:
+    """Temp tables live in the session's own buffers (8 MB by default): give the file's room to stay in memory.
+
+    PostgreSQL allows this only before the session's first temp table; a reused connection keeps its size.
+    """
+    try:
+        async with pg.transaction():  # a savepoint: a refusal does not spoil the import's transaction
+            await pg.execute(f"SET temp_buffers = '{TEMP_BUFFERS}'")
+    except asyncpg.PostgresError:
+        pass
+
+
+def _raw_ddl(columns: list[str]) -> str:
+    cells = ", ".join(f"{name} text" for name in columns)
+    return f"CREATE TEMP TABLE {RAW} (line integer NOT NULL, {cells}) ON COMMIT DROP"
 
 
 def _fatal(exc: Exception) -> str:
     if isinstance(exc, UnicodeDecodeError):
         return f"the file is not UTF-8 text (byte {exc.start}); save it as UTF-8 CSV"
     return str(exc)
-

@@ -9,7 +9,8 @@ changes nothing (no `updated_at`, no `version` bump). An empty cell keeps what i
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -49,6 +50,62 @@ async def refuse_later_duplicates(conn: asyncpg.Connection, table: str, key: str
         RETURNING s.line, '{label}: also on line ' || d.first AS reason
         """,
     )
+
+
+# ------------------------------------------------------------------ a first load into an empty table
+
+_DEFERRABLE_INDEXES = """
+    SELECT format('DROP INDEX %s', i.indexrelid::regclass), pg_get_indexdef(i.indexrelid)
+    FROM pg_index i
+    WHERE i.indrelid = $1::regclass AND NOT i.indisprimary
+      AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+"""
+# Unique and exclusion constraints no other table's foreign key leans on, and foreign keys between the
+# tables loaded (not those to tables already in use: dropping one would lock that table too).
+_DEFERRABLE_CONSTRAINTS = """
+    SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', c.conrelid::regclass, c.conname),
+           format('ALTER TABLE %s ADD CONSTRAINT %I %s', c.conrelid::regclass, c.conname, pg_get_constraintdef(c.oid))
+    FROM pg_constraint c
+    WHERE c.conrelid = $1::regclass
+      AND (c.contype = 'f' AND c.confrelid::regclass::text = ANY($2::text[])
+           OR c.contype IN ('u', 'x') AND NOT EXISTS (SELECT 1 FROM pg_constraint r
+                                                      WHERE r.contype = 'f' AND r.conindid = c.conindid))
+    ORDER BY c.contype = 'f'
+"""
+
+
+async def is_empty(conn: asyncpg.Connection, *tables: str) -> bool:
+    """Whether `tables` are empty, for a first load; if so they stay locked (and empty) until the commit.
+
+    Locked before looking again, so two first loads at once cannot both find the tables empty.
+    """
+    async def empty() -> bool:
+        return not await conn.fetchval("SELECT " + " OR ".join(f"EXISTS (SELECT 1 FROM {t})" for t in tables))
+
+    if not await empty():
+        return False
+    await conn.execute(f"LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE", timeout=NO_TIMEOUT)
+    return await empty()
+
+
+@asynccontextmanager
+async def first_load(conn: asyncpg.Connection, *tables: str) -> AsyncIterator[None]:
+    """Around the first load of empty `tables`: their secondary indexes, unique and exclusion constraints
+    and the foreign keys among them are dropped, then rebuilt once over all rows (a sort or one scan
+    each, instead of one index entry and one key lookup per row). Every rule is checked again when
+    its constraint is added back, so a bad row still fails the import; primary keys and foreign keys
+    to other tables stay. All inside the import's transaction: only these (empty) tables are locked
+    until it commits, and nothing is changed if it fails."""
+    ddl: list[tuple[str, str]] = []
+    for table in tables:
+        ddl += [tuple(r) for r in await conn.fetch(_DEFERRABLE_CONSTRAINTS, table, list(tables))]
+        ddl += [tuple(r) for r in await conn.fetch(_DEFERRABLE_INDEXES, table)]
+    for drop, _ in reversed(ddl):  # foreign keys first
+        await conn.execute(drop)
+    yield
+    await conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    for _, create in ddl:
+        await conn.execute(create, timeout=NO_TIMEOUT)
 
 
 async def upsert_counts(conn: asyncpg.Connection, sql: str, *args: object) -> tuple[int, int]:
@@ -99,17 +156,27 @@ async def load_companies(conn: asyncpg.Connection, now: datetime) -> Outcome:
     # Rows identical to what is registered are left out before the upsert, so they are not even locked.
     # An SBB id is drawn from the sequence only for a company that is new (coalesce stops at the first value);
     # in file order, as the sequence is read after sorting.
-    out.inserted, out.updated = await upsert_counts(
-        conn,
-        f"""
-        INSERT INTO company AS c (id, sbb_id, kvk_number, establishment_number, name, street, house_number,
-                                  postcode, city, sector, email, version, created_at, updated_at)
+    select = f"""
         SELECT gen_random_uuid(), coalesce(s.sbb_id, x.sbb_id, nextval('company_sbb_id_seq')::text),
                s.kvk_number, s.establishment_number, s.name, s.street, s.house_number, s.postcode, s.city,
-               s.sector, s.email, 1, $1, $1
+               s.sector, s.email, 1, $1::timestamptz, $1::timestamptz
         FROM {STAGING} s LEFT JOIN company x ON x.establishment_number = s.establishment_number
         WHERE x.id IS NULL OR NOT {_company_same("x", "s")}
         ORDER BY s.line
+    """
+    insert = """INSERT INTO company AS c (id, sbb_id, kvk_number, establishment_number, name, street, house_number,
+                                          postcode, city, sector, email, version, created_at, updated_at)"""
+    if await is_empty(conn, "company"):  # nothing to conflict with: the keys are unique within the file
+        async with first_load(conn, "company"):
+            # In id order, so the primary key grows at its right edge instead of at random places.
+            out.inserted, out.updated = await upsert_counts(
+                conn, f"{insert} SELECT * FROM ({select}) n ORDER BY 1 RETURNING true AS inserted", now
+            )
+        return out
+    out.inserted, out.updated = await upsert_counts(
+        conn,
+        f"""
+        {insert} {select}
         ON CONFLICT (establishment_number) DO UPDATE SET
             kvk_number = EXCLUDED.kvk_number, name = EXCLUDED.name, street = coalesce(EXCLUDED.street, c.street),
             house_number = coalesce(EXCLUDED.house_number, c.house_number), postcode = EXCLUDED.postcode,

@@ -16,7 +16,16 @@ from datetime import datetime
 
 import asyncpg
 
-from erkenning.bulk.loaders import NO_TIMEOUT, STAGING, Outcome, upsert_counts, refuse, refuse_later_duplicates
+from erkenning.bulk.loaders import (
+    NO_TIMEOUT,
+    STAGING,
+    Outcome,
+    first_load,
+    is_empty,
+    refuse,
+    refuse_later_duplicates,
+    upsert_counts,
+)
 
 RESOLVED = "bulk_recognition_resolved"
 PLAN = "bulk_recognition_plan"
@@ -86,8 +95,26 @@ async def load_recognitions(conn: asyncpg.Connection, now: datetime) -> Outcome:
             ELSE 'since: already ' || status || ' since ' || period_from END AS reason
         """,
     )
+    if await is_empty(conn, "recognition", "recognition_period"):  # a first load: nothing to conflict with
+        async with first_load(conn, "recognition", "recognition_period"):
+            await _write(conn, now, out, upsert=False)
+    else:
+        await _write(conn, now, out, upsert=True)
+    return out
+
+
+async def _write(conn: asyncpg.Connection, now: datetime, out: Outcome, *, upsert: bool) -> None:
+    """The recognitions of the plan, then their periods (the latest one corrected or ended, a new one added)."""
     granted = "coalesce(p.granted_on, p.old_granted, CASE WHEN p.status = 'active' THEN p.since END)"
     due = "coalesce(p.reassessment_due, p.old_due)"
+    conflict = """
+        ON CONFLICT (company_id, qualification_id, pathway) DO UPDATE SET
+            status = EXCLUDED.status, granted_on = EXCLUDED.granted_on, reassessment_due = EXCLUDED.reassessment_due,
+            version = t.version + 1, updated_at = $1
+        WHERE (t.status, t.granted_on, t.reassessment_due)
+              IS DISTINCT FROM (EXCLUDED.status, EXCLUDED.granted_on, EXCLUDED.reassessment_due)
+        RETURNING (xmax = 0) AS inserted
+    """ if upsert else "ORDER BY p.recognition_id RETURNING true AS inserted"  # the primary key grows at its edge
     out.inserted, out.updated = await upsert_counts(
         conn,
         f"""
@@ -96,38 +123,34 @@ async def load_recognitions(conn: asyncpg.Connection, now: datetime) -> Outcome:
         SELECT p.recognition_id, p.company_id, p.qualification_id, p.pathway, p.status, {granted}, {due}, 1, $1, $1
         FROM {PLAN} p
         WHERE p.is_new OR (p.old_status, p.old_granted, p.old_due) IS DISTINCT FROM (p.status, {granted}, {due})
-        ON CONFLICT (company_id, qualification_id, pathway) DO UPDATE SET
-            status = EXCLUDED.status, granted_on = EXCLUDED.granted_on, reassessment_due = EXCLUDED.reassessment_due,
-            version = t.version + 1, updated_at = $1
-        WHERE (t.status, t.granted_on, t.reassessment_due)
-              IS DISTINCT FROM (EXCLUDED.status, EXCLUDED.granted_on, EXCLUDED.reassessment_due)
-        RETURNING (xmax = 0) AS inserted
+        {conflict}
         """,
         now,
     )
-    out.periods_changed = await _execute_count(
-        conn,
-        f"""
-        UPDATE recognition_period rp SET
-            status = CASE WHEN p.since = p.period_from THEN p.status ELSE rp.status END,
-            during = CASE WHEN p.since = p.period_from THEN daterange(p.since, NULL)
-                          ELSE daterange(lower(rp.during), p.since) END
-        FROM {PLAN} p
-        WHERE rp.id = p.period_id AND (
-            (p.since = p.period_from AND (rp.status <> p.status OR NOT upper_inf(rp.during)))
-            OR (p.since > p.period_from AND (upper_inf(rp.during) OR upper(rp.during) > p.since)))
-        """,
-    )
+    if upsert:
+        out.periods_changed = await _execute_count(
+            conn,
+            f"""
+            UPDATE recognition_period rp SET
+                status = CASE WHEN p.since = p.period_from THEN p.status ELSE rp.status END,
+                during = CASE WHEN p.since = p.period_from THEN daterange(p.since, NULL)
+                              ELSE daterange(lower(rp.during), p.since) END
+            FROM {PLAN} p
+            WHERE rp.id = p.period_id AND (
+                (p.since = p.period_from AND (rp.status <> p.status OR NOT upper_inf(rp.during)))
+                OR (p.since > p.period_from AND (upper_inf(rp.during) OR upper(rp.during) > p.since)))
+            """,
+        )
     out.periods_added = await _execute_count(
         conn,
         f"""
         INSERT INTO recognition_period (id, recognition_id, status, during, created_at)
-        SELECT gen_random_uuid(), p.recognition_id, p.status, daterange(p.since, NULL), $1
-        FROM {PLAN} p WHERE p.period_id IS NULL OR p.since > p.period_from
+        SELECT * FROM (SELECT gen_random_uuid(), p.recognition_id, p.status, daterange(p.since, NULL), $1::timestamptz
+                       FROM {PLAN} p WHERE p.period_id IS NULL OR p.since > p.period_from) n
+        ORDER BY 1
         """,
         now,
     )
-    return out
 
 
 async def _execute_count(conn: asyncpg.Connection, sql: str, *args: object) -> int:
