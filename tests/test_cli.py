@@ -1,6 +1,7 @@
 """The `erkenning` command, run as a real subprocess against the test database."""
 
 import re
+from pathlib import Path
 
 from erkenning.settings import Settings
 from tests.helpers import run_cli
@@ -27,3 +28,27 @@ async def test_token_create_refuses_a_company_token_without_company(settings: Se
     code, out = await run_cli(settings, "token", "create", "--name", "X", "--role", "company")
     assert code == 1
     assert "company_id" in out and "Traceback" not in out
+
+
+def test_the_demo_keeps_its_e_mails_in_a_maildir(tmp_path: Path) -> None:
+    """`erkenning dev` without an SMTP server: a local one keeps each message, readable as a file."""
+    import mailbox
+    import smtplib
+    from email.message import EmailMessage
+
+    from erkenning.cli import mail_sink
+    from erkenning.embedded import free_port
+
+    port = free_port()
+    sink = mail_sink(tmp_path / "mail", "127.0.0.1", port)
+    assert sink is not None
+    try:
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = "noreply@sbb.example", "info@bedrijf.example", "Besluit"
+        message.set_content("Uw erkenning is gewijzigd.")
+        with smtplib.SMTP("127.0.0.1", port) as smtp:
+            smtp.send_message(message)
+    finally:
+        sink.stop()
+    kept = list(mailbox.Maildir(tmp_path / "mail", create=False))
+    assert [(m["To"], m["Subject"]) for m in kept] == [("info@bedrijf.example", "Besluit")]

@@ -9,6 +9,7 @@ import signal
 import sys
 from collections.abc import Coroutine
 from datetime import timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -144,6 +145,10 @@ def dev(port: int | None) -> None:
             redis = EmbeddedRedis(data_dir / "redis").start()
             stack.callback(redis.stop)
             env["REDIS_URL"] = redis.url
+        if settings.smtp_host in ("127.0.0.1", "localhost") and not port_answers(settings.smtp_host, settings.smtp_port):
+            sink = mail_sink(data_dir / "mail", settings.smtp_host, settings.smtp_port)
+            if sink is not None:
+                stack.callback(sink.stop)
         # The embedded servers' addresses become this process's configuration.
         os.environ.update(env)
         get_settings.cache_clear()
@@ -153,6 +158,22 @@ def dev(port: int | None) -> None:
         with contextlib.suppress(KeyboardInterrupt, SystemExit):
             _run(_dev_main(settings))
         click.echo("stopping embedded servers …")
+
+
+def mail_sink(folder: Path, host: str, port: int) -> Any:
+    """A local SMTP server that keeps every message of the demo in a maildir, so its e-mails can be read
+    (and are not retried against a server that is not there). None without aiosmtpd (the dev extra)."""
+    try:
+        from aiosmtpd.controller import Controller
+        from aiosmtpd.handlers import Mailbox
+    except ImportError:
+        click.echo(f"no SMTP server on {host}:{port}: e-mails wait in the outbox until one answers")
+        return None
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    controller = Controller(Mailbox(str(folder)), hostname=host, port=port)
+    controller.start()
+    click.echo(f"e-mails go to a local SMTP server on {host}:{port}, kept in the maildir {folder}")
+    return controller
 
 
 async def _dev_main(settings: Settings) -> None:
