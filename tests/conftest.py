@@ -117,6 +117,9 @@ def settings(services: Services, database_url: str, mail: MailCatcher) -> Settin
         environment=Environment.TEST,
         database_url=database_url,
         redis_url=services.redis_url,
+        # Production gives Redis 0.5 s; a loaded 2-core CI machine sometimes needs longer, and a missed
+        # enqueue would only wait for the sweep. Outages in tests stop a real server (refused at once).
+        redis_timeout_s=5.0,
         arq_queue_name=f"erkenning:test:{uuid.uuid4().hex[:8]}",
         smtp_host="127.0.0.1",
         smtp_port=mail.port,

@@ -202,3 +202,37 @@ async def run_cli(settings: Settings, *args: str) -> tuple[int, str]:
     )
     out, _ = await proc.communicate()
     return proc.returncode or 0, out.decode()
+
+
+async def redis_dump(redis: Any, *patterns: str) -> bytes:
+    """Every key (or those matching `patterns`) and its value in the Redis database, as one text.
+
+    The Redis the tests use is shared (other runs, benchmarks): it may hold tens of thousands of keys,
+    so the keys are read in large scan steps and their values in pipelines, not a round trip each.
+    """
+    keys = list(dict.fromkeys(
+        [key for pattern in patterns or ("*",) async for key in redis.scan_iter(match=pattern, count=10_000)]
+    ))
+    chunks: list[bytes] = list(keys)
+    for start in range(0, len(keys), 5_000):
+        batch = keys[start:start + 5_000]
+        pipe = redis.pipeline(transaction=False)
+        for key in batch:
+            pipe.type(key)
+        kinds = [k.decode() if isinstance(k, bytes) else str(k) for k in await pipe.execute()]
+        readers = {"string": "get", "zset": "zrange", "hash": "hgetall", "list": "lrange", "set": "smembers"}
+        pipe = redis.pipeline(transaction=False)
+        for key, kind in zip(batch, kinds):
+            if kind == "zset" or kind == "list":
+                getattr(pipe, readers[kind])(key, 0, -1)
+            elif kind in readers:
+                getattr(pipe, readers[kind])(key)
+        for value in await pipe.execute():
+            if isinstance(value, dict):
+                for field_, item in value.items():
+                    chunks.extend((field_, item))
+            elif isinstance(value, (list, set, tuple)):
+                chunks.extend(value)
+            elif value is not None:
+                chunks.append(value)
+    return b"\n".join(c if isinstance(c, bytes) else str(c).encode() for c in chunks)

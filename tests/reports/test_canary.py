@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from erkenning.runtime import Runtime
 from erkenning.settings import Settings
-from tests.helpers import Principal, make_company
+from tests.helpers import Principal, make_company, redis_dump
 from tests.reports.conftest import BACKOFFICE, PUBLIC, SCHOOL, act, facts
 
 TAG = uuid4().hex[:10]
@@ -32,24 +32,7 @@ def _absent(text: str, markers: tuple[str, ...], where: str) -> None:
 
 async def _redis_dump(runtime: Runtime, *patterns: str) -> bytes:
     """Every key (or those matching `patterns`) and value in the Redis database the tests use."""
-    redis = runtime.queue.redis
-    chunks: list[bytes] = []
-    keys = [key for pattern in patterns or ("*",) async for key in redis.scan_iter(match=pattern, count=500)]
-    for key in keys:
-        chunks.append(key)
-        kind = (await redis.type(key)).decode()
-        if kind == "string":
-            chunks.append(await redis.get(key) or b"")
-        elif kind == "zset":
-            chunks.extend(await redis.zrange(key, 0, -1))
-        elif kind == "hash":
-            for field, value in (await redis.hgetall(key)).items():
-                chunks.extend((field, value))
-        elif kind == "list":
-            chunks.extend(await redis.lrange(key, 0, -1))
-        elif kind == "set":
-            chunks.extend(await redis.smembers(key))
-    return b"\n".join(c if isinstance(c, bytes) else str(c).encode() for c in chunks)
+    return await redis_dump(runtime.queue.redis, *patterns)
 
 
 async def _tables_holding(runtime: Runtime, marker: str) -> set[str]:
