@@ -152,19 +152,30 @@ _UNAVAILABLE_SQLSTATES = {"55P03"}
 RETRY_AFTER_S = 5
 
 
+def _driver_error(exc: BaseException) -> BaseException:
+    """The driver's own exception behind a SQLAlchemy one (its asyncpg adapter raises its own error from
+    the driver's), or `exc` itself."""
+    if isinstance(exc, sa_exc.DBAPIError) and exc.orig is not None:
+        return exc.orig.__cause__ or exc.orig
+    return exc
+
+
+def _sqlstate(exc: BaseException) -> str:
+    """The SQLSTATE of a database error, raised through SQLAlchemy or straight from asyncpg; else ''."""
+    sqlstate = getattr(_driver_error(exc), "sqlstate", None)
+    return sqlstate if isinstance(sqlstate, str) else ""
+
+
 def is_unavailable(exc: BaseException) -> bool:
     """A backing service is down, restarting or overloaded: the caller should try again shortly (503)."""
     if isinstance(exc, _UNAVAILABLE):
         return True
-    driver: BaseException | None = exc
-    if isinstance(exc, sa_exc.DBAPIError):
-        if exc.connection_invalidated:
-            return True
-        # SQLAlchemy's asyncpg adapter raises its own error from the driver's.
-        driver = exc.orig.__cause__ or exc.orig if exc.orig is not None else None
-    sqlstate = getattr(driver, "sqlstate", None)
-    if isinstance(sqlstate, str) and (sqlstate[:2] in _UNAVAILABLE_SQLSTATE_CLASSES or sqlstate in _UNAVAILABLE_SQLSTATES):
+    if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
         return True
+    sqlstate = _sqlstate(exc)
+    if sqlstate[:2] in _UNAVAILABLE_SQLSTATE_CLASSES or sqlstate in _UNAVAILABLE_SQLSTATES:
+        return True
+    driver = _driver_error(exc)
     # asyncpg's client side: the connection is closed, or was left mid-operation by a dropped server.
     return isinstance(driver, asyncpg.InterfaceError | asyncpg.InternalClientError)
 
@@ -204,11 +215,6 @@ def _validation_errors(exc: ValidationException) -> list[dict[str, str]]:
             message = _QUOTED_INPUT.sub(r"\1", str(item.get("message", "invalid")))
             errors.append({"field": field, "message": message[:300]})
     return errors
-
-
-def _sqlstate(exc: Exception) -> str:
-    """The SQLSTATE of a database error, raised through SQLAlchemy or straight from asyncpg."""
-    return str(getattr(getattr(exc, "orig", exc), "sqlstate", None) or "")
 
 
 def exception_to_response(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
