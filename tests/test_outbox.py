@@ -1,5 +1,8 @@
 """The outbox: writes succeed without Redis, the sweep catches up, a real worker runs each event once."""
 
+import asyncio
+from collections.abc import Awaitable
+from datetime import timedelta
 from uuid import UUID
 
 import pytest
@@ -16,6 +19,7 @@ from erkenning.settings import Settings
 from tests.helpers import MailCatcher, TokenFactory, asgi_client, drain_queue
 
 CALLS: dict[str, int] = {}
+CONNECTIONS_IN_USE: dict[str, int] = {}
 
 
 @outbox.handler("test.flaky")
@@ -147,3 +151,97 @@ def test_payload_accepts_ids_codes_dates() -> None:
         "id": str(ident), "kind": "token_issued", "on": "2026-01-02", "n": 3,
     }
     assert UUID(outbox._check_payload({"ids": [ident]})["ids"][0]) == ident
+
+
+# ---------------------------------------------------------------- batches
+
+
+@outbox.handler("test.batch")
+async def _batch_step(ctx: outbox.EventContext) -> None:
+    """Writes a follow-up event (a database effect), then fails when the payload says so."""
+    CALLS[str(ctx.event.id)] = CALLS.get(str(ctx.event.id), 0) + 1
+    outbox.add(ctx.session, "test.batch.followup", parent=str(ctx.event.id))
+    if ctx.payload.get("fail"):
+        raise DomainError("step failed")
+    if ctx.payload.get("slow"):
+        await asyncio.sleep(0.05)
+        CONNECTIONS_IN_USE[str(ctx.event.id)] = ctx.runtime.engine.pool.checkedout()  # type: ignore[attr-defined]
+
+
+async def _add_batch(runtime: Runtime, *payloads: dict) -> list[UUID]:
+    async with runtime.transaction() as session:
+        return [outbox.add(session, "test.batch", **payload).id for payload in payloads]
+
+
+async def _followups(runtime: Runtime) -> set[str]:
+    return {e.payload["parent"] for e in await _events(runtime, "test.batch.followup")}
+
+
+async def test_a_batch_runs_due_events_each_in_its_own_savepoint(settings: Settings, runtime: Runtime) -> None:
+    quick = Runtime.create(settings.model_copy(update={"outbox_retry_base_s": 60.0}))
+    try:
+        first, ok, failing, last = await _add_batch(quick, {}, {}, {"fail": True}, {})
+        async with quick.transaction() as session:
+            later = outbox.add(session, "test.batch", available_at=outbox.utcnow() + timedelta(hours=1)).id
+
+        assert await outbox.process(quick, first, batch=10) is True
+        # The others' own triggers: done ones are known without a query, the failed one is not due yet.
+        for event_id in (ok, last, failing):
+            assert await outbox.process(quick, event_id, batch=10) is False
+    finally:
+        await quick.close()
+
+    rows = {row.id: row for row in await _events(runtime, "test.batch")}
+    assert {rows[i].status for i in (first, ok, last)} == {EventStatus.DONE}
+    assert all(rows[i].attempts == 1 for i in (first, ok, last))
+    assert rows[failing].status is EventStatus.PENDING
+    assert rows[failing].attempts == 1 and rows[failing].last_error == "DomainError: step failed"
+    assert rows[failing].available_at > outbox.utcnow() + timedelta(seconds=30)
+    assert rows[later].status is EventStatus.PENDING and rows[later].attempts == 0  # not yet due: not taken
+    # The failed step's follow-up was rolled back with its savepoint; the others' were committed.
+    assert await _followups(runtime) == {str(first), str(ok), str(last)}
+    assert all(CALLS[str(i)] == 1 for i in (first, ok, failing, last))
+
+
+async def test_a_batch_passes_over_events_another_transaction_holds(settings: Settings, runtime: Runtime) -> None:
+    first, held = await _add_batch(runtime, {}, {})
+    async with runtime.session_factory() as other:
+        await other.exec(sa.select(OutboxEvent).where(OutboxEvent.id == held).with_for_update())
+        assert await outbox.process(runtime, first, batch=10) is True
+        await other.rollback()
+    rows = {row.id: row for row in await _events(runtime, "test.batch")}
+    assert rows[first].status is EventStatus.DONE
+    assert rows[held].status is EventStatus.PENDING and rows[held].attempts == 0
+    assert await outbox.process(runtime, held, batch=10) is True  # its own trigger still runs it
+
+
+async def test_a_batch_takes_no_further_event_after_its_time_budget(settings: Settings, runtime: Runtime) -> None:
+    tight = Runtime.create(settings.model_copy(update={"outbox_batch_budget_s": 0.01}))
+    try:
+        first, *rest = await _add_batch(tight, {"slow": True}, {}, {})
+        assert await outbox.process(tight, first, batch=10) is True
+    finally:
+        await tight.close()
+    rows = {row.id: row for row in await _events(runtime, "test.batch")}
+    assert rows[first].status is EventStatus.DONE
+    assert [rows[i].status for i in rest] == [EventStatus.PENDING, EventStatus.PENDING]
+    assert await _followups(runtime) == {str(first)}
+
+
+async def test_a_trigger_for_an_event_in_a_running_batch_waits_for_it(settings: Settings, runtime: Runtime) -> None:
+    own = Runtime.create(settings)  # a pool of its own, to count the connections the two triggers use
+    try:
+        first, second = await _add_batch(own, {"slow": True}, {})
+        both = await asyncio.gather(outbox.process(own, first, batch=10), _soon(outbox.process(own, second, batch=10)))
+    finally:
+        await own.close()
+    assert both == [True, False]  # the second trigger found its event done by the batch
+    assert CALLS[str(first)] == 1 and CALLS[str(second)] == 1
+    # While the batch ran, the second trigger waited in memory, not on the row lock with a connection.
+    assert CONNECTIONS_IN_USE[str(first)] == 1
+    assert {row.status for row in await _events(runtime, "test.batch")} == {EventStatus.DONE}
+
+
+async def _soon(step: Awaitable[bool]) -> bool:
+    await asyncio.sleep(0.02)  # the batch has claimed both events by now (its first handler sleeps 50 ms)
+    return await step

@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -25,7 +27,7 @@ from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.db import ErkenningSession, enum_field, json_field, timestamp_field, utcnow
-from erkenning.errors import DomainError, NotFound
+from erkenning.errors import DomainError, NotFound, is_unavailable
 from erkenning.logging import get_logger
 from erkenning.monitoring import metrics
 
@@ -196,6 +198,61 @@ async def claim(session: AsyncSession, event_id: UUID) -> OutboxEvent | None:
     return event
 
 
+async def claim_due(session: AsyncSession, *, limit: int, besides: UUID) -> list[OutboxEvent]:
+    """Lock up to `limit` more due events, oldest first, passing over those another transaction holds."""
+    stmt = (
+        select(OutboxEvent)
+        .where(OutboxEvent.status == EventStatus.PENDING)
+        .where(col(OutboxEvent.available_at) <= utcnow())
+        .where(OutboxEvent.id != besides)
+        .order_by(col(OutboxEvent.available_at))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    )
+    return list((await session.exec(stmt)).all())
+
+
+class RecentlyDone:
+    """What this process knows of events without asking the database.
+
+    `add` records an event committed as done (its later triggers need no query); `running` marks
+    events a batch of this process holds, so a trigger for one of them waits for that batch instead
+    of queueing on the row lock with a connection of its own.
+    """
+
+    def __init__(self, size: int = 10_000) -> None:
+        self._ids: OrderedDict[UUID, None] = OrderedDict()
+        self._size = size
+        self._running: dict[UUID, asyncio.Event] = {}
+
+    def __contains__(self, event_id: object) -> bool:
+        return event_id in self._ids
+
+    def add(self, event_id: UUID) -> None:
+        self._ids[event_id] = None
+        if len(self._ids) > self._size:
+            self._ids.popitem(last=False)
+
+    async def wait_if_running(self, event_id: UUID) -> None:
+        ended = self._running.get(event_id)
+        if ended is not None:
+            await ended.wait()
+
+    @contextmanager
+    def running(self, event_ids: list[UUID]) -> Iterator[None]:
+        ended = asyncio.Event()
+        for event_id in event_ids:
+            self._running.setdefault(event_id, ended)
+        try:
+            yield
+        finally:
+            for event_id in event_ids:
+                if self._running.get(event_id) is ended:
+                    del self._running[event_id]
+            ended.set()
+
+
 def _backoff(attempts: int, base_s: float) -> timedelta:
     return timedelta(seconds=min(base_s * 2 ** (attempts - 1), _MAX_BACKOFF_S))
 
@@ -207,56 +264,128 @@ def _error_text(exc: BaseException) -> str:
     return type(exc).__name__
 
 
-async def process(runtime: Runtime, event_id: UUID) -> bool:
-    """Run one event's handler exactly once in effect; True when it ran and succeeded now."""
-    started = time.perf_counter()
-    try:
-        async with runtime.transaction() as session:
-            event = await claim(session, event_id)
-            if event is None:
-                return False
-            fn = HANDLERS.get(event.topic)
-            if fn is None:
-                raise LookupError(f"no handler for topic {event.topic}")
-            await fn(EventContext(session=session, event=event, runtime=runtime))
-            event.status = EventStatus.DONE
-            event.done_at = utcnow()
-            event.attempts += 1
-            session.add(event)
-        log.info("outbox.event_done", event_id=str(event_id), topic=event.topic)
-        metrics.observe_task(event.topic, "done", time.perf_counter() - started)
-        return True
-    except asyncio.CancelledError:
-        raise
-    except Exception as exc:
-        await _record_failure(runtime, event_id, exc)
+@dataclass(frozen=True)
+class _Retry:
+    event_id: UUID
+    available_at: datetime
+    attempts: int
+
+
+async def _run(session: AsyncSession, event: OutboxEvent, runtime: Runtime) -> None:
+    fn = HANDLERS.get(event.topic)
+    if fn is None:
+        raise LookupError(f"no handler for topic {event.topic}")
+    await fn(EventContext(session=session, event=event, runtime=runtime))
+
+
+async def process(runtime: Runtime, event_id: UUID, *, batch: int = 1) -> bool:
+    """Run one event's handler exactly once in effect; True when it ran and succeeded now.
+
+    With `batch` > 1 the same transaction also takes up to `batch` - 1 other due events that no one
+    else holds (their own triggers then find them done): each runs in a savepoint of its own, so a
+    failing one is rolled back and recorded alone, and all are marked done with their effects in
+    one commit. Events left when `outbox_batch_budget_s` has passed stay pending for their own trigger.
+    """
+    recent: RecentlyDone = runtime.done_events
+    await recent.wait_if_running(event_id)
+    if event_id in recent:
         return False
+    started = time.perf_counter()
+    done: list[tuple[UUID, str]] = []
+    retries: list[_Retry] = []
+    with ExitStack() as holding:
+        try:
+            async with runtime.transaction() as session:
+                event = await claim(session, event_id)
+                if event is None:
+                    return False
+                if batch <= 1:
+                    await _run(session, event, runtime)
+                    done.append((event.id, event.topic))
+                else:
+                    events = [event, *await claim_due(session, limit=batch - 1, besides=event_id)]
+                    holding.enter_context(recent.running([taken.id for taken in events[1:]]))
+                    retries = await _run_batch(session, events, runtime, done)
+                await _mark_done(session, done)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            await _record_failure(runtime, event_id, exc)
+            return False
+        for done_id, _ in done:
+            recent.add(done_id)  # before `running` ends: triggers waiting on the batch find them done
+    elapsed = time.perf_counter() - started
+    for done_id, topic in done:
+        log.info("outbox.event_done", event_id=str(done_id), topic=topic)
+        metrics.observe_task(topic, "done", elapsed / len(done))
+    for retry in retries:
+        await runtime.queue.enqueue([(retry.event_id, retry.available_at)], attempt=retry.attempts)
+    return any(done_id == event_id for done_id, _ in done)
+
+
+async def _run_batch(
+    session: AsyncSession, events: list[OutboxEvent], runtime: Runtime, done: list[tuple[UUID, str]]
+) -> list[_Retry]:
+    """Each event in a savepoint: a failing one is rolled back and counted alone; the rest hold."""
+    retries: list[_Retry] = []
+    budget_ends = time.monotonic() + runtime.settings.outbox_batch_budget_s
+    for taken in events:
+        if taken is not events[0] and time.monotonic() > budget_ends:
+            break  # the rest stay pending: the commit releases them to their own triggers
+        added = len(session.info.get(_NEW, ()))
+        try:
+            async with session.begin_nested():
+                await _run(session, taken, runtime)
+            done.append((taken.id, taken.topic))
+        except Exception as exc:
+            if is_unavailable(exc):
+                raise  # the connection is gone: nothing of the batch holds
+            del session.info.get(_NEW, [])[added:]  # events it added were rolled back with it
+            retries.extend(await _mark_failed(session, taken.id, exc, runtime))
+    return retries
+
+
+async def _mark_done(session: AsyncSession, done: list[tuple[UUID, str]]) -> None:
+    if done:
+        await session.exec(
+            sa.update(OutboxEvent)
+            .where(col(OutboxEvent.id).in_([event_id for event_id, _ in done]))
+            .values(status=EventStatus.DONE, done_at=utcnow(), attempts=OutboxEvent.attempts + 1)
+        )
+
+
+async def _mark_failed(session: AsyncSession, event_id: UUID, exc: BaseException, runtime: Runtime) -> list[_Retry]:
+    """Count a failed attempt of a locked event: retry later with backoff, or dead after the last."""
+    settings = runtime.settings
+    event = await session.get(OutboxEvent, event_id, populate_existing=True)
+    if event is None or event.status is not EventStatus.PENDING:
+        return []
+    event.attempts += 1
+    event.last_error = _error_text(exc)
+    outcome = "dead" if event.attempts >= settings.outbox_max_attempts else "failed"
+    metrics.observe_task(event.topic, outcome)
+    if outcome == "dead":
+        event.status = EventStatus.DEAD
+        log.error("outbox.event_dead", event_id=str(event_id), topic=event.topic, error=event.last_error)
+        session.add(event)
+        return []
+    event.available_at = utcnow() + _backoff(event.attempts, settings.outbox_retry_base_s)
+    event.enqueued_at = utcnow()
+    log.warning(
+        "outbox.event_failed", event_id=str(event_id), topic=event.topic, attempts=event.attempts,
+        error=event.last_error, exc_info=not isinstance(exc, DomainError),
+    )
+    session.add(event)
+    return [_Retry(event.id, event.available_at, event.attempts)]
 
 
 async def _record_failure(runtime: Runtime, event_id: UUID, exc: BaseException) -> None:
-    settings = runtime.settings
     async with runtime.transaction() as session:
-        event = await session.get(OutboxEvent, event_id, with_for_update=True, populate_existing=True)
-        if event is None or event.status is not EventStatus.PENDING:
+        if await session.get(OutboxEvent, event_id, with_for_update=True, populate_existing=True) is None:
             return
-        event.attempts += 1
-        event.last_error = _error_text(exc)
-        outcome = "dead" if event.attempts >= settings.outbox_max_attempts else "failed"
-        metrics.observe_task(event.topic, outcome)
-        if outcome == "dead":
-            event.status = EventStatus.DEAD
-            log.error("outbox.event_dead", event_id=str(event_id), topic=event.topic, error=event.last_error)
-        else:
-            event.available_at = utcnow() + _backoff(event.attempts, settings.outbox_retry_base_s)
-            event.enqueued_at = utcnow()
-            log.warning(
-                "outbox.event_failed", event_id=str(event_id), topic=event.topic, attempts=event.attempts,
-                error=event.last_error, exc_info=not isinstance(exc, DomainError),
-            )
-        session.add(event)
-        retry = (event.id, event.available_at, event.attempts) if event.status is EventStatus.PENDING else None
-    if retry:
-        await runtime.queue.enqueue([(retry[0], retry[1])], attempt=retry[2])
+        retries = await _mark_failed(session, event_id, exc, runtime)
+    for retry in retries:
+        await runtime.queue.enqueue([(retry.event_id, retry.available_at)], attempt=retry.attempts)
 
 
 async def sweep(runtime: Runtime, *, batch: int = 1000) -> int:

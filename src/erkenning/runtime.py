@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from arq.connections import ArqRedis
@@ -38,6 +38,7 @@ class Runtime:
     limiter: RateLimiter
     owns_redis: bool = True
     read_pool: Any = None  # the register's asyncpg pool, made on first use (erkenning.register.lean)
+    done_events: outbox.RecentlyDone = field(default_factory=outbox.RecentlyDone)
 
     @classmethod
     def create(cls, settings: Settings, *, redis: ArqRedis | None = None) -> Runtime:

@@ -86,6 +86,13 @@ class Settings(BaseSettings):
     outbox_max_attempts: int = 8
     outbox_retry_base_s: float = 10.0
     outbox_pickup_grace_s: float = 30.0
+    outbox_batch: int = Field(
+        default=50, ge=1, le=500,
+        description="a worker's job for one event also runs up to this many - 1 other due events in its transaction",
+    )
+    outbox_batch_budget_s: float = Field(
+        default=2.0, gt=0, description="a batch takes no further event once it has run this long; the rest wait for their own job"
+    )
     outbox_sweep_every_s: int = Field(
         default=60, ge=1, le=60, description="how often the worker re-enqueues events Redis lost or never got"
     )

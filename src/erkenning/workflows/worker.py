@@ -49,7 +49,8 @@ async def process_event(ctx: dict[str, Any], event_id: str) -> None:
     token = context.job_id.set(ctx.get("job_id"))
     structlog.contextvars.bind_contextvars(job_id=ctx.get("job_id"))
     try:
-        await outbox.process(ctx["runtime"], UUID(event_id))
+        runtime: Runtime = ctx["runtime"]
+        await outbox.process(runtime, UUID(event_id), batch=runtime.settings.outbox_batch)
     finally:
         structlog.contextvars.unbind_contextvars("job_id")
         context.job_id.reset(token)
