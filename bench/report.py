@@ -113,6 +113,16 @@ def split(figures: ImportFigures) -> list[str]:
                      f"+ check {parts['check']:.1f} s (the API's rules, in SQL) + merge {parts['upsert']:.1f} s "
                      f"(PostgreSQL: checks, upsert, indexes, foreign keys{', periods' if kind == 'recognitions' else ''})"
                      f" + {rest:.1f} s process start and commit; `psql \\copy`: {median(f.copy_s):.1f} s")
+    if figures.constraint_s and "recognitions" in figures.kinds:
+        gist = median(figures.constraint_s)
+        copy_all = median(figures.total().copy_s)
+        lines.append(
+            f"- floor: building the periods' exclusion constraint (GiST over the recognition's uuid and the date "
+            f"range, btree_gist), timed by itself over the same imported rows, takes {gist:.1f} s: "
+            f"{gist / median(figures.kinds['recognitions'].copy_s):.0f}× the `psql \\copy` of the recognitions, "
+            f"{gist / copy_all:.1f}× that of all three files. While that constraint exists, no import into these "
+            f"tables can exceed a headline ratio of {copy_all / gist:.2f}"
+        )
     return ["Where the fresh import's time goes (medians):", "", *lines] if lines else []
 
 
