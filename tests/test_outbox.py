@@ -245,3 +245,29 @@ async def test_a_trigger_for_an_event_in_a_running_batch_waits_for_it(settings: 
 async def _soon(step: Awaitable[bool]) -> bool:
     await asyncio.sleep(0.02)  # the batch has claimed both events by now (its first handler sleeps 50 ms)
     return await step
+
+
+@outbox.handler("test.batch.external", external=True)
+async def _external_step(ctx: outbox.EventContext) -> None:
+    CALLS[str(ctx.event.id)] = CALLS.get(str(ctx.event.id), 0) + 1
+
+
+async def test_a_batch_holds_no_external_effect_but_its_own(settings: Settings, runtime: Runtime) -> None:
+    from erkenning.notifications import mail
+    from erkenning.register.tasks import WEBHOOK_TOPIC
+
+    assert {mail.TOPIC, WEBHOOK_TOPIC} <= outbox.EXTERNAL  # e-mails and webhooks reach outside the database
+    async with runtime.transaction() as session:
+        first = outbox.add(session, "test.batch").id
+        external = [outbox.add(session, "test.batch.external").id for _ in range(2)]
+        last = outbox.add(session, "test.batch").id
+
+    assert await outbox.process(runtime, first, batch=10) is True
+    rows = {row.id: row for row in await _events(runtime, "test.batch") + await _events(runtime, "test.batch.external")}
+    assert rows[last].status is EventStatus.DONE
+    assert [rows[i].status for i in external] == [EventStatus.PENDING, EventStatus.PENDING]
+
+    # An external event's own job runs it, and takes no other external one along.
+    assert await outbox.process(runtime, external[0], batch=10) is True
+    rows = {row.id: row for row in await _events(runtime, "test.batch.external")}
+    assert rows[external[0]].status is EventStatus.DONE and rows[external[1]].status is EventStatus.PENDING

@@ -133,15 +133,21 @@ class EventContext:
 
 Handler = Callable[[EventContext], Awaitable[None]]
 HANDLERS: dict[str, Handler] = {}
+# Topics whose handler reaches outside the database (sends an e-mail, calls a webhook). A batch takes
+# none of them besides its own job's event: should its commit be lost, at most that one effect repeats.
+EXTERNAL: set[str] = set()
 
 
-def handler(topic: str) -> Callable[[Handler], Handler]:
-    """Register the function that carries out events of one topic (one per topic)."""
+def handler(topic: str, *, external: bool = False) -> Callable[[Handler], Handler]:
+    """Register the function that carries out events of one topic (one per topic); `external` when it
+    has an effect outside the database that a rolled-back transaction cannot take back."""
 
     def register(fn: Handler) -> Handler:
         if topic in HANDLERS and HANDLERS[topic] is not fn:
             raise RuntimeError(f"outbox topic {topic!r} already has a handler")
         HANDLERS[topic] = fn
+        if external:
+            EXTERNAL.add(topic)
         return fn
 
     return register
@@ -199,12 +205,14 @@ async def claim(session: AsyncSession, event_id: UUID) -> OutboxEvent | None:
 
 
 async def claim_due(session: AsyncSession, *, limit: int, besides: UUID) -> list[OutboxEvent]:
-    """Lock up to `limit` more due events, oldest first, passing over those another transaction holds."""
+    """Lock up to `limit` more due events, oldest first, passing over those another transaction holds
+    and those of external topics (each of those runs in a transaction of its own)."""
     stmt = (
         select(OutboxEvent)
         .where(OutboxEvent.status == EventStatus.PENDING)
         .where(col(OutboxEvent.available_at) <= utcnow())
         .where(OutboxEvent.id != besides)
+        .where(col(OutboxEvent.topic).not_in(sorted(EXTERNAL)))
         .order_by(col(OutboxEvent.available_at))
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -282,7 +290,7 @@ async def process(runtime: Runtime, event_id: UUID, *, batch: int = 1) -> bool:
     """Run one event's handler exactly once in effect; True when it ran and succeeded now.
 
     With `batch` > 1 the same transaction also takes up to `batch` - 1 other due events that no one
-    else holds (their own triggers then find them done): each runs in a savepoint of its own, so a
+    else holds and that stay inside the database (their own triggers then find them done): each runs in a savepoint of its own, so a
     failing one is rolled back and recorded alone, and all are marked done with their effects in
     one commit. Events left when `outbox_batch_budget_s` has passed stay pending for their own trigger.
     """

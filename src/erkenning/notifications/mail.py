@@ -91,7 +91,7 @@ async def send(settings: Settings, to: str, subject: str, body: str, *, message_
     )
 
 
-@outbox.handler(TOPIC)
+@outbox.handler(TOPIC, external=True)
 async def _send_email(ctx: outbox.EventContext) -> None:
     payload = dict(ctx.payload)
     template = payload.pop("template")

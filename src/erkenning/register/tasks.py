@@ -152,7 +152,7 @@ async def _record_attempt(
         )
 
 
-@outbox.handler(WEBHOOK_TOPIC)
+@outbox.handler(WEBHOOK_TOPIC, external=True)
 async def deliver_webhook(ctx: outbox.EventContext) -> None:
     """POST one notice. The event's row lock makes this the only run for this delivery."""
     session, runtime = ctx.session, ctx.runtime
