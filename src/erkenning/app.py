@@ -29,7 +29,7 @@ from erkenning.middleware import RequestContextMiddleware
 from erkenning.monitoring.controllers import HealthController, OutboxController, metrics_endpoint
 from erkenning.monitoring.indicator_controllers import MonitoringController
 from erkenning.workflows.adviser_tasks import AdviserTaskController
-from erkenning.openapi import ClosedModelSchemaPlugin, document_access, document_problems
+from erkenning.openapi import ClosedModelSchemaPlugin, ClosedStructSchemaPlugin, document_access, document_problems
 from erkenning.recognition.controllers import CompanyRecognitionController, QualificationController, RecognitionController
 from erkenning.recognition.decision_controllers import DecisionController, ObjectionController
 from erkenning.recognition.portal import PortalRecognitionController
@@ -142,7 +142,7 @@ def create_app(
     app = ErkenningApp(
         route_handlers=[*routers, HealthController, metrics_endpoint, *web_routers(), *(extra_route_handlers or [])],
         dependencies=DEPENDENCIES,
-        plugins=[ClosedModelSchemaPlugin()],
+        plugins=[ClosedModelSchemaPlugin(), ClosedStructSchemaPlugin()],
         guards=[refuse_bad_input],  # NUL characters, over-deep JSON: 422 / 400 on every route
         lifespan=[lifespan],
         state=_initial_state(settings, runtime),

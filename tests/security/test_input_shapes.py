@@ -90,3 +90,37 @@ def test_every_body_is_bounded_and_closed(app: Litestar) -> None:
             continue
         wrong += [f"{routes[0]} ({shape.__name__}) {p}" for p in problems_in(schema)]
     assert not wrong, "\n".join(sorted(wrong))
+
+
+def test_the_published_document_closes_every_json_body(app: Litestar) -> None:
+    """Clients read the OpenAPI document, not our models: it must say the same (additionalProperties: false)."""
+    document = app.openapi_schema.to_schema()
+    components = document["components"]["schemas"]
+    open_shapes: list[str] = []
+
+    def walk(node: dict[str, Any], at: str, seen: frozenset[str]) -> None:
+        if "$ref" in node:
+            name = node["$ref"].split("/")[-1]
+            if name not in seen:
+                walk(components[name], f"{at}<{name}>", seen | {name})
+            return
+        for key in ("anyOf", "oneOf", "allOf"):
+            for sub in node.get(key, []):
+                walk(sub, at, seen)
+        if node.get("type") == "object" or "properties" in node:
+            if node.get("additionalProperties") is not False:
+                open_shapes.append(at)
+            for name, sub in node.get("properties", {}).items():
+                walk(sub, f"{at}.{name}", seen)
+        elif node.get("type") == "array":
+            walk(node.get("items", {}), f"{at}[]", seen)
+
+    bodies = 0
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            content = (operation.get("requestBody") or {}).get("content", {})
+            if path.startswith("/api/") and "application/json" in content:
+                bodies += 1
+                walk(content["application/json"]["schema"], f"{method.upper()} {path}", frozenset())
+    assert bodies > 20  # the document does describe the API's bodies
+    assert not open_shapes, "\n".join(sorted(set(open_shapes)))
