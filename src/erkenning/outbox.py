@@ -290,9 +290,10 @@ async def process(runtime: Runtime, event_id: UUID, *, batch: int = 1) -> bool:
     """Run one event's handler exactly once in effect; True when it ran and succeeded now.
 
     With `batch` > 1 the same transaction also takes up to `batch` - 1 other due events that no one
-    else holds and that stay inside the database (their own triggers then find them done): each runs in a savepoint of its own, so a
-    failing one is rolled back and recorded alone, and all are marked done with their effects in
-    one commit. Events left when `outbox_batch_budget_s` has passed stay pending for their own trigger.
+    else holds and whose handlers stay inside the database (their own triggers then find them done).
+    Each runs in a savepoint of its own, so a failing one is rolled back and recorded alone, and all
+    are marked done with their effects in one commit. Events left when `outbox_batch_budget_s` has
+    passed stay pending for their own trigger.
     """
     recent: RecentlyDone = runtime.done_events
     await recent.wait_if_running(event_id)
