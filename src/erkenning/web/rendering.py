@@ -1,7 +1,8 @@
-"""Rendering pages: the Jinja environment, `page()` for a full page, `redirect()` after a form, `after_change()`.
+"""Rendering pages: the Jinja environment, `page()` for a full page, `redirect()` after a form.
 
 Every page gets: `caller` (or None), `nav` (the items for this caller), `current_path`,
 `csrf_token`, `flash` (a one-time message from the previous redirect) and `title`.
+`after_change()` answers a form whose change a service may refuse: the redirect, or the page again.
 """
 
 from __future__ import annotations

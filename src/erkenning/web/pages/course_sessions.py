@@ -129,8 +129,10 @@ async def _after(
 ) -> Template | Redirect:
     return await after_change(
         request, f"/cursussen/bijeenkomsten/{session_id}", flash, refusal,
-        lambda refused: _session_page(request, session, settings, caller, session_id,
-                                      refusal=refusal_text(refused, _REFUSALS), status_code=refused.status_code),
+        lambda refused: _session_page(
+            request, session, settings, caller, session_id,
+            refusal=refusal_text(refused, _REFUSALS), status_code=refused.status_code,
+        ),
     )
 
 

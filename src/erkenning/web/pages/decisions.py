@@ -267,7 +267,8 @@ async def _after(
     async def again(refused: DomainError) -> Template:
         decision = await DecisionService(session, settings).get(decision_id, caller)
         return await _decision_page(request, session, settings, caller, decision_id,
-                                    refusal=_refusal(slug, decision, refused), status_code=refused.status_code)
+                                    refusal=_refusal(slug, decision, refused),
+                                    status_code=refused.status_code)
 
     return await after_change(request, f"/besluiten/{decision_id}", flash, refusal, again)
 

@@ -236,8 +236,8 @@ class InvestigationPages(Controller):
                 form.add_validation_failed(refused)
                 return await _case_page(request, session, settings, caller, case_id, forms={slug: form},
                                         status_code=422)
-            return await _case_page(request, session, settings, caller, case_id, status_code=refused.status_code,
-                                    refusal=_refusal(slug, payload, refused))
+            return await _case_page(request, session, settings, caller, case_id,
+                                    status_code=refused.status_code, refusal=_refusal(slug, payload, refused))
 
         return await after_change(request, f"/onderzoeken/{case_id}", step.done, outcome.refusal, again)
 

@@ -126,8 +126,10 @@ async def _after(
 ) -> Template | Redirect:
     return await after_change(
         request, f"/bezwaren/{objection_id}", flash, refusal,
-        lambda refused: _objection_page(request, session, settings, caller, objection_id,
-                                        refusal=refusal_text(refused, _REFUSALS), status_code=refused.status_code),
+        lambda refused: _objection_page(
+            request, session, settings, caller, objection_id,
+            refusal=refusal_text(refused, _REFUSALS), status_code=refused.status_code,
+        ),
     )
 
 
