@@ -2,10 +2,12 @@
 
 Every page gets: `caller` (or None), `nav` (the items for this caller), `current_path`,
 `csrf_token`, `flash` (a one-time message from the previous redirect) and `title`.
+`after_change()` answers a form whose change a service may refuse: the redirect, or the page again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from litestar.response import Redirect, Template
 from litestar.template import TemplateConfig
 
 from erkenning.auth.models import Caller
+from erkenning.errors import DomainError
 from erkenning.settings import Settings
 from erkenning.web import csrf, labels, nav, terms
 from erkenning.web.middleware import web_cookie
@@ -115,3 +118,17 @@ def redirect(
             raise KeyError(f"undeclared flash message {flash!r}")
         all_cookies.append(web_cookie(_settings(request), FLASH_COOKIE, flash))
     return Redirect(path, status_code=303, cookies=all_cookies)
+
+
+async def after_change(
+    request: Request[Any, Any, Any], path: str, flash: str, refusal: DomainError | None,
+    again: Callable[[DomainError], Awaitable[Template]],
+) -> Template | Redirect:
+    """After a change a page asked for: on to `path` with `flash` if it was made, else `again(refusal)`.
+
+    `refusal` is what the service refused with (`service_call`'s outcome), None when the change was made;
+    `again` renders the page once more, explaining the refusal, with the refusal's status.
+    """
+    if refusal is None:
+        return redirect(request, path, flash=flash)
+    return await again(refusal)

@@ -29,7 +29,7 @@ from erkenning.training.service import Enrolment, ParticipationService
 from erkenning.web import terms
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
-from erkenning.web.rendering import flash_message, page, redirect
+from erkenning.web.rendering import after_change, flash_message, page
 from erkenning.web.staff import Names, names, refusal_text
 
 P = ParticipationStatus
@@ -127,10 +127,13 @@ async def _after(
     request: Request[Any, Any, Any], session: AsyncSession, settings: Settings, caller: Caller, session_id: UUID,
     refusal: DomainError | None, flash: str,
 ) -> Template | Redirect:
-    if refusal is None:
-        return redirect(request, f"/cursussen/bijeenkomsten/{session_id}", flash=flash)
-    return await _session_page(request, session, settings, caller, session_id,
-                               refusal=refusal_text(refusal, _REFUSALS), status_code=refusal.status_code)
+    return await after_change(
+        request, f"/cursussen/bijeenkomsten/{session_id}", flash, refusal,
+        lambda refused: _session_page(
+            request, session, settings, caller, session_id,
+            refusal=refusal_text(refused, _REFUSALS), status_code=refused.status_code,
+        ),
+    )
 
 
 async def _session_page(

@@ -33,7 +33,7 @@ from erkenning.web.forms import Field, Form
 from erkenning.web.labels import long_date
 from erkenning.web.listing import listing
 from erkenning.web.pagination import PageNumber
-from erkenning.web.rendering import flash_message, page, redirect
+from erkenning.web.rendering import after_change, flash_message, page, redirect
 from erkenning.web.staff import names, recognition_options, refusal_text
 
 PAGE_SIZE = 25
@@ -264,11 +264,13 @@ async def _after(
     request: Request[Any, Any, Any], session: AsyncSession, settings: Settings, caller: Caller, decision_id: UUID,
     slug: str, refusal: DomainError | None, flash: str,
 ) -> Template | Redirect:
-    if refusal is None:
-        return redirect(request, f"/besluiten/{decision_id}", flash=flash)
-    decision = await DecisionService(session, settings).get(decision_id, caller)
-    return await _decision_page(request, session, settings, caller, decision_id,
-                                refusal=_refusal(slug, decision, refusal), status_code=refusal.status_code)
+    async def again(refused: DomainError) -> Template:
+        decision = await DecisionService(session, settings).get(decision_id, caller)
+        return await _decision_page(request, session, settings, caller, decision_id,
+                                    refusal=_refusal(slug, decision, refused),
+                                    status_code=refused.status_code)
+
+    return await after_change(request, f"/besluiten/{decision_id}", flash, refusal, again)
 
 
 async def _decision_page(

@@ -37,7 +37,7 @@ from erkenning.web.forms import Field, Form
 from erkenning.web.labels import long_date
 from erkenning.web.listing import listing
 from erkenning.web.pagination import PageNumber
-from erkenning.web.rendering import flash_message, page, redirect
+from erkenning.web.rendering import after_change, flash_message, page
 from erkenning.web.staff import Names, adviser_options, names, recognition_options, refusal_text
 from erkenning.web.timeline import chart
 from erkenning.workflows import queries
@@ -230,13 +230,16 @@ class InvestigationPages(Controller):
             return await _case_page(request, session, settings, caller, case_id, forms={slug: form}, status_code=422)
         async with service_call(session, Forbidden, GuardRefused, InvalidTransition, ValidationFailed) as outcome:
             await step.call(service, case_id, caller, payload)
-        if outcome.refusal is None:
-            return redirect(request, f"/onderzoeken/{case_id}", flash=step.done)
-        if isinstance(outcome.refusal, ValidationFailed):
-            form.add_validation_failed(outcome.refusal)
-            return await _case_page(request, session, settings, caller, case_id, forms={slug: form}, status_code=422)
-        return await _case_page(request, session, settings, caller, case_id, status_code=outcome.refusal.status_code,
-                                refusal=_refusal(slug, payload, outcome.refusal))
+
+        async def again(refused: DomainError) -> Template:
+            if isinstance(refused, ValidationFailed):
+                form.add_validation_failed(refused)
+                return await _case_page(request, session, settings, caller, case_id, forms={slug: form},
+                                        status_code=422)
+            return await _case_page(request, session, settings, caller, case_id,
+                                    status_code=refused.status_code, refusal=_refusal(slug, payload, refused))
+
+        return await after_change(request, f"/onderzoeken/{case_id}", step.done, outcome.refusal, again)
 
 
 async def _fields(

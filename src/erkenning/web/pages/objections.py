@@ -31,7 +31,7 @@ from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
 from erkenning.web.listing import listing
 from erkenning.web.pagination import PageNumber
-from erkenning.web.rendering import flash_message, page, redirect
+from erkenning.web.rendering import after_change, flash_message, page
 from erkenning.web.staff import names, refusal_text
 
 PAGE_SIZE = 25
@@ -124,10 +124,13 @@ async def _after(
     request: Request[Any, Any, Any], session: AsyncSession, settings: Settings, caller: Caller, objection_id: UUID,
     refusal: DomainError | None, flash: str,
 ) -> Template | Redirect:
-    if refusal is None:
-        return redirect(request, f"/bezwaren/{objection_id}", flash=flash)
-    return await _objection_page(request, session, settings, caller, objection_id,
-                                 refusal=refusal_text(refusal, _REFUSALS), status_code=refusal.status_code)
+    return await after_change(
+        request, f"/bezwaren/{objection_id}", flash, refusal,
+        lambda refused: _objection_page(
+            request, session, settings, caller, objection_id,
+            refusal=refusal_text(refused, _REFUSALS), status_code=refused.status_code,
+        ),
+    )
 
 
 async def _objection_page(

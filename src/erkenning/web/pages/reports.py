@@ -41,7 +41,7 @@ from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
 from erkenning.web.listing import listing
 from erkenning.web.pagination import PageNumber
-from erkenning.web.rendering import flash_message, page, redirect
+from erkenning.web.rendering import after_change, flash_message, page
 from erkenning.web.staff import adviser_options, names, refusal_text
 from erkenning.workflows import queries as cases
 
@@ -251,10 +251,11 @@ async def _after(
     request: Request[Any, Any, Any], session: AsyncSession, settings: Settings, caller: Caller, report_id: UUID,
     refusal: DomainError | None, flash: str,
 ) -> Template | Redirect:
-    if refusal is None:
-        return redirect(request, f"/meldingen/{report_id}", flash=flash)
-    return await _report_page(request, session, settings, caller, report_id, refusal=refusal,
-                              status_code=refusal.status_code)
+    return await after_change(
+        request, f"/meldingen/{report_id}", flash, refusal,
+        lambda refused: _report_page(request, session, settings, caller, report_id, refusal=refused,
+                                     status_code=refused.status_code),
+    )
 
 
 async def _report_page(
