@@ -20,6 +20,7 @@ from tests.helpers import MailCatcher, TokenFactory, asgi_client, drain_queue
 
 CALLS: dict[str, int] = {}
 CONNECTIONS_IN_USE: dict[str, int] = {}
+LOCK_WAIT: dict[str, str] = {}
 
 
 @outbox.handler("test.flaky")
@@ -271,3 +272,30 @@ async def test_a_batch_holds_no_external_effect_but_its_own(settings: Settings, 
     assert await outbox.process(runtime, external[0], batch=10) is True
     rows = {row.id: row for row in await _events(runtime, "test.batch.external")}
     assert rows[external[0]].status is EventStatus.DONE and rows[external[1]].status is EventStatus.PENDING
+
+
+@outbox.handler("test.batch.locking")
+async def _locking_step(ctx: outbox.EventContext) -> None:
+    CALLS[str(ctx.event.id)] = CALLS.get(str(ctx.event.id), 0) + 1
+    LOCK_WAIT[str(ctx.event.id)] = (await ctx.session.exec(sa.select(sa.func.current_setting("lock_timeout")))).one()[0]
+    await ctx.session.exec(sa.select(sa.func.pg_advisory_xact_lock(ctx.payload["key"])))
+
+
+async def test_a_further_event_that_would_wait_for_a_lock_is_left_to_its_own_job(runtime: Runtime) -> None:
+    async with runtime.transaction() as session:
+        first = outbox.add(session, "test.batch.locking", key=1).id
+        blocked = outbox.add(session, "test.batch.locking", key=424242).id
+    async with runtime.session_factory() as other:
+        await other.exec(sa.select(sa.func.pg_advisory_xact_lock(424242)))  # another transaction holds it
+        assert await outbox.process(runtime, first, batch=10) is True
+        await other.rollback()
+    rows = {row.id: row for row in await _events(runtime, "test.batch.locking")}
+    # The job's own event may wait as usual; a further one gives up waiting almost at once, and is left
+    # with no attempt counted and no backoff.
+    assert LOCK_WAIT[str(first)] == "10s" and LOCK_WAIT[str(blocked)] == "50ms"
+    assert CALLS[str(blocked)] == 1
+    assert rows[blocked].status is EventStatus.PENDING
+    assert rows[blocked].attempts == 0 and rows[blocked].last_error is None
+    assert rows[blocked].available_at <= outbox.utcnow()
+    assert await outbox.process(runtime, blocked, batch=10) is True  # its own job, the lock free again
+    assert LOCK_WAIT[str(blocked)] == "10s"

@@ -166,6 +166,11 @@ def _sqlstate(exc: BaseException) -> str:
     return sqlstate if isinstance(sqlstate, str) else ""
 
 
+def waited_for_lock(exc: BaseException) -> bool:
+    """A statement gave up waiting for another transaction's lock (lock_timeout) or was chosen to break a deadlock."""
+    return _sqlstate(exc) in ("55P03", "40P01")
+
+
 def is_unavailable(exc: BaseException) -> bool:
     """A backing service is down, restarting or overloaded: the caller should try again shortly (503)."""
     if isinstance(exc, _UNAVAILABLE):

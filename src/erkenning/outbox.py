@@ -27,7 +27,7 @@ from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.db import ErkenningSession, enum_field, json_field, timestamp_field, utcnow
-from erkenning.errors import DomainError, NotFound, is_unavailable
+from erkenning.errors import DomainError, NotFound, is_unavailable, waited_for_lock
 from erkenning.logging import get_logger
 from erkenning.monitoring import metrics
 
@@ -40,6 +40,7 @@ _NEW = "outbox.new"
 TASK_NAME = "process_event"
 _SAFE_STR = re.compile(r"^[A-Za-z0-9_.:@+\-]{0,100}$")
 _MAX_BACKOFF_S = 3600.0
+_BATCH_LOCK_WAIT_MS = 50  # how long a batch's further event may wait for a lock before it is left to its own job
 
 
 class EventStatus(StrEnum):
@@ -335,23 +336,44 @@ async def process(runtime: Runtime, event_id: UUID, *, batch: int = 1) -> bool:
 async def _run_batch(
     session: AsyncSession, events: list[OutboxEvent], runtime: Runtime, done: list[tuple[UUID, str]]
 ) -> list[_Retry]:
-    """Each event in a savepoint: a failing one is rolled back and counted alone; the rest hold."""
+    """Each event in a savepoint: a failing one is rolled back and counted alone; the rest hold.
+
+    Once the first event's effects are held, the others never wait for another transaction's lock
+    (a short lock_timeout): a batch that holds locks and waits could close a cycle with another
+    one, a deadlock that one event per transaction cannot form. An event that would wait is left
+    to its own job, with no attempt counted.
+    """
     retries: list[_Retry] = []
     budget_ends = time.monotonic() + runtime.settings.outbox_batch_budget_s
+    usual_lock_wait: str | None = None
     for taken in events:
-        if taken is not events[0] and time.monotonic() > budget_ends:
-            break  # the rest stay pending: the commit releases them to their own triggers
+        if taken is not events[0]:
+            if time.monotonic() > budget_ends:
+                break  # the rest stay pending: the commit releases them to their own triggers
+            if usual_lock_wait is None:
+                usual_lock_wait = await _lock_wait(session, f"{_BATCH_LOCK_WAIT_MS}ms")
         added = len(session.info.get(_NEW, ()))
         try:
             async with session.begin_nested():
                 await _run(session, taken, runtime)
             done.append((taken.id, taken.topic))
         except Exception as exc:
+            del session.info.get(_NEW, [])[added:]  # events it added were rolled back with it
+            if taken is not events[0] and waited_for_lock(exc):
+                continue  # someone else holds what it needs: its own job runs it later, alone
             if is_unavailable(exc):
                 raise  # the connection is gone: nothing of the batch holds
-            del session.info.get(_NEW, [])[added:]  # events it added were rolled back with it
             retries.extend(await _mark_failed(session, taken.id, exc, runtime))
+    if usual_lock_wait is not None:
+        await _lock_wait(session, usual_lock_wait)  # the commit may wait as usual (the audit chain's lock)
     return retries
+
+
+async def _lock_wait(session: AsyncSession, value: str) -> str:
+    """Set this transaction's lock_timeout; returns the one it had."""
+    before = (await session.exec(sa.select(sa.func.current_setting("lock_timeout")))).one()
+    await session.exec(sa.select(sa.func.set_config("lock_timeout", value, True)))
+    return str(before[0])
 
 
 async def _mark_done(session: AsyncSession, done: list[tuple[UUID, str]]) -> None:

@@ -103,9 +103,12 @@ async def record(
 
 @event.listens_for(ErkenningSession, "before_commit")
 def _write_pending(session: Session) -> None:
-    pending: list[dict[str, Any]] | None = session.info.pop(_PENDING, None)
-    if not pending:
+    if not session.info.get(_PENDING):
         return
+    # The transaction's other changes first: a flush may wait for another transaction's row locks, and
+    # must not while this one holds the chain's lock (that other transaction may be waiting for it).
+    session.flush()
+    pending: list[dict[str, Any]] = session.info.pop(_PENDING)
     conn = session.connection()
     conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
     last = conn.execute(sa.text("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")).first()
