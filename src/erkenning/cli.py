@@ -135,8 +135,9 @@ def dev(port: int | None) -> None:
         data_dir = settings.data_dir.resolve()
         env: dict[str, str] = {}
         if not settings.database_url:
-            click.echo(f"starting embedded PostgreSQL under {data_dir / 'postgres'} …")
+            click.echo("starting embedded PostgreSQL …")
             pg = EmbeddedPostgres(data_dir / "postgres").start()
+            click.echo(f"PostgreSQL keeps its data under {pg.data_dir}")
             stack.callback(pg.stop)
             _run(schema.create_database(pg.admin_url, "erkenning"))
             env["DATABASE_URL"] = pg.url("erkenning")

@@ -8,10 +8,13 @@ the `postgres` system user, because initdb refuses to run as root.
 from __future__ import annotations
 
 import glob
+import hashlib
 import os
+import pwd
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +51,20 @@ def _as_postgres_user() -> list[str]:
     return [runuser, "-u", "postgres", "--"]
 
 
+def _reachable_by_postgres(data_dir: Path, wrap: list[str]) -> Path:
+    """`data_dir`, or a folder of the postgres user's own when it cannot enter `data_dir` (a folder on
+    the way is private to root, as /root and mkdtemp's folders are). That folder, under the system's
+    temporary folder, is named after `data_dir`, so the next start finds the same cluster."""
+    if subprocess.run([*wrap, "test", "-x", str(data_dir)], check=False).returncode == 0:
+        return data_dir
+    name = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:16]
+    elsewhere = Path(tempfile.gettempdir()) / f"erkenning-postgres-{name}"
+    elsewhere.mkdir(mode=0o700, exist_ok=True)
+    if elsewhere.is_symlink() or elsewhere.stat().st_uid not in (0, pwd.getpwnam("postgres").pw_uid):
+        raise RuntimeError(f"{elsewhere} belongs to someone else: remove it, or set DATABASE_URL")
+    return elsewhere
+
+
 @dataclass
 class EmbeddedPostgres:
     """A private PostgreSQL cluster under `data_dir`, listening on 127.0.0.1:`port`."""
@@ -71,11 +88,12 @@ class EmbeddedPostgres:
         bindir = _pg_bindir()
         if bindir is None:
             return self._start_pgserver()
-        pgdata = self.data_dir / "pgdata"
         wrap = _as_postgres_user()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         if wrap:
+            self.data_dir = _reachable_by_postgres(self.data_dir, wrap)
             shutil.chown(self.data_dir, "postgres", "postgres")
+        pgdata = self.data_dir / "pgdata"
         if not (pgdata / "PG_VERSION").exists():
             subprocess.run(
                 [*wrap, str(bindir / "initdb"), "-D", str(pgdata), "-U", "postgres", "-A", "trust", "-E", "UTF8",
