@@ -55,7 +55,7 @@ def _reachable_by_postgres(data_dir: Path, wrap: list[str]) -> Path:
     """`data_dir`, or a folder of the postgres user's own when it cannot enter `data_dir` (a folder on
     the way is private to root, as /root and mkdtemp's folders are). That folder, under the system's
     temporary folder, is named after `data_dir`, so the next start finds the same cluster."""
-    if subprocess.run([*wrap, "test", "-x", str(data_dir)], check=False).returncode == 0:
+    if subprocess.run([*wrap, "test", "-x", str(data_dir)], check=False, cwd="/").returncode == 0:
         return data_dir
     name = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:16]
     elsewhere = Path(tempfile.gettempdir()) / f"erkenning-postgres-{name}"
@@ -89,6 +89,7 @@ class EmbeddedPostgres:
         if bindir is None:
             return self._start_pgserver()
         wrap = _as_postgres_user()
+        self.data_dir = self.data_dir.resolve()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         if wrap:
             self.data_dir = _reachable_by_postgres(self.data_dir, wrap)
@@ -98,7 +99,7 @@ class EmbeddedPostgres:
             subprocess.run(
                 [*wrap, str(bindir / "initdb"), "-D", str(pgdata), "-U", "postgres", "-A", "trust", "-E", "UTF8",
                  "--locale=C.UTF-8", "--no-instructions"],
-                check=True, stdout=subprocess.DEVNULL,
+                check=True, stdout=subprocess.DEVNULL, cwd="/",  # the postgres user may not enter ours
             )
         options = f"-p {self.port} -k {self.data_dir} -c listen_addresses=127.0.0.1"
         if not self.fsync:
@@ -106,7 +107,7 @@ class EmbeddedPostgres:
         subprocess.run(
             [*wrap, str(bindir / "pg_ctl"), "-D", str(pgdata), "-o", options, "-l", str(self.data_dir / "postgres.log"),
              "-w", "-t", "60", "start"],
-            check=True, stdout=subprocess.DEVNULL,
+            check=True, stdout=subprocess.DEVNULL, cwd="/",
         )
         return self
 
@@ -130,7 +131,7 @@ class EmbeddedPostgres:
         subprocess.run(
             [*_as_postgres_user(), str(bindir / "pg_ctl"), "-D", str(self.data_dir / "pgdata"), "-m", mode, "-w",
              "stop"],
-            check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd="/",
         )
 
 
