@@ -147,8 +147,9 @@ _UNAVAILABLE = (
 # SQLSTATE classes and codes that mean the database cannot serve now, not that the request is wrong:
 # connection exceptions, insufficient resources (too many connections), operator intervention (shutting
 # down, starting up, statement_timeout), and lock_timeout.
+_LOCK_NOT_AVAILABLE, _DEADLOCK_DETECTED = "55P03", "40P01"
 _UNAVAILABLE_SQLSTATE_CLASSES = ("08", "53", "57")
-_UNAVAILABLE_SQLSTATES = {"55P03"}
+_UNAVAILABLE_SQLSTATES = {_LOCK_NOT_AVAILABLE}
 RETRY_AFTER_S = 5
 
 
@@ -168,7 +169,7 @@ def _sqlstate(exc: BaseException) -> str:
 
 def waited_for_lock(exc: BaseException) -> bool:
     """A statement gave up waiting for another transaction's lock (lock_timeout) or was chosen to break a deadlock."""
-    return _sqlstate(exc) in ("55P03", "40P01")
+    return _sqlstate(exc) in (_LOCK_NOT_AVAILABLE, _DEADLOCK_DETECTED)
 
 
 def is_unavailable(exc: BaseException) -> bool:

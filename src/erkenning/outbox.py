@@ -345,13 +345,14 @@ async def _run_batch(
     """
     retries: list[_Retry] = []
     budget_ends = time.monotonic() + runtime.settings.outbox_batch_budget_s
-    usual_lock_wait: str | None = None
+    waits_briefly = False
     for taken in events:
         if taken is not events[0]:
             if time.monotonic() > budget_ends:
                 break  # the rest stay pending: the commit releases them to their own triggers
-            if usual_lock_wait is None:
-                usual_lock_wait = await _lock_wait(session, f"{_BATCH_LOCK_WAIT_MS}ms")
+            if not waits_briefly:
+                await session.exec(sa.text(f"SET LOCAL lock_timeout = {_BATCH_LOCK_WAIT_MS}"))
+                waits_briefly = True
         added = len(session.info.get(_NEW, ()))
         try:
             async with session.begin_nested():
@@ -364,16 +365,10 @@ async def _run_batch(
             if is_unavailable(exc):
                 raise  # the connection is gone: nothing of the batch holds
             retries.extend(await _mark_failed(session, taken.id, exc, runtime))
-    if usual_lock_wait is not None:
-        await _lock_wait(session, usual_lock_wait)  # the commit may wait as usual (the audit chain's lock)
+    if waits_briefly:
+        # The commit may wait as usual (the audit chain's lock): back to the connection's own setting.
+        await session.exec(sa.text("SET LOCAL lock_timeout TO DEFAULT"))
     return retries
-
-
-async def _lock_wait(session: AsyncSession, value: str) -> str:
-    """Set this transaction's lock_timeout; returns the one it had."""
-    before = (await session.exec(sa.select(sa.func.current_setting("lock_timeout")))).one()
-    await session.exec(sa.select(sa.func.set_config("lock_timeout", value, True)))
-    return str(before[0])
 
 
 async def _mark_done(session: AsyncSession, done: list[tuple[UUID, str]]) -> None:
