@@ -25,6 +25,12 @@ local c = redis.call('INCR', KEYS[1])
 if c == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return {c, redis.call('PTTL', KEYS[1])}
 """
+_REDIS_DOWN = (RedisError, OSError, TimeoutError)
+
+
+def _limited(ttl_ms: int) -> RateLimited:
+    """Refusal until the window ends (whole seconds, at least one)."""
+    return RateLimited(retry_after=max(1, -(-ttl_ms // 1000)))
 
 
 class RateLimiter:
@@ -45,13 +51,13 @@ class RateLimiter:
             count, ttl_ms = await asyncio.wait_for(
                 self._script(keys=[self._key(name, subject, window_s)], args=[window_s * 1000]), self.timeout_s
             )
-        except (RedisError, OSError, TimeoutError) as exc:
+        except _REDIS_DOWN as exc:
             log.warning("ratelimit.unavailable", limiter=name, error=type(exc).__name__)
             if fail_open:
                 return 0
             raise ServiceUnavailable("Rate limiting is unavailable; try again shortly") from None
         if int(count) > limit:
-            raise RateLimited(retry_after=max(1, -(-int(ttl_ms) // 1000)))
+            raise _limited(int(ttl_ms))
         return int(count)
 
     async def check(self, name: str, subject: str, *, limit: int, window_s: int) -> None:
@@ -59,11 +65,11 @@ class RateLimiter:
         key = self._key(name, subject, window_s)
         try:
             count, ttl_ms = await asyncio.wait_for(self._peek(key), self.timeout_s)
-        except (RedisError, OSError, TimeoutError) as exc:
+        except _REDIS_DOWN as exc:
             log.warning("ratelimit.unavailable", limiter=name, error=type(exc).__name__)
             return
         if count >= limit:
-            raise RateLimited(retry_after=max(1, -(-ttl_ms // 1000)))
+            raise _limited(ttl_ms)
 
     async def _peek(self, key: str) -> tuple[int, int]:
         async with self.redis.pipeline(transaction=False) as pipe:
