@@ -10,6 +10,7 @@ them here keeps each handler's own `responses` for what is particular to it (the
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from litestar import Litestar
@@ -63,17 +64,24 @@ def _spec(description: str) -> ResponseSpec:
                         generate_examples=False)
 
 
-def document_problems(app: Litestar) -> None:
-    """Give each API operation the problem answers it can give (before the document is first built)."""
+def _http_handlers(app: Litestar) -> Iterator[tuple[str, HTTPRouteHandler]]:
+    """(path, handler) of every HTTP operation of the app."""
     for route in app.routes:
         for handler in getattr(route, "route_handlers", ()):
-            if not isinstance(handler, HTTPRouteHandler) or not route.path.startswith("/api/"):
-                continue
-            statuses: dict[int, str] = dict(_ALWAYS)
-            if handler.http_methods & {"POST", "PUT", "PATCH", "DELETE"}:
-                statuses |= _CHANGES
-            own: dict[int, Any] = dict(handler.responses or {})
-            handler.responses = {**{code: _spec(text) for code, text in statuses.items()}, **own}
+            if isinstance(handler, HTTPRouteHandler):
+                yield route.path, handler
+
+
+def document_problems(app: Litestar) -> None:
+    """Give each API operation the problem answers it can give (before the document is first built)."""
+    for path, handler in _http_handlers(app):
+        if not path.startswith("/api/"):
+            continue
+        statuses: dict[int, str] = dict(_ALWAYS)
+        if handler.http_methods & {"POST", "PUT", "PATCH", "DELETE"}:
+            statuses |= _CHANGES
+        own: dict[int, Any] = dict(handler.responses or {})
+        handler.responses = {**{code: _spec(text) for code, text in statuses.items()}, **own}
 
 
 # A public operation takes a token but needs none (schools get higher limits with theirs).
@@ -83,18 +91,16 @@ OPTIONAL_TOKEN: list[dict[str, list[str]]] = [{}, {"bearer": []}]
 def document_access(app: Litestar) -> None:
     """Mark operations without a role guard as open to anonymous callers (the document requires a token
     everywhere else)."""
-    for route in app.routes:
-        for handler in getattr(route, "route_handlers", ()):
-            if not isinstance(handler, HTTPRouteHandler):
-                continue
-            names = [getattr(getattr(g, "func", g), "__name__", "") for g in handler.resolve_guards()]
-            if not any(name.startswith("requires_") for name in names):
-                handler.security = OPTIONAL_TOKEN
+    for _, handler in _http_handlers(app):
+        names = [getattr(getattr(g, "func", g), "__name__", "") for g in handler.resolve_guards()]
+        if not any(name.startswith("requires_") for name in names):
+            handler.security = OPTIONAL_TOKEN
 
 
 class ClosedStructSchemaPlugin(StructSchemaPlugin):
     """msgspec structs as they decode: `additionalProperties: false` for one that forbids unknown fields
-    (Litestar's own struct plugin, which this extends, leaves it out; tests/test_openapi.py holds it to this)."""
+    (Litestar's own struct plugin, which this extends, leaves it out;
+    tests/security/test_input_shapes.py holds the published document to this)."""
 
     def to_openapi_schema(self, field_definition: Any, schema_creator: Any) -> Schema:
         schema = super().to_openapi_schema(field_definition, schema_creator)
