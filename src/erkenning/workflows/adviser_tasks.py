@@ -24,7 +24,8 @@ from erkenning.auth.guards import requires
 from erkenning.auth.models import ADVISER_ROLES, Caller, Role
 from erkenning.auth.scope import get_scoped
 from erkenning.dependencies import CurrentCaller, DbSession
-from erkenning.workflows.models import AdviserTask, Investigation, TimelineEvent
+from erkenning.workflows import closing
+from erkenning.workflows.models import AdviserTask, Investigation
 
 
 class TaskState(StrEnum):
@@ -101,10 +102,8 @@ class AdviserTaskService:
         states.check(TRANSITIONS, state_of(task), TaskState.DONE, task, caller)
         task.done_at = clock.now()
         self.session.add(task)
-        self.session.add(TimelineEvent(
-            investigation_id=task.investigation_id, kind="task_done", actor_id=caller.principal_id,
-            actor_role=caller.role.value, data={"task_id": str(task.id), "task_kind": task.kind},
-        ))
+        await closing.timeline_note(self.session, task.investigation_id, "task_done", by=caller,
+                                    task_id=str(task.id), task_kind=task.kind)
         await audit.record(self.session, caller, "adviser_task.completed", task)
         await self.session.flush()
         case = await self.session.get(Investigation, task.investigation_id)

@@ -38,9 +38,13 @@ LEGAL_BASIS = "art. 7.2.10 WEB; erkenningsvoorwaarden SBB (een veilige, discrimi
 DECISION_KIND = {Outcome.SUSPENSION: "suspend", Outcome.WITHDRAWAL: "withdraw"}
 
 
-async def timeline_note(session: AsyncSession, case_id: UUID, kind: str, note: str | None = None, **data: Any) -> None:
+async def timeline_note(
+    session: AsyncSession, case_id: UUID, kind: str, note: str | None = None, *, by: Caller = SYSTEM, **data: Any
+) -> None:
+    """A line on a case's timeline that is no status move (the workflow's own, or `by` someone)."""
     session.add(
-        TimelineEvent(investigation_id=case_id, kind=kind, actor_role=SYSTEM.role.value, note=note, data=data)
+        TimelineEvent(investigation_id=case_id, kind=kind, actor_id=by.principal_id, actor_role=by.role.value,
+                      note=note, data=data)
     )
 
 
