@@ -20,7 +20,7 @@ from erkenning import audit
 from erkenning.auth.models import Caller
 from erkenning.dependencies import CurrentCaller, DbSession, SettingsDep
 from erkenning.monitoring import export, indicators, period, report
-from erkenning.monitoring.period import Period
+from erkenning.monitoring.period import FIRST_YEAR, LAST_YEAR, Period
 from erkenning.settings import Settings
 
 CSV = "text/csv"
@@ -29,9 +29,9 @@ CSV = "text/csv"
 async def provide_period(
     first: Annotated[date | None, QueryParameter(name="from", description="first day (inclusive)")] = None,
     last: Annotated[date | None, QueryParameter(name="to", description="last day (inclusive)")] = None,
-    year: Annotated[int | None, QueryParameter(ge=2000, le=2100, description="a calendar year")] = None,
+    year: Annotated[int | None, QueryParameter(ge=FIRST_YEAR, le=LAST_YEAR, description="a calendar year")] = None,
     school_year: Annotated[
-        int | None, QueryParameter(ge=2000, le=2100, description="the school year starting 1 August of this year")
+        int | None, QueryParameter(ge=FIRST_YEAR, le=LAST_YEAR, description="the school year starting 1 August of this year")
     ] = None,
     quarter: Annotated[str | None, QueryParameter(pattern=r"^[0-9]{4}-[Qq][1-4]$", description="e.g. 2026-Q1")] = None,
 ) -> Period:
@@ -100,7 +100,7 @@ class MonitoringController(Controller):
     )
     async def yearly_report(
         self,
-        year: Annotated[int, PathParameter(ge=2000, le=2100, description="a calendar year")],
+        year: Annotated[int, PathParameter(ge=FIRST_YEAR, le=LAST_YEAR, description="a calendar year")],
         session: DbSession,
         settings: SettingsDep,
         caller: CurrentCaller,
@@ -110,8 +110,8 @@ class MonitoringController(Controller):
 
 async def report_export(session: AsyncSession, settings: Settings, caller: Caller, year: int) -> Response[str]:
     """The yearly report of `year` under its own CSP, audited (the API and the web page both serve this)."""
-    if not 2000 <= year <= 2100:
-        raise ValidationFailed([{"field": "year", "message": "a year from 2000 to 2100"}])
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValidationFailed([{"field": "year", "message": f"a year from {FIRST_YEAR} to {LAST_YEAR}"}])
     html = await report.stagepact_report(session, year, lead_time_weeks=settings.investigation_lead_time_weeks)
     await audit.record(
         session, caller, "monitoring.exported", object_type="monitoring", detail={"format": "html", "year": year}

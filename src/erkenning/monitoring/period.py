@@ -16,6 +16,7 @@ from dateutil.relativedelta import relativedelta
 from erkenning import clock
 from erkenning.errors import ValidationFailed
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years a period may be asked by (API parameters and the page's form)
 MAX_DAYS = 366 * 10  # a period longer than ten years is a typo, not a question
 SCHOOL_YEAR_START_MONTH = 8  # a school year runs 1 August – 31 July
 

@@ -26,13 +26,12 @@ from erkenning.errors import ValidationFailed
 from erkenning.monitoring import indicators, period, report
 from erkenning.monitoring.catalogue import category_label
 from erkenning.monitoring.indicator_controllers import csv_export, report_export
-from erkenning.monitoring.period import Period
+from erkenning.monitoring.period import FIRST_YEAR, LAST_YEAR, Period
 from erkenning.monitoring.suppression import SECONDARY, SHOWN_AS, THRESHOLD
 from erkenning.web import nav
 from erkenning.web.forms import Field, Form
 from erkenning.web.rendering import page
 
-FIRST_YEAR, LAST_YEAR = 2000, 2100  # as the API's period parameters
 EXACT, SUPPRESSED = "exact", "afgeschermd"
 KINDS = (
     ("jaar", "Kalenderjaar"),
