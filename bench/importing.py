@@ -83,13 +83,19 @@ def _phases(output: str) -> dict[str, float]:
     return {name: float(seconds) for name, seconds in _PHASE.findall(output)}
 
 
-# As the import's first load rebuilds it (erkenning.bulk.loaders.first_load), in one transaction.
+# The periods' exclusion constraint, dropped and added again from its own definition in the schema, as
+# the import's first load rebuilds it (erkenning.bulk.loaders.first_load), in one transaction.
 _REBUILD_EXCLUSION = """
     BEGIN;
     SET LOCAL maintenance_work_mem = '256MB';
-    ALTER TABLE recognition_period DROP CONSTRAINT ex_recognition_period_no_overlap;
-    ALTER TABLE recognition_period ADD CONSTRAINT ex_recognition_period_no_overlap
-        EXCLUDE USING gist (recognition_id WITH =, during WITH &&);
+    DO $$
+    DECLARE x record;
+    BEGIN
+        SELECT conname, pg_get_constraintdef(oid) AS def INTO STRICT x
+        FROM pg_constraint WHERE conrelid = 'recognition_period'::regclass AND contype = 'x';
+        EXECUTE format('ALTER TABLE recognition_period DROP CONSTRAINT %I', x.conname);
+        EXECUTE format('ALTER TABLE recognition_period ADD CONSTRAINT %I %s', x.conname, x.def);
+    END $$;
     COMMIT;
 """
 
