@@ -25,7 +25,7 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def _backoffice(env, args: argparse.Namespace, skipped: list[str]) -> backoffice.BackofficeFigures:  # noqa: ANN001
+def _backoffice(env, args: argparse.Namespace, skipped: list[str]) -> backoffice.BackofficeFigures:
     """Issue 8's figures: outbox worker, deadline sweep, case list (each against its ceiling)."""
     office = backoffice.BackofficeFigures()
     template = run(dataset.empty_template(env))

@@ -26,7 +26,7 @@ import asyncpg
 
 from bench.env import OUT, ROOT, Environment, cli_env, say
 from bench.register import WrkResult, wrk
-from erkenning import migrate
+from erkenning.core import migrate
 
 WORK_DB = "erkenning_bench_backoffice"
 CASES = 10_000
@@ -53,7 +53,7 @@ class BackofficeFigures:
 
 
 def _settings(env: Environment, database: str, queue: str) -> Any:
-    from erkenning.settings import Settings
+    from erkenning.core.settings import Settings
 
     return Settings(_env_file=None, database_url=env.url_for(database), redis_url=env.redis_url,  # type: ignore[call-arg]
                     arq_queue_name=queue, log_level="WARNING")
@@ -131,7 +131,7 @@ async def _burst(settings: Any, jobs: list[tuple[str, str]]) -> float:
     from arq.connections import create_pool
     from arq.worker import func
 
-    from erkenning.workflows.worker import build_worker, worker_options
+    from erkenning.worker import build_worker, worker_options
 
     redis = await create_pool(worker_options(settings)["redis_settings"])
     try:
@@ -153,7 +153,7 @@ async def _burst(settings: Any, jobs: list[tuple[str, str]]) -> float:
 
 
 async def measure_outbox(env: Environment, template: str, figures: BackofficeFigures, *, events: int, runs: int) -> None:
-    from erkenning import outbox
+    from erkenning.core import outbox
 
     if NOOP_TOPIC not in outbox.HANDLERS:
         outbox.handler(NOOP_TOPIC)(_noop_event)
@@ -203,7 +203,7 @@ async def _sweep_once(runtime: Any, conn: asyncpg.Connection) -> float:
 
 async def measure_sweep(env: Environment, template: str, figures: BackofficeFigures, *, runs: int,
                         sweeps: int = 7, big: int = DEADLINES_BIG) -> None:
-    from erkenning.runtime import Runtime
+    from erkenning.core.runtime import Runtime
 
     figures.deadlines = big
     databases = {"big": (f"{WORK_DB}_sweep_big", big), "small": (f"{WORK_DB}_sweep_small", DEADLINES_SMALL)}

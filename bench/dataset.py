@@ -10,11 +10,11 @@ from pathlib import Path
 import asyncpg
 
 from bench.env import OUT, Environment, fingerprint, say
-from erkenning import migrate
 from erkenning.bulk.database import bulk_engine
 from erkenning.bulk.export import export_table
-from erkenning.bulk.seed import seed
-from erkenning.settings import Settings
+from erkenning.core import migrate
+from erkenning.core.settings import Settings
+from erkenning.devtools.seed import seed
 
 KINDS = ("qualifications", "companies", "recognitions")
 

@@ -21,8 +21,8 @@ import asyncpg
 import httpx
 from sqlalchemy.engine import make_url
 
-from erkenning import migrate
-from erkenning.embedded import EmbeddedPostgres, EmbeddedRedis, free_port, port_answers
+from erkenning.core import migrate
+from erkenning.devtools.embedded import EmbeddedPostgres, EmbeddedRedis, free_port, port_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -163,5 +163,5 @@ def api_server(env: Environment, database: str, *, log: Path) -> Iterator[str]:
             proc.wait()
 
 
-def run(coro):  # noqa: ANN001, ANN201 - a thin asyncio.run for the harness
+def run(coro):
     return asyncio.run(coro)

@@ -63,7 +63,7 @@ def _psql() -> str | None:
     found = shutil.which("psql")
     if found:
         return found
-    from erkenning.embedded import _pg_bindir
+    from erkenning.devtools.embedded import _pg_bindir
 
     bindir = _pg_bindir()
     return str(bindir / "psql") if bindir and (bindir / "psql").exists() else None

@@ -158,7 +158,7 @@ def _backoffice_rows(f: BackofficeFigures) -> list[str]:
     rows = []
     if f.outbox_s and f.arq_s:
         ratio = median([a / o for o, a in zip(f.outbox_s, f.arq_s)])  # events/s ÷ jobs/s
-        rows.append(_row(f"Outbox: {f.outbox_events:,} events, one worker", 
+        rows.append(_row(f"Outbox: {f.outbox_events:,} events, one worker",
                          f"{f.outbox_events / median(f.outbox_s):,.0f} events/s",
                          f"{f.outbox_events / median(f.arq_s):,.0f} jobs/s (no-op arq jobs, same worker)",
                          ratio, "≥ 0.5", ratio >= 0.5))

@@ -8,14 +8,14 @@ from typing import Any, Literal
 from alembic import context
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
-
-import erkenning.models  # noqa: F401  (registers every table)
 from sqlmodel.sql.sqltypes import AutoString
 
-from erkenning.db import TZDateTime, metadata
-from erkenning.settings import get_settings
+from erkenning import models
+from erkenning.core.db import TZDateTime, metadata
+from erkenning.core.settings import get_settings
 
 config = context.config
+models.configure()  # every table, so autogenerate sees the whole schema
 target_metadata = metadata
 
 

@@ -18,15 +18,15 @@ import httpx
 import pytest
 import sqlalchemy as sa
 from litestar import Litestar
-
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from erkenning import migrate
-from erkenning.audit import service as audit_service
+from erkenning import models
 from erkenning.app import create_app
-from erkenning.embedded import EmbeddedPostgres, EmbeddedRedis, port_answers
-from erkenning.runtime import Runtime
-from erkenning.settings import Environment, LogFormat, Settings
+from erkenning.core import migrate
+from erkenning.core.audit import service as audit_service
+from erkenning.core.runtime import Runtime
+from erkenning.core.settings import Environment, LogFormat, Settings
+from erkenning.devtools.embedded import EmbeddedPostgres, EmbeddedRedis, port_answers
 from tests.helpers import LogCapture, MailCatcher, Services, TokenFactory, asgi_client
 
 # Tables whose rows belong to the whole run (never truncated between tests).
@@ -132,6 +132,7 @@ def settings(services: Services, database_url: str, mail: MailCatcher) -> Settin
 
 @pytest.fixture(scope="session")
 async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    models.configure()
     rt = Runtime.create(settings)
     try:
         yield rt

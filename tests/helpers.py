@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import email
-import os
-import sys
+import email.policy
 import itertools
 import json
 import logging
-import email.policy
+import os
+import sys
 import threading
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -21,16 +21,16 @@ from aiosmtpd.controller import Controller
 from litestar import Litestar
 from sqlalchemy.engine import make_url
 
-from erkenning import logging as erkenning_logging
-from erkenning.auth.models import Caller, Role
-from erkenning.auth.service import AuthService
 from erkenning.companies.models import Company
 from erkenning.companies.schemas import CompanyCreate
 from erkenning.companies.service import CompanyService
-from erkenning.embedded import free_port
-from erkenning.runtime import Runtime
-from erkenning.settings import Settings
-from erkenning.workflows.worker import build_worker
+from erkenning.core import logging as erkenning_logging
+from erkenning.core.auth.service import AuthService
+from erkenning.core.caller import Caller, Role
+from erkenning.core.runtime import Runtime
+from erkenning.core.settings import Settings
+from erkenning.devtools.embedded import free_port
+from erkenning.worker import build_worker
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class _Handler:
     def __init__(self, catcher: MailCatcher) -> None:
         self.catcher = catcher
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd API)
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.catcher.lock:
             self.catcher.messages.append(message)  # type: ignore[arg-type]

@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from erkenning import calendar
-from erkenning.calendar import DutchCalendar
+from erkenning.core import calendar
+from erkenning.core.calendar import DutchCalendar
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from erkenning.settings import Settings
+from erkenning.core.settings import Settings
 from tests.helpers import run_cli
 
 
@@ -37,7 +37,7 @@ def test_the_demo_keeps_its_e_mails_in_a_maildir(tmp_path: Path) -> None:
     from email.message import EmailMessage
 
     from erkenning.cli import mail_sink
-    from erkenning.embedded import free_port
+    from erkenning.devtools.embedded import free_port
 
     port = free_port()
     sink = mail_sink(tmp_path / "mail", "127.0.0.1", port)

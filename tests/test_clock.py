@@ -1,7 +1,7 @@
 from datetime import timedelta
 
-from erkenning import clock
-from erkenning.db import utcnow
+from erkenning.core import clock
+from erkenning.core.db import utcnow
 
 
 def test_travel_moves_now_today_and_utcnow_then_returns() -> None:

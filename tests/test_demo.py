@@ -1,7 +1,7 @@
 """`make run` loads demo data on every start: it must be idempotent and hand out working tokens."""
 
-from erkenning import demo
-from erkenning.runtime import Runtime
+from erkenning.core.runtime import Runtime
+from erkenning.devtools import demo
 
 
 async def test_demo_load_twice_gives_working_tokens_for_every_role(client, runtime: Runtime) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from erkenning.embedded import EmbeddedPostgres, _pg_bindir, port_answers
+from erkenning.devtools.embedded import EmbeddedPostgres, _pg_bindir, port_answers
 
 
 @pytest.mark.skipif(os.geteuid() != 0 or _pg_bindir() is None, reason="needs root and PostgreSQL's server binaries")

@@ -6,9 +6,9 @@ from litestar import Litestar, get
 from pydantic import BaseModel
 
 from erkenning.app import create_app
-from erkenning.auth.models import Role
-from erkenning.runtime import Runtime
-from erkenning.settings import Settings
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
+from erkenning.core.settings import Settings
 from tests.helpers import TokenFactory, asgi_client
 
 PROBLEM = "application/problem+json"
@@ -33,7 +33,7 @@ async def test_ready_when_both_services_answer(client) -> None:
 
 
 async def test_ready_is_503_naming_redis_when_redis_is_unreachable(settings: Settings) -> None:
-    from erkenning.embedded import free_port
+    from erkenning.devtools.embedded import free_port
 
     broken = settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{free_port()}/0"})
     runtime = Runtime.create(broken)

@@ -4,8 +4,9 @@ import asyncio
 
 import sqlalchemy as sa
 
-from erkenning.auth.models import Principal, Role
-from erkenning.runtime import Runtime
+from erkenning.core.auth.models import Principal
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
 from tests.helpers import TokenFactory
 
 ROUTE = "/api/v1/backoffice/admin/principals"

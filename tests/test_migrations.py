@@ -4,7 +4,7 @@ import uuid
 import asyncpg
 import pytest
 
-from erkenning import migrate
+from erkenning.core import migrate
 from tests.helpers import Services
 
 

@@ -8,14 +8,14 @@ from uuid import UUID
 import pytest
 import sqlalchemy as sa
 
-from erkenning import outbox
 from erkenning.app import create_app
-from erkenning.auth.models import Role
-from erkenning.embedded import free_port
-from erkenning.errors import DomainError
-from erkenning.outbox import EventStatus, OutboxEvent
-from erkenning.runtime import Runtime
-from erkenning.settings import Settings
+from erkenning.core import outbox
+from erkenning.core.caller import Role
+from erkenning.core.errors import DomainError
+from erkenning.core.outbox import EventStatus, OutboxEvent
+from erkenning.core.runtime import Runtime
+from erkenning.core.settings import Settings
+from erkenning.devtools.embedded import free_port
 from tests.helpers import MailCatcher, TokenFactory, asgi_client, drain_queue
 
 CALLS: dict[str, int] = {}
@@ -254,7 +254,7 @@ async def _external_step(ctx: outbox.EventContext) -> None:
 
 
 async def test_a_batch_holds_no_external_effect_but_its_own(settings: Settings, runtime: Runtime) -> None:
-    from erkenning.notifications import mail
+    from erkenning.core import mail
     from erkenning.register.tasks import WEBHOOK_TOPIC
 
     assert {mail.TOPIC, WEBHOOK_TOPIC} <= outbox.EXTERNAL  # e-mails and webhooks reach outside the database

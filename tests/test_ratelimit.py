@@ -1,9 +1,9 @@
 import pytest
 
-from erkenning.embedded import free_port
-from erkenning.errors import RateLimited, ServiceUnavailable
-from erkenning.runtime import Runtime
-from erkenning.settings import Settings
+from erkenning.core.errors import RateLimited, ServiceUnavailable
+from erkenning.core.runtime import Runtime
+from erkenning.core.settings import Settings
+from erkenning.devtools.embedded import free_port
 
 
 async def test_limit_counts_per_subject_and_sets_retry_after(runtime: Runtime) -> None:

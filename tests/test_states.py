@@ -6,9 +6,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from erkenning.auth.models import Caller, Role
-from erkenning.errors import Forbidden, InvalidTransition, ValidationFailed
-from erkenning.states import GuardRefused, Rule, allowed, apply
+from erkenning.core.caller import Caller, Role
+from erkenning.core.errors import Forbidden, InvalidTransition, ValidationFailed
+from erkenning.core.states import GuardRefused, Rule, allowed, apply
 
 
 class S(StrEnum):

@@ -3,8 +3,8 @@
 import pytest
 import sqlalchemy as sa
 
-from erkenning.errors import is_unavailable
-from erkenning.runtime import Runtime
+from erkenning.core.errors import is_unavailable
+from erkenning.core.runtime import Runtime
 
 
 async def _failure(runtime: Runtime, *statements: str) -> Exception:

@@ -15,32 +15,35 @@ from litestar.openapi.plugins import RedocRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ASGIApp
 
-from erkenning.audit.controllers import AuditController
-from erkenning.auth.controllers import AccountController, PrincipalController, TokenController
-from erkenning.auth.guards import requires
-from erkenning.auth.middleware import TokenAuthMiddleware
-from erkenning.auth.models import STAFF_ROLES, Role
+from erkenning import models
+from erkenning.admin.audit import AuditController
+from erkenning.admin.operations import HealthController, OutboxController, metrics_endpoint
+from erkenning.admin.tokens import AccountController, PrincipalController, TokenController
 from erkenning.companies.controllers import CompanyController
-from erkenning.dependencies import DEPENDENCIES, store_idempotent_response
-from erkenning.idempotency import Replay
-from erkenning.input_guard import refuse_bad_input
-from erkenning.logging import configure_logging
-from erkenning.middleware import RequestContextMiddleware
-from erkenning.monitoring.controllers import HealthController, OutboxController, metrics_endpoint
-from erkenning.monitoring.indicator_controllers import MonitoringController
-from erkenning.workflows.adviser_tasks import AdviserTaskController
-from erkenning.openapi import ClosedModelSchemaPlugin, ClosedStructSchemaPlugin, document_access, document_problems
-from erkenning.recognition.controllers import CompanyRecognitionController, QualificationController, RecognitionController
-from erkenning.recognition.decision_controllers import DecisionController, ObjectionController
-from erkenning.recognition.portal import PortalRecognitionController
+from erkenning.core.caller import STAFF_ROLES, Role
+from erkenning.core.logging import configure_logging
+from erkenning.core.runtime import Runtime
+from erkenning.core.settings import Settings, get_settings
+from erkenning.http.auth import TokenAuthMiddleware
+from erkenning.http.dependencies import DEPENDENCIES, store_idempotent_response
+from erkenning.http.guards import requires
+from erkenning.http.idempotency import Replay
+from erkenning.http.input_guard import refuse_bad_input
+from erkenning.http.middleware import RequestContextMiddleware
+from erkenning.http.openapi import ClosedModelSchemaPlugin, ClosedStructSchemaPlugin, document_access, document_problems
+from erkenning.recognition.controllers.backoffice import (
+    CompanyRecognitionController,
+    QualificationController,
+    RecognitionController,
+)
+from erkenning.recognition.controllers.decisions import DecisionController, ObjectionController
+from erkenning.recognition.controllers.portal import PortalRecognitionController
 from erkenning.register.controllers import CeilingController, RegisterController, SchoolController
-from erkenning.reports.consultations import ReportReadsController
 from erkenning.reports.controllers import PublicReportController, ReportController, SchoolReportController
-from erkenning.runtime import Runtime
-from erkenning.workflows.controllers import CaseListCeilingController, HearingController, InvestigationController
-from erkenning.settings import Settings, get_settings
-from erkenning.training.controllers import backoffice_controllers as training_backoffice
-from erkenning.training.public_controllers import (
+from erkenning.reports.services.consultations import ReportReadsController
+from erkenning.stagepact.controllers import MonitoringController
+from erkenning.training.controllers.backoffice import backoffice_controllers as training_backoffice
+from erkenning.training.controllers.outside import (
     CertificateController,
     LearningPlatformController,
     PortalTrainingController,
@@ -48,6 +51,16 @@ from erkenning.training.public_controllers import (
 from erkenning.web.errors import page_or_problem
 from erkenning.web.rendering import template_config
 from erkenning.web.router import web_routers
+from erkenning.workflows import gauges as workflow_gauges
+from erkenning.workflows.controllers.backoffice import (
+    CaseListCeilingController,
+    HearingController,
+    InvestigationController,
+)
+from erkenning.workflows.services.adviser_tasks import AdviserTaskController
+
+# The domains' scrape-time gauges of `/metrics`.
+GAUGE_READERS = [workflow_gauges.overdue_deadlines]
 
 API_DESCRIPTION = """
 Back office of SBB for the recognition (erkenning) of learning companies, their participation in
@@ -111,6 +124,7 @@ def create_app(
 ) -> Litestar:
     """Build the app; with `runtime` given (tests), the caller owns its lifecycle."""
     settings = settings or (runtime.settings if runtime else get_settings())
+    models.configure()
     configure_logging(settings)
 
     @asynccontextmanager
@@ -140,7 +154,7 @@ def create_app(
         Router("/api/v1/integrations", route_handlers=integration_handlers(), tags=["integrations"]),
     ]
     app = ErkenningApp(
-        route_handlers=[*routers, HealthController, metrics_endpoint, *web_routers(), *(extra_route_handlers or [])],
+        route_handlers=[*routers, HealthController, metrics_endpoint(GAUGE_READERS), *web_routers(), *(extra_route_handlers or [])],
         dependencies=DEPENDENCIES,
         plugins=[ClosedModelSchemaPlugin(), ClosedStructSchemaPlugin()],
         guards=[refuse_bad_input],  # NUL characters, over-deep JSON: 422 / 400 on every route

@@ -1,10 +1,16 @@
-"""Imports every table so that mappers resolve and Alembic sees the whole schema."""
+"""Every table of the service, in one place: mappers resolve against the whole schema and Alembic sees it.
 
-from erkenning.audit.models import AuditEvent
-from erkenning.auth.models import ApiToken, Principal
+The app, the worker and the CLI call `configure()` when they start; nothing imports this module for a
+side effect.
+"""
+
+from sqlalchemy import orm as sa_orm
+
 from erkenning.companies.models import Company
-from erkenning.idempotency import IdempotencyKey
-from erkenning.outbox import OutboxEvent
+from erkenning.core.audit.models import AuditEvent
+from erkenning.core.auth.models import ApiToken, Principal
+from erkenning.core.outbox import OutboxEvent
+from erkenning.http.idempotency import IdempotencyKey
 from erkenning.recognition.models import (
     Decision,
     DecisionRecognition,
@@ -13,13 +19,18 @@ from erkenning.recognition.models import (
     Recognition,
     RecognitionPeriod,
 )
-from erkenning.recognition.models import Qualification, Recognition, RecognitionPeriod
 from erkenning.register.models import Delivery, SchoolWebhook, Subscription
 from erkenning.reports.models import Report, ReportConfidential
 from erkenning.retention.models import RetentionErasure
 from erkenning.training.models import Course, CourseSession, Participation
-from erkenning.workflows.models import AdviserTask, Deadline, Investigation, InvestigationReport, TimelineEvent
 from erkenning.web.sessions import WebSession
+from erkenning.workflows.models import AdviserTask, Deadline, Investigation, InvestigationReport, TimelineEvent
+
+
+def configure() -> None:
+    """Resolve every mapper now (relationships between tables of different domains), not at the first query."""
+    sa_orm.configure_mappers()
+
 
 __all__ = [
     "AdviserTask",

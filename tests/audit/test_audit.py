@@ -6,11 +6,11 @@ import asyncpg
 import pytest
 import sqlalchemy as sa
 
-from erkenning import audit
-from erkenning.audit.service import verify
-from erkenning.auth.models import Caller, Role
-from erkenning.runtime import Runtime
-from erkenning.settings import Settings
+from erkenning.core.audit import service as audit
+from erkenning.core.audit.service import verify
+from erkenning.core.caller import Caller, Role
+from erkenning.core.runtime import Runtime
+from erkenning.core.settings import Settings
 from tests.helpers import TokenFactory, run_cli
 
 
@@ -49,7 +49,7 @@ async def test_rolled_back_transactions_leave_no_audit_rows(runtime: Runtime) ->
             await audit.record(session, caller, "thing.done", object_type="thing", object_id="rolled-back-1")
             raise RuntimeError("abort")
     async with runtime.session_factory() as session:
-        rows, total = await audit.service.query(session, object_id="rolled-back-1")
+        rows, total = await audit.query(session, object_id="rolled-back-1")
     assert total == 0
 
 

@@ -9,11 +9,11 @@ from uuid import UUID
 import httpx
 import sqlalchemy as sa
 
-from erkenning.auth.models import Role
-from erkenning.runtime import Runtime
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
 from tests.helpers import Principal, TokenFactory, drain_queue, make_company
 from tests.recognition.conftest import DECISIONS, World, build_world, decision_body
-from tests.reports.conftest import BACKOFFICE, PUBLIC, act, confidential, facts
+from tests.reports.conftest import BACKOFFICE, PUBLIC, act, facts
 from tests.web.conftest import WebClient, csrf_of, web  # noqa: F401  (the `web` fixture)
 from tests.workflows.conftest import CASES, HEARINGS, open_case, step
 

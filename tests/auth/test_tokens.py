@@ -6,9 +6,10 @@ from uuid import uuid4
 import pytest
 import sqlalchemy as sa
 
-from erkenning.auth import tokens as token_material
-from erkenning.auth.models import ApiToken, Role
-from erkenning.runtime import Runtime
+from erkenning.core.auth import tokens as token_material
+from erkenning.core.auth.models import ApiToken
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
 from tests.helpers import TokenFactory
 
 ADMIN_ROUTE = "/api/v1/backoffice/admin/principals"
@@ -158,7 +159,7 @@ async def test_lookup_is_by_keyed_hash_then_compared_in_constant_time(
 ) -> None:
     import hmac
 
-    from erkenning.auth import service as auth_service
+    from erkenning.core.auth import service as auth_service
 
     compared: list[tuple[str, str]] = []
     real = hmac.compare_digest
@@ -183,8 +184,8 @@ async def test_lookup_is_by_keyed_hash_then_compared_in_constant_time(
 async def test_lifetime_per_role_comes_from_settings_and_ends_on_the_next_request(
     client, runtime: Runtime, settings, role: Role, setting: str
 ) -> None:
-    from erkenning import clock
-    from erkenning.auth.service import AuthService
+    from erkenning.core import clock
+    from erkenning.core.auth.service import AuthService
     from tests.helpers import SYSTEM, make_company
 
     days = {"token_lifetime_days_staff": 3, "token_lifetime_days_company": 5, "token_lifetime_days_school": 7}

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from erkenning.bulk.importer import ImportFailed, import_csv
-from erkenning.runtime import Runtime
+from erkenning.core.runtime import Runtime
 
 COMPANY_HEADER = ["sbb_id", "kvk_number", "establishment_number", "name", "street", "house_number", "postcode",
                   "city", "sector", "email"]

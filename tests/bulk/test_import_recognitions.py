@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from erkenning import clock
 from erkenning.bulk.importer import import_csv
-from erkenning.runtime import Runtime
+from erkenning.core import clock
+from erkenning.core.runtime import Runtime
 from tests.bulk.test_import import COMPANY_HEADER, company, write_csv
 
 HEADER = ["establishment_number", "sbb_id", "crebo", "pathway", "status", "since"]

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from erkenning import clock
-from erkenning.bulk.catalogue import catalogue
 from erkenning.bulk.export import REGISTER_COLUMNS, export_register, export_table
 from erkenning.bulk.importer import import_csv
-from erkenning.bulk.seed import seed
-from erkenning.bulk.synthetic import Generator
-from erkenning.runtime import Runtime
-from erkenning.settings import Settings
+from erkenning.core import clock
+from erkenning.core.runtime import Runtime
+from erkenning.core.settings import Settings
+from erkenning.devtools.seed import seed
+from erkenning.devtools.synthetic import Generator
+from erkenning.devtools.synthetic_catalogue import catalogue
 from tests.bulk.test_import import COMPANY_HEADER, company, write_csv
 from tests.helpers import run_cli
 

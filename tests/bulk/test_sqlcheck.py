@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from erkenning import clock
 from erkenning.bulk.rows import KINDS, RowError
 from erkenning.bulk.sqlcheck import staging_sql
-from erkenning.runtime import Runtime
+from erkenning.core import clock
+from erkenning.core.runtime import Runtime
 
 TODAY = clock.today()
 DAY = (TODAY - timedelta(days=10)).isoformat()

@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from erkenning.auth.models import Role
+from erkenning.core.caller import Role
 from tests.helpers import TokenFactory
 
 ROUTE = "/api/v1/backoffice/companies"

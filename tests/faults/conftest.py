@@ -24,11 +24,11 @@ import pytest
 import sqlalchemy as sa
 from redis.asyncio import Redis
 
-from erkenning import migrate
-from erkenning.embedded import EmbeddedPostgres, EmbeddedRedis, _pg_bindir, free_port
-from erkenning.outbox import EventStatus, OutboxEvent
-from erkenning.runtime import Runtime
-from erkenning.settings import Environment, LogFormat, Settings
+from erkenning.core import migrate
+from erkenning.core.outbox import EventStatus, OutboxEvent
+from erkenning.core.runtime import Runtime
+from erkenning.core.settings import Environment, LogFormat, Settings
+from erkenning.devtools.embedded import EmbeddedPostgres, EmbeddedRedis, _pg_bindir, free_port
 from tests.helpers import MailCatcher, TokenFactory
 
 TEMPLATE = "erkenning_fault_template"

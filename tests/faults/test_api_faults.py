@@ -10,8 +10,8 @@ from itertools import count
 import httpx
 import pytest
 
-from erkenning.auth.models import Role
-from erkenning.errors import PROBLEM_MEDIA_TYPE
+from erkenning.core.caller import Role
+from erkenning.core.errors import PROBLEM_MEDIA_TYPE
 from tests.faults.conftest import Proc, Stack, eventually
 from tests.helpers import Principal, TokenFactory
 

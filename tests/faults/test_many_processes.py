@@ -9,8 +9,8 @@ from itertools import cycle
 import httpx
 import pytest
 
-from erkenning.auth.models import Role
 from erkenning.companies.models import Company
+from erkenning.core.caller import Role
 from tests.faults.conftest import Stack, eventually
 from tests.helpers import TokenFactory, make_company
 from tests.reports.conftest import assigned_report

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from erkenning.app import create_app
-from erkenning.auth.models import Role
+from erkenning.core.caller import Role
 from tests.faults.conftest import Stack, eventually
 from tests.helpers import MailCatcher, Principal, TokenFactory, asgi_client
 

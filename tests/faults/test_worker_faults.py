@@ -16,9 +16,9 @@ import httpx
 import pytest
 
 from erkenning.app import create_app
-from erkenning.auth.models import Role
-from erkenning.notifications import mail
-from erkenning.reports.service import SUBSTANTIATED_TOPIC
+from erkenning.core import mail
+from erkenning.core.caller import Role
+from erkenning.reports.services.reports import SUBSTANTIATED_TOPIC
 from tests.faults.conftest import Proc, Stack, eventually
 from tests.helpers import Principal, TokenFactory, asgi_client, make_company
 from tests.reports.conftest import assigned_report

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from erkenning.auth.models import Role
-from erkenning.runtime import Runtime
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
 from tests.helpers import Principal, TokenFactory
 from tests.monitoring.seed import Seeder, seed_world
 

@@ -17,21 +17,36 @@ from uuid import UUID, uuid4
 
 from sqlalchemy.dialects.postgresql import Range
 
-from erkenning import clock
 from erkenning.companies.models import Company, Sector
-from erkenning.monitoring import catalogue as c
-from erkenning.monitoring.catalogue import Key
-from erkenning.monitoring.period import Period
-from erkenning.monitoring.queries import CHANNEL_GROUPS, MEASURES
+from erkenning.core import clock
+from erkenning.core.runtime import Runtime
 from erkenning.recognition.models import (
-    Decision, DecisionKind, DecisionStatus, FiledVia, Objection, ObjectionStatus, Pathway, Qualification,
-    Recognition, RecognitionPeriod, RecognitionStatus,
+    Decision,
+    DecisionKind,
+    DecisionStatus,
+    FiledVia,
+    Objection,
+    ObjectionStatus,
+    Pathway,
+    Qualification,
+    Recognition,
+    RecognitionPeriod,
+    RecognitionStatus,
 )
 from erkenning.reports.models import Channel, Ground, ReferralBody, Report, ReportStatus
-from erkenning.runtime import Runtime
+from erkenning.stagepact import catalogue as c
+from erkenning.stagepact.catalogue import Key
+from erkenning.stagepact.period import Period
+from erkenning.stagepact.queries import CHANNEL_GROUPS, MEASURES
 from erkenning.training.models import Course, CourseFormat, CourseSession, Participation, ParticipationStatus, Topic
 from erkenning.workflows.models import (
-    Deadline, DeadlineKind, DeadlineStatus, Investigation, InvestigationStatus, Outcome, TimelineEvent,
+    Deadline,
+    DeadlineKind,
+    DeadlineStatus,
+    Investigation,
+    InvestigationStatus,
+    Outcome,
+    TimelineEvent,
 )
 
 LEAD_TIME_WEEKS = 8

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 import pytest
 
 from erkenning.companies.models import Sector
-from erkenning.monitoring import indicators
-from erkenning.monitoring.catalogue import SPECS
-from erkenning.monitoring.period import Period
-from erkenning.runtime import Runtime
+from erkenning.core.runtime import Runtime
+from erkenning.stagepact import indicators
+from erkenning.stagepact.catalogue import SPECS
+from erkenning.stagepact.period import Period
 from erkenning.training.models import CourseFormat, ParticipationStatus, Topic
 from tests.monitoring.seed import LEAD_TIME_WEEKS, Seeder, amsterdam, day_of
 

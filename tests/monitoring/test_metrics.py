@@ -9,18 +9,22 @@ import httpx
 import sqlalchemy as sa
 from prometheus_client.parser import text_string_to_metric_families
 
-from erkenning import clock, outbox
 from erkenning.app import create_app
-from erkenning.auth.models import Role
 from erkenning.companies.models import Sector
-from erkenning.embedded import free_port
-from erkenning.errors import DomainError
-from erkenning.monitoring import metrics
-from erkenning.outbox import OutboxEvent
-from erkenning.runtime import Runtime
-from erkenning.settings import Settings
+from erkenning.core import clock, metrics, outbox
+from erkenning.core.caller import Role
+from erkenning.core.errors import DomainError
+from erkenning.core.outbox import OutboxEvent
+from erkenning.core.runtime import Runtime
+from erkenning.core.settings import Settings
+from erkenning.devtools.embedded import free_port
 from erkenning.workflows.models import (
-    Deadline, DeadlineKind, DeadlineStatus, Investigation, InvestigationStatus, Outcome,
+    Deadline,
+    DeadlineKind,
+    DeadlineStatus,
+    Investigation,
+    InvestigationStatus,
+    Outcome,
 )
 from tests.helpers import TokenFactory, asgi_client, drain_queue
 from tests.monitoring.seed import Seeder

@@ -14,12 +14,12 @@ from pathlib import Path
 import httpx
 import sqlalchemy as sa
 
-from erkenning.audit.models import AuditEvent
-from erkenning.auth.models import Role
-from erkenning.monitoring.catalogue import GROUNDS
+from erkenning.core.audit.models import AuditEvent
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
+from erkenning.core.settings import Settings
 from erkenning.reports.models import Channel, Ground, ReportStatus
-from erkenning.runtime import Runtime
-from erkenning.settings import Settings
+from erkenning.stagepact.catalogue import GROUNDS
 from tests.helpers import Principal, TokenFactory, run_cli
 from tests.monitoring.conftest import MONITORING
 from tests.monitoring.seed import Seeder, amsterdam

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from erkenning.errors import ValidationFailed
-from erkenning.monitoring.period import Period, parse
+from erkenning.core.errors import ValidationFailed
+from erkenning.stagepact.period import Period, parse
 
 
 @pytest.mark.parametrize(

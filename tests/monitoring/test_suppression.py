@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from erkenning.monitoring import catalogue as c
-from erkenning.monitoring.catalogue import Key, Unit
-from erkenning.monitoring.suppression import Reason, hidden_keys
+from erkenning.stagepact import catalogue as c
+from erkenning.stagepact.catalogue import Key, Unit
+from erkenning.stagepact.suppression import Reason, hidden_keys
 
 
 def figures(**overrides: Any) -> dict[Key, Any]:

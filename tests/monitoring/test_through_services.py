@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import httpx
 
-from erkenning import clock
-from erkenning.auth.models import Role
-from erkenning.runtime import Runtime
-from erkenning.settings import Settings
+from erkenning.core import clock
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
+from erkenning.core.settings import Settings
 from tests.helpers import Principal, TokenFactory, drain_queue, make_company
 from tests.monitoring.conftest import MONITORING
 from tests.reports.conftest import PUBLIC, act, adviser_report, confidential, facts, school_report

@@ -10,16 +10,16 @@ from uuid import UUID
 
 import pytest
 
-from erkenning import clock, outbox
-from erkenning.auth.models import Caller, Role
 from erkenning.companies.models import Company
-from erkenning.recognition.catalogue import QualificationService
-from erkenning.recognition.decisions import DecisionService
+from erkenning.core import clock, outbox
+from erkenning.core.caller import Caller, Role
+from erkenning.core.runtime import Runtime
 from erkenning.recognition.effects import CHANGED
 from erkenning.recognition.models import Pathway
 from erkenning.recognition.schemas import DecisionCreate, QualificationCreate, RecognitionCreate
-from erkenning.recognition.service import RecognitionService
-from erkenning.runtime import Runtime
+from erkenning.recognition.services.decisions import DecisionService
+from erkenning.recognition.services.qualifications import QualificationService
+from erkenning.recognition.services.recognitions import RecognitionService
 from tests.helpers import Principal, TokenFactory
 
 

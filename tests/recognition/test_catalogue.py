@@ -2,8 +2,8 @@
 
 import pytest
 
-from erkenning.auth.models import Role
-from erkenning.recognition.catalogue import CsvUnreadable, parse_qualifications_csv
+from erkenning.core.caller import Role
+from erkenning.recognition.services.qualifications import CsvUnreadable, parse_qualifications_csv
 from tests.helpers import TokenFactory
 
 ROUTE = "/api/v1/backoffice/qualifications"

@@ -8,14 +8,14 @@ from uuid import uuid4
 import pytest
 import sqlalchemy as sa
 
-from erkenning import calendar, clock
-from erkenning.auth.models import Role
-from erkenning.errors import ValidationFailed
-from erkenning.recognition import decisions
+from erkenning.core import calendar, clock
+from erkenning.core.caller import Role
+from erkenning.core.errors import ValidationFailed
+from erkenning.core.runtime import Runtime
+from erkenning.core.settings import Settings
+from erkenning.core.states import GuardRefused
 from erkenning.recognition.models import Decision, DecisionStatus, Recognition, RecognitionStatus
-from erkenning.runtime import Runtime
-from erkenning.settings import Settings
-from erkenning.states import GuardRefused
+from erkenning.recognition.services import decisions
 from tests.helpers import MailCatcher, TokenFactory, drain_queue
 from tests.recognition.conftest import DECISIONS, PORTAL, World, as_caller, build_world, decision_body, only
 

@@ -2,9 +2,9 @@
 
 import sqlalchemy as sa
 
-from erkenning import demo
+from erkenning.core.runtime import Runtime
+from erkenning.devtools import demo
 from erkenning.recognition.models import Decision, Recognition
-from erkenning.runtime import Runtime
 
 
 async def test_demo_recognitions_load_once_and_show_each_kind_of_state(client, runtime: Runtime) -> None:

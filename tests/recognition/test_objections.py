@@ -6,12 +6,12 @@ from datetime import timedelta
 import httpx
 import sqlalchemy as sa
 
-from erkenning import clock
+from erkenning.core import clock
+from erkenning.core.runtime import Runtime
+from erkenning.core.settings import Settings
 from erkenning.recognition import deadlines
 from erkenning.recognition.models import Decision, DecisionStatus, Recognition, RecognitionStatus
 from erkenning.recognition.tasks import SYSTEM
-from erkenning.runtime import Runtime
-from erkenning.settings import Settings
 from tests.helpers import MailCatcher, Principal, drain_queue
 from tests.recognition.conftest import DECISIONS, PORTAL, World, decision_body, only
 

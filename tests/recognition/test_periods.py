@@ -8,14 +8,14 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from erkenning import clock
-from erkenning.outbox import OutboxEvent
+from erkenning.core import clock
+from erkenning.core.outbox import OutboxEvent
+from erkenning.core.runtime import Runtime
 from erkenning.recognition import effects, periods
 from erkenning.recognition.models import Recognition, RecognitionPeriod
 from erkenning.recognition.models import RecognitionStatus as R
 from erkenning.recognition.periods import Segment, overlay
 from erkenning.recognition.tasks import SYSTEM
-from erkenning.runtime import Runtime
 from tests.recognition.conftest import World
 
 D1, D2, D3, D4 = date(2025, 1, 1), date(2025, 3, 1), date(2025, 6, 1), date(2025, 9, 1)

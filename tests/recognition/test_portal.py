@@ -4,10 +4,10 @@ from datetime import timedelta
 
 import pytest
 
-from erkenning import clock
-from erkenning.auth.models import Role
-from erkenning.recognition.decisions import DecisionService
+from erkenning.core import clock
+from erkenning.core.caller import Role
 from erkenning.recognition.schemas import DecisionCreate
+from erkenning.recognition.services.decisions import DecisionService
 from tests.helpers import TokenFactory
 from tests.recognition.conftest import PORTAL, World, as_caller
 

@@ -5,12 +5,12 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from erkenning import clock
-from erkenning.audit.models import AuditEvent
+from erkenning.core import clock
+from erkenning.core.audit.models import AuditEvent
+from erkenning.core.runtime import Runtime
 from erkenning.recognition.models import Pathway
-from erkenning.recognition.service import notice_reassessments
+from erkenning.recognition.services.recognitions import notice_reassessments
 from erkenning.recognition.tasks import SYSTEM
-from erkenning.runtime import Runtime
 from tests.recognition.conftest import World
 
 ROUTE = "/api/v1/backoffice/recognitions"

@@ -8,9 +8,10 @@ from uuid import uuid4
 
 import pytest
 
-from erkenning import clock
-from erkenning.auth.models import Caller, Role
-from erkenning.errors import DomainError, Forbidden, InvalidTransition
+from erkenning.core import clock
+from erkenning.core.caller import Caller, Role
+from erkenning.core.errors import DomainError, Forbidden, InvalidTransition
+from erkenning.core.states import GuardRefused, check
 from erkenning.recognition.models import DecisionKind as K
 from erkenning.recognition.models import DecisionStatus as D
 from erkenning.recognition.models import ObjectionStatus as O
@@ -24,7 +25,6 @@ from erkenning.recognition.states import (
     move,
     moves,
 )
-from erkenning.states import GuardRefused, check
 
 
 @pytest.fixture(autouse=True)

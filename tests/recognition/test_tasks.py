@@ -5,13 +5,13 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from erkenning import clock
-from erkenning.outbox import EventStatus, OutboxEvent
+from erkenning.core import clock
+from erkenning.core.outbox import EventStatus, OutboxEvent
+from erkenning.core.runtime import Runtime
+from erkenning.core.settings import Settings
 from erkenning.recognition import tasks
 from erkenning.recognition.models import Decision, DecisionStatus, Recognition, RecognitionStatus
-from erkenning.runtime import Runtime
-from erkenning.settings import Settings
-from erkenning.workflows.worker import load_task_modules
+from erkenning.worker import load_task_modules
 from tests.helpers import drain_queue
 from tests.recognition.conftest import DECISIONS, World, decision_body
 

@@ -16,10 +16,12 @@ import httpx
 import pytest
 from sqlmodel import select
 
-from erkenning import clock
 from erkenning.app import create_app
 from erkenning.companies.models import Company
-from erkenning.embedded import free_port
+from erkenning.core import clock
+from erkenning.core.runtime import Runtime
+from erkenning.core.settings import Settings
+from erkenning.devtools.embedded import free_port
 from erkenning.recognition.models import (
     Pathway,
     Qualification,
@@ -27,8 +29,6 @@ from erkenning.recognition.models import (
     RecognitionPeriod,
     RecognitionStatus,
 )
-from erkenning.runtime import Runtime
-from erkenning.settings import Settings
 from tests.helpers import asgi_client
 
 S = RecognitionStatus
@@ -125,7 +125,7 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server API)
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 receiver.received.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
                 self.send_response(receiver.status)

@@ -9,14 +9,14 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from erkenning import clock, outbox
-from erkenning.auth.models import Role
-from erkenning.outbox import EventStatus, OutboxEvent
+from erkenning.core import clock, outbox
+from erkenning.core.caller import Role
+from erkenning.core.outbox import EventStatus, OutboxEvent
+from erkenning.core.runtime import Runtime
+from erkenning.core.settings import Settings
 from erkenning.register import tasks
-from erkenning.runtime import Runtime
-from erkenning.settings import Settings
 from tests.helpers import MailCatcher, TokenFactory, drain_queue, make_company
-from tests.register.conftest import S, SUSPENSION_AND_WITHDRAWAL, Receiver, make_recognition, on_day
+from tests.register.conftest import SUSPENSION_AND_WITHDRAWAL, Receiver, S, make_recognition, on_day
 
 SCHOOL = "/api/v1/register/school"
 LOCAL = ["127.0.0.0/8"]

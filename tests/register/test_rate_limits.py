@@ -2,7 +2,7 @@
 
 import asyncio
 
-from erkenning.auth.models import Role
+from erkenning.core.caller import Role
 from tests.helpers import TokenFactory
 
 VERIFY = "/api/v1/register/verify"

@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
+from erkenning.core.runtime import Runtime
 from erkenning.recognition.models import Pathway
-from erkenning.runtime import Runtime
 from tests.helpers import make_company
-from tests.register.conftest import S, SUSPENSION_AND_WITHDRAWAL, make_recognition, on_day
+from tests.register.conftest import SUSPENSION_AND_WITHDRAWAL, S, make_recognition, on_day
 
 SEARCH = "/api/v1/register/companies"
 ITEM_KEYS = {"sbb_id", "name", "city", "postcode"}

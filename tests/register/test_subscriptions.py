@@ -3,9 +3,9 @@
 import pytest
 import sqlalchemy as sa
 
-from erkenning.auth.models import Role
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
 from erkenning.register.models import SchoolWebhook
-from erkenning.runtime import Runtime
 from tests.helpers import TokenFactory, make_company
 
 SCHOOL = "/api/v1/register/school"
@@ -125,7 +125,7 @@ async def test_school_routes_are_for_schools(client, tokens: TokenFactory, who, 
 
 
 async def test_subscribing_and_webhooks_are_audited_without_addresses(app_with, school, runtime: Runtime) -> None:
-    from erkenning.audit.models import AuditEvent
+    from erkenning.core.audit.models import AuditEvent
 
     company = await make_company(runtime)
     async with app_with(webhook_allowed_networks=LOCAL) as (client, _):

@@ -4,12 +4,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from erkenning import clock
-from erkenning.auth.models import Role
+from erkenning.core import clock
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
 from erkenning.recognition.models import Pathway, RecognitionStatus
-from erkenning.runtime import Runtime
 from tests.helpers import TokenFactory, make_company
-from tests.register.conftest import S, SUSPENSION_AND_WITHDRAWAL, make_recognition, on_day
+from tests.register.conftest import SUSPENSION_AND_WITHDRAWAL, S, make_recognition, on_day
 
 VERIFY = "/api/v1/register/verify"
 BATCH = "/api/v1/register/verify/batch"

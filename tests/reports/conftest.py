@@ -8,10 +8,10 @@ from typing import Any
 import httpx
 import pytest
 
-from erkenning import clock
-from erkenning.auth.models import Role
 from erkenning.companies.models import Company
-from erkenning.runtime import Runtime
+from erkenning.core import clock
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
 from tests.helpers import Principal, TokenFactory, make_company
 
 BACKOFFICE = "/api/v1/backoffice/reports"

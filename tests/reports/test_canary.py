@@ -11,8 +11,8 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from erkenning.runtime import Runtime
-from erkenning.settings import Settings
+from erkenning.core.runtime import Runtime
+from erkenning.core.settings import Settings
 from tests.helpers import Principal, make_company, redis_dump
 from tests.reports.conftest import BACKOFFICE, PUBLIC, SCHOOL, act, facts
 
@@ -180,10 +180,10 @@ async def test_a_canary_in_every_free_text_field_goes_through_the_whole_workflow
 ) -> None:
     from datetime import timedelta
 
-    from erkenning import clock
-    from erkenning.auth.models import Role
     from erkenning.bulk.export import export_register
-    from tests.helpers import MailCatcher, drain_queue
+    from erkenning.core import clock
+    from erkenning.core.caller import Role
+    from tests.helpers import drain_queue
     from tests.recognition.conftest import World
     from tests.workflows.conftest import CASES, HEARINGS, case_of, step
 
@@ -316,7 +316,7 @@ async def test_a_canary_in_every_free_text_field_goes_through_the_whole_workflow
 
 
 async def test_log_lines_stay_one_json_object_whatever_the_input(client, logs, school: Principal) -> None:
-    from erkenning.logging import get_logger
+    from erkenning.core.logging import get_logger
 
     nasty = 'a"b\\c\nd\r\ne\u2028f\x00g'
     get_logger("tests").info("test.nasty", value=nasty, **{'key"with\nnewline': nasty})

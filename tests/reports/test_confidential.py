@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from erkenning.audit.models import AuditEvent
-from erkenning.auth.models import Caller, Role
 from erkenning.companies.models import Company
+from erkenning.core.audit.models import AuditEvent
+from erkenning.core.caller import Caller, Role
+from erkenning.core.runtime import Runtime
 from erkenning.reports.models import Report, ReportConfidential
-from erkenning.reports.service import ReportService
-from erkenning.runtime import Runtime
+from erkenning.reports.services.reports import ReportService
 from tests.helpers import Principal, TokenFactory
 from tests.reports.conftest import BACKOFFICE, SCHOOL, act, assigned_report, confidential, facts, school_report
 

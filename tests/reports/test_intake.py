@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from erkenning import clock
 from erkenning.companies.models import Company
+from erkenning.core import clock
+from erkenning.core.runtime import Runtime
 from erkenning.reports.models import Report, ReportConfidential
-from erkenning.runtime import Runtime
 from tests.helpers import Principal, make_company
 from tests.reports.conftest import BACKOFFICE, SCHOOL, adviser_report, confidential, facts, school_report
 
@@ -63,7 +63,7 @@ async def test_adviser_enters_a_report_from_each_adviser_channel(client, adviser
 async def test_admins_companies_and_schools_cannot_enter_reports_in_the_back_office(
     client, admin: Principal, school: Principal, tokens, company: Company
 ) -> None:
-    from erkenning.auth.models import Role
+    from erkenning.core.caller import Role
 
     company_caller = await tokens.make(Role.COMPANY, company_id=company.id)
     body = {**facts(company), "channel": "phone"}

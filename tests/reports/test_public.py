@@ -7,11 +7,11 @@ import re
 import sqlalchemy as sa
 
 from erkenning.app import create_app
-from erkenning.audit.models import AuditEvent
-from erkenning.embedded import free_port
+from erkenning.core.audit.models import AuditEvent
+from erkenning.core.runtime import Runtime
+from erkenning.core.settings import Settings
+from erkenning.devtools.embedded import free_port
 from erkenning.reports.models import Report, ReportConfidential
-from erkenning.runtime import Runtime
-from erkenning.settings import Settings
 from tests.helpers import Principal, asgi_client
 from tests.reports.conftest import BACKOFFICE, PUBLIC, act, facts
 

@@ -8,15 +8,15 @@ from itertools import product
 import pytest
 import sqlalchemy as sa
 
-from erkenning import states
-from erkenning.auth.models import Caller
 from erkenning.companies.models import Company
-from erkenning.errors import InvalidTransition
-from erkenning.outbox import OutboxEvent
+from erkenning.core import states
+from erkenning.core.caller import Caller
+from erkenning.core.errors import InvalidTransition
+from erkenning.core.outbox import OutboxEvent
+from erkenning.core.runtime import Runtime
 from erkenning.reports.models import Report, ReportStatus
-from erkenning.reports.service import ReportService
+from erkenning.reports.services.reports import ReportService
 from erkenning.reports.states import TRANSITIONS
-from erkenning.runtime import Runtime
 from tests.helpers import Principal, make_company
 from tests.reports.conftest import BACKOFFICE, act, adviser_report, assigned_report, facts
 

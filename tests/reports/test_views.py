@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from erkenning import clock
-from erkenning.audit.models import AuditEvent
-from erkenning.auth.models import Role
 from erkenning.companies.models import Company
-from erkenning.runtime import Runtime
+from erkenning.core import clock
+from erkenning.core.audit.models import AuditEvent
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
 from tests.helpers import Principal, TokenFactory, make_company
 from tests.reports.conftest import BACKOFFICE, SCHOOL, act, adviser_report, assigned_report, facts, school_report
 
@@ -132,7 +132,7 @@ async def test_school_sees_only_its_own_reports_and_only_a_coarse_status(
 
 
 async def test_demo_reports_are_loaded_once_and_visible_to_the_demo_school(client, runtime: Runtime) -> None:
-    from erkenning import demo
+    from erkenning.devtools import demo
 
     await demo.load(runtime)
     tokens = await demo.load(runtime)

@@ -9,14 +9,14 @@ from typing import Any
 import httpx
 import sqlalchemy as sa
 
-from erkenning import clock
-from erkenning.auth.models import Role
 from erkenning.companies.models import Company
+from erkenning.core import clock
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
+from erkenning.core.settings import Settings
 from erkenning.recognition.tasks import finalise_decisions
 from erkenning.retention.tasks import erase_due
-from erkenning.runtime import Runtime
-from erkenning.settings import Settings
-from erkenning.workflows.worker import worker_options
+from erkenning.worker import worker_options
 from tests.helpers import Principal, TokenFactory, drain_queue, make_company
 from tests.recognition.conftest import build_world
 from tests.reports.conftest import BACKOFFICE, PUBLIC, act, adviser_report, confidential, facts

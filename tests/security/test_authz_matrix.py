@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from litestar import Litestar
 
 from erkenning.app import create_app
-from erkenning.runtime import Runtime
-from erkenning.settings import Settings
+from erkenning.core.runtime import Runtime
+from erkenning.core.settings import Settings
 from tests.helpers import Principal, TokenFactory, asgi_client
 from tests.security import access
 from tests.security.access import ANONYMOUS, COMPANY, COMPANY_OWNED, SCHOOL, SCHOOL_OWNED, Rule

@@ -29,10 +29,10 @@ from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from erkenning.app import create_app
-from erkenning.auth.models import Role
-from erkenning.embedded import free_port
-from erkenning.runtime import Runtime
-from erkenning.settings import Settings
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
+from erkenning.core.settings import Settings
+from erkenning.devtools.embedded import free_port
 from tests.helpers import Principal, TokenFactory
 from tests.security import access
 

@@ -15,8 +15,8 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from erkenning.auth.models import Role
-from erkenning.runtime import Runtime
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
 from tests.helpers import Principal, TokenFactory, make_company
 from tests.reports.conftest import facts
 from tests.web.conftest import WebClient, csrf_of, web  # noqa: F401  (the fixture)

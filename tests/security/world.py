@@ -15,8 +15,8 @@ from uuid import UUID
 import httpx
 import sqlalchemy as sa
 
-from erkenning.auth.models import Role
-from erkenning.runtime import Runtime
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
 from erkenning.workflows.models import AdviserTask
 from tests.helpers import Principal, TokenFactory, drain_queue, make_company
 from tests.recognition.conftest import World as RecognitionWorld

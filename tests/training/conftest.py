@@ -9,8 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from erkenning import clock
-from erkenning.auth.models import Role
+from erkenning.core import clock
+from erkenning.core.caller import Role
 from tests.helpers import Principal, TokenFactory
 
 BACKOFFICE = "/api/v1/backoffice/training"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from erkenning import clock
-from erkenning.auth.models import Role
-from erkenning.runtime import Runtime
+from erkenning.core import clock
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
 from tests.helpers import TokenFactory
 from tests.training.conftest import BACKOFFICE, PORTAL, enrol, make_course, make_session
 

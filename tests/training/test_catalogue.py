@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from erkenning.auth.models import Role
+from erkenning.core.caller import Role
 from tests.training.conftest import BACKOFFICE, PORTAL, make_course, make_session
 
 

@@ -9,12 +9,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from erkenning.auth.models import Role
-from erkenning.outbox import OutboxEvent
-from erkenning.runtime import Runtime
-from erkenning.settings import Settings
-from erkenning.training.completions import sign
+from erkenning.core.caller import Role
+from erkenning.core.outbox import OutboxEvent
+from erkenning.core.runtime import Runtime
+from erkenning.core.settings import Settings
 from erkenning.training.models import Participation, ParticipationStatus
+from erkenning.training.services.completions import sign
 from tests.helpers import MailCatcher, TokenFactory, drain_queue, make_company
 from tests.training.conftest import BACKOFFICE, enrol, make_course
 

@@ -1,9 +1,9 @@
 """The training demo set: loaded once, a workshop with one seat left, an e-learning with a certificate."""
 
-from erkenning import demo
-from erkenning.auth.models import Role
-from erkenning.runtime import Runtime
-from erkenning.training import demo as training_demo
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
+from erkenning.devtools import demo
+from erkenning.devtools import demo_training as training_demo
 from tests.training.conftest import PORTAL, enrol
 
 

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from erkenning import clock
-from erkenning.auth.models import Role
 from erkenning.companies.models import Company
-from erkenning.runtime import Runtime
+from erkenning.core import clock
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
 from erkenning.training.models import Participation
 from tests.helpers import MailCatcher, TokenFactory, drain_queue
 from tests.training.conftest import BACKOFFICE, PORTAL, enrol, make_course, make_session

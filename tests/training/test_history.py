@@ -8,10 +8,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from erkenning import clock
-from erkenning.auth.models import Role
-from erkenning.runtime import Runtime
-from erkenning.training import history, service
+from erkenning.core import clock
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
+from erkenning.training.services import history, participations
 from tests.helpers import TokenFactory, make_company
 from tests.training.conftest import BACKOFFICE, PORTAL, enrol, make_course, make_session
 
@@ -154,25 +154,25 @@ async def test_completed_topics_answers_for_a_company_and_a_period(
     today = clock.today()
     wanted = ["discrimination_free_recruitment", "social_safety", "adolescent_brain"]
     async with runtime.session_factory() as db:
-        assert await service.completed_topics(db, a.company_id, wanted, today, today + timedelta(days=5)) == {
+        assert await participations.completed_topics(db, a.company_id, wanted, today, today + timedelta(days=5)) == {
             "discrimination_free_recruitment",
             "social_safety",
         }
         # The no-show did not complete anything; the e-learning's completion day bounds the period.
         assert (
-            await service.completed_topics(db, b.company_id, wanted, today, today + timedelta(days=5))
+            await participations.completed_topics(db, b.company_id, wanted, today, today + timedelta(days=5))
             == set()
         )
         assert (
-            await service.completed_topics(
+            await participations.completed_topics(
                 db, a.company_id, wanted, today + timedelta(days=3), today + timedelta(days=9)
             )
             == set()
         )
-        assert await service.completed_topics(db, a.company_id, ["social_safety"], today, today) == {
+        assert await participations.completed_topics(db, a.company_id, ["social_safety"], today, today) == {
             "social_safety"
         }
-        assert await service.completed_topics(db, a.company_id, [], today, today) == set()
+        assert await participations.completed_topics(db, a.company_id, [], today, today) == set()
 
 
 async def test_the_export_keeps_formula_like_text_as_text(client, adviser, tokens, runtime: Runtime) -> None:

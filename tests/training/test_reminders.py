@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from erkenning.auth.models import Role
-from erkenning.runtime import Runtime
-from erkenning.settings import Settings
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
+from erkenning.core.settings import Settings
 from erkenning.training.tasks import CRON_JOBS, send_session_reminders
 from tests.helpers import MailCatcher, drain_queue
 from tests.training.conftest import BACKOFFICE, PORTAL, enrol, make_course, make_session

@@ -9,10 +9,10 @@ from uuid import uuid4
 
 import pytest
 
-from erkenning import clock
-from erkenning.auth.models import Caller, Role
-from erkenning.errors import Forbidden, InvalidTransition
-from erkenning.states import apply
+from erkenning.core import clock
+from erkenning.core.caller import Caller, Role
+from erkenning.core.errors import Forbidden, InvalidTransition
+from erkenning.core.states import apply
 from erkenning.training.models import ParticipationStatus as P
 from erkenning.training.states import TRANSITIONS
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from litestar import Litestar
 
-from erkenning.auth.models import Role
+from erkenning.core.caller import Role
 from tests.helpers import Principal, TokenFactory
 
 _CSRF_RE = re.compile(r'name="_csrf" value="([^"]+)"')

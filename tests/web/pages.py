@@ -14,17 +14,17 @@ from uuid import UUID
 
 import httpx
 
-from erkenning import clock
 from erkenning.app import create_app
-from erkenning.auth.models import Caller, Role
-from erkenning.runtime import Runtime
-from erkenning.settings import Settings
-from erkenning.training.catalogue import CatalogueService
-from erkenning.training.schemas import CourseCreate, EnrolmentCreate, SessionCreate
-from erkenning.training.service import ParticipationService
-from erkenning.reports.intake import ReportIntake
+from erkenning.core import clock
+from erkenning.core.caller import Caller, Role
+from erkenning.core.runtime import Runtime
+from erkenning.core.settings import Settings
 from erkenning.reports.schemas import AdviserReportCreate
-from erkenning.workflows.service import InvestigationService
+from erkenning.reports.services.intake import ReportIntake
+from erkenning.training.schemas import CourseCreate, EnrolmentCreate, SessionCreate
+from erkenning.training.services.catalogue import CatalogueService
+from erkenning.training.services.participations import ParticipationService
+from erkenning.workflows.services.investigations import InvestigationService
 from tests.helpers import SYSTEM, Principal, make_company
 from tests.web.conftest import WebClient
 

@@ -9,8 +9,8 @@ import httpx
 import sqlalchemy as sa
 
 from erkenning.companies.models import Company
-from erkenning.runtime import Runtime
-from erkenning.workflows.service import InvestigationService
+from erkenning.core.runtime import Runtime
+from erkenning.workflows.services.investigations import InvestigationService
 from tests.helpers import Principal
 from tests.reports.conftest import act, assigned_report
 from tests.web.conftest import WebClient, csrf_of

@@ -6,7 +6,7 @@ import re
 
 import httpx
 
-from erkenning.auth.models import Role
+from erkenning.core.caller import Role
 from erkenning.web.rendering import environment
 from tests.helpers import TokenFactory
 from tests.web.conftest import WebClient, csrf_of

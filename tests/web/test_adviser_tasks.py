@@ -10,10 +10,10 @@ from uuid import UUID, uuid4
 import httpx
 import sqlalchemy as sa
 
-from erkenning import clock
-from erkenning.audit.models import AuditEvent
-from erkenning.auth.models import Role
-from erkenning.runtime import Runtime
+from erkenning.core import clock
+from erkenning.core.audit.models import AuditEvent
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
 from erkenning.workflows.models import AdviserTask, Investigation, InvestigationStatus, TimelineEvent
 from tests.helpers import Principal, TokenFactory, make_company
 from tests.web.conftest import WebClient, csrf_of

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import httpx
 
-from erkenning import clock
-from erkenning.auth.models import Role
-from erkenning.runtime import Runtime
+from erkenning.core import clock
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
 from tests.helpers import TokenFactory, make_company
 from tests.training.conftest import enrol, make_course, make_session
 from tests.web.conftest import WebClient

@@ -7,9 +7,9 @@ from uuid import UUID
 import httpx
 import pytest
 
-from erkenning.auth.models import Role
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
 from erkenning.recognition.models import Pathway
-from erkenning.runtime import Runtime
 from tests.helpers import TokenFactory
 from tests.recognition.conftest import World, build_world
 from tests.web.conftest import WebClient

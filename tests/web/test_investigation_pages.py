@@ -7,9 +7,9 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from erkenning import clock
-from erkenning.auth.models import Role
-from erkenning.runtime import Runtime
+from erkenning.core import clock
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
 from tests.helpers import TokenFactory, make_company
 from tests.web.conftest import WebClient
 from tests.web.staff_world import form_actions, post_form, scalar, substantiated_case

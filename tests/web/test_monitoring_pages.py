@@ -10,13 +10,13 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from erkenning import clock
-from erkenning.audit.models import AuditEvent
-from erkenning.auth.models import Role
-from erkenning.monitoring import report
-from erkenning.monitoring.catalogue import SPECS
-from erkenning.monitoring.indicators import Cell, Row
-from erkenning.runtime import Runtime
+from erkenning.core import clock
+from erkenning.core.audit.models import AuditEvent
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
+from erkenning.stagepact import report
+from erkenning.stagepact.catalogue import SPECS
+from erkenning.stagepact.indicators import Cell, Row
 from tests.helpers import TokenFactory
 from tests.monitoring.seed import Seeder
 from tests.monitoring.test_outputs import small_year

@@ -8,10 +8,10 @@ import httpx
 import pytest
 from dateutil.relativedelta import relativedelta
 
-from erkenning import clock
-from erkenning.auth.models import Role
 from erkenning.companies.models import Company
-from erkenning.runtime import Runtime
+from erkenning.core import clock
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
 from tests.helpers import TokenFactory, make_company
 from tests.recognition.conftest import World, build_world
 from tests.reports.conftest import assigned_report, facts, school_report

@@ -7,8 +7,8 @@ import pytest
 from litestar import get
 
 from erkenning.app import create_app
-from erkenning.auth.models import Role
-from erkenning.runtime import Runtime
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
 from erkenning.web.errors import PAGE_OPT
 from tests.helpers import TokenFactory
 from tests.web.conftest import WebClient, csrf_of

@@ -7,13 +7,13 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from erkenning import clock
-from erkenning.auth.models import Role
-from erkenning.recognition.decisions import DecisionService
+from erkenning.core import clock
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
 from erkenning.recognition.models import Pathway
 from erkenning.recognition.schemas import DecisionCreate
-from erkenning.runtime import Runtime
-from erkenning.web.labels import long_date
+from erkenning.recognition.services.decisions import DecisionService
+from erkenning.vocabulary import long_date
 from tests.helpers import TokenFactory
 from tests.recognition.conftest import World, as_caller, build_world
 from tests.web.conftest import WebClient, csrf_of

@@ -7,8 +7,8 @@ from uuid import UUID
 import pytest
 import sqlalchemy as sa
 
-from erkenning.auth.models import Role
-from erkenning.runtime import Runtime
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
 from tests.helpers import Principal, TokenFactory, make_company
 from tests.web.conftest import WebClient, csrf_of
 from tests.web.pages import (

@@ -7,8 +7,8 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from erkenning.auth.models import Role
-from erkenning.runtime import Runtime
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
 from tests.helpers import TokenFactory, make_company
 from tests.register.conftest import S, make_recognition
 from tests.web.conftest import WebClient, csrf_of

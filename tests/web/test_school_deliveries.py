@@ -6,11 +6,11 @@ import re
 from datetime import timedelta
 from uuid import uuid4
 
-from erkenning import clock
-from erkenning.auth.models import Role
 from erkenning.companies.models import Company
+from erkenning.core import clock
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
 from erkenning.register.models import Channel, Delivery, DeliveryStatus, Subscription
-from erkenning.runtime import Runtime
 from tests.helpers import TokenFactory, make_company
 from tests.web.conftest import WebClient
 

@@ -9,11 +9,11 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from erkenning.auth.models import Role
 from erkenning.companies.models import Company
-from erkenning.runtime import Runtime
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
 from tests.helpers import Principal, TokenFactory, make_company
-from tests.register.conftest import S, SUSPENSION_AND_WITHDRAWAL, make_recognition
+from tests.register.conftest import SUSPENSION_AND_WITHDRAWAL, S, make_recognition
 from tests.web.conftest import WebClient, csrf_of
 from tests.web.pages import error_summary, value_of, web_with
 

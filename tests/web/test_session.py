@@ -8,10 +8,10 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from erkenning import clock
 from erkenning.app import create_app
-from erkenning.auth.models import Role
-from erkenning.runtime import Runtime
+from erkenning.core import clock
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
 from erkenning.web import sessions
 from erkenning.web.tasks import purge_web_sessions
 from tests.helpers import TokenFactory

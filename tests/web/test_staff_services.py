@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import httpx
 
-from erkenning.auth.models import Caller, Role
-from erkenning.auth.service import AuthService
 from erkenning.companies.service import CompanyService
+from erkenning.core.auth.service import AuthService
+from erkenning.core.caller import Caller, Role
+from erkenning.core.runtime import Runtime
 from erkenning.reports.models import ReportStatus
-from erkenning.reports.service import ReportFilter, ReportService
-from erkenning.runtime import Runtime
+from erkenning.reports.services.reports import ReportFilter, ReportService
 from tests.helpers import SYSTEM, TokenFactory, make_company
 from tests.reports.conftest import act, adviser_report, confidential, facts
 

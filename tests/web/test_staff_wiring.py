@@ -15,6 +15,6 @@ def test_every_queued_e_mail_has_its_composer_in_the_api_process() -> None:
     queued = {name for path in SRC.rglob("*.py") for name in _QUEUED.findall(path.read_text())}
     assert "hearing_request" in queued
     # A fresh interpreter: in this one the worker's modules may already have registered them.
-    probe = "import erkenning.app; from erkenning.notifications.mail import COMPOSERS; print(' '.join(COMPOSERS))"
+    probe = "import erkenning.app; from erkenning.core.mail import COMPOSERS; print(' '.join(COMPOSERS))"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert queued - set(out.split()) == set()

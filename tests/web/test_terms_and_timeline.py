@@ -9,9 +9,9 @@ from uuid import uuid4
 
 import pytest
 
+from erkenning import vocabulary
 from erkenning.recognition.models import Pathway, RecognitionStatus
 from erkenning.recognition.schemas import PeriodRead, RecognitionDetail
-from erkenning.web import terms
 from erkenning.web.forms import Field, Form
 from erkenning.web.timeline import chart
 
@@ -19,35 +19,35 @@ WORKFLOWS = Path(__file__).resolve().parents[2] / "src" / "erkenning" / "workflo
 
 
 def test_every_code_has_a_dutch_word() -> None:
-    for enum in (*terms.BADGES, *terms.WORDS):
-        table = terms.BADGES.get(enum) or terms.WORDS[enum]
+    for enum in (*vocabulary.BADGES, *vocabulary.WORDS):
+        table = vocabulary.BADGES.get(enum) or vocabulary.WORDS[enum]
         assert set(table) == set(enum), enum
         for member in enum:
-            assert terms.term(member) and terms.capital(member)[0].isupper(), member
+            assert vocabulary.term(member) and vocabulary.capital(member)[0].isupper(), member
 
 
 def test_the_outside_pages_and_the_monitoring_use_the_same_words_as_the_back_office() -> None:
-    from erkenning.monitoring import catalogue
     from erkenning.reports.models import Ground
+    from erkenning.stagepact import catalogue
     from erkenning.training.models import CourseFormat, Topic
     from erkenning.web.pages.report_fields import FACT_FIELDS
 
     grounds = dict(next(f for f in FACT_FIELDS if f.name == "ground").options)
-    assert grounds == {g.value: terms.capital(g) for g in Ground} and grounds["ethnicity"] == "Afkomst of huidskleur"
+    assert grounds == {g.value: vocabulary.capital(g) for g in Ground} and grounds["ethnicity"] == "Afkomst of huidskleur"
     assert catalogue.GROUNDS[Ground.ETHNICITY] == "Afkomst of huidskleur"
-    assert catalogue.FORMATS[CourseFormat.E_LEARNING] == "E-learning" == terms.capital(CourseFormat.E_LEARNING)
+    assert catalogue.FORMATS[CourseFormat.E_LEARNING] == "E-learning" == vocabulary.capital(CourseFormat.E_LEARNING)
     assert catalogue.TOPICS[Topic.ADOLESCENT_BRAIN] == "Het puberbrein"
-    assert terms.PATHWAY_OPTIONS[0] == ("bol", "BOL (beroepsopleidende leerweg)")
+    assert vocabulary.PATHWAY_OPTIONS[0] == ("bol", "BOL (beroepsopleidende leerweg)")
 
 
 def test_every_step_the_workflow_writes_on_a_timeline_has_a_dutch_line() -> None:
     written = set()
-    for path in WORKFLOWS.glob("*.py"):
+    for path in WORKFLOWS.rglob("*.py"):
         text = path.read_text()
         written |= set(re.findall(r'_event\(\s*case,\s*\w+,\s*"([a-z_]+)"', text))
         written |= set(re.findall(r'timeline_note\(\s*[\w.]+,\s*[\w.]+,\s*"([a-z_]+)"', text))
     assert {"opened", "hearing_requested", "closed", "reminder_sent"} <= written
-    assert written - set(terms.TIMELINE) == set()
+    assert written - set(vocabulary.TIMELINE) == set()
 
 
 def _recognition(*periods: tuple[date, date | None, RecognitionStatus]) -> RecognitionDetail:

@@ -9,10 +9,10 @@ import httpx
 import pytest
 from sqlmodel import select
 
-from erkenning.auth.models import Role
 from erkenning.companies.models import Company
-from erkenning.runtime import Runtime
-from erkenning.settings import Settings
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
+from erkenning.core.settings import Settings
 from erkenning.workflows.models import Investigation, InvestigationReport
 from tests.helpers import Principal, TokenFactory, drain_queue, make_company
 from tests.reports.conftest import act, assigned_report, confidential, facts, school_report

@@ -6,13 +6,13 @@ a real arq worker: this is the path the Stagepact asks of SBB, end to end.
 
 from datetime import timedelta
 
-from erkenning import clock
-from erkenning.runtime import Runtime
-from erkenning.settings import Settings
+from erkenning.core import clock
+from erkenning.core.runtime import Runtime
+from erkenning.core.settings import Settings
 from tests.helpers import MailCatcher, drain_queue, redis_dump
 from tests.recognition.conftest import World
-from tests.workflows.conftest import CASES, HEARINGS, case_of, step, substantiate
 from tests.reports.conftest import act, confidential, facts, school_report
+from tests.workflows.conftest import CASES, HEARINGS, case_of, step, substantiate
 
 REGISTER = "/api/v1/register"
 
@@ -29,7 +29,7 @@ async def test_report_to_suspension_objection_upheld_and_recognised_again(
     client, runtime: Runtime, settings: Settings, adviser, senior, senior2, company, company_user, school, tokens,
     mail: MailCatcher, logs,
 ) -> None:
-    from erkenning.auth.models import Role
+    from erkenning.core.caller import Role
 
     admin = await tokens.make(Role.ADMIN)
     world = World(runtime=runtime, adviser=adviser, senior=senior, senior2=senior2, admin=admin, company=company_user)

@@ -7,13 +7,13 @@ from uuid import UUID, uuid4
 import sqlalchemy as sa
 from sqlmodel import select
 
-from erkenning import clock
-from erkenning.audit.models import AuditEvent
-from erkenning.runtime import Runtime
-from erkenning.settings import Settings
+from erkenning.core import clock
+from erkenning.core.audit.models import AuditEvent
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
+from erkenning.core.settings import Settings
 from erkenning.workflows import deadlines
 from erkenning.workflows.models import AdviserTask, Deadline, DeadlineKind, Investigation
-from erkenning.auth.models import Role
 from tests.helpers import MailCatcher, asgi_client, drain_queue, make_company
 from tests.reports.conftest import assigned_report
 from tests.workflows.conftest import CASES, HEARINGS, case_of, open_case, step, substantiate

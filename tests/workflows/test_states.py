@@ -6,10 +6,11 @@ from uuid import uuid4
 
 import pytest
 
-from erkenning.auth.models import Caller, Role
-from erkenning.errors import Forbidden, InvalidTransition
-from erkenning.states import GuardRefused, check
-from erkenning.workflows.models import Investigation, InvestigationStatus as S, Outcome
+from erkenning.core.caller import Caller, Role
+from erkenning.core.errors import Forbidden, InvalidTransition
+from erkenning.core.states import GuardRefused, check
+from erkenning.workflows.models import Investigation, Outcome
+from erkenning.workflows.models import InvestigationStatus as S
 from erkenning.workflows.states import TRANSITIONS
 
 

@@ -36,7 +36,7 @@ class CsvSource:
     _text: io.TextIOWrapper | None = None
 
     def __enter__(self) -> CsvSource:
-        self._raw = open(self.path, "rb")  # noqa: SIM115 - closed in __exit__
+        self._raw = open(self.path, "rb")
         self.size = self.path.stat().st_size
         # utf-8-sig: a byte-order mark (as spreadsheet programs write) is not part of the first column's name.
         self._text = io.TextIOWrapper(self._raw, encoding="utf-8-sig", newline="")

@@ -7,8 +7,8 @@ from typing import Any
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from erkenning.db import create_engine
-from erkenning.settings import Settings
+from erkenning.core.db import create_engine
+from erkenning.core.settings import Settings
 
 # A bulk statement may run for minutes; the API's engine stops statements after seconds.
 BULK_STATEMENT_TIMEOUT_MS = 6 * 3600 * 1000

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from erkenning import clock
 from erkenning.bulk.loaders import NO_TIMEOUT
-from erkenning.logging import get_logger
+from erkenning.core import clock
+from erkenning.core.logging import get_logger
 
 log = get_logger(__name__)
 

@@ -21,16 +21,17 @@ from typing import Any
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from erkenning import audit, clock
-from erkenning.auth.models import Caller
 from erkenning.bulk.csvfile import CsvSource, HeaderError
 from erkenning.bulk.database import driver_connection
 from erkenning.bulk.loaders import NO_TIMEOUT, STAGING, Loader, Outcome, load_companies, load_qualifications
 from erkenning.bulk.recognitions import load_recognitions
 from erkenning.bulk.rows import KINDS, Kind
 from erkenning.bulk.sqlcheck import RAW, staging_sql
-from erkenning.db import create_session_factory
-from erkenning.logging import get_logger
+from erkenning.core import clock
+from erkenning.core.audit import service as audit
+from erkenning.core.caller import Caller
+from erkenning.core.db import create_session_factory
+from erkenning.core.logging import get_logger
 
 log = get_logger(__name__)
 

@@ -16,11 +16,10 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, field_validator, model_validator
 
-from erkenning import clock
 from erkenning.companies.schemas import CompanyCreate, EstablishmentNumber, SbbId
+from erkenning.core import clock
 from erkenning.recognition.models import Pathway, RecognitionStatus
 from erkenning.recognition.schemas import Crebo, QualificationCreate
-
 
 
 def _memoise_email_domain_check() -> None:

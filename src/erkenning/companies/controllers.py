@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from typing import Annotated
+from uuid import UUID
 
 from litestar import Controller, get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
-from uuid import UUID
 
 from erkenning.companies.models import Sector
 from erkenning.companies.schemas import CompanyCreate, CompanyRead, CompanyUpdate, normalise_postcode
 from erkenning.companies.service import CompanyFilter, CompanyService
-from erkenning.dependencies import CurrentCaller, DbSession
-from erkenning.errors import ValidationFailed
-from erkenning.pagination import Limit, Offset, Page
+from erkenning.core.errors import ValidationFailed
+from erkenning.core.paging import Limit, Offset, Page
+from erkenning.http.dependencies import CurrentCaller, DbSession
 
 
 class CompanyController(Controller):

@@ -8,8 +8,8 @@ from typing import ClassVar
 import sqlalchemy as sa
 from sqlmodel import Field
 
-from erkenning.auth.models import Caller, Role
-from erkenning.db import TimestampedModel, enum_field
+from erkenning.core.caller import Caller, Role
+from erkenning.core.db import TimestampedModel, enum_field
 
 
 class Sector(StrEnum):

@@ -14,7 +14,7 @@ from stdnum.nl import postcode as nl_postcode
 from erkenning.companies.models import Sector
 
 
-def _digits(n: int, what: str):  # noqa: ANN202 - returns a validator
+def _digits(n: int, what: str):
     pattern = re.compile(rf"^[0-9]{{{n}}}$")
 
     def check(value: str) -> str:

@@ -11,13 +11,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from erkenning import audit
-from erkenning.auth.models import Caller
-from erkenning.auth.scope import get_scoped, scoped
 from erkenning.companies.models import Company, Sector
 from erkenning.companies.schemas import CompanyCreate, CompanyUpdate
-from erkenning.db import utcnow
-from erkenning.errors import Conflict, StaleVersion
+from erkenning.core.audit import service as audit
+from erkenning.core.auth.scope import get_scoped, scoped
+from erkenning.core.caller import Caller
+from erkenning.core.db import utcnow
+from erkenning.core.errors import Conflict, StaleVersion
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,12 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from erkenning.auth.models import Caller
-from erkenning.db import utcnow
-from erkenning.recognition.decisions import DecisionService
+from erkenning.core.caller import Caller
+from erkenning.core.db import utcnow
+from erkenning.core.settings import Settings
 from erkenning.recognition.models import Decision, DecisionStatus, Objection, ObjectionStatus
+from erkenning.recognition.services.decisions import DecisionService
 from erkenning.recognition.states import DECISION_TRANSITIONS, READY_DECISION, move
-from erkenning.settings import Settings
 
 
 def _pending_objection() -> sa.Exists:

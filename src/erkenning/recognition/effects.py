@@ -17,11 +17,14 @@ from dateutil.relativedelta import relativedelta
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from erkenning import audit, clock, outbox
-from erkenning.auth.models import Caller
-from erkenning.db import utcnow
-from erkenning.errors import DomainError, InvalidTransition
-from erkenning.logging import get_logger
+from erkenning.core import clock, outbox
+from erkenning.core.audit import service as audit
+from erkenning.core.caller import Caller
+from erkenning.core.db import utcnow
+from erkenning.core.errors import DomainError, InvalidTransition
+from erkenning.core.logging import get_logger
+from erkenning.core.settings import Settings
+from erkenning.core.states import check
 from erkenning.recognition import periods
 from erkenning.recognition.models import (
     Decision,
@@ -33,8 +36,6 @@ from erkenning.recognition.models import (
 )
 from erkenning.recognition.periods import Segment
 from erkenning.recognition.states import RECOGNITION_TRANSITIONS, TARGET
-from erkenning.settings import Settings
-from erkenning.states import check
 
 log = get_logger(__name__)
 

@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import DATERANGE, ExcludeConstraint
 from sqlmodel import Field, SQLModel
 
-from erkenning.auth.models import Caller, Role
-from erkenning.auth.scope import owned_by_company
-from erkenning.db import TimestampedModel, UUIDModel, enum_field, timestamp_field
+from erkenning.core.auth.scope import owned_by_company
+from erkenning.core.caller import Caller, Role
+from erkenning.core.db import TimestampedModel, UUIDModel, enum_field, timestamp_field
 
 
 class Pathway(StrEnum):

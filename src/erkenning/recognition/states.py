@@ -1,4 +1,4 @@
-"""Transition tables of recognitions, decisions and objections (states as data, see `erkenning.states`).
+"""Transition tables of recognitions, decisions and objections (states as data, see `erkenning.core.states`).
 
 Each table says who may make a move and what must hold of them (a guard: "not you", 403). Beside
 the decision and objection tables, a READY table says what must hold of the moment ("not now", 409):
@@ -15,14 +15,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from erkenning import clock
-from erkenning.auth.models import ADVISER_ROLES, Caller, Role
-from erkenning.errors import DomainError, InvalidTransition
+from erkenning.core import clock
+from erkenning.core.caller import ADVISER_ROLES, Caller, Role
+from erkenning.core.errors import DomainError, InvalidTransition
+from erkenning.core.states import Guard, Move, Rule, S, Table, check
 from erkenning.recognition.models import DecisionKind as K
 from erkenning.recognition.models import DecisionStatus as D
 from erkenning.recognition.models import ObjectionStatus as O
 from erkenning.recognition.models import RecognitionStatus as R
-from erkenning.states import Guard, Move, Rule, S, Table, check
 
 # Decisions that harm the company: four eyes, and first an intended decision unless an investigation heard it.
 HARMFUL = frozenset({K.REFUSE, K.IMPOSE_CONDITIONS, K.SUSPEND, K.WITHDRAW})

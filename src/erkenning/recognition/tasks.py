@@ -16,13 +16,13 @@ from typing import Any
 from arq import cron
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from erkenning import clock
-from erkenning.auth.models import Caller
-from erkenning.logging import get_logger
+from erkenning.core import clock
+from erkenning.core.caller import Caller
+from erkenning.core.logging import get_logger
+from erkenning.core.runtime import Runtime
 from erkenning.recognition import deadlines, effects
-from erkenning.recognition import letters as _letters  # noqa: F401  (registers the e-mail composers)
-from erkenning.recognition.service import notice_reassessments
-from erkenning.runtime import Runtime
+from erkenning.recognition import mails as _letters  # noqa: F401  (registers the e-mail composers)
+from erkenning.recognition.services.recognitions import notice_reassessments
 
 log = get_logger(__name__)
 

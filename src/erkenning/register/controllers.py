@@ -10,14 +10,13 @@ from litestar import Controller, delete, get, post, put
 from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 
-from erkenning.auth.guards import requires
-from erkenning.auth.models import Role
 from erkenning.companies.schemas import normalise_postcode
-from erkenning.dependencies import CurrentCaller, DbSession, SettingsDep
-from erkenning.errors import ValidationFailed
-from erkenning.pagination import Offset, Page
+from erkenning.core.caller import Role
+from erkenning.core.errors import ValidationFailed
+from erkenning.core.paging import Offset, Page
+from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.http.guards import requires
 from erkenning.recognition.models import Pathway
-from erkenning.register import service
 from erkenning.register.models import DeliveryStatus
 from erkenning.register.quota import batch_quota, register_quota
 from erkenning.register.schemas import (
@@ -36,7 +35,8 @@ from erkenning.register.schemas import (
     WebhookRead,
     WebhookSet,
 )
-from erkenning.register.subscriptions import SubscriptionService
+from erkenning.register.services import lookup
+from erkenning.register.services.subscriptions import SubscriptionService
 
 CompanyKey = Annotated[str, QueryParameter(pattern=COMPANY_KEY, description=COMPANY_KEY_HELP)]
 RegisterLimit = Annotated[int, QueryParameter(ge=1, le=50, description="page size (1-50)")]
@@ -66,16 +66,16 @@ class RegisterController(Controller):
                 postcode = normalise_postcode(postcode)
             except ValueError as exc:
                 raise ValidationFailed([{"field": "postcode", "message": str(exc)}]) from None
-        keys = service.SearchKeys(kvk_number, establishment_number, sbb_id, name.strip() if name else None,
+        keys = lookup.SearchKeys(kvk_number, establishment_number, sbb_id, name.strip() if name else None,
                                   postcode, crebo)
-        items, total = await service.search(state.runtime, keys, limit=limit, offset=offset)
+        items, total = await lookup.search(state.runtime, keys, limit=limit, offset=offset)
         return Page(items=items, total=total, limit=limit, offset=offset)
 
     @get("/companies/{company:str}", summary="A company's public card: name, place, recognitions held today")
     async def card(
         self, state: State, company: Annotated[str, PathParameter(pattern=COMPANY_KEY, description=COMPANY_KEY_HELP)]
     ) -> RegisterCard:
-        return await service.card(state.runtime, company)
+        return await lookup.card(state.runtime, company)
 
     @get("/verify", summary="Was a company recognised for a qualification and pathway on a date (default today)")
     async def verify(
@@ -86,7 +86,7 @@ class RegisterController(Controller):
         pathway: Annotated[Pathway, QueryParameter()],
         on: Annotated[dt.date | None, QueryParameter(name="date", description="YYYY-MM-DD; default today")] = None,
     ) -> VerifyAnswer:
-        return await service.verify(state.runtime, company, crebo, pathway, on)
+        return await lookup.verify(state.runtime, company, crebo, pathway, on)
 
     @post(
         "/verify/batch",
@@ -99,7 +99,7 @@ class RegisterController(Controller):
         most = state.runtime.settings.register_batch_max_items
         if len(data.items) > most:
             raise ValidationFailed([{"field": "items", "message": f"at most {most} items a batch"}])
-        return BatchAnswer(items=await service.verify_batch(state.runtime, data.items))
+        return BatchAnswer(items=await lookup.verify_batch(state.runtime, data.items))
 
 
 class CeilingController(Controller):
@@ -110,7 +110,7 @@ class CeilingController(Controller):
 
     @get("/{company_id:uuid}", include_in_schema=False)
     async def ceiling(self, state: State, company_id: FromPath[UUID]) -> dict[str, UUID]:
-        return {"id": await service.ceiling(state.runtime, company_id)}
+        return {"id": await lookup.ceiling(state.runtime, company_id)}
 
 
 class SchoolController(Controller):

@@ -19,9 +19,9 @@ from typing import Any
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from erkenning.errors import ServiceUnavailable
-from erkenning.logging import get_logger
-from erkenning.runtime import Runtime
+from erkenning.core.errors import ServiceUnavailable
+from erkenning.core.logging import get_logger
+from erkenning.core.runtime import Runtime
 
 log = get_logger(__name__)
 

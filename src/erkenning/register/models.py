@@ -10,8 +10,8 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlmodel import Field
 
-from erkenning.auth.scope import owned_by_school
-from erkenning.db import TimestampedModel, UUIDModel, enum_field, json_field, timestamp_field
+from erkenning.core.auth.scope import owned_by_school
+from erkenning.core.db import TimestampedModel, UUIDModel, enum_field, json_field, timestamp_field
 from erkenning.recognition.models import RecognitionPeriod
 
 

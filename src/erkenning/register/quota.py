@@ -12,8 +12,8 @@ from typing import Any
 
 from litestar import Request
 
-from erkenning.auth.models import Role
-from erkenning.runtime import Runtime
+from erkenning.core.caller import Role
+from erkenning.core.runtime import Runtime
 
 
 async def register_quota(request: Request[Any, Any, Any]) -> None:

@@ -19,16 +19,15 @@ from arq import cron
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from erkenning import clock, outbox
 from erkenning.companies.models import Company
-from erkenning.db import utcnow
-from erkenning.errors import DomainError, ValidationFailed
-from erkenning.logging import get_logger
-from erkenning.notifications import mail
+from erkenning.core import clock, mail, outbox
+from erkenning.core.db import utcnow
+from erkenning.core.errors import DomainError, ValidationFailed
+from erkenning.core.logging import get_logger
+from erkenning.core.runtime import Runtime
 from erkenning.recognition.models import Qualification, Recognition, RecognitionPeriod, RecognitionStatus
 from erkenning.register import webhook
 from erkenning.register.models import Channel, Delivery, DeliveryStatus, SchoolWebhook, Subscription
-from erkenning.runtime import Runtime
 
 log = get_logger(__name__)
 

@@ -5,7 +5,7 @@ Secret: each school's secret is derived, never stored: HMAC-SHA256(WEBHOOK_SIGNI
 database alone reveals no secret; re-registering the webhook (a new salt) rotates it; changing
 WEBHOOK_SIGNING_SECRET rotates every school's secret at once.
 
-Signature (`erkenning.signing`): `X-Erkenning-Signature: sha256=<hex HMAC-SHA256(secret,
+Signature (`erkenning.core.signing`): `X-Erkenning-Signature: sha256=<hex HMAC-SHA256(secret,
 "<timestamp>." + body)>` with `X-Erkenning-Timestamp: <unix seconds>`. Receivers recompute it,
 compare in constant time, refuse timestamps older than a few minutes (replay) and drop an
 `X-Erkenning-Delivery` id seen before (delivery is at least once).
@@ -28,10 +28,10 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from erkenning import clock
-from erkenning.errors import ValidationFailed
-from erkenning.settings import Settings
-from erkenning.signing import sign
+from erkenning.core import clock
+from erkenning.core.errors import ValidationFailed
+from erkenning.core.settings import Settings
+from erkenning.core.signing import sign
 
 SIGNATURE_HEADER = "X-Erkenning-Signature"
 TIMESTAMP_HEADER = "X-Erkenning-Timestamp"

@@ -12,14 +12,14 @@ from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from erkenning import context
-from erkenning.auth.guards import current_caller, requires
-from erkenning.auth.models import ADVISER_ROLES, Role
-from erkenning.dependencies import CurrentCaller, DbSession, RuntimeDep, SettingsDep
-from erkenning.errors import Forbidden
-from erkenning.pagination import Limit, Offset, Page
-from erkenning.reports.consultations import Consultations, consultations_of
-from erkenning.reports.intake import ReportIntake
+from erkenning.core import context
+from erkenning.core.caller import ADVISER_ROLES, Role
+from erkenning.core.errors import Forbidden
+from erkenning.core.paging import Limit, Offset, Page
+from erkenning.core.runtime import Runtime
+from erkenning.core.settings import Settings
+from erkenning.http.dependencies import CurrentCaller, DbSession, RuntimeDep, SettingsDep
+from erkenning.http.guards import current_caller, requires
 from erkenning.reports.models import Channel, Ground, ReadPurpose, Report, ReportStatus
 from erkenning.reports.schemas import (
     AdviserReportCreate,
@@ -39,9 +39,9 @@ from erkenning.reports.schemas import (
     report_read,
     school_report_read,
 )
-from erkenning.reports.service import ReportFilter, ReportService
-from erkenning.runtime import Runtime
-from erkenning.settings import Settings
+from erkenning.reports.services.consultations import Consultations, consultations_of
+from erkenning.reports.services.intake import ReportIntake
+from erkenning.reports.services.reports import ReportFilter, ReportService
 
 # The public form's body: the largest valid report is ~10 kB of text; a little room for escaping.
 PUBLIC_MAX_BODY_BYTES = 32_768

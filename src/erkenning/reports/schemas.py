@@ -10,10 +10,10 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from erkenning import clock
 from erkenning.companies.schemas import EstablishmentNumber, KvkNumber, SbbId
+from erkenning.core import clock
+from erkenning.core.states import Move
 from erkenning.reports.models import Channel, CoarseStatus, Ground, ReferralBody, Report, ReportStatus
-from erkenning.states import Move
 
 # Tabs and newlines are text; other control characters (NUL above all, which PostgreSQL refuses) are not.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from erkenning.auth.models import ADVISER_ROLES, Caller
+from erkenning.core.caller import ADVISER_ROLES, Caller
+from erkenning.core.states import Rule
 from erkenning.reports.models import Report, ReportStatus
-from erkenning.states import Rule
 
 S = ReportStatus
 

@@ -8,7 +8,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlmodel import Field
 
-from erkenning.db import UUIDModel, timestamp_field
+from erkenning.core.db import UUIDModel, timestamp_field
 
 
 class RetentionErasure(UUIDModel, table=True):

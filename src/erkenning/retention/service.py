@@ -26,19 +26,19 @@ from dateutil.relativedelta import relativedelta
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from erkenning import audit
-from erkenning.auth.models import Caller
-from erkenning.db import utcnow
-from erkenning.logging import get_logger
+from erkenning.core.audit import service as audit
+from erkenning.core.caller import Caller
+from erkenning.core.db import utcnow
+from erkenning.core.logging import get_logger
+from erkenning.core.settings import Settings
 from erkenning.recognition.models import Decision, DecisionStatus
 from erkenning.reports.models import Report, ReportConfidential, ReportStatus
-from erkenning.reports.service import ReportService
+from erkenning.reports.services.reports import ReportService
 from erkenning.retention.models import RetentionErasure
-from erkenning.settings import Settings
 from erkenning.workflows.models import Investigation, InvestigationReport, InvestigationStatus
 
 if TYPE_CHECKING:
-    from erkenning.runtime import Runtime
+    from erkenning.core.runtime import Runtime
 
 log = get_logger(__name__)
 

@@ -7,9 +7,9 @@ from uuid import UUID
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from erkenning import clock
 from erkenning.companies.models import Company
-from erkenning.notifications.mail import Composed, composer
+from erkenning.core import clock
+from erkenning.core.mail import Composed, composer
 from erkenning.training.models import Course, CourseSession, Participation, ParticipationStatus
 
 _SKIP = Composed(to=None, context={})

@@ -11,10 +11,10 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Field
 
-from erkenning.auth.models import Caller, Role
-from erkenning.auth.scope import owned_by_company
-from erkenning.clock import AMSTERDAM
-from erkenning.db import TimestampedModel, enum_field, timestamp_field
+from erkenning.core.auth.scope import owned_by_company
+from erkenning.core.caller import Caller, Role
+from erkenning.core.clock import AMSTERDAM
+from erkenning.core.db import TimestampedModel, enum_field, timestamp_field
 
 
 class CourseFormat(StrEnum):

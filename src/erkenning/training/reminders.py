@@ -8,11 +8,11 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from erkenning import audit
-from erkenning.db import utcnow
-from erkenning.notifications import mail
+from erkenning.core import mail
+from erkenning.core.audit import service as audit
+from erkenning.core.db import utcnow
 from erkenning.training.models import CourseSession, Participation, ParticipationStatus
-from erkenning.training.service import SYSTEM
+from erkenning.training.services.participations import SYSTEM
 
 
 async def queue_due_reminders(session: AsyncSession, *, days_before: int) -> list[UUID]:

@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from erkenning import clock
+from erkenning.core import clock
 from erkenning.training.models import (
     Course,
     CourseFormat,

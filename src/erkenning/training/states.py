@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from erkenning import clock
-from erkenning.auth.models import STAFF_ROLES, Caller, Role
-from erkenning.states import Rule
+from erkenning.core import clock
+from erkenning.core.caller import STAFF_ROLES, Caller, Role
+from erkenning.core.states import Rule
 from erkenning.training.models import ParticipationStatus as P
 
 STAFF = frozenset(STAFF_ROLES)

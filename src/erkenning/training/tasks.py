@@ -6,8 +6,8 @@ from typing import Any
 
 from arq import cron
 
-from erkenning.logging import get_logger
-from erkenning.runtime import Runtime
+from erkenning.core.logging import get_logger
+from erkenning.core.runtime import Runtime
 from erkenning.training.reminders import queue_due_reminders
 
 log = get_logger(__name__)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from erkenning.errors import DomainError
+from erkenning.core.errors import DomainError
 
 
 @dataclass

@@ -16,8 +16,8 @@ from typing import Any
 from litestar import Request
 from litestar.datastructures import Cookie
 
-from erkenning.errors import Forbidden
-from erkenning.runtime import Runtime
+from erkenning.core.errors import Forbidden
+from erkenning.core.runtime import Runtime
 from erkenning.web.middleware import SESSION_ID, web_cookie
 
 FIELD = "_csrf"

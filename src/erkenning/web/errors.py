@@ -12,8 +12,8 @@ from urllib.parse import quote
 
 from litestar import Request, Response
 
-from erkenning import context
-from erkenning.errors import exception_to_response
+from erkenning.core import context
+from erkenning.core.errors import exception_to_response
 from erkenning.web.csrf import CsrfRefused
 from erkenning.web.middleware import SESSION_ENDED
 from erkenning.web.rendering import flash_message, page, redirect

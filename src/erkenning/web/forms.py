@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from erkenning.errors import ValidationFailed
+from erkenning.core.errors import ValidationFailed
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -13,8 +13,8 @@ from litestar.datastructures import Cookie
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from erkenning.runtime import Runtime
-from erkenning.settings import Settings
+from erkenning.core.runtime import Runtime
+from erkenning.core.settings import Settings
 from erkenning.web import sessions
 
 SESSION_COOKIE = "erk_session"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from erkenning.auth.models import Caller, Role
+from erkenning.core.caller import Caller, Role
 
 
 @dataclass(frozen=True)

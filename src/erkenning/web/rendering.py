@@ -18,10 +18,11 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.template import TemplateConfig
 
-from erkenning.auth.models import Caller
-from erkenning.errors import DomainError
-from erkenning.settings import Settings
-from erkenning.web import csrf, labels, nav, terms
+from erkenning import vocabulary
+from erkenning.core.caller import Caller
+from erkenning.core.errors import DomainError
+from erkenning.core.settings import Settings
+from erkenning.web import csrf, nav
 from erkenning.web.middleware import web_cookie
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -49,14 +50,14 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        long_date=labels.long_date, date_time=labels.date_time, number=labels.number,
-        role=lambda value: labels.ROLES.get(value, str(value)),
-        sector=lambda value: labels.SECTORS.get(value, str(value)),
-        audit_result=lambda value: labels.AUDIT_RESULTS.get(value, str(value)),
-        term=terms.term, term_tone=terms.tone, topic=terms.topic, capital=terms.capital,
-        decision_title=terms.decision_title, task_kind=terms.task_kind,
+        long_date=vocabulary.long_date, date_time=vocabulary.date_time, number=vocabulary.number,
+        role=lambda value: vocabulary.ROLES.get(value, str(value)),
+        sector=lambda value: vocabulary.SECTORS.get(value, str(value)),
+        audit_result=lambda value: vocabulary.AUDIT_RESULTS.get(value, str(value)),
+        term=vocabulary.term, term_tone=vocabulary.tone, topic=vocabulary.topic, capital=vocabulary.capital,
+        decision_title=vocabulary.decision_title, task_kind=vocabulary.task_kind,
     )
-    env.globals.update(SERVICE_NAME=SERVICE_NAME, RECOGNITION_STATUSES=labels.RECOGNITION_STATUSES)
+    env.globals.update(SERVICE_NAME=SERVICE_NAME, RECOGNITION_STATUSES=vocabulary.RECOGNITION_STATUSES)
     return env
 
 

@@ -12,7 +12,6 @@ from litestar.static_files import create_static_files_router
 from erkenning.web import csrf
 from erkenning.web.errors import PAGE_OPT
 from erkenning.web.middleware import WebSessionMiddleware
-from erkenning.web.pages.my_work import TaskPages  # also registers the advisers' start sections
 from erkenning.web.pages.admin import AdminPages
 from erkenning.web.pages.companies import CompanyPages
 from erkenning.web.pages.course_sessions import CourseSessionPages
@@ -20,12 +19,13 @@ from erkenning.web.pages.courses import CoursePages
 from erkenning.web.pages.decisions import DecisionPages
 from erkenning.web.pages.investigations import InvestigationPages
 from erkenning.web.pages.monitoring import MonitoringPages
+from erkenning.web.pages.my_work import TaskPages  # also registers the advisers' start sections
 from erkenning.web.pages.objections import ObjectionPages
+from erkenning.web.pages.outside import outside_handlers  # companies, schools and the public
 from erkenning.web.pages.report_reads import ReportReadPages
 from erkenning.web.pages.reports import ReportPages
 from erkenning.web.pages.session import SignInController
 from erkenning.web.pages.start import StartController
-from erkenning.web.pages.outside import outside_handlers  # companies, schools and the public
 
 STATIC = Path(__file__).parent / "static"
 

@@ -23,12 +23,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import Field, col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from erkenning import audit
-from erkenning.auth.models import Caller, Principal, Role
-from erkenning.db import UUIDModel, enum_field, timestamp_field, utcnow
-from erkenning.errors import NotFound
-from erkenning.logging import get_logger
-from erkenning.settings import Settings
+from erkenning.core.audit import service as audit
+from erkenning.core.auth.models import Principal
+from erkenning.core.caller import Caller, Role
+from erkenning.core.db import UUIDModel, enum_field, timestamp_field, utcnow
+from erkenning.core.errors import NotFound
+from erkenning.core.logging import get_logger
+from erkenning.core.settings import Settings
 
 log = get_logger(__name__)
 

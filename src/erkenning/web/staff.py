@@ -12,15 +12,15 @@ from uuid import UUID
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from erkenning.auth.models import ADVISER_ROLES, Caller, Role
-from erkenning.auth.service import AuthService
+from erkenning import vocabulary
 from erkenning.companies.models import Company
 from erkenning.companies.service import CompanyService
-from erkenning.errors import DomainError
-from erkenning.recognition.service import RecognitionService
-from erkenning.settings import Settings
-from erkenning.web import terms
-from erkenning.web.labels import RECOGNITION_STATUSES
+from erkenning.core.auth.service import AuthService
+from erkenning.core.caller import ADVISER_ROLES, Caller, Role
+from erkenning.core.errors import DomainError
+from erkenning.core.settings import Settings
+from erkenning.recognition.services.recognitions import RecognitionService
+from erkenning.vocabulary import RECOGNITION_STATUSES
 
 # What a refused step means to the person who tried it, by HTTP status of the refusal.
 _REFUSED = {
@@ -83,6 +83,6 @@ async def recognition_options(session: AsyncSession, caller: Caller, company_id:
     """A company's recognitions as (id, "Kok (25180, BOL), nu erkend") options, for the forms that name some."""
     recognitions = await RecognitionService(session).for_company(company_id, caller)
     return tuple(
-        (str(r.id), f"{r.qualification_name} ({r.crebo}, {terms.term(r.pathway)}), nu {RECOGNITION_STATUSES[r.status][0]}")
+        (str(r.id), f"{r.qualification_name} ({r.crebo}, {vocabulary.term(r.pathway)}), nu {RECOGNITION_STATUSES[r.status][0]}")
         for r in recognitions
     )

@@ -13,8 +13,8 @@ from datetime import date
 
 from erkenning.recognition.models import Pathway, RecognitionStatus
 from erkenning.recognition.schemas import PeriodRead
-from erkenning.web.labels import RECOGNITION_STATUSES, long_date
-from erkenning.web.terms import term
+from erkenning.vocabulary import RECOGNITION_STATUSES, long_date, term
+
 
 def qualification_label(name: str, level: int, pathway: Pathway | str) -> str:
     """`Kok niveau 2 (BOL)`."""

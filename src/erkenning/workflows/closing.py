@@ -13,13 +13,14 @@ from uuid import UUID
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from erkenning import audit, calendar, clock
-from erkenning.auth.models import Caller, Principal, Role
-from erkenning.notifications import mail
-from erkenning.recognition import decisions as recognition_decisions
-from erkenning.reports.service import ReportService
-from erkenning.settings import Settings
-from erkenning.training import service as training
+from erkenning.core import calendar, clock, mail
+from erkenning.core.audit import service as audit
+from erkenning.core.auth.models import Principal
+from erkenning.core.caller import Caller, Role
+from erkenning.core.settings import Settings
+from erkenning.recognition.services import decisions as recognition_decisions
+from erkenning.reports.services.reports import ReportService
+from erkenning.training.services import participations as training
 from erkenning.workflows import deadlines
 from erkenning.workflows.models import (
     AdviserTask,
@@ -31,7 +32,7 @@ from erkenning.workflows.models import (
     Outcome,
     TimelineEvent,
 )
-from erkenning.workflows.service import InvestigationService
+from erkenning.workflows.services.investigations import InvestigationService
 
 SYSTEM = Caller.system("workflow")
 LEGAL_BASIS = "art. 7.2.10 WEB; erkenningsvoorwaarden SBB (een veilige, discriminatievrije leerwerkplek)"
@@ -84,7 +85,7 @@ async def carry_out(session: AsyncSession, settings: Settings, case_id: UUID) ->
             deadlines.morning_of(remind),
         )
         await timeline_note(session, case.id, "follow_up_scheduled", follow_up_on=case.follow_up_on.isoformat())
-    await service._move(case, InvestigationStatus.CLOSED, SYSTEM, "closed")  # noqa: SLF001
+    await service._move(case, InvestigationStatus.CLOSED, SYSTEM, "closed")
     case.closed_at = clock.now()
     await deadlines.close(session, case.id, DeadlineKind.LEAD_TIME)
     await deadlines.close(session, case.id, DeadlineKind.HEARING_ANSWER, met=False)

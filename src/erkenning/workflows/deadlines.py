@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from erkenning import calendar, clock, outbox
-from erkenning.runtime import Runtime
+from erkenning.core import calendar, clock, outbox
+from erkenning.core.runtime import Runtime
 from erkenning.workflows.models import Deadline, DeadlineKind, DeadlineStatus, Investigation, InvestigationStatus
 
 REMIND = "deadline.remind"

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Field
 
-from erkenning.auth.models import Caller, Role
-from erkenning.db import TimestampedModel, UUIDModel, enum_field, json_field, timestamp_field
+from erkenning.core.caller import Caller, Role
+from erkenning.core.db import TimestampedModel, UUIDModel, enum_field, json_field, timestamp_field
 
 
 class InvestigationStatus(StrEnum):

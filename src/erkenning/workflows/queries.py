@@ -9,8 +9,9 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from erkenning import audit, calendar, clock, states
-from erkenning.auth.models import Caller
+from erkenning.core import calendar, clock, states
+from erkenning.core.audit import service as audit
+from erkenning.core.caller import Caller
 from erkenning.workflows import deadlines as deadline_ops
 from erkenning.workflows.models import (
     Deadline,
@@ -27,7 +28,7 @@ from erkenning.workflows.schemas import (
     MoveRead,
     TimelineEventRead,
 )
-from erkenning.workflows.service import InvestigationService
+from erkenning.workflows.services.investigations import InvestigationService
 from erkenning.workflows.states import TRANSITIONS
 
 
@@ -129,7 +130,7 @@ async def hearing_view(session: AsyncSession, case: Investigation, caller: Calle
 
 
 async def company_hearings(session: AsyncSession, caller: Caller) -> list[HearingRead]:
-    from erkenning.auth.scope import scoped
+    from erkenning.core.auth.scope import scoped
 
     rows = await session.exec(
         scoped(select(Investigation), Investigation, caller).order_by(col(Investigation.hearing_requested_at).desc())

@@ -8,10 +8,10 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from erkenning.states import Move
+from erkenning.core.states import Move
 from erkenning.training.models import Topic
 from erkenning.workflows.models import DeadlineKind, DeadlineStatus, InvestigationStatus, Outcome
-from erkenning.workflows.service import Proposal
+from erkenning.workflows.services.investigations import Proposal
 
 
 class _In(BaseModel):

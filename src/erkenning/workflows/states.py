@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from erkenning.auth.models import Caller, Role
-from erkenning.states import Rule
+from erkenning.core.caller import Caller, Role
+from erkenning.core.states import Rule
 from erkenning.workflows.models import OPEN_STATES, Investigation, Outcome
 from erkenning.workflows.models import InvestigationStatus as S
 
@@ -44,7 +44,7 @@ def hearing_held_for_adverse(case: Investigation, caller: Caller, given: Mapping
     return refusal
 
 
-def back_to_where_it_was(target: S):  # noqa: ANN201 - returns a guard
+def back_to_where_it_was(target: S):
     def guard(case: Investigation, caller: Caller, given: Mapping[str, Any]) -> str | None:
         if case.status_before_hold is not target:
             return f"This case was put on hold from {case.status_before_hold}, not from {target.value}"

@@ -7,14 +7,13 @@ from uuid import UUID
 from arq import cron
 from arq.cron import CronJob
 
-from erkenning import outbox
-from erkenning.logging import get_logger
-from erkenning.notifications import mail
-from erkenning.runtime import Runtime
+from erkenning.core import mail, outbox
+from erkenning.core.logging import get_logger
+from erkenning.core.runtime import Runtime
 from erkenning.workflows import closing, deadlines
+from erkenning.workflows import mails as _composers  # noqa: F401  (registers the e-mail composers)
 from erkenning.workflows.models import Deadline, DeadlineKind, DeadlineStatus
-from erkenning.workflows.service import APPROVED_TOPIC, InvestigationService
-from erkenning.workflows import notify as _composers  # noqa: F401  (registers the e-mail composers)
+from erkenning.workflows.services.investigations import APPROVED_TOPIC, InvestigationService
 
 log = get_logger(__name__)
 

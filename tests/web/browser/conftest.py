@@ -18,9 +18,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from erkenning.auth.models import Role
-from erkenning.embedded import free_port
-from erkenning.settings import Settings
+from erkenning.core.caller import Role
+from erkenning.core.settings import Settings
+from erkenning.devtools.embedded import free_port
 from tests.helpers import MailCatcher, Principal, TokenFactory
 
 CHROMIUM = Path("/usr/bin/chromium")

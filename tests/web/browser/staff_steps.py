@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from erkenning.runtime import Runtime
+from erkenning.core.runtime import Runtime
 from tests.workflows.conftest import case_of
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from erkenning.auth.models import Role
+from erkenning.core.caller import Role
 from tests.helpers import make_company
 from tests.web.browser.conftest import AXE, TABLET, screenshot
 

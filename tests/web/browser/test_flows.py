@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from erkenning.auth.models import Role
+from erkenning.core.caller import Role
 from tests.web.browser.conftest import screenshot, sign_in
 
 pytestmark = pytest.mark.browser

@@ -12,8 +12,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import col, select
 
-from erkenning import clock
-from erkenning.auth.models import Role
+from erkenning.core import clock
+from erkenning.core.caller import Role
 from erkenning.recognition.models import Objection
 from erkenning.reports.models import Report
 from tests.helpers import drain_queue, make_company

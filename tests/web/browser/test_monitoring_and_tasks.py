@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from erkenning import clock
-from erkenning.auth.models import Role
+from erkenning.core import clock
+from erkenning.core.caller import Role
 from erkenning.register.models import DeliveryStatus
 from tests.helpers import make_company
 from tests.monitoring.seed import Seeder

@@ -7,12 +7,12 @@ from datetime import date
 
 import pytest
 
-from erkenning.auth.models import Role
+from erkenning.core.caller import Role
 from tests.helpers import make_company
 from tests.recognition.conftest import build_world
 from tests.register.conftest import SUSPENSION_AND_WITHDRAWAL, make_recognition
-from tests.web.browser.conftest import AXE, TABLET, sign_in
 from tests.web.browser import test_accessibility as a11y
+from tests.web.browser.conftest import AXE, TABLET, sign_in
 from tests.web.pages import completed_participation, enrol_company, hearing_for, make_course, make_session
 
 pytestmark = pytest.mark.browser

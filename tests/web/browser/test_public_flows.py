@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from erkenning.auth.models import Role
+from erkenning.core.caller import Role
 from tests.helpers import make_company
 from tests.register.conftest import SUSPENSION_AND_WITHDRAWAL, make_recognition
 from tests.web.browser.conftest import screenshot

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from erkenning import clock
-from erkenning.auth.models import Role
+from erkenning.core import clock
+from erkenning.core.caller import Role
 from tests.helpers import drain_queue, make_company
 from tests.recognition.conftest import build_world
 from tests.reports.conftest import confidential, facts, school_report

@@ -11,18 +11,19 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from erkenning import clock
-from erkenning.audit import service as audit_trail
-from erkenning.auth.guards import requires
-from erkenning.auth.models import ApiToken, Caller, Role
-from erkenning.auth.service import AuthService
-from erkenning.db import utcnow
-from erkenning.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.core import clock
+from erkenning.core.audit import service as audit_trail
+from erkenning.core.auth.models import ApiToken
+from erkenning.core.auth.service import AuthService
+from erkenning.core.caller import Caller, Role
+from erkenning.core.db import utcnow
+from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.http.guards import requires
+from erkenning.vocabulary import ROLES
 from erkenning.web import nav
 from erkenning.web.forms import Field, Form
-from erkenning.web.labels import ROLES
-from erkenning.web.pages.start import start_section
 from erkenning.web.listing import listing
+from erkenning.web.pages.start import start_section
 from erkenning.web.pagination import PageNumber, Pager
 from erkenning.web.rendering import flash_message, page, redirect
 
@@ -124,7 +125,7 @@ class AdminPages(Controller):
     @get("/audit", name="audit")
     async def audit_search(
         self, request: Request[Any, Any, Any], session: DbSession,
-        actie: Text = None, objecttype: Text = None, object: Text = None, actor: Text = None,  # noqa: A002
+        actie: Text = None, objecttype: Text = None, object: Text = None, actor: Text = None,
         van: Text = None, tot: Text = None, pagina: PageNumber = 1,
     ) -> Template:
         entered = {"actie": actie, "objecttype": objecttype, "object": object, "actor": actor, "van": van, "tot": tot}

@@ -12,21 +12,21 @@ from litestar.response import Redirect, Template
 from pydantic import TypeAdapter, ValidationError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from erkenning.auth.guards import requires
-from erkenning.auth.models import STAFF_ROLES, Caller, Role
 from erkenning.companies.models import Sector
 from erkenning.companies.schemas import CompanyCreate, CompanyUpdate, KvkNumber, normalise_postcode
 from erkenning.companies.service import CompanyFilter, CompanyService, DuplicateEstablishment
-from erkenning.dependencies import CurrentCaller, DbSession, SettingsDep
-from erkenning.errors import Conflict, StaleVersion, ValidationFailed
+from erkenning.core.caller import STAFF_ROLES, Caller, Role
+from erkenning.core.errors import Conflict, StaleVersion, ValidationFailed
+from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.http.guards import requires
 from erkenning.recognition.models import RecognitionStatus
+from erkenning.vocabulary import RECOGNITION_STATUSES, SECTORS
 from erkenning.web import nav
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
-from erkenning.web.labels import RECOGNITION_STATUSES, SECTORS
+from erkenning.web.listing import listing
 from erkenning.web.pages.company_overview import company_overview
 from erkenning.web.pages.start import start_section
-from erkenning.web.listing import listing
 from erkenning.web.pagination import PageNumber
 from erkenning.web.rendering import flash_message, page, redirect
 

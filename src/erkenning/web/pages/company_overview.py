@@ -11,15 +11,15 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from erkenning import clock
-from erkenning.auth.models import ADVISER_ROLES, Caller
 from erkenning.companies.models import Company
-from erkenning.recognition.decisions import DecisionService
-from erkenning.recognition.objections import ObjectionService
-from erkenning.recognition.service import RecognitionService
-from erkenning.reports.service import ReportFilter, ReportService
-from erkenning.settings import Settings
-from erkenning.training import history
+from erkenning.core import clock
+from erkenning.core.caller import ADVISER_ROLES, Caller
+from erkenning.core.settings import Settings
+from erkenning.recognition.services.decisions import DecisionService
+from erkenning.recognition.services.objections import ObjectionService
+from erkenning.recognition.services.recognitions import RecognitionService
+from erkenning.reports.services.reports import ReportFilter, ReportService
+from erkenning.training.services import history
 from erkenning.web.timeline import chart
 from erkenning.workflows import queries
 

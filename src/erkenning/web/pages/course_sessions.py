@@ -15,18 +15,18 @@ from litestar.response import Redirect, Template
 from pydantic import ValidationError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from erkenning import clock
-from erkenning.auth.guards import requires
-from erkenning.auth.models import STAFF_ROLES, Caller
-from erkenning.dependencies import CurrentCaller, DbSession, SettingsDep
-from erkenning.errors import DomainError, InvalidTransition, ValidationFailed
-from erkenning.settings import Settings
-from erkenning.training import history
-from erkenning.training.catalogue import CatalogueService, SeatCount
+from erkenning import vocabulary
+from erkenning.core import clock
+from erkenning.core.caller import STAFF_ROLES, Caller
+from erkenning.core.errors import DomainError, InvalidTransition, ValidationFailed
+from erkenning.core.settings import Settings
+from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.http.guards import requires
 from erkenning.training.models import CourseSession, ParticipationStatus
 from erkenning.training.schemas import AttendanceCreate
-from erkenning.training.service import Enrolment, ParticipationService
-from erkenning.web import terms
+from erkenning.training.services import history
+from erkenning.training.services.catalogue import CatalogueService, SeatCount
+from erkenning.training.services.participations import Enrolment, ParticipationService
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
 from erkenning.web.rendering import after_change, flash_message, page
@@ -63,7 +63,7 @@ def _attendance_fields(enrolments: list[Enrolment], known: Names) -> tuple[Field
             label += f" ({participation.trainer_name})"
         fields.append(Field(
             _choice_name(participation.id), label, kind="radios", form_id="aanwezigheid",
-            options=terms.options(P, ATTENDANCE), missing=f"Kies of {label} aanwezig was.",
+            options=vocabulary.options(P, ATTENDANCE), missing=f"Kies of {label} aanwezig was.",
         ))
     return tuple(fields)
 

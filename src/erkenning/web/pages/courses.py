@@ -13,15 +13,16 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from erkenning import clock
-from erkenning.auth.guards import requires
-from erkenning.auth.models import STAFF_ROLES
-from erkenning.dependencies import CurrentCaller, DbSession
-from erkenning.errors import StaleVersion, Unprocessable
-from erkenning.training.catalogue import CatalogueService, CourseFilter, DuplicateCourseCode, SessionFilter
+from erkenning import vocabulary
+from erkenning.core import clock
+from erkenning.core.caller import STAFF_ROLES
+from erkenning.core.errors import StaleVersion, Unprocessable
+from erkenning.http.dependencies import CurrentCaller, DbSession
+from erkenning.http.guards import requires
 from erkenning.training.models import CourseFormat, Topic
 from erkenning.training.schemas import CourseCreate, CourseUpdate, SessionCreate
-from erkenning.web import nav, terms
+from erkenning.training.services.catalogue import CatalogueService, CourseFilter, DuplicateCourseCode, SessionFilter
+from erkenning.web import nav
 from erkenning.web.actions import service_call
 from erkenning.web.forms import CHECKED, Field, Form
 from erkenning.web.listing import listing
@@ -37,15 +38,15 @@ UPDATED = flash_message("course-updated", "De cursus is gewijzigd.")
 PLANNED = flash_message("course-session-planned", "De bijeenkomst is gepland. Leerbedrijven kunnen zich inschrijven.")
 
 FILTER_FIELDS = (
-    Field("vorm", "Vorm", kind="select", required=False, options=(("", "Alle"), *terms.options(CourseFormat))),
-    Field("onderwerp", "Onderwerp", kind="select", required=False, options=(("", "Alle"), *terms.options(Topic))),
+    Field("vorm", "Vorm", kind="select", required=False, options=(("", "Alle"), *vocabulary.options(CourseFormat))),
+    Field("onderwerp", "Onderwerp", kind="select", required=False, options=(("", "Alle"), *vocabulary.options(Topic))),
     Field("actief", "In de catalogus", kind="select", required=False,
           options=(("", "Alleen actieve"), ("nee", "Alleen niet-actieve"), ("alle", "Alle"))),
 )
 _TITLE = Field("title", "Titel", missing="Vul de titel in.")
 _DESCRIPTION = Field("description", "Beschrijving", kind="textarea", required=False,
                      hint="Wat deelnemers leren; leerbedrijven zien dit in de catalogus.")
-_TOPICS = Field("topics", "Onderwerpen", kind="checkboxes", options=terms.options(Topic),
+_TOPICS = Field("topics", "Onderwerpen", kind="checkboxes", options=vocabulary.options(Topic),
                 missing="Kies ten minste één onderwerp.")
 _DURATION = Field("duration_minutes", "Duur in minuten", kind="number", width="xs", inputmode="numeric",
                   missing="Vul de duur in minuten in.", invalid="Vul de duur in hele minuten in, ten minste 1.")
@@ -55,7 +56,7 @@ CREATE_FIELDS = (
     Field("code", "Code", width="m", autocomplete="off", hint="Bijvoorbeeld WS-WERVING; letters, cijfers, punt, streep.",
           missing="Vul de code in.", invalid="Een code bestaat uit 2 tot 40 letters, cijfers, punten of strepen."),
     _TITLE, _DESCRIPTION,
-    Field("format", "Vorm", kind="select", options=terms.options(CourseFormat), missing="Kies de vorm."),
+    Field("format", "Vorm", kind="select", options=vocabulary.options(CourseFormat), missing="Kies de vorm."),
     _TOPICS, _DURATION, _ACTIVE,
 )
 EDIT_FIELDS = (_TITLE, _DESCRIPTION, _TOPICS, _DURATION, _ACTIVE, Field("version", "Versie", kind="hidden"))

@@ -16,21 +16,22 @@ from litestar.params import FromPath, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from erkenning.auth.guards import requires
-from erkenning.auth.models import ADVISER_ROLES, STAFF_ROLES, Caller
+from erkenning import vocabulary
 from erkenning.companies.service import CompanyService
-from erkenning.dependencies import CurrentCaller, DbSession, SettingsDep
-from erkenning.errors import Conflict, DomainError, Forbidden, InvalidTransition, NotFound, ValidationFailed
-from erkenning.recognition.decisions import DecisionService
+from erkenning.core.caller import ADVISER_ROLES, STAFF_ROLES, Caller
+from erkenning.core.errors import Conflict, DomainError, Forbidden, InvalidTransition, NotFound, ValidationFailed
+from erkenning.core.settings import Settings
+from erkenning.core.states import GuardRefused
+from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.http.guards import requires
 from erkenning.recognition.models import Decision, DecisionKind, DecisionStatus
-from erkenning.recognition.objections import ObjectionService
 from erkenning.recognition.schemas import DecisionCreate, DecisionUpdate, ResponseCreate
-from erkenning.settings import Settings
-from erkenning.states import GuardRefused
-from erkenning.web import nav, terms
+from erkenning.recognition.services.decisions import DecisionService
+from erkenning.recognition.services.objections import ObjectionService
+from erkenning.vocabulary import long_date
+from erkenning.web import nav
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
-from erkenning.web.labels import long_date
 from erkenning.web.listing import listing
 from erkenning.web.pagination import PageNumber
 from erkenning.web.rendering import after_change, flash_message, page, redirect
@@ -43,8 +44,8 @@ UPDATED = flash_message("decision-updated", "Het concept-besluit is gewijzigd.")
 RESPONSE = flash_message("decision-response", "De reactie van het bedrijf is vastgelegd.")
 
 FILTER_FIELDS = (
-    Field("status", "Status", kind="select", required=False, options=(("", "Alle"), *terms.options(DecisionStatus))),
-    Field("soort", "Soort besluit", kind="select", required=False, options=(("", "Alle"), *terms.options(DecisionKind))),
+    Field("status", "Status", kind="select", required=False, options=(("", "Alle"), *vocabulary.options(DecisionStatus))),
+    Field("soort", "Soort besluit", kind="select", required=False, options=(("", "Alle"), *vocabulary.options(DecisionKind))),
 )
 
 _DATES = (
@@ -63,7 +64,7 @@ _TEXTS = (
           hint="Bijvoorbeeld: art. 7.2.10 WEB"),
 )
 DRAFT_FIELDS = (
-    Field("kind", "Soort besluit", kind="select", options=terms.options(DecisionKind), missing="Kies de soort besluit."),
+    Field("kind", "Soort besluit", kind="select", options=vocabulary.options(DecisionKind), missing="Kies de soort besluit."),
     Field("recognition_ids", "Erkenningen", kind="checkboxes", missing="Kies de erkenningen waarover het besluit gaat.",
           invalid="Kies erkenningen van dit bedrijf, elk één keer."),
     *_TEXTS, *_DATES,

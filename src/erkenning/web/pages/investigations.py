@@ -20,32 +20,33 @@ from litestar.response import Redirect, Template
 from pydantic import BaseModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from erkenning import clock
-from erkenning.auth.guards import requires
-from erkenning.auth.models import ADVISER_ROLES, Caller
-from erkenning.dependencies import CurrentCaller, DbSession, SettingsDep
-from erkenning.errors import DomainError, Forbidden, InvalidTransition, NotFound, ValidationFailed
-from erkenning.recognition.service import RecognitionService
-from erkenning.reports.service import ReportService
-from erkenning.settings import Settings
-from erkenning.states import GuardRefused
-from erkenning.training import history
+from erkenning import vocabulary
+from erkenning.core import clock
+from erkenning.core.caller import ADVISER_ROLES, Caller
+from erkenning.core.errors import DomainError, Forbidden, InvalidTransition, NotFound, ValidationFailed
+from erkenning.core.settings import Settings
+from erkenning.core.states import GuardRefused
+from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.http.guards import requires
+from erkenning.recognition.services.recognitions import RecognitionService
+from erkenning.reports.services.reports import ReportService
 from erkenning.training.models import Topic
-from erkenning.web import nav, terms
+from erkenning.training.services import history
+from erkenning.vocabulary import long_date
+from erkenning.web import nav
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
-from erkenning.web.labels import long_date
 from erkenning.web.listing import listing
 from erkenning.web.pagination import PageNumber
 from erkenning.web.rendering import after_change, flash_message, page
 from erkenning.web.staff import Names, adviser_options, names, recognition_options, refusal_text
 from erkenning.web.timeline import chart
 from erkenning.workflows import queries
-from erkenning.workflows.adviser_tasks import AdviserTaskService
 from erkenning.workflows.models import InvestigationStatus as S
 from erkenning.workflows.models import Outcome
 from erkenning.workflows.schemas import AnswerIn, AssignIn, HearingIn, InvestigationRead, ProposalIn, ReasonIn
-from erkenning.workflows.service import InvestigationService
+from erkenning.workflows.services.adviser_tasks import AdviserTaskService
+from erkenning.workflows.services.investigations import InvestigationService
 from erkenning.workflows.states import ADVERSE
 
 PAGE_SIZE = 25
@@ -53,7 +54,7 @@ Text = Annotated[str | None, QueryParameter(max_length=40)]
 
 FILTER_FIELDS = (
     Field("wie", "Onderzoeken van", kind="select", required=False, options=(("", "Mij"), ("iedereen", "Iedereen"))),
-    Field("status", "Status", kind="select", required=False, options=(("", "Alle lopende"), *terms.options(S))),
+    Field("status", "Status", kind="select", required=False, options=(("", "Alle lopende"), *vocabulary.options(S))),
     Field("termijn", "Termijn", kind="select", required=False,
           options=(("", "Alle"), ("verlopen", "Alleen met een verlopen termijn"))),
 )
@@ -64,7 +65,7 @@ def _reason(form_id: str, label: str = "Reden", hint: str | None = None) -> Fiel
 
 
 PROPOSAL_FIELDS = (
-    Field("outcome", "Voorgestelde uitkomst", kind="radios", form_id="voorstel", options=terms.options(Outcome),
+    Field("outcome", "Voorgestelde uitkomst", kind="radios", form_id="voorstel", options=vocabulary.options(Outcome),
           hint="Schorsing of intrekking kan alleen nadat het bedrijf is gehoord (hoor en wederhoor).",
           missing="Kies de voorgestelde uitkomst."),
     Field("findings", "Bevindingen", kind="textarea", form_id="voorstel", missing="Vul de bevindingen in.",
@@ -75,7 +76,7 @@ PROPOSAL_FIELDS = (
           hint="Alleen bij verbeterafspraken: wanneer SBB controleert.",
           invalid="Vul voor verbeterafspraken een controledatum in de toekomst in."),
     Field("recommended_topics", "Aanbevolen cursusonderwerpen", kind="checkboxes", required=False,
-          form_id="voorstel", options=terms.options(Topic),
+          form_id="voorstel", options=vocabulary.options(Topic),
           hint="Alleen bij verbeterafspraken. Cursussen zijn vrijwillig; bij de controle ziet u wat is gevolgd."),
     Field("recognition_ids", "Erkenningen", kind="checkboxes", required=False, form_id="voorstel",
           hint="Alleen bij schorsing of intrekking: de erkenningen waarop het besluit betrekking heeft.",
@@ -271,9 +272,9 @@ def _timeline(read: InvestigationRead, known: Names) -> list[TimelineRow]:
     for event in reversed(read.timeline):
         change = None
         if event.from_status and event.to_status:
-            change = f"{terms.term(S(event.from_status))} → {terms.term(S(event.to_status))}"
+            change = f"{vocabulary.term(S(event.from_status))} → {vocabulary.term(S(event.to_status))}"
         who = known.person(event.actor_id) if event.actor_id else "automatisch"
-        rows.append(TimelineRow(event.at, terms.timeline(event.kind), who, change, event.note,
+        rows.append(TimelineRow(event.at, vocabulary.timeline(event.kind), who, change, event.note,
                                 _event_detail(event.kind, event.data)))
     return rows
 
@@ -282,9 +283,9 @@ def _event_detail(kind: str, data: dict[str, Any]) -> str | None:
     if kind == "hearing_requested" and data.get("due"):
         return f"Reactie uiterlijk {long_date(date.fromisoformat(data['due']))}"
     if kind in ("proposed", "approved", "closed") and data.get("outcome"):
-        return f"Uitkomst: {terms.term(Outcome(data['outcome']))}"
+        return f"Uitkomst: {vocabulary.term(Outcome(data['outcome']))}"
     if kind == "follow_up_checked" and data.get("missing"):
-        return "Niet afgerond: " + ", ".join(terms.term(Topic(t)) for t in data["missing"])
+        return "Niet afgerond: " + ", ".join(vocabulary.term(Topic(t)) for t in data["missing"])
     if kind == "follow_up_scheduled" and data.get("follow_up_on"):
         return f"Controle op {long_date(date.fromisoformat(data['follow_up_on']))}"
     return None

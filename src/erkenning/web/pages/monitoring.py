@@ -18,16 +18,16 @@ from litestar import Controller, Request, Response, get
 from litestar.params import QueryParameter
 from litestar.response import Template
 
-from erkenning import clock
-from erkenning.auth.guards import requires
-from erkenning.auth.models import STAFF_ROLES
-from erkenning.dependencies import CurrentCaller, DbSession, SettingsDep
-from erkenning.errors import ValidationFailed
-from erkenning.monitoring import indicators, period, report
-from erkenning.monitoring.catalogue import category_label
-from erkenning.monitoring.indicator_controllers import csv_export, report_export
-from erkenning.monitoring.period import FIRST_YEAR, LAST_YEAR, Period
-from erkenning.monitoring.suppression import SECONDARY, SHOWN_AS, THRESHOLD
+from erkenning.core import clock
+from erkenning.core.caller import STAFF_ROLES
+from erkenning.core.errors import ValidationFailed
+from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.http.guards import requires
+from erkenning.stagepact import indicators, period, report
+from erkenning.stagepact.catalogue import category_label
+from erkenning.stagepact.controllers import csv_export, report_export
+from erkenning.stagepact.period import FIRST_YEAR, LAST_YEAR, Period
+from erkenning.stagepact.suppression import SECONDARY, SHOWN_AS, THRESHOLD
 from erkenning.web import nav
 from erkenning.web.forms import Field, Form
 from erkenning.web.rendering import page

@@ -16,25 +16,25 @@ from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from erkenning import clock, states
-from erkenning.auth.guards import requires
-from erkenning.auth.models import ADVISER_ROLES, Caller, Role
-from erkenning.dependencies import CurrentCaller, DbSession
-from erkenning.errors import Conflict, Forbidden
-from erkenning.recognition.decisions import DecisionService
+from erkenning.core import clock, states
+from erkenning.core.caller import ADVISER_ROLES, Caller, Role
+from erkenning.core.errors import Conflict, Forbidden
+from erkenning.core.settings import Settings
+from erkenning.http.dependencies import CurrentCaller, DbSession
+from erkenning.http.guards import requires
 from erkenning.recognition.models import DecisionStatus
-from erkenning.recognition.service import RecognitionService
+from erkenning.recognition.services.decisions import DecisionService
+from erkenning.recognition.services.recognitions import RecognitionService
 from erkenning.reports.models import ReportStatus
-from erkenning.reports.service import ReportFilter, ReportService
-from erkenning.settings import Settings
+from erkenning.reports.services.reports import ReportFilter, ReportService
 from erkenning.web.actions import service_call
 from erkenning.web.pages.start import start_section
 from erkenning.web.rendering import flash_message, redirect
 from erkenning.web.staff import names
-from erkenning.workflows.adviser_tasks import AdviserTaskService
 from erkenning.workflows import queries
 from erkenning.workflows.models import InvestigationStatus
-from erkenning.workflows.service import InvestigationService
+from erkenning.workflows.services.adviser_tasks import AdviserTaskService
+from erkenning.workflows.services.investigations import InvestigationService
 from erkenning.workflows.states import TRANSITIONS
 
 SHOWN = 10

@@ -16,17 +16,18 @@ from litestar.params import FromPath, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from erkenning.auth.guards import requires
-from erkenning.auth.models import ADVISER_ROLES, STAFF_ROLES, Caller
-from erkenning.dependencies import CurrentCaller, DbSession, SettingsDep
-from erkenning.errors import Conflict, DomainError, Forbidden, InvalidTransition
-from erkenning.recognition.decisions import DecisionService
+from erkenning import vocabulary
+from erkenning.core.caller import ADVISER_ROLES, STAFF_ROLES, Caller
+from erkenning.core.errors import Conflict, DomainError, Forbidden, InvalidTransition
+from erkenning.core.settings import Settings
+from erkenning.core.states import GuardRefused
+from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.http.guards import requires
 from erkenning.recognition.models import ObjectionStatus
-from erkenning.recognition.objections import ObjectionService
 from erkenning.recognition.schemas import ObjectionDecide
-from erkenning.settings import Settings
-from erkenning.states import GuardRefused
-from erkenning.web import nav, terms
+from erkenning.recognition.services.decisions import DecisionService
+from erkenning.recognition.services.objections import ObjectionService
+from erkenning.web import nav
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
 from erkenning.web.listing import listing
@@ -42,8 +43,8 @@ DECISIONS = (ObjectionStatus.UPHELD, ObjectionStatus.REJECTED)
 
 FILTER_FIELDS = (
     Field("status", "Status", kind="select", required=False,
-          options=(("", "In behandeling"), ("alle", "Alle"), *terms.options(ObjectionStatus, DECISIONS),
-                   (ObjectionStatus.WITHDRAWN.value, terms.term(ObjectionStatus.WITHDRAWN)))),
+          options=(("", "In behandeling"), ("alle", "Alle"), *vocabulary.options(ObjectionStatus, DECISIONS),
+                   (ObjectionStatus.WITHDRAWN.value, vocabulary.term(ObjectionStatus.WITHDRAWN)))),
 )
 OUTCOME = Field(
     "outcome", "Beslissing", kind="radios", form_id="beslissen", missing="Kies de beslissing op het bezwaar.",
@@ -117,7 +118,7 @@ class ObjectionPages(Controller):
 
 
 def _fields(outcomes: Any) -> tuple[Field, ...]:
-    return (replace(OUTCOME, options=terms.options(ObjectionStatus, outcomes)), REASON)
+    return (replace(OUTCOME, options=vocabulary.options(ObjectionStatus, outcomes)), REASON)
 
 
 async def _after(

@@ -18,23 +18,24 @@ from litestar.response import Redirect, Template
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from erkenning import clock
-from erkenning.auth.guards import requires
-from erkenning.auth.models import Caller, Role
-from erkenning.auth.scope import scoped
-from erkenning.dependencies import CurrentCaller, DbSession, SettingsDep
-from erkenning.errors import Conflict, InvalidTransition, NotFound, Unprocessable
-from erkenning.recognition.decisions import DecisionService
+from erkenning import vocabulary
+from erkenning.core import clock
+from erkenning.core.auth.scope import scoped
+from erkenning.core.caller import Caller, Role
+from erkenning.core.errors import Conflict, InvalidTransition, NotFound, Unprocessable
+from erkenning.core.settings import Settings
+from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.http.guards import requires
 from erkenning.recognition.models import Decision, DecisionStatus, ObjectionStatus
-from erkenning.recognition.objections import ObjectionService, ObjectionTermPassed
 from erkenning.recognition.schemas import ObjectionCreate, RecognitionDetail, ResponseCreate
-from erkenning.recognition.service import RecognitionService
+from erkenning.recognition.services.decisions import DecisionService
+from erkenning.recognition.services.objections import ObjectionService, ObjectionTermPassed
+from erkenning.recognition.services.recognitions import RecognitionService
 from erkenning.recognition.states import ADVERSE
-from erkenning.settings import Settings
-from erkenning.web import nav, terms, wording
+from erkenning.vocabulary import long_date
+from erkenning.web import nav, wording
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
-from erkenning.web.labels import long_date
 from erkenning.web.pages.start import start_section
 from erkenning.web.pagination import PageNumber, Pager
 from erkenning.web.rendering import flash_message, page, redirect
@@ -210,7 +211,7 @@ async def _decision_page(
         form = Form(OBJECTION_FIELDS if may_object else RESPONSE_FIELDS)
     # A refused form stays on the page with its message, even where it could no longer be sent.
     return show(
-        request, "portal/decision.html", title=terms.decision_title(decision.kind), decision=decision,
+        request, "portal/decision.html", title=vocabulary.decision_title(decision.kind), decision=decision,
         recognitions=await service.recognitions(decision_id), objections=objections, today=today,
         objection_form=form if form is not None and "grounds" in form.values else None,
         response_form=form if form is not None and "text" in form.values else None,

@@ -14,18 +14,18 @@ from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from erkenning.auth.guards import requires
-from erkenning.auth.models import Caller, Role
-from erkenning.dependencies import CurrentCaller, DbSession, SettingsDep
-from erkenning.errors import Conflict
-from erkenning.settings import Settings
+from erkenning.core.caller import Caller, Role
+from erkenning.core.errors import Conflict
+from erkenning.core.settings import Settings
+from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.http.guards import requires
 from erkenning.web import nav
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
 from erkenning.web.rendering import flash_message, page, redirect
 from erkenning.workflows import queries
 from erkenning.workflows.schemas import AnswerIn
-from erkenning.workflows.service import InvestigationService
+from erkenning.workflows.services.investigations import InvestigationService
 
 ANSWERED = flash_message("portal-hearing-answered", "Uw reactie is ontvangen. SBB neemt die mee in het onderzoek.")
 _CLOSED = "Reageren kan niet meer: u heeft al gereageerd, of de termijn is voorbij."

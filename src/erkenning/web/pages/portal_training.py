@@ -12,21 +12,22 @@ from litestar.params import FromPath, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from erkenning import clock
-from erkenning.auth.guards import requires
-from erkenning.auth.models import Caller, Role
+from erkenning import vocabulary
 from erkenning.companies.service import CompanyService
-from erkenning.dependencies import CurrentCaller, DbSession
-from erkenning.errors import Conflict, DomainError, NotFound, Unprocessable
-from erkenning.states import check
-from erkenning.training import history
-from erkenning.training.catalogue import CatalogueService, CourseFilter, SessionFilter
-from erkenning.training.history import ParticipationFilter
+from erkenning.core import clock
+from erkenning.core.caller import Caller, Role
+from erkenning.core.errors import Conflict, DomainError, NotFound, Unprocessable
+from erkenning.core.states import check
+from erkenning.http.dependencies import CurrentCaller, DbSession
+from erkenning.http.guards import requires
 from erkenning.training.models import CourseFormat, ParticipationStatus, Topic
 from erkenning.training.schemas import EnrolmentCreate
-from erkenning.training.service import AlreadyEnrolled, Enrolment, EnrolmentClosed, ParticipationService
+from erkenning.training.services import history
+from erkenning.training.services.catalogue import CatalogueService, CourseFilter, SessionFilter
+from erkenning.training.services.history import ParticipationFilter
+from erkenning.training.services.participations import AlreadyEnrolled, Enrolment, EnrolmentClosed, ParticipationService
 from erkenning.training.states import TRANSITIONS
-from erkenning.web import nav, terms
+from erkenning.web import nav
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
 from erkenning.web.pagination import PageNumber, Pager
@@ -50,9 +51,9 @@ NOT_CANCELLED = flash_message(
 
 FILTER_FIELDS = (
     Field("vorm", "Vorm", kind="select", required=False,
-          options=(("", "Alle vormen"), *terms.options(CourseFormat, capitals=True))),
+          options=(("", "Alle vormen"), *vocabulary.options(CourseFormat, capitals=True))),
     Field("onderwerp", "Onderwerp", kind="select", required=False,
-          options=(("", "Alle onderwerpen"), *terms.options(Topic, capitals=True))),
+          options=(("", "Alle onderwerpen"), *vocabulary.options(Topic, capitals=True))),
 )
 ENROL_FIELDS = (
     Field("session_id", "Bijeenkomst", kind="hidden", required=False),

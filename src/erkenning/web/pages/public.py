@@ -14,19 +14,19 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Template
 from pydantic import BaseModel, ConfigDict
 
-from erkenning import clock, context
 from erkenning.companies.schemas import EstablishmentNumber, KvkNumber, Name, Postcode, SbbId
-from erkenning.dependencies import DbSession, RuntimeDep
-from erkenning.errors import NotFound, ValidationFailed
+from erkenning.core import clock, context
+from erkenning.core.errors import NotFound, ValidationFailed
+from erkenning.core.runtime import Runtime
+from erkenning.http.dependencies import DbSession, RuntimeDep
 from erkenning.recognition.schemas import Crebo
-from erkenning.register import service as register
 from erkenning.register.quota import register_quota
 from erkenning.register.schemas import COMPANY_KEY
-from erkenning.runtime import Runtime
-from erkenning.training import completions
+from erkenning.register.services import lookup as register
+from erkenning.training.services import completions
+from erkenning.vocabulary import long_date
 from erkenning.web import fields, nav, wording
 from erkenning.web.forms import Field, Form
-from erkenning.web.labels import long_date
 from erkenning.web.pagination import PageNumber, Pager
 from erkenning.web.rendering import page
 

@@ -13,13 +13,14 @@ from litestar import Controller, Request, get, post
 from litestar.params import URLEncodedBody
 from litestar.response import Template
 
-from erkenning.dependencies import DbSession
-from erkenning.errors import NotFound
-from erkenning.reports.consultations import consultations_of
+from erkenning import vocabulary
+from erkenning.core.errors import NotFound
+from erkenning.http.dependencies import DbSession
 from erkenning.reports.controllers import PUBLIC_MAX_BODY_BYTES, _anonymous_limited
-from erkenning.reports.intake import ReportIntake
 from erkenning.reports.schemas import AnonymousReportCreate, ReceiptLookup
-from erkenning.web import nav, terms
+from erkenning.reports.services.consultations import consultations_of
+from erkenning.reports.services.intake import ReportIntake
+from erkenning.web import nav
 from erkenning.web.forms import Field, Form
 from erkenning.web.pages.report_fields import COMPANY_FIELDS, FACT_FIELDS, NARRATIVE, validate_report
 from erkenning.web.rendering import caller_of, page
@@ -63,7 +64,7 @@ class PublicReportPages(Controller):
         if payload is None:
             return _form_page(request, form, 422)
         report, code = await ReportIntake(session).anonymous(payload)
-        status = (terms.term(report.coarse_status), terms.tone(report.coarse_status))
+        status = (vocabulary.term(report.coarse_status), vocabulary.tone(report.coarse_status))
         # Shown on this answer only: the code is not stored, so it cannot be shown again.
         return page(request, "public/receipt.html", title="Uw melding is ontvangen", receipt=code, status=status,
                     status_code=201)
@@ -85,12 +86,12 @@ class PublicReportPages(Controller):
                 report = await ReportIntake(session).status_by_receipt(lookup.receipt)
                 found, code = report.coarse_status, 200
                 # GDPR art. 15: the day and purpose of each consultation of the reporter's data, no one named.
-                consulted = [(c.on, terms.term(c.purpose))
+                consulted = [(c.on, vocabulary.term(c.purpose))
                              for c in (await consultations_of(session, report)).consultations]
             except NotFound:
                 form.error("receipt", _NO_REPORT)
                 code = 404
         form.values["receipt"] = ""  # the code is a secret: not sent back, not even into the field
         return page(request, "public/receipt_status.html", title="Status van uw melding", form=form,
-                    found=found and (terms.term(found), terms.tone(found)), coarse=found, consulted=consulted,
+                    found=found and (vocabulary.term(found), vocabulary.tone(found)), coarse=found, consulted=consulted,
                     status_code=code)

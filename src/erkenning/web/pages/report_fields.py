@@ -11,11 +11,11 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
+from erkenning import vocabulary
 from erkenning.reports.models import Ground
 from erkenning.web import fields
 from erkenning.web.forms import Field, Form
 from erkenning.web.nested import validate_grouped
-from erkenning.web import terms
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -28,7 +28,7 @@ NAME_THE_COMPANY = "Vul ten minste één gegeven van het bedrijf in: de naam, he
 
 FACT_FIELDS = (
     Field("ground", "Waar ging de discriminatie over?", kind="select",
-          options=terms.options(Ground, capitals=True),
+          options=vocabulary.options(Ground, capitals=True),
           missing="Kies waar de discriminatie over ging.", invalid="Kies waar de discriminatie over ging."),
     Field("incident_date", "Wanneer gebeurde het?", kind="date", width="s",
           hint="Weet u de precieze dag niet meer? Kies dan een dag die in de buurt ligt.",

@@ -9,16 +9,16 @@ from litestar import Controller, Request, get
 from litestar.params import QueryParameter
 from litestar.response import Template
 
-from erkenning.auth.guards import requires
-from erkenning.auth.models import Role
-from erkenning.dependencies import CurrentCaller, DbSession
-from erkenning.errors import NotFound
-from erkenning.reports import consultations
+from erkenning.core.caller import Role
+from erkenning.core.errors import NotFound
+from erkenning.http.dependencies import CurrentCaller, DbSession
+from erkenning.http.guards import requires
 from erkenning.reports.models import ReadPurpose
+from erkenning.reports.services import consultations
+from erkenning.vocabulary import term
 from erkenning.web import nav
 from erkenning.web.forms import Field, Form
 from erkenning.web.rendering import page
-from erkenning.web.terms import term
 
 REPORT_FIELD = Field(
     "melding", "Melding (id)", width="l", missing="Vul het id van de melding in.",

@@ -18,11 +18,13 @@ from litestar.params import FromPath, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from erkenning.auth.guards import requires
-from erkenning.auth.models import ADVISER_ROLES, STAFF_ROLES, Caller
-from erkenning.dependencies import CurrentCaller, DbSession, RuntimeDep, SettingsDep
-from erkenning.errors import Conflict, DomainError, Forbidden, InvalidTransition, ValidationFailed
-from erkenning.reports.intake import match_company
+from erkenning import vocabulary
+from erkenning.core.caller import ADVISER_ROLES, STAFF_ROLES, Caller
+from erkenning.core.errors import Conflict, DomainError, Forbidden, InvalidTransition, ValidationFailed
+from erkenning.core.settings import Settings
+from erkenning.core.states import GuardRefused
+from erkenning.http.dependencies import CurrentCaller, DbSession, RuntimeDep, SettingsDep
+from erkenning.http.guards import requires
 from erkenning.reports.models import (
     Channel,
     Ground,
@@ -32,11 +34,10 @@ from erkenning.reports.models import (
     ReportStatus,
 )
 from erkenning.reports.schemas import AssignmentCreate, CompanyGivenByStaff, Referral, TriageReason
-from erkenning.reports.service import ReportFilter, ReportService
+from erkenning.reports.services.intake import match_company
+from erkenning.reports.services.reports import ReportFilter, ReportService
 from erkenning.reports.states import MATCHABLE, handles
-from erkenning.settings import Settings
-from erkenning.states import GuardRefused
-from erkenning.web import nav, terms
+from erkenning.web import nav
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
 from erkenning.web.listing import listing
@@ -56,9 +57,9 @@ WAITING = (ReportStatus.RECEIVED, ReportStatus.IN_TRIAGE)
 Text = Annotated[str | None, QueryParameter(max_length=100)]
 FILTER_FIELDS = (
     Field("status", "Status", kind="select", required=False,
-          options=(("", "Alle"), ("wacht", "Wacht op beoordeling"), *terms.options(ReportStatus))),
-    Field("grond", "Grond", kind="select", required=False, options=(("", "Alle"), *terms.options(Ground))),
-    Field("kanaal", "Binnengekomen via", kind="select", required=False, options=(("", "Alle"), *terms.options(Channel))),
+          options=(("", "Alle"), ("wacht", "Wacht op beoordeling"), *vocabulary.options(ReportStatus))),
+    Field("grond", "Grond", kind="select", required=False, options=(("", "Alle"), *vocabulary.options(Ground))),
+    Field("kanaal", "Binnengekomen via", kind="select", required=False, options=(("", "Alle"), *vocabulary.options(Channel))),
     Field("toegewezen", "Toegewezen aan", kind="select", required=False,
           options=(("", "Iedereen"), ("mij", "Mij"), ("niemand", "Nog niemand"))),
     Field("van", "Ontvangen vanaf", kind="date", required=False, width="s", invalid="Vul een datum in."),
@@ -66,7 +67,7 @@ FILTER_FIELDS = (
 )
 
 PURPOSE = Field(
-    "purpose", "Doel van de inzage", kind="select", options=terms.options(ReadPurpose), form_id="inzage",
+    "purpose", "Doel van de inzage", kind="select", options=vocabulary.options(ReadPurpose), form_id="inzage",
     hint="Het doel wordt vastgelegd. Wie de melding deed, kan opvragen wanneer en waarvoor zijn gegevens zijn ingezien.",
     missing="Kies het doel waarvoor u de vertrouwelijke gegevens inziet.",
 )
@@ -84,7 +85,7 @@ REASON = Field(
 )
 REFERRED_TO = Field(
     "referred_to", "Doorverwijzen naar", kind="select", required=False, form_id="beoordeling",
-    options=terms.options(ReferralBody), hint="Alleen bij doorverwijzen.", missing="Kies waarnaar u doorverwijst.",
+    options=vocabulary.options(ReferralBody), hint="Alleen bij doorverwijzen.", missing="Kies waarnaar u doorverwijst.",
 )
 
 _NO_COMPANY = "Er is geen bedrijf met dit nummer gevonden. Heeft het bedrijf meer vestigingen, gebruik dan het vestigingsnummer."
@@ -244,7 +245,7 @@ async def _find_company(session: AsyncSession, number: str) -> UUID | None:
 
 
 def _triage_fields(allowed: tuple[ReportStatus, ...] | list[ReportStatus]) -> tuple[Field, ...]:
-    return (replace(OUTCOME, options=terms.options(ReportStatus, allowed)), REASON, REFERRED_TO)
+    return (replace(OUTCOME, options=vocabulary.options(ReportStatus, allowed)), REASON, REFERRED_TO)
 
 
 async def _after(

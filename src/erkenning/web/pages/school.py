@@ -17,22 +17,23 @@ from pydantic import BaseModel, ConfigDict
 from pydantic import Field as Rule
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from erkenning import clock
-from erkenning.auth.guards import requires
-from erkenning.auth.models import Caller, Role
-from erkenning.dependencies import DbSession, RuntimeDep
-from erkenning.errors import NotFound
-from erkenning.recognition.catalogue import QualificationService
+from erkenning import vocabulary
+from erkenning.core import clock
+from erkenning.core.caller import Caller, Role
+from erkenning.core.errors import NotFound
+from erkenning.core.runtime import Runtime
+from erkenning.http.dependencies import DbSession, RuntimeDep
+from erkenning.http.guards import requires
 from erkenning.recognition.models import Pathway
 from erkenning.recognition.schemas import Crebo
+from erkenning.recognition.services.qualifications import QualificationService
 from erkenning.register import batch_csv
-from erkenning.register import service as register
 from erkenning.register.quota import batch_quota
 from erkenning.register.schemas import COMPANY_KEY
-from erkenning.runtime import Runtime
-from erkenning.web import fields, nav, terms, wording
+from erkenning.register.services import lookup as register
+from erkenning.vocabulary import RECOGNITION_STATUSES, number
+from erkenning.web import fields, nav, wording
 from erkenning.web.forms import Field, Form
-from erkenning.web.labels import RECOGNITION_STATUSES, number
 from erkenning.web.pages.public import register_limit
 from erkenning.web.pages.start import start_section
 from erkenning.web.rendering import page
@@ -49,7 +50,7 @@ VERIFY_FIELDS = (
     replace(fields.COMPANY_KEY, hint="Het leerbedrijf-ID, of het vestigingsnummer (12 cijfers). Weet u het niet? "
                                      "Zoek het bedrijf op in het register."),
     replace(fields.CREBO, label="Crebo-code van de opleiding", required=True),
-    Field("pathway", "Leerweg", kind="select", options=terms.PATHWAY_OPTIONS, missing="Kies de leerweg.",
+    Field("pathway", "Leerweg", kind="select", options=vocabulary.PATHWAY_OPTIONS, missing="Kies de leerweg.",
           invalid="Kies de leerweg."),
     Field("date", "Op datum", kind="date", required=False, width="s",
           hint="Laat leeg om voor vandaag te controleren.", invalid="Vul een geldige datum in."),
@@ -107,7 +108,7 @@ def _decode(raw: bytes) -> str:
 
 @start_section("Bedrijf controleren", "school/_start.html", SCHOOL, order=10)
 async def school_start(session: AsyncSession, caller: Caller) -> dict[str, Any]:
-    return {"pathways": terms.PATHWAY_OPTIONS}
+    return {"pathways": vocabulary.PATHWAY_OPTIONS}
 
 
 class SchoolVerifyPages(Controller):
@@ -186,7 +187,7 @@ async def _answer(session: AsyncSession, runtime: Runtime, name: str, question: 
         qualification = await QualificationService(session).by_crebo(question.crebo)
         subject = wording.qualification_label(qualification.name, qualification.level, question.pathway)
     except NotFound:
-        subject = f"crebo {question.crebo} ({terms.term(question.pathway)})"
+        subject = f"crebo {question.crebo} ({vocabulary.term(question.pathway)})"
     sentence = wording.verify_sentence(name, subject, found.date, clock.today(), found.recognised, found.status,
                                        found.since, found.until)
     return {"recognised": found.recognised, "sentence": sentence, "status": found.status, "date": found.date}

@@ -9,12 +9,12 @@ from litestar import Controller, Request, get, post
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
-from erkenning.auth.guards import requires
-from erkenning.auth.models import Role
-from erkenning.dependencies import CurrentCaller, DbSession
-from erkenning.reports.intake import ReportIntake
+from erkenning.core.caller import Role
+from erkenning.http.dependencies import CurrentCaller, DbSession
+from erkenning.http.guards import requires
 from erkenning.reports.schemas import SchoolReportCreate, school_report_read
-from erkenning.reports.service import ReportFilter, ReportService
+from erkenning.reports.services.intake import ReportIntake
+from erkenning.reports.services.reports import ReportFilter, ReportService
 from erkenning.web import nav
 from erkenning.web.forms import Field, Form
 from erkenning.web.pages.report_fields import COMPANY_FIELDS, FACT_FIELDS, NARRATIVE, REPORTER_FIELDS, validate_report

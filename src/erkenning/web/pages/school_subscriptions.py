@@ -11,15 +11,16 @@ from litestar.params import FromPath, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from erkenning.auth.guards import requires
-from erkenning.auth.models import Caller, Role
-from erkenning.dependencies import CurrentCaller, DbSession, SettingsDep
-from erkenning.errors import Conflict, NotFound, ValidationFailed
+from erkenning import vocabulary
+from erkenning.core.caller import Caller, Role
+from erkenning.core.errors import Conflict, NotFound, ValidationFailed
+from erkenning.core.settings import Settings
+from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.http.guards import requires
 from erkenning.register.models import Channel, DeliveryStatus, SchoolWebhook
 from erkenning.register.schemas import SubscriptionCreate, WebhookSet
-from erkenning.register.subscriptions import SubscriptionService
-from erkenning.settings import Settings
-from erkenning.web import fields, nav, terms
+from erkenning.register.services.subscriptions import SubscriptionService
+from erkenning.web import fields, nav
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
 from erkenning.web.listing import listing
@@ -34,7 +35,7 @@ WEBHOOK_DELETED = flash_message("school-webhook-deleted", "De webhook is verwijd
 SUBSCRIBE_FIELDS = (
     fields.COMPANY_KEY,
     Field("channel", "Hoe wilt u bericht krijgen?", kind="select",
-          options=terms.options(Channel, capitals=True), missing="Kies hoe u bericht wilt krijgen."),
+          options=vocabulary.options(Channel, capitals=True), missing="Kies hoe u bericht wilt krijgen."),
     Field("email", "E-mailadres voor de berichten", kind="email", required=False, autocomplete="email",
           hint="Alleen bij e-mail. Leeg: het adres van uw account.",
           invalid="Vul een geldig e-mailadres in, bijvoorbeeld stagebureau@school.nl."),
@@ -54,7 +55,7 @@ _URL_PROBLEMS = {
 
 DELIVERY_FILTERS = (
     Field("status", "Status", kind="select", required=False,
-          options=(("", "Alle"), *terms.options(DeliveryStatus, capitals=True))),
+          options=(("", "Alle"), *vocabulary.options(DeliveryStatus, capitals=True))),
     Field("abonnement", "Abonnement", kind="hidden", required=False),
 )
 
@@ -92,7 +93,7 @@ async def _subscriptions_page(
     service = SubscriptionService(session, settings)
     rows, total = await service.list(caller, limit=PAGE_SIZE, offset=(pagina - 1) * PAGE_SIZE)
     return page(
-        request, "school/subscriptions.html", title="Abonnementen", subscriptions=rows, 
+        request, "school/subscriptions.html", title="Abonnementen", subscriptions=rows,
         pager=Pager(request, pagina, PAGE_SIZE, shown=len(rows), total=total), webhook=await _webhook(service, caller),
         form=form or Form(SUBSCRIBE_FIELDS, {"channel": Channel.EMAIL.value}), status_code=status,
     )

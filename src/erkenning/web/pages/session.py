@@ -9,12 +9,12 @@ from litestar import Controller, Request, get, post
 from litestar.params import QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from erkenning.auth import service as auth
-from erkenning.auth import throttle
-from erkenning.dependencies import DbSession, RuntimeDep
-from erkenning.errors import RateLimited
-from erkenning.logging import get_logger
-from erkenning.runtime import Runtime
+from erkenning.core.auth import service as auth
+from erkenning.core.errors import RateLimited
+from erkenning.core.logging import get_logger
+from erkenning.core.runtime import Runtime
+from erkenning.http import throttle
+from erkenning.http.dependencies import DbSession, RuntimeDep
 from erkenning.web import csrf, sessions
 from erkenning.web.forms import Field, Form
 from erkenning.web.middleware import SESSION_COOKIE, SESSION_ID, web_cookie

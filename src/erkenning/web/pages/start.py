@@ -20,11 +20,11 @@ from typing import Any
 from litestar import Controller, Request, get
 from litestar.response import Template
 
-from erkenning.auth.guards import requires
-from erkenning.auth.models import TOKEN_ROLES, Role
-from erkenning.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.core.caller import TOKEN_ROLES, Role
+from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.http.guards import requires
+from erkenning.vocabulary import ROLES
 from erkenning.web import nav
-from erkenning.web.labels import ROLES
 from erkenning.web.rendering import page
 
 Loader = Callable[..., Awaitable[dict[str, Any]]]  # (session, caller[, *, settings])

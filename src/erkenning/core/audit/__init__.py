@@ -1,0 +1,1 @@
+"""Audit trail: `audit.record(session, caller, action, obj)` in the transaction of the change (`service`)."""

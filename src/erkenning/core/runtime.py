@@ -1,0 +1,77 @@
+"""What a process holds while it runs: settings, the engine and session factory, the queue."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from arq.connections import ArqRedis
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from erkenning.core import outbox
+from erkenning.core.db import create_engine, create_session_factory
+from erkenning.core.ratelimit import RateLimiter
+from erkenning.core.settings import Settings
+
+
+def create_redis(settings: Settings) -> ArqRedis:
+    """A Redis client that fails fast; constructing it does not connect (the app starts without Redis)."""
+    _, url = settings.require_urls()
+    return ArqRedis.from_url(
+        url,
+        socket_connect_timeout=settings.redis_timeout_s,
+        socket_timeout=settings.redis_timeout_s,
+        health_check_interval=30,
+    )
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: AsyncEngine
+    session_factory: async_sessionmaker[AsyncSession]
+    queue: outbox.Queue
+    limiter: RateLimiter
+    owns_redis: bool = True
+    read_pool: Any = None  # the register's asyncpg pool, made on first use (erkenning.register.lean)
+    done_events: outbox.RecentlyDone = field(default_factory=outbox.RecentlyDone)
+
+    @classmethod
+    def create(cls, settings: Settings, *, redis: ArqRedis | None = None) -> Runtime:
+        engine = create_engine(settings)
+        owns = redis is None
+        redis = redis or create_redis(settings)
+        return cls(
+            settings=settings,
+            engine=engine,
+            session_factory=create_session_factory(engine),
+            queue=outbox.Queue(redis, settings.arq_queue_name, settings.redis_timeout_s),
+            limiter=RateLimiter(redis, settings.arq_queue_name, settings.redis_timeout_s),
+            owns_redis=owns,
+        )
+
+    async def close(self) -> None:
+        if self.read_pool is not None:
+            await self.read_pool.close()
+            self.read_pool = None
+        await self.engine.dispose()
+        if self.owns_redis:
+            await self.queue.redis.aclose()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """One unit of work: commit on success, roll back otherwise; then enqueue its new events."""
+        async with self.session_factory() as session:
+            try:
+                yield session
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
+        await self.after_commit(session)
+
+    async def after_commit(self, session: AsyncSession) -> None:
+        await self.queue.enqueue(outbox.take_new(session))

@@ -1,0 +1,116 @@
+"""Demo data for `erkenning dev`: a principal per role, fresh tokens each start, and domain demo sets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID, uuid5
+
+import sqlalchemy as sa
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from erkenning.companies.models import Company, Sector
+from erkenning.core.auth.models import ApiToken, Principal
+from erkenning.core.auth.service import AuthService
+from erkenning.core.caller import Caller, Role
+from erkenning.core.db import utcnow
+from erkenning.core.runtime import Runtime
+from erkenning.devtools import demo_recognition as recognition_demo
+from erkenning.devtools import demo_reports as report_demo
+from erkenning.devtools import demo_training as training_demo
+
+_NS = UUID("6f1b8f52-5e36-4c55-9a43-0f5c1c1d7e01")
+DEMO_LABEL = "demo"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    key: str
+    name: str
+    role: Role
+    company_id: UUID | None = None
+    school_brin: str | None = None
+
+    @property
+    def id(self) -> UUID:
+        return uuid5(_NS, self.key)
+
+
+DEMO_COMPANY_ID = uuid5(_NS, "company:bakkerij-de-korenschoof")
+DEMO_SCHOOL_BRIN = "25LX"
+
+ACCOUNTS = (
+    DemoAccount("admin", "Beheerder SBB", Role.ADMIN),
+    DemoAccount("senior", "Senior adviseur (Fatima el Amrani)", Role.SENIOR_ADVISER),
+    DemoAccount("senior2", "Senior adviseur (Pieter de Vries)", Role.SENIOR_ADVISER),
+    DemoAccount("adviser", "Adviseur praktijkleren (Sanne Jansen)", Role.ADVISER),
+    DemoAccount("company", "Bakkerij De Korenschoof", Role.COMPANY, company_id=DEMO_COMPANY_ID),
+    DemoAccount("school", "ROC Demo meldpunt", Role.SCHOOL, school_brin=DEMO_SCHOOL_BRIN),
+)
+
+
+async def ensure_company(session: AsyncSession) -> None:
+    """The demo company the demo company account belongs to."""
+    if await session.get(Company, DEMO_COMPANY_ID) is None:
+        session.add(
+            Company(
+                id=DEMO_COMPANY_ID, kvk_number="12345678", establishment_number="000012345678",
+                name="Bakkerij De Korenschoof", street="Korenmarkt", house_number="12", postcode="3511 AB",
+                city="Utrecht", sector=Sector.VOEDSEL_GROEN_GASTVRIJHEID, email="info@korenschoof.example",
+            )
+        )
+        await session.flush()
+
+
+async def ensure_accounts(session: AsyncSession) -> None:
+    await ensure_company(session)
+    existing = set((await session.exec(select(Principal.id))).all())
+    for account in ACCOUNTS:
+        if account.id not in existing:
+            session.add(
+                Principal(
+                    id=account.id, name=account.name, role=account.role,
+                    company_id=account.company_id, school_brin=account.school_brin,
+                )
+            )
+    await session.flush()
+
+
+async def fresh_tokens(session: AsyncSession, runtime: Runtime) -> dict[str, str]:
+    """Revoke the previous demo tokens and issue new ones (plain tokens can't be shown twice)."""
+    system = Caller.system("demo")
+    for token in (await session.exec(select(ApiToken).where(ApiToken.label == DEMO_LABEL))).all():
+        if token.revoked_at is None:
+            token.revoked_at = utcnow()
+            session.add(token)
+    service = AuthService(session, runtime.settings)
+    issued = {}
+    for account in ACCOUNTS:
+        issued[account.key] = (await service.issue_token(system, account.id, label=DEMO_LABEL)).plaintext
+    return issued
+
+
+DEMO_SEED_COMPANIES = 300
+
+
+async def seed_if_empty(runtime: Runtime) -> bool:
+    """A few hundred synthetic companies with recognitions, on a first start (fewer companies than that)."""
+    from erkenning.devtools.seed import seed
+
+    async with runtime.session_factory() as session:
+        count = (await session.exec(select(sa.func.count()).select_from(Company))).one()
+    if count >= DEMO_SEED_COMPANIES:
+        return False
+    await seed(runtime.engine, companies=DEMO_SEED_COMPANIES, seed_value=1)
+    return True
+
+
+async def load(runtime: Runtime) -> dict[str, str]:
+    """Idempotent: safe on every start. Returns the demo tokens by account key."""
+    async with runtime.transaction() as session:
+        await ensure_accounts(session)
+        await report_demo.ensure_reports(session, company_id=DEMO_COMPANY_ID, school_brin=DEMO_SCHOOL_BRIN)
+        await training_demo.ensure(session, DEMO_COMPANY_ID)
+        people = {account.key: account.id for account in ACCOUNTS}
+        await recognition_demo.load(session, runtime.settings, DEMO_COMPANY_ID, people)
+        return await fresh_tokens(session, runtime)

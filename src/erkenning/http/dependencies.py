@@ -1,0 +1,99 @@
+"""Request-scoped dependencies: one transaction per request, committed before the response is sent.
+
+Litestar closes generator dependencies after the handler's return value has been turned into a
+response object but before a byte is sent, so a 2xx always means "committed". Events added to the
+outbox are enqueued after the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from typing import Any
+
+from litestar import Request, Response
+from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
+from litestar.serialization import get_serializer
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from erkenning.core import context
+from erkenning.core.caller import Caller
+from erkenning.core.runtime import Runtime
+from erkenning.core.settings import Settings
+from erkenning.http import idempotency
+from erkenning.http.guards import provide_caller, provide_optional_caller
+
+_IDEM_ROW = "idempotency_row"
+_SESSION = "db_session"
+
+
+async def provide_session(request: Request[Any, Any, Any]) -> AsyncGenerator[AsyncSession, None]:
+    runtime: Runtime = request.app.state.runtime
+    async with runtime.session_factory() as session:
+        request.scope["state"][_SESSION] = session
+        try:
+            await _claim_idempotency_key(request, session)
+            yield session
+        except BaseException:
+            await session.rollback()
+            raise
+        await session.commit()
+    await runtime.after_commit(session)
+
+
+async def _claim_idempotency_key(request: Request[Any, Any, Any], session: AsyncSession) -> None:
+    raw = request.headers.get(idempotency.HEADER)
+    caller = request.scope.get("user")
+    # Keys are per principal; anonymous callers have no identity to bind a key to.
+    if raw is None or request.method != "POST" or caller is None or caller.principal_id is None:
+        return
+    key = idempotency.validate_key(raw)
+    fp = idempotency.fingerprint(request.method, request.url.path, await request.body())
+    request.scope["state"][_IDEM_ROW] = await idempotency.begin(session, caller.principal_id, key, fp)
+
+
+async def store_idempotent_response(response: Response[Any]) -> Response[Any]:
+    """after_request hook: keep a keyed POST's answer in its transaction, so a retry gets the same."""
+    state = context.request_state.get()
+    row_id = state.pop(_IDEM_ROW, None) if state else None
+    if row_id is None:
+        return response
+    session: AsyncSession = state[_SESSION]  # type: ignore[index]
+    if not 200 <= response.status_code < 300:
+        await idempotency.release(session, row_id)
+        return response
+    media_type = str(response.media_type)
+    body = response.render(response.content, media_type, get_serializer(response.response_type_encoders))
+    await idempotency.store(session, row_id, response.status_code, media_type, body)
+    return Response(
+        content=body,
+        status_code=response.status_code,
+        media_type=media_type,
+        headers=response.headers,
+        cookies=response.cookies,
+        background=response.background,
+    )
+
+
+async def provide_runtime(state: State) -> Runtime:
+    return state.runtime  # type: ignore[no-any-return]
+
+
+async def provide_settings(state: State) -> Settings:
+    return state.runtime.settings  # type: ignore[no-any-return]
+
+
+# Explicit markers for handler parameters (Litestar 3 drops inferred dependencies).
+DbSession = NamedDependency[AsyncSession]
+CurrentCaller = NamedDependency[Caller]
+OptionalCaller = NamedDependency[Caller | None]
+RuntimeDep = NamedDependency[Runtime]
+SettingsDep = NamedDependency[Settings]
+
+DEPENDENCIES: dict[str, Provide] = {
+    "session": Provide(provide_session),
+    "caller": Provide(provide_caller),
+    "optional_caller": Provide(provide_optional_caller),
+    "runtime": Provide(provide_runtime),
+    "settings": Provide(provide_settings),
+}

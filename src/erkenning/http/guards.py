@@ -1,0 +1,44 @@
+"""Role guards and the dependency that hands a handler its authenticated caller."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.types import Guard
+
+from erkenning.core.caller import Caller, Role
+
+
+def current_caller(connection: ASGIConnection[Any, Any, Any, Any]) -> Caller | None:
+    return connection.scope.get("user")  # type: ignore[return-value]
+
+
+def requires(*roles: Role) -> Guard:
+    """Allow only callers holding one of `roles`: no token → 401, another role → 403."""
+    allowed = frozenset(roles)
+    names = ", ".join(sorted(r.value for r in allowed))
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        caller = current_caller(connection)
+        if caller is None:
+            raise NotAuthorizedException("This route needs a bearer token")
+        if caller.role not in allowed:
+            raise PermissionDeniedException(f"This route is for role(s): {names}")
+
+    guard.__name__ = f"requires_{'_or_'.join(sorted(r.value for r in allowed))}"
+    return guard
+
+
+async def provide_caller(request: Request[Any, Any, Any]) -> Caller:
+    caller = current_caller(request)
+    if caller is None:
+        raise NotAuthorizedException("This route needs a bearer token")
+    return caller
+
+
+async def provide_optional_caller(request: Request[Any, Any, Any]) -> Caller | None:
+    return current_caller(request)

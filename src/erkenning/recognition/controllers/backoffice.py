@@ -1,0 +1,228 @@
+"""Back-office routes for the qualifications catalogue and recognitions."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, Request, get, patch, post
+from litestar.datastructures import UploadFile
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from erkenning.core import clock
+from erkenning.core.caller import Role
+from erkenning.core.errors import DomainError
+from erkenning.core.paging import Limit, Offset, Page, page_of
+from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.http.guards import requires
+from erkenning.recognition.models import RecognitionStatus
+from erkenning.recognition.schemas import (
+    ImportReport,
+    QualificationCreate,
+    QualificationRead,
+    QualificationUpdate,
+    ReassessedCreate,
+    ReassessmentDueRead,
+    RecognitionCreate,
+    RecognitionDetail,
+    RecognitionRead,
+    StatusOnRead,
+)
+from erkenning.recognition.services.qualifications import CsvUnreadable, QualificationService
+from erkenning.recognition.services.recognitions import RecognitionService, status_on
+
+ADVISERS = requires(Role.ADVISER, Role.SENIOR_ADVISER)
+CreboQuery = Annotated[str | None, QueryParameter(pattern=r"^[0-9]{5}$")]
+
+
+class UnsupportedMediaType(DomainError):
+    status_code = 415
+    type = "unsupported-media-type"
+    title = "Unsupported media type"
+
+
+async def _csv_text(request: Request[Any, Any, Any]) -> str:
+    """The CSV from a `text/csv` body or from the (first) file of a multipart form."""
+    media_type = request.content_type[0]
+    if media_type == "multipart/form-data":
+        form = await request.form()
+        upload = next((v for v in form.values() if isinstance(v, UploadFile)), None)
+        if upload is None:
+            raise CsvUnreadable("The form holds no file")
+        raw = await upload.read()
+    elif media_type in ("text/csv", "text/plain", "application/csv"):
+        raw = await request.body()
+    else:
+        raise UnsupportedMediaType("Send the CSV as text/csv, or as a file in multipart/form-data")
+    if b"\x00" in raw:
+        raise CsvUnreadable("The CSV holds a NUL character")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CsvUnreadable("The file is not UTF-8 text") from None
+
+
+class QualificationController(Controller):
+    path = "/qualifications"
+    tags = ["qualifications"]
+
+    @get("/", summary="The qualifications catalogue (filters combine)")
+    async def list_(
+        self,
+        session: DbSession,
+        crebo: CreboQuery = None,
+        name: Annotated[str | None, QueryParameter(max_length=200, description="part of the name")] = None,
+        level: Annotated[int | None, QueryParameter(ge=1, le=4)] = None,
+        active: Annotated[bool | None, QueryParameter()] = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Page[QualificationRead]:
+        rows, total = await QualificationService(session).list(
+            crebo=crebo, name=name, level=level, active=active, limit=limit, offset=offset
+        )
+        return page_of(QualificationRead, rows, total, limit, offset)
+
+    @get("/{qualification_id:uuid}", summary="One qualification")
+    async def get_one(
+        self, qualification_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
+    ) -> QualificationRead:
+        return QualificationRead.model_validate(
+            await QualificationService(session).get(qualification_id, caller)
+        )
+
+    @post("/", summary="Add a qualification", guards=[requires(Role.ADMIN)])
+    async def create(
+        self, data: JSONBody[QualificationCreate], session: DbSession, caller: CurrentCaller
+    ) -> QualificationRead:
+        return QualificationRead.model_validate(await QualificationService(session).create(data, caller))
+
+    @patch(
+        "/{qualification_id:uuid}",
+        summary="Change a qualification (name, level, active)",
+        guards=[requires(Role.ADMIN)],
+    )
+    async def update(
+        self,
+        qualification_id: FromPath[UUID],
+        data: JSONBody[QualificationUpdate],
+        session: DbSession,
+        caller: CurrentCaller,
+    ) -> QualificationRead:
+        return QualificationRead.model_validate(
+            await QualificationService(session).update(qualification_id, data, caller)
+        )
+
+    @post(
+        "/import",
+        status_code=200,
+        guards=[requires(Role.ADMIN)],
+        summary="Load a CSV (crebo,name,level[,active]), text/csv or multipart: upsert on crebo",
+    )
+    async def import_csv(
+        self, request: Request[Any, Any, Any], session: DbSession, caller: CurrentCaller
+    ) -> ImportReport:
+        result = await QualificationService(session).import_csv(await _csv_text(request), caller)
+        return ImportReport.model_validate(result)
+
+
+class RecognitionController(Controller):
+    path = "/recognitions"
+    tags = ["recognitions"]
+
+    @post("/", summary="Register an application for recognition (status pending)", guards=[ADVISERS])
+    async def apply(
+        self, data: JSONBody[RecognitionCreate], session: DbSession, caller: CurrentCaller
+    ) -> RecognitionRead:
+        return await RecognitionService(session).apply(data, caller)
+
+    @get("/", summary="Find recognitions")
+    async def list_(
+        self,
+        session: DbSession,
+        caller: CurrentCaller,
+        company_id: Annotated[UUID | None, QueryParameter()] = None,
+        status: Annotated[RecognitionStatus | None, QueryParameter()] = None,
+        crebo: CreboQuery = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Page[RecognitionRead]:
+        items, total = await RecognitionService(session).list(
+            caller, company_id=company_id, status=status, crebo=crebo, limit=limit, offset=offset
+        )
+        return Page(items=items, total=total, limit=limit, offset=offset)
+
+    @get("/reassessment-due", summary="Worklist: reassessment due within N days (or overdue), soonest first")
+    async def reassessment_due(
+        self,
+        session: DbSession,
+        settings: SettingsDep,
+        within_days: Annotated[
+            int | None, QueryParameter(ge=0, le=1500, description="default: the notice period")
+        ] = None,
+        noticed_since: Annotated[
+            date | None, QueryParameter(description="only those put on the list since")
+        ] = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Page[ReassessmentDueRead]:
+        days = settings.reassessment_notice_days if within_days is None else within_days
+        items, total = await RecognitionService(session).reassessment_due(
+            within_days=days, noticed_since=noticed_since, limit=limit, offset=offset
+        )
+        return Page(items=items, total=total, limit=limit, offset=offset)
+
+    @get("/{recognition_id:uuid}", summary="One recognition with its periods and decisions")
+    async def get_one(
+        self, recognition_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
+    ) -> RecognitionDetail:
+        return await RecognitionService(session).detail(recognition_id, caller)
+
+    @get("/{recognition_id:uuid}/status", summary="Its status on a date (default today)")
+    async def status(
+        self,
+        recognition_id: FromPath[UUID],
+        session: DbSession,
+        caller: CurrentCaller,
+        on: Annotated[date | None, QueryParameter()] = None,
+    ) -> StatusOnRead:
+        recognition = await RecognitionService(session).get(recognition_id, caller)
+        day = on or clock.today()
+        found = await status_on(session, recognition.id, day)
+        return StatusOnRead(
+            recognition_id=recognition.id,
+            on=day,
+            status=found.status if found else None,
+            since=found.since if found else None,
+            until=found.until if found else None,
+            decision_id=found.decision_id if found else None,
+        )
+
+    @post(
+        "/{recognition_id:uuid}/reassessed",
+        status_code=200,
+        guards=[ADVISERS],
+        summary="Record a reassessment that found the criteria met: the next is due four years later",
+    )
+    async def reassessed(
+        self,
+        recognition_id: FromPath[UUID],
+        data: JSONBody[ReassessedCreate],
+        session: DbSession,
+        settings: SettingsDep,
+        caller: CurrentCaller,
+    ) -> RecognitionRead:
+        return await RecognitionService(session).mark_reassessed(
+            recognition_id, data.assessed_on, caller, settings
+        )
+
+
+class CompanyRecognitionController(Controller):
+    path = "/companies/{company_id:uuid}/recognitions"
+    tags = ["companies", "recognitions"]
+
+    @get("/", summary="A company's recognitions, each with its periods")
+    async def list_(
+        self, company_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
+    ) -> list[RecognitionDetail]:
+        return await RecognitionService(session).for_company(company_id, caller)

@@ -1,0 +1,265 @@
+"""Back-office routes for decisions and objections; each action is one step of a transition table."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from litestar import Controller, get, patch, post
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from erkenning.core.caller import Caller, Role
+from erkenning.core.paging import Limit, Offset, Page, page_of
+from erkenning.core.settings import Settings
+from erkenning.core.states import Move
+from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.http.guards import requires
+from erkenning.recognition.models import Decision, DecisionKind, DecisionStatus, ObjectionStatus
+from erkenning.recognition.schemas import (
+    ActionRead,
+    DecisionCreate,
+    DecisionDetail,
+    DecisionStaffRead,
+    DecisionUpdate,
+    ObjectionCreate,
+    ObjectionDecide,
+    ObjectionRead,
+    PortalDecisionDetail,
+    ResponseCreate,
+)
+from erkenning.recognition.services.decisions import DecisionService
+from erkenning.recognition.services.objections import ObjectionService
+
+ADVISERS = requires(Role.ADVISER, Role.SENIOR_ADVISER)
+
+
+def action_reads(found: list[Move]) -> list[ActionRead]:
+    return [ActionRead(to=m.to, needs=list(m.needs), description=m.description) for m in found]
+
+
+async def decision_detail(service: DecisionService, decision: Decision, caller: Caller) -> DecisionDetail:
+    return DecisionDetail.model_validate(
+        {
+            **DecisionStaffRead.model_validate(decision).model_dump(),
+            "response_text": decision.response_text,
+            "recognitions": await service.recognitions(decision.id),
+            "objection_ids": await service.objection_ids(decision.id, caller),
+            "actions": action_reads(service.actions(decision, caller)),
+        }
+    )
+
+
+async def portal_decision_detail(
+    service: DecisionService, decision: Decision, caller: Caller
+) -> PortalDecisionDetail:
+    detail = await decision_detail(service, decision, caller)
+    return PortalDecisionDetail.model_validate(
+        detail.model_dump(include=set(PortalDecisionDetail.model_fields))
+    )
+
+
+class DecisionController(Controller):
+    path = "/decisions"
+    tags = ["decisions"]
+
+    @post("/", summary="Draft a decision on one company's recognitions", guards=[ADVISERS])
+    async def draft(
+        self, data: JSONBody[DecisionCreate], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+    ) -> DecisionDetail:
+        service = DecisionService(session, settings)
+        return await decision_detail(service, await service.draft(data, caller), caller)
+
+    @get("/", summary="Find decisions (newest first)")
+    async def list_(
+        self,
+        session: DbSession,
+        settings: SettingsDep,
+        caller: CurrentCaller,
+        company_id: Annotated[UUID | None, QueryParameter()] = None,
+        status: Annotated[DecisionStatus | None, QueryParameter()] = None,
+        kind: Annotated[DecisionKind | None, QueryParameter()] = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Page[DecisionStaffRead]:
+        rows, total = await DecisionService(session, settings).list(
+            caller, company_id=company_id, status=status, kind=kind, limit=limit, offset=offset
+        )
+        # The list shows each decision's grounds: reads of those not sent yet are audited, one row each.
+        await DecisionService(session, settings).audit_reads(rows, caller, via="list")
+        return page_of(DecisionStaffRead, rows, total, limit, offset)
+
+    @get("/{decision_id:uuid}", summary="One decision, with what the caller may do with it now")
+    async def get_one(
+        self, decision_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+    ) -> DecisionDetail:
+        service = DecisionService(session, settings)
+        return await decision_detail(service, await service.read(decision_id, caller), caller)
+
+    @patch("/{decision_id:uuid}", summary="Change a draft", guards=[ADVISERS])
+    async def update(
+        self,
+        decision_id: FromPath[UUID],
+        data: JSONBody[DecisionUpdate],
+        session: DbSession,
+        settings: SettingsDep,
+        caller: CurrentCaller,
+    ) -> DecisionDetail:
+        service = DecisionService(session, settings)
+        return await decision_detail(service, await service.update(decision_id, data, caller), caller)
+
+    async def _step(
+        self, step: str, decision_id: UUID, session: DbSession, settings: Settings, caller: Caller
+    ) -> DecisionDetail:
+        service = DecisionService(session, settings)
+        decision = await getattr(service, step)(decision_id, caller)
+        return await decision_detail(service, decision, caller)
+
+    @post(
+        "/{decision_id:uuid}/intend",
+        status_code=200,
+        guards=[ADVISERS],
+        summary="Put a harmful decision to the company as an intended decision (response term, art. 4:8 Awb)",
+    )
+    async def intend(
+        self, decision_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+    ) -> DecisionDetail:
+        return await self._step("intend", decision_id, session, settings, caller)
+
+    @post(
+        "/{decision_id:uuid}/approve",
+        status_code=200,
+        guards=[ADVISERS],
+        summary="Approve (harmful kinds: a senior adviser who did not draft it)",
+    )
+    async def approve(
+        self, decision_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+    ) -> DecisionDetail:
+        return await self._step("approve", decision_id, session, settings, caller)
+
+    @post(
+        "/{decision_id:uuid}/send",
+        status_code=200,
+        guards=[ADVISERS],
+        summary="Send to the company: it takes effect and the objection term starts",
+    )
+    async def send(
+        self, decision_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+    ) -> DecisionDetail:
+        return await self._step("send", decision_id, session, settings, caller)
+
+    @post(
+        "/{decision_id:uuid}/reopen",
+        status_code=200,
+        guards=[ADVISERS],
+        summary="Back to draft (approval lapses)",
+    )
+    async def reopen(
+        self, decision_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+    ) -> DecisionDetail:
+        return await self._step("reopen", decision_id, session, settings, caller)
+
+    @post(
+        "/{decision_id:uuid}/cancel", status_code=200, guards=[ADVISERS], summary="Drop it before it is sent"
+    )
+    async def cancel(
+        self, decision_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+    ) -> DecisionDetail:
+        return await self._step("cancel", decision_id, session, settings, caller)
+
+    @post(
+        "/{decision_id:uuid}/response",
+        status_code=200,
+        guards=[ADVISERS],
+        summary="Record the company's response to the intended decision, received outside the portal",
+    )
+    async def response(
+        self,
+        decision_id: FromPath[UUID],
+        data: JSONBody[ResponseCreate],
+        session: DbSession,
+        settings: SettingsDep,
+        caller: CurrentCaller,
+    ) -> DecisionDetail:
+        service = DecisionService(session, settings)
+        return await decision_detail(
+            service, await service.record_response(decision_id, data.text, caller), caller
+        )
+
+    @post(
+        "/{decision_id:uuid}/objections",
+        guards=[ADVISERS],
+        summary="File an objection received on paper, on the company's behalf (within the term)",
+    )
+    async def object_(
+        self,
+        decision_id: FromPath[UUID],
+        data: JSONBody[ObjectionCreate],
+        session: DbSession,
+        settings: SettingsDep,
+        caller: CurrentCaller,
+    ) -> ObjectionRead:
+        return ObjectionRead.model_validate(
+            await ObjectionService(session, settings).file(decision_id, data.grounds, caller)
+        )
+
+
+class ObjectionController(Controller):
+    path = "/objections"
+    tags = ["objections"]
+
+    @get("/", summary="Find objections (oldest first: the order to decide them in)")
+    async def list_(
+        self,
+        session: DbSession,
+        settings: SettingsDep,
+        caller: CurrentCaller,
+        status: Annotated[ObjectionStatus | None, QueryParameter()] = None,
+        decision_id: Annotated[UUID | None, QueryParameter()] = None,
+        company_id: Annotated[UUID | None, QueryParameter()] = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Page[ObjectionRead]:
+        rows, total = await ObjectionService(session, settings).list(
+            caller, status=status, decision_id=decision_id, company_id=company_id, limit=limit, offset=offset
+        )
+        return page_of(ObjectionRead, rows, total, limit, offset)
+
+    @get("/{objection_id:uuid}", summary="One objection")
+    async def get_one(
+        self, objection_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+    ) -> ObjectionRead:
+        return ObjectionRead.model_validate(
+            await ObjectionService(session, settings).get(objection_id, caller)
+        )
+
+    @post(
+        "/{objection_id:uuid}/decide",
+        status_code=200,
+        guards=[ADVISERS],
+        summary="Decide: upheld revokes the decision and restores the recognitions; rejected keeps it",
+    )
+    async def decide(
+        self,
+        objection_id: FromPath[UUID],
+        data: JSONBody[ObjectionDecide],
+        session: DbSession,
+        settings: SettingsDep,
+        caller: CurrentCaller,
+    ) -> ObjectionRead:
+        objection = await ObjectionService(session, settings).decide(
+            objection_id, ObjectionStatus(data.outcome), data.reason, caller
+        )
+        return ObjectionRead.model_validate(objection)
+
+    @post(
+        "/{objection_id:uuid}/withdraw",
+        status_code=200,
+        guards=[ADVISERS],
+        summary="Record that the company withdrew its objection",
+    )
+    async def withdraw(
+        self, objection_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+    ) -> ObjectionRead:
+        return ObjectionRead.model_validate(
+            await ObjectionService(session, settings).withdraw(objection_id, caller)
+        )

@@ -1,0 +1,85 @@
+"""E-mails to the company about its decisions and objections (composers for `notifications.mail`)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from erkenning.companies.models import Company
+from erkenning.core.mail import Composed, composer
+from erkenning.recognition.models import (
+    Decision,
+    DecisionKind,
+    DecisionRecognition,
+    Objection,
+    Qualification,
+    Recognition,
+)
+
+KIND_NL = {
+    DecisionKind.GRANT: "verlening van de erkenning",
+    DecisionKind.REFUSE: "weigering van de erkenning",
+    DecisionKind.IMPOSE_CONDITIONS: "voorwaarden bij de erkenning",
+    DecisionKind.SUSPEND: "schorsing van de erkenning",
+    DecisionKind.REINSTATE: "herstel van de erkenning",
+    DecisionKind.WITHDRAW: "intrekking van de erkenning",
+    DecisionKind.LAPSE: "vervallen van de erkenning",
+}
+
+_SKIP = Composed(to=None, context={})
+
+
+async def _decision_context(session: AsyncSession, decision: Decision, company: Company) -> dict[str, Any]:
+    rows = (
+        await session.exec(
+            select(Qualification.crebo, Qualification.name, Recognition.pathway)
+            .join(Recognition, col(Recognition.qualification_id) == col(Qualification.id))
+            .join(DecisionRecognition, col(DecisionRecognition.recognition_id) == col(Recognition.id))
+            .where(DecisionRecognition.decision_id == decision.id)
+            .order_by(col(Qualification.crebo), col(Recognition.pathway))
+        )
+    ).all()
+    return {
+        "company": company.name,
+        "decision": decision,
+        "kind": KIND_NL[decision.kind],
+        "qualifications": [f"{crebo} {name} ({pathway.value.upper()})" for crebo, name, pathway in rows],
+    }
+
+
+async def _load(session: AsyncSession, decision_id: str) -> tuple[Decision, Company] | None:
+    decision = await session.get(Decision, UUID(decision_id))
+    company = await session.get(Company, decision.company_id) if decision else None
+    return (decision, company) if decision and company else None
+
+
+async def _about_decision(session: AsyncSession, payload: dict[str, Any]) -> Composed:
+    loaded = await _load(session, payload["decision_id"])
+    if loaded is None or loaded[1].email is None:
+        return _SKIP
+    decision, company = loaded
+    return Composed(to=company.email, context=await _decision_context(session, decision, company))
+
+
+composer("decision_sent")(_about_decision)
+composer("decision_intended")(_about_decision)
+composer("decision_intention_dropped")(_about_decision)
+
+
+async def _about_objection(session: AsyncSession, payload: dict[str, Any]) -> Composed:
+    objection = await session.get(Objection, UUID(payload["objection_id"]))
+    loaded = await _load(session, str(objection.decision_id)) if objection else None
+    if objection is None or loaded is None or loaded[1].email is None:
+        return _SKIP
+    decision, company = loaded
+    return Composed(
+        to=company.email,
+        context={**await _decision_context(session, decision, company), "objection": objection},
+    )
+
+
+composer("objection_received")(_about_objection)
+composer("objection_decided")(_about_objection)

@@ -1,0 +1,222 @@
+"""The public register's reads: exact-key search, a company's card, and verification (single and batch).
+
+"Recognised on date D" is read from the dated periods, never from the status column: the period
+whose range contains D decides, and only `active` counts. `since`/`until` are the bounds of the
+unbroken run of periods with that status around D (adjacent periods of one status are one run).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from erkenning.core import clock
+from erkenning.core.errors import NotFound, ValidationFailed
+from erkenning.core.runtime import Runtime
+from erkenning.recognition.models import Pathway, RecognitionStatus
+from erkenning.register import lean
+from erkenning.register.schemas import (
+    BatchItem,
+    RegisterCard,
+    RegisterCompany,
+    RegisterRecognition,
+    VerifyAnswer,
+)
+
+ESTABLISHMENT_DIGITS = 12
+
+
+def company_column(key: str) -> str:
+    """A 12-digit key is an establishment number; anything shorter an SBB company id."""
+    return "establishment_number" if len(key) == ESTABLISHMENT_DIGITS else "sbb_id"
+
+
+# A recognition's periods grouped into runs per status (range_agg merges adjacent ranges into one),
+# read in one index-only scan (ix_recognition_period_runs); the caller keeps the run containing D.
+_RUNS = """
+    CROSS JOIN LATERAL (
+        SELECT s.status, range_agg(s.during) AS runs FROM recognition_period s
+        WHERE s.recognition_id = r.id {only} GROUP BY s.status
+    ) AS g
+    CROSS JOIN LATERAL unnest(g.runs) AS run
+"""
+
+_VERIFY = {
+    column: f"""
+    SELECT g.status, lower(run) AS since, upper(run) AS until
+    FROM company c
+    JOIN qualification q ON q.crebo = $2
+    JOIN recognition r ON r.company_id = c.id AND r.qualification_id = q.id AND r.pathway = $3
+    {_RUNS.format(only="")}
+    WHERE c.{column} = $1 AND run @> $4::date
+    """
+    for column in ("sbb_id", "establishment_number")
+}
+
+# One statement for the whole batch: the items as numbered arrays, each looked up as verify does
+# (LATERAL ... LIMIT 1 keeps the planner on verify's per-item index path instead of guessing at a
+# thousand-row join).
+_VERIFY_BATCH = f"""
+    SELECT i.n, v.status, v.since, v.until
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[])
+         WITH ORDINALITY AS i(sbb_id, establishment_number, crebo, pathway, day, n)
+    CROSS JOIN LATERAL (
+        SELECT g.status, lower(run) AS since, upper(run) AS until
+        FROM company c
+        JOIN qualification q ON q.crebo = i.crebo
+        JOIN recognition r ON r.company_id = c.id AND r.qualification_id = q.id AND r.pathway = i.pathway
+        {_RUNS.format(only="")}
+        WHERE (c.sbb_id = i.sbb_id OR c.establishment_number = i.establishment_number) AND run @> i.day
+        LIMIT 1  -- at most one answer anyway; it also keeps the subquery from being flattened
+    ) AS v
+"""
+
+_CARD_COMPANY = {
+    column: f"SELECT id, sbb_id, name, city, postcode FROM company WHERE {column} = $1"
+    for column in ("sbb_id", "establishment_number")
+}
+
+_CARD_RECOGNITIONS = f"""
+    SELECT q.crebo, q.name AS qualification, q.level, r.pathway, lower(run) AS since
+    FROM recognition r
+    JOIN qualification q ON q.id = r.qualification_id
+    {_RUNS.format(only="AND s.status = 'active'")}
+    WHERE r.company_id = $1 AND run @> $2::date
+    ORDER BY q.crebo, r.pathway
+"""
+
+_ACTIVE_FOR_CREBO = """
+    EXISTS (
+        SELECT 1 FROM recognition r
+        JOIN qualification q ON q.id = r.qualification_id
+        JOIN recognition_period p ON p.recognition_id = r.id
+        WHERE r.company_id = c.id AND q.crebo = $2 AND p.status = 'active' AND p.during @> $3::date
+    )
+"""
+
+# Exactly these key sets may be searched with; there is no listing of everything.
+_SEARCHES: dict[frozenset[str], str] = {
+    frozenset({"kvk_number"}): "c.kvk_number = $1",
+    frozenset({"establishment_number"}): "c.establishment_number = $1",
+    frozenset({"sbb_id"}): "c.sbb_id = $1",
+    frozenset({"name", "postcode"}): "c.postcode = $1 AND lower(c.name) = lower($2)",
+    frozenset({"crebo", "postcode"}): "c.postcode = $1 AND " + _ACTIVE_FOR_CREBO,
+}
+_SEARCH_ARGS: dict[frozenset[str], tuple[str, ...]] = {
+    frozenset({"kvk_number"}): ("kvk_number",),
+    frozenset({"establishment_number"}): ("establishment_number",),
+    frozenset({"sbb_id"}): ("sbb_id",),
+    frozenset({"name", "postcode"}): ("postcode", "name"),
+    frozenset({"crebo", "postcode"}): ("postcode", "crebo", "today"),
+}
+SEARCH_KEYS_HELP = (
+    "search with exactly one of: kvk_number; establishment_number; sbb_id; name + postcode; crebo + postcode"
+)
+
+
+@dataclass(frozen=True)
+class SearchKeys:
+    kvk_number: str | None = None
+    establishment_number: str | None = None
+    sbb_id: str | None = None
+    name: str | None = None
+    postcode: str | None = None
+    crebo: str | None = None
+
+    def given(self) -> frozenset[str]:
+        return frozenset(k for k, v in self.__dict__.items() if v is not None and v != "")
+
+
+async def search(runtime: Runtime, keys: SearchKeys, *, limit: int, offset: int) -> tuple[list[RegisterCompany], int]:
+    given = keys.given()
+    where = _SEARCHES.get(given)
+    if where is None:
+        fields = sorted(given) or ["query"]
+        raise ValidationFailed([{"field": f, "message": SEARCH_KEYS_HELP} for f in fields])
+    values = {**keys.__dict__, "today": clock.today()}
+    args: list[Any] = [values[a] for a in _SEARCH_ARGS[given]]
+    n = len(args)
+    base = f"FROM company c WHERE {where}"
+    sql = (
+        f"SELECT c.sbb_id, c.name, c.city, c.postcode, count(*) OVER () AS total {base} "
+        f"ORDER BY lower(c.name), c.sbb_id LIMIT ${n + 1} OFFSET ${n + 2}"
+    )
+    async with lean.connection(runtime) as conn:
+        rows = await conn.fetch(sql, *args, limit, offset)
+        if rows:
+            total = rows[0]["total"]
+        else:
+            total = await conn.fetchval(f"SELECT count(*) {base}", *args) if offset else 0
+    items = [RegisterCompany(sbb_id=r["sbb_id"], name=r["name"], city=r["city"], postcode=r["postcode"]) for r in rows]
+    return items, int(total)
+
+
+async def card(runtime: Runtime, company: str) -> RegisterCard:
+    today = clock.today()
+    async with lean.connection(runtime) as conn:
+        head = await conn.fetchrow(_CARD_COMPANY[company_column(company)], company)
+        if head is None:
+            raise NotFound("No such company in the register")
+        rows = await conn.fetch(_CARD_RECOGNITIONS, head["id"], today)
+    return RegisterCard(
+        sbb_id=head["sbb_id"],
+        name=head["name"],
+        city=head["city"],
+        postcode=head["postcode"],
+        recognitions=[RegisterRecognition(**dict(r)) for r in rows],
+    )
+
+
+def _answer(company: str, crebo: str, pathway: Pathway, on: date, row: Any) -> VerifyAnswer:
+    if row is None:
+        return VerifyAnswer(
+            company=company, crebo=crebo, pathway=pathway, date=on, recognised=False, status=None, since=None, until=None
+        )
+    status = RecognitionStatus(row["status"])
+    return VerifyAnswer(
+        company=company,
+        crebo=crebo,
+        pathway=pathway,
+        date=on,
+        recognised=status is RecognitionStatus.ACTIVE,
+        status=status,
+        since=row["since"],
+        until=row["until"],
+    )
+
+
+async def verify(runtime: Runtime, company: str, crebo: str, pathway: Pathway, on: date | None) -> VerifyAnswer:
+    """One answer; an unknown company, qualification or recognition is simply not recognised."""
+    on = on or clock.today()
+    row = await lean.fetchrow(runtime, _VERIFY[company_column(company)], company, crebo, pathway.value, on)
+    return _answer(company, crebo, pathway, on, row)
+
+
+async def verify_batch(runtime: Runtime, items: list[BatchItem]) -> list[VerifyAnswer]:
+    """One answer per item, in order, from one statement."""
+    today = clock.today()
+    sbb_ids: list[str | None] = []
+    establishments: list[str | None] = []
+    for item in items:
+        is_establishment = company_column(item.company) == "establishment_number"
+        establishments.append(item.company if is_establishment else None)
+        sbb_ids.append(None if is_establishment else item.company)
+    days = [item.date or today for item in items]
+    rows = await lean.fetch(
+        runtime, _VERIFY_BATCH, sbb_ids, establishments, [i.crebo for i in items], [i.pathway.value for i in items], days
+    )
+    found = {r["n"]: r for r in rows}
+    return [_answer(i.company, i.crebo, i.pathway, days[n], found.get(n + 1)) for n, i in enumerate(items)]
+
+
+_CEILING = "SELECT id FROM company WHERE id = $1"
+
+
+async def ceiling(runtime: Runtime, company_id: UUID) -> UUID:
+    """Benchmarks only: one primary-key SELECT through the same connection path as verify."""
+    row = await lean.fetchrow(runtime, _CEILING, company_id)
+    if row is None:
+        raise NotFound("No such company")
+    return row["id"]  # type: ignore[no-any-return]

@@ -1,0 +1,126 @@
+"""Back-office routes for the Stagepact indicators: JSON, CSV and the yearly report page.
+
+Which outputs leave the back office, and so are always suppressed: the CSV (a file, made to be
+passed on) and the yearly report (made to be published). The JSON answers staff in the back office
+and carries exact numbers unless `suppressed=true` asks for the same view as the CSV. Both exports
+are audited (`monitoring.exported`), with the period and the format.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency, Provide
+from litestar.params import PathParameter, QueryParameter
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from erkenning.core.audit import service as audit
+from erkenning.core.caller import Caller
+from erkenning.core.settings import Settings
+from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.stagepact import export, indicators, period, report
+from erkenning.stagepact.period import FIRST_YEAR, LAST_YEAR, Period
+
+CSV = "text/csv"
+
+
+async def provide_period(
+    first: Annotated[date | None, QueryParameter(name="from", description="first day (inclusive)")] = None,
+    last: Annotated[date | None, QueryParameter(name="to", description="last day (inclusive)")] = None,
+    year: Annotated[int | None, QueryParameter(ge=FIRST_YEAR, le=LAST_YEAR, description="a calendar year")] = None,
+    school_year: Annotated[
+        int | None, QueryParameter(ge=FIRST_YEAR, le=LAST_YEAR, description="the school year starting 1 August of this year")
+    ] = None,
+    quarter: Annotated[str | None, QueryParameter(pattern=r"^[0-9]{4}-[Qq][1-4]$", description="e.g. 2026-Q1")] = None,
+) -> Period:
+    return period.parse(first=first, last=last, year=year, school_year=school_year, quarter=quarter)
+
+
+PeriodDep = NamedDependency[Period]
+
+
+async def _compare(session: AsyncSession, settings: Settings, chosen: Period) -> indicators.Comparison:
+    return await indicators.compute(session, chosen, lead_time_weeks=settings.investigation_lead_time_weeks)
+
+
+async def csv_export(session: AsyncSession, settings: Settings, caller: Caller, chosen: Period) -> Response[str]:
+    """The suppressed CSV of `chosen` as a download, audited (the API and the web page both serve this)."""
+    comparison = await _compare(session, settings, chosen)
+    await audit.record(
+        session, caller, "monitoring.exported", object_type="monitoring",
+        detail={"format": "csv", "first": chosen.first.isoformat(), "last": chosen.last.isoformat()},
+    )
+    return Response(
+        export.to_csv(comparison),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{export.csv_filename(chosen)}"'},
+    )
+
+
+class MonitoringController(Controller):
+    path = "/monitoring"
+    tags = ["monitoring"]
+    dependencies = {"chosen": Provide(provide_period)}
+
+    @get(
+        "/indicators",
+        summary="Stagepact indicators for a period beside the period before (CSV with Accept: text/csv)",
+        description=(
+            "Period: `from` and `to` (inclusive dates), or `year`, `school_year` (1 August – 31 July) or "
+            "`quarter`; none: this calendar year. Exact numbers for the back office; `suppressed=true` "
+            "shows counts below 5 as \"<5\" and withholds what rests on them, as the CSV always does."
+        ),
+    )
+    async def indicators_(
+        self,
+        request: Request[Any, Any, Any],
+        session: DbSession,
+        settings: SettingsDep,
+        caller: CurrentCaller,
+        chosen: PeriodDep,
+        suppressed: Annotated[bool, QueryParameter(description="hide small numbers")] = False,
+    ) -> export.IndicatorsRead:
+        if request.accept.best_match(["application/json", CSV], default="application/json") == CSV:
+            return await csv_export(session, settings, caller, chosen)  # type: ignore[return-value]
+        comparison = await _compare(session, settings, chosen)
+        return export.IndicatorsRead.of(comparison, suppressed=suppressed)
+
+    @get("/indicators.csv", summary="The indicators as CSV, small numbers suppressed", media_type=CSV)
+    async def indicators_csv(
+        self, session: DbSession, settings: SettingsDep, caller: CurrentCaller, chosen: PeriodDep
+    ) -> Response[str]:
+        return await csv_export(session, settings, caller, chosen)
+
+    @get(
+        "/report/{year:int}",
+        summary="The yearly Stagepact report: a printable HTML page with charts, small numbers suppressed",
+        media_type="text/html",
+    )
+    async def yearly_report(
+        self,
+        year: Annotated[int, PathParameter(ge=FIRST_YEAR, le=LAST_YEAR, description="a calendar year")],
+        session: DbSession,
+        settings: SettingsDep,
+        caller: CurrentCaller,
+    ) -> Response[str]:
+        return await report_export(session, settings, caller, year)
+
+
+async def report_export(session: AsyncSession, settings: Settings, caller: Caller, year: int) -> Response[str]:
+    """The yearly report of `year` under its own CSP, audited (the API and the web page both serve this)."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValidationFailed([{"field": "year", "message": f"a year from {FIRST_YEAR} to {LAST_YEAR}"}])
+    html = await report.stagepact_report(session, year, lead_time_weeks=settings.investigation_lead_time_weeks)
+    await audit.record(
+        session, caller, "monitoring.exported", object_type="monitoring", detail={"format": "html", "year": year}
+    )
+    return Response(
+        html,
+        media_type="text/html; charset=utf-8",
+        headers={
+            "Content-Security-Policy": report.CSP,
+            "Content-Disposition": f'inline; filename="stagepact-{year}.html"',
+        },
+    )

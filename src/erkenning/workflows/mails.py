@@ -1,0 +1,134 @@
+"""E-mails of the investigation workflow (Dutch texts in notifications/templates/)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from erkenning.companies.models import Company
+from erkenning.core import clock
+from erkenning.core.auth.models import Principal
+from erkenning.core.caller import Role
+from erkenning.core.mail import Composed, composer
+from erkenning.reports.models import Report
+from erkenning.workflows import deadlines
+from erkenning.workflows.models import AdviserTask, DeadlineKind, Investigation
+
+NOBODY = Composed(to=None, context={})
+
+
+async def _case(session: AsyncSession, payload: dict[str, Any]) -> Investigation | None:
+    return await session.get(Investigation, UUID(payload["investigation_id"]))
+
+
+async def _to_company(session: AsyncSession, payload: dict[str, Any]) -> Composed:
+    case = await _case(session, payload)
+    company = await session.get(Company, case.company_id) if case else None
+    if case is None or company is None:
+        return NOBODY
+    deadline = await deadlines.get(session, case.id, DeadlineKind.HEARING_ANSWER)
+    due = clock.local(deadline.due_at).date() if deadline else None
+    # Only the question put to the company: never the reports, the reporter or the school.
+    return Composed(
+        to=company.email,
+        context={"company": company.name, "question": case.hearing_question, "due": due, "case_id": case.id},
+    )
+
+
+@composer("hearing_request")
+async def hearing_request(session: AsyncSession, payload: dict[str, Any]) -> Composed:
+    return await _to_company(session, payload)
+
+
+@composer("hearing_reminder")
+async def hearing_reminder(session: AsyncSession, payload: dict[str, Any]) -> Composed:
+    return await _to_company(session, payload)
+
+
+async def _to_principal(session: AsyncSession, principal_id: UUID | None, **context: Any) -> Composed:
+    principal = await session.get(Principal, principal_id) if principal_id else None
+    if principal is None or not principal.active:
+        return NOBODY
+    return Composed(to=principal.email, context={"name": principal.name, **context})
+
+
+@composer("investigation_opened")
+async def investigation_opened(session: AsyncSession, payload: dict[str, Any]) -> Composed:
+    case = await _case(session, payload)
+    if case is None:
+        return NOBODY
+    return await _to_principal(session, case.assigned_to, case_id=case.id)
+
+
+@composer("lead_time_reminder")
+async def lead_time_reminder(session: AsyncSession, payload: dict[str, Any]) -> Composed:
+    case = await _case(session, payload)
+    if case is None:
+        return NOBODY
+    deadline = await deadlines.get(session, case.id, DeadlineKind.LEAD_TIME)
+    due = clock.local(deadline.due_at).date() if deadline else None
+    return await _to_principal(session, case.assigned_to, case_id=case.id, due=due)
+
+
+@composer("lead_time_escalation")
+async def lead_time_escalation(session: AsyncSession, payload: dict[str, Any]) -> Composed:
+    case = await _case(session, payload)
+    if case is None:
+        return NOBODY
+    return await _to_principal(session, UUID(payload["principal_id"]), case_id=case.id, status=case.status.value)
+
+
+@composer("follow_up_reminder")
+async def follow_up_reminder(session: AsyncSession, payload: dict[str, Any]) -> Composed:
+    case = await _case(session, payload)
+    if case is None:
+        return NOBODY
+    return await _to_principal(session, case.assigned_to or case.proposed_by, case_id=case.id, due=case.follow_up_on)
+
+
+@composer("follow_up_task")
+async def follow_up_task(session: AsyncSession, payload: dict[str, Any]) -> Composed:
+    task = await session.get(AdviserTask, UUID(payload["task_id"]))
+    if task is None:
+        return NOBODY
+    return await _to_principal(session, task.assigned_to, case_id=task.investigation_id, note=task.note,
+                               due=task.due_on)
+
+
+OUTCOME_WORDS = {
+    "unfounded": "ongegrond: er volgen geen maatregelen",
+    "improvement_agreement": "er zijn verbeterafspraken gemaakt met het leerbedrijf",
+    "suspension": "de erkenning van het leerbedrijf wordt geschorst",
+    "withdrawal": "de erkenning van het leerbedrijf wordt ingetrokken",
+}
+
+
+@composer("case_feedback_school")
+async def case_feedback_school(session: AsyncSession, payload: dict[str, Any]) -> Composed:
+    """To the school's reporting point: the outcome category only, never the findings."""
+    report = await session.get(Report, UUID(payload["report_id"]))
+    case = await _case(session, payload)
+    if report is None or case is None or report.school_brin is None:
+        return NOBODY
+    school = (
+        await session.exec(
+            select(Principal)
+            .where(Principal.role == Role.SCHOOL, Principal.school_brin == report.school_brin, Principal.active)
+            .where(col(Principal.email).is_not(None))
+            .order_by(col(Principal.created_at))
+        )
+    ).first()
+    if school is None:
+        return NOBODY
+    return Composed(
+        to=school.email,
+        context={
+            "school": school.name,
+            "reference": report.school_reference,
+            "received": clock.local(report.created_at).date(),
+            "outcome": OUTCOME_WORDS.get(case.outcome.value if case.outcome else "unfounded", ""),
+        },
+    )

@@ -1,0 +1,129 @@
+"""An adviser's to-dos on cases (for now: a follow-up whose recommended courses were not completed),
+and marking one done. The worker creates them (`closing.follow_up`); advisers list and finish them.
+
+A task has two states, open and done (`done_at` set); the move between them is a transition table
+like every other, so the API, the pages and the tests read who may make it from one place.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from litestar import Controller, get, post
+from litestar.params import FromPath, QueryParameter
+from pydantic import BaseModel
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from erkenning.core import clock, states
+from erkenning.core.audit import service as audit
+from erkenning.core.auth.scope import get_scoped
+from erkenning.core.caller import ADVISER_ROLES, Caller, Role
+from erkenning.http.dependencies import CurrentCaller, DbSession
+from erkenning.http.guards import requires
+from erkenning.workflows import closing
+from erkenning.workflows.models import AdviserTask, Investigation
+
+
+class TaskState(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+
+
+def _assignee_or_senior(task: AdviserTask, caller: Caller, _: Any) -> str | None:
+    if task.assigned_to in (None, caller.principal_id) or caller.role is Role.SENIOR_ADVISER:
+        return None
+    return "only the adviser the task is assigned to, or a senior adviser, may mark it done"
+
+
+TRANSITIONS: states.Table[TaskState] = {
+    (TaskState.OPEN, TaskState.DONE): states.Rule(
+        roles=ADVISER_ROLES, guard=_assignee_or_senior, description="Mark the task done"
+    ),
+}
+
+
+def state_of(task: AdviserTask) -> TaskState:
+    return TaskState.DONE if task.done_at is not None else TaskState.OPEN
+
+
+class AdviserTaskRead(BaseModel):
+    id: UUID
+    investigation_id: UUID
+    company_id: UUID
+    assigned_to: UUID | None
+    kind: str
+    note: str | None
+    due_on: date | None
+    done_at: datetime | None
+    overdue: bool
+
+
+def _read(task: AdviserTask, company_id: UUID) -> AdviserTaskRead:
+    return AdviserTaskRead(
+        id=task.id, investigation_id=task.investigation_id, company_id=company_id, assigned_to=task.assigned_to,
+        kind=task.kind, note=task.note, due_on=task.due_on, done_at=task.done_at,
+        overdue=task.done_at is None and task.due_on is not None and task.due_on < clock.today(),
+    )
+
+
+class AdviserTaskService:
+    """Taken van adviseurs bij hun onderzoeken."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def open_for(self, caller: Caller, *, limit: int = 50) -> list[AdviserTaskRead]:
+        """The caller's open tasks, earliest due first (no due date last)."""
+        rows = await self.session.exec(
+            select(AdviserTask, Investigation.company_id)
+            .join(Investigation, col(Investigation.id) == col(AdviserTask.investigation_id))
+            .where(col(AdviserTask.assigned_to) == caller.principal_id, col(AdviserTask.done_at).is_(None))
+            .order_by(sa.nulls_last(col(AdviserTask.due_on).asc()), col(AdviserTask.created_at), col(AdviserTask.id))
+            .limit(limit)
+        )
+        return [_read(task, company_id) for task, company_id in rows.all()]
+
+    async def for_case(self, investigation_id: UUID, caller: Caller) -> list[AdviserTaskRead]:
+        """Every task of one case (staff only: the table has no outside scope), open ones first."""
+        case = await get_scoped(self.session, Investigation, investigation_id, caller, what="investigation")
+        rows = await self.session.exec(
+            select(AdviserTask).where(col(AdviserTask.investigation_id) == case.id)
+            .order_by(col(AdviserTask.done_at).is_not(None), sa.nulls_last(col(AdviserTask.due_on).asc()),
+                      col(AdviserTask.created_at))
+        )
+        return [_read(task, case.company_id) for task in rows.all()]
+
+    async def complete(self, task_id: UUID, caller: Caller) -> AdviserTaskRead:
+        task = await get_scoped(self.session, AdviserTask, task_id, caller, for_update=True, what="task")
+        states.check(TRANSITIONS, state_of(task), TaskState.DONE, task, caller)
+        task.done_at = clock.now()
+        self.session.add(task)
+        await closing.timeline_note(self.session, task.investigation_id, "task_done", by=caller,
+                                    task_id=str(task.id), task_kind=task.kind)
+        await audit.record(self.session, caller, "adviser_task.completed", task)
+        await self.session.flush()
+        case = await self.session.get(Investigation, task.investigation_id)
+        assert case is not None  # the task's foreign key
+        return _read(task, case.company_id)
+
+
+class AdviserTaskController(Controller):
+    path = "/tasks"
+    tags = ["investigations"]
+    guards = [requires(*ADVISER_ROLES)]
+
+    @get("/", summary="My open tasks on cases, earliest due first")
+    async def mine(
+        self, session: DbSession, caller: CurrentCaller,
+        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+    ) -> list[AdviserTaskRead]:
+        return await AdviserTaskService(session).open_for(caller, limit=limit)
+
+    @post("/{task_id:uuid}/done", status_code=200, summary="Mark a task done (its adviser, or a senior adviser)")
+    async def done(self, task_id: FromPath[UUID], session: DbSession, caller: CurrentCaller) -> AdviserTaskRead:
+        return await AdviserTaskService(session).complete(task_id, caller)
