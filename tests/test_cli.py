@@ -36,7 +36,7 @@ def test_the_demo_keeps_its_e_mails_in_a_maildir(tmp_path: Path) -> None:
     import smtplib
     from email.message import EmailMessage
 
-    from erkenning.cli import mail_sink
+    from erkenning.cli.dev import mail_sink
     from erkenning.devtools.embedded import free_port
 
     port = free_port()

@@ -39,25 +39,27 @@ from erkenning.recognition.controllers.backoffice import (
 from erkenning.recognition.controllers.decisions import DecisionController, ObjectionController
 from erkenning.recognition.controllers.portal import PortalRecognitionController
 from erkenning.register.controllers import CeilingController, RegisterController, SchoolController
-from erkenning.reports.controllers import PublicReportController, ReportController, SchoolReportController
-from erkenning.reports.services.consultations import ReportReadsController
+from erkenning.reports.controllers import (
+    PublicReportController,
+    ReportController,
+    ReportReadsController,
+    SchoolReportController,
+)
 from erkenning.stagepact.controllers import MonitoringController
 from erkenning.training.controllers.backoffice import backoffice_controllers as training_backoffice
-from erkenning.training.controllers.outside import (
-    CertificateController,
-    LearningPlatformController,
-    PortalTrainingController,
-)
+from erkenning.training.controllers.integrations import LearningPlatformController
+from erkenning.training.controllers.portal import PortalTrainingController
+from erkenning.training.controllers.public import CertificateController
 from erkenning.web.errors import page_or_problem
 from erkenning.web.rendering import template_config
 from erkenning.web.router import web_routers
 from erkenning.workflows import gauges as workflow_gauges
 from erkenning.workflows.controllers.backoffice import (
+    AdviserTaskController,
     CaseListCeilingController,
-    HearingController,
     InvestigationController,
 )
-from erkenning.workflows.services.adviser_tasks import AdviserTaskController
+from erkenning.workflows.controllers.portal import HearingController
 
 # The domains' scrape-time gauges of `/metrics`.
 GAUGE_READERS = [workflow_gauges.overdue_deadlines]

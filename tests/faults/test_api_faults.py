@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from erkenning.core.caller import Role
-from erkenning.core.errors import PROBLEM_MEDIA_TYPE
+from erkenning.http.problems import PROBLEM_MEDIA_TYPE
 from tests.faults.conftest import Proc, Stack, eventually
 from tests.helpers import Principal, TokenFactory
 

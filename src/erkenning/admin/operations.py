@@ -18,9 +18,9 @@ from erkenning.admin import gauges
 from erkenning.core import metrics, outbox
 from erkenning.core.audit import service as audit
 from erkenning.core.caller import Role
-from erkenning.core.errors import problem
 from erkenning.http.dependencies import CurrentCaller, DbSession, RuntimeDep
 from erkenning.http.guards import requires
+from erkenning.http.problems import problem
 
 
 class HealthController(Controller):

@@ -21,7 +21,7 @@ from litestar.openapi.spec import OpenAPIType, Schema
 from litestar.plugins.pydantic import PydanticSchemaPlugin
 from pydantic import BaseModel, ConfigDict, Field
 
-from erkenning.core.errors import PROBLEM_MEDIA_TYPE
+from erkenning.http.problems import PROBLEM_MEDIA_TYPE
 
 
 class FieldProblem(BaseModel):

@@ -27,19 +27,22 @@ from erkenning.reports.schemas import (
     AssignmentCreate,
     CompanyMatch,
     ConfidentialRead,
+    Consultations,
     Receipt,
     ReceiptLookup,
     ReceiptStatus,
     Referral,
     ReportDetail,
     ReportRead,
+    ReportReads,
     SchoolReportCreate,
     SchoolReportRead,
     TriageReason,
     report_read,
     school_report_read,
 )
-from erkenning.reports.services.consultations import Consultations, consultations_of
+from erkenning.reports.services import consultations
+from erkenning.reports.services.consultations import consultations_of
 from erkenning.reports.services.intake import ReportIntake
 from erkenning.reports.services.reports import ReportFilter, ReportService
 
@@ -261,3 +264,24 @@ class PublicReportController(Controller):
     async def consultations(self, data: JSONBody[ReceiptLookup], session: DbSession) -> Consultations:
         report = await ReportIntake(session).status_by_receipt(data.receipt)
         return await consultations_of(session, report)
+
+
+class ReportReadsController(Controller):
+    """Admins: who looked at a report, when and why; and the list to give its reporter (art. 15 GDPR)."""
+
+    path = "/admin/reports"
+    tags = ["admin"]
+    guards = [requires(Role.ADMIN)]
+
+    @get("/{report_id:uuid}/reads", summary="Every read of the report and its confidential part: who, when, why")
+    async def reads(
+        self, report_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
+    ) -> ReportReads:
+        return await consultations.admin_reads(session, report_id, caller)
+
+    @get("/{report_id:uuid}/consultations",
+         summary="For the reporter (GDPR art. 15): day and purpose of each consultation of their data, no one named")
+    async def consultations(
+        self, report_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
+    ) -> Consultations:
+        return await consultations.admin_consultations(session, report_id, caller)

@@ -13,7 +13,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from erkenning.companies.schemas import EstablishmentNumber, KvkNumber, SbbId
 from erkenning.core import clock
 from erkenning.core.states import Move
-from erkenning.reports.models import Channel, CoarseStatus, Ground, ReferralBody, Report, ReportStatus
+from erkenning.reports.models import Channel, CoarseStatus, Ground, ReadPurpose, ReferralBody, Report, ReportStatus
 
 # Tabs and newlines are text; other control characters (NUL above all, which PostgreSQL refuses) are not.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -270,3 +270,34 @@ def school_report_read(report: Report) -> SchoolReportRead:
         id=report.id, received_at=report.created_at, school_reference=report.school_reference,
         status=report.coarse_status,
     )
+
+
+# Who consulted a report (admins), and what its reporter may learn of that (GDPR art. 15).
+class ReportReadEntry(BaseModel):
+    """One read of a report, as the audit trail holds it."""
+
+    at: datetime
+    action: str
+    result: str
+    purpose: str | None
+    actor_id: UUID | None
+    actor_name: str | None
+    actor_role: str
+    origin: str | None
+    request_id: str | None
+
+
+class ReportReads(BaseModel):
+    report_id: UUID
+    reads: list[ReportReadEntry]
+
+
+class Consultation(BaseModel):
+    """One consultation of the reporter's data: the day (Dutch calendar) and why. Nobody is named."""
+
+    on: date
+    purpose: ReadPurpose
+
+
+class Consultations(BaseModel):
+    consultations: list[Consultation]

@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.core.audit import service as audit
 from erkenning.core.caller import Caller
+from erkenning.core.errors import ValidationFailed
 from erkenning.core.settings import Settings
 from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
 from erkenning.stagepact import export, indicators, period, report

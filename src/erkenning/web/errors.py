@@ -1,6 +1,6 @@
 """Errors on pages are Dutch HTML pages; everywhere else they stay problem+json.
 
-The one exception handler of the app: it lets `errors.exception_to_response` decide what an error
+The one exception handler of the app: it lets `http.problems.exception_to_response` decide what an error
 means (status, logging), then, for a page, renders that status as a page. No stack trace or
 internal detail reaches either.
 """
@@ -13,7 +13,7 @@ from urllib.parse import quote
 from litestar import Request, Response
 
 from erkenning.core import context
-from erkenning.core.errors import exception_to_response
+from erkenning.http.problems import exception_to_response
 from erkenning.web.csrf import CsrfRefused
 from erkenning.web.middleware import SESSION_ENDED
 from erkenning.web.rendering import flash_message, page, redirect

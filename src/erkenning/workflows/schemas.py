@@ -136,3 +136,15 @@ class HearingRead(BaseModel):
     answered_at: datetime | None
     answer: str | None
     open_for_answer: bool
+
+
+class AdviserTaskRead(BaseModel):
+    id: UUID
+    investigation_id: UUID
+    company_id: UUID
+    assigned_to: UUID | None
+    kind: str
+    note: str | None
+    due_on: date | None
+    done_at: datetime | None
+    overdue: bool

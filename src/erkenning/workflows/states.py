@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import StrEnum
 from typing import Any
 
-from erkenning.core.caller import Caller, Role
-from erkenning.core.states import Rule
-from erkenning.workflows.models import OPEN_STATES, Investigation, Outcome
+from erkenning.core.caller import ADVISER_ROLES, Caller, Role
+from erkenning.core.states import Rule, Table
+from erkenning.workflows.models import OPEN_STATES, AdviserTask, Investigation, Outcome
 from erkenning.workflows.models import InvestigationStatus as S
 
 ADVISERS = frozenset({Role.ADVISER, Role.SENIOR_ADVISER})
@@ -93,3 +94,26 @@ TRANSITIONS: dict[tuple[S, S], Rule] = {
         for state in OPEN_STATES
     },
 }
+
+
+# An adviser's task on a case: open until someone it may be marked done by marks it done.
+class TaskState(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+
+
+def _assignee_or_senior(task: AdviserTask, caller: Caller, _: Any) -> str | None:
+    if task.assigned_to in (None, caller.principal_id) or caller.role is Role.SENIOR_ADVISER:
+        return None
+    return "only the adviser the task is assigned to, or a senior adviser, may mark it done"
+
+
+TASK_TRANSITIONS: Table[TaskState] = {
+    (TaskState.OPEN, TaskState.DONE): Rule(
+        roles=ADVISER_ROLES, guard=_assignee_or_senior, description="Mark the task done"
+    ),
+}
+
+
+def task_state(task: AdviserTask) -> TaskState:
+    return TaskState.DONE if task.done_at is not None else TaskState.OPEN

@@ -8,12 +8,8 @@ data), never who it was: staff names, ids, roles, addresses and times of day sta
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from uuid import UUID
 
-from litestar import Controller, get
-from litestar.params import FromPath
-from pydantic import BaseModel
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -21,44 +17,13 @@ from erkenning.core import clock
 from erkenning.core.audit import service as audit
 from erkenning.core.audit.models import AuditEvent
 from erkenning.core.auth.models import Principal
-from erkenning.core.caller import Caller, Role
+from erkenning.core.caller import Caller
 from erkenning.core.errors import NotFound
-from erkenning.http.dependencies import CurrentCaller, DbSession
-from erkenning.http.guards import requires
 from erkenning.reports.models import ReadPurpose, Report
+from erkenning.reports.schemas import Consultation, Consultations, ReportReadEntry, ReportReads
 from erkenning.reports.services.reports import CONFIDENTIAL_READ
 
 READ_ACTIONS = ("report.read", CONFIDENTIAL_READ)
-
-
-class ReportReadEntry(BaseModel):
-    """One read of a report, as the audit trail holds it."""
-
-    at: datetime
-    action: str
-    result: str
-    purpose: str | None
-    actor_id: UUID | None
-    actor_name: str | None
-    actor_role: str
-    origin: str | None
-    request_id: str | None
-
-
-class ReportReads(BaseModel):
-    report_id: UUID
-    reads: list[ReportReadEntry]
-
-
-class Consultation(BaseModel):
-    """One consultation of the reporter's data: the day (Dutch calendar) and why. Nobody is named."""
-
-    on: date
-    purpose: ReadPurpose
-
-
-class Consultations(BaseModel):
-    consultations: list[Consultation]
 
 
 async def _report(session: AsyncSession, report_id: UUID) -> Report:
@@ -113,24 +78,3 @@ async def admin_consultations(session: AsyncSession, report_id: UUID, caller: Ca
     report = await _report(session, report_id)
     await audit.record(session, caller, "report.consultations_disclosed", report)
     return await consultations_of(session, report)
-
-
-class ReportReadsController(Controller):
-    """Admins: who looked at a report, when and why; and the list to give its reporter (art. 15 GDPR)."""
-
-    path = "/admin/reports"
-    tags = ["admin"]
-    guards = [requires(Role.ADMIN)]
-
-    @get("/{report_id:uuid}/reads", summary="Every read of the report and its confidential part: who, when, why")
-    async def reads(
-        self, report_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
-    ) -> ReportReads:
-        return await admin_reads(session, report_id, caller)
-
-    @get("/{report_id:uuid}/consultations",
-         summary="For the reporter (GDPR art. 15): day and purpose of each consultation of their data, no one named")
-    async def consultations(
-        self, report_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
-    ) -> Consultations:
-        return await admin_consultations(session, report_id, caller)

@@ -1,4 +1,4 @@
-"""Investigations in the back office; hearing requests in the portal."""
+"""Investigations and advisers' tasks on them, in the back office."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from erkenning.core.caller import Caller, Role
+from erkenning.core.caller import ADVISER_ROLES, Caller, Role
 from erkenning.core.paging import Limit, Offset, Page
 from erkenning.core.settings import Settings
 from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
@@ -17,15 +17,16 @@ from erkenning.http.guards import requires
 from erkenning.workflows import queries
 from erkenning.workflows.models import InvestigationStatus
 from erkenning.workflows.schemas import (
+    AdviserTaskRead,
     AnswerIn,
     AssignIn,
     HearingIn,
-    HearingRead,
     InvestigationRead,
     InvestigationSummary,
     ProposalIn,
     ReasonIn,
 )
+from erkenning.workflows.services.adviser_tasks import AdviserTaskService
 from erkenning.workflows.services.investigations import InvestigationService
 
 ADVISERS = requires(Role.ADVISER, Role.SENIOR_ADVISER)
@@ -153,27 +154,18 @@ class CaseListCeilingController(Controller):
         return await queries.case_list_ceiling(session, caller, limit=limit)
 
 
-class HearingController(Controller):
-    """Portal: a company's hearing requests (zienswijze) and its answers. Nothing about the reports."""
+class AdviserTaskController(Controller):
+    path = "/tasks"
+    tags = ["investigations"]
+    guards = [requires(*ADVISER_ROLES)]
 
-    path = "/hearings"
-    tags = ["portal"]
+    @get("/", summary="My open tasks on cases, earliest due first")
+    async def mine(
+        self, session: DbSession, caller: CurrentCaller,
+        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+    ) -> list[AdviserTaskRead]:
+        return await AdviserTaskService(session).open_for(caller, limit=limit)
 
-    @get("/", summary="Hearing requests addressed to my company")
-    async def list_(self, session: DbSession, caller: CurrentCaller) -> list[HearingRead]:
-        return await queries.company_hearings(session, caller)
-
-    @get("/{case_id:uuid}", summary="One hearing request")
-    async def one(
-        self, case_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
-    ) -> HearingRead:
-        case = await InvestigationService(session, settings).get(case_id, caller)
-        return await queries.hearing_view(session, case, caller)
-
-    @post("/{case_id:uuid}/answer", status_code=200, summary="Give my company's side before the deadline")
-    async def answer(
-        self, case_id: FromPath[UUID], data: JSONBody[AnswerIn], session: DbSession, settings: SettingsDep,
-        caller: CurrentCaller,
-    ) -> HearingRead:
-        case = await InvestigationService(session, settings).answer_hearing(case_id, caller, data.answer)
-        return await queries.hearing_view(session, case, caller)
+    @post("/{task_id:uuid}/done", status_code=200, summary="Mark a task done (its adviser, or a senior adviser)")
+    async def done(self, task_id: FromPath[UUID], session: DbSession, caller: CurrentCaller) -> AdviserTaskRead:
+        return await AdviserTaskService(session).complete(task_id, caller)

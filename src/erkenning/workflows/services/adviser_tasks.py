@@ -2,65 +2,26 @@
 and marking one done. The worker creates them (`closing.follow_up`); advisers list and finish them.
 
 A task has two states, open and done (`done_at` set); the move between them is a transition table
-like every other, so the API, the pages and the tests read who may make it from one place.
+like every other (`states.TASK_TRANSITIONS`), so the API, the pages and the tests read who may make it
+from one place.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from enum import StrEnum
-from typing import Annotated, Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from litestar import Controller, get, post
-from litestar.params import FromPath, QueryParameter
-from pydantic import BaseModel
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.core import clock, states
 from erkenning.core.audit import service as audit
 from erkenning.core.auth.scope import get_scoped
-from erkenning.core.caller import ADVISER_ROLES, Caller, Role
-from erkenning.http.dependencies import CurrentCaller, DbSession
-from erkenning.http.guards import requires
+from erkenning.core.caller import Caller
 from erkenning.workflows import closing
 from erkenning.workflows.models import AdviserTask, Investigation
-
-
-class TaskState(StrEnum):
-    OPEN = "open"
-    DONE = "done"
-
-
-def _assignee_or_senior(task: AdviserTask, caller: Caller, _: Any) -> str | None:
-    if task.assigned_to in (None, caller.principal_id) or caller.role is Role.SENIOR_ADVISER:
-        return None
-    return "only the adviser the task is assigned to, or a senior adviser, may mark it done"
-
-
-TRANSITIONS: states.Table[TaskState] = {
-    (TaskState.OPEN, TaskState.DONE): states.Rule(
-        roles=ADVISER_ROLES, guard=_assignee_or_senior, description="Mark the task done"
-    ),
-}
-
-
-def state_of(task: AdviserTask) -> TaskState:
-    return TaskState.DONE if task.done_at is not None else TaskState.OPEN
-
-
-class AdviserTaskRead(BaseModel):
-    id: UUID
-    investigation_id: UUID
-    company_id: UUID
-    assigned_to: UUID | None
-    kind: str
-    note: str | None
-    due_on: date | None
-    done_at: datetime | None
-    overdue: bool
+from erkenning.workflows.schemas import AdviserTaskRead
+from erkenning.workflows.states import TASK_TRANSITIONS, TaskState, task_state
 
 
 def _read(task: AdviserTask, company_id: UUID) -> AdviserTaskRead:
@@ -100,7 +61,7 @@ class AdviserTaskService:
 
     async def complete(self, task_id: UUID, caller: Caller) -> AdviserTaskRead:
         task = await get_scoped(self.session, AdviserTask, task_id, caller, for_update=True, what="task")
-        states.check(TRANSITIONS, state_of(task), TaskState.DONE, task, caller)
+        states.check(TASK_TRANSITIONS, task_state(task), TaskState.DONE, task, caller)
         task.done_at = clock.now()
         self.session.add(task)
         await closing.timeline_note(self.session, task.investigation_id, "task_done", by=caller,
@@ -110,20 +71,3 @@ class AdviserTaskService:
         case = await self.session.get(Investigation, task.investigation_id)
         assert case is not None  # the task's foreign key
         return _read(task, case.company_id)
-
-
-class AdviserTaskController(Controller):
-    path = "/tasks"
-    tags = ["investigations"]
-    guards = [requires(*ADVISER_ROLES)]
-
-    @get("/", summary="My open tasks on cases, earliest due first")
-    async def mine(
-        self, session: DbSession, caller: CurrentCaller,
-        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
-    ) -> list[AdviserTaskRead]:
-        return await AdviserTaskService(session).open_for(caller, limit=limit)
-
-    @post("/{task_id:uuid}/done", status_code=200, summary="Mark a task done (its adviser, or a senior adviser)")
-    async def done(self, task_id: FromPath[UUID], session: DbSession, caller: CurrentCaller) -> AdviserTaskRead:
-        return await AdviserTaskService(session).complete(task_id, caller)

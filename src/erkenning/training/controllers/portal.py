@@ -1,4 +1,4 @@
-"""Training routes outside the back office: company portal, public certificate check, learning platform."""
+"""Courses in the company portal: the catalogue, enrolling and cancelling, and the company's own history."""
 
 from __future__ import annotations
 
@@ -6,32 +6,23 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, get, post
-from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter, RawBody
-from pydantic import ValidationError
+from litestar.params import FromPath, JSONBody, QueryParameter
 
-from erkenning.core import clock, context
-from erkenning.core.caller import Caller
-from erkenning.core.errors import ValidationFailed
+from erkenning.core import clock
 from erkenning.core.paging import Limit, Offset, Page
-from erkenning.http.dependencies import CurrentCaller, DbSession, RuntimeDep, SettingsDep
+from erkenning.http.dependencies import CurrentCaller, DbSession
 from erkenning.training.controllers.backoffice import read, session_reads
 from erkenning.training.models import CourseFormat, ParticipationStatus, Topic
 from erkenning.training.schemas import (
-    CertificateRead,
-    CompletionIn,
-    CompletionResult,
     CourseRead,
     EnrolmentCreate,
     ParticipationRead,
     SessionRead,
 )
-from erkenning.training.services import completions, history
+from erkenning.training.services import history
 from erkenning.training.services.catalogue import CatalogueService, CourseFilter, SessionFilter
-from erkenning.training.services.completions import CompletionRecorder
 from erkenning.training.services.history import ParticipationFilter
 from erkenning.training.services.participations import ParticipationService
-
-LEARNING_PLATFORM = Caller.system("learning-platform")
 
 
 class PortalTrainingController(Controller):
@@ -102,61 +93,3 @@ class PortalTrainingController(Controller):
         self, participation_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
     ) -> ParticipationRead:
         return read(await ParticipationService(session).cancel(participation_id, caller))
-
-
-class CertificateController(Controller):
-    """Anyone may check a certificate code: course title, company name and date, nothing else."""
-
-    path = "/certificates"
-    tags = ["register"]
-
-    @get("/{code:str}", summary="Check a course certificate")
-    async def check(self, code: FromPath[str], session: DbSession, runtime: RuntimeDep) -> CertificateRead:
-        await runtime.limiter.hit(
-            "certificate-check",
-            context.origin.get() or "unknown",
-            limit=runtime.settings.certificate_check_per_minute,
-            window_s=60,
-        )
-        return await completions.certificate(session, code)
-
-
-class LearningPlatformController(Controller):
-    """Calls from the learning platform, signed with HMAC-SHA256 (see `training.completions`)."""
-
-    path = "/learning-platform"
-    tags = ["integrations"]
-
-    @post(
-        "/completions",
-        status_code=200,
-        summary="An e-learning was completed (idempotent per completion_id)",
-        description=(
-            "Body (JSON): `completion_id` (the platform's id), `course_code`, `company_sbb_id`, "
-            "`completed_at` "
-            "(YYYY-MM-DD or ISO 8601 with offset). Headers: `X-Signature-Timestamp` (Unix seconds) and "
-            "`X-Signature: sha256=<hex HMAC-SHA256 of '<timestamp>.<raw body>' under the shared secret>`. "
-            "A bad or missing signature, or a timestamp outside the tolerance, is 401 and stores nothing."
-        ),
-    )
-    async def completion(
-        self,
-        body: RawBody,
-        session: DbSession,
-        settings: SettingsDep,
-        signature: Annotated[str | None, HeaderParameter(name="X-Signature")] = None,
-        timestamp: Annotated[str | None, HeaderParameter(name="X-Signature-Timestamp")] = None,
-    ) -> CompletionResult:
-        completions.verify_signature(
-            settings.learning_platform_webhook_secret.get_secret_value(),
-            timestamp,
-            signature,
-            body,
-            tolerance_s=settings.learning_platform_webhook_tolerance_s,
-        )
-        try:
-            data = CompletionIn.model_validate_json(body)
-        except ValidationError as exc:
-            raise ValidationFailed(completions.errors_of(exc)) from None
-        outcome, participation = await CompletionRecorder(session).record(data, LEARNING_PLATFORM)
-        return CompletionResult(result=outcome, participation_id=participation.id)

@@ -1,0 +1,129 @@
+"""`erkenning dev`: everything in one process for a newcomer, on embedded servers, with demo data and tokens."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from erkenning.core.settings import Settings, get_settings
+
+
+@click.command()
+@click.option("--port", type=int, default=None, help="default: PORT setting")
+def dev(port: int | None) -> None:
+    """Everything in one: embedded PostgreSQL/Redis if none configured, migrations, demo data, API and worker."""
+    from erkenning.core import migrate as schema
+    from erkenning.devtools.embedded import EmbeddedPostgres, EmbeddedRedis, port_answers
+
+    # SIGTERM (docker stop, `timeout`) must unwind like Ctrl-C, so the embedded servers are stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    settings = get_settings()
+    port = port or settings.port
+    if port_answers(settings.host, port):
+        raise click.ClickException(f"port {port} is in use; pass --port or set PORT")
+    stack = contextlib.ExitStack()
+    with stack:
+        data_dir = settings.data_dir.resolve()
+        env: dict[str, str] = {}
+        if not settings.database_url:
+            click.echo("starting embedded PostgreSQL …")
+            pg = EmbeddedPostgres(data_dir / "postgres").start()
+            click.echo(f"PostgreSQL keeps its data under {pg.data_dir}")
+            stack.callback(pg.stop)
+            asyncio.run(schema.create_database(pg.admin_url, "erkenning"))
+            env["DATABASE_URL"] = pg.url("erkenning")
+        if not settings.redis_url:
+            click.echo("starting embedded Redis …")
+            redis = EmbeddedRedis(data_dir / "redis").start()
+            stack.callback(redis.stop)
+            env["REDIS_URL"] = redis.url
+        if settings.smtp_host in ("127.0.0.1", "localhost") and not port_answers(settings.smtp_host, settings.smtp_port):
+            sink = mail_sink(data_dir / "mail", settings.smtp_host, settings.smtp_port)
+            if sink is not None:
+                stack.callback(sink.stop)
+        # The embedded servers' addresses become this process's configuration.
+        os.environ.update(env)
+        get_settings.cache_clear()
+        settings = get_settings().model_copy(update={"port": port})
+        db_url, _ = settings.require_urls()
+        schema.upgrade(db_url)
+        with contextlib.suppress(KeyboardInterrupt, SystemExit):
+            asyncio.run(_dev_main(settings))
+        click.echo("stopping embedded servers …")
+
+
+def mail_sink(folder: Path, host: str, port: int) -> Any:
+    """A local SMTP server that keeps every message of the demo in a maildir, so its e-mails can be read
+    (and are not retried against a server that is not there). None without aiosmtpd (the dev extra)."""
+    try:
+        from aiosmtpd.controller import Controller
+        from aiosmtpd.handlers import Mailbox
+    except ImportError:
+        click.echo(f"no SMTP server on {host}:{port}: e-mails wait in the outbox until one answers")
+        return None
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    controller = Controller(Mailbox(str(folder)), hostname=host, port=port)
+    controller.start()
+    click.echo(f"e-mails go to a local SMTP server on {host}:{port}, kept in the maildir {folder}")
+    return controller
+
+
+async def _dev_main(settings: Settings) -> None:
+    import uvicorn
+
+    from erkenning.app import create_app
+    from erkenning.core.logging import configure_logging
+    from erkenning.core.runtime import Runtime
+    from erkenning.devtools import demo
+    from erkenning.worker import build_worker
+
+    configure_logging(settings)
+    runtime = Runtime.create(settings)
+    try:
+        tokens = await demo.load(runtime)
+        await demo.seed_if_empty(runtime)
+    finally:
+        await runtime.close()
+    _print_banner(settings, tokens)
+    app = create_app(settings)
+    server = uvicorn.Server(
+        uvicorn.Config(app, host=settings.host, port=settings.port, log_config=None, access_log=False, lifespan="on")
+    )
+    worker = build_worker(settings, handle_signals=False, ctx={"settings": settings, "logging_configured": True})
+    worker_task = asyncio.create_task(worker.async_run())
+    try:
+        await server.serve()
+    finally:
+        worker_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await worker_task
+        with contextlib.suppress(Exception):
+            await worker.close()
+
+
+def _print_banner(settings: Settings, tokens: dict[str, str]) -> None:
+    base = f"http://{settings.host}:{settings.port}"
+    lines = [
+        "",
+        "erkenning is running (API and worker). Stop with Ctrl-C.",
+        f"  API docs (Swagger): {base}/schema/swagger",
+        f"  API docs (ReDoc):   {base}/schema/redoc",
+        f"  OpenAPI JSON:       {base}/schema/openapi.json",
+        f"  Health:             {base}/health/ready",
+        f"  Web interface:      {base}/inloggen  (sign in with a demo token below)",
+        "",
+        "Demo tokens (use as 'Authorization: Bearer <token>'; new ones at every start):",
+        *(f"  {key:<8} {token}" for key, token in tokens.items()),
+        "",
+        f"  e.g. curl -H 'Authorization: Bearer {tokens['admin']}' {base}/api/v1/backoffice/admin/principals",
+        "",
+    ]
+    click.echo("\n".join(lines))
+    sys.stdout.flush()

@@ -1,0 +1,77 @@
+"""`erkenning serve`, `worker`, `migrate` and `downgrade`: running the service and its schema."""
+
+from __future__ import annotations
+
+import asyncio
+
+import click
+
+from erkenning.core.settings import get_settings
+
+
+@click.command()
+@click.option("--host", default=None, help="default: HOST setting")
+@click.option("--port", type=int, default=None, help="default: PORT setting")
+@click.option("--workers", type=int, default=1, show_default=True, help="server processes")
+def serve(host: str | None, port: int | None, workers: int) -> None:
+    """Run the HTTP API (uvicorn with uvloop and httptools)."""
+    import uvicorn
+
+    settings = get_settings()
+    settings.require_urls()
+    uvicorn.run(
+        "erkenning.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        log_config=None,
+        access_log=False,
+        proxy_headers=False,
+        timeout_graceful_shutdown=20,
+    )
+
+
+@click.command()
+@click.option("--burst", is_flag=True, help="exit when the queue is empty")
+def worker(burst: bool) -> None:
+    """Run the arq worker (outbox events, deadlines, notifications, sweeps)."""
+    from erkenning.core.logging import configure_logging
+    from erkenning.worker import build_worker, serve
+
+    settings = get_settings()
+    configure_logging(settings)
+    if settings.worker_metrics_port and not burst:
+        from erkenning.core.metrics import serve_worker_metrics
+
+        serve_worker_metrics(settings.host, settings.worker_metrics_port)
+    if burst:
+        build_worker(settings, burst=True, ctx={"settings": settings, "logging_configured": True}).run()
+    else:
+        asyncio.run(serve(settings))
+
+
+@click.command()
+@click.option("--revision", default="head", show_default=True)
+def migrate(revision: str) -> None:
+    """Upgrade the database schema (Alembic)."""
+    from erkenning.core import migrate as schema
+
+    url = get_settings().database_url
+    if not url:
+        raise click.UsageError("DATABASE_URL is not set")
+    schema.upgrade(url, revision)
+    click.echo(f"database at {revision}")
+
+
+@click.command()
+@click.argument("revision")
+def downgrade(revision: str) -> None:
+    """Downgrade the database schema to REVISION (e.g. `base`)."""
+    from erkenning.core import migrate as schema
+
+    url = get_settings().database_url
+    if not url:
+        raise click.UsageError("DATABASE_URL is not set")
+    schema.downgrade(url, revision)
+    click.echo(f"database at {revision}")

@@ -1,0 +1,39 @@
+"""The company portal's hearing requests (zienswijze): SBB's question, the deadline, the company's answer."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from litestar import Controller, get, post
+from litestar.params import FromPath, JSONBody
+
+from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.workflows import queries
+from erkenning.workflows.schemas import AnswerIn, HearingRead
+from erkenning.workflows.services.investigations import InvestigationService
+
+
+class HearingController(Controller):
+    """Portal: a company's hearing requests (zienswijze) and its answers. Nothing about the reports."""
+
+    path = "/hearings"
+    tags = ["portal"]
+
+    @get("/", summary="Hearing requests addressed to my company")
+    async def list_(self, session: DbSession, caller: CurrentCaller) -> list[HearingRead]:
+        return await queries.company_hearings(session, caller)
+
+    @get("/{case_id:uuid}", summary="One hearing request")
+    async def one(
+        self, case_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+    ) -> HearingRead:
+        case = await InvestigationService(session, settings).get(case_id, caller)
+        return await queries.hearing_view(session, case, caller)
+
+    @post("/{case_id:uuid}/answer", status_code=200, summary="Give my company's side before the deadline")
+    async def answer(
+        self, case_id: FromPath[UUID], data: JSONBody[AnswerIn], session: DbSession, settings: SettingsDep,
+        caller: CurrentCaller,
+    ) -> HearingRead:
+        case = await InvestigationService(session, settings).answer_hearing(case_id, caller, data.answer)
+        return await queries.hearing_view(session, case, caller)
