@@ -1,4 +1,4 @@
-"""E-mails to the company about its decisions and objections (composers for `notifications.mail`)."""
+"""E-mails to the company about its decisions and objections (composers for `erkenning.core.mail`)."""
 
 from __future__ import annotations
 

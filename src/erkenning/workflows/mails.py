@@ -1,4 +1,4 @@
-"""E-mails of the investigation workflow (Dutch texts in notifications/templates/)."""
+"""E-mails of the investigation workflow (Dutch texts in core/mail/templates/)."""
 
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ LEARNING_PLATFORM = Caller.system("learning-platform")
 
 
 class LearningPlatformController(Controller):
-    """Calls from the learning platform, signed with HMAC-SHA256 (see `training.completions`)."""
+    """Calls from the learning platform, signed with HMAC-SHA256 (see `training.services.completions`)."""
 
     path = "/learning-platform"
     tags = ["integrations"]
