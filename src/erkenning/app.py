@@ -17,6 +17,7 @@ from litestar.types import ASGIApp
 
 from erkenning import models
 from erkenning.admin.audit import AuditController
+from erkenning.admin.calendar import CalendarController
 from erkenning.admin.operations import HealthController, OutboxController, metrics_endpoint
 from erkenning.admin.tokens import AccountController, PrincipalController, TokenController
 from erkenning.companies.controllers import CompanyController
@@ -96,7 +97,7 @@ def backoffice_handlers() -> list[Any]:
         ReportController, *training_backoffice(),
         QualificationController, RecognitionController, CompanyRecognitionController,
         DecisionController, ObjectionController, InvestigationController, MonitoringController,
-        AdviserTaskController, ReportReadsController,
+        AdviserTaskController, ReportReadsController, CalendarController,
     ]
 
 
