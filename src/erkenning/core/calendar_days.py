@@ -78,7 +78,7 @@ def is_shipped(day: date) -> bool:
 
 async def load(session: AsyncSession) -> frozenset[date]:
     """The days the calendar counts as equated: the table's and the shipped ones."""
-    rows = await session.exec(select(EquatedHoliday.day))
+    rows = await session.exec(select(col(EquatedHoliday.day)))
     return frozenset(rows.all()) | shipped_days()
 
 
