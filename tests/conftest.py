@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from erkenning import models
 from erkenning.app import create_app
-from erkenning.core import migrate
+from erkenning.core import calendar, migrate
 from erkenning.core.audit import service as audit_service
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Environment, LogFormat, Settings
@@ -175,6 +175,14 @@ async def _clean(runtime: Runtime, _truncate_sql: str, mail: MailCatcher) -> Asy
     if stale:
         await redis.delete(*stale)
     mail.clear()
+
+
+@pytest.fixture(autouse=True)
+def _calendar_as_shipped() -> Iterator[None]:
+    """Days an admin equates in a test apply to this process's calendar (as in production): they end with
+    the test, like the table's rows, and also where a module keeps its rows (the fuzzer, the matrix)."""
+    yield
+    calendar.DEFAULT.set_equated(d.day for d in calendar.shipped_equated_days())
 
 
 @pytest.fixture(scope="session")

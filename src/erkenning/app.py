@@ -17,9 +17,11 @@ from litestar.types import ASGIApp
 
 from erkenning import models
 from erkenning.admin.audit import AuditController
+from erkenning.admin.calendar import CalendarController
 from erkenning.admin.operations import HealthController, OutboxController, metrics_endpoint
 from erkenning.admin.tokens import AccountController, PrincipalController, TokenController
 from erkenning.companies.controllers import CompanyController
+from erkenning.core import calendar_days
 from erkenning.core.caller import STAFF_ROLES, Role
 from erkenning.core.logging import configure_logging
 from erkenning.core.runtime import Runtime
@@ -96,7 +98,7 @@ def backoffice_handlers() -> list[Any]:
         ReportController, *training_backoffice(),
         QualificationController, RecognitionController, CompanyRecognitionController,
         DecisionController, ObjectionController, InvestigationController, MonitoringController,
-        AdviserTaskController, ReportReadsController,
+        AdviserTaskController, ReportReadsController, CalendarController,
     ]
 
 
@@ -134,9 +136,14 @@ def create_app(
         owned = app.state.get("runtime") is None
         if owned:
             app.state.runtime = Runtime.create(settings)
+        # The decree days of Atw art. 3(3) from the database, now and every calendar_refresh_s.
+        keeper = await calendar_days.keep_current(
+            app.state.runtime.session_factory, every_s=settings.calendar_refresh_s
+        )
         try:
             yield
         finally:
+            await keeper.stop()
             if owned:
                 await app.state.runtime.close()
                 app.state.runtime = None

@@ -23,7 +23,7 @@ from arq.worker import Function, Worker, func
 from redis.exceptions import RedisError
 
 from erkenning import models
-from erkenning.core import context, outbox
+from erkenning.core import calendar_days, context, outbox
 from erkenning.core.logging import configure_logging, get_logger
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings, get_settings
@@ -77,11 +77,18 @@ async def startup(ctx: dict[str, Any]) -> None:
     if not ctx.get("logging_configured"):
         configure_logging(settings)
     ctx["runtime"] = Runtime.create(settings, redis=ctx["redis"])
+    # Deadlines count the decree days of Atw art. 3(3): read them now and every calendar_refresh_s.
+    ctx["calendar_keeper"] = await calendar_days.keep_current(
+        ctx["runtime"].session_factory, every_s=settings.calendar_refresh_s
+    )
     # Catch up on whatever was committed while no worker (or no Redis) was there.
     await outbox.sweep(ctx["runtime"])
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    keeper: calendar_days.CalendarKeeper | None = ctx.pop("calendar_keeper", None)
+    if keeper is not None:
+        await keeper.stop()
     runtime: Runtime | None = ctx.get("runtime")
     if runtime is not None:
         await runtime.close()

@@ -109,6 +109,10 @@ class Settings(BaseSettings):
     objection_term_weeks: int = 6
     reassessment_years: int = 4
     reassessment_notice_days: int = 60
+    calendar_refresh_s: float = Field(
+        default=300, gt=0,
+        description="each API process and worker rereads the days equated with holidays (Atw art. 3(3)) this often",
+    )
 
     # Public register: rate limits per window (0 = no limit), batch size, and the bench-only ceiling route.
     register_anon_limit: int = Field(default=60, description="requests per window per client address")
