@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from erkenning.app import create_app
 from erkenning.core import outbox
 from erkenning.core.caller import Role
+from erkenning.core.db import utcnow
 from erkenning.core.errors import DomainError
 from erkenning.core.outbox import EventStatus, OutboxEvent
 from erkenning.core.runtime import Runtime
@@ -140,7 +141,7 @@ async def test_a_failed_attempt_is_retried_later_and_then_succeeds(settings: Set
 )
 def test_payload_holds_ids_and_codes_only(payload: dict) -> None:
     with pytest.raises(ValueError):
-        outbox._check_payload(payload)
+        outbox.check_payload(payload)
 
 
 def test_payload_accepts_ids_codes_dates() -> None:
@@ -148,10 +149,10 @@ def test_payload_accepts_ids_codes_dates() -> None:
     from uuid import uuid4
 
     ident = uuid4()
-    assert outbox._check_payload({"id": ident, "kind": "token_issued", "on": date(2026, 1, 2), "n": 3}) == {
+    assert outbox.check_payload({"id": ident, "kind": "token_issued", "on": date(2026, 1, 2), "n": 3}) == {
         "id": str(ident), "kind": "token_issued", "on": "2026-01-02", "n": 3,
     }
-    assert UUID(outbox._check_payload({"ids": [ident]})["ids"][0]) == ident
+    assert UUID(outbox.check_payload({"ids": [ident]})["ids"][0]) == ident
 
 
 # ---------------------------------------------------------------- batches
@@ -183,7 +184,7 @@ async def test_a_batch_runs_due_events_each_in_its_own_savepoint(settings: Setti
     try:
         first, ok, failing, last = await _add_batch(quick, {}, {}, {"fail": True}, {})
         async with quick.transaction() as session:
-            later = outbox.add(session, "test.batch", available_at=outbox.utcnow() + timedelta(hours=1)).id
+            later = outbox.add(session, "test.batch", available_at=utcnow() + timedelta(hours=1)).id
 
         assert await outbox.process(quick, first, batch=10) is True
         # The others' own triggers: done ones are known without a query, the failed one is not due yet.
@@ -197,7 +198,7 @@ async def test_a_batch_runs_due_events_each_in_its_own_savepoint(settings: Setti
     assert all(rows[i].attempts == 1 for i in (first, ok, last))
     assert rows[failing].status is EventStatus.PENDING
     assert rows[failing].attempts == 1 and rows[failing].last_error == "DomainError: step failed"
-    assert rows[failing].available_at > outbox.utcnow() + timedelta(seconds=30)
+    assert rows[failing].available_at > utcnow() + timedelta(seconds=30)
     assert rows[later].status is EventStatus.PENDING and rows[later].attempts == 0  # not yet due: not taken
     # The failed step's follow-up was rolled back with its savepoint; the others' were committed.
     assert await _followups(runtime) == {str(first), str(ok), str(last)}
@@ -296,6 +297,6 @@ async def test_a_further_event_that_would_wait_for_a_lock_is_left_to_its_own_job
     assert CALLS[str(blocked)] == 1
     assert rows[blocked].status is EventStatus.PENDING
     assert rows[blocked].attempts == 0 and rows[blocked].last_error is None
-    assert rows[blocked].available_at <= outbox.utcnow()
+    assert rows[blocked].available_at <= utcnow()
     assert await outbox.process(runtime, blocked, batch=10) is True  # its own job, the lock free again
     assert LOCK_WAIT[str(blocked)] == "10s"
