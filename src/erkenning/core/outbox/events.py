@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -95,23 +95,47 @@ class EventContext:
         return self.event.payload
 
 
-Handler = Callable[[EventContext], Awaitable[None]]
-HANDLERS: dict[str, Handler] = {}
-# Topics whose handler reaches outside the database (sends an e-mail, calls a webhook). A batch takes
-# none of them besides its own job's event: should its commit be lost, at most that one effect repeats.
-EXTERNAL: set[str] = set()
+HandlerFn = Callable[[EventContext], Awaitable[None]]
 
 
-def handler(topic: str, *, external: bool = False) -> Callable[[Handler], Handler]:
-    """Register the function that carries out events of one topic (one per topic); `external` when it
-    has an effect outside the database that a rolled-back transaction cannot take back."""
+@dataclass(frozen=True)
+class Handler:
+    """The function that carries out events of one topic; `external` when it has an effect outside the
+    database that a rolled-back transaction cannot take back (it sends an e-mail, calls a webhook)."""
 
-    def register(fn: Handler) -> Handler:
-        if topic in HANDLERS and HANDLERS[topic] is not fn:
-            raise RuntimeError(f"outbox topic {topic!r} already has a handler")
-        HANDLERS[topic] = fn
-        if external:
-            EXTERNAL.add(topic)
-        return fn
+    topic: str
+    run: HandlerFn
+    external: bool = False
 
-    return register
+
+class Handlers:
+    """One handler per topic: built where the worker is built, held by the runtime that runs events."""
+
+    def __init__(self, handlers: Iterable[Handler] = ()) -> None:
+        self._by_topic: dict[str, Handler] = {}
+        for spec in handlers:
+            if spec.topic in self._by_topic:
+                raise ValueError(f"outbox topic {spec.topic!r} has two handlers")
+            self._by_topic[spec.topic] = spec
+        # A batch takes none of these besides its own job's event: should its commit be lost, at most
+        # that one effect repeats.
+        self.external = frozenset(topic for topic, spec in self._by_topic.items() if spec.external)
+
+    def __contains__(self, topic: object) -> bool:
+        return topic in self._by_topic
+
+    def __iter__(self) -> Iterator[Handler]:
+        return iter(self._by_topic.values())
+
+    def __len__(self) -> int:
+        return len(self._by_topic)
+
+    def get(self, topic: str) -> Handler:
+        spec = self._by_topic.get(topic)
+        if spec is None:
+            raise LookupError(f"no handler for topic {topic}")
+        return spec
+
+    def with_(self, *more: Handler) -> Handlers:
+        """These and `more` (a test's or the benchmark's own topics)."""
+        return Handlers([*self, *more])

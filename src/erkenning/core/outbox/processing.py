@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,7 +24,7 @@ from erkenning.core import metrics
 from erkenning.core.db import utcnow
 from erkenning.core.errors import DomainError, is_unavailable, waited_for_lock
 from erkenning.core.logging import get_logger
-from erkenning.core.outbox.events import EXTERNAL, HANDLERS, EventContext, added_so_far, forget_added_since
+from erkenning.core.outbox.events import EventContext, added_so_far, forget_added_since
 from erkenning.core.outbox.models import EventStatus, OutboxEvent
 
 if TYPE_CHECKING:
@@ -45,7 +45,9 @@ async def claim(session: AsyncSession, event_id: UUID) -> OutboxEvent | None:
     return event
 
 
-async def claim_due(session: AsyncSession, *, limit: int, besides: UUID) -> list[OutboxEvent]:
+async def claim_due(
+    session: AsyncSession, *, limit: int, besides: UUID, external: Collection[str]
+) -> list[OutboxEvent]:
     """Lock up to `limit` more due events, oldest first, passing over those another transaction holds
     and those of external topics (each of those runs in a transaction of its own)."""
     stmt = (
@@ -53,7 +55,7 @@ async def claim_due(session: AsyncSession, *, limit: int, besides: UUID) -> list
         .where(OutboxEvent.status == EventStatus.PENDING)
         .where(col(OutboxEvent.available_at) <= utcnow())
         .where(OutboxEvent.id != besides)
-        .where(col(OutboxEvent.topic).not_in(sorted(EXTERNAL)))
+        .where(col(OutboxEvent.topic).not_in(sorted(external)))
         .order_by(col(OutboxEvent.available_at))
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -121,14 +123,12 @@ class _Retry:
 
 
 async def _run(session: AsyncSession, event: OutboxEvent, runtime: Runtime) -> None:
-    fn = HANDLERS.get(event.topic)
-    if fn is None:
-        raise LookupError(f"no handler for topic {event.topic}")
-    await fn(EventContext(session=session, event=event, runtime=runtime))
+    await runtime.handlers.get(event.topic).run(EventContext(session=session, event=event, runtime=runtime))
 
 
 async def process(runtime: Runtime, event_id: UUID, *, batch: int = 1) -> bool:
-    """Run one event's handler exactly once in effect; True when it ran and succeeded now.
+    """Run one event's handler (the runtime's handler for its topic) exactly once in effect; True when it
+    ran and succeeded now.
 
     With `batch` > 1 the same transaction also takes up to `batch` - 1 other due events that no one
     else holds and whose handlers stay inside the database (their own triggers then find them done).
@@ -153,7 +153,8 @@ async def process(runtime: Runtime, event_id: UUID, *, batch: int = 1) -> bool:
                     await _run(session, event, runtime)
                     done.append((event.id, event.topic))
                 else:
-                    events = [event, *await claim_due(session, limit=batch - 1, besides=event_id)]
+                    external = runtime.handlers.external
+                    events = [event, *await claim_due(session, limit=batch - 1, besides=event_id, external=external)]
                     holding.enter_context(recent.running([taken.id for taken in events[1:]]))
                     retries = await _run_batch(session, events, runtime, done)
                 await _mark_done(session, done)
