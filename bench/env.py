@@ -130,15 +130,16 @@ def cli_env(env: Environment, database: str, **extra: str) -> dict[str, str]:
 
 @contextlib.contextmanager
 def api_server(env: Environment, database: str, *, log: Path) -> Iterator[str]:
-    """One `erkenning serve` process (uvicorn) on a free port, with the benchmark-only endpoints on."""
+    """One API server process (uvicorn) on a free port: the product's app with the benchmark's ceiling
+    routes besides (`bench.ceilings`), served as `erkenning serve` serves the product."""
     port = free_port()
     # Rate limits off: the load comes from one address and one school, and is meant to.
-    environ = cli_env(env, database, BENCH_ENDPOINTS="true", LOG_LEVEL="WARNING", ENVIRONMENT="development",
+    environ = cli_env(env, database, LOG_LEVEL="WARNING", ENVIRONMENT="development",
                       PYTHONUNBUFFERED="1", REGISTER_SCHOOL_LIMIT="0", REGISTER_BATCH_LIMIT="0",
                       REGISTER_ANON_LIMIT="0")
     with open(log, "ab") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "erkenning.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [sys.executable, "-m", "bench.ceilings", "--host", "127.0.0.1", "--port", str(port)],
             env=environ, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, cwd=ROOT,
         )
     base = f"http://127.0.0.1:{port}"

@@ -81,16 +81,6 @@ async def list_cases(
     return items, int(total)
 
 
-async def case_list_ceiling(session: AsyncSession, caller: Caller, *, limit: int) -> list[dict[str, object]]:
-    """Benchmarks only: a page of my open cases by one plain SELECT (the case list's ceiling)."""
-    rows = await session.exec(
-        sa.select(Investigation.id, Investigation.status, Investigation.company_id, Investigation.opened_at)
-        .where(Investigation.assigned_to == caller.principal_id, col(Investigation.status) != InvestigationStatus.CLOSED)
-        .limit(limit)
-    )
-    return [dict(r._mapping) for r in rows.all()]
-
-
 def _deadline_read(deadline: Deadline) -> DeadlineRead:
     read = DeadlineRead.model_validate(deadline)
     if deadline.status is DeadlineStatus.OPEN:
