@@ -49,7 +49,8 @@ async def case_list_ceiling(session: AsyncSession, caller: Caller, *, limit: int
     """A page of my open cases by one plain SELECT."""
     rows = await session.exec(
         sa.select(Investigation.id, Investigation.status, Investigation.company_id, Investigation.opened_at)
-        .where(Investigation.assigned_to == caller.principal_id, col(Investigation.status) != InvestigationStatus.CLOSED)
+        .where(Investigation.assigned_to == caller.principal_id)
+        .where(col(Investigation.status) != InvestigationStatus.CLOSED)
         .limit(limit)
     )
     return [dict(r._mapping) for r in rows.all()]

@@ -39,7 +39,9 @@ def test_bench_imports_and_parses_wrk_output() -> None:
 CASE_CEILING = "/api/v1/backoffice/investigations-ceiling/"
 
 
-async def test_the_ceiling_routes_live_only_on_the_benchmarks_app(client, runtime: Runtime, tokens: TokenFactory) -> None:
+async def test_the_ceiling_routes_live_only_on_the_benchmarks_app(
+    client, runtime: Runtime, tokens: TokenFactory
+) -> None:
     company = await make_company(runtime)
     adviser = await tokens.make(Role.ADVISER)
     # The product's app has no benchmark route (there is no setting that would add one).
