@@ -27,7 +27,11 @@ from erkenning.devtools.embedded import EmbeddedPostgres, EmbeddedRedis, free_po
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 # What a seeded database depends on: when any of these change, the cached one is rebuilt.
-SEED_SOURCES = ("src/erkenning/bulk/seed.py", "src/erkenning/bulk/synthetic.py", "src/erkenning/bulk/catalogue.py")
+SEED_SOURCES = (
+    "src/erkenning/devtools/seed.py",
+    "src/erkenning/devtools/synthetic.py",
+    "src/erkenning/devtools/synthetic_catalogue.py",
+)
 
 
 def say(message: str) -> None:
