@@ -27,6 +27,7 @@ from erkenning.core.audit import service as audit_service
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Environment, LogFormat, Settings
 from erkenning.devtools.embedded import EmbeddedPostgres, EmbeddedRedis, port_answers
+from erkenning.worker import wiring
 from tests.helpers import LogCapture, MailCatcher, Services, TokenFactory, asgi_client
 
 # Tables whose rows belong to the whole run (never truncated between tests).
@@ -132,8 +133,9 @@ def settings(services: Services, database_url: str, mail: MailCatcher) -> Settin
 
 @pytest.fixture(scope="session")
 async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    """The run's runtime: the API's (the app fixture's) and the worker's, holding the worker's handlers."""
     models.configure()
-    rt = Runtime.create(settings)
+    rt = Runtime.create(settings, handlers=wiring().handlers)
     try:
         yield rt
     finally:

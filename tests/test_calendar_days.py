@@ -256,7 +256,7 @@ async def test_the_worker_reads_the_table_at_startup(runtime: Runtime, settings:
     day = plain_weekday(date(2030, 1, 1))
     await insert_elsewhere(runtime, day)
     ctx: dict[str, Any] = {"settings": settings, "redis": runtime.queue.redis, "logging_configured": True}
-    await worker.startup(ctx)
+    await worker.startup(ctx, handlers=worker.wiring().handlers)
     try:
         assert calendar.DEFAULT.is_holiday(day)
         assert isinstance(ctx["calendar_keeper"], CalendarKeeper)

@@ -40,7 +40,7 @@ from erkenning.recognition.controllers.backoffice import (
 )
 from erkenning.recognition.controllers.decisions import DecisionController, ObjectionController
 from erkenning.recognition.controllers.portal import PortalRecognitionController
-from erkenning.register.controllers import CeilingController, RegisterController, SchoolController
+from erkenning.register.controllers import RegisterController, SchoolController
 from erkenning.reports.controllers import (
     PublicReportController,
     ReportController,
@@ -56,11 +56,7 @@ from erkenning.web.errors import page_or_problem
 from erkenning.web.rendering import template_config
 from erkenning.web.router import web_routers
 from erkenning.workflows import gauges as workflow_gauges
-from erkenning.workflows.controllers.backoffice import (
-    AdviserTaskController,
-    CaseListCeilingController,
-    InvestigationController,
-)
+from erkenning.workflows.controllers.backoffice import AdviserTaskController, InvestigationController
 from erkenning.workflows.controllers.portal import HearingController
 
 # The domains' scrape-time gauges of `/metrics`.
@@ -149,17 +145,9 @@ def create_app(
                 app.state.runtime = None
 
     routers = [
-        Router(
-            "/api/v1/register",
-            route_handlers=[*register_handlers(), *([CeilingController] if settings.bench_endpoints else [])],
-            tags=["register"],
-        ),
+        Router("/api/v1/register", route_handlers=register_handlers(), tags=["register"]),
         Router("/api/v1/portal", route_handlers=portal_handlers(), guards=[requires(Role.COMPANY)], tags=["portal"]),
-        Router(
-            "/api/v1/backoffice",
-            route_handlers=[*backoffice_handlers(), *([CaseListCeilingController] if settings.bench_endpoints else [])],
-            guards=[requires(*STAFF_ROLES)],
-        ),
+        Router("/api/v1/backoffice", route_handlers=backoffice_handlers(), guards=[requires(*STAFF_ROLES)]),
         Router("/api/v1/integrations", route_handlers=integration_handlers(), tags=["integrations"]),
     ]
     app = ErkenningApp(

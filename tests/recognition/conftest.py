@@ -11,7 +11,7 @@ from uuid import UUID
 import pytest
 
 from erkenning.companies.models import Company
-from erkenning.core import clock, outbox
+from erkenning.core import clock
 from erkenning.core.caller import Caller, Role
 from erkenning.core.runtime import Runtime
 from erkenning.recognition.effects import CHANGED
@@ -24,11 +24,9 @@ from tests.helpers import Principal, TokenFactory
 
 
 @pytest.fixture(autouse=True)
-def recognition_changed_handler() -> None:
-    """The register's real handler for `recognition.changed` is registered (as the worker does)."""
-    import erkenning.register.tasks  # noqa: F401  (registers the handler on import)
-
-    assert CHANGED in outbox.HANDLERS
+def recognition_changed_handler(runtime: Runtime) -> None:
+    """The register's real handler for `recognition.changed` is among the runtime's (as in the worker)."""
+    assert CHANGED in runtime.handlers
 
 
 def as_caller(principal: Principal) -> Caller:

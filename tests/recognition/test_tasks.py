@@ -11,7 +11,7 @@ from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
 from erkenning.recognition import tasks
 from erkenning.recognition.models import Decision, DecisionStatus, Recognition, RecognitionStatus
-from erkenning.worker import load_task_modules
+from erkenning.worker import wiring
 from tests.helpers import drain_queue
 from tests.recognition.conftest import DECISIONS, World, decision_body
 
@@ -24,7 +24,7 @@ async def run_jobs(runtime: Runtime, settings: Settings, *names: str) -> None:
 
 
 def test_the_worker_schedules_every_recognition_job_with_a_minute() -> None:
-    jobs = {job.name: job for job in load_task_modules()}
+    jobs = {job.name: job for job in wiring().cron_jobs}
     for name in (
         "apply_due_effects",
         "finalise_decisions",

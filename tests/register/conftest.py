@@ -29,6 +29,7 @@ from erkenning.recognition.models import (
     RecognitionPeriod,
     RecognitionStatus,
 )
+from erkenning.worker import wiring
 from tests.helpers import asgi_client
 
 S = RecognitionStatus
@@ -84,11 +85,12 @@ AppClient = Callable[..., Any]
 
 @pytest.fixture
 def app_with(settings: Settings) -> AppClient:
-    """`async with app_with(register_anon_limit=3) as (client, runtime):` an app on its own settings."""
+    """`async with app_with(register_anon_limit=3) as (client, runtime):` an app on its own settings (its
+    runtime also runs events, with the worker's handlers)."""
 
     @asynccontextmanager
     async def build(**overrides: Any) -> AsyncIterator[tuple[httpx.AsyncClient, Runtime]]:
-        runtime = Runtime.create(settings.model_copy(update=overrides))
+        runtime = Runtime.create(settings.model_copy(update=overrides), handlers=wiring().handlers)
         try:
             async with asgi_client(create_app(runtime=runtime)) as client:
                 yield client, runtime

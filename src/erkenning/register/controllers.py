@@ -102,17 +102,6 @@ class RegisterController(Controller):
         return BatchAnswer(items=await lookup.verify_batch(state.runtime, data.items))
 
 
-class CeilingController(Controller):
-    """Benchmarks only (BENCH_ENDPOINTS=true): one primary-key SELECT through verify's connection path."""
-
-    path = "/_ceiling"
-    include_in_schema = False
-
-    @get("/{company_id:uuid}", include_in_schema=False)
-    async def ceiling(self, state: State, company_id: FromPath[UUID]) -> dict[str, UUID]:
-        return {"id": await lookup.ceiling(state.runtime, company_id)}
-
-
 class SchoolController(Controller):
     """A school's own subscriptions (abonnementen), its webhook, and its delivery log."""
 

@@ -34,7 +34,6 @@ from erkenning.core.paging import fetch_page
 from erkenning.core.settings import Settings
 from erkenning.core.states import Move
 from erkenning.recognition import effects
-from erkenning.recognition import mails as _letters  # noqa: F401  (registers the e-mail composers)
 from erkenning.recognition.models import (
     Decision,
     DecisionKind,

@@ -17,7 +17,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.companies.models import Company
-from erkenning.core import clock, outbox, states
+from erkenning.core import clock, outbox, paging, states
 from erkenning.core.audit import service as audit
 from erkenning.core.auth.models import Principal
 from erkenning.core.auth.scope import get_scoped, scoped
@@ -115,7 +115,7 @@ class ReportService:
         if filters.received_until:
             conditions.append(col(Report.created_at) < _local_midnight(filters.received_until + timedelta(days=1)))
         counted = scoped(select(Report.id), Report, caller).where(*conditions)
-        total = (await self.session.exec(select(sa.func.count()).select_from(counted.subquery()))).one()
+        total = await paging.count(self.session, counted)
         page = (
             scoped(select(Report, _has_confidential().label("c")), Report, caller)  # type: ignore[arg-type]
             .where(*conditions)
@@ -124,7 +124,7 @@ class ReportService:
             .offset(offset)
         )
         rows = (await self.session.exec(page)).all()
-        return [(row[0], bool(row[1])) for row in rows], int(total)
+        return [(row[0], bool(row[1])) for row in rows], total
 
     async def has_confidential(self, report: Report) -> bool:
         stmt = select(sa.exists().where(col(ReportConfidential.report_id) == report.id))

@@ -22,9 +22,8 @@ from erkenning.http.guards import requires
 from erkenning.vocabulary import ROLES
 from erkenning.web import nav
 from erkenning.web.forms import Field, Form
-from erkenning.web.listing import listing
+from erkenning.web.listing import PageNumber, Pager, listing
 from erkenning.web.pages.start import start_section
-from erkenning.web.pagination import PageNumber, Pager
 from erkenning.web.rendering import flash_message, page, redirect
 
 REVOKED = flash_message("token-revoked", "De toegangscode is ingetrokken. Wie hem gebruikte, is nu uitgelogd.")

@@ -24,10 +24,9 @@ from erkenning.vocabulary import RECOGNITION_STATUSES, SECTORS
 from erkenning.web import nav
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
-from erkenning.web.listing import listing
+from erkenning.web.listing import PageNumber, listing
 from erkenning.web.pages.company_overview import company_overview
 from erkenning.web.pages.start import start_section
-from erkenning.web.pagination import PageNumber
 from erkenning.web.rendering import flash_message, page, redirect
 
 CREATED = flash_message("company-created", "Het bedrijf is geregistreerd.")

@@ -25,9 +25,8 @@ from erkenning.training.services.catalogue import CatalogueService, CourseFilter
 from erkenning.web import nav
 from erkenning.web.actions import service_call
 from erkenning.web.forms import CHECKED, Field, Form
-from erkenning.web.listing import listing
+from erkenning.web.listing import PageNumber, listing
 from erkenning.web.pages.course_sessions import session_rows
-from erkenning.web.pagination import PageNumber
 from erkenning.web.rendering import flash_message, page, redirect
 from erkenning.web.staff import refusal_text
 

@@ -36,8 +36,7 @@ from erkenning.vocabulary import long_date
 from erkenning.web import nav
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
-from erkenning.web.listing import listing
-from erkenning.web.pagination import PageNumber
+from erkenning.web.listing import PageNumber, listing
 from erkenning.web.rendering import after_change, flash_message, page
 from erkenning.web.staff import Names, adviser_options, names, recognition_options, refusal_text
 from erkenning.web.timeline import chart

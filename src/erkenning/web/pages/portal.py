@@ -36,8 +36,8 @@ from erkenning.vocabulary import long_date
 from erkenning.web import nav, wording
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
+from erkenning.web.listing import PageNumber, Pager
 from erkenning.web.pages.start import start_section
-from erkenning.web.pagination import PageNumber, Pager
 from erkenning.web.rendering import flash_message, page, redirect
 from erkenning.workflows import queries as hearings
 

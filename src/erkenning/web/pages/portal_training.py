@@ -30,7 +30,7 @@ from erkenning.training.states import TRANSITIONS
 from erkenning.web import nav
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
-from erkenning.web.pagination import PageNumber, Pager
+from erkenning.web.listing import PageNumber, Pager
 from erkenning.web.rendering import flash_message, page, redirect
 
 PAGE_SIZE = 20

@@ -40,8 +40,7 @@ from erkenning.reports.states import MATCHABLE, handles
 from erkenning.web import nav
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
-from erkenning.web.listing import listing
-from erkenning.web.pagination import PageNumber
+from erkenning.web.listing import PageNumber, listing
 from erkenning.web.rendering import after_change, flash_message, page
 from erkenning.web.staff import adviser_options, names, refusal_text
 from erkenning.workflows import queries as cases

@@ -17,8 +17,8 @@ from erkenning.reports.services.intake import ReportIntake
 from erkenning.reports.services.reports import ReportFilter, ReportService
 from erkenning.web import nav
 from erkenning.web.forms import Field, Form
+from erkenning.web.listing import PageNumber, Pager
 from erkenning.web.pages.report_fields import COMPANY_FIELDS, FACT_FIELDS, NARRATIVE, REPORTER_FIELDS, validate_report
-from erkenning.web.pagination import PageNumber, Pager
 from erkenning.web.rendering import flash_message, page, redirect
 
 PAGE_SIZE = 25

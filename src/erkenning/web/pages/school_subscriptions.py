@@ -23,8 +23,7 @@ from erkenning.register.services.subscriptions import SubscriptionService
 from erkenning.web import fields, nav
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
-from erkenning.web.listing import listing
-from erkenning.web.pagination import PageNumber, Pager
+from erkenning.web.listing import PageNumber, Pager, listing
 from erkenning.web.rendering import flash_message, page, redirect
 
 PAGE_SIZE = 50

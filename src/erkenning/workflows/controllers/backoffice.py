@@ -139,21 +139,6 @@ class InvestigationController(Controller):
         return await _detail(session, settings, case_id, caller)
 
 
-class CaseListCeilingController(Controller):
-    """Benchmarks only (BENCH_ENDPOINTS=true): the case list's ceiling, one raw SELECT of a page of my cases.
-
-    Same router, guards and session as the case list; no next-deadline subquery, no ordering, no count.
-    """
-
-    path = "/investigations-ceiling"
-    include_in_schema = False
-    guards = [ADVISERS]
-
-    @get("/", include_in_schema=False)
-    async def ceiling(self, session: DbSession, caller: CurrentCaller, limit: Limit = 50) -> list[dict[str, object]]:
-        return await queries.case_list_ceiling(session, caller, limit=limit)
-
-
 class AdviserTaskController(Controller):
     path = "/tasks"
     tags = ["investigations"]
