@@ -4,13 +4,13 @@ Litestar closes generator dependencies after the handler's return value has been
 response object but before a byte is sent, so a 2xx always means "committed". Events added to the
 outbox are enqueued after the commit.
 
-Services are injected too: a domain declares its providers once,
+Services are injected too: a domain declares its providers once, in its controllers,
 
-    dependencies = {"investigations": provide(InvestigationService)}
+    PROVIDERS = {"investigations": provide(InvestigationService)}
 
-a controller (or a router of pages) takes that mapping, and a handler asks for
-`investigations: NamedDependency[InvestigationService]`. The service is built on the request's own
-session, so it shares the request's transaction.
+a controller (`dependencies = PROVIDERS`) or the router of the pages takes that mapping, and a handler
+asks for `investigations: NamedDependency[InvestigationService]`. The service is built on the
+request's own session, so it shares the request's transaction.
 """
 
 from __future__ import annotations
