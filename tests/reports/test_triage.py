@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from itertools import product
+from uuid import uuid4
 
 import pytest
 import sqlalchemy as sa
 
 from erkenning.companies.models import Company
 from erkenning.core import states
-from erkenning.core.caller import Caller
+from erkenning.core.caller import Caller, Role
 from erkenning.core.errors import InvalidTransition
 from erkenning.core.outbox import OutboxEvent
 from erkenning.core.runtime import Runtime
@@ -65,6 +66,21 @@ async def _events(runtime: Runtime) -> list[OutboxEvent]:
 
 def test_the_table_is_exactly_the_allowed_moves() -> None:
     assert set(TRANSITIONS) == ALLOWED
+
+
+def test_substantiating_waits_for_the_company_after_who_may_do_it() -> None:
+    """"Not yet" (409, no company) is said only to whom may make the move; anyone else hears 403 first."""
+    mine = Caller(principal_id=uuid4(), role=Role.ADVISER, name="a")
+    outsider = Caller(principal_id=uuid4(), role=Role.ADVISER, name="o")
+    unmatched = Report(status=S.IN_TRIAGE, assigned_to=mine.principal_id, company_id=None)
+    with pytest.raises(states.GuardRefused):
+        states.check(TRANSITIONS, S.IN_TRIAGE, S.SUBSTANTIATED, unmatched, outsider, {"reason": "x"})
+    with pytest.raises(InvalidTransition, match="Match the report to a company first"):
+        states.check(TRANSITIONS, S.IN_TRIAGE, S.SUBSTANTIATED, unmatched, mine, {"reason": "x"})
+    assert [m.to for m in states.allowed(TRANSITIONS, unmatched, mine)] == ["not_substantiated", "referred"]
+    unmatched.company_id = uuid4()
+    states.check(TRANSITIONS, S.IN_TRIAGE, S.SUBSTANTIATED, unmatched, mine, {"reason": "x"})
+    assert "substantiated" in [m.to for m in states.allowed(TRANSITIONS, unmatched, mine)]
 
 
 @pytest.mark.parametrize(("source", "target"), list(product(S, S)), ids=lambda s: s.value)

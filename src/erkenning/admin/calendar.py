@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from erkenning.core import calendar_days
 from erkenning.core.calendar_days import EquatedHoliday, EquatedHolidayService
 from erkenning.core.caller import Role
-from erkenning.http.dependencies import CurrentCaller, DbSession
+from erkenning.http.dependencies import CurrentCaller, NamedDependency, provide
 from erkenning.http.guards import requires
 
 
@@ -42,16 +42,20 @@ class EquatedHolidayRead(BaseModel):
         return cls(**row.model_dump(), shipped=calendar_days.is_shipped(row.day))
 
 
+PROVIDERS = {"equated_days": provide(EquatedHolidayService)}
+
+
 class CalendarController(Controller):
     path = "/admin/calendar"
     tags = ["admin"]
     guards = [requires(Role.ADMIN)]
+    dependencies = PROVIDERS
 
     @get("/", summary="The days equated with general holidays by decree (Atw art. 3(3)), in date order")
     async def list_(
-        self, session: DbSession, year: Annotated[int | None, QueryParameter(ge=1965, le=2200)] = None
+        self, equated_days: NamedDependency[EquatedHolidayService], year: Annotated[int | None, QueryParameter(ge=1965, le=2200)] = None
     ) -> list[EquatedHolidayRead]:
-        rows = await EquatedHolidayService(session).list_days(year=year)
+        rows = await equated_days.list_days(year=year)
         return [EquatedHolidayRead.of(r) for r in rows]
 
     @post(
@@ -61,11 +65,14 @@ class CalendarController(Controller):
         "worker rereads the days within `CALENDAR_REFRESH_S` (default 300 s).",
     )
     async def add(
-        self, data: JSONBody[EquatedHolidayCreate], session: DbSession, caller: CurrentCaller
+        self, data: JSONBody[EquatedHolidayCreate], equated_days: NamedDependency[EquatedHolidayService],
+        caller: CurrentCaller,
     ) -> EquatedHolidayRead:
-        row = await EquatedHolidayService(session).add(caller, data.day, data.decree, data.reference)
+        row = await equated_days.add(caller, data.day, data.decree, data.reference)
         return EquatedHolidayRead.of(row)
 
     @delete("/{day:date}", summary="Remove a day added by mistake (not one shipped with the release)")
-    async def remove(self, day: FromPath[date], session: DbSession, caller: CurrentCaller) -> None:
-        await EquatedHolidayService(session).remove(caller, day)
+    async def remove(
+        self, day: FromPath[date], equated_days: NamedDependency[EquatedHolidayService], caller: CurrentCaller
+    ) -> None:
+        await equated_days.remove(caller, day)

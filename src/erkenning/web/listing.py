@@ -4,7 +4,7 @@ rows, the pager.
 
     result = await listing(
         request, FILTER_FIELDS, {"naam": naam, ...}, to_filters,
-        lambda filters, limit, offset: CompanyService(session).list(caller, filters, limit=limit, offset=offset),
+        lambda filters, limit, offset: companies.list(caller, filters, limit=limit, offset=offset),
         page=pagina, size=25,
     )
     return page(request, "companies/list.html", title="Bedrijven", result=result, status_code=result.status_code)

@@ -35,7 +35,7 @@ from erkenning.reports.models import (
     ReportConfidential,
     ReportStatus,
 )
-from erkenning.reports.states import CLOSING, MATCHABLE, OUTCOMES, TRANSITIONS, handles, not_ready
+from erkenning.reports.states import CLOSING, MATCHABLE, OUTCOMES, TRANSITIONS, handles
 
 if TYPE_CHECKING:
     from erkenning.core.runtime import Runtime
@@ -160,8 +160,7 @@ class ReportService:
     @staticmethod
     def actions(report: Report, caller: Caller) -> list[states.Move]:
         """The transitions this caller may make now (the same table the service applies)."""
-        ready = {s.value for s in S if not_ready(report, s) is None}
-        return [m for m in states.allowed(TRANSITIONS, report, caller) if m.to in ready]
+        return states.allowed(TRANSITIONS, report, caller)
 
     async def reports_of_company(self, company_id: UUID, *, status: ReportStatus | None = None) -> list[Report]:
         """Every report matched to a company, oldest first (for the investigation workflow)."""
@@ -286,8 +285,6 @@ class ReportService:
     ) -> Report:
         report = await self.get(report_id, caller, for_update=True)
         states.check(TRANSITIONS, report.status, target, report, caller, given)
-        if (reason := not_ready(report, target)) is not None:
-            raise InvalidTransition(reason)
         previous = report.status
         now = utcnow()
         report.status = target
