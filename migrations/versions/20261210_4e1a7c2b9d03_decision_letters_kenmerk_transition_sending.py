@@ -1,4 +1,5 @@
-"""decisions: kenmerk, transition arrangement, sent_by, urgency (art. 4:11 Awb), response read; letters
+"""decisions: kenmerk, transition arrangement, sent_by, urgency (art. 4:11 Awb), response read; letters;
+investigations: the proposal's transition arrangement and urgency
 
 The kenmerk (reference number) comes from a sequence through `decision_kenmerk(day)`, e.g.
 `SBB-B-2026-000123` (the year of drafting); decisions made before get one in the order they were made.
@@ -69,6 +70,8 @@ def upgrade() -> None:
         "decision",
         "placements_until IS NULL OR effective_from IS NULL OR placements_until >= effective_from",
     )
+    op.add_column("investigation", sa.Column("placements_until", sa.Date(), nullable=True))
+    op.add_column("investigation", sa.Column("urgent_reason", sa.String(length=4000), nullable=True))
     op.create_table(
         "letter",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -108,6 +111,8 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_letter_objection_id"), table_name="letter")
     op.drop_index(op.f("ix_letter_decision_id"), table_name="letter")
     op.drop_table("letter")
+    op.drop_column("investigation", "urgent_reason")
+    op.drop_column("investigation", "placements_until")
     op.drop_constraint(op.f("ck_decision_placements_not_before_effect"), "decision", type_="check")
     op.drop_constraint(op.f("fk_decision_response_read_by_principal"), "decision", type_="foreignkey")
     op.drop_constraint(op.f("fk_decision_sent_by_principal"), "decision", type_="foreignkey")

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from erkenning.core import clock
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
+from erkenning.letters import RENDERER
 from erkenning.recognition.models import Pathway
 from erkenning.recognition.schemas import DecisionCreate
 from erkenning.recognition.services.decisions import DecisionService
@@ -40,10 +41,10 @@ async def _count(runtime: Runtime, table: str) -> int:
 async def intended(world: World, recognition_id) -> str:
     """An intended withdrawal put to the company (voornemen), through the services."""
     async with world.runtime.transaction() as session:
-        service = DecisionService(session, world.runtime.settings)
+        service = DecisionService(session, world.runtime.settings, RENDERER)
         decision = await service.draft(
             DecisionCreate(kind="withdraw", recognition_ids=[recognition_id], grounds="Geen praktijkopleider meer.",
-                           legal_basis="art. 7.2.10 WEB"),
+                           legal_basis="art. 7.2.10 WEB", placements_until=clock.today() + timedelta(days=60)),
             as_caller(world.adviser),
         )
         await service.intend(decision.id, as_caller(world.adviser))
@@ -115,7 +116,7 @@ async def test_an_objection_after_the_deadline_is_refused_naming_the_deadline(
     path = f"/portaal/besluiten/{decision}"
     form = await web.get(path)
     async with runtime.session_factory() as session:
-        deadline = (await DecisionService(session, runtime.settings).get(decision, as_caller(company.adviser))).objection_deadline
+        deadline = (await DecisionService(session, runtime.settings, RENDERER).get(decision, as_caller(company.adviser))).objection_deadline
     assert deadline is not None and f"tot en met {long_date(deadline)}" in form.text
     with clock.travel(deadline - clock.today() + timedelta(days=1)):
         await web.sign_in(company.company)  # six weeks on, the web session has long ended

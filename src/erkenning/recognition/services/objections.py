@@ -17,6 +17,8 @@ from erkenning.core.errors import Conflict, InvalidTransition, Unprocessable
 from erkenning.core.paging import fetch_page
 from erkenning.core.settings import Settings
 from erkenning.core.states import Move, allowed, apply
+from erkenning.recognition import drafting
+from erkenning.recognition.dispatch import LetterRenderer
 from erkenning.recognition.models import (
     Decision,
     DecisionKind,
@@ -42,9 +44,10 @@ class ObjectionTermPassed(Unprocessable):
 class ObjectionService:
     """Bezwaren tegen besluiten."""
 
-    def __init__(self, session: AsyncSession, settings: Settings) -> None:
+    def __init__(self, session: AsyncSession, settings: Settings, letters: LetterRenderer | None = None) -> None:
         self.session = session
-        self.decisions = DecisionService(session, settings)
+        # Upholding sends a reinstate decision, with its letter.
+        self.decisions = DecisionService(session, settings, letters)
 
     async def get(self, objection_id: UUID, caller: Caller, *, for_update: bool = False) -> Objection:
         return await get_scoped(
@@ -154,6 +157,7 @@ class ObjectionService:
         links = await decisions.linked(decision)
         await self._refuse_if_changed_since(decision, [link.recognition_id for link in links])
         reinstate = Decision(
+            kenmerk=await drafting.new_kenmerk(self.session),
             company_id=decision.company_id,
             kind=DecisionKind.REINSTATE,
             effective_from=clock.today(),
