@@ -13,7 +13,7 @@ from tests.register.conftest import SUSPENSION_AND_WITHDRAWAL, S, make_recogniti
 
 VERIFY = "/api/v1/register/verify"
 BATCH = "/api/v1/register/verify/batch"
-ANSWER_KEYS = {"company", "crebo", "pathway", "date", "recognised", "status", "since", "until"}
+ANSWER_KEYS = {"company", "crebo", "pathway", "date", "recognised", "status", "since", "until", "placements_until"}
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ async def test_verify_reads_the_period_of_the_date(client, story, on, recognised
     assert response.status_code == 200, response.text
     assert response.json() == {
         "company": story.sbb_id, "crebo": "25180", "pathway": "bol", "date": on,
-        "recognised": recognised, "status": status, "since": since, "until": until,
+        "recognised": recognised, "status": status, "since": since, "until": until, "placements_until": None,
     }
 
 
