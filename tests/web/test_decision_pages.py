@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from uuid import UUID
 
 import httpx
 import pytest
 
+from erkenning.core import clock
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 from erkenning.recognition.models import Pathway
@@ -102,6 +104,7 @@ async def test_a_harmful_decision_is_first_intended_and_four_eyes_hold(
     drafted = await _draft(web, world, {
         "kind": "suspend", "recognition_ids": [str(recognition)], "grounds": "Onveilige werkplek",
         "legal_basis": "art. 7.2.10 WEB", "until_reinstated": "ja",
+        "placements_until": (clock.today() + timedelta(days=60)).isoformat(),
     })
     assert drafted.status_code == 303
     decision_id = drafted.headers["location"].rsplit("/", 1)[1]
@@ -123,8 +126,14 @@ async def test_a_harmful_decision_is_first_intended_and_four_eyes_hold(
         await other.sign_in(world.senior2)
         page = await other.get(f"/besluiten/{decision_id}")
         assert "Wij zijn het er niet mee eens." in page.text
-        assert (await _step(other, decision_id, "goedkeuren")).status_code == 303
+        assert "Ik heb de reactie van het bedrijf op het voornemen gelezen" in page.text
+        unread = await _step(other, decision_id, "goedkeuren")
+        assert unread.status_code == 409 and "vink aan dat u die heeft gelezen" in unread.text
+        assert await _decision_status(runtime, decision_id) == "intended"
+        assert (await _step(other, decision_id, "goedkeuren", {"response_read": "ja"})).status_code == 303
     assert await _decision_status(runtime, decision_id) == "approved"
+    assert await scalar(runtime, "SELECT response_read_by FROM decision WHERE id = :id", id=decision_id) == \
+        world.senior2.id
 
 
 async def test_approval_before_the_response_term_ends_is_explained_with_the_date(
@@ -134,6 +143,7 @@ async def test_approval_before_the_response_term_ends_is_explained_with_the_date
     await web.sign_in(world.adviser)
     drafted = await _draft(web, world, {
         "kind": "withdraw", "recognition_ids": [str(recognition)], "grounds": "Ernstige signalen", "legal_basis": "WEB",
+        "placements_until": (clock.today() + timedelta(days=30)).isoformat(),
     })
     decision_id = drafted.headers["location"].rsplit("/", 1)[1]
     await _step(web, decision_id, "voornemen")

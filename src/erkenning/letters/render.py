@@ -45,6 +45,7 @@ CSP = (
 )
 # The letter itself inside its document, for showing it within a page.
 _BODY = re.compile(r"<!-- letter -->(.*)<!-- /letter -->", re.S)
+_HEADING = re.compile(r"<(/?)h([1-4])\b")
 
 # What the decision does, in the letter's words (the recognitions follow in a table).
 DECISION_SENTENCE = {
@@ -168,6 +169,8 @@ async def provide_letters() -> Letters:
 
 
 def body_of(html: str) -> Markup:
-    """The letter inside a rendered document (without its head and style), to show within a page."""
+    """The letter inside a rendered document (without its head and style), to show within a page under
+    that page's own second-level heading: its headings move two levels down."""
     found = _BODY.search(html)
-    return Markup(found.group(1) if found else "")
+    body = found.group(1) if found else ""
+    return Markup(_HEADING.sub(lambda m: f"<{m[1]}h{int(m[2]) + 2}", body))

@@ -361,6 +361,9 @@ class DecisionService:
 
     # ------------------------------------------------------------ letters
 
+    async def has_letter(self, decision: Decision, kind: LetterKind) -> bool:
+        return await dispatch.kept(self.session, decision.id, kind) is not None
+
     async def letter(self, decision_id: UUID, caller: Caller, kind: LetterKind | None = None) -> dispatch.LetterText:
         """A letter of the decision to read or download.
 
