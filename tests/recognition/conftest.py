@@ -55,10 +55,15 @@ class World:
         assert self.company.company_id is not None
         return self.company.company_id
 
-    async def email(self) -> str:
+    async def company_row(self) -> Company:
         async with self.runtime.session_factory() as session:
             company = await session.get(Company, self.company_id)
-        assert company is not None and company.email
+        assert company is not None
+        return company
+
+    async def email(self) -> str:
+        company = await self.company_row()
+        assert company.email
         return company.email
 
     async def qualification(self, crebo: str = "25180", name: str = "Kok", level: int = 2) -> UUID:

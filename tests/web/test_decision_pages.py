@@ -12,6 +12,7 @@ from erkenning.core import clock
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 from erkenning.recognition.models import Pathway
+from erkenning.vocabulary import long_date
 from tests.helpers import TokenFactory
 from tests.recognition.conftest import World, build_world
 from tests.web.conftest import WebClient
@@ -244,3 +245,48 @@ async def test_upholding_an_objection_restores_the_recognition(
     assert await scalar(runtime, "SELECT status FROM recognition WHERE id = :id", id=str(recognition)) == "active"
     assert f'href="/bezwaren/{objection_id}"' not in (await web.get("/bezwaren")).text  # no longer pending
     assert f'href="/bezwaren/{objection_id}"' in (await web.get("/bezwaren", params={"status": "alle"})).text
+
+
+async def test_the_approver_sees_the_whole_scope_and_the_letter_before_it_is_sent(
+    web: WebClient, world: World, runtime: Runtime, app
+) -> None:
+    recognition = await world.granted()
+    effective = clock.today() + timedelta(days=20)
+    placements = effective + timedelta(days=45)
+    await web.sign_in(world.adviser)
+    drafted = await _draft(web, world, {
+        "kind": "withdraw", "recognition_ids": [str(recognition)], "grounds": "De werkplek is niet veilig.",
+        "legal_basis": "art. 7.2.10 WEB", "effective_from": effective.isoformat(),
+        "placements_until": placements.isoformat(),
+    })
+    decision_id = drafted.headers["location"].rsplit("/", 1)[1]
+    await _step(web, decision_id, "voornemen")
+    await _step(web, decision_id, "reactie", {"text": "Wij zijn het oneens."})
+    kenmerk = await scalar(runtime, "SELECT kenmerk FROM decision WHERE id = :id", id=decision_id)
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://testserver") as http:
+        senior = WebClient(http)
+        await senior.sign_in(world.senior)
+        page = (await senior.get(f"/besluiten/{decision_id}")).text
+        # The scope: the recognition, its status before and after, the dates, the transition arrangement.
+        assert "Wat dit besluit doet" in page and "Kok" in page
+        assert ">erkend<" in page and ">ingetrokken<" in page
+        assert long_date(effective) in page and long_date(placements) in page
+        # The letter as it would go today, on the same page, and as a download.
+        assert "De brief zoals die vandaag zou worden verstuurd" in page and kenmerk in page
+        assert "SBB trekt de erkenning van uw bedrijf als leerbedrijf in" in page
+        assert f"/besluiten/{decision_id}/brief" in page
+        preview = await senior.get(f"/besluiten/{decision_id}/brief")
+        assert preview.status_code == 200 and "concept" in preview.headers["content-disposition"]
+        approved = await _step(senior, decision_id, "goedkeuren", {"response_read": "ja"})
+        assert approved.status_code == 303
+        sent = await _step(senior, decision_id, "versturen")
+        assert sent.status_code == 303
+        after = (await senior.get(f"/besluiten/{decision_id}")).text
+        assert "De brief zoals die is verstuurd" in after and "SHA-256" in after
+        kept = await senior.get(f"/besluiten/{decision_id}/brief")
+        assert kept.headers["content-disposition"] == f'attachment; filename="{kenmerk}.html"'
+    sha = await scalar(runtime, "SELECT sha256 FROM letter WHERE decision_id = :id AND kind = 'decision'",
+                       id=decision_id)
+    assert sha in after and await _decision_status(runtime, decision_id) == "sent"
+    assert await scalar(runtime, "SELECT sent_by FROM decision WHERE id = :id", id=decision_id) == world.senior.id

@@ -205,3 +205,27 @@ async def test_a_company_never_sees_another_companys_hearing(web: WebClient, com
     case_id = await hearing_for(runtime, other.company_id, company.senior, "Vraag aan een ander")
     assert (await web.get(f"/portaal/reactieverzoeken/{case_id}")).status_code == 404
     assert "Vraag aan een ander" not in (await web.get("/portaal/reactieverzoeken")).text
+
+
+async def test_the_company_downloads_the_letter_of_its_intended_and_of_its_sent_decision(
+    web: WebClient, company: World, runtime: Runtime, tokens: TokenFactory
+) -> None:
+    decision = await intended(company, await company.granted(on=date(2024, 3, 3)))
+    page = (await web.get(f"/portaal/besluiten/{decision}")).text
+    assert f'href="/portaal/besluiten/{decision}/brief"' in page and "Brief met het voornemen downloaden" in page
+    letter = await web.get(f"/portaal/besluiten/{decision}/brief")
+    assert letter.status_code == 200 and letter.headers["content-disposition"].endswith('-V.html"')
+    assert "SBB is van plan" in letter.text
+    sent = await company.decide("suspend", [await company.granted("25181", on=date(2024, 3, 3))],
+                                until_reinstated=True)
+    page = (await web.get(f"/portaal/besluiten/{sent}")).text
+    assert "Brief met het besluit downloaden" in page
+    downloaded = await web.get(f"/portaal/besluiten/{sent}/brief")
+    async with runtime.engine.connect() as conn:
+        stored = (await conn.execute(sa.text("SELECT html FROM letter WHERE decision_id = :id AND kind = 'decision'"),
+                                     {"id": str(sent)})).scalar()
+    assert downloaded.content == stored.encode()
+    other = await tokens.make(Role.COMPANY)
+    foreign = await company.decide("suspend", [await company.granted(company_id=other.company_id, on=date(2024, 3, 3))],
+                                   until_reinstated=True)
+    assert (await web.get(f"/portaal/besluiten/{foreign}/brief")).status_code == 404
