@@ -138,7 +138,7 @@ class DecisionService:
             for link, r, q in (await self.session.exec(stmt)).all()
         ]
 
-    async def scope(self, decision: Decision) -> list[ScopeRead]:
+    async def scope(self, decision: Decision) -> Sequence[ScopeRead]:
         """Each recognition with what the decision does (or would do, sent today) to it, and the dates."""
         return await scope.of_decision(self.session, decision)
 
