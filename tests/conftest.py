@@ -3,6 +3,12 @@
 Order of preference for each service: DATABASE_URL / REDIS_URL, then a server answering on
 127.0.0.1 (5432 / 6379), then an embedded one started here. Each run gets its own database built
 by the Alembic migrations, its own arq queue name, and its own SMTP catcher.
+
+Nothing starts or connects until a test asks for it: the unit tests (tests/unit/, run first) ask for
+nothing. The run's resources are `shared_*` (session scope); a test asks for them through the fixtures
+`services`, `database_url`, `mail`, `settings`, `runtime`, `app` (and `client`, `tokens`, `web`, `logs`
+on top of them), each of which brings `clean`: after the test, empty tables, queue and inbox. A fixture of
+wider scope that builds a data set for a whole module (tests/security/) takes `shared_*` and cleans up itself.
 """
 
 from __future__ import annotations
@@ -33,8 +39,16 @@ from tests.helpers import LogCapture, MailCatcher, Services, TokenFactory, asgi_
 KEEP_TABLES = {"alembic_version", "audit_event"}
 
 
+UNIT = Path(__file__).parent / "unit"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The unit tests first: they need no service and fail fast (the order among the rest is kept)."""
+    items.sort(key=lambda item: not item.path.is_relative_to(UNIT))
+
+
 @pytest.fixture(scope="session")
-def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+def shared_services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
     embedded: list[EmbeddedPostgres | EmbeddedRedis] = []
     admin_url = os.environ.get("DATABASE_URL")
     if not admin_url:
@@ -61,17 +75,17 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
 
 
 @pytest.fixture(scope="session")
-def database_url(services: Services, request: pytest.FixtureRequest) -> Iterator[str]:
+def shared_database_url(shared_services: Services, request: pytest.FixtureRequest) -> Iterator[str]:
     name = f"erkenning_test_{uuid.uuid4().hex[:12]}"
-    asyncio.run(migrate.create_database(services.admin_url, name))
-    url = services.url_for(name)
+    asyncio.run(migrate.create_database(shared_services.admin_url, name))
+    url = shared_services.url_for(name)
     migrate.upgrade(url)
     try:
         yield url
         # Everything the run wrote to the audit trail must still form one unbroken chain.
         request.config.stash[_AUDIT_CHAIN] = asyncio.run(_verify_audit_chain(url))
     finally:
-        asyncio.run(migrate.drop_database(services.admin_url, name))
+        asyncio.run(migrate.drop_database(shared_services.admin_url, name))
 
 
 _AUDIT_CHAIN = pytest.StashKey["audit_service.VerifyResult"]()
@@ -102,7 +116,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 @pytest.fixture(scope="session")
-def mail() -> Iterator[MailCatcher]:
+def shared_mail() -> Iterator[MailCatcher]:
     catcher = MailCatcher().start()
     try:
         yield catcher
@@ -111,18 +125,18 @@ def mail() -> Iterator[MailCatcher]:
 
 
 @pytest.fixture(scope="session")
-def settings(services: Services, database_url: str, mail: MailCatcher) -> Settings:
+def shared_settings(shared_services: Services, shared_database_url: str, shared_mail: MailCatcher) -> Settings:
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         environment=Environment.TEST,
-        database_url=database_url,
-        redis_url=services.redis_url,
+        database_url=shared_database_url,
+        redis_url=shared_services.redis_url,
         # Production gives Redis 0.5 s; a loaded 2-core CI machine sometimes needs longer, and a missed
         # enqueue would only wait for the sweep. Outages in tests stop a real server (refused at once).
         redis_timeout_s=5.0,
         arq_queue_name=f"erkenning:test:{uuid.uuid4().hex[:8]}",
         smtp_host="127.0.0.1",
-        smtp_port=mail.port,
+        smtp_port=shared_mail.port,
         log_format=LogFormat.JSON,
         token_pepper="test-pepper",
         outbox_retry_base_s=1.0,
@@ -131,9 +145,9 @@ def settings(services: Services, database_url: str, mail: MailCatcher) -> Settin
 
 
 @pytest.fixture(scope="session")
-async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
+async def shared_runtime(shared_settings: Settings) -> AsyncIterator[Runtime]:
     models.configure()
-    rt = Runtime.create(settings)
+    rt = Runtime.create(shared_settings)
     try:
         yield rt
     finally:
@@ -141,21 +155,21 @@ async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
 
 
 @pytest.fixture(scope="session")
-async def _truncate_sql(runtime: Runtime) -> str:
+async def _truncate_sql(shared_runtime: Runtime) -> str:
     """The statement that empties the run's tables between tests.
 
     TRUNCATE of ~30 tables costs 0.5-1 s (new files for each, exclusive locks) and dominated the suite;
     DELETE of the few rows a test leaves costs milliseconds. Foreign keys are not checked while the
     session replicates (superuser only, as the test role is); elsewhere TRUNCATE does the work.
     """
-    async with runtime.engine.connect() as conn:
+    async with shared_runtime.engine.connect() as conn:
         names = await conn.run_sync(lambda c: sa.inspect(c).get_table_names())
         superuser = (await conn.execute(sa.text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"))).scalar()
     tables = sorted(set(names) - KEEP_TABLES)
     if not superuser:
         return f"TRUNCATE {', '.join(f'{chr(34)}{n}{chr(34)}' for n in tables)} RESTART IDENTITY CASCADE"
     deletes = "; ".join(f'DELETE FROM "{n}"' for n in tables)
-    async with runtime.engine.begin() as conn:
+    async with shared_runtime.engine.begin() as conn:
         await conn.execute(sa.text(
             "CREATE OR REPLACE FUNCTION erkenning_test_clean() RETURNS void LANGUAGE plpgsql AS $$ BEGIN "
             f"SET LOCAL session_replication_role = replica; {deletes}; END $$"
@@ -163,23 +177,57 @@ async def _truncate_sql(runtime: Runtime) -> str:
     return "SELECT erkenning_test_clean()"
 
 
-@pytest.fixture(autouse=True)
-async def _clean(runtime: Runtime, _truncate_sql: str, mail: MailCatcher) -> AsyncIterator[None]:
-    """Every test starts from empty tables (the audit chain runs on), an empty queue and inbox."""
+@pytest.fixture(scope="session")
+def shared_app(shared_runtime: Runtime) -> Litestar:
+    return create_app(runtime=shared_runtime)
+
+
+@pytest.fixture
+async def clean(shared_runtime: Runtime, _truncate_sql: str, shared_mail: MailCatcher) -> AsyncIterator[None]:
+    """After the test: empty tables (the audit chain runs on), an empty queue, no rate-limit counts, an empty inbox."""
     yield
-    async with runtime.engine.begin() as conn:
+    async with shared_runtime.engine.begin() as conn:
         await conn.execute(sa.text(_truncate_sql))
-    redis = runtime.queue.redis
-    await redis.delete(runtime.settings.arq_queue_name)
-    stale = [key async for key in redis.scan_iter(match=f"{runtime.settings.arq_queue_name}:rl:*", count=10_000)]
+    redis = shared_runtime.queue.redis
+    queue = shared_runtime.settings.arq_queue_name
+    await redis.delete(queue)
+    stale = [key async for key in redis.scan_iter(match=f"{queue}:rl:*", count=10_000)]
     if stale:
         await redis.delete(*stale)
-    mail.clear()
+    shared_mail.clear()
 
 
-@pytest.fixture(scope="session")
-def app(runtime: Runtime) -> Litestar:
-    return create_app(runtime=runtime)
+# The run's resources as a test asks for them: each brings `clean` with it.
+
+
+@pytest.fixture
+def services(shared_services: Services, clean: None) -> Services:
+    return shared_services
+
+
+@pytest.fixture
+def database_url(shared_database_url: str, clean: None) -> str:
+    return shared_database_url
+
+
+@pytest.fixture
+def mail(shared_mail: MailCatcher, clean: None) -> MailCatcher:
+    return shared_mail
+
+
+@pytest.fixture
+def settings(shared_settings: Settings, clean: None) -> Settings:
+    return shared_settings
+
+
+@pytest.fixture
+def runtime(shared_runtime: Runtime, clean: None) -> Runtime:
+    return shared_runtime
+
+
+@pytest.fixture
+def app(shared_app: Litestar, clean: None) -> Litestar:
+    return shared_app
 
 
 @pytest.fixture

@@ -42,6 +42,15 @@ class Services:
         return make_url(self.admin_url).set(database=database).render_as_string(hide_password=False)
 
 
+def offline_settings(**overrides: Any) -> Settings:
+    """Settings whose PostgreSQL and Redis nobody listens on, for tests that need neither."""
+    fields: dict[str, Any] = {
+        "database_url": "postgresql+asyncpg://postgres@127.0.0.1:1/offline", "redis_url": "redis://127.0.0.1:1/0",
+        **overrides,
+    }
+    return Settings(_env_file=None, **fields)  # type: ignore[call-arg]
+
+
 class _Handler:
     def __init__(self, catcher: MailCatcher) -> None:
         self.catcher = catcher

@@ -30,10 +30,6 @@ def scratch_db(services: Services):
         asyncio.run(migrate.drop_database(services.admin_url, name))
 
 
-def test_single_head() -> None:
-    assert len(migrate.heads()) == 1
-
-
 def test_upgrade_from_empty_to_head_and_back_to_empty(scratch_db: str) -> None:
     migrate.upgrade(scratch_db)
     after_upgrade = _tables(scratch_db)

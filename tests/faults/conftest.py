@@ -66,11 +66,6 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@pytest.fixture(autouse=True)
-async def _clean() -> None:
-    """The suite's per-test cleaning of the shared database does not apply: each fault test has its own."""
-
-
 @dataclass
 class Proc:
     """An `erkenning` subprocess whose output goes to a file (shown when a test fails)."""

@@ -16,7 +16,6 @@ from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
 from erkenning.recognition.tasks import finalise_decisions
 from erkenning.retention.tasks import erase_due
-from erkenning.worker import worker_options
 from tests.helpers import Principal, TokenFactory, drain_queue, make_company
 from tests.recognition.conftest import build_world
 from tests.reports.conftest import BACKOFFICE, PUBLIC, act, adviser_report, confidential, facts
@@ -191,12 +190,6 @@ async def test_each_term_erases_exactly_what_is_due_once(
             "SELECT id::text FROM report WHERE confidential_erased_at IS NOT NULL"))).scalars())
         reports = (await conn.execute(sa.text("SELECT count(*) FROM report"))).scalar_one()
     assert stamped == {anonymous, referred, investigated_c, investigated_f} and reports == 6
-
-
-def test_the_run_is_a_daily_cron_of_the_worker_with_a_capped_timeout(settings: Settings) -> None:
-    [job] = [j for j in worker_options(settings)["cron_jobs"] if j.name.endswith("erase_due")]
-    assert job.hour == {2} and job.minute == {41}
-    assert job.timeout_s is not None and job.timeout_s <= settings.cron_timeout_s
 
 
 async def test_the_command_line_runs_it_now(

@@ -8,7 +8,7 @@ from datetime import timedelta
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
-from erkenning.training.tasks import CRON_JOBS, send_session_reminders
+from erkenning.training.tasks import send_session_reminders
 from tests.helpers import MailCatcher, drain_queue
 from tests.training.conftest import BACKOFFICE, PORTAL, enrol, make_course, make_session
 from tests.training.test_enrolment import company_email
@@ -63,9 +63,3 @@ async def test_a_cancelled_session_sends_no_reminders(client, adviser, tokens, r
     await enrol(client, await tokens.make(Role.COMPANY), session_id=session["id"])
     await client.post(f"{BACKOFFICE}/sessions/{session['id']}/cancel", headers=adviser.headers)
     assert await send_session_reminders({"runtime": runtime}) == 0
-
-
-def test_the_reminder_sweep_runs_every_hour() -> None:
-    [job] = CRON_JOBS
-    assert job.coroutine is send_session_reminders
-    assert job.minute == {7} and job.hour is None

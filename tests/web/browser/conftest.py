@@ -3,7 +3,8 @@
 Playwright drives /usr/bin/chromium (installed by `make test` where missing); it never downloads a
 browser. One server and one browser serve the whole session; each test gets a fresh browser
 context (its own cookies). The server uses the test database and Redis, so the usual fixtures
-(`tokens`, `make_company`) prepare data, and tables are emptied after each test as everywhere.
+(`tokens`, `make_company`) prepare data, and tables are emptied after each test as everywhere (`new_page`
+brings `clean`).
 """
 
 from __future__ import annotations
@@ -36,18 +37,20 @@ TABLET = {"width": 768, "height": 1024}
 
 
 @pytest.fixture(scope="session")
-def live_server(settings: Settings, mail: MailCatcher, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_server(
+    shared_settings: Settings, shared_mail: MailCatcher, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """`erkenning.app:create_app` under uvicorn in its own process, on a free port."""
     port = free_port()
     env = {
         **os.environ,
         "ENVIRONMENT": "test",
-        "DATABASE_URL": settings.database_url or "",
-        "REDIS_URL": settings.redis_url or "",
-        "ARQ_QUEUE_NAME": settings.arq_queue_name,
-        "TOKEN_PEPPER": settings.token_pepper.get_secret_value(),
+        "DATABASE_URL": shared_settings.database_url or "",
+        "REDIS_URL": shared_settings.redis_url or "",
+        "ARQ_QUEUE_NAME": shared_settings.arq_queue_name,
+        "TOKEN_PEPPER": shared_settings.token_pepper.get_secret_value(),
         "SMTP_HOST": "127.0.0.1",
-        "SMTP_PORT": str(mail.port),
+        "SMTP_PORT": str(shared_mail.port),
         "LOG_FORMAT": "json",
         "LOG_LEVEL": "WARNING",
     }
@@ -99,8 +102,11 @@ async def chromium() -> AsyncIterator[object]:
 
 
 @pytest.fixture
-async def new_page(chromium, live_server: str) -> AsyncIterator[Callable[..., Awaitable[object]]]:
-    """Open a page in a fresh context (own cookies): `page = await new_page(viewport=TABLET)`."""
+async def new_page(chromium, live_server: str, clean: None) -> AsyncIterator[Callable[..., Awaitable[object]]]:
+    """Open a page in a fresh context (own cookies): `page = await new_page(viewport=TABLET)`.
+
+    The server writes to the run's database and Redis: the test cleans up after itself as any other.
+    """
     contexts = []
 
     async def open_page(*, viewport: dict[str, int] = LAPTOP, bypass_csp: bool = False):
