@@ -28,12 +28,16 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from erkenning import models
 from erkenning.app import create_app
+from erkenning.companies.models import Company
 from erkenning.core import migrate
 from erkenning.core.audit import service as audit_service
+from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Environment, LogFormat, Settings
 from erkenning.devtools.embedded import EmbeddedPostgres, EmbeddedRedis, port_answers
-from tests.helpers import LogCapture, MailCatcher, Services, TokenFactory, asgi_client
+from tests.factories import Principal, TokenFactory, World, build_world, make_company
+from tests.helpers import LogCapture, MailCatcher, Services, WebClient, asgi_client
+from tests.monitoring.seed import Seeder
 
 # Tables whose rows belong to the whole run (never truncated between tests).
 KEEP_TABLES = {"alembic_version", "audit_event"}
@@ -251,3 +255,57 @@ def logs(app: Litestar) -> Iterator[LogCapture]:
 @pytest.fixture
 def tokens(runtime: Runtime) -> TokenFactory:
     return TokenFactory(runtime)
+
+
+@pytest.fixture
+async def web(app: Litestar) -> AsyncIterator[WebClient]:
+    """A cookie-keeping client for the pages, signed in by nobody yet (`await web.sign_in_as(tokens, role)`)."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as http:
+        yield WebClient(http)
+
+
+# People and things many directories need; a directory that wants them otherwise (with e-mail addresses, say)
+# says so in its own conftest.
+
+
+@pytest.fixture
+async def adviser(tokens: TokenFactory) -> Principal:
+    return await tokens.make(Role.ADVISER)
+
+
+@pytest.fixture
+async def other_adviser(tokens: TokenFactory) -> Principal:
+    return await tokens.make(Role.ADVISER)
+
+
+@pytest.fixture
+async def senior(tokens: TokenFactory) -> Principal:
+    return await tokens.make(Role.SENIOR_ADVISER)
+
+
+@pytest.fixture
+async def admin(tokens: TokenFactory) -> Principal:
+    return await tokens.make(Role.ADMIN)
+
+
+@pytest.fixture
+async def school(tokens: TokenFactory) -> Principal:
+    return await tokens.make(Role.SCHOOL, school_brin="25LX")
+
+
+@pytest.fixture
+async def company(runtime: Runtime) -> Company:
+    return await make_company(runtime)
+
+
+@pytest.fixture
+async def world(runtime: Runtime, tokens: TokenFactory) -> World:
+    """Staff, a company with its portal account, and helpers to give it recognitions and decisions."""
+    return await build_world(runtime, tokens)
+
+
+@pytest.fixture
+async def seeder(runtime: Runtime, adviser: Principal) -> Seeder:
+    """An empty seeder of the monitoring's figures, for tests that write a few rows of their own."""
+    return Seeder(runtime, adviser.id)

@@ -9,7 +9,8 @@ from erkenning.app import create_app
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
-from tests.helpers import TokenFactory, asgi_client
+from tests.factories import TokenFactory
+from tests.helpers import asgi_client
 
 PROBLEM = "application/problem+json"
 

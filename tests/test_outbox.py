@@ -15,7 +15,8 @@ from erkenning.core.outbox import EventStatus, OutboxEvent
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
 from erkenning.devtools.embedded import free_port
-from tests.helpers import MailCatcher, TokenFactory, asgi_client, drain_queue
+from tests.factories import TokenFactory
+from tests.helpers import MailCatcher, asgi_client, drain_queue
 
 CALLS: dict[str, int] = {}
 CONNECTIONS_IN_USE: dict[str, int] = {}

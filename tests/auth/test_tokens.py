@@ -10,7 +10,7 @@ from erkenning.core.auth import tokens as token_material
 from erkenning.core.auth.models import ApiToken
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
-from tests.helpers import TokenFactory
+from tests.factories import TokenFactory
 
 ADMIN_ROUTE = "/api/v1/backoffice/admin/principals"
 PORTAL_ROUTE = "/api/v1/portal/account/"
@@ -173,7 +173,7 @@ async def test_lifetime_per_role_comes_from_settings_and_ends_on_the_next_reques
 ) -> None:
     from erkenning.core import clock
     from erkenning.core.auth.service import AuthService
-    from tests.helpers import SYSTEM, make_company
+    from tests.factories import SYSTEM, make_company
 
     days = {"token_lifetime_days_staff": 3, "token_lifetime_days_company": 5, "token_lifetime_days_school": 7}
     own = settings.model_copy(update=days)
@@ -231,7 +231,7 @@ async def test_repeated_failures_from_one_address_get_429_then_even_a_good_token
 async def test_web_sign_in_failures_count_with_the_apis(client, app, tokens: TokenFactory, settings, logs) -> None:
     import httpx
 
-    from tests.web.conftest import WebClient, csrf_of
+    from tests.helpers import WebClient, csrf_of
 
     admin = await tokens.make(Role.ADMIN)
     web_failures = settings.web_signin_limit - 2

@@ -15,7 +15,7 @@ from erkenning.recognition import effects, periods
 from erkenning.recognition.models import Recognition, RecognitionPeriod
 from erkenning.recognition.models import RecognitionStatus as R
 from erkenning.recognition.tasks import SYSTEM
-from tests.recognition.conftest import World
+from tests.factories import World
 
 D1, D2, D3, D4 = date(2025, 1, 1), date(2025, 3, 1), date(2025, 6, 1), date(2025, 9, 1)
 G, S = uuid4(), uuid4()

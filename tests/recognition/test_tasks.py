@@ -11,8 +11,8 @@ from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
 from erkenning.recognition import tasks
 from erkenning.recognition.models import Decision, DecisionStatus, Recognition, RecognitionStatus
-from tests.helpers import drain_queue
-from tests.recognition.conftest import DECISIONS, World, decision_body
+from tests.factories import World, decision_body
+from tests.helpers import DECISIONS, drain_queue
 
 
 async def run_jobs(runtime: Runtime, settings: Settings, *names: str) -> None:

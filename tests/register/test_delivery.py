@@ -6,7 +6,6 @@ from datetime import date
 from uuid import UUID
 
 import httpx
-import pytest
 import sqlalchemy as sa
 
 from erkenning.core import clock, outbox
@@ -14,9 +13,10 @@ from erkenning.core.caller import Role
 from erkenning.core.outbox import EventStatus, OutboxEvent
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
+from erkenning.recognition.models import RecognitionStatus as S
 from erkenning.register import tasks
-from tests.helpers import MailCatcher, TokenFactory, drain_queue, make_company
-from tests.register.conftest import SUSPENSION_AND_WITHDRAWAL, Receiver, S, make_recognition, on_day
+from tests.factories import SUSPENSION_AND_WITHDRAWAL, TokenFactory, make_company, make_recognition
+from tests.helpers import MailCatcher, Receiver, drain_queue, on_day
 
 SCHOOL = "/api/v1/register/school"
 LOCAL = ["127.0.0.0/8"]
@@ -218,25 +218,6 @@ async def test_no_subscribers_no_notices_and_unsubscribing_stops_them(
     await _change(runtime, company, recognition)
     await drain_queue(settings)
     assert mail.to("stage@roc.example") == []
-
-
-@pytest.mark.parametrize(
-    ("day", "expected"),
-    [
-        (date(2023, 6, 1), (False, None, None, None, ("active", "2024-01-01"))),  # nothing yet: the grant is next
-        (date(2025, 6, 1), (True, "active", "2024-01-01", "2026-03-01", ("suspended", "2026-03-01"))),
-        (date(2026, 3, 1), (False, "suspended", "2026-03-01", "2026-06-01", ("active", "2026-06-01"))),
-        (date(2026, 10, 1), (True, "active", "2026-06-01", "2027-01-01", ("withdrawn", "2027-01-01"))),
-        (date(2027, 1, 1), (False, "withdrawn", "2027-01-01", None, None)),
-    ],
-)
-def test_notice_facts_say_the_status_of_the_day_and_the_next_change(day, expected) -> None:
-    from erkenning.recognition.models import RecognitionPeriod
-
-    periods = [RecognitionPeriod(status=s, during=RecognitionPeriod.range(a, b)) for s, a, b in SUSPENSION_AND_WITHDRAWAL]
-    facts = tasks.timeline(periods, day)
-    upcoming = (facts["next"]["status"], facts["next"]["effective_date"]) if facts["next"] else None
-    assert (facts["recognised"], facts["status"], facts["since"], facts["until"], upcoming) == expected
 
 
 async def test_a_webhook_no_longer_allowed_is_not_called_and_the_log_says_why(

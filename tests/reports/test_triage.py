@@ -17,8 +17,8 @@ from erkenning.core.runtime import Runtime
 from erkenning.reports.models import Report, ReportStatus
 from erkenning.reports.services.reports import ReportService
 from erkenning.reports.states import TRANSITIONS
-from tests.helpers import Principal, make_company
-from tests.reports.conftest import BACKOFFICE, act, adviser_report, assigned_report, facts
+from tests.factories import Principal, adviser_report, assigned_report, facts, make_company
+from tests.helpers import REPORTS, act
 
 S = ReportStatus
 # Written out here, not read from the table, so that a change to the table fails this test.
@@ -135,7 +135,7 @@ async def test_substantiated_needs_a_matched_company_and_writes_the_event(
 ) -> None:
     report_id = await assigned_report(client, adviser, None)
     assert (await act(client, adviser, report_id, "start-triage")).status_code == 200
-    detail = (await client.get(f"{BACKOFFICE}/{report_id}", headers=adviser.headers)).json()
+    detail = (await client.get(f"{REPORTS}/{report_id}", headers=adviser.headers)).json()
     assert [a["to"] for a in detail["actions"]] == ["not_substantiated", "referred"]
     assert detail["other_reports_recent"] is None and detail["repeat_flag"] is False
 
@@ -243,5 +243,5 @@ async def test_another_company_reports_are_not_counted(client, runtime: Runtime,
     first, second = await make_company(runtime), await make_company(runtime)
     await assigned_report(client, adviser, second)
     report_id = await assigned_report(client, adviser, first)
-    detail = (await client.get(f"{BACKOFFICE}/{report_id}", headers=adviser.headers)).json()
+    detail = (await client.get(f"{REPORTS}/{report_id}", headers=adviser.headers)).json()
     assert detail["other_reports_recent"] == 0 and detail["repeat_flag"] is False

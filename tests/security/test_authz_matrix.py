@@ -20,10 +20,11 @@ from litestar import Litestar
 from erkenning.app import create_app
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
-from tests.helpers import Principal, TokenFactory, asgi_client
+from tests.factories import Principal, TokenFactory
+from tests.helpers import asgi_client, csrf_of
 from tests.security import access
 from tests.security.access import ANONYMOUS, COMPANY, COMPANY_OWNED, SCHOOL, SCHOOL_OWNED, Rule
-from tests.security.world import SecurityWorld, build, csrf_of
+from tests.security.world import SecurityWorld, build
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 PARAM = re.compile(r"\{(\w+):\w+\}")

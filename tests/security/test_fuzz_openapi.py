@@ -33,7 +33,7 @@ from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
 from erkenning.devtools.embedded import free_port
-from tests.helpers import Principal, TokenFactory
+from tests.factories import Principal, TokenFactory
 from tests.security import access
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))

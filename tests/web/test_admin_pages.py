@@ -7,8 +7,8 @@ import re
 import httpx
 
 from erkenning.core.caller import Role
-from tests.helpers import TokenFactory
-from tests.web.conftest import WebClient, csrf_of
+from tests.factories import TokenFactory
+from tests.helpers import WebClient, csrf_of
 
 
 async def test_revoking_a_token_from_the_account_page_signs_its_user_out(

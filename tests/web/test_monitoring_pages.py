@@ -15,10 +15,9 @@ from erkenning.core.audit.models import AuditEvent
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 from erkenning.stagepact import report
-from tests.helpers import TokenFactory
-from tests.monitoring.seed import Seeder
-from tests.monitoring.test_outputs import small_year
-from tests.web.conftest import WebClient
+from tests.factories import TokenFactory
+from tests.helpers import WebClient
+from tests.monitoring.seed import Seeder, small_year
 
 
 def _cell_after(html: str, label: str) -> list[str]:
@@ -27,11 +26,6 @@ def _cell_after(html: str, label: str) -> list[str]:
                       r'<td class="num">([^<]*)</td>\s*<td class="num">([^<]*)</td>\s*<td class="num">([^<]*)</td>', html)
     assert match, f"no row {label!r}"
     return list(match.groups())
-
-
-@pytest.fixture
-async def seeder(runtime: Runtime, tokens: TokenFactory) -> Seeder:
-    return Seeder(runtime, (await tokens.make(Role.ADVISER)).id)
 
 
 async def test_staff_see_exact_figures_with_charts_and_the_suppressed_view_on_request(
