@@ -39,6 +39,7 @@ from erkenning.companies.models import Company
 from erkenning.core import clock
 from erkenning.core import logging as erkenning_logging
 from erkenning.core.caller import Role
+from erkenning.core.outbox import OutboxEvent
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
 from erkenning.devtools.embedded import free_port
@@ -286,6 +287,12 @@ async def company_email(runtime: Runtime, company_id: UUID) -> str:
         company = await session.get(Company, company_id)
         assert company is not None and company.email
         return company.email
+
+
+async def outbox_events(runtime: Runtime, topic: str) -> list[OutboxEvent]:
+    """The outbox's events of this topic, in no particular order."""
+    async with runtime.session_factory() as session:
+        return list((await session.exec(sa.select(OutboxEvent).where(OutboxEvent.topic == topic))).scalars())
 
 
 async def scalar(runtime: Runtime, sql: str, **params: object) -> object:

@@ -12,13 +12,12 @@ from erkenning.companies.models import Company
 from erkenning.core import states
 from erkenning.core.caller import Caller
 from erkenning.core.errors import InvalidTransition
-from erkenning.core.outbox import OutboxEvent
 from erkenning.core.runtime import Runtime
 from erkenning.reports.models import Report, ReportStatus
 from erkenning.reports.services.reports import ReportService
 from erkenning.reports.states import TRANSITIONS
 from tests.factories import Principal, adviser_report, assigned_report, facts, make_company
-from tests.helpers import REPORTS, act
+from tests.helpers import REPORTS, act, outbox_events
 
 S = ReportStatus
 # Written out here, not read from the table, so that a change to the table fails this test.
@@ -55,12 +54,6 @@ async def _status(runtime: Runtime, report_id: str) -> Report:
         report = await session.get(Report, report_id)
         assert report is not None
         return report
-
-
-async def _events(runtime: Runtime) -> list[OutboxEvent]:
-    async with runtime.session_factory() as session:
-        stmt = sa.select(OutboxEvent).where(OutboxEvent.topic == "report.substantiated")
-        return list((await session.exec(stmt)).scalars())
 
 
 def test_the_table_is_exactly_the_allowed_moves() -> None:
@@ -141,7 +134,7 @@ async def test_substantiated_needs_a_matched_company_and_writes_the_event(
 
     refused = await act(client, adviser, report_id, "substantiate", {"reason": "Ernstig"})
     assert refused.status_code == 409 and "company" in refused.json()["detail"]
-    assert await _events(runtime) == []
+    assert await outbox_events(runtime, "report.substantiated") == []
 
     matched = await act(client, adviser, report_id, "match", {"company_id": str(company.id)})
     assert matched.status_code == 200 and matched.json()["company_id"] == str(company.id)
@@ -149,7 +142,7 @@ async def test_substantiated_needs_a_matched_company_and_writes_the_event(
     done = await act(client, adviser, report_id, "substantiate", {"reason": "Ernstig"})
     assert done.status_code == 200, done.text
     assert done.json()["closed_at"] is None and done.json()["actions"] == []
-    [event] = await _events(runtime)
+    [event] = await outbox_events(runtime, "report.substantiated")
     assert event.payload == {"report_id": report_id, "company_id": str(company.id)}
 
 
@@ -207,7 +200,7 @@ async def test_conflicting_outcomes_at_once_one_wins(
         act(client, senior, report_id, *ROUTES[S.NOT_SUBSTANTIATED]),
     )
     assert sorted(r.status_code for r in results) == [200, 409]
-    assert len(await _events(runtime)) == (1 if results[0].status_code == 200 else 0)
+    assert len(await outbox_events(runtime, "report.substantiated")) == (1 if results[0].status_code == 200 else 0)
 
 
 async def test_mark_closed_is_for_substantiated_reports_and_idempotent(
