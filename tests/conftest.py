@@ -41,8 +41,6 @@ from tests.monitoring.seed import Seeder
 
 # Tables whose rows belong to the whole run (never truncated between tests).
 KEEP_TABLES = {"alembic_version", "audit_event"}
-
-
 UNIT = Path(__file__).parent / "unit"
 
 
