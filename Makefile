@@ -12,7 +12,7 @@ EXTRAS := dev$(if $(HAVE_SERVERS),,$(comma)embedded)
 CHROMIUM := /usr/bin/chromium
 AXE      := node_modules/axe-core/axe.min.js
 
-.PHONY: run test install browser-deps bench lint migrate revision clean
+.PHONY: run test install browser-deps bench lint migrate revision docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ bench: $(STAMP)
 		|| (apt-get update >/dev/null 2>&1 && apt-get install -y wrk >/dev/null 2>&1) \
 		|| echo "wrk is missing and could not be installed (apt-get install wrk, as root): HTTP figures will be skipped"
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+## Rewrite the docs' generated tables (transitions, settings) from the code; tests/unit/test_docs.py checks them.
+docs: $(STAMP)
+	$(BIN)/python -m erkenning.devtools.docs
 
 migrate: $(STAMP)
 	$(BIN)/erkenning migrate

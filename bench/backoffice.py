@@ -127,11 +127,13 @@ async def _noop_job(ctx: dict[str, Any], _arg: str) -> None:
 
 
 async def _burst(settings: Any, jobs: list[tuple[str, str]]) -> float:
-    """Enqueue `jobs` (function, argument), then time one burst worker with the app's settings running them."""
+    """Enqueue `jobs` (function, argument), then time one burst worker with the app's settings running them
+    (the app's wiring, and the no-op topic's handler besides)."""
     from arq.connections import create_pool
     from arq.worker import func
 
-    from erkenning.worker import build_worker, worker_options
+    from erkenning.core import outbox
+    from erkenning.worker import build_worker, wiring, worker_options
 
     redis = await create_pool(worker_options(settings)["redis_settings"])
     try:
@@ -140,9 +142,10 @@ async def _burst(settings: Any, jobs: list[tuple[str, str]]) -> float:
             await redis.enqueue_job(name, arg, _job_id=arg, _queue_name=settings.arq_queue_name)
     finally:
         await redis.aclose()
-    options = worker_options(settings)
+    wired = wiring().with_handlers(outbox.Handler(NOOP_TOPIC, _noop_event))
+    options = worker_options(settings, wired)
     # The worker's startup configures logging from `settings` (WARNING): no per-event log lines.
-    worker = build_worker(settings, functions=[*options["functions"], func(_noop_job, name="bench_noop")],
+    worker = build_worker(settings, wired, functions=[*options["functions"], func(_noop_job, name="bench_noop")],
                           cron_jobs=[], burst=True, handle_signals=False)
     started = time.perf_counter()
     try:
@@ -153,10 +156,6 @@ async def _burst(settings: Any, jobs: list[tuple[str, str]]) -> float:
 
 
 async def measure_outbox(env: Environment, template: str, figures: BackofficeFigures, *, events: int, runs: int) -> None:
-    from erkenning.core import outbox
-
-    if NOOP_TOPIC not in outbox.HANDLERS:
-        outbox.handler(NOOP_TOPIC)(_noop_event)
     settings = _settings(env, WORK_DB, f"bench-outbox-{uuid4().hex[:8]}")
     figures.outbox_events = events
     for run in range(1, runs + 1):

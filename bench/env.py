@@ -27,7 +27,11 @@ from erkenning.devtools.embedded import EmbeddedPostgres, EmbeddedRedis, free_po
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 # What a seeded database depends on: when any of these change, the cached one is rebuilt.
-SEED_SOURCES = ("src/erkenning/bulk/seed.py", "src/erkenning/bulk/synthetic.py", "src/erkenning/bulk/catalogue.py")
+SEED_SOURCES = (
+    "src/erkenning/devtools/seed.py",
+    "src/erkenning/devtools/synthetic.py",
+    "src/erkenning/devtools/synthetic_catalogue.py",
+)
 
 
 def say(message: str) -> None:
@@ -130,15 +134,16 @@ def cli_env(env: Environment, database: str, **extra: str) -> dict[str, str]:
 
 @contextlib.contextmanager
 def api_server(env: Environment, database: str, *, log: Path) -> Iterator[str]:
-    """One `erkenning serve` process (uvicorn) on a free port, with the benchmark-only endpoints on."""
+    """One API server process (uvicorn) on a free port: the product's app with the benchmark's ceiling
+    routes besides (`bench.ceilings`), served as `erkenning serve` serves the product."""
     port = free_port()
     # Rate limits off: the load comes from one address and one school, and is meant to.
-    environ = cli_env(env, database, BENCH_ENDPOINTS="true", LOG_LEVEL="WARNING", ENVIRONMENT="development",
+    environ = cli_env(env, database, LOG_LEVEL="WARNING", ENVIRONMENT="development",
                       PYTHONUNBUFFERED="1", REGISTER_SCHOOL_LIMIT="0", REGISTER_BATCH_LIMIT="0",
                       REGISTER_ANON_LIMIT="0")
     with open(log, "ab") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "erkenning.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [sys.executable, "-m", "bench.ceilings", "--host", "127.0.0.1", "--port", str(port)],
             env=environ, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, cwd=ROOT,
         )
     base = f"http://127.0.0.1:{port}"

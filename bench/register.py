@@ -4,7 +4,7 @@ The contract the register endpoints are coded against (each scenario is skipped,
 its endpoint does not answer):
 - `GET  /api/v1/register/verify?company=<SBB id>&crebo=<crebo>&pathway=<bol|bbl>`
 - `POST /api/v1/register/verify/batch` with `{"items": [{"company", "crebo", "pathway"}, …]}` (≤ 1,000)
-- `GET  /api/v1/register/_ceiling/{company_id}`: one primary-key SELECT; mounted with BENCH_ENDPOINTS=true.
+- `GET  /api/v1/register/_ceiling/{company_id}`: one primary-key SELECT; the benchmark's own (`bench.ceilings`).
 Every request varies the company (a wrk Lua script picks from a sample of real recognitions).
 """
 

@@ -7,8 +7,9 @@ by the Alembic migrations, its own arq queue name, and its own SMTP catcher.
 Nothing starts or connects until a test asks for it: the unit tests (tests/unit/, run first) ask for
 nothing. The run's resources are `shared_*` (session scope); a test asks for them through the fixtures
 `services`, `database_url`, `mail`, `settings`, `runtime`, `app` (and `client`, `tokens`, `web`, `logs`
-on top of them), each of which brings `clean`: after the test, empty tables, queue and inbox. A fixture of
-wider scope that builds a data set for a whole module (tests/security/) takes `shared_*` and cleans up itself.
+on top of them), each of which brings `clean`: after the test, empty tables, queue and inbox, and the
+calendar as shipped. A fixture of wider scope that builds a data set for a whole module (tests/security/)
+takes `shared_*` and cleans up itself; such a module asks for `calendar_as_shipped` per test.
 """
 
 from __future__ import annotations
@@ -29,12 +30,13 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from erkenning import models
 from erkenning.app import create_app
 from erkenning.companies.models import Company
-from erkenning.core import migrate
+from erkenning.core import calendar, migrate
 from erkenning.core.audit import service as audit_service
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Environment, LogFormat, Settings
 from erkenning.devtools.embedded import EmbeddedPostgres, EmbeddedRedis, port_answers
+from erkenning.worker import wiring
 from tests.factories import Principal, TokenFactory, World, build_world, make_company
 from tests.helpers import LogCapture, MailCatcher, Services, WebClient, asgi_client
 from tests.monitoring.seed import Seeder
@@ -148,8 +150,9 @@ def shared_settings(shared_services: Services, shared_database_url: str, shared_
 
 @pytest.fixture(scope="session")
 async def shared_runtime(shared_settings: Settings) -> AsyncIterator[Runtime]:
+    """The run's runtime: the API's (the app fixture's) and the worker's, holding the worker's handlers."""
     models.configure()
-    rt = Runtime.create(shared_settings)
+    rt = Runtime.create(shared_settings, handlers=wiring().handlers)
     try:
         yield rt
     finally:
@@ -185,8 +188,20 @@ def shared_app(shared_runtime: Runtime) -> Litestar:
 
 
 @pytest.fixture
-async def clean(shared_runtime: Runtime, _truncate_sql: str, shared_mail: MailCatcher) -> AsyncIterator[None]:
-    """After the test: empty tables (the audit chain runs on), an empty queue, no rate-limit counts, an empty inbox."""
+def calendar_as_shipped() -> Iterator[None]:
+    """Days an admin equates in a test apply to this process's calendar (as in production): they end with
+    the test, like the table's rows. `clean` brings it; a module that keeps its rows for all its tests
+    (the fuzzer, the matrix) asks for it per test itself. In memory only: it needs no service."""
+    yield
+    calendar.DEFAULT.set_equated(d.day for d in calendar.shipped_equated_days())
+
+
+@pytest.fixture
+async def clean(
+    shared_runtime: Runtime, _truncate_sql: str, shared_mail: MailCatcher, calendar_as_shipped: None
+) -> AsyncIterator[None]:
+    """After the test: empty tables (the audit chain runs on), an empty queue, no rate-limit counts, an empty inbox,
+    the calendar as shipped."""
     yield
     async with shared_runtime.engine.begin() as conn:
         await conn.execute(sa.text(_truncate_sql))
@@ -230,6 +245,17 @@ def runtime(shared_runtime: Runtime, clean: None) -> Runtime:
 @pytest.fixture
 def app(shared_app: Litestar, clean: None) -> Litestar:
     return shared_app
+
+
+@pytest.fixture
+def scratch_db(services: Services) -> Iterator[str]:
+    """An empty database of its own (no migration run yet), dropped after the test: for migration tests."""
+    name = f"erkenning_scratch_{uuid.uuid4().hex[:10]}"
+    asyncio.run(migrate.create_database(services.admin_url, name))
+    try:
+        yield services.url_for(name)
+    finally:
+        asyncio.run(migrate.drop_database(services.admin_url, name))
 
 
 @pytest.fixture

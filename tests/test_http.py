@@ -3,12 +3,17 @@
 import json
 
 from litestar import Litestar, get
+from litestar.di import NamedDependency
 from pydantic import BaseModel
 
 from erkenning.app import create_app
+from erkenning.companies.service import CompanyService
+from erkenning.core.auth.service import AuthService
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
+from erkenning.http.dependencies import DbSession, SettingsDep, provide
+from erkenning.web.providers import PROVIDERS
 from tests.factories import TokenFactory
 from tests.helpers import asgi_client
 
@@ -105,6 +110,34 @@ async def test_unhandled_exception_is_500_without_traceback_and_logged(runtime: 
     error_lines = logs.events("request.unhandled_exception")
     assert error_lines and error_lines[0]["request_id"] == "trace-me-123"
     assert error_lines[0]["level"] == "error"
+
+
+async def test_an_injected_service_is_built_on_the_request_session(runtime: Runtime) -> None:
+    """One transaction per request: a provided service holds the request's own session (and settings)."""
+
+    @get("/injected", exclude_from_auth=True,
+         dependencies={"companies": provide(CompanyService), "auth": provide(AuthService)})
+    async def injected(
+        session: DbSession, settings: SettingsDep, companies: NamedDependency[CompanyService],
+        auth: NamedDependency[AuthService],
+    ) -> dict[str, bool]:
+        return {"same_session": companies.session is session and auth.session is session,
+                "settings": auth.settings is settings}
+
+    app: Litestar = create_app(runtime=runtime, extra_route_handlers=[injected])
+    async with asgi_client(app) as client:
+        response = await client.get("/injected")
+    assert response.status_code == 200, response.text
+    assert response.json() == {"same_session": True, "settings": True}
+
+
+async def test_injected_services_are_not_parameters_of_the_published_api(client) -> None:
+    spec = (await client.get("/schema/openapi.json")).json()
+    parameters = {
+        p["name"] for operations in spec["paths"].values() for operation in operations.values()
+        if isinstance(operation, dict) for p in operation.get("parameters", [])
+    }
+    assert parameters and not parameters & set(PROVIDERS)
 
 
 async def test_request_id_is_generated_or_accepted_and_security_headers_set(client) -> None:

@@ -1,20 +1,24 @@
 """The outbox: writes succeed without Redis, the sweep catches up, a real worker runs each event once."""
 
 import asyncio
+import dataclasses
 from collections.abc import Awaitable
 from datetime import timedelta
 from uuid import UUID
 
+import pytest
 import sqlalchemy as sa
 
 from erkenning.app import create_app
 from erkenning.core import outbox
 from erkenning.core.caller import Role
+from erkenning.core.db import utcnow
 from erkenning.core.errors import DomainError
 from erkenning.core.outbox import EventStatus, OutboxEvent
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
 from erkenning.devtools.embedded import free_port
+from erkenning.worker import wiring
 from tests.factories import TokenFactory
 from tests.helpers import MailCatcher, asgi_client, drain_queue, outbox_events
 
@@ -23,7 +27,6 @@ CONNECTIONS_IN_USE: dict[str, int] = {}
 LOCK_WAIT: dict[str, str] = {}
 
 
-@outbox.handler("test.flaky")
 async def _flaky(ctx: outbox.EventContext) -> None:
     key = str(ctx.event.id)
     CALLS[key] = CALLS.get(key, 0) + 1
@@ -95,7 +98,9 @@ async def test_event_is_enqueued_after_commit_with_its_id_as_job_id(
 async def test_failures_back_off_then_die_and_admin_can_retry(
     client, settings: Settings, runtime: Runtime, tokens: TokenFactory
 ) -> None:
-    fast = Runtime.create(settings.model_copy(update={"outbox_max_attempts": 3, "outbox_retry_base_s": 0.0}))
+    fast = Runtime.create(
+        settings.model_copy(update={"outbox_max_attempts": 3, "outbox_retry_base_s": 0.0}), handlers=HANDLERS
+    )
     try:
         async with fast.transaction() as session:
             event = outbox.add(session, "test.flaky", fail_times=10)
@@ -116,7 +121,7 @@ async def test_failures_back_off_then_die_and_admin_can_retry(
 
 
 async def test_a_failed_attempt_is_retried_later_and_then_succeeds(settings: Settings, runtime: Runtime) -> None:
-    quick = Runtime.create(settings.model_copy(update={"outbox_retry_base_s": 0.0}))
+    quick = Runtime.create(settings.model_copy(update={"outbox_retry_base_s": 0.0}), handlers=HANDLERS)
     try:
         async with quick.transaction() as session:
             event = outbox.add(session, "test.flaky", fail_times=1)
@@ -132,7 +137,6 @@ async def test_a_failed_attempt_is_retried_later_and_then_succeeds(settings: Set
 # ---------------------------------------------------------------- batches
 
 
-@outbox.handler("test.batch")
 async def _batch_step(ctx: outbox.EventContext) -> None:
     """Writes a follow-up event (a database effect), then fails when the payload says so."""
     CALLS[str(ctx.event.id)] = CALLS.get(str(ctx.event.id), 0) + 1
@@ -154,11 +158,11 @@ async def _followups(runtime: Runtime) -> set[str]:
 
 
 async def test_a_batch_runs_due_events_each_in_its_own_savepoint(settings: Settings, runtime: Runtime) -> None:
-    quick = Runtime.create(settings.model_copy(update={"outbox_retry_base_s": 60.0}))
+    quick = Runtime.create(settings.model_copy(update={"outbox_retry_base_s": 60.0}), handlers=HANDLERS)
     try:
         first, ok, failing, last = await _add_batch(quick, {}, {}, {"fail": True}, {})
         async with quick.transaction() as session:
-            later = outbox.add(session, "test.batch", available_at=outbox.utcnow() + timedelta(hours=1)).id
+            later = outbox.add(session, "test.batch", available_at=utcnow() + timedelta(hours=1)).id
 
         assert await outbox.process(quick, first, batch=10) is True
         # The others' own triggers: done ones are known without a query, the failed one is not due yet.
@@ -172,27 +176,27 @@ async def test_a_batch_runs_due_events_each_in_its_own_savepoint(settings: Setti
     assert all(rows[i].attempts == 1 for i in (first, ok, last))
     assert rows[failing].status is EventStatus.PENDING
     assert rows[failing].attempts == 1 and rows[failing].last_error == "DomainError: step failed"
-    assert rows[failing].available_at > outbox.utcnow() + timedelta(seconds=30)
+    assert rows[failing].available_at > utcnow() + timedelta(seconds=30)
     assert rows[later].status is EventStatus.PENDING and rows[later].attempts == 0  # not yet due: not taken
     # The failed step's follow-up was rolled back with its savepoint; the others' were committed.
     assert await _followups(runtime) == {str(first), str(ok), str(last)}
     assert all(CALLS[str(i)] == 1 for i in (first, ok, failing, last))
 
 
-async def test_a_batch_passes_over_events_another_transaction_holds(settings: Settings, runtime: Runtime) -> None:
-    first, held = await _add_batch(runtime, {}, {})
-    async with runtime.session_factory() as other:
+async def test_a_batch_passes_over_events_another_transaction_holds(settings: Settings, wired: Runtime) -> None:
+    first, held = await _add_batch(wired, {}, {})
+    async with wired.session_factory() as other:
         await other.exec(sa.select(OutboxEvent).where(OutboxEvent.id == held).with_for_update())
-        assert await outbox.process(runtime, first, batch=10) is True
+        assert await outbox.process(wired, first, batch=10) is True
         await other.rollback()
-    rows = {row.id: row for row in await outbox_events(runtime, "test.batch")}
+    rows = {row.id: row for row in await outbox_events(wired, "test.batch")}
     assert rows[first].status is EventStatus.DONE
     assert rows[held].status is EventStatus.PENDING and rows[held].attempts == 0
-    assert await outbox.process(runtime, held, batch=10) is True  # its own trigger still runs it
+    assert await outbox.process(wired, held, batch=10) is True  # its own trigger still runs it
 
 
 async def test_a_batch_takes_no_further_event_after_its_time_budget(settings: Settings, runtime: Runtime) -> None:
-    tight = Runtime.create(settings.model_copy(update={"outbox_batch_budget_s": 0.01}))
+    tight = Runtime.create(settings.model_copy(update={"outbox_batch_budget_s": 0.01}), handlers=HANDLERS)
     try:
         first, *rest = await _add_batch(tight, {"slow": True}, {}, {})
         assert await outbox.process(tight, first, batch=10) is True
@@ -205,7 +209,8 @@ async def test_a_batch_takes_no_further_event_after_its_time_budget(settings: Se
 
 
 async def test_a_trigger_for_an_event_in_a_running_batch_waits_for_it(settings: Settings, runtime: Runtime) -> None:
-    own = Runtime.create(settings)  # a pool of its own, to count the connections the two triggers use
+    # A pool of its own, to count the connections the two triggers use.
+    own = Runtime.create(settings, handlers=HANDLERS)
     try:
         first, second = await _add_batch(own, {"slow": True}, {})
         both = await asyncio.gather(outbox.process(own, first, batch=10), _soon(outbox.process(own, second, batch=10)))
@@ -223,55 +228,68 @@ async def _soon(step: Awaitable[bool]) -> bool:
     return await step
 
 
-@outbox.handler("test.batch.external", external=True)
 async def _external_step(ctx: outbox.EventContext) -> None:
     CALLS[str(ctx.event.id)] = CALLS.get(str(ctx.event.id), 0) + 1
 
 
-async def test_a_batch_holds_no_external_effect_but_its_own(settings: Settings, runtime: Runtime) -> None:
+async def test_a_batch_holds_no_external_effect_but_its_own(settings: Settings, wired: Runtime) -> None:
     from erkenning.core import mail
     from erkenning.register.tasks import WEBHOOK_TOPIC
 
-    assert {mail.TOPIC, WEBHOOK_TOPIC} <= outbox.EXTERNAL  # e-mails and webhooks reach outside the database
-    async with runtime.transaction() as session:
+    assert {mail.TOPIC, WEBHOOK_TOPIC} <= wired.handlers.external  # e-mails and webhooks reach outside the database
+    async with wired.transaction() as session:
         first = outbox.add(session, "test.batch").id
         external = [outbox.add(session, "test.batch.external").id for _ in range(2)]
         last = outbox.add(session, "test.batch").id
 
-    assert await outbox.process(runtime, first, batch=10) is True
-    batch = await outbox_events(runtime, "test.batch") + await outbox_events(runtime, "test.batch.external")
+    assert await outbox.process(wired, first, batch=10) is True
+    batch = await outbox_events(wired, "test.batch") + await outbox_events(wired, "test.batch.external")
     rows = {row.id: row for row in batch}
     assert rows[last].status is EventStatus.DONE
     assert [rows[i].status for i in external] == [EventStatus.PENDING, EventStatus.PENDING]
 
     # An external event's own job runs it, and takes no other external one along.
-    assert await outbox.process(runtime, external[0], batch=10) is True
-    rows = {row.id: row for row in await outbox_events(runtime, "test.batch.external")}
+    assert await outbox.process(wired, external[0], batch=10) is True
+    rows = {row.id: row for row in await outbox_events(wired, "test.batch.external")}
     assert rows[external[0]].status is EventStatus.DONE and rows[external[1]].status is EventStatus.PENDING
 
 
-@outbox.handler("test.batch.locking")
 async def _locking_step(ctx: outbox.EventContext) -> None:
     CALLS[str(ctx.event.id)] = CALLS.get(str(ctx.event.id), 0) + 1
     LOCK_WAIT[str(ctx.event.id)] = (await ctx.session.exec(sa.select(sa.func.current_setting("lock_timeout")))).one()[0]
     await ctx.session.exec(sa.select(sa.func.pg_advisory_xact_lock(ctx.payload["key"])))
 
 
-async def test_a_further_event_that_would_wait_for_a_lock_is_left_to_its_own_job(runtime: Runtime) -> None:
-    async with runtime.transaction() as session:
+async def test_a_further_event_that_would_wait_for_a_lock_is_left_to_its_own_job(wired: Runtime) -> None:
+    async with wired.transaction() as session:
         first = outbox.add(session, "test.batch.locking", key=1).id
         blocked = outbox.add(session, "test.batch.locking", key=424242).id
-    async with runtime.session_factory() as other:
+    async with wired.session_factory() as other:
         await other.exec(sa.select(sa.func.pg_advisory_xact_lock(424242)))  # another transaction holds it
-        assert await outbox.process(runtime, first, batch=10) is True
+        assert await outbox.process(wired, first, batch=10) is True
         await other.rollback()
-    rows = {row.id: row for row in await outbox_events(runtime, "test.batch.locking")}
+    rows = {row.id: row for row in await outbox_events(wired, "test.batch.locking")}
     # The job's own event may wait as usual; a further one gives up waiting almost at once, and is left
     # with no attempt counted and no backoff.
     assert LOCK_WAIT[str(first)] == "10s" and LOCK_WAIT[str(blocked)] == "50ms"
     assert CALLS[str(blocked)] == 1
     assert rows[blocked].status is EventStatus.PENDING
     assert rows[blocked].attempts == 0 and rows[blocked].last_error is None
-    assert rows[blocked].available_at <= outbox.utcnow()
-    assert await outbox.process(runtime, blocked, batch=10) is True  # its own job, the lock free again
+    assert rows[blocked].available_at <= utcnow()
+    assert await outbox.process(wired, blocked, batch=10) is True  # its own job, the lock free again
     assert LOCK_WAIT[str(blocked)] == "10s"
+
+
+# The worker's handlers and this module's test topics, for the runtimes that run them.
+HANDLERS = wiring().handlers.with_(
+    outbox.Handler("test.flaky", _flaky),
+    outbox.Handler("test.batch", _batch_step),
+    outbox.Handler("test.batch.external", _external_step, external=True),
+    outbox.Handler("test.batch.locking", _locking_step),
+)
+
+
+@pytest.fixture
+def wired(runtime: Runtime) -> Runtime:
+    """The run's runtime (its connections, its memory of done events) with this module's topics too."""
+    return dataclasses.replace(runtime, handlers=HANDLERS)

@@ -17,9 +17,11 @@ from litestar.types import ASGIApp
 
 from erkenning import models
 from erkenning.admin.audit import AuditController
+from erkenning.admin.calendar import CalendarController
 from erkenning.admin.operations import HealthController, OutboxController, metrics_endpoint
 from erkenning.admin.tokens import AccountController, PrincipalController, TokenController
 from erkenning.companies.controllers import CompanyController
+from erkenning.core import calendar_days
 from erkenning.core.caller import STAFF_ROLES, Role
 from erkenning.core.logging import configure_logging
 from erkenning.core.runtime import Runtime
@@ -38,7 +40,7 @@ from erkenning.recognition.controllers.backoffice import (
 )
 from erkenning.recognition.controllers.decisions import DecisionController, ObjectionController
 from erkenning.recognition.controllers.portal import PortalRecognitionController
-from erkenning.register.controllers import CeilingController, RegisterController, SchoolController
+from erkenning.register.controllers import RegisterController, SchoolController
 from erkenning.reports.controllers import (
     PublicReportController,
     ReportController,
@@ -54,11 +56,7 @@ from erkenning.web.errors import page_or_problem
 from erkenning.web.rendering import template_config
 from erkenning.web.router import web_routers
 from erkenning.workflows import gauges as workflow_gauges
-from erkenning.workflows.controllers.backoffice import (
-    AdviserTaskController,
-    CaseListCeilingController,
-    InvestigationController,
-)
+from erkenning.workflows.controllers.backoffice import AdviserTaskController, InvestigationController
 from erkenning.workflows.controllers.portal import HearingController
 
 # The domains' scrape-time gauges of `/metrics`.
@@ -96,7 +94,7 @@ def backoffice_handlers() -> list[Any]:
         ReportController, *training_backoffice(),
         QualificationController, RecognitionController, CompanyRecognitionController,
         DecisionController, ObjectionController, InvestigationController, MonitoringController,
-        AdviserTaskController, ReportReadsController,
+        AdviserTaskController, ReportReadsController, CalendarController,
     ]
 
 
@@ -134,25 +132,22 @@ def create_app(
         owned = app.state.get("runtime") is None
         if owned:
             app.state.runtime = Runtime.create(settings)
+        # The decree days of Atw art. 3(3) from the database, now and every calendar_refresh_s.
+        keeper = await calendar_days.keep_current(
+            app.state.runtime.session_factory, every_s=settings.calendar_refresh_s
+        )
         try:
             yield
         finally:
+            await keeper.stop()
             if owned:
                 await app.state.runtime.close()
                 app.state.runtime = None
 
     routers = [
-        Router(
-            "/api/v1/register",
-            route_handlers=[*register_handlers(), *([CeilingController] if settings.bench_endpoints else [])],
-            tags=["register"],
-        ),
+        Router("/api/v1/register", route_handlers=register_handlers(), tags=["register"]),
         Router("/api/v1/portal", route_handlers=portal_handlers(), guards=[requires(Role.COMPANY)], tags=["portal"]),
-        Router(
-            "/api/v1/backoffice",
-            route_handlers=[*backoffice_handlers(), *([CaseListCeilingController] if settings.bench_endpoints else [])],
-            guards=[requires(*STAFF_ROLES)],
-        ),
+        Router("/api/v1/backoffice", route_handlers=backoffice_handlers(), guards=[requires(*STAFF_ROLES)]),
         Router("/api/v1/integrations", route_handlers=integration_handlers(), tags=["integrations"]),
     ]
     app = ErkenningApp(

@@ -9,6 +9,7 @@ from sqlalchemy import orm as sa_orm
 from erkenning.companies.models import Company
 from erkenning.core.audit.models import AuditEvent
 from erkenning.core.auth.models import ApiToken, Principal
+from erkenning.core.calendar_days import EquatedHoliday
 from erkenning.core.outbox import OutboxEvent
 from erkenning.http.idempotency import IdempotencyKey
 from erkenning.recognition.models import (
@@ -43,6 +44,7 @@ __all__ = [
     "Decision",
     "DecisionRecognition",
     "Delivery",
+    "EquatedHoliday",
     "IdempotencyKey",
     "Investigation",
     "InvestigationReport",

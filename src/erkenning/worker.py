@@ -1,7 +1,18 @@
 """The arq worker: one task runs outbox events; cron jobs sweep, apply deadlines and tidy up.
 
-Every domain registers its outbox handlers and cron jobs in its own `tasks` module; this module
-imports them all (TASK_MODULES) so that one worker serves every domain.
+The wiring is explicit, and it is here. A domain module declares what it offers as plain values and
+registers nothing when it is imported: its `tasks` module the outbox handlers (`HANDLERS`, an
+`outbox.Handler` per topic, `external=True` when it reaches outside the database) and the cron jobs
+(`CRON_JOBS`); its `mails` module the e-mail composers (`COMPOSERS`, template name → composer).
+`wiring()` gathers them from the modules imported below into one `Wiring`: a handler per topic (the
+e-mail sender, built over every composer, among them) and the domains' cron jobs; a topic or a
+template claimed twice, or a composer without its text, fails there, when the worker is built.
+
+The worker's runtime holds `wiring().handlers` (see `startup`) and `outbox.process` runs each event
+by them; tests build their runtime with the same value. The API only writes events and queues
+e-mails (`mail.queue` checks that the template's text exists), so its runtime holds no handlers.
+`tests/unit/test_wiring.py` reads the code for every topic added and every e-mail queued, and
+checks each against this wiring.
 """
 
 from __future__ import annotations
@@ -9,9 +20,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import importlib
 import signal
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -23,27 +36,63 @@ from arq.worker import Function, Worker, func
 from redis.exceptions import RedisError
 
 from erkenning import models
-from erkenning.core import context, outbox
+from erkenning.core import calendar_days, context, mail, outbox
+from erkenning.core.auth import mails as account_mails
 from erkenning.core.logging import configure_logging, get_logger
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings, get_settings
 from erkenning.http import idempotency
+from erkenning.recognition import mails as recognition_mails
+from erkenning.recognition import tasks as recognition_tasks
+from erkenning.register import tasks as register_tasks
+from erkenning.retention import tasks as retention_tasks
+from erkenning.training import mails as training_mails
+from erkenning.training import tasks as training_tasks
+from erkenning.web import tasks as web_tasks
+from erkenning.workflows import mails as workflow_mails
+from erkenning.workflows import tasks as workflow_tasks
 
 log = get_logger(__name__)
 
-# Each module may define `CRON_JOBS: list[CronJob]` and registers outbox handlers on import.
-TASK_MODULES: list[str] = [
-    "erkenning.core.mail",
-    "erkenning.workflows.tasks",
-    "erkenning.core.auth.mails",
-    "erkenning.recognition.tasks",
-    "erkenning.register.tasks",
-    "erkenning.training.tasks",
-    "erkenning.web.tasks",
-    "erkenning.retention.tasks",
-]
-
 EVERY_MINUTE = set(range(60))
+
+
+@dataclass(frozen=True)
+class Wiring:
+    """What the worker runs besides its own jobs: a handler per outbox topic, and the domains' cron jobs."""
+
+    handlers: outbox.Handlers
+    composers: Mapping[str, mail.Composer]  # inside the e-mail sender among the handlers; here to be read
+    cron_jobs: list[CronJob]
+
+    def with_handlers(self, *more: outbox.Handler) -> Wiring:
+        """The same wiring with handlers of topics of one's own (a test's, the benchmark's)."""
+        return dataclasses.replace(self, handlers=self.handlers.with_(*more))
+
+
+def wiring() -> Wiring:
+    """Every domain's outbox handlers, e-mail composers and cron jobs, each topic and template once."""
+    composers = mail.composers(
+        account_mails.COMPOSERS,
+        recognition_mails.COMPOSERS,
+        register_tasks.COMPOSERS,
+        training_mails.COMPOSERS,
+        workflow_mails.COMPOSERS,
+    )
+    handlers = outbox.Handlers([
+        mail.sender(composers),
+        *register_tasks.HANDLERS,
+        *workflow_tasks.HANDLERS,
+    ])
+    cron_jobs = [
+        *workflow_tasks.CRON_JOBS,
+        *recognition_tasks.CRON_JOBS,
+        *register_tasks.CRON_JOBS,
+        *training_tasks.CRON_JOBS,
+        *web_tasks.CRON_JOBS,
+        *retention_tasks.CRON_JOBS,
+    ]
+    return Wiring(handlers=handlers, composers=composers, cron_jobs=cron_jobs)
 
 
 async def process_event(ctx: dict[str, Any], event_id: str) -> None:
@@ -71,27 +120,27 @@ async def housekeeping(ctx: dict[str, Any]) -> None:
     log.info("housekeeping.done", idempotency_keys=keys, outbox_events=events)
 
 
-async def startup(ctx: dict[str, Any]) -> None:
+async def startup(ctx: dict[str, Any], *, handlers: outbox.Handlers) -> None:
     settings: Settings = ctx.get("settings") or get_settings()
     models.configure()
     if not ctx.get("logging_configured"):
         configure_logging(settings)
-    ctx["runtime"] = Runtime.create(settings, redis=ctx["redis"])
+    ctx["runtime"] = Runtime.create(settings, redis=ctx["redis"], handlers=handlers)
+    # Deadlines count the decree days of Atw art. 3(3): read them now and every calendar_refresh_s.
+    ctx["calendar_keeper"] = await calendar_days.keep_current(
+        ctx["runtime"].session_factory, every_s=settings.calendar_refresh_s
+    )
     # Catch up on whatever was committed while no worker (or no Redis) was there.
     await outbox.sweep(ctx["runtime"])
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    keeper: calendar_days.CalendarKeeper | None = ctx.pop("calendar_keeper", None)
+    if keeper is not None:
+        await keeper.stop()
     runtime: Runtime | None = ctx.get("runtime")
     if runtime is not None:
         await runtime.close()
-
-
-def load_task_modules() -> list[CronJob]:
-    jobs: list[CronJob] = []
-    for name in TASK_MODULES:
-        jobs.extend(getattr(importlib.import_module(name), "CRON_JOBS", []))
-    return jobs
 
 
 def _sweep_seconds(settings: Settings) -> set[int]:
@@ -99,14 +148,15 @@ def _sweep_seconds(settings: Settings) -> set[int]:
     return set(range(15 % every, 60, every))  # every 60 s: at second 15, as always
 
 
-def worker_options(settings: Settings) -> dict[str, Any]:
-    """The worker's settings (arq's WorkerSettings), built from ours: every domain's tasks and crons."""
+def worker_options(settings: Settings, wired: Wiring | None = None) -> dict[str, Any]:
+    """The worker's settings (arq's WorkerSettings), built from ours and the wiring (by default `wiring()`)."""
+    wired = wired or wiring()
     _, redis_url = settings.require_urls()
     functions: list[Function] = [func(process_event, timeout=settings.job_timeout_s, max_tries=20)]
     cron_jobs = [
         cron(sweep_outbox, minute=EVERY_MINUTE, second=_sweep_seconds(settings), timeout=120, run_at_startup=False),
         cron(housekeeping, hour={3}, minute={30}, timeout=600),
-        *load_task_modules(),
+        *wired.cron_jobs,
     ]
     # A SIGKILLed worker's job runs again only after the longest timeout of any function + 10 s:
     # cap them, so an interrupted outbox event is retried within minutes, not hours.
@@ -115,7 +165,7 @@ def worker_options(settings: Settings) -> dict[str, Any]:
     return {
         "functions": functions,
         "cron_jobs": cron_jobs,
-        "on_startup": startup,
+        "on_startup": partial(startup, handlers=wired.handlers),
         "on_shutdown": shutdown,
         "redis_settings": RedisSettings.from_dsn(redis_url),
         "queue_name": settings.arq_queue_name,
@@ -128,8 +178,8 @@ def worker_options(settings: Settings) -> dict[str, Any]:
     }
 
 
-def build_worker(settings: Settings, **overrides: Any) -> Worker:
-    options = worker_options(settings)
+def build_worker(settings: Settings, wired: Wiring | None = None, **overrides: Any) -> Worker:
+    options = worker_options(settings, wired)
     options.update(overrides)
     return Worker(**options)
 

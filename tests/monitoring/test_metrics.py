@@ -18,6 +18,7 @@ from erkenning.core.outbox import OutboxEvent
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
 from erkenning.devtools.embedded import free_port
+from erkenning.worker import wiring
 from erkenning.workflows.models import (
     Deadline,
     DeadlineKind,
@@ -31,10 +32,12 @@ from tests.helpers import asgi_client, drain_queue
 from tests.monitoring.seed import Seeder
 
 
-@outbox.handler("test.monitoring")
 async def _fails_when_asked(ctx: outbox.EventContext) -> None:
     if ctx.payload.get("fail"):
         raise DomainError("asked to fail")
+
+
+HANDLERS = wiring().handlers.with_(outbox.Handler("test.monitoring", _fails_when_asked))
 
 
 def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -125,7 +128,9 @@ async def test_worker_task_outcomes_are_counted_by_topic_and_served_by_the_worke
         ) or 0.0
 
     before = {o: count(o) for o in ("done", "failed", "dead")}
-    fast = Runtime.create(settings.model_copy(update={"outbox_max_attempts": 2, "outbox_retry_base_s": 0.0}))
+    fast = Runtime.create(
+        settings.model_copy(update={"outbox_max_attempts": 2, "outbox_retry_base_s": 0.0}), handlers=HANDLERS
+    )
     try:
         async with fast.transaction() as session:
             ok = outbox.add(session, "test.monitoring")

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from erkenning.core import outbox
+from erkenning.core.runtime import Runtime
 from erkenning.recognition.effects import CHANGED
 
 
 @pytest.fixture(autouse=True)
-def recognition_changed_handler() -> None:
-    """The register's real handler for `recognition.changed` is registered (as the worker does)."""
-    import erkenning.register.tasks  # noqa: F401  (registers the handler on import)
-
-    assert CHANGED in outbox.HANDLERS
+def recognition_changed_handler(runtime: Runtime) -> None:
+    """The register's real handler for `recognition.changed` is among the runtime's (as in the worker)."""
+    assert CHANGED in runtime.handlers

@@ -12,6 +12,7 @@ import pytest
 from erkenning.app import create_app
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
+from erkenning.worker import wiring
 from tests.helpers import Receiver, asgi_client
 
 AppClient = Callable[..., Any]
@@ -19,11 +20,12 @@ AppClient = Callable[..., Any]
 
 @pytest.fixture
 def app_with(settings: Settings) -> AppClient:
-    """`async with app_with(register_anon_limit=3) as (client, runtime):` an app on its own settings."""
+    """`async with app_with(register_anon_limit=3) as (client, runtime):` an app on its own settings (its
+    runtime also runs events, with the worker's handlers)."""
 
     @asynccontextmanager
     async def build(**overrides: Any) -> AsyncIterator[tuple[httpx.AsyncClient, Runtime]]:
-        runtime = Runtime.create(settings.model_copy(update=overrides))
+        runtime = Runtime.create(settings.model_copy(update=overrides), handlers=wiring().handlers)
         try:
             async with asgi_client(create_app(runtime=runtime)) as client:
                 yield client, runtime

@@ -129,14 +129,3 @@ async def test_a_withdrawn_company_is_on_the_register_without_recognitions(clien
 @pytest.mark.parametrize(("key", "status"), [("999999999", 404), ("000000000001", 404), ("abc", 422)])
 async def test_unknown_card_is_404_and_a_malformed_key_422(client, key, status) -> None:
     assert (await client.get(f"/api/v1/register/companies/{key}")).status_code == status
-
-
-async def test_the_ceiling_route_exists_only_when_asked_for(client, app_with, runtime: Runtime) -> None:
-    company = await make_company(runtime)
-    assert (await client.get(f"/api/v1/register/_ceiling/{company.id}")).status_code == 404
-    async with app_with(bench_endpoints=True) as (bench, _):
-        response = await bench.get(f"/api/v1/register/_ceiling/{company.id}")
-        assert response.json() == {"id": str(company.id)}
-        schema = (await bench.get("/schema/openapi.json")).json()
-    assert not any("_ceiling" in path for path in schema["paths"])
-    assert "/api/v1/register/verify" in schema["paths"]

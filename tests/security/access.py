@@ -59,6 +59,8 @@ COMPANY_ONLY = rule(COMPANY)
 SCHOOL_ONLY = rule(SCHOOL)
 REVOKE_SPARE = rule(ADMIN, params={"token_id": "spare_token_id"})  # never a token the matrix itself uses
 
+MATRIX_DAY = "2030-06-12"  # a Wednesday that no decree equates with a holiday
+
 # Served to anyone and outside the matrix: static assets and the OpenAPI documents (they hold no data).
 PUBLIC_UNCHECKED = {
     ("GET", "/static/{file_path:path}"), ("HEAD", "/static/{file_path:path}"),
@@ -132,6 +134,11 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", f"{_B}/admin/tokens"): ADMIN_ONLY,
     ("POST", f"{_B}/admin/tokens/{{token_id:uuid}}/revoke"): REVOKE_SPARE,
     ("GET", f"{_B}/admin/audit"): ADMIN_ONLY,
+    # The decree days of Atw art. 3(3): the admin's POST adds a plain Wednesday, the DELETE (run after
+    # every POST) removes it again.
+    ("GET", f"{_B}/admin/calendar"): ADMIN_ONLY,
+    ("POST", f"{_B}/admin/calendar"): rule(ADMIN, body={"day": MATRIX_DAY, "decree": "Besluit (matrix)"}),
+    ("DELETE", f"{_B}/admin/calendar/{{day:date}}"): rule(ADMIN, params={"day": MATRIX_DAY}),
     ("GET", f"{_B}/admin/outbox"): ADMIN_ONLY,
     ("GET", f"{_B}/admin/reports/{{report_id:uuid}}/reads"): ADMIN_ONLY,
     ("GET", f"{_B}/admin/reports/{{report_id:uuid}}/consultations"): ADMIN_ONLY,

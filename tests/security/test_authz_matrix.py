@@ -26,6 +26,9 @@ from tests.security import access
 from tests.security.access import ANONYMOUS, COMPANY, COMPANY_OWNED, SCHOOL, SCHOOL_OWNED, Rule
 from tests.security.world import SecurityWorld, build
 
+# The module keeps its data set, but what a test equates in this process's calendar ends with the test.
+pytestmark = pytest.mark.usefixtures("calendar_as_shipped")
+
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 PARAM = re.compile(r"\{(\w+):\w+\}")
 PLACEHOLDER = re.compile(r"\{(\w+)(?::\w+)?\}")

@@ -36,6 +36,10 @@ from erkenning.devtools.embedded import free_port
 from tests.factories import Principal, TokenFactory
 from tests.security import access
 
+# The module keeps its principals, but what a test equates in this process's calendar (the server runs in
+# a thread here) ends with the test.
+pytestmark = pytest.mark.usefixtures("calendar_as_shipped")
+
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
 # Every built-in check runs but one. `positive_data_acceptance` (ST202) wants every schema-valid
 # request accepted; this API refuses with 422, by design, schema-valid input that breaks rules JSON

@@ -13,7 +13,7 @@ from erkenning.core import outbox
 )
 def test_payload_holds_ids_and_codes_only(payload: dict) -> None:
     with pytest.raises(ValueError):
-        outbox._check_payload(payload)
+        outbox.check_payload(payload)
 
 
 def test_payload_accepts_ids_codes_dates() -> None:
@@ -21,7 +21,7 @@ def test_payload_accepts_ids_codes_dates() -> None:
     from uuid import uuid4
 
     ident = uuid4()
-    assert outbox._check_payload({"id": ident, "kind": "token_issued", "on": date(2026, 1, 2), "n": 3}) == {
+    assert outbox.check_payload({"id": ident, "kind": "token_issued", "on": date(2026, 1, 2), "n": 3}) == {
         "id": str(ident), "kind": "token_issued", "on": "2026-01-02", "n": 3,
     }
-    assert UUID(outbox._check_payload({"ids": [ident]})["ids"][0]) == ident
+    assert UUID(outbox.check_payload({"ids": [ident]})["ids"][0]) == ident

@@ -12,7 +12,7 @@ import pytest
 from erkenning.core import clock
 from erkenning.core.caller import Caller, Role
 from erkenning.core.errors import Forbidden, InvalidTransition
-from erkenning.core.states import apply
+from erkenning.core.states import allowed, apply
 from erkenning.training.models import ParticipationStatus as P
 from erkenning.training.states import TRANSITIONS
 
@@ -38,6 +38,17 @@ ALLOWED = {
 }
 
 
+# For every move that waits for its moment: whether the participation is for a session, when that
+# session starts, and the reason the move may not be made yet.
+NOT_READY = {
+    (P.ENROLLED, P.CANCELLED): (True, PAST, "the session has started"),
+    (P.WAITLISTED, P.CANCELLED): (True, PAST, "the session has started"),
+    (P.ENROLLED, P.ATTENDED): (True, FUTURE, "once the session has started"),
+    (P.ENROLLED, P.NO_SHOW): (False, None, "only a session has attendance"),
+    (P.ENROLLED, P.COMPLETED): (True, PAST, "completed after attendance"),
+}
+
+
 def participation(status: P, *, in_session: bool = True) -> SimpleNamespace:
     return SimpleNamespace(status=status, session_id=uuid4() if in_session else None)
 
@@ -52,6 +63,7 @@ def test_every_pair(source: P, target: P) -> None:
         in_session, starts, caller = ALLOWED[(source, target)]
         obj = participation(source, in_session=in_session)
         given = {"session_starts_at": starts} if starts else {}
+        assert target.value in [m.to for m in allowed(TRANSITIONS, obj, caller, **given)]
         assert apply(TRANSITIONS, obj, target, caller, **given) == source
         assert obj.status == target
     else:
@@ -60,6 +72,22 @@ def test_every_pair(source: P, target: P) -> None:
             with pytest.raises(InvalidTransition):
                 apply(TRANSITIONS, obj, target, caller, session_starts_at=PAST)
             assert obj.status == source
+
+
+def test_the_moves_that_wait_for_their_moment_are_the_ones_listed_here() -> None:
+    assert {pair for pair, rule in TRANSITIONS.items() if rule.ready is not None} == set(NOT_READY)
+
+
+@pytest.mark.parametrize(("source", "target"), sorted(NOT_READY), ids=lambda s: s.value)
+def test_a_move_not_ready_is_409_with_its_reason_and_not_offered(source: P, target: P) -> None:
+    in_session, starts, reason = NOT_READY[(source, target)]
+    caller = ALLOWED[(source, target)][2]
+    obj = participation(source, in_session=in_session)
+    given = {"session_starts_at": starts} if starts else {}
+    with pytest.raises(InvalidTransition, match=reason):
+        apply(TRANSITIONS, obj, target, caller, **given)
+    assert obj.status == source
+    assert target.value not in [m.to for m in allowed(TRANSITIONS, obj, caller, **given)]
 
 
 @pytest.mark.parametrize(

@@ -2,14 +2,14 @@
 minute (and hour where daily), with a bounded timeout."""
 
 from erkenning.training.tasks import CRON_JOBS, send_session_reminders
-from erkenning.worker import load_task_modules, worker_options
+from erkenning.worker import wiring, worker_options
 from tests.helpers import offline_settings
 
 SETTINGS = offline_settings()  # building the worker's options reads the addresses, never connects
 
 
 def test_the_worker_schedules_every_recognition_job_with_a_minute() -> None:
-    jobs = {job.name: job for job in load_task_modules()}
+    jobs = {job.name: job for job in wiring().cron_jobs}
     for name in (
         "apply_due_effects",
         "finalise_decisions",

@@ -8,7 +8,7 @@ import pytest
 
 from erkenning.core.caller import Caller, Role
 from erkenning.core.errors import Forbidden, InvalidTransition
-from erkenning.core.states import GuardRefused, check
+from erkenning.core.states import GuardRefused, allowed, check
 from erkenning.workflows.models import Investigation, Outcome
 from erkenning.workflows.models import InvestigationStatus as S
 from erkenning.workflows.states import TRANSITIONS
@@ -33,9 +33,12 @@ def test_every_pair(source: S, target: S) -> None:
     rule = TRANSITIONS.get((source, target))
     case = case_in(source, before_hold=target if source is S.ON_HOLD else None)
     for role in Role:
+        offered = target.value in [m.to for m in allowed(TRANSITIONS, case, caller(role))]
         if rule is not None and role in rule.roles:
             check(TRANSITIONS, source, target, case, caller(role), GIVEN)
+            assert offered
         else:
+            assert not offered
             with pytest.raises(InvalidTransition if rule is None else Forbidden):
                 check(TRANSITIONS, source, target, case, caller(role), GIVEN)
 

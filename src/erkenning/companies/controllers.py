@@ -6,6 +6,7 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, get, patch, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from erkenning.companies.models import Sector
@@ -13,21 +14,27 @@ from erkenning.companies.schemas import CompanyCreate, CompanyRead, CompanyUpdat
 from erkenning.companies.service import CompanyFilter, CompanyService
 from erkenning.core.errors import ValidationFailed
 from erkenning.core.paging import Limit, Offset, Page
-from erkenning.http.dependencies import CurrentCaller, DbSession
+from erkenning.http.dependencies import CurrentCaller, provide
+
+# The domain's services, injected by name into its routes and the web pages.
+PROVIDERS = {"companies": provide(CompanyService)}
 
 
 class CompanyController(Controller):
     path = "/companies"
     tags = ["companies"]
+    dependencies = PROVIDERS
 
     @post("/", summary="Register a company (one establishment)")
-    async def create(self, data: JSONBody[CompanyCreate], session: DbSession, caller: CurrentCaller) -> CompanyRead:
-        return CompanyRead.model_validate(await CompanyService(session).create(data, caller))
+    async def create(
+        self, data: JSONBody[CompanyCreate], companies: NamedDependency[CompanyService], caller: CurrentCaller
+    ) -> CompanyRead:
+        return CompanyRead.model_validate(await companies.create(data, caller))
 
     @get("/", summary="Find companies (filters combine; paginated with a total)")
     async def list_(
         self,
-        session: DbSession,
+        companies: NamedDependency[CompanyService],
         caller: CurrentCaller,
         name: Annotated[str | None, QueryParameter(max_length=200, description="part of the name")] = None,
         kvk_number: Annotated[str | None, QueryParameter(pattern=r"^[0-9]{8}$")] = None,
@@ -46,15 +53,18 @@ class CompanyController(Controller):
             except ValueError as exc:
                 raise ValidationFailed([{"field": "postcode", "message": str(exc)}]) from None
         filters = CompanyFilter(name, kvk_number, postcode, city, sector, recognition_status)
-        rows, total = await CompanyService(session).list(caller, filters, limit=limit, offset=offset)
+        rows, total = await companies.list(caller, filters, limit=limit, offset=offset)
         return Page(items=[CompanyRead.model_validate(r) for r in rows], total=total, limit=limit, offset=offset)
 
     @get("/{company_id:uuid}", summary="One company")
-    async def get_one(self, company_id: FromPath[UUID], session: DbSession, caller: CurrentCaller) -> CompanyRead:
-        return CompanyRead.model_validate(await CompanyService(session).get(company_id, caller))
+    async def get_one(
+        self, company_id: FromPath[UUID], companies: NamedDependency[CompanyService], caller: CurrentCaller
+    ) -> CompanyRead:
+        return CompanyRead.model_validate(await companies.get(company_id, caller))
 
     @patch("/{company_id:uuid}", summary="Change a company (send the version you read; 409 if it moved on)")
     async def update(
-        self, company_id: FromPath[UUID], data: JSONBody[CompanyUpdate], session: DbSession, caller: CurrentCaller
+        self, company_id: FromPath[UUID], data: JSONBody[CompanyUpdate], companies: NamedDependency[CompanyService],
+        caller: CurrentCaller,
     ) -> CompanyRead:
-        return CompanyRead.model_validate(await CompanyService(session).update(company_id, data, caller))
+        return CompanyRead.model_validate(await companies.update(company_id, data, caller))

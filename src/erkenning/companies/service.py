@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.companies.models import Company, Sector
 from erkenning.companies.schemas import CompanyCreate, CompanyUpdate
+from erkenning.core import paging
 from erkenning.core.audit import service as audit
 from erkenning.core.auth.scope import get_scoped, scoped
 from erkenning.core.caller import Caller
@@ -102,9 +103,9 @@ class CompanyService:
                     recognition.c.company_id == Company.id, recognition.c.status == filters.recognition_status
                 )
             )
-        total = (await self.session.exec(select(sa.func.count()).select_from(stmt.subquery()))).one()
-        rows = await self.session.exec(stmt.order_by(col(Company.name), col(Company.id)).limit(limit).offset(offset))
-        return list(rows.all()), int(total)
+        return await paging.fetch_page(
+            self.session, stmt, col(Company.name), col(Company.id), limit=limit, offset=offset
+        )
 
     @staticmethod
     def _conflict(exc: IntegrityError) -> Conflict:

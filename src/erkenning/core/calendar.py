@@ -1,47 +1,97 @@
-"""Working days and statutory terms under Dutch rules (Algemene termijnenwet, Atw).
+"""Working days and statutory terms under the Algemene termijnenwet (Atw).
 
-A non-working day is a Saturday, a Sunday or an "algemeen erkende feestdag" of Atw art. 3:
-New Year's Day, Easter Monday, Whit Monday, Christmas and Boxing Day, Ascension Day, King's Day
-and 5 May (every year, not only in lustrum years). Good Friday is not one of them. The list comes
-from the `holidays` package, corrected to the Atw's list; extra days (an Atw art. 3(2) decree)
-can be added.
+A term that ends on a Saturday, a Sunday or a general holiday ("algemeen erkende feestdag") runs to the
+next day that is none of these (Atw art. 1); a term of three days or more holds at least two such days
+(Atw art. 2). The general holidays:
+
+* Atw art. 3(1): New Year's Day, Easter Monday, Ascension Day, Whit Monday, Christmas Day and Boxing
+  Day, King's Day (27 April, or 26 April when the 27th is a Sunday) and 5 May, every year (Easter
+  Sunday and Whit Sunday are Sundays anyway);
+* Atw art. 3(2): Good Friday, put on a par with them;
+* Atw art. 3(3): the days the government equates with them by decree, published in the Staatscourant
+  every few years. These are data: shipped in `atw_equated_days.json`, kept in the `equated_holiday`
+  table, and handed to a calendar as `equated` (`erkenning.core.calendar_days` keeps each process's
+  `DEFAULT` current).
+
+The module-level functions use `DEFAULT`, which counts the shipped days from the start.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib import resources
 
 import holidays
 from dateutil.easter import easter
 
 _DAY = timedelta(days=1)
+SHIPPED_FILE = "atw_equated_days.json"
 
 
 @lru_cache(maxsize=64)
+def _general_holidays(year: int) -> dict[date, str]:
+    days = dict(holidays.country_holidays("NL", years=year, language="en_US"))
+    # The package's list differs from the Atw's: fix both ends whatever its version says.
+    days[easter(year) - 2 * _DAY] = "Good Friday (Atw art. 3(2))"
+    days[date(year, 5, 5)] = "Liberation Day (5 May, every year)"  # the package has it in lustrum years only
+    return days
+
+
 def atw_holidays(year: int) -> frozenset[date]:
-    """The Atw's generally recognised public holidays of one year."""
-    days = set(holidays.country_holidays("NL", years=year).keys())
-    days.discard(easter(year) - 2 * _DAY)  # Good Friday: a holiday to the package, not to the Atw
-    days.add(date(year, 5, 5))  # Liberation Day counts every year under the Atw
-    return frozenset(days)
+    """The general holidays of one year: Atw art. 3(1) and Good Friday (art. 3(2)); no decree days."""
+    return frozenset(_general_holidays(year))
+
+
+def general_holiday_name(day: date) -> str | None:
+    """The name of the general holiday (Atw art. 3(1), 3(2)) on `day`, or None."""
+    return _general_holidays(day.year).get(day)
+
+
+@dataclass(frozen=True, slots=True)
+class EquatedDay:
+    """A day equated with a general holiday by decree (Atw art. 3(3)), and the decree."""
+
+    day: date
+    decree: str
+    reference: str | None = None
+
+
+@cache
+def shipped_equated_days() -> tuple[EquatedDay, ...]:
+    """The decree days shipped with this release (`atw_equated_days.json`), in date order."""
+    raw = json.loads(resources.files("erkenning.core").joinpath(SHIPPED_FILE).read_text(encoding="utf-8"))
+    days = (EquatedDay(date.fromisoformat(d["day"]), d["decree"], d.get("reference")) for d in raw["days"])
+    return tuple(sorted(days, key=lambda d: d.day))
 
 
 class DutchCalendar:
-    """Working-day arithmetic; `extra_closed` adds days that are not working days for this service."""
+    """Working-day arithmetic under the Atw; `equated` are the decree days of Atw art. 3(3)."""
 
-    def __init__(self, extra_closed: Iterable[date] = ()) -> None:
-        self.extra_closed = frozenset(extra_closed)
+    def __init__(self, equated: Iterable[date] = ()) -> None:
+        self._equated = frozenset(equated)
+
+    @property
+    def equated(self) -> frozenset[date]:
+        return self._equated
+
+    def set_equated(self, days: Iterable[date]) -> None:
+        """Replace the decree days (one assignment: a reader sees the old set or the new one)."""
+        self._equated = frozenset(days)
 
     def is_holiday(self, day: date) -> bool:
-        return day in atw_holidays(day.year) or day in self.extra_closed
+        """A general holiday (Atw art. 3(1)), Good Friday (art. 3(2)) or a day equated by decree (art. 3(3))."""
+        return day in self._equated or day in _general_holidays(day.year)
 
     def is_working_day(self, day: date) -> bool:
+        """Neither a Saturday, a Sunday nor a holiday of `is_holiday` (the days Atw art. 1 and 2 count)."""
         return day.weekday() < 5 and not self.is_holiday(day)
 
     def next_working_day(self, day: date) -> date:
-        """`day` itself when it is a working day, otherwise the first working day after it."""
+        """`day` itself when it is a working day, otherwise the first working day after it (Atw art. 1)."""
         while not self.is_working_day(day):
             day += _DAY
         return day
@@ -64,10 +114,12 @@ class DutchCalendar:
         return sum(1 for i in range(1, (end - start).days + 1) if self.is_working_day(start + i * _DAY))
 
     def term_end(self, start: date, *, days: int = 0, weeks: int = 0) -> date:
-        """Last day of a statutory term that starts the day after `start` (art. 6:8 Awb style).
+        """Last day of a statutory term that starts on the day after `start`.
 
-        A term ending on a Saturday, Sunday or holiday runs to the next working day (Atw art. 1);
-        a term of at least three days holds at least two working days (Atw art. 2).
+        The term starts the day after the event (Awb art. 6:8: the objection term of art. 6:7 starts the
+        day after the decision is sent). A term ending on a Saturday, Sunday or general holiday runs to the
+        next day that is none of these (Atw art. 1); a term of at least three days holds at least two
+        such days (Atw art. 2).
         """
         length = days + 7 * weeks
         if length <= 0:
@@ -79,7 +131,8 @@ class DutchCalendar:
         return end
 
 
-DEFAULT = DutchCalendar()
+# The calendar of this process: the shipped decree days now, the table's once `calendar_days` has read it.
+DEFAULT = DutchCalendar(d.day for d in shipped_equated_days())
 is_working_day = DEFAULT.is_working_day
 add_working_days = DEFAULT.add_working_days
 working_days_between = DEFAULT.working_days_between

@@ -1,4 +1,4 @@
-"""What a process holds while it runs: settings, the engine and session factory, the queue."""
+"""What a process holds while it runs: settings, the engine and session factory, the queue, the handlers."""
 
 from __future__ import annotations
 
@@ -30,6 +30,9 @@ def create_redis(settings: Settings) -> ArqRedis:
 
 @dataclass
 class Runtime:
+    """`handlers` are what `outbox.process` runs events by: the worker's wiring (`erkenning.worker.wiring`)
+    in the worker and in tests; none in the API, which writes events but runs none."""
+
     settings: Settings
     engine: AsyncEngine
     session_factory: async_sessionmaker[AsyncSession]
@@ -38,9 +41,12 @@ class Runtime:
     owns_redis: bool = True
     read_pool: Any = None  # the register's asyncpg pool, made on first use (erkenning.register.lean)
     done_events: outbox.RecentlyDone = field(default_factory=outbox.RecentlyDone)
+    handlers: outbox.Handlers = field(default_factory=outbox.Handlers)
 
     @classmethod
-    def create(cls, settings: Settings, *, redis: ArqRedis | None = None) -> Runtime:
+    def create(
+        cls, settings: Settings, *, redis: ArqRedis | None = None, handlers: outbox.Handlers | None = None
+    ) -> Runtime:
         engine = create_engine(settings)
         owns = redis is None
         redis = redis or create_redis(settings)
@@ -51,6 +57,7 @@ class Runtime:
             queue=outbox.Queue(redis, settings.arq_queue_name, settings.redis_timeout_s),
             limiter=RateLimiter(redis, settings.arq_queue_name, settings.redis_timeout_s),
             owns_redis=owns,
+            handlers=handlers if handlers is not None else outbox.Handlers(),
         )
 
     async def close(self) -> None:

@@ -109,8 +109,12 @@ class Settings(BaseSettings):
     objection_term_weeks: int = 6
     reassessment_years: int = 4
     reassessment_notice_days: int = 60
+    calendar_refresh_s: float = Field(
+        default=300, gt=0,
+        description="each API process and worker rereads the days equated with holidays (Atw art. 3(3)) this often",
+    )
 
-    # Public register: rate limits per window (0 = no limit), batch size, and the bench-only ceiling route.
+    # Public register: rate limits per window (0 = no limit), batch size, the read pool.
     register_anon_limit: int = Field(default=60, description="requests per window per client address")
     register_anon_window_s: int = 60
     register_school_limit: int = Field(default=1200, description="requests per window per school principal")
@@ -119,10 +123,6 @@ class Settings(BaseSettings):
     register_batch_window_s: int = 60
     register_batch_max_items: int = Field(default=1000, ge=1, le=10_000)
     register_db_pool_size: int = Field(default=10, description="connections of the register's own read pool")
-    bench_endpoints: bool = Field(
-        default=False,
-        description="mount /api/v1/register/_ceiling and /api/v1/backoffice/investigations-ceiling (benchmarks only)",
-    )
 
     # School subscriptions: webhook delivery (keyed by WEBHOOK_SIGNING_SECRET above).
     webhook_timeout_s: float = 5.0

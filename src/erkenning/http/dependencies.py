@@ -3,12 +3,21 @@
 Litestar closes generator dependencies after the handler's return value has been turned into a
 response object but before a byte is sent, so a 2xx always means "committed". Events added to the
 outbox are enqueued after the commit.
+
+Services are injected too: a domain declares its providers once, in its controllers,
+
+    PROVIDERS = {"investigations": provide(InvestigationService)}
+
+a controller (`dependencies = PROVIDERS`) or the router of the pages takes that mapping, and a handler
+asks for `investigations: NamedDependency[InvestigationService]`. The service is built on the
+request's own session, so it shares the request's transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
-from typing import Any
+import inspect
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
+from typing import Any, TypeVar
 
 from litestar import Request, Response
 from litestar.datastructures import State
@@ -89,6 +98,50 @@ CurrentCaller = NamedDependency[Caller]
 OptionalCaller = NamedDependency[Caller | None]
 RuntimeDep = NamedDependency[Runtime]
 SettingsDep = NamedDependency[Settings]
+
+# What a service's __init__ may ask for, by parameter name, and the dependency that gives it.
+_INJECTABLE: dict[str, Any] = {"session": DbSession, "settings": SettingsDep, "runtime": RuntimeDep}
+
+T = TypeVar("T")
+
+
+def provide(service: Callable[..., T]) -> Provide:
+    """A provider that builds `service` per request from the request's `session` (never a session of
+    its own: one transaction per request), passing `settings` and `runtime` when its `__init__` has a
+    parameter of that name."""
+    names = list(inspect.signature(service).parameters)
+    unknown = [name for name in names if name not in _INJECTABLE]
+    if "session" not in names or unknown:
+        raise TypeError(f"{service!r} must take a session and only {sorted(_INJECTABLE)}, not {unknown}")
+
+    label = f"provide_{getattr(service, '__name__', 'service')}"
+    return Provide(_taking(service, label, {name: _INJECTABLE[name] for name in names}, service))
+
+
+def provide_calling(load: Callable[..., Awaitable[T]], names: Iterable[str]) -> Provide:
+    """A provider that awaits `load` with the dependencies it names (as a handler names them: the session,
+    the caller, settings, runtime, or a service of a `provide` mapping in reach)."""
+    marked = NamedDependency[Any]  # type: ignore[misc]
+    parameters = {name: marked for name in dict.fromkeys(names)}
+    return Provide(_taking(load, f"provide_{load.__name__}", parameters, Any))
+
+
+def _taking(fn: Callable[..., Any], name: str, parameters: dict[str, Any], returns: Any) -> Callable[..., Any]:
+    """`fn(**kwargs)` presented as a function of these keyword parameters: Litestar reads a provider's
+    parameters (and their markers) to know what to inject into it."""
+
+    async def call(**given: Any) -> Any:
+        result = fn(**given)
+        return await result if inspect.isawaitable(result) else result
+
+    call.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter(p, inspect.Parameter.KEYWORD_ONLY, annotation=a) for p, a in parameters.items()],
+        return_annotation=returns,
+    )
+    call.__annotations__ = {**parameters, "return": returns}
+    call.__name__ = call.__qualname__ = name
+    return call
+
 
 DEPENDENCIES: dict[str, Provide] = {
     "session": Provide(provide_session),

@@ -15,9 +15,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from erkenning.core.caller import Caller
 from erkenning.core.db import utcnow
 from erkenning.core.settings import Settings
+from erkenning.core.states import apply
 from erkenning.recognition.models import Decision, DecisionStatus, Objection, ObjectionStatus
 from erkenning.recognition.services.decisions import DecisionService
-from erkenning.recognition.states import DECISION_TRANSITIONS, READY_DECISION, move
+from erkenning.recognition.states import DECISION_TRANSITIONS
 
 
 def _pending_objection() -> sa.Exists:
@@ -49,14 +50,7 @@ async def finalise_due(
                 )
             )
         ).first() is not None
-        move(
-            DECISION_TRANSITIONS,
-            READY_DECISION,
-            decision,
-            DecisionStatus.FINAL,
-            caller,
-            objection_pending=pending,
-        )
+        apply(DECISION_TRANSITIONS, decision, DecisionStatus.FINAL, caller, objection_pending=pending)
         decision.final_at = utcnow()
         await service.saved(decision, caller, "decision.finalised")
         done += 1

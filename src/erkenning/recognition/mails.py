@@ -1,4 +1,4 @@
-"""E-mails to the company about its decisions and objections (composers for `notifications.mail`)."""
+"""E-mails to the company about its decisions and objections (composers for `erkenning.core.mail`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.companies.models import Company
-from erkenning.core.mail import Composed, composer
+from erkenning.core.mail import Composed, Composer
 from erkenning.recognition.models import (
     Decision,
     DecisionKind,
@@ -64,11 +64,6 @@ async def _about_decision(session: AsyncSession, payload: dict[str, Any]) -> Com
     return Composed(to=company.email, context=await _decision_context(session, decision, company))
 
 
-composer("decision_sent")(_about_decision)
-composer("decision_intended")(_about_decision)
-composer("decision_intention_dropped")(_about_decision)
-
-
 async def _about_objection(session: AsyncSession, payload: dict[str, Any]) -> Composed:
     objection = await session.get(Objection, UUID(payload["objection_id"]))
     loaded = await _load(session, str(objection.decision_id)) if objection else None
@@ -81,5 +76,10 @@ async def _about_objection(session: AsyncSession, payload: dict[str, Any]) -> Co
     )
 
 
-composer("objection_received")(_about_objection)
-composer("objection_decided")(_about_objection)
+COMPOSERS: dict[str, Composer] = {
+    "decision_sent": _about_decision,
+    "decision_intended": _about_decision,
+    "decision_intention_dropped": _about_decision,
+    "objection_received": _about_objection,
+    "objection_decided": _about_objection,
+}

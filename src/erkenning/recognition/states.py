@@ -1,11 +1,11 @@
 """Transition tables of recognitions, decisions and objections (states as data, see `erkenning.core.states`).
 
-Each table says who may make a move and what must hold of them (a guard: "not you", 403). Beside
-the decision and objection tables, a READY table says what must hold of the moment ("not now", 409):
-a response term that still runs, an objection still pending. `move()` applies both, `moves()` lists
-what a caller may do now, and the tests walk every pair of every table.
+Each rule says who may make a move and what must hold of them (its guard: "not you", 403), and
+what must hold of the moment (its ready hook: "not now", 409): a response term that still runs, an
+objection still pending. `states.apply` applies both, `states.allowed` lists what a caller may do
+now, and the tests walk every pair of every table.
 
-Recognition moves are made only by sent decisions; the guard checks the decision's kind. A
+Recognition moves are made only by sent decisions; the ready hook checks the decision's kind. A
 restoring reinstate (after an upheld objection) that finds a recognition already in the status it
 restores makes no move there.
 """
@@ -17,8 +17,7 @@ from typing import Any
 
 from erkenning.core import clock
 from erkenning.core.caller import ADVISER_ROLES, Caller, Role
-from erkenning.core.errors import DomainError, InvalidTransition
-from erkenning.core.states import Guard, Move, Rule, S, Table, check
+from erkenning.core.states import Rule, Table
 from erkenning.recognition.models import DecisionKind as K
 from erkenning.recognition.models import DecisionStatus as D
 from erkenning.recognition.models import ObjectionStatus as O
@@ -48,7 +47,7 @@ TARGET: Mapping[K, R | None] = {
 def _by(*kinds: K, restoring_only: bool = False) -> Rule:
     names = " or ".join(k.value for k in kinds)
 
-    def guard(recognition: Any, caller: Caller, given: Mapping[str, Any]) -> str | None:
+    def by_kind(recognition: Any, caller: Caller, given: Mapping[str, Any]) -> str | None:
         kind = given.get("kind")
         if kind not in kinds:
             return f"only a {names} decision makes this change, not a {getattr(kind, 'value', kind)} decision"
@@ -58,9 +57,8 @@ def _by(*kinds: K, restoring_only: bool = False) -> Rule:
 
     return Rule(
         roles=ADVISER_ROLES,
-        guard=guard,
         needs=("kind",),
-        guard_is_permission=False,
+        ready=by_kind,
         description=f"by a {names} decision"
         + (" restoring after an upheld objection" if restoring_only else ""),
     )
@@ -109,26 +107,6 @@ def four_eyes(decision: Any, caller: Caller, given: Mapping[str, Any]) -> str | 
     return None
 
 
-DECISION_TRANSITIONS: Table[D] = {
-    (D.DRAFT, D.INTENDED): Rule(
-        roles=ADVISER_ROLES, description="put it to the company as an intended decision"
-    ),
-    (D.DRAFT, D.APPROVED): Rule(roles=ADVISER_ROLES, guard=four_eyes, description="approve"),
-    (D.INTENDED, D.APPROVED): Rule(roles=ADVISER_ROLES, guard=four_eyes, description="approve"),
-    (D.APPROVED, D.SENT): Rule(roles=ADVISER_ROLES, description="send to the company; it takes effect"),
-    (D.APPROVED, D.DRAFT): Rule(
-        roles=ADVISER_ROLES, description="reopen to revise; it must be approved again"
-    ),
-    (D.DRAFT, D.CANCELLED): Rule(roles=ADVISER_ROLES, description="drop it"),
-    (D.INTENDED, D.CANCELLED): Rule(
-        roles=ADVISER_ROLES, description="drop it (for example after the response)"
-    ),
-    (D.APPROVED, D.CANCELLED): Rule(roles=ADVISER_ROLES, description="drop it before it is sent"),
-    (D.SENT, D.FINAL): Rule(roles={Role.SYSTEM}, description="the objection term passed without objection"),
-    (D.SENT, D.REVOKED): Rule(roles=ADVISER_ROLES, description="revoked by upholding an objection"),
-}
-
-
 def _ready_to_intend(decision: Any, caller: Caller, given: Mapping[str, Any]) -> str | None:
     if not needs_hearing(decision):
         return "Only a harmful decision that does not come from an investigation is put to the company first"
@@ -162,12 +140,31 @@ def _ready_to_revoke(decision: Any, caller: Caller, given: Mapping[str, Any]) ->
     )
 
 
-READY_DECISION: Mapping[tuple[D, D], Guard] = {
-    (D.DRAFT, D.INTENDED): _ready_to_intend,
-    (D.DRAFT, D.APPROVED): _ready_to_approve,
-    (D.INTENDED, D.APPROVED): _ready_to_approve,
-    (D.SENT, D.FINAL): _ready_to_finalise,
-    (D.SENT, D.REVOKED): _ready_to_revoke,
+DECISION_TRANSITIONS: Table[D] = {
+    (D.DRAFT, D.INTENDED): Rule(
+        roles=ADVISER_ROLES, ready=_ready_to_intend, description="put it to the company as an intended decision"
+    ),
+    (D.DRAFT, D.APPROVED): Rule(
+        roles=ADVISER_ROLES, guard=four_eyes, ready=_ready_to_approve, description="approve"
+    ),
+    (D.INTENDED, D.APPROVED): Rule(
+        roles=ADVISER_ROLES, guard=four_eyes, ready=_ready_to_approve, description="approve"
+    ),
+    (D.APPROVED, D.SENT): Rule(roles=ADVISER_ROLES, description="send to the company; it takes effect"),
+    (D.APPROVED, D.DRAFT): Rule(
+        roles=ADVISER_ROLES, description="reopen to revise; it must be approved again"
+    ),
+    (D.DRAFT, D.CANCELLED): Rule(roles=ADVISER_ROLES, description="drop it"),
+    (D.INTENDED, D.CANCELLED): Rule(
+        roles=ADVISER_ROLES, description="drop it (for example after the response)"
+    ),
+    (D.APPROVED, D.CANCELLED): Rule(roles=ADVISER_ROLES, description="drop it before it is sent"),
+    (D.SENT, D.FINAL): Rule(
+        roles={Role.SYSTEM}, ready=_ready_to_finalise, description="the objection term passed without objection"
+    ),
+    (D.SENT, D.REVOKED): Rule(
+        roles=ADVISER_ROLES, ready=_ready_to_revoke, description="revoked by upholding an objection"
+    ),
 }
 
 
@@ -201,41 +198,3 @@ OBJECTION_TRANSITIONS: Table[O] = {
         roles=ADVISER_ROLES | {Role.COMPANY}, description="withdrawn by the company"
     ),
 }
-
-READY_OBJECTION: Mapping[tuple[O, O], Guard] = {}
-
-
-# ---------------------------------------------------------------- applying
-
-
-def move(
-    table: Table[S], ready: Mapping[tuple[S, S], Guard], obj: Any, target: S, caller: Caller, **given: Any
-) -> S:
-    """Check who (403) and what was given (422), then whether now is the moment (409); set the state."""
-    current: S = obj.status
-    check(table, current, target, obj, caller, given)
-    if (guard := ready.get((current, target))) is not None and (
-        reason := guard(obj, caller, given)
-    ) is not None:
-        raise InvalidTransition(reason)
-    obj.status = target
-    return current
-
-
-def moves(
-    table: Table[S], ready: Mapping[tuple[S, S], Guard], obj: Any, caller: Caller, **context: Any
-) -> list[Move]:
-    """What this caller may do with `obj` now (inputs the caller must still give are listed, not checked)."""
-    found = []
-    for (source, target), rule in table.items():
-        if source != obj.status:
-            continue
-        given = {name: "given" for name in rule.needs} | context
-        try:
-            check(table, source, target, obj, caller, given)
-            if (guard := ready.get((source, target))) is not None and guard(obj, caller, given) is not None:
-                continue
-        except DomainError:
-            continue
-        found.append(Move(to=target.value, needs=rule.needs, description=rule.description))
-    return found

@@ -5,7 +5,7 @@ database, not from the day it runs. They run every hour (cheap: each finds its r
 partial or plain index), so "today's" changes land early on the day itself.
 
 Topic written here and by decisions: `recognition.changed` {company_id, recognition_id}; its handler
-belongs to the register's subscriptions (none is registered here).
+belongs to the register's subscriptions (this module declares none).
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from erkenning.core.caller import Caller
 from erkenning.core.logging import get_logger
 from erkenning.core.runtime import Runtime
 from erkenning.recognition import deadlines, effects
-from erkenning.recognition import mails as _letters  # noqa: F401  (registers the e-mail composers)
 from erkenning.recognition.services.recognitions import notice_reassessments
 
 log = get_logger(__name__)

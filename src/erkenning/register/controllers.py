@@ -8,13 +8,14 @@ from uuid import UUID
 
 from litestar import Controller, delete, get, post, put
 from litestar.datastructures import State
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 
 from erkenning.companies.schemas import normalise_postcode
 from erkenning.core.caller import Role
 from erkenning.core.errors import ValidationFailed
 from erkenning.core.paging import Offset, Page
-from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.http.dependencies import CurrentCaller, provide
 from erkenning.http.guards import requires
 from erkenning.recognition.models import Pathway
 from erkenning.register.models import DeliveryStatus
@@ -40,6 +41,9 @@ from erkenning.register.services.subscriptions import SubscriptionService
 
 CompanyKey = Annotated[str, QueryParameter(pattern=COMPANY_KEY, description=COMPANY_KEY_HELP)]
 RegisterLimit = Annotated[int, QueryParameter(ge=1, le=50, description="page size (1-50)")]
+
+# The domain's services, injected by name into its routes and the web pages.
+PROVIDERS = {"subscriptions": provide(SubscriptionService)}
 
 
 class RegisterController(Controller):
@@ -102,83 +106,77 @@ class RegisterController(Controller):
         return BatchAnswer(items=await lookup.verify_batch(state.runtime, data.items))
 
 
-class CeilingController(Controller):
-    """Benchmarks only (BENCH_ENDPOINTS=true): one primary-key SELECT through verify's connection path."""
-
-    path = "/_ceiling"
-    include_in_schema = False
-
-    @get("/{company_id:uuid}", include_in_schema=False)
-    async def ceiling(self, state: State, company_id: FromPath[UUID]) -> dict[str, UUID]:
-        return {"id": await lookup.ceiling(state.runtime, company_id)}
-
-
 class SchoolController(Controller):
     """A school's own subscriptions (abonnementen), its webhook, and its delivery log."""
 
     path = "/school"
     guards = [requires(Role.SCHOOL)]
+    dependencies = PROVIDERS
     before_request = register_quota
 
     @put("/webhook", summary="Register or replace the webhook; the signing secret is in this answer only")
     async def set_webhook(
-        self, data: JSONBody[WebhookSet], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+        self, data: JSONBody[WebhookSet], subscriptions: NamedDependency[SubscriptionService], caller: CurrentCaller
     ) -> WebhookIssued:
-        hook, secret = await SubscriptionService(session, settings).set_webhook(caller, data.url)
+        hook, secret = await subscriptions.set_webhook(caller, data.url)
         return WebhookIssued(**WebhookRead.model_validate(hook).model_dump(), secret=secret)
 
     @get("/webhook", summary="The registered webhook (never its secret)")
-    async def get_webhook(self, session: DbSession, settings: SettingsDep, caller: CurrentCaller) -> WebhookRead:
-        return WebhookRead.model_validate(await SubscriptionService(session, settings).get_webhook(caller))
+    async def get_webhook(
+        self, subscriptions: NamedDependency[SubscriptionService], caller: CurrentCaller
+    ) -> WebhookRead:
+        return WebhookRead.model_validate(await subscriptions.get_webhook(caller))
 
     @delete("/webhook", summary="Remove the webhook (webhook notices then fail until a new one is set)")
-    async def delete_webhook(self, session: DbSession, settings: SettingsDep, caller: CurrentCaller) -> None:
-        await SubscriptionService(session, settings).delete_webhook(caller)
+    async def delete_webhook(self, subscriptions: NamedDependency[SubscriptionService], caller: CurrentCaller) -> None:
+        await subscriptions.delete_webhook(caller)
 
     @post("/subscriptions", summary="Follow a company: every change of its recognitions is sent to you")
     async def subscribe(
-        self, data: JSONBody[SubscriptionCreate], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+        self, data: JSONBody[SubscriptionCreate], subscriptions: NamedDependency[SubscriptionService],
+        caller: CurrentCaller,
     ) -> SubscriptionRead:
-        return await SubscriptionService(session, settings).subscribe(caller, data)
+        return await subscriptions.subscribe(caller, data)
 
     @get("/subscriptions", summary="The companies this school follows")
     async def subscriptions(
-        self, session: DbSession, settings: SettingsDep, caller: CurrentCaller, limit: RegisterLimit = 50,
+        self, subscriptions: NamedDependency[SubscriptionService], caller: CurrentCaller, limit: RegisterLimit = 50,
         offset: Offset = 0,
     ) -> Page[SubscriptionRead]:
-        items, total = await SubscriptionService(session, settings).list(caller, limit=limit, offset=offset)
+        items, total = await subscriptions.list(caller, limit=limit, offset=offset)
         return Page(items=items, total=total, limit=limit, offset=offset)
 
     @get("/subscriptions/{subscription_id:uuid}", summary="One subscription")
     async def subscription(
-        self, subscription_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+        self, subscription_id: FromPath[UUID], subscriptions: NamedDependency[SubscriptionService],
+        caller: CurrentCaller,
     ) -> SubscriptionRead:
-        return await SubscriptionService(session, settings).read(caller, subscription_id)
+        return await subscriptions.read(caller, subscription_id)
 
     @delete("/subscriptions/{subscription_id:uuid}", summary="Stop following a company")
     async def unsubscribe(
-        self, subscription_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+        self, subscription_id: FromPath[UUID], subscriptions: NamedDependency[SubscriptionService],
+        caller: CurrentCaller,
     ) -> None:
-        await SubscriptionService(session, settings).unsubscribe(caller, subscription_id)
+        await subscriptions.unsubscribe(caller, subscription_id)
 
     @get("/deliveries", summary="The delivery log: each notice, its status, attempts and last response code")
     async def deliveries(
         self,
-        session: DbSession,
-        settings: SettingsDep,
+        subscriptions: NamedDependency[SubscriptionService],
         caller: CurrentCaller,
         subscription_id: Annotated[UUID | None, QueryParameter()] = None,
         status: Annotated[DeliveryStatus | None, QueryParameter()] = None,
         limit: RegisterLimit = 50,
         offset: Offset = 0,
     ) -> Page[DeliveryRead]:
-        items, total = await SubscriptionService(session, settings).deliveries(
+        items, total = await subscriptions.deliveries(
             caller, subscription_id=subscription_id, status=status, limit=limit, offset=offset
         )
         return Page(items=items, total=total, limit=limit, offset=offset)
 
     @get("/deliveries/{delivery_id:uuid}", summary="One delivery")
     async def delivery(
-        self, delivery_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+        self, delivery_id: FromPath[UUID], subscriptions: NamedDependency[SubscriptionService], caller: CurrentCaller
     ) -> DeliveryRead:
-        return await SubscriptionService(session, settings).delivery(caller, delivery_id)
+        return await subscriptions.delivery(caller, delivery_id)

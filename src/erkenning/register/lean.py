@@ -1,12 +1,12 @@
 """The register's read path: plain SQL on an asyncpg pool of its own, no ORM and no transaction.
 
 Verification is what schools call before every match and in batches of a thousand. An ORM session
-costs three round trips and object loading for one read (see STACK-NOTES); even a bare SQLAlchemy
-connection costs a pool checkout through greenlets that, measured here, took as much CPU as the
-query itself. So the register keeps a small asyncpg pool (REGISTER_DB_POOL_SIZE connections per
-process, made on first use, closed with the runtime): one request is one round trip, one prepared
-statement (asyncpg caches it per connection), records turned straight into answers, and no reset
-query on release.
+costs three round trips and object loading for one read (see
+docs/adr/0004-lean-register-read-path.md); even a bare SQLAlchemy connection costs a pool checkout
+through greenlets that, measured here, took as much CPU as the query itself. So the register keeps a
+small asyncpg pool (REGISTER_DB_POOL_SIZE connections per process, made on first use, closed with
+the runtime): one request is one round trip, one prepared statement (asyncpg caches it per
+connection), records turned straight into answers, and no reset query on release.
 """
 
 from __future__ import annotations

@@ -104,7 +104,6 @@ def webhook_body(delivery: Delivery) -> bytes:
 # ---------------------------------------------------------------- fan-out
 
 
-@outbox.handler("recognition.changed")
 async def fan_out(ctx: outbox.EventContext) -> None:
     session = ctx.session
     company_id = UUID(ctx.payload["company_id"])
@@ -151,7 +150,6 @@ async def _record_attempt(
         )
 
 
-@outbox.handler(WEBHOOK_TOPIC, external=True)
 async def deliver_webhook(ctx: outbox.EventContext) -> None:
     """POST one notice. The event's row lock makes this the only run for this delivery."""
     session, runtime = ctx.session, ctx.runtime
@@ -192,7 +190,6 @@ def _give_up(session: AsyncSession, delivery: Delivery, reason: str) -> None:
 # ---------------------------------------------------------------- e-mail delivery
 
 
-@mail.composer(EMAIL_TEMPLATE)
 async def compose_recognition_changed(session: AsyncSession, payload: dict[str, Any]) -> mail.Composed:
     """Marks the delivery done as well: this runs in the transaction that commits only once it is sent."""
     delivery = await session.get(Delivery, UUID(payload["delivery_id"]))
@@ -240,4 +237,9 @@ async def purge_delivery_log(ctx: dict[str, Any]) -> int:
     return removed
 
 
+HANDLERS = [
+    outbox.Handler("recognition.changed", fan_out),
+    outbox.Handler(WEBHOOK_TOPIC, deliver_webhook, external=True),
+]
+COMPOSERS: dict[str, mail.Composer] = {EMAIL_TEMPLATE: compose_recognition_changed}
 CRON_JOBS = [cron(purge_delivery_log, hour={3}, minute={45}, timeout=600)]

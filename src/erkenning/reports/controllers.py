@@ -9,6 +9,7 @@ from uuid import UUID
 
 from litestar import Controller, get, post
 from litestar.connection import ASGIConnection
+from litestar.di import NamedDependency
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, JSONBody, QueryParameter
 
@@ -18,7 +19,7 @@ from erkenning.core.errors import Forbidden
 from erkenning.core.paging import Limit, Offset, Page
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
-from erkenning.http.dependencies import CurrentCaller, DbSession, RuntimeDep, SettingsDep
+from erkenning.http.dependencies import CurrentCaller, DbSession, RuntimeDep, SettingsDep, provide
 from erkenning.http.guards import current_caller, requires
 from erkenning.reports.models import Channel, Ground, ReadPurpose, Report, ReportStatus
 from erkenning.reports.schemas import (
@@ -51,6 +52,9 @@ PUBLIC_MAX_BODY_BYTES = 32_768
 
 advisers_only = requires(*ADVISER_ROLES)
 
+# The domain's services, injected by name into its routes and the web pages.
+PROVIDERS = {"reports": provide(ReportService), "intake": provide(ReportIntake)}
+
 
 async def _detail(service: ReportService, report_id: UUID, caller: Any, settings: Settings) -> ReportDetail:
     view = await service.view(report_id, caller, settings)
@@ -64,10 +68,10 @@ async def _detail(service: ReportService, report_id: UUID, caller: Any, settings
     )
 
 
-async def _changed(session: Any, caller: Any, settings: Settings, change: Awaitable[Report]) -> ReportDetail:
+async def _changed(service: ReportService, caller: Any, settings: Settings, change: Awaitable[Report]) -> ReportDetail:
     """Make the change, then answer with the triage view as it now stands."""
     report = await change
-    return await _detail(ReportService(session), report.id, caller, settings)
+    return await _detail(service, report.id, caller, settings)
 
 
 class ReportController(Controller):
@@ -76,19 +80,21 @@ class ReportController(Controller):
 
     path = "/reports"
     tags = ["reports"]
+    dependencies = PROVIDERS
 
     @post("/", summary="Enter a report (from an anti-discrimination agency, the contact form, a call)",
           guards=[advisers_only])
     async def create(
-        self, data: JSONBody[AdviserReportCreate], session: DbSession, caller: CurrentCaller
+        self, data: JSONBody[AdviserReportCreate], intake: NamedDependency[ReportIntake],
+        reports: NamedDependency[ReportService], caller: CurrentCaller,
     ) -> ReportRead:
-        report = await ReportIntake(session).from_adviser(data, caller)
-        return ReportRead(**report_read(report, await ReportService(session).has_confidential(report)))
+        report = await intake.from_adviser(data, caller)
+        return ReportRead(**report_read(report, await reports.has_confidential(report)))
 
     @get("/", summary="Find reports (newest first; filters combine)")
     async def list_(
         self,
-        session: DbSession,
+        reports: NamedDependency[ReportService],
         caller: CurrentCaller,
         status: Annotated[ReportStatus | None, QueryParameter()] = None,
         ground: Annotated[Ground | None, QueryParameter()] = None,
@@ -106,27 +112,28 @@ class ReportController(Controller):
             assigned_to=caller.principal_id if assigned_to_me else None, unassigned=unassigned,
             received_from=received_from, received_until=received_until,
         )
-        rows, total = await ReportService(session).list(caller, filters, limit=limit, offset=offset)
+        rows, total = await reports.list(caller, filters, limit=limit, offset=offset)
         items = [ReportRead(**report_read(report, has)) for report, has in rows]
         return Page(items=items, total=total, limit=limit, offset=offset)
 
     @get("/{report_id:uuid}", summary="One report for triage: repeat count, flag, and the moves you may make now")
     async def get_one(
-        self, report_id: FromPath[UUID], session: DbSession, caller: CurrentCaller, settings: SettingsDep
+        self, report_id: FromPath[UUID], reports: NamedDependency[ReportService], caller: CurrentCaller,
+        settings: SettingsDep,
     ) -> ReportDetail:
-        return await _detail(ReportService(session), report_id, caller, settings)
+        return await _detail(reports, report_id, caller, settings)
 
     @get("/{report_id:uuid}/confidential",
          summary="The reporter and the student's account: assigned adviser or senior adviser only; audited")
     async def confidential(
         self,
         report_id: FromPath[UUID],
-        session: DbSession,
+        reports: NamedDependency[ReportService],
         caller: CurrentCaller,
         runtime: RuntimeDep,
         purpose: Annotated[ReadPurpose, QueryParameter(description="why you open it (kept in the audit trail)")],
     ) -> ConfidentialRead:
-        row = await ReportService(session).read_confidential(report_id, caller, purpose, runtime=runtime)
+        row = await reports.read_confidential(report_id, caller, purpose, runtime=runtime)
         return ConfidentialRead(
             report_id=row.report_id, reporter_name=row.reporter_name,
             reporter_contact=row.reporter_contact, narrative=row.narrative,
@@ -135,55 +142,56 @@ class ReportController(Controller):
     @post("/{report_id:uuid}/assign", status_code=200, guards=[advisers_only],
           summary="Assign to an adviser (senior adviser), or take an unassigned report yourself (adviser)")
     async def assign(
-        self, report_id: FromPath[UUID], data: JSONBody[AssignmentCreate], session: DbSession,
+        self, report_id: FromPath[UUID], data: JSONBody[AssignmentCreate], reports: NamedDependency[ReportService],
         caller: CurrentCaller, settings: SettingsDep,
     ) -> ReportDetail:
-        change = ReportService(session).assign(report_id, data.adviser_id, caller)
-        return await _changed(session, caller, settings, change)
+        change = reports.assign(report_id, data.adviser_id, caller)
+        return await _changed(reports, caller, settings, change)
 
     @post("/{report_id:uuid}/match", status_code=200, guards=[advisers_only],
           summary="Match the report to the company it is about")
     async def match(
-        self, report_id: FromPath[UUID], data: JSONBody[CompanyMatch], session: DbSession,
+        self, report_id: FromPath[UUID], data: JSONBody[CompanyMatch], reports: NamedDependency[ReportService],
         caller: CurrentCaller, settings: SettingsDep,
     ) -> ReportDetail:
-        change = ReportService(session).match_company(report_id, data.company_id, caller)
-        return await _changed(session, caller, settings, change)
+        change = reports.match_company(report_id, data.company_id, caller)
+        return await _changed(reports, caller, settings, change)
 
     @post("/{report_id:uuid}/start-triage", status_code=200, guards=[advisers_only],
           summary="received → in_triage")
     async def start_triage(
-        self, report_id: FromPath[UUID], session: DbSession, caller: CurrentCaller, settings: SettingsDep
+        self, report_id: FromPath[UUID], reports: NamedDependency[ReportService], caller: CurrentCaller,
+        settings: SettingsDep,
     ) -> ReportDetail:
-        change = ReportService(session).start_triage(report_id, caller)
-        return await _changed(session, caller, settings, change)
+        change = reports.start_triage(report_id, caller)
+        return await _changed(reports, caller, settings, change)
 
     @post("/{report_id:uuid}/substantiate", status_code=200, guards=[advisers_only],
           summary="in_triage → substantiated (the company must be matched); starts the investigation workflow")
     async def substantiate(
-        self, report_id: FromPath[UUID], data: JSONBody[TriageReason], session: DbSession,
+        self, report_id: FromPath[UUID], data: JSONBody[TriageReason], reports: NamedDependency[ReportService],
         caller: CurrentCaller, settings: SettingsDep,
     ) -> ReportDetail:
-        change = ReportService(session).substantiate(report_id, caller, reason=data.reason)
-        return await _changed(session, caller, settings, change)
+        change = reports.substantiate(report_id, caller, reason=data.reason)
+        return await _changed(reports, caller, settings, change)
 
     @post("/{report_id:uuid}/mark-not-substantiated", status_code=200, guards=[advisers_only],
           summary="in_triage → not_substantiated (closes the report)")
     async def mark_not_substantiated(
-        self, report_id: FromPath[UUID], data: JSONBody[TriageReason], session: DbSession,
+        self, report_id: FromPath[UUID], data: JSONBody[TriageReason], reports: NamedDependency[ReportService],
         caller: CurrentCaller, settings: SettingsDep,
     ) -> ReportDetail:
-        change = ReportService(session).mark_not_substantiated(report_id, caller, reason=data.reason)
-        return await _changed(session, caller, settings, change)
+        change = reports.mark_not_substantiated(report_id, caller, reason=data.reason)
+        return await _changed(reports, caller, settings, change)
 
     @post("/{report_id:uuid}/refer", status_code=200, guards=[advisers_only],
           summary="in_triage → referred, naming the body (closes the report)")
     async def refer(
-        self, report_id: FromPath[UUID], data: JSONBody[Referral], session: DbSession,
+        self, report_id: FromPath[UUID], data: JSONBody[Referral], reports: NamedDependency[ReportService],
         caller: CurrentCaller, settings: SettingsDep,
     ) -> ReportDetail:
-        change = ReportService(session).refer(report_id, caller, reason=data.reason, referred_to=data.referred_to)
-        return await _changed(session, caller, settings, change)
+        change = reports.refer(report_id, caller, reason=data.reason, referred_to=data.referred_to)
+        return await _changed(reports, caller, settings, change)
 
 
 class SchoolReportController(Controller):
@@ -192,25 +200,26 @@ class SchoolReportController(Controller):
     path = "/school/reports"
     tags = ["reports"]
     guards = [requires(Role.SCHOOL)]
+    dependencies = PROVIDERS
 
     @post("/", summary="Pass a report on to SBB (the confidential part may be included; it cannot be read back)")
     async def create(
-        self, data: JSONBody[SchoolReportCreate], session: DbSession, caller: CurrentCaller
+        self, data: JSONBody[SchoolReportCreate], intake: NamedDependency[ReportIntake], caller: CurrentCaller
     ) -> SchoolReportRead:
-        return school_report_read(await ReportIntake(session).from_school(data, caller))
+        return school_report_read(await intake.from_school(data, caller))
 
     @get("/", summary="The reports this school passed on, newest first, with their coarse status")
     async def list_(
-        self, session: DbSession, caller: CurrentCaller, limit: Limit = 50, offset: Offset = 0
+        self, reports: NamedDependency[ReportService], caller: CurrentCaller, limit: Limit = 50, offset: Offset = 0
     ) -> Page[SchoolReportRead]:
-        rows, total = await ReportService(session).list(caller, ReportFilter(), limit=limit, offset=offset)
+        rows, total = await reports.list(caller, ReportFilter(), limit=limit, offset=offset)
         return Page(items=[school_report_read(r) for r, _ in rows], total=total, limit=limit, offset=offset)
 
     @get("/{report_id:uuid}", summary="One report this school passed on")
     async def get_one(
-        self, report_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
+        self, report_id: FromPath[UUID], reports: NamedDependency[ReportService], caller: CurrentCaller
     ) -> SchoolReportRead:
-        return school_report_read(await ReportService(session).get(report_id, caller))
+        return school_report_read(await reports.get(report_id, caller))
 
 
 def _withhold_origin() -> None:
@@ -242,27 +251,30 @@ class PublicReportController(Controller):
 
     path = "/reports"
     tags = ["reports"]
+    dependencies = PROVIDERS
 
     @post("/", summary="Report anonymously; the answer holds a receipt code, shown once",
           request_max_body_size=PUBLIC_MAX_BODY_BYTES,
           guards=[_anonymous_limited("report-intake", "report_intake_limit", "report_intake_window_s")])
-    async def create(self, data: JSONBody[AnonymousReportCreate], session: DbSession) -> Receipt:
-        report, code = await ReportIntake(session).anonymous(data)
+    async def create(self, data: JSONBody[AnonymousReportCreate], intake: NamedDependency[ReportIntake]) -> Receipt:
+        report, code = await intake.anonymous(data)
         return Receipt(receipt=code, status=report.coarse_status)
 
     # POST, not GET: the receipt code is a secret and must not travel in a URL (logs, proxies, history).
     @post("/status", status_code=200, summary="The coarse status of a report, by its receipt code",
           request_max_body_size=1024,
           guards=[_anonymous_limited("report-receipt", "report_receipt_limit", "report_receipt_window_s")])
-    async def status(self, data: JSONBody[ReceiptLookup], session: DbSession) -> ReceiptStatus:
-        report = await ReportIntake(session).status_by_receipt(data.receipt)
+    async def status(self, data: JSONBody[ReceiptLookup], intake: NamedDependency[ReportIntake]) -> ReceiptStatus:
+        report = await intake.status_by_receipt(data.receipt)
         return ReceiptStatus(status=report.coarse_status)
 
     @post("/consultations", status_code=200, request_max_body_size=1024,
           summary="By the receipt code: the day and purpose of each consultation of your data (GDPR art. 15)",
           guards=[_anonymous_limited("report-receipt", "report_receipt_limit", "report_receipt_window_s")])
-    async def consultations(self, data: JSONBody[ReceiptLookup], session: DbSession) -> Consultations:
-        report = await ReportIntake(session).status_by_receipt(data.receipt)
+    async def consultations(
+        self, data: JSONBody[ReceiptLookup], session: DbSession, intake: NamedDependency[ReportIntake]
+    ) -> Consultations:
+        report = await intake.status_by_receipt(data.receipt)
         return await consultations_of(session, report)
 
 

@@ -24,15 +24,9 @@ def assigned_or_senior(report: Report, caller: Caller, _: Mapping[str, Any]) -> 
     return None if handles(report, caller) else "Only the adviser assigned to this report or a senior adviser may"
 
 
-def not_ready(report: Report, target: ReportStatus) -> str | None:
-    """What must hold before the move besides who makes it ("not yet", 409), or None.
-
-    Kept apart from the guard because the states helper gives one status per guard, and a caller
-    who may not make the move at all must hear that (403) before anything about the case.
-    """
-    if target is S.SUBSTANTIATED and report.company_id is None:
-        return "Match the report to a company first"
-    return None
+def company_known(report: Report, caller: Caller, _: Mapping[str, Any]) -> str | None:
+    """An outcome that hands the report to an investigation needs the company it is about ("not yet", 409)."""
+    return None if report.company_id is not None else "Match the report to a company first"
 
 
 TRIAGE_ROLES = ADVISER_ROLES
@@ -42,7 +36,7 @@ TRANSITIONS: Mapping[tuple[ReportStatus, ReportStatus], Rule] = {
         roles=TRIAGE_ROLES, guard=assigned_or_senior, description="start triage"
     ),
     (S.IN_TRIAGE, S.SUBSTANTIATED): Rule(
-        roles=TRIAGE_ROLES, guard=assigned_or_senior, needs=("reason",),
+        roles=TRIAGE_ROLES, guard=assigned_or_senior, needs=("reason",), ready=company_known,
         description="substantiated: hand over to an investigation (the company must be known)",
     ),
     (S.IN_TRIAGE, S.NOT_SUBSTANTIATED): Rule(

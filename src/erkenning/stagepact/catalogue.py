@@ -1,11 +1,11 @@
 """The Stagepact indicators: every figure's key, unit, Dutch label, and what it is derived from.
 
-A figure is identified by `(section, name, category)`. The definitions (which date places what in
-a period) are in the docstrings of `erkenning.stagepact.queries`, which computes them, and in the
-README. This module only says what exists and how figures hang together, which is what the small-
-number suppression needs: a share is withheld when its numerator or denominator is, a lead time
-when the cases it summarises are too few, and `PARTITIONS` name cells that add up to a published
-total (so that one hidden cell could be found by subtraction).
+A figure is identified by `(section, name, category)`. The definitions (which date places what in a
+period) are in the docstrings of `erkenning.stagepact.queries`, which computes them, and in
+docs/domain/stagepact.md. This module only says what exists and how figures hang together, which is
+what the small-number suppression needs: a share is withheld when its numerator or denominator is, a
+lead time when the cases it summarises are too few, and `PARTITIONS` name cells that add up to a
+published total (so that one hidden cell could be found by subtraction).
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ class Partition:
 
 
 # ------------------------------------------------------------------ categories (code → Dutch)
-# Grounds, outcomes, formats and topics in the words every page uses (`web.terms`).
+# Grounds, outcomes, formats and topics in the words every page uses (`erkenning.vocabulary`).
 
 CHANNEL_GROUPS = {
     "school_reporting_point": "Meldpunt van een school",

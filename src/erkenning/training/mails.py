@@ -9,7 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.companies.models import Company
 from erkenning.core import clock
-from erkenning.core.mail import Composed, composer
+from erkenning.core.mail import Composed, Composer
 from erkenning.training.models import Course, CourseSession, Participation, ParticipationStatus
 
 _SKIP = Composed(to=None, context={})
@@ -48,21 +48,25 @@ async def _compose(
     return Composed(to=company.email, context=context)
 
 
-@composer("training_reminder")
 async def compose_reminder(session: AsyncSession, payload: dict[str, Any]) -> Composed:
     return await _compose(session, payload, only_if=ParticipationStatus.ENROLLED)
 
 
-@composer("training_promoted")
 async def compose_promoted(session: AsyncSession, payload: dict[str, Any]) -> Composed:
     return await _compose(session, payload, only_if=ParticipationStatus.ENROLLED)
 
 
-@composer("training_session_cancelled")
 async def compose_session_cancelled(session: AsyncSession, payload: dict[str, Any]) -> Composed:
     return await _compose(session, payload)
 
 
-@composer("training_certificate")
 async def compose_certificate(session: AsyncSession, payload: dict[str, Any]) -> Composed:
     return await _compose(session, payload, only_if=ParticipationStatus.COMPLETED)
+
+
+COMPOSERS: dict[str, Composer] = {
+    "training_reminder": compose_reminder,
+    "training_promoted": compose_promoted,
+    "training_session_cancelled": compose_session_cancelled,
+    "training_certificate": compose_certificate,
+}

@@ -1,9 +1,9 @@
 """The participation state machine: who may move a participation from which status to which.
 
 A participation starts `enrolled` (a seat, or an e-learning) or `waitlisted` (the session was
-full); that first status is decided at enrolment under the session's lock, not here. Guards
-that depend on the session's start read it from the given value `session_starts_at`, which the
-service passes for session participations.
+full); that first status is decided at enrolment under the session's lock, not here. Ready hooks
+("not now", 409) that depend on the session's start read it from the given value
+`session_starts_at`, which the service passes for session participations.
 """
 
 from __future__ import annotations
@@ -50,29 +50,26 @@ TRANSITIONS: Mapping[tuple[P, P], Rule] = {
     ),
     (P.ENROLLED, P.CANCELLED): Rule(
         roles=STAFF | {Role.COMPANY},
-        guard=_not_yet_started,
-        guard_is_permission=False,
+        ready=_not_yet_started,
         description="cancel the enrolment (frees the seat for the waiting list)",
     ),
     (P.WAITLISTED, P.CANCELLED): Rule(
         roles=STAFF | {Role.COMPANY},
-        guard=_not_yet_started,
-        guard_is_permission=False,
+        ready=_not_yet_started,
         description="leave the waiting list",
     ),
     (P.ENROLLED, P.ATTENDED): Rule(
-        roles=STAFF, guard=_session_has_started, guard_is_permission=False, description="was there"
+        roles=STAFF, ready=_session_has_started, description="was there"
     ),
     (P.ENROLLED, P.NO_SHOW): Rule(
-        roles=STAFF, guard=_session_has_started, guard_is_permission=False, description="did not come"
+        roles=STAFF, ready=_session_has_started, description="did not come"
     ),
     (P.NO_SHOW, P.ATTENDED): Rule(roles=STAFF, guard=_is_session, description="correct the attendance list"),
     (P.ATTENDED, P.NO_SHOW): Rule(roles=STAFF, guard=_is_session, description="correct the attendance list"),
     (P.ATTENDED, P.COMPLETED): Rule(roles=STAFF, description="completed the course: issue the certificate"),
     (P.ENROLLED, P.COMPLETED): Rule(
         roles=STAFF | SYSTEM,
-        guard=_is_e_learning,
-        guard_is_permission=False,
+        ready=_is_e_learning,
         description="the learning platform reports the e-learning completed",
     ),
 }

@@ -6,7 +6,7 @@ page wraps the service call: on a refusal it rolls back (nothing of a refused ch
 even a flushed row or a buffered audit record) and hands the refusal to the page.
 
     async with service_call(session, DuplicateEstablishment) as outcome:
-        company = await CompanyService(session).create(payload, caller)
+        company = await companies.create(payload, caller)
     if outcome.refusal is None:
         return redirect(request, f"/bedrijven/{company.id}", flash=CREATED)
     form.error("establishment_number", "Er is al een bedrijf met dit vestigingsnummer.")

@@ -8,7 +8,7 @@ stay in the form, and the error summary at the top links to every field in error
     data = form.validate(CompanyCreate)          # None if there were errors
     if data is not None:
         try:
-            company = await CompanyService(session).create(data, caller)
+            company = await companies.create(data, caller)
         except DuplicateEstablishment:
             form.error("establishment_number", "Er is al een bedrijf met dit vestigingsnummer.")
 """

@@ -25,7 +25,8 @@ from erkenning.web.pages.outside import outside_handlers  # companies, schools a
 from erkenning.web.pages.report_reads import ReportReadPages
 from erkenning.web.pages.reports import ReportPages
 from erkenning.web.pages.session import SignInController
-from erkenning.web.pages.start import StartController
+from erkenning.web.pages.start import StartController, sections_provider
+from erkenning.web.providers import PROVIDERS
 
 STATIC = Path(__file__).parent / "static"
 
@@ -44,6 +45,8 @@ def web_routers() -> list[Router]:
     pages = Router(
         "/",
         route_handlers=[*page_handlers(), *outside_handlers()],
+        # Every page module is imported by now, so the start page knows all its sections.
+        dependencies={**PROVIDERS, "start_sections": sections_provider()},
         middleware=[WebSessionMiddleware()],
         before_request=csrf.check,
         include_in_schema=False,

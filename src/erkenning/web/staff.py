@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from sqlmodel.ext.asyncio.session import AsyncSession
+from litestar.di import NamedDependency
 
 from erkenning import vocabulary
 from erkenning.companies.models import Company
@@ -18,7 +18,6 @@ from erkenning.companies.service import CompanyService
 from erkenning.core.auth.service import AuthService
 from erkenning.core.caller import ADVISER_ROLES, Caller, Role
 from erkenning.core.errors import DomainError
-from erkenning.core.settings import Settings
 from erkenning.recognition.services.recognitions import RecognitionService
 from erkenning.vocabulary import RECOGNITION_STATUSES
 
@@ -56,33 +55,39 @@ class Names:
         return self.people.get(principal_id, "onbekend")
 
 
-async def names(
-    session: AsyncSession,
-    settings: Settings,
-    caller: Caller,
-    *,
-    companies: Iterable[UUID | None] = (),
-    people: Iterable[UUID | None] = (),
-) -> Names:
-    found = await CompanyService(session).get_many([c for c in companies if c is not None], caller)
-    principals = await AuthService(session, settings).principals(people)
-    return Names(found, {pid: p.name for pid, p in principals.items()})
+class Directory:
+    """Names for ids and the choices the forms offer, through the services (and so the caller's scope)."""
+
+    def __init__(self, companies: CompanyService, auth: AuthService, recognitions: RecognitionService) -> None:
+        self.companies = companies
+        self.auth = auth
+        self.recognitions = recognitions
+
+    async def names(
+        self, caller: Caller, *, companies: Iterable[UUID | None] = (), people: Iterable[UUID | None] = ()
+    ) -> Names:
+        found = await self.companies.get_many([c for c in companies if c is not None], caller)
+        principals = await self.auth.principals(people)
+        return Names(found, {pid: p.name for pid, p in principals.items()})
+
+    async def adviser_options(self) -> tuple[tuple[str, str], ...]:
+        """Active advisers and senior advisers as (id, name) options, by name."""
+        people = [p for role in ADVISER_ROLES for p in await self.auth.list_principals(role=role) if p.active]
+        people.sort(key=lambda p: (p.name.lower(), str(p.id)))
+        suffix = {Role.SENIOR_ADVISER: " (senior)", Role.ADVISER: ""}
+        return tuple((str(p.id), p.name + suffix[p.role]) for p in people)
+
+    async def recognition_options(self, caller: Caller, company_id: UUID) -> tuple[tuple[str, str], ...]:
+        """A company's recognitions as (id, "Kok (25180, BOL), nu erkend") options, for the forms that name some."""
+        recognitions = await self.recognitions.for_company(company_id, caller)
+        return tuple(
+            (str(r.id), f"{r.qualification_name} ({r.crebo}, {vocabulary.term(r.pathway)}), nu {RECOGNITION_STATUSES[r.status][0]}")
+            for r in recognitions
+        )
 
 
-async def adviser_options(session: AsyncSession, settings: Settings) -> tuple[tuple[str, str], ...]:
-    """Active advisers and senior advisers as (id, name) options, by name."""
-    service = AuthService(session, settings)
-    people = [p for role in ADVISER_ROLES for p in await service.list_principals(role=role) if p.active]
-    people.sort(key=lambda p: (p.name.lower(), str(p.id)))
-    suffix = {Role.SENIOR_ADVISER: " (senior)", Role.ADVISER: ""}
-    return tuple((str(p.id), p.name + suffix[p.role]) for p in people)
-
-
-
-async def recognition_options(session: AsyncSession, caller: Caller, company_id: UUID) -> tuple[tuple[str, str], ...]:
-    """A company's recognitions as (id, "Kok (25180, BOL), nu erkend") options, for the forms that name some."""
-    recognitions = await RecognitionService(session).for_company(company_id, caller)
-    return tuple(
-        (str(r.id), f"{r.qualification_name} ({r.crebo}, {vocabulary.term(r.pathway)}), nu {RECOGNITION_STATUSES[r.status][0]}")
-        for r in recognitions
-    )
+async def provide_directory(
+    companies: NamedDependency[CompanyService], auth: NamedDependency[AuthService],
+    recognitions: NamedDependency[RecognitionService],
+) -> Directory:
+    return Directory(companies, auth, recognitions)

@@ -1,5 +1,5 @@
 """Plain Dutch sentences for the pages of companies, schools and the public (the words for codes are
-in `web.terms`, the one vocabulary).
+in `erkenning.vocabulary`, the one vocabulary).
 
 `recognition_sentence()` says where a recognition stands today, as a company would say it ("Erkend
 voor Kok niveau 2 (BOL) sinds 3 maart 2024."), read from its dated periods like the register does.

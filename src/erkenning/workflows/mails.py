@@ -1,4 +1,4 @@
-"""E-mails of the investigation workflow (Dutch texts in notifications/templates/)."""
+"""E-mails of the investigation workflow (Dutch texts in core/mail/templates/)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from erkenning.companies.models import Company
 from erkenning.core import clock
 from erkenning.core.auth.models import Principal
 from erkenning.core.caller import Role
-from erkenning.core.mail import Composed, composer
+from erkenning.core.mail import Composed, Composer
 from erkenning.reports.models import Report
 from erkenning.workflows import deadlines
 from erkenning.workflows.models import AdviserTask, DeadlineKind, Investigation
@@ -38,12 +38,10 @@ async def _to_company(session: AsyncSession, payload: dict[str, Any]) -> Compose
     )
 
 
-@composer("hearing_request")
 async def hearing_request(session: AsyncSession, payload: dict[str, Any]) -> Composed:
     return await _to_company(session, payload)
 
 
-@composer("hearing_reminder")
 async def hearing_reminder(session: AsyncSession, payload: dict[str, Any]) -> Composed:
     return await _to_company(session, payload)
 
@@ -55,7 +53,6 @@ async def _to_principal(session: AsyncSession, principal_id: UUID | None, **cont
     return Composed(to=principal.email, context={"name": principal.name, **context})
 
 
-@composer("investigation_opened")
 async def investigation_opened(session: AsyncSession, payload: dict[str, Any]) -> Composed:
     case = await _case(session, payload)
     if case is None:
@@ -63,7 +60,6 @@ async def investigation_opened(session: AsyncSession, payload: dict[str, Any]) -
     return await _to_principal(session, case.assigned_to, case_id=case.id)
 
 
-@composer("lead_time_reminder")
 async def lead_time_reminder(session: AsyncSession, payload: dict[str, Any]) -> Composed:
     case = await _case(session, payload)
     if case is None:
@@ -73,7 +69,6 @@ async def lead_time_reminder(session: AsyncSession, payload: dict[str, Any]) -> 
     return await _to_principal(session, case.assigned_to, case_id=case.id, due=due)
 
 
-@composer("lead_time_escalation")
 async def lead_time_escalation(session: AsyncSession, payload: dict[str, Any]) -> Composed:
     case = await _case(session, payload)
     if case is None:
@@ -81,7 +76,6 @@ async def lead_time_escalation(session: AsyncSession, payload: dict[str, Any]) -
     return await _to_principal(session, UUID(payload["principal_id"]), case_id=case.id, status=case.status.value)
 
 
-@composer("follow_up_reminder")
 async def follow_up_reminder(session: AsyncSession, payload: dict[str, Any]) -> Composed:
     case = await _case(session, payload)
     if case is None:
@@ -89,7 +83,6 @@ async def follow_up_reminder(session: AsyncSession, payload: dict[str, Any]) -> 
     return await _to_principal(session, case.assigned_to or case.proposed_by, case_id=case.id, due=case.follow_up_on)
 
 
-@composer("follow_up_task")
 async def follow_up_task(session: AsyncSession, payload: dict[str, Any]) -> Composed:
     task = await session.get(AdviserTask, UUID(payload["task_id"]))
     if task is None:
@@ -106,7 +99,6 @@ OUTCOME_WORDS = {
 }
 
 
-@composer("case_feedback_school")
 async def case_feedback_school(session: AsyncSession, payload: dict[str, Any]) -> Composed:
     """To the school's reporting point: the outcome category only, never the findings."""
     report = await session.get(Report, UUID(payload["report_id"]))
@@ -132,3 +124,15 @@ async def case_feedback_school(session: AsyncSession, payload: dict[str, Any]) -
             "outcome": OUTCOME_WORDS.get(case.outcome.value if case.outcome else "unfounded", ""),
         },
     )
+
+
+COMPOSERS: dict[str, Composer] = {
+    "hearing_request": hearing_request,
+    "hearing_reminder": hearing_reminder,
+    "investigation_opened": investigation_opened,
+    "lead_time_reminder": lead_time_reminder,
+    "lead_time_escalation": lead_time_escalation,
+    "follow_up_reminder": follow_up_reminder,
+    "follow_up_task": follow_up_task,
+    "case_feedback_school": case_feedback_school,
+}

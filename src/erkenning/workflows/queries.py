@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from erkenning.core import calendar, clock, states
+from erkenning.core import calendar, clock, paging, states
 from erkenning.core.audit import service as audit
 from erkenning.core.caller import Caller
 from erkenning.workflows import deadlines as deadline_ops
@@ -67,28 +67,17 @@ async def list_cases(
         stmt = stmt.where(Investigation.company_id == filters.company_id)
     if filters.overdue:
         stmt = stmt.where(_next_deadline() < now)
-    total = (await session.exec(select(sa.func.count()).select_from(stmt.subquery()))).one()
     overdue_first = sa.case((next_due < now, 0), else_=1)
-    rows = await session.exec(
-        stmt.order_by(overdue_first, next_due.asc().nulls_last(), col(Investigation.opened_at)).limit(limit).offset(offset)
+    rows, total = await paging.fetch_page(
+        session, stmt, overdue_first, next_due.asc().nulls_last(), col(Investigation.opened_at), limit=limit, offset=offset
     )
     items = []
-    for case, due in rows.all():
+    for case, due in rows:
         summary = InvestigationSummary.model_validate(case)
         summary.next_deadline_at = due
         summary.overdue = due is not None and due < now
         items.append(summary)
-    return items, int(total)
-
-
-async def case_list_ceiling(session: AsyncSession, caller: Caller, *, limit: int) -> list[dict[str, object]]:
-    """Benchmarks only: a page of my open cases by one plain SELECT (the case list's ceiling)."""
-    rows = await session.exec(
-        sa.select(Investigation.id, Investigation.status, Investigation.company_id, Investigation.opened_at)
-        .where(Investigation.assigned_to == caller.principal_id, col(Investigation.status) != InvestigationStatus.CLOSED)
-        .limit(limit)
-    )
-    return [dict(r._mapping) for r in rows.all()]
+    return items, total
 
 
 def _deadline_read(deadline: Deadline) -> DeadlineRead:

@@ -11,14 +11,19 @@ from erkenning.core import mail, outbox
 from erkenning.core.logging import get_logger
 from erkenning.core.runtime import Runtime
 from erkenning.workflows import closing, deadlines
-from erkenning.workflows import mails as _composers  # noqa: F401  (registers the e-mail composers)
 from erkenning.workflows.models import Deadline, DeadlineKind, DeadlineStatus
 from erkenning.workflows.services.investigations import APPROVED_TOPIC, InvestigationService
 
 log = get_logger(__name__)
 
+# The e-mail that reminds of each kind of deadline.
+REMINDERS = {
+    DeadlineKind.HEARING_ANSWER: "hearing_reminder",
+    DeadlineKind.LEAD_TIME: "lead_time_reminder",
+    DeadlineKind.FOLLOW_UP: "follow_up_reminder",
+}
 
-@outbox.handler("report.substantiated")
+
 async def open_investigation(ctx: outbox.EventContext) -> None:
     """A substantiated report opens a case for its company, or joins the company's open case."""
     case = await InvestigationService(ctx.session, ctx.runtime.settings).open_for_report(
@@ -27,26 +32,18 @@ async def open_investigation(ctx: outbox.EventContext) -> None:
     log.info("investigation.report_linked", investigation_id=str(case.id), report_id=ctx.payload["report_id"])
 
 
-@outbox.handler(APPROVED_TOPIC)
 async def carry_out_approval(ctx: outbox.EventContext) -> None:
     await closing.carry_out(ctx.session, ctx.runtime.settings, UUID(ctx.payload["investigation_id"]))
 
 
-@outbox.handler(deadlines.REMIND)
 async def remind(ctx: outbox.EventContext) -> None:
     deadline = await ctx.session.get(Deadline, UUID(ctx.payload["deadline_id"]))
     if deadline is None or deadline.status is not DeadlineStatus.OPEN:
         return
-    template = {
-        DeadlineKind.HEARING_ANSWER: "hearing_reminder",
-        DeadlineKind.LEAD_TIME: "lead_time_reminder",
-        DeadlineKind.FOLLOW_UP: "follow_up_reminder",
-    }[deadline.kind]
-    mail.queue(ctx.session, template, investigation_id=deadline.investigation_id)
+    mail.queue(ctx.session, REMINDERS[deadline.kind], investigation_id=deadline.investigation_id)
     await closing.timeline_note(ctx.session, deadline.investigation_id, "reminder_sent", deadline=deadline.kind.value)
 
 
-@outbox.handler(deadlines.PASSED)
 async def deadline_passed(ctx: outbox.EventContext) -> None:
     deadline = await ctx.session.get(Deadline, UUID(ctx.payload["deadline_id"]), with_for_update=True)
     if deadline is None or deadline.status is not DeadlineStatus.OPEN:
@@ -65,6 +62,12 @@ async def sweep_deadlines(ctx: dict) -> tuple[int, int]:
     return await deadlines.sweep(runtime)
 
 
+HANDLERS = [
+    outbox.Handler("report.substantiated", open_investigation),
+    outbox.Handler(APPROVED_TOPIC, carry_out_approval),
+    outbox.Handler(deadlines.REMIND, remind),
+    outbox.Handler(deadlines.PASSED, deadline_passed),
+]
 CRON_JOBS: list[CronJob] = [
     cron(sweep_deadlines, minute=set(range(60)), second=30, timeout=120, run_at_startup=True),
 ]

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from erkenning.core import context
+from erkenning.core import context, paging
 from erkenning.core.audit.models import AuditEvent
 from erkenning.core.caller import Caller
 from erkenning.core.db import ErkenningSession, utcnow
@@ -154,9 +154,7 @@ async def query(
         stmt = stmt.where(AuditEvent.occurred_at >= since)
     if until:
         stmt = stmt.where(AuditEvent.occurred_at < until)
-    total = (await session.exec(select(sa.func.count()).select_from(stmt.subquery()))).one()
-    rows = await session.exec(stmt.order_by(col(AuditEvent.seq).desc()).limit(limit).offset(offset))
-    return list(rows.all()), int(total)
+    return await paging.fetch_page(session, stmt, col(AuditEvent.seq).desc(), limit=limit, offset=offset)
 
 
 @dataclass(frozen=True)

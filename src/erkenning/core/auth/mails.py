@@ -8,10 +8,9 @@ from uuid import UUID
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.core.auth.models import ApiToken, Principal
-from erkenning.core.mail import Composed, composer
+from erkenning.core.mail import Composed, Composer
 
 
-@composer("token_issued")
 async def compose_token_issued(session: AsyncSession, payload: dict[str, Any]) -> Composed:
     token = await session.get(ApiToken, UUID(payload["token_id"]))
     principal = await session.get(Principal, token.principal_id) if token else None
@@ -21,3 +20,6 @@ async def compose_token_issued(session: AsyncSession, payload: dict[str, Any]) -
         to=principal.email,
         context={"name": principal.name, "prefix": token.prefix, "expires_at": token.expires_at, "label": token.label},
     )
+
+
+COMPOSERS: dict[str, Composer] = {"token_issued": compose_token_issued}

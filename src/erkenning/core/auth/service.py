@@ -15,7 +15,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.core import mail
 from erkenning.core.audit import service as audit
-from erkenning.core.auth import mails as _composers  # noqa: F401  (registers the e-mail composers)
 from erkenning.core.auth import tokens
 from erkenning.core.auth.models import ApiToken, Principal
 from erkenning.core.caller import Caller, Role

@@ -1,13 +1,15 @@
 """E-mail through the outbox: domains queue a message by template name and ids; the worker renders and sends.
 
-A domain registers a *composer* per template: given the session and the event's payload (ids), it
-returns the recipient and the template's context. The text lives in `templates/<name>.txt` (first
-line `Subject: …`). Nothing personal travels in the job payload; the message is built when sent.
+A domain declares a *composer* per template (its `COMPOSERS`: template → composer): given the
+session and the event's payload (ids), it returns the recipient and the template's context. The
+text lives in `templates/<name>.txt` (first line `Subject: …`). The worker's wiring gathers every
+domain's composers into the one outbox handler that sends (`sender`). Nothing personal travels in
+the job payload; the message is built when sent.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
@@ -24,12 +26,15 @@ from erkenning.core.settings import Settings
 log = get_logger(__name__)
 
 TOPIC = "email.send"
+_FOLDER = Path(__file__).parent / "templates"
 _TEMPLATES = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    loader=FileSystemLoader(_FOLDER),
     autoescape=select_autoescape(enabled_extensions=(), default_for_string=False),
     undefined=StrictUndefined,
     keep_trailing_newline=True,
 )
+# The messages there is a text for (a name starting with `_` is a part other texts include).
+TEMPLATES = frozenset(path.stem for path in _FOLDER.glob("*.txt") if not path.name.startswith("_"))
 
 
 @dataclass(frozen=True)
@@ -41,26 +46,26 @@ class Composed:
 
 
 Composer = Callable[[AsyncSession, dict[str, Any]], Awaitable[Composed]]
-COMPOSERS: dict[str, Composer] = {}
-
-
-def composer(template: str) -> Callable[[Composer], Composer]:
-    """Register how to address and fill one template (one composer per template)."""
-
-    def register(fn: Composer) -> Composer:
-        if template in COMPOSERS and COMPOSERS[template] is not fn:
-            raise RuntimeError(f"template {template!r} already has a composer")
-        COMPOSERS[template] = fn
-        return fn
-
-    return register
 
 
 def queue(session: AsyncSession, template: str, **ids: Any) -> outbox.OutboxEvent:
     """Queue an e-mail in the current transaction; `ids` identify what the composer needs."""
-    if template not in COMPOSERS:
-        raise LookupError(f"no composer registered for e-mail template {template!r}")
+    if template not in TEMPLATES:
+        raise LookupError(f"no e-mail template {template!r}")
     return outbox.add(session, TOPIC, template=template, **ids)
+
+
+def composers(*groups: Mapping[str, Composer]) -> dict[str, Composer]:
+    """The domains' composers as one mapping; a template has exactly one, and a text."""
+    merged: dict[str, Composer] = {}
+    for group in groups:
+        for template, fn in group.items():
+            if template in merged:
+                raise ValueError(f"e-mail template {template!r} has two composers")
+            if template not in TEMPLATES:
+                raise ValueError(f"e-mail template {template!r} has a composer but no text in {_FOLDER.name}/")
+            merged[template] = fn
+    return merged
 
 
 def render(template: str, context: dict[str, Any]) -> tuple[str, str]:
@@ -91,18 +96,22 @@ async def send(settings: Settings, to: str, subject: str, body: str, *, message_
     )
 
 
-@outbox.handler(TOPIC, external=True)
-async def _send_email(ctx: outbox.EventContext) -> None:
-    payload = dict(ctx.payload)
-    template = payload.pop("template")
-    composed = await COMPOSERS[template](ctx.session, payload)
-    if composed.to is None:
-        log.info("email.skipped_no_address", template=template, event_id=str(ctx.event.id))
-        return
-    subject, body = render(template, composed.context)
-    # Sent last, just before the event's transaction commits: the window for a duplicate is a commit.
-    # Should that commit be lost, the second sending has the same Message-ID (the event's), so the two
-    # can be recognised as one message.
-    domain = ctx.runtime.settings.mail_from.rpartition("@")[2] or "erkenning"
-    await send(ctx.runtime.settings, composed.to, subject, body, message_id=f"<{ctx.event.id}@{domain}>")
-    log.info("email.sent", template=template, event_id=str(ctx.event.id))
+def sender(by_template: Mapping[str, Composer]) -> outbox.Handler:
+    """The outbox handler that sends a queued e-mail, addressed and filled by its template's composer."""
+
+    async def send_email(ctx: outbox.EventContext) -> None:
+        payload = dict(ctx.payload)
+        template = payload.pop("template")
+        composed = await by_template[template](ctx.session, payload)
+        if composed.to is None:
+            log.info("email.skipped_no_address", template=template, event_id=str(ctx.event.id))
+            return
+        subject, body = render(template, composed.context)
+        # Sent last, just before the event's transaction commits: the window for a duplicate is a commit.
+        # Should that commit be lost, the second sending has the same Message-ID (the event's), so the two
+        # can be recognised as one message.
+        domain = ctx.runtime.settings.mail_from.rpartition("@")[2] or "erkenning"
+        await send(ctx.runtime.settings, composed.to, subject, body, message_id=f"<{ctx.event.id}@{domain}>")
+        log.info("email.sent", template=template, event_id=str(ctx.event.id))
+
+    return outbox.Handler(TOPIC, send_email, external=True)

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from litestar import Controller, Request, get, patch, post
 from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from erkenning.core import clock
@@ -16,6 +17,7 @@ from erkenning.core.errors import DomainError
 from erkenning.core.paging import Limit, Offset, Page, page_of
 from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
 from erkenning.http.guards import requires
+from erkenning.recognition.controllers import PROVIDERS
 from erkenning.recognition.models import RecognitionStatus
 from erkenning.recognition.schemas import (
     ImportReport,
@@ -66,11 +68,12 @@ async def _csv_text(request: Request[Any, Any, Any]) -> str:
 class QualificationController(Controller):
     path = "/qualifications"
     tags = ["qualifications"]
+    dependencies = PROVIDERS
 
     @get("/", summary="The qualifications catalogue (filters combine)")
     async def list_(
         self,
-        session: DbSession,
+        qualifications: NamedDependency[QualificationService],
         crebo: CreboQuery = None,
         name: Annotated[str | None, QueryParameter(max_length=200, description="part of the name")] = None,
         level: Annotated[int | None, QueryParameter(ge=1, le=4)] = None,
@@ -78,24 +81,26 @@ class QualificationController(Controller):
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[QualificationRead]:
-        rows, total = await QualificationService(session).list(
+        rows, total = await qualifications.list(
             crebo=crebo, name=name, level=level, active=active, limit=limit, offset=offset
         )
         return page_of(QualificationRead, rows, total, limit, offset)
 
     @get("/{qualification_id:uuid}", summary="One qualification")
     async def get_one(
-        self, qualification_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
+        self, qualification_id: FromPath[UUID], qualifications: NamedDependency[QualificationService],
+        caller: CurrentCaller,
     ) -> QualificationRead:
         return QualificationRead.model_validate(
-            await QualificationService(session).get(qualification_id, caller)
+            await qualifications.get(qualification_id, caller)
         )
 
     @post("/", summary="Add a qualification", guards=[requires(Role.ADMIN)])
     async def create(
-        self, data: JSONBody[QualificationCreate], session: DbSession, caller: CurrentCaller
+        self, data: JSONBody[QualificationCreate], qualifications: NamedDependency[QualificationService],
+        caller: CurrentCaller,
     ) -> QualificationRead:
-        return QualificationRead.model_validate(await QualificationService(session).create(data, caller))
+        return QualificationRead.model_validate(await qualifications.create(data, caller))
 
     @patch(
         "/{qualification_id:uuid}",
@@ -106,11 +111,11 @@ class QualificationController(Controller):
         self,
         qualification_id: FromPath[UUID],
         data: JSONBody[QualificationUpdate],
-        session: DbSession,
+        qualifications: NamedDependency[QualificationService],
         caller: CurrentCaller,
     ) -> QualificationRead:
         return QualificationRead.model_validate(
-            await QualificationService(session).update(qualification_id, data, caller)
+            await qualifications.update(qualification_id, data, caller)
         )
 
     @post(
@@ -120,26 +125,29 @@ class QualificationController(Controller):
         summary="Load a CSV (crebo,name,level[,active]), text/csv or multipart: upsert on crebo",
     )
     async def import_csv(
-        self, request: Request[Any, Any, Any], session: DbSession, caller: CurrentCaller
+        self, request: Request[Any, Any, Any], qualifications: NamedDependency[QualificationService],
+        caller: CurrentCaller,
     ) -> ImportReport:
-        result = await QualificationService(session).import_csv(await _csv_text(request), caller)
+        result = await qualifications.import_csv(await _csv_text(request), caller)
         return ImportReport.model_validate(result)
 
 
 class RecognitionController(Controller):
     path = "/recognitions"
     tags = ["recognitions"]
+    dependencies = PROVIDERS
 
     @post("/", summary="Register an application for recognition (status pending)", guards=[ADVISERS])
     async def apply(
-        self, data: JSONBody[RecognitionCreate], session: DbSession, caller: CurrentCaller
+        self, data: JSONBody[RecognitionCreate], recognitions: NamedDependency[RecognitionService],
+        caller: CurrentCaller,
     ) -> RecognitionRead:
-        return await RecognitionService(session).apply(data, caller)
+        return await recognitions.apply(data, caller)
 
     @get("/", summary="Find recognitions")
     async def list_(
         self,
-        session: DbSession,
+        recognitions: NamedDependency[RecognitionService],
         caller: CurrentCaller,
         company_id: Annotated[UUID | None, QueryParameter()] = None,
         status: Annotated[RecognitionStatus | None, QueryParameter()] = None,
@@ -147,7 +155,7 @@ class RecognitionController(Controller):
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[RecognitionRead]:
-        items, total = await RecognitionService(session).list(
+        items, total = await recognitions.list(
             caller, company_id=company_id, status=status, crebo=crebo, limit=limit, offset=offset
         )
         return Page(items=items, total=total, limit=limit, offset=offset)
@@ -155,7 +163,7 @@ class RecognitionController(Controller):
     @get("/reassessment-due", summary="Worklist: reassessment due within N days (or overdue), soonest first")
     async def reassessment_due(
         self,
-        session: DbSession,
+        recognitions: NamedDependency[RecognitionService],
         settings: SettingsDep,
         within_days: Annotated[
             int | None, QueryParameter(ge=0, le=1500, description="default: the notice period")
@@ -167,26 +175,27 @@ class RecognitionController(Controller):
         offset: Offset = 0,
     ) -> Page[ReassessmentDueRead]:
         days = settings.reassessment_notice_days if within_days is None else within_days
-        items, total = await RecognitionService(session).reassessment_due(
+        items, total = await recognitions.reassessment_due(
             within_days=days, noticed_since=noticed_since, limit=limit, offset=offset
         )
         return Page(items=items, total=total, limit=limit, offset=offset)
 
     @get("/{recognition_id:uuid}", summary="One recognition with its periods and decisions")
     async def get_one(
-        self, recognition_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
+        self, recognition_id: FromPath[UUID], recognitions: NamedDependency[RecognitionService], caller: CurrentCaller
     ) -> RecognitionDetail:
-        return await RecognitionService(session).detail(recognition_id, caller)
+        return await recognitions.detail(recognition_id, caller)
 
     @get("/{recognition_id:uuid}/status", summary="Its status on a date (default today)")
     async def status(
         self,
         recognition_id: FromPath[UUID],
         session: DbSession,
+        recognitions: NamedDependency[RecognitionService],
         caller: CurrentCaller,
         on: Annotated[date | None, QueryParameter()] = None,
     ) -> StatusOnRead:
-        recognition = await RecognitionService(session).get(recognition_id, caller)
+        recognition = await recognitions.get(recognition_id, caller)
         day = on or clock.today()
         found = await status_on(session, recognition.id, day)
         return StatusOnRead(
@@ -208,11 +217,11 @@ class RecognitionController(Controller):
         self,
         recognition_id: FromPath[UUID],
         data: JSONBody[ReassessedCreate],
-        session: DbSession,
+        recognitions: NamedDependency[RecognitionService],
         settings: SettingsDep,
         caller: CurrentCaller,
     ) -> RecognitionRead:
-        return await RecognitionService(session).mark_reassessed(
+        return await recognitions.mark_reassessed(
             recognition_id, data.assessed_on, caller, settings
         )
 
@@ -220,9 +229,10 @@ class RecognitionController(Controller):
 class CompanyRecognitionController(Controller):
     path = "/companies/{company_id:uuid}/recognitions"
     tags = ["companies", "recognitions"]
+    dependencies = PROVIDERS
 
     @get("/", summary="A company's recognitions, each with its periods")
     async def list_(
-        self, company_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
+        self, company_id: FromPath[UUID], recognitions: NamedDependency[RecognitionService], caller: CurrentCaller
     ) -> list[RecognitionDetail]:
-        return await RecognitionService(session).for_company(company_id, caller)
+        return await recognitions.for_company(company_id, caller)

@@ -6,14 +6,15 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, get, patch, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from erkenning.core.caller import Caller, Role
 from erkenning.core.paging import Limit, Offset, Page, page_of
-from erkenning.core.settings import Settings
 from erkenning.core.states import Move
-from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.http.dependencies import CurrentCaller
 from erkenning.http.guards import requires
+from erkenning.recognition.controllers import PROVIDERS
 from erkenning.recognition.models import Decision, DecisionKind, DecisionStatus, ObjectionStatus
 from erkenning.recognition.schemas import (
     ActionRead,
@@ -61,19 +62,18 @@ async def portal_decision_detail(
 class DecisionController(Controller):
     path = "/decisions"
     tags = ["decisions"]
+    dependencies = PROVIDERS
 
     @post("/", summary="Draft a decision on one company's recognitions", guards=[ADVISERS])
     async def draft(
-        self, data: JSONBody[DecisionCreate], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+        self, data: JSONBody[DecisionCreate], decisions: NamedDependency[DecisionService], caller: CurrentCaller
     ) -> DecisionDetail:
-        service = DecisionService(session, settings)
-        return await decision_detail(service, await service.draft(data, caller), caller)
+        return await decision_detail(decisions, await decisions.draft(data, caller), caller)
 
     @get("/", summary="Find decisions (newest first)")
     async def list_(
         self,
-        session: DbSession,
-        settings: SettingsDep,
+        decisions: NamedDependency[DecisionService],
         caller: CurrentCaller,
         company_id: Annotated[UUID | None, QueryParameter()] = None,
         status: Annotated[DecisionStatus | None, QueryParameter()] = None,
@@ -81,36 +81,30 @@ class DecisionController(Controller):
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[DecisionStaffRead]:
-        rows, total = await DecisionService(session, settings).list(
+        rows, total = await decisions.list(
             caller, company_id=company_id, status=status, kind=kind, limit=limit, offset=offset
         )
         # The list shows each decision's grounds: reads of those not sent yet are audited, one row each.
-        await DecisionService(session, settings).audit_reads(rows, caller, via="list")
+        await decisions.audit_reads(rows, caller, via="list")
         return page_of(DecisionStaffRead, rows, total, limit, offset)
 
     @get("/{decision_id:uuid}", summary="One decision, with what the caller may do with it now")
     async def get_one(
-        self, decision_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+        self, decision_id: FromPath[UUID], decisions: NamedDependency[DecisionService], caller: CurrentCaller
     ) -> DecisionDetail:
-        service = DecisionService(session, settings)
-        return await decision_detail(service, await service.read(decision_id, caller), caller)
+        return await decision_detail(decisions, await decisions.read(decision_id, caller), caller)
 
     @patch("/{decision_id:uuid}", summary="Change a draft", guards=[ADVISERS])
     async def update(
         self,
         decision_id: FromPath[UUID],
         data: JSONBody[DecisionUpdate],
-        session: DbSession,
-        settings: SettingsDep,
+        decisions: NamedDependency[DecisionService],
         caller: CurrentCaller,
     ) -> DecisionDetail:
-        service = DecisionService(session, settings)
-        return await decision_detail(service, await service.update(decision_id, data, caller), caller)
+        return await decision_detail(decisions, await decisions.update(decision_id, data, caller), caller)
 
-    async def _step(
-        self, step: str, decision_id: UUID, session: DbSession, settings: Settings, caller: Caller
-    ) -> DecisionDetail:
-        service = DecisionService(session, settings)
+    async def _step(self, step: str, decision_id: UUID, service: DecisionService, caller: Caller) -> DecisionDetail:
         decision = await getattr(service, step)(decision_id, caller)
         return await decision_detail(service, decision, caller)
 
@@ -121,9 +115,9 @@ class DecisionController(Controller):
         summary="Put a harmful decision to the company as an intended decision (response term, art. 4:8 Awb)",
     )
     async def intend(
-        self, decision_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+        self, decision_id: FromPath[UUID], decisions: NamedDependency[DecisionService], caller: CurrentCaller
     ) -> DecisionDetail:
-        return await self._step("intend", decision_id, session, settings, caller)
+        return await self._step("intend", decision_id, decisions, caller)
 
     @post(
         "/{decision_id:uuid}/approve",
@@ -132,9 +126,9 @@ class DecisionController(Controller):
         summary="Approve (harmful kinds: a senior adviser who did not draft it)",
     )
     async def approve(
-        self, decision_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+        self, decision_id: FromPath[UUID], decisions: NamedDependency[DecisionService], caller: CurrentCaller
     ) -> DecisionDetail:
-        return await self._step("approve", decision_id, session, settings, caller)
+        return await self._step("approve", decision_id, decisions, caller)
 
     @post(
         "/{decision_id:uuid}/send",
@@ -143,9 +137,9 @@ class DecisionController(Controller):
         summary="Send to the company: it takes effect and the objection term starts",
     )
     async def send(
-        self, decision_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+        self, decision_id: FromPath[UUID], decisions: NamedDependency[DecisionService], caller: CurrentCaller
     ) -> DecisionDetail:
-        return await self._step("send", decision_id, session, settings, caller)
+        return await self._step("send", decision_id, decisions, caller)
 
     @post(
         "/{decision_id:uuid}/reopen",
@@ -154,17 +148,17 @@ class DecisionController(Controller):
         summary="Back to draft (approval lapses)",
     )
     async def reopen(
-        self, decision_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+        self, decision_id: FromPath[UUID], decisions: NamedDependency[DecisionService], caller: CurrentCaller
     ) -> DecisionDetail:
-        return await self._step("reopen", decision_id, session, settings, caller)
+        return await self._step("reopen", decision_id, decisions, caller)
 
     @post(
         "/{decision_id:uuid}/cancel", status_code=200, guards=[ADVISERS], summary="Drop it before it is sent"
     )
     async def cancel(
-        self, decision_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+        self, decision_id: FromPath[UUID], decisions: NamedDependency[DecisionService], caller: CurrentCaller
     ) -> DecisionDetail:
-        return await self._step("cancel", decision_id, session, settings, caller)
+        return await self._step("cancel", decision_id, decisions, caller)
 
     @post(
         "/{decision_id:uuid}/response",
@@ -176,13 +170,11 @@ class DecisionController(Controller):
         self,
         decision_id: FromPath[UUID],
         data: JSONBody[ResponseCreate],
-        session: DbSession,
-        settings: SettingsDep,
+        decisions: NamedDependency[DecisionService],
         caller: CurrentCaller,
     ) -> DecisionDetail:
-        service = DecisionService(session, settings)
         return await decision_detail(
-            service, await service.record_response(decision_id, data.text, caller), caller
+            decisions, await decisions.record_response(decision_id, data.text, caller), caller
         )
 
     @post(
@@ -194,24 +186,23 @@ class DecisionController(Controller):
         self,
         decision_id: FromPath[UUID],
         data: JSONBody[ObjectionCreate],
-        session: DbSession,
-        settings: SettingsDep,
+        objections: NamedDependency[ObjectionService],
         caller: CurrentCaller,
     ) -> ObjectionRead:
         return ObjectionRead.model_validate(
-            await ObjectionService(session, settings).file(decision_id, data.grounds, caller)
+            await objections.file(decision_id, data.grounds, caller)
         )
 
 
 class ObjectionController(Controller):
     path = "/objections"
     tags = ["objections"]
+    dependencies = PROVIDERS
 
     @get("/", summary="Find objections (oldest first: the order to decide them in)")
     async def list_(
         self,
-        session: DbSession,
-        settings: SettingsDep,
+        objections: NamedDependency[ObjectionService],
         caller: CurrentCaller,
         status: Annotated[ObjectionStatus | None, QueryParameter()] = None,
         decision_id: Annotated[UUID | None, QueryParameter()] = None,
@@ -219,17 +210,17 @@ class ObjectionController(Controller):
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[ObjectionRead]:
-        rows, total = await ObjectionService(session, settings).list(
+        rows, total = await objections.list(
             caller, status=status, decision_id=decision_id, company_id=company_id, limit=limit, offset=offset
         )
         return page_of(ObjectionRead, rows, total, limit, offset)
 
     @get("/{objection_id:uuid}", summary="One objection")
     async def get_one(
-        self, objection_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+        self, objection_id: FromPath[UUID], objections: NamedDependency[ObjectionService], caller: CurrentCaller
     ) -> ObjectionRead:
         return ObjectionRead.model_validate(
-            await ObjectionService(session, settings).get(objection_id, caller)
+            await objections.get(objection_id, caller)
         )
 
     @post(
@@ -242,11 +233,10 @@ class ObjectionController(Controller):
         self,
         objection_id: FromPath[UUID],
         data: JSONBody[ObjectionDecide],
-        session: DbSession,
-        settings: SettingsDep,
+        objections: NamedDependency[ObjectionService],
         caller: CurrentCaller,
     ) -> ObjectionRead:
-        objection = await ObjectionService(session, settings).decide(
+        objection = await objections.decide(
             objection_id, ObjectionStatus(data.outcome), data.reason, caller
         )
         return ObjectionRead.model_validate(objection)
@@ -258,8 +248,8 @@ class ObjectionController(Controller):
         summary="Record that the company withdrew its objection",
     )
     async def withdraw(
-        self, objection_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+        self, objection_id: FromPath[UUID], objections: NamedDependency[ObjectionService], caller: CurrentCaller
     ) -> ObjectionRead:
         return ObjectionRead.model_validate(
-            await ObjectionService(session, settings).withdraw(objection_id, caller)
+            await objections.withdraw(objection_id, caller)
         )

@@ -8,14 +8,17 @@ from __future__ import annotations
 from uuid import UUID
 
 from litestar import Controller, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
+from erkenning.companies.controllers import PROVIDERS as COMPANY_PROVIDERS
 from erkenning.companies.schemas import CompanyRead
 from erkenning.companies.service import CompanyService
 from erkenning.core.caller import Caller
 from erkenning.core.errors import NotFound
 from erkenning.core.paging import Limit, Offset, Page, page_of
-from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.http.dependencies import CurrentCaller
+from erkenning.recognition.controllers import PROVIDERS
 from erkenning.recognition.controllers.decisions import portal_decision_detail
 from erkenning.recognition.schemas import (
     DecisionRead,
@@ -39,39 +42,40 @@ def _own_company(caller: Caller) -> UUID:
 class PortalRecognitionController(Controller):
     path = "/"
     tags = ["portal"]
+    dependencies = {**PROVIDERS, **COMPANY_PROVIDERS}
 
     @get("/company", summary="Our company's card")
-    async def company(self, session: DbSession, caller: CurrentCaller) -> CompanyRead:
-        return CompanyRead.model_validate(await CompanyService(session).get(_own_company(caller), caller))
+    async def company(self, companies: NamedDependency[CompanyService], caller: CurrentCaller) -> CompanyRead:
+        return CompanyRead.model_validate(await companies.get(_own_company(caller), caller))
 
     @get("/recognitions", summary="Our recognitions, each with its full period history")
-    async def recognitions(self, session: DbSession, caller: CurrentCaller) -> list[RecognitionDetail]:
-        return await RecognitionService(session).for_company(_own_company(caller), caller)
+    async def recognitions(
+        self, recognitions: NamedDependency[RecognitionService], caller: CurrentCaller
+    ) -> list[RecognitionDetail]:
+        return await recognitions.for_company(_own_company(caller), caller)
 
     @get("/recognitions/{recognition_id:uuid}", summary="One of our recognitions with its history")
     async def recognition(
-        self, recognition_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
+        self, recognition_id: FromPath[UUID], recognitions: NamedDependency[RecognitionService], caller: CurrentCaller
     ) -> RecognitionDetail:
-        return await RecognitionService(session).detail(recognition_id, caller)
+        return await recognitions.detail(recognition_id, caller)
 
     @get("/decisions", summary="Decisions about us: intended, sent, final or revoked (newest first)")
     async def decisions(
         self,
-        session: DbSession,
-        settings: SettingsDep,
+        decisions: NamedDependency[DecisionService],
         caller: CurrentCaller,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[DecisionRead]:
-        rows, total = await DecisionService(session, settings).list(caller, limit=limit, offset=offset)
+        rows, total = await decisions.list(caller, limit=limit, offset=offset)
         return page_of(DecisionRead, rows, total, limit, offset)
 
     @get("/decisions/{decision_id:uuid}", summary="One decision: grounds, recognitions, objection deadline")
     async def decision(
-        self, decision_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+        self, decision_id: FromPath[UUID], decisions: NamedDependency[DecisionService], caller: CurrentCaller
     ) -> PortalDecisionDetail:
-        service = DecisionService(session, settings)
-        return await portal_decision_detail(service, await service.read(decision_id, caller), caller)
+        return await portal_decision_detail(decisions, await decisions.read(decision_id, caller), caller)
 
     @post(
         "/decisions/{decision_id:uuid}/response",
@@ -82,13 +86,11 @@ class PortalRecognitionController(Controller):
         self,
         decision_id: FromPath[UUID],
         data: JSONBody[ResponseCreate],
-        session: DbSession,
-        settings: SettingsDep,
+        decisions: NamedDependency[DecisionService],
         caller: CurrentCaller,
     ) -> PortalDecisionDetail:
-        service = DecisionService(session, settings)
         return await portal_decision_detail(
-            service, await service.record_response(decision_id, data.text, caller), caller
+            decisions, await decisions.record_response(decision_id, data.text, caller), caller
         )
 
     @post(
@@ -99,38 +101,36 @@ class PortalRecognitionController(Controller):
         self,
         decision_id: FromPath[UUID],
         data: JSONBody[ObjectionCreate],
-        session: DbSession,
-        settings: SettingsDep,
+        objections: NamedDependency[ObjectionService],
         caller: CurrentCaller,
     ) -> ObjectionRead:
         return ObjectionRead.model_validate(
-            await ObjectionService(session, settings).file(decision_id, data.grounds, caller)
+            await objections.file(decision_id, data.grounds, caller)
         )
 
     @get("/objections", summary="Our objections")
     async def objections(
         self,
-        session: DbSession,
-        settings: SettingsDep,
+        objections: NamedDependency[ObjectionService],
         caller: CurrentCaller,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[ObjectionRead]:
-        rows, total = await ObjectionService(session, settings).list(caller, limit=limit, offset=offset)
+        rows, total = await objections.list(caller, limit=limit, offset=offset)
         return page_of(ObjectionRead, rows, total, limit, offset)
 
     @get("/objections/{objection_id:uuid}", summary="One of our objections")
     async def objection(
-        self, objection_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+        self, objection_id: FromPath[UUID], objections: NamedDependency[ObjectionService], caller: CurrentCaller
     ) -> ObjectionRead:
         return ObjectionRead.model_validate(
-            await ObjectionService(session, settings).get(objection_id, caller)
+            await objections.get(objection_id, caller)
         )
 
     @post("/objections/{objection_id:uuid}/withdraw", status_code=200, summary="Withdraw our objection")
     async def withdraw(
-        self, objection_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+        self, objection_id: FromPath[UUID], objections: NamedDependency[ObjectionService], caller: CurrentCaller
     ) -> ObjectionRead:
         return ObjectionRead.model_validate(
-            await ObjectionService(session, settings).withdraw(objection_id, caller)
+            await objections.withdraw(objection_id, caller)
         )

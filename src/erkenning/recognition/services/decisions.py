@@ -32,9 +32,8 @@ from erkenning.core.errors import Conflict, InvalidTransition, ValidationFailed
 from erkenning.core.logging import get_logger
 from erkenning.core.paging import fetch_page
 from erkenning.core.settings import Settings
-from erkenning.core.states import Move
+from erkenning.core.states import Move, allowed, apply
 from erkenning.recognition import effects
-from erkenning.recognition import mails as _letters  # noqa: F401  (registers the e-mail composers)
 from erkenning.recognition.models import (
     Decision,
     DecisionKind,
@@ -54,9 +53,6 @@ from erkenning.recognition.schemas import (
 from erkenning.recognition.states import (
     ADVERSE,
     DECISION_TRANSITIONS,
-    READY_DECISION,
-    move,
-    moves,
     needs_hearing,
 )
 
@@ -138,7 +134,7 @@ class DecisionService:
         return list((await self.session.exec(stmt.order_by(col(Objection.created_at)))).all())
 
     def actions(self, decision: Decision, caller: Caller) -> list[Move]:
-        return moves(DECISION_TRANSITIONS, READY_DECISION, decision, caller)
+        return allowed(DECISION_TRANSITIONS, decision, caller)
 
     # ------------------------------------------------------------ drafting
 
@@ -262,7 +258,7 @@ class DecisionService:
     async def intend(self, decision_id: UUID, caller: Caller) -> Decision:
         """Put a harmful decision to the company, which may respond within the term."""
         decision = await self.get(decision_id, caller, for_update=True)
-        move(DECISION_TRANSITIONS, READY_DECISION, decision, S.INTENDED, caller)
+        apply(DECISION_TRANSITIONS, decision, S.INTENDED, caller)
         decision.intended_on = clock.today()
         decision.response_due = calendar.term_end(
             decision.intended_on, days=self.settings.intended_decision_response_days
@@ -296,7 +292,7 @@ class DecisionService:
 
     async def approve(self, decision_id: UUID, caller: Caller) -> Decision:
         decision = await self.get(decision_id, caller, for_update=True)
-        move(DECISION_TRANSITIONS, READY_DECISION, decision, S.APPROVED, caller)
+        apply(DECISION_TRANSITIONS, decision, S.APPROVED, caller)
         if (
             needs_hearing(decision)
             and decision.response_received_at is None
@@ -310,14 +306,14 @@ class DecisionService:
 
     async def reopen(self, decision_id: UUID, caller: Caller) -> Decision:
         decision = await self.get(decision_id, caller, for_update=True)
-        move(DECISION_TRANSITIONS, READY_DECISION, decision, S.DRAFT, caller)
+        apply(DECISION_TRANSITIONS, decision, S.DRAFT, caller)
         decision.approved_by = decision.approved_at = None
         await self.saved(decision, caller, "decision.reopened")
         return decision
 
     async def cancel(self, decision_id: UUID, caller: Caller) -> Decision:
         decision = await self.get(decision_id, caller, for_update=True)
-        was = move(DECISION_TRANSITIONS, READY_DECISION, decision, S.CANCELLED, caller)
+        was = apply(DECISION_TRANSITIONS, decision, S.CANCELLED, caller)
         decision.cancelled_at = utcnow()
         await self.saved(decision, caller, "decision.cancelled", was=was.value)
         if was is S.INTENDED:
@@ -332,7 +328,7 @@ class DecisionService:
         self, decision: Decision, caller: Caller, *, restore: Mapping[UUID, RecognitionStatus] | None = None
     ) -> Decision:
         """approved → sent: the decision takes effect on its recognitions and the objection term starts."""
-        move(DECISION_TRANSITIONS, READY_DECISION, decision, S.SENT, caller)
+        apply(DECISION_TRANSITIONS, decision, S.SENT, caller)
         today = clock.today()
         self._check_dates(decision.kind, decision.effective_from, decision.effective_until)
         decision.effective_from = decision.effective_from or today

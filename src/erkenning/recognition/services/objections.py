@@ -16,7 +16,7 @@ from erkenning.core.db import utcnow
 from erkenning.core.errors import Conflict, InvalidTransition, Unprocessable
 from erkenning.core.paging import fetch_page
 from erkenning.core.settings import Settings
-from erkenning.core.states import Move
+from erkenning.core.states import Move, allowed, apply
 from erkenning.recognition.models import (
     Decision,
     DecisionKind,
@@ -31,10 +31,6 @@ from erkenning.recognition.states import (
     ADVERSE,
     DECISION_TRANSITIONS,
     OBJECTION_TRANSITIONS,
-    READY_DECISION,
-    READY_OBJECTION,
-    move,
-    moves,
 )
 
 
@@ -79,7 +75,7 @@ class ObjectionService:
         """What the caller may do with the objection now; give the contested decision to have the
         independence rule (art. 7:5 Awb) judged too."""
         context = {"decision": decision} if decision is not None else {}
-        return moves(OBJECTION_TRANSITIONS, READY_OBJECTION, objection, caller, **context)
+        return allowed(OBJECTION_TRANSITIONS, objection, caller, **context)
 
     async def file(self, decision_id: UUID, grounds: str, caller: Caller) -> Objection:
         """File an objection: only against a sent decision, no later than its objection deadline."""
@@ -136,15 +132,7 @@ class ObjectionService:
         """Upheld: the decision is revoked, its effect undone by a reinstate decision. Rejected: it stands."""
         objection = await self.get(objection_id, caller, for_update=True)
         decision = await self.decisions.get(objection.decision_id, caller, for_update=True)
-        move(
-            OBJECTION_TRANSITIONS,
-            READY_OBJECTION,
-            objection,
-            outcome,
-            caller,
-            reason=reason,
-            decision=decision,
-        )
+        apply(OBJECTION_TRANSITIONS, objection, outcome, caller, reason=reason, decision=decision)
         objection.decided_by, objection.decided_at, objection.outcome_reason = (
             caller.principal_id,
             utcnow(),
@@ -160,14 +148,7 @@ class ObjectionService:
     async def _revoke_and_restore(self, decision: Decision, reason: str, caller: Caller) -> Decision:
         """Revoke the (locked) decision; restore what it changed, from today, by a new reinstate decision."""
         decisions = self.decisions
-        move(
-            DECISION_TRANSITIONS,
-            READY_DECISION,
-            decision,
-            DecisionStatus.REVOKED,
-            caller,
-            objection_upheld=True,
-        )
+        apply(DECISION_TRANSITIONS, decision, DecisionStatus.REVOKED, caller, objection_upheld=True)
         decision.revoked_at = utcnow()
         await decisions.saved(decision, caller, "decision.revoked")
         links = await decisions.linked(decision)
@@ -188,7 +169,7 @@ class ObjectionService:
             for link in links
         )
         await decisions.saved(reinstate, caller, "decision.drafted", revokes_decision_id=str(decision.id))
-        move(DECISION_TRANSITIONS, READY_DECISION, reinstate, DecisionStatus.APPROVED, caller)
+        apply(DECISION_TRANSITIONS, reinstate, DecisionStatus.APPROVED, caller)
         reinstate.approved_by, reinstate.approved_at = caller.principal_id, utcnow()
         await decisions.saved(reinstate, caller, "decision.approved")
         restore = {
@@ -219,7 +200,7 @@ class ObjectionService:
 
     async def withdraw(self, objection_id: UUID, caller: Caller) -> Objection:
         objection = await self.get(objection_id, caller, for_update=True)
-        move(OBJECTION_TRANSITIONS, READY_OBJECTION, objection, ObjectionStatus.WITHDRAWN, caller)
+        apply(OBJECTION_TRANSITIONS, objection, ObjectionStatus.WITHDRAWN, caller)
         await self._saved(objection, caller, "objection.withdrawn")
         return objection
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from uuid import UUID
 
 from erkenning.core import clock
 from erkenning.core.errors import NotFound, ValidationFailed
@@ -210,13 +209,3 @@ async def verify_batch(runtime: Runtime, items: list[BatchItem]) -> list[VerifyA
     found = {r["n"]: r for r in rows}
     return [_answer(i.company, i.crebo, i.pathway, days[n], found.get(n + 1)) for n, i in enumerate(items)]
 
-
-_CEILING = "SELECT id FROM company WHERE id = $1"
-
-
-async def ceiling(runtime: Runtime, company_id: UUID) -> UUID:
-    """Benchmarks only: one primary-key SELECT through the same connection path as verify."""
-    row = await lean.fetchrow(runtime, _CEILING, company_id)
-    if row is None:
-        raise NotFound("No such company")
-    return row["id"]  # type: ignore[no-any-return]

@@ -13,6 +13,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.companies.models import Company
+from erkenning.core import paging
 from erkenning.core.audit import service as audit
 from erkenning.core.auth.models import Principal
 from erkenning.core.auth.scope import get_scoped, scoped
@@ -127,11 +128,10 @@ class SubscriptionService:
         stmt = scoped(select(Subscription, Company), Subscription, caller).join(
             Company, col(Company.id) == col(Subscription.company_id)
         )
-        total = (await self.session.exec(select(sa.func.count()).select_from(stmt.subquery()))).one()
-        rows = await self.session.exec(
-            stmt.order_by(col(Subscription.created_at), col(Subscription.id)).limit(limit).offset(offset)
+        rows, total = await paging.fetch_page(
+            self.session, stmt, col(Subscription.created_at), col(Subscription.id), limit=limit, offset=offset
         )
-        return [subscription_read(s, c) for s, c in rows.all()], int(total)
+        return [subscription_read(s, c) for s, c in rows], total
 
     async def get(self, caller: Caller, subscription_id: UUID, *, for_update: bool = False) -> Subscription:
         return await get_scoped(self.session, Subscription, subscription_id, caller, for_update=for_update,
@@ -170,11 +170,10 @@ class SubscriptionService:
             stmt = stmt.where(Delivery.subscription_id == subscription_id)
         if status is not None:
             stmt = stmt.where(Delivery.status == status)
-        total = (await self.session.exec(select(sa.func.count()).select_from(stmt.subquery()))).one()
-        rows = await self.session.exec(
-            stmt.order_by(col(Delivery.created_at).desc(), col(Delivery.id)).limit(limit).offset(offset)
+        rows, total = await paging.fetch_page(
+            self.session, stmt, col(Delivery.created_at).desc(), col(Delivery.id), limit=limit, offset=offset
         )
-        return [delivery_read(d) for d in rows.all()], int(total)
+        return [delivery_read(d) for d in rows], total
 
     async def delivery(self, caller: Caller, delivery_id: UUID) -> DeliveryRead:
         return delivery_read(await get_scoped(self.session, Delivery, delivery_id, caller, what="delivery"))

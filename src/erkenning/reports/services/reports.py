@@ -17,7 +17,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.companies.models import Company
-from erkenning.core import clock, outbox, states
+from erkenning.core import clock, outbox, paging, states
 from erkenning.core.audit import service as audit
 from erkenning.core.auth.models import Principal
 from erkenning.core.auth.scope import get_scoped, scoped
@@ -35,7 +35,7 @@ from erkenning.reports.models import (
     ReportConfidential,
     ReportStatus,
 )
-from erkenning.reports.states import CLOSING, MATCHABLE, OUTCOMES, TRANSITIONS, handles, not_ready
+from erkenning.reports.states import CLOSING, MATCHABLE, OUTCOMES, TRANSITIONS, handles
 
 if TYPE_CHECKING:
     from erkenning.core.runtime import Runtime
@@ -115,7 +115,7 @@ class ReportService:
         if filters.received_until:
             conditions.append(col(Report.created_at) < _local_midnight(filters.received_until + timedelta(days=1)))
         counted = scoped(select(Report.id), Report, caller).where(*conditions)
-        total = (await self.session.exec(select(sa.func.count()).select_from(counted.subquery()))).one()
+        total = await paging.count(self.session, counted)
         page = (
             scoped(select(Report, _has_confidential().label("c")), Report, caller)  # type: ignore[arg-type]
             .where(*conditions)
@@ -124,7 +124,7 @@ class ReportService:
             .offset(offset)
         )
         rows = (await self.session.exec(page)).all()
-        return [(row[0], bool(row[1])) for row in rows], int(total)
+        return [(row[0], bool(row[1])) for row in rows], total
 
     async def has_confidential(self, report: Report) -> bool:
         stmt = select(sa.exists().where(col(ReportConfidential.report_id) == report.id))
@@ -160,8 +160,7 @@ class ReportService:
     @staticmethod
     def actions(report: Report, caller: Caller) -> list[states.Move]:
         """The transitions this caller may make now (the same table the service applies)."""
-        ready = {s.value for s in S if not_ready(report, s) is None}
-        return [m for m in states.allowed(TRANSITIONS, report, caller) if m.to in ready]
+        return states.allowed(TRANSITIONS, report, caller)
 
     async def reports_of_company(self, company_id: UUID, *, status: ReportStatus | None = None) -> list[Report]:
         """Every report matched to a company, oldest first (for the investigation workflow)."""
@@ -286,8 +285,6 @@ class ReportService:
     ) -> Report:
         report = await self.get(report_id, caller, for_update=True)
         states.check(TRANSITIONS, report.status, target, report, caller, given)
-        if (reason := not_ready(report, target)) is not None:
-            raise InvalidTransition(reason)
         previous = report.status
         now = utcnow()
         report.status = target

@@ -14,11 +14,13 @@ from litestar.params import FromPath, JSONBody, MultipartBody, QueryParameter
 from litestar.response import Stream
 from pydantic import BaseModel, ConfigDict
 
+from erkenning.companies.controllers import PROVIDERS as COMPANY_PROVIDERS
 from erkenning.companies.service import CompanyService
 from erkenning.core.audit import service as audit
 from erkenning.core.errors import ValidationFailed
 from erkenning.core.paging import Limit, Offset, Page
 from erkenning.http.dependencies import CurrentCaller, DbSession, RuntimeDep
+from erkenning.training.controllers import PROVIDERS
 from erkenning.training.models import CourseFormat, CourseSession, ParticipationStatus, Topic
 from erkenning.training.schemas import (
     AttendanceCreate,
@@ -42,8 +44,8 @@ def read(enrolment: Enrolment) -> ParticipationRead:
     return ParticipationRead.of(enrolment.participation, enrolment.course, enrolment.session)
 
 
-async def session_reads(session: DbSession, rows: list[CourseSession]) -> list[SessionRead]:
-    counts = await CatalogueService(session).seat_counts([r.id for r in rows])
+async def session_reads(catalogue: CatalogueService, rows: list[CourseSession]) -> list[SessionRead]:
+    counts = await catalogue.seat_counts([r.id for r in rows])
     reads = []
     for row in rows:
         count = counts.get(row.id)
@@ -54,17 +56,18 @@ async def session_reads(session: DbSession, rows: list[CourseSession]) -> list[S
 class CourseController(Controller):
     path = "/training/courses"
     tags = ["training"]
+    dependencies = PROVIDERS
 
     @post("/", summary="Add a course to the catalogue")
     async def create(
-        self, data: JSONBody[CourseCreate], session: DbSession, caller: CurrentCaller
+        self, data: JSONBody[CourseCreate], catalogue: NamedDependency[CatalogueService], caller: CurrentCaller
     ) -> CourseRead:
-        return CourseRead.model_validate(await CatalogueService(session).create_course(data, caller))
+        return CourseRead.model_validate(await catalogue.create_course(data, caller))
 
     @get("/", summary="The catalogue (filters combine)")
     async def list_(
         self,
-        session: DbSession,
+        catalogue: NamedDependency[CatalogueService],
         caller: CurrentCaller,
         format: Annotated[CourseFormat | None, QueryParameter()] = None,
         topic: Annotated[Topic | None, QueryParameter()] = None,
@@ -72,7 +75,7 @@ class CourseController(Controller):
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[CourseRead]:
-        rows, total = await CatalogueService(session).list_courses(
+        rows, total = await catalogue.list_courses(
             caller, CourseFilter(format, topic, active), limit=limit, offset=offset
         )
         return Page(
@@ -81,20 +84,20 @@ class CourseController(Controller):
 
     @get("/{course_id:uuid}", summary="One course")
     async def get_one(
-        self, course_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
+        self, course_id: FromPath[UUID], catalogue: NamedDependency[CatalogueService], caller: CurrentCaller
     ) -> CourseRead:
-        return CourseRead.model_validate(await CatalogueService(session).get_course(course_id, caller))
+        return CourseRead.model_validate(await catalogue.get_course(course_id, caller))
 
     @patch("/{course_id:uuid}", summary="Change a course (send the version you read; 409 if it moved on)")
     async def update(
         self,
         course_id: FromPath[UUID],
         data: JSONBody[CourseUpdate],
-        session: DbSession,
+        catalogue: NamedDependency[CatalogueService],
         caller: CurrentCaller,
     ) -> CourseRead:
         return CourseRead.model_validate(
-            await CatalogueService(session).update_course(course_id, data, caller)
+            await catalogue.update_course(course_id, data, caller)
         )
 
     @post("/{course_id:uuid}/sessions", summary="Plan a session of a workshop or webinar")
@@ -102,21 +105,22 @@ class CourseController(Controller):
         self,
         course_id: FromPath[UUID],
         data: JSONBody[SessionCreate],
-        session: DbSession,
+        catalogue: NamedDependency[CatalogueService],
         caller: CurrentCaller,
     ) -> SessionRead:
-        row = await CatalogueService(session).create_session(course_id, data, caller)
+        row = await catalogue.create_session(course_id, data, caller)
         return SessionRead.of(row, 0, 0)
 
 
 class SessionController(Controller):
     path = "/training/sessions"
     tags = ["training"]
+    dependencies = PROVIDERS
 
     @get("/", summary="Sessions by start time (cancelled ones only when asked)")
     async def list_(
         self,
-        session: DbSession,
+        catalogue: NamedDependency[CatalogueService],
         caller: CurrentCaller,
         course_id: Annotated[UUID | None, QueryParameter()] = None,
         starts_from: Annotated[datetime | None, QueryParameter()] = None,
@@ -126,24 +130,25 @@ class SessionController(Controller):
         offset: Offset = 0,
     ) -> Page[SessionRead]:
         filters = SessionFilter(course_id, starts_from, starts_before, include_cancelled)
-        rows, total = await CatalogueService(session).list_sessions(
+        rows, total = await catalogue.list_sessions(
             caller, filters, limit=limit, offset=offset
         )
-        return Page(items=await session_reads(session, rows), total=total, limit=limit, offset=offset)
+        return Page(items=await session_reads(catalogue, rows), total=total, limit=limit, offset=offset)
 
     @get("/{session_id:uuid}", summary="One session with its seats taken and its waiting list")
     async def get_one(
-        self, session_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
+        self, session_id: FromPath[UUID], catalogue: NamedDependency[CatalogueService], caller: CurrentCaller
     ) -> SessionRead:
-        row = await CatalogueService(session).get_session(session_id, caller)
-        return (await session_reads(session, [row]))[0]
+        row = await catalogue.get_session(session_id, caller)
+        return (await session_reads(catalogue, [row]))[0]
 
     @post("/{session_id:uuid}/cancel", status_code=200, summary="Cancel a session; everyone enrolled is told")
     async def cancel(
-        self, session_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
+        self, session_id: FromPath[UUID], participations: NamedDependency[ParticipationService],
+        catalogue: NamedDependency[CatalogueService], caller: CurrentCaller,
     ) -> SessionRead:
-        row = await ParticipationService(session).cancel_session(session_id, caller)
-        return (await session_reads(session, [row]))[0]
+        row = await participations.cancel_session(session_id, caller)
+        return (await session_reads(catalogue, [row]))[0]
 
     @post(
         "/{session_id:uuid}/attendance",
@@ -154,12 +159,11 @@ class SessionController(Controller):
         self,
         session_id: FromPath[UUID],
         data: JSONBody[AttendanceCreate],
-        session: DbSession,
+        participations: NamedDependency[ParticipationService],
         caller: CurrentCaller,
     ) -> list[ParticipationRead]:
-        service = ParticipationService(session)
-        rows = await service.record_attendance(session_id, data.records, caller)
-        return [read(await service.describe(p)) for p in rows]
+        rows = await participations.record_attendance(session_id, data.records, caller)
+        return [read(await participations.describe(p)) for p in rows]
 
 
 class ManualCompletion(BaseModel):
@@ -187,13 +191,14 @@ Filters = NamedDependency[ParticipationFilter]
 class ParticipationController(Controller):
     path = "/training/participations"
     tags = ["training"]
-    dependencies = {"filters": Provide(provide_filters)}
+    dependencies = {**PROVIDERS, "filters": Provide(provide_filters)}
 
     @post("/", summary="Enrol a company (a full session puts it on the waiting list)")
     async def enrol(
-        self, data: JSONBody[StaffEnrolmentCreate], session: DbSession, caller: CurrentCaller
+        self, data: JSONBody[StaffEnrolmentCreate], participations: NamedDependency[ParticipationService],
+        caller: CurrentCaller,
     ) -> ParticipationRead:
-        return read(await ParticipationService(session).enrol(caller, data, company_id=data.company_id))
+        return read(await participations.enrol(caller, data, company_id=data.company_id))
 
     @get("/", summary="Every participation (filters combine; period = the participation's date)")
     async def list_(
@@ -222,15 +227,17 @@ class ParticipationController(Controller):
 
     @get("/{participation_id:uuid}", summary="One participation")
     async def get_one(
-        self, participation_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
+        self, participation_id: FromPath[UUID], participations: NamedDependency[ParticipationService],
+        caller: CurrentCaller,
     ) -> ParticipationRead:
-        return read(await ParticipationService(session).read(participation_id, caller))
+        return read(await participations.read(participation_id, caller))
 
     @post("/{participation_id:uuid}/cancel", status_code=200, summary="Cancel (the first waiting moves up)")
     async def cancel(
-        self, participation_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
+        self, participation_id: FromPath[UUID], participations: NamedDependency[ParticipationService],
+        caller: CurrentCaller,
     ) -> ParticipationRead:
-        return read(await ParticipationService(session).cancel(participation_id, caller))
+        return read(await participations.cancel(participation_id, caller))
 
     @post(
         "/{participation_id:uuid}/complete",
@@ -240,30 +247,32 @@ class ParticipationController(Controller):
     async def complete(
         self,
         participation_id: FromPath[UUID],
-        session: DbSession,
+        participations: NamedDependency[ParticipationService],
         caller: CurrentCaller,
         data: JSONBody[ManualCompletion | None] = None,
     ) -> ParticipationRead:
         completed_on = data.completed_on if data else None
         return read(
-            await ParticipationService(session).complete(participation_id, caller, completed_on=completed_on)
+            await participations.complete(participation_id, caller, completed_on=completed_on)
         )
 
 
 class CompanyHistoryController(Controller):
     path = "/training/companies"
     tags = ["training"]
+    dependencies = COMPANY_PROVIDERS
 
     @get("/{company_id:uuid}/history", summary="A company's course history, newest first")
     async def company_history(
         self,
         company_id: FromPath[UUID],
         session: DbSession,
+        companies: NamedDependency[CompanyService],
         caller: CurrentCaller,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[ParticipationRead]:
-        await CompanyService(session).get(company_id, caller)
+        await companies.get(company_id, caller)
         rows, total = await history.list_participations(
             session, caller, ParticipationFilter(company_id=company_id), limit=limit, offset=offset
         )
@@ -280,6 +289,7 @@ class CompletionsUpload:
 class CompletionImportController(Controller):
     path = "/training/completions"
     tags = ["training"]
+    dependencies = PROVIDERS
 
     @post(
         "/import",
@@ -287,7 +297,8 @@ class CompletionImportController(Controller):
         summary="Upload the learning platform's completions (CSV; all rows or none)",
     )
     async def import_csv(
-        self, data: MultipartBody[CompletionsUpload], session: DbSession, caller: CurrentCaller
+        self, data: MultipartBody[CompletionsUpload], completion_recorder: NamedDependency[CompletionRecorder],
+        caller: CurrentCaller,
     ) -> ImportResult:
         raw = await data.file.read()
         if b"\x00" in raw:
@@ -296,7 +307,7 @@ class CompletionImportController(Controller):
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             raise ValidationFailed([{"field": "file", "message": "the file must be UTF-8 text"}]) from None
-        return ImportResult(**await CompletionRecorder(session).import_csv(text, caller))
+        return ImportResult(**await completion_recorder.import_csv(text, caller))
 
 
 def backoffice_controllers() -> list[type[Controller]]:

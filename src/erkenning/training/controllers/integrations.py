@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, post
+from litestar.di import NamedDependency
 from litestar.params import HeaderParameter, RawBody
 from pydantic import ValidationError
 
 from erkenning.core.caller import Caller
 from erkenning.core.errors import ValidationFailed
-from erkenning.http.dependencies import DbSession, SettingsDep
+from erkenning.http.dependencies import SettingsDep
+from erkenning.training.controllers import PROVIDERS
 from erkenning.training.schemas import (
     CompletionIn,
     CompletionResult,
@@ -22,10 +24,11 @@ LEARNING_PLATFORM = Caller.system("learning-platform")
 
 
 class LearningPlatformController(Controller):
-    """Calls from the learning platform, signed with HMAC-SHA256 (see `training.completions`)."""
+    """Calls from the learning platform, signed with HMAC-SHA256 (see `training.services.completions`)."""
 
     path = "/learning-platform"
     tags = ["integrations"]
+    dependencies = PROVIDERS
 
     @post(
         "/completions",
@@ -42,7 +45,7 @@ class LearningPlatformController(Controller):
     async def completion(
         self,
         body: RawBody,
-        session: DbSession,
+        completion_recorder: NamedDependency[CompletionRecorder],
         settings: SettingsDep,
         signature: Annotated[str | None, HeaderParameter(name="X-Signature")] = None,
         timestamp: Annotated[str | None, HeaderParameter(name="X-Signature-Timestamp")] = None,
@@ -58,5 +61,5 @@ class LearningPlatformController(Controller):
             data = CompletionIn.model_validate_json(body)
         except ValidationError as exc:
             raise ValidationFailed(completions.errors_of(exc)) from None
-        outcome, participation = await CompletionRecorder(session).record(data, LEARNING_PLATFORM)
+        outcome, participation = await completion_recorder.record(data, LEARNING_PLATFORM)
         return CompletionResult(result=outcome, participation_id=participation.id)

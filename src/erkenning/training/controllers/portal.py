@@ -6,11 +6,13 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from erkenning.core import clock
 from erkenning.core.paging import Limit, Offset, Page
 from erkenning.http.dependencies import CurrentCaller, DbSession
+from erkenning.training.controllers import PROVIDERS
 from erkenning.training.controllers.backoffice import read, session_reads
 from erkenning.training.models import CourseFormat, ParticipationStatus, Topic
 from erkenning.training.schemas import (
@@ -30,18 +32,19 @@ class PortalTrainingController(Controller):
 
     path = "/training"
     tags = ["training"]
+    dependencies = PROVIDERS
 
     @get("/courses", summary="The courses on offer")
     async def courses(
         self,
-        session: DbSession,
+        catalogue: NamedDependency[CatalogueService],
         caller: CurrentCaller,
         format: Annotated[CourseFormat | None, QueryParameter()] = None,
         topic: Annotated[Topic | None, QueryParameter()] = None,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[CourseRead]:
-        rows, total = await CatalogueService(session).list_courses(
+        rows, total = await catalogue.list_courses(
             caller, CourseFilter(format, topic, active=True), limit=limit, offset=offset
         )
         return Page(
@@ -51,23 +54,24 @@ class PortalTrainingController(Controller):
     @get("/sessions", summary="Upcoming sessions with the seats left")
     async def sessions(
         self,
-        session: DbSession,
+        catalogue: NamedDependency[CatalogueService],
         caller: CurrentCaller,
         course_id: Annotated[UUID | None, QueryParameter()] = None,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[SessionRead]:
         filters = SessionFilter(course_id=course_id, starts_from=clock.now())
-        rows, total = await CatalogueService(session).list_sessions(
+        rows, total = await catalogue.list_sessions(
             caller, filters, limit=limit, offset=offset
         )
-        return Page(items=await session_reads(session, rows), total=total, limit=limit, offset=offset)
+        return Page(items=await session_reads(catalogue, rows), total=total, limit=limit, offset=offset)
 
     @post("/participations", summary="Enrol (a full session puts you on the waiting list)")
     async def enrol(
-        self, data: JSONBody[EnrolmentCreate], session: DbSession, caller: CurrentCaller
+        self, data: JSONBody[EnrolmentCreate], participations: NamedDependency[ParticipationService],
+        caller: CurrentCaller,
     ) -> ParticipationRead:
-        return read(await ParticipationService(session).enrol(caller, data))
+        return read(await participations.enrol(caller, data))
 
     @get("/participations", summary="My course history: what, when, status, certificate")
     async def my_history(
@@ -84,12 +88,14 @@ class PortalTrainingController(Controller):
 
     @get("/participations/{participation_id:uuid}", summary="One of my participations")
     async def participation(
-        self, participation_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
+        self, participation_id: FromPath[UUID], participations: NamedDependency[ParticipationService],
+        caller: CurrentCaller,
     ) -> ParticipationRead:
-        return read(await ParticipationService(session).read(participation_id, caller))
+        return read(await participations.read(participation_id, caller))
 
     @post("/participations/{participation_id:uuid}/cancel", status_code=200, summary="Cancel my enrolment")
     async def cancel(
-        self, participation_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
+        self, participation_id: FromPath[UUID], participations: NamedDependency[ParticipationService],
+        caller: CurrentCaller,
     ) -> ParticipationRead:
-        return read(await ParticipationService(session).cancel(participation_id, caller))
+        return read(await participations.cancel(participation_id, caller))

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from erkenning.core import paging
 from erkenning.core.audit import service as audit
 from erkenning.core.auth.scope import get_scoped, scoped
 from erkenning.core.caller import Caller
@@ -105,11 +106,9 @@ class CatalogueService:
             stmt = stmt.where(col(Course.topics).contains([filters.topic.value]))
         if filters.active is not None:
             stmt = stmt.where(Course.active == filters.active)
-        total = (await self.session.exec(select(sa.func.count()).select_from(stmt.subquery()))).one()
-        rows = await self.session.exec(
-            stmt.order_by(col(Course.title), col(Course.id)).limit(limit).offset(offset)
+        return await paging.fetch_page(
+            self.session, stmt, col(Course.title), col(Course.id), limit=limit, offset=offset
         )
-        return list(rows.all()), int(total)
 
     # ------------------------------------------------------------ sessions
 
@@ -153,11 +152,9 @@ class CatalogueService:
             stmt = stmt.where(col(CourseSession.starts_at) < filters.starts_before)
         if not filters.include_cancelled:
             stmt = stmt.where(col(CourseSession.cancelled_at).is_(None))
-        total = (await self.session.exec(select(sa.func.count()).select_from(stmt.subquery()))).one()
-        rows = await self.session.exec(
-            stmt.order_by(col(CourseSession.starts_at), col(CourseSession.id)).limit(limit).offset(offset)
+        return await paging.fetch_page(
+            self.session, stmt, col(CourseSession.starts_at), col(CourseSession.id), limit=limit, offset=offset
         )
-        return list(rows.all()), int(total)
 
     async def seat_counts(self, session_ids: Sequence[UUID]) -> dict[UUID, SeatCount]:
         """Seats taken and waiting-list length per session."""

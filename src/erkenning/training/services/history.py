@@ -16,7 +16,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.companies.models import Company
-from erkenning.core import clock
+from erkenning.core import clock, paging
 from erkenning.core.auth.scope import scoped
 from erkenning.core.caller import Caller
 from erkenning.training.models import (
@@ -84,9 +84,8 @@ async def list_participations(
 ) -> tuple[list[Enrolment], int]:
     """Participations the caller may see (a company: its own), newest first, with the total."""
     base = _filtered(_joined(select(Participation, Course, CourseSession)), filters, caller)
-    total = (await session.exec(select(sa.func.count()).select_from(base.subquery()))).one()
-    rows = (await session.exec(base.order_by(*_NEWEST_FIRST).limit(limit).offset(offset))).all()
-    return [Enrolment(p, c, s) for p, c, s in rows], int(total)
+    rows, total = await paging.fetch_page(session, base, *_NEWEST_FIRST, limit=limit, offset=offset)
+    return [Enrolment(p, c, s) for p, c, s in rows], total
 
 
 @dataclass(frozen=True)

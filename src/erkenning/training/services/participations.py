@@ -28,7 +28,6 @@ from erkenning.core.db import utcnow
 from erkenning.core.errors import Conflict, InvalidTransition, NotFound, Unprocessable, ValidationFailed
 from erkenning.core.logging import get_logger
 from erkenning.core.states import apply
-from erkenning.training import mails as _composers  # noqa: F401  (registers the e-mail composers)
 from erkenning.training.models import (
     DONE_STATUSES,
     Course,

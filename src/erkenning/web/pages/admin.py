@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -15,16 +16,15 @@ from erkenning.core import clock
 from erkenning.core.audit import service as audit_trail
 from erkenning.core.auth.models import ApiToken
 from erkenning.core.auth.service import AuthService
-from erkenning.core.caller import Caller, Role
+from erkenning.core.caller import Role
 from erkenning.core.db import utcnow
-from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.http.dependencies import CurrentCaller, DbSession
 from erkenning.http.guards import requires
 from erkenning.vocabulary import ROLES
 from erkenning.web import nav
 from erkenning.web.forms import Field, Form
-from erkenning.web.listing import listing
+from erkenning.web.listing import PageNumber, Pager, listing
 from erkenning.web.pages.start import start_section
-from erkenning.web.pagination import PageNumber, Pager
 from erkenning.web.rendering import flash_message, page, redirect
 
 REVOKED = flash_message("token-revoked", "De toegangscode is ingetrokken. Wie hem gebruikte, is nu uitgelogd.")
@@ -81,7 +81,7 @@ nav.add("Audit", "/beheer/audit", ADMIN, order=90)
 
 
 @start_section("Beheer", "admin/_start.html", ADMIN, order=80)
-async def admin_overview(session: AsyncSession, caller: Caller) -> dict[str, Any]:
+async def admin_overview(session: AsyncSession) -> dict[str, Any]:
     _, events_today = await audit_trail.query(session, since=_start_of(clock.today()), limit=1)
     return {"events_today": events_today}
 
@@ -92,12 +92,12 @@ class AdminPages(Controller):
 
     @get("/accounts", name="accounts")
     async def accounts(
-        self, request: Request[Any, Any, Any], session: DbSession, settings: SettingsDep,
-        rol: Text = None, pagina: PageNumber = 1,
+        self, request: Request[Any, Any, Any], auth: NamedDependency[AuthService], rol: Text = None,
+        pagina: PageNumber = 1,
     ) -> Template:
         form = Form(ROLE_FILTER, {"rol": rol or ""})
         role = Role(rol) if rol in {value for value, _ in _ROLE_OPTIONS} else None
-        rows = await AuthService(session, settings).list_principals(
+        rows = await auth.list_principals(
             role=role, limit=PAGE_SIZE + 1, offset=(pagina - 1) * PAGE_SIZE
         )
         pager = Pager(request, pagina, PAGE_SIZE, shown=min(len(rows), PAGE_SIZE), more=len(rows) > PAGE_SIZE)
@@ -106,20 +106,19 @@ class AdminPages(Controller):
 
     @get("/accounts/{principal_id:uuid}", name="account")
     async def account(
-        self, request: Request[Any, Any, Any], principal_id: FromPath[UUID], session: DbSession, settings: SettingsDep
+        self, request: Request[Any, Any, Any], principal_id: FromPath[UUID], auth: NamedDependency[AuthService]
     ) -> Template:
-        service = AuthService(session, settings)
-        principal = await service.get_principal(principal_id)
-        tokens = await service.list_tokens(principal_id=principal_id)
+        principal = await auth.get_principal(principal_id)
+        tokens = await auth.list_tokens(principal_id=principal_id)
         return page(request, "admin/account.html", title=principal.name, principal=principal,
                     tokens=[(t, token_state(t)) for t in tokens])
 
     @post("/tokens/{token_id:uuid}/intrekken", name="token_revoke")
     async def revoke(
-        self, request: Request[Any, Any, Any], token_id: FromPath[UUID], session: DbSession, settings: SettingsDep,
+        self, request: Request[Any, Any, Any], token_id: FromPath[UUID], auth: NamedDependency[AuthService],
         caller: CurrentCaller,
     ) -> Redirect:
-        token = await AuthService(session, settings).revoke_token(caller, token_id)
+        token = await auth.revoke_token(caller, token_id)
         return redirect(request, f"/beheer/accounts/{token.principal_id}", flash=REVOKED)
 
     @get("/audit", name="audit")

@@ -7,27 +7,26 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 from pydantic import TypeAdapter, ValidationError
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.companies.models import Sector
 from erkenning.companies.schemas import CompanyCreate, CompanyUpdate, KvkNumber, normalise_postcode
 from erkenning.companies.service import CompanyFilter, CompanyService, DuplicateEstablishment
 from erkenning.core.caller import STAFF_ROLES, Caller, Role
 from erkenning.core.errors import Conflict, StaleVersion, ValidationFailed
-from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.http.dependencies import CurrentCaller, DbSession
 from erkenning.http.guards import requires
 from erkenning.recognition.models import RecognitionStatus
 from erkenning.vocabulary import RECOGNITION_STATUSES, SECTORS
 from erkenning.web import nav
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
-from erkenning.web.listing import listing
-from erkenning.web.pages.company_overview import company_overview
+from erkenning.web.listing import PageNumber, listing
+from erkenning.web.pages.company_overview import CompanyOverview, provide_company_overview
 from erkenning.web.pages.start import start_section
-from erkenning.web.pagination import PageNumber
 from erkenning.web.rendering import flash_message, page, redirect
 
 CREATED = flash_message("company-created", "Het bedrijf is geregistreerd.")
@@ -105,25 +104,26 @@ nav.add("Bedrijven", "/bedrijven", STAFF_ROLES, order=10)
 
 
 @start_section("Uw bedrijf", "companies/_own_card.html", {Role.COMPANY}, order=10)
-async def own_company(session: AsyncSession, caller: Caller) -> dict[str, Any]:
+async def own_company(caller: Caller, companies: CompanyService) -> dict[str, Any]:
     assert caller.company_id is not None
-    return {"company": await CompanyService(session).get(caller.company_id, caller)}
+    return {"company": await companies.get(caller.company_id, caller)}
 
 
 @start_section("Bedrijf zoeken", "companies/_search.html", STAFF_ROLES, order=90)
-async def company_search(session: AsyncSession, caller: Caller) -> dict[str, Any]:
+async def company_search() -> dict[str, Any]:
     return {}
 
 
 class CompanyPages(Controller):
     path = "/bedrijven"
     guards = [requires(*STAFF_ROLES)]
+    dependencies = {"company_overview": Provide(provide_company_overview)}
 
     @get("/", name="companies")
     async def list_(
         self,
         request: Request[Any, Any, Any],
-        session: DbSession,
+        companies: NamedDependency[CompanyService],
         caller: CurrentCaller,
         naam: Text = None,
         kvk: Text = None,
@@ -136,7 +136,7 @@ class CompanyPages(Controller):
         entered = {"naam": naam, "kvk": kvk, "postcode": postcode, "plaats": plaats, "sector": sector, "status": status}
         result = await listing(
             request, FILTER_FIELDS, entered, _filters,
-            lambda filters, limit, offset: CompanyService(session).list(caller, filters, limit=limit, offset=offset),
+            lambda filters, limit, offset: companies.list(caller, filters, limit=limit, offset=offset),
             page=pagina, size=PAGE_SIZE,
         )
         return page(request, "companies/list.html", title="Bedrijven", result=result, status_code=result.status_code)
@@ -148,13 +148,13 @@ class CompanyPages(Controller):
     @post("/nieuw")
     async def create(
         self, request: Request[Any, Any, Any], data: URLEncodedBody[dict[str, str]], session: DbSession,
-        caller: CurrentCaller,
+        companies: NamedDependency[CompanyService], caller: CurrentCaller,
     ) -> Template | Redirect:
         form = Form(CREATE_FIELDS, data)
         payload = form.validate(CompanyCreate)
         if payload is not None:
             async with service_call(session, Conflict) as outcome:
-                company = await CompanyService(session).create(payload, caller)
+                company = await companies.create(payload, caller)
             if outcome.refusal is None:
                 return redirect(request, f"/bedrijven/{company.id}", flash=CREATED)
             if isinstance(outcome.refusal, DuplicateEstablishment):
@@ -166,37 +166,37 @@ class CompanyPages(Controller):
 
     @get("/{company_id:uuid}", name="company")
     async def card(
-        self, request: Request[Any, Any, Any], company_id: FromPath[UUID], session: DbSession, caller: CurrentCaller,
-        settings: SettingsDep,
+        self, request: Request[Any, Any, Any], company_id: FromPath[UUID], companies: NamedDependency[CompanyService],
+        company_overview: NamedDependency[CompanyOverview], caller: CurrentCaller,
     ) -> Template:
-        company = await CompanyService(session).get(company_id, caller)
-        overview = await company_overview(session, settings, caller, company)
+        company = await companies.get(company_id, caller)
+        overview = await company_overview.of(caller, company)
         return page(request, "companies/card.html", title=company.name, company=company, overview=overview)
 
     @get("/{company_id:uuid}/wijzigen", name="company_edit")
     async def edit(
-        self, request: Request[Any, Any, Any], company_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
+        self, request: Request[Any, Any, Any], company_id: FromPath[UUID], companies: NamedDependency[CompanyService],
+        caller: CurrentCaller,
     ) -> Template:
-        company = await CompanyService(session).get(company_id, caller)
+        company = await companies.get(company_id, caller)
         form = Form.from_object(EDIT_FIELDS, company)
         return page(request, "companies/form.html", title=f"{company.name} wijzigen", form=form, company=company)
 
     @post("/{company_id:uuid}/wijzigen")
     async def update(
         self, request: Request[Any, Any, Any], company_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
-        session: DbSession, caller: CurrentCaller,
+        session: DbSession, companies: NamedDependency[CompanyService], caller: CurrentCaller,
     ) -> Template | Redirect:
-        service = CompanyService(session)
-        company = await service.get(company_id, caller)
+        company = await companies.get(company_id, caller)
         form = Form(EDIT_FIELDS, {**data, "establishment_number": company.establishment_number})
         payload = form.validate(CompanyUpdate)
         status = 422
         if payload is not None:
             async with service_call(session, StaleVersion, Conflict, ValidationFailed) as outcome:
-                await service.update(company_id, payload, caller)
+                await companies.update(company_id, payload, caller)
             if outcome.refusal is None:
                 return redirect(request, f"/bedrijven/{company_id}", flash=UPDATED)
-            company = await service.get(company_id, caller)
+            company = await companies.get(company_id, caller)
             if isinstance(outcome.refusal, StaleVersion):
                 form = Form.from_object(EDIT_FIELDS, company)
                 form.message, status = _STALE, 409

@@ -10,6 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 from pydantic import ValidationError
@@ -19,8 +20,7 @@ from erkenning import vocabulary
 from erkenning.core import clock
 from erkenning.core.caller import STAFF_ROLES, Caller
 from erkenning.core.errors import DomainError, InvalidTransition, ValidationFailed
-from erkenning.core.settings import Settings
-from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.http.dependencies import CurrentCaller, DbSession
 from erkenning.http.guards import requires
 from erkenning.training.models import CourseSession, ParticipationStatus
 from erkenning.training.schemas import AttendanceCreate
@@ -30,7 +30,7 @@ from erkenning.training.services.participations import Enrolment, ParticipationS
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
 from erkenning.web.rendering import after_change, flash_message, page
-from erkenning.web.staff import Names, names, refusal_text
+from erkenning.web.staff import Directory, Names, refusal_text
 
 P = ParticipationStatus
 RECORDED = flash_message("attendance-recorded", "De aanwezigheid is vastgelegd.")
@@ -43,9 +43,11 @@ _REFUSALS: dict[type[DomainError], str] = {
 }
 
 
-async def session_rows(session: AsyncSession, rows: list[CourseSession]) -> list[tuple[CourseSession, SeatCount]]:
+async def session_rows(
+    catalogue: CatalogueService, rows: list[CourseSession]
+) -> list[tuple[CourseSession, SeatCount]]:
     """Sessions with their seats taken and waiting lists (one query for all)."""
-    counts = await CatalogueService(session).seat_counts([r.id for r in rows])
+    counts = await catalogue.seat_counts([r.id for r in rows])
     return [(row, counts.get(row.id, SeatCount())) for row in rows]
 
 
@@ -75,18 +77,19 @@ class CourseSessionPages(Controller):
     @get("/{session_id:uuid}", name="course_session")
     async def detail(
         self, request: Request[Any, Any, Any], session_id: FromPath[UUID], session: DbSession,
-        settings: SettingsDep, caller: CurrentCaller,
+        catalogue: NamedDependency[CatalogueService], directory: NamedDependency[Directory], caller: CurrentCaller,
     ) -> Template:
-        return await _session_page(request, session, settings, caller, session_id)
+        return await _session_page(request, session, catalogue, directory, caller, session_id)
 
     @post("/{session_id:uuid}/aanwezigheid")
     async def attendance(
         self, request: Request[Any, Any, Any], session_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
-        session: DbSession, settings: SettingsDep, caller: CurrentCaller,
+        session: DbSession, participations: NamedDependency[ParticipationService],
+        catalogue: NamedDependency[CatalogueService], directory: NamedDependency[Directory], caller: CurrentCaller,
     ) -> Template | Redirect:
-        enrolments = await _enrolments(session, caller, session_id)
+        enrolments = await _enrolments(session, catalogue, caller, session_id)
         on_list = [e for e in enrolments if e.participation.status in (P.ENROLLED, *ATTENDANCE)]
-        known = await names(session, settings, caller, companies=[e.participation.company_id for e in on_list])
+        known = await directory.names(caller, companies=[e.participation.company_id for e in on_list])
         form = Form(_attendance_fields(on_list, known), data)
         records = []
         for enrolment in on_list:
@@ -100,23 +103,27 @@ class CourseSessionPages(Controller):
             except ValidationError:
                 form.message = "Er is niemand om de aanwezigheid van vast te leggen."
         if form.has_errors:
-            return await _session_page(request, session, settings, caller, session_id, form=form, status_code=422)
+            return await _session_page(request, session, catalogue, directory, caller, session_id, form=form,
+                                       status_code=422)
         async with service_call(session, InvalidTransition, ValidationFailed) as outcome:
-            await ParticipationService(session).record_attendance(session_id, payload.records, caller)
-        return await _after(request, session, settings, caller, session_id, outcome.refusal, RECORDED)
+            await participations.record_attendance(session_id, payload.records, caller)
+        return await _after(request, session, catalogue, directory, caller, session_id, outcome.refusal, RECORDED)
 
     @post("/{session_id:uuid}/annuleren")
     async def cancel(
         self, request: Request[Any, Any, Any], session_id: FromPath[UUID], session: DbSession,
-        settings: SettingsDep, caller: CurrentCaller,
+        participations: NamedDependency[ParticipationService], catalogue: NamedDependency[CatalogueService],
+        directory: NamedDependency[Directory], caller: CurrentCaller,
     ) -> Template | Redirect:
         async with service_call(session, InvalidTransition) as outcome:
-            await ParticipationService(session).cancel_session(session_id, caller)
-        return await _after(request, session, settings, caller, session_id, outcome.refusal, CANCELLED)
+            await participations.cancel_session(session_id, caller)
+        return await _after(request, session, catalogue, directory, caller, session_id, outcome.refusal, CANCELLED)
 
 
-async def _enrolments(session: AsyncSession, caller: Caller, session_id: UUID) -> list[Enrolment]:
-    row = await CatalogueService(session).get_session(session_id, caller)  # 404 for an unknown session
+async def _enrolments(
+    session: AsyncSession, catalogue: CatalogueService, caller: Caller, session_id: UUID
+) -> list[Enrolment]:
+    row = await catalogue.get_session(session_id, caller)  # 404 for an unknown session
     rows, _ = await history.list_participations(
         session, caller, history.ParticipationFilter(session_id=row.id), limit=row.capacity * 4 + 100, offset=0
     )
@@ -124,28 +131,27 @@ async def _enrolments(session: AsyncSession, caller: Caller, session_id: UUID) -
 
 
 async def _after(
-    request: Request[Any, Any, Any], session: AsyncSession, settings: Settings, caller: Caller, session_id: UUID,
-    refusal: DomainError | None, flash: str,
+    request: Request[Any, Any, Any], session: AsyncSession, catalogue: CatalogueService, directory: Directory,
+    caller: Caller, session_id: UUID, refusal: DomainError | None, flash: str,
 ) -> Template | Redirect:
     return await after_change(
         request, f"/cursussen/bijeenkomsten/{session_id}", flash, refusal,
         lambda refused: _session_page(
-            request, session, settings, caller, session_id,
+            request, session, catalogue, directory, caller, session_id,
             refusal=refusal_text(refused, _REFUSALS), status_code=refused.status_code,
         ),
     )
 
 
 async def _session_page(
-    request: Request[Any, Any, Any], session: AsyncSession, settings: Settings, caller: Caller, session_id: UUID,
-    *, form: Form | None = None, refusal: str | None = None, status_code: int = 200,
+    request: Request[Any, Any, Any], session: AsyncSession, catalogue: CatalogueService, directory: Directory,
+    caller: Caller, session_id: UUID, *, form: Form | None = None, refusal: str | None = None, status_code: int = 200,
 ) -> Template:
-    catalogue = CatalogueService(session)
     row = await catalogue.get_session(session_id, caller)
     course = await catalogue.get_course(row.course_id, caller)
-    [(_, seats)] = await session_rows(session, [row])
-    enrolments = await _enrolments(session, caller, session_id)
-    known = await names(session, settings, caller, companies=[e.participation.company_id for e in enrolments])
+    [(_, seats)] = await session_rows(catalogue, [row])
+    enrolments = await _enrolments(session, catalogue, caller, session_id)
+    known = await directory.names(caller, companies=[e.participation.company_id for e in enrolments])
     seated = [e for e in enrolments if e.participation.status in SEATED]
     waiting = sorted((e for e in enrolments if e.participation.status is P.WAITLISTED),
                      key=lambda e: (e.participation.waitlisted_at, str(e.participation.id)))

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
@@ -25,9 +26,8 @@ from erkenning.training.services.catalogue import CatalogueService, CourseFilter
 from erkenning.web import nav
 from erkenning.web.actions import service_call
 from erkenning.web.forms import CHECKED, Field, Form
-from erkenning.web.listing import listing
+from erkenning.web.listing import PageNumber, listing
 from erkenning.web.pages.course_sessions import session_rows
-from erkenning.web.pagination import PageNumber
 from erkenning.web.rendering import flash_message, page, redirect
 from erkenning.web.staff import refusal_text
 
@@ -115,13 +115,12 @@ class CoursePages(Controller):
 
     @get("/", name="courses")
     async def list_(
-        self, request: Request[Any, Any, Any], session: DbSession, caller: CurrentCaller,
+        self, request: Request[Any, Any, Any], catalogue: NamedDependency[CatalogueService], caller: CurrentCaller,
         vorm: Text = None, onderwerp: Text = None, actief: Text = None, pagina: PageNumber = 1,
     ) -> Template:
         result = await listing(
             request, FILTER_FIELDS, {"vorm": vorm, "onderwerp": onderwerp, "actief": actief}, _course_filters,
-            lambda filters, limit, offset: CatalogueService(session).list_courses(caller, filters, limit=limit,
-                                                                                  offset=offset),
+            lambda filters, limit, offset: catalogue.list_courses(caller, filters, limit=limit, offset=offset),
             page=pagina, size=PAGE_SIZE,
         )
         return page(request, "courses/list.html", title="Cursussen", result=result)
@@ -134,13 +133,13 @@ class CoursePages(Controller):
     @post("/nieuw")
     async def create(
         self, request: Request[Any, Any, Any], data: URLEncodedBody[dict[str, str | list[str]]], session: DbSession,
-        caller: CurrentCaller,
+        catalogue: NamedDependency[CatalogueService], caller: CurrentCaller,
     ) -> Template | Redirect:
         form = Form(CREATE_FIELDS, data)
         payload = form.validate(CourseCreate, description=_description(form))
         if payload is not None:
             async with service_call(session, DuplicateCourseCode) as outcome:
-                course = await CatalogueService(session).create_course(payload, caller)
+                course = await catalogue.create_course(payload, caller)
             if outcome.refusal is None:
                 return redirect(request, f"/cursussen/{course.id}", flash=CREATED)
             form.error("code", "Er is al een cursus met deze code.")
@@ -148,32 +147,32 @@ class CoursePages(Controller):
 
     @get("/{course_id:uuid}", name="course")
     async def detail(
-        self, request: Request[Any, Any, Any], course_id: FromPath[UUID], session: DbSession, caller: CurrentCaller,
-        eerdere: Annotated[bool, QueryParameter()] = False,
+        self, request: Request[Any, Any, Any], course_id: FromPath[UUID], catalogue: NamedDependency[CatalogueService],
+        caller: CurrentCaller, eerdere: Annotated[bool, QueryParameter()] = False,
     ) -> Template:
-        catalogue = CatalogueService(session)
         course = await catalogue.get_course(course_id, caller)
         since = None if eerdere else datetime.combine(clock.today(), time.min, tzinfo=clock.AMSTERDAM)
         rows, total = await catalogue.list_sessions(
             caller, SessionFilter(course_id=course.id, starts_from=since, include_cancelled=True), limit=100, offset=0
         )
         return page(request, "courses/course.html", title=course.title, course=course,
-                    sessions=await session_rows(session, rows), total=total, past=eerdere)
+                    sessions=await session_rows(catalogue, rows), total=total, past=eerdere)
 
     @get("/{course_id:uuid}/wijzigen", name="course_edit")
     async def edit(
-        self, request: Request[Any, Any, Any], course_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
+        self, request: Request[Any, Any, Any], course_id: FromPath[UUID], catalogue: NamedDependency[CatalogueService],
+        caller: CurrentCaller,
     ) -> Template:
-        course = await CatalogueService(session).get_course(course_id, caller)
+        course = await catalogue.get_course(course_id, caller)
         return page(request, "courses/form.html", title=f"{course.title} wijzigen",
                     form=Form.from_object(EDIT_FIELDS, course), course=course)
 
     @post("/{course_id:uuid}/wijzigen")
     async def update(
         self, request: Request[Any, Any, Any], course_id: FromPath[UUID],
-        data: URLEncodedBody[dict[str, str | list[str]]], session: DbSession, caller: CurrentCaller,
+        data: URLEncodedBody[dict[str, str | list[str]]], session: DbSession,
+        catalogue: NamedDependency[CatalogueService], caller: CurrentCaller,
     ) -> Template | Redirect:
-        catalogue = CatalogueService(session)
         form = Form(EDIT_FIELDS, data)
         payload = form.validate(CourseUpdate, description=_description(form))
         status = 422
@@ -194,18 +193,18 @@ class CoursePages(Controller):
 
     @get("/{course_id:uuid}/bijeenkomsten/nieuw", name="course_session_new")
     async def new_session(
-        self, request: Request[Any, Any, Any], course_id: FromPath[UUID], session: DbSession, caller: CurrentCaller
+        self, request: Request[Any, Any, Any], course_id: FromPath[UUID], catalogue: NamedDependency[CatalogueService],
+        caller: CurrentCaller,
     ) -> Template:
-        course = await CatalogueService(session).get_course(course_id, caller)
+        course = await catalogue.get_course(course_id, caller)
         return page(request, "courses/session_form.html", title="Bijeenkomst plannen", form=Form(SESSION_FIELDS),
                     course=course)
 
     @post("/{course_id:uuid}/bijeenkomsten/nieuw")
     async def plan_session(
         self, request: Request[Any, Any, Any], course_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
-        session: DbSession, caller: CurrentCaller,
+        session: DbSession, catalogue: NamedDependency[CatalogueService], caller: CurrentCaller,
     ) -> Template | Redirect:
-        catalogue = CatalogueService(session)
         form = Form(SESSION_FIELDS, data)
         moments = {name: _local_moment(form.values[name]) for name in ("starts_at", "ends_at", "enrolment_closes_at")
                    if form.values[name].strip()}

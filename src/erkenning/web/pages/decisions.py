@@ -12,17 +12,16 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning import vocabulary
 from erkenning.companies.service import CompanyService
 from erkenning.core.caller import ADVISER_ROLES, STAFF_ROLES, Caller
 from erkenning.core.errors import Conflict, DomainError, Forbidden, InvalidTransition, NotFound, ValidationFailed
-from erkenning.core.settings import Settings
 from erkenning.core.states import GuardRefused
-from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.http.dependencies import CurrentCaller, DbSession
 from erkenning.http.guards import requires
 from erkenning.recognition.models import Decision, DecisionKind, DecisionStatus
 from erkenning.recognition.schemas import DecisionCreate, DecisionUpdate, ResponseCreate
@@ -32,10 +31,9 @@ from erkenning.vocabulary import long_date
 from erkenning.web import nav
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
-from erkenning.web.listing import listing
-from erkenning.web.pagination import PageNumber
+from erkenning.web.listing import PageNumber, listing
 from erkenning.web.rendering import after_change, flash_message, page, redirect
-from erkenning.web.staff import names, recognition_options, refusal_text
+from erkenning.web.staff import Directory, refusal_text
 
 PAGE_SIZE = 25
 Text = Annotated[str | None, QueryParameter(max_length=40)]
@@ -134,67 +132,68 @@ class DecisionPages(Controller):
 
     @get("/", name="decisions")
     async def list_(
-        self, request: Request[Any, Any, Any], session: DbSession, settings: SettingsDep, caller: CurrentCaller,
-        status: Text = None, soort: Text = None, pagina: PageNumber = 1,
+        self, request: Request[Any, Any, Any], decisions: NamedDependency[DecisionService],
+        directory: NamedDependency[Directory], caller: CurrentCaller, status: Text = None, soort: Text = None,
+        pagina: PageNumber = 1,
     ) -> Template:
         def to_filters(form: Form) -> dict[str, Any]:
             chosen, kind = form.values["status"], form.values["soort"]
             return {"status": DecisionStatus(chosen) if chosen in DecisionStatus.__members__.values() else None,
                     "kind": DecisionKind(kind) if kind in DecisionKind.__members__.values() else None}
 
-        service = DecisionService(session, settings)
         result = await listing(
             request, FILTER_FIELDS, {"status": status, "soort": soort}, to_filters,
-            lambda filters, limit, offset: service.list(caller, **filters, limit=limit, offset=offset),
+            lambda filters, limit, offset: decisions.list(caller, **filters, limit=limit, offset=offset),
             page=pagina, size=PAGE_SIZE,
         )
-        known = await names(session, settings, caller, companies=[d.company_id for d in result.rows])
+        known = await directory.names(caller, companies=[d.company_id for d in result.rows])
         return page(request, "decisions/list.html", title="Besluiten", result=result, names=known)
 
     @get("/nieuw", name="decision_new", guards=[requires(*ADVISER_ROLES)])
     async def new(
-        self, request: Request[Any, Any, Any], session: DbSession, caller: CurrentCaller,
-        bedrijf: Annotated[UUID, QueryParameter()],
+        self, request: Request[Any, Any, Any], companies: NamedDependency[CompanyService],
+        directory: NamedDependency[Directory], caller: CurrentCaller, bedrijf: Annotated[UUID, QueryParameter()],
     ) -> Template:
-        company = await CompanyService(session).get(bedrijf, caller)
-        fields = _with_options(DRAFT_FIELDS, await recognition_options(session, caller, company.id))
+        company = await companies.get(bedrijf, caller)
+        fields = _with_options(DRAFT_FIELDS, await directory.recognition_options(caller, company.id))
         return page(request, "decisions/form.html", title="Besluit opstellen", form=Form(fields), company=company,
                     decision=None)
 
     @post("/nieuw", guards=[requires(*ADVISER_ROLES)])
     async def draft(
         self, request: Request[Any, Any, Any], data: URLEncodedBody[dict[str, str | list[str]]], session: DbSession,
-        settings: SettingsDep, caller: CurrentCaller, bedrijf: Annotated[UUID, QueryParameter()],
+        decisions: NamedDependency[DecisionService], companies: NamedDependency[CompanyService],
+        directory: NamedDependency[Directory], caller: CurrentCaller, bedrijf: Annotated[UUID, QueryParameter()],
     ) -> Template | Redirect:
-        company = await CompanyService(session).get(bedrijf, caller)
-        form = Form(_with_options(DRAFT_FIELDS, await recognition_options(session, caller, company.id)), data)
+        company = await companies.get(bedrijf, caller)
+        form = Form(_with_options(DRAFT_FIELDS, await directory.recognition_options(caller, company.id)), data)
         if set(form.chosen("recognition_ids")) - {value for value, _ in form["recognition_ids"].options}:
             form.error("recognition_ids", form["recognition_ids"].invalid or "")
         payload = form.validate(DecisionCreate, known=KNOWN)
         if payload is not None and not form.has_errors:
             async with service_call(session, ValidationFailed, InvalidTransition) as outcome:
-                decision = await DecisionService(session, settings).draft(payload, caller)
+                decision = await decisions.draft(payload, caller)
             if outcome.refusal is None:
                 return redirect(request, f"/besluiten/{decision.id}", flash=DRAFTED)
             _explain(form, outcome.refusal)
-            company = await CompanyService(session).get(bedrijf, caller)
+            company = await companies.get(bedrijf, caller)
         return page(request, "decisions/form.html", title="Besluit opstellen", form=form, company=company,
                     decision=None, status_code=422)
 
     @get("/{decision_id:uuid}", name="decision")
     async def detail(
-        self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], session: DbSession,
-        settings: SettingsDep, caller: CurrentCaller,
+        self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], decisions: NamedDependency[DecisionService],
+        objections: NamedDependency[ObjectionService], directory: NamedDependency[Directory], caller: CurrentCaller,
     ) -> Template:
-        return await _decision_page(request, session, settings, caller, decision_id)
+        return await _decision_page(request, decisions, objections, directory, caller, decision_id)
 
     @get("/{decision_id:uuid}/wijzigen", name="decision_edit", guards=[requires(*ADVISER_ROLES)])
     async def edit(
-        self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], session: DbSession,
-        settings: SettingsDep, caller: CurrentCaller,
+        self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], decisions: NamedDependency[DecisionService],
+        companies: NamedDependency[CompanyService], caller: CurrentCaller,
     ) -> Template:
-        decision = await DecisionService(session, settings).read(decision_id, caller)
-        company = await CompanyService(session).get(decision.company_id, caller)
+        decision = await decisions.read(decision_id, caller)
+        company = await companies.get(decision.company_id, caller)
         form = Form.from_object(EDIT_FIELDS, decision)
         return page(request, "decisions/form.html", title="Concept-besluit wijzigen", form=form, company=company,
                     decision=decision)
@@ -202,50 +201,53 @@ class DecisionPages(Controller):
     @post("/{decision_id:uuid}/wijzigen", guards=[requires(*ADVISER_ROLES)])
     async def update(
         self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
-        session: DbSession, settings: SettingsDep, caller: CurrentCaller,
+        session: DbSession, decisions: NamedDependency[DecisionService], companies: NamedDependency[CompanyService],
+        caller: CurrentCaller,
     ) -> Template | Redirect:
-        service = DecisionService(session, settings)
         form = Form(EDIT_FIELDS, data)
         payload = form.validate(DecisionUpdate, known=KNOWN)
         status = 422
         if payload is not None:
             async with service_call(session, ValidationFailed, InvalidTransition) as outcome:
-                await service.update(decision_id, payload, caller)
+                await decisions.update(decision_id, payload, caller)
             if outcome.refusal is None:
                 return redirect(request, f"/besluiten/{decision_id}", flash=UPDATED)
             _explain(form, outcome.refusal)
             status = outcome.refusal.status_code
-        decision = await service.get(decision_id, caller)
-        company = await CompanyService(session).get(decision.company_id, caller)
+        decision = await decisions.get(decision_id, caller)
+        company = await companies.get(decision.company_id, caller)
         return page(request, "decisions/form.html", title="Concept-besluit wijzigen", form=form, company=company,
                     decision=decision, status_code=status)
 
     @post("/{decision_id:uuid}/reactie", guards=[requires(*ADVISER_ROLES)])
     async def response(
         self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
-        session: DbSession, settings: SettingsDep, caller: CurrentCaller,
+        session: DbSession, decisions: NamedDependency[DecisionService], objections: NamedDependency[ObjectionService],
+        directory: NamedDependency[Directory], caller: CurrentCaller,
     ) -> Template | Redirect:
         form = Form(RESPONSE_FIELDS, data)
         payload = form.validate(ResponseCreate)
         if payload is None:
-            return await _decision_page(request, session, settings, caller, decision_id, response_form=form,
-                                        status_code=422)
+            return await _decision_page(request, decisions, objections, directory, caller, decision_id,
+                                        response_form=form, status_code=422)
         async with service_call(session, InvalidTransition, Conflict) as outcome:
-            await DecisionService(session, settings).record_response(decision_id, payload.text, caller)
-        return await _after(request, session, settings, caller, decision_id, "reactie", outcome.refusal, RESPONSE)
+            await decisions.record_response(decision_id, payload.text, caller)
+        return await _after(request, decisions, objections, directory, caller, decision_id, "reactie", outcome.refusal,
+                            RESPONSE)
 
     @post("/{decision_id:uuid}/{slug:str}", guards=[requires(*ADVISER_ROLES)])
     async def step(
         self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], slug: FromPath[str], session: DbSession,
-        settings: SettingsDep, caller: CurrentCaller,
+        decisions: NamedDependency[DecisionService], objections: NamedDependency[ObjectionService],
+        directory: NamedDependency[Directory], caller: CurrentCaller,
     ) -> Template | Redirect:
         method = _METHODS.get(slug)
         if method is None:
             raise NotFound("No such step")
-        service = DecisionService(session, settings)
         async with service_call(session, GuardRefused, Forbidden, InvalidTransition, ValidationFailed) as outcome:
-            await getattr(service, method)(decision_id, caller)
-        return await _after(request, session, settings, caller, decision_id, slug, outcome.refusal, DONE[slug])
+            await getattr(decisions, method)(decision_id, caller)
+        return await _after(request, decisions, objections, directory, caller, decision_id, slug, outcome.refusal,
+                            DONE[slug])
 
 
 def _with_options(fields: tuple[Field, ...], options: tuple[tuple[str, str], ...]) -> tuple[Field, ...]:
@@ -262,12 +264,12 @@ def _explain(form: Form, refusal: DomainError) -> None:
 
 
 async def _after(
-    request: Request[Any, Any, Any], session: AsyncSession, settings: Settings, caller: Caller, decision_id: UUID,
-    slug: str, refusal: DomainError | None, flash: str,
+    request: Request[Any, Any, Any], decisions: DecisionService, objections: ObjectionService, directory: Directory,
+    caller: Caller, decision_id: UUID, slug: str, refusal: DomainError | None, flash: str,
 ) -> Template | Redirect:
     async def again(refused: DomainError) -> Template:
-        decision = await DecisionService(session, settings).get(decision_id, caller)
-        return await _decision_page(request, session, settings, caller, decision_id,
+        decision = await decisions.get(decision_id, caller)
+        return await _decision_page(request, decisions, objections, directory, caller, decision_id,
                                     refusal=_refusal(slug, decision, refused),
                                     status_code=refused.status_code)
 
@@ -275,21 +277,21 @@ async def _after(
 
 
 async def _decision_page(
-    request: Request[Any, Any, Any], session: AsyncSession, settings: Settings, caller: Caller, decision_id: UUID,
-    *, response_form: Form | None = None, refusal: str | None = None, status_code: int = 200,
+    request: Request[Any, Any, Any], decisions: DecisionService, objections: ObjectionService, directory: Directory,
+    caller: Caller, decision_id: UUID, *, response_form: Form | None = None, refusal: str | None = None,
+    status_code: int = 200,
 ) -> Template:
-    service = DecisionService(session, settings)
-    decision = await service.read(decision_id, caller)
-    objections, _ = await ObjectionService(session, settings).list(caller, decision_id=decision.id, limit=50)
-    known = await names(session, settings, caller, companies=[decision.company_id],
-                        people=[decision.drafted_by, decision.approved_by])
+    decision = await decisions.read(decision_id, caller)
+    filed, _ = await objections.list(caller, decision_id=decision.id, limit=50)
+    known = await directory.names(caller, companies=[decision.company_id],
+                                  people=[decision.drafted_by, decision.approved_by])
     adviser = caller.role in ADVISER_ROLES
-    steps = [STEPS[DecisionStatus(m.to)] for m in service.actions(decision, caller)] if adviser else []
+    steps = [STEPS[DecisionStatus(m.to)] for m in decisions.actions(decision, caller)] if adviser else []
     takes_response = adviser and decision.status is DecisionStatus.INTENDED and decision.response_received_at is None
     return page(
         request, "decisions/detail.html", title="Besluit", status_code=status_code,
         decision=decision, company=known.company(decision.company_id), names=known,
-        recognitions=await service.recognitions(decision.id), objections=objections, steps=steps,
+        recognitions=await decisions.recognitions(decision.id), objections=filed, steps=steps,
         response_form=(response_form or Form(RESPONSE_FIELDS)) if takes_response else None,
         editable=adviser and decision.status is DecisionStatus.DRAFT, refusal=refusal,
     )

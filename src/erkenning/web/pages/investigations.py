@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 from pydantic import BaseModel
@@ -24,9 +25,8 @@ from erkenning import vocabulary
 from erkenning.core import clock
 from erkenning.core.caller import ADVISER_ROLES, Caller
 from erkenning.core.errors import DomainError, Forbidden, InvalidTransition, NotFound, ValidationFailed
-from erkenning.core.settings import Settings
 from erkenning.core.states import GuardRefused
-from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.http.dependencies import CurrentCaller, DbSession
 from erkenning.http.guards import requires
 from erkenning.recognition.services.recognitions import RecognitionService
 from erkenning.reports.services.reports import ReportService
@@ -36,10 +36,9 @@ from erkenning.vocabulary import long_date
 from erkenning.web import nav
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
-from erkenning.web.listing import listing
-from erkenning.web.pagination import PageNumber
+from erkenning.web.listing import PageNumber, listing
 from erkenning.web.rendering import after_change, flash_message, page
-from erkenning.web.staff import Names, adviser_options, names, recognition_options, refusal_text
+from erkenning.web.staff import Directory, Names, refusal_text
 from erkenning.web.timeline import chart
 from erkenning.workflows import queries
 from erkenning.workflows.models import InvestigationStatus as S
@@ -180,14 +179,35 @@ def _refusal(slug: str, given: Any, exc: DomainError) -> str:
 nav.add("Onderzoeken", "/onderzoeken", ADVISER_ROLES, order=30)
 
 
+@dataclass(frozen=True)
+class CaseServices:
+    """What the case page reads and changes through, for the request."""
+
+    session: AsyncSession
+    investigations: InvestigationService
+    reports: ReportService
+    recognitions: RecognitionService
+    adviser_tasks: AdviserTaskService
+    directory: Directory
+
+
+async def provide_case_services(
+    session: DbSession, investigations: NamedDependency[InvestigationService], reports: NamedDependency[ReportService],
+    recognitions: NamedDependency[RecognitionService], adviser_tasks: NamedDependency[AdviserTaskService],
+    directory: NamedDependency[Directory],
+) -> CaseServices:
+    return CaseServices(session, investigations, reports, recognitions, adviser_tasks, directory)
+
+
 class InvestigationPages(Controller):
     path = "/onderzoeken"
     guards = [requires(*ADVISER_ROLES)]
+    dependencies = {"case_services": Provide(provide_case_services)}
 
     @get("/", name="investigations")
     async def list_(
-        self, request: Request[Any, Any, Any], session: DbSession, settings: SettingsDep, caller: CurrentCaller,
-        wie: Text = None, status: Text = None, termijn: Text = None, pagina: PageNumber = 1,
+        self, request: Request[Any, Any, Any], session: DbSession, directory: NamedDependency[Directory],
+        caller: CurrentCaller, wie: Text = None, status: Text = None, termijn: Text = None, pagina: PageNumber = 1,
     ) -> Template:
         def to_filters(form: Form) -> queries.CaseFilter:
             chosen = form.values["status"]
@@ -202,58 +222,56 @@ class InvestigationPages(Controller):
             lambda filters, limit, offset: queries.list_cases(session, caller, filters, limit=limit, offset=offset),
             page=pagina, size=PAGE_SIZE,
         )
-        known = await names(session, settings, caller, companies=[c.company_id for c in result.rows],
-                            people=[c.assigned_to for c in result.rows])
+        known = await directory.names(caller, companies=[c.company_id for c in result.rows],
+                                      people=[c.assigned_to for c in result.rows])
         return page(request, "investigations/list.html", title="Onderzoeken", result=result, names=known)
 
     @get("/{case_id:uuid}", name="investigation")
     async def detail(
-        self, request: Request[Any, Any, Any], case_id: FromPath[UUID], session: DbSession, settings: SettingsDep,
+        self, request: Request[Any, Any, Any], case_id: FromPath[UUID], case_services: NamedDependency[CaseServices],
         caller: CurrentCaller,
     ) -> Template:
-        return await _case_page(request, session, settings, caller, case_id)
+        return await _case_page(request, case_services, caller, case_id)
 
     @post("/{case_id:uuid}/{slug:str}", name="investigation_step")
     async def step(
         self, request: Request[Any, Any, Any], case_id: FromPath[UUID], slug: FromPath[str],
-        data: URLEncodedBody[dict[str, str | list[str]]], session: DbSession, settings: SettingsDep,
+        data: URLEncodedBody[dict[str, str | list[str]]], case_services: NamedDependency[CaseServices],
         caller: CurrentCaller,
     ) -> Template | Redirect:
         step = STEPS.get(slug)
         if step is None:
             raise NotFound("No such step")
-        service = InvestigationService(session, settings)
         if slug == "toewijzen" and not caller.is_senior:
             data = {**data, "adviser_id": str(caller.principal_id)}  # an adviser takes the case
-        form = Form(await _fields(session, settings, caller, service, case_id, step), data)
+        form = Form(await _fields(case_services, caller, case_id, step), data)
         payload = form.validate(step.schema) if step.schema is not None else None
         if form.has_errors:
-            return await _case_page(request, session, settings, caller, case_id, forms={slug: form}, status_code=422)
-        async with service_call(session, Forbidden, GuardRefused, InvalidTransition, ValidationFailed) as outcome:
-            await step.call(service, case_id, caller, payload)
+            return await _case_page(request, case_services, caller, case_id, forms={slug: form}, status_code=422)
+        async with service_call(
+            case_services.session, Forbidden, GuardRefused, InvalidTransition, ValidationFailed
+        ) as outcome:
+            await step.call(case_services.investigations, case_id, caller, payload)
 
         async def again(refused: DomainError) -> Template:
             if isinstance(refused, ValidationFailed):
                 form.add_validation_failed(refused)
-                return await _case_page(request, session, settings, caller, case_id, forms={slug: form},
+                return await _case_page(request, case_services, caller, case_id, forms={slug: form},
                                         status_code=422)
-            return await _case_page(request, session, settings, caller, case_id,
+            return await _case_page(request, case_services, caller, case_id,
                                     status_code=refused.status_code, refusal=_refusal(slug, payload, refused))
 
         return await after_change(request, f"/onderzoeken/{case_id}", step.done, outcome.refusal, again)
 
 
-async def _fields(
-    session: AsyncSession, settings: Settings, caller: Caller, service: InvestigationService, case_id: UUID,
-    step: Step,
-) -> tuple[Field, ...]:
+async def _fields(services: CaseServices, caller: Caller, case_id: UUID, step: Step) -> tuple[Field, ...]:
     """The step's fields, with the choices that depend on the case (its company's recognitions, advisers)."""
     if step.slug == "voorstel":
-        case = await service.get(case_id, caller)
-        options = await recognition_options(session, caller, case.company_id)
+        case = await services.investigations.get(case_id, caller)
+        options = await services.directory.recognition_options(caller, case.company_id)
         return tuple(replace(f, options=options) if f.name == "recognition_ids" else f for f in step.fields)
     if step.slug == "toewijzen":
-        return (replace(step.fields[0], options=await adviser_options(session, settings)),)
+        return (replace(step.fields[0], options=await services.directory.adviser_options()),)
     return step.fields
 
 
@@ -292,21 +310,21 @@ def _event_detail(kind: str, data: dict[str, Any]) -> str | None:
 
 
 async def _case_page(
-    request: Request[Any, Any, Any], session: AsyncSession, settings: Settings, caller: Caller, case_id: UUID,
+    request: Request[Any, Any, Any], services: CaseServices, caller: Caller, case_id: UUID,
     *, forms: dict[str, Form] | None = None, refusal: str | None = None, status_code: int = 200,
 ) -> Template:
     """The case (an audited read): what happened, what is due, and a form for each step allowed now."""
-    service = InvestigationService(session, settings)
-    read = await queries.case_detail(session, service, case_id, caller)
-    reports = [await ReportService(session).get(report_id, caller) for report_id in read.report_ids]
-    recognitions = await RecognitionService(session).for_company(read.company_id, caller)
+    session = services.session
+    read = await queries.case_detail(session, services.investigations, case_id, caller)
+    reports = [await services.reports.get(report_id, caller) for report_id in read.report_ids]
+    recognitions = await services.recognitions.for_company(read.company_id, caller)
     courses, course_total = await history.list_participations(
         session, caller, history.ParticipationFilter(company_id=read.company_id), limit=20, offset=0
     )
-    tasks = await AdviserTaskService(session).for_case(case_id, caller)
+    tasks = await services.adviser_tasks.for_case(case_id, caller)
     people = [read.assigned_to, read.proposed_by, read.approved_by, *(e.actor_id for e in read.timeline),
               *(t.assigned_to for t in tasks)]
-    known = await names(session, settings, caller, companies=[read.company_id], people=people)
+    known = await services.directory.names(caller, companies=[read.company_id], people=people)
     given = forms or {}
     slugs = [_slug(read.status, move.to) for move in read.allowed_moves]
     if read.status is not S.CLOSED and (caller.is_senior or read.assigned_to is None):
@@ -314,7 +332,7 @@ async def _case_page(
     steps = []
     for slug in dict.fromkeys(slugs):
         step = STEPS[slug]
-        form = given.get(slug) or Form(await _fields(session, settings, caller, service, case_id, step))
+        form = given.get(slug) or Form(await _fields(services, caller, case_id, step))
         steps.append((step, form))
     return page(
         request, "investigations/detail.html", title="Onderzoek", status_code=status_code,

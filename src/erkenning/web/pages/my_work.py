@@ -12,6 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -30,7 +31,7 @@ from erkenning.reports.services.reports import ReportFilter, ReportService
 from erkenning.web.actions import service_call
 from erkenning.web.pages.start import start_section
 from erkenning.web.rendering import flash_message, redirect
-from erkenning.web.staff import names
+from erkenning.web.staff import Directory
 from erkenning.workflows import queries
 from erkenning.workflows.models import InvestigationStatus
 from erkenning.workflows.services.adviser_tasks import AdviserTaskService
@@ -44,9 +45,9 @@ CANDIDATES = 100
 
 
 @start_section("Mijn onderzoeken", "investigations/_start.html", ADVISER_ROLES, order=20)
-async def my_cases(session: AsyncSession, caller: Caller, *, settings: Settings) -> dict[str, Any]:
+async def my_cases(session: AsyncSession, caller: Caller, directory: Directory) -> dict[str, Any]:
     cases, total = await queries.list_cases(session, caller, queries.CaseFilter(mine=True), limit=SHOWN, offset=0)
-    known = await names(session, settings, caller, companies=[c.company_id for c in cases])
+    known = await directory.names(caller, companies=[c.company_id for c in cases])
     return {"cases": cases, "total": total, "names": known}
 
 
@@ -59,9 +60,9 @@ TASK_REFUSED = flash_message(
 
 
 @start_section("Mijn taken", "start/_tasks.html", ADVISER_ROLES, order=22)
-async def my_tasks(session: AsyncSession, caller: Caller, *, settings: Settings) -> dict[str, Any]:
-    tasks = await AdviserTaskService(session).open_for(caller, limit=SHOWN)
-    return {"tasks": tasks, "names": await names(session, settings, caller, companies=[t.company_id for t in tasks])}
+async def my_tasks(caller: Caller, adviser_tasks: AdviserTaskService, directory: Directory) -> dict[str, Any]:
+    tasks = await adviser_tasks.open_for(caller, limit=SHOWN)
+    return {"tasks": tasks, "names": await directory.names(caller, companies=[t.company_id for t in tasks])}
 
 
 class TaskPages(Controller):
@@ -73,54 +74,53 @@ class TaskPages(Controller):
     @post("/{task_id:uuid}/afgerond", name="task_done")
     async def done(
         self, request: Request[Any, Any, Any], task_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
-        session: DbSession, caller: CurrentCaller,
+        session: DbSession, adviser_tasks: NamedDependency[AdviserTaskService], caller: CurrentCaller,
     ) -> Redirect:
         async with service_call(session, Conflict, Forbidden, states.GuardRefused) as outcome:
-            await AdviserTaskService(session).complete(task_id, caller)
+            await adviser_tasks.complete(task_id, caller)
         # Back to where the button was: the start page or a case page (never an address from outside).
         back = data.get("terug", "")
         return redirect(request, back if _BACK.fullmatch(back) else "/", flash=TASK_REFUSED if outcome.refusal else TASK_DONE)
 
 
 @start_section("Ter goedkeuring", "start/_approvals.html", {Role.SENIOR_ADVISER}, order=25)
-async def awaiting_my_approval(session: AsyncSession, caller: Caller, *, settings: Settings) -> dict[str, Any]:
-    service = DecisionService(session, settings)
-    decisions = []
+async def awaiting_my_approval(
+    session: AsyncSession, caller: Caller, decisions: DecisionService, investigations: InvestigationService,
+    directory: Directory,
+) -> dict[str, Any]:
+    waiting = []
     for status in (DecisionStatus.DRAFT, DecisionStatus.INTENDED):
-        rows, _ = await service.list(caller, status=status, limit=CANDIDATES)
-        decisions += [d for d in rows if any(m.to == DecisionStatus.APPROVED.value for m in service.actions(d, caller))]
+        rows, _ = await decisions.list(caller, status=status, limit=CANDIDATES)
+        waiting += [d for d in rows if any(m.to == DecisionStatus.APPROVED.value for m in decisions.actions(d, caller))]
     proposed, _ = await queries.list_cases(
         session, caller, queries.CaseFilter(status=InvestigationStatus.PROPOSED), limit=CANDIDATES, offset=0
     )
-    investigations = InvestigationService(session, settings)
     cases = []
     for summary in proposed:
         case = await investigations.get(summary.id, caller)
         if any(m.to == InvestigationStatus.APPROVED.value for m in states.allowed(TRANSITIONS, case, caller)):
             cases.append(summary)
-    known = await names(session, settings, caller, companies=[*(d.company_id for d in decisions),
-                                                              *(c.company_id for c in cases)])
-    return {"decisions": decisions, "cases": cases, "names": known}
+    known = await directory.names(caller, companies=[*(d.company_id for d in waiting), *(c.company_id for c in cases)])
+    return {"decisions": waiting, "cases": cases, "names": known}
 
 
 @start_section("Meldingen om te beoordelen", "reports/_start.html", ADVISER_ROLES, order=30)
-async def reports_to_triage(session: AsyncSession, caller: Caller, *, settings: Settings) -> dict[str, Any]:
-    service = ReportService(session)
-    mine, mine_total = await service.list(
+async def reports_to_triage(caller: Caller, reports: ReportService, directory: Directory) -> dict[str, Any]:
+    mine, mine_total = await reports.list(
         caller, ReportFilter(statuses=WAITING, assigned_to=caller.principal_id), limit=SHOWN, offset=0
     )
-    unassigned, unassigned_total = await service.list(
+    unassigned, unassigned_total = await reports.list(
         caller, ReportFilter(statuses=WAITING, unassigned=True), limit=SHOWN, offset=0
     )
-    reports = [r for r, _ in (*mine, *unassigned)]
-    known = await names(session, settings, caller, companies=[r.company_id for r in reports])
+    shown = [r for r, _ in (*mine, *unassigned)]
+    known = await directory.names(caller, companies=[r.company_id for r in shown])
     return {"mine": [r for r, _ in mine], "mine_total": mine_total, "unassigned": [r for r, _ in unassigned],
             "unassigned_total": unassigned_total, "names": known}
 
 
 @start_section("Herbeoordelingen binnenkort", "recognition/_reassessments_start.html", ADVISER_ROLES, order=40)
-async def reassessments_due(session: AsyncSession, caller: Caller, *, settings: Settings) -> dict[str, Any]:
-    items, total = await RecognitionService(session).reassessment_due(
+async def reassessments_due(recognitions: RecognitionService, settings: Settings) -> dict[str, Any]:
+    items, total = await recognitions.reassessment_due(
         within_days=settings.reassessment_notice_days, noticed_since=None, limit=SHOWN, offset=0
     )
     return {"due": items, "total": total, "days": settings.reassessment_notice_days, "today": clock.today()}

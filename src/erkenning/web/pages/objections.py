@@ -12,16 +12,15 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning import vocabulary
 from erkenning.core.caller import ADVISER_ROLES, STAFF_ROLES, Caller
 from erkenning.core.errors import Conflict, DomainError, Forbidden, InvalidTransition
-from erkenning.core.settings import Settings
 from erkenning.core.states import GuardRefused
-from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.http.dependencies import CurrentCaller, DbSession
 from erkenning.http.guards import requires
 from erkenning.recognition.models import ObjectionStatus
 from erkenning.recognition.schemas import ObjectionDecide
@@ -30,10 +29,9 @@ from erkenning.recognition.services.objections import ObjectionService
 from erkenning.web import nav
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
-from erkenning.web.listing import listing
-from erkenning.web.pagination import PageNumber
+from erkenning.web.listing import PageNumber, listing
 from erkenning.web.rendering import after_change, flash_message, page
-from erkenning.web.staff import names, refusal_text
+from erkenning.web.staff import Directory, refusal_text
 
 PAGE_SIZE = 25
 Text = Annotated[str | None, QueryParameter(max_length=40)]
@@ -68,53 +66,54 @@ class ObjectionPages(Controller):
 
     @get("/", name="objections")
     async def list_(
-        self, request: Request[Any, Any, Any], session: DbSession, settings: SettingsDep, caller: CurrentCaller,
-        status: Text = None, pagina: PageNumber = 1,
+        self, request: Request[Any, Any, Any], objections: NamedDependency[ObjectionService],
+        directory: NamedDependency[Directory], caller: CurrentCaller, status: Text = None, pagina: PageNumber = 1,
     ) -> Template:
         def to_filters(form: Form) -> ObjectionStatus | None:
             chosen = form.values["status"]
             return ObjectionStatus(chosen) if chosen in ObjectionStatus.__members__.values() else (
                 None if chosen == "alle" else ObjectionStatus.PENDING)
 
-        service = ObjectionService(session, settings)
         result = await listing(
             request, FILTER_FIELDS, {"status": status}, lambda form: {"status": to_filters(form)},
-            lambda filters, limit, offset: service.list(caller, **filters, limit=limit, offset=offset),
+            lambda filters, limit, offset: objections.list(caller, **filters, limit=limit, offset=offset),
             page=pagina, size=PAGE_SIZE,
         )
-        known = await names(session, settings, caller, companies=[o.company_id for o in result.rows])
+        known = await directory.names(caller, companies=[o.company_id for o in result.rows])
         return page(request, "objections/list.html", title="Bezwaren", result=result, names=known)
 
     @get("/{objection_id:uuid}", name="objection")
     async def detail(
-        self, request: Request[Any, Any, Any], objection_id: FromPath[UUID], session: DbSession,
-        settings: SettingsDep, caller: CurrentCaller,
+        self, request: Request[Any, Any, Any], objection_id: FromPath[UUID],
+        objections: NamedDependency[ObjectionService], decisions: NamedDependency[DecisionService],
+        directory: NamedDependency[Directory], caller: CurrentCaller,
     ) -> Template:
-        return await _objection_page(request, session, settings, caller, objection_id)
+        return await _objection_page(request, objections, decisions, directory, caller, objection_id)
 
     @post("/{objection_id:uuid}/beslissen", guards=[requires(*ADVISER_ROLES)])
     async def decide(
         self, request: Request[Any, Any, Any], objection_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
-        session: DbSession, settings: SettingsDep, caller: CurrentCaller,
+        session: DbSession, objections: NamedDependency[ObjectionService], decisions: NamedDependency[DecisionService],
+        directory: NamedDependency[Directory], caller: CurrentCaller,
     ) -> Template | Redirect:
         form = Form(_fields(DECISIONS), data)
         payload = form.validate(ObjectionDecide)
         if payload is None:
-            return await _objection_page(request, session, settings, caller, objection_id, form=form, status_code=422)
+            return await _objection_page(request, objections, decisions, directory, caller, objection_id, form=form,
+                                         status_code=422)
         async with service_call(session, GuardRefused, Forbidden, InvalidTransition, Conflict) as outcome:
-            await ObjectionService(session, settings).decide(
-                objection_id, ObjectionStatus(payload.outcome), payload.reason, caller
-            )
-        return await _after(request, session, settings, caller, objection_id, outcome.refusal, DECIDED)
+            await objections.decide(objection_id, ObjectionStatus(payload.outcome), payload.reason, caller)
+        return await _after(request, objections, decisions, directory, caller, objection_id, outcome.refusal, DECIDED)
 
     @post("/{objection_id:uuid}/ingetrokken", guards=[requires(*ADVISER_ROLES)])
     async def withdrawn(
         self, request: Request[Any, Any, Any], objection_id: FromPath[UUID], session: DbSession,
-        settings: SettingsDep, caller: CurrentCaller,
+        objections: NamedDependency[ObjectionService], decisions: NamedDependency[DecisionService],
+        directory: NamedDependency[Directory], caller: CurrentCaller,
     ) -> Template | Redirect:
         async with service_call(session, Forbidden, InvalidTransition) as outcome:
-            await ObjectionService(session, settings).withdraw(objection_id, caller)
-        return await _after(request, session, settings, caller, objection_id, outcome.refusal, WITHDRAWN)
+            await objections.withdraw(objection_id, caller)
+        return await _after(request, objections, decisions, directory, caller, objection_id, outcome.refusal, WITHDRAWN)
 
 
 def _fields(outcomes: Any) -> tuple[Field, ...]:
@@ -122,28 +121,31 @@ def _fields(outcomes: Any) -> tuple[Field, ...]:
 
 
 async def _after(
-    request: Request[Any, Any, Any], session: AsyncSession, settings: Settings, caller: Caller, objection_id: UUID,
-    refusal: DomainError | None, flash: str,
+    request: Request[Any, Any, Any], objections: ObjectionService, decisions: DecisionService, directory: Directory,
+    caller: Caller, objection_id: UUID, refusal: DomainError | None, flash: str,
 ) -> Template | Redirect:
     return await after_change(
         request, f"/bezwaren/{objection_id}", flash, refusal,
         lambda refused: _objection_page(
-            request, session, settings, caller, objection_id,
+            request, objections, decisions, directory, caller, objection_id,
             refusal=refusal_text(refused, _REFUSALS), status_code=refused.status_code,
         ),
     )
 
 
 async def _objection_page(
-    request: Request[Any, Any, Any], session: AsyncSession, settings: Settings, caller: Caller, objection_id: UUID,
-    *, form: Form | None = None, refusal: str | None = None, status_code: int = 200,
+    request: Request[Any, Any, Any], objections: ObjectionService, decisions: DecisionService, directory: Directory,
+    caller: Caller, objection_id: UUID, *, form: Form | None = None, refusal: str | None = None,
+    status_code: int = 200,
 ) -> Template:
-    service = ObjectionService(session, settings)
-    objection = await service.get(objection_id, caller)
-    decision = await DecisionService(session, settings).get(objection.decision_id, caller)
-    known = await names(session, settings, caller, companies=[objection.company_id],
-                        people=[objection.filed_by, objection.decided_by, decision.drafted_by, decision.approved_by])
-    moves = {m.to for m in service.actions(objection, caller, decision=decision)} if caller.role in ADVISER_ROLES else set()
+    objection = await objections.get(objection_id, caller)
+    decision = await decisions.get(objection.decision_id, caller)
+    known = await directory.names(
+        caller, companies=[objection.company_id],
+        people=[objection.filed_by, objection.decided_by, decision.drafted_by, decision.approved_by],
+    )
+    adviser = caller.role in ADVISER_ROLES
+    moves = {m.to for m in objections.actions(objection, caller, decision=decision)} if adviser else set()
     outcomes = [s for s in DECISIONS if s.value in moves]
     return page(
         request, "objections/detail.html", title="Bezwaar", status_code=status_code,

@@ -13,6 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 from sqlmodel import col, select
@@ -23,8 +24,7 @@ from erkenning.core import clock
 from erkenning.core.auth.scope import scoped
 from erkenning.core.caller import Caller, Role
 from erkenning.core.errors import Conflict, InvalidTransition, NotFound, Unprocessable
-from erkenning.core.settings import Settings
-from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.http.dependencies import CurrentCaller, DbSession
 from erkenning.http.guards import requires
 from erkenning.recognition.models import Decision, DecisionStatus, ObjectionStatus
 from erkenning.recognition.schemas import ObjectionCreate, RecognitionDetail, ResponseCreate
@@ -36,8 +36,8 @@ from erkenning.vocabulary import long_date
 from erkenning.web import nav, wording
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
+from erkenning.web.listing import PageNumber, Pager
 from erkenning.web.pages.start import start_section
-from erkenning.web.pagination import PageNumber, Pager
 from erkenning.web.rendering import flash_message, page, redirect
 from erkenning.workflows import queries as hearings
 
@@ -74,10 +74,12 @@ def own_company(caller: Caller) -> UUID:
     return caller.company_id
 
 
-async def standings(session: AsyncSession, caller: Caller) -> list[tuple[RecognitionDetail, wording.Standing]]:
+async def standings(
+    recognitions: RecognitionService, caller: Caller
+) -> list[tuple[RecognitionDetail, wording.Standing]]:
     """Each recognition of the company with where it stands today."""
     today = clock.today()
-    found = await RecognitionService(session).for_company(own_company(caller), caller)
+    found = await recognitions.for_company(own_company(caller), caller)
     return [
         (r, wording.recognition_sentence(wording.qualification_label(r.qualification_name, r.level, r.pathway),
                                          r.periods, today))
@@ -96,8 +98,8 @@ async def asked_of_you(session: AsyncSession, caller: Caller) -> dict[str, Any]:
 
 
 @start_section("Uw erkenningen", "portal/_standings.html", COMPANY, order=20)
-async def recognitions_overview(session: AsyncSession, caller: Caller) -> dict[str, Any]:
-    return {"standings": await standings(session, caller)}
+async def recognitions_overview(caller: Caller, recognitions: RecognitionService) -> dict[str, Any]:
+    return {"standings": await standings(recognitions, caller)}
 
 
 class PortalPages(Controller):
@@ -107,57 +109,59 @@ class PortalPages(Controller):
     guards = [requires(Role.COMPANY)]
 
     @get("/erkenningen", name="portal_recognitions")
-    async def recognitions(self, request: Request[Any, Any, Any], session: DbSession, caller: CurrentCaller) -> Template:
+    async def recognitions(
+        self, request: Request[Any, Any, Any], recognitions: NamedDependency[RecognitionService], caller: CurrentCaller
+    ) -> Template:
         return show(request, "portal/recognitions.html", title="Uw erkenningen",
-                    standings=await standings(session, caller), today=clock.today())
+                    standings=await standings(recognitions, caller), today=clock.today())
 
     @get("/besluiten", name="portal_decisions")
     async def decisions(
-        self, request: Request[Any, Any, Any], session: DbSession, settings: SettingsDep, caller: CurrentCaller,
+        self, request: Request[Any, Any, Any], decisions: NamedDependency[DecisionService], caller: CurrentCaller,
         pagina: PageNumber = 1,
     ) -> Template:
-        rows, total = await DecisionService(session, settings).list(
-            caller, limit=PAGE_SIZE, offset=(pagina - 1) * PAGE_SIZE
-        )
+        rows, total = await decisions.list(caller, limit=PAGE_SIZE, offset=(pagina - 1) * PAGE_SIZE)
         pager = Pager(request, pagina, PAGE_SIZE, shown=len(rows), total=total)
         return show(request, "portal/decisions.html", title="Besluiten", decisions=rows, pager=pager, adverse=ADVERSE)
 
     @get("/besluiten/{decision_id:uuid}", name="portal_decision")
     async def decision(
-        self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], session: DbSession,
-        settings: SettingsDep, caller: CurrentCaller,
+        self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], decisions: NamedDependency[DecisionService],
+        objections: NamedDependency[ObjectionService], caller: CurrentCaller,
     ) -> Template:
-        return await _decision_page(request, session, settings, caller, decision_id)
+        return await _decision_page(request, decisions, objections, caller, decision_id)
 
     @post("/besluiten/{decision_id:uuid}/bezwaar")
     async def object_(
         self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
-        session: DbSession, settings: SettingsDep, caller: CurrentCaller,
+        session: DbSession, decisions: NamedDependency[DecisionService], objections: NamedDependency[ObjectionService],
+        caller: CurrentCaller,
     ) -> Template | Redirect:
-        await DecisionService(session, settings).get(decision_id, caller)  # a foreign id is 404 before anything
+        await decisions.get(decision_id, caller)  # a foreign id is 404 before anything
         form = Form(OBJECTION_FIELDS, data)
         payload = form.validate(ObjectionCreate)
         status = 422
         if payload is not None:
             async with service_call(session, Conflict, Unprocessable) as outcome:
-                await ObjectionService(session, settings).file(decision_id, payload.grounds, caller)
+                await objections.file(decision_id, payload.grounds, caller)
             if outcome.refusal is None:
                 return redirect(request, f"/portaal/besluiten/{decision_id}", flash=OBJECTED)
             form.message, status = _objection_refused(outcome.refusal)
-        return await _decision_page(request, session, settings, caller, decision_id, form=form, status=status)
+        return await _decision_page(request, decisions, objections, caller, decision_id, form=form, status=status)
 
     @post("/besluiten/{decision_id:uuid}/zienswijze")
     async def respond(
         self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
-        session: DbSession, settings: SettingsDep, caller: CurrentCaller,
+        session: DbSession, decisions: NamedDependency[DecisionService], objections: NamedDependency[ObjectionService],
+        caller: CurrentCaller,
     ) -> Template | Redirect:
-        await DecisionService(session, settings).get(decision_id, caller)
+        await decisions.get(decision_id, caller)
         form = Form(RESPONSE_FIELDS, data)
         payload = form.validate(ResponseCreate)
         status = 422
         if payload is not None:
             async with service_call(session, Conflict) as outcome:
-                await DecisionService(session, settings).record_response(decision_id, payload.text, caller)
+                await decisions.record_response(decision_id, payload.text, caller)
             if outcome.refusal is None:
                 return redirect(request, f"/portaal/besluiten/{decision_id}", flash=RESPONDED)
             status = 409
@@ -165,17 +169,16 @@ class PortalPages(Controller):
                 "U heeft al op dit voornemen gereageerd." if not isinstance(outcome.refusal, InvalidTransition)
                 else "Reageren op dit voornemen kan niet meer: SBB heeft het besluit al genomen of ingetrokken."
             )
-        return await _decision_page(request, session, settings, caller, decision_id, form=form, status=status)
+        return await _decision_page(request, decisions, objections, caller, decision_id, form=form, status=status)
 
     @post("/bezwaren/{objection_id:uuid}/intrekken")
     async def withdraw_objection(
         self, request: Request[Any, Any, Any], objection_id: FromPath[UUID], session: DbSession,
-        settings: SettingsDep, caller: CurrentCaller,
+        objections: NamedDependency[ObjectionService], caller: CurrentCaller,
     ) -> Redirect:
-        service = ObjectionService(session, settings)
-        decision_id = (await service.get(objection_id, caller)).decision_id
+        decision_id = (await objections.get(objection_id, caller)).decision_id
         async with service_call(session, Conflict) as outcome:
-            await service.withdraw(objection_id, caller)
+            await objections.withdraw(objection_id, caller)
         flash = OBJECTION_WITHDRAWN if outcome.refusal is None else NOT_WITHDRAWN
         return redirect(request, f"/portaal/besluiten/{decision_id}", flash=flash)
 
@@ -193,15 +196,14 @@ def _objection_refused(refusal: Exception) -> tuple[str, int]:
 
 
 async def _decision_page(
-    request: Request[Any, Any, Any], session: AsyncSession, settings: Settings, caller: Caller, decision_id: UUID,
-    *, form: Form | None = None, status: int = 200,
+    request: Request[Any, Any, Any], decisions: DecisionService, objections: ObjectionService, caller: Caller,
+    decision_id: UUID, *, form: Form | None = None, status: int = 200,
 ) -> Template:
     """The decision as it stands now (read again: a refused change rolled back and expired what was read)."""
-    service = DecisionService(session, settings)
-    decision = await service.read(decision_id, caller)
-    objections, _ = await ObjectionService(session, settings).list(caller, decision_id=decision_id)
+    decision = await decisions.read(decision_id, caller)
+    filed, _ = await objections.list(caller, decision_id=decision_id)
     today = clock.today()
-    pending = any(o.status is ObjectionStatus.PENDING for o in objections)
+    pending = any(o.status is ObjectionStatus.PENDING for o in filed)
     may_object = (
         decision.status is DecisionStatus.SENT and decision.kind in ADVERSE and not pending
         and decision.objection_deadline is not None and today <= decision.objection_deadline
@@ -212,7 +214,7 @@ async def _decision_page(
     # A refused form stays on the page with its message, even where it could no longer be sent.
     return show(
         request, "portal/decision.html", title=vocabulary.decision_title(decision.kind), decision=decision,
-        recognitions=await service.recognitions(decision_id), objections=objections, today=today,
+        recognitions=await decisions.recognitions(decision_id), objections=filed, today=today,
         objection_form=form if form is not None and "grounds" in form.values else None,
         response_form=form if form is not None and "text" in form.values else None,
         term_passed=decision.objection_deadline is not None and today > decision.objection_deadline,

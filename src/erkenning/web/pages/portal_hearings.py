@@ -10,14 +10,14 @@ from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.core.caller import Caller, Role
 from erkenning.core.errors import Conflict
-from erkenning.core.settings import Settings
-from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.http.dependencies import CurrentCaller, DbSession
 from erkenning.http.guards import requires
 from erkenning.web import nav
 from erkenning.web.actions import service_call
@@ -40,10 +40,10 @@ nav.add("Reactieverzoeken", "/portaal/reactieverzoeken", {Role.COMPANY}, order=4
 
 
 async def _hearing_page(
-    request: Request[Any, Any, Any], session: AsyncSession, settings: Settings, caller: Caller, case_id: UUID,
-    *, form: Form | None = None, status: int = 200,
+    request: Request[Any, Any, Any], session: AsyncSession, investigations: InvestigationService, caller: Caller,
+    case_id: UUID, *, form: Form | None = None, status: int = 200,
 ) -> Template:
-    case = await InvestigationService(session, settings).get(case_id, caller)
+    case = await investigations.get(case_id, caller)
     hearing = await queries.hearing_view(session, case, caller)
     if form is None and hearing.open_for_answer:
         form = Form(ANSWER_FIELDS)
@@ -64,25 +64,24 @@ class PortalHearingPages(Controller):
 
     @get("/{case_id:uuid}", name="portal_hearing")
     async def one(
-        self, request: Request[Any, Any, Any], case_id: FromPath[UUID], session: DbSession, settings: SettingsDep,
-        caller: CurrentCaller,
+        self, request: Request[Any, Any, Any], case_id: FromPath[UUID], session: DbSession,
+        investigations: NamedDependency[InvestigationService], caller: CurrentCaller,
     ) -> Template:
-        return await _hearing_page(request, session, settings, caller, case_id)
+        return await _hearing_page(request, session, investigations, caller, case_id)
 
     @post("/{case_id:uuid}")
     async def answer(
         self, request: Request[Any, Any, Any], case_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
-        session: DbSession, settings: SettingsDep, caller: CurrentCaller,
+        session: DbSession, investigations: NamedDependency[InvestigationService], caller: CurrentCaller,
     ) -> Template | Redirect:
-        service = InvestigationService(session, settings)
-        await service.get(case_id, caller)  # a foreign id is 404 before anything
+        await investigations.get(case_id, caller)  # a foreign id is 404 before anything
         form = Form(ANSWER_FIELDS, data)
         payload = form.validate(AnswerIn)
         status = 422
         if payload is not None:
             async with service_call(session, Conflict) as outcome:
-                await service.answer_hearing(case_id, caller, payload.answer)
+                await investigations.answer_hearing(case_id, caller, payload.answer)
             if outcome.refusal is None:
                 return redirect(request, f"/portaal/reactieverzoeken/{case_id}", flash=ANSWERED)
             form.message, status = _CLOSED, 409
-        return await _hearing_page(request, session, settings, caller, case_id, form=form, status=status)
+        return await _hearing_page(request, session, investigations, caller, case_id, form=form, status=status)

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -30,7 +31,7 @@ from erkenning.training.states import TRANSITIONS
 from erkenning.web import nav
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
-from erkenning.web.pagination import PageNumber, Pager
+from erkenning.web.listing import PageNumber, Pager
 from erkenning.web.rendering import flash_message, page, redirect
 
 PAGE_SIZE = 20
@@ -91,9 +92,8 @@ async def _live(session: AsyncSession, caller: Caller) -> dict[UUID, Participati
 
 
 async def _enrol_page(
-    request: Request[Any, Any, Any], session: AsyncSession, caller: Caller, form: Form, *, status: int = 200
+    request: Request[Any, Any, Any], catalogue: CatalogueService, caller: Caller, form: Form, *, status: int = 200
 ) -> Template:
-    catalogue = CatalogueService(session)
     row = seats = None
     if form.values["session_id"]:
         row = await catalogue.get_session(_uuid(form.values["session_id"]), caller)
@@ -123,13 +123,12 @@ class PortalTrainingPages(Controller):
 
     @get("/cursussen", name="portal_courses")
     async def catalogue(
-        self, request: Request[Any, Any, Any], session: DbSession, caller: CurrentCaller,
-        vorm: Choice = None, onderwerp: Choice = None, pagina: PageNumber = 1,
+        self, request: Request[Any, Any, Any], session: DbSession, catalogue: NamedDependency[CatalogueService],
+        caller: CurrentCaller, vorm: Choice = None, onderwerp: Choice = None, pagina: PageNumber = 1,
     ) -> Template:
         form = Form(FILTER_FIELDS, {"vorm": vorm or "", "onderwerp": onderwerp or ""})
         chosen_format = CourseFormat(vorm) if vorm in CourseFormat.__members__.values() else None
         chosen_topic = Topic(onderwerp) if onderwerp in Topic.__members__.values() else None
-        catalogue = CatalogueService(session)
         courses, total = await catalogue.list_courses(
             caller, CourseFilter(chosen_format, chosen_topic, active=True), limit=PAGE_SIZE,
             offset=(pagina - 1) * PAGE_SIZE,
@@ -150,18 +149,19 @@ class PortalTrainingPages(Controller):
 
     @get("/cursussen/aanmelden", name="portal_enrol")
     async def enrol_form(
-        self, request: Request[Any, Any, Any], session: DbSession, caller: CurrentCaller,
+        self, request: Request[Any, Any, Any], catalogue: NamedDependency[CatalogueService], caller: CurrentCaller,
         bijeenkomst: Annotated[UUID | None, QueryParameter()] = None,
         cursus: Annotated[UUID | None, QueryParameter()] = None,
     ) -> Template:
         if (bijeenkomst is None) == (cursus is None):
             raise NotFound("Choose a session or an e-learning")
         form = Form(ENROL_FIELDS, {"session_id": str(bijeenkomst or ""), "course_id": str(cursus or "")})
-        return await _enrol_page(request, session, caller, form)
+        return await _enrol_page(request, catalogue, caller, form)
 
     @post("/cursussen/aanmelden")
     async def enrol(
         self, request: Request[Any, Any, Any], data: URLEncodedBody[dict[str, str]], session: DbSession,
+        participations: NamedDependency[ParticipationService], catalogue: NamedDependency[CatalogueService],
         caller: CurrentCaller,
     ) -> Template | Redirect:
         form = Form(ENROL_FIELDS, data)
@@ -169,9 +169,9 @@ class PortalTrainingPages(Controller):
         if payload is None:
             if not form.values["session_id"] and not form.values["course_id"]:
                 raise NotFound("Choose a session or an e-learning")
-            return await _enrol_page(request, session, caller, form, status=422)
+            return await _enrol_page(request, catalogue, caller, form, status=422)
         async with service_call(session, Conflict, Unprocessable) as outcome:
-            enrolment = await ParticipationService(session).enrol(caller, payload)
+            enrolment = await participations.enrol(caller, payload)
         if outcome.refusal is None:
             waiting = enrolment.participation.status is ParticipationStatus.WAITLISTED
             return redirect(request, "/portaal/deelnames", flash=WAITLISTED if waiting else ENROLLED)
@@ -181,7 +181,7 @@ class PortalTrainingPages(Controller):
             form.message = "Aanmelden voor deze bijeenkomst kan niet meer: de aanmelding is gesloten."
         else:
             form.message = "Aanmelden voor deze cursus kan niet (meer)."
-        return await _enrol_page(request, session, caller, form, status=outcome.refusal.status_code)
+        return await _enrol_page(request, catalogue, caller, form, status=outcome.refusal.status_code)
 
     @get("/deelnames", name="portal_participations")
     async def participations(
@@ -200,21 +200,21 @@ class PortalTrainingPages(Controller):
     @post("/deelnames/{participation_id:uuid}/afmelden")
     async def cancel(
         self, request: Request[Any, Any, Any], participation_id: FromPath[UUID], session: DbSession,
-        caller: CurrentCaller,
+        participations: NamedDependency[ParticipationService], caller: CurrentCaller,
     ) -> Redirect:
-        service = ParticipationService(session)
-        await service.get(participation_id, caller)  # a foreign id is 404
+        await participations.get(participation_id, caller)  # a foreign id is 404
         async with service_call(session, Conflict) as outcome:
-            await service.cancel(participation_id, caller)
+            await participations.cancel(participation_id, caller)
         return redirect(request, "/portaal/deelnames", flash=CANCELLED if outcome.refusal is None else NOT_CANCELLED)
 
     @get("/deelnames/{participation_id:uuid}/certificaat", name="portal_certificate")
     async def certificate(
-        self, request: Request[Any, Any, Any], participation_id: FromPath[UUID], session: DbSession,
+        self, request: Request[Any, Any, Any], participation_id: FromPath[UUID],
+        participations: NamedDependency[ParticipationService], companies: NamedDependency[CompanyService],
         caller: CurrentCaller,
     ) -> Template:
-        enrolment = await ParticipationService(session).read(participation_id, caller)
+        enrolment = await participations.read(participation_id, caller)
         if enrolment.participation.certificate_code is None:
             raise NotFound("This participation has no certificate")
-        company = await CompanyService(session).get(enrolment.participation.company_id, caller)
+        company = await companies.get(enrolment.participation.company_id, caller)
         return page(request, "portal/certificate.html", title="Certificaat", enrolment=enrolment, company=company)

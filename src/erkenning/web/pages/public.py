@@ -27,7 +27,7 @@ from erkenning.training.services import completions
 from erkenning.vocabulary import long_date
 from erkenning.web import fields, nav, wording
 from erkenning.web.forms import Field, Form
-from erkenning.web.pagination import PageNumber, Pager
+from erkenning.web.listing import PageNumber, Pager
 from erkenning.web.rendering import page
 
 PAGE_SIZE = 25

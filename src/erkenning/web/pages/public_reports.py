@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import URLEncodedBody
 from litestar.response import Template
 
@@ -57,13 +58,14 @@ class PublicReportPages(Controller):
 
     @post("/", guards=[intake_limit], request_max_body_size=PUBLIC_MAX_BODY_BYTES)
     async def submit(
-        self, request: Request[Any, Any, Any], data: URLEncodedBody[dict[str, str]], session: DbSession
+        self, request: Request[Any, Any, Any], data: URLEncodedBody[dict[str, str]],
+        intake: NamedDependency[ReportIntake],
     ) -> Template:
         form = Form(REPORT_FIELDS, data)
         payload = validate_report(form, AnonymousReportCreate, (NARRATIVE,))
         if payload is None:
             return _form_page(request, form, 422)
-        report, code = await ReportIntake(session).anonymous(payload)
+        report, code = await intake.anonymous(payload)
         status = (vocabulary.term(report.coarse_status), vocabulary.tone(report.coarse_status))
         # Shown on this answer only: the code is not stored, so it cannot be shown again.
         return page(request, "public/receipt.html", title="Uw melding is ontvangen", receipt=code, status=status,
@@ -76,14 +78,15 @@ class PublicReportPages(Controller):
 
     @post("/status", guards=[receipt_limit], request_max_body_size=1024)
     async def status(
-        self, request: Request[Any, Any, Any], data: URLEncodedBody[dict[str, str]], session: DbSession
+        self, request: Request[Any, Any, Any], data: URLEncodedBody[dict[str, str]], session: DbSession,
+        intake: NamedDependency[ReportIntake],
     ) -> Template:
         form = Form(RECEIPT_FIELDS, data)
         lookup = form.validate(ReceiptLookup)
         found, code, consulted = None, 422, []
         if lookup is not None:
             try:
-                report = await ReportIntake(session).status_by_receipt(lookup.receipt)
+                report = await intake.status_by_receipt(lookup.receipt)
                 found, code = report.coarse_status, 200
                 # GDPR art. 15: the day and purpose of each consultation of the reporter's data, no one named.
                 consulted = [(c.on, vocabulary.term(c.purpose))

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -40,10 +41,9 @@ from erkenning.reports.states import MATCHABLE, handles
 from erkenning.web import nav
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
-from erkenning.web.listing import listing
-from erkenning.web.pagination import PageNumber
+from erkenning.web.listing import PageNumber, listing
 from erkenning.web.rendering import after_change, flash_message, page
-from erkenning.web.staff import adviser_options, names, refusal_text
+from erkenning.web.staff import Directory, refusal_text
 from erkenning.workflows import queries as cases
 
 ASSIGNED = flash_message("report-assigned", "De melding is toegewezen.")
@@ -127,89 +127,98 @@ class ReportPages(Controller):
 
     @get("/", name="reports")
     async def list_(
-        self, request: Request[Any, Any, Any], session: DbSession, settings: SettingsDep, caller: CurrentCaller,
-        status: Text = None, grond: Text = None, kanaal: Text = None, toegewezen: Text = None,
-        van: Text = None, tot: Text = None, pagina: PageNumber = 1,
+        self, request: Request[Any, Any, Any], reports: NamedDependency[ReportService],
+        directory: NamedDependency[Directory], caller: CurrentCaller, status: Text = None, grond: Text = None,
+        kanaal: Text = None, toegewezen: Text = None, van: Text = None, tot: Text = None, pagina: PageNumber = 1,
     ) -> Template:
         entered = {"status": status, "grond": grond, "kanaal": kanaal, "toegewezen": toegewezen, "van": van, "tot": tot}
         result = await listing(
             request, FILTER_FIELDS, entered, lambda form: _filters(form, caller),
-            lambda filters, limit, offset: ReportService(session).list(caller, filters, limit=limit, offset=offset),
+            lambda filters, limit, offset: reports.list(caller, filters, limit=limit, offset=offset),
             page=pagina, size=PAGE_SIZE,
         )
-        reports = [report for report, _ in result.rows]
-        known = await names(session, settings, caller, companies=[r.company_id for r in reports],
-                            people=[r.assigned_to for r in reports])
+        shown = [report for report, _ in result.rows]
+        known = await directory.names(caller, companies=[r.company_id for r in shown],
+                                      people=[r.assigned_to for r in shown])
         return page(request, "reports/list.html", title="Meldingen", result=result, names=known,
                     status_code=result.status_code)
 
     @get("/{report_id:uuid}", name="report")
     async def detail(
-        self, request: Request[Any, Any, Any], report_id: FromPath[UUID], session: DbSession,
-        settings: SettingsDep, caller: CurrentCaller,
+        self, request: Request[Any, Any, Any], report_id: FromPath[UUID], session: DbSession, settings: SettingsDep,
+        reports: NamedDependency[ReportService], directory: NamedDependency[Directory], caller: CurrentCaller,
     ) -> Template:
-        return await _report_page(request, session, settings, caller, report_id)
+        return await _report_page(request, session, settings, reports, directory, caller, report_id)
 
     @post("/{report_id:uuid}/vertrouwelijk", name="report_confidential")
     async def confidential(
         self, request: Request[Any, Any, Any], report_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
-        session: DbSession, runtime: RuntimeDep, caller: CurrentCaller,
+        session: DbSession, reports: NamedDependency[ReportService], directory: NamedDependency[Directory],
+        runtime: RuntimeDep, caller: CurrentCaller,
     ) -> Template:
         form = Form((PURPOSE,), data)
         if form.values["purpose"] not in ReadPurpose.__members__.values():
             form.error("purpose", PURPOSE.missing_message())
-            return await _report_page(request, session, runtime.settings, caller, report_id, forms={"purpose": form},
-                                      status_code=422)
+            return await _report_page(request, session, runtime.settings, reports, directory, caller, report_id,
+                                      forms={"purpose": form}, status_code=422)
         purpose = ReadPurpose(form.values["purpose"])
         # Anyone but the assigned adviser or a senior adviser gets a 404, audited as refused by the service.
-        shown = await ReportService(session).read_confidential(report_id, caller, purpose, runtime=runtime)
-        return await _report_page(request, session, runtime.settings, caller, report_id, shown=(shown, purpose))
+        shown = await reports.read_confidential(report_id, caller, purpose, runtime=runtime)
+        return await _report_page(request, session, runtime.settings, reports, directory, caller, report_id,
+                                  shown=(shown, purpose))
 
     @post("/{report_id:uuid}/toewijzen", guards=[requires(*ADVISER_ROLES)])
     async def assign(
         self, request: Request[Any, Any, Any], report_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
-        session: DbSession, settings: SettingsDep, caller: CurrentCaller,
+        session: DbSession, reports: NamedDependency[ReportService], directory: NamedDependency[Directory],
+        settings: SettingsDep, caller: CurrentCaller,
     ) -> Template | Redirect:
         if not caller.is_senior:  # an adviser takes the report; the form has no choice to make
             data = {**data, "adviser_id": str(caller.principal_id)}
-        form = Form((replace(ASSIGNEE, options=await adviser_options(session, settings)),), data)
+        form = Form((replace(ASSIGNEE, options=await directory.adviser_options()),), data)
         payload = form.validate(AssignmentCreate)
         if payload is None:
-            return await _report_page(request, session, settings, caller, report_id, forms={"assign": form},
-                                      status_code=422)
+            return await _report_page(request, session, settings, reports, directory, caller, report_id,
+                                      forms={"assign": form}, status_code=422)
         async with service_call(session, Forbidden, Conflict, InvalidTransition, ValidationFailed) as outcome:
-            await ReportService(session).assign(report_id, payload.adviser_id, caller)
-        return await _after(request, session, settings, caller, report_id, outcome.refusal, ASSIGNED)
+            await reports.assign(report_id, payload.adviser_id, caller)
+        return await _after(request, session, settings, reports, directory, caller, report_id, outcome.refusal,
+                            ASSIGNED)
 
     @post("/{report_id:uuid}/koppelen", guards=[requires(*ADVISER_ROLES)])
     async def match(
         self, request: Request[Any, Any, Any], report_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
-        session: DbSession, settings: SettingsDep, caller: CurrentCaller,
+        session: DbSession, reports: NamedDependency[ReportService], directory: NamedDependency[Directory],
+        settings: SettingsDep, caller: CurrentCaller,
     ) -> Template | Redirect:
         form = Form((COMPANY_NUMBER,), data)
         number = form.values["number"].strip().replace(" ", "")
         company_id = await _find_company(session, number) if number else None
         if company_id is None:
             form.error("number", _NO_COMPANY if number else COMPANY_NUMBER.missing_message())
-            return await _report_page(request, session, settings, caller, report_id, forms={"match": form},
-                                      status_code=422)
+            return await _report_page(request, session, settings, reports, directory, caller, report_id,
+                                      forms={"match": form}, status_code=422)
         async with service_call(session, Forbidden, InvalidTransition, ValidationFailed) as outcome:
-            await ReportService(session).match_company(report_id, company_id, caller)
-        return await _after(request, session, settings, caller, report_id, outcome.refusal, MATCHED)
+            await reports.match_company(report_id, company_id, caller)
+        return await _after(request, session, settings, reports, directory, caller, report_id, outcome.refusal,
+                            MATCHED)
 
     @post("/{report_id:uuid}/beoordeling-starten", guards=[requires(*ADVISER_ROLES)])
     async def start_triage(
         self, request: Request[Any, Any, Any], report_id: FromPath[UUID], session: DbSession,
-        settings: SettingsDep, caller: CurrentCaller,
+        reports: NamedDependency[ReportService], directory: NamedDependency[Directory], settings: SettingsDep,
+        caller: CurrentCaller,
     ) -> Template | Redirect:
         async with service_call(session, GuardRefused, Forbidden, InvalidTransition) as outcome:
-            await ReportService(session).start_triage(report_id, caller)
-        return await _after(request, session, settings, caller, report_id, outcome.refusal, TRIAGE_STARTED)
+            await reports.start_triage(report_id, caller)
+        return await _after(request, session, settings, reports, directory, caller, report_id, outcome.refusal,
+                            TRIAGE_STARTED)
 
     @post("/{report_id:uuid}/beoordeling", guards=[requires(*ADVISER_ROLES)])
     async def triage(
         self, request: Request[Any, Any, Any], report_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
-        session: DbSession, settings: SettingsDep, caller: CurrentCaller,
+        session: DbSession, reports: NamedDependency[ReportService], directory: NamedDependency[Directory],
+        settings: SettingsDep, caller: CurrentCaller,
     ) -> Template | Redirect:
         form = Form(_triage_fields(OUTCOMES), data)
         target = form.values["outcome"]
@@ -219,17 +228,17 @@ class ReportPages(Controller):
         payload = form.validate(Referral if referral else TriageReason,
                                 only=("reason", "referred_to") if referral else ("reason",))
         if payload is None or form.has_errors:
-            return await _report_page(request, session, settings, caller, report_id, forms={"triage": form},
-                                      status_code=422)
-        service = ReportService(session)
+            return await _report_page(request, session, settings, reports, directory, caller, report_id,
+                                      forms={"triage": form}, status_code=422)
         async with service_call(session, GuardRefused, Forbidden, InvalidTransition, ValidationFailed) as outcome:
             if isinstance(payload, Referral):
-                await service.refer(report_id, caller, reason=payload.reason, referred_to=payload.referred_to)
+                await reports.refer(report_id, caller, reason=payload.reason, referred_to=payload.referred_to)
             elif target == ReportStatus.SUBSTANTIATED:
-                await service.substantiate(report_id, caller, reason=payload.reason)
+                await reports.substantiate(report_id, caller, reason=payload.reason)
             else:
-                await service.mark_not_substantiated(report_id, caller, reason=payload.reason)
-        return await _after(request, session, settings, caller, report_id, outcome.refusal, TRIAGED)
+                await reports.mark_not_substantiated(report_id, caller, reason=payload.reason)
+        return await _after(request, session, settings, reports, directory, caller, report_id, outcome.refusal,
+                            TRIAGED)
 
 
 async def _find_company(session: AsyncSession, number: str) -> UUID | None:
@@ -249,25 +258,26 @@ def _triage_fields(allowed: tuple[ReportStatus, ...] | list[ReportStatus]) -> tu
 
 
 async def _after(
-    request: Request[Any, Any, Any], session: AsyncSession, settings: Settings, caller: Caller, report_id: UUID,
-    refusal: DomainError | None, flash: str,
+    request: Request[Any, Any, Any], session: AsyncSession, settings: Settings, reports: ReportService,
+    directory: Directory, caller: Caller, report_id: UUID, refusal: DomainError | None, flash: str,
 ) -> Template | Redirect:
     return await after_change(
         request, f"/meldingen/{report_id}", flash, refusal,
-        lambda refused: _report_page(request, session, settings, caller, report_id, refusal=refused,
-                                     status_code=refused.status_code),
+        lambda refused: _report_page(request, session, settings, reports, directory, caller, report_id,
+                                     refusal=refused, status_code=refused.status_code),
     )
 
 
 async def _report_page(
-    request: Request[Any, Any, Any], session: AsyncSession, settings: Settings, caller: Caller, report_id: UUID,
-    *, forms: dict[str, Form] | None = None, shown: tuple[ReportConfidential, ReadPurpose] | None = None,
-    refusal: DomainError | None = None, status_code: int = 200,
+    request: Request[Any, Any, Any], session: AsyncSession, settings: Settings, reports: ReportService,
+    directory: Directory, caller: Caller, report_id: UUID, *, forms: dict[str, Form] | None = None,
+    shown: tuple[ReportConfidential, ReadPurpose] | None = None, refusal: DomainError | None = None,
+    status_code: int = 200,
 ) -> Template:
     """One report as triage sees it (an audited read), with a form for each step open to this caller."""
-    view = await ReportService(session).view(report_id, caller, settings)
+    view = await reports.view(report_id, caller, settings)
     report = view.report
-    known = await names(session, settings, caller, companies=[report.company_id], people=[report.assigned_to])
+    known = await directory.names(caller, companies=[report.company_id], people=[report.assigned_to])
     company = known.company(report.company_id)
     moves = {m.to for m in view.actions}
     outcomes = [s for s in OUTCOMES if s.value in moves]
@@ -285,7 +295,7 @@ async def _report_page(
         confidential=shown[0] if shown else None, purpose=shown[1] if shown else None,
         refusal=refusal_text(refusal, _REFUSALS) if refusal else None,
         purpose_form=given.get("purpose") or Form((PURPOSE,)),
-        assign_form=(given.get("assign") or Form((replace(ASSIGNEE, options=await adviser_options(session, settings)),)))
+        assign_form=(given.get("assign") or Form((replace(ASSIGNEE, options=await directory.adviser_options()),)))
         if adviser and caller.is_senior else None,
         may_take=adviser and not caller.is_senior and report.assigned_to is None,
         match_form=(given.get("match") or Form((COMPANY_NUMBER,), {"number": _given_number(report)}))

@@ -10,19 +10,19 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, get, post
 from litestar.connection import ASGIConnection
 from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import QueryParameter
 from litestar.response import Template
 from pydantic import BaseModel, ConfigDict
 from pydantic import Field as Rule
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning import vocabulary
 from erkenning.core import clock
-from erkenning.core.caller import Caller, Role
+from erkenning.core.caller import Role
 from erkenning.core.errors import NotFound
 from erkenning.core.runtime import Runtime
-from erkenning.http.dependencies import DbSession, RuntimeDep
+from erkenning.http.dependencies import RuntimeDep
 from erkenning.http.guards import requires
 from erkenning.recognition.models import Pathway
 from erkenning.recognition.schemas import Crebo
@@ -107,7 +107,7 @@ def _decode(raw: bytes) -> str:
 
 
 @start_section("Bedrijf controleren", "school/_start.html", SCHOOL, order=10)
-async def school_start(session: AsyncSession, caller: Caller) -> dict[str, Any]:
+async def school_start() -> dict[str, Any]:
     return {"pathways": vocabulary.PATHWAY_OPTIONS}
 
 
@@ -119,8 +119,9 @@ class SchoolVerifyPages(Controller):
 
     @get("/controleren", name="school_verify", guards=[register_limit])
     async def verify(
-        self, request: Request[Any, Any, Any], session: DbSession, runtime: RuntimeDep,
-        company: Text = None, crebo: Text = None, pathway: Text = None, date: Text = None, actie: Text = None,
+        self, request: Request[Any, Any, Any], qualifications: NamedDependency[QualificationService],
+        runtime: RuntimeDep, company: Text = None, crebo: Text = None, pathway: Text = None, date: Text = None,
+        actie: Text = None,
     ) -> Template:
         form = Form(VERIFY_FIELDS, {"company": company or "", "crebo": crebo or "", "pathway": pathway or "",
                                     "date": date or ""})
@@ -134,7 +135,7 @@ class SchoolVerifyPages(Controller):
                 except NotFound:
                     form.error("company", "Er is geen leerbedrijf met dit nummer in het register.")
                 else:
-                    answer = await _answer(session, runtime, card.name, question)
+                    answer = await _answer(qualifications, runtime, card.name, question)
             status = 400 if form.has_errors else 200
         return page(request, "school/verify.html", title="Erkenning controleren", form=form, answer=answer,
                     status_code=status)
@@ -180,11 +181,13 @@ def _summary(errors: list[batch_csv.LineError], first: str) -> str:
     return f"Er staan fouten in {which} van het bestand. Verbeter ze en stuur het bestand opnieuw."
 
 
-async def _answer(session: AsyncSession, runtime: Runtime, name: str, question: VerifyQuestion) -> dict[str, Any]:
+async def _answer(
+    qualifications: QualificationService, runtime: Runtime, name: str, question: VerifyQuestion
+) -> dict[str, Any]:
     """The register's verdict as a sentence, with the qualification named where the catalogue has it."""
     found = await register.verify(runtime, question.company, question.crebo, question.pathway, question.date)
     try:
-        qualification = await QualificationService(session).by_crebo(question.crebo)
+        qualification = await qualifications.by_crebo(question.crebo)
         subject = wording.qualification_label(qualification.name, qualification.level, question.pathway)
     except NotFound:
         subject = f"crebo {question.crebo} ({vocabulary.term(question.pathway)})"

@@ -6,19 +6,20 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
 from erkenning.core.caller import Role
-from erkenning.http.dependencies import CurrentCaller, DbSession
+from erkenning.http.dependencies import CurrentCaller
 from erkenning.http.guards import requires
 from erkenning.reports.schemas import SchoolReportCreate, school_report_read
 from erkenning.reports.services.intake import ReportIntake
 from erkenning.reports.services.reports import ReportFilter, ReportService
 from erkenning.web import nav
 from erkenning.web.forms import Field, Form
+from erkenning.web.listing import PageNumber, Pager
 from erkenning.web.pages.report_fields import COMPANY_FIELDS, FACT_FIELDS, NARRATIVE, REPORTER_FIELDS, validate_report
-from erkenning.web.pagination import PageNumber, Pager
 from erkenning.web.rendering import flash_message, page, redirect
 
 PAGE_SIZE = 25
@@ -51,9 +52,10 @@ class SchoolReportPages(Controller):
 
     @get("/", name="school_reports")
     async def list_(
-        self, request: Request[Any, Any, Any], session: DbSession, caller: CurrentCaller, pagina: PageNumber = 1
+        self, request: Request[Any, Any, Any], reports: NamedDependency[ReportService], caller: CurrentCaller,
+        pagina: PageNumber = 1,
     ) -> Template:
-        rows, total = await ReportService(session).list(
+        rows, total = await reports.list(
             caller, ReportFilter(), limit=PAGE_SIZE, offset=(pagina - 1) * PAGE_SIZE
         )
         return page(request, "school/reports.html", title="Meldingen",
@@ -66,12 +68,12 @@ class SchoolReportPages(Controller):
 
     @post("/nieuw")
     async def create(
-        self, request: Request[Any, Any, Any], data: URLEncodedBody[dict[str, str]], session: DbSession,
-        caller: CurrentCaller,
+        self, request: Request[Any, Any, Any], data: URLEncodedBody[dict[str, str]],
+        intake: NamedDependency[ReportIntake], caller: CurrentCaller,
     ) -> Template | Redirect:
         form = Form(FIELDS, data)
         payload = validate_report(form, SchoolReportCreate, CONFIDENTIAL_FIELDS)
         if payload is None:
             return _form_page(request, form, 422)
-        await ReportIntake(session).from_school(payload, caller)
+        await intake.from_school(payload, caller)
         return redirect(request, "/school/meldingen", flash=PASSED_ON)

@@ -7,15 +7,14 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning import vocabulary
 from erkenning.core.caller import Caller, Role
 from erkenning.core.errors import Conflict, NotFound, ValidationFailed
-from erkenning.core.settings import Settings
-from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.http.dependencies import CurrentCaller, DbSession
 from erkenning.http.guards import requires
 from erkenning.register.models import Channel, DeliveryStatus, SchoolWebhook
 from erkenning.register.schemas import SubscriptionCreate, WebhookSet
@@ -23,8 +22,7 @@ from erkenning.register.services.subscriptions import SubscriptionService
 from erkenning.web import fields, nav
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
-from erkenning.web.listing import listing
-from erkenning.web.pagination import PageNumber, Pager
+from erkenning.web.listing import PageNumber, Pager, listing
 from erkenning.web.rendering import flash_message, page, redirect
 
 PAGE_SIZE = 50
@@ -87,10 +85,9 @@ async def _webhook(service: SubscriptionService, caller: Caller) -> SchoolWebhoo
 
 
 async def _subscriptions_page(
-    request: Request[Any, Any, Any], session: AsyncSession, settings: Settings, caller: Caller, pagina: int,
+    request: Request[Any, Any, Any], service: SubscriptionService, caller: Caller, pagina: int,
     *, form: Form | None = None, status: int = 200,
 ) -> Template:
-    service = SubscriptionService(session, settings)
     rows, total = await service.list(caller, limit=PAGE_SIZE, offset=(pagina - 1) * PAGE_SIZE)
     return page(
         request, "school/subscriptions.html", title="Abonnementen", subscriptions=rows,
@@ -115,21 +112,21 @@ class SchoolSubscriptionPages(Controller):
 
     @get("/abonnementen", name="school_subscriptions")
     async def subscriptions(
-        self, request: Request[Any, Any, Any], session: DbSession, settings: SettingsDep, caller: CurrentCaller,
-        pagina: PageNumber = 1,
+        self, request: Request[Any, Any, Any], subscriptions: NamedDependency[SubscriptionService],
+        caller: CurrentCaller, pagina: PageNumber = 1,
     ) -> Template:
-        return await _subscriptions_page(request, session, settings, caller, pagina)
+        return await _subscriptions_page(request, subscriptions, caller, pagina)
 
     @post("/abonnementen")
     async def subscribe(
         self, request: Request[Any, Any, Any], data: URLEncodedBody[dict[str, str]], session: DbSession,
-        settings: SettingsDep, caller: CurrentCaller,
+        subscriptions: NamedDependency[SubscriptionService], caller: CurrentCaller,
     ) -> Template | Redirect:
         form = Form(SUBSCRIBE_FIELDS, data)
         payload = form.validate(SubscriptionCreate)
         if payload is not None:
             async with service_call(session, NotFound, Conflict, ValidationFailed) as outcome:
-                await SubscriptionService(session, settings).subscribe(caller, payload)
+                await subscriptions.subscribe(caller, payload)
             refusal = outcome.refusal
             if refusal is None:
                 return redirect(request, "/school/abonnementen", flash=SUBSCRIBED)
@@ -143,60 +140,59 @@ class SchoolSubscriptionPages(Controller):
                     form.error("channel", "Stel eerst een webhook in, of kies e-mail.")
                 if "email" in fields:
                     form.error("email", "Uw account heeft geen e-mailadres: vul het adres voor de berichten in.")
-        return await _subscriptions_page(request, session, settings, caller, 1, form=form, status=422)
+        return await _subscriptions_page(request, subscriptions, caller, 1, form=form, status=422)
 
     @post("/abonnementen/{subscription_id:uuid}/opzeggen")
     async def unsubscribe(
-        self, request: Request[Any, Any, Any], subscription_id: FromPath[UUID], session: DbSession,
-        settings: SettingsDep, caller: CurrentCaller,
+        self, request: Request[Any, Any, Any], subscription_id: FromPath[UUID],
+        subscriptions: NamedDependency[SubscriptionService], caller: CurrentCaller,
     ) -> Redirect:
-        await SubscriptionService(session, settings).unsubscribe(caller, subscription_id)
+        await subscriptions.unsubscribe(caller, subscription_id)
         return redirect(request, "/school/abonnementen", flash=UNSUBSCRIBED)
 
     @get("/webhook", name="school_webhook")
     async def webhook(
-        self, request: Request[Any, Any, Any], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+        self, request: Request[Any, Any, Any], subscriptions: NamedDependency[SubscriptionService],
+        caller: CurrentCaller,
     ) -> Template:
-        hook = await _webhook(SubscriptionService(session, settings), caller)
+        hook = await _webhook(subscriptions, caller)
         return _webhook_page(request, hook, Form(WEBHOOK_FIELDS, {"url": hook.url if hook else ""}))
 
     @post("/webhook")
     async def set_webhook(
         self, request: Request[Any, Any, Any], data: URLEncodedBody[dict[str, str]], session: DbSession,
-        settings: SettingsDep, caller: CurrentCaller,
+        subscriptions: NamedDependency[SubscriptionService], caller: CurrentCaller,
     ) -> Template:
-        service = SubscriptionService(session, settings)
         form = Form(WEBHOOK_FIELDS, data)
         payload = form.validate(WebhookSet)
         if payload is not None:
             async with service_call(session, ValidationFailed) as outcome:
-                hook, secret = await service.set_webhook(caller, payload.url)
+                hook, secret = await subscriptions.set_webhook(caller, payload.url)
             if outcome.refusal is None:
                 # Shown on this answer only: the secret is not stored, only derived when signing.
                 return _webhook_page(request, hook, form, secret=secret)
             problems = [e.get("message", "") for e in outcome.refusal.extra.get("errors", [])]
             form.error("url", next((_URL_PROBLEMS[p] for p in problems if p in _URL_PROBLEMS), WEBHOOK_FIELDS[0].invalid or ""))
-        return _webhook_page(request, await _webhook(service, caller), form, status=422)
+        return _webhook_page(request, await _webhook(subscriptions, caller), form, status=422)
 
     @post("/webhook/verwijderen")
     async def delete_webhook(
-        self, request: Request[Any, Any, Any], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+        self, request: Request[Any, Any, Any], subscriptions: NamedDependency[SubscriptionService],
+        caller: CurrentCaller,
     ) -> Redirect:
-        await SubscriptionService(session, settings).delete_webhook(caller)
+        await subscriptions.delete_webhook(caller)
         return redirect(request, "/school/abonnementen", flash=WEBHOOK_DELETED)
 
     @get("/bezorgingen", name="school_deliveries")
     async def deliveries(
-        self, request: Request[Any, Any, Any], session: DbSession, settings: SettingsDep, caller: CurrentCaller,
-        status: Annotated[str | None, QueryParameter(max_length=20)] = None,
-        abonnement: Annotated[str | None, QueryParameter(max_length=40)] = None,
-        pagina: PageNumber = 1,
+        self, request: Request[Any, Any, Any], subscriptions: NamedDependency[SubscriptionService],
+        caller: CurrentCaller, status: Annotated[str | None, QueryParameter(max_length=20)] = None,
+        abonnement: Annotated[str | None, QueryParameter(max_length=40)] = None, pagina: PageNumber = 1,
     ) -> Template:
-        service = SubscriptionService(session, settings)
         result = await listing(
             request, DELIVERY_FILTERS, {"status": status, "abonnement": abonnement}, _delivery_filters,
-            lambda filters, limit, offset: service.deliveries(caller, **filters, limit=limit, offset=offset),
+            lambda filters, limit, offset: subscriptions.deliveries(caller, **filters, limit=limit, offset=offset),
             page=pagina, size=PAGE_SIZE,
         )
         return page(request, "school/deliveries.html", title="Bezorgingen", result=result,
-                    webhook=await _webhook(service, caller), status_code=result.status_code)
+                    webhook=await _webhook(subscriptions, caller), status_code=result.status_code)

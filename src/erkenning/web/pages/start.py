@@ -4,10 +4,11 @@ A section is a template fragment plus an async loader that fetches what it shows
 service. Later issues add theirs (open cases, reports to triage, decisions to approve, …):
 
     @start_section("Besluiten ter goedkeuring", "decisions/_start.html", {Role.SENIOR_ADVISER}, order=30)
-    async def decisions_to_approve(session: AsyncSession, caller: Caller) -> dict[str, Any]:
-        return {"decisions": await DecisionService(session).awaiting_approval(caller)}
+    async def decisions_to_approve(caller: Caller, decisions: DecisionService) -> dict[str, Any]:
+        return {"decisions": await decisions.awaiting_approval(caller)}
 
-A loader that also takes a keyword argument `settings` gets the app's settings.
+A loader names what it needs as a handler does (`caller`, `session`, `settings`, or a service the pages
+are given, see `erkenning.web.providers`), and is given it for the request.
 """
 
 from __future__ import annotations
@@ -18,16 +19,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Request, get
+from litestar.di import NamedDependency, Provide
 from litestar.response import Template
 
-from erkenning.core.caller import TOKEN_ROLES, Role
-from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.core.caller import TOKEN_ROLES, Caller, Role
+from erkenning.http.dependencies import CurrentCaller, provide_calling
 from erkenning.http.guards import requires
 from erkenning.vocabulary import ROLES
 from erkenning.web import nav
 from erkenning.web.rendering import page
 
-Loader = Callable[..., Awaitable[dict[str, Any]]]  # (session, caller[, *, settings])
+Loader = Callable[..., Awaitable[dict[str, Any]]]  # (caller, and what else it names), a fragment's context
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class StartSection:
     roles: frozenset[Role]
     order: int
     load: Loader
-    wants_settings: bool = False
+    wants: tuple[str, ...] = ()
 
 
 _SECTIONS: list[StartSection] = []
@@ -47,12 +49,26 @@ def start_section(title: str, template: str, roles: set[Role] | frozenset[Role],
     """Register a section of the start page for `roles`; the loader's dict is the fragment's context."""
 
     def register(load: Loader) -> Loader:
-        wants_settings = "settings" in inspect.signature(load).parameters
-        _SECTIONS.append(StartSection(title, template, frozenset(roles), order, load, wants_settings))
+        wants = tuple(inspect.signature(load).parameters)
+        _SECTIONS.append(StartSection(title, template, frozenset(roles), order, load, wants))
         _SECTIONS.sort(key=lambda s: s.order)
         return load
 
     return register
+
+
+def sections_provider() -> Provide:
+    """The caller's sections with their contexts: a provider that is given what every section names."""
+
+    async def start_sections(caller: Caller, **given: Any) -> list[tuple[StartSection, dict[str, Any]]]:
+        given["caller"] = caller
+        return [
+            (section, await section.load(**{name: given[name] for name in section.wants}))
+            for section in _SECTIONS
+            if caller.role in section.roles
+        ]
+
+    return provide_calling(start_sections, ["caller", *(name for s in _SECTIONS for name in s.wants)])
 
 
 _TITLES = {Role.ADMIN: "Mijn werk", Role.SENIOR_ADVISER: "Mijn werk", Role.ADVISER: "Mijn werk", Role.COMPANY: "Mijn bedrijf"}
@@ -66,13 +82,8 @@ class StartController(Controller):
 
     @get("/", name="start")
     async def start(
-        self, request: Request[Any, Any, Any], session: DbSession, caller: CurrentCaller, settings: SettingsDep
+        self, request: Request[Any, Any, Any], caller: CurrentCaller,
+        start_sections: NamedDependency[list[tuple[StartSection, dict[str, Any]]]],
     ) -> Template:
-        sections = [
-            (section, await (section.load(session, caller, settings=settings) if section.wants_settings
-                             else section.load(session, caller)))
-            for section in _SECTIONS
-            if caller.role in section.roles
-        ]
         title = _TITLES.get(caller.role, "Start")
-        return page(request, "start/start.html", title=title, sections=sections, role_label=ROLES[caller.role])
+        return page(request, "start/start.html", title=title, sections=start_sections, role_label=ROLES[caller.role])

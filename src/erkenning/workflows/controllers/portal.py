@@ -5,10 +5,12 @@ from __future__ import annotations
 from uuid import UUID
 
 from litestar import Controller, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
-from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.http.dependencies import CurrentCaller, DbSession
 from erkenning.workflows import queries
+from erkenning.workflows.controllers import PROVIDERS
 from erkenning.workflows.schemas import AnswerIn, HearingRead
 from erkenning.workflows.services.investigations import InvestigationService
 
@@ -18,6 +20,7 @@ class HearingController(Controller):
 
     path = "/hearings"
     tags = ["portal"]
+    dependencies = PROVIDERS
 
     @get("/", summary="Hearing requests addressed to my company")
     async def list_(self, session: DbSession, caller: CurrentCaller) -> list[HearingRead]:
@@ -25,15 +28,16 @@ class HearingController(Controller):
 
     @get("/{case_id:uuid}", summary="One hearing request")
     async def one(
-        self, case_id: FromPath[UUID], session: DbSession, settings: SettingsDep, caller: CurrentCaller
+        self, case_id: FromPath[UUID], session: DbSession, investigations: NamedDependency[InvestigationService],
+        caller: CurrentCaller,
     ) -> HearingRead:
-        case = await InvestigationService(session, settings).get(case_id, caller)
+        case = await investigations.get(case_id, caller)
         return await queries.hearing_view(session, case, caller)
 
     @post("/{case_id:uuid}/answer", status_code=200, summary="Give my company's side before the deadline")
     async def answer(
-        self, case_id: FromPath[UUID], data: JSONBody[AnswerIn], session: DbSession, settings: SettingsDep,
-        caller: CurrentCaller,
+        self, case_id: FromPath[UUID], data: JSONBody[AnswerIn], session: DbSession,
+        investigations: NamedDependency[InvestigationService], caller: CurrentCaller,
     ) -> HearingRead:
-        case = await InvestigationService(session, settings).answer_hearing(case_id, caller, data.answer)
+        case = await investigations.answer_hearing(case_id, caller, data.answer)
         return await queries.hearing_view(session, case, caller)

@@ -18,7 +18,6 @@ from erkenning.core.errors import NotFound, ValidationFailed
 from erkenning.core.settings import Settings
 from erkenning.reports.models import Report
 from erkenning.workflows import deadlines
-from erkenning.workflows import mails as _composers  # noqa: F401  (registers the e-mail composers)
 from erkenning.workflows.models import (
     OPEN_STATES,
     DeadlineKind,
