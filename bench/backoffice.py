@@ -155,7 +155,8 @@ async def _burst(settings: Any, jobs: list[tuple[str, str]]) -> float:
     return time.perf_counter() - started
 
 
-async def measure_outbox(env: Environment, template: str, figures: BackofficeFigures, *, events: int, runs: int) -> None:
+async def measure_outbox(env: Environment, template: str, figures: BackofficeFigures, *,
+                         events: int, runs: int) -> None:
     settings = _settings(env, WORK_DB, f"bench-outbox-{uuid4().hex[:8]}")
     figures.outbox_events = events
     for run in range(1, runs + 1):

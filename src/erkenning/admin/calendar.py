@@ -53,7 +53,9 @@ class CalendarController(Controller):
 
     @get("/", summary="The days equated with general holidays by decree (Atw art. 3(3)), in date order")
     async def list_(
-        self, equated_days: NamedDependency[EquatedHolidayService], year: Annotated[int | None, QueryParameter(ge=1965, le=2200)] = None
+        self,
+        equated_days: NamedDependency[EquatedHolidayService],
+        year: Annotated[int | None, QueryParameter(ge=1965, le=2200)] = None,
     ) -> list[EquatedHolidayRead]:
         rows = await equated_days.list_days(year=year)
         return [EquatedHolidayRead.of(r) for r in rows]

@@ -44,7 +44,8 @@ def dev(port: int | None) -> None:
             redis = EmbeddedRedis(data_dir / "redis").start()
             stack.callback(redis.stop)
             env["REDIS_URL"] = redis.url
-        if settings.smtp_host in ("127.0.0.1", "localhost") and not port_answers(settings.smtp_host, settings.smtp_port):
+        local_smtp = settings.smtp_host in ("127.0.0.1", "localhost")
+        if local_smtp and not port_answers(settings.smtp_host, settings.smtp_port):
             sink = mail_sink(data_dir / "mail", settings.smtp_host, settings.smtp_port)
             if sink is not None:
                 stack.callback(sink.stop)

@@ -29,7 +29,8 @@ def _no_control_characters(value: str) -> str:
 def _text(max_length: int) -> tuple[Field, AfterValidator]:
     # The pattern only tells the OpenAPI document what the validator refuses (its message stays).
     no_control = {"pattern": r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"}
-    return Field(min_length=1, max_length=max_length, json_schema_extra=no_control), AfterValidator(_no_control_characters)
+    field = Field(min_length=1, max_length=max_length, json_schema_extra=no_control)
+    return field, AfterValidator(_no_control_characters)
 
 
 Summary = Annotated[str, *_text(500)]

@@ -4,7 +4,8 @@
 |---|---|---|
 | `report.not_substantiated` | the confidential part | `RETENTION_NOT_SUBSTANTIATED_MONTHS` after triage |
 | `report.referred` | the confidential part | `RETENTION_REFERRED_MONTHS` after triage |
-| `report.investigated` | the confidential part | `RETENTION_INVESTIGATED_YEARS` after the case's decision became final (or was revoked); for a case closed without a decision, after it closed |
+| `report.investigated` | the confidential part | `RETENTION_INVESTIGATED_YEARS` after the case's decision became \
+final (or was revoked); for a case closed without a decision, after it closed |
 | `report.receipt` | an anonymous report's receipt (hash) | `RETENTION_RECEIPT_MONTHS` after the report closed |
 
 The report itself (its non-confidential facts, for the register of reports and the monitoring), cases,

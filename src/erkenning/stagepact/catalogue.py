@@ -151,10 +151,14 @@ def _build() -> tuple[list[Spec], list[Partition]]:
     parts.append(Partition(CLOSED, tuple(s.key for s in case_outcomes)))
 
     specs += [
-        Spec(("lead_times", "triage_days_median", None), Unit.DAYS, "Melding tot triage: mediaan (dagen)", base=TRIAGED),
-        Spec(("lead_times", "triage_days_p90", None), Unit.DAYS, "Melding tot triage: 90e percentiel (dagen)", base=TRIAGED),
-        Spec(("lead_times", "decision_days_median", None), Unit.DAYS, "Onderzoek tot besluit: mediaan (dagen)", base=CLOSED),
-        Spec(("lead_times", "decision_days_p90", None), Unit.DAYS, "Onderzoek tot besluit: 90e percentiel (dagen)", base=CLOSED),
+        Spec(("lead_times", "triage_days_median", None), Unit.DAYS, "Melding tot triage: mediaan (dagen)",
+             base=TRIAGED),
+        Spec(("lead_times", "triage_days_p90", None), Unit.DAYS, "Melding tot triage: 90e percentiel (dagen)",
+             base=TRIAGED),
+        Spec(("lead_times", "decision_days_median", None), Unit.DAYS, "Onderzoek tot besluit: mediaan (dagen)",
+             base=CLOSED),
+        Spec(("lead_times", "decision_days_p90", None), Unit.DAYS, "Onderzoek tot besluit: 90e percentiel (dagen)",
+             base=CLOSED),
         Spec(WITHIN_NORM, Unit.COUNT, "Onderzoeken binnen de norm besloten"),
         _share(("lead_times", "share_within_norm", None), "Aandeel binnen de norm besloten", WITHIN_NORM, CLOSED),
     ]
@@ -167,7 +171,8 @@ def _build() -> tuple[list[Spec], list[Partition]]:
         _share(("follow_up", "share_courses_completed", None), "Aandeel met alle aanbevolen cursussen gevolgd",
                COURSES_DONE, WITH_COURSES),
     ]
-    parts += [Partition(CHECKED, (WITH_COURSES,), remainder=True), Partition(WITH_COURSES, (COURSES_DONE,), remainder=True)]
+    parts += [Partition(CHECKED, (WITH_COURSES,), remainder=True),
+              Partition(WITH_COURSES, (COURSES_DONE,), remainder=True)]
 
     for measure, word in MEASURES.items():
         total: Key = ("training_by_format", measure, TOTAL)
@@ -189,7 +194,8 @@ def _build() -> tuple[list[Spec], list[Partition]]:
         _share(("course_reach", "reported_share", None), "Aandeel gemelde leerbedrijven met zo'n cursus",
                REPORTED_DONE, REPORTED),
     ]
-    parts += [Partition(RECOGNISED, (RECOGNISED_DONE,), remainder=True), Partition(REPORTED, (REPORTED_DONE,), remainder=True)]
+    parts += [Partition(RECOGNISED, (RECOGNISED_DONE,), remainder=True),
+              Partition(REPORTED, (REPORTED_DONE,), remainder=True)]
     return specs, parts
 
 

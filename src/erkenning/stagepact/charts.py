@@ -61,7 +61,9 @@ class Series:
     texts: Sequence[str]
 
 
-def bar_chart(chart_id: str, title: str, description: str, bars: Sequence[Bar], *, value_axis: str, category_axis: str) -> str:
+def bar_chart(
+    chart_id: str, title: str, description: str, bars: Sequence[Bar], *, value_axis: str, category_axis: str
+) -> str:
     """A horizontal bar chart, one bar per category, each labelled with its value (or "<5")."""
     with _LOCK, matplotlib.rc_context(_RC):
         height = 1.1 + 0.38 * len(bars)

@@ -32,7 +32,8 @@ async def provide_period(
     last: Annotated[date | None, QueryParameter(name="to", description="last day (inclusive)")] = None,
     year: Annotated[int | None, QueryParameter(ge=FIRST_YEAR, le=LAST_YEAR, description="a calendar year")] = None,
     school_year: Annotated[
-        int | None, QueryParameter(ge=FIRST_YEAR, le=LAST_YEAR, description="the school year starting 1 August of this year")
+        int | None,
+        QueryParameter(ge=FIRST_YEAR, le=LAST_YEAR, description="the school year starting 1 August of this year"),
     ] = None,
     quarter: Annotated[str | None, QueryParameter(pattern=r"^[0-9]{4}-[Qq][1-4]$", description="e.g. 2026-Q1")] = None,
 ) -> Period:

@@ -164,7 +164,8 @@ async def investigations(session: AsyncSession, period: Period, *, lead_time_wee
         ("investigations", "open_at_end", None): _count(open_at_end),
     }
     for outcome in Outcome:
-        aggregates[("investigations", "outcome", outcome.value)] = _count(sa.and_(closed, Investigation.outcome == outcome))
+        outcome_key = ("investigations", "outcome", outcome.value)
+        aggregates[outcome_key] = _count(sa.and_(closed, Investigation.outcome == outcome))
     aggregates[("lead_times", "decision_days_median", None)] = _median(days, closed)
     aggregates[("lead_times", "decision_days_p90", None)] = _p90(days, closed)
     aggregates[c.WITHIN_NORM] = _count(sa.and_(closed, col(Investigation.closed_at) <= norm))

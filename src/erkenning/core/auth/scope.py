@@ -1,8 +1,9 @@
 """Authorisation in the query: every lookup by id adds the caller's scope, so a foreign id is 404.
 
 A table says who outside SBB may see its rows by defining a class attribute
-``__scope__ = owned_by_company()`` (or another rule: a function of the model and the caller). Staff see everything; a company or school
-caller sees only rows its ``__scope__`` admits, and nothing of a table without one.
+``__scope__ = owned_by_company()`` (or another rule: a function of the model and the caller). Staff see
+everything; a company or school caller sees only rows its ``__scope__`` admits, and nothing of a table
+without one.
 """
 
 from __future__ import annotations

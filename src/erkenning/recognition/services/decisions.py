@@ -86,7 +86,8 @@ class DecisionService:
         for decision in decisions:
             if decision.status in UNSENT:
                 await audit.record(
-                    self.session, caller, "decision.read", decision, detail={"status": decision.status.value, "via": via}
+                    self.session, caller, "decision.read", decision,
+                    detail={"status": decision.status.value, "via": via},
                 )
 
     async def list(

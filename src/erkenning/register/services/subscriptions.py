@@ -103,7 +103,9 @@ class SubscriptionService:
         email = None
         if data.channel is Channel.WEBHOOK:
             if await self._webhook(caller) is None:
-                raise ValidationFailed([{"field": "channel", "message": "register a webhook first (PUT school/webhook)"}])
+                raise ValidationFailed(
+                    [{"field": "channel", "message": "register a webhook first (PUT school/webhook)"}]
+                )
         else:
             email = str(data.email) if data.email else await self._own_email(caller)
             if email is None:

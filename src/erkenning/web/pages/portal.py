@@ -46,10 +46,13 @@ PAGE_SIZE = 25
 show = partial(page, words=wording)
 
 OBJECTED = flash_message("portal-objected", "Uw bezwaar is ontvangen. U krijgt een bevestiging per e-mail.")
-RESPONDED = flash_message("portal-responded", "Uw reactie op het voornemen is ontvangen. SBB neemt die mee in het besluit.")
+RESPONDED = flash_message(
+    "portal-responded", "Uw reactie op het voornemen is ontvangen. SBB neemt die mee in het besluit."
+)
 OBJECTION_WITHDRAWN = flash_message("portal-objection-withdrawn", "Uw bezwaar is ingetrokken.")
 NOT_WITHDRAWN = flash_message(
-    "portal-objection-not-withdrawn", "Dit bezwaar is al afgehandeld en kan niet meer worden ingetrokken.", tone="warning"
+    "portal-objection-not-withdrawn", "Dit bezwaar is al afgehandeld en kan niet meer worden ingetrokken.",
+    tone="warning",
 )
 
 OBJECTION_FIELDS = (
