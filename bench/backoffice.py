@@ -55,7 +55,7 @@ class BackofficeFigures:
 def _settings(env: Environment, database: str, queue: str) -> Any:
     from erkenning.core.settings import Settings
 
-    return Settings(_env_file=None, database_url=env.url_for(database), redis_url=env.redis_url,  # type: ignore[call-arg]
+    return Settings(_env_file=None, database_url=env.url_for(database), redis_url=env.redis_url,
                     arq_queue_name=queue, log_level="WARNING")
 
 

@@ -11,13 +11,14 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, delete, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from pydantic import BaseModel, ConfigDict, Field
 
 from erkenning.core import calendar_days
 from erkenning.core.calendar_days import EquatedHoliday, EquatedHolidayService
 from erkenning.core.caller import Role
-from erkenning.http.dependencies import CurrentCaller, NamedDependency, provide
+from erkenning.http.dependencies import CurrentCaller, provide
 from erkenning.http.guards import requires
 
 

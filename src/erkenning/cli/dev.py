@@ -70,7 +70,7 @@ def mail_sink(folder: Path, host: str, port: int) -> Any:
         click.echo(f"no SMTP server on {host}:{port}: e-mails wait in the outbox until one answers")
         return None
     folder.parent.mkdir(parents=True, exist_ok=True)
-    controller = Controller(Mailbox(str(folder)), hostname=host, port=port)
+    controller = Controller(Mailbox(folder), hostname=host, port=port)
     controller.start()
     click.echo(f"e-mails go to a local SMTP server on {host}:{port}, kept in the maildir {folder}")
     return controller

@@ -10,8 +10,10 @@ published total (so that one hidden cell could be found by subtraction).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from erkenning import vocabulary
 from erkenning.companies.models import Sector
@@ -99,7 +101,7 @@ def _str(code: object) -> str:
     return str(getattr(code, "value", code))
 
 
-def _cells(section: str, name: str, categories: dict, label: str) -> list[Spec]:
+def _cells(section: str, name: str, categories: Mapping[Any, str], label: str) -> list[Spec]:
     return [Spec((section, name, _str(c)), Unit.COUNT, f"{label}: {text}") for c, text in categories.items()]
 
 
@@ -204,8 +206,8 @@ BY_KEY: dict[Key, Spec] = {s.key: s for s in SPECS}
 assert len(BY_KEY) == len(SPECS), "figure keys must be unique"
 
 
-def _category_tables() -> dict[tuple[str, str], dict]:
-    tables: dict[tuple[str, str], dict] = {
+def _category_tables() -> dict[tuple[str, str], dict[str, str]]:
+    tables: dict[tuple[str, str], Mapping[Any, str]] = {
         ("reports", "by_channel"): CHANNEL_GROUPS,
         ("reports", "by_ground"): GROUNDS,
         ("reports", "by_sector"): REPORT_SECTORS,

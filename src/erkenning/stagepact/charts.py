@@ -18,19 +18,22 @@ import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")  # never a display: charts are drawn in servers and workers
 
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
+from matplotlib.typing import RcKeyType
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 ET.register_namespace("", SVG_NS)
 
-_RC = {
+_RC: dict[RcKeyType, Any] = {
     "svg.fonttype": "none",
     "svg.hashsalt": "erkenning",
     "font.family": "DejaVu Sans",
@@ -114,9 +117,9 @@ def line_chart(
         return _accessible(_svg(fig), chart_id, title, description, {})
 
 
-def _tidy(ax: object) -> None:
+def _tidy(ax: Axes) -> None:
     for side in ("top", "right"):
-        ax.spines[side].set_visible(False)  # type: ignore[attr-defined]
+        ax.spines[side].set_visible(False)
 
 
 def _svg(fig: Figure) -> str:

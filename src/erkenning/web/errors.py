@@ -59,6 +59,7 @@ def page_or_problem(request: Request[Any, Any, Any], exc: Exception) -> Response
     if not is_page_request(request):
         return problem
     status = problem.status_code
+    assert status is not None  # problem() always gives one
     if status == 401:
         # Not signed in (or the session ended): sign in, then come back here.
         target = "/"

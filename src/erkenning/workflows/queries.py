@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -41,7 +42,7 @@ class CaseFilter:
     include_closed: bool = False
 
 
-def _next_deadline() -> sa.ScalarSelect[object]:
+def _next_deadline() -> sa.ScalarSelect[datetime]:
     return (
         sa.select(sa.func.min(Deadline.due_at))
         .where(col(Deadline.investigation_id) == Investigation.id, col(Deadline.status) == DeadlineStatus.OPEN)

@@ -5,6 +5,7 @@ Every lookup goes through the school scope (`school_brin` of the caller): anothe
 
 from __future__ import annotations
 
+import builtins
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -166,7 +167,7 @@ class SubscriptionService:
         status: DeliveryStatus | None,
         limit: int,
         offset: int,
-    ) -> tuple[list[DeliveryRead], int]:
+    ) -> tuple[builtins.list[DeliveryRead], int]:
         stmt = scoped(select(Delivery), Delivery, caller)
         if subscription_id is not None:
             stmt = stmt.where(Delivery.subscription_id == subscription_id)

@@ -188,7 +188,7 @@ class PortalPages(Controller):
 
 def _objection_refused(refusal: Exception) -> tuple[str, int]:
     if isinstance(refusal, ObjectionTermPassed):
-        deadline = refusal.extra.get("deadline")  # type: ignore[attr-defined]
+        deadline = refusal.extra.get("deadline")
         day = long_date(date.fromisoformat(deadline)) if deadline else "de einddatum"
         return f"De bezwaartermijn is verstreken op {day}. U kunt tegen dit besluit geen bezwaar meer maken.", 422
     if isinstance(refusal, InvalidTransition):

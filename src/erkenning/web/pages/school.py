@@ -85,7 +85,7 @@ class VerifyQuestion(BaseModel):
 
 async def batch_limit(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """A file counts as a batch, as `POST /verify/batch` does."""
-    await batch_quota(connection)  # type: ignore[arg-type]
+    await batch_quota(connection)
 
 
 def problem_text(error: batch_csv.LineError, most: int) -> str:
