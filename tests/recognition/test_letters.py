@@ -22,7 +22,8 @@ from erkenning.letters import RENDERER
 from erkenning.recognition.schemas import DecisionCreate
 from erkenning.recognition.services.decisions import DecisionService
 from erkenning.vocabulary import long_date
-from tests.recognition.conftest import DECISIONS, PORTAL, World, as_caller, decision_body
+from tests.factories import World, as_caller, decision_body
+from tests.helpers import DECISIONS, PORTAL
 
 KENMERK = re.compile(r"^SBB-B-\d{4}-\d{6,}$")
 

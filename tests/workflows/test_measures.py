@@ -15,9 +15,8 @@ from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
 from erkenning.recognition.models import Pathway
-from tests.helpers import MailCatcher, Principal, drain_queue
-from tests.recognition.conftest import World
-from tests.workflows.conftest import CASES, HEARINGS, open_case, step
+from tests.factories import Principal, World, open_case
+from tests.helpers import CASES, HEARINGS, MailCatcher, drain_queue, step
 
 DECISIONS = "/api/v1/backoffice/decisions"
 PORTAL = "/api/v1/portal/decisions"

@@ -18,9 +18,8 @@ from erkenning.core import clock
 from erkenning.core.caller import Role
 from erkenning.recognition.models import Decision, DecisionKind, DecisionStatus, Objection
 from erkenning.reports.models import Report
-from tests.helpers import drain_queue, make_company
-from tests.recognition.conftest import World
-from tests.web.browser.conftest import sign_in
+from tests.factories import World, make_company
+from tests.helpers import drain_queue
 from tests.web.browser.staff_steps import (
     approve,
     approve_decision,
@@ -35,6 +34,7 @@ from tests.web.browser.steps import (
     company_objects,
     company_responds_to_intended_decision,
     school_passes_report_on,
+    sign_in,
 )
 
 pytestmark = pytest.mark.browser

@@ -14,6 +14,7 @@ An investigation's approved measure becomes an intended decision through
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
@@ -118,7 +119,7 @@ class DecisionService:
         order = (col(Decision.created_at).desc(), col(Decision.id))
         return await fetch_page(self.session, stmt, *order, limit=limit, offset=offset)
 
-    async def recognitions(self, decision_id: UUID) -> list[DecisionRecognitionRead]:
+    async def recognitions(self, decision_id: UUID) -> builtins.list[DecisionRecognitionRead]:
         stmt = (
             select(DecisionRecognition, Recognition, Qualification)
             .join(Recognition, col(Recognition.id) == col(DecisionRecognition.recognition_id))
@@ -142,11 +143,11 @@ class DecisionService:
         """Each recognition with what the decision does (or would do, sent today) to it, and the dates."""
         return await scope.of_decision(self.session, decision)
 
-    async def objection_ids(self, decision_id: UUID, caller: Caller) -> list[UUID]:
+    async def objection_ids(self, decision_id: UUID, caller: Caller) -> builtins.list[UUID]:
         stmt = scoped(select(Objection.id), Objection, caller).where(Objection.decision_id == decision_id)
         return list((await self.session.exec(stmt.order_by(col(Objection.created_at)))).all())
 
-    def actions(self, decision: Decision, caller: Caller) -> list[Move]:
+    def actions(self, decision: Decision, caller: Caller) -> builtins.list[Move]:
         """The moves the caller may make now; approving names `response_read` once the company responded."""
         moves = allowed(DECISION_TRANSITIONS, decision, caller, response_read=True)
         if decision.response_received_at is None:
@@ -199,7 +200,7 @@ class DecisionService:
         )
         return decision
 
-    async def linked(self, decision: Decision) -> list[DecisionRecognition]:
+    async def linked(self, decision: Decision) -> builtins.list[DecisionRecognition]:
         stmt = select(DecisionRecognition).where(DecisionRecognition.decision_id == decision.id)
         return list((await self.session.exec(stmt)).all())
 

@@ -45,8 +45,10 @@ UPDATED = flash_message("decision-updated", "Het concept-besluit is gewijzigd.")
 RESPONSE = flash_message("decision-response", "De reactie van het bedrijf is vastgelegd.")
 
 FILTER_FIELDS = (
-    Field("status", "Status", kind="select", required=False, options=(("", "Alle"), *vocabulary.options(DecisionStatus))),
-    Field("soort", "Soort besluit", kind="select", required=False, options=(("", "Alle"), *vocabulary.options(DecisionKind))),
+    Field("status", "Status", kind="select", required=False,
+          options=(("", "Alle"), *vocabulary.options(DecisionStatus))),
+    Field("soort", "Soort besluit", kind="select", required=False,
+          options=(("", "Alle"), *vocabulary.options(DecisionKind))),
 )
 
 _DATES = (
@@ -77,7 +79,8 @@ _TEXTS = (
           hint="Bijvoorbeeld: art. 7.2.10 WEB"),
 )
 DRAFT_FIELDS = (
-    Field("kind", "Soort besluit", kind="select", options=vocabulary.options(DecisionKind), missing="Kies de soort besluit."),
+    Field("kind", "Soort besluit", kind="select", options=vocabulary.options(DecisionKind),
+          missing="Kies de soort besluit."),
     Field("recognition_ids", "Erkenningen", kind="checkboxes", missing="Kies de erkenningen waarover het besluit gaat.",
           invalid="Kies erkenningen van dit bedrijf, elk één keer."),
     *_TEXTS, *_DATES, _URGENT,
@@ -86,9 +89,13 @@ EDIT_FIELDS = (*_TEXTS, *_DATES, _URGENT)
 # The schema's own checks of the dates (a model validator) in Dutch, on the field they concern.
 KNOWN = {
     "each recognition once": ("recognition_ids", "Kies elke erkenning één keer."),
-    "a suspension needs either": ("effective_until", "Geef bij een schorsing een einddatum, of kies ‘duurt tot herstel’."),
+    "a suspension needs either": (
+        "effective_until", "Geef bij een schorsing een einddatum, of kies ‘duurt tot herstel’."
+    ),
     "effective_until must be after": ("effective_until", "De einddatum ligt na de ingangsdatum."),
-    "only a suspension has an end date": ("effective_until", "Alleen een schorsing heeft een einddatum of duurt tot herstel."),
+    "only a suspension has an end date": (
+        "effective_until", "Alleen een schorsing heeft een einddatum of duurt tot herstel."
+    ),
     "placements_until: a suspension or withdrawal": (
         "placements_until", "Vul bij een schorsing of intrekking in tot wanneer lopende stages door mogen gaan."),
     "placements_until must not be before": ("placements_until", "Deze datum ligt niet vóór de ingangsdatum."),

@@ -79,7 +79,8 @@ PROPOSAL_FIELDS = (
           hint="Alleen bij verbeterafspraken. Cursussen zijn vrijwillig; bij de controle ziet u wat is gevolgd."),
     Field("recognition_ids", "Erkenningen", kind="checkboxes", required=False, form_id="voorstel",
           hint="Alleen bij schorsing of intrekking: de erkenningen waarop het besluit betrekking heeft.",
-          invalid="Kies bij schorsing of intrekking de erkenningen van dit bedrijf waarop het besluit betrekking heeft."),
+          invalid="Kies bij schorsing of intrekking de erkenningen van dit bedrijf "
+                  "waarop het besluit betrekking heeft."),
     Field("effective_from", "Ingangsdatum", kind="date", required=False, form_id="voorstel", width="s",
           hint="Alleen bij schorsing of intrekking; vandaag of later.",
           invalid="Vul bij schorsing of intrekking een ingangsdatum in, vandaag of later."),
@@ -148,9 +149,9 @@ STEPS = {
         _step("goedkeuren", "Het voorstel goedkeuren", "Voorstel goedkeuren", (), None,
               lambda s, c, who, p: s.approve(c, who), "Het voorstel is goedgekeurd en wordt uitgevoerd.",
               kind="primary",
-              explain="Een schorsing of intrekking wordt een voornemen dat het bedrijf krijgt om op te reageren; "
-                      "daarna keurt een senior adviseur het besluit goed en verstuurt iemand de brief. Verbeterafspraken "
-                      "krijgen een controledatum."),
+              explain="Een schorsing of intrekking wordt een voornemen dat het bedrijf krijgt om op te "
+                      "reageren; daarna keurt een senior adviseur het besluit goed en verstuurt iemand de brief. "
+                      "Verbeterafspraken krijgen een controledatum."),
         _step("terugsturen", "Het voorstel terugsturen", "Terugsturen",
               (_reason("terugsturen", hint="Wat er aan het voorstel moet veranderen."),),
               ReasonIn, lambda s, c, who, p: s.send_back(c, who, p.reason), "Het voorstel is teruggestuurd."),
@@ -181,7 +182,8 @@ def _refusal(slug: str, given: Any, exc: DomainError) -> str:
     if slug == "goedkeuren" and isinstance(exc, GuardRefused):
         return "U heeft dit voorstel zelf gedaan. Een andere senior adviseur moet het goedkeuren (vier ogen)."
     if slug == "voorstel" and isinstance(exc, GuardRefused) and getattr(given, "outcome", None) in ADVERSE:
-        return "Een schorsing of intrekking kan pas worden voorgesteld nadat het bedrijf is gehoord (hoor en wederhoor)."
+        return ("Een schorsing of intrekking kan pas worden voorgesteld nadat het bedrijf is gehoord "
+                "(hoor en wederhoor).")
     return refusal_text(exc, {
         GuardRefused: "Alleen de adviseur aan wie het onderzoek is toegewezen, of een senior adviseur, kan dit doen.",
         Forbidden: "Deze stap is voor een senior adviseur.",
