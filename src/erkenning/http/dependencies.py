@@ -108,11 +108,12 @@ CurrentCaller = NamedDependency[Caller]
 OptionalCaller = NamedDependency[Caller | None]
 RuntimeDep = NamedDependency[Runtime]
 SettingsDep = NamedDependency[Settings]
+LettersDep = NamedDependency[Any]  # the renderer's type lives above the domains
 
 # What a service's __init__ may ask for, by parameter name, and the dependency that gives it (`letters`:
 # provided by the app, from the layer above the domains).
 _INJECTABLE: dict[str, Any] = {
-    "session": DbSession, "settings": SettingsDep, "runtime": RuntimeDep, "letters": NamedDependency[Any],
+    "session": DbSession, "settings": SettingsDep, "runtime": RuntimeDep, "letters": LettersDep,
 }
 
 T = TypeVar("T")
