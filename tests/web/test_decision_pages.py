@@ -10,7 +10,7 @@ import httpx
 from erkenning.core import clock
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
-from erkenning.recognition.models import Pathway
+from erkenning.recognition.models import Decision, DecisionKind, DecisionRecognition, DecisionStatus, Pathway
 from erkenning.vocabulary import long_date
 from tests.factories import TokenFactory, World
 from tests.helpers import WebClient, form_actions, post_form, scalar
@@ -282,3 +282,24 @@ async def test_the_approver_sees_the_whole_scope_and_the_letter_before_it_is_sen
                        id=decision_id)
     assert sha in after and await _decision_status(runtime, decision_id) == "sent"
     assert await scalar(runtime, "SELECT sent_by FROM decision WHERE id = :id", id=decision_id) == world.senior.id
+
+
+async def test_a_decision_sent_before_letters_were_kept_still_shows_and_says_so(
+    web: WebClient, world: World, runtime: Runtime, client
+) -> None:
+    recognition = await world.granted()
+    async with runtime.transaction() as session:
+        earlier = Decision(
+            company_id=world.company_id, kind=DecisionKind.IMPOSE_CONDITIONS, status=DecisionStatus.SENT,
+            grounds="Van voor de brieven.", legal_basis="art. 7.2.10 WEB", effective_from=clock.today(),
+            drafted_by=world.adviser.id, sent_on=clock.today(), sent_at=clock.now(),
+            objection_deadline=clock.today() + timedelta(days=42),
+        )
+        session.add(earlier)
+        await session.flush()
+        session.add(DecisionRecognition(decision_id=earlier.id, recognition_id=recognition))
+    await web.sign_in(world.adviser)
+    page = await web.get(f"/besluiten/{earlier.id}")
+    assert page.status_code == 200 and "geen brief bewaard" in page.text and earlier.kenmerk in page.text
+    missing = await client.get(f"/api/v1/backoffice/decisions/{earlier.id}/letter", headers=world.adviser.headers)
+    assert missing.status_code == 404

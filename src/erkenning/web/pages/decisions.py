@@ -28,7 +28,7 @@ from erkenning.recognition.controllers.decisions import letter_response
 from erkenning.recognition.dispatch import sha256
 from erkenning.recognition.models import Decision, DecisionKind, DecisionStatus, LetterKind
 from erkenning.recognition.schemas import DecisionCreate, DecisionUpdate, ResponseCreate
-from erkenning.recognition.services.decisions import DecisionService
+from erkenning.recognition.services.decisions import UNSENT, DecisionService
 from erkenning.recognition.services.objections import ObjectionService
 from erkenning.vocabulary import long_date
 from erkenning.web import nav
@@ -334,9 +334,11 @@ async def _decision_page(
     adviser = caller.role in ADVISER_ROLES
     steps = [STEPS[DecisionStatus(m.to)] for m in decisions.actions(decision, caller)] if adviser else []
     takes_response = adviser and decision.status is DecisionStatus.INTENDED and decision.response_received_at is None
-    letter = None if decision.status is DecisionStatus.CANCELLED else await decisions.letter(
-        decision.id, caller, LetterKind.DECISION
-    )
+    letter = None
+    if decision.status is not DecisionStatus.CANCELLED and (
+        decision.status in UNSENT or await decisions.has_letter(decision, LetterKind.DECISION)
+    ):  # decisions sent before letters were kept have none
+        letter = await decisions.letter(decision.id, caller, LetterKind.DECISION)
     return page(
         request, "decisions/detail.html", title="Besluit", status_code=status_code,
         decision=decision, company=known.company(decision.company_id), names=known,
