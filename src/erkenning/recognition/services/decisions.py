@@ -365,15 +365,22 @@ class DecisionService:
     async def has_letter(self, decision: Decision, kind: LetterKind) -> bool:
         return await dispatch.kept(self.session, decision.id, kind) is not None
 
-    async def letter(self, decision_id: UUID, caller: Caller, kind: LetterKind | None = None) -> dispatch.LetterText:
-        """A letter of the decision to read or download.
+    async def letter(
+        self, decision_id: UUID, caller: Caller, kind: LetterKind | None = None
+    ) -> dispatch.LetterText:
+        """A letter of the decision to read or download (the read audited as any other, see `read`)."""
+        return await self.letter_of(await self.read(decision_id, caller), caller, kind)
+
+    async def letter_of(
+        self, decision: Decision, caller: Caller, kind: LetterKind | None = None
+    ) -> dispatch.LetterText:
+        """A letter of a decision the caller has read.
 
         The decision letter of a sent decision is the one kept; before sending, staff get it as it would be
         sent today (not kept). The intended decision's letter is the one kept when it was put to the
         company. Without `kind`: the intended decision's letter while that is where it stands, else the
         decision letter.
         """
-        decision = await self.read(decision_id, caller)
         if kind is None:
             kind = LetterKind.INTENDED_DECISION if decision.status is S.INTENDED else LetterKind.DECISION
         if kind is LetterKind.DECISION and decision.status in UNSENT:

@@ -338,7 +338,7 @@ async def _decision_page(
     if decision.status is not DecisionStatus.CANCELLED and (
         decision.status in UNSENT or await decisions.has_letter(decision, LetterKind.DECISION)
     ):  # decisions sent before letters were kept have none
-        letter = await decisions.letter(decision.id, caller, LetterKind.DECISION)
+        letter = await decisions.letter_of(decision, caller, LetterKind.DECISION)
     return page(
         request, "decisions/detail.html", title="Besluit", status_code=status_code,
         decision=decision, company=known.company(decision.company_id), names=known,
