@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -62,7 +63,9 @@ class Effect:
 def changed(session: AsyncSession, recognition: Recognition, *, corrected_from: date | None = None) -> None:
     """`recognition.changed`; with `corrected_from`, the register's earlier answers from that date on are
     corrected (an upheld objection undid a decision from its start)."""
-    correction = {"corrected": True, "corrected_from": corrected_from.isoformat()} if corrected_from else {}
+    correction: dict[str, Any] = (
+        {"corrected": True, "corrected_from": corrected_from.isoformat()} if corrected_from else {}
+    )
     outbox.add(session, CHANGED, company_id=recognition.company_id, recognition_id=recognition.id, **correction)
 
 

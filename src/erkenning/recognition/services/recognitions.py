@@ -110,6 +110,16 @@ def _recorded(record: periods.Recorded) -> dict[str, Any]:
     }
 
 
+def _superseded(record: periods.Recorded) -> SupersededPeriodRead:
+    assert record.recorded_until is not None, "a history row has its end"
+    return SupersededPeriodRead(
+        **_recorded(record),
+        recorded_until=record.recorded_until,
+        superseded_by_decision_id=record.superseded_by_decision_id,
+        superseded_by_objection_id=record.superseded_by_objection_id,
+    )
+
+
 class RecognitionService:
     """Erkenningen: registered as applications; their status moves only by decisions."""
 
@@ -270,15 +280,7 @@ class RecognitionService:
         return RecognitionHistoryRead(
             recognition_id=recognition.id,
             periods=[RecordedPeriodRead(**_recorded(r)) for r in current],
-            superseded=[
-                SupersededPeriodRead(
-                    **_recorded(r),
-                    recorded_until=r.recorded_until,
-                    superseded_by_decision_id=r.superseded_by_decision_id,
-                    superseded_by_objection_id=r.superseded_by_objection_id,
-                )
-                for r in superseded
-            ],
+            superseded=[_superseded(r) for r in superseded],
             answer=answer,
         )
 
