@@ -1,10 +1,10 @@
 """What a decision does to recognitions, and what an upheld objection undoes: check the moves, rewrite
 the periods, keep "status today".
 
-Every change of periods or status writes the outbox event `recognition.changed` with `company_id`,
-`recognition_id` and `corrected` (one event per recognition). `corrected` is true when an upheld
-objection undid a decision from its start (`revoke_ex_tunc`): the register's earlier answers for
-dates from `corrected_from` on were wrong and are corrected. The register's subscriptions handle it;
+Every change of periods or status writes the outbox event `recognition.changed` with `company_id` and
+`recognition_id` (one event per recognition). When an upheld objection undid a decision from its
+start (`revoke_ex_tunc`) it also has `corrected: true` and `corrected_from`: the register's earlier
+answers for dates from then on were wrong and are corrected. The register's subscriptions handle it;
 this module registers no handler for it.
 """
 
