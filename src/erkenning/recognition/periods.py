@@ -39,8 +39,8 @@ from erkenning.recognition.models import (
     RecognitionStatus,
 )
 
-_T = RecognitionPeriod.__table__  # type: ignore[attr-defined]
-_H = RecognitionPeriodHistory.__table__  # type: ignore[attr-defined]
+_T = RecognitionPeriod.__table__  # type: ignore[attr-defined]  # __table__ is untyped
+_H = RecognitionPeriodHistory.__table__  # type: ignore[attr-defined]  # __table__ is untyped
 
 # Transaction-local settings the triggers on recognition_period read (see the migration that made them).
 RECORDED_AT = "erkenning.recorded_at"
@@ -221,6 +221,7 @@ def changes(old: Sequence[Segment], new: Sequence[Segment], since: date) -> list
 
 def _segment(row: Any) -> Segment:
     during: Range[date] = row.during
+    assert during.lower is not None  # periods are written from Segments, which always start
     return Segment(
         during.lower, during.upper, RecognitionStatus(row.status), row.decision_id, row.id, row.objection_id
     )
@@ -233,7 +234,7 @@ async def load(session: AsyncSession, recognition_id: UUID) -> list[Segment]:
         .where(_T.c.recognition_id == recognition_id)
         .order_by(sa.func.lower(_T.c.during))
     )
-    return [_segment(row) for row in (await session.exec(stmt)).all()]  # type: ignore[call-overload]
+    return [_segment(row) for row in (await session.exec(stmt)).all()]  # type: ignore[call-overload]  # a Core SELECT
 
 
 async def records(session: AsyncSession, recognition_id: UUID) -> tuple[list[Recorded], list[Recorded]]:
@@ -248,7 +249,7 @@ async def records(session: AsyncSession, recognition_id: UUID) -> tuple[list[Rec
     ).where(_H.c.recognition_id == recognition_id)
     current = [
         Recorded(_segment(row), row.recorded_from)
-        for row in (await session.exec(now.order_by(sa.func.lower(_T.c.during)))).all()  # type: ignore[call-overload]
+        for row in (await session.exec(now.order_by(sa.func.lower(_T.c.during)))).all()  # type: ignore[call-overload]  # Core
     ]
     superseded = [
         Recorded(
@@ -256,7 +257,7 @@ async def records(session: AsyncSession, recognition_id: UUID) -> tuple[list[Rec
             row.superseded_by_decision_id, row.superseded_by_objection_id,
         )
         for row in (
-            await session.exec(then.order_by(_H.c.recorded_until, sa.func.lower(_H.c.during)))  # type: ignore[call-overload]
+            await session.exec(then.order_by(_H.c.recorded_until, sa.func.lower(_H.c.during)))  # type: ignore[call-overload]  # Core
         ).all()
     ]
     return current, superseded
@@ -293,7 +294,8 @@ async def stamp(
         sa.func.set_config(CHANGE_DECISION, str(decision_id or ""), sa.true()),
         sa.func.set_config(CHANGE_OBJECTION, str(objection_id or ""), sa.true()),
     )
-    return (await session.exec(stmt)).one()[0]  # type: ignore[call-overload,no-any-return]
+    recorded: datetime = (await session.exec(stmt)).one()[0]  # type: ignore[call-overload]  # a Core SELECT
+    return recorded
 
 
 async def history(session: AsyncSession, recognition_ids: Sequence[UUID]) -> dict[UUID, list[Segment]]:
@@ -306,7 +308,7 @@ async def history(session: AsyncSession, recognition_ids: Sequence[UUID]) -> dic
         .where(_T.c.recognition_id.in_(recognition_ids))
         .order_by(_T.c.recognition_id, sa.func.lower(_T.c.during))
     )
-    for row in (await session.exec(stmt)).all():  # type: ignore[call-overload]
+    for row in (await session.exec(stmt)).all():  # type: ignore[call-overload]  # a Core SELECT
         found[row.recognition_id].append(_segment(row))
     return found
 
@@ -334,9 +336,9 @@ async def replace(
     if gone or added:
         await stamp(session, decision_id=decision_id, objection_id=objection_id)
     if gone:
-        await session.exec(sa.delete(_T).where(_T.c.id.in_(gone)))  # type: ignore[call-overload]
+        await session.exec(sa.delete(_T).where(_T.c.id.in_(gone)))
     if added:
-        await session.exec(  # type: ignore[call-overload]
+        await session.exec(
             sa.insert(_T),
             params=[
                 {
@@ -367,7 +369,8 @@ def _status_on(row: Any) -> StatusOn:
 
 async def status_on(session: AsyncSession, recognition_id: UUID, on: date) -> StatusOn | None:
     """The status of one recognition on a date; None before its application (no period covers it)."""
-    row = (await session.exec(status_on_query([recognition_id], on))).first()  # type: ignore[call-overload]
+    stmt = status_on_query([recognition_id], on)
+    row = (await session.exec(stmt)).first()  # type: ignore[call-overload]  # a Core SELECT
     return _status_on(row) if row is not None else None
 
 
@@ -377,5 +380,6 @@ async def statuses_on(
     """The status of several recognitions on one date (those without a period on it are left out)."""
     if not recognition_ids:
         return {}
-    rows = (await session.exec(status_on_query(recognition_ids, on))).all()  # type: ignore[call-overload]
+    stmt = status_on_query(recognition_ids, on)
+    rows = (await session.exec(stmt)).all()  # type: ignore[call-overload]  # a Core SELECT
     return {row.recognition_id: _status_on(row) for row in rows}

@@ -6,6 +6,7 @@ its start (art. 7:11 Awb, `erkenning.recognition.effects.revoke_ex_tunc`); no ne
 
 from __future__ import annotations
 
+import builtins
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -76,10 +77,10 @@ class ObjectionService:
         order = (col(Objection.created_at), col(Objection.id))
         return await fetch_page(self.session, stmt, *order, limit=limit, offset=offset)
 
-    def actions(self, objection: Objection, caller: Caller, *, decision: Decision | None = None) -> list[Move]:
+    def actions(self, objection: Objection, caller: Caller, *, decision: Decision | None = None) -> builtins.list[Move]:
         """What the caller may do with the objection now; give the contested decision to have the
         independence rule (art. 7:5 Awb) judged too."""
-        context = {"decision": decision} if decision is not None else {}
+        context: dict[str, Any] = {"decision": decision} if decision is not None else {}
         return allowed(OBJECTION_TRANSITIONS, objection, caller, **context)
 
     async def file(self, decision_id: UUID, grounds: str, caller: Caller) -> Objection:
