@@ -19,6 +19,7 @@ from erkenning.recognition.models import (
     Qualification,
     Recognition,
     RecognitionPeriod,
+    RecognitionPeriodHistory,
 )
 from erkenning.register.models import Delivery, SchoolWebhook, Subscription
 from erkenning.reports.models import Report, ReportConfidential
@@ -55,6 +56,7 @@ __all__ = [
     "Qualification",
     "Recognition",
     "RecognitionPeriod",
+    "RecognitionPeriodHistory",
     "Report",
     "ReportConfidential",
     "RetentionErasure",

@@ -184,6 +184,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", f"{_B}/recognitions/reassessment-due"): ANY_STAFF,
     ("GET", f"{_B}/recognitions/{{recognition_id:uuid}}"): ANY_STAFF,
     ("GET", f"{_B}/recognitions/{{recognition_id:uuid}}/status"): ANY_STAFF,
+    ("GET", f"{_B}/recognitions/{{recognition_id:uuid}}/history"): ANY_STAFF,
     ("POST", f"{_B}/recognitions/{{recognition_id:uuid}}/reassessed"): ADVISERS_ONLY,
     ("GET", f"{_B}/decisions"): ANY_STAFF,
     ("POST", f"{_B}/decisions"): ADVISERS_ONLY,
