@@ -21,7 +21,7 @@ from erkenning.recognition.models import DecisionKind, DecisionStatus, Objection
 from erkenning.register.models import Channel as SubscriptionChannel
 from erkenning.register.models import DeliveryStatus
 from erkenning.reports.models import Channel, CoarseStatus, Ground, ReadPurpose, ReferralBody, ReportStatus
-from erkenning.training.models import CourseFormat, ParticipationStatus, Topic
+from erkenning.training.models import CourseFormat, InvitationKind, ParticipationStatus, Topic
 from erkenning.workflows.models import DeadlineKind, DeadlineStatus, InvestigationStatus, Outcome
 
 # (word, tone) for things shown as a status badge; plain words for the rest.
@@ -149,6 +149,10 @@ WORDS: dict[type[StrEnum], dict[Any, str]] = {
         Topic.WORKPLACE_TRAINER: "vaardigheden van de praktijkopleider",
         Topic.SOCIAL_SAFETY: "sociale veiligheid",
         Topic.ADOLESCENT_BRAIN: "het puberbrein",
+    },
+    InvitationKind: {
+        InvitationKind.NEW_COMPANY: "welkom als nieuw leerbedrijf",
+        InvitationKind.IMPROVEMENT_AGREEMENT: "na verbeterafspraken",
     },
 }
 

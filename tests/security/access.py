@@ -23,7 +23,9 @@ ADVISER, SENIOR, ADMIN = "adviser", "senior_adviser", "admin"
 KINDS = (ANONYMOUS, COMPANY, SCHOOL, ADVISER, SENIOR, ADMIN)
 
 # Path parameters whose objects belong to a company / a school: they get an own and a foreign value.
-COMPANY_OWNED = frozenset({"decision_id", "objection_id", "recognition_id", "case_id", "participation_id", "token_id"})
+COMPANY_OWNED = frozenset({
+    "decision_id", "objection_id", "recognition_id", "case_id", "participation_id", "token_id", "invitation_id",
+})
 SCHOOL_OWNED = frozenset({"subscription_id", "delivery_id", "report_id"})
 
 
@@ -122,6 +124,8 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", f"{_P}/training/participations"): COMPANY_ONLY,
     ("GET", f"{_P}/training/participations/{{participation_id:uuid}}"): COMPANY_ONLY,
     ("POST", f"{_P}/training/participations/{{participation_id:uuid}}/cancel"): COMPANY_ONLY,
+    ("GET", f"{_P}/training/invitations"): COMPANY_ONLY,
+    ("POST", f"{_P}/training/invitations/{{invitation_id:uuid}}/dismiss"): COMPANY_ONLY,
     # --- the back office: staff; some steps for advisers, senior advisers or admins only ---
     ("GET", f"{_B}/companies"): ANY_STAFF,
     ("POST", f"{_B}/companies"): ANY_STAFF,
@@ -283,6 +287,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/portaal/reactieverzoeken/{case_id:uuid}"): COMPANY_ONLY,
     ("POST", "/portaal/reactieverzoeken/{case_id:uuid}"): rule(COMPANY, body={"answer": "Onze kant."}),
     ("GET", "/portaal/cursussen"): COMPANY_ONLY,
+    ("POST", "/portaal/cursussen/uitnodigingen/{invitation_id:uuid}/verbergen"): COMPANY_ONLY,
     ("GET", "/portaal/cursussen/aanmelden"): rule(COMPANY, query={"bijeenkomst": "{session_id}"}),
     ("POST", "/portaal/cursussen/aanmelden"): rule(COMPANY, body={"session_id": "{session_id}"}),
     ("GET", "/portaal/deelnames"): COMPANY_ONLY,
