@@ -38,18 +38,12 @@ from tests.helpers import (
     drain_queue,
     outbox_events,
     post_form,
+    run_jobs,
     step,
 )
 
 WELCOME = "Welkom als erkend leerbedrijf: cursussen voor u – SBB"
 AGREEMENT = "Cursussen bij uw verbeterafspraken – SBB"
-
-
-async def run_jobs(runtime: Runtime, settings: Settings, *names: str) -> None:
-    """Queue recognition cron jobs by name, as the worker's scheduler does, and let a real worker run them."""
-    for name in names:
-        await runtime.queue.redis.enqueue_job(f"cron:{name}", _queue_name=settings.arq_queue_name)
-    await drain_queue(settings)
 
 
 async def invitations_of(runtime: Runtime, company_id: UUID) -> list[Invitation]:
