@@ -277,6 +277,13 @@ RECOGNITION_STATUSES = {
     RecognitionStatus.REFUSED: ("geweigerd", "danger"),
 }
 
+# The Stagepact's targets (codes of `erkenning.stagepact`): the direction, the verdict with its badge tone,
+# and the trend against the period before.
+TARGET_DIRECTIONS = {"at_least": "ten minste", "at_most": "hoogstens"}
+TARGET_VERDICTS = {"met": "gehaald", "not_met": "niet gehaald", "no_data": "geen gegevens"}
+TARGET_VERDICT_TONES = {"met": "success", "not_met": "danger", "no_data": "neutral"}
+TRENDS = {"up": "gestegen", "down": "gedaald", "equal": "gelijk gebleven"}
+
 AUDIT_RESULTS = {"success": "gelukt", "failure": "mislukt", "denied": "geweigerd", "not_found": "niet gevonden"}
 
 _MONTHS = (

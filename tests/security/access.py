@@ -143,6 +143,15 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", f"{_B}/admin/calendar"): ADMIN_ONLY,
     ("POST", f"{_B}/admin/calendar"): rule(ADMIN, body={"day": MATRIX_DAY, "decree": "Besluit (matrix)"}),
     ("DELETE", f"{_B}/admin/calendar/{{day:date}}"): rule(ADMIN, params={"day": MATRIX_DAY}),
+    # The Stagepact's targets: the admin's PUT sets one, the DELETE (run after every PUT) removes it again.
+    ("GET", f"{_B}/admin/stagepact-targets"): ADMIN_ONLY,
+    ("PUT", f"{_B}/admin/stagepact-targets/{{indicator:str}}/{{year:int}}"): rule(
+        ADMIN, params={"indicator": "reports.received"},
+        body={"value": "10", "direction": "at_most", "source": "Voorbeeld (matrix)"},
+    ),
+    ("DELETE", f"{_B}/admin/stagepact-targets/{{indicator:str}}/{{year:int}}"): rule(
+        ADMIN, params={"indicator": "reports.received"}
+    ),
     ("GET", f"{_B}/admin/outbox"): ADMIN_ONLY,
     ("GET", f"{_B}/admin/reports/{{report_id:uuid}}/reads"): ADMIN_ONLY,
     ("GET", f"{_B}/admin/reports/{{report_id:uuid}}/consultations"): ADMIN_ONLY,
