@@ -226,7 +226,7 @@ async def test_a_company_that_ignores_every_invitation_keeps_its_recognition(
 
 async def test_an_improvement_agreement_offers_the_recommended_topics_courses_once_per_case(
     client: httpx.AsyncClient, runtime: Runtime, settings: Settings, adviser: Principal, senior: Principal,
-    company: Company, tokens: TokenFactory, mail: MailCatcher,
+    company: Company, tokens: TokenFactory, mail: MailCatcher, web: WebClient,
 ) -> None:
     recruiting = await make_course(runtime, title="Objectief selecteren", topics=["discrimination_free_recruitment"])
     both = await make_course(runtime, title="Gelijke kansen in de praktijk",
@@ -257,6 +257,11 @@ async def test_an_improvement_agreement_offers_the_recommended_topics_courses_on
     assert "Het puberbrein" not in text and "Oud aanbod" not in text
     [shown] = await portal_invitations(client, company_user)
     assert shown["kind"] == "improvement_agreement" and shown["topics"] == ["discrimination_free_recruitment"]
+    await web.sign_in(company_user)
+    page = (await web.get("/portaal/cursussen")).text
+    selected = page[page.index("Voor u geselecteerd"):page.index("</section>", page.index("Voor u geselecteerd"))]
+    assert "verbeterafspraken: discriminatievrij werven en selecteren" in selected
+    assert "Objectief selecteren" in selected and "Het puberbrein" not in selected
 
     # The closing carried out again (its event once more), and the offer made again: still one for this case.
     async with runtime.transaction() as session:
