@@ -251,7 +251,7 @@ async def redis_dump(redis: Any, *patterns: str) -> bytes:
         kinds = [k.decode() if isinstance(k, bytes) else str(k) for k in await pipe.execute()]
         readers = {"string": "get", "zset": "zrange", "hash": "hgetall", "list": "lrange", "set": "smembers"}
         pipe = redis.pipeline(transaction=False)
-        for key, kind in zip(batch, kinds):
+        for key, kind in zip(batch, kinds, strict=True):
             if kind == "zset" or kind == "list":
                 getattr(pipe, readers[kind])(key, 0, -1)
             elif kind in readers:

@@ -131,7 +131,7 @@ class InvitationRead(BaseModel):
     def of(cls, offer: Offer) -> InvitationRead:
         invitation = offer.invitation
         return cls(
-            id=invitation.id, kind=invitation.kind, topics=invitation.topics,  # type: ignore[arg-type]
+            id=invitation.id, kind=invitation.kind, topics=invitation.topics,
             courses=[InvitedCourseRead.model_validate(c, from_attributes=True) for c in offer.courses],
             created_at=invitation.created_at, dismissed_at=invitation.dismissed_at,
         )
@@ -248,7 +248,7 @@ class ParticipationRead(BaseModel):
             course_code=course.code,
             course_title=course.title,
             format=course.format,
-            topics=course.topics,  # type: ignore[arg-type]
+            topics=course.topics,
             session_id=p.session_id,
             session_starts_at=session.starts_at if session else None,
             session_ends_at=session.ends_at if session else None,

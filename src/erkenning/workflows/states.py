@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from erkenning.core.caller import ADVISER_ROLES, Caller, Role
-from erkenning.core.states import Rule, Table
+from erkenning.core.states import Guard, Rule, Table
 from erkenning.workflows.models import OPEN_STATES, AdviserTask, Investigation, Outcome
 from erkenning.workflows.models import InvestigationStatus as S
 
@@ -45,7 +45,7 @@ def hearing_held_for_adverse(case: Investigation, caller: Caller, given: Mapping
     return refusal
 
 
-def back_to_where_it_was(target: S):
+def back_to_where_it_was(target: S) -> Guard:
     def guard(case: Investigation, caller: Caller, given: Mapping[str, Any]) -> str | None:
         if case.status_before_hold is not target:
             return f"This case was put on hold from {case.status_before_hold}, not from {target.value}"

@@ -96,7 +96,7 @@ class InvitationService:
             .on_conflict_do_nothing()  # once per company (new company) or per case (agreements)
             .returning(col(Invitation.id))
         )
-        new_id = (await self.session.exec(stmt)).scalar()  # type: ignore[call-overload]
+        new_id = (await self.session.exec(stmt)).scalar()
         if new_id is None:
             log.info("training.invitation_exists", company_id=str(company_id), kind=kind.value)
             return None
