@@ -6,6 +6,12 @@ Every change of periods or status writes the outbox event `recognition.changed` 
 start (`revoke_ex_tunc`) it also has `corrected: true` and `corrected_from`: the register's earlier
 answers for dates from then on were wrong and are corrected. The register's subscriptions handle it;
 this module registers no handler for it.
+
+When a grant makes a company's first recognition active (the day it takes effect: at once, or when
+the daily task reaches a future-dated grant), `recognition.first_granted` follows with `company_id`,
+`recognition_id` and `decision_id`: training welcomes the new company with its courses. "First": no
+recognition of the company was active on any day before. A reinstatement, or a grant to a company
+that was recognised before, writes none.
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ from erkenning.recognition.states import ADVERSE, RECOGNITION_TRANSITIONS, TARGE
 log = get_logger(__name__)
 
 CHANGED = "recognition.changed"
+FIRST_GRANTED = "recognition.first_granted"
 
 
 @dataclass
@@ -67,6 +74,33 @@ def changed(session: AsyncSession, recognition: Recognition, *, corrected_from: 
         {"corrected": True, "corrected_from": corrected_from.isoformat()} if corrected_from else {}
     )
     outbox.add(session, CHANGED, company_id=recognition.company_id, recognition_id=recognition.id, **correction)
+
+
+async def _first_granted(session: AsyncSession, recognition: Recognition, segment: Segment | None) -> None:
+    """A grant just made `recognition` active: the event, if no recognition of the company was active before."""
+    if segment is None or segment.decision_id is None or recognition.status is not RecognitionStatus.ACTIVE:
+        return
+    kind = (await session.exec(select(Decision.kind).where(Decision.id == segment.decision_id))).first()
+    if kind is not DecisionKind.GRANT:
+        return
+    t = RecognitionPeriod.__table__  # type: ignore[attr-defined]
+    earlier = (
+        sa.select(sa.literal(1))
+        .select_from(t.join(Recognition, col(Recognition.id) == t.c.recognition_id))
+        .where(
+            col(Recognition.company_id) == recognition.company_id,
+            t.c.status == RecognitionStatus.ACTIVE.value,
+            sa.func.lower(t.c.during) < segment.start,
+        )
+        .limit(1)
+    )
+    if (await session.exec(earlier)).first() is not None:  # type: ignore[call-overload]
+        return
+    outbox.add(
+        session, FIRST_GRANTED,
+        company_id=recognition.company_id, recognition_id=recognition.id, decision_id=segment.decision_id,
+    )
+    log.info("recognition.first_granted", company_id=str(recognition.company_id), recognition_id=str(recognition.id))
 
 
 async def lock(session: AsyncSession, recognition_ids: Sequence[UUID]) -> list[Recognition]:
@@ -147,6 +181,8 @@ async def carry_out(
             recognition.version += 1
             recognition.updated_at = utcnow()
             changed(session, recognition)
+        if moved:
+            await _first_granted(session, recognition, periods.covering(effect.new, today))
         session.add(recognition)
 
 
@@ -321,5 +357,6 @@ async def apply_due(session: AsyncSession, caller: Caller, today: date, *, batch
             recognition.updated_at = utcnow()
             session.add(recognition)
             changed(session, recognition)
+            await _first_granted(session, recognition, periods.covering(segments, today))
     await session.flush()
     return seen
