@@ -82,6 +82,7 @@ def wiring() -> Wiring:
     handlers = outbox.Handlers([
         mail.sender(composers),
         *register_tasks.HANDLERS,
+        *training_tasks.HANDLERS,
         *workflow_tasks.handlers(letters.RENDERER),
     ])
     cron_jobs = [

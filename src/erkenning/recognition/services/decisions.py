@@ -15,7 +15,7 @@ An investigation's approved measure becomes an intended decision through
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -45,7 +45,6 @@ from erkenning.recognition.models import (
     Objection,
     Qualification,
     Recognition,
-    RecognitionStatus,
 )
 from erkenning.recognition.schemas import (
     DecisionCreate,
@@ -324,9 +323,7 @@ class DecisionService:
         decision = await self.get(decision_id, caller, for_update=True)
         return await self.send_locked(decision, caller)
 
-    async def send_locked(
-        self, decision: Decision, caller: Caller, *, restore: Mapping[UUID, RecognitionStatus] | None = None
-    ) -> Decision:
+    async def send_locked(self, decision: Decision, caller: Caller) -> Decision:
         """approved → sent, by a person: the letter is written and kept, the decision takes effect on its
         recognitions, and the objection term starts (art. 6:7/6:8 Awb)."""
         apply(DECISION_TRANSITIONS, decision, S.SENT, caller)
@@ -337,7 +334,7 @@ class DecisionService:
         decision.effective_from = decision.effective_from or today
         links = {link.recognition_id: link for link in await self.linked(decision)}
         recognitions = await effects.lock(self.session, sorted(links))
-        planned = await effects.plan(self.session, decision, recognitions, caller, restore=restore)
+        planned = await effects.plan(self.session, decision, recognitions, caller)
         decision.sent_at, decision.sent_on, decision.sent_by = utcnow(), today, caller.principal_id
         decision.objection_deadline = calendar.term_end(today, weeks=self.settings.objection_term_weeks)
         html = await self._renderer().decision(self.session, self.settings, decision, Dispatch.of_sent(decision))
