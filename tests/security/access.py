@@ -87,6 +87,9 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", f"{_R}/reports"): rule(ANONYMOUS),
     ("POST", f"{_R}/reports/status"): rule(ANONYMOUS),
     ("POST", f"{_R}/reports/consultations"): rule(ANONYMOUS),  # the reporter's art. 15 list, by receipt code
+    # Wederhoor by the receipt code: SBB's question about the company's side, and the reporter's reaction.
+    ("POST", f"{_R}/reports/reaction"): rule(ANONYMOUS),
+    ("POST", f"{_R}/reports/reaction/answer"): rule(ANONYMOUS),
     ("GET", f"{_R}/school/webhook"): SCHOOL_ONLY,
     ("PUT", f"{_R}/school/webhook"): rule(SCHOOL, body={"url": "http://127.0.0.1:9/hook"}),
     ("DELETE", f"{_R}/school/webhook"): SCHOOL_ONLY,
@@ -99,6 +102,9 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", f"{_R}/school/reports"): SCHOOL_ONLY,
     ("POST", f"{_R}/school/reports"): SCHOOL_ONLY,
     ("GET", f"{_R}/school/reports/{{report_id:uuid}}"): SCHOOL_ONLY,
+    # Wederhoor: SBB's questions about the school's own reports, and its reaction (another school's: 404).
+    ("GET", f"{_R}/school/reactions"): SCHOOL_ONLY,
+    ("POST", f"{_R}/school/reports/{{report_id:uuid}}/reaction"): rule(SCHOOL, body={"reaction": "Onze reactie."}),
     # --- the company portal ---
     ("GET", f"{_P}/account"): COMPANY_ONLY,
     ("GET", f"{_P}/account/tokens"): COMPANY_ONLY,
@@ -206,6 +212,8 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", f"{_B}/investigations/{{case_id:uuid}}/hearing"): ADVISERS_ONLY,
     ("POST", f"{_B}/investigations/{{case_id:uuid}}/hearing-answer"): ADVISERS_ONLY,
     ("POST", f"{_B}/investigations/{{case_id:uuid}}/assessment"): ADVISERS_ONLY,
+    ("POST", f"{_B}/investigations/{{case_id:uuid}}/reporter-question"): ADVISERS_ONLY,
+    ("POST", f"{_B}/investigations/{{case_id:uuid}}/reporter-reactions/{{report_id:uuid}}"): ADVISERS_ONLY,
     ("POST", f"{_B}/investigations/{{case_id:uuid}}/proposal"): ADVISERS_ONLY,
     ("POST", f"{_B}/investigations/{{case_id:uuid}}/hold"): ADVISERS_ONLY,
     ("POST", f"{_B}/investigations/{{case_id:uuid}}/resume"): ADVISERS_ONLY,

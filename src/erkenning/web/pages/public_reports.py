@@ -17,7 +17,7 @@ from litestar.response import Template
 from erkenning import vocabulary
 from erkenning.core.errors import NotFound
 from erkenning.http.dependencies import DbSession
-from erkenning.reports.controllers import PUBLIC_MAX_BODY_BYTES, _anonymous_limited
+from erkenning.reports.controllers import PUBLIC_MAX_BODY_BYTES, anonymous_limited
 from erkenning.reports.schemas import AnonymousReportCreate, ReceiptLookup
 from erkenning.reports.services.consultations import consultations_of
 from erkenning.reports.services.intake import ReportIntake
@@ -37,8 +37,8 @@ RECEIPT_FIELDS = (
 )
 _NO_REPORT = "We vinden geen melding met deze code. Controleer of u de code goed heeft overgenomen."
 
-intake_limit = _anonymous_limited("report-intake", "report_intake_limit", "report_intake_window_s")
-receipt_limit = _anonymous_limited("report-receipt", "report_receipt_limit", "report_receipt_window_s")
+intake_limit = anonymous_limited("report-intake", "report_intake_limit", "report_intake_window_s")
+receipt_limit = anonymous_limited("report-receipt", "report_receipt_limit", "report_receipt_window_s")
 
 
 def _form_page(request: Request[Any, Any, Any], form: Form, status: int = 200) -> Template:
