@@ -277,6 +277,16 @@ ROLES = {
     Role.SYSTEM: "Systeem",
 }
 
+# The roles in the plural, where a sentence names all of them ("alle senior adviseurs").
+ROLE_PLURALS = {
+    Role.ADMIN: "beheerders",
+    Role.SENIOR_ADVISER: "senior adviseurs",
+    Role.ADVISER: "adviseurs praktijkleren",
+    Role.COMPANY: "leerbedrijven",
+    Role.SCHOOL: "scholen",
+    Role.SYSTEM: "systemen",
+}
+
 SECTORS = {
     Sector.TECHNIEK_GEBOUWDE_OMGEVING: "Techniek en gebouwde omgeving",
     Sector.MOBILITEIT_TRANSPORT_LOGISTIEK_MARITIEM: "Mobiliteit, transport, logistiek en maritiem",

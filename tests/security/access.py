@@ -257,6 +257,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/onderzoeken"): ADVISERS_ONLY,
     ("GET", "/onderzoeken/{case_id:uuid}"): ADVISERS_ONLY,
     ("POST", "/onderzoeken/{case_id:uuid}/{slug:str}"): rule(*ADVISERS, params={"slug": "hervatten"}),
+    ("POST", "/onderzoeken/{case_id:uuid}/reactie-melder/{report_id:uuid}"): ADVISERS_ONLY,
     ("GET", "/besluiten"): ANY_STAFF,
     ("GET", "/besluiten/nieuw"): rule(*ADVISERS, query={"bedrijf": "{company_id}"}),
     ("POST", "/besluiten/nieuw"): ADVISERS_ONLY,
@@ -310,6 +311,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/school/meldingen"): SCHOOL_ONLY,
     ("GET", "/school/meldingen/nieuw"): SCHOOL_ONLY,
     ("POST", "/school/meldingen/nieuw"): SCHOOL_ONLY,
+    ("POST", "/school/meldingen/{report_id:uuid}/reactie"): rule(SCHOOL, body={"reaction": "Onze reactie."}),
     # --- public pages ---
     ("GET", "/register"): PUBLIC,
     ("GET", "/register/{company:str}"): PUBLIC,
@@ -318,4 +320,6 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/melden"): rule(ANONYMOUS),  # anonymous by design: a signed-in visitor gets 403
     ("GET", "/melden/status"): PUBLIC,
     ("POST", "/melden/status"): rule(ANONYMOUS),
+    ("POST", "/melden/reactie"): rule(ANONYMOUS),  # wederhoor by the receipt code, typed again
+    ("GET", "/privacy"): PUBLIC,  # the privacy statement (GDPR art. 13)
 }
