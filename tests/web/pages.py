@@ -15,6 +15,7 @@ from uuid import UUID
 import httpx
 
 from erkenning.app import create_app
+from erkenning.companies.models import Company
 from erkenning.core import clock
 from erkenning.core.caller import Caller, Role
 from erkenning.core.runtime import Runtime
@@ -26,6 +27,7 @@ from erkenning.training.services.catalogue import CatalogueService
 from erkenning.training.services.participations import ParticipationService
 from erkenning.workflows.services.investigations import InvestigationService
 from tests.helpers import SYSTEM, Principal, make_company
+from tests.reports.conftest import PUBLIC, act, facts, school_report
 from tests.web.conftest import WebClient
 
 STAFF = Caller(principal_id=None, role=Role.ADMIN, name="tests")
@@ -114,3 +116,51 @@ async def hearing_for(runtime: Runtime, company_id: UUID | None, senior: Princip
     async with runtime.transaction() as session:
         await InvestigationService(session, runtime.settings).request_hearing(case.id, asker, question)
     return str(case.id)
+
+
+async def _ok_json(response: httpx.Response, status: int = 200) -> Any:
+    assert response.status_code == status, f"{response.request.url.path}: {response.status_code} {response.text}"
+    return response.json()
+
+
+CASES = "/api/v1/backoffice/investigations"
+
+
+async def heard_case(
+    client: httpx.AsyncClient, runtime: Runtime, adviser: Principal, company: Company, *,
+    school: Principal | None = None, anonymous: bool = False, phone: bool = False,
+) -> dict[str, Any]:
+    """A case about `company` with the given reports, its company heard (it answered): ids and the receipt."""
+    made: dict[str, Any] = {}
+    if school is not None:
+        made["school_report"] = str((await school_report(client, school, {
+            **facts(company), "school_reference": "MP-2026/7",
+            "confidential": {"reporter_name": "Student Geheim", "narrative": "Het hele verhaal."},
+        }))["id"])
+    if anonymous:
+        body = {**facts(company), "confidential": {"narrative": "Anoniem."}}
+        sent = await _ok_json(await client.post(PUBLIC, json=body), 201)
+        made["receipt"] = sent["receipt"]
+        async with runtime.engine.connect() as conn:
+            made["anonymous_report"] = str((await conn.exec_driver_sql(
+                "SELECT id FROM report WHERE channel = 'public_form'")).scalar_one())
+    if phone:
+        made["phone_report"] = str((await _ok_json(await client.post("/api/v1/backoffice/reports", json={
+            **facts(company), "channel": "phone", "confidential": {"narrative": "Aan de telefoon."}},
+            headers=adviser.headers), 201))["id"])
+    case_id = None
+    for key in ("school_report", "anonymous_report", "phone_report"):
+        if key not in made:
+            continue
+        report_id = made[key]
+        for action, body in (("assign", {"adviser_id": str(adviser.id)}), ("start-triage", None),
+                             ("substantiate", {"reason": "Aannemelijk"})):
+            await _ok_json(await act(client, adviser, report_id, action, body))
+        async with runtime.transaction() as session:
+            case = await InvestigationService(session, runtime.settings).open_for_report(UUID(report_id), company.id)
+            case_id = str(case.id)
+    made["case_id"] = case_id
+    for step, body in (("assign", {"adviser_id": str(adviser.id)}), ("hearing", {"question": "Uw kant?"}),
+                       ("hearing-answer", {"answer": "Het rooster was vol."})):
+        await _ok_json(await client.post(f"{CASES}/{case_id}/{step}", json=body, headers=adviser.headers))
+    return made

@@ -7,11 +7,9 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 from typing import Any
-from uuid import UUID
 
 import httpx
 
-from erkenning.companies.models import Company
 from erkenning.core import clock
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
@@ -19,11 +17,9 @@ from erkenning.core.settings import Settings
 from erkenning.reports.states import CONFIDENTIAL_READERS
 from erkenning.web.privacy import readers
 from erkenning.workflows import deadlines
-from erkenning.workflows.services.investigations import InvestigationService
-from tests.helpers import MailCatcher, Principal, TokenFactory, drain_queue, make_company
-from tests.reports.conftest import PUBLIC, act, facts, school_report
+from tests.helpers import MailCatcher, TokenFactory, drain_queue, make_company
 from tests.web.conftest import WebClient
-from tests.web.pages import value_of, web_with
+from tests.web.pages import heard_case, value_of, web_with
 from tests.web.staff_world import form_actions, post_form
 
 CASES = "/api/v1/backoffice/investigations"
@@ -35,54 +31,12 @@ async def _ok(response: httpx.Response, status: int = 200) -> Any:
     return response.json()
 
 
-async def _heard_case(
-    client: httpx.AsyncClient, runtime: Runtime, adviser: Principal, company: Company, *,
-    school: Principal | None = None, anonymous: bool = False, phone: bool = False,
-) -> dict[str, Any]:
-    """A case about `company` with the given reports, its company heard (it answered): ids and the receipt."""
-    made: dict[str, Any] = {}
-    if school is not None:
-        made["school_report"] = str((await school_report(client, school, {
-            **facts(company), "school_reference": "MP-2026/7",
-            "confidential": {"reporter_name": "Student Geheim", "narrative": "Het hele verhaal."},
-        }))["id"])
-    if anonymous:
-        sent = await _ok(await client.post(PUBLIC, json={**facts(company), "confidential": {"narrative": "Anoniem."}}),
-                         201)
-        made["receipt"] = sent["receipt"]
-        async with runtime.engine.connect() as conn:
-            made["anonymous_report"] = str((await conn.exec_driver_sql(
-                "SELECT id FROM report WHERE channel = 'public_form'")).scalar_one())
-    if phone:
-        made["phone_report"] = str((await _ok(await client.post("/api/v1/backoffice/reports", json={
-            **facts(company), "channel": "phone", "confidential": {"narrative": "Aan de telefoon."}},
-            headers=adviser.headers), 201))["id"])
-    case_id = None
-    for key in ("school_report", "anonymous_report", "phone_report"):
-        if key not in made:
-            continue
-        report_id = made[key]
-        for action, body in (("assign", {"adviser_id": str(adviser.id)}), ("start-triage", None),
-                             ("substantiate", {"reason": "Aannemelijk"})):
-            await _ok(await act(client, adviser, report_id, action, body))
-        async with runtime.transaction() as session:
-            case = await InvestigationService(session, runtime.settings).open_for_report(UUID(report_id), company.id)
-            case_id = str(case.id)
-    made["case_id"] = case_id
-    await _ok(await client.post(f"{CASES}/{case_id}/assign", json={"adviser_id": str(adviser.id)},
-                                headers=adviser.headers))
-    await _ok(await client.post(f"{CASES}/{case_id}/hearing", json={"question": "Uw kant?"}, headers=adviser.headers))
-    await _ok(await client.post(f"{CASES}/{case_id}/hearing-answer", json={"answer": "Het rooster was vol."},
-                                headers=adviser.headers))
-    return made
-
-
 async def test_the_adviser_puts_the_question_and_records_a_reaction_on_the_case_page(
     web: WebClient, tokens: TokenFactory, client: httpx.AsyncClient, runtime: Runtime,
 ) -> None:
     adviser = await web.sign_in_as(tokens, Role.ADVISER, name="Anna Adviseur")
     company = await make_company(runtime, name="Garage De Snelle Sleutel")
-    made = await _heard_case(client, runtime, adviser, company, phone=True)
+    made = await heard_case(client, runtime, adviser, company, phone=True)
     case = f"/onderzoeken/{made['case_id']}"
 
     page = await web.get(case)
@@ -120,7 +74,7 @@ async def test_the_school_answers_the_question_on_its_reports_page(
 ) -> None:
     adviser = await tokens.make(Role.ADVISER)
     school = await tokens.make(Role.SCHOOL, school_brin="25LX", email="meldpunt@roc.example")
-    made = await _heard_case(client, runtime, adviser, await make_company(runtime), school=school)
+    made = await heard_case(client, runtime, adviser, await make_company(runtime), school=school)
     asked = await _ok(await client.post(f"{CASES}/{made['case_id']}/reporter-question", json={"question": QUESTION},
                                         headers=adviser.headers))
     [term] = [d for d in asked["deadlines"] if d["kind"] == "reporter_reaction"]
@@ -158,7 +112,7 @@ async def test_the_anonymous_reporter_answers_on_the_receipt_page(
     web: WebClient, tokens: TokenFactory, client: httpx.AsyncClient, runtime: Runtime,
 ) -> None:
     adviser = await tokens.make(Role.ADVISER)
-    made = await _heard_case(client, runtime, adviser, await make_company(runtime), anonymous=True)
+    made = await heard_case(client, runtime, adviser, await make_company(runtime), anonymous=True)
     await _ok(await client.post(f"{CASES}/{made['case_id']}/reporter-question", json={"question": QUESTION},
                                 headers=adviser.headers))
     receipt = made["receipt"]
@@ -218,7 +172,7 @@ async def test_the_company_reads_who_sees_its_answer_and_nothing_of_the_reportin
 ) -> None:
     adviser = await tokens.make(Role.ADVISER)
     company = await make_company(runtime)
-    made = await _heard_case(client, runtime, adviser, company, phone=True)
+    made = await heard_case(client, runtime, adviser, company, phone=True)
     await _ok(await client.post(f"{CASES}/{made['case_id']}/reporter-question", json={"question": QUESTION},
                                 headers=adviser.headers))
     await _ok(await client.post(f"{CASES}/{made['case_id']}/reporter-reactions/{made['phone_report']}",
