@@ -3,6 +3,13 @@
 Order of preference for each service: DATABASE_URL / REDIS_URL, then a server answering on
 127.0.0.1 (5432 / 6379), then an embedded one started here. Each run gets its own database built
 by the Alembic migrations, its own arq queue name, and its own SMTP catcher.
+
+Nothing starts or connects until a test asks for it: the unit tests (tests/unit/, run first) ask for
+nothing. The run's resources are `shared_*` (session scope); a test asks for them through the fixtures
+`services`, `database_url`, `mail`, `settings`, `runtime`, `app` (and `client`, `tokens`, `web`, `logs`
+on top of them), each of which brings `clean`: after the test, empty tables, queue and inbox, and the
+calendar as shipped. A fixture of wider scope that builds a data set for a whole module (tests/security/)
+takes `shared_*` and cleans up itself; such a module asks for `calendar_as_shipped` per test.
 """
 
 from __future__ import annotations
@@ -22,20 +29,30 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from erkenning import models
 from erkenning.app import create_app
+from erkenning.companies.models import Company
 from erkenning.core import calendar, migrate
 from erkenning.core.audit import service as audit_service
+from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Environment, LogFormat, Settings
 from erkenning.devtools.embedded import EmbeddedPostgres, EmbeddedRedis, port_answers
 from erkenning.worker import wiring
-from tests.helpers import LogCapture, MailCatcher, Services, TokenFactory, asgi_client
+from tests.factories import Principal, TokenFactory, World, build_world, make_company
+from tests.helpers import LogCapture, MailCatcher, Services, WebClient, asgi_client
+from tests.monitoring.seed import Seeder
 
 # Tables whose rows belong to the whole run (never truncated between tests).
 KEEP_TABLES = {"alembic_version", "audit_event"}
+UNIT = Path(__file__).parent / "unit"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The unit tests first: they need no service and fail fast (the order among the rest is kept)."""
+    items.sort(key=lambda item: not item.path.is_relative_to(UNIT))
 
 
 @pytest.fixture(scope="session")
-def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+def shared_services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
     embedded: list[EmbeddedPostgres | EmbeddedRedis] = []
     admin_url = os.environ.get("DATABASE_URL")
     if not admin_url:
@@ -62,17 +79,17 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
 
 
 @pytest.fixture(scope="session")
-def database_url(services: Services, request: pytest.FixtureRequest) -> Iterator[str]:
+def shared_database_url(shared_services: Services, request: pytest.FixtureRequest) -> Iterator[str]:
     name = f"erkenning_test_{uuid.uuid4().hex[:12]}"
-    asyncio.run(migrate.create_database(services.admin_url, name))
-    url = services.url_for(name)
+    asyncio.run(migrate.create_database(shared_services.admin_url, name))
+    url = shared_services.url_for(name)
     migrate.upgrade(url)
     try:
         yield url
         # Everything the run wrote to the audit trail must still form one unbroken chain.
         request.config.stash[_AUDIT_CHAIN] = asyncio.run(_verify_audit_chain(url))
     finally:
-        asyncio.run(migrate.drop_database(services.admin_url, name))
+        asyncio.run(migrate.drop_database(shared_services.admin_url, name))
 
 
 _AUDIT_CHAIN = pytest.StashKey["audit_service.VerifyResult"]()
@@ -103,7 +120,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 @pytest.fixture(scope="session")
-def mail() -> Iterator[MailCatcher]:
+def shared_mail() -> Iterator[MailCatcher]:
     catcher = MailCatcher().start()
     try:
         yield catcher
@@ -112,18 +129,18 @@ def mail() -> Iterator[MailCatcher]:
 
 
 @pytest.fixture(scope="session")
-def settings(services: Services, database_url: str, mail: MailCatcher) -> Settings:
+def shared_settings(shared_services: Services, shared_database_url: str, shared_mail: MailCatcher) -> Settings:
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         environment=Environment.TEST,
-        database_url=database_url,
-        redis_url=services.redis_url,
+        database_url=shared_database_url,
+        redis_url=shared_services.redis_url,
         # Production gives Redis 0.5 s; a loaded 2-core CI machine sometimes needs longer, and a missed
         # enqueue would only wait for the sweep. Outages in tests stop a real server (refused at once).
         redis_timeout_s=5.0,
         arq_queue_name=f"erkenning:test:{uuid.uuid4().hex[:8]}",
         smtp_host="127.0.0.1",
-        smtp_port=mail.port,
+        smtp_port=shared_mail.port,
         log_format=LogFormat.JSON,
         token_pepper="test-pepper",
         outbox_retry_base_s=1.0,
@@ -132,10 +149,10 @@ def settings(services: Services, database_url: str, mail: MailCatcher) -> Settin
 
 
 @pytest.fixture(scope="session")
-async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
+async def shared_runtime(shared_settings: Settings) -> AsyncIterator[Runtime]:
     """The run's runtime: the API's (the app fixture's) and the worker's, holding the worker's handlers."""
     models.configure()
-    rt = Runtime.create(settings, handlers=wiring().handlers)
+    rt = Runtime.create(shared_settings, handlers=wiring().handlers)
     try:
         yield rt
     finally:
@@ -143,21 +160,21 @@ async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
 
 
 @pytest.fixture(scope="session")
-async def _truncate_sql(runtime: Runtime) -> str:
+async def _truncate_sql(shared_runtime: Runtime) -> str:
     """The statement that empties the run's tables between tests.
 
     TRUNCATE of ~30 tables costs 0.5-1 s (new files for each, exclusive locks) and dominated the suite;
     DELETE of the few rows a test leaves costs milliseconds. Foreign keys are not checked while the
     session replicates (superuser only, as the test role is); elsewhere TRUNCATE does the work.
     """
-    async with runtime.engine.connect() as conn:
+    async with shared_runtime.engine.connect() as conn:
         names = await conn.run_sync(lambda c: sa.inspect(c).get_table_names())
         superuser = (await conn.execute(sa.text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"))).scalar()
     tables = sorted(set(names) - KEEP_TABLES)
     if not superuser:
         return f"TRUNCATE {', '.join(f'{chr(34)}{n}{chr(34)}' for n in tables)} RESTART IDENTITY CASCADE"
     deletes = "; ".join(f'DELETE FROM "{n}"' for n in tables)
-    async with runtime.engine.begin() as conn:
+    async with shared_runtime.engine.begin() as conn:
         await conn.execute(sa.text(
             "CREATE OR REPLACE FUNCTION erkenning_test_clean() RETURNS void LANGUAGE plpgsql AS $$ BEGIN "
             f"SET LOCAL session_replication_role = replica; {deletes}; END $$"
@@ -165,31 +182,80 @@ async def _truncate_sql(runtime: Runtime) -> str:
     return "SELECT erkenning_test_clean()"
 
 
-@pytest.fixture(autouse=True)
-async def _clean(runtime: Runtime, _truncate_sql: str, mail: MailCatcher) -> AsyncIterator[None]:
-    """Every test starts from empty tables (the audit chain runs on), an empty queue and inbox."""
-    yield
-    async with runtime.engine.begin() as conn:
-        await conn.execute(sa.text(_truncate_sql))
-    redis = runtime.queue.redis
-    await redis.delete(runtime.settings.arq_queue_name)
-    stale = [key async for key in redis.scan_iter(match=f"{runtime.settings.arq_queue_name}:rl:*", count=10_000)]
-    if stale:
-        await redis.delete(*stale)
-    mail.clear()
+@pytest.fixture(scope="session")
+def shared_app(shared_runtime: Runtime) -> Litestar:
+    return create_app(runtime=shared_runtime)
 
 
-@pytest.fixture(autouse=True)
-def _calendar_as_shipped() -> Iterator[None]:
+@pytest.fixture
+def calendar_as_shipped() -> Iterator[None]:
     """Days an admin equates in a test apply to this process's calendar (as in production): they end with
-    the test, like the table's rows, and also where a module keeps its rows (the fuzzer, the matrix)."""
+    the test, like the table's rows. `clean` brings it; a module that keeps its rows for all its tests
+    (the fuzzer, the matrix) asks for it per test itself. In memory only: it needs no service."""
     yield
     calendar.DEFAULT.set_equated(d.day for d in calendar.shipped_equated_days())
 
 
-@pytest.fixture(scope="session")
-def app(runtime: Runtime) -> Litestar:
-    return create_app(runtime=runtime)
+@pytest.fixture
+async def clean(
+    shared_runtime: Runtime, _truncate_sql: str, shared_mail: MailCatcher, calendar_as_shipped: None
+) -> AsyncIterator[None]:
+    """After the test: empty tables (the audit chain runs on), an empty queue, no rate-limit counts, an empty inbox,
+    the calendar as shipped."""
+    yield
+    async with shared_runtime.engine.begin() as conn:
+        await conn.execute(sa.text(_truncate_sql))
+    redis = shared_runtime.queue.redis
+    queue = shared_runtime.settings.arq_queue_name
+    await redis.delete(queue)
+    stale = [key async for key in redis.scan_iter(match=f"{queue}:rl:*", count=10_000)]
+    if stale:
+        await redis.delete(*stale)
+    shared_mail.clear()
+
+
+# The run's resources as a test asks for them: each brings `clean` with it.
+
+
+@pytest.fixture
+def services(shared_services: Services, clean: None) -> Services:
+    return shared_services
+
+
+@pytest.fixture
+def database_url(shared_database_url: str, clean: None) -> str:
+    return shared_database_url
+
+
+@pytest.fixture
+def mail(shared_mail: MailCatcher, clean: None) -> MailCatcher:
+    return shared_mail
+
+
+@pytest.fixture
+def settings(shared_settings: Settings, clean: None) -> Settings:
+    return shared_settings
+
+
+@pytest.fixture
+def runtime(shared_runtime: Runtime, clean: None) -> Runtime:
+    return shared_runtime
+
+
+@pytest.fixture
+def app(shared_app: Litestar, clean: None) -> Litestar:
+    return shared_app
+
+
+@pytest.fixture
+def scratch_db(services: Services) -> Iterator[str]:
+    """An empty database of its own (no migration run yet), dropped after the test: for migration tests."""
+    name = f"erkenning_scratch_{uuid.uuid4().hex[:10]}"
+    asyncio.run(migrate.create_database(services.admin_url, name))
+    try:
+        yield services.url_for(name)
+    finally:
+        asyncio.run(migrate.drop_database(services.admin_url, name))
 
 
 @pytest.fixture
@@ -213,3 +279,57 @@ def logs(app: Litestar) -> Iterator[LogCapture]:
 @pytest.fixture
 def tokens(runtime: Runtime) -> TokenFactory:
     return TokenFactory(runtime)
+
+
+@pytest.fixture
+async def web(app: Litestar) -> AsyncIterator[WebClient]:
+    """A cookie-keeping client for the pages, signed in by nobody yet (`await web.sign_in_as(tokens, role)`)."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as http:
+        yield WebClient(http)
+
+
+# People and things many directories need; a directory that wants them otherwise (with e-mail addresses, say)
+# says so in its own conftest.
+
+
+@pytest.fixture
+async def adviser(tokens: TokenFactory) -> Principal:
+    return await tokens.make(Role.ADVISER)
+
+
+@pytest.fixture
+async def other_adviser(tokens: TokenFactory) -> Principal:
+    return await tokens.make(Role.ADVISER)
+
+
+@pytest.fixture
+async def senior(tokens: TokenFactory) -> Principal:
+    return await tokens.make(Role.SENIOR_ADVISER)
+
+
+@pytest.fixture
+async def admin(tokens: TokenFactory) -> Principal:
+    return await tokens.make(Role.ADMIN)
+
+
+@pytest.fixture
+async def school(tokens: TokenFactory) -> Principal:
+    return await tokens.make(Role.SCHOOL, school_brin="25LX")
+
+
+@pytest.fixture
+async def company(runtime: Runtime) -> Company:
+    return await make_company(runtime)
+
+
+@pytest.fixture
+async def world(runtime: Runtime, tokens: TokenFactory) -> World:
+    """Staff, a company with its portal account, and helpers to give it recognitions and decisions."""
+    return await build_world(runtime, tokens)
+
+
+@pytest.fixture
+async def seeder(runtime: Runtime, adviser: Principal) -> Seeder:
+    """An empty seeder of the monitoring's figures, for tests that write a few rows of their own."""
+    return Seeder(runtime, adviser.id)

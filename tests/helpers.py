@@ -1,36 +1,64 @@
-"""Test helpers: service addresses, an SMTP catcher, principals with real tokens, a burst worker."""
+"""Test helpers: service addresses, an SMTP catcher and a webhook receiver, a burst worker, the command line,
+HTTP and page helpers (a cookie-keeping web client, forms, the API's paths and steps), and small queries.
+
+The makers of data (principals with tokens, companies, recognitions, courses, reports, cases …) are in
+tests/factories.py.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import csv
 import email
 import email.policy
-import itertools
+import html
 import json
 import logging
 import os
+import re
 import sys
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from email.message import EmailMessage
-from typing import Any
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import httpx
+import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from litestar import Litestar
 from sqlalchemy.engine import make_url
 
+from erkenning.app import create_app
 from erkenning.companies.models import Company
-from erkenning.companies.schemas import CompanyCreate
-from erkenning.companies.service import CompanyService
+from erkenning.core import clock
 from erkenning.core import logging as erkenning_logging
-from erkenning.core.auth.service import AuthService
-from erkenning.core.caller import Caller, Role
+from erkenning.core.caller import Role
+from erkenning.core.outbox import OutboxEvent
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
 from erkenning.devtools.embedded import free_port
 from erkenning.worker import build_worker
+
+if TYPE_CHECKING:
+    from tests.factories import Principal, TokenFactory
+
+# The API's paths the tests call most.
+REPORTS = "/api/v1/backoffice/reports"
+SCHOOL_REPORTS = "/api/v1/register/school/reports"
+PUBLIC_REPORTS = "/api/v1/register/reports"
+CASES = "/api/v1/backoffice/investigations"
+HEARINGS = "/api/v1/portal/hearings"
+DECISIONS = "/api/v1/backoffice/decisions"
+PORTAL = "/api/v1/portal"
+TRAINING = "/api/v1/backoffice/training"
+PORTAL_TRAINING = "/api/v1/portal/training"
+MONITORING = "/api/v1/backoffice/monitoring"
 
 
 @dataclass(frozen=True)
@@ -40,6 +68,15 @@ class Services:
 
     def url_for(self, database: str) -> str:
         return make_url(self.admin_url).set(database=database).render_as_string(hide_password=False)
+
+
+def offline_settings(**overrides: Any) -> Settings:
+    """Settings whose PostgreSQL and Redis nobody listens on, for tests that need neither."""
+    fields: dict[str, Any] = {
+        "database_url": "postgresql+asyncpg://postgres@127.0.0.1:1/offline", "redis_url": "redis://127.0.0.1:1/0",
+        **overrides,
+    }
+    return Settings(_env_file=None, **fields)  # type: ignore[call-arg]
 
 
 class _Handler:
@@ -85,7 +122,52 @@ class MailCatcher:
         return part.get_content() if part is not None else ""
 
 
-SYSTEM = Caller.system("tests")
+@dataclass
+class Received:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass
+class Receiver:
+    """A real HTTP server on a local port that answers every POST with `status` and keeps it."""
+
+    port: int = field(default_factory=free_port)
+    status: int = 200
+    received: list[Received] = field(default_factory=list)
+    _server: ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/hooks/erkenning"
+
+    def start(self) -> Receiver:
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                receiver.received.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+                self.send_response(receiver.status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
 
 
 def asgi_client(app: Litestar) -> httpx.AsyncClient:
@@ -95,66 +177,6 @@ def asgi_client(app: Litestar) -> httpx.AsyncClient:
     lifespan is not run: tests hand the app a runtime they own.
     """
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
-
-
-@dataclass
-class Principal:
-    id: UUID
-    role: Role
-    token: str
-    company_id: UUID | None = None
-    school_brin: str | None = None
-
-    @property
-    def headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"}
-
-
-class TokenFactory:
-    """Principals of any role with real tokens, created through the service (as the admin API does)."""
-
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime = runtime
-
-    async def make(
-        self,
-        role: Role,
-        *,
-        name: str | None = None,
-        email: str | None = None,
-        company_id: UUID | None = None,
-        school_brin: str | None = None,
-    ) -> Principal:
-        if role is Role.COMPANY and company_id is None:
-            company_id = (await make_company(self.runtime)).id
-        async with self.runtime.transaction() as session:
-            service = AuthService(session, self.runtime.settings)
-            principal = await service.create_principal(
-                SYSTEM, name=name or f"test {role.value}", role=role, email=email,
-                company_id=company_id, school_brin=school_brin,
-            )
-            issued = await service.issue_token(SYSTEM, principal.id)
-        return Principal(principal.id, role, issued.plaintext, company_id, school_brin)
-
-
-_company_counter = itertools.count(1)
-
-
-async def make_company(runtime: Runtime, **fields: Any) -> Company:
-    """A valid company with unique identifiers; `fields` override any of them."""
-    n = next(_company_counter)
-    data = {
-        "kvk_number": f"{30000000 + n:08d}",
-        "establishment_number": f"{900000000000 + n:012d}",
-        "name": f"Testbedrijf {n}",
-        "postcode": "3511 AB",
-        "city": "Utrecht",
-        "sector": "handel",
-        "email": f"bedrijf{n}@example.org",
-    }
-    data.update(fields)
-    async with runtime.transaction() as session:
-        return await CompanyService(session).create(CompanyCreate(**data), SYSTEM)
 
 
 async def drain_queue(settings: Settings, *, timeout: float = 60, **overrides: Any) -> None:
@@ -236,3 +258,153 @@ async def redis_dump(redis: Any, *patterns: str) -> bytes:
             elif value is not None:
                 chunks.append(value)
     return b"\n".join(c if isinstance(c, bytes) else str(c).encode() for c in chunks)
+
+
+# ---------------------------------------------------------------- mail, time, files, queries
+
+
+def only(messages: list[Any], subject: str) -> Any:
+    """The one message with this subject (the worker sends in parallel: arrival order is not fixed)."""
+    [found] = [m for m in messages if m["Subject"] == subject]
+    return found
+
+
+def on_day(day: date) -> Any:
+    """`with on_day(date(2026, 4, 1)):` the service clock at noon in Amsterdam on that day."""
+    return clock.travel(datetime.combine(day, time(12), clock.AMSTERDAM) - clock.now())
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]], *, delimiter: str = ",", bom: bool = False) -> Path:
+    with open(path, "w", newline="", encoding="utf-8-sig" if bom else "utf-8") as out:
+        writer = csv.writer(out, delimiter=delimiter)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+async def company_email(runtime: Runtime, company_id: UUID) -> str:
+    async with runtime.session_factory() as session:
+        company = await session.get(Company, company_id)
+        assert company is not None and company.email
+        return company.email
+
+
+async def outbox_events(runtime: Runtime, topic: str) -> list[OutboxEvent]:
+    """The outbox's events of this topic, in no particular order."""
+    async with runtime.session_factory() as session:
+        return list((await session.exec(sa.select(OutboxEvent).where(OutboxEvent.topic == topic))).scalars())
+
+
+async def scalar(runtime: Runtime, sql: str, **params: object) -> object:
+    async with runtime.engine.connect() as conn:
+        return (await conn.execute(sa.text(sql), params)).scalar_one()
+
+
+# ---------------------------------------------------------------- the API: steps as its callers take them
+
+
+async def act(
+    client: httpx.AsyncClient, who: Principal, report_id: str, action: str, body: dict[str, Any] | None = None
+) -> httpx.Response:
+    return await client.post(f"{REPORTS}/{report_id}/{action}", json=body or {}, headers=who.headers)
+
+
+async def substantiate(client: httpx.AsyncClient, adviser: Principal, report_id: str) -> None:
+    """Triage the report (taken by `adviser`) and find it substantiated: the worker will open a case."""
+    for action, body in (("start-triage", None), ("substantiate", {"reason": "Meerdere signalen, aannemelijk"})):
+        response = await act(client, adviser, report_id, action, body)
+        assert response.status_code == 200, response.text
+
+
+async def step(
+    client: httpx.AsyncClient, who: Principal, case_id: str, action: str, body: Any = None
+) -> httpx.Response:
+    return await client.post(f"{CASES}/{case_id}/{action}", json=body or {}, headers=who.headers)
+
+
+async def enrol(client: httpx.AsyncClient, company: Principal, **body: Any) -> httpx.Response:
+    return await client.post(f"{PORTAL_TRAINING}/participations", json=body, headers=company.headers)
+
+
+# ---------------------------------------------------------------- pages: a web client, forms, reading
+
+
+_CSRF_RE = re.compile(r'name="_csrf" value="([^"]+)"')
+
+
+def csrf_of(html: str) -> str:
+    match = _CSRF_RE.search(html)
+    assert match, "no CSRF field on the page"
+    return match.group(1)
+
+
+@dataclass
+class WebClient:
+    """A cookie-keeping HTTP client over the app (https, so Secure cookies flow as in production)."""
+
+    http: httpx.AsyncClient
+
+    async def get(self, path: str, **kwargs) -> httpx.Response:
+        return await self.http.get(path, **kwargs)
+
+    async def submit(self, form_page: str, action: str | None = None, data: dict | None = None) -> httpx.Response:
+        """Open `form_page`, take its CSRF token, and post `data` to `action` (default: the same path)."""
+        page = await self.http.get(form_page)
+        assert page.status_code == 200, page.text
+        return await self.http.post(action or form_page, data={"_csrf": csrf_of(page.text), **(data or {})})
+
+    async def sign_in(self, principal: Principal) -> httpx.Response:
+        response = await self.submit("/inloggen", data={"token": principal.token})
+        assert response.status_code == 303, response.text
+        return response
+
+    async def sign_out(self) -> None:
+        start = await self.http.get("/")
+        response = await self.http.post("/uitloggen", data={"_csrf": csrf_of(start.text)})
+        assert response.status_code == 303
+
+    async def sign_in_as(self, tokens: TokenFactory, role: Role, **kwargs) -> Principal:
+        principal = await tokens.make(role, **kwargs)
+        await self.sign_in(principal)
+        return principal
+
+
+async def post_form(web: WebClient, page_path: str, action: str, data: dict | None = None) -> httpx.Response:
+    """Post `data` to `action` with the CSRF token of `page_path` (as the page's own form would)."""
+    page = await web.get(page_path)
+    assert page.status_code == 200, page.text
+    return await web.http.post(action, data={"_csrf": csrf_of(page.text), **(data or {})})
+
+
+def form_actions(html: str) -> set[str]:
+    """The addresses the page's forms post to."""
+    return set(re.findall(r'<form method="post" action="([^"]+)"', html))
+
+
+def value_of(page: str, name: str) -> str:
+    """The value of the input (or the text of the textarea) called `name`."""
+    tag = re.search(rf'<input[^>]*\bname="{name}"[^>]*>', page)
+    if tag is None:
+        area = re.search(rf'<textarea[^>]*\bname="{name}"[^>]*>(.*?)</textarea>', page, re.DOTALL)
+        assert area, name
+        return html.unescape(area.group(1))
+    value = re.search(r'\bvalue="([^"]*)"', tag.group(0))
+    assert value, name
+    return html.unescape(value.group(1))
+
+
+def error_summary(page: str) -> str:
+    start = page.index('class="error-summary"')
+    return page[start:page.index("</div>", start)]
+
+
+@asynccontextmanager
+async def web_with(settings: Settings, **overrides: Any) -> AsyncIterator[WebClient]:
+    """A web client on an app with its own settings (`register_anon_limit=2`)."""
+    runtime = Runtime.create(settings.model_copy(update=overrides))
+    try:
+        transport = httpx.ASGITransport(app=create_app(runtime=runtime))
+        async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as http:
+            yield WebClient(http)
+    finally:
+        await runtime.close()

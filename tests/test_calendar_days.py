@@ -4,8 +4,6 @@ API, read by every process (the app's lifespan, the worker's startup) and counte
 from __future__ import annotations
 
 import asyncio
-import uuid
-from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
@@ -28,8 +26,7 @@ from erkenning.core.db import create_engine, create_session_factory
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
 from erkenning.recognition.models import Decision
-from tests.helpers import Principal, Services, TokenFactory
-from tests.recognition.conftest import as_caller, build_world
+from tests.factories import Principal, TokenFactory, as_caller, build_world
 
 CALENDAR = "/api/v1/backoffice/admin/calendar"
 MIGRATION = "d1dea3bf7c72"
@@ -73,16 +70,6 @@ async def eventually(check: Any, timeout_s: float = 10.0) -> bool:
 # --- the migration -------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def scratch_db(services: Services) -> Iterator[str]:
-    name = f"erkenning_cal_{uuid.uuid4().hex[:10]}"
-    asyncio.run(migrate.create_database(services.admin_url, name))
-    try:
-        yield services.url_for(name)
-    finally:
-        asyncio.run(migrate.drop_database(services.admin_url, name))
-
-
 def _equated_rows(url: str) -> list[Any] | None:
     async def fetch() -> list[Any] | None:
         conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
@@ -113,11 +100,6 @@ def test_the_migration_ships_the_decree_days_and_goes_back(scratch_db: str) -> N
 
 
 # --- the admin API -------------------------------------------------------------------------------
-
-
-@pytest.fixture
-async def admin(tokens: TokenFactory) -> Principal:
-    return await tokens.make(Role.ADMIN)
 
 
 async def test_an_admin_equates_a_day_and_a_term_computed_afterwards_moves_past_it(

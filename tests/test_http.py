@@ -2,7 +2,6 @@
 
 import json
 
-import pytest
 from litestar import Litestar, get
 from litestar.di import NamedDependency
 from pydantic import BaseModel
@@ -15,7 +14,8 @@ from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
 from erkenning.http.dependencies import DbSession, SettingsDep, provide
 from erkenning.web.providers import PROVIDERS
-from tests.helpers import TokenFactory, asgi_client
+from tests.factories import TokenFactory
+from tests.helpers import asgi_client
 
 PROBLEM = "application/problem+json"
 
@@ -129,18 +129,6 @@ async def test_an_injected_service_is_built_on_the_request_session(runtime: Runt
         response = await client.get("/injected")
     assert response.status_code == 200, response.text
     assert response.json() == {"same_session": True, "settings": True}
-
-
-def test_a_provider_refuses_a_service_it_cannot_build_from_the_request() -> None:
-    class NeedsAClock:
-        def __init__(self, session: object, clock: object) -> None: ...
-
-    class NoSession:
-        def __init__(self, settings: object) -> None: ...
-
-    for service in (NeedsAClock, NoSession):
-        with pytest.raises(TypeError):
-            provide(service)
 
 
 async def test_injected_services_are_not_parameters_of_the_published_api(client) -> None:

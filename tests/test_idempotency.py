@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from erkenning.core.auth.models import Principal
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
-from tests.helpers import TokenFactory
+from tests.factories import TokenFactory
 
 ROUTE = "/api/v1/backoffice/admin/principals"
 

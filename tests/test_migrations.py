@@ -1,11 +1,9 @@
 import asyncio
-import uuid
 
 import asyncpg
 import pytest
 
 from erkenning.core import migrate
-from tests.helpers import Services
 
 
 def _tables(url: str) -> set[str]:
@@ -18,20 +16,6 @@ def _tables(url: str) -> set[str]:
             await conn.close()
 
     return asyncio.run(fetch())
-
-
-@pytest.fixture
-def scratch_db(services: Services):
-    name = f"erkenning_mig_{uuid.uuid4().hex[:10]}"
-    asyncio.run(migrate.create_database(services.admin_url, name))
-    try:
-        yield services.url_for(name)
-    finally:
-        asyncio.run(migrate.drop_database(services.admin_url, name))
-
-
-def test_single_head() -> None:
-    assert len(migrate.heads()) == 1
 
 
 def test_upgrade_from_empty_to_head_and_back_to_empty(scratch_db: str) -> None:

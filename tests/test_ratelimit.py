@@ -1,9 +1,7 @@
 import pytest
 
-from erkenning.core.errors import RateLimited, ServiceUnavailable
+from erkenning.core.errors import RateLimited
 from erkenning.core.runtime import Runtime
-from erkenning.core.settings import Settings
-from erkenning.devtools.embedded import free_port
 
 
 async def test_limit_counts_per_subject_and_sets_retry_after(runtime: Runtime) -> None:
@@ -16,13 +14,3 @@ async def test_limit_counts_per_subject_and_sets_retry_after(runtime: Runtime) -
     assert await limiter.hit("t", "10.0.0.2", limit=3, window_s=60) == 1  # another subject has its own count
     await limiter.reset("t", "10.0.0.1", 60)
     assert await limiter.hit("t", "10.0.0.1", limit=3, window_s=60) == 1
-
-
-async def test_without_redis_open_or_closed_as_asked(settings: Settings) -> None:
-    broken = Runtime.create(settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{free_port()}/0"}))
-    try:
-        assert await broken.limiter.hit("t", "x", limit=1, window_s=60) == 0
-        with pytest.raises(ServiceUnavailable):
-            await broken.limiter.hit("t", "x", limit=1, window_s=60, fail_open=False)
-    finally:
-        await broken.close()

@@ -4,7 +4,7 @@ investigations, decisions, objections, courses, subscriptions.
 Templates say `{{ report.status | term }}` for the word, `{{ course.format | capital }}` for it at
 the start of a line, and `ui.term_badge(report.status)` for a status badge whose tone (the colour)
 only supports the word. A code without a word shows as itself, so a new status never breaks a page;
-`tests/web/test_terms_and_timeline.py` keeps every enum covered. `web.wording` builds sentences from
+`tests/unit/test_web_terms_and_timeline.py` keeps every enum covered. `web.wording` builds sentences from
 these words; it holds none of its own.
 """
 

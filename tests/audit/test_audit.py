@@ -11,7 +11,8 @@ from erkenning.core.audit.service import verify
 from erkenning.core.caller import Caller, Role
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
-from tests.helpers import TokenFactory, run_cli
+from tests.factories import TokenFactory
+from tests.helpers import run_cli
 
 
 def _plain(url: str) -> str:

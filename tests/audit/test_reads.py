@@ -11,11 +11,19 @@ import sqlalchemy as sa
 
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
-from tests.helpers import Principal, TokenFactory, drain_queue, make_company
-from tests.recognition.conftest import DECISIONS, World, build_world, decision_body
-from tests.reports.conftest import BACKOFFICE, PUBLIC, act, facts
-from tests.web.conftest import WebClient, csrf_of, web  # noqa: F401  (the `web` fixture)
-from tests.workflows.conftest import CASES, HEARINGS, open_case, step
+from tests.factories import Principal, TokenFactory, World, build_world, decision_body, facts, make_company, open_case
+from tests.helpers import (
+    CASES,
+    DECISIONS,
+    HEARINGS,
+    PUBLIC_REPORTS,
+    REPORTS,
+    WebClient,
+    act,
+    csrf_of,
+    drain_queue,
+    step,
+)
 
 ADMIN_REPORTS = "/api/v1/backoffice/admin/reports"
 
@@ -37,24 +45,24 @@ def _is_complete(row: dict[str, Any], actor: Principal, action: str, result: str
 
 async def _anonymous_report(client: httpx.AsyncClient, adviser: Principal) -> tuple[str, str]:
     """An anonymous report taken by `adviser`; returns its id and the receipt code."""
-    sent = await client.post(PUBLIC, json={**facts(None), "confidential": {"narrative": "Mijn verhaal"}})
+    sent = await client.post(PUBLIC_REPORTS, json={**facts(None), "confidential": {"narrative": "Mijn verhaal"}})
     assert sent.status_code == 201, sent.text
-    listed = (await client.get(BACKOFFICE, headers=adviser.headers)).json()["items"]
+    listed = (await client.get(REPORTS, headers=adviser.headers)).json()["items"]
     report_id = listed[0]["id"]
     assert (await act(client, adviser, report_id, "assign", {"adviser_id": str(adviser.id)})).status_code == 200
     return report_id, sent.json()["receipt"]
 
 
 async def test_report_reads_are_audited_and_admins_see_who_when_why(
-    client: httpx.AsyncClient, tokens: TokenFactory, runtime: Runtime, web: WebClient,  # noqa: F811
+    client: httpx.AsyncClient, tokens: TokenFactory, runtime: Runtime, web: WebClient,
 ) -> None:
     adviser = await tokens.make(Role.ADVISER, name="Adviseur Anna Jansen")
     other = await tokens.make(Role.ADVISER, name="Adviseur Bert de Vries")
     admin = await tokens.make(Role.ADMIN, name="Beheerder Carla")
     report_id, receipt = await _anonymous_report(client, adviser)
 
-    assert (await client.get(f"{BACKOFFICE}/{report_id}", headers=adviser.headers)).status_code == 200
-    url = f"{BACKOFFICE}/{report_id}/confidential"
+    assert (await client.get(f"{REPORTS}/{report_id}", headers=adviser.headers)).status_code == 200
+    url = f"{REPORTS}/{report_id}/confidential"
     assert (await client.get(url, params={"purpose": "triage"}, headers=adviser.headers)).status_code == 200
     assert (await client.get(url, params={"purpose": "triage"}, headers=other.headers)).status_code == 404
     # …and through the web page: the stated purpose, a POST.
@@ -94,7 +102,7 @@ async def test_report_reads_are_audited_and_admins_see_who_when_why(
     # The reporter's answer (GDPR art. 15), by the admin and by the receipt: days and purposes, no one named.
     expected = ["triage", "investigation"]
     by_admin = await client.get(f"{ADMIN_REPORTS}/{report_id}/consultations", headers=admin.headers)
-    by_receipt = await client.post(f"{PUBLIC}/consultations", json={"receipt": receipt})
+    by_receipt = await client.post(f"{PUBLIC_REPORTS}/consultations", json={"receipt": receipt})
     for response in (by_admin, by_receipt):
         assert response.status_code == 200, response.text
         listed = response.json()["consultations"]
@@ -105,14 +113,15 @@ async def test_report_reads_are_audited_and_admins_see_who_when_why(
             assert word not in response.text
         for row in rows:
             assert row["request_id"] not in response.text
-    unknown = await client.post(f"{PUBLIC}/consultations", json={"receipt": "ABCD-EFGH-JKLM-NPQR"})
+    unknown = await client.post(f"{PUBLIC_REPORTS}/consultations", json={"receipt": "ABCD-EFGH-JKLM-NPQR"})
     assert unknown.status_code == 404
-    with_token = await client.post(f"{PUBLIC}/consultations", json={"receipt": receipt}, headers=adviser.headers)
+    with_token = await client.post(f"{PUBLIC_REPORTS}/consultations", json={"receipt": receipt},
+                                   headers=adviser.headers)
     assert with_token.status_code == 403
 
 
 async def test_case_reads_are_audited_in_the_back_office_portal_and_pages(
-    client: httpx.AsyncClient, tokens: TokenFactory, runtime: Runtime, settings, web: WebClient,  # noqa: F811
+    client: httpx.AsyncClient, tokens: TokenFactory, runtime: Runtime, settings, web: WebClient,
 ) -> None:
     adviser = await tokens.make(Role.ADVISER)
     company = await make_company(runtime)
@@ -141,7 +150,7 @@ async def test_case_reads_are_audited_in_the_back_office_portal_and_pages(
 
 
 async def test_reads_of_unsent_decisions_are_audited_and_of_sent_ones_not(
-    client: httpx.AsyncClient, tokens: TokenFactory, runtime: Runtime, web: WebClient,  # noqa: F811
+    client: httpx.AsyncClient, tokens: TokenFactory, runtime: Runtime, web: WebClient,
 ) -> None:
     world: World = await build_world(runtime, tokens)
     recognition_id = await world.application()
@@ -170,11 +179,11 @@ async def test_reads_of_unsent_decisions_are_audited_and_of_sent_ones_not(
 
 
 async def test_the_admin_page_shows_who_looked_and_what_the_reporter_gets(
-    client: httpx.AsyncClient, tokens: TokenFactory, runtime: Runtime, web: WebClient,  # noqa: F811
+    client: httpx.AsyncClient, tokens: TokenFactory, runtime: Runtime, web: WebClient,
 ) -> None:
     adviser = await tokens.make(Role.ADVISER, name="Adviseur Dirk Bakker")
     report_id, _ = await _anonymous_report(client, adviser)
-    url = f"{BACKOFFICE}/{report_id}/confidential"
+    url = f"{REPORTS}/{report_id}/confidential"
     assert (await client.get(url, params={"purpose": "decision"}, headers=adviser.headers)).status_code == 200
 
     await web.sign_in(adviser)
@@ -194,13 +203,13 @@ async def test_the_admin_page_shows_who_looked_and_what_the_reporter_gets(
 
 
 async def test_the_anonymous_reporter_sees_days_and_purposes_on_the_status_page(
-    client: httpx.AsyncClient, tokens: TokenFactory, web: WebClient,  # noqa: F811
+    client: httpx.AsyncClient, tokens: TokenFactory, web: WebClient,
 ) -> None:
     adviser = await tokens.make(Role.ADVISER, name="Adviseur Els Smit")
     report_id, receipt = await _anonymous_report(client, adviser)
     before = await web.submit("/melden/status", data={"receipt": receipt})
     assert before.status_code == 200 and "Niemand heeft uw vertrouwelijke gegevens ingezien." in before.text
-    url = f"{BACKOFFICE}/{report_id}/confidential"
+    url = f"{REPORTS}/{report_id}/confidential"
     assert (await client.get(url, params={"purpose": "referral"}, headers=adviser.headers)).status_code == 200
     after = await web.submit("/melden/status", data={"receipt": receipt})
     assert after.status_code == 200 and "doorverwijzing" in after.text

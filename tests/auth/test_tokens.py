@@ -10,7 +10,7 @@ from erkenning.core.auth import tokens as token_material
 from erkenning.core.auth.models import ApiToken
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
-from tests.helpers import TokenFactory
+from tests.factories import TokenFactory
 
 ADMIN_ROUTE = "/api/v1/backoffice/admin/principals"
 PORTAL_ROUTE = "/api/v1/portal/account/"
@@ -141,19 +141,6 @@ async def test_failed_authentication_is_logged_without_the_token(client, logs) -
 # ---------------------------------------------------------------- token material, expiry, throttling
 
 
-def test_tokens_are_erk_plus_256_random_bits() -> None:
-    import base64
-
-    made = {token_material.generate() for _ in range(2000)}
-    assert len(made) == 2000
-    for token in list(made)[:200]:
-        assert token.startswith("erk_") and token_material.is_well_formed(token)
-        assert len(base64.urlsafe_b64decode(token[4:] + "=")) == 32  # 256 bits from `secrets`
-    # Every base64 character occurs in every position over many tokens: no fixed or skewed part.
-    for position in (4, 20, 45):  # (the last character carries 4 bits only)
-        assert len({t[position] for t in made}) > 40
-
-
 async def test_lookup_is_by_keyed_hash_then_compared_in_constant_time(
     client, tokens: TokenFactory, runtime: Runtime, monkeypatch
 ) -> None:
@@ -186,7 +173,7 @@ async def test_lifetime_per_role_comes_from_settings_and_ends_on_the_next_reques
 ) -> None:
     from erkenning.core import clock
     from erkenning.core.auth.service import AuthService
-    from tests.helpers import SYSTEM, make_company
+    from tests.factories import SYSTEM, make_company
 
     days = {"token_lifetime_days_staff": 3, "token_lifetime_days_company": 5, "token_lifetime_days_school": 7}
     own = settings.model_copy(update=days)
@@ -244,7 +231,7 @@ async def test_repeated_failures_from_one_address_get_429_then_even_a_good_token
 async def test_web_sign_in_failures_count_with_the_apis(client, app, tokens: TokenFactory, settings, logs) -> None:
     import httpx
 
-    from tests.web.conftest import WebClient, csrf_of
+    from tests.helpers import WebClient, csrf_of
 
     admin = await tokens.make(Role.ADMIN)
     web_failures = settings.web_signin_limit - 2

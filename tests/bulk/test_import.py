@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
@@ -10,25 +9,8 @@ import sqlalchemy as sa
 
 from erkenning.bulk.importer import ImportFailed, import_csv
 from erkenning.core.runtime import Runtime
-
-COMPANY_HEADER = ["sbb_id", "kvk_number", "establishment_number", "name", "street", "house_number", "postcode",
-                  "city", "sector", "email"]
-
-
-def write_csv(path: Path, header: list[str], rows: list[list[str]], *, delimiter: str = ",", bom: bool = False) -> Path:
-    with open(path, "w", newline="", encoding="utf-8-sig" if bom else "utf-8") as out:
-        writer = csv.writer(out, delimiter=delimiter)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
-def company(n: int, **overrides: str) -> list[str]:
-    row = {"sbb_id": "", "kvk_number": f"{40000000 + n}", "establishment_number": f"{500000000000 + n}",
-           "name": f"Bakkerij {n}", "street": "Dorpsstraat", "house_number": str(n), "postcode": "1234ab",
-           "city": "Utrecht", "sector": "voedsel_groen_gastvrijheid", "email": f"info{n}@bakkerij.example"}
-    row.update(overrides)
-    return [row[c] for c in COMPANY_HEADER]
+from tests.factories import COMPANY_HEADER, company_row
+from tests.helpers import write_csv
 
 
 async def company_table(runtime: Runtime) -> list[dict]:
@@ -39,13 +21,13 @@ async def company_table(runtime: Runtime) -> list[dict]:
 
 async def test_bad_rows_are_reported_by_line_and_the_rest_is_loaded(runtime: Runtime, tmp_path: Path) -> None:
     rows = [
-        company(1),
-        company(2, postcode="0123 AB"),            # line 3: not a Dutch postcode
-        company(3),
-        company(4, kvk_number="1234"),             # line 5
-        company(5, sector="bakery", email="nope"),  # line 6: two reasons
-        company(6),
-        company(1, name="Dubbel"),                 # line 8: same establishment number as line 2
+        company_row(1),
+        company_row(2, postcode="0123 AB"),            # line 3: not a Dutch postcode
+        company_row(3),
+        company_row(4, kvk_number="1234"),             # line 5
+        company_row(5, sector="bakery", email="nope"),  # line 6: two reasons
+        company_row(6),
+        company_row(1, name="Dubbel"),                 # line 8: same establishment number as line 2
     ]
     path = write_csv(tmp_path / "companies.csv", COMPANY_HEADER, rows)
 
@@ -65,7 +47,7 @@ async def test_bad_rows_are_reported_by_line_and_the_rest_is_loaded(runtime: Run
 
 
 async def test_running_an_import_twice_changes_nothing(runtime: Runtime, tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "companies.csv", COMPANY_HEADER, [company(n) for n in range(1, 21)])
+    path = write_csv(tmp_path / "companies.csv", COMPANY_HEADER, [company_row(n) for n in range(1, 21)])
     await import_csv(runtime.engine, "companies", path)
     before = await company_table(runtime)
 
@@ -77,9 +59,9 @@ async def test_running_an_import_twice_changes_nothing(runtime: Runtime, tmp_pat
 
 async def test_a_changed_row_is_updated_and_only_that_one(runtime: Runtime, tmp_path: Path) -> None:
     await import_csv(runtime.engine, "companies", write_csv(tmp_path / "a.csv", COMPANY_HEADER,
-                                                            [company(1), company(2)]))
+                                                            [company_row(1), company_row(2)]))
     before = {c["establishment_number"]: c for c in await company_table(runtime)}
-    changed = write_csv(tmp_path / "b.csv", COMPANY_HEADER, [company(1), company(2, city="Zwolle", email="")])
+    changed = write_csv(tmp_path / "b.csv", COMPANY_HEADER, [company_row(1), company_row(2, city="Zwolle", email="")])
 
     report = await import_csv(runtime.engine, "companies", changed)
 
@@ -95,9 +77,9 @@ async def test_a_changed_row_is_updated_and_only_that_one(runtime: Runtime, tmp_
 
 async def test_sbb_id_conflicts_are_refused(runtime: Runtime, tmp_path: Path) -> None:
     await import_csv(runtime.engine, "companies", write_csv(tmp_path / "a.csv", COMPANY_HEADER,
-                                                            [company(1, sbb_id="900000001")]))
-    rows = [company(2, sbb_id="900000001"), company(1, sbb_id="900000002"), company(3, sbb_id="7"),
-            company(4, sbb_id="7")]
+                                                            [company_row(1, sbb_id="900000001")]))
+    rows = [company_row(2, sbb_id="900000001"), company_row(1, sbb_id="900000002"), company_row(3, sbb_id="7"),
+            company_row(4, sbb_id="7")]
     report = await import_csv(runtime.engine, "companies", write_csv(tmp_path / "b.csv", COMPANY_HEADER, rows))
     assert report.problems == [
         (2, "sbb_id: in use by another company"),
@@ -126,14 +108,14 @@ async def test_semicolons_a_byte_order_mark_and_missing_optional_columns_are_fin
     ],
 )
 async def test_a_bad_header_loads_nothing(runtime: Runtime, tmp_path: Path, header: list[str], message: str) -> None:
-    path = write_csv(tmp_path / "bad.csv", header, [company(1)[: len(header)]])
+    path = write_csv(tmp_path / "bad.csv", header, [company_row(1)[: len(header)]])
     with pytest.raises(ImportFailed, match=message.replace("(", r"\(").replace(")", r"\)")):
         await import_csv(runtime.engine, "companies", path)
     assert await company_table(runtime) == []
 
 
 async def test_a_row_with_the_wrong_number_of_cells_is_refused(runtime: Runtime, tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "c.csv", COMPANY_HEADER, [company(1), company(2)[:5], company(3)])
+    path = write_csv(tmp_path / "c.csv", COMPANY_HEADER, [company_row(1), company_row(2)[:5], company_row(3)])
     report = await import_csv(runtime.engine, "companies", path)
     assert report.problems == [(3, "row: has 5 cells, the header has 10")]
     assert report.inserted == 2
@@ -156,10 +138,10 @@ async def test_qualifications_upsert_on_crebo(runtime: Runtime, tmp_path: Path) 
 
 async def test_values_sql_cannot_vouch_for_are_decided_by_the_api_model(runtime: Runtime, tmp_path: Path) -> None:
     rows = [
-        company(1, postcode="NL-1234-ab", email="Info@Bakkerij.Example"),  # valid, unusual: loaded, normalised
-        company(2, postcode="0000 XX"),                                     # line 3: refused, the API's message
-        company(3, kvk_number=" 4000 0003 ", name="\u00a0Bakkerij 3\u00a0"),  # spaces the API strips
-        company(4),
+        company_row(1, postcode="NL-1234-ab", email="Info@Bakkerij.Example"),  # valid, unusual: loaded, normalised
+        company_row(2, postcode="0000 XX"),                                     # line 3: refused, the API's message
+        company_row(3, kvk_number=" 4000 0003 ", name="\u00a0Bakkerij 3\u00a0"),  # spaces the API strips
+        company_row(4),
     ]
     report = await import_csv(runtime.engine, "companies", write_csv(tmp_path / "c.csv", COMPANY_HEADER, rows))
 

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from erkenning.bulk.importer import import_csv
 from erkenning.core import clock
 from erkenning.core.runtime import Runtime
-from tests.bulk.test_import import COMPANY_HEADER, company, write_csv
+from tests.factories import COMPANY_HEADER, company_row
+from tests.helpers import write_csv
 
 HEADER = ["establishment_number", "sbb_id", "crebo", "pathway", "status", "since"]
 
@@ -20,7 +21,8 @@ HEADER = ["establishment_number", "sbb_id", "crebo", "pathway", "status", "since
 async def catalogue(runtime: Runtime, tmp_path: Path) -> dict[str, str]:
     """Two companies and two qualifications; returns the companies' SBB ids by establishment number."""
     await import_csv(runtime.engine, "companies",
-                     write_csv(tmp_path / "c.csv", COMPANY_HEADER, [company(1), company(2, sbb_id="700000002")]))
+                     write_csv(tmp_path / "c.csv", COMPANY_HEADER,
+                               [company_row(1), company_row(2, sbb_id="700000002")]))
     await import_csv(runtime.engine, "qualifications",
                      write_csv(tmp_path / "q.csv", ["crebo", "name", "level"], [["25180", "Kok", "2"],
                                                                                 ["25491", "Verzorgende-IG", "3"]]))
@@ -147,7 +149,7 @@ async def test_a_first_load_rebuilds_every_index_and_constraint_it_set_aside(
 ) -> None:
     before = await _schema(runtime)
     await import_csv(runtime.engine, "companies",
-                     write_csv(tmp_path / "c.csv", COMPANY_HEADER, [company(1), company(2)]))
+                     write_csv(tmp_path / "c.csv", COMPANY_HEADER, [company_row(1), company_row(2)]))
     await import_csv(runtime.engine, "qualifications",
                      write_csv(tmp_path / "q.csv", ["crebo", "name", "level"], [["25180", "Kok", "2"]]))
     report = await import_csv(runtime.engine, "recognitions", write_csv(

@@ -16,8 +16,8 @@ from erkenning.core.settings import Settings
 from erkenning.devtools.seed import seed
 from erkenning.devtools.synthetic import Generator
 from erkenning.devtools.synthetic_catalogue import catalogue
-from tests.bulk.test_import import COMPANY_HEADER, company, write_csv
-from tests.helpers import run_cli
+from tests.factories import COMPANY_HEADER, company_row
+from tests.helpers import run_cli, write_csv
 
 
 async def scalar_rows(runtime: Runtime, sql: str) -> list:
@@ -80,7 +80,7 @@ async def test_register_export_holds_only_public_columns_and_what_holds_today(
     runtime: Runtime, tmp_path: Path
 ) -> None:
     await import_csv(runtime.engine, "companies", write_csv(tmp_path / "c.csv", COMPANY_HEADER,
-                                                            [company(1), company(2)]))
+                                                            [company_row(1), company_row(2)]))
     await import_csv(runtime.engine, "qualifications",
                      write_csv(tmp_path / "q.csv", ["crebo", "name", "level"], [["25180", "Kok", "2"]]))
     since = (clock.today() - timedelta(days=400)).isoformat()
@@ -104,7 +104,7 @@ async def test_cli_import_reports_bad_lines_exits_nonzero_and_export_writes_the_
     settings: Settings, tmp_path: Path
 ) -> None:
     path = write_csv(tmp_path / "companies.csv", COMPANY_HEADER,
-                     [company(1), company(2, establishment_number="12"), company(3)])
+                     [company_row(1), company_row(2, establishment_number="12"), company_row(3)])
     code, out = await run_cli(settings, "import", "companies", str(path), "--errors-file", str(tmp_path / "e.csv"))
     assert code == 1, out
     assert "line 3: establishment_number: an establishment number (vestigingsnummer) is exactly 12 digits" in out

@@ -5,7 +5,7 @@ import asyncio
 import pytest
 
 from erkenning.core.caller import Role
-from tests.helpers import TokenFactory
+from tests.factories import TokenFactory
 
 ROUTE = "/api/v1/backoffice/companies"
 
@@ -24,11 +24,6 @@ def company_body(n: int = 1, **overrides) -> dict:
     }
     body.update(overrides)
     return body
-
-
-@pytest.fixture
-async def adviser(tokens: TokenFactory):
-    return await tokens.make(Role.ADVISER)
 
 
 async def test_create_normalises_postcode_and_assigns_sbb_id(client, adviser) -> None:

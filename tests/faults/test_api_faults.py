@@ -12,8 +12,8 @@ import pytest
 
 from erkenning.core.caller import Role
 from erkenning.http.problems import PROBLEM_MEDIA_TYPE
-from tests.faults.conftest import Proc, Stack, eventually
-from tests.helpers import Principal, TokenFactory
+from tests.factories import Principal, TokenFactory
+from tests.faults.stack import Proc, Stack, eventually
 
 pytestmark = pytest.mark.faults
 
@@ -21,11 +21,6 @@ PRINCIPALS = "/api/v1/backoffice/admin/principals"
 RECIPIENT = "ontvanger@sbb.example"
 # Far above the configured limits (pool 2 s + connect 1 s in the stack): reaching it means a hang.
 HANG_S = 15.0
-
-
-@pytest.fixture
-async def admin(tokens: TokenFactory) -> Principal:
-    return await tokens.make(Role.ADMIN)
 
 
 @dataclass

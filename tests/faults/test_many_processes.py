@@ -11,10 +11,9 @@ import pytest
 
 from erkenning.companies.models import Company
 from erkenning.core.caller import Role
-from tests.faults.conftest import Stack, eventually
-from tests.helpers import TokenFactory, make_company
-from tests.reports.conftest import assigned_report
-from tests.workflows.conftest import CASES, case_of, substantiate
+from tests.factories import TokenFactory, assigned_report, case_of, make_company
+from tests.faults.stack import Stack, eventually
+from tests.helpers import CASES, substantiate
 
 pytestmark = pytest.mark.faults
 

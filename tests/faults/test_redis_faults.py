@@ -14,8 +14,9 @@ import pytest
 
 from erkenning.app import create_app
 from erkenning.core.caller import Role
-from tests.faults.conftest import Stack, eventually
-from tests.helpers import MailCatcher, Principal, TokenFactory, asgi_client
+from tests.factories import Principal, TokenFactory
+from tests.faults.stack import Stack, eventually
+from tests.helpers import MailCatcher, asgi_client
 
 pytestmark = pytest.mark.faults
 
@@ -55,11 +56,6 @@ async def _everything_done_once(stack: Stack, prefixes: list[str]) -> None:
     counts = _mailed_prefixes(stack.mail)
     assert all(counts[p] == 1 for p in prefixes), {p: counts[p] for p in prefixes if counts[p] != 1}
     assert await stack.all_events_done()
-
-
-@pytest.fixture
-async def admin(tokens: TokenFactory) -> Principal:
-    return await tokens.make(Role.ADMIN)
 
 
 @pytest.fixture

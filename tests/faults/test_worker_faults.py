@@ -19,10 +19,9 @@ from erkenning.app import create_app
 from erkenning.core import mail
 from erkenning.core.caller import Role
 from erkenning.reports.services.reports import SUBSTANTIATED_TOPIC
-from tests.faults.conftest import Proc, Stack, eventually
-from tests.helpers import Principal, TokenFactory, asgi_client, make_company
-from tests.reports.conftest import assigned_report
-from tests.workflows.conftest import substantiate
+from tests.factories import Principal, TokenFactory, assigned_report, make_company
+from tests.faults.stack import Proc, Stack, eventually
+from tests.helpers import asgi_client, substantiate
 
 pytestmark = pytest.mark.faults
 

@@ -1,28 +1,15 @@
-"""Fixtures for monitoring: staff with real tokens, and the seeded world with its ledger."""
+"""Fixtures for monitoring: the seeded world with its ledger (`seeder`, the empty one, is the suite's)."""
 
 from __future__ import annotations
 
 import pytest
 
-from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
-from tests.helpers import Principal, TokenFactory
+from tests.factories import Principal
 from tests.monitoring.seed import Seeder, seed_world
-
-MONITORING = "/api/v1/backoffice/monitoring"
-
-
-@pytest.fixture
-async def adviser(tokens: TokenFactory) -> Principal:
-    return await tokens.make(Role.ADVISER)
 
 
 @pytest.fixture
 async def world(runtime: Runtime, adviser: Principal) -> Seeder:
+    """The seeded world of the indicators (here `world` is this, not the recognitions' world)."""
     return await seed_world(runtime, adviser.id)
-
-
-@pytest.fixture
-async def seeder(runtime: Runtime, adviser: Principal) -> Seeder:
-    """An empty seeder, for tests that write a few rows of their own."""
-    return Seeder(runtime, adviser.id)

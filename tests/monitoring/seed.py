@@ -414,3 +414,18 @@ def edges(s: Seeder, courses: list[Course]) -> None:
         s.participation(e_learning, company, ParticipationStatus.COMPLETED, enrolled=at - timedelta(days=3),
                         completed_on=day_of(at))
         s.participation(e_learning, s.company(Sector.HANDEL), ParticipationStatus.ENROLLED, enrolled=at)
+
+
+async def small_year(seeder: Seeder) -> None:
+    """2025: 20 reports by phone about ethnicity (not substantiated) and 3 from an agency about religion
+    (referred); 2024: 6 by phone."""
+    for i in range(20):
+        at = amsterdam(2025, 2, 1 + i)
+        seeder.report(at, ground=Ground.ETHNICITY, outcome=ReportStatus.NOT_SUBSTANTIATED, triaged=at + timedelta(days=2))
+    for i in range(3):
+        at = amsterdam(2025, 6, 1 + i)
+        seeder.report(at, channel=Channel.ANTI_DISCRIMINATION_AGENCY, ground=Ground.RELIGION,
+                      outcome=ReportStatus.REFERRED, triaged=at + timedelta(days=1))
+    for i in range(6):
+        seeder.report(amsterdam(2024, 5, 1 + i))
+    await seeder.save()

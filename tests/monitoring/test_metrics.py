@@ -27,7 +27,8 @@ from erkenning.workflows.models import (
     InvestigationStatus,
     Outcome,
 )
-from tests.helpers import TokenFactory, asgi_client, drain_queue
+from tests.factories import TokenFactory
+from tests.helpers import asgi_client, drain_queue
 from tests.monitoring.seed import Seeder
 
 

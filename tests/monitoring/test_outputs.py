@@ -8,7 +8,6 @@ import hashlib
 import io
 import re
 import xml.etree.ElementTree as ET
-from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -18,28 +17,12 @@ from erkenning.core.audit.models import AuditEvent
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
-from erkenning.reports.models import Channel, Ground, ReportStatus
 from erkenning.stagepact.catalogue import GROUNDS
-from tests.helpers import Principal, TokenFactory, run_cli
-from tests.monitoring.conftest import MONITORING
-from tests.monitoring.seed import Seeder, amsterdam
+from tests.factories import Principal, TokenFactory
+from tests.helpers import MONITORING, run_cli
+from tests.monitoring.seed import Seeder, small_year
 
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-async def small_year(seeder: Seeder) -> None:
-    """2025: 20 reports by phone about ethnicity (not substantiated) and 3 from an agency about religion
-    (referred); 2024: 6 by phone."""
-    for i in range(20):
-        at = amsterdam(2025, 2, 1 + i)
-        seeder.report(at, ground=Ground.ETHNICITY, outcome=ReportStatus.NOT_SUBSTANTIATED, triaged=at + timedelta(days=2))
-    for i in range(3):
-        at = amsterdam(2025, 6, 1 + i)
-        seeder.report(at, channel=Channel.ANTI_DISCRIMINATION_AGENCY, ground=Ground.RELIGION,
-                      outcome=ReportStatus.REFERRED, triaged=at + timedelta(days=1))
-    for i in range(6):
-        seeder.report(amsterdam(2024, 5, 1 + i))
-    await seeder.save()
 
 
 def cells(indicators: list[dict], section: str, name: str, category: str | None = None) -> dict:

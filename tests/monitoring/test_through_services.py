@@ -8,10 +8,17 @@ from erkenning.core import clock
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
-from tests.helpers import Principal, TokenFactory, drain_queue, make_company
-from tests.monitoring.conftest import MONITORING
-from tests.reports.conftest import PUBLIC, act, adviser_report, confidential, facts, school_report
-from tests.training.conftest import make_course
+from tests.factories import (
+    Principal,
+    TokenFactory,
+    adviser_report,
+    confidential,
+    facts,
+    make_company,
+    post_course,
+    school_report,
+)
+from tests.helpers import MONITORING, PUBLIC_REPORTS, act, drain_queue
 
 
 def figure(body: dict, section: str, name: str, category: str | None = None) -> int | float | None:
@@ -28,7 +35,7 @@ async def test_reports_triage_a_case_and_a_course_made_through_the_api_are_count
     entered = await adviser_report(
         client, adviser, {**facts(None, ground="religion"), "channel": "phone", "confidential": confidential()}
     )
-    anonymous = await client.post(PUBLIC, json={**facts(), "ground": "age", "confidential": {"narrative": "x"}})
+    anonymous = await client.post(PUBLIC_REPORTS, json={**facts(), "ground": "age", "confidential": {"narrative": "x"}})
     assert anonymous.status_code == 201, anonymous.text
     for report_id, outcome, body in (
         (str(passed_on["id"]), "substantiate", {"reason": "Aannemelijk"}),
@@ -40,7 +47,7 @@ async def test_reports_triage_a_case_and_a_course_made_through_the_api_are_count
     await drain_queue(settings)  # the worker opens the case for the substantiated report
 
     staff = await tokens.make(Role.ADVISER)
-    course = await make_course(client, staff, format="e_learning", topics=["equal_opportunities"])
+    course = await post_course(client, staff, format="e_learning", topics=["equal_opportunities"])
     member = await tokens.make(Role.COMPANY, company_id=company.id)
     enrolled = await client.post("/api/v1/portal/training/participations", json={"course_id": course["id"]},
                                  headers=member.headers)

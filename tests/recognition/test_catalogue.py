@@ -1,68 +1,21 @@
 """The qualifications catalogue: admins keep it by hand or from CSV (upsert on crebo, bad lines reported)."""
 
-import pytest
 
 from erkenning.core.caller import Role
-from erkenning.recognition.services.qualifications import CsvUnreadable, parse_qualifications_csv
-from tests.helpers import TokenFactory
+from tests.factories import QUALIFICATIONS_GOOD_AND_BAD, TokenFactory
 
 ROUTE = "/api/v1/backoffice/qualifications"
-
-GOOD_AND_BAD = (
-    "crebo,name,level,active\n"
-    "25180,Kok,2,true\n"
-    "2518,Te kort,2,\n"
-    "25181,Zelfstandig werkend kok,3,\n"
-    "25182,Gespecialiseerd kok,7,ja\n"
-    "\n"
-    "25180,Kok (dubbel),2,\n"
-    '25183,"Kok, leidinggevend",4,nee\n'
-    "25184,Kok,2,misschien\n"
-    "25185,Extra,2,true,overbodig\n"
-)
-
-
-def test_csv_parser_reports_bad_lines_by_number_and_keeps_the_good_ones() -> None:
-    parsed = parse_qualifications_csv(GOOD_AND_BAD)
-    assert [(r.crebo, r.name, r.level, r.active) for r in parsed.rows] == [
-        ("25180", "Kok", 2, True),
-        ("25181", "Zelfstandig werkend kok", 3, True),
-        ("25183", "Kok, leidinggevend", 4, False),
-    ]
-    assert [(e.line, e.reason.split(":")[0]) for e in parsed.errors] == [
-        (3, "crebo"),
-        (5, "level"),
-        (7, "crebo 25180 already on line 2"),
-        (9, "active"),
-        (10, "more fields than the header has"),
-    ]
-
-
-def test_csv_parser_takes_semicolons_and_a_byte_order_mark() -> None:
-    parsed = parse_qualifications_csv("\ufeffCrebo;Name;Level\n25180;Kok;2\n")
-    assert [(r.crebo, r.active) for r in parsed.rows] == [("25180", True)]
-
-
-@pytest.mark.parametrize(("text", "message"), [("", "empty"), ("crebo,naam\n25180,Kok\n", "name, level")])
-def test_csv_without_the_needed_header_is_unreadable(text: str, message: str) -> None:
-    with pytest.raises(CsvUnreadable, match=message):
-        parse_qualifications_csv(text)
-
-
-@pytest.fixture
-async def admin(tokens: TokenFactory):
-    return await tokens.make(Role.ADMIN)
 
 
 async def test_import_loads_good_lines_reports_bad_ones_and_is_safe_to_repeat(client, admin) -> None:
     headers = {**admin.headers, "Content-Type": "text/csv"}
-    first = await client.post(f"{ROUTE}/import", content=GOOD_AND_BAD.encode(), headers=headers)
+    first = await client.post(f"{ROUTE}/import", content=QUALIFICATIONS_GOOD_AND_BAD.encode(), headers=headers)
     assert first.status_code == 200, first.text
     report = first.json()
     assert (report["inserted"], report["updated"], report["unchanged"]) == (3, 0, 0)
     assert [e["line"] for e in report["errors"]] == [3, 5, 7, 9, 10]
 
-    again = (await client.post(f"{ROUTE}/import", content=GOOD_AND_BAD.encode(), headers=headers)).json()
+    again = (await client.post(f"{ROUTE}/import", content=QUALIFICATIONS_GOOD_AND_BAD.encode(), headers=headers)).json()
     assert (again["inserted"], again["updated"], again["unchanged"]) == (0, 0, 3)
 
     changed = "crebo,name,level\n25180,Kok (nieuw),2\n25186,Bakker,2\n"

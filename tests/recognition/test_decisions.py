@@ -16,8 +16,8 @@ from erkenning.core.settings import Settings
 from erkenning.core.states import GuardRefused
 from erkenning.recognition.models import Decision, DecisionStatus, Recognition, RecognitionStatus
 from erkenning.recognition.services import decisions
-from tests.helpers import MailCatcher, TokenFactory, drain_queue
-from tests.recognition.conftest import DECISIONS, PORTAL, World, as_caller, build_world, decision_body, only
+from tests.factories import TokenFactory, World, as_caller, build_world, decision_body
+from tests.helpers import DECISIONS, PORTAL, MailCatcher, drain_queue, only
 
 
 async def test_grant_is_drafted_approved_and_sent_and_the_company_is_told(

@@ -12,8 +12,8 @@ from erkenning.core.settings import Settings
 from erkenning.recognition import deadlines
 from erkenning.recognition.models import Decision, DecisionStatus, Recognition, RecognitionStatus
 from erkenning.recognition.tasks import SYSTEM
-from tests.helpers import MailCatcher, Principal, drain_queue
-from tests.recognition.conftest import DECISIONS, PORTAL, World, decision_body, only
+from tests.factories import Principal, World, decision_body
+from tests.helpers import DECISIONS, PORTAL, MailCatcher, drain_queue, only
 
 OBJECTIONS = "/api/v1/backoffice/objections"
 RECOGNITIONS = "/api/v1/backoffice/recognitions"

@@ -8,8 +8,8 @@ from erkenning.core import clock
 from erkenning.core.caller import Role
 from erkenning.recognition.schemas import DecisionCreate
 from erkenning.recognition.services.decisions import DecisionService
-from tests.helpers import TokenFactory
-from tests.recognition.conftest import PORTAL, World, as_caller
+from tests.factories import TokenFactory, World, as_caller
+from tests.helpers import PORTAL
 
 
 @pytest.fixture

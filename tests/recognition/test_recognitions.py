@@ -11,7 +11,7 @@ from erkenning.core.runtime import Runtime
 from erkenning.recognition.models import Pathway
 from erkenning.recognition.services.recognitions import notice_reassessments
 from erkenning.recognition.tasks import SYSTEM
-from tests.recognition.conftest import World
+from tests.factories import World
 
 ROUTE = "/api/v1/backoffice/recognitions"
 

@@ -11,9 +11,8 @@ from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
 from erkenning.recognition import tasks
 from erkenning.recognition.models import Decision, DecisionStatus, Recognition, RecognitionStatus
-from erkenning.worker import wiring
-from tests.helpers import drain_queue
-from tests.recognition.conftest import DECISIONS, World, decision_body
+from tests.factories import World, decision_body
+from tests.helpers import DECISIONS, drain_queue
 
 
 async def run_jobs(runtime: Runtime, settings: Settings, *names: str) -> None:
@@ -21,17 +20,6 @@ async def run_jobs(runtime: Runtime, settings: Settings, *names: str) -> None:
     for name in names:
         await runtime.queue.redis.enqueue_job(f"cron:{name}", _queue_name=settings.arq_queue_name)
     await drain_queue(settings)
-
-
-def test_the_worker_schedules_every_recognition_job_with_a_minute() -> None:
-    jobs = {job.name: job for job in wiring().cron_jobs}
-    for name in (
-        "apply_due_effects",
-        "finalise_decisions",
-        "record_response_terms",
-        "notice_reassessments_due",
-    ):
-        assert jobs[f"cron:{name}"].minute is not None
 
 
 async def test_future_effects_and_finality_in_a_real_worker(

@@ -6,17 +6,16 @@ from datetime import date
 from uuid import UUID
 
 import httpx
-import pytest
-import sqlalchemy as sa
 
 from erkenning.core import clock, outbox
 from erkenning.core.caller import Role
 from erkenning.core.outbox import EventStatus, OutboxEvent
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
+from erkenning.recognition.models import RecognitionStatus as S
 from erkenning.register import tasks
-from tests.helpers import MailCatcher, TokenFactory, drain_queue, make_company
-from tests.register.conftest import SUSPENSION_AND_WITHDRAWAL, Receiver, S, make_recognition, on_day
+from tests.factories import SUSPENSION_AND_WITHDRAWAL, TokenFactory, make_company, make_recognition
+from tests.helpers import MailCatcher, Receiver, drain_queue, on_day, outbox_events
 
 SCHOOL = "/api/v1/register/school"
 LOCAL = ["127.0.0.0/8"]
@@ -40,12 +39,6 @@ async def _change(runtime: Runtime, company, recognition) -> UUID:
     async with runtime.transaction() as session:
         event = outbox.add(session, "recognition.changed", company_id=company.id, recognition_id=recognition.id)
     return event.id
-
-
-async def _events(runtime: Runtime, topic: str) -> list[OutboxEvent]:
-    async with runtime.session_factory() as session:
-        rows = await session.exec(sa.select(OutboxEvent).where(OutboxEvent.topic == topic))
-        return list(rows.scalars())
 
 
 def _signature_ok(secret: str, headers: dict[str, str], body: bytes) -> bool:
@@ -104,7 +97,8 @@ async def test_a_dead_endpoint_is_retried_and_then_delivered_without_holding_up_
             secret = await _follow(client, down, company, receiver.url)  # nothing listens there yet
             await _follow(client, up, company, healthy.url)
             assert await outbox.process(quick, await _change(runtime, company, recognition)) is True
-            events = {(await _delivery(quick, e)).school_brin: e for e in await _events(runtime, tasks.WEBHOOK_TOPIC)}
+            webhooks = await outbox_events(runtime, tasks.WEBHOOK_TOPIC)
+            events = {(await _delivery(quick, e)).school_brin: e for e in webhooks}
             assert set(events) == {"25LX", "31GH"}  # one event per school
 
             assert await outbox.process(quick, events["31GH"].id) is True
@@ -128,7 +122,7 @@ async def test_a_dead_endpoint_is_retried_and_then_delivered_without_holding_up_
         assert len(receiver.received) == 2  # the 503 and the delivery: the same body, signed each time
         assert receiver.received[0].body == receiver.received[1].body
         assert all(_signature_ok(secret, r.headers, r.body) for r in receiver.received)
-        [event] = [e for e in await _events(runtime, tasks.WEBHOOK_TOPIC) if e.id == events["25LX"].id]
+        [event] = [e for e in await outbox_events(runtime, tasks.WEBHOOK_TOPIC) if e.id == events["25LX"].id]
         assert (event.status, event.attempts) == (EventStatus.DONE, 3)
     finally:
         healthy.stop()
@@ -152,14 +146,14 @@ async def test_after_the_last_attempt_the_log_says_failed(
     ):
         await _follow(client, school, company, receiver.url)
         await outbox.process(quick, await _change(runtime, company, recognition))
-        [event] = await _events(runtime, tasks.WEBHOOK_TOPIC)
+        [event] = await outbox_events(runtime, tasks.WEBHOOK_TOPIC)
         assert await outbox.process(quick, event.id) is False
         assert await outbox.process(quick, event.id) is False
         [entry] = (await client.get(f"{SCHOOL}/deliveries", params={"status": "failed"}, headers=school.headers)).json()[
             "items"
         ]
     assert (entry["attempts"], entry["last_response_code"]) == (2, 500)
-    [event] = await _events(runtime, tasks.WEBHOOK_TOPIC)
+    [event] = await outbox_events(runtime, tasks.WEBHOOK_TOPIC)
     assert event.status is EventStatus.DEAD
 
 
@@ -209,7 +203,7 @@ async def test_no_subscribers_no_notices_and_unsubscribing_stops_them(
     recognition = await make_recognition(runtime, company, [(S.ACTIVE, date(2020, 1, 1), None)])
     await _change(runtime, company, recognition)
     await drain_queue(settings)
-    notices = [e for e in await _events(runtime, "email.send") if e.payload["template"] == tasks.EMAIL_TEMPLATE]
+    notices = [e for e in await outbox_events(runtime, "email.send") if e.payload["template"] == tasks.EMAIL_TEMPLATE]
     assert notices == [] and (await client.get(f"{SCHOOL}/deliveries", headers=school.headers)).json()["total"] == 0
     mail.clear()  # the account's own token e-mail
     await _follow(client, school, company, None)
@@ -218,25 +212,6 @@ async def test_no_subscribers_no_notices_and_unsubscribing_stops_them(
     await _change(runtime, company, recognition)
     await drain_queue(settings)
     assert mail.to("stage@roc.example") == []
-
-
-@pytest.mark.parametrize(
-    ("day", "expected"),
-    [
-        (date(2023, 6, 1), (False, None, None, None, ("active", "2024-01-01"))),  # nothing yet: the grant is next
-        (date(2025, 6, 1), (True, "active", "2024-01-01", "2026-03-01", ("suspended", "2026-03-01"))),
-        (date(2026, 3, 1), (False, "suspended", "2026-03-01", "2026-06-01", ("active", "2026-06-01"))),
-        (date(2026, 10, 1), (True, "active", "2026-06-01", "2027-01-01", ("withdrawn", "2027-01-01"))),
-        (date(2027, 1, 1), (False, "withdrawn", "2027-01-01", None, None)),
-    ],
-)
-def test_notice_facts_say_the_status_of_the_day_and_the_next_change(day, expected) -> None:
-    from erkenning.recognition.models import RecognitionPeriod
-
-    periods = [RecognitionPeriod(status=s, during=RecognitionPeriod.range(a, b)) for s, a, b in SUSPENSION_AND_WITHDRAWAL]
-    facts = tasks.timeline(periods, day)
-    upcoming = (facts["next"]["status"], facts["next"]["effective_date"]) if facts["next"] else None
-    assert (facts["recognised"], facts["status"], facts["since"], facts["until"], upcoming) == expected
 
 
 async def test_a_webhook_no_longer_allowed_is_not_called_and_the_log_says_why(
@@ -250,7 +225,7 @@ async def test_a_webhook_no_longer_allowed_is_not_called_and_the_log_says_why(
         await _follow(client, school, company, receiver.url)
     async with app_with() as (client, strict):  # loopback is a private address again
         assert await outbox.process(strict, await _change(runtime, company, recognition)) is True
-        [event] = await _events(runtime, tasks.WEBHOOK_TOPIC)
+        [event] = await outbox_events(runtime, tasks.WEBHOOK_TOPIC)
         assert await outbox.process(strict, event.id) is True  # nothing a retry could mend
         [entry] = (await client.get(f"{SCHOOL}/deliveries", headers=school.headers)).json()["items"]
     assert receiver.received == []

@@ -3,7 +3,7 @@
 import asyncio
 
 from erkenning.core.caller import Role
-from tests.helpers import TokenFactory
+from tests.factories import TokenFactory
 
 VERIFY = "/api/v1/register/verify"
 BATCH = "/api/v1/register/verify/batch"

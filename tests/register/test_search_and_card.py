@@ -6,8 +6,9 @@ import pytest
 
 from erkenning.core.runtime import Runtime
 from erkenning.recognition.models import Pathway
-from tests.helpers import make_company
-from tests.register.conftest import SUSPENSION_AND_WITHDRAWAL, S, make_recognition, on_day
+from erkenning.recognition.models import RecognitionStatus as S
+from tests.factories import SUSPENSION_AND_WITHDRAWAL, make_company, make_recognition
+from tests.helpers import on_day
 
 SEARCH = "/api/v1/register/companies"
 ITEM_KEYS = {"sbb_id", "name", "city", "postcode"}

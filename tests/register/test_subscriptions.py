@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 from erkenning.register.models import SchoolWebhook
-from tests.helpers import TokenFactory, make_company
+from tests.factories import TokenFactory, make_company
 
 SCHOOL = "/api/v1/register/school"
 LOCAL = ["127.0.0.0/8"]

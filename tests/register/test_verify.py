@@ -8,8 +8,9 @@ from erkenning.core import clock
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 from erkenning.recognition.models import Pathway, RecognitionStatus
-from tests.helpers import TokenFactory, make_company
-from tests.register.conftest import SUSPENSION_AND_WITHDRAWAL, S, make_recognition, on_day
+from erkenning.recognition.models import RecognitionStatus as S
+from tests.factories import SUSPENSION_AND_WITHDRAWAL, TokenFactory, make_company, make_recognition
+from tests.helpers import on_day
 
 VERIFY = "/api/v1/register/verify"
 BATCH = "/api/v1/register/verify/batch"

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
-from tests.helpers import Principal, make_company, redis_dump
-from tests.reports.conftest import BACKOFFICE, PUBLIC, SCHOOL, act, facts
+from tests.factories import Principal, facts, make_company
+from tests.helpers import PUBLIC_REPORTS, REPORTS, SCHOOL_REPORTS, act, redis_dump
 
 TAG = uuid4().hex[:10]
 # Confidential: may appear only in the confidential read and in its own table.
@@ -61,13 +61,13 @@ async def _bad_inputs(client: httpx.AsyncClient, school: Principal, body: dict) 
         {**body, "summary": SUMMARY * 100},
         {**body, "company": {"name": f"{COMPANY_NAME}\x07", "kvk_number": NARRATIVE}},
     ]
-    responses = [await client.post(SCHOOL, json=v, headers=school.headers) for v in variants]
+    responses = [await client.post(SCHOOL_REPORTS, json=v, headers=school.headers) for v in variants]
     assert [r.status_code for r in responses] == [422] * len(variants)
     public = {**body, "confidential": {"narrative": NARRATIVE * 10}, "summary": SUMMARY * 50}
-    responses.append(await client.post(PUBLIC, json=public))
+    responses.append(await client.post(PUBLIC_REPORTS, json=public))
     assert responses[-1].status_code == 422
     huge = {**body, "confidential": {"narrative": NARRATIVE * 3000}}
-    responses.append(await client.post(PUBLIC, content=json.dumps(huge).encode(),
+    responses.append(await client.post(PUBLIC_REPORTS, content=json.dumps(huge).encode(),
                                        headers={"content-type": "application/json"}))
     assert responses[-1].status_code == 413
     return responses
@@ -86,17 +86,17 @@ async def test_no_free_text_leaves_its_room(
     seen: list[httpx.Response] = []  # every answer outside the confidential read
 
     # Intake: a school passes it on; the anonymous form too.
-    passed_on = await client.post(SCHOOL, json=body, headers=school.headers)
+    passed_on = await client.post(SCHOOL_REPORTS, json=body, headers=school.headers)
     assert passed_on.status_code == 201
     report_id = passed_on.json()["id"]
-    anonymous = await client.post(PUBLIC, json={**body, "confidential": {"narrative": NARRATIVE}})
+    anonymous = await client.post(PUBLIC_REPORTS, json={**body, "confidential": {"narrative": NARRATIVE}})
     assert anonymous.status_code == 201
     seen += [passed_on, anonymous]
     errors = await _bad_inputs(client, school, body)
 
     # Assignment, refused and granted reads of the confidential part.
     seen.append(await act(client, senior, report_id, "assign", {"adviser_id": str(adviser.id)}))
-    url = f"{BACKOFFICE}/{report_id}/confidential?purpose=triage"
+    url = f"{REPORTS}/{report_id}/confidential?purpose=triage"
     refused = [await client.get(url, headers=who.headers) for who in (other_adviser, admin, school)]
     assert [r.status_code for r in refused] == [404, 404, 403]
     errors += refused
@@ -111,11 +111,11 @@ async def test_no_free_text_leaves_its_room(
     seen.append(substantiated)
 
     # Views: the back-office list and detail, the school's view, the receipt.
-    school_views = [await client.get(SCHOOL, headers=school.headers),
-                    await client.get(f"{SCHOOL}/{report_id}", headers=school.headers)]
-    receipt = await client.post(f"{PUBLIC}/status", json={"receipt": anonymous.json()["receipt"]})
-    staff_views = [await client.get(BACKOFFICE, headers=adviser.headers),
-                   await client.get(f"{BACKOFFICE}/{report_id}", headers=adviser.headers)]
+    school_views = [await client.get(SCHOOL_REPORTS, headers=school.headers),
+                    await client.get(f"{SCHOOL_REPORTS}/{report_id}", headers=school.headers)]
+    receipt = await client.post(f"{PUBLIC_REPORTS}/status", json={"receipt": anonymous.json()["receipt"]})
+    staff_views = [await client.get(REPORTS, headers=adviser.headers),
+                   await client.get(f"{REPORTS}/{report_id}", headers=adviser.headers)]
     assert SUMMARY in staff_views[0].text and REASON in staff_views[1].text  # staff do see the summary
     seen += staff_views
 
@@ -186,9 +186,8 @@ async def test_a_canary_in_every_free_text_field_goes_through_the_whole_workflow
     from erkenning.bulk.export import export_register
     from erkenning.core import clock
     from erkenning.core.caller import Role
-    from tests.helpers import drain_queue
-    from tests.recognition.conftest import World
-    from tests.workflows.conftest import CASES, HEARINGS, case_of, step
+    from tests.factories import World, case_of
+    from tests.helpers import CASES, HEARINGS, drain_queue, step
 
     adviser = await tokens.make(Role.ADVISER, email="adviseur@sbb.example")
     senior = await tokens.make(Role.SENIOR_ADVISER, email="senior1@sbb.example")
@@ -219,26 +218,27 @@ async def test_a_canary_in_every_free_text_field_goes_through_the_whole_workflow
     errors: list[httpx.Response] = []
 
     # Intake, and a few refused variants carrying the canary.
-    passed_on = await client.post(SCHOOL, json=body, headers=school.headers)
+    passed_on = await client.post(SCHOOL_REPORTS, json=body, headers=school.headers)
     assert passed_on.status_code == 201, passed_on.text
     report_id = passed_on.json()["id"]
     errors += await _bad_inputs(client, school, body)
 
     # Triage with an audited read of the confidential part; refused requests with the canary in them.
     assert (await act(client, adviser, report_id, "assign", {"adviser_id": str(adviser.id)})).status_code == 200
-    read = await client.get(f"{BACKOFFICE}/{report_id}/confidential", params={"purpose": "triage"},
+    read = await client.get(f"{REPORTS}/{report_id}/confidential", params={"purpose": "triage"},
                             headers=adviser.headers)
     assert read.status_code == 200 and CANARY in read.text
     errors += [
-        await client.get(f"{BACKOFFICE}/{report_id}/confidential", params={"purpose": CANARY}, headers=adviser.headers),
-        await client.get(BACKOFFICE, params={"status": CANARY, "ground": WORK}, headers=adviser.headers),
+        await client.get(f"{REPORTS}/{report_id}/confidential", params={"purpose": CANARY}, headers=adviser.headers),
+        await client.get(REPORTS, params={"status": CANARY, "ground": WORK}, headers=adviser.headers),
         await act(client, adviser, report_id, "assign", {"adviser_id": CANARY}),
         await act(client, adviser, report_id, "match", {"company_id": WORK}),
         await act(client, adviser, report_id, "substantiate", {"reason": WORK * 300}),
         await act(client, adviser, report_id, "refer", {"reason": WORK, "referred_to": CANARY}),
-        await client.post(f"{PUBLIC}/status", json={"receipt": CANARY}),
-        await client.post(PUBLIC, json={**body, "confidential": {"narrative": CANARY, "reporter_name": CANARY}}),
-        await client.post(f"{BACKOFFICE}/{report_id}/assign", content=f'{{"adviser_id": "{CANARY}\n"',
+        await client.post(f"{PUBLIC_REPORTS}/status", json={"receipt": CANARY}),
+        await client.post(PUBLIC_REPORTS,
+                          json={**body, "confidential": {"narrative": CANARY, "reporter_name": CANARY}}),
+        await client.post(f"{REPORTS}/{report_id}/assign", content=f'{{"adviser_id": "{CANARY}\n"',
                           headers={**adviser.headers, "content-type": "application/json"}),
     ]
     assert all(400 <= r.status_code < 500 for r in errors), [(r.request.url.path, r.status_code) for r in errors]
@@ -257,16 +257,16 @@ async def test_a_canary_in_every_free_text_field_goes_through_the_whole_workflow
     assert answered.status_code == 200, answered.text
 
     # Wederhoor: the adviser puts the substance of the answer to the school, which reacts (refused variants first).
-    reaction_url = f"{SCHOOL}/{report_id}/reaction"
+    reaction_url = f"{SCHOOL_REPORTS}/{report_id}/reaction"
     asked = await step(client, adviser, case_id, "reporter-question", {"question": f"{WORK} de kern, uw reactie?"})
     assert asked.status_code == 200, asked.text
     refused_reactions = [
         await client.post(reaction_url, json={"reaction": REACTION * 300}, headers=school.headers),
         await client.post(reaction_url, json={"reaction": f"{REACTION}\x00"}, headers=school.headers),
         await client.post(reaction_url, json={"reaction": REACTION, "name": CANARY}, headers=school.headers),
-        await client.post(f"{PUBLIC}/reaction/answer",
+        await client.post(f"{PUBLIC_REPORTS}/reaction/answer",
                           json={"receipt": "AAAA-BBBB-CCCC-DDDD-EEEE", "reaction": REACTION}),
-        await client.post(f"{PUBLIC}/reaction/answer", json={"receipt": CANARY, "reaction": REACTION}),
+        await client.post(f"{PUBLIC_REPORTS}/reaction/answer", json={"receipt": CANARY, "reaction": REACTION}),
         await step(client, adviser, case_id, "reporter-question", {"question": WORK * 300}),
         await step(client, adviser, case_id, f"reporter-reactions/{report_id}", {"reaction": REACTION * 300}),
     ]
@@ -357,7 +357,8 @@ async def test_log_lines_stay_one_json_object_whatever_the_input(client, logs, s
     get_logger("tests").info("test.nasty", value=nasty, **{'key"with\nnewline': nasty})
     await client.get('/api/v1/register/companies/%22quoted%22%0Anewline', headers={"X-Request-Id": 'x"y'})
     await client.get("/api/v1/register/companies", params={"name": nasty, "postcode": nasty})
-    await client.post(SCHOOL, content=b'{"summary": "a\nb\"c', headers={**school.headers, "content-type": "application/json"})
+    await client.post(SCHOOL_REPORTS, content=b'{"summary": "a\nb\"c',
+                      headers={**school.headers, "content-type": "application/json"})
     await client.get("/api/v1/backoffice/reports", headers={"Authorization": 'Bearer erk_"\\'})
     assert len(logs.lines) >= 5
     parsed = [json.loads(line) for line in logs.lines]

@@ -11,8 +11,8 @@ from erkenning.companies.models import Company
 from erkenning.core import clock
 from erkenning.core.runtime import Runtime
 from erkenning.reports.models import Report, ReportConfidential
-from tests.helpers import Principal, make_company
-from tests.reports.conftest import BACKOFFICE, SCHOOL, adviser_report, confidential, facts, school_report
+from tests.factories import Principal, adviser_report, confidential, facts, make_company, school_report
+from tests.helpers import REPORTS, SCHOOL_REPORTS
 
 
 async def _report(runtime: Runtime, report_id: str) -> Report:
@@ -45,7 +45,7 @@ async def test_school_passes_a_report_on_with_its_brin_and_sees_a_coarse_status(
 async def test_school_cannot_set_protected_fields(client, school: Principal, company: Company) -> None:
     for extra in ({"status": "substantiated"}, {"channel": "phone"}, {"school_brin": "99XX"},
                   {"assigned_to": str(school.id)}, {"company": {"company_id": str(company.id)}}):
-        response = await client.post(SCHOOL, json={**facts(company), **extra}, headers=school.headers)
+        response = await client.post(SCHOOL_REPORTS, json={**facts(company), **extra}, headers=school.headers)
         assert response.status_code == 422, (extra, response.text)
 
 
@@ -55,7 +55,7 @@ async def test_adviser_enters_a_report_from_each_adviser_channel(client, adviser
         assert created["channel"] == channel and created["status"] == "received"
         assert created["assigned_to"] is None and created["has_confidential"] is False
     for channel in ("school_reporting_point", "public_form"):
-        response = await client.post(BACKOFFICE, json={**facts(company), "channel": channel}, headers=adviser.headers)
+        response = await client.post(REPORTS, json={**facts(company), "channel": channel}, headers=adviser.headers)
         assert response.status_code == 422
         assert response.json()["errors"][0]["field"] == "channel"
 
@@ -68,8 +68,8 @@ async def test_admins_companies_and_schools_cannot_enter_reports_in_the_back_off
     company_caller = await tokens.make(Role.COMPANY, company_id=company.id)
     body = {**facts(company), "channel": "phone"}
     for caller in (admin, school, company_caller):
-        assert (await client.post(BACKOFFICE, json=body, headers=caller.headers)).status_code == 403
-    assert (await client.post(BACKOFFICE, json=body)).status_code == 401
+        assert (await client.post(REPORTS, json=body, headers=caller.headers)).status_code == 403
+    assert (await client.post(REPORTS, json=body)).status_code == 401
 
 
 async def test_company_is_matched_only_when_certain(client, runtime: Runtime, adviser: Principal) -> None:
@@ -97,11 +97,11 @@ async def test_company_is_matched_only_when_certain(client, runtime: Runtime, ad
 
 async def test_unknown_company_id_and_missing_company_are_422(client, adviser: Principal) -> None:
     response = await client.post(
-        BACKOFFICE, json={**facts(), "company": {"company_id": "00000000-0000-0000-0000-000000000001"},
+        REPORTS, json={**facts(), "company": {"company_id": "00000000-0000-0000-0000-000000000001"},
                           "channel": "phone"}, headers=adviser.headers,
     )
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "company.company_id"
-    response = await client.post(BACKOFFICE, json={**facts(), "company": {}, "channel": "phone"},
+    response = await client.post(REPORTS, json={**facts(), "company": {}, "channel": "phone"},
                                  headers=adviser.headers)
     assert response.status_code == 422
 
@@ -118,7 +118,7 @@ async def test_unknown_company_id_and_missing_company_are_422(client, adviser: P
     ],
 )
 async def test_bad_facts_are_422_naming_the_field(client, adviser: Principal, field: str, value: str) -> None:
-    response = await client.post(BACKOFFICE, json={**facts(), field: value, "channel": "phone"},
+    response = await client.post(REPORTS, json={**facts(), field: value, "channel": "phone"},
                                  headers=adviser.headers)
     assert response.status_code == 422, response.text
     assert field in {e["field"] for e in response.json()["errors"]}
@@ -126,7 +126,7 @@ async def test_bad_facts_are_422_naming_the_field(client, adviser: Principal, fi
 
 async def test_incident_date_cannot_be_in_the_future(client, adviser: Principal) -> None:
     tomorrow = (clock.today() + timedelta(days=1)).isoformat()
-    response = await client.post(BACKOFFICE, json={**facts(), "incident_date": tomorrow, "channel": "phone"},
+    response = await client.post(REPORTS, json={**facts(), "incident_date": tomorrow, "channel": "phone"},
                                  headers=adviser.headers)
     assert response.status_code == 422
     assert "future" in response.text
@@ -137,8 +137,8 @@ async def test_idempotency_key_on_school_intake_creates_one_report(
 ) -> None:
     headers = {**school.headers, "Idempotency-Key": "meldpunt-2026-017"}
     body = {**facts(company), "confidential": confidential()}
-    first = await client.post(SCHOOL, json=body, headers=headers)
-    second = await client.post(SCHOOL, json=body, headers=headers)
+    first = await client.post(SCHOOL_REPORTS, json=body, headers=headers)
+    second = await client.post(SCHOOL_REPORTS, json=body, headers=headers)
     assert first.status_code == second.status_code == 201
     assert second.json() == first.json() and second.headers["idempotent-replayed"] == "true"
     async with runtime.session_factory() as session:

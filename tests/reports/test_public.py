@@ -12,10 +12,10 @@ from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
 from erkenning.devtools.embedded import free_port
 from erkenning.reports.models import Report, ReportConfidential
-from tests.helpers import Principal, asgi_client
-from tests.reports.conftest import BACKOFFICE, PUBLIC, act, facts
+from tests.factories import Principal, facts
+from tests.helpers import PUBLIC_REPORTS, REPORTS, act, asgi_client
 
-STATUS = f"{PUBLIC}/status"
+STATUS = f"{PUBLIC_REPORTS}/status"
 
 
 def anonymous_body(**overrides) -> dict:
@@ -28,13 +28,13 @@ async def _count(runtime: Runtime, model: type = Report) -> int:
 
 
 async def test_anonymous_report_gets_an_unguessable_receipt_and_a_coarse_status(client, runtime: Runtime) -> None:
-    response = await client.post(PUBLIC, json=anonymous_body())
+    response = await client.post(PUBLIC_REPORTS, json=anonymous_body())
     assert response.status_code == 201, response.text
     body = response.json()
     assert set(body) == {"receipt", "status"} and body["status"] == "received"
     code = body["receipt"]
     assert re.fullmatch(r"([0-9A-HJKMNP-TV-Z]{4}-){4}[0-9A-HJKMNP-TV-Z]{4}", code)
-    other = (await client.post(PUBLIC, json=anonymous_body())).json()["receipt"]
+    other = (await client.post(PUBLIC_REPORTS, json=anonymous_body())).json()["receipt"]
     assert other != code
 
     status = await client.post(STATUS, json={"receipt": code})
@@ -53,7 +53,7 @@ async def test_anonymous_report_gets_an_unguessable_receipt_and_a_coarse_status(
 async def test_receipt_shows_being_handled_then_closed_and_never_the_outcome(
     client, runtime: Runtime, senior: Principal
 ) -> None:
-    code = (await client.post(PUBLIC, json=anonymous_body())).json()["receipt"]
+    code = (await client.post(PUBLIC_REPORTS, json=anonymous_body())).json()["receipt"]
     [report_id] = [str(r.id) async for r in _reports(runtime)]
 
     async def status() -> dict:
@@ -80,17 +80,17 @@ async def test_unknown_receipt_is_404_and_malformed_is_422(client) -> None:
 
 async def test_the_form_is_for_anonymous_senders_only(client, school: Principal, adviser: Principal) -> None:
     for caller in (school, adviser):
-        response = await client.post(PUBLIC, json=anonymous_body(), headers=caller.headers)
+        response = await client.post(PUBLIC_REPORTS, json=anonymous_body(), headers=caller.headers)
         assert response.status_code == 403
 
 
 async def test_anonymous_reports_carry_no_identity_and_no_company_id(client, company) -> None:
     named = anonymous_body(confidential={"narrative": "x", "reporter_name": "Naam"})
-    assert (await client.post(PUBLIC, json=named)).status_code == 422
+    assert (await client.post(PUBLIC_REPORTS, json=named)).status_code == 422
     by_id = anonymous_body(company={"company_id": str(company.id)})
-    assert (await client.post(PUBLIC, json=by_id)).status_code == 422
+    assert (await client.post(PUBLIC_REPORTS, json=by_id)).status_code == 422
     forged = anonymous_body(status="closed")
-    assert (await client.post(PUBLIC, json=forged)).status_code == 422
+    assert (await client.post(PUBLIC_REPORTS, json=forged)).status_code == 422
 
 
 async def test_every_field_and_the_body_are_size_limited(client, runtime: Runtime) -> None:
@@ -101,10 +101,10 @@ async def test_every_field_and_the_body_are_size_limited(client, runtime: Runtim
         "crebo": "1" * 6,
     }
     for field, value in too_long.items():
-        response = await client.post(PUBLIC, json=anonymous_body(**{field: value}))
+        response = await client.post(PUBLIC_REPORTS, json=anonymous_body(**{field: value}))
         assert response.status_code == 422, field
     huge = anonymous_body(confidential={"narrative": "n" * 40_000})
-    assert (await client.post(PUBLIC, json=huge)).status_code == 413
+    assert (await client.post(PUBLIC_REPORTS, json=huge)).status_code == 413
     assert (await client.post(STATUS, json={"receipt": "A" * 2000})).status_code == 413
     assert await _count(runtime) == 0
 
@@ -114,9 +114,9 @@ async def test_intake_is_rate_limited_per_address_counting_every_attempt(
 ) -> None:
     limit = settings.report_intake_limit
     for _ in range(limit - 1):
-        assert (await client.post(PUBLIC, json=anonymous_body())).status_code == 201
-    assert (await client.post(PUBLIC, json={"bad": "input"})).status_code == 422  # counts too
-    refused = await client.post(PUBLIC, json=anonymous_body())
+        assert (await client.post(PUBLIC_REPORTS, json=anonymous_body())).status_code == 201
+    assert (await client.post(PUBLIC_REPORTS, json={"bad": "input"})).status_code == 422  # counts too
+    refused = await client.post(PUBLIC_REPORTS, json=anonymous_body())
     assert refused.status_code == 429
     assert refused.headers["content-type"].startswith("application/problem+json")
     assert 1 <= int(refused.headers["retry-after"]) <= settings.report_intake_window_s
@@ -126,7 +126,7 @@ async def test_intake_is_rate_limited_per_address_counting_every_attempt(
     behind_proxy = create_app(settings=settings.model_copy(update={"trusted_proxies": ["127.0.0.1/32"]}),
                               runtime=runtime)
     async with asgi_client(behind_proxy) as other:
-        response = await other.post(PUBLIC, json=anonymous_body(), headers={"X-Forwarded-For": "198.51.100.7"})
+        response = await other.post(PUBLIC_REPORTS, json=anonymous_body(), headers={"X-Forwarded-For": "198.51.100.7"})
         assert response.status_code == 201
 
 
@@ -140,7 +140,7 @@ async def test_without_redis_the_form_refuses_rather_than_run_unlimited(settings
     broken = Runtime.create(settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{free_port()}/0"}))
     try:
         async with asgi_client(create_app(runtime=broken)) as client:
-            response = await client.post(PUBLIC, json=anonymous_body())
+            response = await client.post(PUBLIC_REPORTS, json=anonymous_body())
         assert response.status_code == 503
     finally:
         await broken.close()
@@ -148,7 +148,7 @@ async def test_without_redis_the_form_refuses_rather_than_run_unlimited(settings
 
 
 async def test_nothing_keeps_the_senders_address(client, runtime: Runtime, logs) -> None:
-    response = await client.post(PUBLIC, json=anonymous_body(), headers={"X-Request-ID": "anon-intake-1"})
+    response = await client.post(PUBLIC_REPORTS, json=anonymous_body(), headers={"X-Request-ID": "anon-intake-1"})
     assert response.status_code == 201
     await client.post(STATUS, json={"receipt": response.json()["receipt"]}, headers={"X-Request-ID": "anon-status-1"})
     await client.get("/health/live", headers={"X-Request-ID": "ordinary-1"})
@@ -163,7 +163,7 @@ async def test_nothing_keeps_the_senders_address(client, runtime: Runtime, logs)
 
 
 async def test_back_office_lists_anonymous_reports_without_a_receipt(client, adviser: Principal) -> None:
-    code = (await client.post(PUBLIC, json=anonymous_body())).json()["receipt"]
-    listed = await client.get(BACKOFFICE, headers=adviser.headers)
+    code = (await client.post(PUBLIC_REPORTS, json=anonymous_body())).json()["receipt"]
+    listed = await client.get(REPORTS, headers=adviser.headers)
     assert listed.json()["total"] == 1
     assert code not in listed.text and "receipt" not in listed.text

@@ -11,12 +11,12 @@ from erkenning.core import clock
 from erkenning.core.audit.models import AuditEvent
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
-from tests.helpers import Principal, TokenFactory, make_company
-from tests.reports.conftest import BACKOFFICE, SCHOOL, act, adviser_report, assigned_report, facts, school_report
+from tests.factories import Principal, TokenFactory, adviser_report, assigned_report, facts, make_company, school_report
+from tests.helpers import REPORTS, SCHOOL_REPORTS, act
 
 
 async def _page(client, who: Principal, **params) -> dict:
-    response = await client.get(BACKOFFICE, params=params, headers=who.headers)
+    response = await client.get(REPORTS, params=params, headers=who.headers)
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -57,7 +57,7 @@ async def test_list_filters_combine_and_paginate(
     # Newest first.
     assert [i["received_at"] for i in first["items"]] == sorted((i["received_at"] for i in first["items"]),
                                                                 reverse=True)
-    bad = await client.get(BACKOFFICE, params={"status": "closed"}, headers=adviser.headers)
+    bad = await client.get(REPORTS, params={"status": "closed"}, headers=adviser.headers)
     assert bad.status_code == 422
 
 
@@ -68,18 +68,18 @@ async def test_every_adviser_and_admin_sees_summaries_but_companies_and_schools_
     report_id = await assigned_report(client, adviser, company)
     for staff in (other_adviser, admin):
         assert (await _page(client, staff))["total"] == 1
-        assert (await client.get(f"{BACKOFFICE}/{report_id}", headers=staff.headers)).status_code == 200
+        assert (await client.get(f"{REPORTS}/{report_id}", headers=staff.headers)).status_code == 200
     company_caller = await tokens.make(Role.COMPANY, company_id=company.id)
     for outsider in (company_caller, school):
-        assert (await client.get(BACKOFFICE, headers=outsider.headers)).status_code == 403
-        assert (await client.get(f"{BACKOFFICE}/{report_id}", headers=outsider.headers)).status_code == 403
-    assert (await client.get(BACKOFFICE)).status_code == 401
+        assert (await client.get(REPORTS, headers=outsider.headers)).status_code == 403
+        assert (await client.get(f"{REPORTS}/{report_id}", headers=outsider.headers)).status_code == 403
+    assert (await client.get(REPORTS)).status_code == 401
 
 
 async def test_reading_a_report_is_audited(client, runtime: Runtime, other_adviser: Principal, adviser: Principal,
                                            company: Company) -> None:
     report_id = await assigned_report(client, adviser, company)
-    await client.get(f"{BACKOFFICE}/{report_id}", headers=other_adviser.headers)
+    await client.get(f"{REPORTS}/{report_id}", headers=other_adviser.headers)
     async with runtime.session_factory() as session:
         stmt = sa.select(AuditEvent).where(AuditEvent.action == "report.read", AuditEvent.object_id == report_id)
         rows = (await session.exec(stmt.order_by(AuditEvent.seq))).scalars().all()
@@ -93,12 +93,12 @@ async def test_repeat_count_covers_the_window_and_raises_the_flag(
     with clock.travel(-timedelta(days=25 * 31)):  # before the 24-month window
         await adviser_report(client, adviser, {**facts(company), "channel": "phone"})
     report_id = await assigned_report(client, adviser, company)
-    detail = (await client.get(f"{BACKOFFICE}/{report_id}", headers=adviser.headers)).json()
+    detail = (await client.get(f"{REPORTS}/{report_id}", headers=adviser.headers)).json()
     assert detail["other_reports_recent"] == 0 and detail["repeat_flag"] is False
 
     with clock.travel(-timedelta(days=23 * 31)):  # inside the window
         await adviser_report(client, adviser, {**facts(company), "channel": "phone"})
-    detail = (await client.get(f"{BACKOFFICE}/{report_id}", headers=adviser.headers)).json()
+    detail = (await client.get(f"{REPORTS}/{report_id}", headers=adviser.headers)).json()
     assert detail["other_reports_recent"] == 1 and detail["repeat_flag"] is True
 
 
@@ -109,15 +109,15 @@ async def test_school_sees_only_its_own_reports_and_only_a_coarse_status(
     ours = (await school_report(client, school, {**facts(company), "school_reference": "A-1"}))["id"]
     theirs = (await school_report(client, other_school, facts(company)))["id"]
 
-    listed = (await client.get(SCHOOL, headers=school.headers)).json()
+    listed = (await client.get(SCHOOL_REPORTS, headers=school.headers)).json()
     assert listed["total"] == 1 and [i["id"] for i in listed["items"]] == [ours]
     assert set(listed["items"][0]) == {"id", "received_at", "school_reference", "status"}
-    assert (await client.get(f"{SCHOOL}/{theirs}", headers=school.headers)).status_code == 404
-    assert (await client.get(f"{SCHOOL}/00000000-0000-0000-0000-000000000000",
+    assert (await client.get(f"{SCHOOL_REPORTS}/{theirs}", headers=school.headers)).status_code == 404
+    assert (await client.get(f"{SCHOOL_REPORTS}/00000000-0000-0000-0000-000000000000",
                              headers=school.headers)).status_code == 404
 
     async def status() -> str:
-        return (await client.get(f"{SCHOOL}/{ours}", headers=school.headers)).json()["status"]
+        return (await client.get(f"{SCHOOL_REPORTS}/{ours}", headers=school.headers)).json()["status"]
 
     assert await status() == "received"
     await act(client, senior, ours, "start-triage")
@@ -126,9 +126,9 @@ async def test_school_sees_only_its_own_reports_and_only_a_coarse_status(
     assert await status() == "being handled"  # an investigation is never revealed
 
     company_caller = await tokens.make(Role.COMPANY, company_id=company.id)
-    assert (await client.get(SCHOOL, headers=company_caller.headers)).status_code == 403
-    assert (await client.get(f"{SCHOOL}/{ours}", headers=company_caller.headers)).status_code == 403
-    assert (await client.get(SCHOOL)).status_code == 401
+    assert (await client.get(SCHOOL_REPORTS, headers=company_caller.headers)).status_code == 403
+    assert (await client.get(f"{SCHOOL_REPORTS}/{ours}", headers=company_caller.headers)).status_code == 403
+    assert (await client.get(SCHOOL_REPORTS)).status_code == 401
 
 
 async def test_demo_reports_are_loaded_once_and_visible_to_the_demo_school(client, runtime: Runtime) -> None:
@@ -137,6 +137,6 @@ async def test_demo_reports_are_loaded_once_and_visible_to_the_demo_school(clien
     await demo.load(runtime)
     tokens = await demo.load(runtime)
     staff = {"Authorization": f"Bearer {tokens['adviser']}"}
-    assert (await client.get(BACKOFFICE, headers=staff)).json()["total"] == 2
-    school = (await client.get(SCHOOL, headers={"Authorization": f"Bearer {tokens['school']}"})).json()
+    assert (await client.get(REPORTS, headers=staff)).json()["total"] == 2
+    school = (await client.get(SCHOOL_REPORTS, headers={"Authorization": f"Bearer {tokens['school']}"})).json()
     assert [i["school_reference"] for i in school["items"]] == ["MP-DEMO-1"]

@@ -16,11 +16,17 @@ from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
 from erkenning.recognition.tasks import finalise_decisions
 from erkenning.retention.tasks import erase_due
-from erkenning.worker import worker_options
-from tests.helpers import Principal, TokenFactory, drain_queue, make_company
-from tests.recognition.conftest import build_world
-from tests.reports.conftest import BACKOFFICE, PUBLIC, act, adviser_report, confidential, facts
-from tests.workflows.conftest import CASES, HEARINGS, open_case, step
+from tests.factories import (
+    Principal,
+    TokenFactory,
+    adviser_report,
+    build_world,
+    confidential,
+    facts,
+    make_company,
+    open_case,
+)
+from tests.helpers import CASES, HEARINGS, PUBLIC_REPORTS, REPORTS, act, drain_queue, step
 
 # What a retention run may change: the erased rows, the report's stamp and receipt, the ledger, the audit trail.
 CHANGED_BY_RETENTION = {"report_confidential", "report", "retention_erasure", "audit_event", "reporter_reaction"}
@@ -96,9 +102,9 @@ async def test_each_term_erases_exactly_what_is_due_once(
     reason = {"reason": "Past niet bij SBB"}
 
     # A: anonymous, not substantiated (its confidential part and its receipt fall due a year after triage).
-    sent = await client.post(PUBLIC, json={**facts(None), "confidential": {"narrative": "Mijn verhaal"}})
+    sent = await client.post(PUBLIC_REPORTS, json={**facts(None), "confidential": {"narrative": "Mijn verhaal"}})
     receipt = sent.json()["receipt"]
-    listed = (await client.get(BACKOFFICE, headers=adviser.headers)).json()["items"]
+    listed = (await client.get(REPORTS, headers=adviser.headers)).json()["items"]
     anonymous = await _triaged(client, adviser, "mark-not-substantiated", reason, listed[0])
     # B: referred.
     referred = await _triaged(client, adviser, "refer", {**reason, "referred_to": "police"})
@@ -156,7 +162,7 @@ async def test_each_term_erases_exactly_what_is_due_once(
             ("report_receipt", anonymous, "report.receipt"),
             ("report_confidential", referred, "report.referred"),
         ], key=lambda r: (r[1], r[0]))
-        gone = await client.post(f"{PUBLIC}/status", json={"receipt": receipt})
+        gone = await client.post(f"{PUBLIC_REPORTS}/status", json={"receipt": receipt})
         assert gone.status_code == 404
         # Running again erases nothing more.
         before, after = await _run(runtime)
@@ -229,12 +235,6 @@ async def test_the_reporting_sides_reaction_is_erased_with_the_confidential_part
     assert rows == [("Het bedrijf noemt het rooster.", None, True)]  # SBB's question stays, the reaction goes
     detail = (await client.get(f"{CASES}/{case_id}", headers=adviser.headers)).json()
     assert detail["reporter_reactions"][0]["reaction"] is None and detail["reporter_reactions"][0]["reaction_erased_at"]
-
-
-def test_the_run_is_a_daily_cron_of_the_worker_with_a_capped_timeout(settings: Settings) -> None:
-    [job] = [j for j in worker_options(settings)["cron_jobs"] if j.name.endswith("erase_due")]
-    assert job.hour == {2} and job.minute == {41}
-    assert job.timeout_s is not None and job.timeout_s <= settings.cron_timeout_s
 
 
 async def test_the_command_line_runs_it_now(

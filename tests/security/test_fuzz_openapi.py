@@ -33,8 +33,12 @@ from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
 from erkenning.devtools.embedded import free_port
-from tests.helpers import Principal, TokenFactory
+from tests.factories import Principal, TokenFactory
 from tests.security import access
+
+# The module keeps its principals, but what a test equates in this process's calendar (the server runs in
+# a thread here) ends with the test.
+pytestmark = pytest.mark.usefixtures("calendar_as_shipped")
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
 # Every built-in check runs but one. `positive_data_acceptance` (ST202) wants every schema-valid
@@ -85,28 +89,23 @@ def _cases() -> list[Any]:
     return cases
 
 
-@pytest.fixture
-async def _clean() -> AsyncIterator[None]:
-    """The module's principals live until the module ends (see `fuzz_tokens`), not one test."""
-    yield
-
-
 @pytest.fixture(scope="module")
-async def fuzz_tokens(runtime: Runtime, _truncate_sql: str) -> AsyncIterator[dict[str, Principal]]:
-    factory = TokenFactory(runtime)
+async def fuzz_tokens(shared_runtime: Runtime, _truncate_sql: str) -> AsyncIterator[dict[str, Principal]]:
+    """The module's principals live until the module ends, not one test (no `clean` after each)."""
+    factory = TokenFactory(shared_runtime)
     made = {kind: await factory.make(role, school_brin="25LX" if role is Role.SCHOOL else None)
             for kind, role in ROLE_OF_KIND.items()}
     try:
         yield made
     finally:
-        async with runtime.engine.begin() as conn:
+        async with shared_runtime.engine.begin() as conn:
             await conn.execute(sa.text(_truncate_sql))
 
 
 @pytest.fixture(scope="module")
-def server(settings: Settings) -> Iterator[str]:
+def server(shared_settings: Settings) -> Iterator[str]:
     """The app under uvicorn, owning its runtime (created in the server's loop by the lifespan)."""
-    fuzz_settings = settings.model_copy(update={
+    fuzz_settings = shared_settings.model_copy(update={
         "register_anon_limit": 0, "register_school_limit": 0, "register_batch_limit": 0,
         "report_intake_limit": 1_000_000, "report_receipt_limit": 1_000_000,
         "certificate_check_per_minute": 1_000_000, "web_signin_limit": 1_000_000,

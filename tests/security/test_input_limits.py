@@ -17,9 +17,8 @@ import sqlalchemy as sa
 
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
-from tests.helpers import Principal, TokenFactory, make_company
-from tests.reports.conftest import facts
-from tests.web.conftest import WebClient, csrf_of, web  # noqa: F401  (the fixture)
+from tests.factories import TokenFactory, facts, make_company
+from tests.helpers import WebClient, csrf_of
 
 B = "/api/v1/backoffice"
 TABLES = ("company", "qualification", "recognition", "decision", "objection", "participation", "report",
@@ -49,16 +48,6 @@ def problem(response: httpx.Response, status: int) -> dict[str, Any]:
 def company_body(**fields: Any) -> dict[str, Any]:
     return {"kvk_number": "12345678", "establishment_number": "000012345678", "name": "Bakkerij De Korenaar",
             "postcode": "3511 AB", "city": "Utrecht", "sector": "handel", **fields}
-
-
-@pytest.fixture
-async def adviser(tokens: TokenFactory) -> Principal:
-    return await tokens.make(Role.ADVISER)
-
-
-@pytest.fixture
-async def admin(tokens: TokenFactory) -> Principal:
-    return await tokens.make(Role.ADMIN)
 
 
 # --- size -----------------------------------------------------------------------------------------

@@ -7,23 +7,27 @@ own and a foreign value for every caller outside SBB.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
 import httpx
-import sqlalchemy as sa
 
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 from erkenning.workflows.models import AdviserTask
-from tests.helpers import Principal, TokenFactory, drain_queue, make_company
-from tests.recognition.conftest import World as RecognitionWorld
-from tests.reports.conftest import act, confidential, facts, school_report
-from tests.training.conftest import make_course, make_session
-
-_CSRF_RE = re.compile(r'name="_csrf" value="([^"]+)"')
+from tests.factories import (
+    Principal,
+    TokenFactory,
+    confidential,
+    facts,
+    make_company,
+    post_course,
+    post_session,
+    school_report,
+)
+from tests.factories import World as RecognitionWorld
+from tests.helpers import act, drain_queue, scalar
 
 
 @dataclass
@@ -63,11 +67,6 @@ class SecurityWorld:
 def _ok(response: httpx.Response, *codes: int) -> Any:
     assert response.status_code in (codes or (200, 201)), f"{response.request.url}: {response.status_code} {response.text}"
     return response.json() if response.content and "json" in response.headers.get("content-type", "") else None
-
-
-async def _scalar(runtime: Runtime, sql: str, **params: Any) -> Any:
-    async with runtime.engine.connect() as conn:
-        return (await conn.execute(sa.text(sql), params)).scalar_one()
 
 
 async def build(client: httpx.AsyncClient, runtime: Runtime, tokens: TokenFactory) -> SecurityWorld:
@@ -118,7 +117,7 @@ async def build(client: httpx.AsyncClient, runtime: Runtime, tokens: TokenFactor
 
     await drain_queue(runtime.settings)
     for party in parties.values():
-        case_id = str(await _scalar(
+        case_id = str(await scalar(
             runtime, "SELECT investigation_id FROM investigation_report WHERE report_id = :r", r=UUID(party.ids["report_id"])
         ))
         party.ids["case_id"] = case_id
@@ -130,11 +129,11 @@ async def build(client: httpx.AsyncClient, runtime: Runtime, tokens: TokenFactor
                               headers=party.company.headers))
         _ok(await client.post(f"{cases}/{case_id}/reporter-question", json={"question": "Wat zegt de melder?"},
                               headers=adviser.headers))
-        party.ids["delivery_id"] = str(await _scalar(
+        party.ids["delivery_id"] = str(await scalar(
             runtime, "SELECT id FROM subscription_delivery WHERE subscription_id = :s LIMIT 1",
             s=UUID(party.ids["subscription_id"]),
         ))
-        party.ids["token_id"] = str(await _scalar(
+        party.ids["token_id"] = str(await scalar(
             runtime, "SELECT id FROM api_token WHERE principal_id = :p", p=party.company.id
         ))
 
@@ -146,9 +145,9 @@ async def build(client: httpx.AsyncClient, runtime: Runtime, tokens: TokenFactor
         await db.commit()
         task_id = str(task.id)
 
-    course = await make_course(client, adviser)
-    session = await make_session(client, adviser, course["id"])
-    e_learning = await make_course(client, adviser, format="e_learning")
+    course = await post_course(client, adviser)
+    session = await post_session(client, adviser, course["id"])
+    e_learning = await post_course(client, adviser, format="e_learning")
     for party in parties.values():
         enrolled = _ok(await client.post(
             "/api/v1/portal/training/participations", json={"session_id": session["id"]}, headers=party.company.headers
@@ -165,10 +164,10 @@ async def build(client: httpx.AsyncClient, runtime: Runtime, tokens: TokenFactor
     shared = {
         "course_id": course["id"],
         "session_id": session["id"],
-        "qualification_id": str(await _scalar(runtime, "SELECT id FROM qualification LIMIT 1")),
+        "qualification_id": str(await scalar(runtime, "SELECT id FROM qualification LIMIT 1")),
         "principal_id": str(spare.id),
-        "spare_token_id": str(await _scalar(runtime, "SELECT id FROM api_token WHERE principal_id = :p", p=spare.id)),
-        "event_id": str(await _scalar(runtime, "SELECT id FROM outbox_event LIMIT 1")),
+        "spare_token_id": str(await scalar(runtime, "SELECT id FROM api_token WHERE principal_id = :p", p=spare.id)),
+        "event_id": str(await scalar(runtime, "SELECT id FROM outbox_event LIMIT 1")),
         "code": done["certificate_code"],
         "year": "2026",
         "task_id": task_id,
@@ -181,9 +180,3 @@ async def _company(runtime: Runtime, company_id: UUID) -> Any:
 
     async with runtime.session_factory() as session:
         return await session.get(Company, company_id)
-
-
-def csrf_of(html: str) -> str:
-    match = _CSRF_RE.search(html)
-    assert match, "no CSRF field on the page"
-    return match.group(1)

@@ -7,17 +7,17 @@ from datetime import timedelta
 from erkenning.core import clock
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
-from tests.helpers import TokenFactory
-from tests.training.conftest import BACKOFFICE, PORTAL, enrol, make_course, make_session
+from tests.factories import TokenFactory, post_course, post_session
+from tests.helpers import PORTAL_TRAINING, TRAINING, enrol
 
 REGISTER = "/api/v1/register/certificates"
 
 
 async def _session_with(client, adviser, tokens: TokenFactory, n: int):
-    course = await make_course(
+    course = await post_course(
         client, adviser, title="De rol van de praktijkopleider", topics=["workplace_trainer"]
     )
-    session = await make_session(client, adviser, course["id"], starts_in=timedelta(days=1))
+    session = await post_session(client, adviser, course["id"], starts_in=timedelta(days=1))
     companies = [await tokens.make(Role.COMPANY) for _ in range(n)]
     participations = [(await enrol(client, c, session_id=session["id"])).json() for c in companies]
     return course, session, companies, participations
@@ -25,7 +25,7 @@ async def _session_with(client, adviser, tokens: TokenFactory, n: int):
 
 async def test_attendance_is_recorded_for_the_whole_session_in_one_request(client, adviser, tokens) -> None:
     _, session, _, (a, b, c) = await _session_with(client, adviser, tokens, 3)
-    url = f"{BACKOFFICE}/sessions/{session['id']}/attendance"
+    url = f"{TRAINING}/sessions/{session['id']}/attendance"
     records = [
         {"participation_id": a["id"], "status": "attended"},
         {"participation_id": b["id"], "status": "no_show"},
@@ -47,7 +47,7 @@ async def test_attendance_is_recorded_for_the_whole_session_in_one_request(clien
         )
         assert corrected.json()[0]["status"] == "attended"
 
-    c_now = (await client.get(f"{BACKOFFICE}/participations/{c['id']}", headers=adviser.headers)).json()
+    c_now = (await client.get(f"{TRAINING}/participations/{c['id']}", headers=adviser.headers)).json()
     assert c_now["status"] == "enrolled"
 
 
@@ -60,19 +60,19 @@ async def test_an_attendance_list_naming_a_stranger_changes_nothing(client, advi
     ]
     with clock.travel(timedelta(days=2)):
         response = await client.post(
-            f"{BACKOFFICE}/sessions/{session['id']}/attendance",
+            f"{TRAINING}/sessions/{session['id']}/attendance",
             json={"records": records},
             headers=adviser.headers,
         )
         assert response.status_code == 422
         assert response.json()["errors"][0]["field"] == "records.1.participation_id"
         doubled = await client.post(
-            f"{BACKOFFICE}/sessions/{session['id']}/attendance",
+            f"{TRAINING}/sessions/{session['id']}/attendance",
             json={"records": [records[0], records[0]]},
             headers=adviser.headers,
         )
         assert doubled.status_code == 422
-    assert (await client.get(f"{BACKOFFICE}/participations/{a['id']}", headers=adviser.headers)).json()[
+    assert (await client.get(f"{TRAINING}/participations/{a['id']}", headers=adviser.headers)).json()[
         "status"
     ] == ("enrolled")
 
@@ -81,12 +81,12 @@ async def _certificate(client, adviser, tokens) -> tuple[dict, str]:
     _, session, companies, (a,) = await _session_with(client, adviser, tokens, 1)
     with clock.travel(timedelta(days=2)):
         await client.post(
-            f"{BACKOFFICE}/sessions/{session['id']}/attendance",
+            f"{TRAINING}/sessions/{session['id']}/attendance",
             json={"records": [{"participation_id": a["id"], "status": "attended"}]},
             headers=adviser.headers,
         )
     completed = await client.post(
-        f"{BACKOFFICE}/participations/{a['id']}/complete",
+        f"{TRAINING}/participations/{a['id']}/complete",
         json={"completed_on": "2026-11-20"},
         headers=adviser.headers,
     )
@@ -123,7 +123,7 @@ async def test_the_certificate_check_shows_course_company_and_date_only(
 
 async def test_the_company_sees_its_certificate_in_its_history(client, adviser, tokens) -> None:
     participation, company = await _certificate(client, adviser, tokens)
-    [line] = (await client.get(f"{PORTAL}/participations", headers=company.headers)).json()["items"]
+    [line] = (await client.get(f"{PORTAL_TRAINING}/participations", headers=company.headers)).json()["items"]
     assert line["certificate_code"] == participation["certificate_code"]
     assert line["course_title"] == "De rol van de praktijkopleider"
     assert line["session_starts_at"].endswith(("+01:00", "+02:00"))  # shown in Amsterdam time
@@ -131,5 +131,5 @@ async def test_the_company_sees_its_certificate_in_its_history(client, adviser, 
 
 async def test_an_unfinished_participation_cannot_be_completed_by_hand(client, adviser, tokens) -> None:
     _, _, _, (a,) = await _session_with(client, adviser, tokens, 1)
-    response = await client.post(f"{BACKOFFICE}/participations/{a['id']}/complete", headers=adviser.headers)
+    response = await client.post(f"{TRAINING}/participations/{a['id']}/complete", headers=adviser.headers)
     assert response.status_code == 409

@@ -7,12 +7,13 @@ from datetime import timedelta
 import pytest
 
 from erkenning.core.caller import Role
-from tests.training.conftest import BACKOFFICE, PORTAL, make_course, make_session
+from tests.factories import post_course, post_session
+from tests.helpers import PORTAL_TRAINING, TRAINING
 
 
 async def test_staff_keep_the_catalogue(client, adviser, tokens) -> None:
     admin = await tokens.make(Role.ADMIN)
-    course = await make_course(
+    course = await post_course(
         client,
         admin,
         code="EL-BREIN",
@@ -21,17 +22,17 @@ async def test_staff_keep_the_catalogue(client, adviser, tokens) -> None:
     )
     assert course["topics"] == ["workplace_trainer", "adolescent_brain"]  # once each, in the list's order
     changed = await client.patch(
-        f"{BACKOFFICE}/courses/{course['id']}",
+        f"{TRAINING}/courses/{course['id']}",
         json={"version": 1, "title": "Het puberbrein", "active": False},
         headers=adviser.headers,
     )
     assert changed.status_code == 200 and changed.json()["version"] == 2 and changed.json()["active"] is False
     stale = await client.patch(
-        f"{BACKOFFICE}/courses/{course['id']}", json={"version": 1, "title": "x"}, headers=adviser.headers
+        f"{TRAINING}/courses/{course['id']}", json={"version": 1, "title": "x"}, headers=adviser.headers
     )
     assert stale.status_code == 409 and stale.json()["type"] == "urn:erkenning:problem:stale-version"
     listed = await client.get(
-        f"{BACKOFFICE}/courses",
+        f"{TRAINING}/courses",
         params={"topic": "adolescent_brain", "active": "false"},
         headers=adviser.headers,
     )
@@ -39,9 +40,9 @@ async def test_staff_keep_the_catalogue(client, adviser, tokens) -> None:
 
 
 async def test_a_course_code_is_unique(client, adviser) -> None:
-    await make_course(client, adviser, code="WS-1")
+    await post_course(client, adviser, code="WS-1")
     again = await client.post(
-        f"{BACKOFFICE}/courses",
+        f"{TRAINING}/courses",
         json={
             "code": "WS-1",
             "title": "t",
@@ -75,24 +76,24 @@ async def test_bad_course_input_is_422(client, adviser, field: str, value) -> No
         "duration_minutes": 60,
     }
     response = await client.post(
-        f"{BACKOFFICE}/courses", json={**body, field: value}, headers=adviser.headers
+        f"{TRAINING}/courses", json={**body, field: value}, headers=adviser.headers
     )
     assert response.status_code == 422, response.text
 
 
 async def test_companies_read_the_catalogue_but_cannot_change_it(client, adviser, tokens) -> None:
     company = await tokens.make(Role.COMPANY)
-    await make_course(client, adviser)
-    assert (await client.post(f"{BACKOFFICE}/courses", json={}, headers=company.headers)).status_code == 403
-    assert (await client.get(f"{PORTAL}/courses", headers=company.headers)).json()["total"] == 1
+    await post_course(client, adviser)
+    assert (await client.post(f"{TRAINING}/courses", json={}, headers=company.headers)).status_code == 403
+    assert (await client.get(f"{PORTAL_TRAINING}/courses", headers=company.headers)).json()["total"] == 1
     school = await tokens.make(Role.SCHOOL, school_brin="25LX")
-    assert (await client.get(f"{PORTAL}/courses", headers=school.headers)).status_code == 403
+    assert (await client.get(f"{PORTAL_TRAINING}/courses", headers=school.headers)).status_code == 403
 
 
 async def test_session_times_go_in_with_a_zone_and_come_out_in_amsterdam(client, adviser) -> None:
-    course = await make_course(client, adviser)
+    course = await post_course(client, adviser)
     response = await client.post(
-        f"{BACKOFFICE}/courses/{course['id']}/sessions",
+        f"{TRAINING}/courses/{course['id']}/sessions",
         json={
             "starts_at": "2030-07-01T07:30:00Z",
             "ends_at": "2030-07-01T10:30:00Z",
@@ -105,7 +106,7 @@ async def test_session_times_go_in_with_a_zone_and_come_out_in_amsterdam(client,
     session = response.json()
     assert session["starts_at"] == "2030-07-01T09:30:00+02:00"
     assert session["enrolment_closes_at"] == session["starts_at"]  # by default: until it starts
-    winter = await make_session(
+    winter = await post_session(
         client,
         adviser,
         course["id"],
@@ -127,7 +128,7 @@ async def test_session_times_go_in_with_a_zone_and_come_out_in_amsterdam(client,
     ],
 )
 async def test_bad_session_input_is_422(client, adviser, change: dict) -> None:
-    course = await make_course(client, adviser)
+    course = await post_course(client, adviser)
     body = {
         "starts_at": "2030-07-01T09:30:00+02:00",
         "ends_at": "2030-07-01T12:30:00+02:00",
@@ -135,18 +136,18 @@ async def test_bad_session_input_is_422(client, adviser, change: dict) -> None:
         "capacity": 5,
     }
     response = await client.post(
-        f"{BACKOFFICE}/courses/{course['id']}/sessions", json={**body, **change}, headers=adviser.headers
+        f"{TRAINING}/courses/{course['id']}/sessions", json={**body, **change}, headers=adviser.headers
     )
     assert response.status_code == 422, response.text
 
 
 async def test_sessions_are_listed_by_start_with_their_seats(client, adviser) -> None:
-    course = await make_course(client, adviser)
-    late = await make_session(client, adviser, course["id"], starts_in=timedelta(days=20))
-    early = await make_session(client, adviser, course["id"], starts_in=timedelta(days=5))
+    course = await post_course(client, adviser)
+    late = await post_session(client, adviser, course["id"], starts_in=timedelta(days=20))
+    early = await post_session(client, adviser, course["id"], starts_in=timedelta(days=5))
     listed = (
         await client.get(
-            f"{BACKOFFICE}/sessions", params={"course_id": course["id"]}, headers=adviser.headers
+            f"{TRAINING}/sessions", params={"course_id": course["id"]}, headers=adviser.headers
         )
     ).json()
     assert [s["id"] for s in listed["items"]] == [early["id"], late["id"]]

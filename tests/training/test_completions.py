@@ -15,8 +15,8 @@ from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
 from erkenning.training.models import Participation, ParticipationStatus
 from erkenning.training.services.completions import sign
-from tests.helpers import MailCatcher, TokenFactory, drain_queue, make_company
-from tests.training.conftest import BACKOFFICE, enrol, make_course
+from tests.factories import TokenFactory, make_company, post_course
+from tests.helpers import TRAINING, MailCatcher, drain_queue, enrol
 
 WEBHOOK = "/api/v1/integrations/learning-platform/completions"
 
@@ -54,7 +54,7 @@ async def stored(runtime: Runtime) -> tuple[list[Participation], int]:
 async def test_a_bad_or_missing_signature_is_401_and_stores_nothing(
     client, adviser, runtime: Runtime, settings: Settings
 ) -> None:
-    course = await make_course(client, adviser, format="e_learning")
+    course = await post_course(client, adviser, format="e_learning")
     company = await make_company(runtime)
     body = completion(course, company.sbb_id)
     attempts = [
@@ -75,7 +75,7 @@ async def test_a_bad_or_missing_signature_is_401_and_stores_nothing(
 async def test_the_same_completion_twice_is_one_completion(
     client, adviser, runtime: Runtime, settings: Settings, mail: MailCatcher
 ) -> None:
-    course = await make_course(client, adviser, format="e_learning", title="Gelijke kansen in de praktijk")
+    course = await post_course(client, adviser, format="e_learning", title="Gelijke kansen in de praktijk")
     company = await make_company(runtime)
     body = completion(course, company.sbb_id)
 
@@ -102,7 +102,7 @@ async def test_the_same_completion_twice_is_one_completion(
 async def test_a_completion_completes_the_companys_open_enrolment(
     client, adviser, runtime: Runtime, settings: Settings, tokens: TokenFactory
 ) -> None:
-    course = await make_course(client, adviser, format="e_learning")
+    course = await post_course(client, adviser, format="e_learning")
     company = await make_company(runtime)
     principal = await tokens.make(Role.COMPANY, company_id=company.id)
     enrolled = (await enrol(client, principal, course_id=course["id"], trainer_name="Sanne Bakker")).json()
@@ -116,8 +116,8 @@ async def test_a_completion_completes_the_companys_open_enrolment(
 async def test_a_completion_the_system_cannot_place_is_422_and_stores_nothing(
     client, adviser, runtime: Runtime, settings: Settings
 ) -> None:
-    e_learning = await make_course(client, adviser, format="e_learning")
-    workshop = await make_course(client, adviser)
+    e_learning = await post_course(client, adviser, format="e_learning")
+    workshop = await post_course(client, adviser)
     company = await make_company(runtime)
     for body in (
         completion(e_learning, "999999999"),
@@ -138,11 +138,11 @@ CSV_HEADER = "completion_id,course_code,company_sbb_id,completed_at\n"
 
 async def upload(client, staff, text: str):
     files = {"file": ("completions.csv", text.encode(), "text/csv")}
-    return await client.post(f"{BACKOFFICE}/completions/import", files=files, headers=staff.headers)
+    return await client.post(f"{TRAINING}/completions/import", files=files, headers=staff.headers)
 
 
 async def test_csv_import_records_each_completion_once(client, adviser, runtime: Runtime) -> None:
-    course = await make_course(client, adviser, format="e_learning")
+    course = await post_course(client, adviser, format="e_learning")
     a, b = await make_company(runtime), await make_company(runtime)
     text = CSV_HEADER + (
         f"c-1,{course['code']},{a.sbb_id},2026-10-01\n"
@@ -161,7 +161,7 @@ async def test_csv_import_records_each_completion_once(client, adviser, runtime:
 async def test_a_csv_with_one_bad_row_imports_nothing_and_names_the_line(
     client, adviser, runtime: Runtime
 ) -> None:
-    course = await make_course(client, adviser, format="e_learning")
+    course = await post_course(client, adviser, format="e_learning")
     company = await make_company(runtime)
     text = (
         CSV_HEADER

@@ -12,71 +12,71 @@ from erkenning.core import clock
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 from erkenning.training.services import history, participations
-from tests.helpers import TokenFactory, make_company
-from tests.training.conftest import BACKOFFICE, PORTAL, enrol, make_course, make_session
+from tests.factories import TokenFactory, make_company, post_course, post_session
+from tests.helpers import PORTAL_TRAINING, TRAINING, enrol
 
 
 async def test_portal_routes_with_another_companys_participation_are_404(client, adviser, tokens) -> None:
-    course = await make_course(client, adviser)
-    session = await make_session(client, adviser, course["id"])
+    course = await post_course(client, adviser)
+    session = await post_session(client, adviser, course["id"])
     mine, theirs = await tokens.make(Role.COMPANY), await tokens.make(Role.COMPANY)
     foreign = (await enrol(client, theirs, session_id=session["id"])).json()
 
     for response in (
-        await client.get(f"{PORTAL}/participations/{foreign['id']}", headers=mine.headers),
-        await client.post(f"{PORTAL}/participations/{foreign['id']}/cancel", headers=mine.headers),
+        await client.get(f"{PORTAL_TRAINING}/participations/{foreign['id']}", headers=mine.headers),
+        await client.post(f"{PORTAL_TRAINING}/participations/{foreign['id']}/cancel", headers=mine.headers),
     ):
         assert response.status_code == 404
         assert response.json()["type"] == "urn:erkenning:problem:not-found"
     missing = await client.get(
-        f"{PORTAL}/participations/00000000-0000-0000-0000-000000000000", headers=mine.headers
+        f"{PORTAL_TRAINING}/participations/00000000-0000-0000-0000-000000000000", headers=mine.headers
     )
     assert (
         missing.status_code == 404
         and missing.json()["detail"]
-        == (await client.get(f"{PORTAL}/participations/{foreign['id']}", headers=mine.headers)).json()[
+        == (await client.get(f"{PORTAL_TRAINING}/participations/{foreign['id']}", headers=mine.headers)).json()[
             "detail"
         ]
     )
-    assert (await client.get(f"{PORTAL}/participations", headers=mine.headers)).json()["total"] == 0
-    still = (await client.get(f"{PORTAL}/participations/{foreign['id']}", headers=theirs.headers)).json()
+    assert (await client.get(f"{PORTAL_TRAINING}/participations", headers=mine.headers)).json()["total"] == 0
+    still = (await client.get(f"{PORTAL_TRAINING}/participations/{foreign['id']}", headers=theirs.headers)).json()
     assert still["status"] == "enrolled"
 
 
 async def test_the_portal_offers_active_courses_and_upcoming_sessions_only(client, adviser, tokens) -> None:
-    active = await make_course(client, adviser)
-    retired = await make_course(client, adviser)
-    upcoming = await make_session(client, adviser, active["id"], capacity=5)
-    cancelled = await make_session(client, adviser, active["id"])
-    await client.post(f"{BACKOFFICE}/sessions/{cancelled['id']}/cancel", headers=adviser.headers)
+    active = await post_course(client, adviser)
+    retired = await post_course(client, adviser)
+    upcoming = await post_session(client, adviser, active["id"], capacity=5)
+    cancelled = await post_session(client, adviser, active["id"])
+    await client.post(f"{TRAINING}/sessions/{cancelled['id']}/cancel", headers=adviser.headers)
     await client.patch(
-        f"{BACKOFFICE}/courses/{retired['id']}", json={"version": 1, "active": False}, headers=adviser.headers
+        f"{TRAINING}/courses/{retired['id']}", json={"version": 1, "active": False}, headers=adviser.headers
     )
     company = await tokens.make(Role.COMPANY)
-    courses = (await client.get(f"{PORTAL}/courses", headers=company.headers)).json()
+    courses = (await client.get(f"{PORTAL_TRAINING}/courses", headers=company.headers)).json()
     assert [c["id"] for c in courses["items"]] == [active["id"]]
-    sessions = (await client.get(f"{PORTAL}/sessions", headers=company.headers)).json()
+    sessions = (await client.get(f"{PORTAL_TRAINING}/sessions", headers=company.headers)).json()
     assert [(s["id"], s["seats_left"]) for s in sessions["items"]] == [(upcoming["id"], 5)]
 
 
 async def _history(client, adviser, tokens: TokenFactory):
     """Two companies; a workshop (recruitment) they attend, an e-learning (social safety) one completes."""
-    workshop = await make_course(client, adviser, code="WS-WERF", topics=["discrimination_free_recruitment"])
-    e_learning = await make_course(
+    workshop = await post_course(client, adviser, code="WS-WERF", topics=["discrimination_free_recruitment"])
+    e_learning = await post_course(
         client,
         adviser,
         code="EL-VEILIG",
         format="e_learning",
         topics=["social_safety", "equal_opportunities"],
     )
-    session = await make_session(client, adviser, workshop["id"], starts_in=timedelta(days=1))
+    session = await post_session(client, adviser, workshop["id"], starts_in=timedelta(days=1))
     a, b = await tokens.make(Role.COMPANY), await tokens.make(Role.COMPANY)
     pa = (await enrol(client, a, session_id=session["id"], trainer_name="Jan de Vries")).json()
     pb = (await enrol(client, b, session_id=session["id"])).json()
     el = (await enrol(client, a, course_id=e_learning["id"])).json()
     with clock.travel(timedelta(days=2)):
         await client.post(
-            f"{BACKOFFICE}/sessions/{session['id']}/attendance",
+            f"{TRAINING}/sessions/{session['id']}/attendance",
             headers=adviser.headers,
             json={
                 "records": [
@@ -85,7 +85,7 @@ async def _history(client, adviser, tokens: TokenFactory):
                 ]
             },
         )
-    await client.post(f"{BACKOFFICE}/participations/{el['id']}/complete", headers=adviser.headers)
+    await client.post(f"{TRAINING}/participations/{el['id']}/complete", headers=adviser.headers)
     return a, b, session, pa, pb, el
 
 
@@ -93,7 +93,7 @@ async def test_advisers_filter_the_whole_participation_list(client, adviser, tok
     a, b, session, pa, pb, el = await _history(client, adviser, tokens)
 
     async def ids(**params) -> set[str]:
-        response = await client.get(f"{BACKOFFICE}/participations", params=params, headers=adviser.headers)
+        response = await client.get(f"{TRAINING}/participations", params=params, headers=adviser.headers)
         assert response.status_code == 200, response.text
         return {p["id"] for p in response.json()["items"]}
 
@@ -107,14 +107,14 @@ async def test_advisers_filter_the_whole_participation_list(client, adviser, tok
     assert await ids(since=session_day.isoformat(), until=session_day.isoformat()) == {pa["id"], pb["id"]}
     assert await ids(since=(clock.today() + timedelta(days=30)).isoformat()) == set()
     bogus = await client.get(
-        f"{BACKOFFICE}/participations", params={"status": "bogus"}, headers=adviser.headers
+        f"{TRAINING}/participations", params={"status": "bogus"}, headers=adviser.headers
     )
     assert bogus.status_code == 422
 
 
 async def test_an_adviser_sees_any_companys_history(client, adviser, tokens) -> None:
     a, b, *_ = await _history(client, adviser, tokens)
-    response = await client.get(f"{BACKOFFICE}/companies/{a.company_id}/history", headers=adviser.headers)
+    response = await client.get(f"{TRAINING}/companies/{a.company_id}/history", headers=adviser.headers)
     assert response.status_code == 200, response.text
     lines = response.json()["items"]
     assert sorted((line["course_code"], line["status"]) for line in lines) == [
@@ -122,7 +122,7 @@ async def test_an_adviser_sees_any_companys_history(client, adviser, tokens) -> 
         ("WS-WERF", "attended"),
     ]
     unknown = await client.get(
-        f"{BACKOFFICE}/companies/00000000-0000-0000-0000-000000000000/history", headers=adviser.headers
+        f"{TRAINING}/companies/00000000-0000-0000-0000-000000000000/history", headers=adviser.headers
     )
     assert unknown.status_code == 404
 
@@ -130,7 +130,7 @@ async def test_an_adviser_sees_any_companys_history(client, adviser, tokens) -> 
 async def test_the_export_streams_csv_without_personal_data(client, adviser, tokens) -> None:
     a, *_ = await _history(client, adviser, tokens)
     response = await client.get(
-        f"{BACKOFFICE}/participations/export", params={"format": "workshop"}, headers=adviser.headers
+        f"{TRAINING}/participations/export", params={"format": "workshop"}, headers=adviser.headers
     )
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/csv")
@@ -143,7 +143,7 @@ async def test_the_export_streams_csv_without_personal_data(client, adviser, tok
     assert {r["topics"] for r in rows} == {"discrimination_free_recruitment"}
     company = await tokens.make(Role.COMPANY)
     assert (
-        await client.get(f"{BACKOFFICE}/participations/export", headers=company.headers)
+        await client.get(f"{TRAINING}/participations/export", headers=company.headers)
     ).status_code == 403
 
 
@@ -176,18 +176,18 @@ async def test_completed_topics_answers_for_a_company_and_a_period(
 
 
 async def test_the_export_keeps_formula_like_text_as_text(client, adviser, tokens, runtime: Runtime) -> None:
-    course = await make_course(client, adviser, format="e_learning")
+    course = await post_course(client, adviser, format="e_learning")
     company = await make_company(runtime, name='=HYPERLINK("https://evil.example","klik")')
     principal = await tokens.make(Role.COMPANY, company_id=company.id)
     await enrol(client, principal, course_id=course["id"])
-    response = await client.get(f"{BACKOFFICE}/participations/export", headers=adviser.headers)
+    response = await client.get(f"{TRAINING}/participations/export", headers=adviser.headers)
     [row] = list(csv.DictReader(io.StringIO(response.text)))
     assert row["company_name"] == "'" + company.name
 
 
 @pytest.mark.parametrize("path", ["/participations", "/participations/export"])
 async def test_period_filters_must_be_dates(client, adviser, path: str) -> None:
-    response = await client.get(f"{BACKOFFICE}{path}", params={"since": "gisteren"}, headers=adviser.headers)
+    response = await client.get(f"{TRAINING}{path}", params={"since": "gisteren"}, headers=adviser.headers)
     assert response.status_code == 422
 
 

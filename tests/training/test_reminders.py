@@ -8,25 +8,24 @@ from datetime import timedelta
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
-from erkenning.training.tasks import CRON_JOBS, send_session_reminders
-from tests.helpers import MailCatcher, drain_queue
-from tests.training.conftest import BACKOFFICE, PORTAL, enrol, make_course, make_session
-from tests.training.test_enrolment import company_email
+from erkenning.training.tasks import send_session_reminders
+from tests.factories import post_course, post_session
+from tests.helpers import PORTAL_TRAINING, TRAINING, MailCatcher, company_email, drain_queue, enrol
 
 
 async def test_each_enrolment_gets_one_reminder_even_when_the_task_runs_twice(
     client, adviser, tokens, runtime: Runtime, settings: Settings, mail: MailCatcher
 ) -> None:
     assert settings.training_reminder_days_before == 3
-    course = await make_course(client, adviser, title="Sociale veiligheid op de werkvloer")
-    soon = await make_session(client, adviser, course["id"], capacity=2, starts_in=timedelta(days=2))
-    later = await make_session(client, adviser, course["id"], starts_in=timedelta(days=10))
+    course = await post_course(client, adviser, title="Sociale veiligheid op de werkvloer")
+    soon = await post_session(client, adviser, course["id"], capacity=2, starts_in=timedelta(days=2))
+    later = await post_session(client, adviser, course["id"], starts_in=timedelta(days=10))
     a, b, waiting, cancelled, far = [await tokens.make(Role.COMPANY) for _ in range(5)]
     await enrol(client, a, session_id=soon["id"], trainer_name="Priya Ramdin")
     await enrol(client, b, session_id=soon["id"])
     await enrol(client, waiting, session_id=soon["id"])  # waiting list: no reminder
     gone = (await enrol(client, cancelled, session_id=later["id"])).json()
-    await client.post(f"{PORTAL}/participations/{gone['id']}/cancel", headers=cancelled.headers)
+    await client.post(f"{PORTAL_TRAINING}/participations/{gone['id']}/cancel", headers=cancelled.headers)
     await enrol(client, far, session_id=later["id"])  # too far ahead for now
 
     ctx = {"runtime": runtime}
@@ -49,8 +48,8 @@ async def test_each_enrolment_gets_one_reminder_even_when_the_task_runs_twice(
 async def test_concurrent_runs_share_the_reminders_out_once(
     client, adviser, tokens, runtime: Runtime
 ) -> None:
-    course = await make_course(client, adviser)
-    session = await make_session(client, adviser, course["id"], starts_in=timedelta(days=1))
+    course = await post_course(client, adviser)
+    session = await post_session(client, adviser, course["id"], starts_in=timedelta(days=1))
     for _ in range(6):
         await enrol(client, await tokens.make(Role.COMPANY), session_id=session["id"])
     ctx = {"runtime": runtime}
@@ -58,14 +57,8 @@ async def test_concurrent_runs_share_the_reminders_out_once(
 
 
 async def test_a_cancelled_session_sends_no_reminders(client, adviser, tokens, runtime: Runtime) -> None:
-    course = await make_course(client, adviser)
-    session = await make_session(client, adviser, course["id"], starts_in=timedelta(days=1))
+    course = await post_course(client, adviser)
+    session = await post_session(client, adviser, course["id"], starts_in=timedelta(days=1))
     await enrol(client, await tokens.make(Role.COMPANY), session_id=session["id"])
-    await client.post(f"{BACKOFFICE}/sessions/{session['id']}/cancel", headers=adviser.headers)
+    await client.post(f"{TRAINING}/sessions/{session['id']}/cancel", headers=adviser.headers)
     assert await send_session_reminders({"runtime": runtime}) == 0
-
-
-def test_the_reminder_sweep_runs_every_hour() -> None:
-    [job] = CRON_JOBS
-    assert job.coroutine is send_session_reminders
-    assert job.minute == {7} and job.hour is None

@@ -7,18 +7,11 @@ from __future__ import annotations
 from datetime import date
 from uuid import uuid4
 
-import pytest
-
 from erkenning.core import mail
 from erkenning.core.caller import Caller, Role
 from erkenning.reports.models import Channel, Ground, Report
 from erkenning.reports.states import CONFIDENTIAL_READERS, handles
 from erkenning.web.privacy import readers
-
-
-@pytest.fixture(autouse=True)
-def _clean() -> None:
-    """These tests touch no database: skip the suite's truncation."""
 
 
 def test_the_readers_named_are_the_readers_the_code_lets_through() -> None:

@@ -23,12 +23,6 @@ from erkenning.workflows.models import (
 from erkenning.workflows.models import InvestigationStatus as S
 from erkenning.workflows.states import REACTION_TRANSITIONS, RECEIPT_HOLDER, ROUND_TRANSITIONS, TRANSITIONS
 
-
-@pytest.fixture(autouse=True)
-def _clean() -> None:
-    """These tests touch no database: skip the suite's truncation."""
-
-
 ME, OTHER, COMPANY = uuid4(), uuid4(), uuid4()
 BRIN = "25LX"
 

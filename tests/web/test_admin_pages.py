@@ -7,9 +7,8 @@ import re
 import httpx
 
 from erkenning.core.caller import Role
-from erkenning.web.rendering import environment
-from tests.helpers import TokenFactory
-from tests.web.conftest import WebClient, csrf_of
+from tests.factories import TokenFactory
+from tests.helpers import WebClient, csrf_of
 
 
 async def test_revoking_a_token_from_the_account_page_signs_its_user_out(
@@ -55,13 +54,3 @@ async def test_the_audit_search_finds_events_by_action_and_explains_wrong_input(
     wrong = await web.get("/beheer/audit", params={"actor": "niet-een-id", "van": "31-12-2026"})
     assert wrong.status_code == 400
     assert 'href="#veld-actor"' in wrong.text and 'href="#veld-van"' in wrong.text
-
-
-def test_status_badges_say_the_status_in_words() -> None:
-    template = environment().from_string(
-        '{% import "macros/components.html" as ui %}'
-        '{% for s in ["pending", "active", "suspended", "withdrawn", "lapsed"] %}{{ ui.status_badge(s) }}{% endfor %}'
-    )
-    rendered = template.render()
-    for word in ("in behandeling", "erkend", "geschorst", "ingetrokken", "vervallen"):
-        assert f">{word}</span>" in rendered

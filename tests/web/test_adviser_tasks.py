@@ -14,24 +14,9 @@ from erkenning.core import clock
 from erkenning.core.audit.models import AuditEvent
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
-from erkenning.workflows.models import AdviserTask, Investigation, InvestigationStatus, TimelineEvent
-from tests.helpers import Principal, TokenFactory, make_company
-from tests.web.conftest import WebClient, csrf_of
-
-NOTE = "Verbeterafspraken: aanbevolen cursussen niet (alle) afgerond; neem contact op met het leerbedrijf"
-
-
-async def _task(runtime: Runtime, adviser: Principal | None, *, due: date | None, company_name: str) -> AdviserTask:
-    company = await make_company(runtime, name=company_name)
-    async with runtime.transaction() as session:
-        case = Investigation(company_id=company.id, status=InvestigationStatus.CLOSED,
-                             assigned_to=adviser.id if adviser else None)
-        session.add(case)
-        await session.flush()
-        task = AdviserTask(investigation_id=case.id, assigned_to=adviser.id if adviser else None, kind="follow_up",
-                           note=NOTE, due_on=due)
-        session.add(task)
-    return task
+from erkenning.workflows.models import AdviserTask, TimelineEvent
+from tests.factories import TASK_NOTE, TokenFactory, make_adviser_task
+from tests.helpers import WebClient, csrf_of
 
 
 async def _mark_done(web: WebClient, task_id: UUID) -> str:
@@ -45,10 +30,11 @@ async def test_an_adviser_sees_their_tasks_overdue_marked_and_marks_one_done(
     web: WebClient, tokens: TokenFactory, runtime: Runtime
 ) -> None:
     adviser = await web.sign_in_as(tokens, Role.ADVISER)
-    late = await _task(runtime, adviser, due=clock.today() - timedelta(days=2), company_name="Bakkerij Laat")
-    await _task(runtime, adviser, due=clock.today() + timedelta(days=5), company_name="Garage Later")
+    late = await make_adviser_task(runtime, adviser, due=clock.today() - timedelta(days=2),
+                                   company_name="Bakkerij Laat")
+    await make_adviser_task(runtime, adviser, due=clock.today() + timedelta(days=5), company_name="Garage Later")
     other = await tokens.make(Role.ADVISER)
-    await _task(runtime, other, due=clock.today(), company_name="Kapsalon Anders")
+    await make_adviser_task(runtime, other, due=clock.today(), company_name="Kapsalon Anders")
 
     start = (await web.get("/")).text
     tasks = start[start.index("Mijn taken"):]
@@ -56,7 +42,7 @@ async def test_an_adviser_sees_their_tasks_overdue_marked_and_marks_one_done(
     assert tasks.index("Bakkerij Laat") < tasks.index("Garage Later")  # earliest due first
     assert "Kapsalon Anders" not in start  # someone else's
     assert re.search(r"Bakkerij Laat</a>\s*<span class=\"muted\">uiterlijk [^<]+</span> <span class=\"badge badge--danger\">verlopen", tasks)
-    assert f'href="/onderzoeken/{late.investigation_id}"' in tasks and NOTE in tasks
+    assert f'href="/onderzoeken/{late.investigation_id}"' in tasks and TASK_NOTE in tasks
 
     after = await _mark_done(web, late.id)
     assert "De taak is afgerond en staat op de tijdlijn van het onderzoek." in after and "Bakkerij Laat" not in after
@@ -77,7 +63,8 @@ async def test_the_case_page_lists_its_tasks_and_marking_one_done_returns_there(
     web: WebClient, tokens: TokenFactory, runtime: Runtime
 ) -> None:
     adviser = await web.sign_in_as(tokens, Role.ADVISER, name="Anna Adviseur")
-    task = await _task(runtime, adviser, due=clock.today() - timedelta(days=1), company_name="Bakkerij Zaak")
+    task = await make_adviser_task(runtime, adviser, due=clock.today() - timedelta(days=1),
+                                   company_name="Bakkerij Zaak")
     case_path = f"/onderzoeken/{task.investigation_id}"
     case = await web.get(case_path)
     assert case.status_code == 200
@@ -89,7 +76,7 @@ async def test_the_case_page_lists_its_tasks_and_marking_one_done_returns_there(
     assert "De taak is afgerond" in after and "Taak van de adviseur afgerond" in after  # on the timeline
     assert f"/taken/{task.id}/afgerond" not in after and "afgerond op " in after
 
-    other = await _task(runtime, adviser, due=None, company_name="Bakkerij Elders")
+    other = await make_adviser_task(runtime, adviser, due=None, company_name="Bakkerij Elders")
     elsewhere = await web.http.post(f"/taken/{other.id}/afgerond",
                                     data={"_csrf": csrf_of(after), "terug": "https://elders.example/"})
     assert elsewhere.headers["location"] == "/"  # never an address from outside
@@ -99,7 +86,7 @@ async def test_only_its_adviser_or_a_senior_marks_a_task_done(
     web: WebClient, tokens: TokenFactory, runtime: Runtime
 ) -> None:
     owner = await tokens.make(Role.ADVISER)
-    task = await _task(runtime, owner, due=None, company_name="Bakkerij Bezet")
+    task = await make_adviser_task(runtime, owner, due=None, company_name="Bakkerij Bezet")
     await web.sign_in_as(tokens, Role.ADVISER)
     refused = await _mark_done(web, task.id)
     assert "Deze taak kon niet worden afgerond" in refused
@@ -112,7 +99,7 @@ async def test_only_its_adviser_or_a_senior_marks_a_task_done(
 
 async def test_outsiders_cannot_and_an_unknown_task_is_not_found(web: WebClient, tokens: TokenFactory, runtime: Runtime) -> None:
     owner = await tokens.make(Role.ADVISER)
-    task = await _task(runtime, owner, due=None, company_name="Bakkerij Buiten")
+    task = await make_adviser_task(runtime, owner, due=None, company_name="Bakkerij Buiten")
     for role, extra in ((Role.COMPANY, {}), (Role.SCHOOL, {"school_brin": "25LX"}), (Role.ADMIN, {})):
         await web.sign_in_as(tokens, role, **extra)
         start = await web.get("/")
@@ -131,7 +118,7 @@ async def test_the_api_lists_and_completes_the_same_tasks(
     client: httpx.AsyncClient, tokens: TokenFactory, runtime: Runtime
 ) -> None:
     adviser = await tokens.make(Role.ADVISER)
-    task = await _task(runtime, adviser, due=date(2026, 1, 5), company_name="Bakkerij Api")
+    task = await make_adviser_task(runtime, adviser, due=date(2026, 1, 5), company_name="Bakkerij Api")
     listed = await client.get("/api/v1/backoffice/tasks", headers=adviser.headers)
     assert listed.status_code == 200 and [t["id"] for t in listed.json()] == [str(task.id)]
     done = await client.post(f"/api/v1/backoffice/tasks/{task.id}/done", headers=adviser.headers)

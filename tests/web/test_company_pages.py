@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
-from tests.helpers import TokenFactory, make_company
-from tests.web.conftest import WebClient, csrf_of
+from tests.factories import TokenFactory, make_company
+from tests.helpers import WebClient, csrf_of
 
 VALID = {
     "name": "Bakkerij Het Wapen",

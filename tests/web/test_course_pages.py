@@ -9,10 +9,8 @@ import httpx
 from erkenning.core import clock
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
-from tests.helpers import TokenFactory, make_company
-from tests.training.conftest import enrol, make_course, make_session
-from tests.web.conftest import WebClient
-from tests.web.staff_world import form_actions, post_form, scalar
+from tests.factories import TokenFactory, make_company, post_course, post_session
+from tests.helpers import WebClient, enrol, form_actions, post_form, scalar
 
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
 COURSE = {
@@ -45,7 +43,7 @@ async def test_changing_a_course_on_a_stale_version_shows_the_current_data(
     web: WebClient, tokens: TokenFactory, client: httpx.AsyncClient
 ) -> None:
     adviser = await web.sign_in_as(tokens, Role.ADVISER)
-    course = await make_course(client, adviser, title="Oude titel")
+    course = await post_course(client, adviser, title="Oude titel")
     path = f"/cursussen/{course['id']}/wijzigen"
     edit = await web.get(path)
     assert 'value="discrimination_free_recruitment" checked' in edit.text and 'name="active" value="ja" checked' in edit.text
@@ -61,7 +59,7 @@ async def test_planning_a_session_in_dutch_time(
     web: WebClient, tokens: TokenFactory, client: httpx.AsyncClient, runtime: Runtime
 ) -> None:
     adviser = await web.sign_in_as(tokens, Role.ADVISER)
-    course = await make_course(client, adviser)
+    course = await post_course(client, adviser)
     path = f"/cursussen/{course['id']}/bijeenkomsten/nieuw"
     starts = (clock.now() + timedelta(days=20)).replace(hour=12, minute=0)
     wrong = await post_form(web, path, path, {
@@ -88,8 +86,8 @@ async def test_a_full_session_shows_its_waiting_list_in_order(
     web: WebClient, tokens: TokenFactory, client: httpx.AsyncClient, runtime: Runtime
 ) -> None:
     adviser = await web.sign_in_as(tokens, Role.ADVISER)
-    course = await make_course(client, adviser)
-    session = await make_session(client, adviser, course["id"], capacity=1)
+    course = await post_course(client, adviser)
+    session = await post_session(client, adviser, course["id"], capacity=1)
     for name in ("Eerste BV", "Tweede BV", "Derde BV"):
         company = await tokens.make(Role.COMPANY, company_id=(await make_company(runtime, name=name)).id)
         assert (await enrol(client, company, session_id=session["id"], trainer_name=f"Trainer {name}")).status_code == 201
@@ -105,8 +103,8 @@ async def test_attendance_for_the_whole_session_at_once(
     web: WebClient, tokens: TokenFactory, client: httpx.AsyncClient, runtime: Runtime
 ) -> None:
     adviser = await web.sign_in_as(tokens, Role.ADVISER)
-    course = await make_course(client, adviser)
-    session = await make_session(client, adviser, course["id"], capacity=5, starts_in=timedelta(days=1))
+    course = await post_course(client, adviser)
+    session = await post_session(client, adviser, course["id"], capacity=5, starts_in=timedelta(days=1))
     ids = []
     for name in ("Aanwezig BV", "Afwezig BV"):
         company = await tokens.make(Role.COMPANY, company_id=(await make_company(runtime, name=name)).id)
@@ -137,8 +135,8 @@ async def test_cancelling_a_session_cancels_everyone_on_it(
     web: WebClient, tokens: TokenFactory, client: httpx.AsyncClient, runtime: Runtime
 ) -> None:
     adviser = await web.sign_in_as(tokens, Role.ADVISER)
-    course = await make_course(client, adviser)
-    session = await make_session(client, adviser, course["id"], capacity=1)
+    course = await post_course(client, adviser)
+    session = await post_session(client, adviser, course["id"], capacity=1)
     for _ in range(2):
         company = await tokens.make(Role.COMPANY)
         assert (await enrol(client, company, session_id=session["id"])).status_code == 201

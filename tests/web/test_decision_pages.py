@@ -5,22 +5,14 @@ from __future__ import annotations
 from uuid import UUID
 
 import httpx
-import pytest
 
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 from erkenning.recognition.models import Pathway
-from tests.helpers import TokenFactory
-from tests.recognition.conftest import World, build_world
-from tests.web.conftest import WebClient
-from tests.web.staff_world import form_actions, post_form, scalar
+from tests.factories import TokenFactory, World
+from tests.helpers import WebClient, form_actions, post_form, scalar
 
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
-
-
-@pytest.fixture
-async def world(runtime: Runtime, tokens: TokenFactory) -> World:
-    return await build_world(runtime, tokens)
 
 
 async def _decision_status(runtime: Runtime, decision_id: str | UUID) -> str:

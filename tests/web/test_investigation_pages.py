@@ -10,9 +10,8 @@ import pytest
 from erkenning.core import clock
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
-from tests.helpers import TokenFactory, make_company
-from tests.web.conftest import WebClient
-from tests.web.staff_world import form_actions, post_form, scalar, substantiated_case
+from tests.factories import TokenFactory, make_company, substantiated_case
+from tests.helpers import WebClient, form_actions, post_form, scalar
 
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
 

@@ -5,24 +5,24 @@ from __future__ import annotations
 from datetime import timedelta
 
 import httpx
-import pytest
 from dateutil.relativedelta import relativedelta
 
 from erkenning.companies.models import Company
 from erkenning.core import clock
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
-from tests.helpers import TokenFactory, make_company
-from tests.recognition.conftest import World, build_world
-from tests.reports.conftest import assigned_report, facts, school_report
-from tests.training.conftest import enrol, make_course, make_session
-from tests.web.conftest import WebClient
-from tests.web.staff_world import post_form, substantiated_case
-
-
-@pytest.fixture
-async def world(runtime: Runtime, tokens: TokenFactory) -> World:
-    return await build_world(runtime, tokens)
+from tests.factories import (
+    TokenFactory,
+    World,
+    assigned_report,
+    facts,
+    make_company,
+    post_course,
+    post_session,
+    school_report,
+    substantiated_case,
+)
+from tests.helpers import WebClient, enrol, post_form
 
 
 def _section(page: str, title: str) -> str:
@@ -87,8 +87,8 @@ async def test_the_company_card_shows_its_history_and_for_advisers_its_reports_a
     granted_on = clock.today() - timedelta(days=800)
     recognition = await world.granted(on=granted_on)
     await world.decide("suspend", [recognition], effective_until=clock.today() + timedelta(days=30))
-    course = await make_course(client, world.adviser, title="Gelijke kansen op de werkvloer")
-    session = await make_session(client, world.adviser, course["id"])
+    course = await post_course(client, world.adviser, title="Gelijke kansen op de werkvloer")
+    session = await post_session(client, world.adviser, course["id"])
     assert (await enrol(client, world.company, session_id=session["id"])).status_code == 201
     async with runtime.session_factory() as db:
         company = await db.get(Company, world.company_id)

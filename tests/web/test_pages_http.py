@@ -10,8 +10,8 @@ from erkenning.app import create_app
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 from erkenning.web.errors import PAGE_OPT
-from tests.helpers import TokenFactory
-from tests.web.conftest import WebClient, csrf_of
+from tests.factories import TokenFactory
+from tests.helpers import WebClient, csrf_of
 
 
 async def test_a_sign_in_post_without_the_csrf_token_is_refused(web: WebClient, tokens: TokenFactory) -> None:

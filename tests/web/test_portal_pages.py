@@ -14,15 +14,8 @@ from erkenning.recognition.models import Pathway
 from erkenning.recognition.schemas import DecisionCreate
 from erkenning.recognition.services.decisions import DecisionService
 from erkenning.vocabulary import long_date
-from tests.helpers import TokenFactory
-from tests.recognition.conftest import World, as_caller, build_world
-from tests.web.conftest import WebClient, csrf_of
-from tests.web.pages import error_summary, hearing_for, value_of
-
-
-@pytest.fixture
-async def world(runtime: Runtime, tokens: TokenFactory) -> World:
-    return await build_world(runtime, tokens)
+from tests.factories import TokenFactory, World, as_caller, hearing_for
+from tests.helpers import WebClient, csrf_of, error_summary, value_of
 
 
 @pytest.fixture

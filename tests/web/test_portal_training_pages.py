@@ -9,16 +9,16 @@ import sqlalchemy as sa
 
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
-from tests.helpers import Principal, TokenFactory, make_company
-from tests.web.conftest import WebClient, csrf_of
-from tests.web.pages import (
+from tests.factories import (
+    Principal,
+    TokenFactory,
     completed_participation,
     enrol_company,
-    error_summary,
+    make_company,
     make_course,
     make_session,
-    value_of,
 )
+from tests.helpers import WebClient, csrf_of, error_summary, value_of
 
 
 @pytest.fixture

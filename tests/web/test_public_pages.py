@@ -9,10 +9,9 @@ import sqlalchemy as sa
 
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
-from tests.helpers import TokenFactory, make_company
-from tests.register.conftest import S, make_recognition
-from tests.web.conftest import WebClient, csrf_of
-from tests.web.pages import completed_participation, value_of, web_with
+from erkenning.recognition.models import RecognitionStatus as S
+from tests.factories import TokenFactory, completed_participation, make_company, make_recognition
+from tests.helpers import WebClient, csrf_of, value_of, web_with
 
 REPORT = {
     "company_name": "Garage Oost",

@@ -10,9 +10,8 @@ import sqlalchemy as sa
 
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
-from tests.helpers import TokenFactory, make_company
-from tests.reports.conftest import confidential, facts, school_report
-from tests.web.conftest import WebClient, csrf_of
+from tests.factories import TokenFactory, confidential, facts, make_company, school_report
+from tests.helpers import WebClient, csrf_of
 
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
 

@@ -3,31 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
-from uuid import uuid4
 
-from erkenning.companies.models import Company
-from erkenning.core import clock
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
-from erkenning.register.models import Channel, Delivery, DeliveryStatus, Subscription
-from tests.helpers import TokenFactory, make_company
-from tests.web.conftest import WebClient
-
-
-async def _log(runtime: Runtime, brin: str, company: Company, status: DeliveryStatus, *, code: int | None = None,
-               error: str | None = None, minutes_ago: int = 0) -> Subscription:
-    async with runtime.transaction() as session:
-        sub = Subscription(school_brin=brin, company_id=company.id, channel=Channel.WEBHOOK)
-        session.add(sub)
-        await session.flush()
-        session.add(Delivery(
-            school_brin=brin, subscription_id=sub.id, source_event_id=uuid4(), company_id=company.id,
-            recognition_id=uuid4(), channel=Channel.WEBHOOK, status=status, attempts=3 if error else 1,
-            facts={"company": company.sbb_id, "crebo": "25180", "pathway": "bbl"}, last_response_code=code,
-            last_error=error, created_at=clock.now() - timedelta(minutes=minutes_ago),
-        ))
-    return sub
+from erkenning.register.models import DeliveryStatus
+from tests.factories import TokenFactory, make_company, make_delivery
+from tests.helpers import WebClient
 
 
 async def test_a_school_reads_its_own_delivery_log_and_filters_it(
@@ -36,9 +17,9 @@ async def test_a_school_reads_its_own_delivery_log_and_filters_it(
     await web.sign_in_as(tokens, Role.SCHOOL, school_brin="25LX")
     bakery = await make_company(runtime, name="Bakkerij Brood")
     garage = await make_company(runtime, name="Garage Gas")
-    bakery_sub = await _log(runtime, "25LX", bakery, DeliveryStatus.DELIVERED, code=204, minutes_ago=5)
-    await _log(runtime, "25LX", garage, DeliveryStatus.FAILED, code=500, error="gave up after 3 attempts")
-    await _log(runtime, "99ZZ", garage, DeliveryStatus.PENDING)  # another school's
+    bakery_sub = await make_delivery(runtime, "25LX", bakery, DeliveryStatus.DELIVERED, code=204, minutes_ago=5)
+    await make_delivery(runtime, "25LX", garage, DeliveryStatus.FAILED, code=500, error="gave up after 3 attempts")
+    await make_delivery(runtime, "99ZZ", garage, DeliveryStatus.PENDING)  # another school's
 
     log = await web.get("/school/bezorgingen")
     assert log.status_code == 200
@@ -71,7 +52,7 @@ async def test_another_schools_subscription_shows_nothing(
     web: WebClient, tokens: TokenFactory, runtime: Runtime
 ) -> None:
     garage = await make_company(runtime, name="Garage Gas")
-    theirs = await _log(runtime, "99ZZ", garage, DeliveryStatus.DELIVERED, code=204)
+    theirs = await make_delivery(runtime, "99ZZ", garage, DeliveryStatus.DELIVERED, code=204)
     await web.sign_in_as(tokens, Role.SCHOOL, school_brin="25LX")
     page = await web.get("/school/bezorgingen", params={"abonnement": str(theirs.id)})
     assert page.status_code == 200 and garage.sbb_id not in page.text and "Er zijn (nog) geen berichten" in page.text

@@ -12,10 +12,9 @@ import sqlalchemy as sa
 from erkenning.companies.models import Company
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
-from tests.helpers import Principal, TokenFactory, make_company
-from tests.register.conftest import SUSPENSION_AND_WITHDRAWAL, S, make_recognition
-from tests.web.conftest import WebClient, csrf_of
-from tests.web.pages import error_summary, value_of, web_with
+from erkenning.recognition.models import RecognitionStatus as S
+from tests.factories import SUSPENSION_AND_WITHDRAWAL, Principal, TokenFactory, make_company, make_recognition
+from tests.helpers import WebClient, csrf_of, error_summary, value_of, web_with
 
 PUBLIC_HOOK = "https://93.184.216.34/erkenning"  # an address literal: no name to resolve in the test
 

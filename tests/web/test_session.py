@@ -14,8 +14,8 @@ from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 from erkenning.web import sessions
 from erkenning.web.tasks import purge_web_sessions
-from tests.helpers import TokenFactory
-from tests.web.conftest import WebClient, csrf_of
+from tests.factories import TokenFactory
+from tests.helpers import WebClient, csrf_of
 
 
 async def _session_rows(runtime: Runtime) -> list[dict]:

@@ -10,8 +10,8 @@ from erkenning.core.caller import Caller, Role
 from erkenning.core.runtime import Runtime
 from erkenning.reports.models import ReportStatus
 from erkenning.reports.services.reports import ReportFilter, ReportService
-from tests.helpers import SYSTEM, TokenFactory, make_company
-from tests.reports.conftest import act, adviser_report, confidential, facts
+from tests.factories import SYSTEM, TokenFactory, adviser_report, confidential, facts, make_company
+from tests.helpers import act
 
 
 async def test_batch_look_ups_keep_the_callers_scope(runtime: Runtime, tokens: TokenFactory) -> None:

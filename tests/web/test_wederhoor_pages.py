@@ -17,10 +17,8 @@ from erkenning.core.settings import Settings
 from erkenning.reports.states import CONFIDENTIAL_READERS
 from erkenning.web.privacy import readers
 from erkenning.workflows import deadlines
-from tests.helpers import MailCatcher, TokenFactory, drain_queue, make_company
-from tests.web.conftest import WebClient
-from tests.web.pages import heard_case, value_of, web_with
-from tests.web.staff_world import form_actions, post_form
+from tests.factories import TokenFactory, heard_case, make_company
+from tests.helpers import MailCatcher, WebClient, drain_queue, form_actions, post_form, value_of, web_with
 
 CASES = "/api/v1/backoffice/investigations"
 QUESTION = "Het bedrijf zegt dat de stage stopte om het rooster. Wat zegt de student daarvan?"

@@ -9,10 +9,8 @@ from datetime import timedelta
 from erkenning.core import clock
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
-from tests.helpers import MailCatcher, drain_queue, redis_dump
-from tests.recognition.conftest import World
-from tests.reports.conftest import act, confidential, facts, school_report
-from tests.workflows.conftest import CASES, HEARINGS, case_of, step, substantiate
+from tests.factories import World, case_of, confidential, facts, school_report
+from tests.helpers import CASES, HEARINGS, MailCatcher, act, drain_queue, redis_dump, step, substantiate
 
 REGISTER = "/api/v1/register"
 

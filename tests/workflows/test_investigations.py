@@ -14,9 +14,8 @@ from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
 from erkenning.workflows import deadlines
 from erkenning.workflows.models import AdviserTask, Deadline, DeadlineKind, Investigation
-from tests.helpers import MailCatcher, asgi_client, drain_queue, make_company
-from tests.reports.conftest import assigned_report
-from tests.workflows.conftest import CASES, HEARINGS, case_of, open_case, step, substantiate
+from tests.factories import assigned_report, case_of, make_company, open_case
+from tests.helpers import CASES, HEARINGS, MailCatcher, asgi_client, drain_queue, step, substantiate
 
 
 async def _detail(client, who, case_id: str) -> dict:

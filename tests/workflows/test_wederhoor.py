@@ -20,9 +20,18 @@ from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
 from erkenning.workflows import deadlines
 from erkenning.workflows.models import ReporterReaction
-from tests.helpers import MailCatcher, Principal, TokenFactory, drain_queue, make_company
-from tests.reports.conftest import PUBLIC, act, facts, school_report
-from tests.workflows.conftest import CASES, HEARINGS, case_of, step, substantiate
+from tests.factories import (
+    Principal,
+    TokenFactory,
+    assigned_report,
+    case_of,
+    facts,
+    make_company,
+    open_case,
+    school_report,
+)
+from tests.helpers import CASES, HEARINGS, MailCatcher, act, drain_queue, step, substantiate
+from tests.helpers import PUBLIC_REPORTS as PUBLIC
 
 SCHOOLS = "/api/v1/register/school"
 RECEIPT_REACTION = "/api/v1/register/reports/reaction"
@@ -238,8 +247,6 @@ async def test_an_adviser_records_the_reaction_to_a_report_they_entered_and_othe
     client: httpx.AsyncClient, runtime: Runtime, settings: Settings, adviser: Principal, company: Company,
     company_user: Principal, tokens: TokenFactory, mail: MailCatcher,
 ) -> None:
-    from tests.reports.conftest import assigned_report
-
     colleague = await tokens.make(Role.ADVISER)
     report_id = await assigned_report(client, adviser, company)
     await substantiate(client, adviser, report_id)
@@ -292,8 +299,6 @@ async def test_an_adviser_records_the_reaction_to_a_report_they_entered_and_othe
 async def test_a_case_assessed_without_hearing_the_company_puts_nothing_to_the_reporting_side(
     client: httpx.AsyncClient, runtime: Runtime, settings: Settings, adviser: Principal,
 ) -> None:
-    from tests.workflows.conftest import open_case
-
     company = await make_company(runtime)
     case_id = await open_case(client, runtime, settings, adviser, company)
     await _ok(await step(client, adviser, case_id, "assessment", {"reason": "Duidelijk"}))

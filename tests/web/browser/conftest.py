@@ -3,7 +3,8 @@
 Playwright drives /usr/bin/chromium (installed by `make test` where missing); it never downloads a
 browser. One server and one browser serve the whole session; each test gets a fresh browser
 context (its own cookies). The server uses the test database and Redis, so the usual fixtures
-(`tokens`, `make_company`) prepare data, and tables are emptied after each test as everywhere.
+(`tokens`, `make_company`) prepare data, and tables are emptied after each test as everywhere (`new_page`
+brings `clean`).
 """
 
 from __future__ import annotations
@@ -21,33 +22,32 @@ import pytest
 from erkenning.core.caller import Role
 from erkenning.core.settings import Settings
 from erkenning.devtools.embedded import free_port
-from tests.helpers import MailCatcher, Principal, TokenFactory
+from tests.factories import Principal, TokenFactory
+from tests.helpers import MailCatcher
+from tests.web.browser.steps import AXE, LAPTOP, ROOT, sign_in
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-ROOT = Path(__file__).resolve().parents[3]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-LAPTOP = {"width": 1280, "height": 800}
-TABLET = {"width": 768, "height": 1024}
 
 
 @pytest.fixture(scope="session")
-def live_server(settings: Settings, mail: MailCatcher, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_server(
+    shared_settings: Settings, shared_mail: MailCatcher, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """`erkenning.app:create_app` under uvicorn in its own process, on a free port."""
     port = free_port()
     env = {
         **os.environ,
         "ENVIRONMENT": "test",
-        "DATABASE_URL": settings.database_url or "",
-        "REDIS_URL": settings.redis_url or "",
-        "ARQ_QUEUE_NAME": settings.arq_queue_name,
-        "TOKEN_PEPPER": settings.token_pepper.get_secret_value(),
+        "DATABASE_URL": shared_settings.database_url or "",
+        "REDIS_URL": shared_settings.redis_url or "",
+        "ARQ_QUEUE_NAME": shared_settings.arq_queue_name,
+        "TOKEN_PEPPER": shared_settings.token_pepper.get_secret_value(),
         "SMTP_HOST": "127.0.0.1",
-        "SMTP_PORT": str(mail.port),
+        "SMTP_PORT": str(shared_mail.port),
         "LOG_FORMAT": "json",
         "LOG_LEVEL": "WARNING",
     }
@@ -99,8 +99,11 @@ async def chromium() -> AsyncIterator[object]:
 
 
 @pytest.fixture
-async def new_page(chromium, live_server: str) -> AsyncIterator[Callable[..., Awaitable[object]]]:
-    """Open a page in a fresh context (own cookies): `page = await new_page(viewport=TABLET)`."""
+async def new_page(chromium, live_server: str, clean: None) -> AsyncIterator[Callable[..., Awaitable[object]]]:
+    """Open a page in a fresh context (own cookies): `page = await new_page(viewport=TABLET)`.
+
+    The server writes to the run's database and Redis: the test cleans up after itself as any other.
+    """
     contexts = []
 
     async def open_page(*, viewport: dict[str, int] = LAPTOP, bypass_csp: bool = False):
@@ -123,12 +126,13 @@ async def page(new_page):
     return await new_page()
 
 
-async def sign_in(page, principal: Principal) -> None:
-    """Through the sign-in form, as a person would."""
-    await page.goto("/inloggen")
-    await page.get_by_label("Toegangscode").fill(principal.token)
-    await page.get_by_role("button", name="Inloggen").click()
-    await page.wait_for_url(lambda url: "/inloggen" not in url)
+@pytest.fixture
+async def axe_page(new_page):
+    """A page that may run axe (skipped where axe-core is not installed)."""
+    if not AXE.exists():
+        pytest.skip(f"{AXE} is missing: `make test` installs axe-core with npm (npm ci)")
+    # axe is injected as a script of the test's own, which the pages' CSP would rightly refuse.
+    return await new_page(bypass_csp=True)
 
 
 @pytest.fixture
@@ -143,11 +147,3 @@ def signed_in(tokens: TokenFactory) -> Callable[..., Awaitable[Principal]]:
         return principal
 
     return as_role
-
-
-async def screenshot(page, name: str) -> Path:
-    """Save the whole page as a test artefact under artifacts/screenshots/ (not committed)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    await page.screenshot(path=str(path), full_page=True)
-    return path

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from erkenning.core.runtime import Runtime
-from tests.workflows.conftest import case_of
+from tests.factories import case_of
 
 
 async def _submit(page, button: str, confirmation: str) -> None:

@@ -8,11 +8,28 @@ adviser investigates, the company answers the hearing and later objects) are bui
     ...
     await company_answers_hearing(company_page, "Wij werven voortaan anoniem.")
     await company_objects(company_page, "Erkenning geschorst", "Wij zijn het er niet mee eens.")
+
+Also here: signing in through the form, screenshots as test artefacts, and the axe-core check of a page.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from tests.factories import Principal
+
+ROOT = Path(__file__).resolve().parents[3]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+LAPTOP = {"width": 1280, "height": 800}
+TABLET = {"width": 768, "height": 1024}
+
+_AXE_RUN = """async () => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+  return result.violations
+    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
+}"""
 
 
 async def _menu(page, label: str) -> None:
@@ -119,3 +136,30 @@ async def report_anonymously(page, *, company_name: str, summary: str, ground: s
     await page.get_by_label("Wat is er gebeurd, in het kort?").fill(summary)
     await page.get_by_role("button", name="Melding versturen").click()
     return (await page.locator("[data-receipt]").inner_text()).strip()
+
+
+# ---------------------------------------------------------------- signing in, screenshots, the accessibility check
+
+
+async def sign_in(page, principal: Principal) -> None:
+    """Through the sign-in form, as a person would."""
+    await page.goto("/inloggen")
+    await page.get_by_label("Toegangscode").fill(principal.token)
+    await page.get_by_role("button", name="Inloggen").click()
+    await page.wait_for_url(lambda url: "/inloggen" not in url)
+
+
+async def screenshot(page, name: str) -> Path:
+    """Save the whole page as a test artefact under artifacts/screenshots/ (not committed)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    await page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+async def check(page, name: str) -> None:
+    """Run axe on the page as it is now and save its screenshot."""
+    await page.add_script_tag(path=str(AXE))
+    violations = await page.evaluate(_AXE_RUN)
+    await screenshot(page, name)
+    assert violations == [], f"{name}: {violations}"

@@ -5,33 +5,10 @@ from __future__ import annotations
 import pytest
 
 from erkenning.core.caller import Role
-from tests.helpers import make_company
-from tests.web.browser.conftest import AXE, TABLET, screenshot
+from tests.factories import make_company
+from tests.web.browser.steps import AXE, TABLET, check
 
 pytestmark = pytest.mark.browser
-
-_AXE_RUN = """async () => {
-  const result = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
-  return result.violations
-    .filter(v => v.impact === 'serious' || v.impact === 'critical')
-    .map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
-}"""
-
-
-async def check(page, name: str) -> None:
-    """Run axe on the page as it is now and save its screenshot."""
-    await page.add_script_tag(path=str(AXE))
-    violations = await page.evaluate(_AXE_RUN)
-    await screenshot(page, name)
-    assert violations == [], f"{name}: {violations}"
-
-
-@pytest.fixture
-async def axe_page(new_page):
-    if not AXE.exists():
-        pytest.skip(f"{AXE} is missing: `make test` installs axe-core with npm (npm ci)")
-    # axe is injected as a script of the test's own, which the pages' CSP would rightly refuse.
-    return await new_page(bypass_csp=True)
 
 
 async def test_public_and_error_pages(axe_page) -> None:

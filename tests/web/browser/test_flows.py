@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from erkenning.core.caller import Role
-from tests.web.browser.conftest import screenshot, sign_in
+from tests.web.browser.steps import screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -16,11 +16,10 @@ from erkenning.core import clock
 from erkenning.core.caller import Role
 from erkenning.recognition.models import Objection
 from erkenning.reports.models import Report
-from tests.helpers import drain_queue, make_company
-from tests.recognition.conftest import World
-from tests.web.browser.conftest import sign_in
+from tests.factories import World, make_company
+from tests.helpers import drain_queue
 from tests.web.browser.staff_steps import approve, case_for_report, propose, request_hearing, triage_report
-from tests.web.browser.steps import company_answers_hearing, company_objects, school_passes_report_on
+from tests.web.browser.steps import company_answers_hearing, company_objects, school_passes_report_on, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -10,18 +10,15 @@ import pytest
 from erkenning.core import clock
 from erkenning.core.caller import Role
 from erkenning.register.models import DeliveryStatus
-from tests.helpers import make_company
-from tests.monitoring.seed import Seeder
-from tests.monitoring.test_outputs import small_year
-from tests.web.browser.test_accessibility import axe_page, check  # noqa: F401  (fixture)
-from tests.web.test_adviser_tasks import _task
-from tests.web.test_school_deliveries import _log
+from tests.factories import make_adviser_task, make_company, make_delivery
+from tests.monitoring.seed import Seeder, small_year
+from tests.web.browser.steps import check
 
 pytestmark = pytest.mark.browser
 
 
 async def test_monitoring_shows_charts_switches_to_the_publishable_view_and_explains_a_wrong_period(
-    axe_page, signed_in, runtime, tokens  # noqa: F811
+    axe_page, signed_in, runtime, tokens
 ) -> None:
     await small_year(Seeder(runtime, (await tokens.make(Role.ADVISER)).id))
     await signed_in(axe_page, Role.SENIOR_ADVISER)
@@ -53,9 +50,9 @@ async def test_monitoring_shows_charts_switches_to_the_publishable_view_and_expl
     await check(axe_page, "monitoring-errors")
 
 
-async def test_an_adviser_marks_a_task_done_from_the_start_page(axe_page, signed_in, runtime) -> None:  # noqa: F811
+async def test_an_adviser_marks_a_task_done_from_the_start_page(axe_page, signed_in, runtime) -> None:
     adviser = await signed_in(axe_page, Role.ADVISER)
-    await _task(runtime, adviser, due=clock.today() - timedelta(days=1), company_name="Bakkerij Taak")
+    await make_adviser_task(runtime, adviser, due=clock.today() - timedelta(days=1), company_name="Bakkerij Taak")
     await axe_page.goto("/")
     await axe_page.get_by_role("heading", name="Mijn taken").wait_for()
     await check(axe_page, "start-adviser-tasks")
@@ -64,12 +61,12 @@ async def test_an_adviser_marks_a_task_done_from_the_start_page(axe_page, signed
     assert await axe_page.get_by_text("U heeft geen open taken.").is_visible()
 
 
-async def test_a_school_reads_its_delivery_log(axe_page, signed_in, runtime) -> None:  # noqa: F811
+async def test_a_school_reads_its_delivery_log(axe_page, signed_in, runtime) -> None:
     await signed_in(axe_page, Role.SCHOOL, school_brin="25LX")
     garage = await make_company(runtime, name="Garage Gas")
     bakery = await make_company(runtime, name="Bakkerij Brood")
-    await _log(runtime, "25LX", garage, DeliveryStatus.FAILED, code=500, error="gave up after 3 attempts")
-    await _log(runtime, "25LX", bakery, DeliveryStatus.DELIVERED, code=204, minutes_ago=3)
+    await make_delivery(runtime, "25LX", garage, DeliveryStatus.FAILED, code=500, error="gave up after 3 attempts")
+    await make_delivery(runtime, "25LX", bakery, DeliveryStatus.DELIVERED, code=204, minutes_ago=3)
     await axe_page.goto("/")
     await axe_page.get_by_role("link", name="Bezorgingen").click()
     await axe_page.get_by_label("Status").select_option("failed")

@@ -8,23 +8,21 @@ from datetime import date
 import pytest
 
 from erkenning.core.caller import Role
-from tests.helpers import make_company
-from tests.recognition.conftest import build_world
-from tests.register.conftest import SUSPENSION_AND_WITHDRAWAL, make_recognition
-from tests.web.browser import test_accessibility as a11y
-from tests.web.browser.conftest import AXE, TABLET, sign_in
-from tests.web.pages import (
+from tests.factories import (
+    SUSPENSION_AND_WITHDRAWAL,
+    build_world,
     completed_participation,
     enrol_company,
     heard_case,
     hearing_for,
+    make_company,
     make_course,
+    make_recognition,
     make_session,
 )
+from tests.web.browser.steps import AXE, TABLET, check, sign_in
 
 pytestmark = pytest.mark.browser
-axe_page = a11y.axe_page  # the fixture: a page that lets axe's own script in
-check = a11y.check
 
 
 async def test_public_pages(axe_page, runtime) -> None:

@@ -8,11 +8,15 @@ import io
 import pytest
 
 from erkenning.core.caller import Role
-from tests.helpers import make_company
-from tests.register.conftest import SUSPENSION_AND_WITHDRAWAL, make_recognition
-from tests.web.browser.conftest import screenshot
-from tests.web.browser.steps import company_enrols, report_anonymously, school_checks_file, school_verifies
-from tests.web.pages import enrol_company, make_course, make_session
+from tests.factories import (
+    SUSPENSION_AND_WITHDRAWAL,
+    enrol_company,
+    make_company,
+    make_course,
+    make_recognition,
+    make_session,
+)
+from tests.web.browser.steps import company_enrols, report_anonymously, school_checks_file, school_verifies, screenshot
 
 pytestmark = pytest.mark.browser
 

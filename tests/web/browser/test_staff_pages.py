@@ -9,11 +9,17 @@ import pytest
 
 from erkenning.core import clock
 from erkenning.core.caller import Role
-from tests.helpers import drain_queue, make_company
-from tests.recognition.conftest import build_world
-from tests.reports.conftest import confidential, facts, school_report
-from tests.training.conftest import enrol, make_course, make_session
-from tests.web.browser.conftest import AXE, TABLET, sign_in
+from tests.factories import (
+    build_world,
+    confidential,
+    facts,
+    heard_case,
+    make_company,
+    post_course,
+    post_session,
+    school_report,
+)
+from tests.helpers import drain_queue, enrol
 from tests.web.browser.staff_steps import (
     approve,
     case_for_report,
@@ -24,13 +30,13 @@ from tests.web.browser.staff_steps import (
     show_confidential,
     triage_report,
 )
-from tests.web.browser.test_accessibility import check
+from tests.web.browser.steps import AXE, TABLET, check, sign_in
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-async def axe_page(new_page):
+async def axe_pages(new_page):
     """A page that may run axe (the test's own script, which the pages' CSP would rightly refuse)."""
     if not AXE.exists():
         pytest.skip(f"{AXE} is missing: `make test` installs axe-core with npm (npm ci)")
@@ -42,14 +48,14 @@ async def axe_page(new_page):
 
 
 async def test_a_report_is_triaged_investigated_and_approved_by_another_senior(
-    axe_page, signed_in, tokens, client, runtime, settings
+    axe_pages, signed_in, tokens, client, runtime, settings
 ) -> None:
     company = await make_company(runtime, name="Autobedrijf Van Dam")
     school = await tokens.make(Role.SCHOOL, school_brin="25LX")
     report = await school_report(client, school, {**facts(company), "confidential": confidential("b")})
     report_id = str(report["id"])
 
-    adviser = await axe_page()
+    adviser = await axe_pages()
     await signed_in(adviser, Role.ADVISER, name="Sanne Adviseur")
     await adviser.goto(f"/meldingen/{report_id}")
     await check(adviser, "report")
@@ -84,7 +90,7 @@ async def test_a_report_is_triaged_investigated_and_approved_by_another_senior(
     )
     assert not await may_approve(adviser, case_id)  # an adviser, and the proposer: never
 
-    senior = await axe_page()
+    senior = await axe_pages()
     await signed_in(senior, Role.SENIOR_ADVISER, name="Senior Twee")
     await senior.goto("/")
     approvals = senior.locator("section", has=senior.get_by_role("heading", name="Ter goedkeuring"))
@@ -100,9 +106,7 @@ async def test_a_report_is_triaged_investigated_and_approved_by_another_senior(
 async def test_the_reporting_side_is_asked_and_its_reaction_recorded_on_the_case_page(
     axe_page, signed_in, client, runtime
 ) -> None:
-    from tests.web.pages import heard_case
-
-    page = await axe_page()
+    page = axe_page
     adviser = await signed_in(page, Role.ADVISER, name="Sanne Adviseur")
     made = await heard_case(client, runtime, adviser, await make_company(runtime, name="Garage Oost"), phone=True)
     await page.goto(f"/onderzoeken/{made['case_id']}")
@@ -119,7 +123,7 @@ async def test_the_reporting_side_is_asked_and_its_reaction_recorded_on_the_case
     await check(page, "investigation-reporter-reacted")
 
 
-async def test_the_main_back_office_pages_pass_axe(axe_page, tokens, client, runtime) -> None:
+async def test_the_main_back_office_pages_pass_axe(axe_pages, tokens, client, runtime) -> None:
     world = await build_world(runtime, tokens)
     granted = await world.granted(on=clock.today() - timedelta(days=900))
     second = await world.granted("25181")
@@ -129,12 +133,12 @@ async def test_the_main_back_office_pages_pass_axe(axe_page, tokens, client, run
                                   json={"grounds": "Wij zijn het niet eens met de intrekking."},
                                   headers=world.company.headers)
     assert objection.status_code == 201, objection.text
-    course = await make_course(client, world.adviser, title="Werven zonder vooroordelen")
-    session = await make_session(client, world.adviser, course["id"], capacity=1)
+    course = await post_course(client, world.adviser, title="Werven zonder vooroordelen")
+    session = await post_session(client, world.adviser, course["id"], capacity=1)
     for _ in range(2):
         assert (await enrol(client, await tokens.make(Role.COMPANY), session_id=session["id"])).status_code == 201
 
-    page = await axe_page()
+    page = await axe_pages()
     await sign_in(page, world.senior2)
     pages = {
         "company-card-history": f"/bedrijven/{world.company_id}",
@@ -160,7 +164,7 @@ async def test_the_main_back_office_pages_pass_axe(axe_page, tokens, client, run
     await page.locator(".error-summary").wait_for()
     await check(page, "course-form-errors")
 
-    tablet = await axe_page(viewport=TABLET)
+    tablet = await axe_pages(viewport=TABLET)
     await sign_in(tablet, world.adviser)
     await tablet.goto(f"/bedrijven/{world.company_id}")
     await check(tablet, "company-card-history-tablet")

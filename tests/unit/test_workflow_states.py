@@ -13,12 +13,6 @@ from erkenning.workflows.models import Investigation, Outcome
 from erkenning.workflows.models import InvestigationStatus as S
 from erkenning.workflows.states import TRANSITIONS
 
-
-@pytest.fixture(autouse=True)
-def _clean() -> None:
-    """These tests touch no database: skip the suite's truncation."""
-
-
 ME, OTHER, COMPANY = uuid4(), uuid4(), uuid4()
 GIVEN = {"question": "q", "reason": "r", "outcome": Outcome.UNFOUNDED, "findings": "f", "answer": "a"}
 

@@ -23,11 +23,6 @@ from erkenning.recognition.states import (
 )
 
 
-@pytest.fixture(autouse=True)
-def _clean() -> None:
-    """These tests touch no database: nothing to clean up after them (overrides the suite's fixture)."""
-
-
 def caller(role: Role, principal_id=None) -> Caller:
     return Caller(principal_id=principal_id or uuid4(), role=role, name=role.value)
 
