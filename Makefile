@@ -25,9 +25,14 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/erkenning dev
 
-## Run the whole test suite against real PostgreSQL and Redis (and headless Chromium).
-test: $(STAMP) browser-deps
+## Run the whole test suite against real PostgreSQL and Redis (and headless Chromium), after the linters.
+test: $(STAMP) lint browser-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## ruff (pyflakes, import order, bug rules) and mypy (strict on core/, default elsewhere; see pyproject.toml).
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench migrations
+	$(BIN)/mypy
 
 ## Chromium from the distribution where missing (needs root and Debian's repositories), axe-core from npm.
 ## When either cannot be had, the browser tests say so and are skipped; nothing else depends on them.

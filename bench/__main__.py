@@ -74,13 +74,15 @@ def main(argv: list[str] | None = None) -> int:
                              load_start=load_start, load_end=os.getloadavg())
     finally:
         env.close()
-    lines = ["# Benchmark results", "", *report.machine(setup), "", *report.table(imports, figures, skipped, office), ""]
+    lines = ["# Benchmark results", "", *report.machine(setup), "",
+             *report.table(imports, figures, skipped, office), ""]
     if imports:
         lines += [*report.split(imports), ""]
     lines += [report.METHOD, ""]
     text = "\n".join(lines)
     # A smoke run or a partial one never replaces the full table.
-    target = ROOT / "bench" / ("RESULTS.quick.md" if args.quick else f"RESULTS.{args.only}.md" if args.only else "RESULTS.md")
+    name = "RESULTS.quick.md" if args.quick else f"RESULTS.{args.only}.md" if args.only else "RESULTS.md"
+    target = ROOT / "bench" / name
     target.write_text(text)
     print(text)
     say(f"written to {target.relative_to(ROOT)}")

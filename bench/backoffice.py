@@ -55,7 +55,7 @@ class BackofficeFigures:
 def _settings(env: Environment, database: str, queue: str) -> Any:
     from erkenning.core.settings import Settings
 
-    return Settings(_env_file=None, database_url=env.url_for(database), redis_url=env.redis_url,  # type: ignore[call-arg]
+    return Settings(_env_file=None, database_url=env.url_for(database), redis_url=env.redis_url,
                     arq_queue_name=queue, log_level="WARNING")
 
 
@@ -155,7 +155,8 @@ async def _burst(settings: Any, jobs: list[tuple[str, str]]) -> float:
     return time.perf_counter() - started
 
 
-async def measure_outbox(env: Environment, template: str, figures: BackofficeFigures, *, events: int, runs: int) -> None:
+async def measure_outbox(env: Environment, template: str, figures: BackofficeFigures, *,
+                         events: int, runs: int) -> None:
     settings = _settings(env, WORK_DB, f"bench-outbox-{uuid4().hex[:8]}")
     figures.outbox_events = events
     for run in range(1, runs + 1):

@@ -16,11 +16,10 @@ import argparse
 from typing import Any
 from uuid import UUID
 
-import sqlalchemy as sa
 from litestar import Controller, Litestar, Router, get
 from litestar.datastructures import State
 from litestar.params import FromPath
-from sqlmodel import col
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.app import create_app as create_product_app
@@ -42,18 +41,25 @@ async def company_ceiling(runtime: Runtime, company_id: UUID) -> UUID:
     row = await lean.fetchrow(runtime, _COMPANY_BY_ID, company_id)
     if row is None:
         raise NotFound("No such company")
-    return row["id"]  # type: ignore[no-any-return]
+    company: UUID = row["id"]
+    return company
 
 
 async def case_list_ceiling(session: AsyncSession, caller: Caller, *, limit: int) -> list[dict[str, object]]:
     """A page of my open cases by one plain SELECT."""
     rows = await session.exec(
-        sa.select(Investigation.id, Investigation.status, Investigation.company_id, Investigation.opened_at)
-        .where(Investigation.assigned_to == caller.principal_id)
+        select(
+            col(Investigation.id), col(Investigation.status), col(Investigation.company_id),
+            col(Investigation.opened_at),
+        )
+        .where(col(Investigation.assigned_to) == caller.principal_id)
         .where(col(Investigation.status) != InvestigationStatus.CLOSED)
         .limit(limit)
     )
-    return [dict(r._mapping) for r in rows.all()]
+    return [
+        {"id": id_, "status": status, "company_id": company_id, "opened_at": opened_at}
+        for id_, status, company_id, opened_at in rows.all()
+    ]
 
 
 class CeilingController(Controller):

@@ -20,7 +20,7 @@ KINDS = ("qualifications", "companies", "recognitions")
 
 
 def settings_for(env: Environment, database: str) -> Settings:
-    return Settings(_env_file=None, database_url=env.url_for(database), redis_url=env.redis_url)  # type: ignore[call-arg]
+    return Settings(_env_file=None, database_url=env.url_for(database), redis_url=env.redis_url)
 
 
 async def _drop_stale(env: Environment, prefix: str, keep: str) -> None:

@@ -100,8 +100,8 @@ def start(data_dir: Path) -> Environment:
     embedded: list[EmbeddedPostgres | EmbeddedRedis] = []
     admin = os.environ.get("DATABASE_URL")
     if admin:
-        admin = make_url(admin.replace("postgresql://", "postgresql+asyncpg://", 1)).set(database="postgres")
-        admin = admin.render_as_string(hide_password=False)
+        url = make_url(admin.replace("postgresql://", "postgresql+asyncpg://", 1)).set(database="postgres")
+        admin = url.render_as_string(hide_password=False)
     elif port_answers("127.0.0.1", 5432):
         admin = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
     else:

@@ -126,7 +126,8 @@ async def measure_import(env: Environment, files: dict[str, Path], template: str
             figures[kind].import_s.append(seconds)
             figures[kind].phases.append(_phases(output))
         for kind in KINDS:
-            figures[kind].reimport_s.append(_timed([*importer, kind, str(files[kind])], environ, f"re-import {kind}")[0])
+            seconds = _timed([*importer, kind, str(files[kind])], environ, f"re-import {kind}")[0]
+            figures[kind].reimport_s.append(seconds)
         constraint_s.append(_timed([psql, url, "-q", "-c", _REBUILD_EXCLUSION], environ, "exclusion constraint")[0])
         line = ", ".join(
             f"{kind} copy {f.copy_s[-1]:.1f} s / import {f.import_s[-1]:.1f} s / again {f.reimport_s[-1]:.1f} s"

@@ -112,7 +112,8 @@ def split(figures: ImportFigures) -> list[str]:
         rest = median(f.import_s) - sum(parts.values())
         lines.append(f"- {kind}: {median(f.import_s):.1f} s = read {parts['read']:.1f} s (parse, COPY the cells) "
                      f"+ check {parts['check']:.1f} s (the API's rules, in SQL) + merge {parts['upsert']:.1f} s "
-                     f"(PostgreSQL: checks, upsert, indexes, foreign keys{', periods' if kind == 'recognitions' else ''})"
+                     "(PostgreSQL: checks, upsert, indexes, foreign keys"
+                     f"{', periods' if kind == 'recognitions' else ''})"
                      f" + {rest:.1f} s process start and commit; `psql \\copy`: {median(f.copy_s):.1f} s")
     if figures.constraint_s and "recognitions" in figures.kinds:
         gist = median(figures.constraint_s)
@@ -134,7 +135,8 @@ def _register_rows(figures: RegisterFigures) -> list[str]:
         p99 = median([r.p99_ms for r in figures.verify])
         if figures.ceiling:
             ceiling = median([r.requests_per_s for r in figures.ceiling])
-            ratio = median([v.requests_per_s / c.requests_per_s for v, c in zip(figures.verify, figures.ceiling)])
+            ratio = median([v.requests_per_s / c.requests_per_s
+                            for v, c in zip(figures.verify, figures.ceiling, strict=True)])
             ceiling_text = f"{ceiling:,.0f} req/s, p99 {median([r.p99_ms for r in figures.ceiling]):.1f} ms"
         else:
             ratio, ceiling_text = float("nan"), "ceiling endpoint absent"
@@ -144,7 +146,8 @@ def _register_rows(figures: RegisterFigures) -> list[str]:
     if figures.batch_latency and figures.single_latency:
         batch = median([r.p50_ms for r in figures.batch_latency])
         single = median([r.p50_ms for r in figures.single_latency])
-        ratio = median([b.p50_ms / s.p50_ms for b, s in zip(figures.batch_latency, figures.single_latency)])
+        ratio = median([b.p50_ms / s.p50_ms
+                        for b, s in zip(figures.batch_latency, figures.single_latency, strict=True)])
         rows.append(_row("Batch verify of 1,000 pairs, school token, latency (p50)", f"{batch:.1f} ms",
                          f"{single:.2f} ms (one single verify)", ratio, "≤ 30×", ratio <= 30))
     errors = sum(r.non_2xx for group in (figures.verify, figures.ceiling, figures.batch_latency,
@@ -157,19 +160,19 @@ def _register_rows(figures: RegisterFigures) -> list[str]:
 def _backoffice_rows(f: BackofficeFigures) -> list[str]:
     rows = []
     if f.outbox_s and f.arq_s:
-        ratio = median([a / o for o, a in zip(f.outbox_s, f.arq_s)])  # events/s ÷ jobs/s
+        ratio = median([a / o for o, a in zip(f.outbox_s, f.arq_s, strict=True)])  # events/s ÷ jobs/s
         rows.append(_row(f"Outbox: {f.outbox_events:,} events, one worker",
                          f"{f.outbox_events / median(f.outbox_s):,.0f} events/s",
                          f"{f.outbox_events / median(f.arq_s):,.0f} jobs/s (no-op arq jobs, same worker)",
                          ratio, "≥ 0.5", ratio >= 0.5))
     if f.sweep_big_s and f.sweep_small_s:
-        ratio = median([b / s for b, s in zip(f.sweep_big_s, f.sweep_small_s)])
+        ratio = median([b / s for b, s in zip(f.sweep_big_s, f.sweep_small_s, strict=True)])
         rows.append(_row(f"Deadline sweep, {f.deadlines:,} open deadlines, {DUE} due",
                          f"{median(f.sweep_big_s) * 1000:.1f} ms",
                          f"{median(f.sweep_small_s) * 1000:.1f} ms ({DEADLINES_SMALL:,} open, {DUE} due)",
                          ratio, "≤ 2×", ratio <= 2))
     if f.case_list and f.case_ceiling:
-        ratio = median([c.p99_ms / r.p99_ms for c, r in zip(f.case_list, f.case_ceiling)])
+        ratio = median([c.p99_ms / r.p99_ms for c, r in zip(f.case_list, f.case_ceiling, strict=True)])
         rows.append(_row(f"Case list, my cases overdue first ({f.cases:,} cases, {f.mine:,} mine), 32 connections",
                          f"p99 {median([r.p99_ms for r in f.case_list]):.1f} ms, "
                          f"{median([r.requests_per_s for r in f.case_list]):,.0f} req/s",

@@ -118,7 +118,9 @@ class ErkenningApp(Litestar):
 
 
 def _replay(_: Request[Any, Any, Any], exc: Replay) -> Response[bytes]:
-    return Response(exc.body, status_code=exc.status_code, media_type=exc.media_type, headers={"Idempotent-Replayed": "true"})
+    return Response(
+        exc.body, status_code=exc.status_code, media_type=exc.media_type, headers={"Idempotent-Replayed": "true"}
+    )
 
 
 def create_app(
@@ -153,7 +155,9 @@ def create_app(
         Router("/api/v1/integrations", route_handlers=integration_handlers(), tags=["integrations"]),
     ]
     app = ErkenningApp(
-        route_handlers=[*routers, HealthController, metrics_endpoint(GAUGE_READERS), *web_routers(), *(extra_route_handlers or [])],
+        route_handlers=[
+            *routers, HealthController, metrics_endpoint(GAUGE_READERS), *web_routers(), *(extra_route_handlers or [])
+        ],
         dependencies=DEPENDENCIES,
         plugins=[ClosedModelSchemaPlugin(), ClosedStructSchemaPlugin()],
         guards=[refuse_bad_input],  # NUL characters, over-deep JSON: 422 / 400 on every route

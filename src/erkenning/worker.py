@@ -209,7 +209,9 @@ async def serve(settings: Settings, *, restart_delay_s: float = 2.0) -> None:
         loop.add_signal_handler(sig, stop, sig)
     try:
         while not stopping.is_set():
-            current = build_worker(settings, handle_signals=False, ctx={"settings": settings, "logging_configured": True})
+            current = build_worker(
+                settings, handle_signals=False, ctx={"settings": settings, "logging_configured": True}
+            )
             lost = False
             try:
                 await current.async_run()

@@ -11,13 +11,14 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, delete, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from pydantic import BaseModel, ConfigDict, Field
 
 from erkenning.core import calendar_days
 from erkenning.core.calendar_days import EquatedHoliday, EquatedHolidayService
 from erkenning.core.caller import Role
-from erkenning.http.dependencies import CurrentCaller, NamedDependency, provide
+from erkenning.http.dependencies import CurrentCaller, provide
 from erkenning.http.guards import requires
 
 
@@ -53,7 +54,9 @@ class CalendarController(Controller):
 
     @get("/", summary="The days equated with general holidays by decree (Atw art. 3(3)), in date order")
     async def list_(
-        self, equated_days: NamedDependency[EquatedHolidayService], year: Annotated[int | None, QueryParameter(ge=1965, le=2200)] = None
+        self,
+        equated_days: NamedDependency[EquatedHolidayService],
+        year: Annotated[int | None, QueryParameter(ge=1965, le=2200)] = None,
     ) -> list[EquatedHolidayRead]:
         rows = await equated_days.list_days(year=year)
         return [EquatedHolidayRead.of(r) for r in rows]

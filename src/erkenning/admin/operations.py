@@ -33,7 +33,8 @@ class HealthController(Controller):
 
     @get("/ready", summary="PostgreSQL and Redis answer (503 names the one that does not)", exclude_from_auth=True)
     async def ready(self, runtime: RuntimeDep) -> Response[dict[str, Any]]:
-        checks = dict(zip(("postgres", "redis"), await asyncio.gather(_db_ok(runtime), _redis_ok(runtime))))
+        answers = await asyncio.gather(_db_ok(runtime), _redis_ok(runtime))
+        checks = dict(zip(("postgres", "redis"), answers, strict=True))
         if all(checks.values()):
             return Response({"status": "ok", "checks": {k: "ok" for k in checks}})
         failing = sorted(k for k, ok in checks.items() if not ok)

@@ -61,7 +61,9 @@ class CsvSource:
         kind = self.kind
         unknown = [c for c in self.columns if c not in kind.columns]
         if unknown:
-            raise HeaderError(f"unknown column(s) {', '.join(unknown)}; {kind.name} files have: {', '.join(kind.columns)}")
+            raise HeaderError(
+                f"unknown column(s) {', '.join(unknown)}; {kind.name} files have: {', '.join(kind.columns)}"
+            )
         doubled = sorted({c for c in self.columns if self.columns.count(c) > 1})
         if doubled:
             raise HeaderError(f"column(s) named twice: {', '.join(doubled)}")

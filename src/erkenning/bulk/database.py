@@ -37,4 +37,6 @@ async def driver_connection(session: Any) -> asyncpg.Connection:
     # send on the bare connection is part of it (and ON COMMIT DROP tables live until the commit).
     await connection.exec_driver_sql("SELECT 1")
     raw = await connection.get_raw_connection()
-    return raw.driver_connection  # type: ignore[no-any-return]
+    pg: asyncpg.Connection | None = raw.driver_connection
+    assert pg is not None  # an open connection has its driver's
+    return pg

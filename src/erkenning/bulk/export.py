@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from erkenning.bulk.loaders import NO_TIMEOUT
@@ -85,7 +86,8 @@ async def export_query(
     written = 0
     async with engine.connect() as connection:
         raw = await connection.get_raw_connection()
-        pg = raw.driver_connection
+        pg: asyncpg.Connection | None = raw.driver_connection
+        assert pg is not None  # an open connection has its driver's
         # One snapshot for the count and the rows.
         async with pg.transaction(isolation="repeatable_read", readonly=True):
             total = await pg.fetchval(f"SELECT count(*) FROM ({query}) rows", timeout=NO_TIMEOUT)

@@ -115,6 +115,7 @@ async def upsert_counts(conn: asyncpg.Connection, sql: str, *args: object) -> tu
         *args,
         timeout=NO_TIMEOUT,
     )
+    assert row is not None  # an aggregate without GROUP BY returns one row
     return int(row["i"]), int(row["u"])
 
 

@@ -31,9 +31,10 @@ def _memoise_email_domain_check() -> None:
     recur, so memoising it gives the same answers (and the same errors) at a fraction of the cost.
     """
     module = importlib.import_module("email_validator.validate_email")
-    check = getattr(module, "validate_email_domain_name", None)
+    name = "validate_email_domain_name"
+    check = getattr(module, name, None)
     if check is not None and not hasattr(check, "cache_info"):
-        module.validate_email_domain_name = functools.lru_cache(maxsize=100_000)(check)
+        setattr(module, name, functools.lru_cache(maxsize=100_000)(check))
 
 
 _memoise_email_domain_check()
@@ -46,7 +47,7 @@ def _lower(value: Any) -> Any:
 class QualificationRow(QualificationCreate):
     """The API's qualification, except that an empty `active` keeps what is registered (new rows: true)."""
 
-    active: bool | None = None  # type: ignore[assignment]
+    active: bool | None = None  # type: ignore[assignment]  # may be left empty, unlike the API's
 
 
 class RecognitionRow(BaseModel):

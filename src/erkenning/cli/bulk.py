@@ -18,7 +18,9 @@ SHOWN_PROBLEMS = 100
 
 
 @contextmanager
-def _bar(description: str, *, unit_bytes: bool = False) -> Iterator[tuple[Callable[[int, int], None], Callable[[str], None]]]:
+def _bar(
+    description: str, *, unit_bytes: bool = False
+) -> Iterator[tuple[Callable[[int, int], None], Callable[[str], None]]]:
     """A rich progress bar on stderr: yields (update(done, total), rename(description))."""
     from rich.console import Console
     from rich.progress import (

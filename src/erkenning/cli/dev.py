@@ -44,7 +44,8 @@ def dev(port: int | None) -> None:
             redis = EmbeddedRedis(data_dir / "redis").start()
             stack.callback(redis.stop)
             env["REDIS_URL"] = redis.url
-        if settings.smtp_host in ("127.0.0.1", "localhost") and not port_answers(settings.smtp_host, settings.smtp_port):
+        local_smtp = settings.smtp_host in ("127.0.0.1", "localhost")
+        if local_smtp and not port_answers(settings.smtp_host, settings.smtp_port):
             sink = mail_sink(data_dir / "mail", settings.smtp_host, settings.smtp_port)
             if sink is not None:
                 stack.callback(sink.stop)
@@ -69,7 +70,7 @@ def mail_sink(folder: Path, host: str, port: int) -> Any:
         click.echo(f"no SMTP server on {host}:{port}: e-mails wait in the outbox until one answers")
         return None
     folder.parent.mkdir(parents=True, exist_ok=True)
-    controller = Controller(Mailbox(str(folder)), hostname=host, port=port)
+    controller = Controller(Mailbox(folder), hostname=host, port=port)
     controller.start()
     click.echo(f"e-mails go to a local SMTP server on {host}:{port}, kept in the maildir {folder}")
     return controller

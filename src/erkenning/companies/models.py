@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlmodel import Field
@@ -28,9 +28,9 @@ class Sector(StrEnum):
 sbb_id_sequence = sa.Sequence("company_sbb_id_seq", start=100_000_001, metadata=TimestampedModel.metadata)
 
 
-def _own_company(model: type, caller: Caller) -> sa.ColumnElement[bool]:
+def _own_company(model: type[Any], caller: Caller) -> sa.ColumnElement[bool]:
     if caller.role is Role.COMPANY and caller.company_id is not None:
-        return model.id == caller.company_id  # type: ignore[attr-defined,no-any-return]
+        return model.id == caller.company_id
     return sa.false()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 from uuid import UUID
@@ -14,7 +15,7 @@ from stdnum.nl import postcode as nl_postcode
 from erkenning.companies.models import Sector
 
 
-def _digits(n: int, what: str):
+def _digits(n: int, what: str) -> Callable[[str], str]:
     pattern = re.compile(rf"^[0-9]{{{n}}}$")
 
     def check(value: str) -> str:

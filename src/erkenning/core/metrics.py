@@ -39,7 +39,8 @@ OUTBOX_OLDEST_AGE = Gauge(
 QUEUE_DEPTH = Gauge("erkenning_queue_depth", "Jobs waiting in the arq queue (-1: Redis unreachable)", registry=REGISTRY)
 SCRAPE_DATABASE_OK = Gauge(
     "erkenning_metrics_database_ok",
-    "1 when this scrape read the database gauges (outbox, and the domains' own) from PostgreSQL; 0 when it could not (they are stale)",
+    "1 when this scrape read the database gauges (outbox, and the domains' own) from PostgreSQL; "
+    "0 when it could not (they are stale)",
     registry=REGISTRY,
 )
 

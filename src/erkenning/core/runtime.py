@@ -20,12 +20,13 @@ from erkenning.core.settings import Settings
 def create_redis(settings: Settings) -> ArqRedis:
     """A Redis client that fails fast; constructing it does not connect (the app starts without Redis)."""
     _, url = settings.require_urls()
-    return ArqRedis.from_url(
+    redis: ArqRedis = ArqRedis.from_url(
         url,
         socket_connect_timeout=settings.redis_timeout_s,
         socket_timeout=settings.redis_timeout_s,
         health_check_interval=30,
     )
+    return redis
 
 
 @dataclass

@@ -91,7 +91,9 @@ class Settings(BaseSettings):
         description="a worker's job for one event also runs up to this many - 1 other due events in its transaction",
     )
     outbox_batch_budget_s: float = Field(
-        default=2.0, gt=0, description="a batch takes no further event once it has run this long; the rest wait for their own job"
+        default=2.0,
+        gt=0,
+        description="a batch takes no further event once it has run this long; the rest wait for their own job",
     )
     outbox_sweep_every_s: int = Field(
         default=60, ge=1, le=60, description="how often the worker re-enqueues events Redis lost or never got"
@@ -99,7 +101,10 @@ class Settings(BaseSettings):
     job_timeout_s: int = 60
     cron_timeout_s: int = 300
     worker_metrics_port: int = Field(
-        default=9101, ge=0, le=65535, description="`erkenning worker` serves its Prometheus metrics here (on HOST); 0 = off"
+        default=9101,
+        ge=0,
+        le=65535,
+        description="`erkenning worker` serves its Prometheus metrics here (on HOST); 0 = off",
     )
 
     # Deadlines' defaults (working days unless named otherwise)
@@ -132,7 +137,9 @@ class Settings(BaseSettings):
     webhook_timeout_s: float = 5.0
     webhook_allowed_networks: list[str] = Field(
         default_factory=list,
-        description="CIDRs a webhook may reach although not public (and then over plain http); tests, internal receivers",
+        description=(
+            "CIDRs a webhook may reach although not public (and then over plain http); tests, internal receivers"
+        ),
     )
     webhook_delivery_log_days: int = Field(default=90, description="how long a school's delivery log is kept")
 
@@ -156,11 +163,17 @@ class Settings(BaseSettings):
     retention_not_substantiated_months: int = Field(
         default=12, ge=1, description="confidential part of a not-substantiated report, after triage"
     )
-    retention_referred_months: int = Field(default=12, ge=1, description="confidential part of a referred report, after triage")
-    retention_investigated_years: int = Field(
-        default=5, ge=1, description="confidential part of an investigated report, after the case's decision became final"
+    retention_referred_months: int = Field(
+        default=12, ge=1, description="confidential part of a referred report, after triage"
     )
-    retention_receipt_months: int = Field(default=12, ge=1, description="an anonymous report's receipt, after it closed")
+    retention_investigated_years: int = Field(
+        default=5,
+        ge=1,
+        description="confidential part of an investigated report, after the case's decision became final",
+    )
+    retention_receipt_months: int = Field(
+        default=12, ge=1, description="an anonymous report's receipt, after it closed"
+    )
 
     # Voluntary training
     training_reminder_days_before: int = Field(default=3, ge=0, description="days before a session to remind")

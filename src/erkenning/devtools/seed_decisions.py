@@ -7,6 +7,7 @@ finds them and adds nothing. Two seed principals draft and approve (four eyes, a
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -46,7 +47,9 @@ async def _principals(conn: asyncpg.Connection) -> None:
     )
 
 
-def _rows(periods: list[SeededPeriod], today: date) -> tuple[list[tuple], list[tuple], list[UUID]]:
+def _rows(
+    periods: list[SeededPeriod], today: date
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[UUID]]:
     decisions, links, decided = [], [], []
     previous: dict[UUID, str] = {}
     for period in sorted(periods, key=lambda p: (p.recognition_id, p.valid_from)):

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 from uuid import UUID
 
 from faker import Faker
@@ -93,8 +94,8 @@ class SeededPeriod:
 
 @dataclass
 class Batch:
-    companies: list[tuple] = field(default_factory=list)
-    recognitions: list[tuple] = field(default_factory=list)
+    companies: list[tuple[Any, ...]] = field(default_factory=list)
+    recognitions: list[tuple[Any, ...]] = field(default_factory=list)
     periods: list[SeededPeriod] = field(default_factory=list)
 
 
@@ -173,16 +174,17 @@ class Generator:
         status = rng.choices(self.statuses, self.status_weights)[0]
         rid, today = self._uuid(rng), self.today
         periods: list[tuple[RecognitionStatus, date, date | None]]
-        granted: date | None = today - timedelta(days=rng.randrange(60, 15 * 365))
+        start = today - timedelta(days=rng.randrange(60, 15 * 365))
+        granted: date | None = start
         due: date | None = None
         if status is RS.PENDING:
             granted = None
             periods = [(RS.PENDING, today - timedelta(days=rng.randrange(0, 60)), None)]
         elif status is RS.ACTIVE:
-            periods = [(RS.ACTIVE, granted, None)]
+            periods = [(RS.ACTIVE, start, None)]
         else:
-            change = granted + timedelta(days=rng.randrange(30, (today - granted).days))
-            periods = [(RS.ACTIVE, granted, change), (status, change, None)]
+            change = start + timedelta(days=rng.randrange(30, (today - start).days))
+            periods = [(RS.ACTIVE, start, change), (status, change, None)]
         if status in (RS.ACTIVE, RS.SUSPENDED) and granted is not None:
             due = granted + FOUR_YEARS * (1 + (today - granted).days // FOUR_YEARS.days)
         out.recognitions.append((rid, company_id, self.qualification_ids[entry.crebo], pathway.value, status.value,

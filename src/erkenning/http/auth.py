@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
@@ -13,7 +15,7 @@ from erkenning.http import throttle
 class TokenAuthMiddleware(AbstractAuthenticationMiddleware):
     """No Authorization header: anonymous (routers' guards decide). A bad one: 401 on every route."""
 
-    async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
+    async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
         header = connection.headers.get("authorization")
         if header is None:
             return AuthenticationResult(user=None, auth=None)

@@ -23,6 +23,7 @@ from litestar import Request, Response
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.serialization import get_serializer
+from litestar.status_codes import HTTP_200_OK
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.core import context
@@ -64,19 +65,22 @@ async def _claim_idempotency_key(request: Request[Any, Any, Any], session: Async
 async def store_idempotent_response(response: Response[Any]) -> Response[Any]:
     """after_request hook: keep a keyed POST's answer in its transaction, so a retry gets the same."""
     state = context.request_state.get()
-    row_id = state.pop(_IDEM_ROW, None) if state else None
+    if state is None:
+        return response
+    row_id = state.pop(_IDEM_ROW, None)
     if row_id is None:
         return response
-    session: AsyncSession = state[_SESSION]  # type: ignore[index]
-    if not 200 <= response.status_code < 300:
+    session: AsyncSession = state[_SESSION]
+    status_code = response.status_code or HTTP_200_OK  # as Response itself defaults it
+    if not 200 <= status_code < 300:
         await idempotency.release(session, row_id)
         return response
     media_type = str(response.media_type)
     body = response.render(response.content, media_type, get_serializer(response.response_type_encoders))
-    await idempotency.store(session, row_id, response.status_code, media_type, body)
+    await idempotency.store(session, row_id, status_code, media_type, body)
     return Response(
         content=body,
-        status_code=response.status_code,
+        status_code=status_code,
         media_type=media_type,
         headers=response.headers,
         cookies=response.cookies,
@@ -85,11 +89,13 @@ async def store_idempotent_response(response: Response[Any]) -> Response[Any]:
 
 
 async def provide_runtime(state: State) -> Runtime:
-    return state.runtime  # type: ignore[no-any-return]
+    runtime: Runtime = state.runtime
+    return runtime
 
 
 async def provide_settings(state: State) -> Settings:
-    return state.runtime.settings  # type: ignore[no-any-return]
+    settings: Settings = state.runtime.settings
+    return settings
 
 
 # Explicit markers for handler parameters (Litestar 3 drops inferred dependencies).
@@ -121,7 +127,7 @@ def provide(service: Callable[..., T]) -> Provide:
 def provide_calling(load: Callable[..., Awaitable[T]], names: Iterable[str]) -> Provide:
     """A provider that awaits `load` with the dependencies it names (as a handler names them: the session,
     the caller, settings, runtime, or a service of a `provide` mapping in reach)."""
-    marked = NamedDependency[Any]  # type: ignore[misc]
+    marked = NamedDependency[Any]
     parameters = {name: marked for name in dict.fromkeys(names)}
     return Provide(_taking(load, f"provide_{load.__name__}", parameters, Any))
 
@@ -134,7 +140,7 @@ def _taking(fn: Callable[..., Any], name: str, parameters: dict[str, Any], retur
         result = fn(**given)
         return await result if inspect.isawaitable(result) else result
 
-    call.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    call.__signature__ = inspect.Signature(  # type: ignore[attr-defined]  # Litestar reads it; mypy can't see it
         [inspect.Parameter(p, inspect.Parameter.KEYWORD_ONLY, annotation=a) for p, a in parameters.items()],
         return_annotation=returns,
     )

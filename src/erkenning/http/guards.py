@@ -14,7 +14,8 @@ from erkenning.core.caller import Caller, Role
 
 
 def current_caller(connection: ASGIConnection[Any, Any, Any, Any]) -> Caller | None:
-    return connection.scope.get("user")  # type: ignore[return-value]
+    caller: Caller | None = connection.scope.get("user")
+    return caller
 
 
 def requires(*roles: Role) -> Guard:

@@ -15,7 +15,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
-from sqlmodel import Field, col
+from sqlmodel import Field, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.core.db import UUIDModel, timestamp_field, utcnow
@@ -66,28 +66,28 @@ def fingerprint(method: str, path: str, body: bytes) -> str:
 
 async def begin(session: AsyncSession, principal_id: UUID, key: str, fp: str) -> UUID:
     """Claim the key for this request, or raise Replay / IdempotencyKeyReused."""
-    table = IdempotencyKey.__table__  # type: ignore[attr-defined]
+    table = IdempotencyKey.__table__  # type: ignore[attr-defined]  # __table__ is untyped
     stmt = (
         insert(table)
         .values(id=sa.func.gen_random_uuid(), principal_id=principal_id, key=key, fingerprint=fp)
         .on_conflict_do_nothing(index_elements=["principal_id", "key"])
         .returning(table.c.id)
     )
-    claimed = (await session.exec(stmt)).scalar_one_or_none()
+    claimed: UUID | None = (await session.exec(stmt)).scalar_one_or_none()
     if claimed is not None:
         return claimed
-    existing = (
+    stored_fp, status_code, media_type, body = (
         await session.exec(
-            sa.select(table.c.fingerprint, table.c.status_code, table.c.media_type, table.c.body).where(
+            select(table.c.fingerprint, table.c.status_code, table.c.media_type, table.c.body).where(
                 table.c.principal_id == principal_id, table.c.key == key
             )
         )
     ).one()
-    if existing.fingerprint != fp:
+    if stored_fp != fp:
         raise IdempotencyKeyReused("This Idempotency-Key was used for a different request body or route")
-    if existing.status_code is None:  # pragma: no cover - only while the first is still running elsewhere
+    if status_code is None:  # pragma: no cover - only while the first is still running elsewhere
         raise DomainError("A request with this Idempotency-Key is still being processed")
-    raise Replay(existing.status_code, existing.media_type or "application/json", existing.body or b"")
+    raise Replay(status_code, media_type or "application/json", body or b"")
 
 
 async def store(session: AsyncSession, row_id: UUID, status_code: int, media_type: str, body: bytes) -> None:

@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from litestar import Litestar
-from litestar._openapi.schema_generation.plugins import StructSchemaPlugin  # no public name for it
+from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin  # no public name for it
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import OpenAPIType, Schema
+from litestar.openapi.spec import OpenAPIType, Reference, Schema
 from litestar.plugins.pydantic import PydanticSchemaPlugin
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -154,7 +154,7 @@ def _merge_constraints(schema: Schema, model: Any) -> None:
 
 
 def _any_of(schema: Schema) -> None:
-    stack = [schema]
+    stack: list[Schema | Reference] = [schema]
     while stack:
         node = stack.pop()
         if not isinstance(node, Schema):

@@ -87,7 +87,9 @@ def exception_to_response(request: Request[Any, Any, Any], exc: Exception) -> Re
             headers = {"Retry-After": str(exc.retry_after)}
         elif isinstance(exc, ServiceUnavailable):
             headers = {"Retry-After": str(RETRY_AFTER_S)}
-        return problem(exc.status_code, type_=exc.type, title=exc.title, detail=exc.detail, headers=headers, **exc.extra)
+        return problem(
+            exc.status_code, type_=exc.type, title=exc.title, detail=exc.detail, headers=headers, **exc.extra
+        )
     if isinstance(exc, ValidationException):
         errors = _validation_errors(exc) or [{"field": "body", "message": "invalid"}]
         return problem(422, detail="; ".join(f"{e['field']}: {e['message']}" for e in errors), errors=errors)
@@ -114,7 +116,9 @@ def exception_to_response(request: Request[Any, Any, Any], exc: Exception) -> Re
     if is_unavailable(exc):
         log.warning("service.unavailable", path=request.url.path, error=type(exc).__name__)
         return problem(
-            503, detail="A backing service is unavailable; try again shortly", headers={"Retry-After": str(RETRY_AFTER_S)}
+            503,
+            detail="A backing service is unavailable; try again shortly",
+            headers={"Retry-After": str(RETRY_AFTER_S)},
         )
     log.error("request.unhandled_exception", path=request.url.path, exc_info=exc)
     return problem(500, detail="An unexpected error occurred; quote the request id when reporting it")

@@ -23,7 +23,7 @@ from erkenning.recognition.states import DECISION_TRANSITIONS
 
 def _pending_objection() -> sa.Exists:
     return sa.exists().where(
-        col(Objection.decision_id) == col(Decision.id), Objection.status == ObjectionStatus.PENDING
+        col(Objection.decision_id) == col(Decision.id), col(Objection.status) == ObjectionStatus.PENDING
     )
 
 

@@ -180,14 +180,14 @@ async def apply_due(session: AsyncSession, caller: Caller, today: date, *, batch
     Finds them through the partial index on periods not yet applied, so the cost is what is due.
     Locks each recognition (skipping ones a request holds: the next run takes them).
     """
-    t = RecognitionPeriod.__table__  # type: ignore[attr-defined]
+    t = RecognitionPeriod.__table__  # type: ignore[attr-defined]  # __table__ is untyped
     due = (
         sa.select(t.c.recognition_id)
         .where(~t.c.applied, sa.func.lower(t.c.during) <= today)
         .distinct()
         .limit(batch)
     )
-    ids = list((await session.exec(due)).scalars())  # type: ignore[call-overload]
+    ids = list((await session.exec(due)).scalars())  # type: ignore[call-overload]  # a Core SELECT
     if not ids:
         return 0
     stmt = (
@@ -200,7 +200,7 @@ async def apply_due(session: AsyncSession, caller: Caller, today: date, *, batch
     for recognition in (await session.exec(stmt.execution_options(populate_existing=True))).all():
         seen += 1
         segments = await periods.load(session, recognition.id)
-        await session.exec(  # type: ignore[call-overload]
+        await session.exec(
             sa.update(t)
             .where(t.c.recognition_id == recognition.id, ~t.c.applied, sa.func.lower(t.c.during) <= today)
             .values(applied=True)

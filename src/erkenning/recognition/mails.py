@@ -35,7 +35,7 @@ _SKIP = Composed(to=None, context={})
 async def _decision_context(session: AsyncSession, decision: Decision, company: Company) -> dict[str, Any]:
     rows = (
         await session.exec(
-            select(Qualification.crebo, Qualification.name, Recognition.pathway)
+            select(col(Qualification.crebo), col(Qualification.name), col(Recognition.pathway))
             .join(Recognition, col(Recognition.qualification_id) == col(Qualification.id))
             .join(DecisionRecognition, col(DecisionRecognition.recognition_id) == col(Recognition.id))
             .where(DecisionRecognition.decision_id == decision.id)

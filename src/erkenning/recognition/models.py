@@ -146,11 +146,11 @@ COMPANY_VISIBLE = (
 )
 
 
-def _company_visible_decisions(model: type, caller: Caller) -> sa.ColumnElement[bool]:
+def _company_visible_decisions(model: type[Any], caller: Caller) -> sa.ColumnElement[bool]:
     if caller.role is Role.COMPANY and caller.company_id is not None:
         return sa.and_(
-            model.company_id == caller.company_id,  # type: ignore[attr-defined]
-            model.status.in_([s.value for s in COMPANY_VISIBLE]),  # type: ignore[attr-defined]
+            model.company_id == caller.company_id,
+            model.status.in_([s.value for s in COMPANY_VISIBLE]),
         )
     return sa.false()
 

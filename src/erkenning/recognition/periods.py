@@ -22,7 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.recognition.models import RecognitionPeriod, RecognitionStatus
 
-_T = RecognitionPeriod.__table__  # type: ignore[attr-defined]
+_T = RecognitionPeriod.__table__  # type: ignore[attr-defined]  # __table__ is untyped
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,7 @@ def overlay(
 
 def _segment(row: Any) -> Segment:
     during: Range[date] = row.during
+    assert during.lower is not None  # periods are written from Segments, which always start
     return Segment(during.lower, during.upper, RecognitionStatus(row.status), row.decision_id, row.id)
 
 
@@ -116,7 +117,7 @@ async def load(session: AsyncSession, recognition_id: UUID) -> list[Segment]:
         .where(_T.c.recognition_id == recognition_id)
         .order_by(sa.func.lower(_T.c.during))
     )
-    return [_segment(row) for row in (await session.exec(stmt)).all()]  # type: ignore[call-overload]
+    return [_segment(row) for row in (await session.exec(stmt)).all()]  # type: ignore[call-overload]  # a Core SELECT
 
 
 async def history(session: AsyncSession, recognition_ids: Sequence[UUID]) -> dict[UUID, list[Segment]]:
@@ -129,7 +130,7 @@ async def history(session: AsyncSession, recognition_ids: Sequence[UUID]) -> dic
         .where(_T.c.recognition_id.in_(recognition_ids))
         .order_by(_T.c.recognition_id, sa.func.lower(_T.c.during))
     )
-    for row in (await session.exec(stmt)).all():  # type: ignore[call-overload]
+    for row in (await session.exec(stmt)).all():  # type: ignore[call-overload]  # a Core SELECT
         found[row.recognition_id].append(_segment(row))
     return found
 
@@ -147,9 +148,9 @@ async def replace(
     gone = [s.id for s in old if s.content not in keep]
     added = [s for s in new if s.content not in had]
     if gone:
-        await session.exec(sa.delete(_T).where(_T.c.id.in_(gone)))  # type: ignore[call-overload]
+        await session.exec(sa.delete(_T).where(_T.c.id.in_(gone)))
     if added:
-        await session.exec(  # type: ignore[call-overload]
+        await session.exec(
             sa.insert(_T),
             params=[
                 {
@@ -179,7 +180,8 @@ def _status_on(row: Any) -> StatusOn:
 
 async def status_on(session: AsyncSession, recognition_id: UUID, on: date) -> StatusOn | None:
     """The status of one recognition on a date; None before its application (no period covers it)."""
-    row = (await session.exec(status_on_query([recognition_id], on))).first()  # type: ignore[call-overload]
+    stmt = status_on_query([recognition_id], on)
+    row = (await session.exec(stmt)).first()  # type: ignore[call-overload]  # a Core SELECT
     return _status_on(row) if row is not None else None
 
 
@@ -189,5 +191,6 @@ async def statuses_on(
     """The status of several recognitions on one date (those without a period on it are left out)."""
     if not recognition_ids:
         return {}
-    rows = (await session.exec(status_on_query(recognition_ids, on))).all()  # type: ignore[call-overload]
+    stmt = status_on_query(recognition_ids, on)
+    rows = (await session.exec(stmt)).all()  # type: ignore[call-overload]  # a Core SELECT
     return {row.recognition_id: _status_on(row) for row in rows}

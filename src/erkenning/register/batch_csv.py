@@ -70,7 +70,8 @@ def parse(text: str, *, max_items: int) -> Parsed:
         return Parsed([], [], [LineError(0, None, "empty")], ",")
     delimiter = _delimiter(rows[0][1])
     header_line, header = rows[0]
-    names = [_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in next(csv.reader([header], delimiter=delimiter))]
+    header_cells = next(csv.reader([header], delimiter=delimiter))
+    names = [_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in header_cells]
     if missing := [c for c in REQUIRED if c not in names]:
         return Parsed([], [], [LineError(header_line, c, "no_column") for c in missing], delimiter)
     if len(rows) - 1 > max_items:

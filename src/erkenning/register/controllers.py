@@ -50,7 +50,7 @@ class RegisterController(Controller):
     """Het register van erkende leerbedrijven: search, a company's card, verification."""
 
     path = "/"
-    before_request = register_quota
+    before_request = staticmethod(register_quota)
 
     @get("/companies", summary="Find companies by exact keys (no listing of everything; 50 a page at most)")
     async def search(
@@ -112,7 +112,7 @@ class SchoolController(Controller):
     path = "/school"
     guards = [requires(Role.SCHOOL)]
     dependencies = PROVIDERS
-    before_request = register_quota
+    before_request = staticmethod(register_quota)
 
     @put("/webhook", summary="Register or replace the webhook; the signing secret is in this answer only")
     async def set_webhook(

@@ -17,6 +17,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 from sqlalchemy.engine import make_url
 
 from erkenning.core.errors import ServiceUnavailable
@@ -60,11 +61,12 @@ async def pool(runtime: Runtime) -> asyncpg.Pool:
         async with _LOCK:
             if runtime.read_pool is None:
                 runtime.read_pool = await _create_pool(runtime)
-    return runtime.read_pool  # type: ignore[no-any-return]
+    read_pool: asyncpg.Pool = runtime.read_pool
+    return read_pool
 
 
 @asynccontextmanager
-async def connection(runtime: Runtime) -> AsyncIterator[asyncpg.Connection]:
+async def connection(runtime: Runtime) -> AsyncIterator[PoolConnectionProxy[asyncpg.Record]]:
     """A pooled connection in autocommit; the database being away is a 503, not a 500."""
     try:
         async with (await pool(runtime)).acquire(timeout=runtime.settings.db_pool_timeout_s) as conn:
@@ -76,7 +78,7 @@ async def connection(runtime: Runtime) -> AsyncIterator[asyncpg.Connection]:
 
 async def fetch(runtime: Runtime, sql: str, *args: Any) -> list[asyncpg.Record]:
     async with connection(runtime) as conn:
-        return await conn.fetch(sql, *args)  # type: ignore[no-any-return]
+        return await conn.fetch(sql, *args)
 
 
 async def fetchrow(runtime: Runtime, sql: str, *args: Any) -> asyncpg.Record | None:

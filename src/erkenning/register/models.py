@@ -97,7 +97,7 @@ class Delivery(UUIDModel, table=True):
 # planner rates the two alike, but a btree_gist lookup touched about eight times the pages.)
 ix_recognition_period_runs = sa.Index(
     "ix_recognition_period_runs",
-    RecognitionPeriod.__table__.c.recognition_id,  # type: ignore[attr-defined]
+    RecognitionPeriod.__table__.c.recognition_id,  # type: ignore[attr-defined]  # __table__ is untyped
     postgresql_include=["status", "during"],
 )
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request
+from litestar.connection import ASGIConnection
 
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 
 
-async def register_quota(request: Request[Any, Any, Any]) -> None:
+async def register_quota(request: ASGIConnection[Any, Any, Any, Any]) -> None:
     runtime: Runtime = request.app.state.runtime
     settings = runtime.settings
     caller = request.scope.get("user")
@@ -30,7 +30,7 @@ async def register_quota(request: Request[Any, Any, Any]) -> None:
         await runtime.limiter.hit(name, subject, limit=limit, window_s=window)
 
 
-async def batch_quota(request: Request[Any, Any, Any]) -> None:
+async def batch_quota(request: ASGIConnection[Any, Any, Any, Any]) -> None:
     """A batch counts as a request, and against a budget of batches of its own (each is up to 1,000 lookups)."""
     await register_quota(request)
     runtime: Runtime = request.app.state.runtime

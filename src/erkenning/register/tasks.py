@@ -67,7 +67,9 @@ def timeline(periods: list[RecognitionPeriod], day: date) -> dict[str, Any]:
         "status": current[0] if current else None,
         "since": current[1].isoformat() if current and current[1] else None,
         "until": current[2].isoformat() if current and current[2] else None,
-        "next": {"status": upcoming[0], "effective_date": upcoming[1].isoformat()} if upcoming else None,
+        "next": (
+            {"status": upcoming[0], "effective_date": upcoming[1].isoformat()} if upcoming and upcoming[1] else None
+        ),
     }
 
 

@@ -76,7 +76,7 @@ async def _resolve(host: str, port: int) -> list[IPAddress]:
         )
     except (OSError, TimeoutError):
         raise Unresolvable([{"field": "url", "message": "the host name cannot be resolved"}]) from None
-    return [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
+    return [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
 
 
 async def check_url(url: str, settings: Settings) -> None:

@@ -9,6 +9,8 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic.config import JsonDict
+from pydantic.fields import FieldInfo
 
 from erkenning.companies.schemas import EstablishmentNumber, KvkNumber, SbbId
 from erkenning.core import clock
@@ -26,11 +28,12 @@ def _no_control_characters(value: str) -> str:
     return value
 
 
-def bounded_text(max_length: int) -> tuple[Field, AfterValidator]:
+def bounded_text(max_length: int) -> tuple[FieldInfo, AfterValidator]:
     """Free text: 1 to `max_length` characters, no control characters (tabs and newlines are text)."""
     # The pattern only tells the OpenAPI document what the validator refuses (its message stays).
-    no_control = {"pattern": r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"}
-    return Field(min_length=1, max_length=max_length, json_schema_extra=no_control), AfterValidator(_no_control_characters)
+    no_control: JsonDict = {"pattern": r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"}
+    field: FieldInfo = Field(min_length=1, max_length=max_length, json_schema_extra=no_control)
+    return field, AfterValidator(_no_control_characters)
 
 
 Summary = Annotated[str, *bounded_text(500)]
@@ -126,7 +129,7 @@ class SchoolReportCreate(_ReportFacts):
 class AdviserReportCreate(_ReportFacts):
     """A report entered by an adviser (from an anti-discrimination agency, the contact form, a call)."""
 
-    company: CompanyGivenByStaff  # type: ignore[assignment]
+    company: CompanyGivenByStaff
     channel: Channel = Field(
         description="anti_discrimination_agency, contact_form, phone or other "
         "(schools and the public have their own routes)"

@@ -4,7 +4,9 @@
 |---|---|---|
 | `report.not_substantiated` | the confidential part | `RETENTION_NOT_SUBSTANTIATED_MONTHS` after triage |
 | `report.referred` | the confidential part | `RETENTION_REFERRED_MONTHS` after triage |
-| `report.investigated` | the confidential part, and the reporting side's reactions (wederhoor) | `RETENTION_INVESTIGATED_YEARS` after the case's decision became final (or was revoked); for a case closed without a decision, after it closed |
+| `report.investigated` | the confidential part, and the reporting side's reactions (wederhoor) | \
+`RETENTION_INVESTIGATED_YEARS` after the case's decision became final (or was revoked); for a case closed without \
+a decision, after it closed |
 | `report.receipt` | an anonymous report's receipt (hash) | `RETENTION_RECEIPT_MONTHS` after the report closed |
 
 The report itself (its non-confidential facts, for the register of reports and the monitoring), cases,
@@ -25,6 +27,7 @@ import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
 from erkenning.core.audit import service as audit
 from erkenning.core.caller import Caller
@@ -78,15 +81,15 @@ async def _erase_reactions(session: AsyncSession, report_id: UUID, rule: str) ->
     return True
 
 
-def _triaged_before(status: ReportStatus, cutoff: datetime) -> sa.Select:
+def _triaged_before(status: ReportStatus, cutoff: datetime) -> SelectOfScalar[UUID]:
     return (
         select(Report.id)
-        .where(Report.status == status, col(Report.triaged_at) <= cutoff, _has_confidential())
+        .where(col(Report.status) == status, col(Report.triaged_at) <= cutoff, _has_confidential())
         .limit(BATCH)
     )
 
 
-def _investigated_before(cutoff: datetime) -> sa.Select:
+def _investigated_before(cutoff: datetime) -> SelectOfScalar[UUID]:
     """Reports of closed cases whose decision became final (or was revoked) before `cutoff`.
 
     A case closed without a decision (unfounded, an improvement agreement) counts from its closing.
@@ -103,12 +106,12 @@ def _investigated_before(cutoff: datetime) -> sa.Select:
         .join(Investigation, col(Investigation.id) == col(InvestigationReport.investigation_id))
         .join(Decision, col(Decision.id) == col(Investigation.decision_id), isouter=True)
         .join(Report, col(Report.id) == col(InvestigationReport.report_id))
-        .where(Investigation.status == InvestigationStatus.CLOSED, settled <= cutoff, _has_confidential())
+        .where(col(Investigation.status) == InvestigationStatus.CLOSED, settled <= cutoff, _has_confidential())
         .limit(BATCH)
     )
 
 
-def _receipts_before(cutoff: datetime) -> sa.Select:
+def _receipts_before(cutoff: datetime) -> SelectOfScalar[UUID]:
     return (
         select(Report.id)
         .where(col(Report.receipt_hash).is_not(None), col(Report.closed_at) <= cutoff)
@@ -142,7 +145,7 @@ async def erase(session: AsyncSession, item: Due) -> bool:
     else:
         report = await session.get(Report, item.record_id, with_for_update=True)
         erased = report is not None and report.receipt_hash is not None
-        if erased:
+        if report is not None and erased:
             report.receipt_hash = None
             session.add(report)
             await audit.record(session, SYSTEM, "report.receipt_erased", report, detail={"rule": item.rule})

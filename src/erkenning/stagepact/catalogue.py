@@ -10,8 +10,10 @@ published total (so that one hidden cell could be found by subtraction).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from erkenning import vocabulary
 from erkenning.companies.models import Sector
@@ -99,7 +101,7 @@ def _str(code: object) -> str:
     return str(getattr(code, "value", code))
 
 
-def _cells(section: str, name: str, categories: dict, label: str) -> list[Spec]:
+def _cells(section: str, name: str, categories: Mapping[Any, str], label: str) -> list[Spec]:
     return [Spec((section, name, _str(c)), Unit.COUNT, f"{label}: {text}") for c, text in categories.items()]
 
 
@@ -151,10 +153,14 @@ def _build() -> tuple[list[Spec], list[Partition]]:
     parts.append(Partition(CLOSED, tuple(s.key for s in case_outcomes)))
 
     specs += [
-        Spec(("lead_times", "triage_days_median", None), Unit.DAYS, "Melding tot triage: mediaan (dagen)", base=TRIAGED),
-        Spec(("lead_times", "triage_days_p90", None), Unit.DAYS, "Melding tot triage: 90e percentiel (dagen)", base=TRIAGED),
-        Spec(("lead_times", "decision_days_median", None), Unit.DAYS, "Onderzoek tot besluit: mediaan (dagen)", base=CLOSED),
-        Spec(("lead_times", "decision_days_p90", None), Unit.DAYS, "Onderzoek tot besluit: 90e percentiel (dagen)", base=CLOSED),
+        Spec(("lead_times", "triage_days_median", None), Unit.DAYS, "Melding tot triage: mediaan (dagen)",
+             base=TRIAGED),
+        Spec(("lead_times", "triage_days_p90", None), Unit.DAYS, "Melding tot triage: 90e percentiel (dagen)",
+             base=TRIAGED),
+        Spec(("lead_times", "decision_days_median", None), Unit.DAYS, "Onderzoek tot besluit: mediaan (dagen)",
+             base=CLOSED),
+        Spec(("lead_times", "decision_days_p90", None), Unit.DAYS, "Onderzoek tot besluit: 90e percentiel (dagen)",
+             base=CLOSED),
         Spec(WITHIN_NORM, Unit.COUNT, "Onderzoeken binnen de norm besloten"),
         _share(("lead_times", "share_within_norm", None), "Aandeel binnen de norm besloten", WITHIN_NORM, CLOSED),
     ]
@@ -167,7 +173,8 @@ def _build() -> tuple[list[Spec], list[Partition]]:
         _share(("follow_up", "share_courses_completed", None), "Aandeel met alle aanbevolen cursussen gevolgd",
                COURSES_DONE, WITH_COURSES),
     ]
-    parts += [Partition(CHECKED, (WITH_COURSES,), remainder=True), Partition(WITH_COURSES, (COURSES_DONE,), remainder=True)]
+    parts += [Partition(CHECKED, (WITH_COURSES,), remainder=True),
+              Partition(WITH_COURSES, (COURSES_DONE,), remainder=True)]
 
     for measure, word in MEASURES.items():
         total: Key = ("training_by_format", measure, TOTAL)
@@ -189,7 +196,8 @@ def _build() -> tuple[list[Spec], list[Partition]]:
         _share(("course_reach", "reported_share", None), "Aandeel gemelde leerbedrijven met zo'n cursus",
                REPORTED_DONE, REPORTED),
     ]
-    parts += [Partition(RECOGNISED, (RECOGNISED_DONE,), remainder=True), Partition(REPORTED, (REPORTED_DONE,), remainder=True)]
+    parts += [Partition(RECOGNISED, (RECOGNISED_DONE,), remainder=True),
+              Partition(REPORTED, (REPORTED_DONE,), remainder=True)]
     return specs, parts
 
 
@@ -198,8 +206,8 @@ BY_KEY: dict[Key, Spec] = {s.key: s for s in SPECS}
 assert len(BY_KEY) == len(SPECS), "figure keys must be unique"
 
 
-def _category_tables() -> dict[tuple[str, str], dict]:
-    tables: dict[tuple[str, str], dict] = {
+def _category_tables() -> dict[tuple[str, str], dict[str, str]]:
+    tables: dict[tuple[str, str], Mapping[Any, str]] = {
         ("reports", "by_channel"): CHANNEL_GROUPS,
         ("reports", "by_ground"): GROUNDS,
         ("reports", "by_sector"): REPORT_SECTORS,

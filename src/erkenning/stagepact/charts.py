@@ -18,19 +18,22 @@ import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")  # never a display: charts are drawn in servers and workers
 
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
+from matplotlib.typing import RcKeyType
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 ET.register_namespace("", SVG_NS)
 
-_RC = {
+_RC: dict[RcKeyType, Any] = {
     "svg.fonttype": "none",
     "svg.hashsalt": "erkenning",
     "font.family": "DejaVu Sans",
@@ -61,7 +64,9 @@ class Series:
     texts: Sequence[str]
 
 
-def bar_chart(chart_id: str, title: str, description: str, bars: Sequence[Bar], *, value_axis: str, category_axis: str) -> str:
+def bar_chart(
+    chart_id: str, title: str, description: str, bars: Sequence[Bar], *, value_axis: str, category_axis: str
+) -> str:
     """A horizontal bar chart, one bar per category, each labelled with its value (or "<5")."""
     with _LOCK, matplotlib.rc_context(_RC):
         height = 1.1 + 0.38 * len(bars)
@@ -112,9 +117,9 @@ def line_chart(
         return _accessible(_svg(fig), chart_id, title, description, {})
 
 
-def _tidy(ax: object) -> None:
+def _tidy(ax: Axes) -> None:
     for side in ("top", "right"):
-        ax.spines[side].set_visible(False)  # type: ignore[attr-defined]
+        ax.spines[side].set_visible(False)
 
 
 def _svg(fig: Figure) -> str:

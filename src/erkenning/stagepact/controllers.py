@@ -32,7 +32,8 @@ async def provide_period(
     last: Annotated[date | None, QueryParameter(name="to", description="last day (inclusive)")] = None,
     year: Annotated[int | None, QueryParameter(ge=FIRST_YEAR, le=LAST_YEAR, description="a calendar year")] = None,
     school_year: Annotated[
-        int | None, QueryParameter(ge=FIRST_YEAR, le=LAST_YEAR, description="the school year starting 1 August of this year")
+        int | None,
+        QueryParameter(ge=FIRST_YEAR, le=LAST_YEAR, description="the school year starting 1 August of this year"),
     ] = None,
     quarter: Annotated[str | None, QueryParameter(pattern=r"^[0-9]{4}-[Qq][1-4]$", description="e.g. 2026-Q1")] = None,
 ) -> Period:
@@ -84,7 +85,8 @@ class MonitoringController(Controller):
         suppressed: Annotated[bool, QueryParameter(description="hide small numbers")] = False,
     ) -> export.IndicatorsRead:
         if request.accept.best_match(["application/json", CSV], default="application/json") == CSV:
-            return await csv_export(session, settings, caller, chosen)  # type: ignore[return-value]
+            csv = await csv_export(session, settings, caller, chosen)
+            return csv  # type: ignore[return-value]  # the CSV; OpenAPI shows the JSON
         comparison = await _compare(session, settings, chosen)
         return export.IndicatorsRead.of(comparison, suppressed=suppressed)
 

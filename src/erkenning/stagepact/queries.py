@@ -104,7 +104,7 @@ def _count(where: Any = None) -> Any:
 async def _row(session: AsyncSession, aggregates: dict[Key, Any], stmt: sa.Select[Any]) -> Values:
     """Run `stmt` with the aggregates as its columns; one row back, keyed like `aggregates`."""
     stmt = stmt.with_only_columns(*(expr.label(f"f{i}") for i, expr in enumerate(aggregates.values())))
-    row = (await session.exec(stmt)).one()  # type: ignore[call-overload]
+    row = (await session.exec(stmt)).one()  # type: ignore[call-overload]  # a Core SELECT
     return {key: _plain(row[i]) for i, key in enumerate(aggregates)}
 
 
@@ -164,7 +164,8 @@ async def investigations(session: AsyncSession, period: Period, *, lead_time_wee
         ("investigations", "open_at_end", None): _count(open_at_end),
     }
     for outcome in Outcome:
-        aggregates[("investigations", "outcome", outcome.value)] = _count(sa.and_(closed, Investigation.outcome == outcome))
+        outcome_key = ("investigations", "outcome", outcome.value)
+        aggregates[outcome_key] = _count(sa.and_(closed, col(Investigation.outcome) == outcome))
     aggregates[("lead_times", "decision_days_median", None)] = _median(days, closed)
     aggregates[("lead_times", "decision_days_p90", None)] = _p90(days, closed)
     aggregates[c.WITHIN_NORM] = _count(sa.and_(closed, col(Investigation.closed_at) <= norm))
@@ -173,7 +174,7 @@ async def investigations(session: AsyncSession, period: Period, *, lead_time_wee
         .select_from(Investigation)
         .outerjoin(
             Deadline,
-            sa.and_(col(Deadline.investigation_id) == Investigation.id, Deadline.kind == DeadlineKind.LEAD_TIME),
+            sa.and_(col(Deadline.investigation_id) == Investigation.id, col(Deadline.kind) == DeadlineKind.LEAD_TIME),
         )
         .where(
             col(Investigation.opened_at) < period.end,
@@ -189,8 +190,8 @@ async def objections(session: AsyncSession, period: Period) -> Values:
     decided = within(Objection.decided_at, period)
     aggregates: dict[Key, Any] = {
         ("objections", "filed", None): _count(filed),
-        ("objections", "upheld", None): _count(sa.and_(decided, Objection.status == ObjectionStatus.UPHELD)),
-        ("objections", "rejected", None): _count(sa.and_(decided, Objection.status == ObjectionStatus.REJECTED)),
+        ("objections", "upheld", None): _count(sa.and_(decided, col(Objection.status) == ObjectionStatus.UPHELD)),
+        ("objections", "rejected", None): _count(sa.and_(decided, col(Objection.status) == ObjectionStatus.REJECTED)),
     }
     stmt = (
         sa.select(sa.literal(1))
@@ -208,7 +209,7 @@ async def follow_up(session: AsyncSession, period: Period) -> Values:
         return sa.func.coalesce(sa.func.jsonb_array_length(TimelineEvent.data[field]), 0)
 
     with_courses = listed("completed") + listed("missing") > 0
-    case = sa.distinct(TimelineEvent.investigation_id)
+    case = sa.distinct(col(TimelineEvent.investigation_id))
     aggregates: dict[Key, Any] = {
         c.CHECKED: sa.func.count(case),
         c.WITH_COURSES: sa.func.count(case).filter(with_courses),
@@ -217,7 +218,7 @@ async def follow_up(session: AsyncSession, period: Period) -> Values:
     stmt = (
         sa.select(sa.literal(1))
         .select_from(TimelineEvent)
-        .where(TimelineEvent.kind == "follow_up_checked", within(TimelineEvent.at, period))
+        .where(col(TimelineEvent.kind) == "follow_up_checked", within(TimelineEvent.at, period))
     )
     return await _row(session, aggregates, stmt)
 
@@ -240,14 +241,14 @@ async def training(session: AsyncSession, period: Period) -> Values:
     for measure, statuses in MEASURES.items():
         status = col(Participation.status).in_(statuses)
         for fmt in CourseFormat:
-            aggregates[("training_by_format", measure, fmt.value)] = _count(sa.and_(status, Course.format == fmt))
+            aggregates[("training_by_format", measure, fmt.value)] = _count(sa.and_(status, col(Course.format) == fmt))
         aggregates[("training_by_format", measure, c.TOTAL)] = _count(status)
         for topic in Topic:
             aggregates[("training_by_topic", measure, topic.value)] = _count(
                 sa.and_(status, col(Course.topics).contains([topic.value]))
             )
     aggregates[("course_reach", "companies_took_part", None)] = sa.func.count(
-        sa.distinct(Participation.company_id)
+        sa.distinct(col(Participation.company_id))
     ).filter(col(Participation.status).in_(DONE_STATUSES))
     return await _row(session, aggregates, _participations(period))
 
@@ -256,27 +257,28 @@ async def course_reach(session: AsyncSession, period: Period) -> Values:
     """Recognised companies, and companies with a report received in the period, and how many of each
     completed (attended or completed) a discrimination-related course dated in the period."""
     recognised = (
-        sa.select(Recognition.company_id)
+        sa.select(col(Recognition.company_id))
         .join(RecognitionPeriod, col(RecognitionPeriod.recognition_id) == Recognition.id)
         .where(
-            RecognitionPeriod.status == RecognitionStatus.ACTIVE,
+            col(RecognitionPeriod.status) == RecognitionStatus.ACTIVE,
             col(RecognitionPeriod.during).op("&&")(sa.func.daterange(period.first, period.last, "[]")),
         )
         .distinct()
         .cte("recognised")
     )
     reported = (
-        sa.select(Report.company_id)
+        sa.select(col(Report.company_id))
         .where(col(Report.company_id).is_not(None), within(Report.created_at, period))
         .distinct()
         .cte("reported")
     )
+    topics = [t.value for t in c.DISCRIMINATION_TOPICS]
     trained = (
         _participations(period)
-        .with_only_columns(Participation.company_id)
+        .with_only_columns(col(Participation.company_id))
         .where(
             col(Participation.status).in_(DONE_STATUSES),
-            col(Course.topics).overlap([t.value for t in c.DISCRIMINATION_TOPICS]),
+            col(Course.topics).overlap(topics),  # type: ignore[attr-defined]  # ARRAY comparator
         )
         .distinct()
         .cte("trained")

@@ -113,7 +113,8 @@ def _bar_block(chart_id: str, title: str, rows: list[Row], *, period: str, axis:
     svg = charts.bar_chart(
         chart_id,
         f"{title} ({period})",
-        f"Staafdiagram met één staaf per categorie; verborgen aantallen ('{SHOWN_AS}', '{SECONDARY}') hebben geen staaf. "
+        "Staafdiagram met één staaf per categorie; "
+        f"verborgen aantallen ('{SHOWN_AS}', '{SECONDARY}') hebben geen staaf. "
         "De tabel ernaast geeft dezelfde cijfers met het jaar ervoor.",
         bars,
         value_axis="Aantal",
@@ -152,20 +153,25 @@ def sections(
     return [
         Section("meldingen", SECTIONS["reports"], [
             Block("Ontvangen meldingen", _rows(rows, ("reports", "received", None), ("reports", "schools", None))),
-            _bar_block("chart-channel", "Meldingen per kanaal", _matching(rows, "reports", "by_channel"), period=period, axis="Kanaal"),
-            _bar_block("chart-ground", "Meldingen per discriminatiegrond", _matching(rows, "reports", "by_ground"), period=period, axis="Grond"),
-            _bar_block("chart-sector", "Meldingen per sector", _matching(rows, "reports", "by_sector"), period=period, axis="Sector"),
+            _bar_block("chart-channel", "Meldingen per kanaal", _matching(rows, "reports", "by_channel"),
+                       period=period, axis="Kanaal"),
+            _bar_block("chart-ground", "Meldingen per discriminatiegrond", _matching(rows, "reports", "by_ground"),
+                       period=period, axis="Grond"),
+            _bar_block("chart-sector", "Meldingen per sector", _matching(rows, "reports", "by_sector"),
+                       period=period, axis="Sector"),
         ], trend_counts),
         Section("triage", SECTIONS["triage"], [
             Block("Getrieerde meldingen", _rows(rows, ("triage", "decided", None))),
-            _bar_block("chart-triage", "Uitkomst van de triage", _matching(rows, "triage", "outcome"), period=period, axis="Uitkomst"),
+            _bar_block("chart-triage", "Uitkomst van de triage", _matching(rows, "triage", "outcome"),
+                       period=period, axis="Uitkomst"),
             Block("Aandeel per uitkomst", _matching(rows, "triage", "share"), category_column=True),
         ]),
         Section("onderzoeken", SECTIONS["investigations"], [
-            Block("Onderzoeken", _matching(rows, "investigations", "opened") + _matching(rows, "investigations", "closed")
+            Block("Onderzoeken", _matching(rows, "investigations", "opened")
+                  + _matching(rows, "investigations", "closed")
                   + _matching(rows, "investigations", "open_at_end")),
-            _bar_block("chart-outcome", "Uitkomst van afgeronde onderzoeken", _matching(rows, "investigations", "outcome"),
-                       period=period, axis="Uitkomst"),
+            _bar_block("chart-outcome", "Uitkomst van afgeronde onderzoeken",
+                       _matching(rows, "investigations", "outcome"), period=period, axis="Uitkomst"),
             Block(SECTIONS["objections"], [r for k, r in rows.items() if k[0] == "objections"]),
         ]),
         Section("doorlooptijden", SECTIONS["lead_times"], [

@@ -57,10 +57,10 @@ SEAT_STATUSES = (
 DONE_STATUSES = (ParticipationStatus.ATTENDED, ParticipationStatus.COMPLETED)
 
 
-def _catalogue_for_companies(model: type, caller: Caller) -> sa.ColumnElement[bool]:
+def _catalogue_for_companies(model: type[Any], caller: Caller) -> sa.ColumnElement[bool]:
     # Companies see the active catalogue; schools and the public see none of it through these tables.
     if caller.role is Role.COMPANY:
-        return model.active.is_(True)  # type: ignore[attr-defined,no-any-return]
+        return model.active.is_(True)
     return sa.false()
 
 

@@ -22,7 +22,7 @@ async def queue_due_reminders(session: AsyncSession, *, days_before: int) -> lis
     concurrent one waits for the row locks and then finds the rows no longer match.
     """
     now = utcnow()
-    p, s = Participation.__table__, CourseSession.__table__  # type: ignore[attr-defined]
+    p, s = Participation.__table__, CourseSession.__table__  # type: ignore[attr-defined]  # __table__ is untyped
     stmt = (
         sa.update(p)
         .where(
@@ -36,7 +36,7 @@ async def queue_due_reminders(session: AsyncSession, *, days_before: int) -> lis
         .values(reminded_at=now)
         .returning(p.c.id)
     )
-    ids = list((await session.exec(stmt)).scalars())  # type: ignore[call-overload]
+    ids = list((await session.exec(stmt)).scalars())
     for participation_id in ids:
         mail.queue(session, "training_reminder", participation_id=participation_id)
         await audit.record(

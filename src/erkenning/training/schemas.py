@@ -209,7 +209,7 @@ class ParticipationRead(BaseModel):
             course_code=course.code,
             course_title=course.title,
             format=course.format,
-            topics=course.topics,  # type: ignore[arg-type]
+            topics=course.topics,
             session_id=p.session_id,
             session_starts_at=session.starts_at if session else None,
             session_ends_at=session.ends_at if session else None,

@@ -33,7 +33,8 @@ _PAGES: dict[int, tuple[str, str]] = {
     413: ("Te groot", "Wat u verstuurde is te groot. Verstuur minder tegelijk."),
     429: ("Te veel verzoeken", "U heeft te veel verzoeken achter elkaar gedaan. Wacht even en probeer het opnieuw."),
     500: ("Er ging iets mis", "Er ging bij ons iets mis. Probeer het later opnieuw."),
-    503: ("Tijdelijk niet beschikbaar", "De dienst is tijdelijk niet beschikbaar. Probeer het over enkele minuten opnieuw."),
+    503: ("Tijdelijk niet beschikbaar",
+          "De dienst is tijdelijk niet beschikbaar. Probeer het over enkele minuten opnieuw."),
 }
 _CSRF_PAGE = (
     "Formulier verlopen",
@@ -58,6 +59,7 @@ def page_or_problem(request: Request[Any, Any, Any], exc: Exception) -> Response
     if not is_page_request(request):
         return problem
     status = problem.status_code
+    assert status is not None  # problem() always gives one
     if status == 401:
         # Not signed in (or the session ended): sign in, then come back here.
         target = "/"

@@ -16,7 +16,7 @@ stay in the form, and the error summary at the top links to every field in error
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -82,17 +82,26 @@ def _message(spec: Field, error: Mapping[str, Any]) -> str:
     return f"Controleer {spec.label[:1].lower()}{spec.label[1:]}."
 
 
-@dataclass
+@dataclass(init=False)
 class Form:
     """Fields, the values as entered, and errors by field name (in the order of the fields)."""
 
     fields: tuple[Field, ...]
-    values: dict[str, str] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-    message: str | None = None  # an error that belongs to no single field
+    values: dict[str, str]
+    errors: dict[str, str]
+    message: str | None  # an error that belongs to no single field
 
-    def __post_init__(self) -> None:
-        given: Mapping[str, Any] = self.values
+    def __init__(
+        self,
+        fields: tuple[Field, ...],
+        values: Mapping[str, str | list[str]] | None = None,
+        errors: dict[str, str] | None = None,
+        message: str | None = None,
+    ) -> None:
+        self.fields = fields
+        self.errors = {} if errors is None else errors
+        self.message = message
+        given: Mapping[str, Any] = values or {}
         # A checkbox group sends its name once per ticked box; every other field is one string.
         self.lists: dict[str, list[str]] = {
             f.name: _as_list(given.get(f.name)) for f in self.fields if f.kind == "checkboxes"

@@ -66,11 +66,13 @@ def template_config() -> TemplateConfig[JinjaTemplateEngine]:
 
 
 def _settings(request: Request[Any, Any, Any]) -> Settings:
-    return request.app.state.runtime.settings  # type: ignore[no-any-return]
+    settings: Settings = request.app.state.runtime.settings
+    return settings
 
 
 def caller_of(request: Request[Any, Any, Any]) -> Caller | None:
-    return request.scope.get("user")  # type: ignore[return-value]
+    caller: Caller | None = request.scope.get("user")
+    return caller
 
 
 def page(

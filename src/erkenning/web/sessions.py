@@ -126,7 +126,7 @@ async def start(
 async def end(session: AsyncSession, caller: Caller, session_id: UUID) -> None:
     """Sign out: the row is deleted, so the cookie is worthless even if it was copied."""
     result = await session.exec(sa.delete(WebSession).where(col(WebSession.id) == session_id))
-    if result.rowcount:  # type: ignore[attr-defined]
+    if result.rowcount:
         await audit.record(session, caller, "session.ended", object_type="web_session", object_id=session_id)
 
 
@@ -194,4 +194,4 @@ async def purge_expired(session: AsyncSession, settings: Settings) -> int:
             sa.or_(col(WebSession.expires_at) <= now, col(WebSession.last_seen_at) <= idle_cutoff)
         )
     )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return int(result.rowcount)

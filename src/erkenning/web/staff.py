@@ -81,7 +81,8 @@ class Directory:
         """A company's recognitions as (id, "Kok (25180, BOL), nu erkend") options, for the forms that name some."""
         recognitions = await self.recognitions.for_company(company_id, caller)
         return tuple(
-            (str(r.id), f"{r.qualification_name} ({r.crebo}, {vocabulary.term(r.pathway)}), nu {RECOGNITION_STATUSES[r.status][0]}")
+            (str(r.id), f"{r.qualification_name} ({r.crebo}, {vocabulary.term(r.pathway)}), "
+                        f"nu {RECOGNITION_STATUSES[r.status][0]}")
             for r in recognitions
         )
 

@@ -45,7 +45,11 @@ def _run(periods: Sequence[PeriodRead], day: date) -> tuple[PeriodRead | None, d
         return None, None, None, len(ordered)
     current = ordered[at]
     first = last = at
-    while first > 0 and ordered[first - 1].status is current.status and ordered[first - 1].valid_until == ordered[first].valid_from:
+    while (
+        first > 0
+        and ordered[first - 1].status is current.status
+        and ordered[first - 1].valid_until == ordered[first].valid_from
+    ):
         first -= 1
     while (
         last + 1 < len(ordered)

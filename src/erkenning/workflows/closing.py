@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.core import calendar, clock, mail
@@ -104,7 +104,9 @@ async def escalate_lead_time(session: AsyncSession, deadline: Deadline) -> None:
     """The lead time passed without a decision: tell the senior advisers (once; the sweep marks it)."""
     seniors = (
         await session.exec(
-            select(Principal.id).where(Principal.role == Role.SENIOR_ADVISER, Principal.active, Principal.email.is_not(None))  # type: ignore[union-attr]
+            select(Principal.id).where(
+                col(Principal.role) == Role.SENIOR_ADVISER, col(Principal.active), col(Principal.email).is_not(None)
+            )
         )
     ).all()
     for senior_id in seniors:

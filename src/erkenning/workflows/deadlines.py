@@ -79,7 +79,9 @@ async def shift_open(session: AsyncSession, case_id: UUID, held: timedelta) -> i
         .where(col(Deadline.investigation_id) == case_id, col(Deadline.status) == DeadlineStatus.OPEN)
         .values(
             due_at=Deadline.due_at + delta,
-            remind_at=sa.case((col(Deadline.reminded_at).is_(None), Deadline.remind_at + delta), else_=Deadline.remind_at),
+            remind_at=sa.case(
+                (col(Deadline.reminded_at).is_(None), Deadline.remind_at + delta), else_=Deadline.remind_at
+            ),
         )
     )
     return int(result.rowcount or 0)

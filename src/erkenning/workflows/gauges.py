@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from prometheus_client import Gauge
-from sqlmodel import col
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.core import clock, metrics
@@ -23,15 +23,15 @@ async def overdue_deadlines(session: AsyncSession) -> None:
     Served by the partial index `ix_deadline_open_due` (open deadlines only).
     """
     on_hold = sa.exists().where(
-        col(Investigation.id) == Deadline.investigation_id, Investigation.status == InvestigationStatus.ON_HOLD
+        col(Investigation.id) == Deadline.investigation_id, col(Investigation.status) == InvestigationStatus.ON_HOLD
     )
     stmt = (
-        sa.select(Deadline.kind, sa.func.count())
-        .where(Deadline.status == DeadlineStatus.OPEN, col(Deadline.due_at) <= clock.now(), ~on_hold)
+        select(col(Deadline.kind), sa.func.count())
+        .where(col(Deadline.status) == DeadlineStatus.OPEN, col(Deadline.due_at) <= clock.now(), ~on_hold)
         .group_by(Deadline.kind)
     )
     counts = {kind.value: 0 for kind in DeadlineKind}
-    for kind, n in (await session.exec(stmt)).all():  # type: ignore[call-overload]
+    for kind, n in (await session.exec(stmt)).all():
         counts[DeadlineKind(kind).value] = int(n)
-    for kind, n in counts.items():
-        DEADLINES_OVERDUE.labels(kind).set(n)
+    for name, n in counts.items():
+        DEADLINES_OVERDUE.labels(name).set(n)

@@ -50,10 +50,10 @@ class Outcome(StrEnum):
     WITHDRAWAL = "withdrawal"
 
 
-def _hearing_of_own_company(model: type, caller: Caller) -> sa.ColumnElement[bool]:
+def _hearing_of_own_company(model: type[Any], caller: Caller) -> sa.ColumnElement[bool]:
     # A company sees an investigation only through its hearing request (never the reports behind it).
     if caller.role is Role.COMPANY and caller.company_id is not None:
-        return sa.and_(model.company_id == caller.company_id, model.hearing_requested_at.is_not(None))  # type: ignore[attr-defined]
+        return sa.and_(model.company_id == caller.company_id, model.hearing_requested_at.is_not(None))
     return sa.false()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -42,7 +43,7 @@ class CaseFilter:
     include_closed: bool = False
 
 
-def _next_deadline() -> sa.ScalarSelect[object]:
+def _next_deadline() -> sa.ScalarSelect[datetime]:
     return (
         sa.select(sa.func.min(Deadline.due_at))
         .where(col(Deadline.investigation_id) == Investigation.id, col(Deadline.status) == DeadlineStatus.OPEN)
@@ -70,7 +71,8 @@ async def list_cases(
         stmt = stmt.where(_next_deadline() < now)
     overdue_first = sa.case((next_due < now, 0), else_=1)
     rows, total = await paging.fetch_page(
-        session, stmt, overdue_first, next_due.asc().nulls_last(), col(Investigation.opened_at), limit=limit, offset=offset
+        session, stmt, overdue_first, next_due.asc().nulls_last(), col(Investigation.opened_at),
+        limit=limit, offset=offset,
     )
     items = []
     for case, due in rows:
@@ -99,7 +101,9 @@ async def case_detail(
     read = InvestigationRead.model_validate(case)
     read.report_ids = await service.report_ids(case.id)
     read.timeline = [TimelineEventRead.model_validate(e) for e in await service.timeline(case.id)]
-    rows = await session.exec(select(Deadline).where(Deadline.investigation_id == case.id).order_by(col(Deadline.due_at)))
+    rows = await session.exec(
+        select(Deadline).where(col(Deadline.investigation_id) == case.id).order_by(col(Deadline.due_at))
+    )
     read.deadlines = [_deadline_read(d) for d in rows.all()]
     open_due = [d.due_at for d in read.deadlines if d.status is DeadlineStatus.OPEN]
     read.next_deadline_at = min(open_due) if open_due else None

@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from erkenning.core.caller import ADVISER_ROLES, Caller, Role
-from erkenning.core.states import Rule, Table
+from erkenning.core.states import Guard, Rule, Table
 from erkenning.workflows.models import (
     OPEN_STATES,
     AdviserTask,
@@ -61,7 +61,7 @@ def no_reporter_term_running(case: Investigation, caller: Caller, given: Mapping
     return None
 
 
-def back_to_where_it_was(target: S):
+def back_to_where_it_was(target: S) -> Guard:
     def guard(case: Investigation, caller: Caller, given: Mapping[str, Any]) -> str | None:
         if case.status_before_hold is not target:
             return f"This case was put on hold from {case.status_before_hold}, not from {target.value}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from arq import cron
@@ -63,7 +64,7 @@ async def deadline_passed(ctx: outbox.EventContext) -> None:
         await closing.follow_up(ctx.session, ctx.runtime.settings, deadline)
 
 
-async def sweep_deadlines(ctx: dict) -> tuple[int, int]:
+async def sweep_deadlines(ctx: dict[str, Any]) -> tuple[int, int]:
     runtime: Runtime = ctx["runtime"]
     return await deadlines.sweep(runtime)
 

@@ -118,7 +118,7 @@ def _write_pending(session: Session) -> None:
         row["seq"] = seq
         row["prev_hash"] = prev
         row["hash"] = prev = digest(prev, row)
-    conn.execute(sa.insert(AuditEvent.__table__), pending)  # type: ignore[attr-defined]
+    conn.execute(sa.insert(AuditEvent.__table__), pending)  # type: ignore[attr-defined]  # __table__ is untyped
 
 
 @event.listens_for(ErkenningSession, "after_transaction_end")

@@ -65,7 +65,7 @@ async def purge_done(session: AsyncSession, *, older_than: timedelta) -> int:
     """Delete events done longer ago than the given age (their effects are recorded elsewhere)."""
     result = await session.exec(
         sa.delete(OutboxEvent)
-        .where(OutboxEvent.status == EventStatus.DONE)
+        .where(col(OutboxEvent.status) == EventStatus.DONE)
         .where(col(OutboxEvent.done_at) < utcnow() - older_than)
     )
     return int(result.rowcount or 0)

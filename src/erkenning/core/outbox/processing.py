@@ -192,7 +192,7 @@ async def _run_batch(
             if time.monotonic() > budget_ends:
                 break  # the rest stay pending: the commit releases them to their own triggers
             if not waits_briefly:
-                await session.exec(sa.text(f"SET LOCAL lock_timeout = {_BATCH_LOCK_WAIT_MS}"))
+                await (await session.connection()).execute(sa.text(f"SET LOCAL lock_timeout = {_BATCH_LOCK_WAIT_MS}"))
                 waits_briefly = True
         added = added_so_far(session)
         try:
@@ -208,7 +208,7 @@ async def _run_batch(
             retries.extend(await _mark_failed(session, taken.id, exc, runtime))
     if waits_briefly:
         # The commit may wait as usual (the audit chain's lock): back to the connection's own setting.
-        await session.exec(sa.text("SET LOCAL lock_timeout TO DEFAULT"))
+        await (await session.connection()).execute(sa.text("SET LOCAL lock_timeout TO DEFAULT"))
     return retries
 
 

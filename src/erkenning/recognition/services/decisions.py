@@ -14,6 +14,7 @@ drafts, approves (four eyes still hold) and sends in the caller's transaction. A
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -86,7 +87,8 @@ class DecisionService:
         for decision in decisions:
             if decision.status in UNSENT:
                 await audit.record(
-                    self.session, caller, "decision.read", decision, detail={"status": decision.status.value, "via": via}
+                    self.session, caller, "decision.read", decision,
+                    detail={"status": decision.status.value, "via": via},
                 )
 
     async def list(
@@ -109,7 +111,7 @@ class DecisionService:
         order = (col(Decision.created_at).desc(), col(Decision.id))
         return await fetch_page(self.session, stmt, *order, limit=limit, offset=offset)
 
-    async def recognitions(self, decision_id: UUID) -> list[DecisionRecognitionRead]:
+    async def recognitions(self, decision_id: UUID) -> builtins.list[DecisionRecognitionRead]:
         stmt = (
             select(DecisionRecognition, Recognition, Qualification)
             .join(Recognition, col(Recognition.id) == col(DecisionRecognition.recognition_id))
@@ -129,16 +131,16 @@ class DecisionService:
             for link, r, q in (await self.session.exec(stmt)).all()
         ]
 
-    async def objection_ids(self, decision_id: UUID, caller: Caller) -> list[UUID]:
+    async def objection_ids(self, decision_id: UUID, caller: Caller) -> builtins.list[UUID]:
         stmt = scoped(select(Objection.id), Objection, caller).where(Objection.decision_id == decision_id)
         return list((await self.session.exec(stmt.order_by(col(Objection.created_at)))).all())
 
-    def actions(self, decision: Decision, caller: Caller) -> list[Move]:
+    def actions(self, decision: Decision, caller: Caller) -> builtins.list[Move]:
         return allowed(DECISION_TRANSITIONS, decision, caller)
 
     # ------------------------------------------------------------ drafting
 
-    async def _named(self, recognition_ids: Sequence[UUID], caller: Caller) -> list[Recognition]:
+    async def _named(self, recognition_ids: Sequence[UUID], caller: Caller) -> builtins.list[Recognition]:
         found = list(
             (
                 await self.session.exec(
@@ -221,7 +223,7 @@ class DecisionService:
         )
         return decision
 
-    async def linked(self, decision: Decision) -> list[DecisionRecognition]:
+    async def linked(self, decision: Decision) -> builtins.list[DecisionRecognition]:
         stmt = select(DecisionRecognition).where(DecisionRecognition.decision_id == decision.id)
         return list((await self.session.exec(stmt)).all())
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy.exc import IntegrityError
@@ -71,10 +73,10 @@ class ObjectionService:
         order = (col(Objection.created_at), col(Objection.id))
         return await fetch_page(self.session, stmt, *order, limit=limit, offset=offset)
 
-    def actions(self, objection: Objection, caller: Caller, *, decision: Decision | None = None) -> list[Move]:
+    def actions(self, objection: Objection, caller: Caller, *, decision: Decision | None = None) -> builtins.list[Move]:
         """What the caller may do with the objection now; give the contested decision to have the
         independence rule (art. 7:5 Awb) judged too."""
-        context = {"decision": decision} if decision is not None else {}
+        context: dict[str, Any] = {"decision": decision} if decision is not None else {}
         return allowed(OBJECTION_TRANSITIONS, objection, caller, **context)
 
     async def file(self, decision_id: UUID, grounds: str, caller: Caller) -> Objection:
@@ -153,6 +155,7 @@ class ObjectionService:
         await decisions.saved(decision, caller, "decision.revoked")
         links = await decisions.linked(decision)
         await self._refuse_if_changed_since(decision, [link.recognition_id for link in links])
+        assert caller.principal_id is not None  # only advisers decide an objection
         reinstate = Decision(
             company_id=decision.company_id,
             kind=DecisionKind.REINSTATE,
@@ -177,7 +180,7 @@ class ObjectionService:
         }
         return await decisions.send_locked(reinstate, caller, restore=restore)
 
-    async def _refuse_if_changed_since(self, decision: Decision, recognition_ids: list[UUID]) -> None:
+    async def _refuse_if_changed_since(self, decision: Decision, recognition_ids: builtins.list[UUID]) -> None:
         """Restoring must not undo a later adverse decision on the same recognitions."""
         later = (
             await self.session.exec(

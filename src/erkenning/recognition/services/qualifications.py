@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import csv
 import io
 from collections.abc import Iterable
@@ -70,7 +71,7 @@ def parse_qualifications_csv(text: str) -> ParsedCsv:
     try:
         dialect = csv.Sniffer().sniff(text.partition("\n")[0], delimiters=",;")
     except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
+        dialect = csv.excel
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in CSV_COLUMNS if c not in header]
@@ -92,7 +93,7 @@ def parse_qualifications_csv(text: str) -> ParsedCsv:
             parsed.errors.append(LineError(line, "active: use true or false"))
             continue
         try:
-            row = QualificationCreate(**values, active=active in _TRUE)  # type: ignore[arg-type]
+            row = QualificationCreate(**values, active=active in _TRUE)
         except ValidationError as exc:
             parsed.errors.append(LineError(line, _reason(exc)))
             continue
@@ -179,15 +180,15 @@ class QualificationService:
             inserted, updated = inserted + done[0], updated + done[1]
         return inserted, updated, len(rows) - inserted - updated
 
-    async def _upsert(self, rows: list[QualificationCreate]) -> tuple[int, int]:
-        table = Qualification.__table__  # type: ignore[attr-defined]
+    async def _upsert(self, rows: builtins.list[QualificationCreate]) -> tuple[int, int]:
+        table = Qualification.__table__  # type: ignore[attr-defined]  # __table__ is untyped
         stmt = insert(table).values([{"id": sa.func.gen_random_uuid(), **row.model_dump()} for row in rows])
         changed = sa.or_(
             table.c.name.is_distinct_from(stmt.excluded.name),
             table.c.level.is_distinct_from(stmt.excluded.level),
             table.c.active.is_distinct_from(stmt.excluded.active),
         )
-        stmt = stmt.on_conflict_do_update(
+        upsert = stmt.on_conflict_do_update(
             index_elements=["crebo"],
             set_={
                 "name": stmt.excluded.name,
@@ -196,8 +197,8 @@ class QualificationService:
                 "updated_at": sa.func.now(),
             },
             where=changed,
-        ).returning(sa.literal_column("xmax = 0").label("inserted"))
-        result = (await self.session.exec(stmt)).all()  # type: ignore[call-overload]
+        ).returning(sa.literal_column("xmax = 0", sa.Boolean).label("inserted"))
+        result = (await self.session.exec(upsert)).all()
         inserted = sum(1 for r in result if r.inserted)
         return inserted, len(result) - inserted
 

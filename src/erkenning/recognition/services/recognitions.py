@@ -9,6 +9,7 @@ For other domains:
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from datetime import date, timedelta
 from uuid import UUID
@@ -18,6 +19,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import Select
 
 from erkenning.companies.models import Company
 from erkenning.companies.service import CompanyService
@@ -132,11 +134,11 @@ class RecognitionService:
         )
         return recognition_read(recognition, qualification)
 
-    def _listing(self, caller: Caller) -> sa.Select[tuple[Recognition, Qualification]]:
+    def _listing(self, caller: Caller) -> Select[Recognition, Qualification]:
         stmt = select(Recognition, Qualification).join(
             Qualification, col(Qualification.id) == col(Recognition.qualification_id)
         )
-        return scoped(stmt, Recognition, caller)  # type: ignore[arg-type,return-value]
+        return scoped(stmt, Recognition, caller)
 
     async def list(
         self,
@@ -150,22 +152,22 @@ class RecognitionService:
     ) -> tuple[list[RecognitionRead], int]:
         stmt = self._listing(caller)
         if company_id is not None:
-            stmt = stmt.where(Recognition.company_id == company_id)
+            stmt = stmt.where(col(Recognition.company_id) == company_id)
         if status is not None:
-            stmt = stmt.where(Recognition.status == status)
+            stmt = stmt.where(col(Recognition.status) == status)
         if crebo is not None:
-            stmt = stmt.where(Qualification.crebo == crebo)
+            stmt = stmt.where(col(Qualification.crebo) == crebo)
         order = (col(Qualification.crebo), col(Recognition.pathway), col(Recognition.id))
         rows, total = await fetch_page(self.session, stmt, *order, limit=limit, offset=offset)
         return [recognition_read(r, q) for r, q in rows], total
 
-    async def for_company(self, company_id: UUID, caller: Caller) -> list[RecognitionDetail]:
+    async def for_company(self, company_id: UUID, caller: Caller) -> builtins.list[RecognitionDetail]:
         """A company's recognitions, each with its full period history (visible to the company itself)."""
         await CompanyService(self.session).get(company_id, caller)
         rows = (
-            await self.session.exec(  # type: ignore[call-overload]
+            await self.session.exec(
                 self._listing(caller)
-                .where(Recognition.company_id == company_id)
+                .where(col(Recognition.company_id) == company_id)
                 .order_by(col(Qualification.crebo), col(Recognition.pathway))
             )
         ).all()
@@ -173,14 +175,14 @@ class RecognitionService:
 
     async def detail(self, recognition_id: UUID, caller: Caller) -> RecognitionDetail:
         row = (
-            await self.session.exec(self._listing(caller).where(Recognition.id == recognition_id))  # type: ignore[call-overload]
+            await self.session.exec(self._listing(caller).where(col(Recognition.id) == recognition_id))
         ).first()
         if row is None:
             raise NotFound("No such recognition")
         [detail] = await self._details([row])
         return detail
 
-    async def _details(self, rows: Sequence[tuple[Recognition, Qualification]]) -> list[RecognitionDetail]:
+    async def _details(self, rows: Sequence[tuple[Recognition, Qualification]]) -> builtins.list[RecognitionDetail]:
         ids = [r.id for r, _ in rows]
         history = await periods.history(self.session, ids)
         links: dict[UUID, list[UUID]] = {rid: [] for rid in ids}
@@ -206,7 +208,7 @@ class RecognitionService:
 
     async def reassessment_due(
         self, *, within_days: int, noticed_since: date | None, limit: int, offset: int
-    ) -> tuple[list[ReassessmentDueRead], int]:
+    ) -> tuple[builtins.list[ReassessmentDueRead], int]:
         """Recognitions in force with a reassessment due within `within_days` (or overdue), soonest first."""
         horizon = clock.today() + timedelta(days=within_days)
         stmt = (
@@ -261,8 +263,8 @@ class RecognitionService:
 
 async def notice_reassessments(session: AsyncSession, caller: Caller, today: date, notice_days: int) -> int:
     """Put recognitions whose reassessment falls due within `notice_days` on the advisers' list, once."""
-    t = Recognition.__table__  # type: ignore[attr-defined]
-    result = await session.exec(  # type: ignore[call-overload]
+    t = Recognition.__table__  # type: ignore[attr-defined]  # __table__ is untyped
+    result = await session.exec(
         sa.update(t)
         .where(
             t.c.status.in_([s.value for s in IN_FORCE]),

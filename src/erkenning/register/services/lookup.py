@@ -171,7 +171,8 @@ async def card(runtime: Runtime, company: str) -> RegisterCard:
 def _answer(company: str, crebo: str, pathway: Pathway, on: date, row: Any) -> VerifyAnswer:
     if row is None:
         return VerifyAnswer(
-            company=company, crebo=crebo, pathway=pathway, date=on, recognised=False, status=None, since=None, until=None
+            company=company, crebo=crebo, pathway=pathway, date=on,
+            recognised=False, status=None, since=None, until=None,
         )
     status = RecognitionStatus(row["status"])
     return VerifyAnswer(
@@ -204,7 +205,8 @@ async def verify_batch(runtime: Runtime, items: list[BatchItem]) -> list[VerifyA
         sbb_ids.append(None if is_establishment else item.company)
     days = [item.date or today for item in items]
     rows = await lean.fetch(
-        runtime, _VERIFY_BATCH, sbb_ids, establishments, [i.crebo for i in items], [i.pathway.value for i in items], days
+        runtime, _VERIFY_BATCH, sbb_ids, establishments,
+        [i.crebo for i in items], [i.pathway.value for i in items], days,
     )
     found = {r["n"]: r for r in rows}
     return [_answer(i.company, i.crebo, i.pathway, days[n], found.get(n + 1)) for n, i in enumerate(items)]

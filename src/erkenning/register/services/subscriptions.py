@@ -5,6 +5,7 @@ Every lookup goes through the school scope (`school_brin` of the caller): anothe
 
 from __future__ import annotations
 
+import builtins
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -103,7 +104,9 @@ class SubscriptionService:
         email = None
         if data.channel is Channel.WEBHOOK:
             if await self._webhook(caller) is None:
-                raise ValidationFailed([{"field": "channel", "message": "register a webhook first (PUT school/webhook)"}])
+                raise ValidationFailed(
+                    [{"field": "channel", "message": "register a webhook first (PUT school/webhook)"}]
+                )
         else:
             email = str(data.email) if data.email else await self._own_email(caller)
             if email is None:
@@ -164,7 +167,7 @@ class SubscriptionService:
         status: DeliveryStatus | None,
         limit: int,
         offset: int,
-    ) -> tuple[list[DeliveryRead], int]:
+    ) -> tuple[builtins.list[DeliveryRead], int]:
         stmt = scoped(select(Delivery), Delivery, caller)
         if subscription_id is not None:
             stmt = stmt.where(Delivery.subscription_id == subscription_id)

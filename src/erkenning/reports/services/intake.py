@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from typing import Any
 from uuid import UUID
 
 from sqlmodel import select
@@ -103,7 +104,7 @@ class ReportIntake:
             raise NotFound("No report with this receipt code")
         return report
 
-    async def _receive(self, data: _ReportFacts, caller: Caller, channel: Channel, **extra: object) -> Report:
+    async def _receive(self, data: _ReportFacts, caller: Caller, channel: Channel, **extra: Any) -> Report:
         given = data.company
         report = Report(
             channel=channel,

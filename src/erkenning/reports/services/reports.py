@@ -6,6 +6,7 @@ The investigation workflow (erkenning.workflows) uses: `ReportService.reports_of
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -98,11 +99,11 @@ class ReportService:
         conditions: list[sa.ColumnElement[bool]] = [
             column == value
             for column, value in (
-                (Report.status, filters.status),
-                (Report.ground, filters.ground),
-                (Report.channel, filters.channel),
-                (Report.company_id, filters.company_id),
-                (Report.assigned_to, filters.assigned_to),
+                (col(Report.status), filters.status),
+                (col(Report.ground), filters.ground),
+                (col(Report.channel), filters.channel),
+                (col(Report.company_id), filters.company_id),
+                (col(Report.assigned_to), filters.assigned_to),
             )
             if value is not None
         ]
@@ -117,7 +118,7 @@ class ReportService:
         counted = scoped(select(Report.id), Report, caller).where(*conditions)
         total = await paging.count(self.session, counted)
         page = (
-            scoped(select(Report, _has_confidential().label("c")), Report, caller)  # type: ignore[arg-type]
+            scoped(select(Report, _has_confidential().label("c")), Report, caller)
             .where(*conditions)
             .order_by(col(Report.created_at).desc(), col(Report.id))
             .limit(limit)
@@ -158,11 +159,13 @@ class ReportService:
         )
 
     @staticmethod
-    def actions(report: Report, caller: Caller) -> list[states.Move]:
+    def actions(report: Report, caller: Caller) -> builtins.list[states.Move]:
         """The transitions this caller may make now (the same table the service applies)."""
         return states.allowed(TRANSITIONS, report, caller)
 
-    async def reports_of_company(self, company_id: UUID, *, status: ReportStatus | None = None) -> list[Report]:
+    async def reports_of_company(
+        self, company_id: UUID, *, status: ReportStatus | None = None
+    ) -> builtins.list[Report]:
         """Every report matched to a company, oldest first (for the investigation workflow)."""
         stmt = select(Report).where(Report.company_id == company_id).order_by(col(Report.created_at))
         if status is not None:

@@ -161,7 +161,7 @@ class CatalogueService:
         if not session_ids:
             return {}
         seats = sa.func.count().filter(col(Participation.status).in_(SEAT_STATUSES))
-        waiting = sa.func.count().filter(Participation.status == ParticipationStatus.WAITLISTED)
+        waiting = sa.func.count().filter(col(Participation.status) == ParticipationStatus.WAITLISTED)
         stmt = (
             select(Participation.session_id, seats, waiting)
             .where(col(Participation.session_id).in_(list(session_ids)))

@@ -77,7 +77,7 @@ class CompletionRecorder:
     async def record(self, data: CompletionIn, caller: Caller) -> tuple[Outcome, Participation]:
         # Serialise calls about the same completion; the unique column is the backstop.
         await self.session.exec(
-            sa.select(
+            select(
                 sa.func.pg_advisory_xact_lock(
                     sa.func.hashtextextended(_LOCK_NAMESPACE + data.completion_id, 0)
                 )
@@ -225,7 +225,7 @@ async def certificate(session: AsyncSession, code: str) -> CertificateRead:
     if cleaned is None:
         raise NotFound("No such certificate")
     stmt = (
-        select(Course.title, Company.name, Participation.completed_on)
+        select(Course.title, Company.name, col(Participation.completed_on))
         .join(Course, col(Course.id) == Participation.course_id)
         .join(Company, col(Company.id) == Participation.company_id)
         .where(

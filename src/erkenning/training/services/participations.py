@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -339,7 +340,7 @@ class ParticipationService:
     # ------------------------------------------------------------ helpers
 
     def _move(self, participation: Participation, target: P, caller: Caller, row: CourseSession | None) -> P:
-        given = {"session_starts_at": row.starts_at} if row is not None else {}
+        given: dict[str, Any] = {"session_starts_at": row.starts_at} if row is not None else {}
         before = apply(TRANSITIONS, participation, target, caller, **given)
         participation.updated_at = utcnow()
         self.session.add(participation)
@@ -384,12 +385,12 @@ async def completed_topics(
         .join(Course, col(Course.id) == Participation.course_id)
         .outerjoin(CourseSession, col(CourseSession.id) == Participation.session_id)
         .where(
-            Participation.company_id == company_id,
+            col(Participation.company_id) == company_id,
             col(Participation.status).in_(DONE_STATUSES),
-            col(Course.topics).overlap(wanted),
+            col(Course.topics).overlap(wanted),  # type: ignore[attr-defined]  # ARRAY comparator
             day >= since,
             day <= until,
         )
     )
-    found = {row[0] for row in (await session.exec(stmt)).all()}  # type: ignore[call-overload]
+    found = {row[0] for row in (await session.exec(stmt)).all()}  # type: ignore[call-overload]  # a Core SELECT
     return found & set(wanted)

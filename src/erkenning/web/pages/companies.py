@@ -64,7 +64,10 @@ EDIT_FIELDS = (
 )
 
 _DUPLICATE = "Er is al een bedrijf met dit vestigingsnummer geregistreerd."
-_STALE = "Iemand anders heeft dit bedrijf intussen gewijzigd. Hieronder staan de huidige gegevens; voer uw wijziging opnieuw in."
+_STALE = (
+    "Iemand anders heeft dit bedrijf intussen gewijzigd. Hieronder staan de huidige gegevens; "
+    "voer uw wijziging opnieuw in."
+)
 
 Text = Annotated[str | None, QueryParameter(max_length=200)]
 FILTER_FIELDS = (

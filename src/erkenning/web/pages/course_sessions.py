@@ -34,7 +34,9 @@ from erkenning.web.staff import Directory, Names, refusal_text
 
 P = ParticipationStatus
 RECORDED = flash_message("attendance-recorded", "De aanwezigheid is vastgelegd.")
-CANCELLED = flash_message("session-cancelled", "De bijeenkomst is geannuleerd. Iedereen die was ingeschreven krijgt bericht.")
+CANCELLED = flash_message(
+    "session-cancelled", "De bijeenkomst is geannuleerd. Iedereen die was ingeschreven krijgt bericht."
+)
 SEATED = (P.ENROLLED, P.ATTENDED, P.NO_SHOW, P.COMPLETED)
 ATTENDANCE = (P.ATTENDED, P.NO_SHOW)
 _REFUSALS: dict[type[DomainError], str] = {

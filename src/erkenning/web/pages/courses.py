@@ -53,8 +53,9 @@ _DURATION = Field("duration_minutes", "Duur in minuten", kind="number", width="x
 _ACTIVE = Field("active", "Staat in de catalogus (leerbedrijven kunnen zich inschrijven)", kind="checkbox",
                 required=False)
 CREATE_FIELDS = (
-    Field("code", "Code", width="m", autocomplete="off", hint="Bijvoorbeeld WS-WERVING; letters, cijfers, punt, streep.",
-          missing="Vul de code in.", invalid="Een code bestaat uit 2 tot 40 letters, cijfers, punten of strepen."),
+    Field("code", "Code", width="m", autocomplete="off",
+          hint="Bijvoorbeeld WS-WERVING; letters, cijfers, punt, streep.", missing="Vul de code in.",
+          invalid="Een code bestaat uit 2 tot 40 letters, cijfers, punten of strepen."),
     _TITLE, _DESCRIPTION,
     Field("format", "Vorm", kind="select", options=vocabulary.options(CourseFormat), missing="Kies de vorm."),
     _TOPICS, _DURATION, _ACTIVE,
@@ -80,7 +81,10 @@ SESSION_KNOWN = {
     "enrolment_closes_at must not be after": ("enrolment_closes_at", "Inschrijven sluit uiterlijk bij het begin."),
     "give a location or an online_url": ("location", "Vul een plaats in, of een link voor online deelname."),
 }
-_STALE = "Iemand anders heeft deze cursus intussen gewijzigd. Hieronder staan de huidige gegevens; voer uw wijziging opnieuw in."
+_STALE = (
+    "Iemand anders heeft deze cursus intussen gewijzigd. Hieronder staan de huidige gegevens; "
+    "voer uw wijziging opnieuw in."
+)
 
 
 def _course_filters(form: Form) -> CourseFilter:
@@ -215,7 +219,8 @@ class CoursePages(Controller):
             if outcome.refusal is None:
                 return redirect(request, f"/cursussen/bijeenkomsten/{row.id}", flash=PLANNED)
             form.message = refusal_text(outcome.refusal, {
-                Unprocessable: "Deze cursus heeft geen bijeenkomsten (e-learning) of staat niet (meer) in de catalogus.",
+                Unprocessable:
+                    "Deze cursus heeft geen bijeenkomsten (e-learning) of staat niet (meer) in de catalogus.",
             })
         course = await catalogue.get_course(course_id, caller)
         return page(request, "courses/session_form.html", title="Bijeenkomst plannen", form=form, course=course,

@@ -42,8 +42,10 @@ UPDATED = flash_message("decision-updated", "Het concept-besluit is gewijzigd.")
 RESPONSE = flash_message("decision-response", "De reactie van het bedrijf is vastgelegd.")
 
 FILTER_FIELDS = (
-    Field("status", "Status", kind="select", required=False, options=(("", "Alle"), *vocabulary.options(DecisionStatus))),
-    Field("soort", "Soort besluit", kind="select", required=False, options=(("", "Alle"), *vocabulary.options(DecisionKind))),
+    Field("status", "Status", kind="select", required=False,
+          options=(("", "Alle"), *vocabulary.options(DecisionStatus))),
+    Field("soort", "Soort besluit", kind="select", required=False,
+          options=(("", "Alle"), *vocabulary.options(DecisionKind))),
 )
 
 _DATES = (
@@ -62,7 +64,8 @@ _TEXTS = (
           hint="Bijvoorbeeld: art. 7.2.10 WEB"),
 )
 DRAFT_FIELDS = (
-    Field("kind", "Soort besluit", kind="select", options=vocabulary.options(DecisionKind), missing="Kies de soort besluit."),
+    Field("kind", "Soort besluit", kind="select", options=vocabulary.options(DecisionKind),
+          missing="Kies de soort besluit."),
     Field("recognition_ids", "Erkenningen", kind="checkboxes", missing="Kies de erkenningen waarover het besluit gaat.",
           invalid="Kies erkenningen van dit bedrijf, elk één keer."),
     *_TEXTS, *_DATES,
@@ -71,9 +74,13 @@ EDIT_FIELDS = (*_TEXTS, *_DATES)
 # The schema's own checks of the dates (a model validator) in Dutch, on the field they concern.
 KNOWN = {
     "each recognition once": ("recognition_ids", "Kies elke erkenning één keer."),
-    "a suspension needs either": ("effective_until", "Geef bij een schorsing een einddatum, of kies ‘duurt tot herstel’."),
+    "a suspension needs either": (
+        "effective_until", "Geef bij een schorsing een einddatum, of kies ‘duurt tot herstel’."
+    ),
     "effective_until must be after": ("effective_until", "De einddatum ligt na de ingangsdatum."),
-    "only a suspension has an end date": ("effective_until", "Alleen een schorsing heeft een einddatum of duurt tot herstel."),
+    "only a suspension has an end date": (
+        "effective_until", "Alleen een schorsing heeft een einddatum of duurt tot herstel."
+    ),
 }
 _NOT_FOR_THESE = "Dit besluit past niet bij de huidige status van (een van) de gekozen erkenningen."
 

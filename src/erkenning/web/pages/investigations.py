@@ -90,7 +90,8 @@ PROPOSAL_FIELDS = (
           hint="Alleen bij verbeterafspraken. Cursussen zijn vrijwillig; bij de controle ziet u wat is gevolgd."),
     Field("recognition_ids", "Erkenningen", kind="checkboxes", required=False, form_id="voorstel",
           hint="Alleen bij schorsing of intrekking: de erkenningen waarop het besluit betrekking heeft.",
-          invalid="Kies bij schorsing of intrekking de erkenningen van dit bedrijf waarop het besluit betrekking heeft."),
+          invalid="Kies bij schorsing of intrekking de erkenningen van dit bedrijf "
+                  "waarop het besluit betrekking heeft."),
     Field("effective_from", "Ingangsdatum", kind="date", required=False, form_id="voorstel", width="s",
           hint="Alleen bij schorsing of intrekking; vandaag of later.",
           invalid="Vul bij schorsing of intrekking een ingangsdatum in, vandaag of later."),
@@ -202,7 +203,8 @@ def _refusal(slug: str, given: Any, exc: DomainError) -> str:
     if slug == "meldende-kant" and isinstance(exc, InvalidTransition):
         return "Dit kan alleen in beoordeling, nadat het bedrijf is gehoord, en één keer tegelijk."
     if slug == "voorstel" and isinstance(exc, GuardRefused) and getattr(given, "outcome", None) in ADVERSE:
-        return "Een schorsing of intrekking kan pas worden voorgesteld nadat het bedrijf is gehoord (hoor en wederhoor)."
+        return ("Een schorsing of intrekking kan pas worden voorgesteld nadat het bedrijf is gehoord "
+                "(hoor en wederhoor).")
     return refusal_text(exc, {
         GuardRefused: "Alleen de adviseur aan wie het onderzoek is toegewezen, of een senior adviseur, kan dit doen.",
         Forbidden: "Deze stap is voor een senior adviseur.",

@@ -80,7 +80,8 @@ class TaskPages(Controller):
             await adviser_tasks.complete(task_id, caller)
         # Back to where the button was: the start page or a case page (never an address from outside).
         back = data.get("terug", "")
-        return redirect(request, back if _BACK.fullmatch(back) else "/", flash=TASK_REFUSED if outcome.refusal else TASK_DONE)
+        return redirect(request, back if _BACK.fullmatch(back) else "/",
+                        flash=TASK_REFUSED if outcome.refusal else TASK_DONE)
 
 
 @start_section("Ter goedkeuring", "start/_approvals.html", {Role.SENIOR_ADVISER}, order=25)

@@ -76,7 +76,9 @@ class ObjectionPages(Controller):
 
         result = await listing(
             request, FILTER_FIELDS, {"status": status}, lambda form: {"status": to_filters(form)},
-            lambda filters, limit, offset: objections.list(caller, **filters, limit=limit, offset=offset),
+            lambda filters, limit, offset: objections.list(
+                caller, status=filters["status"], limit=limit, offset=offset
+            ),
             page=pagina, size=PAGE_SIZE,
         )
         known = await directory.names(caller, companies=[o.company_id for o in result.rows])

@@ -46,10 +46,13 @@ PAGE_SIZE = 25
 show = partial(page, words=wording)
 
 OBJECTED = flash_message("portal-objected", "Uw bezwaar is ontvangen. U krijgt een bevestiging per e-mail.")
-RESPONDED = flash_message("portal-responded", "Uw reactie op het voornemen is ontvangen. SBB neemt die mee in het besluit.")
+RESPONDED = flash_message(
+    "portal-responded", "Uw reactie op het voornemen is ontvangen. SBB neemt die mee in het besluit."
+)
 OBJECTION_WITHDRAWN = flash_message("portal-objection-withdrawn", "Uw bezwaar is ingetrokken.")
 NOT_WITHDRAWN = flash_message(
-    "portal-objection-not-withdrawn", "Dit bezwaar is al afgehandeld en kan niet meer worden ingetrokken.", tone="warning"
+    "portal-objection-not-withdrawn", "Dit bezwaar is al afgehandeld en kan niet meer worden ingetrokken.",
+    tone="warning",
 )
 
 OBJECTION_FIELDS = (
@@ -185,7 +188,7 @@ class PortalPages(Controller):
 
 def _objection_refused(refusal: Exception) -> tuple[str, int]:
     if isinstance(refusal, ObjectionTermPassed):
-        deadline = refusal.extra.get("deadline")  # type: ignore[attr-defined]
+        deadline = refusal.extra.get("deadline")
         day = long_date(date.fromisoformat(deadline)) if deadline else "de einddatum"
         return f"De bezwaartermijn is verstreken op {day}. U kunt tegen dit besluit geen bezwaar meer maken.", 422
     if isinstance(refusal, InvalidTransition):

@@ -127,8 +127,8 @@ class PortalTrainingPages(Controller):
         caller: CurrentCaller, vorm: Choice = None, onderwerp: Choice = None, pagina: PageNumber = 1,
     ) -> Template:
         form = Form(FILTER_FIELDS, {"vorm": vorm or "", "onderwerp": onderwerp or ""})
-        chosen_format = CourseFormat(vorm) if vorm in CourseFormat.__members__.values() else None
-        chosen_topic = Topic(onderwerp) if onderwerp in Topic.__members__.values() else None
+        chosen_format = CourseFormat(vorm) if vorm is not None and vorm in CourseFormat.__members__.values() else None
+        chosen_topic = Topic(onderwerp) if onderwerp is not None and onderwerp in Topic.__members__.values() else None
         courses, total = await catalogue.list_courses(
             caller, CourseFilter(chosen_format, chosen_topic, active=True), limit=PAGE_SIZE,
             offset=(pagina - 1) * PAGE_SIZE,

@@ -40,7 +40,7 @@ nav.add("Inloggen", "/inloggen", set(), order=99, anonymous=True)
 
 async def register_limit(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """The register's own limits: per address, or per school for a signed-in school (as in the API)."""
-    await register_quota(connection)  # type: ignore[arg-type]
+    await register_quota(connection)
 
 
 SEARCH_FIELDS = (

@@ -24,7 +24,10 @@ COMPANY_FIELDS = (
           invalid="De naam mag hoogstens 200 tekens lang zijn."),
     *(replace(f, name=f"company_{f.name}") for f in (fields.KVK_NUMBER, fields.ESTABLISHMENT_NUMBER, fields.SBB_ID)),
 )
-NAME_THE_COMPANY = "Vul ten minste één gegeven van het bedrijf in: de naam, het KvK-nummer, het vestigingsnummer of het leerbedrijf-ID."
+NAME_THE_COMPANY = (
+    "Vul ten minste één gegeven van het bedrijf in: de naam, het KvK-nummer, het vestigingsnummer "
+    "of het leerbedrijf-ID."
+)
 
 FACT_FIELDS = (
     Field("ground", "Waar ging de discriminatie over?", kind="select",

@@ -15,6 +15,7 @@ from erkenning.http.dependencies import CurrentCaller, DbSession
 from erkenning.http.guards import requires
 from erkenning.reports.models import ReadPurpose
 from erkenning.reports.services import consultations
+from erkenning.reports.services.reports import CONFIDENTIAL_READ
 from erkenning.vocabulary import term
 from erkenning.web import nav
 from erkenning.web.forms import Field, Form
@@ -24,13 +25,13 @@ REPORT_FIELD = Field(
     "melding", "Melding (id)", width="l", missing="Vul het id van de melding in.",
     invalid="Een id ziet eruit als 0b7c1e9a-3f2d-4c8e-9a51-2d6f0e4b7c13.",
 )
-_ACTIONS = {"report.read": "melding bekeken", consultations.CONFIDENTIAL_READ: "vertrouwelijke gegevens"}
+_ACTIONS = {"report.read": "melding bekeken", CONFIDENTIAL_READ: "vertrouwelijke gegevens"}
 
 nav.add("Inzage meldingen", "/beheer/inzage", {Role.ADMIN}, order=95)
 
 
 def _purpose(code: str | None) -> str:
-    return term(ReadPurpose(code)) if code in ReadPurpose.__members__.values() else (code or "–")
+    return term(ReadPurpose(code)) if code is not None and code in ReadPurpose.__members__.values() else (code or "–")
 
 
 class ReportReadPages(Controller):

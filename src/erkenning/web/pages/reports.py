@@ -59,7 +59,8 @@ FILTER_FIELDS = (
     Field("status", "Status", kind="select", required=False,
           options=(("", "Alle"), ("wacht", "Wacht op beoordeling"), *vocabulary.options(ReportStatus))),
     Field("grond", "Grond", kind="select", required=False, options=(("", "Alle"), *vocabulary.options(Ground))),
-    Field("kanaal", "Binnengekomen via", kind="select", required=False, options=(("", "Alle"), *vocabulary.options(Channel))),
+    Field("kanaal", "Binnengekomen via", kind="select", required=False,
+          options=(("", "Alle"), *vocabulary.options(Channel))),
     Field("toegewezen", "Toegewezen aan", kind="select", required=False,
           options=(("", "Iedereen"), ("mij", "Mij"), ("niemand", "Nog niemand"))),
     Field("van", "Ontvangen vanaf", kind="date", required=False, width="s", invalid="Vul een datum in."),
@@ -68,7 +69,8 @@ FILTER_FIELDS = (
 
 PURPOSE = Field(
     "purpose", "Doel van de inzage", kind="select", options=vocabulary.options(ReadPurpose), form_id="inzage",
-    hint="Het doel wordt vastgelegd. Wie de melding deed, kan opvragen wanneer en waarvoor zijn gegevens zijn ingezien.",
+    hint="Het doel wordt vastgelegd. "
+         "Wie de melding deed, kan opvragen wanneer en waarvoor zijn gegevens zijn ingezien.",
     missing="Kies het doel waarvoor u de vertrouwelijke gegevens inziet.",
 )
 ASSIGNEE = Field("adviser_id", "Adviseur", kind="select", form_id="toewijzen", missing="Kies de adviseur.")
@@ -88,7 +90,10 @@ REFERRED_TO = Field(
     options=vocabulary.options(ReferralBody), hint="Alleen bij doorverwijzen.", missing="Kies waarnaar u doorverwijst.",
 )
 
-_NO_COMPANY = "Er is geen bedrijf met dit nummer gevonden. Heeft het bedrijf meer vestigingen, gebruik dan het vestigingsnummer."
+_NO_COMPANY = (
+    "Er is geen bedrijf met dit nummer gevonden. "
+    "Heeft het bedrijf meer vestigingen, gebruik dan het vestigingsnummer."
+)
 _REFUSALS: dict[type[DomainError], str] = {
     GuardRefused: "Alleen de adviseur aan wie de melding is toegewezen, of een senior adviseur, kan dit doen.",
     Forbidden: "Een adviseur kan een melding zelf oppakken; toewijzen aan anderen doen senior adviseurs.",

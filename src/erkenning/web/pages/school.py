@@ -85,7 +85,7 @@ class VerifyQuestion(BaseModel):
 
 async def batch_limit(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """A file counts as a batch, as `POST /verify/batch` does."""
-    await batch_quota(connection)  # type: ignore[arg-type]
+    await batch_quota(connection)
 
 
 def problem_text(error: batch_csv.LineError, most: int) -> str:
@@ -169,7 +169,8 @@ class SchoolVerifyPages(Controller):
             line_errors = [(e, problem_text(e, most)) for e in parsed.errors]
             form.error("bestand", _summary(parsed.errors, line_errors[0][1]))
         return page(request, "school/batch.html", title="Een bestand controleren", form=form,
-                    line_errors=line_errors[:SHOWN_LINE_ERRORS], more_errors=max(len(line_errors) - SHOWN_LINE_ERRORS, 0),
+                    line_errors=line_errors[:SHOWN_LINE_ERRORS],
+                    more_errors=max(len(line_errors) - SHOWN_LINE_ERRORS, 0),
                     most=most, status_code=422)
 
 

@@ -26,9 +26,13 @@ from erkenning.web.listing import PageNumber, Pager, listing
 from erkenning.web.rendering import flash_message, page, redirect
 
 PAGE_SIZE = 50
-SUBSCRIBED = flash_message("school-subscribed", "U volgt dit bedrijf nu. Bij elke wijziging van een erkenning krijgt u bericht.")
+SUBSCRIBED = flash_message(
+    "school-subscribed", "U volgt dit bedrijf nu. Bij elke wijziging van een erkenning krijgt u bericht."
+)
 UNSUBSCRIBED = flash_message("school-unsubscribed", "U volgt dit bedrijf niet meer.")
-WEBHOOK_DELETED = flash_message("school-webhook-deleted", "De webhook is verwijderd. Berichten per webhook worden niet meer bezorgd.")
+WEBHOOK_DELETED = flash_message(
+    "school-webhook-deleted", "De webhook is verwijderd. Berichten per webhook worden niet meer bezorgd."
+)
 
 SUBSCRIBE_FIELDS = (
     fields.COMPANY_KEY,
@@ -172,7 +176,8 @@ class SchoolSubscriptionPages(Controller):
                 # Shown on this answer only: the secret is not stored, only derived when signing.
                 return _webhook_page(request, hook, form, secret=secret)
             problems = [e.get("message", "") for e in outcome.refusal.extra.get("errors", [])]
-            form.error("url", next((_URL_PROBLEMS[p] for p in problems if p in _URL_PROBLEMS), WEBHOOK_FIELDS[0].invalid or ""))
+            known = (_URL_PROBLEMS[p] for p in problems if p in _URL_PROBLEMS)
+            form.error("url", next(known, WEBHOOK_FIELDS[0].invalid or ""))
         return _webhook_page(request, await _webhook(subscriptions, caller), form, status=422)
 
     @post("/webhook/verwijderen")

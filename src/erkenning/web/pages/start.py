@@ -45,7 +45,9 @@ class StartSection:
 _SECTIONS: list[StartSection] = []
 
 
-def start_section(title: str, template: str, roles: set[Role] | frozenset[Role], *, order: int) -> Callable[[Loader], Loader]:
+def start_section(
+    title: str, template: str, roles: set[Role] | frozenset[Role], *, order: int
+) -> Callable[[Loader], Loader]:
     """Register a section of the start page for `roles`; the loader's dict is the fragment's context."""
 
     def register(load: Loader) -> Loader:
@@ -71,7 +73,9 @@ def sections_provider() -> Provide:
     return provide_calling(start_sections, ["caller", *(name for s in _SECTIONS for name in s.wants)])
 
 
-_TITLES = {Role.ADMIN: "Mijn werk", Role.SENIOR_ADVISER: "Mijn werk", Role.ADVISER: "Mijn werk", Role.COMPANY: "Mijn bedrijf"}
+_TITLES = {
+    Role.ADMIN: "Mijn werk", Role.SENIOR_ADVISER: "Mijn werk", Role.ADVISER: "Mijn werk", Role.COMPANY: "Mijn bedrijf"
+}
 
 nav.add("Start", "/", TOKEN_ROLES, order=0)
 

@@ -14,7 +14,7 @@ from erkenning.core import calendar, clock, mail, outbox, states
 from erkenning.core.audit import service as audit
 from erkenning.core.auth.scope import get_scoped
 from erkenning.core.caller import Caller, Role
-from erkenning.core.errors import NotFound, ValidationFailed
+from erkenning.core.errors import InvalidTransition, NotFound, ValidationFailed
 from erkenning.core.settings import Settings
 from erkenning.reports.models import Report
 from erkenning.workflows import deadlines
@@ -156,7 +156,7 @@ class InvestigationService:
     async def assign(self, case_id: UUID, adviser_id: UUID, caller: Caller) -> Investigation:
         case = await self.get(case_id, caller, for_update=True)
         if case.status is S.CLOSED:
-            raise states.InvalidTransition("A closed case cannot be reassigned")
+            raise InvalidTransition("A closed case cannot be reassigned")
         if caller.role is not Role.SENIOR_ADVISER and adviser_id != caller.principal_id:
             raise states.GuardRefused("Only a senior adviser assigns a case to someone else")
         from erkenning.core.auth.models import Principal
