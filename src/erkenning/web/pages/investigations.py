@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -32,27 +31,25 @@ from erkenning.recognition.services.recognitions import RecognitionService
 from erkenning.reports.services.reports import ReportService
 from erkenning.training.models import Topic
 from erkenning.training.services import history
-from erkenning.vocabulary import long_date
 from erkenning.web import nav
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
 from erkenning.web.listing import PageNumber, listing
+from erkenning.web.pages.case_parts import reaction_rows, record_fields, timeline_rows
 from erkenning.web.rendering import after_change, flash_message, page
-from erkenning.web.staff import Directory, Names, refusal_text
+from erkenning.web.staff import Directory, refusal_text
 from erkenning.web.timeline import chart
 from erkenning.workflows import queries
-from erkenning.workflows.models import DeadlineKind, Outcome, ReactionRoute, ReactionStatus
 from erkenning.workflows.models import InvestigationStatus as S
+from erkenning.workflows.models import Outcome
 from erkenning.workflows.schemas import (
     AnswerIn,
     AssignIn,
     HearingIn,
-    InvestigationRead,
     ProposalIn,
     ReactionIn,
     ReasonIn,
     ReporterQuestionIn,
-    ReporterReactionRead,
 )
 from erkenning.workflows.services.adviser_tasks import AdviserTaskService
 from erkenning.workflows.services.investigations import InvestigationService
@@ -339,89 +336,6 @@ async def _fields(services: CaseServices, caller: Caller, case_id: UUID, step: S
     return step.fields
 
 
-@dataclass(frozen=True)
-class ReactionRow:
-    """One report's reporting side on the case page, with the form to record its reaction where one is due."""
-
-    reaction: ReporterReactionRead
-    report: Any
-    form: Form | None
-
-
-def record_fields(report_id: UUID | str) -> tuple[Field, ...]:
-    return (
-        Field("reaction", "Reactie van de melder", kind="textarea", form_id=f"reactie-{report_id}",
-              hint="De reactie die u buiten de dienst om kreeg (telefoon, brief, antidiscriminatievoorziening).",
-              missing="Vul de reactie in.",
-              invalid="De reactie mag hoogstens 2.000 tekens lang zijn, zonder bijzondere tekens."),
-    )
-
-
-def _reactions(
-    read: InvestigationRead, reports: list[Any], caller: Caller, forms: dict[str, Form]
-) -> list[ReactionRow]:
-    by_id = {r.id: r for r in reports}
-    # The case's adviser or a senior adviser records a reaction received outside the service (REACTION_TRANSITIONS).
-    may_record = caller.is_senior or (read.assigned_to is not None and read.assigned_to == caller.principal_id)
-    return [
-        ReactionRow(r, by_id.get(r.report_id),
-                    (forms.get(f"reactie-{r.report_id}") or Form(record_fields(r.report_id)))
-                    if may_record and r.status is ReactionStatus.ASKED else None)
-        for r in read.reporter_reactions
-    ]
-
-
-@dataclass(frozen=True)
-class TimelineRow:
-    at: Any
-    what: str
-    who: str
-    change: str | None
-    note: str | None
-    detail: str | None
-
-
-def _timeline(read: InvestigationRead, known: Names) -> list[TimelineRow]:
-    # The reporting side's reactions are shown on the timeline from their own rows (the text is there only,
-    # so that retention erases it once, and only those who may read it see it).
-    reactions = {str(r.id): r for r in read.reporter_reactions}
-    rows = []
-    for event in reversed(read.timeline):
-        change = None
-        if event.from_status and event.to_status:
-            change = f"{vocabulary.term(S(event.from_status))} → {vocabulary.term(S(event.to_status))}"
-        who = known.person(event.actor_id) if event.actor_id else "automatisch"
-        if event.kind == "reporter_reacted" and event.data.get("route") == ReactionRoute.RECEIPT.value:
-            who = vocabulary.term(ReactionRoute.RECEIPT)
-        note = event.note
-        reaction = reactions.get(str(event.data.get("reaction_id")))
-        if event.kind == "reporter_reacted" and reaction is not None and reaction.reaction:
-            note = f"“{reaction.reaction}”"
-        rows.append(TimelineRow(event.at, vocabulary.timeline(event.kind), who, change, note,
-                                _event_detail(event.kind, event.data)))
-    return rows
-
-
-def _event_detail(kind: str, data: dict[str, Any]) -> str | None:
-    if kind == "hearing_requested" and data.get("due"):
-        return f"Reactie uiterlijk {long_date(date.fromisoformat(data['due']))}"
-    if kind == "reporter_reaction_requested" and data.get("due"):
-        asked = int(data.get("reports", 0))
-        return (f"Gevraagd bij {asked} melding{'en' if asked != 1 else ''}; "
-                f"reactie uiterlijk {long_date(date.fromisoformat(data['due']))}")
-    if kind in ("reporter_reacted", "reporter_no_reaction") and data.get("route"):
-        return vocabulary.capital(ReactionRoute(data["route"]))
-    if kind == "reminder_sent" and data.get("deadline"):
-        return f"Termijn: {vocabulary.term(DeadlineKind(data['deadline']))}"
-    if kind in ("proposed", "approved", "closed") and data.get("outcome"):
-        return f"Uitkomst: {vocabulary.term(Outcome(data['outcome']))}"
-    if kind == "follow_up_checked" and data.get("missing"):
-        return "Niet afgerond: " + ", ".join(vocabulary.term(Topic(t)) for t in data["missing"])
-    if kind == "follow_up_scheduled" and data.get("follow_up_on"):
-        return f"Controle op {long_date(date.fromisoformat(data['follow_up_on']))}"
-    return None
-
-
 async def _case_page(
     request: Request[Any, Any, Any], services: CaseServices, caller: Caller, case_id: UUID,
     *, forms: dict[str, Form] | None = None, refusal: str | None = None, status_code: int = 200,
@@ -453,7 +367,7 @@ async def _case_page(
         request, "investigations/detail.html", title="Onderzoek", status_code=status_code,
         case=read, company=known.company(read.company_id), names=known, reports=reports,
         recognitions=recognitions, chart=chart(recognitions, clock.today()),
-        courses=courses, course_total=course_total, timeline=_timeline(read, known), steps=steps, refusal=refusal,
-        tasks=tasks, reactions=_reactions(read, reports, caller, given),
+        courses=courses, course_total=course_total, timeline=timeline_rows(read, known), steps=steps, refusal=refusal,
+        tasks=tasks, reactions=reaction_rows(read, reports, caller, given),
         now=clock.now(),
     )
