@@ -546,9 +546,10 @@ async def make_adviser_task(
 
 async def make_delivery(
     runtime: Runtime, brin: str, company: Company, status: DeliveryStatus, *, code: int | None = None,
-    error: str | None = None, minutes_ago: int = 0,
+    error: str | None = None, minutes_ago: int = 0, corrected: bool = False,
 ) -> Subscription:
-    """A school's webhook subscription to `company` with one delivery in its log, written directly."""
+    """A school's webhook subscription to `company` with one delivery in its log, written directly
+    (`corrected`: a notice that corrects an earlier answer)."""
     async with runtime.transaction() as session:
         sub = Subscription(school_brin=brin, company_id=company.id, channel=Channel.WEBHOOK)
         session.add(sub)
@@ -556,7 +557,8 @@ async def make_delivery(
         session.add(Delivery(
             school_brin=brin, subscription_id=sub.id, source_event_id=uuid4(), company_id=company.id,
             recognition_id=uuid4(), channel=Channel.WEBHOOK, status=status, attempts=3 if error else 1,
-            facts={"company": company.sbb_id, "crebo": "25180", "pathway": "bbl"}, last_response_code=code,
+            facts={"company": company.sbb_id, "crebo": "25180", "pathway": "bbl", "corrected": corrected},
+            last_response_code=code,
             last_error=error, created_at=clock.now() - timedelta(minutes=minutes_ago),
         ))
     return sub

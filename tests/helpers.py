@@ -195,6 +195,13 @@ async def drain_queue(settings: Settings, *, timeout: float = 60, **overrides: A
         await worker.close()
 
 
+async def run_jobs(runtime: Runtime, settings: Settings, *names: str) -> None:
+    """Queue cron jobs by name, as the worker's scheduler does, and let a real worker run them."""
+    for name in names:
+        await runtime.queue.redis.enqueue_job(f"cron:{name}", _queue_name=settings.arq_queue_name)
+    await drain_queue(settings)
+
+
 class LogCapture(logging.Handler):
     """Keeps every log line exactly as the configured formatter renders it."""
 
@@ -244,7 +251,7 @@ async def redis_dump(redis: Any, *patterns: str) -> bytes:
         kinds = [k.decode() if isinstance(k, bytes) else str(k) for k in await pipe.execute()]
         readers = {"string": "get", "zset": "zrange", "hash": "hgetall", "list": "lrange", "set": "smembers"}
         pipe = redis.pipeline(transaction=False)
-        for key, kind in zip(batch, kinds):
+        for key, kind in zip(batch, kinds, strict=True):
             if kind == "zset" or kind == "list":
                 getattr(pipe, readers[kind])(key, 0, -1)
             elif kind in readers:

@@ -53,7 +53,7 @@ def test_the_wederhoor_revision_up_and_down_keeps_the_reports(scratch_db: str) -
 
     migrate.upgrade(scratch_db)
     asyncio.run(run((report, "education_level")))
-    migrate.downgrade(scratch_db, "d1dea3bf7c72")
+    migrate.downgrade(scratch_db, "38ad4d20285a")
     assert _tables(scratch_db) >= {"report"} and "reporter_reaction" not in _tables(scratch_db)
     assert asyncio.run(run(("SELECT string_agg(ground, ',') FROM report",))) == ["other"]
     with pytest.raises(asyncpg.CheckViolationError):

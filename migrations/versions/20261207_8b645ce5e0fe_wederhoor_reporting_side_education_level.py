@@ -6,7 +6,7 @@ with the new value. A downgrade moves reports on `education_level` to `other` (t
 knows for "anything else") and drops the deadlines of the reporting side with their reactions.
 
 Revision ID: 8b645ce5e0fe
-Revises: d1dea3bf7c72
+Revises: 38ad4d20285a
 Create Date: 2026-12-07 06:58:30
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "8b645ce5e0fe"
-down_revision: str | None = "d1dea3bf7c72"
+down_revision: str | None = "38ad4d20285a"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -47,7 +47,7 @@ from erkenning.reports.controllers import (
     ReportReadsController,
     SchoolReportController,
 )
-from erkenning.stagepact.controllers import MonitoringController
+from erkenning.stagepact.controllers import MonitoringController, TargetController
 from erkenning.training.controllers.backoffice import backoffice_controllers as training_backoffice
 from erkenning.training.controllers.integrations import LearningPlatformController
 from erkenning.training.controllers.portal import PortalTrainingController
@@ -95,7 +95,7 @@ def backoffice_handlers() -> list[Any]:
         CompanyController, PrincipalController, TokenController, AuditController, OutboxController,
         ReportController, *training_backoffice(),
         QualificationController, RecognitionController, CompanyRecognitionController,
-        DecisionController, ObjectionController, InvestigationController, MonitoringController,
+        DecisionController, ObjectionController, InvestigationController, MonitoringController, TargetController,
         AdviserTaskController, ReportReadsController, CalendarController,
     ]
 

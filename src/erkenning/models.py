@@ -19,11 +19,13 @@ from erkenning.recognition.models import (
     Qualification,
     Recognition,
     RecognitionPeriod,
+    RecognitionPeriodHistory,
 )
 from erkenning.register.models import Delivery, SchoolWebhook, Subscription
 from erkenning.reports.models import Report, ReportConfidential
 from erkenning.retention.models import RetentionErasure
-from erkenning.training.models import Course, CourseSession, Participation
+from erkenning.stagepact.models import Target as StagepactTarget
+from erkenning.training.models import Course, CourseSession, Invitation, Participation
 from erkenning.web.sessions import WebSession
 from erkenning.workflows.models import AdviserTask, Deadline, Investigation, InvestigationReport, TimelineEvent
 
@@ -46,6 +48,7 @@ __all__ = [
     "Delivery",
     "EquatedHoliday",
     "IdempotencyKey",
+    "Invitation",
     "Investigation",
     "InvestigationReport",
     "Objection",
@@ -55,10 +58,12 @@ __all__ = [
     "Qualification",
     "Recognition",
     "RecognitionPeriod",
+    "RecognitionPeriodHistory",
     "Report",
     "ReportConfidential",
     "RetentionErasure",
     "SchoolWebhook",
+    "StagepactTarget",
     "Subscription",
     "TimelineEvent",
     "WebSession",

@@ -21,7 +21,7 @@ from erkenning.recognition.models import DecisionKind, DecisionStatus, Objection
 from erkenning.register.models import Channel as SubscriptionChannel
 from erkenning.register.models import DeliveryStatus
 from erkenning.reports.models import Channel, CoarseStatus, Ground, ReadPurpose, ReferralBody, ReportStatus
-from erkenning.training.models import CourseFormat, ParticipationStatus, Topic
+from erkenning.training.models import CourseFormat, InvitationKind, ParticipationStatus, Topic
 from erkenning.workflows.models import (
     DeadlineKind,
     DeadlineStatus,
@@ -171,6 +171,10 @@ WORDS: dict[type[StrEnum], dict[Any, str]] = {
         Topic.SOCIAL_SAFETY: "sociale veiligheid",
         Topic.ADOLESCENT_BRAIN: "het puberbrein",
     },
+    InvitationKind: {
+        InvitationKind.NEW_COMPANY: "welkom als nieuw leerbedrijf",
+        InvitationKind.IMPROVEMENT_AGREEMENT: "na verbeterafspraken",
+    },
 }
 
 # How a decision is named as the title of its page for the company (the staff pages use the plain word).
@@ -307,6 +311,13 @@ RECOGNITION_STATUSES = {
     RecognitionStatus.LAPSED: ("vervallen", "neutral"),
     RecognitionStatus.REFUSED: ("geweigerd", "danger"),
 }
+
+# The Stagepact's targets (codes of `erkenning.stagepact`): the direction, the verdict with its badge tone,
+# and the trend against the period before.
+TARGET_DIRECTIONS = {"at_least": "ten minste", "at_most": "hoogstens"}
+TARGET_VERDICTS = {"met": "gehaald", "not_met": "niet gehaald", "no_data": "geen gegevens"}
+TARGET_VERDICT_TONES = {"met": "success", "not_met": "danger", "no_data": "neutral"}
+TRENDS = {"up": "gestegen", "down": "gedaald", "equal": "gelijk gebleven"}
 
 AUDIT_RESULTS = {"success": "gelukt", "failure": "mislukt", "denied": "geweigerd", "not_found": "niet gevonden"}
 

@@ -82,6 +82,7 @@ def wiring() -> Wiring:
     handlers = outbox.Handlers([
         mail.sender(composers),
         *register_tasks.HANDLERS,
+        *training_tasks.HANDLERS,
         *workflow_tasks.HANDLERS,
     ])
     cron_jobs = [

@@ -121,6 +121,30 @@ async def test_same_start_corrects_the_current_period(runtime: Runtime, tmp_path
     ]
 
 
+async def test_a_period_the_import_changes_is_kept_in_the_history(runtime: Runtime, tmp_path: Path, catalogue) -> None:
+    await import_csv(runtime.engine, "recognitions", write_csv(
+        tmp_path / "a.csv", HEADER, [["500000000001", "", "25180", "bol", "active", day(100)]]))
+    assert await rows_of(runtime, "SELECT count(*) FROM recognition_period_history") == [(0,)]  # inserts only
+
+    await import_csv(runtime.engine, "recognitions", write_csv(
+        tmp_path / "b.csv", HEADER, [["500000000001", "", "25180", "bol", "withdrawn", day(20)]]))
+
+    # The open active period was ended at day(20): what it said before is in the history, recorded until the
+    # import's time, superseded by no decision or objection; the row now says it since that same time.
+    [(status, lower, upper, by_decision, by_objection)] = await rows_of(
+        runtime,
+        "SELECT status, lower(during), upper(during), superseded_by_decision_id,"
+        " superseded_by_objection_id FROM recognition_period_history",
+    )
+    assert (status, lower, upper, by_decision, by_objection) == (
+        "active", date.fromisoformat(day(100)), None, None, None
+    )
+    assert await rows_of(
+        runtime, "SELECT count(*) FROM recognition_period WHERE status = 'active' AND recorded_from = "
+        "(SELECT recorded_until FROM recognition_period_history)"
+    ) == [(1,)]
+
+
 async def test_history_before_the_current_period_is_refused(runtime: Runtime, tmp_path: Path, catalogue) -> None:
     await import_csv(runtime.engine, "recognitions", write_csv(
         tmp_path / "a.csv", HEADER, [["500000000001", "", "25180", "bol", "active", day(30)]]))

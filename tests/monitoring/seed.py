@@ -38,7 +38,16 @@ from erkenning.stagepact import catalogue as c
 from erkenning.stagepact.catalogue import Key
 from erkenning.stagepact.period import Period
 from erkenning.stagepact.queries import CHANNEL_GROUPS, MEASURES
-from erkenning.training.models import Course, CourseFormat, CourseSession, Participation, ParticipationStatus, Topic
+from erkenning.training.models import (
+    Course,
+    CourseFormat,
+    CourseSession,
+    Invitation,
+    InvitationKind,
+    Participation,
+    ParticipationStatus,
+    Topic,
+)
 from erkenning.workflows.models import (
     Deadline,
     DeadlineKind,
@@ -88,6 +97,9 @@ class Ledger:
     trained: list[tuple[UUID, date]] = field(default_factory=list)
     reported: list[tuple[UUID, date]] = field(default_factory=list)
     recognised: list[tuple[UUID, date, date | None]] = field(default_factory=list)  # [from, until)
+    reached: list[tuple[UUID, str, date]] = field(default_factory=list)  # company took part in a course on a topic
+    invited: list[tuple[UUID, str, datetime, list[UUID]]] = field(default_factory=list)  # company, kind, when, courses
+    enrolments: list[tuple[UUID, UUID, datetime]] = field(default_factory=list)  # company, course, made (not cancelled)
 
     def count(self, key: Key, day: date) -> None:
         self.counts.append((key, day))
@@ -120,6 +132,18 @@ class Ledger:
         trained = {co for co, day in self.trained if inside(day)}
         values[c.RECOGNISED], values[c.RECOGNISED_DONE] = len(recognised), len(recognised & trained)
         values[c.REPORTED], values[c.REPORTED_DONE] = len(reported), len(reported & trained)
+        for topic in Topic:
+            values[("reach_by_topic", "companies", topic.value)] = len(
+                {co for co, t, day in self.reached if t == topic.value and inside(day)}
+            )
+        for kind in InvitationKind:
+            asked = [(co, at, courses) for co, k, at, courses in self.invited if k == kind.value and inside(day_of(at))]
+            values[("invitations", "invited", kind.value)] = len({co for co, _, _ in asked})
+            values[("invitations", "enrolled", kind.value)] = len({
+                co for co, at, courses in asked
+                if any(e_co == co and course in courses and at <= made < period.end
+                       for e_co, course, made in self.enrolments)
+            })
         for spec in c.SPECS:
             if spec.of is not None:
                 numerator, denominator = values[spec.of[0]], values[spec.of[1]]
@@ -273,10 +297,22 @@ class Seeder:
                 self.ledger.count(("training_by_format", measure, c.TOTAL), day)
                 for topic in course.topics:
                     self.ledger.count(("training_by_topic", measure, topic), day)
+        if status is not ParticipationStatus.CANCELLED:
+            self.ledger.enrolments.append((company.id, course.id, enrolled))
         if status in MEASURES["completed"]:
             self.ledger.took_part.append((company.id, day))
+            self.ledger.reached += [(company.id, topic, day) for topic in course.topics]
             if set(course.topics) & {t.value for t in c.DISCRIMINATION_TOPICS}:
                 self.ledger.trained.append((company.id, day))
+        return row
+
+    def invitation(self, company: Company, kind: InvitationKind, at: datetime, courses: list[Course]) -> Invitation:
+        row = Invitation(
+            company_id=company.id, kind=kind, course_ids=[course.id for course in courses], created_at=at,
+            updated_at=at, investigation_id=uuid4() if kind is InvitationKind.IMPROVEMENT_AGREEMENT else None,
+        )
+        self.rows.append(row)
+        self.ledger.invited.append((company.id, kind.value, at, [course.id for course in courses]))
         return row
 
     def recognition(self, company: Company, qualification: Qualification, start: date, until: date | None,
@@ -305,7 +341,7 @@ class Seeder:
 def _by_dependency(rows: list[Any]) -> list[list[Any]]:
     """Parents before children (the unit of work orders inserts, but not across unrelated mappers)."""
     order = (
-        (Report, Investigation, Decision, CourseSession, Recognition),
+        (Report, Investigation, Decision, CourseSession, Recognition, Invitation),
         (Deadline, Objection, TimelineEvent, Participation, RecognitionPeriod),
     )
     return [[r for r in rows if isinstance(r, kinds)] for kinds in order]
@@ -375,6 +411,11 @@ async def seed_world(runtime: Runtime, principal_id: UUID, *, seed: int = 2025) 
         used.add(slot)
         completed_on = day_of(enrolled) + timedelta(days=rng.randrange(0, 30))
         s.participation(course, company, status, enrolled=enrolled, session=session, completed_on=completed_on)
+    for company in companies[:10]:  # welcomed (once each), some of them before they took part in a course
+        s.invitation(company, InvitationKind.NEW_COMPANY, moment(rng, start, end), rng.sample(courses, 2))
+    for _ in range(8):
+        s.invitation(rng.choice(companies), InvitationKind.IMPROVEMENT_AGREEMENT, moment(rng, start, end),
+                     rng.sample(courses, rng.randrange(1, 3)))
     edges(s, courses)
     qualification = s.qualification()
     for i, company in enumerate(companies):

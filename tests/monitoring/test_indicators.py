@@ -11,7 +11,7 @@ from erkenning.core.runtime import Runtime
 from erkenning.stagepact import indicators
 from erkenning.stagepact.catalogue import SPECS
 from erkenning.stagepact.period import Period
-from erkenning.training.models import CourseFormat, ParticipationStatus, Topic
+from erkenning.training.models import CourseFormat, InvitationKind, ParticipationStatus, Topic
 from tests.monitoring.seed import LEAD_TIME_WEEKS, Seeder, amsterdam, day_of
 
 PERIODS = [
@@ -71,3 +71,40 @@ async def test_the_first_and_last_dutch_day_are_in_and_a_second_outside_is_out(r
     assert first_day[("objections", "filed", None)] == 1
     new_year = (await compute(runtime, Period.year(2026))).current_values
     assert new_year[("reports", "received", None)] == 1
+
+
+async def test_reach_counts_companies_per_topic_and_invitations_count_who_then_enrolled(
+    runtime: Runtime, seeder: Seeder
+) -> None:
+    welcome = seeder.course(CourseFormat.E_LEARNING, Topic.DISCRIMINATION_FREE_RECRUITMENT, Topic.EQUAL_OPPORTUNITIES)
+    other = seeder.course(CourseFormat.E_LEARNING, Topic.SOCIAL_SAFETY)
+    invited_at = amsterdam(2025, 3, 1)
+    after, before, cancelled, elsewhere, too_late, never = (seeder.company(Sector.HANDEL) for _ in range(6))
+    for company in (after, before, cancelled, elsewhere, too_late, never):
+        seeder.invitation(company, InvitationKind.NEW_COMPANY, invited_at, [welcome])
+    seeder.participation(welcome, after, ParticipationStatus.COMPLETED, enrolled=invited_at + timedelta(days=2),
+                         completed_on=date(2025, 3, 10))
+    seeder.participation(welcome, before, ParticipationStatus.COMPLETED, enrolled=invited_at - timedelta(days=2),
+                         completed_on=date(2025, 2, 28))
+    seeder.participation(welcome, cancelled, ParticipationStatus.CANCELLED, enrolled=invited_at + timedelta(days=1))
+    seeder.participation(other, elsewhere, ParticipationStatus.ENROLLED, enrolled=invited_at + timedelta(days=1))
+    seeder.participation(welcome, too_late, ParticipationStatus.ENROLLED, enrolled=amsterdam(2026, 1, 2))
+    # A second course on a topic by the same company is still one company reached on that topic.
+    again = seeder.course(CourseFormat.E_LEARNING, Topic.DISCRIMINATION_FREE_RECRUITMENT)
+    seeder.participation(again, after, ParticipationStatus.COMPLETED, enrolled=invited_at + timedelta(days=20),
+                         completed_on=date(2025, 4, 1))
+    await seeder.save()
+
+    year = (await compute(runtime, Period.year(2025))).current_values
+    assert year[("invitations", "invited", "new_company")] == 6
+    assert year[("invitations", "enrolled", "new_company")] == 1  # only `after`
+    assert year[("invitations", "share_enrolled", "new_company")] == 16.7
+    assert year[("invitations", "invited", "improvement_agreement")] == 0
+    assert year[("reach_by_topic", "companies", "discrimination_free_recruitment")] == 2  # after, before
+    assert year[("reach_by_topic", "companies", "equal_opportunities")] == 2
+    assert year[("reach_by_topic", "companies", "social_safety")] == 0  # enrolled, not (yet) taken part
+    assert year == seeder.ledger.expected(Period.year(2025))
+    # Suppressed, the one company that enrolled is "<5", and so its share is withheld.
+    rows = {r.key: r for r in (await compute(runtime, Period.year(2025))).rows(suppressed=True)}
+    assert rows[("invitations", "enrolled", "new_company")].current.text == "<5"
+    assert rows[("invitations", "share_enrolled", "new_company")].current.text == "withheld"

@@ -1,5 +1,6 @@
 """Objections: filed within the term (late: 422 naming the deadline), decided by someone independent;
-upheld restores the recognition through a new reinstate decision, rejected lets the decision become final."""
+upheld revokes the decision and restores the recognition from its start (art. 7:11 Awb) within the
+beslissing op bezwaar itself, rejected lets the decision become final."""
 
 from datetime import timedelta
 
@@ -106,27 +107,25 @@ async def test_upheld_objection_revokes_the_decision_and_restores_the_recognitio
         decided = await _decide(client, objection["id"], "upheld", world.senior2, "Het verslag klopte niet.")
         assert decided.status_code == 200, decided.text
         assert await _status_today(client, world, recognition_id) == "active"
-        restored_on = clock.today()
         await drain_queue(settings)  # in the travelled time: the e-mails are due then
 
     decided = decided.json()
-    assert decided["status"] == "upheld" and decided["reinstate_decision_id"]
+    assert decided["status"] == "upheld" and decided["reinstate_decision_id"] is None
+    assert decided["restore_from"] == today.isoformat() and decided["restore_reason"] is None
     assert (await _decision(runtime, suspension_id)).status is DecisionStatus.REVOKED
-    reinstate_url = f"{DECISIONS}/{decided['reinstate_decision_id']}"
-    reinstate = (await client.get(reinstate_url, headers=world.adviser.headers)).json()
-    assert reinstate["kind"] == "reinstate" and reinstate["status"] == "sent"
-    assert reinstate["revokes_decision_id"] == str(suspension_id)
-    assert reinstate["recognitions"][0]["status_after"] == "active"
-    # History stays whole: the suspension held for three days, then the recognition is active again.
+    # No new decision restores: the beslissing op bezwaar does, and offers no new objection.
+    reinstates = await client.get(DECISIONS, params={"kind": "reinstate"}, headers=world.adviser.headers)
+    assert reinstates.json()["total"] == 0
+    # As if the suspension had not been taken: one active period since the grant.
     portal = await client.get(f"{PORTAL}/recognitions/{recognition_id}", headers=world.company.headers)
     assert [(p["status"], p["valid_from"], p["valid_until"]) for p in portal.json()["periods"]] == [
-        ("active", (today - timedelta(days=200)).isoformat(), today.isoformat()),
-        ("suspended", today.isoformat(), restored_on.isoformat()),
-        ("active", restored_on.isoformat(), None),
+        ("active", (today - timedelta(days=200)).isoformat(), None),
     ]
     inbox = mail.to(await world.email())
-    assert "Uw bezwaar is gegrond" in MailCatcher.text(only(inbox, "Beslissing op uw bezwaar"))
-    assert only(inbox, "Besluit van SBB: herstel van de erkenning")
+    upheld_letter = MailCatcher.text(only(inbox, "Beslissing op uw bezwaar"))
+    assert "Uw bezwaar is gegrond" in upheld_letter and "7:11 Awb" in upheld_letter
+    assert f"met ingang van {today.strftime('%d-%m-%Y')}" in upheld_letter and "beroep" in upheld_letter
+    assert not [m for m in inbox if m["Subject"] == "Besluit van SBB: herstel van de erkenning"]
 
 
 async def test_upheld_objection_against_a_withdrawal_not_yet_in_effect_leaves_no_trace_in_the_register(

@@ -12,14 +12,7 @@ from erkenning.core.settings import Settings
 from erkenning.recognition import tasks
 from erkenning.recognition.models import Decision, DecisionStatus, Recognition, RecognitionStatus
 from tests.factories import World, decision_body
-from tests.helpers import DECISIONS, drain_queue
-
-
-async def run_jobs(runtime: Runtime, settings: Settings, *names: str) -> None:
-    """Queue cron jobs by name, as the worker's scheduler does, and let a real worker run them."""
-    for name in names:
-        await runtime.queue.redis.enqueue_job(f"cron:{name}", _queue_name=settings.arq_queue_name)
-    await drain_queue(settings)
+from tests.helpers import DECISIONS, drain_queue, run_jobs
 
 
 async def test_future_effects_and_finality_in_a_real_worker(

@@ -19,8 +19,9 @@ from tests.helpers import MailCatcher, Receiver, drain_queue, on_day, outbox_eve
 
 SCHOOL = "/api/v1/register/school"
 LOCAL = ["127.0.0.0/8"]
-BODY_KEYS = {"id", "type", "company", "crebo", "pathway", "as_of", "recognised", "status", "since", "until", "next"}
-LOG_KEYS = {"id", "subscription_id", "channel", "status", "company", "crebo", "pathway", "attempts",
+BODY_KEYS = {"id", "type", "company", "crebo", "pathway", "as_of", "recognised", "status", "since", "until", "next",
+             "corrected", "corrected_from"}
+LOG_KEYS = {"id", "subscription_id", "channel", "status", "company", "crebo", "pathway", "corrected", "attempts",
             "last_response_code", "last_error", "created_at", "last_attempt_at", "delivered_at"}
 
 
@@ -74,6 +75,7 @@ async def test_change_is_posted_signed_to_the_school_webhook(
         "id": hit.headers["x-erkenning-delivery"], "type": "recognition.changed", "company": company.sbb_id,
         "crebo": "25180", "pathway": "bol", "as_of": "2026-03-01", "recognised": False, "status": "suspended",
         "since": "2026-03-01", "until": "2026-06-01", "next": {"status": "active", "effective_date": "2026-06-01"},
+        "corrected": False, "corrected_from": None,  # an ordinary change corrects no earlier answer
     }
     for private in ("Zorghuis", "linde.example", str(company.id), str(recognition.id)):
         assert private not in hit.body.decode()
@@ -83,6 +85,7 @@ async def test_change_is_posted_signed_to_the_school_webhook(
     assert (entry["id"], entry["status"], entry["attempts"], entry["last_response_code"]) == (
         body["id"], "delivered", 1, 200,
     )
+    assert entry["corrected"] is False
 
 
 async def test_a_dead_endpoint_is_retried_and_then_delivered_without_holding_up_others(

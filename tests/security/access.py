@@ -23,7 +23,9 @@ ADVISER, SENIOR, ADMIN = "adviser", "senior_adviser", "admin"
 KINDS = (ANONYMOUS, COMPANY, SCHOOL, ADVISER, SENIOR, ADMIN)
 
 # Path parameters whose objects belong to a company / a school: they get an own and a foreign value.
-COMPANY_OWNED = frozenset({"decision_id", "objection_id", "recognition_id", "case_id", "participation_id", "token_id"})
+COMPANY_OWNED = frozenset({
+    "decision_id", "objection_id", "recognition_id", "case_id", "participation_id", "token_id", "invitation_id",
+})
 SCHOOL_OWNED = frozenset({"subscription_id", "delivery_id", "report_id"})
 
 
@@ -128,6 +130,8 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", f"{_P}/training/participations"): COMPANY_ONLY,
     ("GET", f"{_P}/training/participations/{{participation_id:uuid}}"): COMPANY_ONLY,
     ("POST", f"{_P}/training/participations/{{participation_id:uuid}}/cancel"): COMPANY_ONLY,
+    ("GET", f"{_P}/training/invitations"): COMPANY_ONLY,
+    ("POST", f"{_P}/training/invitations/{{invitation_id:uuid}}/dismiss"): COMPANY_ONLY,
     # --- the back office: staff; some steps for advisers, senior advisers or admins only ---
     ("GET", f"{_B}/companies"): ANY_STAFF,
     ("POST", f"{_B}/companies"): ANY_STAFF,
@@ -145,6 +149,15 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", f"{_B}/admin/calendar"): ADMIN_ONLY,
     ("POST", f"{_B}/admin/calendar"): rule(ADMIN, body={"day": MATRIX_DAY, "decree": "Besluit (matrix)"}),
     ("DELETE", f"{_B}/admin/calendar/{{day:date}}"): rule(ADMIN, params={"day": MATRIX_DAY}),
+    # The Stagepact's targets: the admin's PUT sets one, the DELETE (run after every PUT) removes it again.
+    ("GET", f"{_B}/admin/stagepact-targets"): ADMIN_ONLY,
+    ("PUT", f"{_B}/admin/stagepact-targets/{{indicator:str}}/{{year:int}}"): rule(
+        ADMIN, params={"indicator": "reports.received"},
+        body={"value": "10", "direction": "at_most", "source": "Voorbeeld (matrix)"},
+    ),
+    ("DELETE", f"{_B}/admin/stagepact-targets/{{indicator:str}}/{{year:int}}"): rule(
+        ADMIN, params={"indicator": "reports.received"}
+    ),
     ("GET", f"{_B}/admin/outbox"): ADMIN_ONLY,
     ("GET", f"{_B}/admin/reports/{{report_id:uuid}}/reads"): ADMIN_ONLY,
     ("GET", f"{_B}/admin/reports/{{report_id:uuid}}/consultations"): ADMIN_ONLY,
@@ -190,6 +203,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", f"{_B}/recognitions/reassessment-due"): ANY_STAFF,
     ("GET", f"{_B}/recognitions/{{recognition_id:uuid}}"): ANY_STAFF,
     ("GET", f"{_B}/recognitions/{{recognition_id:uuid}}/status"): ANY_STAFF,
+    ("GET", f"{_B}/recognitions/{{recognition_id:uuid}}/history"): ANY_STAFF,
     ("POST", f"{_B}/recognitions/{{recognition_id:uuid}}/reassessed"): ADVISERS_ONLY,
     ("GET", f"{_B}/decisions"): ANY_STAFF,
     ("POST", f"{_B}/decisions"): ADVISERS_ONLY,
@@ -292,6 +306,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/portaal/reactieverzoeken/{case_id:uuid}"): COMPANY_ONLY,
     ("POST", "/portaal/reactieverzoeken/{case_id:uuid}"): rule(COMPANY, body={"answer": "Onze kant."}),
     ("GET", "/portaal/cursussen"): COMPANY_ONLY,
+    ("POST", "/portaal/cursussen/uitnodigingen/{invitation_id:uuid}/verbergen"): COMPANY_ONLY,
     ("GET", "/portaal/cursussen/aanmelden"): rule(COMPANY, query={"bijeenkomst": "{session_id}"}),
     ("POST", "/portaal/cursussen/aanmelden"): rule(COMPANY, body={"session_id": "{session_id}"}),
     ("GET", "/portaal/deelnames"): COMPANY_ONLY,

@@ -41,7 +41,7 @@ class Party:
 
     def secrets_of_company(self) -> set[str]:
         keys = ("company_id", "recognition_id", "decision_id", "objection_id", "case_id", "participation_id",
-                "certified_participation_id", "token_id", "company_report_id")
+                "certified_participation_id", "token_id", "company_report_id", "invitation_id")
         return {self.ids[k] for k in keys}
 
     def secrets_of_school(self) -> set[str]:
@@ -94,6 +94,8 @@ async def build(client: httpx.AsyncClient, runtime: Runtime, tokens: TokenFactor
         _ok(await client.put("/api/v1/register/school/webhook", json={"url": "http://127.0.0.1:9/hook"},
                              headers=party.school.headers))
 
+    # A course for new companies: each company's first grant brings its invitation (the worker's, below).
+    await post_course(client, adviser, for_new_companies=True)
     for party in parties.values():
         company_id = UUID(party.ids["company_id"])
         recognition_id = await recognitions.granted(company_id=company_id)
@@ -135,6 +137,9 @@ async def build(client: httpx.AsyncClient, runtime: Runtime, tokens: TokenFactor
         ))
         party.ids["token_id"] = str(await scalar(
             runtime, "SELECT id FROM api_token WHERE principal_id = :p", p=party.company.id
+        ))
+        party.ids["invitation_id"] = str(await scalar(
+            runtime, "SELECT id FROM course_invitation WHERE company_id = :c", c=UUID(party.ids["company_id"])
         ))
 
     # A follow-up task on company A's case, for the adviser (its adviser or a senior adviser marks it done).

@@ -43,29 +43,40 @@ RECOGNITION_SPEC = {
     (R.SUSPENDED, R.ACTIVE): {K.REINSTATE},
     (R.SUSPENDED, R.WITHDRAWN): {K.WITHDRAW},
 }
-# Reverse moves, made only by the reinstate decision that follows an upheld objection.
-RESTORING_SPEC = {
-    (R.REFUSED, R.PENDING): {K.REINSTATE},
-    (R.WITHDRAWN, R.ACTIVE): {K.REINSTATE},
-    (R.WITHDRAWN, R.SUSPENDED): {K.REINSTATE},
-    (R.LAPSED, R.ACTIVE): {K.REINSTATE},
+# Undoing a revoked decision (art. 7:11 Awb): the reverse of each move an adverse decision makes, made by
+# upholding the objection against it (a suspension is also lifted by a reinstate decision).
+UNDOING_SPEC = {
+    (R.SUSPENDED, R.ACTIVE),
+    (R.REFUSED, R.PENDING),
+    (R.WITHDRAWN, R.ACTIVE),
+    (R.WITHDRAWN, R.SUSPENDED),
+    (R.LAPSED, R.ACTIVE),
 }
 
 
 @pytest.mark.parametrize(("source", "target"), list(product(R, R)))
 def test_recognition_every_pair_and_kind(source: R, target: R) -> None:
-    for kind, restoring in product(K, (False, True)):
+    for kind, upheld in product([*K, None], (False, True)):
         expected = kind in RECOGNITION_SPEC.get((source, target), set()) or (
-            restoring and kind in RESTORING_SPEC.get((source, target), set())
+            upheld and (source, target) in UNDOING_SPEC
         )
-        given = {"kind": kind, "restoring": restoring}
+        given = {"kind": kind, "objection_upheld": upheld}
         if expected:
             check(RECOGNITION_TRANSITIONS, source, target, object(), SENIOR, given)
         else:
             # A move of the table made by the wrong decision is "not now" with its reason.
-            known = (source, target) in RECOGNITION_SPEC or (source, target) in RESTORING_SPEC
+            known = (source, target) in RECOGNITION_SPEC or (source, target) in UNDOING_SPEC
             with pytest.raises(InvalidTransition, match="makes this change" if known else "Cannot go"):
                 check(RECOGNITION_TRANSITIONS, source, target, object(), SENIOR, given)
+
+
+def test_an_upheld_objection_undoes_exactly_the_moves_of_adverse_decisions() -> None:
+    reverses = {
+        (target, source)
+        for (source, target), kinds in RECOGNITION_SPEC.items()
+        if source is not target and kinds & {K.REFUSE, K.SUSPEND, K.WITHDRAW, K.LAPSE}
+    }
+    assert reverses == UNDOING_SPEC
 
 
 @pytest.mark.parametrize("role", ALL_ROLES)

@@ -222,7 +222,9 @@ async def test_upholding_an_objection_restores_the_recognition(
                               {"outcome": "upheld", "reason": "Het onderzoek was onvolledig."})
     assert decided.status_code == 303
     page = (await web.get(decided.headers["location"])).text
-    assert "gegrond</span>" in page and "Besluit tot herstel" in page and "Het onderzoek was onvolledig." in page
+    assert "gegrond</span>" in page and "Het onderzoek was onvolledig." in page
+    # The restoration is part of the beslissing op bezwaar (art. 7:11 Awb): no decision to restore, a date.
+    assert "Hersteld met ingang van" in page and "Besluit tot herstel" not in page
     assert await scalar(runtime, "SELECT status FROM recognition WHERE id = :id", id=str(recognition)) == "active"
     assert f'href="/bezwaren/{objection_id}"' not in (await web.get("/bezwaren")).text  # no longer pending
     assert f'href="/bezwaren/{objection_id}"' in (await web.get("/bezwaren", params={"status": "alle"})).text

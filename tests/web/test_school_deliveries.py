@@ -17,7 +17,9 @@ async def test_a_school_reads_its_own_delivery_log_and_filters_it(
     await web.sign_in_as(tokens, Role.SCHOOL, school_brin="25LX")
     bakery = await make_company(runtime, name="Bakkerij Brood")
     garage = await make_company(runtime, name="Garage Gas")
-    bakery_sub = await make_delivery(runtime, "25LX", bakery, DeliveryStatus.DELIVERED, code=204, minutes_ago=5)
+    bakery_sub = await make_delivery(
+        runtime, "25LX", bakery, DeliveryStatus.DELIVERED, code=204, minutes_ago=5, corrected=True
+    )
     await make_delivery(runtime, "25LX", garage, DeliveryStatus.FAILED, code=500, error="gave up after 3 attempts")
     await make_delivery(runtime, "99ZZ", garage, DeliveryStatus.PENDING)  # another school's
 
@@ -28,6 +30,7 @@ async def test_a_school_reads_its_own_delivery_log_and_filters_it(
     assert garage.sbb_id in rows[0] and "mislukt</span>" in rows[0] and "HTTP 500" in rows[0]
     assert "gave up after 3 attempts" in rows[0] and "crebo 25180 (BBL)" in rows[0]
     assert bakery.sbb_id in rows[1] and "bezorgd</span>" in rows[1] and "HTTP 204" in rows[1]
+    assert "Correctie" in rows[1] and "Correctie" not in rows[0]  # a notice that corrects an earlier answer
 
     failed = await web.get("/school/bezorgingen", params={"status": "failed"})
     assert failed.text.count("mislukt</span>") == 1 and "bezorgd</span>" not in failed.text

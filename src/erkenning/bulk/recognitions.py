@@ -7,7 +7,8 @@ A row says "this recognition has status S from `since` on". Against the recognit
 - it starts before `since` with the same status and no end: refused (it already says so, from earlier);
 - it starts after `since`: refused (earlier history is changed by decisions, not by an import).
 So importing the same file twice writes no second period, and periods never overlap (the database's
-exclusion constraint guarantees it in any case).
+exclusion constraint guarantees it in any case). A period the import changes keeps what it said in
+`recognition_period_history` (the database's trigger), recorded until the import's time.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ PLAN = "bulk_recognition_plan"
 
 async def load_recognitions(conn: asyncpg.Connection, now: datetime) -> Outcome:
     out = Outcome()
+    # The periods' recorded time is the import's (the service clock), as for changes the service makes.
+    await conn.execute("SELECT set_config('erkenning.recorded_at', $1, true)", now.isoformat())
     await conn.execute(
         f"""
         CREATE TEMP TABLE {RESOLVED} ON COMMIT DROP AS

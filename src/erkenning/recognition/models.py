@@ -13,7 +13,7 @@ from sqlmodel import Field, SQLModel
 
 from erkenning.core.auth.scope import owned_by_company
 from erkenning.core.caller import Caller, Role
-from erkenning.core.db import TimestampedModel, UUIDModel, enum_field, timestamp_field
+from erkenning.core.db import TimestampedModel, TZDateTime, UUIDModel, enum_field, timestamp_field
 
 
 class Pathway(StrEnum):
@@ -70,11 +70,20 @@ class Recognition(TimestampedModel, table=True):
     version: int = Field(default=1)
 
 
+# The transaction's recorded time: what the service set for it (`periods.stamp`, on the service clock),
+# else the database's transaction time. Created by the migration that adds the period history.
+RECORDED_AT_FUNCTION = "erkenning_recorded_at"
+
+
 class RecognitionPeriod(UUIDModel, table=True):
     """One dated stretch of one status of a recognition: [valid_from, valid_until), open-ended if no end.
 
     PostgreSQL refuses two overlapping periods of the same recognition (exclusion constraint), so
     "what was the status on date D" has exactly one answer, found through the same GiST index.
+
+    Two time axes: `during` is valid time (when the status holds), `recorded_from` is recorded time
+    (since when the register says so). The rows here are the register's current knowledge; a trigger
+    copies every row that is changed or deleted into `recognition_period_history` (see there).
     """
 
     __tablename__ = "recognition_period"
@@ -103,18 +112,61 @@ class RecognitionPeriod(UUIDModel, table=True):
         ondelete="RESTRICT",
         description="the decision this period comes from (none for the application's pending period)",
     )
+    objection_id: UUID | None = Field(
+        default=None,
+        foreign_key="objection.id",
+        ondelete="RESTRICT",
+        description="the upheld objection that restored this period (art. 7:11 Awb), if one did",
+    )
     applied: bool = Field(
         default=True,
         sa_column_kwargs={"server_default": sa.true()},
         description="False while the period starts in the future: recognition.status has not caught up yet",
     )
     created_at: Any = timestamp_field(default_now=True)
+    recorded_from: datetime | None = Field(
+        default=None,
+        sa_type=TZDateTime,
+        sa_column_kwargs={"server_default": sa.text(f"{RECORDED_AT_FUNCTION}()"), "nullable": False},
+        description="recorded time: since when the register says this (set by the database on insert and "
+        "on every change of what the row says, to the writing transaction's time)",
+    )
 
     @staticmethod
     def range(valid_from: date, valid_until: date | None = None) -> Any:
         from sqlalchemy.dialects.postgresql import Range
 
         return Range(valid_from, valid_until, bounds="[)")
+
+
+class RecognitionPeriodHistory(SQLModel, table=True):
+    """A period as the register said it until it was changed or deleted: its valid and recorded time.
+
+    System-versioned as SQL:2011 does it: a trigger on `recognition_period` copies the old row here on
+    every UPDATE that changes what a period says and on every DELETE, with `recorded_from` (since when
+    the register said it) and `recorded_until` (when that was superseded), and the decision or upheld
+    objection that superseded it where the service named one (`periods.stamp`); none: an import or a
+    correction outside the service. Nothing else writes here, and the database refuses UPDATE and
+    DELETE. A row inserted and changed again in one transaction was never seen by anyone: no copy.
+    """
+
+    __tablename__ = "recognition_period_history"
+    __table_args__ = (
+        sa.CheckConstraint("recorded_from < recorded_until", name="recorded_interval"),
+        sa.Index("ix_recognition_period_history_recognition_id", "recognition_id", "recorded_until"),
+    )
+
+    id: UUID = Field(primary_key=True, sa_column_kwargs={"server_default": sa.text("gen_random_uuid()")})
+    period_id: UUID = Field(description="the row's id in recognition_period")
+    recognition_id: UUID = Field(foreign_key="recognition.id", ondelete="RESTRICT")
+    status: RecognitionStatus = enum_field(RecognitionStatus)
+    during: Any = Field(sa_type=DATERANGE, description="[valid_from, valid_until)")
+    decision_id: UUID | None = Field(default=None)
+    objection_id: UUID | None = Field(default=None)
+    recorded_from: datetime = Field(sa_type=TZDateTime)
+    recorded_until: datetime = Field(sa_type=TZDateTime)
+    superseded_by_decision_id: UUID | None = Field(default=None)
+    superseded_by_objection_id: UUID | None = Field(default=None)
 
 
 class DecisionKind(StrEnum):
@@ -191,7 +243,8 @@ class Decision(TimestampedModel, table=True):
     effective_until: date | None = Field(default=None)
     # Set when an investigation's approved outcome made this decision (the hearing happened there).
     investigation_id: UUID | None = Field(default=None, index=True)
-    # Set on the reinstate decision that restores what an upheld objection revoked.
+    # Historical: set on the reinstate decision by which an upheld objection used to restore what it revoked,
+    # before restoring became part of the beslissing op bezwaar itself (art. 7:11 Awb). No longer written.
     revokes_decision_id: UUID | None = Field(default=None, foreign_key="decision.id", ondelete="RESTRICT")
 
     drafted_by: UUID = Field(foreign_key="principal.id", ondelete="RESTRICT")
@@ -247,7 +300,7 @@ class DecisionRecognition(SQLModel, table=True):
 
 class ObjectionStatus(StrEnum):
     PENDING = "pending"
-    UPHELD = "upheld"  # gegrond: the decision is revoked and what it changed restored
+    UPHELD = "upheld"  # gegrond: the decision is revoked and what it changed restored from its start
     REJECTED = "rejected"  # ongegrond: the decision stands
     WITHDRAWN = "withdrawn"
 
@@ -282,4 +335,10 @@ class Objection(TimestampedModel, table=True):
     decided_by: UUID | None = Field(default=None, foreign_key="principal.id", ondelete="RESTRICT")
     decided_at: datetime | None = timestamp_field(nullable=True)
     outcome_reason: str | None = Field(default=None, sa_type=sa.Text)
+    # Upheld: the date from which the recognitions were restored (the contested decision's effective date,
+    # or the later date this beslissing op bezwaar states, with its reason).
+    restore_from: date | None = Field(default=None)
+    restore_reason: str | None = Field(default=None, sa_type=sa.Text)
+    # Historical: the reinstate decision by which an upheld objection restored from the day it was decided,
+    # before restoring became part of the beslissing op bezwaar itself (art. 7:11 Awb). No longer written.
     reinstate_decision_id: UUID | None = Field(default=None, foreign_key="decision.id", ondelete="RESTRICT")

@@ -117,6 +117,52 @@ class StatusOnRead(BaseModel):
     decision_id: UUID | None
 
 
+class RecordedPeriodRead(PeriodRead):
+    """A period the register holds now, and since when it says so."""
+
+    objection_id: UUID | None = Field(description="the upheld objection that restored it (art. 7:11 Awb)")
+    recorded_from: datetime = Field(description="recorded time: since when the register says this")
+
+
+class SupersededPeriodRead(RecordedPeriodRead):
+    """A period the register said until it was changed or deleted, and what superseded it."""
+
+    recorded_until: datetime = Field(description="recorded time: until when the register said this")
+    superseded_by_decision_id: UUID | None = Field(description="the decision whose change superseded it")
+    superseded_by_objection_id: UUID | None = Field(
+        description="the upheld objection whose restoration superseded it (neither: an import or a correction)"
+    )
+
+
+class RegisterAnswerRead(BaseModel):
+    """What the register answers about a date (as verify does): the status and its unbroken run."""
+
+    status: RecognitionStatus | None = Field(description="none: no period on that date")
+    recognised: bool
+    since: date | None
+    until: date | None = Field(description="exclusive; none: open-ended")
+    decision_id: UUID | None
+
+
+class RecordedAnswerRead(BaseModel):
+    day: date = Field(description="the date asked about")
+    answered_at: datetime = Field(description="the moment whose answer `then` is")
+    then: RegisterAnswerRead = Field(description="what the register answered about `day` at `answered_at`")
+    now: RegisterAnswerRead = Field(description="what holds on `day` as the register knows it now")
+    corrected: bool = Field(description="the answer given then has since been corrected")
+
+
+class RecognitionHistoryRead(BaseModel):
+    """Both time axes of a recognition: valid time (what holds when) and recorded time (what was said when)."""
+
+    recognition_id: UUID
+    periods: list[RecordedPeriodRead] = Field(description="the periods now, in date order")
+    superseded: list[SupersededPeriodRead] = Field(
+        description="every period the register said before, in the order it was superseded"
+    )
+    answer: RecordedAnswerRead | None = Field(description="given answered_on or answered_at")
+
+
 class ReassessmentDueRead(RecognitionRead):
     company_name: str
     company_sbb_id: str
@@ -210,7 +256,10 @@ class DecisionRead(BaseModel):
     response_received_at: datetime | None
     sent_on: date | None
     objection_deadline: date | None
-    revokes_decision_id: UUID | None
+    revokes_decision_id: UUID | None = Field(
+        description="historical: the decision a reinstate decision undid after an upheld objection, before "
+        "restoring became part of the beslissing op bezwaar (art. 7:11 Awb); no longer set"
+    )
     created_at: datetime
 
 
@@ -248,6 +297,12 @@ class ObjectionCreate(_Input):
 class ObjectionDecide(_Input):
     outcome: Literal["upheld", "rejected"]
     reason: Text
+    restore_from: date | None = Field(
+        default=None,
+        description="upheld only: restore from this date instead of the decision's own start (never before "
+        "it); needs restore_reason",
+    )
+    restore_reason: Text | None = Field(default=None, description="why the restoration starts later")
 
 
 class ObjectionRead(BaseModel):
@@ -262,5 +317,10 @@ class ObjectionRead(BaseModel):
     filed_via: FiledVia
     decided_at: datetime | None
     outcome_reason: str | None
-    reinstate_decision_id: UUID | None
+    restore_from: date | None = Field(description="upheld: the recognitions are restored from this date")
+    restore_reason: str | None = Field(description="why the restoration starts later than the decision did")
+    reinstate_decision_id: UUID | None = Field(
+        description="historical: the reinstate decision that restored from the day the objection was decided, "
+        "before restoring became part of the beslissing op bezwaar (art. 7:11 Awb); no longer set"
+    )
     created_at: datetime

@@ -5,9 +5,9 @@ what must hold of the moment (its ready hook: "not now", 409): a response term t
 objection still pending. `states.apply` applies both, `states.allowed` lists what a caller may do
 now, and the tests walk every pair of every table.
 
-Recognition moves are made only by sent decisions; the ready hook checks the decision's kind. A
-restoring reinstate (after an upheld objection) that finds a recognition already in the status it
-restores makes no move there.
+Recognition moves are made by sent decisions (the ready hook checks the decision's kind) and by
+upholding an objection (art. 7:11 Awb), which undoes the contested decision from its start: the
+reverse of each move an adverse decision makes, and nothing else.
 """
 
 from __future__ import annotations
@@ -28,8 +28,7 @@ HARMFUL = frozenset({K.REFUSE, K.IMPOSE_CONDITIONS, K.SUSPEND, K.WITHDRAW})
 # Decisions against the company's interest: never retroactive, and open to an objection that restores.
 ADVERSE = HARMFUL | {K.LAPSE}
 
-# The status a decision kind puts a recognition in (None: unchanged; a restoring reinstate uses the
-# status the revoked decision found).
+# The status a decision kind puts a recognition in (None: unchanged).
 TARGET: Mapping[K, R | None] = {
     K.GRANT: R.ACTIVE,
     K.REFUSE: R.REFUSED,
@@ -44,24 +43,24 @@ TARGET: Mapping[K, R | None] = {
 # ---------------------------------------------------------------- recognitions
 
 
-def _by(*kinds: K, restoring_only: bool = False) -> Rule:
+def _by(*kinds: K, undoing: bool = False) -> Rule:
+    """A move made by a sent decision of one of `kinds`; `undoing`: also (or, without kinds, only) by
+    upholding an objection against the decision that made the reverse move (art. 7:11 Awb)."""
     names = " or ".join(k.value for k in kinds)
+    by_objection = "upholding an objection against the decision that made the reverse move (art. 7:11 Awb)"
 
-    def by_kind(recognition: Any, caller: Caller, given: Mapping[str, Any]) -> str | None:
+    def made_by(recognition: Any, caller: Caller, given: Mapping[str, Any]) -> str | None:
+        if undoing and given.get("objection_upheld"):
+            return None
         kind = given.get("kind")
-        if kind not in kinds:
-            return f"only a {names} decision makes this change, not a {getattr(kind, 'value', kind)} decision"
-        if restoring_only and not given.get("restoring"):
-            return "only the decision that restores what an upheld objection revoked makes this change"
-        return None
+        if kind in kinds:
+            return None
+        if not kinds:
+            return f"only {by_objection} makes this change"
+        return f"only a {names} decision makes this change, not a {getattr(kind, 'value', kind)} decision"
 
-    return Rule(
-        roles=ADVISER_ROLES,
-        needs=("kind",),
-        ready=by_kind,
-        description=f"by a {names} decision"
-        + (" restoring after an upheld objection" if restoring_only else ""),
-    )
+    made = " or by ".join(([f"a {names} decision"] if kinds else []) + ([by_objection] if undoing else []))
+    return Rule(roles=ADVISER_ROLES, ready=made_by, description=f"by {made}")
 
 
 RECOGNITION_TRANSITIONS: Table[R] = {
@@ -72,13 +71,13 @@ RECOGNITION_TRANSITIONS: Table[R] = {
     (R.ACTIVE, R.SUSPENDED): _by(K.SUSPEND),
     (R.ACTIVE, R.WITHDRAWN): _by(K.WITHDRAW),
     (R.ACTIVE, R.LAPSED): _by(K.LAPSE),
-    (R.SUSPENDED, R.ACTIVE): _by(K.REINSTATE),
+    (R.SUSPENDED, R.ACTIVE): _by(K.REINSTATE, undoing=True),
     (R.SUSPENDED, R.WITHDRAWN): _by(K.WITHDRAW),
-    # Undoing a revoked decision: each is the reverse of a move above, made only when restoring.
-    (R.REFUSED, R.PENDING): _by(K.REINSTATE, restoring_only=True),
-    (R.WITHDRAWN, R.ACTIVE): _by(K.REINSTATE, restoring_only=True),
-    (R.WITHDRAWN, R.SUSPENDED): _by(K.REINSTATE, restoring_only=True),
-    (R.LAPSED, R.ACTIVE): _by(K.REINSTATE, restoring_only=True),
+    # Undoing a revoked decision: each is the reverse of a move above, made only by the upheld objection.
+    (R.REFUSED, R.PENDING): _by(undoing=True),
+    (R.WITHDRAWN, R.ACTIVE): _by(undoing=True),
+    (R.WITHDRAWN, R.SUSPENDED): _by(undoing=True),
+    (R.LAPSED, R.ACTIVE): _by(undoing=True),
 }
 
 
@@ -186,7 +185,7 @@ OBJECTION_TRANSITIONS: Table[O] = {
         roles=ADVISER_ROLES,
         guard=independent_decider,
         needs=("reason",),
-        description="uphold: revoke the decision and restore what it changed",
+        description="uphold: revoke the decision and restore what it changed, from its start (art. 7:11 Awb)",
     ),
     (O.PENDING, O.REJECTED): Rule(
         roles=ADVISER_ROLES,

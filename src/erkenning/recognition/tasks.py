@@ -4,8 +4,10 @@ Each job is idempotent and catches up on what a missed run left: it works from w
 database, not from the day it runs. They run every hour (cheap: each finds its rows through a
 partial or plain index), so "today's" changes land early on the day itself.
 
-Topic written here and by decisions: `recognition.changed` {company_id, recognition_id}; its handler
-belongs to the register's subscriptions (this module declares none).
+Topics written here, by decisions and by upheld objections (`effects`): `recognition.changed`
+{company_id, recognition_id[, corrected, corrected_from]}, whose handler belongs to the register's
+subscriptions, and `recognition.first_granted` {company_id, recognition_id, decision_id}, whose handler
+belongs to training (this module declares none).
 """
 
 from __future__ import annotations

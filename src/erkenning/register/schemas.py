@@ -128,6 +128,7 @@ class DeliveryRead(BaseModel):
     company: str
     crebo: str
     pathway: Pathway
+    corrected: bool = Field(description="the notice corrects earlier answers (a decision undone from its start)")
     attempts: int
     last_response_code: int | None
     last_error: str | None

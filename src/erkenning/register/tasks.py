@@ -1,9 +1,11 @@
 """Change notices to subscribed schools: fan out each recognition change, deliver each notice apart.
 
-`recognition.changed` (company_id, recognition_id) becomes one `subscription_delivery` row per
-subscribed school with a snapshot of the public facts, and one outbox event per row: a webhook POST
-(`register.webhook`) or an e-mail (`mail.queue`). So one school's dead endpoint retries and dies
-on its own, under the outbox's backoff, and never holds up another school's notice.
+`recognition.changed` (company_id, recognition_id[, corrected, corrected_from]) becomes one
+`subscription_delivery` row per subscribed school with a snapshot of the public facts, and one outbox
+event per row: a webhook POST (`register.webhook`) or an e-mail (`mail.queue`). So one school's dead
+endpoint retries and dies on its own, under the outbox's backoff, and never holds up another school's
+notice. A correction (an upheld objection undid a decision from its start, art. 7:11 Awb) says so:
+`corrected` and the date from which earlier answers were wrong, `corrected_from`.
 """
 
 from __future__ import annotations
@@ -117,6 +119,8 @@ async def fan_out(ctx: outbox.EventContext) -> None:
     if snapshot is None:
         log.warning("register.change_unknown_recognition", recognition_id=str(recognition_id))
         return
+    snapshot["corrected"] = bool(ctx.payload.get("corrected"))
+    snapshot["corrected_from"] = ctx.payload.get("corrected_from")
     deliveries = [
         Delivery(
             school_brin=sub.school_brin, subscription_id=sub.id, source_event_id=ctx.event.id,
@@ -218,7 +222,8 @@ def _dutch_dates(facts: dict[str, Any]) -> dict[str, Any]:
     upcoming = facts.get("next")
     return {
         **facts,
-        **{k: nl(facts.get(k)) for k in ("as_of", "since", "until")},
+        **{k: nl(facts.get(k)) for k in ("as_of", "since", "until", "corrected_from")},
+        "corrected": bool(facts.get("corrected")),  # notices fanned out before corrections existed lack it
         "next": {**upcoming, "effective_date": nl(upcoming["effective_date"])} if upcoming else None,
     }
 

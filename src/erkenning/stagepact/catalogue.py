@@ -18,7 +18,7 @@ from typing import Any
 from erkenning import vocabulary
 from erkenning.companies.models import Sector
 from erkenning.reports.models import Ground
-from erkenning.training.models import CourseFormat, Topic
+from erkenning.training.models import CourseFormat, InvitationKind, Topic
 from erkenning.vocabulary import SECTORS
 from erkenning.workflows.models import Outcome
 
@@ -83,6 +83,7 @@ TOPICS = {t: vocabulary.capital(t) for t in Topic}
 # Course topics that count as "discrimination-related" for the reach figures.
 DISCRIMINATION_TOPICS = (Topic.DISCRIMINATION_FREE_RECRUITMENT, Topic.EQUAL_OPPORTUNITIES)
 MEASURES = {"enrolled": "Ingeschreven", "completed": "Gevolgd of afgerond", "no_show": "Niet verschenen"}
+INVITATION_KINDS = {k: vocabulary.capital(k) for k in InvitationKind}
 
 SECTIONS = {
     "reports": "Meldingen",
@@ -94,6 +95,8 @@ SECTIONS = {
     "training_by_format": "Cursusdeelnames per vorm",
     "training_by_topic": "Cursusdeelnames per onderwerp",
     "course_reach": "Bereik van de cursussen",
+    "reach_by_topic": "Bereik per onderwerp",
+    "invitations": "Uitnodigingen voor cursussen",
 }
 
 
@@ -198,6 +201,21 @@ def _build() -> tuple[list[Spec], list[Partition]]:
     ]
     parts += [Partition(RECOGNISED, (RECOGNISED_DONE,), remainder=True),
               Partition(REPORTED, (REPORTED_DONE,), remainder=True)]
+
+    # Companies, not participations, per topic: one company with two courses of a topic counts once, and a
+    # company may count under several topics (no partition: the topics add up to no published total).
+    specs += _cells("reach_by_topic", "companies", TOPICS, "Leerbedrijven die een cursus volgden over")
+
+    for kind, word in INVITATION_KINDS.items():
+        invited: Key = ("invitations", "invited", kind.value)
+        enrolled: Key = ("invitations", "enrolled", kind.value)
+        specs += [
+            Spec(invited, Unit.COUNT, f"Uitgenodigde leerbedrijven: {word}"),
+            Spec(enrolled, Unit.COUNT, f"waarvan daarna ingeschreven: {word}"),
+            _share(("invitations", "share_enrolled", kind.value), f"Aandeel daarna ingeschreven: {word}",
+                   enrolled, invited),
+        ]
+        parts.append(Partition(invited, (enrolled,), remainder=True))
     return specs, parts
 
 
@@ -218,6 +236,9 @@ def _category_tables() -> dict[tuple[str, str], dict[str, str]]:
     for measure in MEASURES:
         tables[("training_by_format", measure)] = {**FORMATS, TOTAL: "Totaal"}
         tables[("training_by_topic", measure)] = TOPICS
+    tables[("reach_by_topic", "companies")] = TOPICS
+    for name in ("invited", "enrolled", "share_enrolled"):
+        tables[("invitations", name)] = INVITATION_KINDS
     return {k: {_str(code): text for code, text in v.items()} for k, v in tables.items()}
 
 

@@ -1,9 +1,12 @@
-"""Back-office routes for the Stagepact indicators: JSON, CSV and the yearly report page.
+"""Back-office routes for the Stagepact indicators (JSON, CSV and the yearly report page) and, for admins,
+the targets they are held against.
 
 Which outputs leave the back office, and so are always suppressed: the CSV (a file, made to be
 passed on) and the yearly report (made to be published). The JSON answers staff in the back office
 and carries exact numbers unless `suppressed=true` asks for the same view as the CSV. Both exports
-are audited (`monitoring.exported`), with the period and the format.
+are audited (`monitoring.exported`), with the period and the format; so is every change of a target.
+
+`PROVIDERS`: the domain's services, injected by name.
 """
 
 from __future__ import annotations
@@ -11,20 +14,29 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Request, Response, delete, get, put
 from litestar.di import NamedDependency, Provide
-from litestar.params import PathParameter, QueryParameter
+from litestar.params import JSONBody, PathParameter, QueryParameter
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.core.audit import service as audit
-from erkenning.core.caller import Caller
+from erkenning.core.caller import Caller, Role
 from erkenning.core.errors import ValidationFailed
 from erkenning.core.settings import Settings
-from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
+from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep, provide
+from erkenning.http.guards import requires
 from erkenning.stagepact import export, indicators, period, report
 from erkenning.stagepact.period import FIRST_YEAR, LAST_YEAR, Period
+from erkenning.stagepact.schemas import TargetRead, TargetWrite
+from erkenning.stagepact.targets import TargetService
 
 CSV = "text/csv"
+PROVIDERS = {"targets": provide(TargetService)}
+Year = Annotated[int, PathParameter(ge=FIRST_YEAR, le=LAST_YEAR, description="a calendar year")]
+Indicator = Annotated[
+    str, PathParameter(pattern=r"^[a-z_]{1,40}\.[a-z_0-9]{1,40}(\.[a-z_0-9]{1,40})?$",
+                       description="section.name or section.name.category, as in the indicators' JSON")
+]
 
 
 async def provide_period(
@@ -127,3 +139,41 @@ async def report_export(session: AsyncSession, settings: Settings, caller: Calle
             "Content-Disposition": f'inline; filename="stagepact-{year}.html"',
         },
     )
+
+
+class TargetController(Controller):
+    """Doelstellingen of the Stagepact: a value per indicator and year, with its direction and source."""
+
+    path = "/admin/stagepact-targets"
+    tags = ["admin", "monitoring"]
+    guards = [requires(Role.ADMIN)]
+    dependencies = PROVIDERS
+
+    @get("/", summary="The targets, by year and indicator")
+    async def list_(
+        self, targets: NamedDependency[TargetService],
+        year: Annotated[int | None, QueryParameter(ge=FIRST_YEAR, le=LAST_YEAR, description="one year only")] = None,
+    ) -> list[TargetRead]:
+        return [TargetRead.of(t) for t in await targets.list_targets(year=year)]
+
+    @put(
+        "/{indicator:str}/{year:int}",
+        summary="Set the target of an indicator for a year (create or replace; audited)",
+        description="`indicator` is a key of the catalogue (`section.name` or `section.name.category`, as in "
+        "`GET /monitoring/indicators`). A percentage is at most 100, a count a whole number. The indicators, the "
+        "CSV, the web page and the yearly report then hold the figure against it: met, not met, or no data.",
+    )
+    async def put_(
+        self, indicator: Indicator, year: Year, data: JSONBody[TargetWrite], targets: NamedDependency[TargetService],
+        caller: CurrentCaller,
+    ) -> TargetRead:
+        row = await targets.put(
+            indicator, year, value=data.value, direction=data.direction, source=data.source, caller=caller
+        )
+        return TargetRead.of(row)
+
+    @delete("/{indicator:str}/{year:int}", summary="Remove the target of an indicator for a year (audited)")
+    async def remove(
+        self, indicator: Indicator, year: Year, targets: NamedDependency[TargetService], caller: CurrentCaller
+    ) -> None:
+        await targets.delete(indicator, year, caller)

@@ -1,4 +1,4 @@
-"""The indicators as JSON (schemas) and as CSV."""
+"""The indicators as JSON (schemas) and as CSV, each with its target, trend and verdict where it has a target."""
 
 from __future__ import annotations
 
@@ -6,12 +6,15 @@ import csv
 import io
 from datetime import date
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from erkenning import vocabulary
 from erkenning.stagepact.catalogue import Unit
 from erkenning.stagepact.indicators import Cell, Comparison, Row
+from erkenning.stagepact.models import Direction
 from erkenning.stagepact.period import Period
 from erkenning.stagepact.suppression import THRESHOLD
+from erkenning.stagepact.targets import Goal, Trend, Verdict
 
 
 class PeriodRead(BaseModel):
@@ -34,6 +37,21 @@ class CellRead(BaseModel):
         return cls(value=cell.value, text=cell.text, suppressed=cell.suppressed)
 
 
+class GoalRead(BaseModel):
+    """The figure against its target: met, not met, or no data (hidden or undefined: never a verdict on it)."""
+
+    value: float
+    direction: Direction
+    source: str
+    trend: Trend | None = Field(description="against the period before; none when either figure is hidden or missing")
+    verdict: Verdict
+
+    @classmethod
+    def of(cls, goal: Goal) -> GoalRead:
+        t = goal.target
+        return cls(value=t.value, direction=t.direction, source=t.source, trend=goal.trend, verdict=goal.verdict)
+
+
 class IndicatorRead(BaseModel):
     section: str
     name: str
@@ -43,6 +61,7 @@ class IndicatorRead(BaseModel):
     current: CellRead
     previous: CellRead
     change: CellRead
+    target: GoalRead | None = Field(description="the target of the period's year, if the indicator has one")
 
     @classmethod
     def of(cls, row: Row) -> IndicatorRead:
@@ -50,6 +69,7 @@ class IndicatorRead(BaseModel):
         return cls(
             section=section, name=name, category=category, unit=row.spec.unit, label=row.spec.label,
             current=CellRead.of(row.current), previous=CellRead.of(row.previous), change=CellRead.of(row.change),
+            target=GoalRead.of(row.goal) if row.goal else None,
         )
 
 
@@ -60,6 +80,7 @@ class IndicatorsRead(BaseModel):
     previous_period: PeriodRead
     suppressed: bool
     threshold: int
+    target_year: int = Field(description="the year whose targets apply: the year the period ends in")
     indicators: list[IndicatorRead]
 
     @classmethod
@@ -69,6 +90,7 @@ class IndicatorsRead(BaseModel):
             previous_period=PeriodRead.of(comparison.previous),
             suppressed=suppressed,
             threshold=THRESHOLD,
+            target_year=comparison.target_year,
             indicators=[IndicatorRead.of(r) for r in comparison.rows(suppressed=suppressed)],
         )
 
@@ -76,11 +98,24 @@ class IndicatorsRead(BaseModel):
 CSV_COLUMNS = (
     "section", "name", "category", "unit", "label",
     "period_first", "period_last", "current", "previous_first", "previous_last", "previous", "change",
+    "target", "target_direction", "target_source", "trend", "verdict", "verdict_text",
 )
 
 
+def _goal_columns(row: Row) -> list[str]:
+    goal = row.goal
+    if goal is None:
+        return ["", "", "", "", "", ""]
+    value = str(int(goal.target.value)) if row.spec.unit is Unit.COUNT else f"{goal.target.value:.1f}"
+    return [
+        value, goal.target.direction.value, goal.target.source, goal.trend.value if goal.trend else "",
+        goal.verdict.value, vocabulary.TARGET_VERDICTS[goal.verdict.value],
+    ]
+
+
 def to_csv(comparison: Comparison) -> str:
-    """The export that leaves the back office: always suppressed ("<5", "withheld")."""
+    """The export that leaves the back office: always suppressed ("<5", "withheld"); a hidden figure's verdict
+    is `no_data`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -91,6 +126,7 @@ def to_csv(comparison: Comparison) -> str:
             section, name, category or "", row.spec.unit.value, row.spec.label,
             now.first.isoformat(), now.last.isoformat(), row.current.text,
             then.first.isoformat(), then.last.isoformat(), row.previous.text, row.change.text.lstrip("+"),
+            *_goal_columns(row),
         ])
     return buffer.getvalue()
 

@@ -1,22 +1,25 @@
-"""Indicators for a period beside the period before, exact or with small numbers suppressed.
+"""Indicators for a period beside the period before, exact or with small numbers suppressed, each held
+against its target of the period's year where it has one.
 
-`compute()` is what the JSON, the CSV, the yearly report and (later) the web pages call:
+`compute()` is what the JSON, the CSV, the yearly report and the web page call:
 
     comparison = await indicators.compute(session, period, lead_time_weeks=settings.investigation_lead_time_weeks)
-    rows = comparison.rows(suppressed=True)     # what may leave the back office
+    rows = comparison.rows(suppressed=True)     # what may leave the back office; row.goal: target, trend, verdict
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from erkenning.stagepact import queries
+from erkenning.stagepact import queries, targets
 from erkenning.stagepact.catalogue import SPECS, Key, Spec, Unit
+from erkenning.stagepact.models import Target
 from erkenning.stagepact.period import Period
 from erkenning.stagepact.suppression import THRESHOLD, WITHHELD, Reason, hidden_keys
+from erkenning.stagepact.targets import Goal
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class Row:
     current: Cell
     previous: Cell
     change: Cell
+    goal: Goal | None = None  # where the figure has a target for the period's year
 
     @property
     def key(self) -> Key:
@@ -78,6 +82,11 @@ class Comparison:
     previous: Period
     current_values: dict[Key, Any]
     previous_values: dict[Key, Any]
+    targets: dict[Key, Target] = field(default_factory=dict)  # those of `target_year`
+
+    @property
+    def target_year(self) -> int:
+        return targets.target_year(self.period)
 
     def hidden(self, *, previous: bool = False) -> dict[Key, Reason]:
         return hidden_keys(self.previous_values if previous else self.current_values)
@@ -89,7 +98,13 @@ class Comparison:
         for spec in SPECS:
             current = _cell(spec, self.current_values, now_hidden)
             previous = _cell(spec, self.previous_values, then_hidden)
-            rows.append(Row(spec, current, previous, _change(spec, current, previous)))
+            change = _change(spec, current, previous)
+            target = self.targets.get(spec.key)
+            goal = None
+            if target is not None:
+                verdict = targets.judge(current.value, current.suppressed, target)
+                goal = Goal(target, targets.trend(change.value, change.suppressed), verdict)
+            rows.append(Row(spec, current, previous, change, goal))
         return rows
 
 
@@ -100,6 +115,7 @@ async def compute(session: AsyncSession, period: Period, *, lead_time_weeks: int
         previous=previous,
         current_values=await queries.snapshot(session, period, lead_time_weeks=lead_time_weeks),
         previous_values=await queries.snapshot(session, previous, lead_time_weeks=lead_time_weeks),
+        targets=await targets.for_year(session, targets.target_year(period)),
     )
 
 

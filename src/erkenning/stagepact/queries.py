@@ -14,7 +14,11 @@ inclusive):
   event on the case's timeline);
 * a course participation — its activity date (`training.models.activity_date`: completion date,
   else the session's day, else the enrolment date);
-* a recognised company — one with a recognition that was `active` on at least one day of the period.
+* a recognised company — one with a recognition that was `active` on at least one day of the period;
+* a company reached on a topic — as a course participation, counting companies (attended or completed);
+* an invitation — when it was made (`course_invitation.created_at`); "then enrolled": the company has a
+  participation (not cancelled) in one of the offered courses made at or after the invitation and
+  before the period's end.
 
 Lead times are whole calendar days between the Amsterdam dates of the two moments.
 """
@@ -49,6 +53,8 @@ from erkenning.training.models import (
     Course,
     CourseFormat,
     CourseSession,
+    Invitation,
+    InvitationKind,
     Participation,
     ParticipationStatus,
     Topic,
@@ -247,9 +253,13 @@ async def training(session: AsyncSession, period: Period) -> Values:
             aggregates[("training_by_topic", measure, topic.value)] = _count(
                 sa.and_(status, col(Course.topics).contains([topic.value]))
             )
-    aggregates[("course_reach", "companies_took_part", None)] = sa.func.count(
-        sa.distinct(col(Participation.company_id))
-    ).filter(col(Participation.status).in_(DONE_STATUSES))
+    done = col(Participation.status).in_(DONE_STATUSES)
+    companies = sa.func.count(sa.distinct(col(Participation.company_id)))
+    aggregates[("course_reach", "companies_took_part", None)] = companies.filter(done)
+    for topic in Topic:
+        aggregates[("reach_by_topic", "companies", topic.value)] = companies.filter(
+            sa.and_(done, col(Course.topics).contains([topic.value]))
+        )
     return await _row(session, aggregates, _participations(period))
 
 
@@ -299,6 +309,29 @@ async def course_reach(session: AsyncSession, period: Period) -> Values:
     return await _row(session, aggregates, sa.select(sa.literal(1)))
 
 
+async def invitations(session: AsyncSession, period: Period) -> Values:
+    """Companies invited in the period, by kind, and how many of them then enrolled in a course offered."""
+    then_enrolled = sa.exists(
+        sa.select(sa.literal(1))
+        .select_from(Participation)
+        .where(
+            col(Participation.company_id) == col(Invitation.company_id),
+            col(Participation.course_id) == sa.any_(col(Invitation.course_ids)),
+            col(Participation.status) != ParticipationStatus.CANCELLED,
+            col(Participation.created_at) >= col(Invitation.created_at),
+            col(Participation.created_at) < period.end,
+        )
+    )
+    companies = sa.func.count(sa.distinct(col(Invitation.company_id)))
+    aggregates: dict[Key, Any] = {}
+    for kind in InvitationKind:
+        of_kind = col(Invitation.kind) == kind
+        aggregates[("invitations", "invited", kind.value)] = companies.filter(of_kind)
+        aggregates[("invitations", "enrolled", kind.value)] = companies.filter(sa.and_(of_kind, then_enrolled))
+    stmt = sa.select(sa.literal(1)).select_from(Invitation).where(within(Invitation.created_at, period))
+    return await _row(session, aggregates, stmt)
+
+
 async def snapshot(session: AsyncSession, period: Period, *, lead_time_weeks: int) -> Values:
     """Every count, lead time and percentage of the catalogue for one period (exact numbers)."""
     values: Values = {}
@@ -309,6 +342,7 @@ async def snapshot(session: AsyncSession, period: Period, *, lead_time_weeks: in
     values.update(await follow_up(session, period))
     values.update(await training(session, period))
     values.update(await course_reach(session, period))
+    values.update(await invitations(session, period))
     for spec in c.SPECS:
         if spec.of is not None:
             numerator, denominator = values[spec.of[0]], values[spec.of[1]]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,12 +22,12 @@ from markupsafe import Markup
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.core import clock
-from erkenning.stagepact import charts, queries
+from erkenning.stagepact import charts, queries, targets
 from erkenning.stagepact.catalogue import BY_KEY, SECTIONS, SPECS, Key, Unit, category_label
 from erkenning.stagepact.indicators import Cell, Comparison, Row
 from erkenning.stagepact.period import Period
 from erkenning.stagepact.suppression import SECONDARY, SHOWN_AS, THRESHOLD, WITHHELD, Reason, hidden_keys
-from erkenning.vocabulary import long_date
+from erkenning.vocabulary import TARGET_DIRECTIONS, TARGET_VERDICTS, TRENDS, long_date
 
 TEMPLATES = Path(__file__).parent / "templates"
 STYLESHEET = (TEMPLATES / "report.css").read_text(encoding="utf-8")
@@ -67,6 +68,62 @@ def shown(cell: Cell, unit: Unit, *, change: bool = False) -> str:
     if cell.value is None:
         return "n.v.t."
     return _number(cell.value, unit, signed=change)
+
+
+# ------------------------------------------------------------------ targets
+
+
+@dataclass(frozen=True)
+class GoalLine:
+    """One figure against its target, in the words the pages print."""
+
+    label: str
+    target: str
+    current: str
+    previous: str
+    trend: str
+    verdict: str  # the Dutch word
+    code: str  # met, not_met, no_data
+    source: str
+
+
+def goal_lines(rows: Iterable[Row]) -> list[GoalLine]:
+    """The rows that have a target, in catalogue order."""
+    lines = []
+    for row in rows:
+        goal = row.goal
+        if goal is None:
+            continue
+        unit = row.spec.unit
+        lines.append(GoalLine(
+            label=row.spec.label,
+            target=f"{TARGET_DIRECTIONS[goal.target.direction.value]} {_number(goal.target.value, unit)}",
+            current=shown(row.current, unit),
+            previous=shown(row.previous, unit),
+            trend=TRENDS[goal.trend.value] if goal.trend else "–",
+            verdict=TARGET_VERDICTS[goal.verdict.value],
+            code=goal.verdict.value,
+            source=goal.target.source,
+        ))
+    return lines
+
+
+def goal_summary(lines: list[GoalLine], year: int) -> str:
+    """One sentence: how many targets of `year` are met, not met, or without data."""
+    if not lines:
+        return f"Voor {year} zijn geen doelen vastgelegd."
+    no_data_yet = "geen gegevens (verborgen of niet te berekenen)"
+    if len(lines) == 1:
+        return {
+            targets.Verdict.MET: f"Het doel voor {year} is gehaald.",
+            targets.Verdict.NOT_MET: f"Het doel voor {year} is niet gehaald.",
+        }.get(targets.Verdict(lines[0].code), f"Over het doel voor {year} zijn {no_data_yet}.")
+    met, not_met, no_data = (sum(1 for line in lines if line.code == v) for v in targets.Verdict)
+    said = f"Van de {len(lines)} doelen voor {year} "
+    said += f"{'is' if met == 1 else 'zijn'} er {met} gehaald en {not_met} niet gehaald"
+    if no_data:
+        said += f"; over {no_data} zijn {no_data_yet}"
+    return said + "."
 
 
 # ------------------------------------------------------------------ what the page holds
@@ -189,6 +246,9 @@ def sections(
                        _matching(rows, "training_by_topic", "completed"), period=period, axis="Onderwerp"),
             Block("Deelnames per onderwerp", [r for k, r in rows.items() if k[0] == "training_by_topic"]),
             Block(SECTIONS["course_reach"], [r for k, r in rows.items() if k[0] == "course_reach"]),
+            _bar_block("chart-reach", "Leerbedrijven die een cursus volgden, per onderwerp",
+                       _matching(rows, "reach_by_topic", "companies"), period=period, axis="Onderwerp"),
+            Block(SECTIONS["invitations"], [r for k, r in rows.items() if k[0] == "invitations"]),
         ]),
     ]
 
@@ -210,13 +270,16 @@ async def gather(session: AsyncSession, year: int, *, lead_time_weeks: int) -> R
     years = list(range(year - TREND_YEARS + 1, year + 1))
     values = {y: await queries.snapshot(session, Period.year(y), lead_time_weeks=lead_time_weeks) for y in years}
     period = Period.year(year)
-    comparison = Comparison(period, period.previous(), values[year], values[year - 1])
+    comparison = Comparison(
+        period, period.previous(), values[year], values[year - 1], await targets.for_year(session, year)
+    )
     return ReportData(year, comparison, years, values, clock.today())
 
 
 def render(data: ReportData) -> str:
     """The page (CPU-bound: run it in a thread from async code)."""
     rows = {r.key: r for r in data.comparison.rows(suppressed=True)}
+    goals = goal_lines(rows.values())
     hidden = {y: hidden_keys(v) for y, v in data.trend_values.items()}
     counts = _trend("chart-trend-counts", "Meldingen en onderzoeken per jaar", TREND_COUNTS, data.trend_years,
                     data.trend_values, hidden, "Aantal")
@@ -233,6 +296,8 @@ def render(data: ReportData) -> str:
         previous=data.comparison.previous,
         generated_on=data.generated_on,
         sections=sections(str(data.year), rows, counts, days),
+        goals=goals,
+        goal_summary=goal_summary(goals, data.year),
         css=Markup(STYLESHEET),
         threshold=THRESHOLD,
         shown_as=SHOWN_AS,

@@ -1,4 +1,4 @@
-"""E-mails about courses: reminder, promotion from the waiting list, cancelled session, certificate."""
+"""E-mails about courses: reminder, promotion from the waiting list, cancelled session, certificate, invitation."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from erkenning.companies.models import Company
 from erkenning.core import clock
 from erkenning.core.mail import Composed, Composer
-from erkenning.training.models import Course, CourseSession, Participation, ParticipationStatus
+from erkenning.training.models import Course, CourseSession, Invitation, Participation, ParticipationStatus
+from erkenning.training.services.invitations import TEMPLATE as INVITATION_TEMPLATE
 
 _SKIP = Composed(to=None, context={})
 _FORMATS = {"workshop": "workshop", "webinar": "webinar", "e_learning": "e-learning"}
@@ -64,9 +65,30 @@ async def compose_certificate(session: AsyncSession, payload: dict[str, Any]) ->
     return await _compose(session, payload, only_if=ParticipationStatus.COMPLETED)
 
 
+async def compose_invitation(session: AsyncSession, payload: dict[str, Any]) -> Composed:
+    """The courses an invitation offers that are still in the catalogue (none left, or dismissed: no e-mail)."""
+    invitation = await session.get(Invitation, UUID(payload["invitation_id"]))
+    if invitation is None or invitation.dismissed_at is not None:
+        return _SKIP
+    company = await session.get(Company, invitation.company_id)
+    found = [await session.get(Course, course_id) for course_id in invitation.course_ids]
+    courses = sorted((c for c in found if c is not None and c.active), key=lambda c: c.title)
+    if company is None or not courses:
+        return _SKIP
+    return Composed(
+        to=company.email,
+        context={
+            "company": company.name,
+            "kind": invitation.kind.value,
+            "courses": [{"title": c.title, "format": _FORMATS[c.format.value]} for c in courses],
+        },
+    )
+
+
 COMPOSERS: dict[str, Composer] = {
     "training_reminder": compose_reminder,
     "training_promoted": compose_promoted,
     "training_session_cancelled": compose_session_cancelled,
     "training_certificate": compose_certificate,
+    INVITATION_TEMPLATE: compose_invitation,
 }

@@ -37,6 +37,11 @@ class Topic(StrEnum):
     ADOLESCENT_BRAIN = "adolescent_brain"
 
 
+class InvitationKind(StrEnum):
+    NEW_COMPANY = "new_company"  # the company's first recognition became active by a grant
+    IMPROVEMENT_AGREEMENT = "improvement_agreement"  # a case closed with improvement agreements
+
+
 class ParticipationStatus(StrEnum):
     ENROLLED = "enrolled"
     WAITLISTED = "waitlisted"
@@ -93,6 +98,11 @@ class Course(TimestampedModel, table=True):
     topics: list[str] = Field(sa_type=ARRAY(sa.String(50)))
     duration_minutes: int
     active: bool = Field(default=True)
+    for_new_companies: bool = Field(
+        default=False,
+        sa_column_kwargs={"server_default": sa.false()},
+        description="offered to every newly recognised company (an invitation, once)",
+    )
     version: int = Field(default=1, description="optimistic lock: changes must name the version they saw")
 
 
@@ -170,6 +180,42 @@ class Participation(TimestampedModel, table=True):
         default=None, max_length=100, unique=True, description="the learning platform's id of the completion"
     )
     enrolled_by: UUID | None = Field(default=None, description="principal who enrolled the company")
+
+
+class Invitation(TimestampedModel, table=True):
+    """Uitnodiging: courses offered to one company, once per company as a new company, once per case after
+    improvement agreements. Voluntary: it changes nothing but what the company is shown and sent."""
+
+    __tablename__ = "course_invitation"
+    __scope__: ClassVar = staticmethod(owned_by_company())
+    __table_args__ = (
+        sa.Index(
+            "uq_course_invitation_new_company",
+            "company_id",
+            unique=True,
+            postgresql_where=sa.text("kind = 'new_company'"),
+        ),
+        sa.Index(
+            "uq_course_invitation_case",
+            "investigation_id",
+            unique=True,
+            postgresql_where=sa.text("investigation_id IS NOT NULL"),
+        ),
+        sa.CheckConstraint(
+            "(kind = 'improvement_agreement') = (investigation_id IS NOT NULL)", name="case_for_agreements_only"
+        ),
+    )
+
+    company_id: UUID = Field(foreign_key="company.id", index=True, ondelete="RESTRICT")
+    kind: InvitationKind = enum_field(InvitationKind)
+    investigation_id: UUID | None = Field(
+        default=None, description="the case whose improvement agreements it follows (no key: cases live above training)"
+    )
+    course_ids: list[UUID] = Field(sa_type=ARRAY(sa.Uuid()), description="the courses offered, as they were then")
+    topics: list[str] = Field(
+        default_factory=list, sa_type=ARRAY(sa.String(50)), description="the recommended topics (agreements)"
+    )
+    dismissed_at: datetime | None = timestamp_field(nullable=True)
 
 
 def activity_date() -> Any:

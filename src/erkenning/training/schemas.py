@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import (
@@ -25,10 +25,14 @@ from erkenning.training.models import (
     Course,
     CourseFormat,
     CourseSession,
+    InvitationKind,
     Participation,
     ParticipationStatus,
     Topic,
 )
+
+if TYPE_CHECKING:
+    from erkenning.training.services.invitations import Offer
 
 LocalTime = Annotated[datetime, AfterValidator(clock.local)]
 CourseCode = Annotated[
@@ -67,6 +71,9 @@ class CourseCreate(BaseModel):
     topics: Annotated[Topics, AfterValidator(_unique)]
     duration_minutes: int = Field(ge=1, le=100_000)
     active: bool = True
+    for_new_companies: bool = Field(
+        default=False, description="offered to every newly recognised company, once (an invitation)"
+    )
 
 
 class CourseUpdate(BaseModel):
@@ -80,6 +87,7 @@ class CourseUpdate(BaseModel):
     topics: Annotated[Topics, AfterValidator(_unique)] | None = None
     duration_minutes: int | None = Field(default=None, ge=1, le=100_000)
     active: bool | None = None
+    for_new_companies: bool | None = None
 
 
 class CourseRead(BaseModel):
@@ -93,9 +101,40 @@ class CourseRead(BaseModel):
     topics: list[Topic]
     duration_minutes: int
     active: bool
+    for_new_companies: bool
     version: int
     created_at: LocalTime
     updated_at: LocalTime
+
+
+class InvitedCourseRead(BaseModel):
+    """A course an invitation offers (still in the catalogue)."""
+
+    id: UUID
+    code: str
+    title: str
+    format: CourseFormat
+    topics: list[Topic]
+
+
+class InvitationRead(BaseModel):
+    """Courses selected for the company: as a new company, or after improvement agreements (voluntary)."""
+
+    id: UUID
+    kind: InvitationKind
+    topics: list[Topic] = Field(description="the recommended topics (improvement agreements; else empty)")
+    courses: list[InvitedCourseRead]
+    created_at: LocalTime
+    dismissed_at: LocalTime | None
+
+    @classmethod
+    def of(cls, offer: Offer) -> InvitationRead:
+        invitation = offer.invitation
+        return cls(
+            id=invitation.id, kind=invitation.kind, topics=invitation.topics,
+            courses=[InvitedCourseRead.model_validate(c, from_attributes=True) for c in offer.courses],
+            created_at=invitation.created_at, dismissed_at=invitation.dismissed_at,
+        )
 
 
 # ------------------------------------------------------------------ sessions

@@ -21,6 +21,7 @@ from erkenning.core.settings import Settings
 from erkenning.recognition.services import decisions as recognition_decisions
 from erkenning.reports.services.reports import ReportService
 from erkenning.training.services import participations as training
+from erkenning.training.services.invitations import InvitationService
 from erkenning.workflows import deadlines
 from erkenning.workflows.models import (
     AdviserTask,
@@ -85,6 +86,8 @@ async def carry_out(session: AsyncSession, settings: Settings, case_id: UUID) ->
             deadlines.morning_of(remind),
         )
         await timeline_note(session, case.id, "follow_up_scheduled", follow_up_on=case.follow_up_on.isoformat())
+        # The recommended topics' courses, offered to the company (voluntary; once per case).
+        await InvitationService(session).offer_after_agreement(case.company_id, case.id, case.recommended_topics)
     await service._move(case, InvestigationStatus.CLOSED, SYSTEM, "closed")
     case.closed_at = clock.now()
     await deadlines.close(session, case.id, DeadlineKind.LEAD_TIME)

@@ -8,8 +8,10 @@ from datetime import timedelta
 import pytest
 
 from erkenning.core import clock
-from erkenning.core.caller import Role
+from erkenning.core.caller import Caller, Role
 from erkenning.register.models import DeliveryStatus
+from erkenning.stagepact.models import Direction
+from erkenning.stagepact.targets import TargetService
 from tests.factories import make_adviser_task, make_company, make_delivery
 from tests.monitoring.seed import Seeder, small_year
 from tests.web.browser.steps import check
@@ -21,6 +23,11 @@ async def test_monitoring_shows_charts_switches_to_the_publishable_view_and_expl
     axe_page, signed_in, runtime, tokens
 ) -> None:
     await small_year(Seeder(runtime, (await tokens.make(Role.ADVISER)).id))
+    async with runtime.transaction() as session:
+        targets = TargetService(session)
+        for indicator, value in (("reports.received", 20), ("triage.decided", 30)):
+            await targets.put(indicator, 2025, value=value, direction=Direction.AT_LEAST, source="Voorbeeld",
+                              caller=Caller.system("tests"))
     await signed_in(axe_page, Role.SENIOR_ADVISER)
     await axe_page.goto("/")
     await axe_page.get_by_role("link", name="Monitoring").click()
@@ -29,6 +36,8 @@ async def test_monitoring_shows_charts_switches_to_the_publishable_view_and_expl
     chart = axe_page.get_by_role("img", name="Meldingen per kanaal (2025)")
     await chart.wait_for()
     assert await chart.is_visible()
+    goals = axe_page.get_by_role("region", name="Doelen", exact=True)
+    assert "is er 1 gehaald en 1 niet gehaald" in await goals.inner_text()
     await check(axe_page, "monitoring-exact")
 
     await axe_page.get_by_label("Publiceerbaar").check()

@@ -20,6 +20,7 @@ from tests.factories import (
     make_recognition,
     make_session,
 )
+from tests.helpers import drain_queue
 from tests.web.browser.steps import AXE, TABLET, check, sign_in
 
 pytestmark = pytest.mark.browser
@@ -92,7 +93,9 @@ async def test_the_reporting_side_answers_sbbs_question(axe_page, signed_in, run
 
 async def test_company_pages(axe_page, runtime, tokens) -> None:
     world = await build_world(runtime, tokens)
+    await make_course(runtime, title="Welkom bij SBB", format="e_learning", for_new_companies=True)
     kok = await world.granted(on=date(2024, 3, 3))
+    await drain_queue(runtime.settings)  # the new company's invitation: "Voor u geselecteerd"
     suspension = await world.decide("suspend", [kok], until_reinstated=True)
     await hearing_for(runtime, world.company_id, world.senior, "Hoe werft u stagiairs?")
     course = await make_course(runtime, title="Werven zonder vooroordelen")
@@ -110,6 +113,12 @@ async def test_company_pages(axe_page, runtime, tokens) -> None:
     for name, path in pages.items():
         await axe_page.goto(path)
         await check(axe_page, name)
+    await axe_page.goto("/portaal/cursussen")
+    selected = axe_page.get_by_role("region", name="Voor u geselecteerd")
+    assert await selected.get_by_role("link", name="Aanmelden voor Welkom bij SBB").is_visible()
+    await selected.get_by_role("button", name="Deze selectie verbergen").click()
+    await axe_page.get_by_text("De uitnodiging is verborgen.").wait_for()
+    await check(axe_page, "company-courses-invitation-hidden")
     await axe_page.goto(f"/portaal/besluiten/{suspension}")
     await axe_page.get_by_role("button", name="Bezwaar maken").click()
     await check(axe_page, "company-objection-errors")

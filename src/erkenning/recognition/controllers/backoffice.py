@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -28,6 +28,7 @@ from erkenning.recognition.schemas import (
     ReassessmentDueRead,
     RecognitionCreate,
     RecognitionDetail,
+    RecognitionHistoryRead,
     RecognitionRead,
     StatusOnRead,
 )
@@ -35,6 +36,7 @@ from erkenning.recognition.services.qualifications import CsvUnreadable, Qualifi
 from erkenning.recognition.services.recognitions import RecognitionService, status_on
 
 ADVISERS = requires(Role.ADVISER, Role.SENIOR_ADVISER)
+
 CreboQuery = Annotated[str | None, QueryParameter(pattern=r"^[0-9]{5}$")]
 
 
@@ -205,6 +207,36 @@ class RecognitionController(Controller):
             since=found.since if found else None,
             until=found.until if found else None,
             decision_id=found.decision_id if found else None,
+        )
+
+    @get(
+        "/{recognition_id:uuid}/history",
+        summary="Both time axes: the periods now and every superseded one, with when the register said it",
+        description=(
+            "Valid time is when a status holds; recorded time is when the register said so. `periods` are "
+            "the register's knowledge now (what holds on each date), `superseded` every period it said "
+            "before, with its recorded interval and the decision or upheld objection (art. 7:11 Awb) that "
+            "superseded it. With `answered_on` (the answer at the end of that day, Europe/Amsterdam) or "
+            "`answered_at` (a moment), `answer` compares what the register answered then about `day` "
+            "(default: that date) with what holds on it now."
+        ),
+    )
+    async def history(
+        self,
+        recognition_id: FromPath[UUID],
+        recognitions: NamedDependency[RecognitionService],
+        caller: CurrentCaller,
+        day: Annotated[date | None, QueryParameter(description="the date asked about")] = None,
+        answered_on: Annotated[
+            date | None, QueryParameter(description="the date the register was asked (its last answer that day)")
+        ] = None,
+        answered_at: Annotated[
+            datetime | None,
+            QueryParameter(description="the moment the register was asked (without a zone: Europe/Amsterdam)"),
+        ] = None,
+    ) -> RecognitionHistoryRead:
+        return await recognitions.history(
+            recognition_id, caller, day=day, answered_on=answered_on, answered_at=answered_at
         )
 
     @post(

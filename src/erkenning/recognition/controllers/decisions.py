@@ -227,7 +227,8 @@ class ObjectionController(Controller):
         "/{objection_id:uuid}/decide",
         status_code=200,
         guards=[ADVISERS],
-        summary="Decide: upheld revokes the decision and restores the recognitions; rejected keeps it",
+        summary="Decide: upheld revokes the decision and restores the recognitions from its start (art. 7:11 "
+        "Awb) or a later restore_from with its reason; rejected keeps it",
     )
     async def decide(
         self,
@@ -237,7 +238,8 @@ class ObjectionController(Controller):
         caller: CurrentCaller,
     ) -> ObjectionRead:
         objection = await objections.decide(
-            objection_id, ObjectionStatus(data.outcome), data.reason, caller
+            objection_id, ObjectionStatus(data.outcome), data.reason, caller,
+            restore_from=data.restore_from, restore_reason=data.restore_reason,
         )
         return ObjectionRead.model_validate(objection)
 

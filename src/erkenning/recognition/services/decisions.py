@@ -15,7 +15,7 @@ drafts, approves (four eyes still hold) and sends in the caller's transaction. A
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -43,7 +43,6 @@ from erkenning.recognition.models import (
     Objection,
     Qualification,
     Recognition,
-    RecognitionStatus,
 )
 from erkenning.recognition.schemas import (
     DecisionCreate,
@@ -326,9 +325,7 @@ class DecisionService:
         decision = await self.get(decision_id, caller, for_update=True)
         return await self.send_locked(decision, caller)
 
-    async def send_locked(
-        self, decision: Decision, caller: Caller, *, restore: Mapping[UUID, RecognitionStatus] | None = None
-    ) -> Decision:
+    async def send_locked(self, decision: Decision, caller: Caller) -> Decision:
         """approved → sent: the decision takes effect on its recognitions and the objection term starts."""
         apply(DECISION_TRANSITIONS, decision, S.SENT, caller)
         today = clock.today()
@@ -336,7 +333,7 @@ class DecisionService:
         decision.effective_from = decision.effective_from or today
         links = {link.recognition_id: link for link in await self.linked(decision)}
         recognitions = await effects.lock(self.session, sorted(links))
-        planned = await effects.plan(self.session, decision, recognitions, caller, restore=restore)
+        planned = await effects.plan(self.session, decision, recognitions, caller)
         decision.sent_at, decision.sent_on = utcnow(), today
         decision.objection_deadline = calendar.term_end(today, weeks=self.settings.objection_term_weeks)
         await self.saved(

@@ -1,8 +1,13 @@
-"""Objections (bezwaar): filed against a sent decision within its term; upheld, rejected or withdrawn."""
+"""Objections (bezwaar): filed against a sent decision within its term; upheld, rejected or withdrawn.
+
+Upholding is the beslissing op bezwaar that revokes the decision and restores what it changed from
+its start (art. 7:11 Awb, `erkenning.recognition.effects.revoke_ex_tunc`); no new decision is made.
+"""
 
 from __future__ import annotations
 
 import builtins
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -15,14 +20,13 @@ from erkenning.core.audit import service as audit
 from erkenning.core.auth.scope import get_scoped, scoped
 from erkenning.core.caller import Caller, Role
 from erkenning.core.db import utcnow
-from erkenning.core.errors import Conflict, InvalidTransition, Unprocessable
+from erkenning.core.errors import Conflict, InvalidTransition, Unprocessable, ValidationFailed
 from erkenning.core.paging import fetch_page
 from erkenning.core.settings import Settings
 from erkenning.core.states import Move, allowed, apply
+from erkenning.recognition import effects
 from erkenning.recognition.models import (
     Decision,
-    DecisionKind,
-    DecisionRecognition,
     DecisionStatus,
     FiledVia,
     Objection,
@@ -129,9 +133,17 @@ class ObjectionService:
         return objection
 
     async def decide(
-        self, objection_id: UUID, outcome: ObjectionStatus, reason: str, caller: Caller
+        self,
+        objection_id: UUID,
+        outcome: ObjectionStatus,
+        reason: str,
+        caller: Caller,
+        *,
+        restore_from: date | None = None,
+        restore_reason: str | None = None,
     ) -> Objection:
-        """Upheld: the decision is revoked, its effect undone by a reinstate decision. Rejected: it stands."""
+        """Upheld: the decision is revoked and its effect undone from its start (art. 7:11 Awb), or from the
+        later `restore_from` this beslissing op bezwaar states with its `restore_reason`. Rejected: it stands."""
         objection = await self.get(objection_id, caller, for_update=True)
         decision = await self.decisions.get(objection.decision_id, caller, for_update=True)
         apply(OBJECTION_TRANSITIONS, objection, outcome, caller, reason=reason, decision=decision)
@@ -140,66 +152,40 @@ class ObjectionService:
             utcnow(),
             reason,
         )
+        detail: dict[str, Any] = {}
         if outcome is ObjectionStatus.UPHELD:
-            reinstate = await self._revoke_and_restore(decision, reason, caller)
-            objection.reinstate_decision_id = reinstate.id
-        await self._saved(objection, caller, f"objection.{outcome.value}")
+            start = _restore_date(decision, restore_from, restore_reason)
+            objection.restore_from, objection.restore_reason = start, restore_reason
+            detail = await self._revoke_ex_tunc(decision, objection, caller, start)
+        elif restore_from is not None or restore_reason is not None:
+            raise ValidationFailed(
+                [{"field": "restore_from", "message": "only an upheld objection restores the recognitions"}]
+            )
+        await self._saved(objection, caller, f"objection.{outcome.value}", **detail)
         mail.queue(self.session, "objection_decided", objection_id=objection.id)
         return objection
 
-    async def _revoke_and_restore(self, decision: Decision, reason: str, caller: Caller) -> Decision:
-        """Revoke the (locked) decision; restore what it changed, from today, by a new reinstate decision."""
+    async def _revoke_ex_tunc(
+        self, decision: Decision, objection: Objection, caller: Caller, start: date
+    ) -> dict[str, Any]:
+        """Revoke the (locked) decision and restore what it changed from `start`; what the audit row says."""
         decisions = self.decisions
         apply(DECISION_TRANSITIONS, decision, DecisionStatus.REVOKED, caller, objection_upheld=True)
         decision.revoked_at = utcnow()
-        await decisions.saved(decision, caller, "decision.revoked")
-        links = await decisions.linked(decision)
-        await self._refuse_if_changed_since(decision, [link.recognition_id for link in links])
-        assert caller.principal_id is not None  # only advisers decide an objection
-        reinstate = Decision(
-            company_id=decision.company_id,
-            kind=DecisionKind.REINSTATE,
-            effective_from=clock.today(),
-            grounds=f"Herroeping van het besluit van {decision.sent_on} na gegrond bezwaar.\n\n{reason}",
-            legal_basis="art. 7:11 Awb (heroverweging na bezwaar)",
-            revokes_decision_id=decision.id,
-            drafted_by=caller.principal_id,
+        await decisions.saved(decision, caller, "decision.revoked", objection_id=str(objection.id))
+        restored = await effects.revoke_ex_tunc(
+            self.session, decisions.settings, decision, objection, caller, restore_from=start
         )
-        self.session.add(reinstate)
-        await self.session.flush()
-        self.session.add_all(
-            DecisionRecognition(decision_id=reinstate.id, recognition_id=link.recognition_id)
-            for link in links
-        )
-        await decisions.saved(reinstate, caller, "decision.drafted", revokes_decision_id=str(decision.id))
-        apply(DECISION_TRANSITIONS, reinstate, DecisionStatus.APPROVED, caller)
-        reinstate.approved_by, reinstate.approved_at = caller.principal_id, utcnow()
-        await decisions.saved(reinstate, caller, "decision.approved")
-        restore = {
-            link.recognition_id: link.status_before for link in links if link.status_before is not None
+        ids = [e.recognition.id for e in restored]
+        moot = [d for d in await effects.later_decisions(self.session, decision, ids) if d.kind not in ADVERSE]
+        return {
+            "restore_from": start.isoformat(),
+            "restore_reason": objection.restore_reason,
+            "recognitions_restored": [str(i) for i in ids],
+            # Later favourable decisions (a reinstate that lifted the suspension): restoring from the start
+            # already gives what they gave; they stay on record.
+            "moot_decision_ids": [str(d.id) for d in moot],
         }
-        return await decisions.send_locked(reinstate, caller, restore=restore)
-
-    async def _refuse_if_changed_since(self, decision: Decision, recognition_ids: builtins.list[UUID]) -> None:
-        """Restoring must not undo a later adverse decision on the same recognitions."""
-        later = (
-            await self.session.exec(
-                select(Decision)
-                .join(DecisionRecognition, col(DecisionRecognition.decision_id) == col(Decision.id))
-                .where(
-                    col(DecisionRecognition.recognition_id).in_(recognition_ids),
-                    Decision.id != decision.id,
-                    col(Decision.status).in_([DecisionStatus.SENT, DecisionStatus.FINAL]),
-                    col(Decision.kind).in_(ADVERSE),
-                    col(Decision.sent_at) > decision.sent_at,
-                )
-            )
-        ).first()
-        if later is not None:
-            raise Conflict(
-                f"A later {later.kind.value} decision ({later.id}) changed these recognitions after the "
-                "contested one; restoring would undo it. Reconsider that decision first"
-            )
 
     async def withdraw(self, objection_id: UUID, caller: Caller) -> Objection:
         objection = await self.get(objection_id, caller, for_update=True)
@@ -207,7 +193,7 @@ class ObjectionService:
         await self._saved(objection, caller, "objection.withdrawn")
         return objection
 
-    async def _saved(self, objection: Objection, caller: Caller, action: str) -> None:
+    async def _saved(self, objection: Objection, caller: Caller, action: str, **detail: Any) -> None:
         objection.updated_at = utcnow()
         self.session.add(objection)
         await self.session.flush()
@@ -216,5 +202,33 @@ class ObjectionService:
             caller,
             action,
             objection,
-            detail={"decision_id": str(objection.decision_id), "status": objection.status.value},
+            detail={"decision_id": str(objection.decision_id), "status": objection.status.value, **detail},
         )
+
+
+def _restore_date(decision: Decision, restore_from: date | None, restore_reason: str | None) -> date:
+    """From when an upheld objection restores: the decision's own start, or a later date with its reason."""
+    start = decision.effective_from
+    assert start is not None, "a sent decision has its effective date"
+    if restore_from is None:
+        if restore_reason is not None:
+            raise ValidationFailed(
+                [{"field": "restore_reason", "message": "give the date it explains (restore_from)"}]
+            )
+        return start
+    if restore_from < start:
+        raise ValidationFailed(
+            [
+                {
+                    "field": "restore_from",
+                    "message": f"the recognitions are restored from the decision's start ({start.isoformat()}) "
+                    "or a later date, never before it took effect",
+                }
+            ]
+        )
+    if restore_from != start and not restore_reason:
+        raise ValidationFailed(
+            [{"field": "restore_reason", "message": "a restoration from a later date than the decision's start "
+              "states its reason"}]
+        )
+    return restore_from

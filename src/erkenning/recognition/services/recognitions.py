@@ -1,17 +1,20 @@
-"""Recognitions: applications, what holds on a date, and the reassessment worklist.
+"""Recognitions: applications, what holds on a date (and what the register said when), and the
+reassessment worklist.
 
 For other domains:
 
 * `status_on(session, recognition_id, on)` — the status of one recognition on a date (one GiST
   index probe on its periods), or None before its application;
-* `statuses_on(session, recognition_ids, on)` — the same for several at once.
+* `statuses_on(session, recognition_ids, on)` — the same for several at once;
+* `as_recorded(session, recognition_id, day, at)` — what the register said about `day` at moment `at`.
 """
 
 from __future__ import annotations
 
 import builtins
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -40,17 +43,22 @@ from erkenning.recognition.models import (
     Recognition,
     RecognitionStatus,
 )
-from erkenning.recognition.periods import Segment, StatusOn, status_on, statuses_on
+from erkenning.recognition.periods import Segment, StatusOn, as_recorded, status_on, statuses_on
 from erkenning.recognition.schemas import (
     PeriodRead,
     ReassessmentDueRead,
     RecognitionCreate,
     RecognitionDetail,
+    RecognitionHistoryRead,
     RecognitionRead,
+    RecordedAnswerRead,
+    RecordedPeriodRead,
+    RegisterAnswerRead,
+    SupersededPeriodRead,
 )
 from erkenning.recognition.services.qualifications import QualificationService
 
-__all__ = ["RecognitionService", "StatusOn", "status_on", "statuses_on"]
+__all__ = ["RecognitionService", "StatusOn", "as_recorded", "status_on", "statuses_on"]
 
 log = get_logger(__name__)
 
@@ -78,6 +86,40 @@ def period_reads(segments: Sequence[Segment]) -> list[PeriodRead]:
         PeriodRead(status=s.status, valid_from=s.start, valid_until=s.end, decision_id=s.decision_id)
         for s in segments
     ]
+
+
+def register_answer(found: StatusOn | None) -> RegisterAnswerRead:
+    if found is None:
+        return RegisterAnswerRead(status=None, recognised=False, since=None, until=None, decision_id=None)
+    return RegisterAnswerRead(
+        status=found.status,
+        recognised=found.status is RecognitionStatus.ACTIVE,
+        since=found.since,
+        until=found.until,
+        decision_id=found.decision_id,
+    )
+
+
+def _recorded(record: periods.Recorded) -> dict[str, Any]:
+    s = record.segment
+    return {
+        "status": s.status,
+        "valid_from": s.start,
+        "valid_until": s.end,
+        "decision_id": s.decision_id,
+        "objection_id": s.objection_id,
+        "recorded_from": record.recorded_from,
+    }
+
+
+def _superseded(record: periods.Recorded) -> SupersededPeriodRead:
+    assert record.recorded_until is not None, "a history row has its end"
+    return SupersededPeriodRead(
+        **_recorded(record),
+        recorded_until=record.recorded_until,
+        superseded_by_decision_id=record.superseded_by_decision_id,
+        superseded_by_objection_id=record.superseded_by_objection_id,
+    )
 
 
 class RecognitionService:
@@ -203,6 +245,46 @@ class RecognitionService:
             )
             for r, q in rows
         ]
+
+    # ------------------------------------------------------------ both time axes
+
+    async def history(
+        self,
+        recognition_id: UUID,
+        caller: Caller,
+        *,
+        day: date | None = None,
+        answered_on: date | None = None,
+        answered_at: datetime | None = None,
+    ) -> RecognitionHistoryRead:
+        """The periods now and every superseded one; given when the register was asked (a date: its last
+        answer that day; a moment, Europe/Amsterdam if it names no zone), what it answered then about `day`
+        (default: the date it was asked) and what holds on it now."""
+        if answered_on is not None and answered_at is not None:
+            raise ValidationFailed([{"field": "answered_at", "message": "give answered_on or answered_at, not both"}])
+        at = answered_at
+        if at is not None and at.tzinfo is None:
+            at = at.replace(tzinfo=clock.AMSTERDAM)
+        if answered_on is not None:
+            at = datetime.combine(answered_on + timedelta(days=1), time(), tzinfo=clock.AMSTERDAM) - timedelta(
+                microseconds=1
+            )
+        recognition = await self.get(recognition_id, caller)
+        current, superseded = await periods.records(self.session, recognition.id)
+        answer = None
+        if at is not None:
+            day = day or clock.local(at).date()
+            then = register_answer(periods.run_around(periods.known_at([*current, *superseded], at), day))
+            now = register_answer(periods.run_around([r.segment for r in current], day))
+            public = {"status", "since", "until"}  # what verify answers (the decision is not part of it)
+            corrected = then.model_dump(include=public) != now.model_dump(include=public)
+            answer = RecordedAnswerRead(day=day, answered_at=at, then=then, now=now, corrected=corrected)
+        return RecognitionHistoryRead(
+            recognition_id=recognition.id,
+            periods=[RecordedPeriodRead(**_recorded(r)) for r in current],
+            superseded=[_superseded(r) for r in superseded],
+            answer=answer,
+        )
 
     # ------------------------------------------------------------ reassessment (every four years)
 

@@ -44,7 +44,8 @@ def delivery_read(d: Delivery) -> DeliveryRead:
     return DeliveryRead(
         id=d.id, subscription_id=d.subscription_id, channel=d.channel, status=d.status,
         company=d.facts.get("company", ""), crebo=d.facts.get("crebo", ""), pathway=d.facts["pathway"],
-        attempts=d.attempts, last_response_code=d.last_response_code, last_error=d.last_error,
+        corrected=bool(d.facts.get("corrected")), attempts=d.attempts, last_response_code=d.last_response_code,
+        last_error=d.last_error,
         created_at=d.created_at, last_attempt_at=d.last_attempt_at, delivered_at=d.delivered_at,
     )
 

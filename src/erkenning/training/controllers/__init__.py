@@ -6,10 +6,12 @@
 from erkenning.http.dependencies import provide
 from erkenning.training.services.catalogue import CatalogueService
 from erkenning.training.services.completions import CompletionRecorder
+from erkenning.training.services.invitations import InvitationService
 from erkenning.training.services.participations import ParticipationService
 
 PROVIDERS = {
     "catalogue": provide(CatalogueService),
     "participations": provide(ParticipationService),
     "completion_recorder": provide(CompletionRecorder),
+    "invitations": provide(InvitationService),
 }

@@ -18,12 +18,14 @@ from erkenning.training.models import CourseFormat, ParticipationStatus, Topic
 from erkenning.training.schemas import (
     CourseRead,
     EnrolmentCreate,
+    InvitationRead,
     ParticipationRead,
     SessionRead,
 )
 from erkenning.training.services import history
 from erkenning.training.services.catalogue import CatalogueService, CourseFilter, SessionFilter
 from erkenning.training.services.history import ParticipationFilter
+from erkenning.training.services.invitations import InvitationService
 from erkenning.training.services.participations import ParticipationService
 
 
@@ -99,3 +101,23 @@ class PortalTrainingController(Controller):
         caller: CurrentCaller,
     ) -> ParticipationRead:
         return read(await participations.cancel(participation_id, caller))
+
+    @get(
+        "/invitations",
+        summary="Courses selected for me: as a new company, or after improvement agreements (voluntary)",
+        description="Open invitations (not dismissed) with the offered courses that are still in the catalogue, "
+        "newest first. Taking part is voluntary and changes no recognition.",
+    )
+    async def invitations(
+        self, invitations: NamedDependency[InvitationService], caller: CurrentCaller
+    ) -> list[InvitationRead]:
+        return [InvitationRead.of(offer) for offer in await invitations.list_open(caller)]
+
+    @post(
+        "/invitations/{invitation_id:uuid}/dismiss", status_code=200,
+        summary="Stop showing an invitation (dismissing one again changes nothing)",
+    )
+    async def dismiss_invitation(
+        self, invitation_id: FromPath[UUID], invitations: NamedDependency[InvitationService], caller: CurrentCaller
+    ) -> InvitationRead:
+        return InvitationRead.of(await invitations.dismiss(invitation_id, caller))

@@ -52,15 +52,19 @@ _DURATION = Field("duration_minutes", "Duur in minuten", kind="number", width="x
                   missing="Vul de duur in minuten in.", invalid="Vul de duur in hele minuten in, ten minste 1.")
 _ACTIVE = Field("active", "Staat in de catalogus (leerbedrijven kunnen zich inschrijven)", kind="checkbox",
                 required=False)
+_FOR_NEW = Field("for_new_companies", "Voor nieuwe leerbedrijven", kind="checkbox", required=False,
+                 hint="Elk nieuw erkend leerbedrijf krijgt eenmalig een uitnodiging voor deze cursussen.")
 CREATE_FIELDS = (
     Field("code", "Code", width="m", autocomplete="off",
           hint="Bijvoorbeeld WS-WERVING; letters, cijfers, punt, streep.", missing="Vul de code in.",
           invalid="Een code bestaat uit 2 tot 40 letters, cijfers, punten of strepen."),
     _TITLE, _DESCRIPTION,
     Field("format", "Vorm", kind="select", options=vocabulary.options(CourseFormat), missing="Kies de vorm."),
-    _TOPICS, _DURATION, _ACTIVE,
+    _TOPICS, _DURATION, _ACTIVE, _FOR_NEW,
 )
-EDIT_FIELDS = (_TITLE, _DESCRIPTION, _TOPICS, _DURATION, _ACTIVE, Field("version", "Versie", kind="hidden"))
+EDIT_FIELDS = (
+    _TITLE, _DESCRIPTION, _TOPICS, _DURATION, _ACTIVE, _FOR_NEW, Field("version", "Versie", kind="hidden"),
+)
 _MOMENT = "Vul een datum en tijd in."
 SESSION_FIELDS = (
     Field("starts_at", "Begint op", kind="datetime-local", width="m", missing="Vul in wanneer de bijeenkomst begint.",

@@ -1,5 +1,6 @@
-"""Monitoring for SBB staff: the Stagepact indicators of a chosen period beside the period before,
-as tables with bar charts, exact or with small numbers suppressed; the CSV and the yearly report.
+"""Monitoring for SBB staff: the Stagepact indicators of a chosen period beside the period before, the
+targets of the period's year with their verdicts, and tables with bar charts, exact or with small numbers
+suppressed; the CSV and the yearly report.
 
 The figures, the suppression, the charts and the two exports are the monitoring module's own: the
 page asks `indicators.compute()` and `report.sections()` as the yearly report does, and serves the
@@ -28,6 +29,7 @@ from erkenning.stagepact.catalogue import category_label
 from erkenning.stagepact.controllers import csv_export, report_export
 from erkenning.stagepact.period import FIRST_YEAR, LAST_YEAR, Period
 from erkenning.stagepact.suppression import SECONDARY, SHOWN_AS, THRESHOLD
+from erkenning.vocabulary import TARGET_VERDICT_TONES
 from erkenning.web import nav
 from erkenning.web.forms import Field, Form
 from erkenning.web.rendering import page
@@ -148,9 +150,13 @@ class MonitoringPages(Controller):
                 session, chosen, lead_time_weeks=settings.investigation_lead_time_weeks
             )
             rows = {r.key: r for r in comparison.rows(suppressed=suppressed)}
+            goals = report.goal_lines(rows.values())
             context |= {
                 "comparison": comparison,
                 "suppressed": suppressed,
+                "goals": goals,
+                "goal_summary": report.goal_summary(goals, comparison.target_year),
+                "verdict_tones": TARGET_VERDICT_TONES,
                 # Drawing the charts is CPU work: off the event loop, as the yearly report does.
                 "sections": await asyncio.to_thread(report.sections, chosen.label, rows),
                 "csv_url": "/monitoring/indicatoren.csv?" + urlencode(

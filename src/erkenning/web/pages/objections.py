@@ -1,8 +1,9 @@
 """Objections (bezwaren): the list (oldest first: the order to decide them in), one objection, deciding it.
 
-Upholding revokes the decision and restores the recognitions by a new decision; both are the
-objection service's work. Who may decide (not whoever drafted or approved the decision, art. 7:5
-Awb) is its table's rule: a refusal is explained and changes nothing.
+Upholding revokes the decision and restores the recognitions from its start (art. 7:11 Awb), as part
+of the beslissing op bezwaar; both are the objection service's work. Who may decide (not whoever
+drafted or approved the decision, art. 7:5 Awb) is its table's rule: a refusal is explained and
+changes nothing.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ FILTER_FIELDS = (
 )
 OUTCOME = Field(
     "outcome", "Beslissing", kind="radios", form_id="beslissen", missing="Kies de beslissing op het bezwaar.",
-    hint="Gegrond: het besluit wordt herroepen en de erkenningen worden hersteld. Ongegrond: het besluit blijft staan.",
+    hint="Gegrond: het besluit wordt herroepen en de erkenningen worden hersteld alsof het niet was genomen. "
+         "Ongegrond: het besluit blijft staan.",
 )
 REASON = Field("reason", "Motivering", kind="textarea", form_id="beslissen", missing="Vul de motivering in.",
                hint="De motivering staat in de brief aan het bedrijf.")

@@ -1,6 +1,7 @@
-"""Courses in the company portal: the catalogue with its sessions, enrolling (a full session puts the
-company on the waiting list, and the page says so before and after), cancelling, and the company's
-course history with its certificates. All through the training services, with the company's scope."""
+"""Courses in the company portal: the courses selected for the company (its open invitations, which it may
+hide), the catalogue with its sessions, enrolling (a full session puts the company on the waiting list,
+and the page says so before and after), cancelling, and the company's course history with its
+certificates. All through the training services, with the company's scope."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from erkenning.training.schemas import EnrolmentCreate
 from erkenning.training.services import history
 from erkenning.training.services.catalogue import CatalogueService, CourseFilter, SessionFilter
 from erkenning.training.services.history import ParticipationFilter
+from erkenning.training.services.invitations import InvitationService, Offer
 from erkenning.training.services.participations import AlreadyEnrolled, Enrolment, EnrolmentClosed, ParticipationService
 from erkenning.training.states import TRANSITIONS
 from erkenning.web import nav
@@ -45,6 +47,9 @@ WAITLISTED = flash_message(
     tone="warning",
 )
 CANCELLED = flash_message("portal-participation-cancelled", "U bent afgemeld.")
+DISMISSED = flash_message(
+    "portal-invitation-dismissed", "De uitnodiging is verborgen. De cursussen staan nog in de catalogus hieronder."
+)
 NOT_CANCELLED = flash_message(
     "portal-participation-not-cancelled", "Afmelden kan niet meer: de bijeenkomst is al begonnen of voorbij.",
     tone="warning",
@@ -108,6 +113,21 @@ async def _enrol_page(
     )
 
 
+async def _selected(
+    catalogue: CatalogueService, invitations: InvitationService, caller: Caller
+) -> tuple[list[Offer], dict[UUID, list[Any]]]:
+    """The company's open invitations, and the next sessions of the workshops and webinars they offer."""
+    offers = await invitations.list_open(caller)
+    sessions: dict[UUID, list[Any]] = {}
+    for course in {c.id: c for offer in offers for c in offer.courses}.values():
+        if course.format.has_sessions:
+            rows, _ = await catalogue.list_sessions(
+                caller, SessionFilter(course_id=course.id, starts_from=clock.now()), limit=3, offset=0
+            )
+            sessions[course.id] = [r for r in rows if r.enrolment_closes_at > clock.now()]
+    return offers, sessions
+
+
 def _uuid(value: str) -> UUID:
     try:
         return UUID(value)
@@ -124,7 +144,8 @@ class PortalTrainingPages(Controller):
     @get("/cursussen", name="portal_courses")
     async def catalogue(
         self, request: Request[Any, Any, Any], session: DbSession, catalogue: NamedDependency[CatalogueService],
-        caller: CurrentCaller, vorm: Choice = None, onderwerp: Choice = None, pagina: PageNumber = 1,
+        invitations: NamedDependency[InvitationService], caller: CurrentCaller, vorm: Choice = None,
+        onderwerp: Choice = None, pagina: PageNumber = 1,
     ) -> Template:
         form = Form(FILTER_FIELDS, {"vorm": vorm or "", "onderwerp": onderwerp or ""})
         chosen_format = CourseFormat(vorm) if vorm is not None and vorm in CourseFormat.__members__.values() else None
@@ -141,11 +162,20 @@ class PortalTrainingPages(Controller):
                 )
                 sessions[course.id] = rows
         seats = await catalogue.seat_counts([s.id for rows in sessions.values() for s in rows])
+        offers, offer_sessions = await _selected(catalogue, invitations, caller)
         return page(
             request, "portal/courses.html", title="Cursussen", form=form, courses=courses, sessions=sessions,
-            seats=seats, live=await _live(session, caller), now=clock.now(),
-            pager=Pager(request, pagina, PAGE_SIZE, shown=len(courses), total=total),
+            seats=seats, live=await _live(session, caller), now=clock.now(), offers=offers,
+            offer_sessions=offer_sessions, pager=Pager(request, pagina, PAGE_SIZE, shown=len(courses), total=total),
         )
+
+    @post("/cursussen/uitnodigingen/{invitation_id:uuid}/verbergen")
+    async def dismiss_invitation(
+        self, request: Request[Any, Any, Any], invitation_id: FromPath[UUID],
+        invitations: NamedDependency[InvitationService], caller: CurrentCaller,
+    ) -> Redirect:
+        await invitations.dismiss(invitation_id, caller)
+        return redirect(request, "/portaal/cursussen", flash=DISMISSED)
 
     @get("/cursussen/aanmelden", name="portal_enrol")
     async def enrol_form(
