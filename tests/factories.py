@@ -33,6 +33,8 @@ from erkenning.recognition.services.decisions import DecisionService
 from erkenning.recognition.services.qualifications import QualificationService
 from erkenning.recognition.services.recognitions import RecognitionService
 from erkenning.register.models import Channel, Delivery, DeliveryStatus, Subscription
+from erkenning.reports.models import Channel as ReportChannel
+from erkenning.reports.models import Report
 from erkenning.reports.schemas import AdviserReportCreate
 from erkenning.reports.services.intake import ReportIntake
 from erkenning.training.schemas import CourseCreate, EnrolmentCreate, SessionCreate
@@ -40,7 +42,17 @@ from erkenning.training.services.catalogue import CatalogueService
 from erkenning.training.services.participations import ParticipationService
 from erkenning.workflows.models import AdviserTask, Investigation, InvestigationReport, InvestigationStatus
 from erkenning.workflows.services.investigations import InvestigationService
-from tests.helpers import CASES, REPORTS, SCHOOL_REPORTS, TRAINING, act, company_email, drain_queue, substantiate
+from tests.helpers import (
+    CASES,
+    PUBLIC_REPORTS,
+    REPORTS,
+    SCHOOL_REPORTS,
+    TRAINING,
+    act,
+    company_email,
+    drain_queue,
+    substantiate,
+)
 
 # ---------------------------------------------------------------- principals and companies
 
@@ -481,6 +493,48 @@ async def hearing_for(runtime: Runtime, company_id: UUID | None, senior: Princip
     async with runtime.transaction() as session:
         await InvestigationService(session, runtime.settings).request_hearing(case.id, asker, question)
     return str(case.id)
+
+
+async def heard_case(
+    client: httpx.AsyncClient, runtime: Runtime, adviser: Principal, company: Company, *,
+    school: Principal | None = None, anonymous: bool = False, phone: bool = False,
+) -> dict[str, Any]:
+    """A case about `company` with a report from each route asked for (a school's, an anonymous one, one the
+    adviser entered), taken by `adviser`, and its company heard (the adviser recorded its answer): the ids
+    (`case_id`, `school_report`, `anonymous_report`, `phone_report`) and the anonymous report's `receipt`."""
+    made: dict[str, Any] = {}
+    if school is not None:
+        made["school_report"] = str((await school_report(client, school, {
+            **facts(company), "school_reference": "MP-2026/7",
+            "confidential": {"reporter_name": "Student Geheim", "narrative": "Het hele verhaal."},
+        }))["id"])
+    if anonymous:
+        sent = await client.post(PUBLIC_REPORTS, json={**facts(company), "confidential": {"narrative": "Anoniem."}})
+        assert sent.status_code == 201, sent.text
+        made["receipt"] = sent.json()["receipt"]
+        async with runtime.session_factory() as session:
+            made["anonymous_report"] = str((await session.exec(
+                select(Report.id).where(Report.channel == ReportChannel.PUBLIC_FORM))).one())
+    if phone:
+        made["phone_report"] = str((await adviser_report(client, adviser, {
+            **facts(company), "channel": "phone", "confidential": {"narrative": "Aan de telefoon."}}))["id"])
+    case_id = None
+    for key in ("school_report", "anonymous_report", "phone_report"):
+        if key not in made:
+            continue
+        for action, body in (("assign", {"adviser_id": str(adviser.id)}), ("start-triage", None),
+                             ("substantiate", {"reason": "Aannemelijk"})):
+            response = await act(client, adviser, made[key], action, body)
+            assert response.status_code == 200, response.text
+        async with runtime.transaction() as session:
+            case = await InvestigationService(session, runtime.settings).open_for_report(UUID(made[key]), company.id)
+            case_id = str(case.id)
+    made["case_id"] = case_id
+    for step, body in (("assign", {"adviser_id": str(adviser.id)}), ("hearing", {"question": "Uw kant?"}),
+                       ("hearing-answer", {"answer": "Het rooster was vol."})):
+        response = await client.post(f"{CASES}/{case_id}/{step}", json=body, headers=adviser.headers)
+        assert response.status_code == 200, response.text
+    return made
 
 
 # ---------------------------------------------------------------- adviser tasks, deliveries

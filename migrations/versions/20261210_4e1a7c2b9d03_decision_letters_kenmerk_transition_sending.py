@@ -7,7 +7,7 @@ A letter is kept as sent: a trigger refuses UPDATE and DELETE on `letter` for ev
 `audit_event`); TRUNCATE is left to whoever owns the table.
 
 Revision ID: 4e1a7c2b9d03
-Revises: 38ad4d20285a
+Revises: 8b645ce5e0fe
 Create Date: 2026-12-10 09:00:00
 """
 
@@ -18,7 +18,7 @@ import sqlmodel  # noqa: F401  (autogenerate may write sqlmodel types)
 from alembic import op
 
 revision: str = "4e1a7c2b9d03"
-down_revision: str | None = "38ad4d20285a"
+down_revision: str | None = "8b645ce5e0fe"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -59,6 +59,7 @@ from erkenning.web.router import web_routers
 from erkenning.workflows import gauges as workflow_gauges
 from erkenning.workflows.controllers.backoffice import AdviserTaskController, InvestigationController
 from erkenning.workflows.controllers.portal import HearingController
+from erkenning.workflows.controllers.reporting_side import ReceiptReactionController, SchoolReactionController
 
 # The domains' scrape-time gauges of `/metrics`.
 GAUGE_READERS = [workflow_gauges.overdue_deadlines]
@@ -79,7 +80,8 @@ with a stable `type`. POSTs that create accept an `Idempotency-Key` header.
 def register_handlers() -> list[Any]:
     """Routes of the public register (anonymous allowed)."""
     return [
-        RegisterController, SchoolController, PublicReportController, SchoolReportController, CertificateController
+        RegisterController, SchoolController, PublicReportController, SchoolReportController, CertificateController,
+        SchoolReactionController, ReceiptReactionController,
     ]
 
 

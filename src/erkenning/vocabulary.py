@@ -22,7 +22,14 @@ from erkenning.register.models import Channel as SubscriptionChannel
 from erkenning.register.models import DeliveryStatus
 from erkenning.reports.models import Channel, CoarseStatus, Ground, ReadPurpose, ReferralBody, ReportStatus
 from erkenning.training.models import CourseFormat, InvitationKind, ParticipationStatus, Topic
-from erkenning.workflows.models import DeadlineKind, DeadlineStatus, InvestigationStatus, Outcome
+from erkenning.workflows.models import (
+    DeadlineKind,
+    DeadlineStatus,
+    InvestigationStatus,
+    Outcome,
+    ReactionRoute,
+    ReactionStatus,
+)
 
 # (word, tone) for things shown as a status badge; plain words for the rest.
 BADGES: dict[type[StrEnum], dict[Any, tuple[str, str]]] = {
@@ -41,6 +48,12 @@ BADGES: dict[type[StrEnum], dict[Any, tuple[str, str]]] = {
         InvestigationStatus.APPROVED: ("goedgekeurd", "success"),
         InvestigationStatus.CLOSED: ("afgesloten", "neutral"),
         InvestigationStatus.ON_HOLD: ("gepauzeerd", "neutral"),
+    },
+    # The reporting side's reaction to the company's answer (wederhoor).
+    ReactionStatus: {
+        ReactionStatus.ASKED: ("reactie gevraagd", "warning"),
+        ReactionStatus.ANSWERED: ("gereageerd", "success"),
+        ReactionStatus.NO_REACTION: ("geen reactie binnen de termijn", "neutral"),
     },
     DeadlineStatus: {
         DeadlineStatus.OPEN: ("loopt", "info"),
@@ -92,6 +105,7 @@ WORDS: dict[type[StrEnum], dict[Any, str]] = {
         Ground.SEX: "geslacht",
         Ground.AGE: "leeftijd",
         Ground.SEXUAL_ORIENTATION: "seksuele gerichtheid",
+        Ground.EDUCATION_LEVEL: "opleidingsniveau",
         Ground.OTHER: "iets anders",
     },
     Channel: {
@@ -124,6 +138,7 @@ WORDS: dict[type[StrEnum], dict[Any, str]] = {
     },
     DeadlineKind: {
         DeadlineKind.HEARING_ANSWER: "reactie van het bedrijf",
+        DeadlineKind.REPORTER_REACTION: "reactie van de meldende kant",
         DeadlineKind.LEAD_TIME: "doorlooptijd van het onderzoek",
         DeadlineKind.FOLLOW_UP: "controle van de verbeterafspraken",
     },
@@ -135,6 +150,12 @@ WORDS: dict[type[StrEnum], dict[Any, str]] = {
         DecisionKind.REINSTATE: "herstel",
         DecisionKind.WITHDRAW: "intrekking",
         DecisionKind.LAPSE: "vervallenverklaring",
+    },
+    # Who answers for a report's reporting side, by how the report came in.
+    ReactionRoute: {
+        ReactionRoute.SCHOOL: "het meldpunt van de school",
+        ReactionRoute.RECEIPT: "de anonieme melder (met de ontvangstcode)",
+        ReactionRoute.ADVISER: "de melder via de adviseur (telefoon, brief, antidiscriminatievoorziening)",
     },
     Pathway: {Pathway.BOL: "BOL", Pathway.BBL: "BBL"},
     SubscriptionChannel: {SubscriptionChannel.WEBHOOK: "webhook", SubscriptionChannel.EMAIL: "e-mail"},
@@ -176,6 +197,10 @@ TIMELINE = {
     "hearing_requested": "Bedrijf om zijn kant gevraagd (hoor en wederhoor)",
     "hearing_answered": "Reactie van het bedrijf ontvangen",
     "no_answer_received": "Geen reactie van het bedrijf binnen de termijn",
+    "reporter_reaction_requested": "Meldende kant om een reactie gevraagd op de kant van het bedrijf (wederhoor)",
+    "reporter_reacted": "Reactie van de meldende kant ontvangen",
+    "reporter_no_reaction": "Geen reactie van de meldende kant binnen de termijn",
+    "reporter_round_closed": "Wederhoor van de meldende kant afgerond",
     "assessment_started": "Beoordeling gestart zonder hoor en wederhoor",
     "proposed": "Uitkomst voorgesteld",
     "approved": "Voorstel goedgekeurd",
@@ -256,6 +281,16 @@ ROLES = {
     Role.COMPANY: "Leerbedrijf",
     Role.SCHOOL: "School",
     Role.SYSTEM: "Systeem",
+}
+
+# The roles in the plural, where a sentence names all of them ("alle senior adviseurs").
+ROLE_PLURALS = {
+    Role.ADMIN: "beheerders",
+    Role.SENIOR_ADVISER: "senior adviseurs",
+    Role.ADVISER: "adviseurs praktijkleren",
+    Role.COMPANY: "leerbedrijven",
+    Role.SCHOOL: "scholen",
+    Role.SYSTEM: "systemen",
 }
 
 SECTORS = {

@@ -161,6 +161,9 @@ CANARY = f"KANARIE{TAG}"
 WORK = f"WERKTEKST{TAG}"
 # The school's own case number: quoted back to that school only (in the outcome notice), nowhere else.
 SCHOOL_REF = f"SCHOOLKENMERK{TAG}"
+# The reporting side's reaction to the company's answer (wederhoor): in its own table and the staff's case
+# view only; never logged, queued, e-mailed (to anyone), exported, echoed in an error, or shown to the company.
+REACTION = f"MELDERSREACTIE{TAG}"
 
 
 def _mail_text(message) -> str:
@@ -253,6 +256,32 @@ async def test_a_canary_in_every_free_text_field_goes_through_the_whole_workflow
                                  headers=company_user.headers)
     assert answered.status_code == 200, answered.text
 
+    # Wederhoor: the adviser puts the substance of the answer to the school, which reacts (refused variants first).
+    reaction_url = f"{SCHOOL_REPORTS}/{report_id}/reaction"
+    asked = await step(client, adviser, case_id, "reporter-question", {"question": f"{WORK} de kern, uw reactie?"})
+    assert asked.status_code == 200, asked.text
+    refused_reactions = [
+        await client.post(reaction_url, json={"reaction": REACTION * 300}, headers=school.headers),
+        await client.post(reaction_url, json={"reaction": f"{REACTION}\x00"}, headers=school.headers),
+        await client.post(reaction_url, json={"reaction": REACTION, "name": CANARY}, headers=school.headers),
+        await client.post(f"{PUBLIC_REPORTS}/reaction/answer",
+                          json={"receipt": "AAAA-BBBB-CCCC-DDDD-EEEE", "reaction": REACTION}),
+        await client.post(f"{PUBLIC_REPORTS}/reaction/answer", json={"receipt": CANARY, "reaction": REACTION}),
+        await step(client, adviser, case_id, "reporter-question", {"question": WORK * 300}),
+        await step(client, adviser, case_id, f"reporter-reactions/{report_id}", {"reaction": REACTION * 300}),
+    ]
+    assert [r.status_code for r in refused_reactions] == [422, 422, 422, 404, 404, 422, 422], [
+        (r.request.url.path, r.status_code) for r in refused_reactions]
+    errors += refused_reactions
+    reacted = await client.post(reaction_url, json={"reaction": f"{REACTION} de melder herkent dit niet"},
+                                headers=school.headers)
+    assert reacted.status_code == 200, reacted.text
+    company_views = [await client.get(HEARINGS, headers=company_user.headers),
+                     await client.get(f"{HEARINGS}/{case_id}", headers=company_user.headers)]
+    staff_view = await client.get(f"{CASES}/{case_id}", headers=adviser.headers)
+    assert REACTION in staff_view.text  # the case's adviser reads it (the check below is not vacuous)
+    await drain()
+
     # Proposal, four-eyes approval; the worker puts the measure to the company (an intended decision), which
     # responds; a senior adviser who read the response approves it, and the adviser sends it.
     proposal = {"outcome": "suspension", "findings": f"{WORK} bevindingen", "recognition_ids": [str(recognition_id)],
@@ -304,17 +333,23 @@ async def test_a_canary_in_every_free_text_field_goes_through_the_whole_workflow
         _absent(text, (CANARY,), where)
     for where, text in [("the log", service_log), *((f"queued job {i}", q) for i, q in enumerate(queued)),
                         *((f"export {i}", e) for i, e in enumerate(exports))]:
-        _absent(text, (WORK, SCHOOL_REF), where)
+        _absent(text, (WORK, SCHOOL_REF, REACTION), where)
+    for i, text in enumerate(sent):
+        _absent(text, (REACTION,), f"e-mail {i}")
+    for response in company_views:
+        assert response.status_code == 200
+        _absent(response.text, (REACTION, CANARY, SCHOOL_REF), f"the company's {response.request.url.path}")
+    assert await _tables_holding(runtime, REACTION) == {"reporter_reaction"}
     for i, text in enumerate(to_others):
         _absent(text, (SCHOOL_REF,), f"e-mail {i} to someone else than the school")
     for response in errors:
-        _absent(response.text, (CANARY, WORK, SCHOOL_REF),
+        _absent(response.text, (CANARY, WORK, SCHOOL_REF, REACTION),
                 f"error body of {response.request.method} {response.request.url.path}")
     async with runtime.session_factory() as session:
         payloads = (await session.exec(sa.text("SELECT payload::text FROM outbox_event"))).scalars().all()
     assert payloads
     for payload in payloads:
-        _absent(payload, (CANARY, WORK, SCHOOL_REF), "an outbox payload")
+        _absent(payload, (CANARY, WORK, SCHOOL_REF, REACTION), "an outbox payload")
     # Every log line is one valid JSON object, whatever quotes, backslashes or newlines the input held.
     for line in logs.lines:
         assert isinstance(json.loads(line), dict) and "\n" not in line

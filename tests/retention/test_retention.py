@@ -29,7 +29,7 @@ from tests.factories import (
 from tests.helpers import CASES, HEARINGS, PUBLIC_REPORTS, REPORTS, act, drain_queue, respond_approve_send, step
 
 # What a retention run may change: the erased rows, the report's stamp and receipt, the ledger, the audit trail.
-CHANGED_BY_RETENTION = {"report_confidential", "report", "retention_erasure", "audit_event"}
+CHANGED_BY_RETENTION = {"report_confidential", "report", "retention_erasure", "audit_event", "reporter_reaction"}
 
 
 async def _snapshot(runtime: Runtime) -> dict[str, list[str]]:
@@ -66,6 +66,9 @@ async def _run(runtime: Runtime) -> tuple[dict[str, list[str]], dict[str, list[s
     return before, await _snapshot(runtime)
 
 
+ERASED = ("report.confidential_erased", "report.receipt_erased", "report.reactions_erased")
+
+
 def _only_retention_changed(before: dict[str, list[str]], after: dict[str, list[str]], erasures: int) -> None:
     for table in before:
         if table != "audit_event":
@@ -74,7 +77,7 @@ def _only_retention_changed(before: dict[str, list[str]], after: dict[str, list[
     assert after["audit_event"][: len(before["audit_event"])] == before["audit_event"]
     new = after["audit_event"][len(before["audit_event"]):]
     assert len(new) == erasures
-    assert all("report.confidential_erased" in row or "report.receipt_erased" in row for row in new)
+    assert all(any(action in row for action in ERASED) for row in new)
 
 
 async def _triaged(client: httpx.AsyncClient, adviser: Principal, action: str, body: dict[str, Any],
@@ -201,6 +204,41 @@ async def test_each_term_erases_exactly_what_is_due_once(
             "SELECT id::text FROM report WHERE confidential_erased_at IS NOT NULL"))).scalars())
         reports = (await conn.execute(sa.text("SELECT count(*) FROM report"))).scalar_one()
     assert stamped == {anonymous, referred, investigated_c, investigated_f} and reports == 6
+
+
+async def test_the_reporting_sides_reaction_is_erased_with_the_confidential_part(
+    client: httpx.AsyncClient, runtime: Runtime, settings: Settings, tokens: TokenFactory,
+) -> None:
+    world = await build_world(runtime, tokens)
+    adviser = world.adviser
+    async with runtime.session_factory() as session:
+        company = await session.get(Company, world.company_id)
+    case_id = await open_case(client, runtime, settings, adviser, company)
+    assert (await step(client, adviser, case_id, "hearing", {"question": "Uw kant?"})).status_code == 200
+    assert (await client.post(f"{HEARINGS}/{case_id}/answer", json={"answer": "Het rooster."},
+                              headers=world.company.headers)).status_code == 200
+    asked = await step(client, adviser, case_id, "reporter-question", {"question": "Het bedrijf noemt het rooster."})
+    [reaction] = asked.json()["reporter_reactions"]
+    report_id = reaction["report_id"]
+    recorded = await step(client, adviser, case_id, f"reporter-reactions/{report_id}", {"reaction": "Geheimtekst"})
+    assert recorded.status_code == 200, recorded.text
+    assert (await step(client, adviser, case_id, "proposal", {"outcome": "unfounded", "findings": "Niet aangetoond"})
+            ).status_code == 200
+    assert (await step(client, world.senior2, case_id, "approve")).status_code == 200
+    await drain_queue(settings)
+
+    with clock.travel(timedelta(days=5 * 366)):
+        before, after = await _run(runtime)
+        _only_retention_changed(before, after, 2)  # the confidential part, and the reaction
+        assert await _ledger(runtime) == [("report_confidential", report_id, "report.investigated")]
+        before, after = await _run(runtime)
+        _only_retention_changed(before, after, 0)
+    async with runtime.engine.connect() as conn:
+        rows = (await conn.execute(sa.text(
+            "SELECT question, reaction, reaction_erased_at IS NOT NULL FROM reporter_reaction"))).all()
+    assert rows == [("Het bedrijf noemt het rooster.", None, True)]  # SBB's question stays, the reaction goes
+    detail = (await client.get(f"{CASES}/{case_id}", headers=adviser.headers)).json()
+    assert detail["reporter_reactions"][0]["reaction"] is None and detail["reporter_reactions"][0]["reaction_erased_at"]
 
 
 async def test_the_command_line_runs_it_now(

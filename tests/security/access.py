@@ -89,6 +89,9 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", f"{_R}/reports"): rule(ANONYMOUS),
     ("POST", f"{_R}/reports/status"): rule(ANONYMOUS),
     ("POST", f"{_R}/reports/consultations"): rule(ANONYMOUS),  # the reporter's art. 15 list, by receipt code
+    # Wederhoor by the receipt code: SBB's question about the company's side, and the reporter's reaction.
+    ("POST", f"{_R}/reports/reaction"): rule(ANONYMOUS),
+    ("POST", f"{_R}/reports/reaction/answer"): rule(ANONYMOUS),
     ("GET", f"{_R}/school/webhook"): SCHOOL_ONLY,
     ("PUT", f"{_R}/school/webhook"): rule(SCHOOL, body={"url": "http://127.0.0.1:9/hook"}),
     ("DELETE", f"{_R}/school/webhook"): SCHOOL_ONLY,
@@ -101,6 +104,9 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", f"{_R}/school/reports"): SCHOOL_ONLY,
     ("POST", f"{_R}/school/reports"): SCHOOL_ONLY,
     ("GET", f"{_R}/school/reports/{{report_id:uuid}}"): SCHOOL_ONLY,
+    # Wederhoor: SBB's questions about the school's own reports, and its reaction (another school's: 404).
+    ("GET", f"{_R}/school/reactions"): SCHOOL_ONLY,
+    ("POST", f"{_R}/school/reports/{{report_id:uuid}}/reaction"): rule(SCHOOL, body={"reaction": "Onze reactie."}),
     # --- the company portal ---
     ("GET", f"{_P}/account"): COMPANY_ONLY,
     ("GET", f"{_P}/account/tokens"): COMPANY_ONLY,
@@ -222,6 +228,8 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", f"{_B}/investigations/{{case_id:uuid}}/hearing"): ADVISERS_ONLY,
     ("POST", f"{_B}/investigations/{{case_id:uuid}}/hearing-answer"): ADVISERS_ONLY,
     ("POST", f"{_B}/investigations/{{case_id:uuid}}/assessment"): ADVISERS_ONLY,
+    ("POST", f"{_B}/investigations/{{case_id:uuid}}/reporter-question"): ADVISERS_ONLY,
+    ("POST", f"{_B}/investigations/{{case_id:uuid}}/reporter-reactions/{{report_id:uuid}}"): ADVISERS_ONLY,
     ("POST", f"{_B}/investigations/{{case_id:uuid}}/proposal"): ADVISERS_ONLY,
     ("POST", f"{_B}/investigations/{{case_id:uuid}}/hold"): ADVISERS_ONLY,
     ("POST", f"{_B}/investigations/{{case_id:uuid}}/resume"): ADVISERS_ONLY,
@@ -265,6 +273,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/onderzoeken"): ADVISERS_ONLY,
     ("GET", "/onderzoeken/{case_id:uuid}"): ADVISERS_ONLY,
     ("POST", "/onderzoeken/{case_id:uuid}/{slug:str}"): rule(*ADVISERS, params={"slug": "hervatten"}),
+    ("POST", "/onderzoeken/{case_id:uuid}/reactie-melder/{report_id:uuid}"): ADVISERS_ONLY,
     ("GET", "/besluiten"): ANY_STAFF,
     ("GET", "/besluiten/nieuw"): rule(*ADVISERS, query={"bedrijf": "{company_id}"}),
     ("POST", "/besluiten/nieuw"): ADVISERS_ONLY,
@@ -321,6 +330,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/school/meldingen"): SCHOOL_ONLY,
     ("GET", "/school/meldingen/nieuw"): SCHOOL_ONLY,
     ("POST", "/school/meldingen/nieuw"): SCHOOL_ONLY,
+    ("POST", "/school/meldingen/{report_id:uuid}/reactie"): rule(SCHOOL, body={"reaction": "Onze reactie."}),
     # --- public pages ---
     ("GET", "/register"): PUBLIC,
     ("GET", "/register/{company:str}"): PUBLIC,
@@ -329,4 +339,6 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/melden"): rule(ANONYMOUS),  # anonymous by design: a signed-in visitor gets 403
     ("GET", "/melden/status"): PUBLIC,
     ("POST", "/melden/status"): rule(ANONYMOUS),
+    ("POST", "/melden/reactie"): rule(ANONYMOUS),  # wederhoor by the receipt code, typed again
+    ("GET", "/privacy"): PUBLIC,  # the privacy statement (GDPR art. 13)
 }

@@ -109,7 +109,7 @@ async def build(client: httpx.AsyncClient, runtime: Runtime, tokens: TokenFactor
         ))
         party.ids["objection_id"] = objection["id"]
 
-        # A report passed on by the school, substantiated: the worker opens a case; then a hearing.
+        # A report passed on by the school, substantiated: the worker opens a case; then both sides are heard.
         report = await school_report(client, party.school, {**facts(await _company(runtime, company_id)),
                                                              "confidential": confidential(party.company_sbb_id)})
         party.ids["report_id"] = party.ids["company_report_id"] = str(report["id"])
@@ -126,6 +126,11 @@ async def build(client: httpx.AsyncClient, runtime: Runtime, tokens: TokenFactor
         cases = "/api/v1/backoffice/investigations"
         _ok(await client.post(f"{cases}/{case_id}/assign", json={"adviser_id": str(adviser.id)}, headers=adviser.headers))
         _ok(await client.post(f"{cases}/{case_id}/hearing", json={"question": "Uw reactie graag."}, headers=adviser.headers))
+        # The company answers, and its answer is put to the school that passed the report on (wederhoor).
+        _ok(await client.post(f"/api/v1/portal/hearings/{case_id}/answer", json={"answer": "Onze kant."},
+                              headers=party.company.headers))
+        _ok(await client.post(f"{cases}/{case_id}/reporter-question", json={"question": "Wat zegt de melder?"},
+                              headers=adviser.headers))
         party.ids["delivery_id"] = str(await scalar(
             runtime, "SELECT id FROM subscription_delivery WHERE subscription_id = :s LIMIT 1",
             s=UUID(party.ids["subscription_id"]),

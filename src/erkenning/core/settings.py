@@ -109,6 +109,10 @@ class Settings(BaseSettings):
 
     # Deadlines' defaults (working days unless named otherwise)
     hearing_term_working_days: int = 10
+    reporter_reaction_term_working_days: int = Field(
+        default=10, ge=1,
+        description="the reporting side's term to react to the substance of the company's answer (wederhoor)",
+    )
     intended_decision_response_days: int = 14
     investigation_lead_time_weeks: int = 8
     objection_term_weeks: int = 6
@@ -164,6 +168,11 @@ class Settings(BaseSettings):
     report_intake_window_s: int = Field(default=3600, ge=1)
     report_receipt_limit: int = Field(default=30, ge=1, description="receipt look-ups per address per window")
     report_receipt_window_s: int = Field(default=3600, ge=1)
+    privacy_contact: str = Field(
+        default="privacy@sbb.example", min_length=3, max_length=200,
+        description="where reporters and schools turn with questions about their data (GDPR art. 13(1)(b)); "
+        "every privacy statement names it",
+    )
     report_repeat_window_months: int = Field(default=24, ge=1, description="window of the repeat count at triage")
     report_repeat_flag_others: int = Field(
         default=1, ge=1, description="flag a report when at least this many others about its company are in the window"

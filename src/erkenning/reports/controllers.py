@@ -229,7 +229,7 @@ def _withhold_origin() -> None:
         state["withhold_origin"] = True
 
 
-def _anonymous_limited(name: str, limit_of: str, window_of: str) -> Any:
+def anonymous_limited(name: str, limit_of: str, window_of: str) -> Any:
     """Guard: no token (this form is anonymous), and a strict per-address limit counted on every attempt."""
 
     async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
@@ -255,7 +255,7 @@ class PublicReportController(Controller):
 
     @post("/", summary="Report anonymously; the answer holds a receipt code, shown once",
           request_max_body_size=PUBLIC_MAX_BODY_BYTES,
-          guards=[_anonymous_limited("report-intake", "report_intake_limit", "report_intake_window_s")])
+          guards=[anonymous_limited("report-intake", "report_intake_limit", "report_intake_window_s")])
     async def create(self, data: JSONBody[AnonymousReportCreate], intake: NamedDependency[ReportIntake]) -> Receipt:
         report, code = await intake.anonymous(data)
         return Receipt(receipt=code, status=report.coarse_status)
@@ -263,14 +263,14 @@ class PublicReportController(Controller):
     # POST, not GET: the receipt code is a secret and must not travel in a URL (logs, proxies, history).
     @post("/status", status_code=200, summary="The coarse status of a report, by its receipt code",
           request_max_body_size=1024,
-          guards=[_anonymous_limited("report-receipt", "report_receipt_limit", "report_receipt_window_s")])
+          guards=[anonymous_limited("report-receipt", "report_receipt_limit", "report_receipt_window_s")])
     async def status(self, data: JSONBody[ReceiptLookup], intake: NamedDependency[ReportIntake]) -> ReceiptStatus:
         report = await intake.status_by_receipt(data.receipt)
         return ReceiptStatus(status=report.coarse_status)
 
     @post("/consultations", status_code=200, request_max_body_size=1024,
           summary="By the receipt code: the day and purpose of each consultation of your data (GDPR art. 15)",
-          guards=[_anonymous_limited("report-receipt", "report_receipt_limit", "report_receipt_window_s")])
+          guards=[anonymous_limited("report-receipt", "report_receipt_limit", "report_receipt_window_s")])
     async def consultations(
         self, data: JSONBody[ReceiptLookup], session: DbSession, intake: NamedDependency[ReportIntake]
     ) -> Consultations:

@@ -23,7 +23,13 @@ class ReportStatus(StrEnum):
 
 
 class Ground(StrEnum):
-    """The ground of the alleged discrimination (as in the Algemene wet gelijke behandeling, simplified)."""
+    """The ground of the alleged discrimination (as in the Algemene wet gelijke behandeling, simplified).
+
+    `education_level` (opleidingsniveau: e.g. an mbo student passed over for being an mbo student) is no
+    ground of the Awgb (art. 1), nor of the acts on disability (Wgbh/cz) and age (Wgbl); SBB records it
+    because students report it (issue 15), and the Stagepact report counts it with the other grounds.
+    Whether the conduct reported is discrimination in law is for the investigation to weigh.
+    """
 
     ETHNICITY = "ethnicity"
     RELIGION = "religion"
@@ -31,6 +37,7 @@ class Ground(StrEnum):
     SEX = "sex"
     AGE = "age"
     SEXUAL_ORIENTATION = "sexual_orientation"
+    EDUCATION_LEVEL = "education_level"
     OTHER = "other"
 
 

@@ -28,19 +28,20 @@ def _no_control_characters(value: str) -> str:
     return value
 
 
-def _text(max_length: int) -> tuple[FieldInfo, AfterValidator]:
+def bounded_text(max_length: int) -> tuple[FieldInfo, AfterValidator]:
+    """Free text: 1 to `max_length` characters, no control characters (tabs and newlines are text)."""
     # The pattern only tells the OpenAPI document what the validator refuses (its message stays).
     no_control: JsonDict = {"pattern": r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"}
     field: FieldInfo = Field(min_length=1, max_length=max_length, json_schema_extra=no_control)
     return field, AfterValidator(_no_control_characters)
 
 
-Summary = Annotated[str, *_text(500)]
-Narrative = Annotated[str, *_text(8000)]
-PersonName = Annotated[str, *_text(200)]
-Contact = Annotated[str, *_text(200)]
-CompanyName = Annotated[str, *_text(200)]
-Reason = Annotated[str, *_text(2000)]
+Summary = Annotated[str, *bounded_text(500)]
+Narrative = Annotated[str, *bounded_text(8000)]
+PersonName = Annotated[str, *bounded_text(200)]
+Contact = Annotated[str, *bounded_text(200)]
+CompanyName = Annotated[str, *bounded_text(200)]
+Reason = Annotated[str, *bounded_text(2000)]
 Crebo = Annotated[str, Field(pattern=r"^[0-9]{5}$", description="crebo code of the qualification concerned")]
 SchoolReference = Annotated[
     str, Field(min_length=1, max_length=50, pattern=r"^[A-Za-z0-9][A-Za-z0-9_./-]*$",

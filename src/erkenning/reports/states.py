@@ -5,11 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from erkenning.core.caller import ADVISER_ROLES, Caller
+from erkenning.core.caller import ADVISER_ROLES, Caller, Role
 from erkenning.core.states import Rule
 from erkenning.reports.models import Report, ReportStatus
 
 S = ReportStatus
+
+
+# Who reads a report's confidential part (and what its reporting side says in an investigation): of each
+# role, every member (True) or only the one the report is assigned to (False); no other role. `handles`
+# decides it; every privacy statement names these readers (GDPR art. 13(1)(e)), and a test holds the two
+# to each other.
+CONFIDENTIAL_READERS: Mapping[Role, bool] = {Role.ADVISER: False, Role.SENIOR_ADVISER: True}
 
 
 def handles(report: Report, caller: Caller) -> bool:

@@ -4,8 +4,9 @@
 |---|---|---|
 | `report.not_substantiated` | the confidential part | `RETENTION_NOT_SUBSTANTIATED_MONTHS` after triage |
 | `report.referred` | the confidential part | `RETENTION_REFERRED_MONTHS` after triage |
-| `report.investigated` | the confidential part | `RETENTION_INVESTIGATED_YEARS` after the case's decision became \
-final (or was revoked); for a case closed without a decision, after it closed |
+| `report.investigated` | the confidential part, and the reporting side's reactions (wederhoor) | \
+`RETENTION_INVESTIGATED_YEARS` after the case's decision became final (or was revoked); for a case closed without \
+a decision, after it closed |
 | `report.receipt` | an anonymous report's receipt (hash) | `RETENTION_RECEIPT_MONTHS` after the report closed |
 
 The report itself (its non-confidential facts, for the register of reports and the monitoring), cases,
@@ -37,7 +38,7 @@ from erkenning.recognition.models import Decision, DecisionStatus
 from erkenning.reports.models import Report, ReportConfidential, ReportStatus
 from erkenning.reports.services.reports import ReportService
 from erkenning.retention.models import RetentionErasure
-from erkenning.workflows.models import Investigation, InvestigationReport, InvestigationStatus
+from erkenning.workflows.models import Investigation, InvestigationReport, InvestigationStatus, ReporterReaction
 
 if TYPE_CHECKING:
     from erkenning.core.runtime import Runtime
@@ -58,7 +59,26 @@ class Due:
 
 
 def _has_confidential() -> sa.ColumnElement[bool]:
-    return sa.exists().where(col(ReportConfidential.report_id) == Report.id)
+    """The report still holds what its reporter gave: its confidential part, or a reaction (wederhoor)."""
+    part = sa.exists().where(col(ReportConfidential.report_id) == Report.id)
+    reaction = sa.exists().where(
+        col(ReporterReaction.report_id) == Report.id, col(ReporterReaction.reaction).is_not(None)
+    )
+    return sa.or_(part, reaction)
+
+
+async def _erase_reactions(session: AsyncSession, report_id: UUID, rule: str) -> bool:
+    """Blank the reporting side's reactions to questions about the report (the questions, SBB's, stay)."""
+    erased = await session.exec(
+        sa.update(ReporterReaction)
+        .where(col(ReporterReaction.report_id) == report_id, col(ReporterReaction.reaction).is_not(None))
+        .values(reaction=None, reaction_erased_at=utcnow())
+    )
+    if not erased.rowcount:
+        return False
+    await audit.record(session, SYSTEM, "report.reactions_erased", object_type="report", object_id=report_id,
+                       detail={"rule": rule, "reactions": erased.rowcount})
+    return True
 
 
 def _triaged_before(status: ReportStatus, cutoff: datetime) -> SelectOfScalar[UUID]:
@@ -121,6 +141,7 @@ async def erase(session: AsyncSession, item: Due) -> bool:
     """Erase one due record and ledger it (in the caller's transaction); False if nothing was left to erase."""
     if item.kind == CONFIDENTIAL:
         erased = await ReportService(session).erase_confidential(item.record_id, SYSTEM, rule=item.rule)
+        erased = await _erase_reactions(session, item.record_id, item.rule) or erased
     else:
         report = await session.get(Report, item.record_id, with_for_update=True)
         erased = report is not None and report.receipt_hash is not None

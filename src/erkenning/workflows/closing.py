@@ -105,6 +105,7 @@ async def carry_out(session: AsyncSession, settings: Settings, letters: LetterRe
     case.closed_at = clock.now()
     await deadlines.close(session, case.id, DeadlineKind.LEAD_TIME)
     await deadlines.close(session, case.id, DeadlineKind.HEARING_ANSWER, met=False)
+    await deadlines.close(session, case.id, DeadlineKind.REPORTER_REACTION, met=False)
     await timeline_note(session, case.id, "closed", outcome=case.outcome.value if case.outcome else None)
     # The reports behind the case close with it; the school that passed one on hears the outcome category.
     report_service = ReportService(session)

@@ -15,7 +15,7 @@ from erkenning.core.caller import Role
 from erkenning.core.mail import Composed, Composer
 from erkenning.reports.models import Report
 from erkenning.workflows import deadlines
-from erkenning.workflows.models import AdviserTask, DeadlineKind, Investigation
+from erkenning.workflows.models import AdviserTask, DeadlineKind, Investigation, ReactionStatus, ReporterReaction
 
 NOBODY = Composed(to=None, context={})
 
@@ -103,20 +103,25 @@ OUTCOME_WORDS = {
 }
 
 
+async def _school_contact(session: AsyncSession, brin: str) -> Principal | None:
+    """The school's reporting point: its first active account with an e-mail address."""
+    return (
+        await session.exec(
+            select(Principal)
+            .where(Principal.role == Role.SCHOOL, Principal.school_brin == brin, Principal.active)
+            .where(col(Principal.email).is_not(None))
+            .order_by(col(Principal.created_at))
+        )
+    ).first()
+
+
 async def case_feedback_school(session: AsyncSession, payload: dict[str, Any]) -> Composed:
     """To the school's reporting point: the outcome category only, never the findings."""
     report = await session.get(Report, UUID(payload["report_id"]))
     case = await _case(session, payload)
     if report is None or case is None or report.school_brin is None:
         return NOBODY
-    school = (
-        await session.exec(
-            select(Principal)
-            .where(Principal.role == Role.SCHOOL, Principal.school_brin == report.school_brin, Principal.active)
-            .where(col(Principal.email).is_not(None))
-            .order_by(col(Principal.created_at))
-        )
-    ).first()
+    school = await _school_contact(session, report.school_brin)
     if school is None:
         return NOBODY
     return Composed(
@@ -130,6 +135,48 @@ async def case_feedback_school(session: AsyncSession, payload: dict[str, Any]) -
     )
 
 
+async def _to_reporting_school(session: AsyncSession, payload: dict[str, Any]) -> Composed:
+    """To the school that passed the report on: SBB's question about that report, and its term.
+
+    The question is the adviser's wording of the company's answer; the company is not named beyond the
+    question, and nothing of other reports or of the company's answer itself goes with it.
+    """
+    reaction = await session.get(ReporterReaction, UUID(payload["reaction_id"]))
+    if reaction is None or reaction.status is not ReactionStatus.ASKED or reaction.school_brin is None:
+        return NOBODY
+    report = await session.get(Report, reaction.report_id)
+    school = await _school_contact(session, reaction.school_brin)
+    if report is None or school is None:
+        return NOBODY
+    deadline = await deadlines.get(session, reaction.investigation_id, DeadlineKind.REPORTER_REACTION)
+    return Composed(
+        to=school.email,
+        context={
+            "school": school.name, "reference": report.school_reference,
+            "received": clock.local(report.created_at).date(), "question": reaction.question,
+            "due": clock.local(deadline.due_at).date() if deadline else None,
+        },
+    )
+
+
+async def reporter_reaction_request(session: AsyncSession, payload: dict[str, Any]) -> Composed:
+    return await _to_reporting_school(session, payload)
+
+
+async def reporter_reaction_reminder(session: AsyncSession, payload: dict[str, Any]) -> Composed:
+    return await _to_reporting_school(session, payload)
+
+
+async def reporter_reaction_record_reminder(session: AsyncSession, payload: dict[str, Any]) -> Composed:
+    """To the case's adviser: reactions to chase by phone or letter (reports an adviser entered)."""
+    case = await _case(session, payload)
+    if case is None:
+        return NOBODY
+    deadline = await deadlines.get(session, case.id, DeadlineKind.REPORTER_REACTION)
+    due = clock.local(deadline.due_at).date() if deadline else None
+    return await _to_principal(session, case.assigned_to, case_id=case.id, due=due)
+
+
 COMPOSERS: dict[str, Composer] = {
     "hearing_request": hearing_request,
     "hearing_reminder": hearing_reminder,
@@ -139,4 +186,7 @@ COMPOSERS: dict[str, Composer] = {
     "follow_up_reminder": follow_up_reminder,
     "follow_up_task": follow_up_task,
     "case_feedback_school": case_feedback_school,
+    "reporter_reaction_request": reporter_reaction_request,
+    "reporter_reaction_reminder": reporter_reaction_reminder,
+    "reporter_reaction_record_reminder": reporter_reaction_record_reminder,
 }

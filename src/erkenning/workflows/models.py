@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Field
 
+from erkenning.core.auth.scope import owned_by_school
 from erkenning.core.caller import Caller, Role
 from erkenning.core.db import TimestampedModel, UUIDModel, enum_field, json_field, timestamp_field
 
@@ -33,6 +34,13 @@ OPEN_STATES = frozenset(
         InvestigationStatus.PROPOSED,
     }
 )
+
+
+class RoundState(StrEnum):
+    """Whether the reporting side of a case's reports is being asked to react (wederhoor): see `states`."""
+
+    IDLE = "idle"
+    OPEN = "open"
 
 
 class Outcome(StrEnum):
@@ -79,6 +87,8 @@ class Investigation(TimestampedModel, table=True):
     hearing_requested_at: datetime | None = timestamp_field(nullable=True)
     hearing_answer: str | None = Field(default=None, max_length=10000)
     hearing_answered_at: datetime | None = timestamp_field(nullable=True)
+    # The other side: while true, the reporting side of the case's reports may still react (`ReporterReaction`).
+    reporter_round_open: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
     # The proposal and its approval.
     outcome: Outcome | None = enum_field(Outcome, default=None, nullable=True)
@@ -100,6 +110,10 @@ class Investigation(TimestampedModel, table=True):
     decision_id: UUID | None = Field(default=None, index=True)
     closed_at: datetime | None = timestamp_field(nullable=True)
     version: int = Field(default=1)
+
+    @property
+    def reporter_round(self) -> RoundState:
+        return RoundState.OPEN if self.reporter_round_open else RoundState.IDLE
 
 
 class InvestigationReport(UUIDModel, table=True):
@@ -129,8 +143,62 @@ class TimelineEvent(UUIDModel, table=True):
     data: dict[str, Any] = json_field()
 
 
+class ReactionRoute(StrEnum):
+    """How the reporting side of a report is asked, and answers: by the way the report came in."""
+
+    SCHOOL = "school"  # the school's reporting point, on its report pages (and by e-mail to its contact)
+    RECEIPT = "receipt"  # the anonymous reporter, on the receipt-status page, by the receipt code
+    ADVISER = "adviser"  # a report an adviser entered: asked outside the service, the reaction recorded
+
+
+class ReactionStatus(StrEnum):
+    ASKED = "asked"
+    ANSWERED = "answered"
+    NO_REACTION = "no_reaction"
+
+
+class ReporterReaction(TimestampedModel, table=True):
+    """Wederhoor van de meldende kant: the substance of the company's answer, as the adviser words it, put
+    to the reporting side of one report of the case, and its reaction (or none within the term).
+
+    A school sees the rows of the reports it passed on (`__scope__`), a company none; the anonymous
+    reporter reaches its own through the receipt code only. Staff read the reaction text when they may
+    read the report's confidential part (the case's adviser, senior advisers); retention erases it with it.
+    """
+
+    __tablename__ = "reporter_reaction"
+    __scope__: ClassVar = staticmethod(owned_by_school())
+    __table_args__ = (
+        # One open question per report at a time (a case asks again only after the last round closed).
+        sa.Index(
+            "uq_reporter_reaction_open_per_report", "report_id", unique=True,
+            postgresql_where=sa.text("status = 'asked'"),
+        ),
+    )
+
+    investigation_id: UUID = Field(foreign_key="investigation.id", index=True, ondelete="CASCADE")
+    report_id: UUID = Field(foreign_key="report.id", index=True, ondelete="RESTRICT")
+    route: ReactionRoute = enum_field(ReactionRoute)
+    school_brin: str | None = Field(default=None, max_length=6, index=True)
+    question: str = Field(max_length=2000)
+    asked_by: UUID | None = Field(default=None, foreign_key="principal.id")
+    asked_at: datetime = timestamp_field(default_now=True)
+    status: ReactionStatus = enum_field(ReactionStatus, default=ReactionStatus.ASKED)
+    reaction: str | None = Field(default=None, max_length=2000)
+    reacted_at: datetime | None = timestamp_field(nullable=True)
+    recorded_by: UUID | None = Field(default=None, foreign_key="principal.id")
+    reminded_at: datetime | None = timestamp_field(nullable=True)
+    closed_at: datetime | None = timestamp_field(nullable=True)
+    reaction_erased_at: datetime | None = timestamp_field(nullable=True)
+
+    def __repr_args__(self) -> Any:
+        # The reaction may hold what the reporter wrote: never in a log line or a traceback.
+        return [("id", self.id), ("report_id", self.report_id), ("status", self.status)]
+
+
 class DeadlineKind(StrEnum):
     HEARING_ANSWER = "hearing_answer"
+    REPORTER_REACTION = "reporter_reaction"
     LEAD_TIME = "lead_time"
     FOLLOW_UP = "follow_up"
 

@@ -30,7 +30,8 @@ from erkenning.workflows.schemas import (
     TimelineEventRead,
 )
 from erkenning.workflows.services.investigations import InvestigationService
-from erkenning.workflows.states import TRANSITIONS
+from erkenning.workflows.services.reporter_reactions import ReporterReactionService
+from erkenning.workflows.states import ROUND_TRANSITIONS, TRANSITIONS
 
 
 @dataclass(frozen=True)
@@ -90,9 +91,11 @@ def _deadline_read(deadline: Deadline) -> DeadlineRead:
 
 
 async def case_detail(
-    session: AsyncSession, service: InvestigationService, case_id: UUID, caller: Caller
+    session: AsyncSession, service: InvestigationService, case_id: UUID, caller: Caller,
+    reactions: ReporterReactionService | None = None,
 ) -> InvestigationRead:
-    """One case for staff: reports, timeline, deadlines, and the moves this caller may make now (audited read)."""
+    """One case for staff: reports, timeline, deadlines, the reporting side's reactions, and the moves this
+    caller may make now (audited read)."""
     case = await service.get(case_id, caller)
     await audit.record(session, caller, "investigation.read", case)
     read = InvestigationRead.model_validate(case)
@@ -106,6 +109,11 @@ async def case_detail(
     read.next_deadline_at = min(open_due) if open_due else None
     read.overdue = read.next_deadline_at is not None and read.next_deadline_at < clock.now()
     read.allowed_moves = [MoveRead.of(m) for m in states.allowed(TRANSITIONS, case, caller)]
+    reactions = reactions or ReporterReactionService(session, service.settings)
+    read.reporter_reactions = await reactions.for_case(case, caller)
+    read.reporter_moves = [
+        MoveRead.of(m) for m in states.allowed(ROUND_TRANSITIONS, case, caller, attr="reporter_round")
+    ]
     return read
 
 

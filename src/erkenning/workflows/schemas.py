@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from erkenning.core.states import Move
+from erkenning.reports.schemas import ReceiptLookup, bounded_text
 from erkenning.training.models import Topic
-from erkenning.workflows.models import DeadlineKind, DeadlineStatus, InvestigationStatus, Outcome
+from erkenning.workflows.models import (
+    DeadlineKind,
+    DeadlineStatus,
+    InvestigationStatus,
+    Outcome,
+    ReactionRoute,
+    ReactionStatus,
+)
 from erkenning.workflows.services.investigations import Proposal
 
 
@@ -28,6 +36,25 @@ class HearingIn(_In):
 
 class AnswerIn(_In):
     answer: str = Field(min_length=1, max_length=10000, description="the company's side")
+
+
+# What the adviser puts to the reporting side, and its reaction: bounded, no control characters.
+ReactionText = Annotated[str, *bounded_text(2000)]
+
+
+class ReporterQuestionIn(_In):
+    question: ReactionText = Field(
+        description="the substance of the company's answer, in your own words: nothing of the company the "
+        "reporting side did not name itself (its numbers, address, e-mail), nothing of other reports"
+    )
+
+
+class ReactionIn(_In):
+    reaction: ReactionText = Field(description="the reporting side's reaction to SBB's question")
+
+
+class ReceiptReactionIn(ReceiptLookup):
+    reaction: ReactionText = Field(description="your reaction to SBB's question")
 
 
 class ReasonIn(_In):
@@ -98,6 +125,24 @@ class MoveRead(BaseModel):
         return cls(to=move.to, needs=list(move.needs), description=move.description)
 
 
+class ReporterReactionRead(BaseModel):
+    """The reporting side of one report of the case (staff). `reaction` is given to the case's adviser and
+    senior advisers only (`reaction_withheld` for other staff), as the report's confidential part is."""
+
+    id: UUID
+    report_id: UUID
+    route: ReactionRoute
+    status: ReactionStatus
+    question: str
+    asked_at: datetime
+    due_at: datetime | None
+    reminded_at: datetime | None
+    reaction: str | None
+    reacted_at: datetime | None
+    reaction_withheld: bool = False
+    reaction_erased_at: datetime | None = None
+
+
 class InvestigationSummary(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -135,6 +180,10 @@ class InvestigationRead(InvestigationSummary):
     timeline: list[TimelineEventRead] = []
     deadlines: list[DeadlineRead] = []
     allowed_moves: list[MoveRead] = []
+    reporter_round_open: bool = False
+    # Wederhoor of the reporting side: each report's question and reaction; the proposal weighs them.
+    reporter_reactions: list[ReporterReactionRead] = []
+    reporter_moves: list[MoveRead] = Field(default=[], description="putting the question to the reporting side")
 
 
 class HearingRead(BaseModel):
@@ -161,3 +210,31 @@ class AdviserTaskRead(BaseModel):
     due_on: date | None
     done_at: datetime | None
     overdue: bool
+
+
+class ReactionAsked(BaseModel):
+    """A question SBB put to the reporting side, as that side sees it: never the company's answer itself,
+    never anything of other reports. `reaction` is the side's own."""
+
+    question: str
+    asked_at: datetime
+    due_at: datetime | None
+    status: ReactionStatus
+    open_for_reaction: bool
+    reaction: str | None
+    reacted_at: datetime | None
+
+
+class SchoolReactionRead(ReactionAsked):
+    """A question about a report this school passed on, with what the school knows of it already."""
+
+    id: UUID
+    report_id: UUID
+    school_reference: str | None
+    report_received_at: datetime
+
+
+class ReceiptReactions(BaseModel):
+    """What the anonymous reporter is asked, by its receipt code (newest first)."""
+
+    reactions: list[ReactionAsked]

@@ -8,7 +8,16 @@ from typing import Any
 
 from erkenning.core.caller import ADVISER_ROLES, Caller, Role
 from erkenning.core.states import Guard, Rule, Table
-from erkenning.workflows.models import OPEN_STATES, AdviserTask, Investigation, Outcome
+from erkenning.workflows.models import (
+    OPEN_STATES,
+    AdviserTask,
+    Investigation,
+    Outcome,
+    ReactionRoute,
+    ReactionStatus,
+    ReporterReaction,
+    RoundState,
+)
 from erkenning.workflows.models import InvestigationStatus as S
 
 ADVISERS = frozenset({Role.ADVISER, Role.SENIOR_ADVISER})
@@ -45,6 +54,13 @@ def hearing_held_for_adverse(case: Investigation, caller: Caller, given: Mapping
     return refusal
 
 
+def no_reporter_term_running(case: Investigation, caller: Caller, given: Mapping[str, Any]) -> str | None:
+    """The proposal waits while the reporting side may still react (wederhoor): "not yet", 409."""
+    if case.reporter_round_open:
+        return "The reporting side may still react to the company's answer (wederhoor): propose after its term"
+    return None
+
+
 def back_to_where_it_was(target: S) -> Guard:
     def guard(case: Investigation, caller: Caller, given: Mapping[str, Any]) -> str | None:
         if case.status_before_hold is not target:
@@ -68,8 +84,8 @@ TRANSITIONS: dict[tuple[S, S], Rule] = {
         description="The company answered (or the adviser records its answer), or the deadline passed",
     ),
     (S.ASSESSMENT, S.PROPOSED): Rule(
-        roles=ADVISERS, guard=hearing_held_for_adverse, needs=("outcome", "findings"),
-        description="Propose an outcome with findings",
+        roles=ADVISERS, guard=hearing_held_for_adverse, needs=("outcome", "findings"), ready=no_reporter_term_running,
+        description="Propose an outcome with findings (once the reporting side's term, if any, has passed)",
     ),
     (S.PROPOSED, S.APPROVED): Rule(
         roles=SENIOR, guard=not_the_proposer, description="Approve the proposal (not its proposer)"
@@ -93,6 +109,70 @@ TRANSITIONS: dict[tuple[S, S], Rule] = {
         )
         for state in OPEN_STATES
     },
+}
+
+
+# Hearing the other side (wederhoor): after the company answered (or its term passed), the case's adviser
+# puts the substance of the answer, in the adviser's own words, to the reporting side of every report of
+# the case, with a term. Not a state of the case but an activity within `assessment`: the round is open
+# from the question until every side reacted or the term passed, and a proposal waits for it (above).
+# The basis is due care in gathering the facts (art. 3:2 Awb); the company's own hearing is art. 4:8 Awb.
+
+
+def company_heard(case: Investigation, caller: Caller, given: Mapping[str, Any]) -> str | None:
+    """In assessment, after the company answered or its term passed: there is an answer to put ("not yet", 409)."""
+    if case.status is not S.ASSESSMENT:
+        return "The reporting side is asked while the case is in assessment"
+    if case.hearing_requested_at is None:
+        return "The company was not heard: there is no answer to put to the reporting side"
+    return None
+
+
+ROUND_TRANSITIONS: Table[RoundState] = {
+    (RoundState.IDLE, RoundState.OPEN): Rule(
+        roles=ADVISERS, guard=assigned_or_senior, needs=("question",), ready=company_heard,
+        description="Put the substance of the company's answer, as the adviser words it, to the reporting side "
+        "of every report of the case, with a term and a reminder (wederhoor)",
+    ),
+    (RoundState.OPEN, RoundState.IDLE): Rule(
+        roles=SYSTEM, description="Every reporting side reacted, or the term passed (the rest: no reaction)"
+    ),
+}
+
+# The anonymous reporter, known only by the receipt code it holds (no token, no principal, no address).
+RECEIPT_HOLDER = Caller.system("receipt-holder")
+
+
+def reacting_side(reaction: ReporterReaction, caller: Caller, given: Mapping[str, Any]) -> str | None:
+    """The school that passed the report on, the anonymous reporter by its receipt code, or the case's adviser.
+
+    The adviser (or a senior adviser) records a reaction received outside the service, for any report.
+    """
+    if caller.role is Role.SCHOOL:
+        own = reaction.route is ReactionRoute.SCHOOL and caller.school_brin == reaction.school_brin
+        return None if own else "Not a report your school passed on"
+    if caller.role is Role.SYSTEM:
+        if caller == RECEIPT_HOLDER and reaction.route is ReactionRoute.RECEIPT:
+            return None
+        return "Only the reporter, with the receipt code, reacts to an anonymous report"
+    if caller.is_senior or (caller.principal_id is not None and caller.principal_id == given.get("assigned_to")):
+        return None
+    return "Only the adviser assigned to this case (or a senior adviser) records a reaction"
+
+
+def the_worker(reaction: ReporterReaction, caller: Caller, given: Mapping[str, Any]) -> str | None:
+    """The worker, when the term passed (not the anonymous reporter, who holds the same role)."""
+    return "Only the worker records that the term passed" if caller == RECEIPT_HOLDER else None
+
+
+REACTION_TRANSITIONS: Table[ReactionStatus] = {
+    (ReactionStatus.ASKED, ReactionStatus.ANSWERED): Rule(
+        roles=frozenset({Role.SCHOOL, Role.SYSTEM, *ADVISERS}), guard=reacting_side, needs=("reaction",),
+        description="The reporting side reacts (school, anonymous reporter), or the adviser records its reaction",
+    ),
+    (ReactionStatus.ASKED, ReactionStatus.NO_REACTION): Rule(
+        roles=SYSTEM, guard=the_worker, description="The term passed without a reaction (on the timeline)"
+    ),
 }
 
 

@@ -15,10 +15,11 @@ from erkenning.recognition.dispatch import LetterRenderer
 from erkenning.workflows import closing, deadlines
 from erkenning.workflows.models import Deadline, DeadlineKind, DeadlineStatus
 from erkenning.workflows.services.investigations import APPROVED_TOPIC, InvestigationService
+from erkenning.workflows.services.reporter_reactions import ReporterReactionService
 
 log = get_logger(__name__)
 
-# The e-mail that reminds of each kind of deadline.
+# The e-mail that reminds of each kind of deadline (the reporting side's: by each side's route, below).
 REMINDERS = {
     DeadlineKind.HEARING_ANSWER: "hearing_reminder",
     DeadlineKind.LEAD_TIME: "lead_time_reminder",
@@ -38,6 +39,9 @@ async def remind(ctx: outbox.EventContext) -> None:
     deadline = await ctx.session.get(Deadline, UUID(ctx.payload["deadline_id"]))
     if deadline is None or deadline.status is not DeadlineStatus.OPEN:
         return
+    if deadline.kind is DeadlineKind.REPORTER_REACTION:
+        await ReporterReactionService(ctx.session, ctx.runtime.settings).remind(deadline.investigation_id)
+        return
     mail.queue(ctx.session, REMINDERS[deadline.kind], investigation_id=deadline.investigation_id)
     await closing.timeline_note(ctx.session, deadline.investigation_id, "reminder_sent", deadline=deadline.kind.value)
 
@@ -49,6 +53,8 @@ async def deadline_passed(ctx: outbox.EventContext) -> None:
     service = InvestigationService(ctx.session, ctx.runtime.settings)
     if deadline.kind is DeadlineKind.HEARING_ANSWER:
         await service.record_no_answer(deadline.investigation_id)
+    elif deadline.kind is DeadlineKind.REPORTER_REACTION:
+        await ReporterReactionService(ctx.session, ctx.runtime.settings).record_no_reaction(deadline.investigation_id)
     elif deadline.kind is DeadlineKind.LEAD_TIME:
         await closing.escalate_lead_time(ctx.session, deadline)
     elif deadline.kind is DeadlineKind.FOLLOW_UP:

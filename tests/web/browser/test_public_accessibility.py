@@ -13,6 +13,7 @@ from tests.factories import (
     build_world,
     completed_participation,
     enrol_company,
+    heard_case,
     hearing_for,
     make_company,
     make_course,
@@ -33,6 +34,7 @@ async def test_public_pages(axe_page, runtime) -> None:
         "public-register": f"/register?kvk_number={bakery.kvk_number}",
         "public-card": f"/register/{bakery.sbb_id}",
         "public-certificate": f"/certificaat?code={code}",
+        "public-privacy": "/privacy",
     }
     for name, path in pages.items():
         await axe_page.goto(path)
@@ -67,6 +69,26 @@ async def test_school_pages(axe_page, signed_in, runtime, tmp_path) -> None:
     await axe_page.get_by_label("CSV-bestand").set_input_files(str(bad))
     await axe_page.get_by_role("button", name="Controleren en antwoorden downloaden").click()
     await check(axe_page, "school-batch-errors")
+
+
+async def test_the_reporting_side_answers_sbbs_question(axe_page, signed_in, runtime, tokens, client) -> None:
+    """Wederhoor: the receipt page and the school's reports page, each with SBB's question and its form."""
+    adviser = await tokens.make(Role.ADVISER)
+    school = await signed_in(axe_page, Role.SCHOOL, school_brin="25LX", email="stage@roc.example")
+    made = await heard_case(client, runtime, adviser, await make_company(runtime), school=school, anonymous=True)
+    asked = await client.post(f"/api/v1/backoffice/investigations/{made['case_id']}/reporter-question",
+                              json={"question": "Het bedrijf noemt het rooster. Wat zegt de student?"},
+                              headers=adviser.headers)
+    assert asked.status_code == 200, asked.text
+    await axe_page.goto("/school/meldingen")
+    await axe_page.get_by_role("button", name="Reactie versturen").click()  # empty: the error on its field
+    await check(axe_page, "school-reaction-errors")
+    await axe_page.goto("/")
+    await axe_page.get_by_role("button", name="Uitloggen").click()
+    await axe_page.goto("/melden/status")
+    await axe_page.get_by_label("Ontvangstcode").fill(made["receipt"])
+    await axe_page.get_by_role("button", name="Status bekijken").click()
+    await check(axe_page, "public-receipt-question")
 
 
 async def test_company_pages(axe_page, runtime, tokens) -> None:

@@ -9,7 +9,16 @@ import pytest
 
 from erkenning.core import clock
 from erkenning.core.caller import Role
-from tests.factories import build_world, confidential, facts, make_company, post_course, post_session, school_report
+from tests.factories import (
+    build_world,
+    confidential,
+    facts,
+    heard_case,
+    make_company,
+    post_course,
+    post_session,
+    school_report,
+)
 from tests.helpers import drain_queue, enrol
 from tests.web.browser.staff_steps import (
     approve,
@@ -92,6 +101,26 @@ async def test_a_report_is_triaged_investigated_and_approved_by_another_senior(
     await senior.reload()
     assert await senior.get_by_text("Controle van de verbeterafspraken gepland").is_visible()
     await check(senior, "investigation-closed")
+
+
+async def test_the_reporting_side_is_asked_and_its_reaction_recorded_on_the_case_page(
+    axe_page, signed_in, client, runtime
+) -> None:
+    page = axe_page
+    adviser = await signed_in(page, Role.ADVISER, name="Sanne Adviseur")
+    made = await heard_case(client, runtime, adviser, await make_company(runtime, name="Garage Oost"), phone=True)
+    await page.goto(f"/onderzoeken/{made['case_id']}")
+    await page.get_by_role("textbox", name="Vraag aan de meldende kant").fill(
+        "Het bedrijf zegt dat het rooster vol was. Herkent de student dat?")
+    await page.get_by_role("button", name="Vraag voorleggen").click()
+    await page.get_by_text("De vraag is aan de meldende kant voorgelegd.").wait_for()
+    assert not await page.get_by_role("button", name="Voorstel indienen").count()  # the term runs
+    await check(page, "investigation-reporter-asked")
+    await page.get_by_role("textbox", name="Reactie van de melder").fill("De student herkent dit niet.")
+    await page.get_by_role("button", name="Reactie vastleggen").click()
+    await page.get_by_text("De reactie van de meldende kant is vastgelegd.").wait_for()
+    assert await page.get_by_role("button", name="Voorstel indienen").count() == 1
+    await check(page, "investigation-reporter-reacted")
 
 
 async def test_the_main_back_office_pages_pass_axe(axe_pages, tokens, client, runtime) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -32,20 +31,29 @@ from erkenning.recognition.services.recognitions import RecognitionService
 from erkenning.reports.services.reports import ReportService
 from erkenning.training.models import Topic
 from erkenning.training.services import history
-from erkenning.vocabulary import long_date
 from erkenning.web import nav
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
 from erkenning.web.listing import PageNumber, listing
+from erkenning.web.pages.case_parts import reaction_rows, record_fields, timeline_rows
 from erkenning.web.rendering import after_change, flash_message, page
-from erkenning.web.staff import Directory, Names, refusal_text
+from erkenning.web.staff import Directory, refusal_text
 from erkenning.web.timeline import chart
 from erkenning.workflows import queries
 from erkenning.workflows.models import InvestigationStatus as S
 from erkenning.workflows.models import Outcome
-from erkenning.workflows.schemas import AnswerIn, AssignIn, HearingIn, InvestigationRead, ProposalIn, ReasonIn
+from erkenning.workflows.schemas import (
+    AnswerIn,
+    AssignIn,
+    HearingIn,
+    ProposalIn,
+    ReactionIn,
+    ReasonIn,
+    ReporterQuestionIn,
+)
 from erkenning.workflows.services.adviser_tasks import AdviserTaskService
 from erkenning.workflows.services.investigations import InvestigationService
+from erkenning.workflows.services.reporter_reactions import ReporterReactionService
 from erkenning.workflows.states import ADVERSE
 
 PAGE_SIZE = 25
@@ -110,14 +118,14 @@ class Step:
     button: str
     fields: tuple[Field, ...]
     schema: type[BaseModel] | None
-    call: Callable[[InvestigationService, UUID, Caller, Any], Awaitable[Any]]
+    call: Callable[[CaseServices, UUID, Caller, Any], Awaitable[Any]]
     done: str
     explain: str = ""
     kind: str = "secondary"
 
 
 def _step(slug: str, title: str, button: str, fields: tuple[Field, ...], schema: type[BaseModel] | None,
-          call: Callable[[InvestigationService, UUID, Caller, Any], Awaitable[Any]], done: str, **kw: Any) -> Step:
+          call: Callable[[CaseServices, UUID, Caller, Any], Awaitable[Any]], done: str, **kw: Any) -> Step:
     return Step(slug, title, button, fields, schema, call, flash_message(f"case-{slug}", done), **kw)
 
 
@@ -128,42 +136,60 @@ STEPS = {
               (Field("question", "Vraag aan het bedrijf", kind="textarea", form_id="horen",
                      hint="Het bedrijf ziet deze vraag in zijn portaal en per e-mail, nooit de meldingen of de melder.",
                      missing="Vul de vraag aan het bedrijf in."),),
-              HearingIn, lambda s, c, who, p: s.request_hearing(c, who, p.question),
+              HearingIn, lambda s, c, who, p: s.investigations.request_hearing(c, who, p.question),
               "De vraag is naar het bedrijf verstuurd.", kind="primary",
               explain="Hoor en wederhoor: het bedrijf krijgt een termijn om te reageren."),
         _step("beoordelen", "Beoordelen zonder hoor en wederhoor", "Beoordeling starten",
               (_reason("beoordelen", hint="Waarom het bedrijf niet wordt gehoord."),),
-              ReasonIn, lambda s, c, who, p: s.assess_without_hearing(c, who, p.reason),
+              ReasonIn, lambda s, c, who, p: s.investigations.assess_without_hearing(c, who, p.reason),
               "De beoordeling is gestart.",
               explain="Daarna kunnen alleen ‘ongegrond’ of ‘verbeterafspraken’ volgen."),
         _step("reactie", "De reactie van het bedrijf vastleggen", "Reactie vastleggen",
               (Field("answer", "Reactie van het bedrijf", kind="textarea", form_id="reactie",
                      hint="Als het bedrijf buiten het portaal reageerde (brief, gesprek).",
                      missing="Vul de reactie van het bedrijf in."),),
-              AnswerIn, lambda s, c, who, p: s.answer_hearing(c, who, p.answer),
+              AnswerIn, lambda s, c, who, p: s.investigations.answer_hearing(c, who, p.answer),
               "De reactie van het bedrijf is vastgelegd."),
+        _step("meldende-kant", "De meldende kant om een reactie vragen (wederhoor)", "Vraag voorleggen",
+              (Field("question", "Vraag aan de meldende kant", kind="textarea", form_id="meldende-kant",
+                     hint="De kern van wat het bedrijf zegt, in uw eigen woorden, en uw vraag. Noem niets van het "
+                          "bedrijf dat de melder zelf niet noemde (KvK-nummer, adres, e-mail) en niets van andere "
+                          "meldingen. Hoogstens 2.000 tekens.",
+                     missing="Vul de vraag aan de meldende kant in.",
+                     invalid="Noem geen gegevens van het bedrijf die de melder zelf niet gaf (KvK- of "
+                             "vestigingsnummer, leerbedrijf-ID, adres, e-mail, een andere naam), hoogstens "
+                             "2.000 tekens."),),
+              ReporterQuestionIn, lambda s, c, who, p: s.reporter_reactions.ask(c, who, p.question),
+              "De vraag is aan de meldende kant voorgelegd.", kind="primary",
+              explain="Hoor en wederhoor: de school die de melding doorgaf ziet de vraag op haar pagina en krijgt "
+                      "een e-mail, de anonieme melder ziet hem met de ontvangstcode; een melding die u zelf "
+                      "invoerde, legt u zelf voor (telefoon, brief) en u legt de reactie hieronder vast. Er volgt "
+                      "een termijn; een voorstel wacht tot die voorbij is of iedereen reageerde."),
         _step("voorstel", "Een uitkomst voorstellen", "Voorstel indienen", PROPOSAL_FIELDS, ProposalIn,
-              lambda s, c, who, p: s.propose(c, who, p.proposal()),
+              lambda s, c, who, p: s.investigations.propose(c, who, p.proposal()),
               "Het voorstel is ingediend. Een senior adviseur keurt het goed.", kind="primary",
               explain="Een senior adviseur die het voorstel niet zelf deed, keurt het goed (vier ogen)."),
         _step("goedkeuren", "Het voorstel goedkeuren", "Voorstel goedkeuren", (), None,
-              lambda s, c, who, p: s.approve(c, who), "Het voorstel is goedgekeurd en wordt uitgevoerd.",
+              lambda s, c, who, p: s.investigations.approve(c, who), "Het voorstel is goedgekeurd en wordt uitgevoerd.",
               kind="primary",
               explain="Een schorsing of intrekking wordt een voornemen dat het bedrijf krijgt om op te "
                       "reageren; daarna keurt een senior adviseur het besluit goed en verstuurt iemand de brief. "
                       "Verbeterafspraken krijgen een controledatum."),
         _step("terugsturen", "Het voorstel terugsturen", "Terugsturen",
               (_reason("terugsturen", hint="Wat er aan het voorstel moet veranderen."),),
-              ReasonIn, lambda s, c, who, p: s.send_back(c, who, p.reason), "Het voorstel is teruggestuurd."),
+              ReasonIn, lambda s, c, who, p: s.investigations.send_back(c, who, p.reason),
+              "Het voorstel is teruggestuurd."),
         _step("pauzeren", "Het onderzoek pauzeren", "Pauzeren",
               (_reason("pauzeren", hint="Zolang het onderzoek gepauzeerd is, schuiven de termijnen op."),),
-              ReasonIn, lambda s, c, who, p: s.hold(c, who, p.reason), "Het onderzoek is gepauzeerd."),
+              ReasonIn, lambda s, c, who, p: s.investigations.hold(c, who, p.reason), "Het onderzoek is gepauzeerd."),
         _step("hervatten", "Het onderzoek hervatten", "Hervatten", (), None,
-              lambda s, c, who, p: s.resume(c, who), "Het onderzoek is hervat; de termijnen zijn opgeschoven.",
+              lambda s, c, who, p: s.investigations.resume(c, who),
+              "Het onderzoek is hervat; de termijnen zijn opgeschoven.",
               explain="Het onderzoek gaat verder waar het was; de termijnen schuiven op met de tijd van de pauze."),
         _step("toewijzen", "Toewijzen", "Toewijzen",
               (Field("adviser_id", "Adviseur", kind="select", form_id="toewijzen", missing="Kies de adviseur."),),
-              AssignIn, lambda s, c, who, p: s.assign(c, p.adviser_id, who), "Het onderzoek is toegewezen."),
+              AssignIn, lambda s, c, who, p: s.investigations.assign(c, p.adviser_id, who),
+              "Het onderzoek is toegewezen."),
     )
 }
 
@@ -181,6 +207,10 @@ def _slug(status: S, move_to: str) -> str:
 def _refusal(slug: str, given: Any, exc: DomainError) -> str:
     if slug == "goedkeuren" and isinstance(exc, GuardRefused):
         return "U heeft dit voorstel zelf gedaan. Een andere senior adviseur moet het goedkeuren (vier ogen)."
+    if slug == "voorstel" and isinstance(exc, InvalidTransition) and "reporting side" in exc.detail:
+        return "De meldende kant kan nog reageren (wederhoor): doe het voorstel als de termijn voorbij is."
+    if slug == "meldende-kant" and isinstance(exc, InvalidTransition):
+        return "Dit kan alleen in beoordeling, nadat het bedrijf is gehoord, en één keer tegelijk."
     if slug == "voorstel" and isinstance(exc, GuardRefused) and getattr(given, "outcome", None) in ADVERSE:
         return ("Een schorsing of intrekking kan pas worden voorgesteld nadat het bedrijf is gehoord "
                 "(hoor en wederhoor).")
@@ -191,6 +221,7 @@ def _refusal(slug: str, given: Any, exc: DomainError) -> str:
 
 
 nav.add("Onderzoeken", "/onderzoeken", ADVISER_ROLES, order=30)
+RECORDED = flash_message("case-reporter-reaction", "De reactie van de meldende kant is vastgelegd.")
 
 
 @dataclass(frozen=True)
@@ -199,6 +230,7 @@ class CaseServices:
 
     session: AsyncSession
     investigations: InvestigationService
+    reporter_reactions: ReporterReactionService
     reports: ReportService
     recognitions: RecognitionService
     adviser_tasks: AdviserTaskService
@@ -206,11 +238,12 @@ class CaseServices:
 
 
 async def provide_case_services(
-    session: DbSession, investigations: NamedDependency[InvestigationService], reports: NamedDependency[ReportService],
+    session: DbSession, investigations: NamedDependency[InvestigationService],
+    reporter_reactions: NamedDependency[ReporterReactionService], reports: NamedDependency[ReportService],
     recognitions: NamedDependency[RecognitionService], adviser_tasks: NamedDependency[AdviserTaskService],
     directory: NamedDependency[Directory],
 ) -> CaseServices:
-    return CaseServices(session, investigations, reports, recognitions, adviser_tasks, directory)
+    return CaseServices(session, investigations, reporter_reactions, reports, recognitions, adviser_tasks, directory)
 
 
 class InvestigationPages(Controller):
@@ -247,6 +280,32 @@ class InvestigationPages(Controller):
     ) -> Template:
         return await _case_page(request, case_services, caller, case_id)
 
+    @post("/{case_id:uuid}/reactie-melder/{report_id:uuid}", name="investigation_reporter_reaction")
+    async def record_reaction(
+        self, request: Request[Any, Any, Any], case_id: FromPath[UUID], report_id: FromPath[UUID],
+        data: URLEncodedBody[dict[str, str]], case_services: NamedDependency[CaseServices], caller: CurrentCaller,
+    ) -> Template | Redirect:
+        """Record the reporting side's reaction received outside the service (phone, letter, an ADV)."""
+        await case_services.investigations.get(case_id, caller)
+        form = Form(record_fields(report_id), data)
+        payload = form.validate(ReactionIn)
+        forms = {f"reactie-{report_id}": form}
+        if payload is None:
+            return await _case_page(request, case_services, caller, case_id, forms=forms, status_code=422)
+        async with service_call(case_services.session, GuardRefused, InvalidTransition, NotFound) as outcome:
+            await case_services.reporter_reactions.record(case_id, report_id, caller, payload.reaction)
+
+        async def again(refused: DomainError) -> Template:
+            return await _case_page(request, case_services, caller, case_id, status_code=refused.status_code,
+                                    refusal=refusal_text(refused, {
+                                        GuardRefused: "Alleen de adviseur van dit onderzoek, of een senior adviseur, "
+                                                      "legt een reactie vast.",
+                                        InvalidTransition: "Deze reactie is al vastgelegd, of de termijn is voorbij.",
+                                        NotFound: "Over deze melding is geen vraag voorgelegd.",
+                                    }))
+
+        return await after_change(request, f"/onderzoeken/{case_id}", RECORDED, outcome.refusal, again)
+
     @post("/{case_id:uuid}/{slug:str}", name="investigation_step")
     async def step(
         self, request: Request[Any, Any, Any], case_id: FromPath[UUID], slug: FromPath[str],
@@ -265,7 +324,7 @@ class InvestigationPages(Controller):
         async with service_call(
             case_services.session, Forbidden, GuardRefused, InvalidTransition, ValidationFailed
         ) as outcome:
-            await step.call(case_services.investigations, case_id, caller, payload)
+            await step.call(case_services, case_id, caller, payload)
 
         async def again(refused: DomainError) -> Template:
             if isinstance(refused, ValidationFailed):
@@ -289,47 +348,13 @@ async def _fields(services: CaseServices, caller: Caller, case_id: UUID, step: S
     return step.fields
 
 
-@dataclass(frozen=True)
-class TimelineRow:
-    at: Any
-    what: str
-    who: str
-    change: str | None
-    note: str | None
-    detail: str | None
-
-
-def _timeline(read: InvestigationRead, known: Names) -> list[TimelineRow]:
-    rows = []
-    for event in reversed(read.timeline):
-        change = None
-        if event.from_status and event.to_status:
-            change = f"{vocabulary.term(S(event.from_status))} → {vocabulary.term(S(event.to_status))}"
-        who = known.person(event.actor_id) if event.actor_id else "automatisch"
-        rows.append(TimelineRow(event.at, vocabulary.timeline(event.kind), who, change, event.note,
-                                _event_detail(event.kind, event.data)))
-    return rows
-
-
-def _event_detail(kind: str, data: dict[str, Any]) -> str | None:
-    if kind == "hearing_requested" and data.get("due"):
-        return f"Reactie uiterlijk {long_date(date.fromisoformat(data['due']))}"
-    if kind in ("proposed", "approved", "closed") and data.get("outcome"):
-        return f"Uitkomst: {vocabulary.term(Outcome(data['outcome']))}"
-    if kind == "follow_up_checked" and data.get("missing"):
-        return "Niet afgerond: " + ", ".join(vocabulary.term(Topic(t)) for t in data["missing"])
-    if kind == "follow_up_scheduled" and data.get("follow_up_on"):
-        return f"Controle op {long_date(date.fromisoformat(data['follow_up_on']))}"
-    return None
-
-
 async def _case_page(
     request: Request[Any, Any, Any], services: CaseServices, caller: Caller, case_id: UUID,
     *, forms: dict[str, Form] | None = None, refusal: str | None = None, status_code: int = 200,
 ) -> Template:
     """The case (an audited read): what happened, what is due, and a form for each step allowed now."""
     session = services.session
-    read = await queries.case_detail(session, services.investigations, case_id, caller)
+    read = await queries.case_detail(session, services.investigations, case_id, caller, services.reporter_reactions)
     reports = [await services.reports.get(report_id, caller) for report_id in read.report_ids]
     recognitions = await services.recognitions.for_company(read.company_id, caller)
     courses, course_total = await history.list_participations(
@@ -341,6 +366,8 @@ async def _case_page(
     known = await services.directory.names(caller, companies=[read.company_id], people=people)
     given = forms or {}
     slugs = [_slug(read.status, move.to) for move in read.allowed_moves]
+    if read.reporter_moves:
+        slugs.insert(0, "meldende-kant")
     if read.status is not S.CLOSED and (caller.is_senior or read.assigned_to is None):
         slugs.append("toewijzen")
     steps = []
@@ -352,7 +379,7 @@ async def _case_page(
         request, "investigations/detail.html", title="Onderzoek", status_code=status_code,
         case=read, company=known.company(read.company_id), names=known, reports=reports,
         recognitions=recognitions, chart=chart(recognitions, clock.today()),
-        courses=courses, course_total=course_total, timeline=_timeline(read, known), steps=steps, refusal=refusal,
-        tasks=tasks,
+        courses=courses, course_total=course_total, timeline=timeline_rows(read, known), steps=steps, refusal=refusal,
+        tasks=tasks, reactions=reaction_rows(read, reports, caller, given),
         now=clock.now(),
     )

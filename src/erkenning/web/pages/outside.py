@@ -8,7 +8,7 @@ from erkenning.web.pages.portal import PortalPages
 from erkenning.web.pages.portal_hearings import PortalHearingPages
 from erkenning.web.pages.portal_training import PortalTrainingPages
 from erkenning.web.pages.public import PublicPages
-from erkenning.web.pages.public_reports import PublicReportPages
+from erkenning.web.pages.public_reports import PrivacyPage, PublicReportPages
 from erkenning.web.pages.school import SchoolVerifyPages
 from erkenning.web.pages.school_reports import SchoolReportPages
 from erkenning.web.pages.school_subscriptions import SchoolSubscriptionPages
@@ -18,5 +18,5 @@ def outside_handlers() -> list[Any]:
     return [
         PortalPages, PortalHearingPages, PortalTrainingPages,
         SchoolVerifyPages, SchoolSubscriptionPages, SchoolReportPages,
-        PublicPages, PublicReportPages,
+        PublicPages, PublicReportPages, PrivacyPage,
     ]

@@ -22,6 +22,7 @@ from erkenning.http.guards import requires
 from erkenning.web import nav
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
+from erkenning.web.privacy import statement
 from erkenning.web.rendering import flash_message, page, redirect
 from erkenning.workflows import queries
 from erkenning.workflows.schemas import AnswerIn
@@ -48,7 +49,7 @@ async def _hearing_page(
     if form is None and hearing.open_for_answer:
         form = Form(ANSWER_FIELDS)
     return page(request, "portal/hearing.html", title="Verzoek om uw reactie", hearing=hearing, form=form,
-                status_code=status)
+                privacy=statement(request.app.state.runtime.settings), status_code=status)
 
 
 class PortalHearingPages(Controller):

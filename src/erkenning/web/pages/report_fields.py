@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from erkenning import vocabulary
 from erkenning.reports.models import Ground
-from erkenning.web import fields
+from erkenning.web import fields, privacy
 from erkenning.web.forms import Field, Form
 from erkenning.web.nested import validate_grouped
 
@@ -45,7 +45,7 @@ FACT_FIELDS = (
 )
 NARRATIVE = Field(
     "confidential_narrative", "Het verhaal van de student", kind="textarea", required=False,
-    hint="Vertrouwelijk: alleen de adviseur van SBB die de melding behandelt, leest dit. Hoogstens 8.000 tekens.",
+    hint=f"Vertrouwelijk: alleen {privacy.readers()} van SBB lezen dit. Hoogstens 8.000 tekens.",
     invalid="Het verhaal mag hoogstens 8.000 tekens lang zijn, zonder bijzondere tekens.",
 )
 REPORTER_FIELDS = (

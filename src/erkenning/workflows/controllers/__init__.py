@@ -6,8 +6,10 @@
 from erkenning.http.dependencies import provide
 from erkenning.workflows.services.adviser_tasks import AdviserTaskService
 from erkenning.workflows.services.investigations import InvestigationService
+from erkenning.workflows.services.reporter_reactions import ReporterReactionService
 
 PROVIDERS = {
     "investigations": provide(InvestigationService),
+    "reporter_reactions": provide(ReporterReactionService),
     "adviser_tasks": provide(AdviserTaskService),
 }

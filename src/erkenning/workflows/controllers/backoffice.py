@@ -24,10 +24,13 @@ from erkenning.workflows.schemas import (
     InvestigationRead,
     InvestigationSummary,
     ProposalIn,
+    ReactionIn,
     ReasonIn,
+    ReporterQuestionIn,
 )
 from erkenning.workflows.services.adviser_tasks import AdviserTaskService
 from erkenning.workflows.services.investigations import InvestigationService
+from erkenning.workflows.services.reporter_reactions import ReporterReactionService
 
 ADVISERS = requires(Role.ADVISER, Role.SENIOR_ADVISER)
 
@@ -86,6 +89,27 @@ class InvestigationController(Controller):
     ) -> InvestigationRead:
         await investigations.answer_hearing(case_id, caller, data.answer)
         return await queries.case_detail(session, investigations, case_id, caller)
+
+    @post("/{case_id:uuid}/reporter-question", status_code=200,
+          summary="Put the substance of the company's answer, in your words, to the reporting side of every "
+                  "report of the case, with a term (wederhoor; in assessment, after the company was heard)")
+    async def reporter_question(
+        self, case_id: FromPath[UUID], data: JSONBody[ReporterQuestionIn], session: DbSession,
+        investigations: NamedDependency[InvestigationService],
+        reporter_reactions: NamedDependency[ReporterReactionService], caller: CurrentCaller,
+    ) -> InvestigationRead:
+        await reporter_reactions.ask(case_id, caller, data.question)
+        return await queries.case_detail(session, investigations, case_id, caller, reporter_reactions)
+
+    @post("/{case_id:uuid}/reporter-reactions/{report_id:uuid}", status_code=200,
+          summary="Record the reporting side's reaction received outside the service (phone, letter, an ADV)")
+    async def record_reporter_reaction(
+        self, case_id: FromPath[UUID], report_id: FromPath[UUID], data: JSONBody[ReactionIn], session: DbSession,
+        investigations: NamedDependency[InvestigationService],
+        reporter_reactions: NamedDependency[ReporterReactionService], caller: CurrentCaller,
+    ) -> InvestigationRead:
+        await reporter_reactions.record(case_id, report_id, caller, data.reaction)
+        return await queries.case_detail(session, investigations, case_id, caller, reporter_reactions)
 
     @post("/{case_id:uuid}/assessment", status_code=200, summary="Assess without a hearing (open → assessment)")
     async def assessment(

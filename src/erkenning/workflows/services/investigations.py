@@ -24,6 +24,8 @@ from erkenning.workflows.models import (
     Investigation,
     InvestigationReport,
     Outcome,
+    ReactionStatus,
+    ReporterReaction,
     TimelineEvent,
 )
 from erkenning.workflows.models import InvestigationStatus as S
@@ -245,7 +247,9 @@ class InvestigationService:
         case.placements_until, case.urgent_reason = proposal.transition_until(), proposal.urgent_reason or None
         case.proposed_by, case.proposed_at = caller.principal_id, clock.now()
         case.approved_by = case.approved_at = None
-        self._event(case, caller, "proposed", frm=frm, outcome=proposal.outcome.value)
+        # What the reporting side said (wederhoor) is weighed in the proposal: the event names which reactions.
+        self._event(case, caller, "proposed", frm=frm, outcome=proposal.outcome.value,
+                    reporter_reactions=await self._reactions_weighed(case.id))
         await self.session.flush()
         return case
 
@@ -284,6 +288,16 @@ class InvestigationService:
         self._event(case, caller, "resumed", frm=frm, held_seconds=int(held.total_seconds()), deadlines_moved=moved)
         await self.session.flush()
         return case
+
+    async def _reactions_weighed(self, case_id: UUID) -> dict[str, list[str]]:
+        """The reporting side's reactions a proposal is made on: report ids by what came of the question."""
+        rows = (await self.session.exec(
+            select(ReporterReaction.report_id, ReporterReaction.status)
+            .where(ReporterReaction.investigation_id == case_id)
+            .order_by(col(ReporterReaction.asked_at))
+        )).all()
+        return {status.value: [str(r) for r, s in rows if s is status]
+                for status in (ReactionStatus.ANSWERED, ReactionStatus.NO_REACTION)}
 
     async def _check_recognitions(self, case: Investigation, recognition_ids: tuple[UUID, ...]) -> None:
         if not recognition_ids:
