@@ -26,6 +26,7 @@ from erkenning.core.caller import Caller, Role
 from erkenning.core.errors import NotFound
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
+from erkenning.letters import RENDERER
 from erkenning.recognition.models import Pathway, Recognition, RecognitionPeriod, RecognitionStatus
 from erkenning.recognition.schemas import DecisionCreate, QualificationCreate, RecognitionCreate
 from erkenning.recognition.services.decisions import DecisionService
@@ -164,6 +165,12 @@ class World:
     async def email(self) -> str:
         return await company_email(self.runtime, self.company_id)
 
+    async def company_row(self) -> Company:
+        async with self.runtime.session_factory() as session:
+            company = await session.get(Company, self.company_id)
+        assert company is not None
+        return company
+
     async def qualification(self, crebo: str = "25180", name: str = "Kok", level: int = 2) -> UUID:
         return await make_qualification(self.runtime, crebo, name, level, caller=as_caller(self.admin))
 
@@ -189,20 +196,19 @@ class World:
         return read.id
 
     async def decide(self, kind: str, recognition_ids: list[UUID], **fields: Any) -> UUID:
-        """Draft, approve and send a decision through the services (the intended step done where needed)."""
-        # Harmful kinds come "from an investigation" here, which skips the intended decision.
-        investigation_id = (
-            UUID(int=1) if kind in {"refuse", "impose_conditions", "suspend", "withdraw"} else None
-        )
-        body = {"grounds": "Bezoek op locatie.", "legal_basis": "art. 7.2.10 WEB", **fields}
+        """Draft, approve and send a decision through the services, as people would: a harmful kind is first
+        put to the company, which responds; the approver confirms having read the response."""
+        body = {"grounds": "Bezoek op locatie.", "legal_basis": "art. 7.2.10 WEB", **with_placements(kind, fields)}
         async with self.runtime.transaction() as session:
-            service = DecisionService(session, self.runtime.settings)
+            service = DecisionService(session, self.runtime.settings, RENDERER)
             decision = await service.draft(
-                DecisionCreate(kind=kind, recognition_ids=recognition_ids, **body),
-                as_caller(self.adviser),
-                investigation_id=investigation_id,
+                DecisionCreate(kind=kind, recognition_ids=recognition_ids, **body), as_caller(self.adviser)
             )
-            await service.approve(decision.id, as_caller(self.senior))
+            harmful = kind in {"refuse", "impose_conditions", "suspend", "withdraw"}
+            if harmful:
+                await service.intend(decision.id, as_caller(self.adviser))
+                await service.record_response(decision.id, "Wij hebben geen bezwaar.", as_caller(self.adviser))
+            await service.approve(decision.id, as_caller(self.senior), response_read=harmful)
             await service.send(decision.id, as_caller(self.senior))
         return decision.id
 
@@ -232,13 +238,22 @@ async def build_world(runtime: Runtime, tokens: TokenFactory) -> World:
     )
 
 
+def with_placements(kind: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """A suspension or withdrawal states its transition arrangement: here two months after it applies."""
+    if kind not in {"suspend", "withdraw"} or "placements_until" in fields:
+        return fields
+    start = fields.get("effective_from") or clock.today()
+    start = date.fromisoformat(start) if isinstance(start, str) else start
+    return {**fields, "placements_until": (start + timedelta(days=60)).isoformat()}
+
+
 def decision_body(kind: str, recognition_ids: list[UUID], **fields: Any) -> dict[str, Any]:
     return {
         "kind": kind,
         "recognition_ids": [str(r) for r in recognition_ids],
         "grounds": "Zie het bezoekverslag.",
         "legal_basis": "art. 7.2.10 WEB",
-        **fields,
+        **with_placements(kind, fields),
     }
 
 

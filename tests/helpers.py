@@ -329,6 +329,23 @@ async def step(
     return await client.post(f"{CASES}/{case_id}/{action}", json=body or {}, headers=who.headers)
 
 
+async def respond_approve_send(
+    client: httpx.AsyncClient, decision_id: str, *, company: Principal, approver: Principal, sender: Principal,
+    response: str = "Wij hebben het gelezen.",
+) -> dict[str, Any]:
+    """An intended decision taken to the end, as people do it: the company responds in its portal, a senior
+    adviser who did not draft it approves having read the response, and `sender` sends it. Its JSON."""
+    responded = await client.post(f"{PORTAL}/decisions/{decision_id}/response", json={"text": response},
+                                  headers=company.headers)
+    assert responded.status_code == 200, responded.text
+    approved = await client.post(f"{DECISIONS}/{decision_id}/approve", json={"response_read": True},
+                                 headers=approver.headers)
+    assert approved.status_code == 200, approved.text
+    sent = await client.post(f"{DECISIONS}/{decision_id}/send", headers=sender.headers)
+    assert sent.status_code == 200, sent.text
+    return sent.json()  # type: ignore[no-any-return]
+
+
 async def enrol(client: httpx.AsyncClient, company: Principal, **body: Any) -> httpx.Response:
     return await client.post(f"{PORTAL_TRAINING}/participations", json=body, headers=company.headers)
 

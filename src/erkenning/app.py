@@ -9,13 +9,14 @@ from typing import Any
 from litestar import Litestar, Request, Response, Router
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import RedocRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ASGIApp
 
-from erkenning import models
+from erkenning import letters, models
 from erkenning.admin.audit import AuditController
 from erkenning.admin.calendar import CalendarController
 from erkenning.admin.operations import HealthController, OutboxController, metrics_endpoint
@@ -158,7 +159,8 @@ def create_app(
         route_handlers=[
             *routers, HealthController, metrics_endpoint(GAUGE_READERS), *web_routers(), *(extra_route_handlers or [])
         ],
-        dependencies=DEPENDENCIES,
+        # The letter renderer lives above the domains: their services are given it by this name.
+        dependencies={**DEPENDENCIES, "letters": Provide(letters.provide_letters)},
         plugins=[ClosedModelSchemaPlugin(), ClosedStructSchemaPlugin()],
         guards=[refuse_bad_input],  # NUL characters, over-deep JSON: 422 / 400 on every route
         lifespan=[lifespan],

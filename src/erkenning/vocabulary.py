@@ -208,6 +208,8 @@ TIMELINE = {
     "put_on_hold": "Gepauzeerd",
     "resumed": "Hervat",
     "decision_sent": "Besluit verstuurd",
+    "intended_decision_sent": "Voornemen aan het bedrijf voorgelegd (reactietermijn, art. 4:8 Awb)",
+    "urgent_decision_drafted": "Spoedeisend besluit opgesteld, ter goedkeuring (art. 4:11 Awb)",
     "follow_up_scheduled": "Controle van de verbeterafspraken gepland",
     "follow_up_checked": "Verbeterafspraken gecontroleerd",
     "reminder_sent": "Herinnering verstuurd",

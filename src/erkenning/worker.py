@@ -35,7 +35,7 @@ from arq.cron import CronJob
 from arq.worker import Function, Worker, func
 from redis.exceptions import RedisError
 
-from erkenning import models
+from erkenning import letters, models
 from erkenning.core import calendar_days, context, mail, outbox
 from erkenning.core.auth import mails as account_mails
 from erkenning.core.logging import configure_logging, get_logger
@@ -83,7 +83,7 @@ def wiring() -> Wiring:
         mail.sender(composers),
         *register_tasks.HANDLERS,
         *training_tasks.HANDLERS,
-        *workflow_tasks.HANDLERS,
+        *workflow_tasks.handlers(letters.RENDERER),
     ])
     cron_jobs = [
         *workflow_tasks.CRON_JOBS,

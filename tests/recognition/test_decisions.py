@@ -13,9 +13,9 @@ from erkenning.core.caller import Role
 from erkenning.core.errors import ValidationFailed
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
-from erkenning.core.states import GuardRefused
+from erkenning.letters import RENDERER
 from erkenning.recognition.models import Decision, DecisionStatus, Recognition, RecognitionStatus
-from erkenning.recognition.services import decisions
+from erkenning.recognition.services import measures
 from tests.factories import TokenFactory, World, as_caller, build_world, decision_body
 from tests.helpers import DECISIONS, PORTAL, MailCatcher, drain_queue, only
 
@@ -96,9 +96,12 @@ async def test_the_drafter_cannot_approve_their_own_harmful_decision_another_sen
     plain = await client.post(f"{url}/approve", headers=world.adviser.headers)
     assert plain.status_code == 403 and "senior adviser must approve" in plain.json()["detail"]
 
-    approved = await client.post(f"{url}/approve", headers=world.senior2.headers)
+    unread = await client.post(f"{url}/approve", headers=world.senior2.headers)
+    assert unread.status_code == 409 and "response_read" in unread.json()["detail"]
+    approved = await client.post(f"{url}/approve", json={"response_read": True}, headers=world.senior2.headers)
     assert approved.status_code == 200, approved.text
     assert approved.json()["approved_by"] == str(world.senior2.id)
+    assert approved.json()["response_read_by"] == str(world.senior2.id)
 
 
 async def test_intended_decision_waits_for_the_response_or_the_term(
@@ -153,7 +156,7 @@ async def test_a_response_through_the_portal_allows_approval_before_the_term_end
         headers=world.company.headers,
     )
     assert again.status_code == 409
-    approved = await client.post(f"{url}/approve", headers=world.senior.headers)
+    approved = await client.post(f"{url}/approve", json={"response_read": True}, headers=world.senior.headers)
     assert approved.status_code == 200 and approved.json()["response_received_at"] is not None
     sent = await client.post(f"{url}/send", headers=world.adviser.headers)
     assert sent.status_code == 200
@@ -272,53 +275,44 @@ async def test_sending_when_the_recognition_moved_on_is_refused_and_changes_noth
     assert [a["to"] for a in still["actions"]] == ["sent", "draft", "cancelled"]
 
 
-async def test_create_from_investigation_drafts_approves_and_sends_with_four_eyes(
+async def test_a_measure_from_an_investigation_is_put_to_the_company_and_nothing_is_sent(
     world: World, runtime: Runtime, settings: Settings, mail: MailCatcher
 ) -> None:
     recognition_id = await world.granted()
     investigation_id = uuid4()
+    effective = clock.today() + timedelta(days=30)
     arguments = dict(
         kind="suspend",
         recognition_ids=[recognition_id],
         grounds="Onderzoek: discriminatie vastgesteld.",
         legal_basis="art. 7.2.10 WEB",
-        effective_from=None,
+        effective_from=effective,
         effective_until=None,
+        placements_until=effective + timedelta(days=90),
+        urgent_reason=None,
         investigation_id=investigation_id,
     )
-    with pytest.raises(GuardRefused, match="Four eyes"):
-        async with runtime.transaction() as session:
-            await decisions.create_from_investigation(
-                session,
-                settings,
-                drafted_by=as_caller(world.senior),
-                approved_by=as_caller(world.senior),
-                **arguments,
-            )
     with pytest.raises(ValidationFailed):
         async with runtime.transaction() as session:
-            await decisions.create_from_investigation(
-                session,
-                settings,
-                drafted_by=as_caller(world.adviser),
-                approved_by=as_caller(world.senior),
-                **{**arguments, "grounds": ""},
+            await measures.from_investigation(
+                session, settings, RENDERER, drafted_by=as_caller(world.adviser),
+                intended_by=as_caller(world.senior), **{**arguments, "grounds": ""},
             )
     async with runtime.transaction() as session:
-        decision = await decisions.create_from_investigation(
-            session,
-            settings,
-            drafted_by=as_caller(world.adviser),
-            approved_by=as_caller(world.senior),
+        decision = await measures.from_investigation(
+            session, settings, RENDERER, drafted_by=as_caller(world.adviser), intended_by=as_caller(world.senior),
             **arguments,
         )
-    assert decision.status is DecisionStatus.SENT and decision.intended_on is None
+    assert decision.status is DecisionStatus.INTENDED and decision.intended_on == clock.today()
+    assert decision.response_due == calendar.term_end(clock.today(), days=settings.intended_decision_response_days)
     assert decision.investigation_id == investigation_id and decision.until_reinstated
+    assert decision.sent_on is None and decision.approved_by is None and decision.kenmerk
     async with runtime.session_factory() as session:
-        assert (await session.get(Recognition, recognition_id)).status is RecognitionStatus.SUSPENDED
+        assert (await session.get(Recognition, recognition_id)).status is RecognitionStatus.ACTIVE
     await drain_queue(settings)
-    message = only(mail.to(await world.email()), "Besluit van SBB: schorsing van de erkenning")
-    assert "totdat SBB de erkenning herstelt" in MailCatcher.text(message)
+    subjects = [m["Subject"] for m in mail.to(await world.email())]
+    assert "Voornemen van SBB: schorsing van de erkenning" in subjects
+    assert "Besluit van SBB: schorsing van de erkenning" not in subjects
 
 
 async def test_the_objection_deadline_runs_over_a_public_holiday(

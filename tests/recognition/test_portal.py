@@ -6,6 +6,7 @@ import pytest
 
 from erkenning.core import clock
 from erkenning.core.caller import Role
+from erkenning.letters import RENDERER
 from erkenning.recognition.schemas import DecisionCreate
 from erkenning.recognition.services.decisions import DecisionService
 from tests.factories import TokenFactory, World, as_caller
@@ -23,7 +24,7 @@ async def other(world: World, tokens: TokenFactory, client):
     )
     assert objection.status_code == 201
     async with world.runtime.transaction() as session:
-        service = DecisionService(session, world.runtime.settings)
+        service = DecisionService(session, world.runtime.settings, RENDERER)
         intended = await service.draft(
             DecisionCreate(
                 kind="withdraw",

@@ -9,12 +9,12 @@ from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 from erkenning.recognition.models import Pathway, RecognitionStatus
 from erkenning.recognition.models import RecognitionStatus as S
-from tests.factories import SUSPENSION_AND_WITHDRAWAL, TokenFactory, make_company, make_recognition
+from tests.factories import SUSPENSION_AND_WITHDRAWAL, TokenFactory, build_world, make_company, make_recognition
 from tests.helpers import on_day
 
 VERIFY = "/api/v1/register/verify"
 BATCH = "/api/v1/register/verify/batch"
-ANSWER_KEYS = {"company", "crebo", "pathway", "date", "recognised", "status", "since", "until"}
+ANSWER_KEYS = {"company", "crebo", "pathway", "date", "recognised", "status", "since", "until", "placements_until"}
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ async def test_verify_reads_the_period_of_the_date(client, story, on, recognised
     assert response.status_code == 200, response.text
     assert response.json() == {
         "company": story.sbb_id, "crebo": "25180", "pathway": "bol", "date": on,
-        "recognised": recognised, "status": status, "since": since, "until": until,
+        "recognised": recognised, "status": status, "since": since, "until": until, "placements_until": None,
     }
 
 
@@ -198,3 +198,27 @@ async def test_malformed_batch_is_422(client, tokens: TokenFactory, body) -> Non
     school = await tokens.make(Role.SCHOOL, school_brin="25LX")
     response = await client.post(BATCH, json=body, headers=school.headers)
     assert response.status_code == 422, response.text
+
+
+async def test_verify_answers_the_transition_arrangement_of_a_suspension_single_and_batch(
+    client, runtime, tokens: TokenFactory
+) -> None:
+    world = await build_world(runtime, tokens)
+    recognition_id = await world.granted(on=clock.today() - timedelta(days=100))
+    start, placements = clock.today() + timedelta(days=10), clock.today() + timedelta(days=70)
+    await world.decide("suspend", [recognition_id], effective_from=start, until_reinstated=True,
+                       placements_until=placements)
+    company = await world.company_row()
+
+    def ask(day):
+        return {"company": company.sbb_id, "crebo": "25180", "pathway": "bol", "date": day.isoformat()}
+
+    before = (await client.get(VERIFY, params=ask(start - timedelta(days=1)))).json()
+    assert (before["status"], before["placements_until"]) == ("active", None)
+    during = (await client.get(VERIFY, params=ask(start + timedelta(days=5)))).json()
+    assert (during["recognised"], during["status"]) == (False, "suspended")
+    assert during["placements_until"] == placements.isoformat()
+    school = await tokens.make(Role.SCHOOL, school_brin="25LX")
+    batch = await client.post(BATCH, json={"items": [ask(start - timedelta(days=1)), ask(start)]},
+                              headers=school.headers)
+    assert [a["placements_until"] for a in batch.json()["items"]] == [None, placements.isoformat()]

@@ -187,7 +187,7 @@ async def test_a_canary_in_every_free_text_field_goes_through_the_whole_workflow
     from erkenning.core import clock
     from erkenning.core.caller import Role
     from tests.factories import World, case_of
-    from tests.helpers import CASES, HEARINGS, drain_queue, step
+    from tests.helpers import CASES, HEARINGS, drain_queue, respond_approve_send, step
 
     adviser = await tokens.make(Role.ADVISER, email="adviseur@sbb.example")
     senior = await tokens.make(Role.SENIOR_ADVISER, email="senior1@sbb.example")
@@ -282,14 +282,19 @@ async def test_a_canary_in_every_free_text_field_goes_through_the_whole_workflow
     assert REACTION in staff_view.text  # the case's adviser reads it (the check below is not vacuous)
     await drain()
 
-    # Proposal, four-eyes approval, the decision sent by the worker.
+    # Proposal, four-eyes approval; the worker puts the measure to the company (an intended decision), which
+    # responds; a senior adviser who read the response approves it, and the adviser sends it.
     proposal = {"outcome": "suspension", "findings": f"{WORK} bevindingen", "recognition_ids": [str(recognition_id)],
-                "effective_from": (clock.today() + timedelta(days=14)).isoformat()}
+                "effective_from": (clock.today() + timedelta(days=14)).isoformat(),
+                "placements_until": (clock.today() + timedelta(days=60)).isoformat()}
     assert (await step(client, adviser, case_id, "proposal", proposal)).status_code == 200
     assert (await step(client, senior2, case_id, "approve")).status_code == 200
     await drain()
     detail = (await client.get(f"{CASES}/{case_id}", headers=adviser.headers)).json()
     assert detail["status"] == "closed" and detail["decision_id"]
+    await respond_approve_send(client, detail["decision_id"], company=company_user, approver=senior2, sender=adviser,
+                               response=f"{WORK} zienswijze")
+    await drain()
 
     # Objection, decided by someone not involved.
     objection = await client.post(f"/api/v1/portal/decisions/{detail['decision_id']}/objections",

@@ -26,7 +26,7 @@ from tests.factories import (
     make_company,
     open_case,
 )
-from tests.helpers import CASES, HEARINGS, PUBLIC_REPORTS, REPORTS, act, drain_queue, step
+from tests.helpers import CASES, HEARINGS, PUBLIC_REPORTS, REPORTS, act, drain_queue, respond_approve_send, step
 
 # What a retention run may change: the erased rows, the report's stamp and receipt, the ledger, the audit trail.
 CHANGED_BY_RETENTION = {"report_confidential", "report", "retention_erasure", "audit_event", "reporter_reaction"}
@@ -129,7 +129,8 @@ async def test_each_term_erases_exactly_what_is_due_once(
     assert (await client.post(f"{HEARINGS}/{case_f}/answer", json={"answer": "Zo was het niet."},
                               headers=world.company.headers)).status_code == 200
     proposal = {"outcome": "suspension", "findings": "Aannemelijk", "recognition_ids": [str(recognition_id)],
-                "effective_from": (clock.today() + timedelta(days=14)).isoformat()}
+                "effective_from": (clock.today() + timedelta(days=14)).isoformat(),
+                "placements_until": (clock.today() + timedelta(days=60)).isoformat()}
     assert (await step(client, adviser, case_f, "proposal", proposal)).status_code == 200
     assert (await step(client, approver, case_f, "approve")).status_code == 200
 
@@ -137,6 +138,9 @@ async def test_each_term_erases_exactly_what_is_due_once(
     open_company = await make_company(runtime)
     case_e = await open_case(client, runtime, settings, adviser, open_company)
     await drain_queue(settings)
+    # F's measure went to the company as an intended decision: it responds, and the decision is sent today.
+    f_decision = (await client.get(f"{CASES}/{case_f}", headers=adviser.headers)).json()["decision_id"]
+    await respond_approve_send(client, f_decision, company=world.company, approver=approver, sender=adviser)
 
     cases = {}
     for case_id in (case_c, case_e, case_f):

@@ -15,6 +15,7 @@ from erkenning.core import clock, outbox
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
+from erkenning.letters import RENDERER
 from erkenning.recognition.effects import FIRST_GRANTED
 from erkenning.recognition.models import Decision, DecisionKind, Recognition, RecognitionStatus
 from erkenning.training.models import Invitation, InvitationKind
@@ -267,7 +268,7 @@ async def test_an_improvement_agreement_offers_the_recommended_topics_courses_on
     async with runtime.transaction() as session:
         case = await session.get(Investigation, UUID(case_id))
         assert case is not None and case.status is InvestigationStatus.CLOSED
-        await closing.carry_out(session, settings, case.id)
+        await closing.carry_out(session, settings, RENDERER, case.id)
         again = await InvitationService(session).offer_after_agreement(company.id, case.id, case.recommended_topics)
         assert again is None
     await drain_queue(settings)

@@ -34,12 +34,13 @@ ALLOWED: dict[str, set[str]] = {
     "admin": CORE | HTTP,
     **{name: CORE | HTTP | arrows for name, arrows in DOMAIN_ARROWS.items()},
     "vocabulary": CORE | DOMAINS - {"stagepact", "bulk", "retention"},
-    "web": CORE | HTTP | DOMAINS | {"vocabulary", "admin"},
-    "devtools": CORE | HTTP | DOMAINS | {"models"},
+    "letters": CORE | HTTP | DOMAINS | {"vocabulary"},
+    "web": CORE | HTTP | DOMAINS | {"vocabulary", "admin", "letters"},
+    "devtools": CORE | HTTP | DOMAINS | {"models", "letters"},
     "models": CORE | HTTP | DOMAINS | {"web"},
-    "app": CORE | HTTP | DOMAINS | {"admin", "web", "vocabulary", "models"},
-    "worker": CORE | HTTP | DOMAINS | {"web", "models"},
-    "cli": CORE | HTTP | DOMAINS | {"app", "worker", "devtools", "models", "admin"},
+    "app": CORE | HTTP | DOMAINS | {"admin", "web", "vocabulary", "models", "letters"},
+    "worker": CORE | HTTP | DOMAINS | {"web", "models", "letters"},
+    "cli": CORE | HTTP | DOMAINS | {"app", "worker", "devtools", "models", "admin", "letters"},
 }
 
 

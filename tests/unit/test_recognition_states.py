@@ -117,6 +117,7 @@ def decision(status: D, kind: K = K.GRANT, **fields):
         "intended_on": None,
         "response_due": None,
         "response_received_at": None,
+        "urgent_reason": None,
         "objection_deadline": clock.today() - timedelta(days=1),
     }
     return SimpleNamespace(**(values | fields))
@@ -179,7 +180,7 @@ def test_a_decision_move_not_ready_is_409_with_its_reason_and_not_offered(source
 @pytest.mark.parametrize("kind", [K.REFUSE, K.IMPOSE_CONDITIONS, K.SUSPEND, K.WITHDRAW])
 def test_harmful_decisions_need_a_senior_who_did_not_draft_them(kind: K) -> None:
     drafter = caller(Role.SENIOR_ADVISER)
-    obj = decision(D.DRAFT, kind, drafted_by=drafter.principal_id, investigation_id=uuid4())
+    obj = decision(D.DRAFT, kind, drafted_by=drafter.principal_id, urgent_reason="Studenten lopen gevaar.")
     with pytest.raises(GuardRefused, match="Four eyes"):
         apply(DECISION_TRANSITIONS, obj, D.APPROVED, drafter)
     with pytest.raises(GuardRefused, match="senior adviser must approve"):
@@ -208,10 +209,50 @@ def test_a_harmful_decision_without_investigation_is_first_put_to_the_company() 
     assert obj.status is D.APPROVED
 
 
-def test_decisions_from_an_investigation_and_favourable_ones_are_not_put_to_the_company() -> None:
-    for obj in (decision(D.DRAFT, K.SUSPEND, investigation_id=uuid4()), decision(D.DRAFT, K.GRANT)):
-        with pytest.raises(InvalidTransition, match="Only a harmful decision"):
-            apply(DECISION_TRANSITIONS, obj, D.INTENDED, ADVISER)
+def test_favourable_decisions_are_not_put_to_the_company() -> None:
+    with pytest.raises(InvalidTransition, match="Only a harmful decision"):
+        apply(DECISION_TRANSITIONS, decision(D.DRAFT, K.GRANT), D.INTENDED, ADVISER)
+
+
+def test_a_measure_from_an_investigation_is_put_to_the_company_like_any_other() -> None:
+    """The investigation heard the company on the facts, not on the measure (art. 4:8 Awb)."""
+    obj = decision(D.DRAFT, K.SUSPEND, investigation_id=uuid4())
+    with pytest.raises(InvalidTransition, match="intended decision"):
+        apply(DECISION_TRANSITIONS, obj, D.APPROVED, SENIOR)
+    apply(DECISION_TRANSITIONS, obj, D.INTENDED, ADVISER)
+
+
+def test_an_urgent_measure_skips_the_intended_decision_only_with_its_reason() -> None:
+    """Art. 4:11 Awb: without a recorded reason there is no way around the intended decision."""
+    for reason in (None, ""):
+        with pytest.raises(InvalidTransition, match="4:11"):
+            apply(DECISION_TRANSITIONS, decision(D.DRAFT, K.WITHDRAW, urgent_reason=reason), D.APPROVED, SENIOR)
+    urgent = decision(D.DRAFT, K.WITHDRAW, urgent_reason="Een student is op de werkplek bedreigd.")
+    with pytest.raises(InvalidTransition, match="urgent"):
+        apply(DECISION_TRANSITIONS, urgent, D.INTENDED, ADVISER)
+    apply(DECISION_TRANSITIONS, urgent, D.APPROVED, SENIOR)
+    assert urgent.status is D.APPROVED
+
+
+def test_after_a_response_the_approver_confirms_having_read_it() -> None:
+    responded = decision(
+        D.INTENDED, K.SUSPEND, intended_on=clock.today(), response_due=clock.today() + timedelta(days=14),
+        response_received_at=clock.now(),
+    )
+    with pytest.raises(InvalidTransition, match="response_read"):
+        apply(DECISION_TRANSITIONS, responded, D.APPROVED, SENIOR)
+    with pytest.raises(InvalidTransition, match="response_read"):
+        apply(DECISION_TRANSITIONS, responded, D.APPROVED, SENIOR, response_read=False)
+    apply(DECISION_TRANSITIONS, responded, D.APPROVED, SENIOR, response_read=True)
+    assert responded.status is D.APPROVED
+
+
+def test_only_a_person_sends_a_decision() -> None:
+    with pytest.raises(Forbidden):
+        apply(DECISION_TRANSITIONS, decision(D.APPROVED), D.SENT, Caller.system())
+    nobody = Caller(principal_id=None, role=Role.ADVISER, name="no one")
+    with pytest.raises(GuardRefused, match="by a person"):
+        apply(DECISION_TRANSITIONS, decision(D.APPROVED), D.SENT, nobody)
 
 
 def test_final_needs_the_term_passed_and_no_pending_objection() -> None:

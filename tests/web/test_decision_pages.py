@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from uuid import UUID
 
 import httpx
 
+from erkenning.core import clock
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
-from erkenning.recognition.models import Pathway
+from erkenning.recognition.models import Decision, DecisionKind, DecisionRecognition, DecisionStatus, Pathway
+from erkenning.vocabulary import long_date
 from tests.factories import TokenFactory, World
 from tests.helpers import WebClient, form_actions, post_form, scalar
 
@@ -94,6 +97,7 @@ async def test_a_harmful_decision_is_first_intended_and_four_eyes_hold(
     drafted = await _draft(web, world, {
         "kind": "suspend", "recognition_ids": [str(recognition)], "grounds": "Onveilige werkplek",
         "legal_basis": "art. 7.2.10 WEB", "until_reinstated": "ja",
+        "placements_until": (clock.today() + timedelta(days=60)).isoformat(),
     })
     assert drafted.status_code == 303
     decision_id = drafted.headers["location"].rsplit("/", 1)[1]
@@ -115,8 +119,14 @@ async def test_a_harmful_decision_is_first_intended_and_four_eyes_hold(
         await other.sign_in(world.senior2)
         page = await other.get(f"/besluiten/{decision_id}")
         assert "Wij zijn het er niet mee eens." in page.text
-        assert (await _step(other, decision_id, "goedkeuren")).status_code == 303
+        assert "Ik heb de reactie van het bedrijf op het voornemen gelezen" in page.text
+        unread = await _step(other, decision_id, "goedkeuren")
+        assert unread.status_code == 409 and "vink aan dat u die heeft gelezen" in unread.text
+        assert await _decision_status(runtime, decision_id) == "intended"
+        assert (await _step(other, decision_id, "goedkeuren", {"response_read": "ja"})).status_code == 303
     assert await _decision_status(runtime, decision_id) == "approved"
+    assert await scalar(runtime, "SELECT response_read_by FROM decision WHERE id = :id", id=decision_id) == \
+        world.senior2.id
 
 
 async def test_approval_before_the_response_term_ends_is_explained_with_the_date(
@@ -126,6 +136,7 @@ async def test_approval_before_the_response_term_ends_is_explained_with_the_date
     await web.sign_in(world.adviser)
     drafted = await _draft(web, world, {
         "kind": "withdraw", "recognition_ids": [str(recognition)], "grounds": "Ernstige signalen", "legal_basis": "WEB",
+        "placements_until": (clock.today() + timedelta(days=30)).isoformat(),
     })
     decision_id = drafted.headers["location"].rsplit("/", 1)[1]
     await _step(web, decision_id, "voornemen")
@@ -228,3 +239,69 @@ async def test_upholding_an_objection_restores_the_recognition(
     assert await scalar(runtime, "SELECT status FROM recognition WHERE id = :id", id=str(recognition)) == "active"
     assert f'href="/bezwaren/{objection_id}"' not in (await web.get("/bezwaren")).text  # no longer pending
     assert f'href="/bezwaren/{objection_id}"' in (await web.get("/bezwaren", params={"status": "alle"})).text
+
+
+async def test_the_approver_sees_the_whole_scope_and_the_letter_before_it_is_sent(
+    web: WebClient, world: World, runtime: Runtime, app
+) -> None:
+    recognition = await world.granted()
+    effective = clock.today() + timedelta(days=20)
+    placements = effective + timedelta(days=45)
+    await web.sign_in(world.adviser)
+    drafted = await _draft(web, world, {
+        "kind": "withdraw", "recognition_ids": [str(recognition)], "grounds": "De werkplek is niet veilig.",
+        "legal_basis": "art. 7.2.10 WEB", "effective_from": effective.isoformat(),
+        "placements_until": placements.isoformat(),
+    })
+    decision_id = drafted.headers["location"].rsplit("/", 1)[1]
+    await _step(web, decision_id, "voornemen")
+    await _step(web, decision_id, "reactie", {"text": "Wij zijn het oneens."})
+    kenmerk = await scalar(runtime, "SELECT kenmerk FROM decision WHERE id = :id", id=decision_id)
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://testserver") as http:
+        senior = WebClient(http)
+        await senior.sign_in(world.senior)
+        page = (await senior.get(f"/besluiten/{decision_id}")).text
+        # The scope: the recognition, its status before and after, the dates, the transition arrangement.
+        assert "Wat dit besluit doet" in page and "Kok" in page
+        assert ">erkend<" in page and ">ingetrokken<" in page
+        assert long_date(effective) in page and long_date(placements) in page
+        # The letter as it would go today, on the same page, and as a download.
+        assert "De brief zoals die vandaag zou worden verstuurd" in page and kenmerk in page
+        assert "SBB trekt de erkenning van uw bedrijf als leerbedrijf in" in page
+        assert f"/besluiten/{decision_id}/brief" in page
+        preview = await senior.get(f"/besluiten/{decision_id}/brief")
+        assert preview.status_code == 200 and "concept" in preview.headers["content-disposition"]
+        approved = await _step(senior, decision_id, "goedkeuren", {"response_read": "ja"})
+        assert approved.status_code == 303
+        sent = await _step(senior, decision_id, "versturen")
+        assert sent.status_code == 303
+        after = (await senior.get(f"/besluiten/{decision_id}")).text
+        assert "De brief zoals die is verstuurd" in after and "SHA-256" in after
+        kept = await senior.get(f"/besluiten/{decision_id}/brief")
+        assert kept.headers["content-disposition"] == f'attachment; filename="{kenmerk}.html"'
+    sha = await scalar(runtime, "SELECT sha256 FROM letter WHERE decision_id = :id AND kind = 'decision'",
+                       id=decision_id)
+    assert sha in after and await _decision_status(runtime, decision_id) == "sent"
+    assert await scalar(runtime, "SELECT sent_by FROM decision WHERE id = :id", id=decision_id) == world.senior.id
+
+
+async def test_a_decision_sent_before_letters_were_kept_still_shows_and_says_so(
+    web: WebClient, world: World, runtime: Runtime, client
+) -> None:
+    recognition = await world.granted()
+    async with runtime.transaction() as session:
+        earlier = Decision(
+            company_id=world.company_id, kind=DecisionKind.IMPOSE_CONDITIONS, status=DecisionStatus.SENT,
+            grounds="Van voor de brieven.", legal_basis="art. 7.2.10 WEB", effective_from=clock.today(),
+            drafted_by=world.adviser.id, sent_on=clock.today(), sent_at=clock.now(),
+            objection_deadline=clock.today() + timedelta(days=42),
+        )
+        session.add(earlier)
+        await session.flush()
+        session.add(DecisionRecognition(decision_id=earlier.id, recognition_id=recognition))
+    await web.sign_in(world.adviser)
+    page = await web.get(f"/besluiten/{earlier.id}")
+    assert page.status_code == 200 and "geen brief bewaard" in page.text and earlier.kenmerk in page.text
+    missing = await client.get(f"/api/v1/backoffice/decisions/{earlier.id}/letter", headers=world.adviser.headers)
+    assert missing.status_code == 404

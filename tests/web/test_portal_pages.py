@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from erkenning.core import clock
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
+from erkenning.letters import RENDERER
 from erkenning.recognition.models import Pathway
 from erkenning.recognition.schemas import DecisionCreate
 from erkenning.recognition.services.decisions import DecisionService
@@ -33,10 +34,10 @@ async def _count(runtime: Runtime, table: str) -> int:
 async def intended(world: World, recognition_id) -> str:
     """An intended withdrawal put to the company (voornemen), through the services."""
     async with world.runtime.transaction() as session:
-        service = DecisionService(session, world.runtime.settings)
+        service = DecisionService(session, world.runtime.settings, RENDERER)
         decision = await service.draft(
             DecisionCreate(kind="withdraw", recognition_ids=[recognition_id], grounds="Geen praktijkopleider meer.",
-                           legal_basis="art. 7.2.10 WEB"),
+                           legal_basis="art. 7.2.10 WEB", placements_until=clock.today() + timedelta(days=60)),
             as_caller(world.adviser),
         )
         await service.intend(decision.id, as_caller(world.adviser))
@@ -108,7 +109,7 @@ async def test_an_objection_after_the_deadline_is_refused_naming_the_deadline(
     path = f"/portaal/besluiten/{decision}"
     form = await web.get(path)
     async with runtime.session_factory() as session:
-        deadline = (await DecisionService(session, runtime.settings).get(decision, as_caller(company.adviser))).objection_deadline
+        deadline = (await DecisionService(session, runtime.settings, RENDERER).get(decision, as_caller(company.adviser))).objection_deadline
     assert deadline is not None and f"tot en met {long_date(deadline)}" in form.text
     with clock.travel(deadline - clock.today() + timedelta(days=1)):
         await web.sign_in(company.company)  # six weeks on, the web session has long ended
@@ -197,3 +198,27 @@ async def test_a_company_never_sees_another_companys_hearing(web: WebClient, com
     case_id = await hearing_for(runtime, other.company_id, company.senior, "Vraag aan een ander")
     assert (await web.get(f"/portaal/reactieverzoeken/{case_id}")).status_code == 404
     assert "Vraag aan een ander" not in (await web.get("/portaal/reactieverzoeken")).text
+
+
+async def test_the_company_downloads_the_letter_of_its_intended_and_of_its_sent_decision(
+    web: WebClient, company: World, runtime: Runtime, tokens: TokenFactory
+) -> None:
+    decision = await intended(company, await company.granted(on=date(2024, 3, 3)))
+    page = (await web.get(f"/portaal/besluiten/{decision}")).text
+    assert f'href="/portaal/besluiten/{decision}/brief"' in page and "Brief met het voornemen downloaden" in page
+    letter = await web.get(f"/portaal/besluiten/{decision}/brief")
+    assert letter.status_code == 200 and letter.headers["content-disposition"].endswith('-V.html"')
+    assert "SBB is van plan" in letter.text
+    sent = await company.decide("suspend", [await company.granted("25181", on=date(2024, 3, 3))],
+                                until_reinstated=True)
+    page = (await web.get(f"/portaal/besluiten/{sent}")).text
+    assert "Brief met het besluit downloaden" in page
+    downloaded = await web.get(f"/portaal/besluiten/{sent}/brief")
+    async with runtime.engine.connect() as conn:
+        stored = (await conn.execute(sa.text("SELECT html FROM letter WHERE decision_id = :id AND kind = 'decision'"),
+                                     {"id": str(sent)})).scalar()
+    assert downloaded.content == stored.encode()
+    other = await tokens.make(Role.COMPANY)
+    foreign = await company.decide("suspend", [await company.granted(company_id=other.company_id, on=date(2024, 3, 3))],
+                                   until_reinstated=True)
+    assert (await web.get(f"/portaal/besluiten/{foreign}/brief")).status_code == 404

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from erkenning.companies.models import Company
+from erkenning.core import clock
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 from erkenning.recognition.models import RecognitionStatus as S
-from tests.factories import SUSPENSION_AND_WITHDRAWAL, Principal, TokenFactory, make_company, make_recognition
+from erkenning.vocabulary import long_date
+from tests.factories import (
+    SUSPENSION_AND_WITHDRAWAL,
+    Principal,
+    TokenFactory,
+    build_world,
+    make_company,
+    make_recognition,
+)
 from tests.helpers import WebClient, csrf_of, error_summary, value_of, web_with
 
 PUBLIC_HOOK = "https://93.184.216.34/erkenning"  # an address literal: no name to resolve in the test
@@ -235,3 +244,18 @@ async def test_a_school_sees_only_the_reports_it_passed_on(web: WebClient, schoo
     await web.sign_out()
     await web.sign_in_as(tokens, Role.SCHOOL, school_brin="30AB")
     assert "MP-2025/014" not in (await web.get("/school/meldingen")).text
+
+
+async def test_a_suspension_says_until_when_running_placements_may_continue(
+    web: WebClient, school, runtime: Runtime, tokens: TokenFactory
+) -> None:
+    world = await build_world(runtime, tokens)
+    recognition_id = await world.granted(on=clock.today() - timedelta(days=100))
+    start, placements = clock.today() + timedelta(days=5), clock.today() + timedelta(days=50)
+    await world.decide("withdraw", [recognition_id], effective_from=start, placements_until=placements)
+    company = await world.company_row()
+    answer = await web.get("/school/controleren", params={
+        "company": company.sbb_id, "crebo": "25180", "pathway": "bol", "date": (start + timedelta(days=1)).isoformat(),
+        "actie": "controleren"})
+    assert "ingetrokken sinds" in answer.text
+    assert f"mogen die afmaken tot en met {long_date(placements)}" in answer.text

@@ -62,21 +62,39 @@ async def test_report_to_suspension_objection_upheld_and_recognised_again(
     proposal = {
         "outcome": "suspension", "findings": "Discriminatie bij werving aannemelijk gemaakt",
         "recognition_ids": [str(recognition_id)], "effective_from": effective.isoformat(),
+        "placements_until": (effective + timedelta(days=60)).isoformat(),
     }
     assert (await step(client, adviser, case_id, "proposal", proposal)).status_code == 200
     assert (await step(client, adviser, case_id, "approve")).status_code == 403
     assert (await step(client, senior2, case_id, "approve")).status_code == 200
 
-    # 5. The worker creates and sends the decision; the case closes; the school hears the outcome category.
+    # 5. The worker puts the measure to the company as an intended decision (art. 4:8 Awb) and sends nothing;
+    # the case closes; the school hears the outcome category, which is not decided yet.
     await drain_queue(settings)
     detail = (await client.get(f"{CASES}/{case_id}", headers=adviser.headers)).json()
     assert detail["status"] == "closed" and detail["decision_id"]
-    decision = (await client.get(f"/api/v1/portal/decisions/{detail['decision_id']}",
-                                 headers=company_user.headers)).json()
+    assert "intended_decision_sent" in [e["kind"] for e in detail["timeline"]]
+    decision_url = f"/api/v1/portal/decisions/{detail['decision_id']}"
+    intended = (await client.get(decision_url, headers=company_user.headers)).json()
+    assert intended["status"] == "intended" and intended["objection_deadline"] is None
+    assert [m for m in mail.to(company.email) if m["Subject"] and m["Subject"].startswith("Voornemen van SBB")]
+    feedback = [m for m in mail.to("meldpunt@roc.example") if "Terugkoppeling" in m["Subject"]]
+    assert len(feedback) == 1 and "schorsing" in MailCatcher.text(feedback[0])
+    assert (await _verify(client, company.sbb_id, effective))["recognised"] is True
+
+    # The company responds; a senior adviser who did not draft the decision reads it and approves; a person sends.
+    responded = await client.post(f"{decision_url}/response", json={"text": "Wij hebben de werving aangepast."},
+                                  headers=company_user.headers)
+    assert responded.status_code == 200, responded.text
+    backoffice_url = f"/api/v1/backoffice/decisions/{detail['decision_id']}"
+    approved = await client.post(f"{backoffice_url}/approve", json={"response_read": True}, headers=senior2.headers)
+    assert approved.status_code == 200, approved.text
+    sent = await client.post(f"{backoffice_url}/send", headers=adviser.headers)
+    assert sent.status_code == 200 and sent.json()["sent_by"] == str(adviser.id)
+    await drain_queue(settings)
+    decision = (await client.get(decision_url, headers=company_user.headers)).json()
     assert decision["status"] == "sent" and decision["objection_deadline"]
     assert [m for m in mail.to(company.email) if m["Subject"] and "besluit" in m["Subject"].lower()]
-    feedback = [m for m in mail.to("meldpunt@roc.example") if "Terugkoppeling" in m["Subject"]]
-    assert len(feedback) == 1 and "geschorst" in MailCatcher.text(feedback[0])
 
     # 6. The register: recognised until the effective date, not recognised from it.
     assert (await _verify(client, company.sbb_id, effective - timedelta(days=1)))["recognised"] is True

@@ -123,6 +123,25 @@ class Settings(BaseSettings):
         description="each API process and worker rereads the days equated with holidays (Atw art. 3(3)) this often",
     )
 
+    # Letters (erkenning.letters): who sends them, and where an objection goes (art. 3:45 Awb names it in
+    # every decision letter). Set these in production: the defaults are SBB's as far as known, unconfirmed.
+    letter_sender: str = Field(
+        default="Samenwerkingsorganisatie Beroepsonderwijs Bedrijfsleven (SBB)",
+        description="the sender and signatory of every letter",
+    )
+    objection_postal_address: str = Field(
+        default="SBB, t.a.v. bezwaarschriften, Postbus 7259, 2701 AG Zoetermeer",
+        description="where an objection (bezwaarschrift) is sent by post; stated in every decision letter",
+    )
+    objection_email: str | None = Field(
+        default=None,
+        description="an e-mail address that takes objections (art. 2:15 Awb: only if SBB opened that way); "
+        "none: the letters name post and the portal only",
+    )
+    objection_portal_url: str | None = Field(
+        default=None, description="where the company objects online; default PUBLIC_BASE_URL + /portaal/besluiten"
+    )
+
     # Public register: rate limits per window (0 = no limit), batch size, the read pool.
     register_anon_limit: int = Field(default=60, description="requests per window per client address")
     register_anon_window_s: int = 60
@@ -191,6 +210,10 @@ class Settings(BaseSettings):
             if value.startswith(prefix):
                 return "postgresql+asyncpg://" + value[len(prefix) :]
         return value
+
+    @property
+    def objection_portal(self) -> str:
+        return self.objection_portal_url or f"{self.public_base_url.rstrip('/')}/portaal/besluiten"
 
     @property
     def is_production(self) -> bool:

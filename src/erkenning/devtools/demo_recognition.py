@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from erkenning.core import clock
 from erkenning.core.caller import Caller, Role
 from erkenning.core.settings import Settings
+from erkenning.letters import RENDERER
 from erkenning.recognition.models import Pathway, Recognition
 from erkenning.recognition.schemas import DecisionCreate, QualificationCreate, RecognitionCreate
 from erkenning.recognition.services.decisions import DecisionService
@@ -39,7 +40,7 @@ async def load(session: AsyncSession, settings: Settings, company_id: UUID, peop
     adviser = Caller(principal_id=people["adviser"], role=Role.ADVISER, name="demo adviser")
     senior = Caller(principal_id=people["senior"], role=Role.SENIOR_ADVISER, name="demo senior")
     recognitions = RecognitionService(session)
-    decisions = DecisionService(session, settings)
+    decisions = DecisionService(session, settings, RENDERER)
     today = clock.today()
 
     async def apply(crebo: str, pathway: Pathway, applied_on: date) -> UUID:
@@ -70,10 +71,11 @@ async def load(session: AsyncSession, settings: Settings, company_id: UUID, peop
         "De praktijkopleider is vertrokken; er is geen begeleiding voor de bbl-student.",
         effective_from=today + timedelta(days=14),
         effective_until=today + timedelta(days=74),
+        placements_until=today + timedelta(days=74),
     )
     await decisions.intend(suspension, adviser)
     await decisions.record_response(suspension, "Wij werven een nieuwe praktijkopleider.", adviser)
-    await decisions.approve(suspension, senior)
+    await decisions.approve(suspension, senior, response_read=True)
     await decisions.send(suspension, senior)
 
     # Intended, awaiting the company's response in the portal.

@@ -82,11 +82,14 @@ async def add_decisions(conn: asyncpg.Connection, periods: list[SeededPeriod]) -
     if not decisions:
         return
     await conn.execute("CREATE TEMP TABLE IF NOT EXISTS seed_decision (LIKE decision) ON COMMIT DROP")
+    # The kenmerk is made on the way in (the year it was sent), not copied.
+    await conn.execute("ALTER TABLE seed_decision ALTER kenmerk DROP NOT NULL")
     await conn.copy_records_to_table("seed_decision", records=decisions, columns=_DECISION_COLUMNS,
                                      timeout=NO_TIMEOUT)
     columns = ", ".join(_DECISION_COLUMNS)
     await conn.execute(
-        f"INSERT INTO decision ({columns}) SELECT {columns} FROM seed_decision ON CONFLICT (id) DO NOTHING"
+        f"INSERT INTO decision ({columns}, kenmerk) SELECT {columns}, decision_kenmerk(sent_on) FROM seed_decision"
+        " ON CONFLICT (id) DO NOTHING"
     )
     await conn.execute("TRUNCATE seed_decision")
     link_columns = ("decision_id", "recognition_id", "status_before", "status_after")

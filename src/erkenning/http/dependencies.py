@@ -11,6 +11,10 @@ Services are injected too: a domain declares its providers once, in its controll
 a controller (`dependencies = PROVIDERS`) or the router of the pages takes that mapping, and a handler
 asks for `investigations: NamedDependency[InvestigationService]`. The service is built on the
 request's own session, so it shares the request's transaction.
+
+Besides the session, `settings` and `runtime`, a service's `__init__` may ask for `letters`: the letter
+renderer, which lives above the domains, so the app provides it under that name (a domain declares the
+protocol it expects, e.g. `erkenning.recognition.dispatch.LetterRenderer`).
 """
 
 from __future__ import annotations
@@ -104,17 +108,21 @@ CurrentCaller = NamedDependency[Caller]
 OptionalCaller = NamedDependency[Caller | None]
 RuntimeDep = NamedDependency[Runtime]
 SettingsDep = NamedDependency[Settings]
+LettersDep = NamedDependency[Any]  # the renderer's type lives above the domains
 
-# What a service's __init__ may ask for, by parameter name, and the dependency that gives it.
-_INJECTABLE: dict[str, Any] = {"session": DbSession, "settings": SettingsDep, "runtime": RuntimeDep}
+# What a service's __init__ may ask for, by parameter name, and the dependency that gives it (`letters`:
+# provided by the app, from the layer above the domains).
+_INJECTABLE: dict[str, Any] = {
+    "session": DbSession, "settings": SettingsDep, "runtime": RuntimeDep, "letters": LettersDep,
+}
 
 T = TypeVar("T")
 
 
 def provide(service: Callable[..., T]) -> Provide:
     """A provider that builds `service` per request from the request's `session` (never a session of
-    its own: one transaction per request), passing `settings` and `runtime` when its `__init__` has a
-    parameter of that name."""
+    its own: one transaction per request), passing `settings`, `runtime` and `letters` when its `__init__`
+    has a parameter of that name."""
     names = list(inspect.signature(service).parameters)
     unknown = [name for name in names if name not in _INJECTABLE]
     if "session" not in names or unknown:

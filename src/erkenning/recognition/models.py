@@ -13,7 +13,7 @@ from sqlmodel import Field, SQLModel
 
 from erkenning.core.auth.scope import owned_by_company
 from erkenning.core.caller import Caller, Role
-from erkenning.core.db import TimestampedModel, TZDateTime, UUIDModel, enum_field, timestamp_field
+from erkenning.core.db import TimestampedModel, TZDateTime, UUIDModel, enum_field, metadata, timestamp_field
 
 
 class Pathway(StrEnum):
@@ -189,6 +189,12 @@ class DecisionStatus(StrEnum):
     CANCELLED = "cancelled"  # dropped before it was sent
 
 
+# The reference number (kenmerk) of a decision: `SBB-B-<year of drafting>-<6+ digits>`, from this sequence
+# through the database function `decision_kenmerk(day)` (see the migration that made it).
+kenmerk_sequence = sa.Sequence("decision_kenmerk_seq", metadata=metadata)
+KENMERK_DEFAULT = sa.text("decision_kenmerk(CURRENT_DATE)")
+
+
 # What a company sees of its decisions: nothing before it is put to it or sent.
 COMPANY_VISIBLE = (
     DecisionStatus.INTENDED,
@@ -213,6 +219,8 @@ class Decision(TimestampedModel, table=True):
     Without an `effective_from` the decision takes effect on the day it is sent (filled in then).
     `effective_until` is set only for a suspension with an end date; a suspension without one lasts
     until a reinstate decision. The objection deadline is set when the decision is sent.
+    `placements_until` is the transition arrangement: students whose placement was running when the
+    decision took effect may finish it until that day (inclusive); never before the effective date.
     """
 
     __tablename__ = "decision"
@@ -228,12 +236,26 @@ class Decision(TimestampedModel, table=True):
             name="effective_from_set_when_sent",
         ),
         sa.CheckConstraint("approved_by IS NULL OR status <> 'draft'", name="draft_not_approved"),
+        sa.CheckConstraint(
+            "placements_until IS NULL OR effective_from IS NULL OR placements_until >= effective_from",
+            name="placements_not_before_effect",
+        ),
         sa.Index(
             "ix_decision_sent_deadline", "objection_deadline", postgresql_where=sa.text("status = 'sent'")
         ),
         sa.Index("ix_decision_company_created", "company_id", "created_at"),
     )
 
+    __mapper_args__ = {"eager_defaults": True}  # RETURNING a kenmerk the database made
+
+    kenmerk: str | None = Field(
+        default=None,
+        max_length=32,
+        unique=True,
+        nullable=False,
+        sa_column_kwargs={"server_default": KENMERK_DEFAULT},
+        description="reference number, unique per decision; assigned when it is drafted",
+    )
     company_id: UUID = Field(foreign_key="company.id", ondelete="RESTRICT")
     kind: DecisionKind = enum_field(DecisionKind, index=True)
     status: DecisionStatus = enum_field(DecisionStatus, default=DecisionStatus.DRAFT, index=True)
@@ -241,6 +263,7 @@ class Decision(TimestampedModel, table=True):
     legal_basis: str = Field(max_length=500)
     effective_from: date | None = Field(default=None)
     effective_until: date | None = Field(default=None)
+    placements_until: date | None = Field(default=None)
     # Set when an investigation's approved outcome made this decision (the hearing happened there).
     investigation_id: UUID | None = Field(default=None, index=True)
     # Historical: set on the reinstate decision by which an upheld objection used to restore what it revoked,
@@ -250,6 +273,9 @@ class Decision(TimestampedModel, table=True):
     drafted_by: UUID = Field(foreign_key="principal.id", ondelete="RESTRICT")
     approved_by: UUID | None = Field(default=None, foreign_key="principal.id", ondelete="RESTRICT")
     approved_at: datetime | None = timestamp_field(nullable=True)
+    sent_by: UUID | None = Field(default=None, foreign_key="principal.id", ondelete="RESTRICT")
+    # Art. 4:11 Awb: why the company was not first heard on an urgent measure (no intended decision).
+    urgent_reason: str | None = Field(default=None, sa_type=sa.Text)
 
     # Intended decision (voornemen, art. 4:8 Awb): the company's response term and what came of it.
     intended_on: date | None = Field(default=None)
@@ -257,6 +283,9 @@ class Decision(TimestampedModel, table=True):
     response_text: str | None = Field(default=None, sa_type=sa.Text)
     response_received_at: datetime | None = timestamp_field(nullable=True)
     response_term_passed_at: datetime | None = timestamp_field(nullable=True)
+    # The approver who confirmed having read the company's response before deciding.
+    response_read_by: UUID | None = Field(default=None, foreign_key="principal.id", ondelete="RESTRICT")
+    response_read_at: datetime | None = timestamp_field(nullable=True)
 
     sent_at: datetime | None = timestamp_field(nullable=True)
     sent_on: date | None = Field(default=None)
@@ -296,6 +325,33 @@ class DecisionRecognition(SQLModel, table=True):
     )
     status_before: RecognitionStatus | None = _status_field("status_before")
     status_after: RecognitionStatus | None = _status_field("status_after")
+
+
+class LetterKind(StrEnum):
+    """The kinds of letter kept so far; the column is plain text, so a new kind needs no migration."""
+
+    DECISION = "decision"
+    INTENDED_DECISION = "intended_decision"
+
+
+class Letter(UUIDModel, table=True):
+    """Brief: a letter as the company got it, kept unchanged (the database refuses UPDATE and DELETE).
+
+    Rendered by `erkenning.letters` at the moment it goes out; `sha256` is the hash of `html` (UTF-8),
+    also written in the audit row of that moment. Found through its decision (and the decision's scope).
+    """
+
+    __tablename__ = "letter"
+    __table_args__ = (sa.CheckConstraint("sha256 ~ '^[0-9a-f]{64}$'", name="sha256_hex"),)
+
+    kenmerk: str = Field(max_length=40, unique=True)
+    kind: str = Field(max_length=40, description="a LetterKind value")
+    decision_id: UUID = Field(foreign_key="decision.id", index=True, ondelete="RESTRICT")
+    objection_id: UUID | None = Field(default=None, foreign_key="objection.id", index=True, ondelete="RESTRICT")
+    html: str = Field(sa_type=sa.Text)
+    sha256: str = Field(max_length=64)
+    created_at: datetime = timestamp_field(default_now=True)
+    created_by: UUID = Field(foreign_key="principal.id", ondelete="RESTRICT")
 
 
 class ObjectionStatus(StrEnum):

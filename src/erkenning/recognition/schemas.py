@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from erkenning.core import clock
 from erkenning.recognition.models import (
     DecisionKind,
     DecisionStatus,
@@ -16,6 +17,7 @@ from erkenning.recognition.models import (
     Pathway,
     RecognitionStatus,
 )
+from erkenning.recognition.states import HARMFUL
 
 Crebo = Annotated[str, Field(pattern=r"^[0-9]{5}$", description="crebo code: 5 digits")]
 Level = Annotated[int, Field(ge=1, le=4, description="qualification level 1-4")]
@@ -180,6 +182,25 @@ class _DecisionDates(_Input):
     effective_from: date | None = Field(default=None, description="default: the day it is sent")
     effective_until: date | None = Field(default=None, description="suspension only: its last day + 1")
     until_reinstated: bool = Field(default=False, description="suspension only: no end date")
+    placements_until: date | None = Field(
+        default=None,
+        description="transition arrangement: placements running when it takes effect may continue until this "
+        "day (inclusive); required for a suspension or withdrawal (a withdrawal from a later effective_from: "
+        "that day, unless given), never before the effective date",
+    )
+
+
+# Kinds whose letter must say what happens to students already placed with the company.
+ENDS_PLACEMENTS = frozenset({DecisionKind.SUSPEND, DecisionKind.WITHDRAW})
+UrgentReason = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=4000,
+        description="art. 4:11 Awb: why this harmful measure cannot wait for the company's response to an "
+        "intended decision (then there is none)",
+    ),
+]
 
 
 class DecisionCreate(_DecisionDates):
@@ -187,12 +208,16 @@ class DecisionCreate(_DecisionDates):
     recognition_ids: list[UUID] = Field(min_length=1, max_length=200)
     grounds: Text
     legal_basis: str = Field(min_length=1, max_length=500)
+    urgent_reason: UrgentReason | None = None
 
     @model_validator(mode="after")
     def _dates(self) -> Self:
         if len(set(self.recognition_ids)) != len(self.recognition_ids):
             raise ValueError("recognition_ids: each recognition once")
         check_suspension_dates(self.kind, self.effective_from, self.effective_until, self.until_reinstated)
+        self.placements_until = default_placements(self.kind, self.effective_from, self.placements_until)
+        check_placements(self.kind, self.effective_from, self.placements_until)
+        check_urgency(self.kind, self.urgent_reason)
         return self
 
 
@@ -209,11 +234,44 @@ def check_suspension_dates(
         raise ValueError("only a suspension has an end date (effective_until / until_reinstated)")
 
 
+def default_placements(kind: DecisionKind, start: date | None, placements_until: date | None) -> date | None:
+    """A withdrawal that takes effect later already gives running placements that time: unless said
+    otherwise, they may continue until (and on) its effective date, nothing beyond. Every other
+    suspension or withdrawal states it."""
+    if placements_until is None and kind is DecisionKind.WITHDRAW and start is not None and start > clock.today():
+        return start
+    return placements_until
+
+
+def check_placements(kind: DecisionKind, start: date | None, placements_until: date | None) -> None:
+    """A suspension or withdrawal says until when running placements may continue; never before it applies."""
+    if placements_until is None and kind in ENDS_PLACEMENTS:
+        raise ValueError(
+            "placements_until: a suspension or withdrawal states until when running placements may continue"
+        )
+    if placements_until is not None and start is not None and placements_until < start:
+        raise ValueError("placements_until must not be before effective_from")
+
+
+def check_urgency(kind: DecisionKind, urgent_reason: str | None) -> None:
+    if urgent_reason and kind not in HARMFUL:
+        raise ValueError("urgent_reason: only a decision that harms the company skips the intended decision")
+
+
 class DecisionUpdate(_DecisionDates):
     """Change a draft; the dates are given together (the suspension's end or `until_reinstated`)."""
 
     grounds: Text | None = None
     legal_basis: str | None = Field(default=None, min_length=1, max_length=500)
+    urgent_reason: UrgentReason | None = Field(
+        default=None, description="art. 4:11 Awb; give null to take it back (the intended decision is then needed)"
+    )
+
+
+class DecisionApprove(_Input):
+    """Approval; when the company responded to the intended decision, the approver confirms having read it."""
+
+    response_read: bool = Field(default=False, description="I read the company's response (required if there is one)")
 
 
 class ResponseCreate(_Input):
@@ -237,12 +295,29 @@ class DecisionRecognitionRead(BaseModel):
     status_after: RecognitionStatus | None
 
 
+class ScopeRead(BaseModel):
+    """What the decision does to one recognition: as sent, or as it would if sent today."""
+
+    recognition_id: UUID
+    crebo: str
+    qualification_name: str
+    level: int
+    pathway: Pathway
+    status_before: RecognitionStatus | None = Field(description="its status on the effective date, before")
+    status_after: RecognitionStatus | None = Field(description="none: unchanged (conditions) or not possible")
+    effective_from: date
+    effective_until: date | None
+    placements_until: date | None
+    problem: str | None = Field(default=None, description="why it could not be sent as it stands today")
+
+
 class DecisionRead(BaseModel):
     """What the company sees too: no staff identities."""
 
     model_config = ConfigDict(from_attributes=True)
 
     id: UUID
+    kenmerk: str = Field(description="reference number (kenmerk), on every letter")
     company_id: UUID
     kind: DecisionKind
     status: DecisionStatus
@@ -251,6 +326,8 @@ class DecisionRead(BaseModel):
     effective_from: date | None = Field(description="none: the day it is sent")
     effective_until: date | None
     until_reinstated: bool
+    placements_until: date | None
+    urgent_reason: str | None = Field(description="art. 4:11 Awb: why there was no intended decision")
     intended_on: date | None
     response_due: date | None
     response_received_at: datetime | None
@@ -268,7 +345,10 @@ class DecisionStaffRead(DecisionRead):
     drafted_by: UUID
     approved_by: UUID | None
     approved_at: datetime | None
+    sent_by: UUID | None
     response_term_passed_at: datetime | None
+    response_read_by: UUID | None
+    response_read_at: datetime | None
     final_at: datetime | None
     revoked_at: datetime | None
     cancelled_at: datetime | None
@@ -277,6 +357,7 @@ class DecisionStaffRead(DecisionRead):
 class DecisionDetail(DecisionStaffRead):
     response_text: str | None
     recognitions: list[DecisionRecognitionRead]
+    scope: list[ScopeRead] = Field(description="each recognition, what the decision does to it, with its dates")
     objection_ids: list[UUID]
     actions: list[ActionRead] = Field(description="what the caller may do with it now")
 

@@ -23,7 +23,7 @@ from erkenning.recognition.models import DecisionStatus as D
 from erkenning.recognition.models import ObjectionStatus as O
 from erkenning.recognition.models import RecognitionStatus as R
 
-# Decisions that harm the company: four eyes, and first an intended decision unless an investigation heard it.
+# Decisions that harm the company: four eyes, and first an intended decision (art. 4:8 Awb) unless urgent (4:11).
 HARMFUL = frozenset({K.REFUSE, K.IMPOSE_CONDITIONS, K.SUSPEND, K.WITHDRAW})
 # Decisions against the company's interest: never retroactive, and open to an objection that restores.
 ADVERSE = HARMFUL | {K.LAPSE}
@@ -85,8 +85,10 @@ RECOGNITION_TRANSITIONS: Table[R] = {
 
 
 def needs_hearing(decision: Any) -> bool:
-    """A harmful decision that no investigation prepared is first put to the company (art. 4:8 Awb)."""
-    return decision.kind in HARMFUL and decision.investigation_id is None
+    """A harmful decision is first put to the company as an intended decision (art. 4:8 Awb), unless it is
+    urgent and the reason is recorded (art. 4:11 Awb). An investigation's hearing does not count: it asked
+    for the company's side of the facts, not of this measure."""
+    return decision.kind in HARMFUL and not decision.urgent_reason
 
 
 def hearing_done(decision: Any) -> bool:
@@ -106,23 +108,35 @@ def four_eyes(decision: Any, caller: Caller, given: Mapping[str, Any]) -> str | 
     return None
 
 
+def by_a_person(decision: Any, caller: Caller, given: Mapping[str, Any]) -> str | None:
+    """Sending is a deliberate step of someone who read the letter; never the worker's."""
+    return None if caller.principal_id is not None else "A decision is sent by a person, who is recorded as its sender"
+
+
 def _ready_to_intend(decision: Any, caller: Caller, given: Mapping[str, Any]) -> str | None:
-    if not needs_hearing(decision):
-        return "Only a harmful decision that does not come from an investigation is put to the company first"
+    if decision.kind not in HARMFUL:
+        return "Only a harmful decision is put to the company first"
+    if decision.urgent_reason:
+        return "This measure is recorded as urgent (art. 4:11 Awb): it is not put to the company first"
     if decision.intended_on is not None:
         return "This decision was already put to the company"
     return None
 
 
 def _ready_to_approve(decision: Any, caller: Caller, given: Mapping[str, Any]) -> str | None:
-    if not needs_hearing(decision) or hearing_done(decision):
-        return None
-    if decision.response_due is None:
-        return "First put this harmful decision to the company as an intended decision (art. 4:8 Awb)"
-    return (
-        f"The company may respond until {decision.response_due.isoformat()}; approval is possible once it "
-        "has responded or that term has passed"
-    )
+    if needs_hearing(decision) and not hearing_done(decision):
+        if decision.response_due is None:
+            return (
+                "First put this harmful decision to the company as an intended decision (art. 4:8 Awb), "
+                "or record why it is too urgent for that (art. 4:11 Awb)"
+            )
+        return (
+            f"The company may respond until {decision.response_due.isoformat()}; approval is possible once it "
+            "has responded or that term has passed"
+        )
+    if decision.response_received_at is not None and not given.get("response_read"):
+        return "The company responded to the intended decision: confirm that you read its response (response_read)"
+    return None
 
 
 def _ready_to_finalise(decision: Any, caller: Caller, given: Mapping[str, Any]) -> str | None:
@@ -149,7 +163,9 @@ DECISION_TRANSITIONS: Table[D] = {
     (D.INTENDED, D.APPROVED): Rule(
         roles=ADVISER_ROLES, guard=four_eyes, ready=_ready_to_approve, description="approve"
     ),
-    (D.APPROVED, D.SENT): Rule(roles=ADVISER_ROLES, description="send to the company; it takes effect"),
+    (D.APPROVED, D.SENT): Rule(
+        roles=ADVISER_ROLES, guard=by_a_person, description="send the letter to the company; it takes effect"
+    ),
     (D.APPROVED, D.DRAFT): Rule(
         roles=ADVISER_ROLES, description="reopen to revise; it must be approved again"
     ),

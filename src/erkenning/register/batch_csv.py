@@ -107,11 +107,12 @@ def answers(
     """The answers as CSV, one row per item with the line it came from; statuses in `words`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(["line", *COLUMNS, "recognised", "status", "since", "until"])
+    writer.writerow(["line", *COLUMNS, "recognised", "status", "since", "until", "placements_until"])
     for line, a in zip(lines, found, strict=True):
         writer.writerow([
             line, a.company, a.crebo, a.pathway.value, a.date.isoformat(), yes if a.recognised else no,
             words[a.status.value] if a.status else unknown,
             a.since.isoformat() if a.since else "", a.until.isoformat() if a.until else "",
+            a.placements_until.isoformat() if a.placements_until else "",
         ])
     return buffer.getvalue()

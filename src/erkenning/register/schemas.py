@@ -58,6 +58,13 @@ class VerifyAnswer(msgspec.Struct, kw_only=True):
     status: RecognitionStatus | None
     since: dt.date | None
     until: dt.date | None
+    placements_until: Annotated[
+        dt.date | None,
+        msgspec.Meta(
+            description="suspended or withdrawn by a decision with a transition arrangement: students whose "
+            "placement was running when it took effect may continue it until this day (inclusive)"
+        ),
+    ] = None
 
 
 class BatchItem(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

@@ -98,9 +98,10 @@ def recognition_sentence(label: str, periods: Sequence[PeriodRead], today: date)
 
 def verify_sentence(
     name: str, subject: str, day: date, today: date, recognised: bool, status: RecognitionStatus | None,
-    since: date | None, until: date | None,
+    since: date | None, until: date | None, placements_until: date | None = None,
 ) -> str:
-    """The register's answer for one company, qualification and date, as a sentence for a school."""
+    """The register's answer for one company, qualification and date, as a sentence for a school (with the
+    transition arrangement of a suspension or withdrawal, where its decision has one)."""
     was = "is" if day >= today else "was"
     on = "vandaag" if day == today else f"op {long_date(day)}"
     bounds = (f" sinds {long_date(since)}" if since else "") + (f", tot {long_date(until)}" if until else "")
@@ -109,4 +110,10 @@ def verify_sentence(
     if status is None:
         return f"Nee. {name} had {on} geen erkenning voor {subject}."
     word = RECOGNITION_STATUSES[status][0]
-    return f"Nee. De erkenning van {name} voor {subject} {was} {on} {word}{bounds}."
+    answer = f"Nee. De erkenning van {name} voor {subject} {was} {on} {word}{bounds}."
+    if placements_until is not None:
+        answer += (
+            f" Studenten die daar al stage liepen of een leerbaan hadden toen dat inging, mogen die afmaken "
+            f"tot en met {long_date(placements_until)}."
+        )
+    return answer

@@ -18,7 +18,8 @@ from erkenning.core.audit import service as audit
 from erkenning.core.auth.models import Principal
 from erkenning.core.caller import Caller, Role
 from erkenning.core.settings import Settings
-from erkenning.recognition.services import decisions as recognition_decisions
+from erkenning.recognition.dispatch import LetterRenderer
+from erkenning.recognition.services import measures
 from erkenning.reports.services.reports import ReportService
 from erkenning.training.services import participations as training
 from erkenning.training.services.invitations import InvitationService
@@ -57,28 +58,40 @@ async def _caller_for(session: AsyncSession, principal_id: UUID | None) -> Calle
     return Caller(principal_id=principal.id, role=principal.role, name=principal.name)
 
 
-async def carry_out(session: AsyncSession, settings: Settings, case_id: UUID) -> None:
-    """approved → closed: create and send the decision, or schedule the follow-up; then close."""
+async def carry_out(session: AsyncSession, settings: Settings, letters: LetterRenderer, case_id: UUID) -> None:
+    """approved → closed: put the measure to the company as an intended decision (art. 4:8 Awb; an urgent
+    one, art. 4:11, waits as a draft for a senior adviser's approval), or schedule the follow-up; then close.
+
+    Nothing is sent here: the decision follows its own steps in the recognition domain (the response or
+    the end of its term, a senior adviser's approval, a person sending it)."""
     service = InvestigationService(session, settings)
     case = await service.get(case_id, SYSTEM, for_update=True)
     if case.status is not InvestigationStatus.APPROVED:
         return
     if case.outcome in DECISION_KIND:
-        decision = await recognition_decisions.create_from_investigation(
+        decision = await measures.from_investigation(
             session,
             settings,
+            letters,
             kind=DECISION_KIND[case.outcome],
             recognition_ids=list(case.recognition_ids),
             grounds=case.findings or "",
             legal_basis=LEGAL_BASIS,
             effective_from=case.effective_from,
             effective_until=case.effective_until,
+            placements_until=case.placements_until,
+            urgent_reason=case.urgent_reason,
             investigation_id=case.id,
             drafted_by=await _caller_for(session, case.proposed_by),
-            approved_by=await _caller_for(session, case.approved_by),
+            intended_by=await _caller_for(session, case.approved_by),
         )
         case.decision_id = decision.id
-        await timeline_note(session, case.id, "decision_sent", decision_id=str(decision.id))
+        if decision.response_due is not None:
+            await timeline_note(session, case.id, "intended_decision_sent", decision_id=str(decision.id),
+                                kenmerk=decision.kenmerk, response_due=decision.response_due.isoformat())
+        else:
+            await timeline_note(session, case.id, "urgent_decision_drafted", decision_id=str(decision.id),
+                                kenmerk=decision.kenmerk)
     elif case.outcome is Outcome.IMPROVEMENT_AGREEMENT and case.follow_up_on is not None:
         remind = calendar.next_working_day(case.follow_up_on - timedelta(days=7))
         await deadlines.schedule(

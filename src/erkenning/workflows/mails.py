@@ -94,8 +94,12 @@ async def follow_up_task(session: AsyncSession, payload: dict[str, Any]) -> Comp
 OUTCOME_WORDS = {
     "unfounded": "ongegrond: er volgen geen maatregelen",
     "improvement_agreement": "er zijn verbeterafspraken gemaakt met het leerbedrijf",
-    "suspension": "de erkenning van het leerbedrijf wordt geschorst",
-    "withdrawal": "de erkenning van het leerbedrijf wordt ingetrokken",
+    # The measure is not decided yet: the company may respond first (art. 4:8 Awb). The register shows it once
+    # it is.
+    "suspension": "SBB neemt een besluit over schorsing van de erkenning van het leerbedrijf; of en vanaf "
+    "wanneer die geldt, ziet u in het register van SBB",
+    "withdrawal": "SBB neemt een besluit over intrekking van de erkenning van het leerbedrijf; of en vanaf "
+    "wanneer die geldt, ziet u in het register van SBB",
 }
 
 

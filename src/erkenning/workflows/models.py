@@ -99,6 +99,10 @@ class Investigation(TimestampedModel, table=True):
     recognition_ids: list[UUID] = Field(default_factory=list, sa_type=ARRAY(sa.Uuid()))
     effective_from: date | None = Field(default=None)
     effective_until: date | None = Field(default=None)
+    # A suspension or withdrawal: until when running placements may continue (the decision's transition
+    # arrangement), and why it cannot wait for the company's response to an intended decision (art. 4:11 Awb).
+    placements_until: date | None = Field(default=None)
+    urgent_reason: str | None = Field(default=None, max_length=4000)
     proposed_by: UUID | None = Field(default=None, foreign_key="principal.id")
     proposed_at: datetime | None = timestamp_field(nullable=True)
     approved_by: UUID | None = Field(default=None, foreign_key="principal.id")

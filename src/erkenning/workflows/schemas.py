@@ -70,12 +70,23 @@ class ProposalIn(_In):
     recognition_ids: list[UUID] = Field(default_factory=list, max_length=200)
     effective_from: date | None = None
     effective_until: date | None = Field(default=None, description="suspension: end date; empty = until reinstated")
+    placements_until: date | None = Field(
+        default=None,
+        description="suspension or withdrawal: running placements may continue until this day (inclusive), "
+        "not before effective_from (the decision's transition arrangement)",
+    )
+    urgent_reason: str | None = Field(
+        default=None, max_length=4000,
+        description="suspension or withdrawal only: why it cannot wait for the company's response to an intended "
+        "decision (art. 4:11 Awb); then a senior adviser approves the decision without one",
+    )
 
     def proposal(self) -> Proposal:
         return Proposal(
             outcome=self.outcome, findings=self.findings, measures=self.measures, follow_up_on=self.follow_up_on,
             recommended_topics=tuple(self.recommended_topics), recognition_ids=tuple(self.recognition_ids),
             effective_from=self.effective_from, effective_until=self.effective_until,
+            placements_until=self.placements_until, urgent_reason=self.urgent_reason,
         )
 
 
@@ -158,6 +169,8 @@ class InvestigationRead(InvestigationSummary):
     recognition_ids: list[UUID]
     effective_from: date | None
     effective_until: date | None
+    placements_until: date | None
+    urgent_reason: str | None
     proposed_by: UUID | None
     approved_by: UUID | None
     decision_id: UUID | None

@@ -11,6 +11,7 @@ from arq.cron import CronJob
 from erkenning.core import mail, outbox
 from erkenning.core.logging import get_logger
 from erkenning.core.runtime import Runtime
+from erkenning.recognition.dispatch import LetterRenderer
 from erkenning.workflows import closing, deadlines
 from erkenning.workflows.models import Deadline, DeadlineKind, DeadlineStatus
 from erkenning.workflows.services.investigations import APPROVED_TOPIC, InvestigationService
@@ -32,10 +33,6 @@ async def open_investigation(ctx: outbox.EventContext) -> None:
         UUID(ctx.payload["report_id"]), UUID(ctx.payload["company_id"])
     )
     log.info("investigation.report_linked", investigation_id=str(case.id), report_id=ctx.payload["report_id"])
-
-
-async def carry_out_approval(ctx: outbox.EventContext) -> None:
-    await closing.carry_out(ctx.session, ctx.runtime.settings, UUID(ctx.payload["investigation_id"]))
 
 
 async def remind(ctx: outbox.EventContext) -> None:
@@ -69,12 +66,19 @@ async def sweep_deadlines(ctx: dict[str, Any]) -> tuple[int, int]:
     return await deadlines.sweep(runtime)
 
 
-HANDLERS = [
-    outbox.Handler("report.substantiated", open_investigation),
-    outbox.Handler(APPROVED_TOPIC, carry_out_approval),
-    outbox.Handler(deadlines.REMIND, remind),
-    outbox.Handler(deadlines.PASSED, deadline_passed),
-]
+def handlers(letters: LetterRenderer) -> list[outbox.Handler]:
+    """The workflow's outbox handlers; carrying out an approved measure puts an intended decision to the
+    company, whose letter `letters` writes (the renderer lives above the domains: the worker gives it)."""
+
+    async def carry_out_approval(ctx: outbox.EventContext) -> None:
+        await closing.carry_out(ctx.session, ctx.runtime.settings, letters, UUID(ctx.payload["investigation_id"]))
+
+    return [
+        outbox.Handler("report.substantiated", open_investigation),
+        outbox.Handler(APPROVED_TOPIC, carry_out_approval),
+        outbox.Handler(deadlines.REMIND, remind),
+        outbox.Handler(deadlines.PASSED, deadline_passed),
+    ]
 CRON_JOBS: list[CronJob] = [
     cron(sweep_deadlines, minute=set(range(60)), second=30, timeout=120, run_at_startup=True),
 ]

@@ -10,6 +10,8 @@ page's confirmation, so a flow reads as the story it tests:
     await record_answer(page, case_id, "Per brief: …")        # or the company answers in its portal
     await propose(page, case_id, outcome="verbeterafspraken", findings="…", measures="…", follow_up_on=date)
     await approve(senior_page, case_id)                       # another senior adviser (four eyes)
+    await approve_decision(senior_page, decision_id)          # after the company's response, having read it
+    await send_decision(page, decision_id)                    # a person sends the letter
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ async def record_answer(page, case_id: str, answer: str) -> None:
 async def propose(
     page, case_id: str, *, outcome: str, findings: str, measures: str | None = None,
     follow_up_on: date | None = None, topics: Iterable[str] = (), recognitions: Iterable[str] = (),
-    effective_from: date | None = None, effective_until: date | None = None,
+    effective_from: date | None = None, effective_until: date | None = None, placements_until: date | None = None,
 ) -> None:
     """Propose an outcome; `outcome`, `topics` and `recognitions` are the labels on the page."""
     await page.goto(f"/onderzoeken/{case_id}")
@@ -76,7 +78,8 @@ async def propose(
     if measures is not None:
         await page.get_by_role("textbox", name="Verbeterafspraken").fill(measures)
     for label, day in (("Controle op", follow_up_on), ("Ingangsdatum", effective_from),
-                       ("Einddatum van de schorsing", effective_until)):
+                       ("Einddatum van de schorsing", effective_until),
+                       ("Lopende stages en leerbanen mogen doorgaan tot en met", placements_until)):
         if day is not None:
             await page.get_by_label(label).fill(day.isoformat())
     for label in (*topics, *recognitions):
@@ -93,3 +96,21 @@ async def approve(page, case_id: str) -> None:
 async def may_approve(page, case_id: str) -> bool:
     await page.goto(f"/onderzoeken/{case_id}")
     return bool(await page.get_by_role("button", name="Voorstel goedkeuren").count())
+
+
+async def approve_decision(page, decision_id: str, *, read_response: bool = True) -> None:
+    """A senior adviser who did not draft the decision reads the scope, the letter and the company's response,
+    says so, and approves."""
+    await page.goto(f"/besluiten/{decision_id}")
+    await page.get_by_role("heading", name="Wat dit besluit doet").wait_for()
+    await page.get_by_role("heading", name="De brief zoals die vandaag zou worden verstuurd").wait_for()
+    if read_response:
+        await page.get_by_label("Ik heb de reactie van het bedrijf op het voornemen gelezen").check()
+    await _submit(page, "Besluit goedkeuren", "Het besluit is goedgekeurd.")
+
+
+async def send_decision(page, decision_id: str) -> None:
+    """Send the letter shown on the page; the sender is recorded."""
+    await page.goto(f"/besluiten/{decision_id}")
+    await _submit(page, "Brief versturen", "Het besluit is verstuurd en gaat in.")
+    await page.get_by_role("heading", name="De brief zoals die is verstuurd").wait_for()

@@ -98,6 +98,19 @@ async def company_answers_hearing(page, answer: str) -> None:
     await page.get_by_text("Uw reactie is ontvangen.").wait_for()
 
 
+async def company_responds_to_intended_decision(page, decision: str, response: str) -> str:
+    """Open the (first) decision titled `decision`, still an intended decision, read its letter's address,
+    and give the company's response (zienswijze); the page's address is returned."""
+    await _menu(page, "Besluiten")
+    await page.get_by_role("link", name=decision).first.click()
+    await page.get_by_text("Dit is een voornemen").wait_for()
+    await page.get_by_role("link", name="Brief met het voornemen downloaden").wait_for()
+    await page.get_by_label("Uw reactie (zienswijze)").fill(response)
+    await page.get_by_role("button", name="Reactie versturen").click()
+    await page.get_by_text("Uw reactie op het voornemen is ontvangen.").wait_for()
+    return page.url
+
+
 async def company_objects(page, decision: str, grounds: str) -> None:
     """Object to the (first) decision whose title is `decision` (e.g. "Erkenning geschorst")."""
     await _menu(page, "Besluiten")

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from erkenning.core import clock
 from erkenning.core.caller import Role
-from tests.factories import make_company
+from erkenning.letters import RENDERER
+from erkenning.recognition.schemas import DecisionCreate
+from erkenning.recognition.services.decisions import DecisionService
+from tests.factories import as_caller, build_world, make_company
 from tests.web.browser.steps import AXE, TABLET, check
 
 pytestmark = pytest.mark.browser
@@ -51,3 +57,26 @@ async def test_company_start_page_on_a_tablet(new_page, signed_in, runtime) -> N
     await check(page, "start-company-tablet")
     # Nothing sticks out sideways on a tablet.
     assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+async def test_decision_pages_with_their_scope_and_letter(axe_page, new_page, signed_in, runtime, tokens) -> None:
+    world = await build_world(runtime, tokens)
+    recognition = await world.granted()
+    async with runtime.transaction() as session:
+        service = DecisionService(session, runtime.settings, RENDERER)
+        drafted = await service.draft(DecisionCreate(
+            kind="withdraw", recognition_ids=[recognition], grounds="De werkplek is niet veilig.",
+            legal_basis="art. 7.2.10 WEB", effective_from=clock.today() + timedelta(days=30),
+        ), as_caller(world.adviser))
+        await service.intend(drafted.id, as_caller(world.adviser))
+        await service.record_response(drafted.id, "Wij zijn het oneens.", as_caller(world.adviser))
+    sent = await world.decide("suspend", [await world.granted("25181")], until_reinstated=True)
+    await signed_in(axe_page, Role.SENIOR_ADVISER, name="Senior die goedkeurt")
+    await axe_page.goto(f"/besluiten/{drafted.id}")
+    await check(axe_page, "decision-approval-with-letter")
+    await axe_page.goto(f"/besluiten/{sent}")
+    await check(axe_page, "decision-sent-with-letter")
+    portal = await new_page(bypass_csp=True)
+    await signed_in(portal, Role.COMPANY, company_id=world.company_id, name="Het leerbedrijf")
+    await portal.goto(f"/portaal/besluiten/{drafted.id}")
+    await check(portal, "portal-intended-decision")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from litestar import Controller, get, patch, post
+from litestar import Controller, Response, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
@@ -15,9 +15,11 @@ from erkenning.core.states import Move
 from erkenning.http.dependencies import CurrentCaller
 from erkenning.http.guards import requires
 from erkenning.recognition.controllers import PROVIDERS
-from erkenning.recognition.models import Decision, DecisionKind, DecisionStatus, ObjectionStatus
+from erkenning.recognition.dispatch import LetterText
+from erkenning.recognition.models import Decision, DecisionKind, DecisionStatus, LetterKind, ObjectionStatus
 from erkenning.recognition.schemas import (
     ActionRead,
+    DecisionApprove,
     DecisionCreate,
     DecisionDetail,
     DecisionStaffRead,
@@ -34,6 +36,15 @@ from erkenning.recognition.services.objections import ObjectionService
 ADVISERS = requires(Role.ADVISER, Role.SENIOR_ADVISER)
 
 
+def letter_response(letter: LetterText) -> Response[str]:
+    """A letter as a download: print-ready HTML, exactly the bytes kept (or of the preview)."""
+    return Response(
+        letter.html,
+        media_type="text/html; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{letter.filename}"'},
+    )
+
+
 def action_reads(found: list[Move]) -> list[ActionRead]:
     return [ActionRead(to=m.to, needs=list(m.needs), description=m.description) for m in found]
 
@@ -44,6 +55,7 @@ async def decision_detail(service: DecisionService, decision: Decision, caller: 
             **DecisionStaffRead.model_validate(decision).model_dump(),
             "response_text": decision.response_text,
             "recognitions": await service.recognitions(decision.id),
+            "scope": await service.scope(decision),
             "objection_ids": await service.objection_ids(decision.id, caller),
             "actions": action_reads(service.actions(decision, caller)),
         }
@@ -123,18 +135,41 @@ class DecisionController(Controller):
         "/{decision_id:uuid}/approve",
         status_code=200,
         guards=[ADVISERS],
-        summary="Approve (harmful kinds: a senior adviser who did not draft it)",
+        summary="Approve (harmful kinds: a senior adviser who did not draft it, after the company's response "
+        "(confirm `response_read`) or the end of its term)",
     )
     async def approve(
-        self, decision_id: FromPath[UUID], decisions: NamedDependency[DecisionService], caller: CurrentCaller
+        self,
+        decision_id: FromPath[UUID],
+        decisions: NamedDependency[DecisionService],
+        caller: CurrentCaller,
+        data: JSONBody[DecisionApprove | None] = None,
     ) -> DecisionDetail:
-        return await self._step("approve", decision_id, decisions, caller)
+        read = data.response_read if data is not None else False
+        decision = await decisions.approve(decision_id, caller, response_read=read)
+        return await decision_detail(decisions, decision, caller)
+
+    @get(
+        "/{decision_id:uuid}/letter",
+        summary="The decision letter: the one kept once sent, else as it would be sent today (not kept); "
+        "`kind=intended_decision`: the intended decision's letter",
+        media_type="text/html",
+    )
+    async def letter(
+        self,
+        decision_id: FromPath[UUID],
+        decisions: NamedDependency[DecisionService],
+        caller: CurrentCaller,
+        kind: Annotated[LetterKind | None, QueryParameter()] = None,
+    ) -> Response[str]:
+        return letter_response(await decisions.letter(decision_id, caller, kind))
 
     @post(
         "/{decision_id:uuid}/send",
         status_code=200,
         guards=[ADVISERS],
-        summary="Send to the company: it takes effect and the objection term starts",
+        summary="Send the letter to the company (a person, recorded as its sender): it takes effect and the "
+        "objection term starts",
     )
     async def send(
         self, decision_id: FromPath[UUID], decisions: NamedDependency[DecisionService], caller: CurrentCaller

@@ -5,11 +5,12 @@ Every lookup goes through the caller's scope, so another company's id is simply 
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
-from litestar import Controller, get, post
+from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from erkenning.companies.controllers import PROVIDERS as COMPANY_PROVIDERS
 from erkenning.companies.schemas import CompanyRead
@@ -19,7 +20,8 @@ from erkenning.core.errors import NotFound
 from erkenning.core.paging import Limit, Offset, Page, page_of
 from erkenning.http.dependencies import CurrentCaller
 from erkenning.recognition.controllers import PROVIDERS
-from erkenning.recognition.controllers.decisions import portal_decision_detail
+from erkenning.recognition.controllers.decisions import letter_response, portal_decision_detail
+from erkenning.recognition.models import LetterKind
 from erkenning.recognition.schemas import (
     DecisionRead,
     ObjectionCreate,
@@ -76,6 +78,21 @@ class PortalRecognitionController(Controller):
         self, decision_id: FromPath[UUID], decisions: NamedDependency[DecisionService], caller: CurrentCaller
     ) -> PortalDecisionDetail:
         return await portal_decision_detail(decisions, await decisions.read(decision_id, caller), caller)
+
+    @get(
+        "/decisions/{decision_id:uuid}/letter",
+        summary="Our letter of a decision, to download: the decision letter once sent, the intended decision's "
+        "letter while SBB awaits our response",
+        media_type="text/html",
+    )
+    async def letter(
+        self,
+        decision_id: FromPath[UUID],
+        decisions: NamedDependency[DecisionService],
+        caller: CurrentCaller,
+        kind: Annotated[LetterKind | None, QueryParameter()] = None,
+    ) -> Response[str]:
+        return letter_response(await decisions.letter(decision_id, caller, kind))
 
     @post(
         "/decisions/{decision_id:uuid}/response",

@@ -1,26 +1,26 @@
-"""Decisions (besluiten): drafted, put to the company first when harmful, approved, sent, final or revoked.
+"""Decisions (besluiten): drafted, put to the company first when harmful, approved, sent by a person with
+their letter, final or revoked.
 
-For other domains (the investigation workflow):
+The procedure follows the Awb: a harmful decision is first put to the company as an intended decision
+(voornemen, art. 4:8) unless it is urgent and the reason is recorded (art. 4:11); a senior adviser who
+did not draft it approves it once the company responded (and confirms having read the response) or
+the term passed; a person sends it, and the letter (art. 3:41, with the remedy of art. 3:45) is kept
+unchanged with its hash in the audit trail. The letter is written by the `LetterRenderer` this service
+is given (see `erkenning.recognition.dispatch`).
 
-    decision = await create_from_investigation(
-        session, settings, kind="suspend", recognition_ids=[...], grounds=..., legal_basis=...,
-        effective_from=date | None, effective_until=date | None, investigation_id=case.id,
-        drafted_by=proposer, approved_by=approver,
-    )
-
-drafts, approves (four eyes still hold) and sends in the caller's transaction. A suspension with no
-`effective_until` lasts until reinstated.
+An investigation's approved measure becomes an intended decision through
+`erkenning.recognition.services.measures.from_investigation`.
 """
 
 from __future__ import annotations
 
 import builtins
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 from uuid import UUID
 
-from pydantic import ValidationError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -29,17 +29,19 @@ from erkenning.core.audit import service as audit
 from erkenning.core.auth.scope import get_scoped, scoped
 from erkenning.core.caller import Caller
 from erkenning.core.db import utcnow
-from erkenning.core.errors import Conflict, InvalidTransition, ValidationFailed
+from erkenning.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from erkenning.core.logging import get_logger
 from erkenning.core.paging import fetch_page
 from erkenning.core.settings import Settings
 from erkenning.core.states import Move, allowed, apply
-from erkenning.recognition import effects
+from erkenning.recognition import dispatch, drafting, effects, scope
+from erkenning.recognition.dispatch import Dispatch, LetterRenderer
 from erkenning.recognition.models import (
     Decision,
     DecisionKind,
     DecisionRecognition,
     DecisionStatus,
+    LetterKind,
     Objection,
     Qualification,
     Recognition,
@@ -48,10 +50,12 @@ from erkenning.recognition.schemas import (
     DecisionCreate,
     DecisionRecognitionRead,
     DecisionUpdate,
+    ScopeRead,
+    check_placements,
     check_suspension_dates,
+    check_urgency,
 )
 from erkenning.recognition.states import (
-    ADVERSE,
     DECISION_TRANSITIONS,
     needs_hearing,
 )
@@ -66,9 +70,15 @@ UNSENT = frozenset({S.DRAFT, S.INTENDED, S.APPROVED, S.CANCELLED})
 class DecisionService:
     """Besluiten over erkenningen."""
 
-    def __init__(self, session: AsyncSession, settings: Settings) -> None:
+    def __init__(self, session: AsyncSession, settings: Settings, letters: LetterRenderer | None = None) -> None:
         self.session = session
         self.settings = settings
+        self.letters = letters
+
+    def _renderer(self) -> LetterRenderer:
+        if self.letters is None:
+            raise RuntimeError("DecisionService was built without a LetterRenderer: it cannot write letters")
+        return self.letters
 
     async def get(self, decision_id: UUID, caller: Caller, *, for_update: bool = False) -> Decision:
         return await get_scoped(
@@ -85,10 +95,8 @@ class DecisionService:
         """Audit the reads of the decisions shown that are not sent yet (their text is not public)."""
         for decision in decisions:
             if decision.status in UNSENT:
-                await audit.record(
-                    self.session, caller, "decision.read", decision,
-                    detail={"status": decision.status.value, "via": via},
-                )
+                detail = {"status": decision.status.value, "via": via}
+                await audit.record(self.session, caller, "decision.read", decision, detail=detail)
 
     async def list(
         self,
@@ -130,73 +138,40 @@ class DecisionService:
             for link, r, q in (await self.session.exec(stmt)).all()
         ]
 
+    async def scope(self, decision: Decision) -> Sequence[ScopeRead]:
+        """Each recognition with what the decision does (or would do, sent today) to it, and the dates."""
+        return await scope.of_decision(self.session, decision)
+
     async def objection_ids(self, decision_id: UUID, caller: Caller) -> builtins.list[UUID]:
         stmt = scoped(select(Objection.id), Objection, caller).where(Objection.decision_id == decision_id)
         return list((await self.session.exec(stmt.order_by(col(Objection.created_at)))).all())
 
     def actions(self, decision: Decision, caller: Caller) -> builtins.list[Move]:
-        return allowed(DECISION_TRANSITIONS, decision, caller)
+        """The moves the caller may make now; approving names `response_read` once the company responded."""
+        moves = allowed(DECISION_TRANSITIONS, decision, caller, response_read=True)
+        if decision.response_received_at is None:
+            return moves
+        return [replace(m, needs=(*m.needs, "response_read")) if m.to == S.APPROVED.value else m for m in moves]
 
     # ------------------------------------------------------------ drafting
-
-    async def _named(self, recognition_ids: Sequence[UUID], caller: Caller) -> builtins.list[Recognition]:
-        found = list(
-            (
-                await self.session.exec(
-                    scoped(select(Recognition), Recognition, caller).where(
-                        col(Recognition.id).in_(recognition_ids)
-                    )
-                )
-            ).all()
-        )
-        missing = set(recognition_ids) - {r.id for r in found}
-        if missing:
-            raise ValidationFailed(
-                [
-                    {
-                        "field": "recognition_ids",
-                        "message": f"no such recognition: {sorted(map(str, missing))[0]}",
-                    }
-                ]
-            )
-        if len({r.company_id for r in found}) > 1:
-            raise ValidationFailed(
-                [{"field": "recognition_ids", "message": "a decision concerns one company"}]
-            )
-        return found
-
-    @staticmethod
-    def _check_dates(kind: DecisionKind, start: date | None, until: date | None) -> None:
-        """No retroactive harm; a suspension ends after it starts (`start` None: the day it is sent)."""
-        if start is not None and kind in ADVERSE and start < clock.today():
-            raise ValidationFailed(
-                [
-                    {
-                        "field": "effective_from",
-                        "message": f"a {kind.value} decision does not take effect before it is sent "
-                        f"(effective_from {start.isoformat()} has passed)",
-                    }
-                ]
-            )
-        if until is not None and until <= (start or clock.today()):
-            raise ValidationFailed(
-                [{"field": "effective_until", "message": "the suspension would end before it starts"}]
-            )
 
     async def draft(
         self, data: DecisionCreate, caller: Caller, *, investigation_id: UUID | None = None
     ) -> Decision:
-        recognitions = await self._named(data.recognition_ids, caller)
-        self._check_dates(data.kind, data.effective_from, data.effective_until)
+        recognitions = await drafting.named(self.session, data.recognition_ids, caller)
+        drafting.check_dates(data.kind, data.effective_from, data.effective_until, data.placements_until)
         if caller.principal_id is None:
             raise InvalidTransition("A decision is drafted by a person")
         decision = Decision(
+            kenmerk=await drafting.new_kenmerk(self.session),
             company_id=recognitions[0].company_id,
             kind=data.kind,
             grounds=data.grounds,
             legal_basis=data.legal_basis,
             effective_from=data.effective_from,
             effective_until=data.effective_until,
+            placements_until=data.placements_until,
+            urgent_reason=data.urgent_reason,
             investigation_id=investigation_id,
             drafted_by=caller.principal_id,
         )
@@ -216,8 +191,10 @@ class DecisionService:
             decision,
             detail={
                 "kind": decision.kind.value,
+                "kenmerk": decision.kenmerk,
                 "recognitions": len(recognitions),
                 "investigation_id": str(investigation_id) if investigation_id else None,
+                "urgent_reason": decision.urgent_reason,
             },
         )
         return decision
@@ -236,36 +213,52 @@ class DecisionService:
             until, indefinite = data.effective_until, data.until_reinstated
         else:
             until, indefinite = decision.effective_until, decision.until_reinstated
-        try:
-            check_suspension_dates(decision.kind, start, until, indefinite)
-        except ValueError as exc:
-            raise ValidationFailed([{"field": "effective_until", "message": str(exc)}]) from None
-        self._check_dates(decision.kind, start, until)
+        placements = data.placements_until if "placements_until" in given else decision.placements_until
+        urgent = data.urgent_reason if "urgent_reason" in given else decision.urgent_reason
+        for name, check in (
+            ("effective_until", lambda: check_suspension_dates(decision.kind, start, until, indefinite)),
+            ("placements_until", lambda: check_placements(decision.kind, start, placements)),
+            ("urgent_reason", lambda: check_urgency(decision.kind, urgent)),
+        ):
+            try:
+                check()
+            except ValueError as exc:
+                raise ValidationFailed([{"field": name, "message": str(exc)}]) from None
+        drafting.check_dates(decision.kind, start, until, placements)
         decision.effective_from, decision.effective_until = start, until
+        decision.placements_until, decision.urgent_reason = placements, urgent
         for name in ("grounds", "legal_basis"):
             if given.get(name) is not None:
                 setattr(decision, name, given[name])
         ids = [link.recognition_id for link in await self.linked(decision)]
-        await effects.plan(self.session, decision, await self._named(ids, caller), caller)
+        await effects.plan(self.session, decision, await drafting.named(self.session, ids, caller), caller)
         decision.updated_at = utcnow()
         self.session.add(decision)
-        await audit.record(
-            self.session, caller, "decision.updated", decision, detail={"fields": sorted(given)}
-        )
+        detail: dict[str, Any] = {"fields": sorted(given)}
+        if "urgent_reason" in given:
+            detail["urgent_reason"] = urgent
+        await audit.record(self.session, caller, "decision.updated", decision, detail=detail)
         return decision
 
     # ------------------------------------------------------------ intended decision (art. 4:8 Awb)
 
     async def intend(self, decision_id: UUID, caller: Caller) -> Decision:
-        """Put a harmful decision to the company, which may respond within the term."""
+        """Put a harmful decision to the company (e-mail, portal, a kept letter); it may respond within the term."""
         decision = await self.get(decision_id, caller, for_update=True)
         apply(DECISION_TRANSITIONS, decision, S.INTENDED, caller)
         decision.intended_on = clock.today()
         decision.response_due = calendar.term_end(
             decision.intended_on, days=self.settings.intended_decision_response_days
         )
+        html = await self._renderer().intended_decision(self.session, self.settings, decision)
+        letter = await dispatch.keep(self.session, decision, LetterKind.INTENDED_DECISION, html, caller)
         await self.saved(
-            decision, caller, "decision.intended", response_due=decision.response_due.isoformat()
+            decision,
+            caller,
+            "decision.intended",
+            response_due=decision.response_due.isoformat(),
+            letter_id=str(letter.id),
+            letter_sha256=letter.sha256,
         )
         mail.queue(self.session, "decision_intended", decision_id=decision.id)
         return decision
@@ -291,9 +284,10 @@ class DecisionService:
 
     # ------------------------------------------------------------ approval, sending, reopening
 
-    async def approve(self, decision_id: UUID, caller: Caller) -> Decision:
+    async def approve(self, decision_id: UUID, caller: Caller, *, response_read: bool = False) -> Decision:
+        """Approve; after a response to the intended decision only by one who confirms having read it."""
         decision = await self.get(decision_id, caller, for_update=True)
-        apply(DECISION_TRANSITIONS, decision, S.APPROVED, caller)
+        apply(DECISION_TRANSITIONS, decision, S.APPROVED, caller, response_read=response_read)
         if (
             needs_hearing(decision)
             and decision.response_received_at is None
@@ -301,14 +295,18 @@ class DecisionService:
         ):
             decision.response_term_passed_at = utcnow()
             await audit.record(self.session, caller, "decision.response_term_passed", decision)
+        if decision.response_received_at is not None:
+            decision.response_read_by, decision.response_read_at = caller.principal_id, utcnow()
+            await audit.record(self.session, caller, "decision.response_read", decision)
         decision.approved_by, decision.approved_at = caller.principal_id, utcnow()
-        await self.saved(decision, caller, "decision.approved")
+        await self.saved(decision, caller, "decision.approved", urgent_reason=decision.urgent_reason)
         return decision
 
     async def reopen(self, decision_id: UUID, caller: Caller) -> Decision:
         decision = await self.get(decision_id, caller, for_update=True)
         apply(DECISION_TRANSITIONS, decision, S.DRAFT, caller)
         decision.approved_by = decision.approved_at = None
+        decision.response_read_by = decision.response_read_at = None
         await self.saved(decision, caller, "decision.reopened")
         return decision
 
@@ -326,18 +324,29 @@ class DecisionService:
         return await self.send_locked(decision, caller)
 
     async def send_locked(self, decision: Decision, caller: Caller) -> Decision:
-        """approved → sent: the decision takes effect on its recognitions and the objection term starts."""
+        """approved → sent, by a person: the letter is written and kept, the decision takes effect on its
+        recognitions, and the objection term starts (art. 6:7/6:8 Awb)."""
         apply(DECISION_TRANSITIONS, decision, S.SENT, caller)
         today = clock.today()
-        self._check_dates(decision.kind, decision.effective_from, decision.effective_until)
+        drafting.check_dates(
+            decision.kind, decision.effective_from, decision.effective_until, decision.placements_until
+        )
         decision.effective_from = decision.effective_from or today
         links = {link.recognition_id: link for link in await self.linked(decision)}
         recognitions = await effects.lock(self.session, sorted(links))
         planned = await effects.plan(self.session, decision, recognitions, caller)
-        decision.sent_at, decision.sent_on = utcnow(), today
+        decision.sent_at, decision.sent_on, decision.sent_by = utcnow(), today, caller.principal_id
         decision.objection_deadline = calendar.term_end(today, weeks=self.settings.objection_term_weeks)
+        html = await self._renderer().decision(self.session, self.settings, decision, Dispatch.of_sent(decision))
+        letter = await dispatch.keep(self.session, decision, LetterKind.DECISION, html, caller)
         await self.saved(
-            decision, caller, "decision.sent", objection_deadline=decision.objection_deadline.isoformat()
+            decision,
+            caller,
+            "decision.sent",
+            kenmerk=decision.kenmerk,
+            objection_deadline=decision.objection_deadline.isoformat(),
+            letter_id=str(letter.id),
+            letter_sha256=letter.sha256,
         )
         await effects.carry_out(self.session, self.settings, decision, planned, caller, today)
         for effect in planned:
@@ -348,43 +357,41 @@ class DecisionService:
         log.info("decision.sent", decision_id=str(decision.id), kind=decision.kind.value)
         return decision
 
-    # ------------------------------------------------------------ from an investigation
+    # ------------------------------------------------------------ letters
 
-    async def create_from_investigation(
-        self,
-        *,
-        kind: DecisionKind | str,
-        recognition_ids: Sequence[UUID],
-        grounds: str,
-        legal_basis: str,
-        effective_from: date | None,
-        effective_until: date | None,
-        investigation_id: UUID,
-        drafted_by: Caller,
-        approved_by: Caller,
-    ) -> Decision:
-        """Draft, approve and send in one go: the investigation heard the company, so no intended decision."""
-        kind = DecisionKind(kind)
-        try:
-            data = DecisionCreate(
-                kind=kind,
-                recognition_ids=list(recognition_ids),
-                grounds=grounds,
-                legal_basis=legal_basis,
-                effective_from=effective_from,
-                effective_until=effective_until,
-                until_reinstated=kind is DecisionKind.SUSPEND and effective_until is None,
-            )
-        except ValidationError as exc:
-            raise ValidationFailed(
-                [
-                    {"field": ".".join(map(str, e["loc"])) or "decision", "message": e["msg"]}
-                    for e in exc.errors()
-                ]
-            ) from None
-        decision = await self.draft(data, drafted_by, investigation_id=investigation_id)
-        await self.approve(decision.id, approved_by)
-        return await self.send(decision.id, approved_by)
+    async def has_letter(self, decision: Decision, kind: LetterKind) -> bool:
+        return await dispatch.kept(self.session, decision.id, kind) is not None
+
+    async def letter(
+        self, decision_id: UUID, caller: Caller, kind: LetterKind | None = None
+    ) -> dispatch.LetterText:
+        """A letter of the decision to read or download (the read audited as any other, see `read`)."""
+        return await self.letter_of(await self.read(decision_id, caller), caller, kind)
+
+    async def letter_of(
+        self, decision: Decision, caller: Caller, kind: LetterKind | None = None
+    ) -> dispatch.LetterText:
+        """A letter of a decision the caller has read.
+
+        The decision letter of a sent decision is the one kept; before sending, staff get it as it would be
+        sent today (not kept). The intended decision's letter is the one kept when it was put to the
+        company. Without `kind`: the intended decision's letter while that is where it stands, else the
+        decision letter.
+        """
+        if kind is None:
+            kind = LetterKind.INTENDED_DECISION if decision.status is S.INTENDED else LetterKind.DECISION
+        if kind is LetterKind.DECISION and decision.status in UNSENT:
+            if not caller.is_staff:
+                raise NotFound("This decision has not been sent")
+            if decision.status is S.CANCELLED:
+                raise InvalidTransition("A cancelled decision is never sent: it has no letter")
+            dispatched = Dispatch.if_sent_today(decision, self.settings)
+            html = await self._renderer().decision(self.session, self.settings, decision, dispatched)
+            return dispatch.LetterText(html=html, kenmerk=dispatch.kenmerk_of(decision, kind), kept=False)
+        found = await dispatch.kept(self.session, decision.id, kind)
+        if found is None:
+            raise NotFound("No letter of this kind was kept for this decision")
+        return dispatch.LetterText(html=found.html, kenmerk=found.kenmerk, kept=True)
 
     async def saved(self, decision: Decision, caller: Caller, action: str, **detail: Any) -> None:
         decision.updated_at = utcnow()
@@ -393,8 +400,3 @@ class DecisionService:
         await audit.record(
             self.session, caller, action, decision, detail={"status": decision.status.value, **detail}
         )
-
-
-async def create_from_investigation(session: AsyncSession, settings: Settings, **kwargs: Any) -> Decision:
-    """See `DecisionService.create_from_investigation` (the entry point for the investigation workflow)."""
-    return await DecisionService(session, settings).create_from_investigation(**kwargs)

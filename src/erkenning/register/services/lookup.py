@@ -3,6 +3,9 @@
 "Recognised on date D" is read from the dated periods, never from the status column: the period
 whose range contains D decides, and only `active` counts. `since`/`until` are the bounds of the
 unbroken run of periods with that status around D (adjacent periods of one status are one run).
+A suspension or withdrawal also answers its decision's transition arrangement (`placements_until`:
+placements running when it took effect may continue until that day), read with one join to the
+decision only for those answers.
 """
 
 from __future__ import annotations
@@ -42,9 +45,18 @@ _RUNS = """
     CROSS JOIN LATERAL unnest(g.runs) AS run
 """
 
+# The transition arrangement of the decision behind the period that holds on the day (one primary-key join),
+# read only for a suspension or withdrawal: an active answer, the usual one, costs nothing more.
+_PLACEMENTS = """
+    CASE WHEN g.status IN ('suspended', 'withdrawn') THEN (
+        SELECT d.placements_until FROM recognition_period p JOIN decision d ON d.id = p.decision_id
+        WHERE p.recognition_id = r.id AND p.during @> {day}
+    ) END AS placements_until
+"""
+
 _VERIFY = {
     column: f"""
-    SELECT g.status, lower(run) AS since, upper(run) AS until
+    SELECT g.status, lower(run) AS since, upper(run) AS until, {_PLACEMENTS.format(day="$4::date")}
     FROM company c
     JOIN qualification q ON q.crebo = $2
     JOIN recognition r ON r.company_id = c.id AND r.qualification_id = q.id AND r.pathway = $3
@@ -58,11 +70,11 @@ _VERIFY = {
 # (LATERAL ... LIMIT 1 keeps the planner on verify's per-item index path instead of guessing at a
 # thousand-row join).
 _VERIFY_BATCH = f"""
-    SELECT i.n, v.status, v.since, v.until
+    SELECT i.n, v.status, v.since, v.until, v.placements_until
     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[])
          WITH ORDINALITY AS i(sbb_id, establishment_number, crebo, pathway, day, n)
     CROSS JOIN LATERAL (
-        SELECT g.status, lower(run) AS since, upper(run) AS until
+        SELECT g.status, lower(run) AS since, upper(run) AS until, {_PLACEMENTS.format(day="i.day")}
         FROM company c
         JOIN qualification q ON q.crebo = i.crebo
         JOIN recognition r ON r.company_id = c.id AND r.qualification_id = q.id AND r.pathway = i.pathway
@@ -184,6 +196,7 @@ def _answer(company: str, crebo: str, pathway: Pathway, on: date, row: Any) -> V
         status=status,
         since=row["since"],
         until=row["until"],
+        placements_until=row["placements_until"],
     )
 
 

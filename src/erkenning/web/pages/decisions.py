@@ -14,7 +14,7 @@ from uuid import UUID
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter, URLEncodedBody
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Response, Template
 
 from erkenning import vocabulary
 from erkenning.companies.service import CompanyService
@@ -23,14 +23,17 @@ from erkenning.core.errors import Conflict, DomainError, Forbidden, InvalidTrans
 from erkenning.core.states import GuardRefused
 from erkenning.http.dependencies import CurrentCaller, DbSession
 from erkenning.http.guards import requires
-from erkenning.recognition.models import Decision, DecisionKind, DecisionStatus
+from erkenning.letters import body_of
+from erkenning.recognition.controllers.decisions import letter_response
+from erkenning.recognition.dispatch import sha256
+from erkenning.recognition.models import Decision, DecisionKind, DecisionStatus, LetterKind
 from erkenning.recognition.schemas import DecisionCreate, DecisionUpdate, ResponseCreate
-from erkenning.recognition.services.decisions import DecisionService
+from erkenning.recognition.services.decisions import UNSENT, DecisionService
 from erkenning.recognition.services.objections import ObjectionService
 from erkenning.vocabulary import long_date
 from erkenning.web import nav
 from erkenning.web.actions import service_call
-from erkenning.web.forms import Field, Form
+from erkenning.web.forms import CHECKED, Field, Form
 from erkenning.web.listing import PageNumber, listing
 from erkenning.web.rendering import after_change, flash_message, page, redirect
 from erkenning.web.staff import Directory, refusal_text
@@ -56,6 +59,18 @@ _DATES = (
           hint="Alleen bij een schorsing: de dag waarop de schorsing eindigt.",
           invalid="Alleen een schorsing heeft een einddatum, en die ligt na de ingangsdatum."),
     Field("until_reinstated", "De schorsing duurt tot herstel (geen einddatum)", kind="checkbox", required=False),
+    Field("placements_until", "Lopende stages en leerbanen mogen doorgaan tot en met", kind="date", required=False,
+          width="s",
+          hint="Bij een schorsing of intrekking verplicht (overgangsregeling; niet vóór de ingangsdatum). Bij een "
+               "intrekking met een latere ingangsdatum: leeg laten is tot en met die datum.",
+          invalid="Vul bij een schorsing of intrekking in tot wanneer lopende stages door mogen gaan, niet vóór de "
+                  "ingangsdatum."),
+)
+_URGENT = Field(
+    "urgent_reason", "Spoedeisend: waarom het bedrijf niet eerst kan reageren", kind="textarea", required=False,
+    hint="Alleen als het besluit het bedrijf benadeelt en niet kan wachten op een reactie op een voornemen "
+         "(art. 4:11 Awb). De reden staat in het besluit en in de audittrail.",
+    invalid="Alleen een besluit dat het bedrijf benadeelt, kan spoedeisend zijn.",
 )
 _TEXTS = (
     Field("grounds", "Motivering", kind="textarea", missing="Vul de motivering van het besluit in.",
@@ -68,9 +83,9 @@ DRAFT_FIELDS = (
           missing="Kies de soort besluit."),
     Field("recognition_ids", "Erkenningen", kind="checkboxes", missing="Kies de erkenningen waarover het besluit gaat.",
           invalid="Kies erkenningen van dit bedrijf, elk één keer."),
-    *_TEXTS, *_DATES,
+    *_TEXTS, *_DATES, _URGENT,
 )
-EDIT_FIELDS = (*_TEXTS, *_DATES)
+EDIT_FIELDS = (*_TEXTS, *_DATES, _URGENT)
 # The schema's own checks of the dates (a model validator) in Dutch, on the field they concern.
 KNOWN = {
     "each recognition once": ("recognition_ids", "Kies elke erkenning één keer."),
@@ -81,6 +96,11 @@ KNOWN = {
     "only a suspension has an end date": (
         "effective_until", "Alleen een schorsing heeft een einddatum of duurt tot herstel."
     ),
+    "placements_until: a suspension or withdrawal": (
+        "placements_until", "Vul bij een schorsing of intrekking in tot wanneer lopende stages door mogen gaan."),
+    "placements_until must not be before": ("placements_until", "Deze datum ligt niet vóór de ingangsdatum."),
+    "urgent_reason: only a decision": (
+        "urgent_reason", "Alleen een besluit dat het bedrijf benadeelt, kan spoedeisend zijn."),
 }
 _NOT_FOR_THESE = "Dit besluit past niet bij de huidige status van (een van) de gekozen erkenningen."
 
@@ -90,8 +110,9 @@ STEPS = {
                               "Het bedrijf krijgt het voornemen en kan binnen de termijn reageren (art. 4:8 Awb).",
                               "primary"),
     DecisionStatus.APPROVED: ("goedkeuren", "Besluit goedkeuren", "", "primary"),
-    DecisionStatus.SENT: ("versturen", "Besluit versturen",
-                          "Het besluit gaat in en het bedrijf krijgt het met de bezwaartermijn.", "primary"),
+    DecisionStatus.SENT: ("versturen", "Brief versturen",
+                          "U verstuurt de brief hieronder zoals hij er nu staat, en wordt vastgelegd als "
+                          "verzender. Het besluit gaat in en de bezwaartermijn begint.", "primary"),
     DecisionStatus.DRAFT: ("terug-naar-concept", "Terug naar concept", "De goedkeuring vervalt.", "secondary"),
     DecisionStatus.CANCELLED: ("niet-doorzetten", "Besluit niet doorzetten", "", "secondary"),
 }
@@ -107,6 +128,11 @@ DONE = {
         ("niet-doorzetten", "Het besluit wordt niet doorgezet."),
     )
 }
+# Art. 4:8 Awb: the response is heard only if someone reads it; the approver says so.
+APPROVE_FIELDS = (
+    Field("response_read", "Ik heb de reactie van het bedrijf op het voornemen gelezen", kind="checkbox",
+          required=False, form_id="goedkeuren"),
+)
 RESPONSE_FIELDS = (
     Field("text", "Reactie van het bedrijf", kind="textarea", form_id="reactie",
           hint="Als het bedrijf buiten het portaal reageerde (brief, e-mail, gesprek).",
@@ -119,10 +145,13 @@ def _refusal(slug: str, decision: Decision, exc: DomainError) -> str:
         return ("Dit besluit benadeelt het bedrijf: een senior adviseur die het niet zelf heeft opgesteld, "
                 "moet het goedkeuren (vier ogen).")
     if slug == "goedkeuren" and isinstance(exc, InvalidTransition):
+        if decision.response_received_at is not None and decision.status is DecisionStatus.INTENDED:
+            return "Het bedrijf heeft gereageerd. Lees de reactie en vink aan dat u die heeft gelezen."
         if decision.response_due is not None:
             return (f"Het bedrijf mag tot en met {long_date(decision.response_due)} reageren op het voornemen. "
                     "Goedkeuren kan zodra het heeft gereageerd of die termijn voorbij is.")
-        return "Leg dit besluit eerst als voornemen aan het bedrijf voor (art. 4:8 Awb)."
+        return ("Leg dit besluit eerst als voornemen aan het bedrijf voor (art. 4:8 Awb), of leg vast waarom het "
+                "daarvoor te spoedeisend is (art. 4:11 Awb).")
     if slug == "versturen" and isinstance(exc, ValidationFailed):
         return "De ingangsdatum is voorbij. Zet het besluit terug naar concept en pas de datum aan."
     if slug == "reactie" and isinstance(exc, Conflict):
@@ -242,17 +271,26 @@ class DecisionPages(Controller):
         return await _after(request, decisions, objections, directory, caller, decision_id, "reactie", outcome.refusal,
                             RESPONSE)
 
+    @get("/{decision_id:uuid}/brief", name="decision_letter")
+    async def letter(
+        self, decision_id: FromPath[UUID], decisions: NamedDependency[DecisionService], caller: CurrentCaller,
+    ) -> Response[str]:
+        """The decision letter to download: the one kept once sent, else as it would be sent today."""
+        return letter_response(await decisions.letter(decision_id, caller, LetterKind.DECISION))
+
     @post("/{decision_id:uuid}/{slug:str}", guards=[requires(*ADVISER_ROLES)])
     async def step(
         self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], slug: FromPath[str], session: DbSession,
         decisions: NamedDependency[DecisionService], objections: NamedDependency[ObjectionService],
         directory: NamedDependency[Directory], caller: CurrentCaller,
+        data: URLEncodedBody[dict[str, str]],
     ) -> Template | Redirect:
         method = _METHODS.get(slug)
         if method is None:
             raise NotFound("No such step")
+        extra = {"response_read": data.get("response_read") == CHECKED} if method == "approve" else {}
         async with service_call(session, GuardRefused, Forbidden, InvalidTransition, ValidationFailed) as outcome:
-            await getattr(decisions, method)(decision_id, caller)
+            await getattr(decisions, method)(decision_id, caller, **extra)
         return await _after(request, decisions, objections, directory, caller, decision_id, slug, outcome.refusal,
                             DONE[slug])
 
@@ -290,15 +328,24 @@ async def _decision_page(
 ) -> Template:
     decision = await decisions.read(decision_id, caller)
     filed, _ = await objections.list(caller, decision_id=decision.id, limit=50)
-    known = await directory.names(caller, companies=[decision.company_id],
-                                  people=[decision.drafted_by, decision.approved_by])
+    known = await directory.names(caller, companies=[decision.company_id], people=[
+        decision.drafted_by, decision.approved_by, decision.sent_by, decision.response_read_by,
+    ])
     adviser = caller.role in ADVISER_ROLES
     steps = [STEPS[DecisionStatus(m.to)] for m in decisions.actions(decision, caller)] if adviser else []
     takes_response = adviser and decision.status is DecisionStatus.INTENDED and decision.response_received_at is None
+    letter = None
+    if decision.status is not DecisionStatus.CANCELLED and (
+        decision.status in UNSENT or await decisions.has_letter(decision, LetterKind.DECISION)
+    ):  # decisions sent before letters were kept have none
+        letter = await decisions.letter_of(decision, caller, LetterKind.DECISION)
     return page(
         request, "decisions/detail.html", title="Besluit", status_code=status_code,
         decision=decision, company=known.company(decision.company_id), names=known,
-        recognitions=await decisions.recognitions(decision.id), objections=filed, steps=steps,
+        scope=await decisions.scope(decision), objections=filed, steps=steps,
         response_form=(response_form or Form(RESPONSE_FIELDS)) if takes_response else None,
         editable=adviser and decision.status is DecisionStatus.DRAFT, refusal=refusal,
+        letter=letter, letter_body=body_of(letter.html) if letter else None,
+        letter_sha256=sha256(letter.html) if letter and letter.kept else None,
+        approve_form=Form(APPROVE_FIELDS) if decision.response_received_at is not None else None,
     )

@@ -95,6 +95,17 @@ PROPOSAL_FIELDS = (
     Field("effective_until", "Einddatum van de schorsing", kind="date", required=False, form_id="voorstel",
           width="s", hint="Alleen bij schorsing; leeg laten als de schorsing duurt tot herstel.",
           invalid="Alleen een schorsing heeft een einddatum, en die ligt na de ingangsdatum."),
+    Field("placements_until", "Lopende stages en leerbanen mogen doorgaan tot en met", kind="date", required=False,
+          form_id="voorstel", width="s",
+          hint="Alleen bij schorsing of intrekking (overgangsregeling, niet vóór de ingangsdatum). Bij een intrekking "
+               "met een latere ingangsdatum: leeg laten is tot en met die datum.",
+          invalid="Vul bij schorsing of intrekking in tot wanneer lopende stages door mogen gaan, niet vóór de "
+                  "ingangsdatum."),
+    Field("urgent_reason", "Spoedeisend: waarom het bedrijf niet eerst op een voornemen kan reageren", kind="textarea",
+          required=False, form_id="voorstel",
+          hint="Meestal leeg: dan krijgt het bedrijf eerst een voornemen met een reactietermijn (art. 4:8 Awb). Alleen "
+               "als wachten de studenten schaadt (art. 4:11 Awb); de reden staat in het besluit.",
+          invalid="Alleen bij schorsing of intrekking kan een besluit spoedeisend zijn."),
 )
 
 
@@ -161,8 +172,9 @@ STEPS = {
         _step("goedkeuren", "Het voorstel goedkeuren", "Voorstel goedkeuren", (), None,
               lambda s, c, who, p: s.investigations.approve(c, who), "Het voorstel is goedgekeurd en wordt uitgevoerd.",
               kind="primary",
-              explain="Een schorsing of intrekking wordt een besluit dat naar het bedrijf gaat; verbeterafspraken "
-                      "krijgen een controledatum."),
+              explain="Een schorsing of intrekking wordt een voornemen dat het bedrijf krijgt om op te "
+                      "reageren; daarna keurt een senior adviseur het besluit goed en verstuurt iemand de brief. "
+                      "Verbeterafspraken krijgen een controledatum."),
         _step("terugsturen", "Het voorstel terugsturen", "Terugsturen",
               (_reason("terugsturen", hint="Wat er aan het voorstel moet veranderen."),),
               ReasonIn, lambda s, c, who, p: s.investigations.send_back(c, who, p.reason),

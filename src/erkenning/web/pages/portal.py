@@ -15,7 +15,7 @@ from uuid import UUID
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, URLEncodedBody
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Response, Template
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -26,7 +26,8 @@ from erkenning.core.caller import Caller, Role
 from erkenning.core.errors import Conflict, InvalidTransition, NotFound, Unprocessable
 from erkenning.http.dependencies import CurrentCaller, DbSession
 from erkenning.http.guards import requires
-from erkenning.recognition.models import Decision, DecisionStatus, ObjectionStatus
+from erkenning.recognition.controllers.decisions import letter_response
+from erkenning.recognition.models import Decision, DecisionStatus, LetterKind, ObjectionStatus
 from erkenning.recognition.schemas import ObjectionCreate, RecognitionDetail, ResponseCreate
 from erkenning.recognition.services.decisions import DecisionService
 from erkenning.recognition.services.objections import ObjectionService, ObjectionTermPassed
@@ -134,6 +135,13 @@ class PortalPages(Controller):
     ) -> Template:
         return await _decision_page(request, decisions, objections, caller, decision_id)
 
+    @get("/besluiten/{decision_id:uuid}/brief", name="portal_decision_letter")
+    async def letter(
+        self, decision_id: FromPath[UUID], decisions: NamedDependency[DecisionService], caller: CurrentCaller,
+    ) -> Response[str]:
+        """Our letter to download: the intended decision's while SBB awaits our response, else the decision's."""
+        return letter_response(await decisions.letter(decision_id, caller))
+
     @post("/besluiten/{decision_id:uuid}/bezwaar")
     async def object_(
         self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
@@ -221,5 +229,11 @@ async def _decision_page(
         objection_form=form if form is not None and "grounds" in form.values else None,
         response_form=form if form is not None and "text" in form.values else None,
         term_passed=decision.objection_deadline is not None and today > decision.objection_deadline,
-        adverse=decision.kind in ADVERSE, status_code=status,
+        adverse=decision.kind in ADVERSE, status_code=status, letter_kind=await _letter_kind(decisions, decision),
     )
+
+
+async def _letter_kind(decisions: DecisionService, decision: Decision) -> str | None:
+    """Which letter the company can download here, if one was kept (decisions sent before letters were: none)."""
+    kind = LetterKind.INTENDED_DECISION if decision.status is DecisionStatus.INTENDED else LetterKind.DECISION
+    return kind.value if await decisions.has_letter(decision, kind) else None

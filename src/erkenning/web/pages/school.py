@@ -193,5 +193,5 @@ async def _answer(
     except NotFound:
         subject = f"crebo {question.crebo} ({vocabulary.term(question.pathway)})"
     sentence = wording.verify_sentence(name, subject, found.date, clock.today(), found.recognised, found.status,
-                                       found.since, found.until)
+                                       found.since, found.until, found.placements_until)
     return {"recognised": found.recognised, "sentence": sentence, "status": found.status, "date": found.date}

@@ -46,9 +46,18 @@ class Proposal:
     recognition_ids: tuple[UUID, ...] = ()
     effective_from: date | None = None
     effective_until: date | None = None
+    placements_until: date | None = None
+    urgent_reason: str | None = None
+
+    def transition_until(self) -> date | None:
+        """Until when running placements may continue; a withdrawal from a later date: that date, unless given."""
+        if self.placements_until is None and self.outcome is Outcome.WITHDRAWAL and self.effective_from is not None:
+            return self.effective_from if self.effective_from > clock.today() else None
+        return self.placements_until
 
     def problems(self) -> list[dict[str, str]]:
         errors = []
+        placements_until = self.transition_until()
         if self.outcome is Outcome.IMPROVEMENT_AGREEMENT:
             if not self.measures:
                 errors.append({"field": "measures", "message": "an improvement agreement names its measures"})
@@ -59,6 +68,14 @@ class Proposal:
                 errors.append({"field": "recognition_ids", "message": "name the recognitions concerned"})
             if self.effective_from is None or self.effective_from < clock.today():
                 errors.append({"field": "effective_from", "message": "an effective date from today on is required"})
+            if placements_until is None:
+                errors.append({"field": "placements_until",
+                               "message": "state until when running placements may continue"})
+            elif self.effective_from is not None and placements_until < self.effective_from:
+                errors.append({"field": "placements_until", "message": "must not be before effective_from"})
+        elif self.placements_until is not None or self.urgent_reason:
+            field = "placements_until" if self.placements_until is not None else "urgent_reason"
+            errors.append({"field": field, "message": "only a suspension or withdrawal has this"})
         if self.outcome is Outcome.SUSPENSION and self.effective_until is not None and self.effective_from:
             if self.effective_until <= self.effective_from:
                 errors.append({"field": "effective_until", "message": "must be after effective_from"})
@@ -227,6 +244,7 @@ class InvestigationService:
         case.follow_up_on, case.recommended_topics = proposal.follow_up_on, list(proposal.recommended_topics)
         case.recognition_ids = list(proposal.recognition_ids)
         case.effective_from, case.effective_until = proposal.effective_from, proposal.effective_until
+        case.placements_until, case.urgent_reason = proposal.transition_until(), proposal.urgent_reason or None
         case.proposed_by, case.proposed_at = caller.principal_id, clock.now()
         case.approved_by = case.approved_at = None
         # What the reporting side said (wederhoor) is weighed in the proposal: the event names which reactions.
