@@ -10,7 +10,7 @@ import pytest
 from erkenning.core import clock
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
-from tests.factories import TokenFactory, make_company, substantiated_case
+from tests.factories import TokenFactory, heard_case, make_company, substantiated_case
 from tests.helpers import WebClient, form_actions, post_form, scalar
 
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
@@ -135,18 +135,46 @@ async def test_a_proposal_shows_the_services_objections_on_its_fields_and_keeps_
     assert "wacht op goedkeuring" in page.text
 
 
-async def test_an_adverse_proposal_without_a_hearing_is_refused_with_a_reason(
+async def test_an_adverse_proposal_without_a_hearing_is_not_offered_and_refused_if_posted(
     web: WebClient, tokens: TokenFactory, client: httpx.AsyncClient, runtime: Runtime, company
 ) -> None:
     adviser = await web.sign_in_as(tokens, Role.ADVISER)
     case_id = await substantiated_case(client, runtime, adviser, company)
     await _step(web, case_id, "beoordelen", {"reason": "Geen hoor nodig"})
+    form = (await web.get(f"/onderzoeken/{case_id}")).text
+    assert 'value="unfounded"' in form and 'value="improvement_agreement"' in form
+    assert 'value="withdrawal"' not in form and 'value="suspension"' not in form
+    assert "dit bedrijf is niet gehoord" in form
     refused = await _step(web, case_id, "voorstel", {
         "outcome": "withdrawal", "findings": "Ernstig", "effective_from": clock.today().isoformat(),
     })
-    assert refused.status_code == 403
-    assert "nadat het bedrijf is gehoord" in refused.text
+    assert refused.status_code == 422
+    assert "Deze uitkomst kan nu niet worden voorgesteld" in refused.text
     assert await _status(runtime, case_id) == "assessment"
+
+
+async def test_a_proposal_reports_every_error_at_once_and_reads_only_the_fields_of_its_outcome(
+    web: WebClient, tokens: TokenFactory, client: httpx.AsyncClient, runtime: Runtime, company
+) -> None:
+    adviser = await web.sign_in_as(tokens, Role.ADVISER)
+    case = await heard_case(client, runtime, adviser, company, phone=True)
+    case_id = case["case_id"]
+    page = (await web.get(f"/onderzoeken/{case_id}")).text
+    assert 'value="suspension"' in page and 'data-when-values="suspension withdrawal"' in page
+    everything_missing = await _step(web, case_id, "voorstel", {"outcome": "suspension", "findings": ""})
+    assert everything_missing.status_code == 422
+    summary = everything_missing.text.split('class="error-summary__list"')[1].split("</ul>")[0]
+    for field in ("findings", "recognition-ids", "effective-from", "placements-until"):
+        assert f'href="#veld-voorstel-{field}"' in summary, field
+    assert "Er zijn 4 fouten in het formulier" in everything_missing.text
+    assert await _status(runtime, case_id) == "assessment"
+    # A value left in the fields of another outcome (hidden by the script) is not read.
+    proposed = await _step(web, case_id, "voorstel", {
+        "outcome": "unfounded", "findings": "Niet aangetoond", "placements_until": "2000-01-01",
+        "effective_until": "nonsense",
+    })
+    assert proposed.status_code == 303
+    assert await _status(runtime, case_id) == "proposed"
 
 
 async def test_four_eyes_the_proposer_cannot_approve_another_senior_can(

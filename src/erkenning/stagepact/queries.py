@@ -67,8 +67,9 @@ Values = dict[Key, Any]
 # How the report channels are grouped for the Stagepact (the four routes in).
 CHANNEL_GROUPS: Mapping[str, tuple[Channel, ...]] = {
     "school_reporting_point": (Channel.SCHOOL_REPORTING_POINT,),
-    "agency": (Channel.ANTI_DISCRIMINATION_AGENCY,),
-    "adviser_intake": (Channel.CONTACT_FORM, Channel.PHONE, Channel.OTHER),
+    # A municipality gives access to an anti-discrimination agency (Wga art. 2): one route in.
+    "agency": (Channel.ANTI_DISCRIMINATION_AGENCY, Channel.MUNICIPALITY),
+    "adviser_intake": (Channel.PHONE, Channel.EMAIL, Channel.LETTER, Channel.CONTACT_FORM, Channel.OTHER),
     "anonymous": (Channel.PUBLIC_FORM,),
 }
 assert {ch for group in CHANNEL_GROUPS.values() for ch in group} == set(Channel), "every channel in one group"

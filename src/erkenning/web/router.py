@@ -22,6 +22,7 @@ from erkenning.web.pages.monitoring import MonitoringPages
 from erkenning.web.pages.my_work import TaskPages  # also registers the advisers' start sections
 from erkenning.web.pages.objections import ObjectionPages
 from erkenning.web.pages.outside import outside_handlers  # companies, schools and the public
+from erkenning.web.pages.report_intake import ReportIntakePages
 from erkenning.web.pages.report_reads import ReportReadPages
 from erkenning.web.pages.reports import ReportPages
 from erkenning.web.pages.session import SignInController
@@ -36,7 +37,8 @@ def page_handlers() -> list[Any]:
     return [
         SignInController, StartController, CompanyPages, AdminPages, ReportReadPages,
         # The back office of SBB staff: reports, investigations, decisions, objections, courses.
-        ReportPages, InvestigationPages, DecisionPages, ObjectionPages, CoursePages, CourseSessionPages,
+        ReportPages, ReportIntakePages, InvestigationPages, DecisionPages, ObjectionPages, CoursePages,
+        CourseSessionPages,
         MonitoringPages, TaskPages,
     ]
 

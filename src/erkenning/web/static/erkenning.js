@@ -10,3 +10,20 @@ document.addEventListener("click", function (event) {
   (label || field).scrollIntoView();
   field.focus();
 });
+
+// Fieldsets that apply only to some options of a choice (data-when-field, data-when-values) show only while
+// one of those options is chosen. The server reads only the fields that apply, so hiding loses nothing.
+function showWhatApplies(form) {
+  form.querySelectorAll("fieldset[data-when-field]").forEach(function (group) {
+    var chosen = form.querySelector("input[name='" + group.dataset.whenField + "']:checked");
+    var values = group.dataset.whenValues.split(" ");
+    group.hidden = !(chosen && values.indexOf(chosen.value) !== -1);
+  });
+}
+document.querySelectorAll("form").forEach(function (form) {
+  if (form.querySelector("fieldset[data-when-field]")) showWhatApplies(form);
+});
+document.addEventListener("change", function (event) {
+  var form = event.target.form;
+  if (form && event.target.type === "radio" && form.querySelector("fieldset[data-when-field]")) showWhatApplies(form);
+});
