@@ -10,8 +10,10 @@ import pytest
 from erkenning.core import clock
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
-from tests.factories import TokenFactory, heard_case, make_company, substantiated_case
-from tests.helpers import WebClient, form_actions, post_form, scalar
+from erkenning.recognition.models import RecognitionStatus
+from erkenning.vocabulary import long_date
+from tests.factories import TokenFactory, heard_case, make_company, make_recognition, substantiated_case
+from tests.helpers import CASES, WebClient, form_actions, post_form, scalar
 
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
 
@@ -265,3 +267,35 @@ async def test_an_unknown_case_or_step_is_a_404_page(
     case_id = await substantiated_case(client, runtime, adviser, company)
     assert (await web.get(f"/onderzoeken/{UNKNOWN}")).status_code == 404
     assert (await _step(web, case_id, "opblazen")).status_code == 404
+
+
+async def test_the_approver_reads_the_scope_and_the_intended_decisions_letter_before_approving(
+    web: WebClient, tokens: TokenFactory, client: httpx.AsyncClient, runtime: Runtime, company
+) -> None:
+    recognition = await make_recognition(
+        runtime, company, [(RecognitionStatus.ACTIVE, clock.today() - timedelta(days=400), None)],
+        crebo="25180", qualification="Kok", level=2,
+    )
+    adviser = await tokens.make(Role.ADVISER)
+    case_id = (await heard_case(client, runtime, adviser, company, phone=True))["case_id"]
+    starts = clock.today() + timedelta(days=14)
+    proposed = await client.post(f"{CASES}/{case_id}/proposal", headers=adviser.headers, json={
+        "outcome": "suspension", "findings": "Afwijzing op grond van afkomst is aannemelijk.",
+        "recognition_ids": [str(recognition.id)], "effective_from": starts.isoformat(),
+        "placements_until": (starts + timedelta(days=60)).isoformat(),
+    })
+    assert proposed.status_code == 200, proposed.text
+    await web.sign_in_as(tokens, Role.SENIOR_ADVISER)
+    page = (await web.get(f"/onderzoeken/{case_id}")).text
+    scope, steps = page.index("Wat het voorstel met de erkenningen doet"), page.index('id="stappen"')
+    assert scope < steps  # read before the button
+    assert "Kok <span class=\"muted\">(crebo 25180, niveau 2)</span>" in page and "geschorst" in page
+    assert long_date(starts) in page
+    letter = page[page.index("De brief met het voornemen"):steps]
+    assert "CONCEPT-V" in letter and "Afwijzing op grond van afkomst is aannemelijk." in letter and "25180" in letter
+    assert f"/onderzoeken/{case_id}/goedkeuren" in form_actions(page)
+    assert await scalar(runtime, "SELECT count(*) FROM decision") == 0  # a preview drafts nothing
+    approved = await _step(web, case_id, "goedkeuren")
+    assert approved.status_code == 303 and approved.headers["location"] == f"/onderzoeken/{case_id}"
+    after = await web.get(f"/onderzoeken/{case_id}")
+    assert "Het voorstel is goedgekeurd en wordt uitgevoerd." in after.text

@@ -27,6 +27,7 @@ from erkenning.web.pages.report_reads import ReportReadPages
 from erkenning.web.pages.reports import ReportPages
 from erkenning.web.pages.session import SignInController
 from erkenning.web.pages.start import StartController, sections_provider
+from erkenning.web.pages.work_lists import WorkListPages
 from erkenning.web.providers import PROVIDERS
 
 STATIC = Path(__file__).parent / "static"
@@ -39,7 +40,7 @@ def page_handlers() -> list[Any]:
         # The back office of SBB staff: reports, investigations, decisions, objections, courses.
         ReportPages, ReportIntakePages, InvestigationPages, DecisionPages, ObjectionPages, CoursePages,
         CourseSessionPages,
-        MonitoringPages, TaskPages,
+        MonitoringPages, TaskPages, WorkListPages,
     ]
 
 

@@ -25,8 +25,10 @@ from erkenning.core import clock
 from erkenning.core.caller import ADVISER_ROLES, Caller
 from erkenning.core.errors import DomainError, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from erkenning.core.states import GuardRefused
-from erkenning.http.dependencies import CurrentCaller, DbSession
+from erkenning.http.dependencies import CurrentCaller, DbSession, LettersDep
 from erkenning.http.guards import requires
+from erkenning.letters import body_of
+from erkenning.recognition.models import RecognitionStatus
 from erkenning.recognition.services.recognitions import RecognitionService
 from erkenning.reports.services.reports import ReportService
 from erkenning.training.services import history
@@ -45,7 +47,7 @@ from erkenning.web.pages.proposal import (
 from erkenning.web.rendering import after_change, flash_message, page
 from erkenning.web.staff import Directory, refusal_text
 from erkenning.web.timeline import chart
-from erkenning.workflows import queries
+from erkenning.workflows import closing, queries
 from erkenning.workflows.models import InvestigationStatus as S
 from erkenning.workflows.models import Outcome
 from erkenning.workflows.schemas import (
@@ -189,6 +191,8 @@ def _refusal(slug: str, given: Any, exc: DomainError) -> str:
 
 
 nav.add("Onderzoeken", "/onderzoeken", ADVISER_ROLES, order=30)
+# What a proposed measure makes of each recognition it names.
+MEASURE_STATUS = {Outcome.SUSPENSION: RecognitionStatus.SUSPENDED, Outcome.WITHDRAWAL: RecognitionStatus.WITHDRAWN}
 RECORDED = flash_message("case-reporter-reaction", "De reactie van de meldende kant is vastgelegd.")
 
 
@@ -203,15 +207,17 @@ class CaseServices:
     recognitions: RecognitionService
     adviser_tasks: AdviserTaskService
     directory: Directory
+    letters: Any  # erkenning.letters.Letters, given as the services are (the web may not name it below)
 
 
 async def provide_case_services(
     session: DbSession, investigations: NamedDependency[InvestigationService],
     reporter_reactions: NamedDependency[ReporterReactionService], reports: NamedDependency[ReportService],
     recognitions: NamedDependency[RecognitionService], adviser_tasks: NamedDependency[AdviserTaskService],
-    directory: NamedDependency[Directory],
+    directory: NamedDependency[Directory], letters: LettersDep,
 ) -> CaseServices:
-    return CaseServices(session, investigations, reporter_reactions, reports, recognitions, adviser_tasks, directory)
+    return CaseServices(session, investigations, reporter_reactions, reports, recognitions, adviser_tasks, directory,
+                        letters)
 
 
 class InvestigationPages(Controller):
@@ -352,8 +358,16 @@ async def _case_page(
         step = STEPS[slug]
         form = given.get(slug) or Form(await _fields(services, caller, case_id, step))
         steps.append((step, form))
+    preview = None
+    if read.status is S.PROPOSED:  # what the approving senior adviser reads before approving
+        case = await services.investigations.get(case_id, caller)
+        preview = await closing.intended_preview(session, services.investigations.settings, services.letters, case)
+    proposed = set(read.recognition_ids)
     return page(
         request, "investigations/detail.html", title="Onderzoek", status_code=status_code,
+        scope=[r for r in recognitions if r.id in proposed],
+        measure_status=MEASURE_STATUS.get(read.outcome) if read.outcome else None,
+        preview=body_of(preview) if preview else None,
         case=read, company=known.company(read.company_id), names=known, reports=reports,
         recognitions=recognitions, chart=chart(recognitions, clock.today()),
         courses=courses, course_total=course_total, timeline=timeline_rows(read, known), steps=steps, refusal=refusal,

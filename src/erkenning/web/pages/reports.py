@@ -40,7 +40,7 @@ from erkenning.reports.services.reports import ReportFilter, ReportService
 from erkenning.reports.states import MATCHABLE, handles
 from erkenning.web import nav
 from erkenning.web.actions import service_call
-from erkenning.web.forms import Field, Form
+from erkenning.web.forms import Field, Form, When
 from erkenning.web.listing import PageNumber, listing
 from erkenning.web.rendering import after_change, flash_message, page
 from erkenning.web.staff import Directory, refusal_text
@@ -86,8 +86,9 @@ REASON = Field(
     missing="Vul de motivering in.",
 )
 REFERRED_TO = Field(
-    "referred_to", "Doorverwijzen naar", kind="select", required=False, form_id="beoordeling",
-    options=vocabulary.options(ReferralBody), hint="Alleen bij doorverwijzen.", missing="Kies waarnaar u doorverwijst.",
+    "referred_to", "Doorverwijzen naar", kind="select", form_id="beoordeling", options=vocabulary.options(ReferralBody),
+    missing="Kies waarnaar u doorverwijst.",
+    when=When("outcome", (ReportStatus.REFERRED.value,), "Bij doorverwijzen"),
 )
 
 _NO_COMPANY = (
