@@ -27,13 +27,14 @@ from erkenning.letters import body_of
 from erkenning.recognition.controllers.decisions import letter_response
 from erkenning.recognition.dispatch import sha256
 from erkenning.recognition.models import Decision, DecisionKind, DecisionStatus, LetterKind
-from erkenning.recognition.schemas import DecisionCreate, DecisionUpdate, ResponseCreate
+from erkenning.recognition.schemas import ENDS_PLACEMENTS, DecisionCreate, DecisionUpdate, ResponseCreate
 from erkenning.recognition.services.decisions import UNSENT, DecisionService
 from erkenning.recognition.services.objections import ObjectionService
+from erkenning.recognition.states import HARMFUL
 from erkenning.vocabulary import long_date
 from erkenning.web import nav
 from erkenning.web.actions import service_call
-from erkenning.web.forms import CHECKED, Field, Form
+from erkenning.web.forms import CHECKED, Field, Form, When
 from erkenning.web.listing import PageNumber, listing
 from erkenning.web.rendering import after_change, flash_message, page, redirect
 from erkenning.web.staff import Directory, refusal_text
@@ -78,12 +79,19 @@ _TEXTS = (
     Field("legal_basis", "Grondslag", width="l", missing="Vul de grondslag in.",
           hint="Bijvoorbeeld: art. 7.2.10 WEB"),
 )
+# Drafting: the dates and the urgency only where the kind chosen has them (a fieldset each, see `When`).
+_SUSPENDING = When("kind", (DecisionKind.SUSPEND.value,), "Alleen bij een schorsing")
+_ENDING = When("kind", tuple(k.value for k in DecisionKind if k in ENDS_PLACEMENTS), "Bij een schorsing of intrekking")
+_HARMING = When("kind", tuple(k.value for k in DecisionKind if k in HARMFUL),
+                "Bij een besluit dat het bedrijf benadeelt")
+_DRAFT_WHEN = {"effective_until": _SUSPENDING, "until_reinstated": _SUSPENDING, "placements_until": _ENDING,
+               "urgent_reason": _HARMING}
 DRAFT_FIELDS = (
-    Field("kind", "Soort besluit", kind="select", options=vocabulary.options(DecisionKind),
+    Field("kind", "Soort besluit", kind="radios", options=vocabulary.options(DecisionKind),
           missing="Kies de soort besluit."),
     Field("recognition_ids", "Erkenningen", kind="checkboxes", missing="Kies de erkenningen waarover het besluit gaat.",
           invalid="Kies erkenningen van dit bedrijf, elk één keer."),
-    *_TEXTS, *_DATES, _URGENT,
+    *_TEXTS, *(replace(f, when=_DRAFT_WHEN.get(f.name)) for f in (*_DATES, _URGENT)),
 )
 EDIT_FIELDS = (*_TEXTS, *_DATES, _URGENT)
 # The schema's own checks of the dates (a model validator) in Dutch, on the field they concern.
