@@ -180,7 +180,8 @@ class Form:
                 data[spec.name] = self.values[spec.name] == CHECKED
                 continue
             value = self.values[spec.name].strip()
-            data[spec.name] = None if value == "" and not spec.required else value
+            # A field required only for some options is "none" when empty: the option's own rules say it is missing.
+            data[spec.name] = None if value == "" and (not spec.required or spec.when is not None) else value
         return data
 
     def validate(

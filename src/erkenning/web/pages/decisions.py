@@ -57,20 +57,21 @@ _DATES = (
           hint="Leeg laten: het besluit gaat in op de dag dat het wordt verstuurd.",
           invalid="Vul een ingangsdatum in die niet in het verleden ligt."),
     Field("effective_until", "Einddatum", kind="date", required=False, width="s",
-          hint="Alleen bij een schorsing: de dag waarop de schorsing eindigt.",
+          hint="De dag waarop de schorsing eindigt; of kies hieronder dat zij duurt tot herstel.",
           invalid="Alleen een schorsing heeft een einddatum, en die ligt na de ingangsdatum."),
     Field("until_reinstated", "De schorsing duurt tot herstel (geen einddatum)", kind="checkbox", required=False),
     Field("placements_until", "Lopende stages en leerbanen mogen doorgaan tot en met", kind="date", required=False,
           width="s",
-          hint="Bij een schorsing of intrekking verplicht (overgangsregeling; niet vóór de ingangsdatum). Bij een "
-               "intrekking met een latere ingangsdatum: leeg laten is tot en met die datum.",
+          hint="De overgangsregeling, niet vóór de ingangsdatum. Leeg laten mag alleen bij een intrekking met een "
+               "latere ingangsdatum: dan is het tot en met die datum.",
+          missing="Vul in tot wanneer lopende stages door mogen gaan.",
           invalid="Vul bij een schorsing of intrekking in tot wanneer lopende stages door mogen gaan, niet vóór de "
                   "ingangsdatum."),
 )
 _URGENT = Field(
     "urgent_reason", "Spoedeisend: waarom het bedrijf niet eerst kan reageren", kind="textarea", required=False,
-    hint="Alleen als het besluit het bedrijf benadeelt en niet kan wachten op een reactie op een voornemen "
-         "(art. 4:11 Awb). De reden staat in het besluit en in de audittrail.",
+    hint="Meestal leeg. Alleen als het besluit niet kan wachten op een reactie op een voornemen (art. 4:11 Awb). "
+         "De reden staat in het besluit en in de audittrail.",
     invalid="Alleen een besluit dat het bedrijf benadeelt, kan spoedeisend zijn.",
 )
 _TEXTS = (
@@ -86,14 +87,18 @@ _HARMING = When("kind", tuple(k.value for k in DecisionKind if k in HARMFUL),
                 "Bij een besluit dat het bedrijf benadeelt")
 _DRAFT_WHEN = {"effective_until": _SUSPENDING, "until_reinstated": _SUSPENDING, "placements_until": _ENDING,
                "urgent_reason": _HARMING}
+_BY_KIND = tuple(
+    replace(f, when=_DRAFT_WHEN.get(f.name), required=f.name == "placements_until") for f in (*_DATES, _URGENT)
+)
 DRAFT_FIELDS = (
     Field("kind", "Soort besluit", kind="radios", options=vocabulary.options(DecisionKind),
           missing="Kies de soort besluit."),
     Field("recognition_ids", "Erkenningen", kind="checkboxes", missing="Kies de erkenningen waarover het besluit gaat.",
           invalid="Kies erkenningen van dit bedrijf, elk één keer."),
-    *_TEXTS, *(replace(f, when=_DRAFT_WHEN.get(f.name)) for f in (*_DATES, _URGENT)),
+    *_TEXTS, *_BY_KIND,
 )
-EDIT_FIELDS = (*_TEXTS, *_DATES, _URGENT)
+# A draft keeps its kind: the page carries it (never read as a change), so the fields of that kind apply.
+EDIT_FIELDS = (Field("kind", "Soort besluit", kind="hidden", readonly=True), *_TEXTS, *_BY_KIND)
 # The schema's own checks of the dates (a model validator) in Dutch, on the field they concern.
 KNOWN = {
     "each recognition once": ("recognition_ids", "Kies elke erkenning één keer."),
@@ -248,7 +253,8 @@ class DecisionPages(Controller):
         session: DbSession, decisions: NamedDependency[DecisionService], companies: NamedDependency[CompanyService],
         caller: CurrentCaller,
     ) -> Template | Redirect:
-        form = Form(EDIT_FIELDS, data)
+        decision = await decisions.get(decision_id, caller)
+        form = Form(EDIT_FIELDS, {**data, "kind": decision.kind.value})
         payload = form.validate(DecisionUpdate, known=KNOWN)
         status = 422
         if payload is not None:

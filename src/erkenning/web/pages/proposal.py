@@ -45,10 +45,11 @@ PROPOSAL_FIELDS = (
     Field("effective_from", "Ingangsdatum", kind="date", form_id="voorstel", width="s", when=MEASURE,
           hint="Vandaag of later.", missing="Vul de ingangsdatum in, vandaag of later.",
           invalid="Vul een ingangsdatum in, vandaag of later."),
-    Field("placements_until", "Lopende stages en leerbanen mogen doorgaan tot en met", kind="date", required=False,
+    Field("placements_until", "Lopende stages en leerbanen mogen doorgaan tot en met", kind="date",
           form_id="voorstel", width="s", when=MEASURE,
-          hint="De overgangsregeling, niet vóór de ingangsdatum. Verplicht, behalve bij een intrekking met een "
-               "latere ingangsdatum: leeg is dan tot en met die datum.",
+          hint="De overgangsregeling, niet vóór de ingangsdatum. Leeg laten mag alleen bij een intrekking met een "
+               "latere ingangsdatum: dan is het tot en met die datum.",
+          missing="Vul in tot wanneer lopende stages door mogen gaan.",
           invalid="Vul in tot wanneer lopende stages door mogen gaan, niet vóór de ingangsdatum."),
     Field("urgent_reason", "Spoedeisend: waarom het bedrijf niet eerst op een voornemen kan reageren", kind="textarea",
           required=False, form_id="voorstel", when=MEASURE,

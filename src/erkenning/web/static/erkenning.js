@@ -15,7 +15,8 @@ document.addEventListener("click", function (event) {
 // one of those options is chosen. The server reads only the fields that apply, so hiding loses nothing.
 function showWhatApplies(form) {
   form.querySelectorAll("fieldset[data-when-field]").forEach(function (group) {
-    var chosen = form.querySelector("input[name='" + group.dataset.whenField + "']:checked");
+    var name = group.dataset.whenField;  // a choice on the form, or one made before (a hidden field)
+    var chosen = form.querySelector("input[name='" + name + "']:checked, input[type='hidden'][name='" + name + "']");
     var values = group.dataset.whenValues.split(" ");
     group.hidden = !(chosen && values.indexOf(chosen.value) !== -1);
   });
