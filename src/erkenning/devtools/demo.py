@@ -15,6 +15,7 @@ from erkenning.core.auth.service import AuthService
 from erkenning.core.caller import Caller, Role
 from erkenning.core.db import utcnow
 from erkenning.core.runtime import Runtime
+from erkenning.devtools import demo_cases as case_demo
 from erkenning.devtools import demo_recognition as recognition_demo
 from erkenning.devtools import demo_reports as report_demo
 from erkenning.devtools import demo_training as training_demo
@@ -134,4 +135,5 @@ async def load(runtime: Runtime) -> dict[str, str]:
         await training_demo.ensure(session, DEMO_COMPANY_ID)
         people = {account.key: account.id for account in ACCOUNTS}
         await recognition_demo.load(session, runtime.settings, DEMO_COMPANY_ID, people)
+        await case_demo.ensure(session, runtime.settings, people, phone_report=report_demo.PHONE_REPORT_ID)
         return await fresh_tokens(session, runtime)
