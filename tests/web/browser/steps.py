@@ -23,22 +23,28 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 LAPTOP = {"width": 1280, "height": 800}
 TABLET = {"width": 768, "height": 1024}
+PHONE = {"width": 390, "height": 844}
 
 _AXE_RUN = """async () => {
-  const result = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}});
   return result.violations
-    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .filter(v => v.impact === 'serious' || v.impact === 'critical' || v.id === 'landmark-unique')
     .map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
 }"""
 
 
-async def _menu(page, label: str) -> None:
-    await page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name=label, exact=True).click()
+async def follow_menu(page, label: str) -> None:
+    """Follow a link of the main menu; on a phone, open the folded menu first."""
+    nav = page.get_by_role("navigation", name="Hoofdmenu")
+    toggle = nav.get_by_role("button", name="Menu")
+    if await toggle.is_visible() and await toggle.get_attribute("aria-expanded") == "false":
+        await toggle.click()
+    await nav.get_by_role("link", name=label, exact=True).click()
 
 
 async def school_verifies(page, *, company: str, crebo: str, pathway: str = "bol", on: str | None = None) -> str:
     """Check one company in the register; returns the answer as shown (a sentence starting Ja. or Nee.)."""
-    await _menu(page, "Controleren")
+    await follow_menu(page, "Controleren")
     await page.get_by_label("Leerbedrijf-ID of vestigingsnummer").fill(company)
     await page.get_by_label("Crebo-code van de opleiding").fill(crebo)
     await page.get_by_label("Leerweg").select_option(pathway)
@@ -54,7 +60,7 @@ async def school_checks_file(page, content: str, tmp_path: Path) -> str:
     """Upload a CSV file on "Bestand controleren"; returns the text of the answers file it downloads."""
     upload = tmp_path / "te-controleren.csv"
     upload.write_text(content, encoding="utf-8")
-    await _menu(page, "Bestand controleren")
+    await follow_menu(page, "Bestand controleren")
     await page.get_by_label("CSV-bestand").set_input_files(str(upload))
     async with page.expect_download() as downloading:
         await page.get_by_role("button", name="Controleren en antwoorden downloaden").click()
@@ -70,7 +76,7 @@ async def school_passes_report_on(
     reporter_name: str | None = None, narrative: str | None = None,
 ) -> None:
     """Pass a report from the school's reporting point on to SBB; ends on the list of passed-on reports."""
-    await _menu(page, "Meldingen")
+    await follow_menu(page, "Meldingen")
     await page.get_by_role("link", name="Melding doorgeven").click()
     if company_sbb_id:
         await page.get_by_label("Leerbedrijf-ID").fill(company_sbb_id)
@@ -91,7 +97,7 @@ async def school_passes_report_on(
 
 async def company_answers_hearing(page, answer: str) -> None:
     """Open the (first) request for the company's reaction that is still open, and answer it."""
-    await _menu(page, "Reactieverzoeken")
+    await follow_menu(page, "Reactieverzoeken")
     await page.get_by_role("row").filter(has_text="reactie gevraagd").get_by_role("link").first.click()
     await page.get_by_label("Uw reactie", exact=True).fill(answer)
     await page.get_by_role("button", name="Reactie versturen").click()
@@ -101,7 +107,7 @@ async def company_answers_hearing(page, answer: str) -> None:
 async def company_responds_to_intended_decision(page, decision: str, response: str) -> str:
     """Open the (first) decision titled `decision`, still an intended decision, read its letter's address,
     and give the company's response (zienswijze); the page's address is returned."""
-    await _menu(page, "Besluiten")
+    await follow_menu(page, "Besluiten")
     await page.get_by_role("link", name=decision).first.click()
     await page.get_by_text("Dit is een voornemen").wait_for()
     await page.get_by_role("link", name="Brief met het voornemen downloaden").wait_for()
@@ -113,7 +119,7 @@ async def company_responds_to_intended_decision(page, decision: str, response: s
 
 async def company_objects(page, decision: str, grounds: str) -> None:
     """Object to the (first) decision whose title is `decision` (e.g. "Erkenning geschorst")."""
-    await _menu(page, "Besluiten")
+    await follow_menu(page, "Besluiten")
     await page.get_by_role("link", name=decision).first.click()
     await page.get_by_label("Waarom maakt u bezwaar?").fill(grounds)
     await page.get_by_role("button", name="Bezwaar maken").click()
@@ -126,7 +132,7 @@ async def company_enrols(page, *, course: str, trainer: str | None = None) -> tu
     Returns the warning the enrolment page gave before sending (a full session: the waiting list), if
     any, and the message shown after it on "Mijn cursussen".
     """
-    await _menu(page, "Cursussen")
+    await follow_menu(page, "Cursussen")
     section = page.locator("section.card").filter(has=page.get_by_role("heading", name=course))
     choose = section.get_by_role("link", name="Aanmelden").or_(section.get_by_role("link", name="Op de wachtlijst"))
     await choose.first.click()
@@ -171,8 +177,16 @@ async def screenshot(page, name: str) -> Path:
 
 
 async def check(page, name: str) -> None:
-    """Run axe on the page as it is now and save its screenshot."""
+    """Run axe on the page as it is now (critical, serious and `landmark-unique` findings fail) and save its
+    screenshot; on a phone-sized viewport, also that nothing makes the page scroll sideways."""
     await page.add_script_tag(path=str(AXE))
     violations = await page.evaluate(_AXE_RUN)
     await screenshot(page, name)
     assert violations == [], f"{name}: {violations}"
+    if (page.viewport_size or {}).get("width", 1280) <= PHONE["width"]:
+        assert await fits_sideways(page), f"{name}: the page scrolls sideways at {PHONE['width']} px"
+
+
+async def fits_sideways(page) -> bool:
+    """Nothing on the page sticks out to the right (no sideways scrolling)."""
+    return bool(await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))

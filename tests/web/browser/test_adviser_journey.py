@@ -23,43 +23,15 @@ from erkenning.recognition.models import RecognitionStatus
 from erkenning.vocabulary import long_date
 from tests.factories import make_company, make_recognition
 from tests.helpers import drain_queue
-from tests.web.browser.steps import AXE, LAPTOP, screenshot
+from tests.web.browser.steps import AXE, LAPTOP, PHONE, check, fits_sideways, follow_menu
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
-
-# WCAG 2.1 A/AA and best practice; what must be absent: anything critical or serious, and duplicate landmarks.
-_AXE_FINDINGS = """async () => {
-  const result = await axe.run(document, {runOnly: {type: 'tag',
-    values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}});
-  return result.violations
-    .filter(v => v.impact === 'serious' || v.impact === 'critical' || v.id === 'landmark-unique')
-    .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
-}"""
-
-
-# The innermost elements that reach past the window's right edge (to name them when a page scrolls sideways).
-_WIDE = """() => [...document.querySelectorAll('body *')]
-  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
-               && ![...e.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 1))
-  .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))"""
-
-
 async def _inspect(page, name: str) -> None:
-    """axe on the page as it is now, no sideways scrolling, and its screenshot."""
-    await page.add_script_tag(path=str(AXE))
-    findings = await page.evaluate(_AXE_FINDINGS)
-    widths = await page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    await screenshot(page, name)
-    assert findings == [], f"{name}: {findings}"
-    if widths[0] > widths[1]:
-        wide = await page.evaluate(_WIDE)
-        pytest.fail(f"{name} scrolls sideways: {widths[0]} px wide in a {widths[1]} px window; too wide: {wide}")
-
-
-async def _menu(page, label: str) -> None:
-    await page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name=label, exact=True).click()
+    """axe (nothing critical, serious or `landmark-unique`) and the screenshot; and at any width, not only a
+    phone's, that the page does not scroll sideways."""
+    await check(page, name)
+    assert await fits_sideways(page), f"{name} scrolls sideways at {page.viewport_size['width']} px"
 
 
 async def _press(page, button: str, confirmation: str) -> None:
@@ -82,7 +54,7 @@ async def test_an_adviser_takes_a_phoned_in_report_to_an_intended_decision_throu
     adviser = await new_page(viewport=viewport, bypass_csp=True)
     await signed_in(adviser, Role.ADVISER, name="Sanne Adviseur")
     await _inspect(adviser, f"journey-{size}-01-my-work")
-    await _menu(adviser, "Meldingen")
+    await follow_menu(adviser, "Meldingen")
     await _inspect(adviser, f"journey-{size}-02-reports")
     await adviser.get_by_role("link", name="Nieuwe melding").click()
     await _inspect(adviser, f"journey-{size}-03-new-report")
