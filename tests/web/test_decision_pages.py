@@ -324,3 +324,20 @@ async def test_the_draft_form_groups_the_fields_of_each_kind_and_reads_only_thos
     assert drafted.status_code == 303, drafted.text
     decision_id = drafted.headers["location"].rsplit("/", 1)[1]
     assert await scalar(runtime, "SELECT effective_until FROM decision WHERE id = :id", id=decision_id) is None
+
+
+async def test_a_draft_reports_every_error_at_once(web: WebClient, world: World, runtime: Runtime) -> None:
+    recognition = await world.granted("25180", on=clock.today() - timedelta(days=200))
+    await web.sign_in(world.adviser)
+    before = await scalar(runtime, "SELECT count(*) FROM decision")
+    refused = await _draft(web, world, {
+        "kind": "suspend", "recognition_ids": [str(recognition)], "grounds": "", "legal_basis": "",
+        "effective_from": (clock.today() + timedelta(days=10)).isoformat(),
+        "effective_until": (clock.today() + timedelta(days=5)).isoformat(),
+    })
+    assert refused.status_code == 422
+    summary = refused.text.split('class="error-summary__list"')[1].split("</ul>")[0]
+    for field in ("grounds", "legal-basis", "effective-until", "placements-until"):
+        assert f'href="#veld-{field}"' in summary, field
+    assert "De einddatum ligt na de ingangsdatum." in summary
+    assert await scalar(runtime, "SELECT count(*) FROM decision") == before

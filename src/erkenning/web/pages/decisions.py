@@ -8,6 +8,7 @@ term are the service's rules: a refused step is explained on the page and nothin
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -27,7 +28,14 @@ from erkenning.letters import body_of
 from erkenning.recognition.controllers.decisions import letter_response
 from erkenning.recognition.dispatch import sha256
 from erkenning.recognition.models import Decision, DecisionKind, DecisionStatus, LetterKind
-from erkenning.recognition.schemas import ENDS_PLACEMENTS, DecisionCreate, DecisionUpdate, ResponseCreate
+from erkenning.recognition.schemas import (
+    ENDS_PLACEMENTS,
+    DecisionCreate,
+    DecisionUpdate,
+    ResponseCreate,
+    date_problems,
+    default_placements,
+)
 from erkenning.recognition.services.decisions import UNSENT, DecisionService
 from erkenning.recognition.services.objections import ObjectionService
 from erkenning.recognition.states import HARMFUL
@@ -219,6 +227,8 @@ class DecisionPages(Controller):
         if set(form.chosen("recognition_ids")) - {value for value, _ in form["recognition_ids"].options}:
             form.error("recognition_ids", form["recognition_ids"].invalid or "")
         payload = form.validate(DecisionCreate, known=KNOWN)
+        if payload is None:
+            _every_date_error(form)
         if payload is not None and not form.has_errors:
             async with service_call(session, ValidationFailed, InvalidTransition) as outcome:
                 decision = await decisions.draft(payload, caller)
@@ -311,6 +321,27 @@ class DecisionPages(Controller):
 
 def _with_options(fields: tuple[Field, ...], options: tuple[tuple[str, str], ...]) -> tuple[Field, ...]:
     return tuple(replace(f, options=options) if f.name == "recognition_ids" else f for f in fields)
+
+
+def _every_date_error(form: Form) -> None:
+    """Beside the schema's errors (its rules of the dates stop at the first, and wait for the fields), every rule of
+    the kind's dates and urgency that fails, on its field (`date_problems`, as the service checks them)."""
+    given = form.payload()
+    try:
+        kind = DecisionKind(given.get("kind") or "")
+    except ValueError:
+        return
+    days: dict[str, date | None] = {}
+    for name in ("effective_from", "effective_until", "placements_until"):
+        try:
+            days[name] = date.fromisoformat(given[name]) if given.get(name) else None
+        except ValueError:
+            days[name] = None  # its own error is on the form already
+    start = days["effective_from"]
+    form.add_errors(date_problems(
+        kind, start, days["effective_until"], bool(given.get("until_reinstated")),
+        default_placements(kind, start, days["placements_until"]), given.get("urgent_reason"),
+    ), known=KNOWN)
 
 
 def _explain(form: Form, refusal: DomainError) -> None:
