@@ -334,6 +334,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     # --- public pages ---
     ("GET", "/register"): PUBLIC,
     ("GET", "/register/{company:str}"): PUBLIC,
+    ("GET", "/register/controleren"): PUBLIC,
     ("GET", "/certificaat"): PUBLIC,
     ("GET", "/melden"): PUBLIC,
     ("POST", "/melden"): rule(ANONYMOUS),  # anonymous by design: a signed-in visitor gets 403

@@ -66,7 +66,9 @@ async def test_a_wrong_question_is_explained_with_the_values_kept(web: WebClient
     assert value_of(wrong.text, "crebo") == "2518"
     unknown = await web.get("/school/controleren", params={
         "company": "99999999", "crebo": "25180", "pathway": "bol", "actie": "controleren"})
-    assert unknown.status_code == 400 and "Er is geen leerbedrijf met dit nummer in het register." in unknown.text
+    assert unknown.status_code == 400
+    assert "Er staat geen leerbedrijf in het register met leerbedrijf-ID 99999999." in unknown.text
+    assert "zoek het bedrijf in het register op naam en plaats of op het KvK-nummer" in unknown.text
 
 
 async def _upload(web: WebClient, content: str, name: str = "lijst.csv"):

@@ -150,6 +150,10 @@ class Settings(BaseSettings):
     register_batch_limit: int = Field(default=30, description="batch verifications per window per school principal")
     register_batch_window_s: int = 60
     register_batch_max_items: int = Field(default=1000, ge=1, le=10_000)
+    register_name_search_cap: int = Field(
+        default=200, ge=1, le=10_000,
+        description="a register search by part of the name counts and pages at most this many",
+    )
     register_db_pool_size: int = Field(default=10, description="connections of the register's own read pool")
 
     # School subscriptions: webhook delivery (keyed by WEBHOOK_SIGNING_SECRET above).

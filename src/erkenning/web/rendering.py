@@ -57,7 +57,8 @@ def environment() -> Environment:
         term=vocabulary.term, term_tone=vocabulary.tone, topic=vocabulary.topic, capital=vocabulary.capital,
         decision_title=vocabulary.decision_title, task_kind=vocabulary.task_kind,
     )
-    env.globals.update(SERVICE_NAME=SERVICE_NAME, RECOGNITION_STATUSES=vocabulary.RECOGNITION_STATUSES)
+    env.globals.update(SERVICE_NAME=SERVICE_NAME, RECOGNITION_STATUSES=vocabulary.RECOGNITION_STATUSES,
+                       COMPANY_KEYS=vocabulary.COMPANY_KEYS)
     return env
 
 

@@ -12,11 +12,12 @@ from erkenning.web.pages.public_reports import PrivacyPage, PublicReportPages
 from erkenning.web.pages.school import SchoolVerifyPages
 from erkenning.web.pages.school_reports import SchoolReportPages
 from erkenning.web.pages.school_subscriptions import SchoolSubscriptionPages
+from erkenning.web.pages.verify import VerifyPages
 
 
 def outside_handlers() -> list[Any]:
     return [
         PortalPages, PortalHearingPages, PortalTrainingPages,
         SchoolVerifyPages, SchoolSubscriptionPages, SchoolReportPages,
-        PublicPages, PublicReportPages, PrivacyPage,
+        PublicPages, VerifyPages, PublicReportPages, PrivacyPage,
     ]
