@@ -94,13 +94,28 @@ async def test_a_csv_file_is_answered_as_a_csv_file_in_order(
     assert response.headers["content-type"].startswith("text/csv")
     assert response.headers["content-disposition"].startswith('attachment; filename="erkenningen-')
     rows = list(csv.DictReader(io.StringIO(response.text), delimiter=";"))
-    assert [(r["line"], r["company"], r["date"], r["recognised"], r["status"], r["since"], r["until"]) for r in rows] == [
+    assert list(rows[0]) == ["regel", "leerbedrijf", "crebo", "leerweg", "datum", "erkend", "status", "sinds", "tot",
+                             "lopende_stages_tot"]
+    assert [(r["regel"], r["leerbedrijf"], r["datum"], r["erkend"], r["status"], r["sinds"], r["tot"]) for r in rows] == [
         ("2", bakery.sbb_id, "2025-05-01", "ja", "erkend", "2024-01-01", "2026-03-01"),
         ("4", bakery.establishment_number, "2026-04-01", "nee", "geschorst", "2026-03-01", "2026-06-01"),
-        ("5", other, rows[2]["date"], "ja", "erkend", "2020-01-01", ""),
+        ("5", other, rows[2]["datum"], "ja", "erkend", "2020-01-01", ""),
         ("6", "99999999", "2025-05-01", "nee", "geen erkenning", "", ""),
     ]
-    assert rows[0]["pathway"] == "bol" and rows[2]["pathway"] == "bbl"
+    assert rows[0]["leerweg"] == "bol" and rows[2]["leerweg"] == "bbl"
+
+
+async def test_dutch_column_names_are_taken_and_an_answers_file_can_be_checked_again(
+    web: WebClient, school, bakery: Company
+) -> None:
+    dutch = await _upload(web, f"leerbedrijf,crebo,leerweg,datum\n{bakery.sbb_id},25180,bol,01-05-2025\n")
+    assert dutch.status_code == 200
+    again = await _upload(web, dutch.text)  # the answers' own columns: regel, leerbedrijf, crebo, leerweg, datum, …
+    assert again.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(again.text)))
+    assert [(r["regel"], r["leerbedrijf"], r["datum"], r["erkend"]) for r in rows] == [
+        ("2", bakery.sbb_id, "2025-05-01", "ja")
+    ]
 
 
 async def _recognised_for_bbl(runtime: Runtime) -> str:
@@ -126,7 +141,7 @@ async def test_a_file_without_its_columns_or_too_long_is_refused_whole_and_count
     async with web_with(settings, register_batch_max_items=2, register_batch_limit=4) as web:
         await web.sign_in_as(tokens, Role.SCHOOL, school_brin="25LX")
         no_header = await _upload(web, "123;25180;bol\n")
-        assert no_header.status_code == 422 and "De eerste regel noemt de kolom company niet." in no_header.text
+        assert no_header.status_code == 422 and "De eerste regel noemt de kolom leerbedrijf niet." in no_header.text
         too_long = await _upload(web, "company,crebo,pathway\n1,25180,bol\n2,25180,bol\n3,25180,bol\n")
         assert too_long.status_code == 422 and "Controleer hoogstens 2 regels per keer." in too_long.text
         form = await web.get("/school/bestand")

@@ -6,7 +6,8 @@ establishment number (vestigingsnummer) or an SBB id, any other length up to 12 
 answer says which key matched. A KvK number covers every establishment of the organisation, so it can
 find several. A name search takes each word as a part of the name (in any order, any case), served by
 pg_trgm's GIN index on `company.name`, and the town as the whole name of the town (any case); its hits
-are capped (`REGISTER_NAME_SEARCH_CAP`) and the closest matches come first.
+are capped (`REGISTER_NAME_SEARCH_CAP`) and the closest come first: names that start with the first word,
+then the shortest (the query itself uses no pg_trgm function, so it answers on a server without it too).
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ async def by_name(
 ) -> Found:
     """Companies whose name holds every word given, in the town if one is given; at most `cap` in all."""
     words = name_words(name_contains)
-    args: list[Any] = [" ".join(words)]
+    args: list[Any] = [_LIKE_SPECIAL.sub(r"\\\1", words[0]) + "%"]
     conditions = []
     for word in words:
         args.append("%" + _LIKE_SPECIAL.sub(r"\\\1", word) + "%")
@@ -103,11 +104,11 @@ async def by_name(
     # The cap is applied before counting, so a word found in thousands of names costs at most `cap` rows.
     sql = f"""
         SELECT sbb_id, name, city, postcode, NULL AS matched_on, count(*) OVER () AS total FROM (
-            SELECT c.sbb_id, c.name, c.city, c.postcode, similarity(c.name, $1) AS score
+            SELECT c.sbb_id, c.name, c.city, c.postcode, NOT c.name ILIKE $1 AS later, length(c.name) AS size
             FROM company c WHERE {" AND ".join(conditions)}
-            ORDER BY score DESC, lower(c.name), c.sbb_id LIMIT ${n + 1}
+            ORDER BY later, size, lower(c.name), c.sbb_id LIMIT ${n + 1}
         ) AS hit
-        ORDER BY score DESC, lower(name), sbb_id LIMIT ${n + 2} OFFSET ${n + 3}
+        ORDER BY later, size, lower(name), sbb_id LIMIT ${n + 2} OFFSET ${n + 3}
     """
     async with lean.connection(runtime) as conn:
         rows = await conn.fetch(sql, *args, cap + 1, limit, offset)

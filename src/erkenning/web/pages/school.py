@@ -36,7 +36,8 @@ nav.add("Bestand controleren", "/school/bestand", SCHOOL, order=22)
 
 BATCH_FIELDS = (
     Field("bestand", "CSV-bestand", kind="file",
-          hint="Eén regel per controle. De eerste regel noemt de kolommen: company, crebo, pathway en eventueel date.",
+          hint="Eén regel per controle. De eerste regel noemt de kolommen: leerbedrijf, crebo, leerweg en eventueel "
+               "datum.",
           missing="Kies een CSV-bestand."),
 )
 
@@ -59,12 +60,17 @@ async def batch_limit(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRou
 def problem_text(error: batch_csv.LineError, most: int) -> str:
     """A problem with an uploaded file in Dutch."""
     if error.problem == "no_column":
-        return f"De eerste regel noemt de kolom {error.column} niet."
+        return f"De eerste regel noemt de kolom {column_name(error.column)} niet."
     if error.problem == "too_many":
         return f"Het bestand heeft meer dan {number(most)} regels. Controleer hoogstens {number(most)} regels per keer."
     if error.problem == "empty":
         return "Het bestand bevat geen regels om te controleren."
     return _PROBLEMS.get((error.column or "", error.problem), "Deze regel kan niet worden gelezen.")
+
+
+def column_name(column: str | None) -> str:
+    """A column of the file by its Dutch name (the English names are taken too, but the page speaks Dutch)."""
+    return vocabulary.BATCH_CSV_COLUMNS.get(column or "", column or "–")
 
 
 def _decode(raw: bytes) -> str:
@@ -95,7 +101,7 @@ class SchoolVerifyPages(Controller):
         most = runtime.settings.register_batch_max_items
         form = Form(BATCH_FIELDS)
         upload = (await request.form()).get("bestand")
-        line_errors: list[tuple[batch_csv.LineError, str]] = []
+        line_errors: list[tuple[batch_csv.LineError, str, str]] = []
         if not isinstance(upload, UploadFile) or not upload.filename:
             form.error("bestand", BATCH_FIELDS[0].missing_message())
         else:
@@ -105,14 +111,14 @@ class SchoolVerifyPages(Controller):
                 body = batch_csv.answers(
                     parsed.lines, found, delimiter=parsed.delimiter,
                     words={s.value: word for s, (word, _) in RECOGNITION_STATUSES.items()},
-                    yes="ja", no="nee", unknown="geen erkenning",
+                    yes="ja", no="nee", unknown="geen erkenning", header=vocabulary.BATCH_CSV_COLUMNS,
                 )
                 name = f"erkenningen-{clock.today().isoformat()}.csv"
                 return Response(body, status_code=200, media_type="text/csv; charset=utf-8",
                                 headers={"Content-Disposition": f'attachment; filename="{name}"',
                                          "Cache-Control": "no-store"})
-            line_errors = [(e, problem_text(e, most)) for e in parsed.errors]
-            form.error("bestand", _summary(parsed.errors, line_errors[0][1]))
+            line_errors = [(e, column_name(e.column), problem_text(e, most)) for e in parsed.errors]
+            form.error("bestand", _summary(parsed.errors, line_errors[0][2]))
         return page(request, "school/batch.html", title="Een bestand controleren", form=form,
                     line_errors=line_errors[:SHOWN_LINE_ERRORS],
                     more_errors=max(len(line_errors) - SHOWN_LINE_ERRORS, 0),
