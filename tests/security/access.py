@@ -329,6 +329,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/school/bezorgingen"): SCHOOL_ONLY,
     ("GET", "/school/meldingen"): SCHOOL_ONLY,
     ("GET", "/school/meldingen/nieuw"): SCHOOL_ONLY,
+    ("GET", "/school/meldingen/{report_id:uuid}"): SCHOOL_ONLY,
     ("POST", "/school/meldingen/nieuw"): SCHOOL_ONLY,
     ("POST", "/school/meldingen/{report_id:uuid}/reactie"): rule(SCHOOL, body={"reaction": "Onze reactie."}),
     # --- public pages ---

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from erkenning.core import clock
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 from erkenning.recognition.models import RecognitionStatus as S
+from erkenning.reports.schemas import assessment_due
 from erkenning.vocabulary import long_date
 from tests.factories import (
     SUSPENSION_AND_WITHDRAWAL,
@@ -233,10 +235,23 @@ async def test_passing_a_report_on_with_its_confidential_part(
     web: WebClient, school, bakery: Company, runtime: Runtime
 ) -> None:
     response = await web.submit("/school/meldingen/nieuw", data={**REPORT, "company_sbb_id": bakery.sbb_id})
-    assert response.status_code == 303 and response.headers["location"] == "/school/meldingen"
+    assert response.status_code == 303
+    location = response.headers["location"]
+    assert re.fullmatch(r"/school/meldingen/[0-9a-f-]{36}", location)
+    shown = await web.get(location)
     listed = (await web.get("/school/meldingen")).text
-    assert "De melding is doorgegeven aan SBB." in listed and "MP-2025/014" in listed and "ontvangen" in listed
-    assert "Het hele verhaal." not in listed and "Student A" not in listed
+    due = long_date(assessment_due(clock.now(), 10))  # the term's own rules: tests/reports/test_intake.py
+    reference = re.search(r"<h1>Melding (SBB-M-\d{4}-\d{6})</h1>", shown.text)
+    assert reference is not None, shown.text
+    text = " ".join(re.sub(r"<[^>]+>", " ", shown.text).split())
+    assert "De melding is doorgegeven aan SBB. Bewaar het kenmerk" in text
+    assert f"SBB beoordeelt de melding binnen 10 werkdagen: uiterlijk op {due} ." in text
+    assert f"SBB beoordeelt de melding uiterlijk op {due}. Daarna kan SBB uw meldpunt om een reactie vragen" in text
+    assert f"Noem het kenmerk {reference.group(1)}" in text and "MP-2025/014" in text
+    assert reference.group(1) in listed and "MP-2025/014" in listed and "ontvangen" in listed
+    assert due in listed
+    for page_text in (shown.text, listed):
+        assert "Het hele verhaal." not in page_text and "Student A" not in page_text
     async with runtime.engine.connect() as conn:
         row = (await conn.execute(sa.text(
             "SELECT r.channel, r.school_brin, r.company_id, c.reporter_name, c.narrative FROM report r "

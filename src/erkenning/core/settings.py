@@ -114,6 +114,11 @@ class Settings(BaseSettings):
         description="the reporting side's term to react to the substance of the company's answer (wederhoor)",
     )
     intended_decision_response_days: int = 14
+    report_triage_term_working_days: int = Field(
+        default=10, ge=1, le=60,
+        description="SBB assesses a report within this many working days of its arrival (told to the school that "
+        "passed it on; no published term found: set SBB's own)",
+    )
     investigation_lead_time_weeks: int = 8
     objection_term_weeks: int = 6
     reassessment_years: int = 4

@@ -13,6 +13,7 @@ from datetime import date
 
 from erkenning.recognition.models import Pathway, RecognitionStatus
 from erkenning.recognition.schemas import PeriodRead
+from erkenning.reports.models import CoarseStatus
 from erkenning.vocabulary import COMPANY_KEYS, RECOGNITION_STATUSES, long_date, number, term
 
 
@@ -162,3 +163,16 @@ def not_found_by_name(name: str, town: str | None) -> str:
     return (f"Er staat geen leerbedrijf in het register {searched_by_name(name, town)}. Probeer minder of kortere "
             f"woorden uit de naam, of een andere schrijfwijze.{other} Of zoek op het KvK-nummer of het "
             "vestigingsnummer.")
+
+
+def school_report_next_step(status: CoarseStatus, assessed_by: date | None) -> str:
+    """What happens after a school passed a report on, for where it stands now (never the outcome itself)."""
+    if status is CoarseStatus.RECEIVED:
+        when = f"uiterlijk op {long_date(assessed_by)}" if assessed_by else "binnenkort"
+        return (f"SBB beoordeelt de melding {when}. Daarna kan SBB uw meldpunt om een reactie vragen: die vraag "
+                "verschijnt op de pagina Meldingen en u krijgt er bericht over. Over de uitkomst informeert SBB u "
+                "apart.")
+    if status is CoarseStatus.BEING_HANDLED:
+        return ("SBB is met de melding bezig. SBB kan uw meldpunt om een reactie vragen: die vraag verschijnt op de "
+                "pagina Meldingen. Over de uitkomst informeert SBB u apart.")
+    return "SBB heeft de melding afgehandeld."
