@@ -69,8 +69,22 @@ async def test_a_wrong_question_is_explained_with_the_values_kept(web: WebClient
     unknown = await web.get("/school/controleren", params={
         "company": "99999999", "crebo": "25180", "pathway": "bol", "actie": "controleren"})
     assert unknown.status_code == 400
-    assert "Er staat geen leerbedrijf in het register met leerbedrijf-ID 99999999." in unknown.text
+    assert "Er staat geen leerbedrijf in het register met KvK-nummer of leerbedrijf-ID 99999999." in unknown.text
     assert "zoek het bedrijf in het register op naam en plaats of op het KvK-nummer" in unknown.text
+
+
+async def test_a_kvk_number_checks_the_company_of_its_only_establishment(
+    web: WebClient, school, bakery: Company, runtime: Runtime
+) -> None:
+    ask = {"company": bakery.kvk_number, "crebo": "25180", "pathway": "bol", "date": "2025-05-01",
+           "actie": "controleren"}
+    answer = await web.get("/school/controleren", params=ask)
+    assert answer.status_code == 200
+    assert "Ja. Bakkerij De Korenschoof was op 1 mei 2025 erkend voor Kok niveau 2 (BOL)" in answer.text
+    await make_company(runtime, name="Bakkerij De Korenschoof, filiaal", kvk_number=bakery.kvk_number)
+    two = await web.get("/school/controleren", params=ask)
+    assert two.status_code == 400 and 'href="#veld-company"' in two.text
+    assert f"Bij KvK-nummer {bakery.kvk_number} horen 2 vestigingen." in two.text and "Ja." not in two.text
 
 
 async def _upload(web: WebClient, content: str, name: str = "lijst.csv"):

@@ -27,8 +27,10 @@ from erkenning.http.guards import requires
 from erkenning.recognition.models import Pathway
 from erkenning.recognition.schemas import Crebo
 from erkenning.recognition.services.qualifications import QualificationService
-from erkenning.register.schemas import COMPANY_KEY
+from erkenning.register.schemas import COMPANY_KEY, RegisterCard
+from erkenning.register.services import find
 from erkenning.register.services import lookup as register
+from erkenning.vocabulary import number
 from erkenning.web import fields, wording
 from erkenning.web.forms import Field, Form
 from erkenning.web.pages.public import register_limit
@@ -37,8 +39,9 @@ from erkenning.web.rendering import page
 Text = Annotated[str | None, QueryParameter(max_length=100)]
 
 VERIFY_FIELDS = (
-    replace(fields.COMPANY_KEY, hint="Het leerbedrijf-ID, of het vestigingsnummer (12 cijfers). Weet u het niet? "
-                                     "Zoek het bedrijf op in het register."),
+    replace(fields.COMPANY_KEY, hint="Het leerbedrijf-ID, het vestigingsnummer (12 cijfers) of het KvK-nummer "
+                                     "(8 cijfers) van een bedrijf met één vestiging. Weet u het niet? Zoek het bedrijf "
+                                     "op in het register."),
     replace(fields.CREBO, label="Crebo-code van de opleiding", required=True),
     Field("pathway", "Leerweg", kind="select", options=vocabulary.PATHWAY_OPTIONS, missing="Kies de leerweg.",
           invalid="Kies de leerweg."),
@@ -58,9 +61,30 @@ class VerifyQuestion(BaseModel):
     date: dt.date | None = None
 
 
+async def _company(runtime: Runtime, form: Form, question: VerifyQuestion) -> RegisterCard | None:
+    """The company asked about, by its SBB id or establishment number, or by the KvK number of its only
+    establishment (the question then names the SBB id); None with the reason on the form."""
+    try:
+        return await register.card(runtime, question.company)
+    except NotFound:
+        pass
+    if len(question.company) == find.KVK_DIGITS:
+        found = await find.by_number(runtime, question.company, limit=2, offset=0)
+        if found.total == 1 and found.items[0].matched_on == "kvk_number":
+            question.company = found.items[0].sbb_id
+            return await register.card(runtime, question.company)
+        if found.total > 1:
+            form.error("company", f"Bij KvK-nummer {question.company} horen {number(found.total)} vestigingen. Vul "
+                       "het vestigingsnummer of het leerbedrijf-ID van de vestiging in; u vindt ze in het register "
+                       "onder dit KvK-nummer.")
+            return None
+    form.error("company", not_in_register(question.company))
+    return None
+
+
 def not_in_register(company: str) -> str:
     """No company under this key: what was searched, and how else to find it (never "not recognised")."""
-    kinds = ("establishment_number",) if len(company) == register.ESTABLISHMENT_DIGITS else ("sbb_id",)
+    kinds = ("establishment_number",) if len(company) == find.ESTABLISHMENT_DIGITS else find.number_kinds(company)
     return (f"Er staat geen leerbedrijf in het register met {wording.number_searched(kinds)} {company}. "
             "Controleer het nummer, of zoek het bedrijf in het register op naam en plaats of op het KvK-nummer.")
 
@@ -110,11 +134,8 @@ class VerifyPages(Controller):
         if actie is not None:
             question = form.validate(VerifyQuestion)
             if question is not None:
-                try:
-                    card = await register.card(runtime, question.company)
-                except NotFound:
-                    form.error("company", not_in_register(question.company))
-                else:
+                card = await _company(runtime, form, question)
+                if card is not None:
                     answer = await _answer(qualifications, runtime, card.name, question)
             status = 400 if form.has_errors else 200
         action = SCHOOL_PATH if request.url.path.rstrip("/") == SCHOOL_PATH else PUBLIC_PATH
