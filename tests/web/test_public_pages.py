@@ -68,6 +68,18 @@ async def test_not_found_says_what_was_searched_and_how_else_never_not_recognise
         assert "niet erkend" not in response.text.lower() and "geen erkenning" not in response.text.lower()
 
 
+async def test_a_capped_name_search_says_so_and_how_to_narrow_it(settings, runtime: Runtime) -> None:
+    for n in range(3):
+        await make_company(runtime, name=f"Kapsalon Knip {n}", city="Delft")
+    async with web_with(settings, register_name_search_cap=2) as web:
+        capped = await web.get("/register", params={"name_contains": "kapsalon"})
+        one = await web.get("/register", params={"name_contains": "knip 1", "town": "Delft"})
+    assert ("Meer dan 2 leerbedrijven gevonden met ‘kapsalon’ in de naam; u ziet de 2 die het best passen. "
+            "Maak de zoekvraag preciezer") in capped.text
+    assert capped.text.count('class="result-list__item"') == 2
+    assert "1 leerbedrijf gevonden met ‘knip 1’ in de naam in Delft." in one.text
+
+
 async def test_the_register_explains_what_it_takes_and_keeps_what_was_typed(web: WebClient) -> None:
     first = await web.get("/register")
     assert first.status_code == 200 and "error-summary" not in first.text
