@@ -260,7 +260,7 @@ async def test_passing_a_report_on_with_its_confidential_part(
     text = " ".join(re.sub(r"<[^>]+>", " ", shown.text).split())
     assert "De melding is doorgegeven aan SBB. Bewaar het kenmerk" in text
     assert f"SBB beoordeelt de melding binnen 10 werkdagen: uiterlijk op {due} ." in text
-    assert f"SBB beoordeelt de melding uiterlijk op {due}. Daarna kan SBB uw meldpunt om een reactie vragen" in text
+    assert "Eerst beoordeelt SBB de melding, binnen de termijn hierboven. Daarna kan SBB uw meldpunt om een reactie" in text
     assert f"Noem het kenmerk {reference.group(1)}" in text and "MP-2025/014" in text
     assert reference.group(1) in listed and "MP-2025/014" in listed and "ontvangen" in listed
     assert due in listed

@@ -165,13 +165,12 @@ def not_found_by_name(name: str, town: str | None) -> str:
             "vestigingsnummer.")
 
 
-def school_report_next_step(status: CoarseStatus, assessed_by: date | None) -> str:
+def school_report_next_step(status: CoarseStatus) -> str:
     """What happens after a school passed a report on, for where it stands now (never the outcome itself)."""
     if status is CoarseStatus.RECEIVED:
-        when = f"uiterlijk op {long_date(assessed_by)}" if assessed_by else "binnenkort"
-        return (f"SBB beoordeelt de melding {when}. Daarna kan SBB uw meldpunt om een reactie vragen: die vraag "
-                "verschijnt op de pagina Meldingen en u krijgt er bericht over. Over de uitkomst informeert SBB u "
-                "apart.")
+        return ("Eerst beoordeelt SBB de melding, binnen de termijn hierboven. Daarna kan SBB uw meldpunt om een "
+                "reactie vragen: die vraag verschijnt op de pagina Meldingen en u krijgt er bericht over. Over de "
+                "uitkomst informeert SBB u apart.")
     if status is CoarseStatus.BEING_HANDLED:
         return ("SBB is met de melding bezig. SBB kan uw meldpunt om een reactie vragen: die vraag verschijnt op de "
                 "pagina Meldingen. Over de uitkomst informeert SBB u apart.")

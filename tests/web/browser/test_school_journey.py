@@ -146,7 +146,7 @@ async def test_a_school_finds_checks_downloads_and_passes_a_report_on(
     assert reference is not None, heading
     term = await page.locator("[data-term]").inner_text()
     assert re.match(r"SBB beoordeelt de melding binnen 10 werkdagen: uiterlijk op \d{1,2} \w+ \d{4}\.", term), term
-    assert (await page.locator("[data-next-step]").inner_text()).startswith("SBB beoordeelt de melding uiterlijk op")
+    assert (await page.locator("[data-next-step]").inner_text()).startswith("Eerst beoordeelt SBB de melding")
     await page_is_fine(page, "school-report-passed-on")
     await page.get_by_role("link", name="Terug naar de meldingen").click()
     assert await page.get_by_role("link", name=reference.group(1)).is_visible()

@@ -141,5 +141,5 @@ class SchoolReportPages(Controller):
         """One report this school passed on: SBB's reference, its term to assess it, and what happens next."""
         found = school_report_read(await reports.get(report_id, caller), settings.report_triage_term_working_days)
         return page(request, "school/report.html", title=f"Melding {found.reference}", report=found,
-                    next_step=wording.school_report_next_step(found.status, found.assessed_by),
+                    next_step=wording.school_report_next_step(found.status),
                     term_days=settings.report_triage_term_working_days, privacy=statement(settings))
