@@ -64,6 +64,10 @@ class Walk:
         assert overflow <= 0, f"{name} at {self.width} scrolls sideways by {overflow}px"
 
 
+async def _menu(page, label: str) -> None:
+    await page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name=label, exact=True).click()
+
+
 async def _approve_and_send(world: World, decision_id: str) -> None:
     """What SBB does after the response: a senior adviser approves (having read it) and sends."""
     async with world.runtime.transaction() as session:
@@ -95,7 +99,7 @@ async def test_the_company_answers_responds_reads_objects_with_an_attachment_and
     await company_answers_hearing(page, "Wij werven voortaan anoniem en met een vaste vragenlijst.")
     await walk.check("hearing-answered")
 
-    await page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Besluiten").click()
+    await _menu(page, "Besluiten")
     await walk.check("decisions-with-voornemen")
     await page.get_by_role("link", name="Voornemen tot intrekken van de erkenning").click()
     await page.get_by_text("SBB is van plan uw erkenning in te trekken.").wait_for()
@@ -105,7 +109,7 @@ async def test_the_company_answers_responds_reads_objects_with_an_attachment_and
     await walk.check("voornemen-answered")
 
     await _approve_and_send(world, decision)
-    await page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Besluiten").click()
+    await _menu(page, "Besluiten")
     await walk.check("decisions")
     await page.get_by_role("link", name="Erkenning ingetrokken").click()
     letter = page.get_by_role("region", name="De brief met het besluit")
@@ -118,7 +122,7 @@ async def test_the_company_answers_responds_reads_objects_with_an_attachment_and
 
     evidence = tmp_path / "verklaring praktijkopleider.pdf"
     evidence.write_bytes(PDF)
-    await page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Besluiten").click()
+    await _menu(page, "Besluiten")
     await page.get_by_role("link", name="Erkenning ingetrokken").click()
     await page.get_by_label("Waarom maakt u bezwaar?").fill("De praktijkopleider is vervangen; zie de verklaring.")
     await page.get_by_label("Bijlagen").set_input_files([str(evidence)])
@@ -143,12 +147,12 @@ async def test_the_company_answers_responds_reads_objects_with_an_attachment_and
     await page.get_by_role("link", name="Nee, terug naar mijn bezwaar").click()
     await page.get_by_text("Wat gebeurt er nu?").wait_for()
 
-    await page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Erkenningen").click()
+    await _menu(page, "Erkenningen")
     await page.get_by_text("Geschiedenis").first.click()
     await page.get_by_text("nu", exact=True).first.wait_for()
     await walk.check("recognitions")
 
-    await page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Cursussen").click()
+    await _menu(page, "Cursussen")
     await walk.check("courses")
     await page.get_by_role("link", name="Aanmelden voor Gelijke kansen online").click()
     await walk.check("enrol")
