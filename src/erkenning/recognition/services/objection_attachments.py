@@ -201,16 +201,17 @@ class ObjectionAttachmentService:
         return await self.staged(decision_id, caller)
 
     async def unstage(self, decision_id: UUID, attachment_id: UUID, caller: Caller) -> None:
-        """Drop a staged file (never one that is part of a filed objection)."""
-        result = await self.session.exec(
-            sa.delete(ObjectionAttachment).where(
-                col(ObjectionAttachment.id) == attachment_id, col(ObjectionAttachment.decision_id) == decision_id,
-                col(ObjectionAttachment.objection_id).is_(None),
-                col(ObjectionAttachment.uploaded_by) == caller.principal_id,
-            )
+        """Drop a file the caller staged; one that is part of a filed objection stays (409)."""
+        stmt = scoped(select(ObjectionAttachment), ObjectionAttachment, caller).where(
+            col(ObjectionAttachment.id) == attachment_id, col(ObjectionAttachment.decision_id) == decision_id
         )
-        if result.rowcount == 0:
+        row = (await self.session.exec(stmt.with_for_update())).first()
+        if row is None or (row.objection_id is None and row.uploaded_by != caller.principal_id):
             raise NotFound("No such staged attachment")
+        if row.objection_id is not None:
+            raise InvalidTransition("This file is part of a filed objection; it is kept with it")
+        await self.session.delete(row)
+        await self.session.flush()
 
     async def file(self, decision_id: UUID, grounds: str, caller: Caller) -> Objection:
         """File the objection (every rule of `ObjectionService.file`) with the files the caller staged for it."""
