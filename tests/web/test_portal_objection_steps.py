@@ -17,9 +17,8 @@ from erkenning.recognition.schemas import PeriodRead
 from erkenning.training.services.participations import ParticipationService
 from erkenning.vocabulary import long_date
 from erkenning.web import wording
-from tests.factories import STAFF, TokenFactory, World, enrol_company, make_course
+from tests.factories import STAFF, TokenFactory, World, enrol_company, intended_withdrawal, make_course
 from tests.helpers import PORTAL_TRAINING, WebClient, csrf_of, scalar, value_of
-from tests.web.test_portal_pages import intended
 
 
 @pytest.fixture
@@ -140,7 +139,7 @@ async def test_the_decision_page_reads_as_its_letter(web: WebClient, company: Wo
 async def test_an_intended_decision_is_a_voornemen_in_the_future_tense(
     web: WebClient, company: World
 ) -> None:
-    decision = await intended(company, await company.granted(on=date(2024, 3, 3)))
+    decision = await intended_withdrawal(company, await company.granted(on=date(2024, 3, 3)))
     listed = (await web.get("/portaal/besluiten")).text
     assert "Voornemen tot intrekken van de erkenning" in listed and "Erkenning ingetrokken" not in listed
     page = (await web.get(f"/portaal/besluiten/{decision}")).text

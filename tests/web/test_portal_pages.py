@@ -12,10 +12,9 @@ from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 from erkenning.letters import RENDERER
 from erkenning.recognition.models import Pathway
-from erkenning.recognition.schemas import DecisionCreate
 from erkenning.recognition.services.decisions import DecisionService
 from erkenning.vocabulary import long_date
-from tests.factories import TokenFactory, World, as_caller, hearing_for
+from tests.factories import TokenFactory, World, as_caller, hearing_for, intended_withdrawal
 from tests.helpers import WebClient, csrf_of, error_summary, scalar, value_of
 
 
@@ -29,19 +28,6 @@ async def company(web: WebClient, world: World) -> World:
 async def _count(runtime: Runtime, table: str) -> int:
     async with runtime.engine.connect() as conn:
         return int((await conn.execute(sa.text(f"SELECT count(*) FROM {table}"))).scalar() or 0)
-
-
-async def intended(world: World, recognition_id) -> str:
-    """An intended withdrawal put to the company (voornemen), through the services."""
-    async with world.runtime.transaction() as session:
-        service = DecisionService(session, world.runtime.settings, RENDERER)
-        decision = await service.draft(
-            DecisionCreate(kind="withdraw", recognition_ids=[recognition_id], grounds="Geen praktijkopleider meer.",
-                           legal_basis="art. 7.2.10 WEB", placements_until=clock.today() + timedelta(days=60)),
-            as_caller(world.adviser),
-        )
-        await service.intend(decision.id, as_caller(world.adviser))
-    return str(decision.id)
 
 
 async def test_recognitions_are_told_in_plain_language(web: WebClient, company: World) -> None:
@@ -160,7 +146,7 @@ async def test_a_second_objection_while_one_is_pending_is_a_message_and_the_firs
 
 
 async def test_responding_to_an_intended_decision_once(web: WebClient, company: World, runtime: Runtime) -> None:
-    decision = await intended(company, await company.granted(on=date(2024, 3, 3)))
+    decision = await intended_withdrawal(company, await company.granted(on=date(2024, 3, 3)))
     start = (await web.get("/")).text
     assert f'href="/portaal/besluiten/{decision}"' in start and "Voornemen tot intrekken van de erkenning" in start
     path = f"/portaal/besluiten/{decision}"
@@ -225,7 +211,7 @@ async def test_a_company_never_sees_another_companys_hearing(web: WebClient, com
 async def test_the_company_downloads_the_letter_of_its_intended_and_of_its_sent_decision(
     web: WebClient, company: World, runtime: Runtime, tokens: TokenFactory
 ) -> None:
-    decision = await intended(company, await company.granted(on=date(2024, 3, 3)))
+    decision = await intended_withdrawal(company, await company.granted(on=date(2024, 3, 3)))
     page = (await web.get(f"/portaal/besluiten/{decision}")).text
     assert f'href="/portaal/besluiten/{decision}/brief"' in page and "Brief met het voornemen downloaden" in page
     letter = await web.get(f"/portaal/besluiten/{decision}/brief")

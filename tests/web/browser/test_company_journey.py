@@ -17,7 +17,7 @@ import pytest
 from erkenning.core.runtime import Runtime
 from erkenning.letters import RENDERER
 from erkenning.recognition.services.decisions import DecisionService
-from tests.factories import World, as_caller, hearing_for, make_course
+from tests.factories import World, as_caller, hearing_for, intended_withdrawal, make_course
 from tests.web.browser.steps import (
     AXE,
     LAPTOP,
@@ -27,7 +27,6 @@ from tests.web.browser.steps import (
     screenshot,
     sign_in,
 )
-from tests.web.test_portal_pages import intended
 
 pytestmark = pytest.mark.browser
 
@@ -86,7 +85,7 @@ async def test_the_company_answers_responds_reads_objects_with_an_attachment_and
     walk = Walk(page, "390px" if viewport is PHONE else "laptop")
     recognition = await world.granted()
     await hearing_for(runtime, world.company_id, world.senior, "Hoe werft u stagiairs?")
-    decision = await intended(world, recognition)
+    decision = await intended_withdrawal(world, recognition)
     await make_course(runtime, title="Gelijke kansen online", format="e_learning",
                       online_url="https://leren.example.nl/gelijke-kansen")
 
