@@ -42,6 +42,11 @@ async def _menu(page, label: str) -> None:
     await nav.get_by_role("link", name=label, exact=True).click()
 
 
+async def open_menu_item(page, label: str) -> None:
+    """Follow a link of the main menu (on a phone the folded menu is opened first)."""
+    await _menu(page, label)
+
+
 async def school_verifies(page, *, company: str, crebo: str, pathway: str = "bol", on: str | None = None) -> str:
     """Check one company in the register; returns the answer as shown (a sentence starting Ja. or Nee.)."""
     await _menu(page, "Controleren")

@@ -21,50 +21,34 @@ from tests.factories import World, as_caller, hearing_for, intended_withdrawal, 
 from tests.web.browser.steps import (
     AXE,
     LAPTOP,
+    PHONE,
+    check,
     company_answers_hearing,
     company_objects,
     company_responds_to_intended_decision,
-    screenshot,
+    fits_sideways,
+    open_menu_item,
     sign_in,
 )
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
-# Every WCAG A/AA rule and the best practices (which hold `landmark-unique`): critical and serious findings,
-# and `landmark-unique` at any impact.
-_AXE_RUN = """async () => {
-  const result = await axe.run(document, {runOnly: {type: 'tag',
-    values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}});
-  return result.violations
-    .filter(v => v.impact === 'serious' || v.impact === 'critical' || v.id === 'landmark-unique')
-    .map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
-}"""
-_SIDEWAYS = "() => document.documentElement.scrollWidth - window.innerWidth"
 
 
 class Walk:
-    """The pages reached, each checked once the moment it is reached (axe, sideways scrolling, a screenshot)."""
+    """The pages reached, each checked the moment it is reached: axe (critical, serious and `landmark-unique`
+    findings fail), no sideways scrolling at this width, and a screenshot."""
 
     def __init__(self, page, width: str) -> None:
         self.page, self.width, self.seen = page, width, []
 
     async def check(self, name: str) -> None:
-        page = self.page
-        await page.wait_for_load_state("domcontentloaded")
-        await page.add_script_tag(path=str(AXE))
-        violations = await page.evaluate(_AXE_RUN)
-        overflow = await page.evaluate(_SIDEWAYS)
-        await screenshot(page, f"company-journey-{self.width}-{name}")
+        await self.page.wait_for_load_state("domcontentloaded")
+        await check(self.page, f"company-journey-{self.width}-{name}")
+        assert await fits_sideways(self.page), f"{name} at {self.width} scrolls sideways"
         self.seen.append(name)
-        assert violations == [], f"{name} at {self.width}: {violations}"
-        assert overflow <= 0, f"{name} at {self.width} scrolls sideways by {overflow}px"
-
-
-async def _menu(page, label: str) -> None:
-    await page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name=label, exact=True).click()
 
 
 async def _approve_and_send(world: World, decision_id: str) -> None:
@@ -98,7 +82,7 @@ async def test_the_company_answers_responds_reads_objects_with_an_attachment_and
     await company_answers_hearing(page, "Wij werven voortaan anoniem en met een vaste vragenlijst.")
     await walk.check("hearing-answered")
 
-    await _menu(page, "Besluiten")
+    await open_menu_item(page, "Besluiten")
     await walk.check("decisions-with-voornemen")
     await page.get_by_role("link", name="Voornemen tot intrekken van de erkenning").click()
     await page.get_by_text("SBB is van plan uw erkenning in te trekken.").wait_for()
@@ -108,7 +92,7 @@ async def test_the_company_answers_responds_reads_objects_with_an_attachment_and
     await walk.check("voornemen-answered")
 
     await _approve_and_send(world, decision)
-    await _menu(page, "Besluiten")
+    await open_menu_item(page, "Besluiten")
     await walk.check("decisions")
     await page.get_by_role("link", name="Erkenning ingetrokken").click()
     letter = page.get_by_role("region", name="De brief met het besluit")
@@ -121,7 +105,7 @@ async def test_the_company_answers_responds_reads_objects_with_an_attachment_and
 
     evidence = tmp_path / "verklaring praktijkopleider.pdf"
     evidence.write_bytes(PDF)
-    await _menu(page, "Besluiten")
+    await open_menu_item(page, "Besluiten")
     await page.get_by_role("link", name="Erkenning ingetrokken").click()
     await page.get_by_label("Waarom maakt u bezwaar?").fill("De praktijkopleider is vervangen; zie de verklaring.")
     await page.get_by_label("Bijlagen").set_input_files([str(evidence)])
@@ -146,12 +130,12 @@ async def test_the_company_answers_responds_reads_objects_with_an_attachment_and
     await page.get_by_role("link", name="Nee, terug naar mijn bezwaar").click()
     await page.get_by_text("Wat gebeurt er nu?").wait_for()
 
-    await _menu(page, "Erkenningen")
+    await open_menu_item(page, "Erkenningen")
     await page.get_by_text("Geschiedenis").first.click()
     await page.get_by_text("nu", exact=True).first.wait_for()
     await walk.check("recognitions")
 
-    await _menu(page, "Cursussen")
+    await open_menu_item(page, "Cursussen")
     await walk.check("courses")
     await page.get_by_role("link", name="Aanmelden voor Gelijke kansen online").click()
     await walk.check("enrol")
