@@ -14,6 +14,7 @@ from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 from erkenning.recognition.models import RecognitionStatus
 from erkenning.recognition.schemas import PeriodRead
+from erkenning.recognition.tasks import purge_staged_attachments
 from erkenning.training.services.participations import ParticipationService
 from erkenning.vocabulary import long_date
 from erkenning.web import wording
@@ -45,6 +46,13 @@ async def _post_files(web: WebClient, page_path: str, action: str, grounds: str,
     page = await web.get(page_path)
     return await web.http.post(action, data={"_csrf": csrf_of(page.text), "grounds": grounds},
                                files=[("bijlagen", f) for f in files])
+
+
+async def _one_file_staged(web: WebClient, world: World, grounds: str) -> str:
+    """A suspension, and one file chosen on its objection form and checked (not sent); the decision's page."""
+    path = f"/portaal/besluiten/{await _suspension(world)}"
+    await _post_files(web, path, f"{path}/bezwaar", grounds, [("a.pdf", PDF, "application/pdf")])
+    return path
 
 
 async def test_an_objection_with_attachments_is_checked_sent_and_its_files_downloaded(
@@ -92,9 +100,7 @@ async def test_a_bad_file_on_the_form_is_named_beside_the_field_and_nothing_is_k
 async def test_a_staged_file_can_be_removed_and_the_grounds_are_kept(
     web: WebClient, company: World, runtime: Runtime
 ) -> None:
-    decision = await _suspension(company)
-    path = f"/portaal/besluiten/{decision}"
-    await _post_files(web, path, f"{path}/bezwaar", "Eerste versie.", [("a.pdf", PDF, "application/pdf")])
+    path = await _one_file_staged(web, company, "Eerste versie.")
     attachment_id = await scalar(runtime, "SELECT id FROM objection_attachment")
     page = await web.get(path)
     back = await web.http.post(f"{path}/bezwaar/wijzigen", data={"_csrf": csrf_of(page.text), "grounds": "Tweede."})
@@ -209,3 +215,13 @@ async def test_an_e_learning_is_started_from_the_portal_and_not_enrolled_in_agai
     assert await _count(runtime, "participation") == 1
     other = await tokens.make(Role.COMPANY)
     assert other.company_id is not None and await enrol_company(runtime, other.company_id, course_id=course)
+
+
+async def test_files_staged_for_an_objection_never_sent_are_purged_after_a_day(
+    web: WebClient, company: World, runtime: Runtime
+) -> None:
+    await _one_file_staged(web, company, "Nog niet verstuurd.")
+    assert await purge_staged_attachments({"runtime": runtime}) == 0  # the company may still be checking
+    with clock.travel(timedelta(days=1, minutes=1)):
+        assert await purge_staged_attachments({"runtime": runtime}) == 1
+    assert await _count(runtime, "objection_attachment") == 0

@@ -31,7 +31,7 @@ from erkenning.recognition.services.decisions import DecisionService
 from erkenning.recognition.services.objections import ObjectionService, ObjectionTermPassed
 from erkenning.recognition.states import ADVERSE
 
-# A staged file that was never filed with an objection is dropped the next time its company stages one.
+# A staged file that was never filed with an objection is dropped after this long (`purge_staged`, hourly).
 STAGED_KEPT = timedelta(days=1)
 
 
@@ -188,13 +188,6 @@ class ObjectionAttachmentService:
             AttachmentInfo]:
         """Keep files for an objection the caller is about to file against this decision (check-your-answers)."""
         decision = await self.decisions.get(decision_id, caller)
-        await self.session.exec(
-            sa.delete(ObjectionAttachment).where(
-                col(ObjectionAttachment.objection_id).is_(None),
-                col(ObjectionAttachment.company_id) == decision.company_id,
-                col(ObjectionAttachment.created_at) < utcnow() - STAGED_KEPT,
-            )
-        )
         held = len(await self.staged(decision_id, caller))
         rows = self._made(uploads, held, decision.company_id, decision.id, caller)
         await self._store(rows, caller)
@@ -268,6 +261,17 @@ class ObjectionAttachmentService:
             sa.select(sa.func.count()).select_from(ObjectionAttachment).where(where)
         )
         return int(found.scalar_one())
+
+
+async def purge_staged(session: AsyncSession) -> int:
+    """Drop staged files older than `STAGED_KEPT` that were never filed with an objection; how many."""
+    result = await session.exec(
+        sa.delete(ObjectionAttachment).where(
+            col(ObjectionAttachment.objection_id).is_(None),
+            col(ObjectionAttachment.created_at) < utcnow() - STAGED_KEPT,
+        )
+    )
+    return int(result.rowcount or 0)
 
 
 def _info(row: ObjectionAttachment) -> AttachmentInfo:
