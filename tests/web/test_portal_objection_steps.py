@@ -225,3 +225,15 @@ async def test_files_staged_for_an_objection_never_sent_are_purged_after_a_day(
     with clock.travel(timedelta(days=1, minutes=1)):
         assert await purge_staged_attachments({"runtime": runtime}) == 1
     assert await _count(runtime, "objection_attachment") == 0
+
+
+async def test_the_longest_objection_goes_through_every_step(web: WebClient, company: World) -> None:
+    decision = await _suspension(company)
+    path = f"/portaal/besluiten/{decision}"
+    grounds = "Ë" * 20_000  # at the limit, and every character two bytes (six once url-encoded)
+    check = await web.submit(path, f"{path}/bezwaar", {"grounds": grounds})
+    assert check.status_code == 200 and value_of(check.text, "grounds") == grounds
+    back = await web.http.post(f"{path}/bezwaar/wijzigen", data={"_csrf": csrf_of(check.text), "grounds": grounds})
+    assert back.status_code == 200
+    sent = await web.http.post(f"{path}/bezwaar/versturen", data={"_csrf": csrf_of(check.text), "grounds": grounds})
+    assert sent.status_code == 303

@@ -50,6 +50,8 @@ from erkenning.web.rendering import flash_message, page, redirect
 # Art. 7:10 Awb: SBB decides within six weeks after the objection term ended (twelve with an advisory committee).
 DECISION_TERM_WEEKS = 6
 MAX_MB = attachments.MAX_BYTES // (1024 * 1024)
+# The grounds alone (20,000 characters, url-encoded: up to 12 bytes each for a four-byte character).
+TEXT_BODY_BYTES = 256 * 1024
 
 OBJECTION_FIELDS = portal.OBJECTION_FIELDS
 FILES = OBJECTION_FIELDS[-1]
@@ -123,7 +125,7 @@ class PortalObjectionPages(Controller):
             words=wording,
         )
 
-    @post("/besluiten/{decision_id:uuid}/bezwaar/wijzigen", request_max_body_size=64 * 1024)
+    @post("/besluiten/{decision_id:uuid}/bezwaar/wijzigen", request_max_body_size=TEXT_BODY_BYTES)
     async def change(
         self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], decisions: NamedDependency[DecisionService],
         objections: NamedDependency[ObjectionService],
@@ -149,7 +151,7 @@ class PortalObjectionPages(Controller):
         return await portal.decision_page(request, decisions, objections, caller, decision_id, form=form,
                                           attached=objection_attachments)
 
-    @post("/besluiten/{decision_id:uuid}/bezwaar/versturen", request_max_body_size=64 * 1024)
+    @post("/besluiten/{decision_id:uuid}/bezwaar/versturen", request_max_body_size=TEXT_BODY_BYTES)
     async def send(
         self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], session: DbSession,
         decisions: NamedDependency[DecisionService], objections: NamedDependency[ObjectionService],
