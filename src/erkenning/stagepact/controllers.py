@@ -78,7 +78,7 @@ async def csv_export(session: AsyncSession, settings: Settings, caller: Caller, 
 class MonitoringController(Controller):
     path = "/monitoring"
     tags = ["monitoring"]
-    dependencies = {"chosen": Provide(provide_period)}
+    dependencies = {"chosen": Provide(provide_period), "reporting_points": provide(ReportingPointService)}
 
     @get(
         "/indicators",
@@ -134,8 +134,10 @@ class MonitoringController(Controller):
             "the schools that have none. Today's state, not a period's."
         ),
     )
-    async def reporting_points(self, session: DbSession) -> ReportingPointCoverage:
-        return await ReportingPointService(session).coverage()
+    async def reporting_point_coverage(
+        self, reporting_points: NamedDependency[ReportingPointService]
+    ) -> ReportingPointCoverage:
+        return await reporting_points.coverage()
 
 
 async def report_export(session: AsyncSession, settings: Settings, caller: Caller, year: int) -> Response[str]:

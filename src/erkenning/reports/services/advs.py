@@ -16,6 +16,7 @@ from erkenning.core.audit import service as audit
 from erkenning.core.caller import Caller
 from erkenning.core.db import utcnow
 from erkenning.core.errors import Conflict, NotFound
+from erkenning.reports import places
 from erkenning.reports.models import Adv, AdvMunicipality
 from erkenning.reports.structure_schemas import AdvWrite
 
@@ -116,6 +117,27 @@ class AdvService:
         await self.session.delete(adv)
         await self.session.flush()
         await audit.record(self.session, caller, "adv.deleted", adv)
+
+    async def load_shipped(self) -> int:
+        """Insert the ADVs of `reports/data/advs.json` that are missing (by name), leaving out municipalities
+        another ADV covers already; how many were added. The migration loads the same file into an empty table;
+        this is for a database that was emptied since (tests, a demo)."""
+        await self._lock()
+        data = places.load("advs.json")
+        source = f"{data['source']} (as of {data['as_of']})"[:500]
+        names = {n.lower() for n in (await self.session.exec(select(Adv.name))).all()}
+        taken = {m.lower() for m in (await self.session.exec(select(AdvMunicipality.municipality))).all()}
+        added = 0
+        for entry in data["advs"]:
+            if entry["name"].lower() in names:
+                continue
+            adv = Adv(name=entry["name"], email=entry.get("email"), phone=entry.get("phone"),
+                      website=entry.get("website"), source=source)
+            self.session.add(adv)
+            await self.session.flush()
+            await self._cover(adv, [m for m in entry["municipalities"] if m.lower() not in taken])
+            added += 1
+        return added
 
     async def _lock(self) -> None:
         await self.session.exec(select(func.pg_advisory_xact_lock(func.hashtextextended("adv_municipality", 0))))
