@@ -73,10 +73,10 @@ async def test_a_school_keeps_only_its_own_reporting_point(
 ) -> None:
     other = await tokens.make(Role.SCHOOL, school_brin="30AB")
     await _register(client, other, school_name="Albeda")
-    # Another BRIN code: refused whether it has a reporting point or not, and nothing changes.
+    # Another BRIN code: not found whether it has a reporting point or not (a foreign id), and nothing changes.
     for brin in ("30AB", "31CD"):
-        assert (await client.put(f"{OWN}/{brin}", json=point(), headers=school.headers)).status_code == 403
-        assert (await client.get(f"{OWN}/{brin}", headers=school.headers)).status_code == 403
+        assert (await client.put(f"{OWN}/{brin}", json=point(), headers=school.headers)).status_code == 404
+        assert (await client.get(f"{OWN}/{brin}", headers=school.headers)).status_code == 404
     async with runtime.session_factory() as session:
         rows = (await session.exec(sa.select(ReportingPoint))).scalars().all()
     assert [(r.brin, r.school_name) for r in rows] == [("30AB", "Albeda")]

@@ -71,14 +71,14 @@ class WhereToReportController(Controller):
 
 
 class SchoolReportingPointController(Controller):
-    """A school keeps its own reporting point; another school's BRIN code is 403."""
+    """A school keeps its own reporting point; another school's BRIN code is 404, as any foreign id."""
 
     path = "/school/reporting-points"
     tags = ["reporting structure"]
     guards = [requires(Role.SCHOOL)]
     dependencies = PROVIDERS
 
-    @get("/{brin:str}", summary="Your school's reporting point (404 until registered; another BRIN code: 403)")
+    @get("/{brin:str}", summary="Your school's reporting point (404 until registered, and for another BRIN code)")
     async def get_one(
         self, brin: Brin, reporting_points: NamedDependency[ReportingPointService], caller: CurrentCaller
     ) -> ReportingPointRead:

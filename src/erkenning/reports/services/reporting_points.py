@@ -1,10 +1,10 @@
 """Schools' reporting points (meldpunten): kept by each school for its own BRIN code, checked by SBB, and
 the Stagepact's list of known schools that have none.
 
-A school may read and write only the reporting point of the BRIN code its token holds: another code is
-refused (403) whether or not it has one, so nothing is learned from the answer; the reporting points are
-public anyway. An edit by the school makes the reporting point unchecked again; a check names the version
-it saw, so a check of an older version than the one stored is refused (409).
+A school may read and write only the reporting point of the BRIN code its token holds: for another code
+it gets 404 whether or not that school has one, as for every foreign id (authorisation is scoped in the
+query), so nothing is learned from the answer. An edit by the school makes the reporting point unchecked
+again; a check names the version it saw, so a check of an older version than the one stored is refused (409).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from erkenning.reports.structure_schemas import ReportingPointCoverage, Reportin
 
 def _own(brin: str, caller: Caller) -> None:
     if caller.role is Role.SCHOOL and caller.school_brin != brin:
-        raise Forbidden("A school keeps only the reporting point of its own BRIN code")
+        raise NotFound(f"No reporting point registered for {brin}")
 
 
 class ReportingPointService:
@@ -43,7 +43,7 @@ class ReportingPointService:
         return (await self.session.exec(stmt)).first()
 
     async def get(self, brin: str, caller: Caller) -> ReportingPoint:
-        """The reporting point of `brin` (a school: only its own; none registered yet: NotFound)."""
+        """The reporting point of `brin` (none registered yet, or another school's: NotFound)."""
         _own(brin, caller)
         row = await self._row(brin, caller)
         if row is None:
