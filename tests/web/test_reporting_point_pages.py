@@ -39,6 +39,7 @@ async def test_the_report_page_shows_the_schools_reporting_point_and_the_adv(
     assert "Meldpunt van ROC Midden Nederland" in by_school and "meldpunt@roc.example.nl" in by_school
     assert "Antidiscriminatievoorziening Midden-Nederland" in by_school
     assert "Of meld het anoniem bij SBB" in by_school and "Melding versturen" in by_school  # the form beside it
+    assert "Telefoon" not in by_school  # what the school did not give is left out
 
     by_postcode = html.unescape((await web.get("/melden", params={"postcode": "3512 JE"})).text)
     assert "Meldpunt van ROC Midden Nederland" in by_postcode
