@@ -31,7 +31,7 @@ from erkenning.web import nav
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
 from erkenning.web.pages import reporting_points
-from erkenning.web.pages.report_fields import COMPANY_FIELDS, FACT_FIELDS, NARRATIVE, validate_report
+from erkenning.web.pages.report_fields import COMPANY_FIELDS, FACT_FIELDS, OWN_NARRATIVE, validate_report
 from erkenning.web.pages.reporting_points import LOOKUP_FIELDS
 from erkenning.web.privacy import statement
 from erkenning.web.rendering import caller_of, page
@@ -41,7 +41,7 @@ from erkenning.workflows.services.reporter_reactions import ReporterReactionServ
 
 nav.add("Melden", "/melden", set(), order=30, anonymous=True)
 
-REPORT_FIELDS = (*COMPANY_FIELDS, *FACT_FIELDS, NARRATIVE)
+REPORT_FIELDS = (*COMPANY_FIELDS, *FACT_FIELDS, OWN_NARRATIVE)
 RECEIPT_FIELDS = (
     Field("receipt", "Ontvangstcode", width="l", autocomplete="off",
           hint="De code die u kreeg toen u de melding deed, bijvoorbeeld 7K2M-9QXA-…",
@@ -54,7 +54,7 @@ REACTION_FIELDS = (
     Field("reaction", "Uw reactie", kind="textarea", form_id="reactie",
           hint="Wat wilt u SBB laten weten over wat het bedrijf zegt? Noem geen namen. Hoogstens 2.000 tekens.",
           missing="Schrijf uw reactie op.",
-          invalid="Uw reactie mag hoogstens 2.000 tekens lang zijn, zonder bijzondere tekens."),
+          invalid="Uw reactie mag hoogstens 2.000 tekens lang zijn."),
 )
 _CLOSED = "Reageren kan niet meer: u heeft al gereageerd, of de termijn is voorbij."
 _NO_QUESTION = "SBB heeft u over deze melding niets gevraagd. Controleer of u de code goed heeft overgenomen."
@@ -109,7 +109,7 @@ class PublicReportPages(Controller):
         intake: NamedDependency[ReportIntake],
     ) -> Template:
         form = Form(REPORT_FIELDS, data)
-        payload = validate_report(form, AnonymousReportCreate, (NARRATIVE,))
+        payload = validate_report(form, AnonymousReportCreate, (OWN_NARRATIVE,))
         if payload is None:
             return _form_page(request, form, 422)
         report, code = await intake.anonymous(payload)
