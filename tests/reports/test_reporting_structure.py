@@ -3,15 +3,19 @@ regional ADVs, and anyone finds the school's reporting point and the ADV by scho
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 import sqlalchemy as sa
 
+from erkenning.core import migrate
 from erkenning.core.audit.models import AuditEvent
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
+from erkenning.reports import places
 from erkenning.reports.models import Adv, ReportingPoint
 from tests.factories import Principal, TokenFactory, facts, school_report
 
@@ -242,3 +246,23 @@ async def test_schools_without_a_reporting_point_are_listed_for_staff(
         {"brin": "44RR", "has_token": True, "reports_passed_on": 1},
     ]
     assert (await client.get(COVERAGE, headers=school.headers)).status_code == 403
+
+
+def test_the_migration_loads_the_shipped_advs_and_its_downgrade_removes_the_tables(scratch_db: str) -> None:
+    """7d2f5c8e1a64: the ADVs of reports/data/advs.json, each municipality once; down to the revision before."""
+    plain = scratch_db.replace("postgresql+asyncpg://", "postgresql://")
+
+    async def fetch(sql: str) -> object:
+        conn = await asyncpg.connect(plain)
+        try:
+            return await conn.fetchval(sql)
+        finally:
+            await conn.close()
+
+    shipped = places.load("advs.json")["advs"]
+    migrate.upgrade(scratch_db)
+    assert asyncio.run(fetch("SELECT count(*) FROM adv")) == len(shipped)
+    assert asyncio.run(fetch("SELECT count(*) FROM adv_municipality")) == sum(len(a["municipalities"]) for a in shipped)
+    assert "as of" in str(asyncio.run(fetch("SELECT min(source) FROM adv")))
+    migrate.downgrade(scratch_db, "4e1a7c2b9d03")
+    assert asyncio.run(fetch("SELECT to_regclass('adv') IS NULL AND to_regclass('reporting_point') IS NULL")) is True

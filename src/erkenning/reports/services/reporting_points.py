@@ -19,15 +19,21 @@ from erkenning.core.auth.models import Principal
 from erkenning.core.auth.scope import scoped
 from erkenning.core.caller import Caller, Role
 from erkenning.core.db import utcnow
-from erkenning.core.errors import Forbidden, NotFound, StaleVersion
+from erkenning.core.errors import Forbidden, NotFound, StaleVersion, ValidationFailed
 from erkenning.reports.models import Report, ReportingPoint
 from erkenning.reports.services.advs import AdvService
-from erkenning.reports.structure_schemas import ReportingPointCoverage, ReportingPointWrite, SchoolWithout
+from erkenning.reports.structure_schemas import ReportingPointCoverage, ReportingPointWrite, SchoolWithout, valid_brin
 
 
-def _own(brin: str, caller: Caller) -> None:
-    if caller.role is Role.SCHOOL and caller.school_brin != brin:
-        raise NotFound(f"No reporting point registered for {brin}")
+def _own(brin: str, caller: Caller) -> str:
+    """`brin` checked with python-stdnum's `nl.brin` (422 if it is none), and the caller's own if a school."""
+    try:
+        code = valid_brin(brin)
+    except ValueError as exc:
+        raise ValidationFailed([{"field": "brin", "message": str(exc)}]) from None
+    if caller.role is Role.SCHOOL and caller.school_brin != code:
+        raise NotFound(f"No reporting point registered for {code}")
+    return code
 
 
 class ReportingPointService:
@@ -44,7 +50,7 @@ class ReportingPointService:
 
     async def get(self, brin: str, caller: Caller) -> ReportingPoint:
         """The reporting point of `brin` (none registered yet, or another school's: NotFound)."""
-        _own(brin, caller)
+        brin = _own(brin, caller)
         row = await self._row(brin, caller)
         if row is None:
             raise NotFound(f"No reporting point registered for {brin}")
@@ -54,7 +60,7 @@ class ReportingPointService:
         """Register or replace the school's own reporting point; it is unchecked again. Returns (row, created)."""
         if caller.role is not Role.SCHOOL:
             raise Forbidden("A reporting point is kept by the school itself")
-        _own(brin, caller)
+        brin = _own(brin, caller)
         assert caller.principal_id is not None, "a school caller is a principal"
         row = await self._row(brin, caller, for_update=True)
         created = row is None
@@ -76,6 +82,7 @@ class ReportingPointService:
 
     async def check(self, brin: str, version: int, caller: Caller) -> ReportingPoint:
         """SBB marks the reporting point checked, as of the version it read (a later edit: 409)."""
+        brin = _own(brin, caller)
         row = await self._row(brin, caller, for_update=True)
         if row is None:
             raise NotFound(f"No reporting point registered for {brin}")
