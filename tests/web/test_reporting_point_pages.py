@@ -84,6 +84,7 @@ async def test_staff_see_the_schools_without_and_check_a_reporting_point(
     listed = await web.get("/monitoring/meldpunten")
     assert listed.status_code == 200
     assert "<td>12QQ</td>" in listed.text and "Albeda" in listed.text
+    assert "Antidiscriminatievoorziening Rotterdam-Rijnmond" in listed.text  # the ADVs, read-only
     assert 'href="/monitoring/meldpunten"' in (await web.get("/monitoring")).text
 
     checked = await post_form(web, "/monitoring/meldpunten", "/monitoring/meldpunten/30AB/gecontroleerd",

@@ -1,6 +1,7 @@
 """The reporting structure on the web: a school keeps its own reporting point (meldpunt) at `/school/meldpunt`,
-and SBB staff see at `/monitoring/meldpunten` every reporting point (advisers mark one checked) and the known
-schools that have none (the Stagepact indicator of the reporting structure). The public part, finding the
+and SBB staff see at `/monitoring/meldpunten` every reporting point (advisers mark one checked), the known
+schools that have none (the Stagepact indicator of the reporting structure), and the regional ADVs (admins
+change those through the API). The public part, finding the
 school's reporting point and the regional ADV, is on the report page (`public_reports`)."""
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from erkenning.core.caller import ADVISER_ROLES, STAFF_ROLES, Caller, Role
 from erkenning.core.errors import NotFound, StaleVersion, ValidationFailed
 from erkenning.http.dependencies import CurrentCaller, DbSession
 from erkenning.http.guards import requires
+from erkenning.reports.services.advs import AdvService
 from erkenning.reports.services.reporting_points import ReportingPointService
 from erkenning.reports.services.where_to_report import WhereToReportService
 from erkenning.reports.structure_controllers import where_to_report_quota
@@ -97,25 +99,26 @@ class ReportingPointPages(Controller):
     guards = [requires(*STAFF_ROLES)]
 
     async def _page(
-        self, request: Request[Any, Any, Any], reporting_points: ReportingPointService, caller: Caller,
-        refusal: str | None = None, status: int = 200,
+        self, request: Request[Any, Any, Any], reporting_points: ReportingPointService, advs: AdvService,
+        caller: Caller, refusal: str | None = None, status: int = 200,
     ) -> Template:
         rows, total = await reporting_points.listing(limit=500)
         return page(request, "monitoring/reporting_points.html", title="Meldpunten van scholen", rows=rows,
-                    total=total, coverage=await reporting_points.coverage(), refusal=refusal,
+                    total=total, coverage=await reporting_points.coverage(), advs=await advs.all(), refusal=refusal,
                     may_check=caller.role in ADVISER_ROLES, status_code=status)
 
     @get("/", name="reporting_points")
     async def list_(
         self, request: Request[Any, Any, Any], reporting_points: NamedDependency[ReportingPointService],
-        caller: CurrentCaller,
+        advs: NamedDependency[AdvService], caller: CurrentCaller,
     ) -> Template:
-        return await self._page(request, reporting_points, caller)
+        return await self._page(request, reporting_points, advs, caller)
 
     @post("/{brin:str}/gecontroleerd", guards=[requires(*ADVISER_ROLES)])
     async def check(
         self, request: Request[Any, Any, Any], brin: FromPath[str], data: URLEncodedBody[dict[str, str]],
-        session: DbSession, reporting_points: NamedDependency[ReportingPointService], caller: CurrentCaller,
+        session: DbSession, reporting_points: NamedDependency[ReportingPointService],
+        advs: NamedDependency[AdvService], caller: CurrentCaller,
     ) -> Template | Redirect:
         version = data.get("version", "")
         if not re.fullmatch(BRIN_PATTERN, brin) or not re.fullmatch(r"[1-9][0-9]{0,6}", version):
@@ -124,7 +127,8 @@ class ReportingPointPages(Controller):
             await reporting_points.check(brin, int(version), caller)
 
         async def again(refused: Any) -> Template:
-            return await self._page(request, reporting_points, caller, refusal=_STALE, status=refused.status_code)
+            return await self._page(request, reporting_points, advs, caller, refusal=_STALE,
+                                    status=refused.status_code)
 
         return await after_change(request, "/monitoring/meldpunten", CHECKED, outcome.refusal, again)
 
