@@ -59,3 +59,23 @@ async def test_public_pages_on_a_phone(new_page, runtime) -> None:
     for href in await _menu_links(page):
         await page.goto(href)
         await check(page, f"phone-public-{href.strip('/') or 'start'}")
+
+
+async def test_after_a_search_the_focus_is_on_what_was_found(new_page, runtime) -> None:
+    tokens = await demo.load(runtime)
+    page = await new_page(viewport=PHONE)
+    await sign_in(page, SimpleNamespace(token=tokens["adviser"]))
+    await page.goto("/bedrijven")
+    await page.get_by_label("Naam bevat").fill("Korenschoof")
+    await page.keyboard.press("Enter")
+    await page.wait_for_url("**/bedrijven?*")
+    focused = await page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert focused == "Tabel: Gevonden bedrijven"
+    # Nothing found: the sentence that says so has the focus.
+    await page.get_by_label("Naam bevat").fill("Bestaat niet BV")
+    await page.keyboard.press("Enter")
+    await page.wait_for_url("**naam=Bestaat*")
+    assert "geen bedrijven" in await page.evaluate("document.activeElement.textContent")
+    # A page opened without searching keeps the focus where a browser puts it.
+    await page.goto("/bedrijven")
+    assert await page.evaluate("document.activeElement === document.body")

@@ -46,3 +46,23 @@ document.querySelectorAll("table.table").forEach(function (table) {
     });
   });
 });
+
+// After a search, the focus goes to what was found (the first thing after the search form: the results'
+// table, or the sentence that says nothing was found), unless the page shows an error summary.
+(function () {
+  var KEY = "erkenning:focus-results";
+  document.addEventListener("submit", function (event) {
+    if (event.target.matches("form[role='search']")) {
+      try { sessionStorage.setItem(KEY, "1"); } catch (e) { /* storage off: the focus stays put */ }
+    }
+  });
+  var wanted = false;
+  try { wanted = sessionStorage.getItem(KEY) === "1"; sessionStorage.removeItem(KEY); } catch (e) { return; }
+  var form = document.querySelector("form[role='search']");
+  if (!wanted || !form || document.querySelector("[data-error-summary]")) return;
+  var target = form.nextElementSibling;
+  while (target && !target.textContent.trim()) target = target.nextElementSibling;
+  if (!target) return;
+  if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+  target.focus();
+})();
