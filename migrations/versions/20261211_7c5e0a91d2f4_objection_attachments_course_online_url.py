@@ -2,7 +2,7 @@
 course.online_url: where an e-learning is started
 
 Revision ID: 7c5e0a91d2f4
-Revises: 4e1a7c2b9d03
+Revises: 7d2f5c8e1a64
 Create Date: 2026-12-11 09:30:00
 """
 
@@ -13,7 +13,7 @@ import sqlmodel  # noqa: F401  (autogenerate may write sqlmodel types)
 from alembic import op
 
 revision: str = "7c5e0a91d2f4"
-down_revision: str | None = "4e1a7c2b9d03"
+down_revision: str | None = "7d2f5c8e1a64"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -49,6 +49,12 @@ from erkenning.reports.controllers import (
     ReportReadsController,
     SchoolReportController,
 )
+from erkenning.reports.structure_controllers import (
+    AdvController,
+    ReportingPointController,
+    SchoolReportingPointController,
+    WhereToReportController,
+)
 from erkenning.stagepact.controllers import MonitoringController, TargetController
 from erkenning.training.controllers.backoffice import backoffice_controllers as training_backoffice
 from erkenning.training.controllers.integrations import LearningPlatformController
@@ -82,7 +88,7 @@ def register_handlers() -> list[Any]:
     """Routes of the public register (anonymous allowed)."""
     return [
         RegisterController, SchoolController, PublicReportController, SchoolReportController, CertificateController,
-        SchoolReactionController, ReceiptReactionController,
+        SchoolReactionController, ReceiptReactionController, WhereToReportController, SchoolReportingPointController,
     ]
 
 
@@ -102,7 +108,7 @@ def backoffice_handlers() -> list[Any]:
         QualificationController, RecognitionController, CompanyRecognitionController,
         DecisionController, ObjectionController, BackofficeAttachmentController, InvestigationController,
         MonitoringController, TargetController,
-        AdviserTaskController, ReportReadsController, CalendarController,
+        AdviserTaskController, ReportReadsController, CalendarController, ReportingPointController, AdvController,
     ]
 
 

@@ -24,6 +24,7 @@ from erkenning.web.pages.objection_files import ObjectionFilePages
 from erkenning.web.pages.objections import ObjectionPages
 from erkenning.web.pages.outside import outside_handlers  # companies, schools and the public
 from erkenning.web.pages.report_reads import ReportReadPages
+from erkenning.web.pages.reporting_points import ReportingPointPages
 from erkenning.web.pages.reports import ReportPages
 from erkenning.web.pages.session import SignInController
 from erkenning.web.pages.start import StartController, sections_provider
@@ -38,8 +39,7 @@ def page_handlers() -> list[Any]:
         SignInController, StartController, CompanyPages, AdminPages, ReportReadPages,
         # The back office of SBB staff: reports, investigations, decisions, objections, courses.
         ReportPages, InvestigationPages, DecisionPages, ObjectionPages, ObjectionFilePages, CoursePages,
-        CourseSessionPages,
-        MonitoringPages, TaskPages,
+        CourseSessionPages, MonitoringPages, ReportingPointPages, TaskPages,
     ]
 
 
