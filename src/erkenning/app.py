@@ -34,6 +34,7 @@ from erkenning.http.idempotency import Replay
 from erkenning.http.input_guard import refuse_bad_input
 from erkenning.http.middleware import RequestContextMiddleware
 from erkenning.http.openapi import ClosedModelSchemaPlugin, ClosedStructSchemaPlugin, document_access, document_problems
+from erkenning.recognition.controllers.attachments import BackofficeAttachmentController, PortalAttachmentController
 from erkenning.recognition.controllers.backoffice import (
     CompanyRecognitionController,
     QualificationController,
@@ -93,7 +94,10 @@ def register_handlers() -> list[Any]:
 
 def portal_handlers() -> list[Any]:
     """Routes of the company portal."""
-    return [AccountController, PortalTrainingController, PortalRecognitionController, HearingController]
+    return [
+        AccountController, PortalTrainingController, PortalRecognitionController, PortalAttachmentController,
+        HearingController,
+    ]
 
 
 def backoffice_handlers() -> list[Any]:
@@ -102,7 +106,8 @@ def backoffice_handlers() -> list[Any]:
         CompanyController, PrincipalController, TokenController, AuditController, OutboxController,
         ReportController, *training_backoffice(),
         QualificationController, RecognitionController, CompanyRecognitionController,
-        DecisionController, ObjectionController, InvestigationController, MonitoringController, TargetController,
+        DecisionController, ObjectionController, BackofficeAttachmentController, InvestigationController,
+        MonitoringController, TargetController,
         AdviserTaskController, ReportReadsController, CalendarController, ReportingPointController, AdvController,
     ]
 
