@@ -9,7 +9,7 @@ search still answers, by reading the table. Every report gets a reference (`SBB-
 they arrived.
 
 Revision ID: 1b0c8a7d969b
-Revises: 4e1a7c2b9d03
+Revises: 7c5e0a91d2f4
 Create Date: 2026-12-11 09:00:00
 """
 
@@ -20,7 +20,7 @@ import sqlmodel  # noqa: F401  (autogenerate may write sqlmodel types)
 from alembic import op
 
 revision: str = "1b0c8a7d969b"
-down_revision: str | None = "4e1a7c2b9d03"
+down_revision: str | None = "7c5e0a91d2f4"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -17,38 +17,24 @@ from erkenning.core.caller import Role
 from erkenning.recognition.models import Pathway
 from erkenning.recognition.models import RecognitionStatus as S
 from tests.factories import make_company, make_recognition
-from tests.web.browser.steps import AXE, LAPTOP, school_checks_file, school_passes_report_on, screenshot
+from tests.web.browser.steps import (
+    AXE,
+    LAPTOP,
+    PHONE,
+    check,
+    open_menu_item,
+    school_checks_file,
+    school_passes_report_on,
+)
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
 WIDTHS = [pytest.param(LAPTOP, id="laptop"), pytest.param(PHONE, id="390px")]
-
-_AXE = """async () => {
-  const tags = {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}};
-  const found = [...(await axe.run(document, tags)).violations.filter(v => ['serious', 'critical'].includes(v.impact)),
-                 ...(await axe.run(document, {runOnly: {type: 'rule', values: ['landmark-unique']}})).violations];
-  return found.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
-}"""
-_SIDEWAYS = "() => document.documentElement.scrollWidth - window.innerWidth"
 
 
 async def page_is_fine(page, name: str) -> None:
-    """The page as it is now: no sideways scrolling at this width, axe clean (critical, serious, landmark-unique)."""
-    assert await page.evaluate(_SIDEWAYS) <= 0, f"{name} scrolls sideways at {page.viewport_size['width']} px"
-    await page.add_script_tag(path=str(AXE))
-    found = await page.evaluate(_AXE)
-    await screenshot(page, f"{name}-{page.viewport_size['width']}")
-    assert found == [], f"{name}: {found}"
-
-
-async def _menu(page, label: str) -> None:
-    """The main menu's link (on a phone the menu may fold: open it first where it has a toggle)."""
-    nav = page.get_by_role("navigation", name="Hoofdmenu")
-    link = nav.get_by_role("link", name=label, exact=True)
-    if not await link.is_visible():
-        await nav.get_by_role("button").first.click()
-    await link.click()
+    """The shared check (axe: critical, serious, landmark-unique; at 390 px no sideways scrolling), per width."""
+    await check(page, f"{name}-{page.viewport_size['width']}")
 
 
 async def _search_by_number(page, number: str) -> None:
@@ -87,7 +73,7 @@ async def test_a_school_finds_checks_downloads_and_passes_a_report_on(
     await signed_in(page, Role.SCHOOL, name="ROC Midden")
 
     # By KvK number, in the register's one number field; focus lands on the results.
-    await _menu(page, "Register")
+    await open_menu_item(page, "Register")
     await page_is_fine(page, "school-register")
     await _search_by_number(page, "6123 4567")
     assert await page.evaluate("document.activeElement.dataset.results !== undefined")
@@ -120,7 +106,7 @@ async def test_a_school_finds_checks_downloads_and_passes_a_report_on(
     await page_is_fine(page, "school-verify-from-card")
 
     # A whole file, with the Dutch column names in and out.
-    await _menu(page, "Bestand controleren")
+    await open_menu_item(page, "Bestand controleren")
     await page_is_fine(page, "school-batch")
     answers = await school_checks_file(page, (
         "leerbedrijf;crebo;leerweg;datum\n"
@@ -135,7 +121,7 @@ async def test_a_school_finds_checks_downloads_and_passes_a_report_on(
     ]
 
     # Passing a report on: SBB's reference, the term within which SBB acts, and the next step.
-    await _menu(page, "Meldingen")
+    await open_menu_item(page, "Meldingen")
     await page_is_fine(page, "school-reports")
     await page.get_by_role("link", name="Melding doorgeven").click()
     await page_is_fine(page, "school-report-form")
@@ -162,7 +148,7 @@ async def test_the_public_searches_the_register_and_a_not_found_is_about_the_sea
     bakery = await _bakery(runtime)
     page = await new_page(viewport=viewport, bypass_csp=True)
     await page.goto("/")
-    await _menu(page, "Register")
+    await open_menu_item(page, "Register")
     await page_is_fine(page, "public-register")
 
     await _search_by_number(page, "49999999")
