@@ -31,7 +31,10 @@ async def test_public_pages(axe_page, runtime) -> None:
     await make_recognition(runtime, bakery, SUSPENSION_AND_WITHDRAWAL)
     code = await completed_participation(runtime)
     pages = {
-        "public-register": f"/register?kvk_number={bakery.kvk_number}",
+        "public-register": f"/register?number={bakery.kvk_number}",
+        "public-register-by-name": "/register?name_contains=korenschoof&town=Utrecht",
+        "public-register-nothing": "/register?number=49999999",
+        "public-verify": f"/register/controleren?company={bakery.sbb_id}&crebo=25180&pathway=bol&actie=controleren",
         "public-card": f"/register/{bakery.sbb_id}",
         "public-certificate": f"/certificaat?code={code}",
         "public-privacy": "/privacy",
