@@ -123,7 +123,7 @@ async def test_company_pages(axe_page, runtime, tokens) -> None:
     await axe_page.get_by_text("De uitnodiging is verborgen.").wait_for()
     await check(axe_page, "company-courses-invitation-hidden")
     await axe_page.goto(f"/portaal/besluiten/{suspension}")
-    await axe_page.get_by_role("button", name="Bezwaar maken").click()
+    await axe_page.get_by_role("button", name="Verder naar controleren").click()
     await check(axe_page, "company-objection-errors")
     await axe_page.goto("/portaal/reactieverzoeken")
     await axe_page.get_by_role("row").filter(has_text="reactie gevraagd").get_by_role("link").click()
