@@ -7,7 +7,7 @@ their incident date); rows written without one get today's. The channel enum is 
 the new channels to `other`, the channel the older code knows for "anything else".
 
 Revision ID: 5a0c3e9d1f27
-Revises: 4e1a7c2b9d03
+Revises: 1b0c8a7d969b
 Create Date: 2026-12-11 09:30:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "5a0c3e9d1f27"
-down_revision: str | None = "4e1a7c2b9d03"
+down_revision: str | None = "1b0c8a7d969b"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -14,6 +14,7 @@ Also here: signing in through the form, screenshots as test artefacts, and the a
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from tests.factories import Principal
@@ -33,7 +34,7 @@ _AXE_RUN = """async () => {
 }"""
 
 
-async def follow_menu(page, label: str) -> None:
+async def _menu(page, label: str) -> None:
     """Follow a link of the main menu; on a phone, open the folded menu first."""
     nav = page.get_by_role("navigation", name="Hoofdmenu")
     toggle = nav.get_by_role("button", name="Menu")
@@ -42,9 +43,14 @@ async def follow_menu(page, label: str) -> None:
     await nav.get_by_role("link", name=label, exact=True).click()
 
 
+async def open_menu_item(page, label: str) -> None:
+    """Follow a link of the main menu (on a phone the folded menu is opened first)."""
+    await _menu(page, label)
+
+
 async def school_verifies(page, *, company: str, crebo: str, pathway: str = "bol", on: str | None = None) -> str:
     """Check one company in the register; returns the answer as shown (a sentence starting Ja. or Nee.)."""
-    await follow_menu(page, "Controleren")
+    await _menu(page, "Controleren")
     await page.get_by_label("Leerbedrijf-ID of vestigingsnummer").fill(company)
     await page.get_by_label("Crebo-code van de opleiding").fill(crebo)
     await page.get_by_label("Leerweg").select_option(pathway)
@@ -60,7 +66,7 @@ async def school_checks_file(page, content: str, tmp_path: Path) -> str:
     """Upload a CSV file on "Bestand controleren"; returns the text of the answers file it downloads."""
     upload = tmp_path / "te-controleren.csv"
     upload.write_text(content, encoding="utf-8")
-    await follow_menu(page, "Bestand controleren")
+    await _menu(page, "Bestand controleren")
     await page.get_by_label("CSV-bestand").set_input_files(str(upload))
     async with page.expect_download() as downloading:
         await page.get_by_role("button", name="Controleren en antwoorden downloaden").click()
@@ -75,8 +81,9 @@ async def school_passes_report_on(
     company_sbb_id: str | None = None, company_name: str | None = None, reference: str | None = None,
     reporter_name: str | None = None, narrative: str | None = None,
 ) -> None:
-    """Pass a report from the school's reporting point on to SBB; ends on the list of passed-on reports."""
-    await follow_menu(page, "Meldingen")
+    """Pass a report from the school's reporting point on to SBB; ends on the page of the report passed on (SBB's
+    reference, its term and the next step)."""
+    await _menu(page, "Meldingen")
     await page.get_by_role("link", name="Melding doorgeven").click()
     if company_sbb_id:
         await page.get_by_label("Leerbedrijf-ID").fill(company_sbb_id)
@@ -92,12 +99,12 @@ async def school_passes_report_on(
     if narrative:
         await page.get_by_label("Het verhaal van de student").fill(narrative)
     await page.get_by_role("button", name="Melding doorgeven").click()
-    await page.wait_for_url("**/school/meldingen")
+    await page.wait_for_url(re.compile(r".*/school/meldingen/[0-9a-f-]{36}$"))
 
 
 async def company_answers_hearing(page, answer: str) -> None:
     """Open the (first) request for the company's reaction that is still open, and answer it."""
-    await follow_menu(page, "Reactieverzoeken")
+    await _menu(page, "Reactieverzoeken")
     await page.get_by_role("row").filter(has_text="reactie gevraagd").get_by_role("link").first.click()
     await page.get_by_label("Uw reactie", exact=True).fill(answer)
     await page.get_by_role("button", name="Reactie versturen").click()
@@ -107,7 +114,7 @@ async def company_answers_hearing(page, answer: str) -> None:
 async def company_responds_to_intended_decision(page, decision: str, response: str) -> str:
     """Open the (first) decision titled `decision`, still an intended decision, read its letter's address,
     and give the company's response (zienswijze); the page's address is returned."""
-    await follow_menu(page, "Besluiten")
+    await _menu(page, "Besluiten")
     await page.get_by_role("link", name=decision).first.click()
     await page.get_by_text("Dit is een voornemen").wait_for()
     await page.get_by_role("link", name="Brief met het voornemen downloaden").wait_for()
@@ -117,13 +124,19 @@ async def company_responds_to_intended_decision(page, decision: str, response: s
     return page.url
 
 
-async def company_objects(page, decision: str, grounds: str) -> None:
-    """Object to the (first) decision whose title is `decision` (e.g. "Erkenning geschorst")."""
-    await follow_menu(page, "Besluiten")
+async def company_objects(page, decision: str, grounds: str, files: list[Path] | None = None) -> str:
+    """Object to the (first) decision whose title is `decision` (e.g. "Erkenning geschorst"), with `files`
+    attached: the form, the check of the answers, sending. Returns the objection's reference as shown."""
+    await _menu(page, "Besluiten")
     await page.get_by_role("link", name=decision).first.click()
     await page.get_by_label("Waarom maakt u bezwaar?").fill(grounds)
-    await page.get_by_role("button", name="Bezwaar maken").click()
+    if files:
+        await page.get_by_label("Bijlagen").set_input_files([str(f) for f in files])
+    await page.get_by_role("button", name="Verder naar controleren").click()
+    await page.get_by_role("heading", name="Controleer uw bezwaar").wait_for()
+    await page.get_by_role("button", name="Bezwaar versturen").click()
     await page.get_by_text("Uw bezwaar is ontvangen.").wait_for()
+    return (await page.locator("[data-reference]").inner_text()).strip()
 
 
 async def company_enrols(page, *, course: str, trainer: str | None = None) -> tuple[str | None, str]:
@@ -132,7 +145,7 @@ async def company_enrols(page, *, course: str, trainer: str | None = None) -> tu
     Returns the warning the enrolment page gave before sending (a full session: the waiting list), if
     any, and the message shown after it on "Mijn cursussen".
     """
-    await follow_menu(page, "Cursussen")
+    await _menu(page, "Cursussen")
     section = page.locator("section.card").filter(has=page.get_by_role("heading", name=course))
     choose = section.get_by_role("link", name="Aanmelden").or_(section.get_by_role("link", name="Op de wachtlijst"))
     await choose.first.click()

@@ -23,7 +23,7 @@ from erkenning.recognition.models import RecognitionStatus
 from erkenning.vocabulary import long_date
 from tests.factories import make_company, make_recognition
 from tests.helpers import drain_queue
-from tests.web.browser.steps import AXE, LAPTOP, PHONE, check, fits_sideways, follow_menu
+from tests.web.browser.steps import AXE, LAPTOP, PHONE, check, fits_sideways, open_menu_item
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +54,7 @@ async def test_an_adviser_takes_a_phoned_in_report_to_an_intended_decision_throu
     adviser = await new_page(viewport=viewport, bypass_csp=True)
     await signed_in(adviser, Role.ADVISER, name="Sanne Adviseur")
     await _inspect(adviser, f"journey-{size}-01-my-work")
-    await follow_menu(adviser, "Meldingen")
+    await open_menu_item(adviser, "Meldingen")
     await _inspect(adviser, f"journey-{size}-02-reports")
     await adviser.get_by_role("link", name="Nieuwe melding").click()
     await _inspect(adviser, f"journey-{size}-03-new-report")
