@@ -111,8 +111,11 @@ WORDS: dict[type[StrEnum], dict[Any, str]] = {
     Channel: {
         Channel.SCHOOL_REPORTING_POINT: "meldpunt van een mbo-school",
         Channel.ANTI_DISCRIMINATION_AGENCY: "antidiscriminatievoorziening",
+        Channel.MUNICIPALITY: "gemeente",
         Channel.CONTACT_FORM: "contactformulier van SBB",
         Channel.PHONE: "telefoon",
+        Channel.EMAIL: "e-mail",
+        Channel.LETTER: "brief",
         Channel.PUBLIC_FORM: "anoniem meldformulier",
         Channel.OTHER: "anders",
     },

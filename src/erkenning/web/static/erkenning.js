@@ -11,6 +11,24 @@ document.addEventListener("click", function (event) {
   field.focus();
 });
 
+// Fieldsets that apply only to some options of a choice (data-when-field, data-when-values) show only while
+// one of those options is chosen. The server reads only the fields that apply, so hiding loses nothing.
+function showWhatApplies(form) {
+  form.querySelectorAll("fieldset[data-when-field]").forEach(function (group) {
+    var name = group.dataset.whenField;  // a choice on the form, or one made before (a hidden field)
+    var chosen = form.querySelector("input[name='" + name + "']:checked, input[type='hidden'][name='" + name + "']");
+    var values = group.dataset.whenValues.split(" ");
+    group.hidden = !(chosen && values.indexOf(chosen.value) !== -1);
+  });
+}
+document.querySelectorAll("form").forEach(function (form) {
+  if (form.querySelector("fieldset[data-when-field]")) showWhatApplies(form);
+});
+document.addEventListener("change", function (event) {
+  var form = event.target.form;
+  if (form && event.target.type === "radio" && form.querySelector("fieldset[data-when-field]")) showWhatApplies(form);
+});
+
 // The main menu on a phone: one row with a "Menu" button that folds the links open and shut.
 (function () {
   var toggle = document.querySelector(".main-nav__toggle");
