@@ -25,6 +25,7 @@ from erkenning.web.pages.outside import outside_handlers  # companies, schools a
 from erkenning.web.pages.report_reads import ReportReadPages
 from erkenning.web.pages.reports import ReportPages
 from erkenning.web.pages.session import SignInController
+from erkenning.web.pages.sign_in_link import SignInLinkPages
 from erkenning.web.pages.start import StartController, sections_provider
 from erkenning.web.providers import PROVIDERS
 
@@ -34,7 +35,7 @@ STATIC = Path(__file__).parent / "static"
 def page_handlers() -> list[Any]:
     """Every page controller; add yours here."""
     return [
-        SignInController, StartController, CompanyPages, AdminPages, ReportReadPages,
+        SignInController, SignInLinkPages, StartController, CompanyPages, AdminPages, ReportReadPages,
         # The back office of SBB staff: reports, investigations, decisions, objections, courses.
         ReportPages, InvestigationPages, DecisionPages, ObjectionPages, CoursePages, CourseSessionPages,
         MonitoringPages, TaskPages,

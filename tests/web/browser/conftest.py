@@ -50,6 +50,7 @@ def live_server(
         "SMTP_PORT": str(shared_mail.port),
         "LOG_FORMAT": "json",
         "LOG_LEVEL": "WARNING",
+        "WEB_TOKEN_SIGNIN": "true",
     }
     log_path = tmp_path_factory.mktemp("live-server") / "server.log"
     with log_path.open("wb") as log:
