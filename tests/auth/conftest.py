@@ -15,9 +15,9 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 from joserfc import jwt
-from pydantic import SecretStr
 from joserfc.jwk import RSAKey
 from litestar import Litestar
+from pydantic import SecretStr
 
 from erkenning.app import create_app
 from erkenning.core.runtime import Runtime
