@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from joserfc.jwk import RSAKey
 
 from erkenning.core.runtime import Runtime
-from tests.auth.conftest import IssuerServer
+from tests.auth.issuer import IssuerServer
 from tests.helpers import WebClient
 
 

@@ -14,6 +14,7 @@ from erkenning.web.errors import PAGE_OPT
 from erkenning.web.middleware import WebSessionMiddleware
 from erkenning.web.pages.admin import AdminPages
 from erkenning.web.pages.companies import CompanyPages
+from erkenning.web.pages.contacts import AdminContactPages
 from erkenning.web.pages.course_sessions import CourseSessionPages
 from erkenning.web.pages.courses import CoursePages
 from erkenning.web.pages.decisions import DecisionPages
@@ -35,7 +36,8 @@ STATIC = Path(__file__).parent / "static"
 def page_handlers() -> list[Any]:
     """Every page controller; add yours here."""
     return [
-        SignInController, SignInLinkPages, StartController, CompanyPages, AdminPages, ReportReadPages,
+        SignInController, SignInLinkPages, StartController, CompanyPages, AdminPages, AdminContactPages,
+        ReportReadPages,
         # The back office of SBB staff: reports, investigations, decisions, objections, courses.
         ReportPages, InvestigationPages, DecisionPages, ObjectionPages, CoursePages, CourseSessionPages,
         MonitoringPages, TaskPages,

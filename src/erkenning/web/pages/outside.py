@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from erkenning.web.pages.contacts import CompanyContactPages, SchoolContactPages
 from erkenning.web.pages.portal import PortalPages
 from erkenning.web.pages.portal_hearings import PortalHearingPages
 from erkenning.web.pages.portal_training import PortalTrainingPages
@@ -18,5 +19,5 @@ def outside_handlers() -> list[Any]:
     return [
         PortalPages, PortalHearingPages, PortalTrainingPages,
         SchoolVerifyPages, SchoolSubscriptionPages, SchoolReportPages,
-        PublicPages, PublicReportPages, PrivacyPage,
+        PublicPages, PublicReportPages, PrivacyPage, CompanyContactPages, SchoolContactPages,
     ]
