@@ -173,3 +173,18 @@ async def test_token_sign_in_only_where_the_setting_allows_it(app_with, tokens) 
         # API tokens are unchanged.
         api = await http.get("/api/v1/backoffice/companies", headers={"Authorization": f"Bearer {principal.token}"})
         assert api.status_code == 200
+
+
+async def test_spent_links_are_purged_a_day_after_their_expiry(web, runtime, settings, mail) -> None:
+    from erkenning.web.tasks import purge_web_sessions
+
+    await _contact(runtime)
+    await _link(web, settings, mail, "hr@korenaar.example")
+    count = "SELECT count(*) FROM sign_in_link"
+    await purge_web_sessions({"runtime": runtime})
+    async with runtime.engine.connect() as conn:
+        assert (await conn.execute(sa.text(count))).scalar_one() == 1
+    with clock.travel(timedelta(days=1, minutes=16)):
+        await purge_web_sessions({"runtime": runtime})
+    async with runtime.engine.connect() as conn:
+        assert (await conn.execute(sa.text(count))).scalar_one() == 0

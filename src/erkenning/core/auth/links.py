@@ -17,13 +17,14 @@ import hmac
 from datetime import timedelta
 from uuid import UUID
 
-from sqlmodel import select
+import sqlalchemy as sa
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.core import mail, outbox
 from erkenning.core.audit import service as audit
 from erkenning.core.auth.contacts import ContactService
-from erkenning.core.auth.models import Contact, Principal, SignInLink
+from erkenning.core.auth.models import Contact, OidcSignIn, Principal, SignInLink
 from erkenning.core.auth.oidc import derive
 from erkenning.core.caller import Caller
 from erkenning.core.db import utcnow
@@ -139,6 +140,17 @@ class SignInLinkService:
         await self.session.flush()
         await audit.record(self.session, SIGN_IN, "sign_in_link.used", link, detail={"principal_id": str(principal.id)})
         return principal.id
+
+
+async def purge_spent(session: AsyncSession) -> int:
+    """Delete sign-in links and started staff sign-ins a day past their expiry (kept that long for inquiries;
+    the audit trail keeps what happened with them)."""
+    cutoff = utcnow() - timedelta(days=1)
+    deleted = 0
+    for model in (SignInLink, OidcSignIn):
+        result = await session.exec(sa.delete(model).where(col(model.expires_at) < cutoff))
+        deleted += int(result.rowcount)
+    return deleted
 
 
 async def send_link(ctx: outbox.EventContext) -> None:
