@@ -150,7 +150,7 @@ def _sign_in_lines(dev_issuer: str | None, maildir: Path | None) -> list[str]:
     lines += [
         f"  Company / school: ask for a sign-in link for {DEMO_CONTACTS['company']} or {DEMO_CONTACTS['school']};",
         f"             the e-mail with the link lands in {where}.",
-        "  Or paste a demo token below into 'Met een toegangscode' (WEB_TOKEN_SIGNIN is on here).",
+        "  Or paste a demo token below under 'Ontwikkelen en testen' (WEB_TOKEN_SIGNIN is on here).",
     ]
     return lines
 
