@@ -49,6 +49,12 @@ from erkenning.reports.controllers import (
     ReportReadsController,
     SchoolReportController,
 )
+from erkenning.reports.structure_controllers import (
+    AdvController,
+    ReportingPointController,
+    SchoolReportingPointController,
+    WhereToReportController,
+)
 from erkenning.stagepact.controllers import MonitoringController, TargetController
 from erkenning.training.controllers.backoffice import backoffice_controllers as training_backoffice
 from erkenning.training.controllers.integrations import LearningPlatformController
@@ -82,7 +88,8 @@ def register_handlers() -> list[Any]:
     """Routes of the public register (anonymous allowed)."""
     return [
         RegisterController, SchoolController, PublicReportController, SchoolReportController, CertificateController,
-        SchoolReactionController, ReceiptReactionController, SchoolContactController,
+        SchoolReactionController, ReceiptReactionController, WhereToReportController, SchoolReportingPointController,
+        SchoolContactController,
     ]
 
 
@@ -102,7 +109,7 @@ def backoffice_handlers() -> list[Any]:
         ReportController, *training_backoffice(),
         QualificationController, RecognitionController, CompanyRecognitionController,
         DecisionController, ObjectionController, InvestigationController, MonitoringController, TargetController,
-        AdviserTaskController, ReportReadsController, CalendarController,
+        AdviserTaskController, ReportReadsController, CalendarController, ReportingPointController, AdvController,
     ]
 
 

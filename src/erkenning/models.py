@@ -22,7 +22,7 @@ from erkenning.recognition.models import (
     RecognitionPeriodHistory,
 )
 from erkenning.register.models import Delivery, SchoolWebhook, Subscription
-from erkenning.reports.models import Report, ReportConfidential
+from erkenning.reports.models import Adv, AdvMunicipality, Report, ReportConfidential, ReportingPoint
 from erkenning.retention.models import RetentionErasure
 from erkenning.stagepact.models import Target as StagepactTarget
 from erkenning.training.models import Course, CourseSession, Invitation, Participation
@@ -36,6 +36,8 @@ def configure() -> None:
 
 
 __all__ = [
+    "Adv",
+    "AdvMunicipality",
     "AdviserTask",
     "ApiToken",
     "AuditEvent",
@@ -61,6 +63,7 @@ __all__ = [
     "RecognitionPeriodHistory",
     "Report",
     "ReportConfidential",
+    "ReportingPoint",
     "RetentionErasure",
     "SchoolWebhook",
     "StagepactTarget",

@@ -28,7 +28,7 @@ COMPANY_OWNED = frozenset({
     "contact_id",
 })
 # A contact belongs to a company or to a school: `contact_id` is in both (each route admits one of them).
-SCHOOL_OWNED = frozenset({"subscription_id", "delivery_id", "report_id", "contact_id"})
+SCHOOL_OWNED = frozenset({"subscription_id", "delivery_id", "report_id", "brin", "contact_id"})
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,11 @@ ROUTES: dict[tuple[str, str], Rule] = {
     # Wederhoor: SBB's questions about the school's own reports, and its reaction (another school's: 404).
     ("GET", f"{_R}/school/reactions"): SCHOOL_ONLY,
     ("POST", f"{_R}/school/reports/{{report_id:uuid}}/reaction"): rule(SCHOOL, body={"reaction": "Onze reactie."}),
+    # The reporting structure: where to report (anyone), a school's own reporting point (another's: 404).
+    ("GET", f"{_R}/where-to-report"): rule(*EVERYONE, query={"school": "25LX"}),
+    ("GET", f"{_R}/school/reporting-points/{{brin:str}}"): SCHOOL_ONLY,
+    ("PUT", f"{_R}/school/reporting-points/{{brin:str}}"): rule(
+        SCHOOL, body={"school_name": "School", "municipality": "Utrecht", "email": "meldpunt@school.example"}),
     # --- the company portal ---
     ("GET", f"{_P}/account"): COMPANY_ONLY,
     ("GET", f"{_P}/account/tokens"): COMPANY_ONLY,
@@ -248,6 +253,15 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", f"{_B}/investigations/{{case_id:uuid}}/resume"): ADVISERS_ONLY,
     ("POST", f"{_B}/investigations/{{case_id:uuid}}/approve"): SENIOR_ONLY,
     ("POST", f"{_B}/investigations/{{case_id:uuid}}/send-back"): SENIOR_ONLY,
+    ("GET", f"{_B}/monitoring/reporting-points"): ANY_STAFF,
+    ("GET", f"{_B}/reporting-points"): ANY_STAFF,
+    ("GET", f"{_B}/reporting-points/{{brin:str}}"): ANY_STAFF,
+    ("POST", f"{_B}/reporting-points/{{brin:str}}/check"): rule(*ADVISERS, body={"version": "1"}),
+    ("GET", f"{_B}/advs"): ANY_STAFF,
+    ("POST", f"{_B}/advs"): ADMIN_ONLY,
+    ("GET", f"{_B}/advs/{{adv_id:uuid}}"): ANY_STAFF,
+    ("PUT", f"{_B}/advs/{{adv_id:uuid}}"): ADMIN_ONLY,
+    ("DELETE", f"{_B}/advs/{{adv_id:uuid}}"): ADMIN_ONLY,
     ("GET", f"{_B}/monitoring/indicators"): ANY_STAFF,
     ("GET", f"{_B}/monitoring/indicators.csv"): ANY_STAFF,
     ("GET", f"{_B}/monitoring/report/{{year:int}}"): ANY_STAFF,
@@ -295,6 +309,8 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/beheer/inzage"): rule(ADMIN, query={"melding": "{report_id}"}),
     ("GET", "/monitoring"): ANY_STAFF,
     ("GET", "/monitoring/indicatoren.csv"): ANY_STAFF,
+    ("GET", "/monitoring/meldpunten"): ANY_STAFF,
+    ("POST", "/monitoring/meldpunten/{brin:str}/gecontroleerd"): rule(*ADVISERS, body={"version": "1"}),
     ("GET", "/monitoring/jaarrapportage"): rule(*STAFF, query={"jaar": "2026"}),
     ("POST", "/taken/{task_id:uuid}/afgerond"): ADVISERS_ONLY,
     ("POST", "/beheer/tokens/{token_id:uuid}/intrekken"): REVOKE_SPARE,
@@ -362,6 +378,8 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/school/abonnementen"): SCHOOL_ONLY,
     ("POST", "/school/abonnementen/{subscription_id:uuid}/opzeggen"): rule(SCHOOL, params={"subscription_id": "page_subscription_id"}),
     ("GET", "/school/bezorgingen"): SCHOOL_ONLY,
+    ("GET", "/school/meldpunt"): SCHOOL_ONLY,
+    ("POST", "/school/meldpunt"): SCHOOL_ONLY,
     ("GET", "/school/meldingen"): SCHOOL_ONLY,
     ("GET", "/school/meldingen/nieuw"): SCHOOL_ONLY,
     ("POST", "/school/meldingen/nieuw"): SCHOOL_ONLY,

@@ -170,7 +170,19 @@ async def build(client: httpx.AsyncClient, runtime: Runtime, tokens: TokenFactor
         ))
         party.ids["certified_participation_id"] = completed["id"]
 
+    # Each school's own reporting point (by its BRIN code), and an ADV that an admin keeps.
+    for party in parties.values():
+        brin = party.school.school_brin
+        assert brin is not None
+        point = {"school_name": f"School {brin}", "municipality": "Utrecht", "email": f"meldpunt@{brin}.example"}
+        _ok(await client.put(f"/api/v1/register/school/reporting-points/{brin}", json=point,
+                             headers=party.school.headers))
+        party.ids["brin"] = brin
+    adv = _ok(await client.post("/api/v1/backoffice/advs", headers=admin.headers, json={
+        "name": "ADV Matrix", "website": "https://adv.example", "source": "test", "municipalities": ["Matrixstad"]}))
+
     shared = {
+        "adv_id": adv["id"],
         "course_id": course["id"],
         "session_id": session["id"],
         "qualification_id": str(await scalar(runtime, "SELECT id FROM qualification LIMIT 1")),

@@ -24,6 +24,7 @@ from erkenning.web.pages.my_work import TaskPages  # also registers the advisers
 from erkenning.web.pages.objections import ObjectionPages
 from erkenning.web.pages.outside import outside_handlers  # companies, schools and the public
 from erkenning.web.pages.report_reads import ReportReadPages
+from erkenning.web.pages.reporting_points import ReportingPointPages
 from erkenning.web.pages.reports import ReportPages
 from erkenning.web.pages.session import SignInController
 from erkenning.web.pages.sign_in_link import SignInLinkPages
@@ -40,7 +41,7 @@ def page_handlers() -> list[Any]:
         ReportReadPages,
         # The back office of SBB staff: reports, investigations, decisions, objections, courses.
         ReportPages, InvestigationPages, DecisionPages, ObjectionPages, CoursePages, CourseSessionPages,
-        MonitoringPages, TaskPages,
+        MonitoringPages, ReportingPointPages, TaskPages,
     ]
 
 

@@ -46,7 +46,7 @@ async def test_staff_member_signs_in_at_the_provider_and_lands_on_mijn_werk(new_
 
     principal = (await _rows(runtime, "SELECT * FROM principal WHERE oidc_subject = 'senior'"))[0]
     assert (principal["role"], principal["email"], principal["oidc_issuer"]) == (
-        "senior_adviser", "f.elamrani@sbb.example", sso.issuer,
+        "senior_adviser", "fatima.elamrani@sbb.example", sso.issuer,
     )
     sessions = await _rows(runtime, "SELECT method FROM web_session WHERE principal_id = :p", p=principal["id"])
     assert [s["method"] for s in sessions] == ["oidc"]

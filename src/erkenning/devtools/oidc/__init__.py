@@ -47,10 +47,10 @@ class DevAccount:
 
 # The demo staff of `devtools.demo` (same keys as `sub`), and one colleague without a role in erkenning.
 ACCOUNTS = (
-    DevAccount("admin", "beheerder", "Beheerder SBB", "beheer@sbb.example", ("Erkenning.Beheerder",)),
-    DevAccount("senior", "fatima", "Fatima el Amrani", "f.elamrani@sbb.example", ("Erkenning.SeniorAdviseur",)),
-    DevAccount("senior2", "pieter", "Pieter de Vries", "p.devries@sbb.example", ("Erkenning.SeniorAdviseur",)),
-    DevAccount("adviser", "sanne", "Sanne Jansen", "s.jansen@sbb.example", ("Erkenning.Adviseur",)),
+    DevAccount("admin", "joost", "Joost Bakker", "joost.bakker@sbb.example", ("Erkenning.Beheerder",)),
+    DevAccount("senior", "fatima", "Fatima el Amrani", "fatima.elamrani@sbb.example", ("Erkenning.SeniorAdviseur",)),
+    DevAccount("senior2", "pieter", "Pieter de Vries", "pieter.devries@sbb.example", ("Erkenning.SeniorAdviseur",)),
+    DevAccount("adviser", "sanne", "Sanne Jansen", "sanne.jansen@sbb.example", ("Erkenning.Adviseur",)),
     DevAccount("guest", "gast", "Gast Medewerker", "gast@sbb.example", ("Medewerker",)),
 )
 
