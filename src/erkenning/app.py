@@ -35,6 +35,7 @@ from erkenning.http.idempotency import Replay
 from erkenning.http.input_guard import refuse_bad_input
 from erkenning.http.middleware import RequestContextMiddleware
 from erkenning.http.openapi import ClosedModelSchemaPlugin, ClosedStructSchemaPlugin, document_access, document_problems
+from erkenning.recognition.controllers.attachments import BackofficeAttachmentController, PortalAttachmentController
 from erkenning.recognition.controllers.backoffice import (
     CompanyRecognitionController,
     QualificationController,
@@ -96,8 +97,8 @@ def register_handlers() -> list[Any]:
 def portal_handlers() -> list[Any]:
     """Routes of the company portal."""
     return [
-        AccountController, PortalTrainingController, PortalRecognitionController, HearingController,
-        CompanyContactController,
+        AccountController, PortalTrainingController, PortalRecognitionController, PortalAttachmentController,
+        HearingController, CompanyContactController,
     ]
 
 
@@ -108,7 +109,8 @@ def backoffice_handlers() -> list[Any]:
         AdminContactController,
         ReportController, *training_backoffice(),
         QualificationController, RecognitionController, CompanyRecognitionController,
-        DecisionController, ObjectionController, InvestigationController, MonitoringController, TargetController,
+        DecisionController, ObjectionController, BackofficeAttachmentController, InvestigationController,
+        MonitoringController, TargetController,
         AdviserTaskController, ReportReadsController, CalendarController, ReportingPointController, AdvController,
     ]
 

@@ -12,6 +12,7 @@ from erkenning.core.auth.models import ApiToken, Principal
 from erkenning.core.calendar_days import EquatedHoliday
 from erkenning.core.outbox import OutboxEvent
 from erkenning.http.idempotency import IdempotencyKey
+from erkenning.recognition.attachments import ObjectionAttachment
 from erkenning.recognition.models import (
     Decision,
     DecisionRecognition,
@@ -54,6 +55,7 @@ __all__ = [
     "Investigation",
     "InvestigationReport",
     "Objection",
+    "ObjectionAttachment",
     "OutboxEvent",
     "Participation",
     "Principal",

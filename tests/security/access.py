@@ -25,7 +25,7 @@ KINDS = (ANONYMOUS, COMPANY, SCHOOL, ADVISER, SENIOR, ADMIN)
 # Path parameters whose objects belong to a company / a school: they get an own and a foreign value.
 COMPANY_OWNED = frozenset({
     "decision_id", "objection_id", "recognition_id", "case_id", "participation_id", "token_id", "invitation_id",
-    "contact_id",
+    "attachment_id", "contact_id",
 })
 # A contact belongs to a company or to a school: `contact_id` is in both (each route admits one of them).
 SCHOOL_OWNED = frozenset({"subscription_id", "delivery_id", "report_id", "brin", "contact_id"})
@@ -129,6 +129,11 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", f"{_P}/objections"): COMPANY_ONLY,
     ("GET", f"{_P}/objections/{{objection_id:uuid}}"): COMPANY_ONLY,
     ("POST", f"{_P}/objections/{{objection_id:uuid}}/withdraw"): COMPANY_ONLY,
+    ("GET", f"{_P}/objections/{{objection_id:uuid}}/attachments"): COMPANY_ONLY,
+    ("GET", f"{_P}/objections/{{objection_id:uuid}}/attachments/{{attachment_id:uuid}}"): COMPANY_ONLY,
+    # The multipart body is read before the objection is looked up: the matrix's empty body is refused (400)
+    # for an own, unknown and foreign objection alike, which tells nothing about the foreign one.
+    ("POST", f"{_P}/objections/{{objection_id:uuid}}/attachments"): rule(COMPANY, company="ok"),
     ("GET", f"{_P}/hearings"): COMPANY_ONLY,
     ("GET", f"{_P}/hearings/{{case_id:uuid}}"): COMPANY_ONLY,
     ("POST", f"{_P}/hearings/{{case_id:uuid}}/answer"): rule(COMPANY, body={"answer": "Onze kant."}),
@@ -240,6 +245,9 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", f"{_B}/objections/{{objection_id:uuid}}"): ANY_STAFF,
     ("POST", f"{_B}/objections/{{objection_id:uuid}}/decide"): ADVISERS_ONLY,
     ("POST", f"{_B}/objections/{{objection_id:uuid}}/withdraw"): ADVISERS_ONLY,
+    ("GET", f"{_B}/objections/{{objection_id:uuid}}/attachments"): ANY_STAFF,
+    ("GET", f"{_B}/objections/{{objection_id:uuid}}/attachments/{{attachment_id:uuid}}"): ANY_STAFF,
+    ("POST", f"{_B}/objections/{{objection_id:uuid}}/attachments"): ANY_STAFF,
     ("GET", f"{_B}/investigations"): ADVISERS_ONLY,
     ("GET", f"{_B}/investigations/{{case_id:uuid}}"): ADVISERS_ONLY,
     ("POST", f"{_B}/investigations/{{case_id:uuid}}/assign"): ADVISERS_ONLY,
@@ -338,6 +346,8 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/bezwaren/{objection_id:uuid}"): ANY_STAFF,
     ("POST", "/bezwaren/{objection_id:uuid}/beslissen"): ADVISERS_ONLY,
     ("POST", "/bezwaren/{objection_id:uuid}/ingetrokken"): ADVISERS_ONLY,
+    ("GET", "/bezwaren/{objection_id:uuid}/bijlagen"): ANY_STAFF,
+    ("GET", "/bezwaren/{objection_id:uuid}/bijlagen/{attachment_id:uuid}"): ANY_STAFF,
     ("GET", "/cursussen"): ANY_STAFF,
     ("GET", "/cursussen/nieuw"): ANY_STAFF,
     ("POST", "/cursussen/nieuw"): ANY_STAFF,
@@ -357,6 +367,12 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/portaal/besluiten/{decision_id:uuid}/bezwaar"): rule(COMPANY, body={"grounds": "Oneens."}),
     ("POST", "/portaal/besluiten/{decision_id:uuid}/zienswijze"): rule(COMPANY, body={"text": "Onze kant."}),
     ("POST", "/portaal/bezwaren/{objection_id:uuid}/intrekken"): COMPANY_ONLY,
+    ("POST", "/portaal/besluiten/{decision_id:uuid}/bezwaar/versturen"): rule(COMPANY, body={"grounds": "Oneens."}),
+    ("POST", "/portaal/besluiten/{decision_id:uuid}/bezwaar/wijzigen"): rule(COMPANY, body={"grounds": "Oneens."}),
+    ("POST", "/portaal/besluiten/{decision_id:uuid}/bijlagen/{attachment_id:uuid}/verwijderen"): COMPANY_ONLY,
+    ("GET", "/portaal/bezwaren/{objection_id:uuid}"): COMPANY_ONLY,
+    ("GET", "/portaal/bezwaren/{objection_id:uuid}/intrekken"): COMPANY_ONLY,
+    ("GET", "/portaal/bezwaren/{objection_id:uuid}/bijlagen/{attachment_id:uuid}"): COMPANY_ONLY,
     ("GET", "/portaal/reactieverzoeken"): COMPANY_ONLY,
     ("GET", "/portaal/reactieverzoeken/{case_id:uuid}"): COMPANY_ONLY,
     ("POST", "/portaal/reactieverzoeken/{case_id:uuid}"): rule(COMPANY, body={"answer": "Onze kant."}),

@@ -42,7 +42,7 @@ class Party:
 
     def secrets_of_company(self) -> set[str]:
         keys = ("company_id", "recognition_id", "decision_id", "objection_id", "case_id", "participation_id",
-                "certified_participation_id", "token_id", "company_report_id", "invitation_id",
+                "certified_participation_id", "token_id", "company_report_id", "invitation_id", "attachment_id",
                 "company_contact_id", "page_company_contact_id", "admin_contact_id", "page_admin_contact_id")
         return {self.ids[k] for k in keys}
 
@@ -112,6 +112,11 @@ async def build(client: httpx.AsyncClient, runtime: Runtime, tokens: TokenFactor
             headers=party.company.headers,
         ))
         party.ids["objection_id"] = objection["id"]
+        attachment = _ok(await client.post(
+            f"/api/v1/portal/objections/{objection['id']}/attachments",
+            files={"file": ("verklaring.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")}, headers=party.company.headers,
+        ))
+        party.ids["attachment_id"] = attachment["id"]
 
         # A report passed on by the school, substantiated: the worker opens a case; then both sides are heard.
         report = await school_report(client, party.school, {**facts(await _company(runtime, company_id)),

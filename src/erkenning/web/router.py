@@ -21,6 +21,7 @@ from erkenning.web.pages.decisions import DecisionPages
 from erkenning.web.pages.investigations import InvestigationPages
 from erkenning.web.pages.monitoring import MonitoringPages
 from erkenning.web.pages.my_work import TaskPages  # also registers the advisers' start sections
+from erkenning.web.pages.objection_files import ObjectionFilePages
 from erkenning.web.pages.objections import ObjectionPages
 from erkenning.web.pages.outside import outside_handlers  # companies, schools and the public
 from erkenning.web.pages.report_reads import ReportReadPages
@@ -40,8 +41,8 @@ def page_handlers() -> list[Any]:
         SignInController, SignInLinkPages, StartController, CompanyPages, AdminPages, AdminContactPages,
         ReportReadPages,
         # The back office of SBB staff: reports, investigations, decisions, objections, courses.
-        ReportPages, InvestigationPages, DecisionPages, ObjectionPages, CoursePages, CourseSessionPages,
-        MonitoringPages, ReportingPointPages, TaskPages,
+        ReportPages, InvestigationPages, DecisionPages, ObjectionPages, ObjectionFilePages, CoursePages,
+        CourseSessionPages, MonitoringPages, ReportingPointPages, TaskPages,
     ]
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from erkenning.web.pages.contacts import CompanyContactPages, SchoolContactPages
 from erkenning.web.pages.portal import PortalPages
 from erkenning.web.pages.portal_hearings import PortalHearingPages
+from erkenning.web.pages.portal_objections import PortalObjectionPages
 from erkenning.web.pages.portal_training import PortalTrainingPages
 from erkenning.web.pages.public import PublicPages
 from erkenning.web.pages.public_reports import PrivacyPage, PublicReportPages
@@ -18,7 +19,7 @@ from erkenning.web.pages.school_subscriptions import SchoolSubscriptionPages
 
 def outside_handlers() -> list[Any]:
     return [
-        PortalPages, PortalHearingPages, PortalTrainingPages,
+        PortalPages, PortalObjectionPages, PortalHearingPages, PortalTrainingPages,
         SchoolVerifyPages, SchoolSubscriptionPages, SchoolReportPages, SchoolReportingPointPages,
         PublicPages, PublicReportPages, PrivacyPage, CompanyContactPages, SchoolContactPages,
     ]
