@@ -5,7 +5,7 @@ person); `oidc_sign_in` holds started sign-ins, `contact` the addresses that act
 `sign_in_link` the links sent to them; web sessions may now be started by single sign-on or a link.
 
 Revision ID: 31f41dce5244
-Revises: 7c5e0a91d2f4
+Revises: 1b0c8a7d969b
 Create Date: 2026-12-07 09:07:55.690172
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 
 
 revision: str = '31f41dce5244'
-down_revision: str | None = '7c5e0a91d2f4'
+down_revision: str | None = '1b0c8a7d969b'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
