@@ -128,9 +128,9 @@ async def test_an_adviser_takes_a_phoned_in_report_to_an_intended_decision_throu
     await _press(senior, "Voorstel goedkeuren", "Het voorstel is goedgekeurd en wordt uitgevoerd.")
     await _inspect(senior, f"journey-{size}-13-approved")
 
-    # The intended decision: the worker puts it to the company; the case links to it.
+    # The intended decision: the worker puts it to the company; the page shows it without a reload and says so.
     await drain_queue(settings)
-    await senior.reload()
+    await senior.get_by_role("status").filter(has_text="Het voorstel is uitgevoerd").wait_for(timeout=30_000)
     await senior.get_by_role("link", name="Besluit bekijken").click()
     await senior.get_by_role("heading", name="Besluit: schorsing", exact=True).wait_for()
     await senior.get_by_text("voornemen", exact=False).first.wait_for()
