@@ -39,6 +39,11 @@ from erkenning.recognition.controllers.backoffice import (
     QualificationController,
     RecognitionController,
 )
+from erkenning.recognition.controllers.criteria import (
+    AssessmentController,
+    AssessmentReadController,
+    CriteriaController,
+)
 from erkenning.recognition.controllers.decisions import DecisionController, ObjectionController
 from erkenning.recognition.controllers.portal import PortalRecognitionController
 from erkenning.register.controllers import RegisterController, SchoolController
@@ -96,6 +101,7 @@ def backoffice_handlers() -> list[Any]:
         CompanyController, PrincipalController, TokenController, AuditController, OutboxController,
         ReportController, *training_backoffice(),
         QualificationController, RecognitionController, CompanyRecognitionController,
+        CriteriaController, AssessmentController, AssessmentReadController,
         DecisionController, ObjectionController, InvestigationController, MonitoringController, TargetController,
         AdviserTaskController, ReportReadsController, CalendarController,
     ]

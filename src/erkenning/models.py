@@ -12,6 +12,12 @@ from erkenning.core.auth.models import ApiToken, Principal
 from erkenning.core.calendar_days import EquatedHoliday
 from erkenning.core.outbox import OutboxEvent
 from erkenning.http.idempotency import IdempotencyKey
+from erkenning.recognition.criteria import (
+    CriteriaAssessment,
+    CriteriaAssessmentItem,
+    CriteriaList,
+    RecognitionCriterion,
+)
 from erkenning.recognition.models import (
     Decision,
     DecisionRecognition,
@@ -41,6 +47,9 @@ __all__ = [
     "AuditEvent",
     "Company",
     "Course",
+    "CriteriaAssessment",
+    "CriteriaAssessmentItem",
+    "CriteriaList",
     "CourseSession",
     "Deadline",
     "Decision",
@@ -57,6 +66,7 @@ __all__ = [
     "Principal",
     "Qualification",
     "Recognition",
+    "RecognitionCriterion",
     "RecognitionPeriod",
     "RecognitionPeriodHistory",
     "Report",

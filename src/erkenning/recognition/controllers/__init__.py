@@ -4,6 +4,7 @@
 """
 
 from erkenning.http.dependencies import provide
+from erkenning.recognition.services.criteria import AssessmentService, CriteriaService
 from erkenning.recognition.services.decisions import DecisionService
 from erkenning.recognition.services.objections import ObjectionService
 from erkenning.recognition.services.qualifications import QualificationService
@@ -14,4 +15,6 @@ PROVIDERS = {
     "recognitions": provide(RecognitionService),
     "decisions": provide(DecisionService),
     "objections": provide(ObjectionService),
+    "criteria": provide(CriteriaService),
+    "assessments": provide(AssessmentService),
 }

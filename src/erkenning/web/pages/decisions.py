@@ -332,7 +332,7 @@ async def _decision_page(
         decision.drafted_by, decision.approved_by, decision.sent_by, decision.response_read_by,
     ])
     adviser = caller.role in ADVISER_ROLES
-    steps = [STEPS[DecisionStatus(m.to)] for m in decisions.actions(decision, caller)] if adviser else []
+    steps = [STEPS[DecisionStatus(m.to)] for m in await decisions.actions(decision, caller)] if adviser else []
     takes_response = adviser and decision.status is DecisionStatus.INTENDED and decision.response_received_at is None
     letter = None
     if decision.status is not DecisionStatus.CANCELLED and (
