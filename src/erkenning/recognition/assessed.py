@@ -18,6 +18,7 @@ from datetime import date
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -87,7 +88,7 @@ async def latest(session: AsyncSession, recognition_ids: Sequence[UUID]) -> dict
             col(CriteriaAssessment.assessed_on).desc(),
             col(CriteriaAssessment.created_at).desc(),
         )
-        .distinct(col(CriteriaAssessment.recognition_id))
+        .ext(distinct_on(col(CriteriaAssessment.recognition_id)))
     )
     found = {a.id: (a, version) for a, version in (await session.exec(stmt)).all()}
     results: dict[UUID, dict[CriterionResult, list[str]]] = {a: {r: [] for r in CriterionResult} for a in found}

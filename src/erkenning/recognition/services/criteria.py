@@ -139,7 +139,10 @@ class AssessmentService:
                 raise ValidationFailed([{"field": "assessed_on", "message": "a reassessment is after the grant"}])
         else:
             raise Conflict(f"A {recognition.status.value} recognition is not assessed")
-        listed = await in_force(self.session, assessed_on)
+        try:
+            listed = await in_force(self.session, assessed_on)
+        except Conflict as exc:
+            raise ValidationFailed([{"field": "assessed_on", "message": exc.detail}]) from None
         criteria = await criteria_of(self.session, listed.id)
         by_code = {c.code: c for c in criteria}
         given = {item.code: item for item in data.items}
