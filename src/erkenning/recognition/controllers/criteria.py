@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, JSONBody, PathParameter
 
 from erkenning.core.caller import Role
 from erkenning.http.dependencies import CurrentCaller
@@ -42,7 +43,9 @@ class CriteriaController(Controller):
         return await criteria.current()
 
     @get("/{version:int}", summary="One version of the recognition criteria")
-    async def one(self, version: FromPath[int], criteria: NamedDependency[CriteriaService]) -> CriteriaListRead:
+    async def one(
+        self, version: Annotated[int, PathParameter(ge=1, le=100_000)], criteria: NamedDependency[CriteriaService]
+    ) -> CriteriaListRead:
         return await criteria.version(version)
 
     @post(
