@@ -13,6 +13,7 @@ from erkenning.web import csrf
 from erkenning.web.errors import PAGE_OPT
 from erkenning.web.middleware import WebSessionMiddleware
 from erkenning.web.pages.admin import AdminPages
+from erkenning.web.pages.assessments import AssessmentPages
 from erkenning.web.pages.companies import CompanyPages
 from erkenning.web.pages.course_sessions import CourseSessionPages
 from erkenning.web.pages.courses import CoursePages
@@ -37,7 +38,7 @@ def page_handlers() -> list[Any]:
         SignInController, StartController, CompanyPages, AdminPages, ReportReadPages,
         # The back office of SBB staff: reports, investigations, decisions, objections, courses.
         ReportPages, InvestigationPages, DecisionPages, ObjectionPages, CoursePages, CourseSessionPages,
-        MonitoringPages, TaskPages,
+        MonitoringPages, TaskPages, AssessmentPages,
     ]
 
 

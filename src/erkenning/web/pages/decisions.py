@@ -28,6 +28,7 @@ from erkenning.recognition.controllers.decisions import letter_response
 from erkenning.recognition.dispatch import sha256
 from erkenning.recognition.models import Decision, DecisionKind, DecisionStatus, LetterKind
 from erkenning.recognition.schemas import DecisionCreate, DecisionUpdate, ResponseCreate
+from erkenning.recognition.services.criteria import CriteriaService
 from erkenning.recognition.services.decisions import UNSENT, DecisionService
 from erkenning.recognition.services.objections import ObjectionService
 from erkenning.vocabulary import long_date
@@ -78,14 +79,20 @@ _TEXTS = (
     Field("legal_basis", "Grondslag", width="l", missing="Vul de grondslag in.",
           hint="Bijvoorbeeld: art. 7.2.10 WEB"),
 )
+# The recognition criterion no longer met (art. 7.2.10 WEB): a suspension or withdrawal names it; options per request.
+_CRITERION = Field(
+    "criterion_code", "Erkenningsvoorwaarde waaraan niet (meer) wordt voldaan", kind="select", required=False,
+    hint="Verplicht bij een schorsing of intrekking. De voorwaarde staat in het besluit en in de brief.",
+    invalid="Kies bij een schorsing of intrekking de erkenningsvoorwaarde waaraan niet meer wordt voldaan.",
+)
 DRAFT_FIELDS = (
     Field("kind", "Soort besluit", kind="select", options=vocabulary.options(DecisionKind),
           missing="Kies de soort besluit."),
     Field("recognition_ids", "Erkenningen", kind="checkboxes", missing="Kies de erkenningen waarover het besluit gaat.",
           invalid="Kies erkenningen van dit bedrijf, elk één keer."),
-    *_TEXTS, *_DATES, _URGENT,
+    *_TEXTS, _CRITERION, *_DATES, _URGENT,
 )
-EDIT_FIELDS = (*_TEXTS, *_DATES, _URGENT)
+EDIT_FIELDS = (*_TEXTS, _CRITERION, *_DATES, _URGENT)
 # The schema's own checks of the dates (a model validator) in Dutch, on the field they concern.
 KNOWN = {
     "each recognition once": ("recognition_ids", "Kies elke erkenning één keer."),
@@ -101,6 +108,7 @@ KNOWN = {
     "placements_until must not be before": ("placements_until", "Deze datum ligt niet vóór de ingangsdatum."),
     "urgent_reason: only a decision": (
         "urgent_reason", "Alleen een besluit dat het bedrijf benadeelt, kan spoedeisend zijn."),
+    "criterion_code: a suspension or withdrawal": ("criterion_code", _CRITERION.invalid or ""),
 }
 _NOT_FOR_THESE = "Dit besluit past niet bij de huidige status van (een van) de gekozen erkenningen."
 
@@ -144,6 +152,11 @@ def _refusal(slug: str, decision: Decision, exc: DomainError) -> str:
     if slug == "goedkeuren" and isinstance(exc, GuardRefused):
         return ("Dit besluit benadeelt het bedrijf: een senior adviseur die het niet zelf heeft opgesteld, "
                 "moet het goedkeuren (vier ogen).")
+    if slug in ("goedkeuren", "versturen") and decision.kind is DecisionKind.GRANT and isinstance(
+        exc, InvalidTransition
+    ):
+        return ("Nog niet aan alle erkenningsvoorwaarden voldaan (art. 7.2.10 WEB): leg eerst bij elke erkenning een "
+                "beoordeling vast waarin aan elke voorwaarde is voldaan. " + exc.detail)
     if slug == "goedkeuren" and isinstance(exc, InvalidTransition):
         if decision.response_received_at is not None and decision.status is DecisionStatus.INTENDED:
             return "Het bedrijf heeft gereageerd. Lees de reactie en vink aan dat u die heeft gelezen."
@@ -188,10 +201,12 @@ class DecisionPages(Controller):
     @get("/nieuw", name="decision_new", guards=[requires(*ADVISER_ROLES)])
     async def new(
         self, request: Request[Any, Any, Any], companies: NamedDependency[CompanyService],
-        directory: NamedDependency[Directory], caller: CurrentCaller, bedrijf: Annotated[UUID, QueryParameter()],
+        directory: NamedDependency[Directory], criteria: NamedDependency[CriteriaService], caller: CurrentCaller,
+        bedrijf: Annotated[UUID, QueryParameter()],
     ) -> Template:
         company = await companies.get(bedrijf, caller)
-        fields = _with_options(DRAFT_FIELDS, await directory.recognition_options(caller, company.id))
+        fields = _with_options(DRAFT_FIELDS, recognition_ids=await directory.recognition_options(caller, company.id),
+                               criterion_code=await _criterion_options(criteria))
         return page(request, "decisions/form.html", title="Besluit opstellen", form=Form(fields), company=company,
                     decision=None)
 
@@ -199,10 +214,13 @@ class DecisionPages(Controller):
     async def draft(
         self, request: Request[Any, Any, Any], data: URLEncodedBody[dict[str, str | list[str]]], session: DbSession,
         decisions: NamedDependency[DecisionService], companies: NamedDependency[CompanyService],
-        directory: NamedDependency[Directory], caller: CurrentCaller, bedrijf: Annotated[UUID, QueryParameter()],
+        directory: NamedDependency[Directory], criteria: NamedDependency[CriteriaService], caller: CurrentCaller,
+        bedrijf: Annotated[UUID, QueryParameter()],
     ) -> Template | Redirect:
         company = await companies.get(bedrijf, caller)
-        form = Form(_with_options(DRAFT_FIELDS, await directory.recognition_options(caller, company.id)), data)
+        fields = _with_options(DRAFT_FIELDS, recognition_ids=await directory.recognition_options(caller, company.id),
+                               criterion_code=await _criterion_options(criteria))
+        form = Form(fields, data)
         if set(form.chosen("recognition_ids")) - {value for value, _ in form["recognition_ids"].options}:
             form.error("recognition_ids", form["recognition_ids"].invalid or "")
         payload = form.validate(DecisionCreate, known=KNOWN)
@@ -226,11 +244,13 @@ class DecisionPages(Controller):
     @get("/{decision_id:uuid}/wijzigen", name="decision_edit", guards=[requires(*ADVISER_ROLES)])
     async def edit(
         self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], decisions: NamedDependency[DecisionService],
-        companies: NamedDependency[CompanyService], caller: CurrentCaller,
+        companies: NamedDependency[CompanyService], criteria: NamedDependency[CriteriaService], caller: CurrentCaller,
     ) -> Template:
         decision = await decisions.read(decision_id, caller)
         company = await companies.get(decision.company_id, caller)
-        form = Form.from_object(EDIT_FIELDS, decision)
+        form = Form.from_object(_with_options(EDIT_FIELDS, criterion_code=await _criterion_options(criteria)), decision)
+        named = await decisions.criterion_of(decision)
+        form.values["criterion_code"] = named.code if named else ""
         return page(request, "decisions/form.html", title="Concept-besluit wijzigen", form=form, company=company,
                     decision=decision)
 
@@ -238,9 +258,9 @@ class DecisionPages(Controller):
     async def update(
         self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
         session: DbSession, decisions: NamedDependency[DecisionService], companies: NamedDependency[CompanyService],
-        caller: CurrentCaller,
+        criteria: NamedDependency[CriteriaService], caller: CurrentCaller,
     ) -> Template | Redirect:
-        form = Form(EDIT_FIELDS, data)
+        form = Form(_with_options(EDIT_FIELDS, criterion_code=await _criterion_options(criteria)), data)
         payload = form.validate(DecisionUpdate, known=KNOWN)
         status = 422
         if payload is not None:
@@ -295,8 +315,14 @@ class DecisionPages(Controller):
                             DONE[slug])
 
 
-def _with_options(fields: tuple[Field, ...], options: tuple[tuple[str, str], ...]) -> tuple[Field, ...]:
-    return tuple(replace(f, options=options) if f.name == "recognition_ids" else f for f in fields)
+def _with_options(fields: tuple[Field, ...], **options: tuple[tuple[str, str], ...]) -> tuple[Field, ...]:
+    """The fields, those named given their options of this request."""
+    return tuple(replace(f, options=options[f.name]) if f.name in options else f for f in fields)
+
+
+async def _criterion_options(criteria: CriteriaService) -> tuple[tuple[str, str], ...]:
+    """The criteria in force, for naming the one no longer met."""
+    return (("", "Geen"), *((c.code, c.title) for c in (await criteria.current()).criteria))
 
 
 def _explain(form: Form, refusal: DomainError) -> None:
@@ -348,4 +374,5 @@ async def _decision_page(
         letter=letter, letter_body=body_of(letter.html) if letter else None,
         letter_sha256=sha256(letter.html) if letter and letter.kept else None,
         approve_form=Form(APPROVE_FIELDS) if decision.response_received_at is not None else None,
+        criterion=await decisions.criterion_of(decision), criteria_unmet=await decisions.criteria_unmet(decision),
     )
