@@ -227,12 +227,12 @@ class DecisionCreate(_DecisionDates):
     def _dates(self) -> Self:
         if len(set(self.recognition_ids)) != len(self.recognition_ids):
             raise ValueError("recognition_ids: each recognition once")
-        if self.kind in NAMES_CRITERION and self.criterion_code is None:
-            raise ValueError("criterion_code: a suspension or withdrawal names the criterion no longer met")
         check_suspension_dates(self.kind, self.effective_from, self.effective_until, self.until_reinstated)
         self.placements_until = default_placements(self.kind, self.effective_from, self.placements_until)
         check_placements(self.kind, self.effective_from, self.placements_until)
         check_urgency(self.kind, self.urgent_reason)
+        if self.kind in NAMES_CRITERION and self.criterion_code is None:
+            raise ValueError("criterion_code: a suspension or withdrawal names the criterion no longer met")
         return self
 
 
