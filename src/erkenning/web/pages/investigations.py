@@ -27,6 +27,7 @@ from erkenning.core.errors import DomainError, Forbidden, InvalidTransition, Not
 from erkenning.core.states import GuardRefused
 from erkenning.http.dependencies import CurrentCaller, DbSession
 from erkenning.http.guards import requires
+from erkenning.recognition.services.criteria import CriteriaService
 from erkenning.recognition.services.recognitions import RecognitionService
 from erkenning.reports.services.reports import ReportService
 from erkenning.training.models import Topic
@@ -101,6 +102,11 @@ PROPOSAL_FIELDS = (
                "met een latere ingangsdatum: leeg laten is tot en met die datum.",
           invalid="Vul bij schorsing of intrekking in tot wanneer lopende stages door mogen gaan, niet vóór de "
                   "ingangsdatum."),
+    Field("criterion_code", "Erkenningsvoorwaarde waar de uitkomst over gaat", kind="select", required=False,
+          form_id="voorstel",
+          hint="Niet bij ongegrond. Leeg laten: discriminatievrije werving en werkomgeving. Een schorsing of "
+               "intrekking noemt deze voorwaarde in het besluit en de brief.",
+          invalid="Kies een voorwaarde uit de lijst; een ongegronde uitkomst gaat over geen voorwaarde."),
     Field("urgent_reason", "Spoedeisend: waarom het bedrijf niet eerst op een voornemen kan reageren", kind="textarea",
           required=False, form_id="voorstel",
           hint="Meestal leeg: dan krijgt het bedrijf eerst een voornemen met een reactietermijn (art. 4:8 Awb). Alleen "
@@ -341,8 +347,13 @@ async def _fields(services: CaseServices, caller: Caller, case_id: UUID, step: S
     """The step's fields, with the choices that depend on the case (its company's recognitions, advisers)."""
     if step.slug == "voorstel":
         case = await services.investigations.get(case_id, caller)
-        options = await services.directory.recognition_options(caller, case.company_id)
-        return tuple(replace(f, options=options) if f.name == "recognition_ids" else f for f in step.fields)
+        options = {
+            "recognition_ids": await services.directory.recognition_options(caller, case.company_id),
+            "criterion_code": (("", "Standaard (discriminatievrije werving en werkomgeving)"), *(
+                (c.code, c.title) for c in (await CriteriaService(services.session).current()).criteria
+            )),
+        }
+        return tuple(replace(f, options=options[f.name]) if f.name in options else f for f in step.fields)
     if step.slug == "toewijzen":
         return (replace(step.fields[0], options=await services.directory.adviser_options()),)
     return step.fields
