@@ -37,7 +37,8 @@ async def intended(world: World, recognition_id) -> str:
         service = DecisionService(session, world.runtime.settings, RENDERER)
         decision = await service.draft(
             DecisionCreate(kind="withdraw", recognition_ids=[recognition_id], grounds="Geen praktijkopleider meer.",
-                           legal_basis="art. 7.2.10 WEB", placements_until=clock.today() + timedelta(days=60)),
+                           legal_basis="art. 7.2.10 WEB", placements_until=clock.today() + timedelta(days=60),
+                           criterion_code="workplace_trainer"),
             as_caller(world.adviser),
         )
         await service.intend(decision.id, as_caller(world.adviser))

@@ -241,15 +241,18 @@ class CaseServices:
     recognitions: RecognitionService
     adviser_tasks: AdviserTaskService
     directory: Directory
+    criteria: CriteriaService
 
 
 async def provide_case_services(
     session: DbSession, investigations: NamedDependency[InvestigationService],
     reporter_reactions: NamedDependency[ReporterReactionService], reports: NamedDependency[ReportService],
     recognitions: NamedDependency[RecognitionService], adviser_tasks: NamedDependency[AdviserTaskService],
-    directory: NamedDependency[Directory],
+    directory: NamedDependency[Directory], criteria: NamedDependency[CriteriaService],
 ) -> CaseServices:
-    return CaseServices(session, investigations, reporter_reactions, reports, recognitions, adviser_tasks, directory)
+    return CaseServices(
+        session, investigations, reporter_reactions, reports, recognitions, adviser_tasks, directory, criteria
+    )
 
 
 class InvestigationPages(Controller):
@@ -350,7 +353,7 @@ async def _fields(services: CaseServices, caller: Caller, case_id: UUID, step: S
         options = {
             "recognition_ids": await services.directory.recognition_options(caller, case.company_id),
             "criterion_code": (("", "Standaard (discriminatievrije werving en werkomgeving)"), *(
-                (c.code, c.title) for c in (await CriteriaService(services.session).current()).criteria
+                (c.code, c.title) for c in (await services.criteria.current()).criteria
             )),
         }
         return tuple(replace(f, options=options[f.name]) if f.name in options else f for f in step.fields)
