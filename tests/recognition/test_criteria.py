@@ -117,6 +117,11 @@ async def test_a_reassessment_records_each_criterion_with_its_date_and_shows_on_
         "not_met": ["non_discrimination"], "not_assessed": [],
     }
 
+    # Confirming a reassessment by date alone is refused while the latest assessment finds a criterion unmet.
+    confirmed = await client.post(f"{RECOGNITIONS}/{recognition_id}/reassessed",
+                                  json={"assessed_on": visit.isoformat()}, headers=world.adviser.headers)
+    assert confirmed.status_code == 409 and "Record the reassessment first" in confirmed.json()["detail"]
+
     # Every criterion met: the next reassessment is due four years after this one, and it leaves the list.
     again = await _assess(client, world, recognition_id, {"items": _items(**dict.fromkeys(CODES, M))})
     assert again["all_met"] and again["assessed_on"] == today.isoformat()
