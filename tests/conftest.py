@@ -177,6 +177,15 @@ async def _truncate_sql(shared_runtime: Runtime) -> str:
     async with shared_runtime.engine.connect() as conn:
         names = await conn.run_sync(lambda c: sa.inspect(c).get_table_names())
         superuser = (await conn.execute(sa.text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"))).scalar()
+        # The shipped list as rows to put back (a TRUNCATE … CASCADE of `principal` would empty it too).
+        reinsert = [row[0] for row in await conn.execute(sa.text(
+            "SELECT format('INSERT INTO criteria_list (id, version, valid_from, note) VALUES (%L, %L, %L, %L) "
+            "ON CONFLICT DO NOTHING', id, version, valid_from, note) FROM criteria_list WHERE version = 1 "
+            "UNION ALL SELECT format('INSERT INTO recognition_criterion (id, criteria_list_id, position, code, "
+            "title, description, source) VALUES (%L, %L, %L, %L, %L, %L, %L) ON CONFLICT DO NOTHING', c.id, "
+            "c.criteria_list_id, c.position, c.code, c.title, c.description, c.source) FROM recognition_criterion c "
+            "JOIN criteria_list l ON l.id = c.criteria_list_id WHERE l.version = 1"
+        ))]
     tables = sorted(set(names) - KEEP_TABLES)
     if superuser:
         deletes = "; ".join(f'DELETE FROM "{n}"' for n in tables)
@@ -186,7 +195,7 @@ async def _truncate_sql(shared_runtime: Runtime) -> str:
     async with shared_runtime.engine.begin() as conn:
         await conn.execute(sa.text(
             "CREATE OR REPLACE FUNCTION erkenning_test_clean() RETURNS void LANGUAGE plpgsql AS $$ BEGIN "
-            f"{empty}; {RESTORE_SHIPPED}; END $$"
+            f"{empty}; {RESTORE_SHIPPED}; {'; '.join(reinsert).replace(':', chr(92) + ':')}; END $$"
         ))
     return "SELECT erkenning_test_clean()"
 
