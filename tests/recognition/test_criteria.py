@@ -211,6 +211,11 @@ async def test_a_suspension_or_withdrawal_names_the_criterion_no_longer_met(clie
         assert drafted.status_code == status, drafted.text
     detail = (await client.get(f"{DECISIONS}/{drafted.json()['id']}", headers=world.adviser.headers)).json()
     assert detail["criterion"]["code"] == "cooperation" and detail["criterion_id"] == detail["criterion"]["id"]
+    url = f"{DECISIONS}/{detail['id']}"
+    for code, status in ((None, 422), ("no_such_criterion", 422), ("non_discrimination", 200), ("cooperation", 200)):
+        changed = await client.patch(url, json={"criterion_code": code}, headers=world.adviser.headers)
+        assert changed.status_code == status, changed.text
+    assert (await client.get(url, headers=world.adviser.headers)).json()["criterion"]["code"] == "cooperation"
     letter = await client.get(f"{DECISIONS}/{detail['id']}/letter", headers=world.adviser.headers)
     assert "Samenwerking met school en SBB" in letter.text
     assert "De erkenningsvoorwaarde waaraan niet (meer) wordt voldaan" in letter.text

@@ -147,6 +147,9 @@ async def test_responding_to_an_intended_decision_once(web: WebClient, company: 
     path = f"/portaal/besluiten/{decision}"
     page = await web.get(path)
     assert "Dit is een voornemen" in page.text and "Reactie versturen" in page.text
+    # The company reads which recognition criterion SBB finds no longer met.
+    assert "Erkenningsvoorwaarde waaraan niet (meer) wordt voldaan" in page.text
+    assert "Deskundige praktijkopleider" in page.text
     response = await web.http.post(
         f"{path}/zienswijze", data={"_csrf": csrf_of(page.text), "text": "Wij zoeken al een nieuwe."}
     )

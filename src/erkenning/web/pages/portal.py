@@ -230,6 +230,7 @@ async def _decision_page(
         response_form=form if form is not None and "text" in form.values else None,
         term_passed=decision.objection_deadline is not None and today > decision.objection_deadline,
         adverse=decision.kind in ADVERSE, status_code=status, letter_kind=await _letter_kind(decisions, decision),
+        criterion=await decisions.criterion_of(decision),
     )
 
 
