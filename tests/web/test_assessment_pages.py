@@ -38,13 +38,16 @@ async def test_an_adviser_records_an_assessment_and_a_grant_waits_for_every_crit
     after = (await web.get(page)).text
     assert "De beoordeling is vastgelegd." in after and "niet voldaan" in after and "Vacature sluit uit" in after
     assert long_date(clock.today()) in after
+    card = (await web.get(f"/bedrijven/{world.company_id}")).text
+    assert "niet voldaan: Discriminatievrije werving en werkomgeving" in card
 
     drafted = await post_form(web, f"/besluiten/nieuw?bedrijf={world.company_id}",
                               f"/besluiten/nieuw?bedrijf={world.company_id}", {
         "kind": "grant", "recognition_ids": [str(application)], "grounds": "Aanvraag.", "legal_basis": "WEB"})
     assert drafted.status_code == 303
     decision = (await web.get(drafted.headers["location"])).text
-    assert "Nog niet aan alle erkenningsvoorwaarden voldaan" in decision and "not met: non_discrimination" in decision
+    assert "Nog niet aan alle erkenningsvoorwaarden voldaan" in decision
+    assert "niet voldaan: Discriminatievrije werving en werkomgeving" in decision and page in decision
     assert "/goedkeuren" not in decision
 
     await post_form(web, page, page, {f"result__{code}": "met" for code in CODES})

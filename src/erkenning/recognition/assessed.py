@@ -14,6 +14,7 @@ For other domains:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
@@ -22,6 +23,7 @@ from sqlalchemy.dialects.postgresql import distinct_on
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from erkenning.core import clock
 from erkenning.core.errors import Conflict, ValidationFailed
 from erkenning.recognition.criteria import (
     CriteriaAssessment,
@@ -53,6 +55,17 @@ async def criteria_of(session: AsyncSession, list_id: UUID) -> list[RecognitionC
         .order_by(col(RecognitionCriterion.position))
     )
     return list((await session.exec(stmt)).all())
+
+
+async def titles(session: AsyncSession, day: date | None = None) -> dict[str, str]:
+    """Code -> Dutch title of every criterion ever listed, the version in force on `day` (default today) winning."""
+    rows = (await session.exec(
+        select(col(RecognitionCriterion.code), col(RecognitionCriterion.title), col(CriteriaList.valid_from))
+        .join(CriteriaList, col(CriteriaList.id) == col(RecognitionCriterion.criteria_list_id))
+        .where(col(CriteriaList.valid_from) <= (day or clock.today()))
+        .order_by(col(CriteriaList.valid_from))
+    )).all()
+    return {code: title for code, title, _ in rows}
 
 
 async def criterion(session: AsyncSession, criterion_id: UUID | None) -> RecognitionCriterion | None:
@@ -110,8 +123,35 @@ async def latest(session: AsyncSession, recognition_ids: Sequence[UUID]) -> dict
     }
 
 
-async def unmet_for_grant(session: AsyncSession, recognition_ids: Sequence[UUID], day: date) -> list[str]:
-    """Why a grant of these recognitions may not be made on `day`, one line per recognition; empty: it may.
+@dataclass(frozen=True)
+class Missing:
+    """What one recognition of a grant misses: no assessment, one on an older version, or criteria not met."""
+
+    recognition_id: UUID
+    name: str  # crebo and pathway, e.g. "25180 bol"
+    in_force: int  # the version in force
+    assessed_version: int | None = None  # None: never assessed
+    not_met: tuple[str, ...] = ()
+    not_assessed: tuple[str, ...] = ()
+    # The same criteria by their Dutch titles (in the version in force), for pages.
+    not_met_titles: tuple[str, ...] = ()
+    not_assessed_titles: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        if self.assessed_version is None:
+            return f"{self.name}: no assessment of the criteria recorded"
+        if self.assessed_version != self.in_force:
+            return (
+                f"{self.name}: assessed on criteria version {self.assessed_version}; version {self.in_force} is in "
+                "force, assess again"
+            )
+        parts = [f"not met: {', '.join(self.not_met)}"] if self.not_met else []
+        parts += [f"not assessed: {', '.join(self.not_assessed)}"] if self.not_assessed else []
+        return f"{self.name}: {'; '.join(parts)}"
+
+
+async def unmet_for_grant(session: AsyncSession, recognition_ids: Sequence[UUID], day: date) -> list[Missing]:
+    """Why a grant of these recognitions may not be made on `day`, one per recognition; empty: it may.
 
     Each needs a current assessment with every criterion met: its latest, on the list in force on `day`."""
     if not recognition_ids:
@@ -123,18 +163,16 @@ async def unmet_for_grant(session: AsyncSession, recognition_ids: Sequence[UUID]
         .join(Qualification, col(Qualification.id) == col(Recognition.qualification_id))
         .where(col(Recognition.id).in_(recognition_ids))
     )).all())
+    titles = {c.code: c.title for c in await criteria_of(session, listed.id)}
     missing = []
     for rid in sorted(recognition_ids, key=lambda r: names.get(r, "")):
         summary, name = found.get(rid), names.get(rid, str(rid))
         if summary is None:
-            missing.append(f"{name}: no assessment of the criteria recorded")
-        elif summary.criteria_version != listed.version:
-            missing.append(
-                f"{name}: assessed on criteria version {summary.criteria_version}; version {listed.version} is in "
-                "force, assess again"
-            )
-        elif not summary.all_met:
-            parts = [f"not met: {', '.join(summary.not_met)}"] if summary.not_met else []
-            parts += [f"not assessed: {', '.join(summary.not_assessed)}"] if summary.not_assessed else []
-            missing.append(f"{name}: {'; '.join(parts)}")
+            missing.append(Missing(rid, name, listed.version))
+        elif summary.criteria_version != listed.version or not summary.all_met:
+            missing.append(Missing(
+                rid, name, listed.version, summary.criteria_version, tuple(summary.not_met),
+                tuple(summary.not_assessed), tuple(titles.get(c, c) for c in summary.not_met),
+                tuple(titles.get(c, c) for c in summary.not_assessed),
+            ))
     return missing

@@ -152,8 +152,14 @@ class DecisionService:
         """What the decision table's criteria check is given: for a grant, what its recognitions still miss."""
         if decision.kind is not DecisionKind.GRANT:
             return {}
+        return {"criteria_unmet": [str(m) for m in await self.criteria_missing(decision)]}
+
+    async def criteria_missing(self, decision: Decision) -> builtins.list[assessed.Missing]:
+        """A grant: what each of its recognitions still misses of the criteria in force today."""
+        if decision.kind is not DecisionKind.GRANT:
+            return []
         ids = [link.recognition_id for link in await self.linked(decision)]
-        return {"criteria_unmet": await assessed.unmet_for_grant(self.session, ids, clock.today())}
+        return await assessed.unmet_for_grant(self.session, ids, clock.today())
 
     async def criteria_unmet(self, decision: Decision) -> builtins.list[str]:
         """A grant not yet sent: what its recognitions still miss of the criteria (empty otherwise)."""

@@ -63,6 +63,7 @@ class CompanyOverview:
         return {
             "recognitions": recognitions, "chart": chart(recognitions, clock.today()),
             "assessments": await assessed.latest(session, [r.id for r in recognitions]),
+            "criterion_titles": await assessed.titles(session),
             "decisions": decisions, "decision_total": decision_total, "objections": objections,
             "courses": courses, "course_total": course_total,
             "reports": [report for report, _ in reports], "report_total": report_total,

@@ -40,6 +40,8 @@ from erkenning.web.rendering import after_change, flash_message, page, redirect
 from erkenning.web.staff import Directory, refusal_text
 
 PAGE_SIZE = 25
+# A grant in these states is checked against the criteria (art. 7.2.10 WEB): the page says what it misses.
+GRANT_CHECKED = (DecisionStatus.DRAFT, DecisionStatus.APPROVED)
 Text = Annotated[str | None, QueryParameter(max_length=40)]
 DRAFTED = flash_message("decision-drafted", "Het concept-besluit is opgeslagen.")
 UPDATED = flash_message("decision-updated", "Het concept-besluit is gewijzigd.")
@@ -374,5 +376,6 @@ async def _decision_page(
         letter=letter, letter_body=body_of(letter.html) if letter else None,
         letter_sha256=sha256(letter.html) if letter and letter.kept else None,
         approve_form=Form(APPROVE_FIELDS) if decision.response_received_at is not None else None,
-        criterion=await decisions.criterion_of(decision), criteria_unmet=await decisions.criteria_unmet(decision),
+        criterion=await decisions.criterion_of(decision),
+        criteria_missing=await decisions.criteria_missing(decision) if decision.status in GRANT_CHECKED else [],
     )
