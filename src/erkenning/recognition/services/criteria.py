@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from uuid import UUID
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -99,7 +100,12 @@ class CriteriaService:
             version=latest.version + 1, valid_from=data.valid_from, note=data.note, published_by=caller.principal_id
         )
         self.session.add(listed)
-        await self.session.flush()
+        try:
+            async with self.session.begin_nested():
+                await self.session.flush()
+        except IntegrityError:
+            # Another admin published the same version number first (the lock held the row we read).
+            raise Conflict("Another version was published meanwhile; look at the versions and try again") from None
         criteria = [
             RecognitionCriterion(criteria_list_id=listed.id, position=n, **c.model_dump())
             for n, c in enumerate(data.criteria, 1)
