@@ -5,6 +5,7 @@ publish; the register shows nothing of it. Through the API with real tokens."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -12,8 +13,12 @@ from uuid import UUID
 from dateutil.relativedelta import relativedelta
 
 from erkenning.core import clock
+from erkenning.core.errors import Conflict
+from erkenning.core.runtime import Runtime
 from erkenning.recognition.criteria import CriterionResult
-from tests.factories import World, decision_body
+from erkenning.recognition.criteria_schemas import CriteriaListCreate, CriteriaListRead, CriterionCreate
+from erkenning.recognition.services.criteria import CriteriaService
+from tests.factories import World, as_caller, decision_body
 
 RECOGNITIONS = "/api/v1/backoffice/recognitions"
 DECISIONS = "/api/v1/backoffice/decisions"
@@ -243,3 +248,29 @@ async def test_the_register_shows_nothing_of_the_criteria_only_the_status(client
     assert answers[2].json()["status"] == "active"
     for path in (f"{RECOGNITIONS}/{recognition_id}/assessments", CRITERIA):
         assert (await client.get(path, headers=world.company.headers)).status_code == 403
+
+
+async def test_two_admins_publishing_at_once_one_wins_the_other_is_told(runtime: Runtime, world: World) -> None:
+    current = await _current_list(runtime)
+    data = CriteriaListCreate(valid_from=clock.today(), note="gelijktijdig", criteria=[
+        CriterionCreate(code=c.code, title=c.title, description=c.description, source=c.source)
+        for c in current.criteria
+    ])
+
+    async def publish() -> str:
+        try:
+            async with runtime.transaction() as session:
+                await CriteriaService(session).publish(data, as_caller(world.admin))
+        except Conflict:
+            return "conflict"
+        return "published"
+
+    assert sorted(await asyncio.gather(publish(), publish())) == ["conflict", "published"]
+    async with runtime.session_factory() as session:
+        versions = await CriteriaService(session).versions()
+    assert [(v.version, v.valid_until) for v in versions] == [(2, None), (1, clock.today())]
+
+
+async def _current_list(runtime: Runtime) -> CriteriaListRead:
+    async with runtime.session_factory() as session:
+        return await CriteriaService(session).current()
