@@ -42,6 +42,11 @@ async def _menu(page, label: str) -> None:
     await nav.get_by_role("link", name=label, exact=True).click()
 
 
+async def open_menu_item(page, label: str) -> None:
+    """Follow a link of the main menu (on a phone the folded menu is opened first)."""
+    await _menu(page, label)
+
+
 async def school_verifies(page, *, company: str, crebo: str, pathway: str = "bol", on: str | None = None) -> str:
     """Check one company in the register; returns the answer as shown (a sentence starting Ja. or Nee.)."""
     await _menu(page, "Controleren")
@@ -117,13 +122,19 @@ async def company_responds_to_intended_decision(page, decision: str, response: s
     return page.url
 
 
-async def company_objects(page, decision: str, grounds: str) -> None:
-    """Object to the (first) decision whose title is `decision` (e.g. "Erkenning geschorst")."""
+async def company_objects(page, decision: str, grounds: str, files: list[Path] | None = None) -> str:
+    """Object to the (first) decision whose title is `decision` (e.g. "Erkenning geschorst"), with `files`
+    attached: the form, the check of the answers, sending. Returns the objection's reference as shown."""
     await _menu(page, "Besluiten")
     await page.get_by_role("link", name=decision).first.click()
     await page.get_by_label("Waarom maakt u bezwaar?").fill(grounds)
-    await page.get_by_role("button", name="Bezwaar maken").click()
+    if files:
+        await page.get_by_label("Bijlagen").set_input_files([str(f) for f in files])
+    await page.get_by_role("button", name="Verder naar controleren").click()
+    await page.get_by_role("heading", name="Controleer uw bezwaar").wait_for()
+    await page.get_by_role("button", name="Bezwaar versturen").click()
     await page.get_by_text("Uw bezwaar is ontvangen.").wait_for()
+    return (await page.locator("[data-reference]").inner_text()).strip()
 
 
 async def company_enrols(page, *, course: str, trainer: str | None = None) -> tuple[str | None, str]:
