@@ -24,11 +24,13 @@ from erkenning.web.pages.my_work import TaskPages  # also registers the advisers
 from erkenning.web.pages.objection_files import ObjectionFilePages
 from erkenning.web.pages.objections import ObjectionPages
 from erkenning.web.pages.outside import outside_handlers  # companies, schools and the public
+from erkenning.web.pages.report_intake import ReportIntakePages
 from erkenning.web.pages.report_reads import ReportReadPages
 from erkenning.web.pages.reporting_points import ReportingPointPages
 from erkenning.web.pages.reports import ReportPages
 from erkenning.web.pages.session import SignInController
 from erkenning.web.pages.start import StartController, sections_provider
+from erkenning.web.pages.work_lists import WorkListPages
 from erkenning.web.providers import PROVIDERS
 
 STATIC = Path(__file__).parent / "static"
@@ -39,8 +41,9 @@ def page_handlers() -> list[Any]:
     return [
         SignInController, StartController, CompanyPages, AdminPages, ReportReadPages,
         # The back office of SBB staff: reports, investigations, decisions, objections, courses.
-        ReportPages, InvestigationPages, DecisionPages, ObjectionPages, ObjectionFilePages, CoursePages,
-        CourseSessionPages, MonitoringPages, ReportingPointPages, TaskPages, AssessmentPages,
+        ReportPages, ReportIntakePages, InvestigationPages, DecisionPages, ObjectionPages, ObjectionFilePages,
+        CoursePages, CourseSessionPages, MonitoringPages, ReportingPointPages, TaskPages, WorkListPages,
+        AssessmentPages,
     ]
 
 
