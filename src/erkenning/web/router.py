@@ -15,6 +15,7 @@ from erkenning.web.middleware import WebSessionMiddleware
 from erkenning.web.pages.admin import AdminPages
 from erkenning.web.pages.assessments import AssessmentPages
 from erkenning.web.pages.companies import CompanyPages
+from erkenning.web.pages.contacts import AdminContactPages
 from erkenning.web.pages.course_sessions import CourseSessionPages
 from erkenning.web.pages.courses import CoursePages
 from erkenning.web.pages.decisions import DecisionPages
@@ -29,6 +30,7 @@ from erkenning.web.pages.report_reads import ReportReadPages
 from erkenning.web.pages.reporting_points import ReportingPointPages
 from erkenning.web.pages.reports import ReportPages
 from erkenning.web.pages.session import SignInController
+from erkenning.web.pages.sign_in_link import SignInLinkPages
 from erkenning.web.pages.start import StartController, sections_provider
 from erkenning.web.pages.work_lists import WorkListPages
 from erkenning.web.providers import PROVIDERS
@@ -39,7 +41,8 @@ STATIC = Path(__file__).parent / "static"
 def page_handlers() -> list[Any]:
     """Every page controller; add yours here."""
     return [
-        SignInController, StartController, CompanyPages, AdminPages, ReportReadPages,
+        SignInController, SignInLinkPages, StartController, CompanyPages, AdminPages, AdminContactPages,
+        ReportReadPages,
         # The back office of SBB staff: reports, investigations, decisions, objections, courses.
         ReportPages, ReportIntakePages, InvestigationPages, DecisionPages, ObjectionPages, ObjectionFilePages,
         CoursePages, CourseSessionPages, MonitoringPages, ReportingPointPages, TaskPages, WorkListPages,
