@@ -6,7 +6,7 @@ non-discrimination criterion explicit (motie-Van Baarle). Recognitions already a
 nothing here changes a recognition.
 
 Revision ID: 5c3e9a1f7b20
-Revises: 5a0c3e9d1f27
+Revises: 31f41dce5244
 Create Date: 2026-12-11 09:00:00
 """
 
@@ -19,7 +19,7 @@ import sqlmodel  # noqa: F401  (autogenerate may write sqlmodel types)
 from alembic import op
 
 revision: str = "5c3e9a1f7b20"
-down_revision: str | None = "5a0c3e9d1f27"
+down_revision: str | None = "31f41dce5244"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
