@@ -41,6 +41,11 @@ from erkenning.recognition.controllers.backoffice import (
     QualificationController,
     RecognitionController,
 )
+from erkenning.recognition.controllers.criteria import (
+    AssessmentController,
+    AssessmentReadController,
+    CriteriaController,
+)
 from erkenning.recognition.controllers.decisions import DecisionController, ObjectionController
 from erkenning.recognition.controllers.portal import PortalRecognitionController
 from erkenning.register.controllers import RegisterController, SchoolController
@@ -112,6 +117,7 @@ def backoffice_handlers() -> list[Any]:
         DecisionController, ObjectionController, BackofficeAttachmentController, InvestigationController,
         MonitoringController, TargetController,
         AdviserTaskController, ReportReadsController, CalendarController, ReportingPointController, AdvController,
+        CriteriaController, AssessmentController, AssessmentReadController,
     ]
 
 

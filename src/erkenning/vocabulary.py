@@ -17,6 +17,7 @@ from typing import Any
 from erkenning.companies.models import Sector
 from erkenning.core import clock
 from erkenning.core.caller import Role
+from erkenning.recognition.criteria import AssessmentOccasion, CriterionResult
 from erkenning.recognition.models import DecisionKind, DecisionStatus, ObjectionStatus, Pathway, RecognitionStatus
 from erkenning.register.models import Channel as SubscriptionChannel
 from erkenning.register.models import DeliveryStatus
@@ -153,6 +154,16 @@ WORDS: dict[type[StrEnum], dict[Any, str]] = {
         DecisionKind.REINSTATE: "herstel",
         DecisionKind.WITHDRAW: "intrekking",
         DecisionKind.LAPSE: "vervallenverklaring",
+    },
+    # Assessing a recognition against the recognition criteria (erkenningsvoorwaarden).
+    CriterionResult: {
+        CriterionResult.MET: "voldaan",
+        CriterionResult.NOT_MET: "niet voldaan",
+        CriterionResult.NOT_ASSESSED: "niet beoordeeld",
+    },
+    AssessmentOccasion: {
+        AssessmentOccasion.APPLICATION: "beoordeling bij de aanvraag",
+        AssessmentOccasion.REASSESSMENT: "herbeoordeling",
     },
     # Who answers for a report's reporting side, by how the report came in.
     ReactionRoute: {

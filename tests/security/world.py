@@ -106,6 +106,9 @@ async def build(client: httpx.AsyncClient, runtime: Runtime, tokens: TokenFactor
         withdrawn = await recognitions.granted("25181", company_id=company_id)
         decision_id = await recognitions.decide("withdraw", [withdrawn])
         party.ids["recognition_id"] = str(recognition_id)
+        party.ids["assessment_id"] = str(await scalar(
+            runtime, "SELECT id FROM criteria_assessment WHERE recognition_id = :r", r=recognition_id
+        ))
         party.ids["decision_id"] = str(decision_id)
         objection = _ok(await client.post(
             f"/api/v1/portal/decisions/{decision_id}/objections", json={"grounds": "Wij zijn het oneens."},

@@ -68,7 +68,7 @@ async def test_a_draft_with_errors_is_explained_on_its_fields_and_keeps_the_inpu
     for field in ("kind", "recognition-ids", "grounds", "legal-basis"):
         assert f'href="#veld-{field}"' in empty.text
     suspension = await _draft(web, world, {
-        "kind": "suspend", "recognition_ids": [str(recognition)], "grounds": "Onveilige werkplek", "legal_basis": "WEB",
+        "kind": "suspend", "recognition_ids": [str(recognition)], "criterion_code": "non_discrimination", "grounds": "Onveilige werkplek", "legal_basis": "WEB",
     })
     assert suspension.status_code == 422
     assert "Geef bij een schorsing een einddatum" in suspension.text and 'href="#veld-effective-until"' in suspension.text
@@ -95,7 +95,7 @@ async def test_a_harmful_decision_is_first_intended_and_four_eyes_hold(
     recognition = await world.granted()
     await web.sign_in(world.senior)
     drafted = await _draft(web, world, {
-        "kind": "suspend", "recognition_ids": [str(recognition)], "grounds": "Onveilige werkplek",
+        "kind": "suspend", "recognition_ids": [str(recognition)], "criterion_code": "non_discrimination", "grounds": "Onveilige werkplek",
         "legal_basis": "art. 7.2.10 WEB", "until_reinstated": "ja",
         "placements_until": (clock.today() + timedelta(days=60)).isoformat(),
     })
@@ -135,7 +135,7 @@ async def test_approval_before_the_response_term_ends_is_explained_with_the_date
     recognition = await world.granted()
     await web.sign_in(world.adviser)
     drafted = await _draft(web, world, {
-        "kind": "withdraw", "recognition_ids": [str(recognition)], "grounds": "Ernstige signalen", "legal_basis": "WEB",
+        "kind": "withdraw", "recognition_ids": [str(recognition)], "criterion_code": "non_discrimination", "grounds": "Ernstige signalen", "legal_basis": "WEB",
         "placements_until": (clock.today() + timedelta(days=30)).isoformat(),
     })
     decision_id = drafted.headers["location"].rsplit("/", 1)[1]
@@ -249,7 +249,7 @@ async def test_the_approver_sees_the_whole_scope_and_the_letter_before_it_is_sen
     placements = effective + timedelta(days=45)
     await web.sign_in(world.adviser)
     drafted = await _draft(web, world, {
-        "kind": "withdraw", "recognition_ids": [str(recognition)], "grounds": "De werkplek is niet veilig.",
+        "kind": "withdraw", "recognition_ids": [str(recognition)], "criterion_code": "non_discrimination", "grounds": "De werkplek is niet veilig.",
         "legal_basis": "art. 7.2.10 WEB", "effective_from": effective.isoformat(),
         "placements_until": placements.isoformat(),
     })

@@ -24,6 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from erkenning.companies.models import Company
 from erkenning.core.settings import Settings
 from erkenning.letters import remedy
+from erkenning.recognition import assessed
 from erkenning.recognition.dispatch import Dispatch, kenmerk_of
 from erkenning.recognition.mails import KIND_NL
 from erkenning.recognition.models import (
@@ -136,6 +137,9 @@ async def _common(
         "subject": KIND_NL[decision.kind],
         "ends_placements": decision.kind in (DecisionKind.SUSPEND, DecisionKind.WITHDRAW)
         or decision.placements_until is not None,
+        # The recognition criterion no longer met (art. 7.2.10 WEB), which the decision rests on (art. 3:46 Awb).
+        "criterion": await assessed.criterion(session, decision.criterion_id),
+        "criterion_heading": "De erkenningsvoorwaarde waaraan niet (meer) wordt voldaan",
     }
 
 

@@ -13,6 +13,7 @@ from erkenning.web import csrf
 from erkenning.web.errors import PAGE_OPT
 from erkenning.web.middleware import WebSessionMiddleware
 from erkenning.web.pages.admin import AdminPages
+from erkenning.web.pages.assessments import AssessmentPages
 from erkenning.web.pages.companies import CompanyPages
 from erkenning.web.pages.contacts import AdminContactPages
 from erkenning.web.pages.course_sessions import CourseSessionPages
@@ -45,6 +46,7 @@ def page_handlers() -> list[Any]:
         # The back office of SBB staff: reports, investigations, decisions, objections, courses.
         ReportPages, ReportIntakePages, InvestigationPages, DecisionPages, ObjectionPages, ObjectionFilePages,
         CoursePages, CourseSessionPages, MonitoringPages, ReportingPointPages, TaskPages, WorkListPages,
+        AssessmentPages,
     ]
 
 

@@ -18,6 +18,8 @@ from erkenning.core.audit import service as audit
 from erkenning.core.auth.models import Principal
 from erkenning.core.caller import Caller, Role
 from erkenning.core.settings import Settings
+from erkenning.recognition import assessed
+from erkenning.recognition.criteria import NON_DISCRIMINATION
 from erkenning.recognition.dispatch import LetterRenderer
 from erkenning.recognition.services import measures
 from erkenning.reports.services.reports import ReportService
@@ -90,12 +92,17 @@ async def carry_out(session: AsyncSession, settings: Settings, letters: LetterRe
     if case.status is not InvestigationStatus.APPROVED:
         return
     if case.outcome in DECISION_KIND:
+        # The condition no longer met, as the case found it (cases from before criteria: non-discrimination).
+        concerned = await assessed.criterion(session, case.criterion_id)
+        if concerned is None:
+            concerned = await assessed.criterion_by_code(session, NON_DISCRIMINATION, clock.today())
         decision = await measures.from_investigation(
             session,
             settings,
             letters,
             **_measure(case),
             urgent_reason=case.urgent_reason,
+            criterion_code=concerned.code,
             investigation_id=case.id,
             drafted_by=await _caller_for(session, case.proposed_by),
             intended_by=await _caller_for(session, case.approved_by),

@@ -67,6 +67,7 @@ async def test_decision_pages_with_their_scope_and_letter(axe_page, new_page, si
         drafted = await service.draft(DecisionCreate(
             kind="withdraw", recognition_ids=[recognition], grounds="De werkplek is niet veilig.",
             legal_basis="art. 7.2.10 WEB", effective_from=clock.today() + timedelta(days=30),
+            criterion_code="non_discrimination",
         ), as_caller(world.adviser))
         await service.intend(drafted.id, as_caller(world.adviser))
         await service.record_response(drafted.id, "Wij zijn het oneens.", as_caller(world.adviser))

@@ -4,6 +4,7 @@
 """
 
 from erkenning.http.dependencies import provide
+from erkenning.recognition.services.criteria import AssessmentService, CriteriaService
 from erkenning.recognition.services.decisions import DecisionService
 from erkenning.recognition.services.objection_attachments import ObjectionAttachmentService
 from erkenning.recognition.services.objections import ObjectionService
@@ -16,4 +17,6 @@ PROVIDERS = {
     "decisions": provide(DecisionService),
     "objections": provide(ObjectionService),
     "objection_attachments": provide(ObjectionAttachmentService),
+    "criteria": provide(CriteriaService),
+    "assessments": provide(AssessmentService),
 }

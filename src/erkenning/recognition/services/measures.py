@@ -5,7 +5,7 @@ For the investigation workflow:
     decision = await measures.from_investigation(
         session, settings, letters, kind="suspend", recognition_ids=[...], grounds=..., legal_basis=...,
         effective_from=date, effective_until=date | None, placements_until=date, urgent_reason=None,
-        investigation_id=case.id, drafted_by=proposer, intended_by=approver,
+        criterion_code="non_discrimination", investigation_id=case.id, drafted_by=proposer, intended_by=approver,
     )
 
 drafts the decision and puts it to the company as an intended decision (art. 4:8 Awb), in the caller's
@@ -44,6 +44,7 @@ async def from_investigation(
     effective_until: date | None,
     placements_until: date | None,
     urgent_reason: str | None,
+    criterion_code: str | None,
     investigation_id: UUID,
     drafted_by: Caller,
     intended_by: Caller,
@@ -62,6 +63,7 @@ async def from_investigation(
         until_reinstated=kind is DecisionKind.SUSPEND and effective_until is None,
         placements_until=placements_until,
         urgent_reason=urgent_reason or None,
+        criterion_code=criterion_code,
     )
     service = DecisionService(session, settings, letters)
     decision = await service.draft(data, drafted_by, investigation_id=investigation_id)

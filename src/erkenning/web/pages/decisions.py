@@ -36,6 +36,7 @@ from erkenning.recognition.schemas import (
     date_problems,
     default_placements,
 )
+from erkenning.recognition.services.criteria import CriteriaService
 from erkenning.recognition.services.decisions import UNSENT, DecisionService
 from erkenning.recognition.services.objections import ObjectionService
 from erkenning.recognition.states import HARMFUL
@@ -48,6 +49,8 @@ from erkenning.web.rendering import after_change, flash_message, page, redirect
 from erkenning.web.staff import Directory, refusal_text
 
 PAGE_SIZE = 25
+# A grant in these states is checked against the criteria (art. 7.2.10 WEB): the page says what it misses.
+GRANT_CHECKED = (DecisionStatus.DRAFT, DecisionStatus.APPROVED)
 Text = Annotated[str | None, QueryParameter(max_length=40)]
 DRAFTED = flash_message("decision-drafted", "Het concept-besluit is opgeslagen.")
 UPDATED = flash_message("decision-updated", "Het concept-besluit is gewijzigd.")
@@ -95,8 +98,17 @@ _HARMING = When("kind", tuple(k.value for k in DecisionKind if k in HARMFUL),
                 "Bij een besluit dat het bedrijf benadeelt")
 _DRAFT_WHEN = {"effective_until": _SUSPENDING, "until_reinstated": _SUSPENDING, "placements_until": _ENDING,
                "urgent_reason": _HARMING}
+# The recognition criterion no longer met (art. 7.2.10 WEB): a suspension or withdrawal names it; options per request.
+_CRITERION = Field(
+    "criterion_code", "Erkenningsvoorwaarde waaraan niet (meer) wordt voldaan", kind="select", required=True,
+    when=_ENDING, hint="De voorwaarde staat in het besluit en in de brief.",
+    missing="Kies de erkenningsvoorwaarde waaraan niet meer wordt voldaan.",
+    invalid="Kies bij een schorsing of intrekking de erkenningsvoorwaarde waaraan niet meer wordt voldaan.",
+)
 _BY_KIND = tuple(
-    replace(f, when=_DRAFT_WHEN.get(f.name), required=f.name == "placements_until") for f in (*_DATES, _URGENT)
+    g for f in (*_DATES, _URGENT)
+    for g in (replace(f, when=_DRAFT_WHEN.get(f.name), required=f.name == "placements_until"),
+              *((_CRITERION,) if f.name == "placements_until" else ()))
 )
 DRAFT_FIELDS = (
     Field("kind", "Soort besluit", kind="radios", options=vocabulary.options(DecisionKind),
@@ -122,6 +134,7 @@ KNOWN = {
     "placements_until must not be before": ("placements_until", "Deze datum ligt niet vóór de ingangsdatum."),
     "urgent_reason: only a decision": (
         "urgent_reason", "Alleen een besluit dat het bedrijf benadeelt, kan spoedeisend zijn."),
+    "criterion_code: a suspension or withdrawal": ("criterion_code", _CRITERION.invalid or ""),
 }
 _NOT_FOR_THESE = "Dit besluit past niet bij de huidige status van (een van) de gekozen erkenningen."
 
@@ -165,6 +178,11 @@ def _refusal(slug: str, decision: Decision, exc: DomainError) -> str:
     if slug == "goedkeuren" and isinstance(exc, GuardRefused):
         return ("Dit besluit benadeelt het bedrijf: een senior adviseur die het niet zelf heeft opgesteld, "
                 "moet het goedkeuren (vier ogen).")
+    if slug in ("goedkeuren", "versturen") and decision.kind is DecisionKind.GRANT and isinstance(
+        exc, InvalidTransition
+    ):
+        return ("Nog niet aan alle erkenningsvoorwaarden voldaan (art. 7.2.10 WEB): leg eerst bij elke erkenning een "
+                "beoordeling vast waarin aan elke voorwaarde is voldaan. " + exc.detail)
     if slug == "goedkeuren" and isinstance(exc, InvalidTransition):
         if decision.response_received_at is not None and decision.status is DecisionStatus.INTENDED:
             return "Het bedrijf heeft gereageerd. Lees de reactie en vink aan dat u die heeft gelezen."
@@ -209,10 +227,12 @@ class DecisionPages(Controller):
     @get("/nieuw", name="decision_new", guards=[requires(*ADVISER_ROLES)])
     async def new(
         self, request: Request[Any, Any, Any], companies: NamedDependency[CompanyService],
-        directory: NamedDependency[Directory], caller: CurrentCaller, bedrijf: Annotated[UUID, QueryParameter()],
+        directory: NamedDependency[Directory], criteria: NamedDependency[CriteriaService], caller: CurrentCaller,
+        bedrijf: Annotated[UUID, QueryParameter()],
     ) -> Template:
         company = await companies.get(bedrijf, caller)
-        fields = _with_options(DRAFT_FIELDS, await directory.recognition_options(caller, company.id))
+        fields = _with_options(DRAFT_FIELDS, recognition_ids=await directory.recognition_options(caller, company.id),
+                               criterion_code=await _criterion_options(criteria))
         return page(request, "decisions/form.html", title="Besluit opstellen", form=Form(fields), company=company,
                     decision=None)
 
@@ -220,10 +240,13 @@ class DecisionPages(Controller):
     async def draft(
         self, request: Request[Any, Any, Any], data: URLEncodedBody[dict[str, str | list[str]]], session: DbSession,
         decisions: NamedDependency[DecisionService], companies: NamedDependency[CompanyService],
-        directory: NamedDependency[Directory], caller: CurrentCaller, bedrijf: Annotated[UUID, QueryParameter()],
+        directory: NamedDependency[Directory], criteria: NamedDependency[CriteriaService], caller: CurrentCaller,
+        bedrijf: Annotated[UUID, QueryParameter()],
     ) -> Template | Redirect:
         company = await companies.get(bedrijf, caller)
-        form = Form(_with_options(DRAFT_FIELDS, await directory.recognition_options(caller, company.id)), data)
+        fields = _with_options(DRAFT_FIELDS, recognition_ids=await directory.recognition_options(caller, company.id),
+                               criterion_code=await _criterion_options(criteria))
+        form = Form(fields, data)
         if set(form.chosen("recognition_ids")) - {value for value, _ in form["recognition_ids"].options}:
             form.error("recognition_ids", form["recognition_ids"].invalid or "")
         payload = form.validate(DecisionCreate, known=KNOWN)
@@ -249,11 +272,13 @@ class DecisionPages(Controller):
     @get("/{decision_id:uuid}/wijzigen", name="decision_edit", guards=[requires(*ADVISER_ROLES)])
     async def edit(
         self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], decisions: NamedDependency[DecisionService],
-        companies: NamedDependency[CompanyService], caller: CurrentCaller,
+        companies: NamedDependency[CompanyService], criteria: NamedDependency[CriteriaService], caller: CurrentCaller,
     ) -> Template:
         decision = await decisions.read(decision_id, caller)
         company = await companies.get(decision.company_id, caller)
-        form = Form.from_object(EDIT_FIELDS, decision)
+        form = Form.from_object(_with_options(EDIT_FIELDS, criterion_code=await _criterion_options(criteria)), decision)
+        named = await decisions.criterion_of(decision)
+        form.values["criterion_code"] = named.code if named else ""
         return page(request, "decisions/form.html", title="Concept-besluit wijzigen", form=form, company=company,
                     decision=decision)
 
@@ -261,10 +286,11 @@ class DecisionPages(Controller):
     async def update(
         self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
         session: DbSession, decisions: NamedDependency[DecisionService], companies: NamedDependency[CompanyService],
-        caller: CurrentCaller,
+        criteria: NamedDependency[CriteriaService], caller: CurrentCaller,
     ) -> Template | Redirect:
         decision = await decisions.get(decision_id, caller)
-        form = Form(EDIT_FIELDS, {**data, "kind": decision.kind.value})
+        form = Form(_with_options(EDIT_FIELDS, criterion_code=await _criterion_options(criteria)),
+                    {**data, "kind": decision.kind.value})
         payload = form.validate(DecisionUpdate, known=KNOWN)
         status = 422
         if payload is not None:
@@ -319,8 +345,14 @@ class DecisionPages(Controller):
                             DONE[slug])
 
 
-def _with_options(fields: tuple[Field, ...], options: tuple[tuple[str, str], ...]) -> tuple[Field, ...]:
-    return tuple(replace(f, options=options) if f.name == "recognition_ids" else f for f in fields)
+def _with_options(fields: tuple[Field, ...], **options: tuple[tuple[str, str], ...]) -> tuple[Field, ...]:
+    """The fields, those named given their options of this request."""
+    return tuple(replace(f, options=options[f.name]) if f.name in options else f for f in fields)
+
+
+async def _criterion_options(criteria: CriteriaService) -> tuple[tuple[str, str], ...]:
+    """The criteria in force, for naming the one no longer met."""
+    return (("", "Geen"), *((c.code, c.title) for c in (await criteria.current()).criteria))
 
 
 def _every_date_error(form: Form) -> None:
@@ -377,7 +409,7 @@ async def _decision_page(
         decision.drafted_by, decision.approved_by, decision.sent_by, decision.response_read_by,
     ])
     adviser = caller.role in ADVISER_ROLES
-    steps = [STEPS[DecisionStatus(m.to)] for m in decisions.actions(decision, caller)] if adviser else []
+    steps = [STEPS[DecisionStatus(m.to)] for m in await decisions.actions(decision, caller)] if adviser else []
     takes_response = adviser and decision.status is DecisionStatus.INTENDED and decision.response_received_at is None
     letter = None
     if decision.status is not DecisionStatus.CANCELLED and (
@@ -393,4 +425,6 @@ async def _decision_page(
         letter=letter, letter_body=body_of(letter.html) if letter else None,
         letter_sha256=sha256(letter.html) if letter and letter.kept else None,
         approve_form=Form(APPROVE_FIELDS) if decision.response_received_at is not None else None,
+        criterion=await decisions.criterion_of(decision),
+        criteria_missing=await decisions.criteria_missing(decision) if decision.status in GRANT_CHECKED else [],
     )

@@ -29,6 +29,7 @@ from erkenning.http.dependencies import CurrentCaller, DbSession, LettersDep
 from erkenning.http.guards import requires
 from erkenning.letters import body_of
 from erkenning.recognition.models import RecognitionStatus
+from erkenning.recognition.services.criteria import CriteriaService
 from erkenning.recognition.services.recognitions import RecognitionService
 from erkenning.reports.services.reports import ReportService
 from erkenning.training.services import history
@@ -208,16 +209,17 @@ class CaseServices:
     adviser_tasks: AdviserTaskService
     directory: Directory
     letters: Any  # erkenning.letters.Letters, given as the services are (the web may not name it below)
+    criteria: CriteriaService
 
 
 async def provide_case_services(
     session: DbSession, investigations: NamedDependency[InvestigationService],
     reporter_reactions: NamedDependency[ReporterReactionService], reports: NamedDependency[ReportService],
     recognitions: NamedDependency[RecognitionService], adviser_tasks: NamedDependency[AdviserTaskService],
-    directory: NamedDependency[Directory], letters: LettersDep,
+    directory: NamedDependency[Directory], letters: LettersDep, criteria: NamedDependency[CriteriaService],
 ) -> CaseServices:
     return CaseServices(session, investigations, reporter_reactions, reports, recognitions, adviser_tasks, directory,
-                        letters)
+                        letters, criteria)
 
 
 class InvestigationPages(Controller):
@@ -324,6 +326,9 @@ async def _fields(services: CaseServices, caller: Caller, case_id: UUID, step: S
         chosen: dict[str, dict[str, Any]] = {
             "recognition_ids": {"options": recognitions},
             "outcome": {"options": vocabulary.options(Outcome, outcomes), "hint": hint},
+            "criterion_code": {"options": (("", "Standaard: discriminatievrije werving en werkomgeving"), *(
+                (c.code, c.title) for c in (await services.criteria.current()).criteria
+            ))},
         }
         return tuple(replace(f, **chosen.get(f.name, {})) for f in step.fields)
     if step.slug == "toewijzen":

@@ -94,7 +94,9 @@ async def awaiting_my_approval(
     waiting = []
     for status in (DecisionStatus.DRAFT, DecisionStatus.INTENDED):
         rows, _ = await decisions.list(caller, status=status, limit=CANDIDATES)
-        waiting += [d for d in rows if any(m.to == DecisionStatus.APPROVED.value for m in decisions.actions(d, caller))]
+        for d in rows:
+            if any(m.to == DecisionStatus.APPROVED.value for m in await decisions.actions(d, caller)):
+                waiting.append(d)
     proposed, _ = await queries.list_cases(
         session, caller, queries.CaseFilter(status=InvestigationStatus.PROPOSED), limit=CANDIDATES, offset=0
     )

@@ -21,6 +21,8 @@ from erkenning.workflows.states import ADVERSE, TRANSITIONS
 IMPROVING = When("outcome", (Outcome.IMPROVEMENT_AGREEMENT.value,), "Bij verbeterafspraken")
 MEASURE = When("outcome", tuple(o.value for o in Outcome if o in ADVERSE), "Bij schorsing of intrekking")
 SUSPENDING = When("outcome", (Outcome.SUSPENSION.value,), "Alleen bij schorsing")
+CONCERNING = When("outcome", tuple(o.value for o in Outcome if o is not Outcome.UNFOUNDED),
+                  "Bij verbeterafspraken, schorsing of intrekking")
 OUTCOME_HINT = "Alleen de uitkomsten die nu kunnen."
 NOT_HEARD_HINT = ("Schorsing of intrekking kan pas nadat het bedrijf is gehoord (hoor en wederhoor, art. 4:8 Awb); "
                   "dit bedrijf is niet gehoord, dus die staan er niet bij.")
@@ -29,6 +31,11 @@ PROPOSAL_FIELDS = (
           hint=OUTCOME_HINT, missing="Kies de voorgestelde uitkomst."),
     Field("findings", "Bevindingen", kind="textarea", form_id="voorstel", missing="Vul de bevindingen in.",
           hint="Wat het onderzoek heeft vastgesteld. Deze tekst wordt de motivering van een besluit."),
+    # The recognition criterion the outcome concerns (options per request: the list in force).
+    Field("criterion_code", "Erkenningsvoorwaarde waar de uitkomst over gaat", kind="select", required=False,
+          form_id="voorstel", when=CONCERNING,
+          hint="Een schorsing of intrekking noemt deze voorwaarde in het besluit en de brief.",
+          invalid="Kies een voorwaarde uit de lijst."),
     Field("measures", "Verbeterafspraken", kind="textarea", form_id="voorstel", when=IMPROVING,
           hint="Wat het bedrijf gaat doen.", missing="Beschrijf de verbeterafspraken.",
           invalid="Beschrijf de verbeterafspraken."),
