@@ -36,7 +36,7 @@ class WorkListPages(Controller):
         tasks = await adviser_tasks.open_for(caller, limit=ALL_TASKS)
         known = await directory.names(caller, companies=[t.company_id for t in tasks])
         return page(request, "start/tasks.html", title="Mijn taken",
-                    data={"tasks": tasks, "names": known, "all": True})
+                    data={"tasks": tasks, "names": known, "more": False})
 
     @get("/herbeoordelingen", name="reassessments_due",
          description="Recognitions in force whose reassessment falls within the notice period or is overdue, paged.")
