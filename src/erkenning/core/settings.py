@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     token_lifetime_days_company: int = 365
     token_lifetime_days_school: int = 365
     # Failed authentications (API bearer tokens and the web sign-in) per client address per window; 0 = off.
+    # Only failures count and only failing attempts are refused: a valid token is never throttled.
     auth_failure_limit: int = Field(default=20, ge=0, description="failed authentications per address per window")
     auth_failure_window_s: int = Field(default=900, ge=1)
 
@@ -69,7 +70,7 @@ class Settings(BaseSettings):
     web_session_idle_minutes: int = Field(default=30, ge=1, description="a session ends after this long unused")
     web_session_absolute_hours: int = Field(default=12, ge=1, description="and at the latest this long after sign-in")
     web_cookie_secure: bool | None = Field(default=None, description="default: Secure everywhere but development")
-    web_signin_limit: int = Field(default=10, ge=1, description="sign-in attempts per address per window")
+    web_signin_limit: int = Field(default=10, ge=1, description="failed sign-ins per address per window")
     web_signin_window_s: int = Field(default=300, ge=1)
 
     # E-mail
