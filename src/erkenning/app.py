@@ -33,7 +33,13 @@ from erkenning.http.guards import requires
 from erkenning.http.idempotency import Replay
 from erkenning.http.input_guard import refuse_bad_input
 from erkenning.http.middleware import RequestContextMiddleware
-from erkenning.http.openapi import ClosedModelSchemaPlugin, ClosedStructSchemaPlugin, document_access, document_problems
+from erkenning.http.openapi import (
+    ClosedModelSchemaPlugin,
+    ClosedStructSchemaPlugin,
+    document_access,
+    document_problems,
+    finish_document,
+)
 from erkenning.recognition.controllers.backoffice import (
     CompanyRecognitionController,
     QualificationController,
@@ -190,6 +196,7 @@ def create_app(
     )
     document_problems(app)
     document_access(app)
+    finish_document(app)
     return app
 
 

@@ -10,7 +10,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from erkenning.companies.models import Sector
-from erkenning.companies.schemas import CompanyCreate, CompanyRead, CompanyUpdate, normalise_postcode
+from erkenning.companies.schemas import (
+    POSTCODE_PATTERN,
+    CompanyCreate,
+    CompanyRead,
+    CompanyUpdate,
+    normalise_postcode,
+)
 from erkenning.companies.service import CompanyFilter, CompanyService
 from erkenning.core.errors import ValidationFailed
 from erkenning.core.paging import Limit, Offset, Page
@@ -38,7 +44,7 @@ class CompanyController(Controller):
         caller: CurrentCaller,
         name: Annotated[str | None, QueryParameter(max_length=200, description="part of the name")] = None,
         kvk_number: Annotated[str | None, QueryParameter(pattern=r"^[0-9]{8}$")] = None,
-        postcode: Annotated[str | None, QueryParameter(max_length=10)] = None,
+        postcode: Annotated[str | None, QueryParameter(max_length=12, pattern=POSTCODE_PATTERN)] = None,
         city: Annotated[str | None, QueryParameter(max_length=100)] = None,
         sector: Annotated[Sector | None, QueryParameter()] = None,
         recognition_status: Annotated[

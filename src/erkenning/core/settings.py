@@ -150,7 +150,9 @@ class Settings(BaseSettings):
     register_school_window_s: int = 60
     register_batch_limit: int = Field(default=30, description="batch verifications per window per school principal")
     register_batch_window_s: int = 60
-    register_batch_max_items: int = Field(default=1000, ge=1, le=10_000)
+    register_batch_max_items: int = Field(
+        default=1000, ge=1, le=1000, description="items per batch verification (the API document says at most 1,000)"
+    )
     register_db_pool_size: int = Field(default=10, description="connections of the register's own read pool")
 
     # School subscriptions: webhook delivery (keyed by WEBHOOK_SIGNING_SECRET above).

@@ -11,7 +11,7 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 
-from erkenning.companies.schemas import normalise_postcode
+from erkenning.companies.schemas import POSTCODE_PATTERN, normalise_postcode
 from erkenning.core.caller import Role
 from erkenning.core.errors import ValidationFailed
 from erkenning.core.paging import Offset, Page
@@ -52,7 +52,12 @@ class RegisterController(Controller):
     path = "/"
     before_request = staticmethod(register_quota)
 
-    @get("/companies", summary="Find companies by exact keys (no listing of everything; 50 a page at most)")
+    @get(
+        "/companies", summary="Find companies by exact keys (no listing of everything; 50 a page at most)",
+        description="Beyond the schema (422 naming the rule): search with exactly one of: `kvk_number`; "
+        "`establishment_number`; `sbb_id`; `name` + `postcode`; `crebo` + `postcode` (query parameters "
+        "cannot be tied together in OpenAPI).",
+    )
     async def search(
         self,
         state: State,
@@ -60,12 +65,12 @@ class RegisterController(Controller):
         establishment_number: Annotated[str | None, QueryParameter(pattern=r"^[0-9]{12}$")] = None,
         sbb_id: Annotated[str | None, QueryParameter(pattern=COMPANY_KEY)] = None,
         name: Annotated[str | None, QueryParameter(min_length=1, max_length=200, description="the exact name")] = None,
-        postcode: Annotated[str | None, QueryParameter(max_length=10)] = None,
+        postcode: Annotated[str | None, QueryParameter(max_length=12, pattern=POSTCODE_PATTERN)] = None,
         crebo: Annotated[str | None, QueryParameter(pattern=CREBO, description="recognised for it today")] = None,
         limit: RegisterLimit = 50,
-        offset: Annotated[int, QueryParameter(ge=0, le=10_000)] = 0,
+        offset: Annotated[int, QueryParameter(ge=0, le=10_000, schema_extra={"minimum": 0})] = 0,
     ) -> Page[RegisterCompany]:
-        if postcode:
+        if postcode is not None:
             try:
                 postcode = normalise_postcode(postcode)
             except ValueError as exc:
@@ -114,7 +119,11 @@ class SchoolController(Controller):
     dependencies = PROVIDERS
     before_request = staticmethod(register_quota)
 
-    @put("/webhook", summary="Register or replace the webhook; the signing secret is in this answer only")
+    @put(
+        "/webhook", summary="Register or replace the webhook; the signing secret is in this answer only",
+        description="Beyond the schema (422 naming the rule): the URL's host must resolve, and only to public "
+        "addresses (no private, loopback, link-local or reserved range), and it carries no credentials.",
+    )
     async def set_webhook(
         self, data: JSONBody[WebhookSet], subscriptions: NamedDependency[SubscriptionService], caller: CurrentCaller
     ) -> WebhookIssued:

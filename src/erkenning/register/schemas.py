@@ -75,7 +75,8 @@ class BatchItem(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 class BatchRequest(msgspec.Struct, forbid_unknown_fields=True):
-    items: Annotated[list[BatchItem], msgspec.Meta(min_length=1, max_length=10_000)]
+    # REGISTER_BATCH_MAX_ITEMS may lower the ceiling (the handler refuses more), never raise it.
+    items: Annotated[list[BatchItem], msgspec.Meta(min_length=1, max_length=1000)]
 
 
 class BatchAnswer(msgspec.Struct):
@@ -88,7 +89,11 @@ class BatchAnswer(msgspec.Struct):
 class WebhookSet(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    url: str = Field(min_length=8, max_length=500, description="https URL that receives signed POSTs")
+    url: str = Field(
+        min_length=8, max_length=500, pattern=r"^https?://[^\s/?#@\x00-\x1f\x7f]+([/?#][^\s\x00-\x1f\x7f]*)?$",
+        description="https URL that receives signed POSTs; its host must resolve to public addresses only, "
+        "no credentials in it (plain http only to a network the operator allows: WEBHOOK_ALLOWED_NETWORKS)",
+    )
 
 
 class WebhookRead(BaseModel):

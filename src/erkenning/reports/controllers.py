@@ -49,6 +49,9 @@ from erkenning.reports.services.reports import ReportFilter, ReportService
 
 # The public form's body: the largest valid report is ~10 kB of text; a little room for escaping.
 PUBLIC_MAX_BODY_BYTES = 32_768
+COMPANY_NAMED = ("Beyond the schema (422 naming the rule): the company is named by at least one of `sbb_id`, "
+                 "`kvk_number`, `establishment_number` or `name`; the incident date lies between 1 January 2000 "
+                 "and today.")
 
 advisers_only = requires(*ADVISER_ROLES)
 
@@ -83,7 +86,7 @@ class ReportController(Controller):
     dependencies = PROVIDERS
 
     @post("/", summary="Enter a report (from an anti-discrimination agency, the contact form, a call)",
-          guards=[advisers_only])
+          guards=[advisers_only], description=COMPANY_NAMED)
     async def create(
         self, data: JSONBody[AdviserReportCreate], intake: NamedDependency[ReportIntake],
         reports: NamedDependency[ReportService], caller: CurrentCaller,
@@ -202,7 +205,8 @@ class SchoolReportController(Controller):
     guards = [requires(Role.SCHOOL)]
     dependencies = PROVIDERS
 
-    @post("/", summary="Pass a report on to SBB (the confidential part may be included; it cannot be read back)")
+    @post("/", summary="Pass a report on to SBB (the confidential part may be included; it cannot be read back)",
+          description=COMPANY_NAMED)
     async def create(
         self, data: JSONBody[SchoolReportCreate], intake: NamedDependency[ReportIntake], caller: CurrentCaller
     ) -> SchoolReportRead:
@@ -254,7 +258,7 @@ class PublicReportController(Controller):
     dependencies = PROVIDERS
 
     @post("/", summary="Report anonymously; the answer holds a receipt code, shown once",
-          request_max_body_size=PUBLIC_MAX_BODY_BYTES,
+          request_max_body_size=PUBLIC_MAX_BODY_BYTES, description=COMPANY_NAMED,
           guards=[anonymous_limited("report-intake", "report_intake_limit", "report_intake_window_s")])
     async def create(self, data: JSONBody[AnonymousReportCreate], intake: NamedDependency[ReportIntake]) -> Receipt:
         report, code = await intake.anonymous(data)

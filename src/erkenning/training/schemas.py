@@ -17,10 +17,11 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    model_validator,
+        model_validator,
 )
 
 from erkenning.core import clock
+from erkenning.core.fields import Boolean
 from erkenning.training.models import (
     Course,
     CourseFormat,
@@ -45,7 +46,8 @@ TrainerName = Annotated[
 ]
 ExternalId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.:@+\-]{1,100}$")]
 SbbCompanyId = Annotated[str, Field(pattern=r"^[0-9]{1,12}$", description="SBB company id (leerbedrijf-ID)")]
-_URL = re.compile(r"^https://[^\s/$.?#].[^\s]*$")
+HTTPS_URL = r"^https://[^\s/$.?#].[^\s]*$"
+_URL = re.compile(HTTPS_URL)
 
 
 def _unique(topics: list[Topic]) -> list[Topic]:
@@ -70,14 +72,15 @@ class CourseCreate(BaseModel):
     format: CourseFormat
     topics: Annotated[Topics, AfterValidator(_unique)]
     duration_minutes: int = Field(ge=1, le=100_000)
-    active: bool = True
-    for_new_companies: bool = Field(
+    active: Boolean = True
+    for_new_companies: Boolean = Field(
         default=False, description="offered to every newly recognised company, once (an invitation)"
     )
 
 
 class CourseUpdate(BaseModel):
-    """Only the fields given change; `version` must be the one you read (else 409). Code, format are fixed."""
+    """Only the fields given change (null or left out: unchanged); `version` must be the one you read (else
+    409). Code, format are fixed."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -86,8 +89,8 @@ class CourseUpdate(BaseModel):
     description: str | None = Field(default=None, max_length=4000)
     topics: Annotated[Topics, AfterValidator(_unique)] | None = None
     duration_minutes: int | None = Field(default=None, ge=1, le=100_000)
-    active: bool | None = None
-    for_new_companies: bool | None = None
+    active: Boolean | None = None
+    for_new_companies: Boolean | None = None
 
 
 class CourseRead(BaseModel):
@@ -146,7 +149,9 @@ class SessionCreate(BaseModel):
     starts_at: AwareDatetime
     ends_at: AwareDatetime
     location: str | None = Field(default=None, min_length=1, max_length=300, description="address or room")
-    online_url: Annotated[str | None, AfterValidator(_https_url)] = Field(default=None, max_length=500)
+    online_url: Annotated[str | None, AfterValidator(_https_url)] = Field(
+        default=None, max_length=500, pattern=HTTPS_URL
+    )
     capacity: int = Field(ge=1, le=10_000)
     enrolment_closes_at: AwareDatetime | None = Field(
         default=None, description="default: when the session starts"

@@ -82,12 +82,11 @@ class CatalogueService:
         course = await self.get_course(course_id, caller, for_update=True)
         if course.version != data.version:
             raise StaleVersion(f"course is at version {course.version}, not {data.version}")
-        changes = data.model_dump(exclude_unset=True, exclude={"version"})
-        if changes.get("topics") is not None:
+        # A field left out or given as null stays as it is (none of them can be emptied).
+        changes = data.model_dump(exclude_none=True, exclude={"version"})
+        if "topics" in changes:
             changes["topics"] = [Topic(t).value for t in changes["topics"]]
         for field, value in changes.items():
-            if value is None:
-                raise Unprocessable(f"{field} cannot be emptied")
             setattr(course, field, value)
         course.version += 1
         course.updated_at = utcnow()
