@@ -169,14 +169,17 @@ async def test_a_nul_in_a_query_string_or_the_send_back_reason_is_refused(
 POSTCODES = [
     "1234 AB", "1234AB", "1234ab", " 1234  ab ", "9999 ZZ", "1000 SB", "1000 sz", "1234 SA", "1234 sd", "1234 SS",
     "0123 AB", "123 AB", "12345 AB", "1234 A", "1234 ABC", "1234-AB", "NL1234AB", "1234\tAB", "", "abcd ef",
+    "\t1234AB\n", " 1000 AA     ", "1234    AB",
 ]
 
 
 def test_the_declared_postcode_pattern_is_exactly_what_the_server_accepts(document: dict[str, Any]) -> None:
-    pattern = _component(document, "CompanyCreate")["properties"]["postcode"]["pattern"]
+    declared = _component(document, "CompanyCreate")["properties"]["postcode"]
+    pattern = declared["pattern"]
+    assert "maxLength" not in declared  # it would count white space the server strips first
     for text in POSTCODES:
         try:
-            normalise_postcode(text)
+            normalise_postcode(text.strip())  # a body's strings are stripped before they are checked
             accepted = True
         except ValueError:
             accepted = False

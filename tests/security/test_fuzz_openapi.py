@@ -54,6 +54,8 @@ UNSTATED: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/register/school/reports"): "name the company|incident date",
     ("POST", "/api/v1/backoffice/reports"): "name the company|incident date",
     ("POST", "/api/v1/backoffice/admin/principals"): "required for, and only for",
+    ("GET", "/api/v1/backoffice/recognitions/{recognition_id}/history"): "give answered_on or answered_at, not both",
+    ("POST", "/api/v1/backoffice/training/sessions/{session_id}/attendance"): "each participation may appear once",
     ("POST", "/api/v1/portal/training/participations"): "give either session_id or course_id",
     ("POST", "/api/v1/backoffice/training/participations"): "give either session_id or course_id",
     ("POST", "/api/v1/backoffice/training/courses/{course_id}/sessions"):

@@ -44,7 +44,7 @@ class CompanyController(Controller):
         caller: CurrentCaller,
         name: Annotated[str | None, QueryParameter(max_length=200, description="part of the name")] = None,
         kvk_number: Annotated[str | None, QueryParameter(pattern=r"^[0-9]{8}$")] = None,
-        postcode: Annotated[str | None, QueryParameter(max_length=12, pattern=POSTCODE_PATTERN)] = None,
+        postcode: Annotated[str | None, QueryParameter(max_length=50, pattern=POSTCODE_PATTERN)] = None,
         city: Annotated[str | None, QueryParameter(max_length=100)] = None,
         sector: Annotated[Sector | None, QueryParameter()] = None,
         recognition_status: Annotated[

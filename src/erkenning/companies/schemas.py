@@ -28,8 +28,9 @@ def _digits(n: int, what: str) -> Callable[[str], str]:
 
 
 # A Dutch postcode as the API document states it: four digits (not starting with 0), two letters other than
-# SA, SD and SS (which PostNL does not use), spaces around and between them allowed.
-POSTCODE_PATTERN = r"^ *[1-9][0-9]{3} *([A-RT-Za-rt-z][A-Za-z]|[Ss][BCE-RT-Zbce-rt-z]) *$"
+# SA, SD and SS (which PostNL does not use), up to three spaces between them, white space around. The pattern
+# bounds the length (a `maxLength` would count the white space that is stripped before the check).
+POSTCODE_PATTERN = r"^\s*[1-9][0-9]{3} {0,3}([A-RT-Za-rt-z][A-Za-z]|[Ss][BCE-RT-Zbce-rt-z])\s*$"
 _POSTCODE = re.compile(POSTCODE_PATTERN)
 
 
@@ -53,7 +54,7 @@ EstablishmentNumber = Annotated[
     str, Field(max_length=30, json_schema_extra={"pattern": "^[0-9]{12}$"}),
     AfterValidator(_digits(12, "an establishment number (vestigingsnummer)")),
 ]
-Postcode = Annotated[str, Field(max_length=12, pattern=POSTCODE_PATTERN), AfterValidator(normalise_postcode)]
+Postcode = Annotated[str, Field(pattern=POSTCODE_PATTERN), AfterValidator(normalise_postcode)]
 SbbId = Annotated[str, Field(pattern=r"^[0-9]{1,12}$", description="SBB company id (digits)")]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 

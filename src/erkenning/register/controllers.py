@@ -65,7 +65,7 @@ class RegisterController(Controller):
         establishment_number: Annotated[str | None, QueryParameter(pattern=r"^[0-9]{12}$")] = None,
         sbb_id: Annotated[str | None, QueryParameter(pattern=COMPANY_KEY)] = None,
         name: Annotated[str | None, QueryParameter(min_length=1, max_length=200, description="the exact name")] = None,
-        postcode: Annotated[str | None, QueryParameter(max_length=12, pattern=POSTCODE_PATTERN)] = None,
+        postcode: Annotated[str | None, QueryParameter(max_length=50, pattern=POSTCODE_PATTERN)] = None,
         crebo: Annotated[str | None, QueryParameter(pattern=CREBO, description="recognised for it today")] = None,
         limit: RegisterLimit = 50,
         offset: Annotated[int, QueryParameter(ge=0, le=10_000, schema_extra={"minimum": 0})] = 0,

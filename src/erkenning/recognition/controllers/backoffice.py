@@ -223,7 +223,8 @@ class RecognitionController(Controller):
             "before, with its recorded interval and the decision or upheld objection (art. 7:11 Awb) that "
             "superseded it. With `answered_on` (the answer at the end of that day, Europe/Amsterdam) or "
             "`answered_at` (a moment), `answer` compares what the register answered then about `day` "
-            "(default: that date) with what holds on it now."
+            "(default: that date) with what holds on it now. Beyond the schema (422 naming the rule): "
+            "`answered_on` or `answered_at`, not both."
         ),
     )
     async def history(

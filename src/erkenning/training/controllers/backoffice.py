@@ -159,6 +159,7 @@ class SessionController(Controller):
         "/{session_id:uuid}/attendance",
         status_code=200,
         summary="Record the attendance list (all or nothing)",
+        description="Beyond the schema (422 naming the rule): each participation appears once in `records`.",
     )
     async def attendance(
         self,
