@@ -40,6 +40,7 @@ from erkenning.http.openapi import (
     document_problems,
     finish_document,
 )
+from erkenning.recognition.controllers.attachments import BackofficeAttachmentController, PortalAttachmentController
 from erkenning.recognition.controllers.backoffice import (
     CompanyRecognitionController,
     QualificationController,
@@ -53,6 +54,12 @@ from erkenning.reports.controllers import (
     ReportController,
     ReportReadsController,
     SchoolReportController,
+)
+from erkenning.reports.structure_controllers import (
+    AdvController,
+    ReportingPointController,
+    SchoolReportingPointController,
+    WhereToReportController,
 )
 from erkenning.stagepact.controllers import MonitoringController, TargetController
 from erkenning.training.controllers.backoffice import backoffice_controllers as training_backoffice
@@ -87,13 +94,16 @@ def register_handlers() -> list[Any]:
     """Routes of the public register (anonymous allowed)."""
     return [
         RegisterController, SchoolController, PublicReportController, SchoolReportController, CertificateController,
-        SchoolReactionController, ReceiptReactionController,
+        SchoolReactionController, ReceiptReactionController, WhereToReportController, SchoolReportingPointController,
     ]
 
 
 def portal_handlers() -> list[Any]:
     """Routes of the company portal."""
-    return [AccountController, PortalTrainingController, PortalRecognitionController, HearingController]
+    return [
+        AccountController, PortalTrainingController, PortalRecognitionController, PortalAttachmentController,
+        HearingController,
+    ]
 
 
 def backoffice_handlers() -> list[Any]:
@@ -102,8 +112,9 @@ def backoffice_handlers() -> list[Any]:
         CompanyController, PrincipalController, TokenController, AuditController, OutboxController,
         ReportController, *training_backoffice(),
         QualificationController, RecognitionController, CompanyRecognitionController,
-        DecisionController, ObjectionController, InvestigationController, MonitoringController, TargetController,
-        AdviserTaskController, ReportReadsController, CalendarController,
+        DecisionController, ObjectionController, BackofficeAttachmentController, InvestigationController,
+        MonitoringController, TargetController,
+        AdviserTaskController, ReportReadsController, CalendarController, ReportingPointController, AdvController,
     ]
 
 

@@ -222,17 +222,25 @@ async def test_null_in_a_course_update_leaves_the_field_as_it_is(
 ) -> None:
     nullable = [name for name, field in _component(document, "CourseUpdate")["properties"].items()
                 if any(m.get("type") == "null" for m in field.get("anyOf", []))]
-    assert set(nullable) == {"title", "description", "topics", "duration_minutes", "active", "for_new_companies"}
-    created = (await client.post(f"{_B}/training/courses", headers=adviser.headers, json=COURSE)).json()
+    assert set(nullable) == {
+        "title", "description", "topics", "duration_minutes", "active", "for_new_companies", "online_url",
+    }
+    link = "https://leren.example.nl/start"
+    created = (await client.post(f"{_B}/training/courses", headers=adviser.headers,
+                                 json={**COURSE, "online_url": link})).json()
+    assert created["online_url"] == link
     url = f"{_B}/training/courses/{created['id']}"
+    kept = [name for name in nullable if name not in ("title", "online_url")]
     updated = await client.patch(url, headers=adviser.headers,
-                                 json={"version": 1, **dict.fromkeys(nullable), "title": "Nieuwe titel"})
+                                 json={"version": 1, **dict.fromkeys(kept), "title": "Nieuwe titel"})
     assert updated.status_code == 200, updated.text
     after = updated.json()
-    assert after["title"] == "Nieuwe titel" and after["version"] == 2
-    for name in nullable:
-        if name != "title":
-            assert after[name] == created[name], name
+    assert after["title"] == "Nieuwe titel" and after["version"] == 2 and after["online_url"] == link
+    for name in kept:
+        assert after[name] == created[name], name
+    # The one field that can be emptied: null removes the link.
+    emptied = await client.patch(url, headers=adviser.headers, json={"version": 2, "online_url": None})
+    assert emptied.status_code == 200 and emptied.json()["online_url"] is None
 
 
 async def test_a_webhook_host_that_is_no_host_name_is_refused_not_a_server_error(

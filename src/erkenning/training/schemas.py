@@ -76,11 +76,15 @@ class CourseCreate(BaseModel):
     for_new_companies: Boolean = Field(
         default=False, description="offered to every newly recognised company, once (an invitation)"
     )
+    online_url: Annotated[str | None, AfterValidator(_https_url)] = Field(
+        default=None, max_length=500, pattern=HTTPS_URL,
+        description="an e-learning's start page on the learning platform (https)",
+    )
 
 
 class CourseUpdate(BaseModel):
-    """Only the fields given change (null or left out: unchanged); `version` must be the one you read (else
-    409). Code, format are fixed."""
+    """Only the fields given change (left out or null: unchanged, but null removes `online_url`); `version`
+    must be the one you read (else 409). Code, format are fixed."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -91,6 +95,9 @@ class CourseUpdate(BaseModel):
     duration_minutes: int | None = Field(default=None, ge=1, le=100_000)
     active: Boolean | None = None
     for_new_companies: Boolean | None = None
+    online_url: Annotated[str | None, AfterValidator(_https_url)] = Field(
+        default=None, max_length=500, pattern=HTTPS_URL, description="null removes it"
+    )
 
 
 class CourseRead(BaseModel):
@@ -105,6 +112,7 @@ class CourseRead(BaseModel):
     duration_minutes: int
     active: bool
     for_new_companies: bool
+    online_url: str | None = Field(default=None, description="an e-learning's start page")
     version: int
     created_at: LocalTime
     updated_at: LocalTime

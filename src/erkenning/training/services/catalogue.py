@@ -35,6 +35,9 @@ class DuplicateCourseCode(Conflict):
     title = "A course with this code exists"
 
 
+EMPTIABLE = frozenset({"online_url"})  # course fields that a change may empty (null)
+
+
 @dataclass(frozen=True)
 class CourseFilter:
     format: CourseFormat | None = None
@@ -82,8 +85,9 @@ class CatalogueService:
         course = await self.get_course(course_id, caller, for_update=True)
         if course.version != data.version:
             raise StaleVersion(f"course is at version {course.version}, not {data.version}")
-        # A field left out or given as null stays as it is (none of them can be emptied).
-        changes = data.model_dump(exclude_none=True, exclude={"version"})
+        # A field left out stays as it is; so does one given as null, unless null empties it (EMPTIABLE).
+        given = data.model_dump(exclude_unset=True, exclude={"version"})
+        changes = {field: value for field, value in given.items() if value is not None or field in EMPTIABLE}
         if "topics" in changes:
             changes["topics"] = [Topic(t).value for t in changes["topics"]]
         for field, value in changes.items():
