@@ -21,6 +21,7 @@ from erkenning.companies.service import CompanyFilter, CompanyService
 from erkenning.core.errors import ValidationFailed
 from erkenning.core.paging import Limit, Offset, Page
 from erkenning.http.dependencies import CurrentCaller, provide
+from erkenning.http.openapi import EMAIL_CHECKED
 
 # The domain's services, injected by name into its routes and the web pages.
 PROVIDERS = {"companies": provide(CompanyService)}
@@ -31,7 +32,7 @@ class CompanyController(Controller):
     tags = ["companies"]
     dependencies = PROVIDERS
 
-    @post("/", summary="Register a company (one establishment)")
+    @post("/", summary="Register a company (one establishment)", description=EMAIL_CHECKED)
     async def create(
         self, data: JSONBody[CompanyCreate], companies: NamedDependency[CompanyService], caller: CurrentCaller
     ) -> CompanyRead:
@@ -68,7 +69,8 @@ class CompanyController(Controller):
     ) -> CompanyRead:
         return CompanyRead.model_validate(await companies.get(company_id, caller))
 
-    @patch("/{company_id:uuid}", summary="Change a company (send the version you read; 409 if it moved on)")
+    @patch("/{company_id:uuid}", summary="Change a company (send the version you read; 409 if it moved on)",
+           description=EMAIL_CHECKED)
     async def update(
         self, company_id: FromPath[UUID], data: JSONBody[CompanyUpdate], companies: NamedDependency[CompanyService],
         caller: CurrentCaller,

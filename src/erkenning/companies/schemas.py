@@ -13,6 +13,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.nl import postcode as nl_postcode
 
 from erkenning.companies.models import Sector
+from erkenning.core.fields import SPACE
 
 
 def _digits(n: int, what: str) -> Callable[[str], str]:
@@ -30,7 +31,8 @@ def _digits(n: int, what: str) -> Callable[[str], str]:
 # A Dutch postcode as the API document states it: four digits (not starting with 0), two letters other than
 # SA, SD and SS (which PostNL does not use), up to three spaces between them, white space around. The pattern
 # bounds the length (a `maxLength` would count the white space that is stripped before the check).
-POSTCODE_PATTERN = r"^\s*[1-9][0-9]{3} {0,3}([A-RT-Za-rt-z][A-Za-z]|[Ss][BCE-RT-Zbce-rt-z])\s*$"
+POSTCODE_CORE = r"[1-9][0-9]{3} {0,3}([A-RT-Za-rt-z][A-Za-z]|[Ss][BCE-RT-Zbce-rt-z])"
+POSTCODE_PATTERN = rf"^[{SPACE}]*{POSTCODE_CORE}[{SPACE}]*$"
 _POSTCODE = re.compile(POSTCODE_PATTERN)
 
 

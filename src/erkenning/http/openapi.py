@@ -32,6 +32,7 @@ from litestar.openapi.spec import (
 from litestar.plugins.pydantic import PydanticSchemaPlugin
 from pydantic import BaseModel, ConfigDict, Field
 
+from erkenning.core.fields import TRIMMED
 from erkenning.http.problems import PROBLEM_MEDIA_TYPE
 
 
@@ -95,6 +96,15 @@ def document_problems(app: Litestar) -> None:
         handler.responses = {**{code: _spec(text) for code, text in statuses.items()}, **own}
 
 
+BEYOND_SCHEMA = "Beyond the schema (422 naming the rule): "
+# For an operation whose body has a pydantic `EmailStr`.
+EMAIL_CHECKED = (
+    BEYOND_SCHEMA + "an `email` is checked as an address (RFC 5321/5322, through the email-validator library), "
+    "which refuses some that the `email` format admits, such as one at a special-use or reserved domain (`.test`, "
+    "`.invalid`, `localhost`)."
+)
+
+
 # A public operation takes a token but needs none (schools get higher limits with theirs).
 OPTIONAL_TOKEN: list[dict[str, list[str]]] = [{}, {"bearer": []}]
 
@@ -141,7 +151,7 @@ class ClosedModelSchemaPlugin(PydanticSchemaPlugin):
 
 # A model that strips its strings refuses one of only white space where it needs a character (`minLength`):
 # the document says so with a pattern (and no NUL, as everywhere).
-NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
+NOT_BLANK = rf"^[^\x00]*[^{TRIMMED}\x00][^\x00]*$"
 
 
 def _not_blank(schema: Schema) -> None:
@@ -175,9 +185,16 @@ def _merge_constraints(schema: Schema, model: Any) -> None:
         targets = [v for v in (target.any_of or target.one_of or [target])
                    if isinstance(v, Schema) and v.type not in ("null", OpenAPIType.NULL)]
         if len(sources) == 1 and len(targets) == 1:
-            for key, attribute in _CONSTRAINTS:
-                if key in sources[0] and getattr(targets[0], attribute, None) is None:
-                    setattr(targets[0], attribute, sources[0][key])
+            _copy_constraints(sources[0], targets[0])
+            # The items of a list (`list[Annotated[str, Field(...)]]`) lose theirs too.
+            if isinstance(sources[0].get("items"), dict) and isinstance(targets[0].items, Schema):
+                _copy_constraints(sources[0]["items"], targets[0].items)
+
+
+def _copy_constraints(source: dict[str, Any], target: Schema) -> None:
+    for key, attribute in _CONSTRAINTS:
+        if key in source and getattr(target, attribute, None) is None:
+            setattr(target, attribute, source[key])
 
 
 def _any_of(schema: Schema) -> None:

@@ -17,6 +17,7 @@ from erkenning.core.errors import ValidationFailed
 from erkenning.core.paging import Offset, Page
 from erkenning.http.dependencies import CurrentCaller, provide
 from erkenning.http.guards import requires
+from erkenning.http.openapi import EMAIL_CHECKED
 from erkenning.recognition.models import Pathway
 from erkenning.register.models import DeliveryStatus
 from erkenning.register.quota import batch_quota, register_quota
@@ -140,7 +141,8 @@ class SchoolController(Controller):
     async def delete_webhook(self, subscriptions: NamedDependency[SubscriptionService], caller: CurrentCaller) -> None:
         await subscriptions.delete_webhook(caller)
 
-    @post("/subscriptions", summary="Follow a company: every change of its recognitions is sent to you")
+    @post("/subscriptions", summary="Follow a company: every change of its recognitions is sent to you",
+          description=EMAIL_CHECKED)
     async def subscribe(
         self, data: JSONBody[SubscriptionCreate], subscriptions: NamedDependency[SubscriptionService],
         caller: CurrentCaller,

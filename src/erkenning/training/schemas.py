@@ -21,7 +21,7 @@ from pydantic import (
 )
 
 from erkenning.core import clock
-from erkenning.core.fields import Boolean
+from erkenning.core.fields import SPACE, TRIMMED, Boolean
 from erkenning.training.models import (
     Course,
     CourseFormat,
@@ -46,7 +46,8 @@ TrainerName = Annotated[
 ]
 ExternalId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.:@+\-]{1,100}$")]
 SbbCompanyId = Annotated[str, Field(pattern=r"^[0-9]{1,12}$", description="SBB company id (leerbedrijf-ID)")]
-HTTPS_URL = r"^https://[^\s/$.?#].[^\s]*$"
+# Around it, the white space the shape strips before the check (see erkenning.core.fields).
+HTTPS_URL = rf"^[{TRIMMED}]*https://[^{SPACE}/$.?#\x00][^\n\x00][^{SPACE}\x00]*[{TRIMMED}]*$"
 _URL = re.compile(HTTPS_URL)
 
 
