@@ -144,6 +144,8 @@ def shared_settings(shared_services: Services, shared_database_url: str, shared_
         smtp_port=shared_mail.port,
         log_format=LogFormat.JSON,
         token_pepper="test-pepper",
+        # Most tests sign people in to the pages with a token (as `make run` allows); tests/auth/ turn it off.
+        web_token_signin=True,
         outbox_retry_base_s=1.0,
         data_dir=Path(".data/test"),
     )

@@ -111,8 +111,11 @@ WORDS: dict[type[StrEnum], dict[Any, str]] = {
     Channel: {
         Channel.SCHOOL_REPORTING_POINT: "meldpunt van een mbo-school",
         Channel.ANTI_DISCRIMINATION_AGENCY: "antidiscriminatievoorziening",
+        Channel.MUNICIPALITY: "gemeente",
         Channel.CONTACT_FORM: "contactformulier van SBB",
         Channel.PHONE: "telefoon",
+        Channel.EMAIL: "e-mail",
+        Channel.LETTER: "brief",
         Channel.PUBLIC_FORM: "anoniem meldformulier",
         Channel.OTHER: "anders",
     },
@@ -358,6 +361,18 @@ _MONTHS = (
     "januari", "februari", "maart", "april", "mei", "juni",
     "juli", "augustus", "september", "oktober", "november", "december",
 )
+
+
+# The keys a company is known by, as the register's search answers which one a number matched.
+COMPANY_KEYS = {"kvk_number": "KvK-nummer", "establishment_number": "vestigingsnummer", "sbb_id": "leerbedrijf-ID"}
+
+# The columns of the school's batch check as a CSV file, in Dutch (`register.batch_csv` also reads the English
+# names of the API and docs): in (item) and out (answer).
+BATCH_CSV_COLUMNS = {
+    "line": "regel", "company": "leerbedrijf", "crebo": "crebo", "pathway": "leerweg", "date": "datum",
+    "recognised": "erkend", "status": "status", "since": "sinds", "until": "tot",
+    "placements_until": "lopende_stages_tot",
+}
 
 
 def long_date(value: date | datetime | None) -> str:

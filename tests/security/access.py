@@ -25,9 +25,10 @@ KINDS = (ANONYMOUS, COMPANY, SCHOOL, ADVISER, SENIOR, ADMIN)
 # Path parameters whose objects belong to a company / a school: they get an own and a foreign value.
 COMPANY_OWNED = frozenset({
     "decision_id", "objection_id", "recognition_id", "case_id", "participation_id", "token_id", "invitation_id",
-    "attachment_id",
+    "attachment_id", "contact_id",
 })
-SCHOOL_OWNED = frozenset({"subscription_id", "delivery_id", "report_id", "brin"})
+# A contact belongs to a company or to a school: `contact_id` is in both (each route admits one of them).
+SCHOOL_OWNED = frozenset({"subscription_id", "delivery_id", "report_id", "brin", "contact_id"})
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,17 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", f"{_B}/admin/calendar"): ADMIN_ONLY,
     ("POST", f"{_B}/admin/calendar"): rule(ADMIN, body={"day": MATRIX_DAY, "decree": "Besluit (matrix)"}),
     ("DELETE", f"{_B}/admin/calendar/{{day:date}}"): rule(ADMIN, params={"day": MATRIX_DAY}),
+    ("GET", f"{_B}/admin/companies/{{company_id:uuid}}/contacts"): ADMIN_ONLY,
+    ("POST", f"{_B}/admin/companies/{{company_id:uuid}}/contacts"): ADMIN_ONLY,
+    ("GET", f"{_B}/admin/schools/{{school_brin:str}}/contacts"): ADMIN_ONLY,
+    ("POST", f"{_B}/admin/schools/{{school_brin:str}}/contacts"): ADMIN_ONLY,
+    ("DELETE", f"{_B}/admin/contacts/{{contact_id:uuid}}"): rule(ADMIN, params={"contact_id": "admin_contact_id"}),
+    ("GET", "/api/v1/portal/contacts"): COMPANY_ONLY,
+    ("POST", "/api/v1/portal/contacts"): COMPANY_ONLY,
+    ("DELETE", "/api/v1/portal/contacts/{contact_id:uuid}"): rule(COMPANY, params={"contact_id": "company_contact_id"}),
+    ("GET", f"{_R}/school/contacts"): SCHOOL_ONLY,
+    ("POST", f"{_R}/school/contacts"): SCHOOL_ONLY,
+    ("DELETE", f"{_R}/school/contacts/{{contact_id:uuid}}"): rule(SCHOOL, params={"contact_id": "school_contact_id"}),
     # The Stagepact's targets: the admin's PUT sets one, the DELETE (run after every PUT) removes it again.
     ("GET", f"{_B}/admin/stagepact-targets"): ADMIN_ONLY,
     ("PUT", f"{_B}/admin/stagepact-targets/{{indicator:str}}/{{year:int}}"): rule(
@@ -269,6 +281,28 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/inloggen"): PUBLIC,
     ("POST", "/inloggen"): PUBLIC,
     ("POST", "/uitloggen"): PUBLIC,  # ends on the sign-in page, without ?volgende=
+    # Single sign-on is not configured for the matrix's app (tests/auth/ and the browser tests run it).
+    ("GET", "/inloggen/sso"): rule(**{k: "404" for k in EVERYONE}),
+    ("GET", "/inloggen/sso/terug"): rule(**{k: "404" for k in EVERYONE}),
+    ("POST", "/inloggen/link"): PUBLIC,
+    # A link's code is sent by e-mail only: any code the matrix can give is unknown, to everyone alike.
+    ("GET", "/inloggen/link/{code:str}"): rule(**{k: "404" for k in EVERYONE}),
+    ("POST", "/inloggen/link/{code:str}"): rule(**{k: "404" for k in EVERYONE}),
+    ("GET", "/portaal/contactpersonen"): COMPANY_ONLY,
+    ("POST", "/portaal/contactpersonen"): COMPANY_ONLY,
+    ("POST", "/portaal/contactpersonen/{contact_id:uuid}/verwijderen"): rule(
+        COMPANY, params={"contact_id": "page_company_contact_id"}
+    ),
+    ("GET", "/school/contactpersonen"): SCHOOL_ONLY,
+    ("POST", "/school/contactpersonen"): SCHOOL_ONLY,
+    ("POST", "/school/contactpersonen/{contact_id:uuid}/verwijderen"): rule(
+        SCHOOL, params={"contact_id": "page_school_contact_id"}
+    ),
+    ("GET", "/beheer/contactpersonen"): rule(ADMIN, query={"bedrijf": "{company_id}"}),
+    ("POST", "/beheer/contactpersonen"): rule(ADMIN, query={"bedrijf": "{company_id}"}),
+    ("POST", "/beheer/contactpersonen/{contact_id:uuid}/verwijderen"): rule(
+        ADMIN, params={"contact_id": "page_admin_contact_id"}, query={"bedrijf": "{company_id}"}
+    ),
     ("GET", "/"): rule(*SIGNED_IN),
     # --- pages of the back office ---
     ("GET", "/bedrijven"): ANY_STAFF,
@@ -364,11 +398,13 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/school/meldpunt"): SCHOOL_ONLY,
     ("GET", "/school/meldingen"): SCHOOL_ONLY,
     ("GET", "/school/meldingen/nieuw"): SCHOOL_ONLY,
+    ("GET", "/school/meldingen/{report_id:uuid}"): SCHOOL_ONLY,
     ("POST", "/school/meldingen/nieuw"): SCHOOL_ONLY,
     ("POST", "/school/meldingen/{report_id:uuid}/reactie"): rule(SCHOOL, body={"reaction": "Onze reactie."}),
     # --- public pages ---
     ("GET", "/register"): PUBLIC,
     ("GET", "/register/{company:str}"): PUBLIC,
+    ("GET", "/register/controleren"): PUBLIC,
     ("GET", "/certificaat"): PUBLIC,
     ("GET", "/melden"): PUBLIC,
     ("POST", "/melden"): rule(ANONYMOUS),  # anonymous by design: a signed-in visitor gets 403

@@ -305,3 +305,39 @@ async def test_a_decision_sent_before_letters_were_kept_still_shows_and_says_so(
     assert page.status_code == 200 and "geen brief bewaard" in page.text and earlier.kenmerk in page.text
     missing = await client.get(f"/api/v1/backoffice/decisions/{earlier.id}/letter", headers=world.adviser.headers)
     assert missing.status_code == 404
+
+
+async def test_the_draft_form_groups_the_fields_of_each_kind_and_reads_only_those_of_the_kind_chosen(
+    web: WebClient, world: World, runtime: Runtime
+) -> None:
+    application = await world.application("25180", Pathway.BOL)
+    await web.sign_in(world.adviser)
+    form = (await web.get(f"/besluiten/nieuw?bedrijf={world.company_id}")).text
+    assert 'type="radio" id="veld-kind" name="kind" value="grant"' in form
+    assert 'data-when-values="suspend"' in form and "<legend class=\"fieldset__legend\">Alleen bij een schorsing" in form
+    assert 'data-when-values="suspend withdraw"' in form
+    # An end date left in the suspension's fieldset does not count against a grant.
+    drafted = await _draft(web, world, {
+        "kind": "grant", "recognition_ids": [str(application)], "grounds": "Voldoet.", "legal_basis": "art. 7.2.10 WEB",
+        "effective_until": (clock.today() + timedelta(days=30)).isoformat(), "until_reinstated": "ja",
+    })
+    assert drafted.status_code == 303, drafted.text
+    decision_id = drafted.headers["location"].rsplit("/", 1)[1]
+    assert await scalar(runtime, "SELECT effective_until FROM decision WHERE id = :id", id=decision_id) is None
+
+
+async def test_a_draft_reports_every_error_at_once(web: WebClient, world: World, runtime: Runtime) -> None:
+    recognition = await world.granted("25180", on=clock.today() - timedelta(days=200))
+    await web.sign_in(world.adviser)
+    before = await scalar(runtime, "SELECT count(*) FROM decision")
+    refused = await _draft(web, world, {
+        "kind": "suspend", "recognition_ids": [str(recognition)], "grounds": "", "legal_basis": "",
+        "effective_from": (clock.today() + timedelta(days=10)).isoformat(),
+        "effective_until": (clock.today() + timedelta(days=5)).isoformat(),
+    })
+    assert refused.status_code == 422
+    summary = refused.text.split('class="error-summary__list"')[1].split("</ul>")[0]
+    for field in ("grounds", "legal-basis", "effective-until", "placements-until"):
+        assert f'href="#veld-{field}"' in summary, field
+    assert "De einddatum ligt na de ingangsdatum." in summary
+    assert await scalar(runtime, "SELECT count(*) FROM decision") == before

@@ -259,6 +259,24 @@ def check_urgency(kind: DecisionKind, urgent_reason: str | None) -> None:
         raise ValueError("urgent_reason: only a decision that harms the company skips the intended decision")
 
 
+def date_problems(
+    kind: DecisionKind, start: date | None, until: date | None, indefinite: bool, placements_until: date | None,
+    urgent_reason: str | None,
+) -> list[dict[str, str]]:
+    """Every rule of the kind's dates and urgency that fails, each on its field (not only the first)."""
+    problems = []
+    for name, check in (
+        ("effective_until", lambda: check_suspension_dates(kind, start, until, indefinite)),
+        ("placements_until", lambda: check_placements(kind, start, placements_until)),
+        ("urgent_reason", lambda: check_urgency(kind, urgent_reason)),
+    ):
+        try:
+            check()
+        except ValueError as exc:
+            problems.append({"field": name, "message": str(exc)})
+    return problems
+
+
 class DecisionUpdate(_DecisionDates):
     """Change a draft; the dates are given together (the suspension's end or `until_reinstated`)."""
 

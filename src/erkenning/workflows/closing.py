@@ -58,6 +58,27 @@ async def _caller_for(session: AsyncSession, principal_id: UUID | None) -> Calle
     return Caller(principal_id=principal.id, role=principal.role, name=principal.name)
 
 
+def _measure(case: Investigation) -> dict[str, Any]:
+    """The decision a case's adverse outcome becomes: the same for carrying it out and for its preview."""
+    assert case.outcome is not None
+    return {
+        "kind": DECISION_KIND[case.outcome], "recognition_ids": list(case.recognition_ids),
+        "grounds": case.findings or "", "legal_basis": LEGAL_BASIS, "effective_from": case.effective_from,
+        "effective_until": case.effective_until, "placements_until": case.placements_until,
+    }
+
+
+async def intended_preview(
+    session: AsyncSession, settings: Settings, letters: LetterRenderer, case: Investigation
+) -> str | None:
+    """The letter of the intended decision the proposal of `case` would put to the company if approved today
+    (None when the outcome is no measure, or an urgent one, which is drafted without an intended decision)."""
+    if case.outcome not in DECISION_KIND or case.urgent_reason or case.proposed_by is None:
+        return None
+    return await measures.preview_intended(session, settings, letters, **_measure(case), company_id=case.company_id,
+                                           drafted_by=case.proposed_by)
+
+
 async def carry_out(session: AsyncSession, settings: Settings, letters: LetterRenderer, case_id: UUID) -> None:
     """approved → closed: put the measure to the company as an intended decision (art. 4:8 Awb; an urgent
     one, art. 4:11, waits as a draft for a senior adviser's approval), or schedule the follow-up; then close.
@@ -73,13 +94,7 @@ async def carry_out(session: AsyncSession, settings: Settings, letters: LetterRe
             session,
             settings,
             letters,
-            kind=DECISION_KIND[case.outcome],
-            recognition_ids=list(case.recognition_ids),
-            grounds=case.findings or "",
-            legal_basis=LEGAL_BASIS,
-            effective_from=case.effective_from,
-            effective_until=case.effective_until,
-            placements_until=case.placements_until,
+            **_measure(case),
             urgent_reason=case.urgent_reason,
             investigation_id=case.id,
             drafted_by=await _caller_for(session, case.proposed_by),

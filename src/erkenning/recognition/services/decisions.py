@@ -51,9 +51,7 @@ from erkenning.recognition.schemas import (
     DecisionRecognitionRead,
     DecisionUpdate,
     ScopeRead,
-    check_placements,
-    check_suspension_dates,
-    check_urgency,
+    date_problems,
 )
 from erkenning.recognition.states import (
     DECISION_TRANSITIONS,
@@ -215,15 +213,8 @@ class DecisionService:
             until, indefinite = decision.effective_until, decision.until_reinstated
         placements = data.placements_until if "placements_until" in given else decision.placements_until
         urgent = data.urgent_reason if "urgent_reason" in given else decision.urgent_reason
-        for name, check in (
-            ("effective_until", lambda: check_suspension_dates(decision.kind, start, until, indefinite)),
-            ("placements_until", lambda: check_placements(decision.kind, start, placements)),
-            ("urgent_reason", lambda: check_urgency(decision.kind, urgent)),
-        ):
-            try:
-                check()
-            except ValueError as exc:
-                raise ValidationFailed([{"field": name, "message": str(exc)}]) from None
+        if problems := date_problems(decision.kind, start, until, indefinite, placements, urgent):
+            raise ValidationFailed(problems)
         drafting.check_dates(decision.kind, start, until, placements)
         decision.effective_from, decision.effective_until = start, until
         decision.placements_until, decision.urgent_reason = placements, urgent

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from erkenning.core import calendar, clock
 from erkenning.core.caller import Caller
 from erkenning.core.settings import Settings
 from erkenning.recognition import drafting
@@ -66,3 +68,24 @@ async def from_investigation(
     if decision.urgent_reason is None:
         await service.intend(decision.id, intended_by)
     return decision
+
+
+async def preview_intended(
+    session: AsyncSession, settings: Settings, letters: LetterRenderer, *, kind: DecisionKind | str,
+    recognition_ids: Sequence[UUID], company_id: UUID, drafted_by: UUID, **dates_and_texts: Any,
+) -> str:
+    """The intended decision's letter as `from_investigation` would put it today, for the senior adviser who
+    approves the proposal to read first: nothing is drafted or kept, and it has no kenmerk of its own yet.
+    `dates_and_texts`: `from_investigation`'s grounds, legal_basis, effective_from, effective_until and
+    placements_until."""
+    today = clock.today()
+    decision = Decision(
+        kenmerk=PREVIEW_KENMERK, company_id=company_id, drafted_by=drafted_by, kind=DecisionKind(kind),
+        intended_on=today, response_due=calendar.term_end(today, days=settings.intended_decision_response_days),
+        **dates_and_texts,
+    )
+    return await letters.intended_decision(session, settings, decision, recognition_ids=list(recognition_ids))
+
+
+# What a preview's letter shows where the kenmerk goes (the decision gets its own when it is drafted).
+PREVIEW_KENMERK = "CONCEPT"

@@ -8,6 +8,7 @@ term are the service's rules: a refused step is explained on the page and nothin
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -27,13 +28,21 @@ from erkenning.letters import body_of
 from erkenning.recognition.controllers.decisions import letter_response
 from erkenning.recognition.dispatch import sha256
 from erkenning.recognition.models import Decision, DecisionKind, DecisionStatus, LetterKind
-from erkenning.recognition.schemas import DecisionCreate, DecisionUpdate, ResponseCreate
+from erkenning.recognition.schemas import (
+    ENDS_PLACEMENTS,
+    DecisionCreate,
+    DecisionUpdate,
+    ResponseCreate,
+    date_problems,
+    default_placements,
+)
 from erkenning.recognition.services.decisions import UNSENT, DecisionService
 from erkenning.recognition.services.objections import ObjectionService
+from erkenning.recognition.states import HARMFUL
 from erkenning.vocabulary import long_date
 from erkenning.web import nav
 from erkenning.web.actions import service_call
-from erkenning.web.forms import CHECKED, Field, Form
+from erkenning.web.forms import CHECKED, Field, Form, When
 from erkenning.web.listing import PageNumber, listing
 from erkenning.web.rendering import after_change, flash_message, page, redirect
 from erkenning.web.staff import Directory, refusal_text
@@ -56,20 +65,21 @@ _DATES = (
           hint="Leeg laten: het besluit gaat in op de dag dat het wordt verstuurd.",
           invalid="Vul een ingangsdatum in die niet in het verleden ligt."),
     Field("effective_until", "Einddatum", kind="date", required=False, width="s",
-          hint="Alleen bij een schorsing: de dag waarop de schorsing eindigt.",
+          hint="De dag waarop de schorsing eindigt; of kies hieronder dat zij duurt tot herstel.",
           invalid="Alleen een schorsing heeft een einddatum, en die ligt na de ingangsdatum."),
     Field("until_reinstated", "De schorsing duurt tot herstel (geen einddatum)", kind="checkbox", required=False),
     Field("placements_until", "Lopende stages en leerbanen mogen doorgaan tot en met", kind="date", required=False,
           width="s",
-          hint="Bij een schorsing of intrekking verplicht (overgangsregeling; niet vóór de ingangsdatum). Bij een "
-               "intrekking met een latere ingangsdatum: leeg laten is tot en met die datum.",
+          hint="De overgangsregeling, niet vóór de ingangsdatum. Leeg laten mag alleen bij een intrekking met een "
+               "latere ingangsdatum: dan is het tot en met die datum.",
+          missing="Vul in tot wanneer lopende stages door mogen gaan.",
           invalid="Vul bij een schorsing of intrekking in tot wanneer lopende stages door mogen gaan, niet vóór de "
                   "ingangsdatum."),
 )
 _URGENT = Field(
     "urgent_reason", "Spoedeisend: waarom het bedrijf niet eerst kan reageren", kind="textarea", required=False,
-    hint="Alleen als het besluit het bedrijf benadeelt en niet kan wachten op een reactie op een voornemen "
-         "(art. 4:11 Awb). De reden staat in het besluit en in de audittrail.",
+    hint="Meestal leeg. Alleen als het besluit niet kan wachten op een reactie op een voornemen (art. 4:11 Awb). "
+         "De reden staat in het besluit en in de audittrail.",
     invalid="Alleen een besluit dat het bedrijf benadeelt, kan spoedeisend zijn.",
 )
 _TEXTS = (
@@ -78,14 +88,25 @@ _TEXTS = (
     Field("legal_basis", "Grondslag", width="l", missing="Vul de grondslag in.",
           hint="Bijvoorbeeld: art. 7.2.10 WEB"),
 )
+# Drafting: the dates and the urgency only where the kind chosen has them (a fieldset each, see `When`).
+_SUSPENDING = When("kind", (DecisionKind.SUSPEND.value,), "Alleen bij een schorsing")
+_ENDING = When("kind", tuple(k.value for k in DecisionKind if k in ENDS_PLACEMENTS), "Bij een schorsing of intrekking")
+_HARMING = When("kind", tuple(k.value for k in DecisionKind if k in HARMFUL),
+                "Bij een besluit dat het bedrijf benadeelt")
+_DRAFT_WHEN = {"effective_until": _SUSPENDING, "until_reinstated": _SUSPENDING, "placements_until": _ENDING,
+               "urgent_reason": _HARMING}
+_BY_KIND = tuple(
+    replace(f, when=_DRAFT_WHEN.get(f.name), required=f.name == "placements_until") for f in (*_DATES, _URGENT)
+)
 DRAFT_FIELDS = (
-    Field("kind", "Soort besluit", kind="select", options=vocabulary.options(DecisionKind),
+    Field("kind", "Soort besluit", kind="radios", options=vocabulary.options(DecisionKind),
           missing="Kies de soort besluit."),
     Field("recognition_ids", "Erkenningen", kind="checkboxes", missing="Kies de erkenningen waarover het besluit gaat.",
           invalid="Kies erkenningen van dit bedrijf, elk één keer."),
-    *_TEXTS, *_DATES, _URGENT,
+    *_TEXTS, *_BY_KIND,
 )
-EDIT_FIELDS = (*_TEXTS, *_DATES, _URGENT)
+# A draft keeps its kind: the page carries it (never read as a change), so the fields of that kind apply.
+EDIT_FIELDS = (Field("kind", "Soort besluit", kind="hidden", readonly=True), *_TEXTS, *_BY_KIND)
 # The schema's own checks of the dates (a model validator) in Dutch, on the field they concern.
 KNOWN = {
     "each recognition once": ("recognition_ids", "Kies elke erkenning één keer."),
@@ -206,6 +227,8 @@ class DecisionPages(Controller):
         if set(form.chosen("recognition_ids")) - {value for value, _ in form["recognition_ids"].options}:
             form.error("recognition_ids", form["recognition_ids"].invalid or "")
         payload = form.validate(DecisionCreate, known=KNOWN)
+        if payload is None:
+            _every_date_error(form)
         if payload is not None and not form.has_errors:
             async with service_call(session, ValidationFailed, InvalidTransition) as outcome:
                 decision = await decisions.draft(payload, caller)
@@ -240,7 +263,8 @@ class DecisionPages(Controller):
         session: DbSession, decisions: NamedDependency[DecisionService], companies: NamedDependency[CompanyService],
         caller: CurrentCaller,
     ) -> Template | Redirect:
-        form = Form(EDIT_FIELDS, data)
+        decision = await decisions.get(decision_id, caller)
+        form = Form(EDIT_FIELDS, {**data, "kind": decision.kind.value})
         payload = form.validate(DecisionUpdate, known=KNOWN)
         status = 422
         if payload is not None:
@@ -297,6 +321,27 @@ class DecisionPages(Controller):
 
 def _with_options(fields: tuple[Field, ...], options: tuple[tuple[str, str], ...]) -> tuple[Field, ...]:
     return tuple(replace(f, options=options) if f.name == "recognition_ids" else f for f in fields)
+
+
+def _every_date_error(form: Form) -> None:
+    """Beside the schema's errors (its rules of the dates stop at the first, and wait for the fields), every rule of
+    the kind's dates and urgency that fails, on its field (`date_problems`, as the service checks them)."""
+    given = form.payload()
+    try:
+        kind = DecisionKind(given.get("kind") or "")
+    except ValueError:
+        return
+    days: dict[str, date | None] = {}
+    for name in ("effective_from", "effective_until", "placements_until"):
+        try:
+            days[name] = date.fromisoformat(given[name]) if given.get(name) else None
+        except ValueError:
+            days[name] = None  # its own error is on the form already
+    start = days["effective_from"]
+    form.add_errors(date_problems(
+        kind, start, days["effective_until"], bool(given.get("until_reinstated")),
+        default_placements(kind, start, days["placements_until"]), given.get("urgent_reason"),
+    ), known=KNOWN)
 
 
 def _explain(form: Form, refusal: DomainError) -> None:

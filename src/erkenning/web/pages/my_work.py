@@ -61,8 +61,10 @@ TASK_REFUSED = flash_message(
 
 @start_section("Mijn taken", "start/_tasks.html", ADVISER_ROLES, order=22)
 async def my_tasks(caller: Caller, adviser_tasks: AdviserTaskService, directory: Directory) -> dict[str, Any]:
-    tasks = await adviser_tasks.open_for(caller, limit=SHOWN)
-    return {"tasks": tasks, "names": await directory.names(caller, companies=[t.company_id for t in tasks])}
+    tasks = await adviser_tasks.open_for(caller, limit=SHOWN + 1)  # one more: is there a rest to link to?
+    shown = tasks[:SHOWN]
+    return {"tasks": shown, "more": len(tasks) > SHOWN,
+            "names": await directory.names(caller, companies=[t.company_id for t in shown])}
 
 
 class TaskPages(Controller):

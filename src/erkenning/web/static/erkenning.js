@@ -11,6 +11,24 @@ document.addEventListener("click", function (event) {
   field.focus();
 });
 
+// Fieldsets that apply only to some options of a choice (data-when-field, data-when-values) show only while
+// one of those options is chosen. The server reads only the fields that apply, so hiding loses nothing.
+function showWhatApplies(form) {
+  form.querySelectorAll("fieldset[data-when-field]").forEach(function (group) {
+    var name = group.dataset.whenField;  // a choice on the form, or one made before (a hidden field)
+    var chosen = form.querySelector("input[name='" + name + "']:checked, input[type='hidden'][name='" + name + "']");
+    var values = group.dataset.whenValues.split(" ");
+    group.hidden = !(chosen && values.indexOf(chosen.value) !== -1);
+  });
+}
+document.querySelectorAll("form").forEach(function (form) {
+  if (form.querySelector("fieldset[data-when-field]")) showWhatApplies(form);
+});
+document.addEventListener("change", function (event) {
+  var form = event.target.form;
+  if (form && event.target.type === "radio" && form.querySelector("fieldset[data-when-field]")) showWhatApplies(form);
+});
+
 // The main menu on a phone: one row with a "Menu" button that folds the links open and shut.
 (function () {
   var toggle = document.querySelector(".main-nav__toggle");
@@ -47,8 +65,9 @@ document.querySelectorAll("table.table").forEach(function (table) {
   });
 });
 
-// After a search, the focus goes to what was found (the first thing after the search form: the results'
-// table, or the sentence that says nothing was found), unless the page shows an error summary.
+// After a search, the focus goes to what was found (the element marked data-results, else the first thing after
+// the search form: the results' table, or the sentence that says nothing was found), unless the page shows an
+// error summary.
 (function () {
   var KEY = "erkenning:focus-results";
   document.addEventListener("submit", function (event) {
@@ -60,7 +79,8 @@ document.querySelectorAll("table.table").forEach(function (table) {
   try { wanted = sessionStorage.getItem(KEY) === "1"; sessionStorage.removeItem(KEY); } catch (e) { return; }
   var form = document.querySelector("form[role='search']");
   if (!wanted || !form || document.querySelector("[data-error-summary]")) return;
-  var target = form.nextElementSibling;
+  // A page with more than one way to search marks its results (the register: [data-results]).
+  var target = document.querySelector("[data-results]") || form.nextElementSibling;
   while (target && !target.textContent.trim()) target = target.nextElementSibling;
   if (!target) return;
   if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
