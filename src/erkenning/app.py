@@ -34,7 +34,13 @@ from erkenning.http.guards import requires
 from erkenning.http.idempotency import Replay
 from erkenning.http.input_guard import refuse_bad_input
 from erkenning.http.middleware import RequestContextMiddleware
-from erkenning.http.openapi import ClosedModelSchemaPlugin, ClosedStructSchemaPlugin, document_access, document_problems
+from erkenning.http.openapi import (
+    ClosedModelSchemaPlugin,
+    ClosedStructSchemaPlugin,
+    document_access,
+    document_problems,
+    finish_document,
+)
 from erkenning.recognition.controllers.attachments import BackofficeAttachmentController, PortalAttachmentController
 from erkenning.recognition.controllers.backoffice import (
     CompanyRecognitionController,
@@ -212,6 +218,7 @@ def create_app(
     )
     document_problems(app)
     document_access(app)
+    finish_document(app)
     return app
 
 

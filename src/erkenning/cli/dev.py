@@ -123,6 +123,7 @@ async def _dev_main(settings: Settings, dev_issuer: str | None = None, maildir: 
     import uvicorn
 
     from erkenning.app import create_app
+    from erkenning.cli.serving import SERVER_OPTIONS
     from erkenning.core.logging import configure_logging
     from erkenning.core.runtime import Runtime
     from erkenning.devtools import demo
@@ -138,7 +139,7 @@ async def _dev_main(settings: Settings, dev_issuer: str | None = None, maildir: 
     _print_banner(settings, tokens, dev_issuer, maildir)
     app = create_app(settings)
     server = uvicorn.Server(
-        uvicorn.Config(app, host=settings.host, port=settings.port, log_config=None, access_log=False, lifespan="on")
+        uvicorn.Config(app, host=settings.host, port=settings.port, lifespan="on", **SERVER_OPTIONS)
     )
     worker = build_worker(settings, handle_signals=False, ctx={"settings": settings, "logging_configured": True})
     worker_task = asyncio.create_task(worker.async_run())

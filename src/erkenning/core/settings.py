@@ -57,6 +57,7 @@ class Settings(BaseSettings):
     token_lifetime_days_company: int = 365
     token_lifetime_days_school: int = 365
     # Failed authentications (API bearer tokens and the web sign-in) per client address per window; 0 = off.
+    # Only failures count and only failing attempts are refused: a valid token is never throttled.
     auth_failure_limit: int = Field(default=20, ge=0, description="failed authentications per address per window")
     auth_failure_window_s: int = Field(default=900, ge=1)
 
@@ -72,7 +73,7 @@ class Settings(BaseSettings):
     web_session_idle_minutes: int = Field(default=30, ge=1, description="a session ends after this long unused")
     web_session_absolute_hours: int = Field(default=12, ge=1, description="and at the latest this long after sign-in")
     web_cookie_secure: bool | None = Field(default=None, description="default: Secure everywhere but development")
-    web_signin_limit: int = Field(default=10, ge=1, description="sign-in attempts per address per window")
+    web_signin_limit: int = Field(default=10, ge=1, description="failed sign-ins per address per window")
     web_signin_window_s: int = Field(default=300, ge=1)
     web_token_signin: bool = Field(
         default=False,
@@ -190,7 +191,9 @@ class Settings(BaseSettings):
     register_school_window_s: int = 60
     register_batch_limit: int = Field(default=30, description="batch verifications per window per school principal")
     register_batch_window_s: int = 60
-    register_batch_max_items: int = Field(default=1000, ge=1, le=10_000)
+    register_batch_max_items: int = Field(
+        default=1000, ge=1, le=1000, description="items per batch verification (the API document says at most 1,000)"
+    )
     register_name_search_cap: int = Field(
         default=200, ge=1, le=10_000,
         description="a register search by part of the name counts and pages at most this many",

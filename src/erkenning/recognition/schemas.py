@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from erkenning.core import clock
+from erkenning.core.fields import Boolean
 from erkenning.recognition.criteria_schemas import AssessmentSummary, CriterionCode, CriterionRead
 from erkenning.recognition.models import (
     DecisionKind,
@@ -36,13 +37,13 @@ class QualificationCreate(_Input):
     crebo: Crebo
     name: str = Field(min_length=1, max_length=200)
     level: Level
-    active: bool = True
+    active: Boolean = True
 
 
 class QualificationUpdate(_Input):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     level: Level | None = None
-    active: bool | None = None
+    active: Boolean | None = None
 
 
 class QualificationRead(BaseModel):
@@ -185,7 +186,7 @@ class ReassessedCreate(_Input):
 class _DecisionDates(_Input):
     effective_from: date | None = Field(default=None, description="default: the day it is sent")
     effective_until: date | None = Field(default=None, description="suspension only: its last day + 1")
-    until_reinstated: bool = Field(default=False, description="suspension only: no end date")
+    until_reinstated: Boolean = Field(default=False, description="suspension only: no end date")
     placements_until: date | None = Field(
         default=None,
         description="transition arrangement: placements running when it takes effect may continue until this "
@@ -307,7 +308,9 @@ class DecisionUpdate(_DecisionDates):
 class DecisionApprove(_Input):
     """Approval; when the company responded to the intended decision, the approver confirms having read it."""
 
-    response_read: bool = Field(default=False, description="I read the company's response (required if there is one)")
+    response_read: Boolean = Field(
+        default=False, description="I read the company's response (required if there is one)"
+    )
 
 
 class ResponseCreate(_Input):

@@ -11,12 +11,13 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 
-from erkenning.companies.schemas import normalise_postcode
+from erkenning.companies.schemas import POSTCODE_PATTERN, normalise_postcode
 from erkenning.core.caller import Role
 from erkenning.core.errors import ValidationFailed
 from erkenning.core.paging import Offset, Page
 from erkenning.http.dependencies import CurrentCaller, provide
 from erkenning.http.guards import requires
+from erkenning.http.openapi import EMAIL_CHECKED
 from erkenning.recognition.models import Pathway
 from erkenning.register.models import DeliveryStatus
 from erkenning.register.quota import batch_quota, register_quota
@@ -63,7 +64,8 @@ class RegisterController(Controller):
             "(the whole town name, any case), closest matches first, counted up to `REGISTER_NAME_SEARCH_CAP` "
             "(`capped`); `kvk_number`; `establishment_number`; `sbb_id`; `name` + `postcode` (the exact name); "
             "`crebo` + `postcode` (recognised for it today). Anonymous callers are rate limited per address, "
-            "schools per token. Another combination is refused (422)."
+            "schools per token. Beyond the schema (422 naming the rule): exactly one of these key sets "
+            "(query parameters cannot be tied together in OpenAPI)."
         ),
     )
     async def search(
@@ -82,12 +84,12 @@ class RegisterController(Controller):
         establishment_number: Annotated[str | None, QueryParameter(pattern=r"^[0-9]{12}$")] = None,
         sbb_id: Annotated[str | None, QueryParameter(pattern=COMPANY_KEY)] = None,
         name: Annotated[str | None, QueryParameter(min_length=1, max_length=200, description="the exact name")] = None,
-        postcode: Annotated[str | None, QueryParameter(max_length=10)] = None,
+        postcode: Annotated[str | None, QueryParameter(max_length=50, pattern=POSTCODE_PATTERN)] = None,
         crebo: Annotated[str | None, QueryParameter(pattern=CREBO, description="recognised for it today")] = None,
         limit: RegisterLimit = 50,
-        offset: Annotated[int, QueryParameter(ge=0, le=10_000)] = 0,
+        offset: Annotated[int, QueryParameter(ge=0, le=10_000, schema_extra={"minimum": 0})] = 0,
     ) -> CompanySearchPage:
-        if postcode:
+        if postcode is not None:
             try:
                 postcode = normalise_postcode(postcode)
             except ValueError as exc:
@@ -137,7 +139,11 @@ class SchoolController(Controller):
     dependencies = PROVIDERS
     before_request = staticmethod(register_quota)
 
-    @put("/webhook", summary="Register or replace the webhook; the signing secret is in this answer only")
+    @put(
+        "/webhook", summary="Register or replace the webhook; the signing secret is in this answer only",
+        description="Beyond the schema (422 naming the rule): the URL's host must resolve, and only to public "
+        "addresses (no private, loopback, link-local or reserved range), and it carries no credentials.",
+    )
     async def set_webhook(
         self, data: JSONBody[WebhookSet], subscriptions: NamedDependency[SubscriptionService], caller: CurrentCaller
     ) -> WebhookIssued:
@@ -154,7 +160,8 @@ class SchoolController(Controller):
     async def delete_webhook(self, subscriptions: NamedDependency[SubscriptionService], caller: CurrentCaller) -> None:
         await subscriptions.delete_webhook(caller)
 
-    @post("/subscriptions", summary="Follow a company: every change of its recognitions is sent to you")
+    @post("/subscriptions", summary="Follow a company: every change of its recognitions is sent to you",
+          description=EMAIL_CHECKED)
     async def subscribe(
         self, data: JSONBody[SubscriptionCreate], subscriptions: NamedDependency[SubscriptionService],
         caller: CurrentCaller,

@@ -13,6 +13,7 @@ from uuid import UUID
 import msgspec
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
+from erkenning.core.fields import SPACE, TRIMMED
 from erkenning.core.paging import Page
 from erkenning.recognition.models import Pathway, RecognitionStatus
 from erkenning.register.models import Channel, DeliveryStatus
@@ -91,7 +92,8 @@ class BatchItem(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 class BatchRequest(msgspec.Struct, forbid_unknown_fields=True):
-    items: Annotated[list[BatchItem], msgspec.Meta(min_length=1, max_length=10_000)]
+    # REGISTER_BATCH_MAX_ITEMS may lower the ceiling (the handler refuses more), never raise it.
+    items: Annotated[list[BatchItem], msgspec.Meta(min_length=1, max_length=1000)]
 
 
 class BatchAnswer(msgspec.Struct):
@@ -101,10 +103,18 @@ class BatchAnswer(msgspec.Struct):
 # ---------------------------------------------------------------- school subscriptions
 
 
+# An http(s) URL without credentials, white space or control characters (around it: what the shape strips).
+WEBHOOK_URL = rf"^[{TRIMMED}]*https?://[^{SPACE}/?#@\x00-\x1f\x7f]+([/?#][^{SPACE}\x00-\x1f\x7f]*)?[{TRIMMED}]*$"
+
+
 class WebhookSet(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    url: str = Field(min_length=8, max_length=500, description="https URL that receives signed POSTs")
+    url: str = Field(
+        min_length=8, max_length=500, pattern=WEBHOOK_URL,
+        description="https URL that receives signed POSTs; its host must resolve to public addresses only, "
+        "no credentials in it (plain http only to a network the operator allows: WEBHOOK_ALLOWED_NETWORKS)",
+    )
 
 
 class WebhookRead(BaseModel):

@@ -49,6 +49,9 @@ from erkenning.reports.services.reports import ReportFilter, ReportService
 
 # The public form's body: the largest valid report is ~10 kB of text; a little room for escaping.
 PUBLIC_MAX_BODY_BYTES = 32_768
+COMPANY_NAMED = ("Beyond the schema (422 naming the rule): the company is named by at least one of `sbb_id`, "
+                 "`kvk_number`, `establishment_number` or `name`; the incident date lies between 1 January 2000 "
+                 "and today.")
 
 advisers_only = requires(*ADVISER_ROLES)
 
@@ -85,7 +88,7 @@ class ReportController(Controller):
     @post("/", summary="Enter a report received by SBB staff",
           description="A report received by phone, e-mail or letter, from an anti-discrimination agency or a "
           "municipality, or through the contact form, with its channel and the day it was received "
-          "(`received_on`: not in the future, not before the incident; default today).",
+          "(`received_on`: not in the future, not before the incident; default today). " + COMPANY_NAMED,
           guards=[advisers_only])
     async def create(
         self, data: JSONBody[AdviserReportCreate], intake: NamedDependency[ReportIntake],
@@ -205,7 +208,8 @@ class SchoolReportController(Controller):
     guards = [requires(Role.SCHOOL)]
     dependencies = PROVIDERS
 
-    @post("/", summary="Pass a report on to SBB (the confidential part may be included; it cannot be read back)")
+    @post("/", summary="Pass a report on to SBB (the confidential part may be included; it cannot be read back)",
+          description=COMPANY_NAMED)
     async def create(
         self, data: JSONBody[SchoolReportCreate], intake: NamedDependency[ReportIntake], caller: CurrentCaller,
         settings: SettingsDep,
@@ -264,7 +268,7 @@ class PublicReportController(Controller):
     dependencies = PROVIDERS
 
     @post("/", summary="Report anonymously; the answer holds a receipt code, shown once",
-          request_max_body_size=PUBLIC_MAX_BODY_BYTES,
+          request_max_body_size=PUBLIC_MAX_BODY_BYTES, description=COMPANY_NAMED,
           guards=[anonymous_limited("report-intake", "report_intake_limit", "report_intake_window_s")])
     async def create(self, data: JSONBody[AnonymousReportCreate], intake: NamedDependency[ReportIntake]) -> Receipt:
         report, code = await intake.anonymous(data)

@@ -133,12 +133,12 @@ class SignInController(Controller):
         status = 422
         headers: dict[str, str] = {}
         address = request.scope["state"].get("origin")
+        token = form.values["token"].strip()
         try:
-            await _limit(runtime, address)
-            token = form.values["token"].strip()
+            # A valid token always signs in; only failures count, and only they are refused past the limit.
             caller = await auth.authenticate(runtime.engine, runtime.settings, token) if token else None
-            if caller is None and token:
-                await throttle.failed(runtime, address, reason="unknown_revoked_or_expired", channel="web")
+            if caller is None:
+                await _failed(runtime, address, "unknown_revoked_or_expired" if token else "missing")
         except RateLimited as exc:
             form.message = "U heeft te vaak geprobeerd in te loggen. Probeer het over een paar minuten opnieuw."
             status, headers = 429, {"Retry-After": str(exc.retry_after)}
@@ -238,12 +238,16 @@ async def _provider_logout(settings: Settings) -> str | None:
     return oidc.logout_url(settings, info, f"{settings.public_base_url.rstrip('/')}/inloggen")
 
 
-async def _limit(runtime: Runtime, address: str | None) -> None:
-    """Attempts per address (any outcome), then failed authentications per address (shared with the API)."""
+async def _failed(runtime: Runtime, address: str | None, reason: str) -> None:
+    """Count a failed sign-in per address: the form's own limit (an empty form counts too), then the
+    failed authentications shared with the API (a wrong token only). RateLimited past either."""
     settings = runtime.settings
-    # Tokens carry 256 random bits, so guessing is hopeless anyway: stay open if Redis is down.
-    await runtime.limiter.hit(
-        "web-sign-in", address or "unknown", limit=settings.web_signin_limit,
-        window_s=settings.web_signin_window_s, fail_open=True,
-    )
-    await throttle.refuse_if_blocked(runtime, address)
+    try:
+        # Tokens carry 256 random bits, so guessing is hopeless anyway: stay open if Redis is down.
+        await runtime.limiter.hit(
+            "web-sign-in", address or "unknown", limit=settings.web_signin_limit,
+            window_s=settings.web_signin_window_s, fail_open=True,
+        )
+    finally:
+        if reason != "missing":
+            await throttle.failed(runtime, address, reason=reason, channel="web")
