@@ -5,6 +5,7 @@
 
 from erkenning.http.dependencies import provide
 from erkenning.recognition.services.decisions import DecisionService
+from erkenning.recognition.services.objection_hearings import ObjectionHearingService
 from erkenning.recognition.services.objections import ObjectionService
 from erkenning.recognition.services.qualifications import QualificationService
 from erkenning.recognition.services.recognitions import RecognitionService
@@ -14,4 +15,5 @@ PROVIDERS = {
     "recognitions": provide(RecognitionService),
     "decisions": provide(DecisionService),
     "objections": provide(ObjectionService),
+    "objection_hearings": provide(ObjectionHearingService),
 }

@@ -24,7 +24,7 @@ from erkenning.core.states import GuardRefused
 from erkenning.http.dependencies import CurrentCaller, DbSession
 from erkenning.http.guards import requires
 from erkenning.recognition.models import ObjectionStatus
-from erkenning.recognition.schemas import ObjectionDecide
+from erkenning.recognition.objection_schemas import ObjectionDecide
 from erkenning.recognition.services.decisions import DecisionService
 from erkenning.recognition.services.objections import ObjectionService
 from erkenning.web import nav

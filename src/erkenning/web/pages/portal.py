@@ -28,7 +28,8 @@ from erkenning.http.dependencies import CurrentCaller, DbSession
 from erkenning.http.guards import requires
 from erkenning.recognition.controllers.decisions import letter_response
 from erkenning.recognition.models import Decision, DecisionStatus, LetterKind, ObjectionStatus
-from erkenning.recognition.schemas import ObjectionCreate, RecognitionDetail, ResponseCreate
+from erkenning.recognition.objection_schemas import ObjectionCreate
+from erkenning.recognition.schemas import RecognitionDetail, ResponseCreate
 from erkenning.recognition.services.decisions import DecisionService
 from erkenning.recognition.services.objections import ObjectionService, ObjectionTermPassed
 from erkenning.recognition.services.recognitions import RecognitionService
