@@ -19,6 +19,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -153,6 +154,7 @@ class ObjectionService:
             raise InvalidTransition("An objection is filed by a person")
         via = FiledVia.POST if paper else FiledVia.PORTAL if caller.role is Role.COMPANY else FiledVia.BACKOFFICE
         objection = Objection(
+            reference=await _new_reference(self.session, received),
             decision_id=decision.id,
             company_id=decision.company_id,
             grounds=grounds,
@@ -407,3 +409,9 @@ def _timely(decision: Decision, received: date, postmarked_on: date | None) -> b
     if deadline is None or received <= deadline:
         return True
     return postmarked_on is not None and postmarked_on <= deadline and received <= postal_grace_end(deadline)
+
+
+async def _new_reference(session: AsyncSession, received: date) -> str:
+    """The objection's own reference, `SBB-BZ-<year of receipt>-<number>`, from the database's sequence."""
+    made = await session.exec(sa.select(sa.func.objection_reference(received)))  # type: ignore[call-overload]
+    return str(made.scalar_one())
