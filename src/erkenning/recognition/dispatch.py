@@ -106,7 +106,11 @@ def sha256(html: str) -> str:
 def kenmerk_of(decision: Decision, kind: LetterKind) -> str:
     """A letter's own kenmerk: the decision's for the decision letter, with a suffix for the others."""
     assert decision.kenmerk is not None
-    return decision.kenmerk if kind is LetterKind.DECISION else f"{decision.kenmerk}-V"
+    if kind is LetterKind.DECISION:
+        return decision.kenmerk
+    # A reopened decision is put to the company again (its earlier intentions spent): -V2, -V3, …
+    spent = len(decision.earlier_intentions or [])
+    return f"{decision.kenmerk}-V{spent + 1 if spent else ''}"
 
 
 async def keep(
@@ -123,12 +127,6 @@ async def keep(
     if caller.principal_id is None:
         raise InvalidTransition("A letter goes out on behalf of a person")
     kenmerk = objection.reference if objection is not None and objection.reference else kenmerk_of(decision, kind)
-    if kind is LetterKind.INTENDED_DECISION:
-        # A reopened decision is put to the company again: its next intended decision is -V2, -V3, …
-        earlier = len((await session.exec(
-            select(Letter.id).where(Letter.decision_id == decision.id, Letter.kind == kind.value)
-        )).all())
-        kenmerk = f"{kenmerk}{earlier + 1}" if earlier else kenmerk
     letter = Letter(
         kenmerk=kenmerk, kind=kind.value, decision_id=decision.id, html=html,
         sha256=sha256(html), created_by=caller.principal_id, objection_id=objection.id if objection else None,
