@@ -8,24 +8,36 @@ changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from datetime import date, datetime, time
 from typing import Annotated, Any
 from uuid import UUID
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
+from pydantic import BaseModel, ConfigDict
 
 from erkenning import vocabulary
+from erkenning.core import clock
 from erkenning.core.caller import ADVISER_ROLES, STAFF_ROLES, Caller
-from erkenning.core.errors import Conflict, DomainError, Forbidden, InvalidTransition
+from erkenning.core.errors import Conflict, DomainError, Forbidden, InvalidTransition, ValidationFailed
 from erkenning.core.states import GuardRefused
 from erkenning.http.dependencies import CurrentCaller, DbSession
 from erkenning.http.guards import requires
-from erkenning.recognition.models import ObjectionStatus
-from erkenning.recognition.objection_schemas import ObjectionDecide
+from erkenning.recognition.controllers.decisions import letter_response
+from erkenning.recognition.models import HearingSkipGround, ObjectionStatus
+from erkenning.recognition.objection_schemas import (
+    HearingHeld,
+    HearingSkip,
+    LatenessDecide,
+    ObjectionDecide,
+    TermExtend,
+)
 from erkenning.recognition.services.decisions import DecisionService
+from erkenning.recognition.services.objection_hearings import ObjectionHearingService
 from erkenning.recognition.services.objections import ObjectionService
 from erkenning.web import nav
 from erkenning.web.actions import service_call
@@ -38,7 +50,8 @@ PAGE_SIZE = 25
 Text = Annotated[str | None, QueryParameter(max_length=40)]
 DECIDED = flash_message("objection-decided", "De beslissing op het bezwaar is vastgelegd. Het bedrijf krijgt bericht.")
 WITHDRAWN = flash_message("objection-withdrawn", "Vastgelegd dat het bedrijf het bezwaar heeft ingetrokken.")
-DECISIONS = (ObjectionStatus.UPHELD, ObjectionStatus.REJECTED)
+DECISIONS = (ObjectionStatus.UPHELD, ObjectionStatus.REJECTED, ObjectionStatus.INADMISSIBLE)
+STEP_DONE = flash_message("objection-step", "Vastgelegd. Het bedrijf krijgt bericht waar dat hoort.")
 
 FILTER_FIELDS = (
     Field("status", "Status", kind="select", required=False,
@@ -48,10 +61,46 @@ FILTER_FIELDS = (
 OUTCOME = Field(
     "outcome", "Beslissing", kind="radios", form_id="beslissen", missing="Kies de beslissing op het bezwaar.",
     hint="Gegrond: het besluit wordt herroepen en de erkenningen worden hersteld alsof het niet was genomen. "
-         "Ongegrond: het besluit blijft staan.",
+         "Ongegrond: het besluit blijft staan (alleen na de hoorzitting of met een grond van art. 7:3 Awb). "
+         "Niet-ontvankelijk: het bezwaar wordt niet inhoudelijk beoordeeld.",
 )
 REASON = Field("reason", "Motivering", kind="textarea", form_id="beslissen", missing="Vul de motivering in.",
                hint="De motivering staat in de brief aan het bedrijf.")
+# The steps of the procedure (chapters 6 and 7 Awb), a form each.
+INVITE_FIELDS = (
+    Field("day", "Datum", kind="date", form_id="uitnodigen"),
+    Field("at", "Tijd", kind="time", form_id="uitnodigen", hint="Bijvoorbeeld 10:00"),
+    Field("place", "Plaats", required=False, form_id="uitnodigen", hint="Het adres; of geef een videolink"),
+    Field("video_link", "Videolink", required=False, form_id="uitnodigen", hint="Een link die begint met https://"),
+)
+HELD_FIELDS = (Field("report", "Verslag van de hoorzitting", kind="textarea", form_id="gehoord",
+                     hint="Het bedrijf krijgt het verslag per e-mail en in het portaal."),)
+SKIP_FIELDS = (
+    Field("ground", "Grond (art. 7:3 Awb)", kind="radios", form_id="niet-horen",
+          options=vocabulary.options(HearingSkipGround), missing="Kies de grond om niet te horen."),
+    Field("note", "Toelichting", kind="textarea", form_id="niet-horen"),
+)
+EXTEND_FIELDS = (Field("reason", "Reden van verdaging", kind="textarea", form_id="verdagen",
+                       hint="Het bedrijf krijgt de reden per e-mail (art. 7:10 lid 3 Awb)."),)
+LATENESS_FIELDS = (
+    Field("admissible", "Is de termijnoverschrijding verschoonbaar? (art. 6:11 Awb)", kind="radios",
+          form_id="ontvankelijkheid", options=(("true", "Ja: het bezwaar wordt inhoudelijk beoordeeld"),
+                                               ("false", "Nee: het bezwaar is niet-ontvankelijk"))),
+    Field("reason", "Reden", kind="textarea", form_id="ontvankelijkheid"),
+)
+
+
+class _Invite(BaseModel):
+    """The invitation form: a day and a time in the Netherlands, a place or a video link."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    day: date
+    at: time
+    place: str | None = None
+    video_link: str | None = None
+
+
 _REFUSALS: dict[type[DomainError], str] = {
     GuardRefused: "Wie het bestreden besluit opstelde of goedkeurde, beslist niet op het bezwaar (art. 7:5 Awb).",
     Conflict: "Een later besluit heeft deze erkenningen intussen gewijzigd; herstel zou dat ongedaan maken. "
@@ -109,6 +158,105 @@ class ObjectionPages(Controller):
             await objections.decide(objection_id, ObjectionStatus(payload.outcome), payload.reason, caller)
         return await _after(request, objections, decisions, directory, caller, objection_id, outcome.refusal, DECIDED)
 
+    @get("/{objection_id:uuid}/brief", name="objection_letter")
+    async def letter(
+        self, objection_id: FromPath[UUID], objections: NamedDependency[ObjectionService], caller: CurrentCaller,
+    ) -> Response[str]:
+        """The beslissing op bezwaar as sent, to download."""
+        return letter_response(await objections.letter(objection_id, caller))
+
+    @post("/{objection_id:uuid}/uitnodigen", guards=[requires(*ADVISER_ROLES)])
+    async def invite(
+        self, request: Request[Any, Any, Any], objection_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
+        session: DbSession, objections: NamedDependency[ObjectionService], decisions: NamedDependency[DecisionService],
+        objection_hearings: NamedDependency[ObjectionHearingService], directory: NamedDependency[Directory],
+        caller: CurrentCaller,
+    ) -> Template | Redirect:
+        form = Form(INVITE_FIELDS, data)
+        payload = form.validate(_Invite)
+
+        async def call() -> Any:
+            assert payload is not None
+            at = datetime.combine(payload.day, payload.at, tzinfo=clock.AMSTERDAM)
+            return await objection_hearings.invite(objection_id, caller, hearing_at=at, place=payload.place or None,
+                                                   video_link=payload.video_link or None)
+
+        return await self._step(request, session, objections, decisions, objection_hearings, directory, caller,
+                                objection_id, form, payload, call)
+
+    @post("/{objection_id:uuid}/gehoord", guards=[requires(*ADVISER_ROLES)])
+    async def held(
+        self, request: Request[Any, Any, Any], objection_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
+        session: DbSession, objections: NamedDependency[ObjectionService], decisions: NamedDependency[DecisionService],
+        objection_hearings: NamedDependency[ObjectionHearingService], directory: NamedDependency[Directory],
+        caller: CurrentCaller,
+    ) -> Template | Redirect:
+        form = Form(HELD_FIELDS, data)
+        payload = form.validate(HearingHeld)
+        return await self._step(
+            request, session, objections, decisions, objection_hearings, directory, caller, objection_id, form,
+            payload, lambda: objection_hearings.held(objection_id, payload.report, caller),  # type: ignore[union-attr]
+        )
+
+    @post("/{objection_id:uuid}/niet-horen", guards=[requires(*ADVISER_ROLES)])
+    async def skip(
+        self, request: Request[Any, Any, Any], objection_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
+        session: DbSession, objections: NamedDependency[ObjectionService], decisions: NamedDependency[DecisionService],
+        objection_hearings: NamedDependency[ObjectionHearingService], directory: NamedDependency[Directory],
+        caller: CurrentCaller,
+    ) -> Template | Redirect:
+        form = Form(SKIP_FIELDS, data)
+        payload = form.validate(HearingSkip)
+        return await self._step(
+            request, session, objections, decisions, objection_hearings, directory, caller, objection_id, form,
+            payload,
+            lambda: objection_hearings.skip(objection_id, payload.ground, payload.note, caller),  # type: ignore[union-attr]
+        )
+
+    @post("/{objection_id:uuid}/verdagen", guards=[requires(*ADVISER_ROLES)])
+    async def extend(
+        self, request: Request[Any, Any, Any], objection_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
+        session: DbSession, objections: NamedDependency[ObjectionService], decisions: NamedDependency[DecisionService],
+        objection_hearings: NamedDependency[ObjectionHearingService], directory: NamedDependency[Directory],
+        caller: CurrentCaller,
+    ) -> Template | Redirect:
+        form = Form(EXTEND_FIELDS, data)
+        payload = form.validate(TermExtend)
+        return await self._step(
+            request, session, objections, decisions, objection_hearings, directory, caller, objection_id, form,
+            payload, lambda: objections.extend(objection_id, payload.reason, caller),  # type: ignore[union-attr]
+        )
+
+    @post("/{objection_id:uuid}/ontvankelijkheid", guards=[requires(*ADVISER_ROLES)])
+    async def lateness(
+        self, request: Request[Any, Any, Any], objection_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
+        session: DbSession, objections: NamedDependency[ObjectionService], decisions: NamedDependency[DecisionService],
+        objection_hearings: NamedDependency[ObjectionHearingService], directory: NamedDependency[Directory],
+        caller: CurrentCaller,
+    ) -> Template | Redirect:
+        form = Form(LATENESS_FIELDS, data)
+        payload = form.validate(LatenessDecide)
+        return await self._step(
+            request, session, objections, decisions, objection_hearings, directory, caller, objection_id, form,
+            payload,
+            lambda: objections.decide_lateness(objection_id, payload.admissible, payload.reason, caller),  # type: ignore[union-attr]
+        )
+
+    async def _step(
+        self, request: Request[Any, Any, Any], session: DbSession, objections: ObjectionService,
+        decisions: DecisionService, hearings: ObjectionHearingService, directory: Directory, caller: Caller,
+        objection_id: UUID, form: Form, payload: Any, call: Callable[[], Awaitable[Any]],
+    ) -> Template | Redirect:
+        """One step of the procedure: the form's errors (422), or the service's refusal explained, or done."""
+        if payload is None:
+            return await _objection_page(request, objections, decisions, directory, caller, objection_id,
+                                         hearings=hearings, step_form=form, status_code=422)
+        async with service_call(session, GuardRefused, Forbidden, InvalidTransition, Conflict,
+                                ValidationFailed) as outcome:
+            await call()
+        return await _after(request, objections, decisions, directory, caller, objection_id, outcome.refusal,
+                            STEP_DONE, hearings=hearings)
+
     @post("/{objection_id:uuid}/ingetrokken", guards=[requires(*ADVISER_ROLES)])
     async def withdrawn(
         self, request: Request[Any, Any, Any], objection_id: FromPath[UUID], session: DbSession,
@@ -127,11 +275,12 @@ def _fields(outcomes: Any) -> tuple[Field, ...]:
 async def _after(
     request: Request[Any, Any, Any], objections: ObjectionService, decisions: DecisionService, directory: Directory,
     caller: Caller, objection_id: UUID, refusal: DomainError | None, flash: str,
+    hearings: ObjectionHearingService | None = None,
 ) -> Template | Redirect:
     return await after_change(
         request, f"/bezwaren/{objection_id}", flash, refusal,
         lambda refused: _objection_page(
-            request, objections, decisions, directory, caller, objection_id,
+            request, objections, decisions, directory, caller, objection_id, hearings=hearings,
             refusal=refusal_text(refused, _REFUSALS), status_code=refused.status_code,
         ),
     )
@@ -140,7 +289,7 @@ async def _after(
 async def _objection_page(
     request: Request[Any, Any, Any], objections: ObjectionService, decisions: DecisionService, directory: Directory,
     caller: Caller, objection_id: UUID, *, form: Form | None = None, refusal: str | None = None,
-    status_code: int = 200,
+    status_code: int = 200, hearings: ObjectionHearingService | None = None, step_form: Form | None = None,
 ) -> Template:
     objection = await objections.get(objection_id, caller)
     decision = await decisions.get(objection.decision_id, caller)
@@ -151,10 +300,22 @@ async def _objection_page(
     adviser = caller.role in ADVISER_ROLES
     moves = {m.to for m in objections.actions(objection, caller, decision=decision)} if adviser else set()
     outcomes = [s for s in DECISIONS if s.value in moves]
+    hearing_moves = {m.to for m in hearings.actions(objection, caller)} if adviser and hearings else set()
+    pending = objection.status is ObjectionStatus.PENDING and adviser
+
+    def form_of(fields: tuple[Field, ...]) -> Form:
+        given = step_form if step_form is not None and step_form.fields == fields else None
+        return given or Form(fields)
     return page(
         request, "objections/detail.html", title="Bezwaar", status_code=status_code,
         objection=objection, decision=decision, company=known.company(objection.company_id), names=known,
         decide_form=(form or Form(_fields(outcomes))) if outcomes else None,
         may_record_withdrawal=ObjectionStatus.WITHDRAWN.value in moves, refusal=refusal,
         prepared_by_caller=caller.principal_id in (decision.drafted_by, decision.approved_by),
+        invite_form=form_of(INVITE_FIELDS) if "invited" in hearing_moves else None,
+        held_form=form_of(HELD_FIELDS) if "held" in hearing_moves else None,
+        skip_form=form_of(SKIP_FIELDS) if "skipped" in hearing_moves else None,
+        extend_form=form_of(EXTEND_FIELDS) if pending and objection.extended_at is None else None,
+        lateness_form=form_of(LATENESS_FIELDS) if pending and not objection.timely and objection.late_excused is None
+        else None,
     )

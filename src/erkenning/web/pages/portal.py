@@ -42,6 +42,7 @@ from erkenning.web.listing import PageNumber, Pager
 from erkenning.web.pages.start import start_section
 from erkenning.web.rendering import flash_message, page, redirect
 from erkenning.workflows import queries as hearings
+from erkenning.workflows.services.objection_files import ObjectionFileService
 
 COMPANY = {Role.COMPANY}
 PAGE_SIZE = 25
@@ -142,6 +143,22 @@ class PortalPages(Controller):
     ) -> Response[str]:
         """Our letter to download: the intended decision's while SBB awaits our response, else the decision's."""
         return letter_response(await decisions.letter(decision_id, caller))
+
+    @get("/bezwaren/{objection_id:uuid}/dossier", name="portal_objection_file")
+    async def objection_file(
+        self, request: Request[Any, Any, Any], objection_id: FromPath[UUID],
+        objection_files: NamedDependency[ObjectionFileService], caller: CurrentCaller,
+    ) -> Template:
+        """The file of our objection for inspection (art. 7:4 Awb): never the reports or the reporter."""
+        found = await objection_files.file(objection_id, caller, letters_under="/portaal")
+        return page(request, "portal/objection_file.html", title="Stukken inzien", file=found)
+
+    @get("/bezwaren/{objection_id:uuid}/brief", name="portal_objection_letter")
+    async def objection_letter(
+        self, objection_id: FromPath[UUID], objections: NamedDependency[ObjectionService], caller: CurrentCaller,
+    ) -> Response[str]:
+        """The beslissing op bezwaar on our objection, to download."""
+        return letter_response(await objections.letter(objection_id, caller))
 
     @post("/besluiten/{decision_id:uuid}/bezwaar")
     async def object_(
