@@ -114,18 +114,21 @@ async def remind_objection_terms(session: AsyncSession, settings: Settings, call
     for objection in (await session.exec(stmt)).all():
         assert objection.decide_by is not None
         left = calendar.working_days_between(today, objection.decide_by)
-        if left <= settings.objection_escalation_working_days:
-            template, action = "objection_term_escalation", "objection.term_escalated"
+        escalate = left <= settings.objection_escalation_working_days
+        if escalate:
             objection.term_escalated_at = utcnow()
             objection.term_reminded_at = objection.term_reminded_at or objection.term_escalated_at
         elif left <= settings.objection_reminder_working_days and objection.term_reminded_at is None:
-            template, action = "objection_term_reminder", "objection.term_reminded"
             objection.term_reminded_at = utcnow()
         else:
             continue
         seniors = seniors if seniors is not None else await _senior_advisers(session)
         for principal_id in seniors:
-            mail.queue(session, template, objection_id=objection.id, principal_id=principal_id)
+            if escalate:
+                mail.queue(session, "objection_term_escalation", objection_id=objection.id, principal_id=principal_id)
+            else:
+                mail.queue(session, "objection_term_reminder", objection_id=objection.id, principal_id=principal_id)
+        action = "objection.term_escalated" if escalate else "objection.term_reminded"
         session.add(objection)
         await audit.record(
             session, caller, action, objection,

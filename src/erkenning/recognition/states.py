@@ -237,9 +237,10 @@ def _heard(objection: Any, caller: Caller, given: Mapping[str, Any]) -> str | No
             "left out on a ground of art. 7:3 Awb"
         )
     if objection.hearing_skip_ground in NOT_FOR_REJECTING:
+        ground = getattr(objection.hearing_skip_ground, "value", objection.hearing_skip_ground)
         return (
-            f"The hearing was left out as {objection.hearing_skip_ground.value} (art. 7:3 Awb), which does not "
-            "fit rejecting the objection: hear the objector first"
+            f"The hearing was left out as {ground} (art. 7:3 Awb), which does not fit rejecting the objection: "
+            "hear the objector first"
         )
     return None
 
