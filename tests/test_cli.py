@@ -52,3 +52,38 @@ def test_the_demo_keeps_its_e_mails_in_a_maildir(tmp_path: Path) -> None:
         sink.stop()
     kept = list(mailbox.Maildir(tmp_path / "mail", create=False))
     assert [(m["To"], m["Subject"]) for m in kept] == [("info@bedrijf.example", "Besluit")]
+
+
+def test_the_mail_catcher_takes_a_free_port_when_the_default_is_taken(tmp_path: Path) -> None:
+    """Port taken by something else: the catcher listens elsewhere and says where; a configured SMTP_PORT is kept."""
+    import smtplib
+    import socket
+
+    from erkenning.cli.dev import mail_catcher
+
+    with socket.socket() as occupant:
+        occupant.bind(("127.0.0.1", 0))
+        occupant.listen()
+        taken = occupant.getsockname()[1]
+
+        kept, port = mail_catcher(tmp_path / "own", "127.0.0.1", taken, configured=True)
+        assert kept is None and port == taken
+
+        sink, port = mail_catcher(tmp_path / "mail", "127.0.0.1", taken, configured=False)
+        assert sink is not None and port != taken
+        try:
+            with smtplib.SMTP("127.0.0.1", port) as smtp:
+                smtp.sendmail("noreply@sbb.example", ["info@bedrijf.example"], b"Subject: Besluit\r\n\r\nTekst")
+        finally:
+            sink.stop()
+    assert len(list((tmp_path / "mail" / "new").iterdir())) == 1
+
+
+def test_the_demo_banner_says_who_each_token_is() -> None:
+    from erkenning.devtools import demo
+
+    lines = {account.key: demo.who(account) for account in demo.ACCOUNTS}
+    assert lines["company"] == "Bakkerij De Korenschoof (company, KvK 12345678) <info@korenschoof.example>"
+    assert lines["school"] == f"ROC Demo, meldpunt (school, BRIN {demo.DEMO_SCHOOL_BRIN}) <meldpunt@rocdemo.example>"
+    assert lines["adviser"] == "Sanne Jansen (adviser) <sanne.jansen@sbb.example>"
+    assert all(account.email.endswith(".example") for account in demo.ACCOUNTS)

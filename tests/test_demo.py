@@ -26,3 +26,25 @@ async def test_first_start_seeds_a_small_synthetic_set_once(runtime: Runtime) ->
     assert await demo.seed_if_empty(runtime) is False
     async with runtime.session_factory() as session:
         assert (await session.exec(select(func.count()).select_from(Company))).one() == demo.DEMO_SEED_COMPANIES
+
+
+async def test_the_demo_holds_a_company_at_each_stage_of_an_investigation(client, runtime: Runtime) -> None:
+    """A report being assessed, a case waiting for the company's side, a newly opened case; once, on every start."""
+    from erkenning.devtools import demo_cases, demo_reports
+    from erkenning.reports.models import Report, ReportStatus
+    from erkenning.workflows.models import Investigation, InvestigationStatus
+
+    await demo.load(runtime)
+    tokens = await demo.load(runtime)
+    async with runtime.session_factory() as session:
+        phone = await session.get(Report, demo_reports.PHONE_REPORT_ID)
+        assert phone.status is ReportStatus.IN_TRIAGE and phone.assigned_to is not None
+        garage = await session.get(Investigation, await demo_cases.case_of(session, demo_cases.GARAGE))
+        care = await session.get(Investigation, await demo_cases.case_of(session, demo_cases.CARE))
+    assert garage.status is InvestigationStatus.HEARING and garage.hearing_question
+    assert care.status is InvestigationStatus.OPEN
+    # On the demo adviser's own worklist, through the API.
+    mine = await client.get("/api/v1/backoffice/investigations", params={"mine": "true"},
+                            headers={"Authorization": f"Bearer {tokens['adviser']}"})
+    assert mine.status_code == 200, mine.text
+    assert {str(garage.id), str(care.id)} <= {item["id"] for item in mine.json()["items"]}

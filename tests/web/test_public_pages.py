@@ -97,6 +97,9 @@ async def test_a_report_with_errors_is_summarised_with_values_kept_and_nothing_s
     for field in ("veld-company-name", "veld-ground", "veld-incident-date", "veld-summary"):
         assert f'href="#{field}"' in summary, field
     assert "Vul ten minste één gegeven van het bedrijf in" in summary
+    assert "Beschrijf het in hoogstens 500 tekens." in summary and "bijzondere tekens" not in response.text
+    # The form speaks to the student as "u" throughout, also where it asks for the story.
+    assert "Wat is er gebeurd, in uw eigen woorden?" in response.text and "de student" not in response.text
     assert value_of(response.text, "incident_date") == "2999-01-01"
     assert "Het volledige verhaal." in response.text
     async with runtime.engine.connect() as conn:

@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from erkenning.core.settings import Settings, get_settings
+from erkenning.devtools.embedded import free_port, port_answers
 
 
 @click.command()
@@ -20,7 +21,7 @@ from erkenning.core.settings import Settings, get_settings
 def dev(port: int | None) -> None:
     """Everything in one: embedded PostgreSQL/Redis if none configured, migrations, demo data, API and worker."""
     from erkenning.core import migrate as schema
-    from erkenning.devtools.embedded import EmbeddedPostgres, EmbeddedRedis, port_answers
+    from erkenning.devtools.embedded import EmbeddedPostgres, EmbeddedRedis
 
     # SIGTERM (docker stop, `timeout`) must unwind like Ctrl-C, so the embedded servers are stopped.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -44,11 +45,13 @@ def dev(port: int | None) -> None:
             redis = EmbeddedRedis(data_dir / "redis").start()
             stack.callback(redis.stop)
             env["REDIS_URL"] = redis.url
-        local_smtp = settings.smtp_host in ("127.0.0.1", "localhost")
-        if local_smtp and not port_answers(settings.smtp_host, settings.smtp_port):
-            sink = mail_sink(data_dir / "mail", settings.smtp_host, settings.smtp_port)
+        if settings.smtp_host in ("127.0.0.1", "localhost"):
+            sink, smtp_port = mail_catcher(
+                data_dir / "mail", settings.smtp_host, settings.smtp_port, configured="SMTP_PORT" in os.environ
+            )
             if sink is not None:
                 stack.callback(sink.stop)
+                env["SMTP_PORT"] = str(smtp_port)
         # The embedded servers' addresses become this process's configuration.
         os.environ.update(env)
         get_settings.cache_clear()
@@ -58,6 +61,20 @@ def dev(port: int | None) -> None:
         with contextlib.suppress(KeyboardInterrupt, SystemExit):
             asyncio.run(_dev_main(settings))
         click.echo("stopping embedded servers …")
+
+
+def mail_catcher(folder: Path, host: str, port: int, *, configured: bool) -> tuple[Any, int]:
+    """The demo's mail catcher and the port the service sends to.
+
+    A server that answers on a port set in SMTP_PORT is the developer's own and is used as it is. When the
+    default port is taken by something else, the catcher takes a free port and says which."""
+    if port_answers(host, port):
+        if configured:
+            click.echo(f"e-mails go to the SMTP server on {host}:{port} (SMTP_PORT)")
+            return None, port
+        taken, port = port, free_port()
+        click.echo(f"port {taken} is taken: the mail catcher listens on {host}:{port} instead")
+    return mail_sink(folder, host, port), port
 
 
 def mail_sink(folder: Path, host: str, port: int) -> Any:
@@ -110,6 +127,8 @@ async def _dev_main(settings: Settings) -> None:
 
 
 def _print_banner(settings: Settings, tokens: dict[str, str]) -> None:
+    from erkenning.devtools import demo
+
     base = f"http://{settings.host}:{settings.port}"
     lines = [
         "",
@@ -120,8 +139,8 @@ def _print_banner(settings: Settings, tokens: dict[str, str]) -> None:
         f"  Health:             {base}/health/ready",
         f"  Web interface:      {base}/inloggen  (sign in with a demo token below)",
         "",
-        "Demo tokens (use as 'Authorization: Bearer <token>'; new ones at every start):",
-        *(f"  {key:<8} {token}" for key, token in tokens.items()),
+        "Demo tokens (use as 'Authorization: Bearer <token>'; new ones at every start), and who each one is:",
+        *(f"  {a.key:<8} {tokens[a.key]}  {demo.who(a)}" for a in demo.ACCOUNTS if a.key in tokens),
         "",
         f"  e.g. curl -H 'Authorization: Bearer {tokens['admin']}' {base}/api/v1/backoffice/admin/principals",
         "",

@@ -15,6 +15,7 @@ from erkenning.core.auth.service import AuthService
 from erkenning.core.caller import Caller, Role
 from erkenning.core.db import utcnow
 from erkenning.core.runtime import Runtime
+from erkenning.devtools import demo_cases as case_demo
 from erkenning.devtools import demo_recognition as recognition_demo
 from erkenning.devtools import demo_reports as report_demo
 from erkenning.devtools import demo_training as training_demo
@@ -28,6 +29,7 @@ class DemoAccount:
     key: str
     name: str
     role: Role
+    email: str
     company_id: UUID | None = None
     school_brin: str | None = None
 
@@ -39,14 +41,19 @@ class DemoAccount:
 DEMO_COMPANY_ID = uuid5(_NS, "company:bakkerij-de-korenschoof")
 DEMO_SCHOOL_BRIN = "25LX"
 
+# People's names only: the pages say the role beside the name. Every address is on a reserved domain
+# (RFC 2606), and `erkenning dev` sends every e-mail to its local mail catcher.
 ACCOUNTS = (
-    DemoAccount("admin", "Beheerder SBB", Role.ADMIN),
-    DemoAccount("senior", "Senior adviseur (Fatima el Amrani)", Role.SENIOR_ADVISER),
-    DemoAccount("senior2", "Senior adviseur (Pieter de Vries)", Role.SENIOR_ADVISER),
-    DemoAccount("adviser", "Adviseur praktijkleren (Sanne Jansen)", Role.ADVISER),
-    DemoAccount("company", "Bakkerij De Korenschoof", Role.COMPANY, company_id=DEMO_COMPANY_ID),
-    DemoAccount("school", "ROC Demo meldpunt", Role.SCHOOL, school_brin=DEMO_SCHOOL_BRIN),
+    DemoAccount("admin", "Joost Bakker", Role.ADMIN, "joost.bakker@sbb.example"),
+    DemoAccount("senior", "Fatima el Amrani", Role.SENIOR_ADVISER, "fatima.elamrani@sbb.example"),
+    DemoAccount("senior2", "Pieter de Vries", Role.SENIOR_ADVISER, "pieter.devries@sbb.example"),
+    DemoAccount("adviser", "Sanne Jansen", Role.ADVISER, "sanne.jansen@sbb.example"),
+    DemoAccount("company", "Bakkerij De Korenschoof", Role.COMPANY, "info@korenschoof.example",
+                company_id=DEMO_COMPANY_ID),
+    DemoAccount("school", "ROC Demo, meldpunt", Role.SCHOOL, "meldpunt@rocdemo.example",
+                school_brin=DEMO_SCHOOL_BRIN),
 )
+DEMO_COMPANY_KVK = "12345678"
 
 
 async def ensure_company(session: AsyncSession) -> None:
@@ -54,7 +61,7 @@ async def ensure_company(session: AsyncSession) -> None:
     if await session.get(Company, DEMO_COMPANY_ID) is None:
         session.add(
             Company(
-                id=DEMO_COMPANY_ID, kvk_number="12345678", establishment_number="000012345678",
+                id=DEMO_COMPANY_ID, kvk_number=DEMO_COMPANY_KVK, establishment_number="000012345678",
                 name="Bakkerij De Korenschoof", street="Korenmarkt", house_number="12", postcode="3511 AB",
                 city="Utrecht", sector=Sector.VOEDSEL_GROEN_GASTVRIJHEID, email="info@korenschoof.example",
             )
@@ -63,17 +70,32 @@ async def ensure_company(session: AsyncSession) -> None:
 
 
 async def ensure_accounts(session: AsyncSession) -> None:
+    """The demo principals, with the names and addresses above (also over those of an older demo)."""
     await ensure_company(session)
-    existing = set((await session.exec(select(Principal.id))).all())
+    existing = {p.id: p for p in (await session.exec(select(Principal))).all()}
     for account in ACCOUNTS:
-        if account.id not in existing:
+        principal = existing.get(account.id)
+        if principal is None:
             session.add(
                 Principal(
-                    id=account.id, name=account.name, role=account.role,
+                    id=account.id, name=account.name, role=account.role, email=account.email,
                     company_id=account.company_id, school_brin=account.school_brin,
                 )
             )
+        elif (principal.name, principal.email) != (account.name, account.email):
+            principal.name, principal.email = account.name, account.email
+            session.add(principal)
     await session.flush()
+
+
+def who(account: DemoAccount) -> str:
+    """Who a demo token signs in as, for the banner of `erkenning dev`: name, role, KvK or BRIN, e-mail."""
+    scope = ""
+    if account.company_id is not None:
+        scope = f", KvK {DEMO_COMPANY_KVK}"
+    elif account.school_brin is not None:
+        scope = f", BRIN {account.school_brin}"
+    return f"{account.name} ({account.role.value}{scope}) <{account.email}>"
 
 
 async def fresh_tokens(session: AsyncSession, runtime: Runtime) -> dict[str, str]:
@@ -113,4 +135,5 @@ async def load(runtime: Runtime) -> dict[str, str]:
         await training_demo.ensure(session, DEMO_COMPANY_ID)
         people = {account.key: account.id for account in ACCOUNTS}
         await recognition_demo.load(session, runtime.settings, DEMO_COMPANY_ID, people)
+        await case_demo.ensure(session, runtime.settings, people, phone_report=report_demo.PHONE_REPORT_ID)
         return await fresh_tokens(session, runtime)

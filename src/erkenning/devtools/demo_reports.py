@@ -11,6 +11,7 @@ from erkenning.core import clock
 from erkenning.reports.models import Channel, Ground, Report, ReportConfidential
 
 _NS = UUID("0d1b5a9e-3c55-4b8e-9f7e-6a2f1c0b7d11")
+PHONE_REPORT_ID = uuid5(_NS, "phone")
 
 
 async def ensure_reports(session: AsyncSession, *, company_id: UUID, school_brin: str) -> None:
@@ -23,7 +24,7 @@ async def ensure_reports(session: AsyncSession, *, company_id: UUID, school_brin
             summary="Stagiair na kennismaking afgewezen; reden volgens de student: achternaam",
         ),
         Report(
-            id=uuid5(_NS, "phone"), channel=Channel.PHONE, company_name_given="Garagebedrijf Onbekend",
+            id=PHONE_REPORT_ID, channel=Channel.PHONE, company_name_given="Garagebedrijf Onbekend",
             ground=Ground.RELIGION, incident_date=clock.today() - timedelta(days=30),
             summary="Opmerkingen over hoofddoek tijdens de stage",
         ),

@@ -33,7 +33,7 @@ def record_fields(report_id: UUID | str) -> tuple[Field, ...]:
         Field("reaction", "Reactie van de melder", kind="textarea", form_id=f"reactie-{report_id}",
               hint="De reactie die u buiten de dienst om kreeg (telefoon, brief, antidiscriminatievoorziening).",
               missing="Vul de reactie in.",
-              invalid="De reactie mag hoogstens 2.000 tekens lang zijn, zonder bijzondere tekens."),
+              invalid="De reactie mag hoogstens 2.000 tekens lang zijn."),
     )
 
 

@@ -28,7 +28,7 @@ from erkenning.reports.services.intake import ReportIntake
 from erkenning.web import nav
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
-from erkenning.web.pages.report_fields import COMPANY_FIELDS, FACT_FIELDS, NARRATIVE, validate_report
+from erkenning.web.pages.report_fields import COMPANY_FIELDS, FACT_FIELDS, OWN_NARRATIVE, validate_report
 from erkenning.web.privacy import statement
 from erkenning.web.rendering import caller_of, page
 from erkenning.workflows.controllers.reporting_side import RECEIPT_REACTION_MAX_BODY_BYTES
@@ -37,7 +37,7 @@ from erkenning.workflows.services.reporter_reactions import ReporterReactionServ
 
 nav.add("Melden", "/melden", set(), order=30, anonymous=True)
 
-REPORT_FIELDS = (*COMPANY_FIELDS, *FACT_FIELDS, NARRATIVE)
+REPORT_FIELDS = (*COMPANY_FIELDS, *FACT_FIELDS, OWN_NARRATIVE)
 RECEIPT_FIELDS = (
     Field("receipt", "Ontvangstcode", width="l", autocomplete="off",
           hint="De code die u kreeg toen u de melding deed, bijvoorbeeld 7K2M-9QXA-…",
@@ -50,7 +50,7 @@ REACTION_FIELDS = (
     Field("reaction", "Uw reactie", kind="textarea", form_id="reactie",
           hint="Wat wilt u SBB laten weten over wat het bedrijf zegt? Noem geen namen. Hoogstens 2.000 tekens.",
           missing="Schrijf uw reactie op.",
-          invalid="Uw reactie mag hoogstens 2.000 tekens lang zijn, zonder bijzondere tekens."),
+          invalid="Uw reactie mag hoogstens 2.000 tekens lang zijn."),
 )
 _CLOSED = "Reageren kan niet meer: u heeft al gereageerd, of de termijn is voorbij."
 _NO_QUESTION = "SBB heeft u over deze melding niets gevraagd. Controleer of u de code goed heeft overgenomen."
@@ -94,7 +94,7 @@ class PublicReportPages(Controller):
         intake: NamedDependency[ReportIntake],
     ) -> Template:
         form = Form(REPORT_FIELDS, data)
-        payload = validate_report(form, AnonymousReportCreate, (NARRATIVE,))
+        payload = validate_report(form, AnonymousReportCreate, (OWN_NARRATIVE,))
         if payload is None:
             return _form_page(request, form, 422)
         report, code = await intake.anonymous(payload)

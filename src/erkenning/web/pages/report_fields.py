@@ -41,12 +41,18 @@ FACT_FIELDS = (
     Field("summary", "Wat is er gebeurd, in het kort?", kind="textarea",
           hint="Hoogstens 500 tekens. Noem hier geen namen, en niets over iemands gezondheid, geloof of afkomst.",
           missing="Beschrijf kort wat er is gebeurd.",
-          invalid="Beschrijf het in hoogstens 500 tekens, zonder bijzondere tekens."),
+          invalid="Beschrijf het in hoogstens 500 tekens."),
 )
 NARRATIVE = Field(
     "confidential_narrative", "Het verhaal van de student", kind="textarea", required=False,
     hint=f"Vertrouwelijk: alleen {privacy.readers()} van SBB lezen dit. Hoogstens 8.000 tekens.",
-    invalid="Het verhaal mag hoogstens 8.000 tekens lang zijn, zonder bijzondere tekens.",
+    invalid="Het verhaal mag hoogstens 8.000 tekens lang zijn.",
+)
+# The anonymous form speaks to the student (or a witness) as "u", so the narrative is theirs.
+OWN_NARRATIVE = replace(
+    NARRATIVE, label="Wat is er gebeurd, in uw eigen woorden?",
+    hint=f"Vertrouwelijk: alleen {privacy.readers()} van SBB lezen dit. Hoogstens 8.000 tekens.",
+    invalid="Uw verhaal mag hoogstens 8.000 tekens lang zijn.",
 )
 REPORTER_FIELDS = (
     Field("confidential_reporter_name", "Naam van de melder", required=False, autocomplete="off",

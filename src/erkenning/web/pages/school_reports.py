@@ -52,7 +52,7 @@ def reaction_fields(report_id: UUID | str) -> tuple[Field, ...]:
         Field("reaction", "Uw reactie", kind="textarea", form_id=f"reactie-{report_id}",
               hint="Wat zegt de melder (of uw meldpunt) over wat het bedrijf zegt? Hoogstens 2.000 tekens.",
               missing="Schrijf de reactie op.",
-              invalid="De reactie mag hoogstens 2.000 tekens lang zijn, zonder bijzondere tekens."),
+              invalid="De reactie mag hoogstens 2.000 tekens lang zijn."),
     )
 FIELDS = (*COMPANY_FIELDS, *FACT_FIELDS, REFERENCE, *CONFIDENTIAL_FIELDS)
 
