@@ -300,7 +300,8 @@ async def _objection_page(
     adviser = caller.role in ADVISER_ROLES
     moves = {m.to for m in objections.actions(objection, caller, decision=decision)} if adviser else set()
     outcomes = [s for s in DECISIONS if s.value in moves]
-    hearing_moves = {m.to for m in hearings.actions(objection, caller)} if adviser and hearings else set()
+    hearings = hearings or ObjectionHearingService(objections.session)
+    hearing_moves = {m.to for m in hearings.actions(objection, caller)} if adviser else set()
     pending = objection.status is ObjectionStatus.PENDING and adviser
 
     def form_of(fields: tuple[Field, ...]) -> Form:
