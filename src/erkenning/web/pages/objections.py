@@ -9,7 +9,7 @@ changes nothing.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from typing import Annotated, Any
 from uuid import UUID
@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict
 from erkenning import vocabulary
 from erkenning.core import clock
 from erkenning.core.caller import ADVISER_ROLES, STAFF_ROLES, Caller
-from erkenning.core.errors import Conflict, DomainError, Forbidden, InvalidTransition, ValidationFailed
+from erkenning.core.errors import Conflict, DomainError, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from erkenning.core.states import GuardRefused
 from erkenning.http.dependencies import CurrentCaller, DbSession
 from erkenning.http.guards import requires
@@ -101,6 +101,43 @@ class _Invite(BaseModel):
     video_link: str | None = None
 
 
+@dataclass(frozen=True)
+class Services:
+    objections: ObjectionService
+    hearings: ObjectionHearingService
+
+
+async def _invite(on: Services, objection_id: UUID, given: _Invite, caller: Caller) -> Any:
+    at = datetime.combine(given.day, given.at, tzinfo=clock.AMSTERDAM)
+    return await on.hearings.invite(objection_id, caller, hearing_at=at, place=given.place or None,
+                                    video_link=given.video_link or None)
+
+
+async def _held(on: Services, objection_id: UUID, given: HearingHeld, caller: Caller) -> Any:
+    return await on.hearings.held(objection_id, given.report, caller)
+
+
+async def _skip(on: Services, objection_id: UUID, given: HearingSkip, caller: Caller) -> Any:
+    return await on.hearings.skip(objection_id, given.ground, given.note, caller)
+
+
+async def _extend(on: Services, objection_id: UUID, given: TermExtend, caller: Caller) -> Any:
+    return await on.objections.extend(objection_id, given.reason, caller)
+
+
+async def _lateness(on: Services, objection_id: UUID, given: LatenessDecide, caller: Caller) -> Any:
+    return await on.objections.decide_lateness(objection_id, given.admissible, given.reason, caller)
+
+
+# The procedure's steps on the page: address -> (the form, what it must hold, the service call).
+STEPS: dict[str, tuple[tuple[Field, ...], type[BaseModel], Callable[..., Awaitable[Any]]]] = {
+    "uitnodigen": (INVITE_FIELDS, _Invite, _invite),
+    "gehoord": (HELD_FIELDS, HearingHeld, _held),
+    "niet-horen": (SKIP_FIELDS, HearingSkip, _skip),
+    "verdagen": (EXTEND_FIELDS, TermExtend, _extend),
+    "ontvankelijkheid": (LATENESS_FIELDS, LatenessDecide, _lateness),
+}
+
 _REFUSALS: dict[type[DomainError], str] = {
     GuardRefused: "Wie het bestreden besluit opstelde of goedkeurde, beslist niet op het bezwaar (art. 7:5 Awb).",
     Conflict: "Een later besluit heeft deze erkenningen intussen gewijzigd; herstel zou dat ongedaan maken. "
@@ -165,97 +202,28 @@ class ObjectionPages(Controller):
         """The beslissing op bezwaar as sent, to download."""
         return letter_response(await objections.letter(objection_id, caller))
 
-    @post("/{objection_id:uuid}/uitnodigen", guards=[requires(*ADVISER_ROLES)])
-    async def invite(
-        self, request: Request[Any, Any, Any], objection_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
-        session: DbSession, objections: NamedDependency[ObjectionService], decisions: NamedDependency[DecisionService],
-        objection_hearings: NamedDependency[ObjectionHearingService], directory: NamedDependency[Directory],
-        caller: CurrentCaller,
+    @post("/{objection_id:uuid}/{slug:str}", guards=[requires(*ADVISER_ROLES)])
+    async def step(
+        self, request: Request[Any, Any, Any], objection_id: FromPath[UUID], slug: FromPath[str],
+        data: URLEncodedBody[dict[str, str]], session: DbSession, objections: NamedDependency[ObjectionService],
+        decisions: NamedDependency[DecisionService], objection_hearings: NamedDependency[ObjectionHearingService],
+        directory: NamedDependency[Directory], caller: CurrentCaller,
     ) -> Template | Redirect:
-        form = Form(INVITE_FIELDS, data)
-        payload = form.validate(_Invite)
-
-        async def call() -> Any:
-            assert payload is not None
-            at = datetime.combine(payload.day, payload.at, tzinfo=clock.AMSTERDAM)
-            return await objection_hearings.invite(objection_id, caller, hearing_at=at, place=payload.place or None,
-                                                   video_link=payload.video_link or None)
-
-        return await self._step(request, session, objections, decisions, objection_hearings, directory, caller,
-                                objection_id, form, payload, call)
-
-    @post("/{objection_id:uuid}/gehoord", guards=[requires(*ADVISER_ROLES)])
-    async def held(
-        self, request: Request[Any, Any, Any], objection_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
-        session: DbSession, objections: NamedDependency[ObjectionService], decisions: NamedDependency[DecisionService],
-        objection_hearings: NamedDependency[ObjectionHearingService], directory: NamedDependency[Directory],
-        caller: CurrentCaller,
-    ) -> Template | Redirect:
-        form = Form(HELD_FIELDS, data)
-        payload = form.validate(HearingHeld)
-        return await self._step(
-            request, session, objections, decisions, objection_hearings, directory, caller, objection_id, form,
-            payload, lambda: objection_hearings.held(objection_id, payload.report, caller),  # type: ignore[union-attr]
-        )
-
-    @post("/{objection_id:uuid}/niet-horen", guards=[requires(*ADVISER_ROLES)])
-    async def skip(
-        self, request: Request[Any, Any, Any], objection_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
-        session: DbSession, objections: NamedDependency[ObjectionService], decisions: NamedDependency[DecisionService],
-        objection_hearings: NamedDependency[ObjectionHearingService], directory: NamedDependency[Directory],
-        caller: CurrentCaller,
-    ) -> Template | Redirect:
-        form = Form(SKIP_FIELDS, data)
-        payload = form.validate(HearingSkip)
-        return await self._step(
-            request, session, objections, decisions, objection_hearings, directory, caller, objection_id, form,
-            payload,
-            lambda: objection_hearings.skip(objection_id, payload.ground, payload.note, caller),  # type: ignore[union-attr]
-        )
-
-    @post("/{objection_id:uuid}/verdagen", guards=[requires(*ADVISER_ROLES)])
-    async def extend(
-        self, request: Request[Any, Any, Any], objection_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
-        session: DbSession, objections: NamedDependency[ObjectionService], decisions: NamedDependency[DecisionService],
-        objection_hearings: NamedDependency[ObjectionHearingService], directory: NamedDependency[Directory],
-        caller: CurrentCaller,
-    ) -> Template | Redirect:
-        form = Form(EXTEND_FIELDS, data)
-        payload = form.validate(TermExtend)
-        return await self._step(
-            request, session, objections, decisions, objection_hearings, directory, caller, objection_id, form,
-            payload, lambda: objections.extend(objection_id, payload.reason, caller),  # type: ignore[union-attr]
-        )
-
-    @post("/{objection_id:uuid}/ontvankelijkheid", guards=[requires(*ADVISER_ROLES)])
-    async def lateness(
-        self, request: Request[Any, Any, Any], objection_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
-        session: DbSession, objections: NamedDependency[ObjectionService], decisions: NamedDependency[DecisionService],
-        objection_hearings: NamedDependency[ObjectionHearingService], directory: NamedDependency[Directory],
-        caller: CurrentCaller,
-    ) -> Template | Redirect:
-        form = Form(LATENESS_FIELDS, data)
-        payload = form.validate(LatenessDecide)
-        return await self._step(
-            request, session, objections, decisions, objection_hearings, directory, caller, objection_id, form,
-            payload,
-            lambda: objections.decide_lateness(objection_id, payload.admissible, payload.reason, caller),  # type: ignore[union-attr]
-        )
-
-    async def _step(
-        self, request: Request[Any, Any, Any], session: DbSession, objections: ObjectionService,
-        decisions: DecisionService, hearings: ObjectionHearingService, directory: Directory, caller: Caller,
-        objection_id: UUID, form: Form, payload: Any, call: Callable[[], Awaitable[Any]],
-    ) -> Template | Redirect:
-        """One step of the procedure: the form's errors (422), or the service's refusal explained, or done."""
+        """One step of the procedure (`STEPS`): the form's errors (422), the service's refusal explained, or done."""
+        found = STEPS.get(slug)
+        if found is None:
+            raise NotFound("No such step")
+        fields, schema, carry_out = found
+        form = Form(fields, data)
+        payload = form.validate(schema)
         if payload is None:
             return await _objection_page(request, objections, decisions, directory, caller, objection_id,
-                                         hearings=hearings, step_form=form, status_code=422)
+                                         hearings=objection_hearings, step_form=form, status_code=422)
         async with service_call(session, GuardRefused, Forbidden, InvalidTransition, Conflict,
                                 ValidationFailed) as outcome:
-            await call()
+            await carry_out(Services(objections, objection_hearings), objection_id, payload, caller)
         return await _after(request, objections, decisions, directory, caller, objection_id, outcome.refusal,
-                            STEP_DONE, hearings=hearings)
+                            STEP_DONE, hearings=objection_hearings)
 
     @post("/{objection_id:uuid}/ingetrokken", guards=[requires(*ADVISER_ROLES)])
     async def withdrawn(
