@@ -33,7 +33,7 @@ from erkenning.core.errors import Conflict, InvalidTransition, NotFound, Unproce
 from erkenning.core.paging import fetch_page
 from erkenning.core.settings import Settings
 from erkenning.core.states import Move, allowed, apply
-from erkenning.recognition import dispatch, effects
+from erkenning.recognition import dispatch, effects, objection_dates
 from erkenning.recognition.dispatch import LetterRenderer
 from erkenning.recognition.models import (
     OBJECTION_DECIDED,
@@ -51,7 +51,6 @@ from erkenning.recognition.states import (
     ADVERSE,
     DECISION_TRANSITIONS,
     OBJECTION_TRANSITIONS,
-    postal_grace_end,
 )
 
 # Upheld in full or inadmissible without a hearing: the ground of art. 7:3 Awb that applies, recorded.
@@ -59,8 +58,6 @@ _SKIPPED_AS = {
     ObjectionStatus.UPHELD: HearingSkipGround.FULLY_UPHELD,
     ObjectionStatus.INADMISSIBLE: HearingSkipGround.MANIFESTLY_INADMISSIBLE,
 }
-# An extension of the decision term (art. 7:10(3) Awb): at most six weeks, once.
-EXTENSION_WEEKS = 6
 
 
 class ObjectionTermPassed(Unprocessable):
@@ -140,8 +137,8 @@ class ObjectionService:
             raise Unprocessable(
                 f"A {decision.kind.value} decision is in the company's favour; there is nothing to object to"
             )
-        _check_paper_dates(decision.sent_on, received, postmarked_on)
-        timely = _timely(decision, received, postmarked_on)
+        objection_dates.check_paper_dates(decision.sent_on, received, postmarked_on)
+        timely = objection_dates.timely(decision, received, postmarked_on)
         if not timely and not paper:
             deadline = decision.objection_deadline
             assert deadline is not None
@@ -161,7 +158,7 @@ class ObjectionService:
             filed_on=received,
             postmarked_on=postmarked_on,
             timely=timely,
-            decide_by=self._decision_term(decision),
+            decide_by=objection_dates.decision_term(self.settings, decision),
             filed_via=via,
             filed_by=caller.principal_id,
         )
@@ -200,14 +197,6 @@ class ObjectionService:
                 "lies appeal to the administrative court, not a new objection (art. 7:1 Awb)"
             )
 
-    def _decision_term(self, decision: Decision) -> date | None:
-        """Art. 7:10(1) Awb: six weeks (twelve with an advisory committee) from the day after the objection
-        term ended, under the Algemene termijnenwet."""
-        if decision.objection_deadline is None:
-            return None
-        weeks = 12 if self.settings.objection_advisory_committee else 6
-        return calendar.term_end(decision.objection_deadline, weeks=weeks)
-
     async def decide_lateness(self, objection_id: UUID, admissible: bool, reason: str, caller: Caller) -> Objection:
         """A late objection: the lateness is excusable and it is judged (art. 6:11 Awb), or it is declared
         inadmissible by a beslissing op bezwaar; either way with the reason recorded."""
@@ -244,7 +233,7 @@ class ObjectionService:
         if not reason.strip():
             raise ValidationFailed([{"field": "reason", "message": "required for this change"}])
         before = objection.decide_by
-        objection.decide_by = calendar.term_end(before, weeks=EXTENSION_WEEKS)
+        objection.decide_by = objection_dates.extended(before)
         objection.extended_at, objection.extended_by, objection.extension_reason = utcnow(), caller.principal_id, reason
         # The reminder and the escalation run again before the new end.
         objection.term_reminded_at = objection.term_escalated_at = None
@@ -290,7 +279,7 @@ class ObjectionService:
             objection.hearing_skip_note = "Vastgelegd bij de beslissing op bezwaar (artikel 7:3 Awb)."
         detail: dict[str, Any] = {}
         if outcome is ObjectionStatus.UPHELD:
-            start = _restore_date(decision, restore_from, restore_reason)
+            start = objection_dates.restore_date(decision, restore_from, restore_reason)
             objection.restore_from, objection.restore_reason = start, restore_reason
             detail = await self._revoke_ex_tunc(decision, objection, caller, start)
         await self._saved(objection, caller, f"objection.{outcome.value}", **detail)
@@ -358,57 +347,6 @@ class ObjectionService:
             objection,
             detail={"decision_id": str(objection.decision_id), "status": objection.status.value, **detail},
         )
-
-
-def _restore_date(decision: Decision, restore_from: date | None, restore_reason: str | None) -> date:
-    """From when an upheld objection restores: the decision's own start, or a later date with its reason."""
-    start = decision.effective_from
-    assert start is not None, "a sent decision has its effective date"
-    if restore_from is None:
-        if restore_reason is not None:
-            raise ValidationFailed(
-                [{"field": "restore_reason", "message": "give the date it explains (restore_from)"}]
-            )
-        return start
-    if restore_from < start:
-        raise ValidationFailed(
-            [
-                {
-                    "field": "restore_from",
-                    "message": f"the recognitions are restored from the decision's start ({start.isoformat()}) "
-                    "or a later date, never before it took effect",
-                }
-            ]
-        )
-    if restore_from != start and not restore_reason:
-        raise ValidationFailed(
-            [{"field": "restore_reason", "message": "a restoration from a later date than the decision's start "
-              "states its reason"}]
-        )
-    return restore_from
-
-
-def _check_paper_dates(sent_on: date, received: date, postmarked_on: date | None) -> None:
-    """Dates of receipt and postmark: not in the future, not before the decision was sent, postmark first."""
-    errors = []
-    if received > clock.today():
-        errors.append({"field": "received_on", "message": "the day of receipt cannot be in the future"})
-    if received < sent_on:
-        errors.append({"field": "received_on", "message": f"the decision was sent on {sent_on.isoformat()}"})
-    if postmarked_on is not None and postmarked_on > received:
-        errors.append({"field": "postmarked_on", "message": "a letter is posted before it is received"})
-    if postmarked_on is not None and postmarked_on < sent_on:
-        errors.append({"field": "postmarked_on", "message": f"the decision was sent on {sent_on.isoformat()}"})
-    if errors:
-        raise ValidationFailed(errors)
-
-
-def _timely(decision: Decision, received: date, postmarked_on: date | None) -> bool:
-    """Received within the term; or posted within it and received within a week after it (art. 6:9(2) Awb)."""
-    deadline = decision.objection_deadline
-    if deadline is None or received <= deadline:
-        return True
-    return postmarked_on is not None and postmarked_on <= deadline and received <= postal_grace_end(deadline)
 
 
 async def _new_reference(session: AsyncSession, received: date) -> str:
