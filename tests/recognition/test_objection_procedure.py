@@ -275,3 +275,44 @@ async def test_reopening_a_decision_after_its_intended_decision_needs_a_new_one(
     async with world.runtime.session_factory() as session:
         decision = await session.get(Decision, UUID(draft.json()["id"]))
     assert decision is not None and [e["response_text"] for e in decision.earlier_intentions] == ["Oneens."]
+
+
+async def test_hostile_input_to_the_procedure_is_refused_and_changes_nothing(
+    client: httpx.AsyncClient, world: World, runtime: Runtime
+) -> None:
+    decision_id, _ = await _suspension(world)
+    objection = (await client.post(f"{PORTAL}/decisions/{decision_id}/objections", json={"grounds": "Nee."},
+                                   headers=world.company.headers)).json()
+    url = f"{OBJECTIONS}/{objection['id']}"
+    tomorrow = (clock.today() + timedelta(days=1)).isoformat()
+    refused = [
+        await client.post(f"{url}/hearing/invite", json={"hearing_at": f"{tomorrow}T10:00:00",
+                                                         "place": "SBB"}, headers=world.adviser.headers),
+        await client.post(f"{url}/hearing/invite", json={"hearing_at": f"{tomorrow}T10:00:00+01:00",
+                                                         "video_link": "javascript:alert(1)"},
+                          headers=world.adviser.headers),
+        await client.post(f"{url}/hearing/invite", json={"hearing_at": "2020-01-01T10:00:00+01:00",
+                                                         "place": "SBB"}, headers=world.adviser.headers),
+        await client.post(f"{url}/hearing/invite", json={"hearing_at": f"{tomorrow}T10:00:00+01:00",
+                                                         "place": "x" * 501}, headers=world.adviser.headers),
+        await client.post(f"{url}/hearing/skip", json={"ground": "waived", "note": "ok", "extra": 1},
+                          headers=world.adviser.headers),
+        await client.post(f"{url}/lateness", json={"admissible": "misschien", "reason": "r"},
+                          headers=world.adviser.headers),
+        await client.post(f"{DECISIONS}/{decision_id}/objections", json={"grounds": "Per post.",
+                          "received_on": "2026-13-40"}, headers=world.adviser.headers),
+        await client.post(f"{DECISIONS}/{decision_id}/objections", json={"grounds": "Per post.",
+                          "received_on": clock.today().isoformat(), "postmarked_on": tomorrow},
+                          headers=world.adviser.headers),
+    ]
+    assert [r.status_code for r in refused] == [422] * len(refused), [r.text for r in refused]
+    assert all(r.headers["content-type"].startswith("application/problem+json") for r in refused)
+    # A timely objection has no lateness to judge; a paper objection is staff's to record.
+    assert (await client.post(f"{url}/lateness", json={"admissible": True, "reason": "r"},
+                              headers=world.adviser.headers)).status_code == 409
+    by_company = await client.post(f"{PORTAL}/decisions/{decision_id}/objections",
+                                   json={"grounds": "Per post.", "received_on": clock.today().isoformat()},
+                                   headers=world.company.headers)
+    assert by_company.status_code == 422  # the portal's form has no such field
+    after = (await client.get(url, headers=world.adviser.headers)).json()
+    assert (after["hearing_status"], after["late_excused"], after["status"]) == ("none", None, "pending")

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from erkenning.recognition.models import FiledVia, HearingSkipGround, HearingStatus, ObjectionStatus
 from erkenning.recognition.schemas import Text, _Input
@@ -57,7 +57,7 @@ class TermExtend(_Input):
 
 
 class HearingInvite(_Input):
-    hearing_at: datetime = Field(description="date and time of the hearing (with its zone)")
+    hearing_at: AwareDatetime = Field(description="date and time of the hearing, with its offset (ISO 8601)")
     place: Short | None = Field(default=None, description="the address where it is held")
     video_link: Annotated[str, Field(min_length=8, max_length=500, pattern=r"^https://\S+$")] | None = Field(
         default=None, description="an https link to join by video"
