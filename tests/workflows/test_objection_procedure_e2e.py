@@ -164,7 +164,17 @@ async def test_report_to_an_objection_upheld_after_a_hearing_undoes_the_suspensi
             answer = await verify(day)
             assert (answer["recognised"], answer["status"]) == (True, "active"), day
             day += timedelta(days=1)
-        # … while the register's recorded answer for those days, as given then, stays "suspended".
+        # … while the register's recorded answer for each of those days, as given on that day, stays
+        # "suspended" (what it told schools then is kept, art. 7:11 Awb undoes the decision, not the past).
+        then: dict[str, str] = {}
+        day = effective
+        while day < today:
+            asked = await client.get(
+                f"{BACKOFFICE}/recognitions/{recognition_id}/history",
+                params={"answered_on": day.isoformat(), "day": day.isoformat()}, headers=adviser.headers,
+            )
+            then[day.isoformat()] = asked.json()["answer"]["then"]["status"]
+            day += timedelta(days=1)
         history = await client.get(
             f"{BACKOFFICE}/recognitions/{recognition_id}/history",
             params={"answered_on": told_on.isoformat(), "day": told_on.isoformat()}, headers=adviser.headers,
@@ -172,6 +182,7 @@ async def test_report_to_an_objection_upheld_after_a_hearing_undoes_the_suspensi
         # No new objection: the beslissing op bezwaar is open to appeal only (art. 7:1 Awb).
         again = await client.post(f"{portal_decision}/objections", json={"grounds": "Nogmaals."},
                                   headers=company_user.headers)
+    assert len(then) >= 20 and set(then.values()) == {"suspended"}, then
     answer = history.json()["answer"]
     assert (answer["then"]["status"], answer["now"]["status"], answer["corrected"]) == ("suspended", "active", True)
     assert again.status_code == 409 and "appeal" in again.json()["detail"]
