@@ -145,6 +145,20 @@ _REFUSALS: dict[type[DomainError], str] = {
     Forbidden: "U mag op dit bezwaar niet beslissen.",
 }
 
+# The procedure's own refusals, by step and kind, in the words of the Awb.
+_STEP_REFUSALS: dict[tuple[str, type[DomainError]], str] = {
+    ("beslissen", InvalidTransition): "Hoor het bedrijf eerst (art. 7:2 Awb), of leg vast op welke grond van "
+                                      "art. 7:3 Awb de hoorzitting achterwege blijft; die grond moet bij deze "
+                                      "beslissing passen.",
+    ("verdagen", Conflict): "De beslissing is al eenmaal verdaagd (art. 7:10 lid 3 Awb); nog eens verdagen kan niet.",
+    ("gehoord", InvalidTransition): "Leg het verslag vast nadat de hoorzitting is gehouden (na de afgesproken tijd).",
+    ("uitnodigen", ValidationFailed): "Kies een datum en tijd in de toekomst, en geef een plaats of een videolink "
+                                      "(https://).",
+    ("niet-horen", ValidationFailed): "Kies de grond van art. 7:3 Awb en licht toe waarom die van toepassing is.",
+    ("ontvankelijkheid", Conflict): "Over de ontvankelijkheid van dit bezwaar is al beslist.",
+    ("ontvankelijkheid", InvalidTransition): "Dit bezwaar kwam op tijd binnen (art. 6:9 Awb), of is al afgehandeld.",
+}
+
 nav.add("Bezwaren", "/bezwaren", STAFF_ROLES, order=45)
 
 
@@ -176,24 +190,28 @@ class ObjectionPages(Controller):
     async def detail(
         self, request: Request[Any, Any, Any], objection_id: FromPath[UUID],
         objections: NamedDependency[ObjectionService], decisions: NamedDependency[DecisionService],
-        directory: NamedDependency[Directory], caller: CurrentCaller,
+        objection_hearings: NamedDependency[ObjectionHearingService], directory: NamedDependency[Directory],
+        caller: CurrentCaller,
     ) -> Template:
-        return await _objection_page(request, objections, decisions, directory, caller, objection_id)
+        return await _objection_page(request, objections, decisions, directory, caller, objection_id,
+                                     hearings=objection_hearings)
 
     @post("/{objection_id:uuid}/beslissen", guards=[requires(*ADVISER_ROLES)])
     async def decide(
         self, request: Request[Any, Any, Any], objection_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
         session: DbSession, objections: NamedDependency[ObjectionService], decisions: NamedDependency[DecisionService],
-        directory: NamedDependency[Directory], caller: CurrentCaller,
+        objection_hearings: NamedDependency[ObjectionHearingService], directory: NamedDependency[Directory],
+        caller: CurrentCaller,
     ) -> Template | Redirect:
         form = Form(_fields(DECISIONS), data)
         payload = form.validate(ObjectionDecide)
         if payload is None:
             return await _objection_page(request, objections, decisions, directory, caller, objection_id, form=form,
-                                         status_code=422)
+                                         hearings=objection_hearings, status_code=422)
         async with service_call(session, GuardRefused, Forbidden, InvalidTransition, Conflict) as outcome:
             await objections.decide(objection_id, ObjectionStatus(payload.outcome), payload.reason, caller)
-        return await _after(request, objections, decisions, directory, caller, objection_id, outcome.refusal, DECIDED)
+        return await _after(request, objections, decisions, directory, caller, objection_id, outcome.refusal, DECIDED,
+                            hearings=objection_hearings, slug="beslissen")
 
     @get("/{objection_id:uuid}/brief", name="objection_letter")
     async def letter(
@@ -223,17 +241,19 @@ class ObjectionPages(Controller):
                                 ValidationFailed) as outcome:
             await carry_out(Services(objections, objection_hearings), objection_id, payload, caller)
         return await _after(request, objections, decisions, directory, caller, objection_id, outcome.refusal,
-                            STEP_DONE, hearings=objection_hearings)
+                            STEP_DONE, hearings=objection_hearings, slug=slug)
 
     @post("/{objection_id:uuid}/ingetrokken", guards=[requires(*ADVISER_ROLES)])
     async def withdrawn(
         self, request: Request[Any, Any, Any], objection_id: FromPath[UUID], session: DbSession,
         objections: NamedDependency[ObjectionService], decisions: NamedDependency[DecisionService],
-        directory: NamedDependency[Directory], caller: CurrentCaller,
+        objection_hearings: NamedDependency[ObjectionHearingService], directory: NamedDependency[Directory],
+        caller: CurrentCaller,
     ) -> Template | Redirect:
         async with service_call(session, Forbidden, InvalidTransition) as outcome:
             await objections.withdraw(objection_id, caller)
-        return await _after(request, objections, decisions, directory, caller, objection_id, outcome.refusal, WITHDRAWN)
+        return await _after(request, objections, decisions, directory, caller, objection_id, outcome.refusal, WITHDRAWN,
+                            hearings=objection_hearings)
 
 
 def _fields(outcomes: Any) -> tuple[Field, ...]:
@@ -242,22 +262,32 @@ def _fields(outcomes: Any) -> tuple[Field, ...]:
 
 async def _after(
     request: Request[Any, Any, Any], objections: ObjectionService, decisions: DecisionService, directory: Directory,
-    caller: Caller, objection_id: UUID, refusal: DomainError | None, flash: str,
-    hearings: ObjectionHearingService | None = None,
+    caller: Caller, objection_id: UUID, refusal: DomainError | None, flash: str, *,
+    hearings: ObjectionHearingService, slug: str = "",
 ) -> Template | Redirect:
     return await after_change(
         request, f"/bezwaren/{objection_id}", flash, refusal,
         lambda refused: _objection_page(
             request, objections, decisions, directory, caller, objection_id, hearings=hearings,
-            refusal=refusal_text(refused, _REFUSALS), status_code=refused.status_code,
+            refusal=_refusal(slug, refused), status_code=refused.status_code,
         ),
     )
+
+
+def _refusal(slug: str, exc: DomainError) -> str:
+    """The Dutch sentence for a refused step: the step's own words for its refusal, else the page's."""
+    for (step, kind), text in _STEP_REFUSALS.items():
+        if step == slug and isinstance(exc, kind):
+            if step == "beslissen" and "6:11" in str(exc):
+                return "Dit bezwaar kwam te laat binnen: beoordeel eerst of dat verschoonbaar is (art. 6:11 Awb)."
+            return text
+    return refusal_text(exc, _REFUSALS)
 
 
 async def _objection_page(
     request: Request[Any, Any, Any], objections: ObjectionService, decisions: DecisionService, directory: Directory,
     caller: Caller, objection_id: UUID, *, form: Form | None = None, refusal: str | None = None,
-    status_code: int = 200, hearings: ObjectionHearingService | None = None, step_form: Form | None = None,
+    hearings: ObjectionHearingService, status_code: int = 200, step_form: Form | None = None,
 ) -> Template:
     objection = await objections.get(objection_id, caller)
     decision = await decisions.get(objection.decision_id, caller)
@@ -268,7 +298,6 @@ async def _objection_page(
     adviser = caller.role in ADVISER_ROLES
     moves = {m.to for m in objections.actions(objection, caller, decision=decision)} if adviser else set()
     outcomes = [s for s in DECISIONS if s.value in moves]
-    hearings = hearings or ObjectionHearingService(objections.session)
     hearing_moves = {m.to for m in hearings.actions(objection, caller)} if adviser else set()
     pending = objection.status is ObjectionStatus.PENDING and adviser
 
