@@ -36,6 +36,7 @@ from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Environment, LogFormat, Settings
 from erkenning.devtools.embedded import EmbeddedPostgres, EmbeddedRedis, port_answers
+from erkenning.reports.services.advs import AdvService
 from erkenning.worker import wiring
 from tests.factories import Principal, TokenFactory, World, build_world, make_company
 from tests.helpers import LogCapture, MailCatcher, Services, WebClient, asgi_client
@@ -316,6 +317,13 @@ async def admin(tokens: TokenFactory) -> Principal:
 @pytest.fixture
 async def school(tokens: TokenFactory) -> Principal:
     return await tokens.make(Role.SCHOOL, school_brin="25LX")
+
+
+@pytest.fixture
+async def shipped_advs(runtime: Runtime) -> None:
+    """The regional ADVs as their migration loads them (every test empties the tables after it)."""
+    async with runtime.transaction() as session:
+        await AdvService(session).load_shipped()
 
 
 @pytest.fixture

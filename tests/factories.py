@@ -227,6 +227,20 @@ class World:
         return recognition_id
 
 
+async def intended_withdrawal(world: World, recognition_id: UUID) -> str:
+    """An intended withdrawal (voornemen, art. 4:8 Awb) with a transition arrangement, put to the company
+    through the services; its id."""
+    async with world.runtime.transaction() as session:
+        service = DecisionService(session, world.runtime.settings, RENDERER)
+        decision = await service.draft(
+            DecisionCreate(kind="withdraw", recognition_ids=[recognition_id], grounds="Geen praktijkopleider meer.",
+                           legal_basis="art. 7.2.10 WEB", placements_until=clock.today() + timedelta(days=60)),
+            as_caller(world.adviser),
+        )
+        await service.intend(decision.id, as_caller(world.adviser))
+    return str(decision.id)
+
+
 async def build_world(runtime: Runtime, tokens: TokenFactory) -> World:
     return World(
         runtime=runtime,

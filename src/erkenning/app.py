@@ -34,6 +34,7 @@ from erkenning.http.idempotency import Replay
 from erkenning.http.input_guard import refuse_bad_input
 from erkenning.http.middleware import RequestContextMiddleware
 from erkenning.http.openapi import ClosedModelSchemaPlugin, ClosedStructSchemaPlugin, document_access, document_problems
+from erkenning.recognition.controllers.attachments import BackofficeAttachmentController, PortalAttachmentController
 from erkenning.recognition.controllers.backoffice import (
     CompanyRecognitionController,
     QualificationController,
@@ -48,6 +49,12 @@ from erkenning.reports.controllers import (
     ReportController,
     ReportReadsController,
     SchoolReportController,
+)
+from erkenning.reports.structure_controllers import (
+    AdvController,
+    ReportingPointController,
+    SchoolReportingPointController,
+    WhereToReportController,
 )
 from erkenning.stagepact.controllers import MonitoringController, TargetController
 from erkenning.training.controllers.backoffice import backoffice_controllers as training_backoffice
@@ -82,15 +89,15 @@ def register_handlers() -> list[Any]:
     """Routes of the public register (anonymous allowed)."""
     return [
         RegisterController, SchoolController, PublicReportController, SchoolReportController, CertificateController,
-        SchoolReactionController, ReceiptReactionController,
+        SchoolReactionController, ReceiptReactionController, WhereToReportController, SchoolReportingPointController,
     ]
 
 
 def portal_handlers() -> list[Any]:
     """Routes of the company portal."""
     return [
-        AccountController, PortalTrainingController, PortalRecognitionController, HearingController,
-        ObjectionFileController,
+        AccountController, PortalTrainingController, PortalRecognitionController, PortalAttachmentController,
+        HearingController, ObjectionFileController,
     ]
 
 
@@ -100,8 +107,9 @@ def backoffice_handlers() -> list[Any]:
         CompanyController, PrincipalController, TokenController, AuditController, OutboxController,
         ReportController, *training_backoffice(),
         QualificationController, RecognitionController, CompanyRecognitionController,
-        DecisionController, ObjectionController, InvestigationController, MonitoringController, TargetController,
-        AdviserTaskController, ReportReadsController, CalendarController,
+        DecisionController, ObjectionController, BackofficeAttachmentController, InvestigationController,
+        MonitoringController, TargetController,
+        AdviserTaskController, ReportReadsController, CalendarController, ReportingPointController, AdvController,
     ]
 
 

@@ -12,6 +12,7 @@ from erkenning.core.auth.models import ApiToken, Principal
 from erkenning.core.calendar_days import EquatedHoliday
 from erkenning.core.outbox import OutboxEvent
 from erkenning.http.idempotency import IdempotencyKey
+from erkenning.recognition.attachments import ObjectionAttachment
 from erkenning.recognition.models import (
     Decision,
     DecisionRecognition,
@@ -22,7 +23,7 @@ from erkenning.recognition.models import (
     RecognitionPeriodHistory,
 )
 from erkenning.register.models import Delivery, SchoolWebhook, Subscription
-from erkenning.reports.models import Report, ReportConfidential
+from erkenning.reports.models import Adv, AdvMunicipality, Report, ReportConfidential, ReportingPoint
 from erkenning.retention.models import RetentionErasure
 from erkenning.stagepact.models import Target as StagepactTarget
 from erkenning.training.models import Course, CourseSession, Invitation, Participation
@@ -36,6 +37,8 @@ def configure() -> None:
 
 
 __all__ = [
+    "Adv",
+    "AdvMunicipality",
     "AdviserTask",
     "ApiToken",
     "AuditEvent",
@@ -52,6 +55,7 @@ __all__ = [
     "Investigation",
     "InvestigationReport",
     "Objection",
+    "ObjectionAttachment",
     "OutboxEvent",
     "Participation",
     "Principal",
@@ -61,6 +65,7 @@ __all__ = [
     "RecognitionPeriodHistory",
     "Report",
     "ReportConfidential",
+    "ReportingPoint",
     "RetentionErasure",
     "SchoolWebhook",
     "StagepactTarget",

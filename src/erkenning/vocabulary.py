@@ -210,6 +210,27 @@ DECISION_TITLES = {
     DecisionKind.LAPSE: "Erkenning vervallen",
 }
 
+# An intended decision (voornemen, art. 4:8 Awb) is what SBB plans, never as if it were imposed: its
+# title names the plan, its sentence is in the future tense.
+INTENDED_TITLES = {
+    DecisionKind.GRANT: "Voornemen tot toekennen van de erkenning",
+    DecisionKind.REFUSE: "Voornemen tot weigeren van de aanvraag",
+    DecisionKind.IMPOSE_CONDITIONS: "Voornemen tot opleggen van voorwaarden",
+    DecisionKind.SUSPEND: "Voornemen tot schorsen van de erkenning",
+    DecisionKind.REINSTATE: "Voornemen tot herstellen van de erkenning",
+    DecisionKind.WITHDRAW: "Voornemen tot intrekken van de erkenning",
+    DecisionKind.LAPSE: "Voornemen tot laten vervallen van de erkenning",
+}
+INTENDED_SENTENCES = {
+    DecisionKind.GRANT: "SBB is van plan uw erkenning toe te kennen.",
+    DecisionKind.REFUSE: "SBB is van plan uw aanvraag te weigeren.",
+    DecisionKind.IMPOSE_CONDITIONS: "SBB is van plan voorwaarden te verbinden aan uw erkenning.",
+    DecisionKind.SUSPEND: "SBB is van plan uw erkenning te schorsen.",
+    DecisionKind.REINSTATE: "SBB is van plan uw erkenning te herstellen.",
+    DecisionKind.WITHDRAW: "SBB is van plan uw erkenning in te trekken.",
+    DecisionKind.LAPSE: "SBB is van plan uw erkenning te laten vervallen.",
+}
+
 
 # What happened on an investigation's timeline (the kinds its service and worker write).
 TIMELINE = {
@@ -282,6 +303,16 @@ PATHWAY_OPTIONS = tuple((p.value, f"{term(p)} ({PATHWAY_NAMES[p]})") for p in Pa
 def decision_title(kind: DecisionKind | str) -> str:
     """A decision named as a company reads it: "Erkenning ingetrokken"."""
     return DECISION_TITLES[DecisionKind(kind)]
+
+
+def decision_heading(kind: DecisionKind | str, status: str) -> str:
+    """A decision's title for the company: the plan while it is a voornemen, what was decided after."""
+    return (INTENDED_TITLES if status == "intended" else DECISION_TITLES)[DecisionKind(kind)]
+
+
+def intended_sentence(kind: DecisionKind | str) -> str:
+    """A voornemen in the future tense: "SBB is van plan uw erkenning te schorsen." (art. 4:8 Awb)."""
+    return INTENDED_SENTENCES[DecisionKind(kind)]
 
 
 def task_kind(kind: str) -> str:

@@ -72,3 +72,15 @@ async def test_zero_switches_a_limit_off(app_with) -> None:
     async with app_with(register_anon_limit=0) as (client, _):
         codes = {(await client.get(VERIFY, params=PARAMS)).status_code for _ in range(70)}
     assert codes == {200}
+
+
+async def test_where_to_report_is_limited_per_address_apart_from_the_register(app_with) -> None:
+    async with app_with(register_anon_limit=2, register_anon_window_s=HOUR) as (client, _):
+        where = "/api/v1/register/where-to-report"
+        codes = [(await client.get(where, params={"postcode": "3511 AB"})).status_code for _ in range(2)]
+        refused = await client.get(where, params={"postcode": "3511 AB"})
+        bad_too = await client.get(where, params={"postcode": "bad"})  # counted before the input is read
+        register = await client.get(VERIFY, params=PARAMS)
+    assert codes == [200, 200]
+    assert refused.status_code == 429 and bad_too.status_code == 429
+    assert register.status_code == 200  # a budget of its own

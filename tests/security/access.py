@@ -25,8 +25,9 @@ KINDS = (ANONYMOUS, COMPANY, SCHOOL, ADVISER, SENIOR, ADMIN)
 # Path parameters whose objects belong to a company / a school: they get an own and a foreign value.
 COMPANY_OWNED = frozenset({
     "decision_id", "objection_id", "recognition_id", "case_id", "participation_id", "token_id", "invitation_id",
+    "attachment_id",
 })
-SCHOOL_OWNED = frozenset({"subscription_id", "delivery_id", "report_id"})
+SCHOOL_OWNED = frozenset({"subscription_id", "delivery_id", "report_id", "brin"})
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,11 @@ ROUTES: dict[tuple[str, str], Rule] = {
     # Wederhoor: SBB's questions about the school's own reports, and its reaction (another school's: 404).
     ("GET", f"{_R}/school/reactions"): SCHOOL_ONLY,
     ("POST", f"{_R}/school/reports/{{report_id:uuid}}/reaction"): rule(SCHOOL, body={"reaction": "Onze reactie."}),
+    # The reporting structure: where to report (anyone), a school's own reporting point (another's: 404).
+    ("GET", f"{_R}/where-to-report"): rule(*EVERYONE, query={"school": "25LX"}),
+    ("GET", f"{_R}/school/reporting-points/{{brin:str}}"): SCHOOL_ONLY,
+    ("PUT", f"{_R}/school/reporting-points/{{brin:str}}"): rule(
+        SCHOOL, body={"school_name": "School", "municipality": "Utrecht", "email": "meldpunt@school.example"}),
     # --- the company portal ---
     ("GET", f"{_P}/account"): COMPANY_ONLY,
     ("GET", f"{_P}/account/tokens"): COMPANY_ONLY,
@@ -125,6 +131,11 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", f"{_P}/objections/{{objection_id:uuid}}/file"): COMPANY_ONLY,
     # The world's objection is still pending: no beslissing op bezwaar yet, for the company too.
     ("GET", f"{_P}/objections/{{objection_id:uuid}}/letter"): rule(COMPANY, company="404"),
+    ("GET", f"{_P}/objections/{{objection_id:uuid}}/attachments"): COMPANY_ONLY,
+    ("GET", f"{_P}/objections/{{objection_id:uuid}}/attachments/{{attachment_id:uuid}}"): COMPANY_ONLY,
+    # The multipart body is read before the objection is looked up: the matrix's empty body is refused (400)
+    # for an own, unknown and foreign objection alike, which tells nothing about the foreign one.
+    ("POST", f"{_P}/objections/{{objection_id:uuid}}/attachments"): rule(COMPANY, company="ok"),
     ("GET", f"{_P}/hearings"): COMPANY_ONLY,
     ("GET", f"{_P}/hearings/{{case_id:uuid}}"): COMPANY_ONLY,
     ("POST", f"{_P}/hearings/{{case_id:uuid}}/answer"): rule(COMPANY, body={"answer": "Onze kant."}),
@@ -234,6 +245,9 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", f"{_B}/objections/{{objection_id:uuid}}/letter"): rule(
         *STAFF, adviser="404", senior_adviser="404", admin="404"
     ),
+    ("GET", f"{_B}/objections/{{objection_id:uuid}}/attachments"): ANY_STAFF,
+    ("GET", f"{_B}/objections/{{objection_id:uuid}}/attachments/{{attachment_id:uuid}}"): ANY_STAFF,
+    ("POST", f"{_B}/objections/{{objection_id:uuid}}/attachments"): ANY_STAFF,
     ("GET", f"{_B}/investigations"): ADVISERS_ONLY,
     ("GET", f"{_B}/investigations/{{case_id:uuid}}"): ADVISERS_ONLY,
     ("POST", f"{_B}/investigations/{{case_id:uuid}}/assign"): ADVISERS_ONLY,
@@ -247,6 +261,15 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", f"{_B}/investigations/{{case_id:uuid}}/resume"): ADVISERS_ONLY,
     ("POST", f"{_B}/investigations/{{case_id:uuid}}/approve"): SENIOR_ONLY,
     ("POST", f"{_B}/investigations/{{case_id:uuid}}/send-back"): SENIOR_ONLY,
+    ("GET", f"{_B}/monitoring/reporting-points"): ANY_STAFF,
+    ("GET", f"{_B}/reporting-points"): ANY_STAFF,
+    ("GET", f"{_B}/reporting-points/{{brin:str}}"): ANY_STAFF,
+    ("POST", f"{_B}/reporting-points/{{brin:str}}/check"): rule(*ADVISERS, body={"version": "1"}),
+    ("GET", f"{_B}/advs"): ANY_STAFF,
+    ("POST", f"{_B}/advs"): ADMIN_ONLY,
+    ("GET", f"{_B}/advs/{{adv_id:uuid}}"): ANY_STAFF,
+    ("PUT", f"{_B}/advs/{{adv_id:uuid}}"): ADMIN_ONLY,
+    ("DELETE", f"{_B}/advs/{{adv_id:uuid}}"): ADMIN_ONLY,
     ("GET", f"{_B}/monitoring/indicators"): ANY_STAFF,
     ("GET", f"{_B}/monitoring/indicators.csv"): ANY_STAFF,
     ("GET", f"{_B}/monitoring/report/{{year:int}}"): ANY_STAFF,
@@ -272,6 +295,8 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/beheer/inzage"): rule(ADMIN, query={"melding": "{report_id}"}),
     ("GET", "/monitoring"): ANY_STAFF,
     ("GET", "/monitoring/indicatoren.csv"): ANY_STAFF,
+    ("GET", "/monitoring/meldpunten"): ANY_STAFF,
+    ("POST", "/monitoring/meldpunten/{brin:str}/gecontroleerd"): rule(*ADVISERS, body={"version": "1"}),
     ("GET", "/monitoring/jaarrapportage"): rule(*STAFF, query={"jaar": "2026"}),
     ("POST", "/taken/{task_id:uuid}/afgerond"): ADVISERS_ONLY,
     ("POST", "/beheer/tokens/{token_id:uuid}/intrekken"): REVOKE_SPARE,
@@ -302,6 +327,8 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/bezwaren/{objection_id:uuid}/ingetrokken"): ADVISERS_ONLY,
     ("POST", "/bezwaren/{objection_id:uuid}/{slug:str}"): rule(*ADVISERS, params={"slug": "verdagen"}),
     ("GET", "/bezwaren/{objection_id:uuid}/brief"): rule(*STAFF, adviser="404", senior_adviser="404", admin="404"),
+    ("GET", "/bezwaren/{objection_id:uuid}/bijlagen"): ANY_STAFF,
+    ("GET", "/bezwaren/{objection_id:uuid}/bijlagen/{attachment_id:uuid}"): ANY_STAFF,
     ("GET", "/cursussen"): ANY_STAFF,
     ("GET", "/cursussen/nieuw"): ANY_STAFF,
     ("POST", "/cursussen/nieuw"): ANY_STAFF,
@@ -323,6 +350,12 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/portaal/bezwaren/{objection_id:uuid}/intrekken"): COMPANY_ONLY,
     ("GET", "/portaal/bezwaren/{objection_id:uuid}/dossier"): COMPANY_ONLY,
     ("GET", "/portaal/bezwaren/{objection_id:uuid}/brief"): rule(COMPANY, company="404"),
+    ("POST", "/portaal/besluiten/{decision_id:uuid}/bezwaar/versturen"): rule(COMPANY, body={"grounds": "Oneens."}),
+    ("POST", "/portaal/besluiten/{decision_id:uuid}/bezwaar/wijzigen"): rule(COMPANY, body={"grounds": "Oneens."}),
+    ("POST", "/portaal/besluiten/{decision_id:uuid}/bijlagen/{attachment_id:uuid}/verwijderen"): COMPANY_ONLY,
+    ("GET", "/portaal/bezwaren/{objection_id:uuid}"): COMPANY_ONLY,
+    ("GET", "/portaal/bezwaren/{objection_id:uuid}/intrekken"): COMPANY_ONLY,
+    ("GET", "/portaal/bezwaren/{objection_id:uuid}/bijlagen/{attachment_id:uuid}"): COMPANY_ONLY,
     ("GET", "/portaal/reactieverzoeken"): COMPANY_ONLY,
     ("GET", "/portaal/reactieverzoeken/{case_id:uuid}"): COMPANY_ONLY,
     ("POST", "/portaal/reactieverzoeken/{case_id:uuid}"): rule(COMPANY, body={"answer": "Onze kant."}),
@@ -344,6 +377,8 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/school/abonnementen"): SCHOOL_ONLY,
     ("POST", "/school/abonnementen/{subscription_id:uuid}/opzeggen"): rule(SCHOOL, params={"subscription_id": "page_subscription_id"}),
     ("GET", "/school/bezorgingen"): SCHOOL_ONLY,
+    ("GET", "/school/meldpunt"): SCHOOL_ONLY,
+    ("POST", "/school/meldpunt"): SCHOOL_ONLY,
     ("GET", "/school/meldingen"): SCHOOL_ONLY,
     ("GET", "/school/meldingen/nieuw"): SCHOOL_ONLY,
     ("POST", "/school/meldingen/nieuw"): SCHOOL_ONLY,

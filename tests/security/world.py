@@ -41,7 +41,7 @@ class Party:
 
     def secrets_of_company(self) -> set[str]:
         keys = ("company_id", "recognition_id", "decision_id", "objection_id", "case_id", "participation_id",
-                "certified_participation_id", "token_id", "company_report_id", "invitation_id")
+                "certified_participation_id", "token_id", "company_report_id", "invitation_id", "attachment_id")
         return {self.ids[k] for k in keys}
 
     def secrets_of_school(self) -> set[str]:
@@ -108,6 +108,11 @@ async def build(client: httpx.AsyncClient, runtime: Runtime, tokens: TokenFactor
             headers=party.company.headers,
         ))
         party.ids["objection_id"] = objection["id"]
+        attachment = _ok(await client.post(
+            f"/api/v1/portal/objections/{objection['id']}/attachments",
+            files={"file": ("verklaring.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")}, headers=party.company.headers,
+        ))
+        party.ids["attachment_id"] = attachment["id"]
 
         # A report passed on by the school, substantiated: the worker opens a case; then both sides are heard.
         report = await school_report(client, party.school, {**facts(await _company(runtime, company_id)),
@@ -166,7 +171,19 @@ async def build(client: httpx.AsyncClient, runtime: Runtime, tokens: TokenFactor
         ))
         party.ids["certified_participation_id"] = completed["id"]
 
+    # Each school's own reporting point (by its BRIN code), and an ADV that an admin keeps.
+    for party in parties.values():
+        brin = party.school.school_brin
+        assert brin is not None
+        point = {"school_name": f"School {brin}", "municipality": "Utrecht", "email": f"meldpunt@{brin}.example"}
+        _ok(await client.put(f"/api/v1/register/school/reporting-points/{brin}", json=point,
+                             headers=party.school.headers))
+        party.ids["brin"] = brin
+    adv = _ok(await client.post("/api/v1/backoffice/advs", headers=admin.headers, json={
+        "name": "ADV Matrix", "website": "https://adv.example", "source": "test", "municipalities": ["Matrixstad"]}))
+
     shared = {
+        "adv_id": adv["id"],
         "course_id": course["id"],
         "session_id": session["id"],
         "qualification_id": str(await scalar(runtime, "SELECT id FROM qualification LIMIT 1")),

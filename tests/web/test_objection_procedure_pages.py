@@ -55,8 +55,9 @@ async def test_staff_invite_hold_and_the_company_sees_reference_term_hearing_and
     # The company: reference, term, the invitation, and the file for inspection without the reports.
     await web.sign_out()
     await web.sign_in(world.company)
-    portal = (await web.get(f"/portaal/besluiten/{decision}")).text
-    assert reference in portal and "SBB beslist uiterlijk op" in portal and "SBB, Zoetermeer" in portal
+    portal = (await web.get(f"/portaal/bezwaren/{objection_id}")).text
+    assert reference in portal and "één keer met zes weken verlengd, omdat: Advies van de sectorkamer." in portal
+    assert "SBB, Zoetermeer" in portal and f"/portaal/bezwaren/{objection_id}/dossier" in portal
     file = await web.get(f"/portaal/bezwaren/{objection_id}/dossier")
     assert file.status_code == 200 and "Stukken bij uw bezwaar" in file.text and "Wij hebben nooit" in file.text
 
@@ -67,8 +68,8 @@ async def test_staff_invite_hold_and_the_company_sees_reference_term_hearing_and
     assert held.status_code == 303
     await web.sign_out()
     await web.sign_in(world.company)
-    portal = (await web.get(f"/portaal/besluiten/{decision}")).text
-    assert "Verslag van de hoorzitting" in portal and "Het bedrijf lichtte de werving toe." in portal
+    portal = (await web.get(f"/portaal/bezwaren/{objection_id}")).text
+    assert "De hoorzitting is gehouden" in portal and "Het bedrijf lichtte de werving toe." in portal
 
 
 async def test_a_hearing_is_left_out_only_with_a_ground_and_the_beslissing_is_downloadable(

@@ -132,6 +132,8 @@ async def load(runtime: Runtime) -> dict[str, str]:
     async with runtime.transaction() as session:
         await ensure_accounts(session)
         await report_demo.ensure_reports(session, company_id=DEMO_COMPANY_ID, school_brin=DEMO_SCHOOL_BRIN)
+        school = next(a for a in ACCOUNTS if a.key == "school")
+        await report_demo.ensure_reporting_point(session, school_brin=DEMO_SCHOOL_BRIN, school_id=school.id)
         await training_demo.ensure(session, DEMO_COMPANY_ID)
         people = {account.key: account.id for account in ACCOUNTS}
         await recognition_demo.load(session, runtime.settings, DEMO_COMPANY_ID, people)

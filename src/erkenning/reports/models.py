@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlmodel import Field
+from sqlmodel import Field, SQLModel
 
 from erkenning.core.auth.scope import owned_by_school
 from erkenning.core.db import TimestampedModel, enum_field, timestamp_field
@@ -174,3 +174,63 @@ class ReportConfidential(TimestampedModel, table=True):
     def __repr_args__(self) -> Any:
         # Never let a repr (in a log line, a traceback, a debugger) show the content.
         return [("id", self.id), ("report_id", self.report_id)]
+
+
+class ReportingPoint(TimestampedModel, table=True):
+    """Meldpunt: a school's own low-threshold reporting point for internship discrimination (Stagepact mbo
+    2023–2027: every mbo institution provides one). Kept by the school through its school token, one per
+    BRIN code of the token; checked by SBB, and an edit by the school makes it unchecked again.
+
+    The school table does not exist, so the school's municipality (which decides its regional ADV) is asked
+    here. Public: the report page shows it to students.
+    """
+
+    __tablename__ = "reporting_point"
+    __scope__: ClassVar = staticmethod(owned_by_school("brin"))
+    __table_args__ = (
+        sa.CheckConstraint("brin ~ '^[0-9]{2}[A-Z]{2}([0-9]{2})?$'", name="brin_form"),
+        sa.CheckConstraint("email IS NOT NULL OR phone IS NOT NULL OR url IS NOT NULL", name="reachable"),
+        sa.CheckConstraint("url IS NULL OR url LIKE 'https://%'", name="url_https"),
+        sa.CheckConstraint("(checked_at IS NULL) = (checked_by IS NULL)", name="checked_by_someone"),
+    )
+
+    brin: str = Field(max_length=6, unique=True)
+    school_name: str = Field(max_length=200, index=True)
+    municipality: str = Field(max_length=100, index=True)
+    email: str | None = Field(default=None, max_length=254)
+    phone: str | None = Field(default=None, max_length=20)
+    url: str | None = Field(default=None, max_length=500)
+    hours: str | None = Field(default=None, max_length=500, description="opening hours, or a note on how to reach it")
+    version: int = Field(default=1, description="raised by every edit; a check names the version it saw")
+    updated_by: UUID = Field(foreign_key="principal.id", ondelete="RESTRICT")
+    checked_at: datetime | None = timestamp_field(nullable=True)
+    checked_by: UUID | None = Field(default=None, foreign_key="principal.id", ondelete="RESTRICT")
+
+
+class Adv(TimestampedModel, table=True):
+    """Antidiscriminatievoorziening (ADV): the regional agency to which every municipality must give its
+    residents access (Wet gemeentelijke antidiscriminatievoorzieningen, art. 1–2): it helps people who
+    experienced discrimination and registers their complaints, anonymous ones too. Kept by admins; the
+    first rows come from `reports/data/advs.json`."""
+
+    __tablename__ = "adv"
+    __table_args__ = (
+        sa.CheckConstraint("website IS NULL OR website LIKE 'https://%'", name="website_https"),
+    )
+
+    name: str = Field(max_length=200, unique=True)
+    email: str | None = Field(default=None, max_length=254)
+    phone: str | None = Field(default=None, max_length=20)
+    website: str | None = Field(default=None, max_length=500)
+    source: str = Field(max_length=500, description="where the entry comes from, and when it was checked")
+    updated_by: UUID | None = Field(default=None, description="the admin who changed it last; None: shipped data")
+
+
+class AdvMunicipality(SQLModel, table=True):
+    """A municipality (gemeente) and the one ADV that covers it (Wgadv art. 2: each municipality has one)."""
+
+    __tablename__ = "adv_municipality"
+    __table_args__ = (sa.Index("uq_adv_municipality_lower", sa.text("lower(municipality)"), unique=True),)
+
+    municipality: str = Field(max_length=100, primary_key=True)
+    adv_id: UUID = Field(foreign_key="adv.id", ondelete="CASCADE", index=True)

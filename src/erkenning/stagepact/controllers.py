@@ -25,6 +25,8 @@ from erkenning.core.errors import ValidationFailed
 from erkenning.core.settings import Settings
 from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep, provide
 from erkenning.http.guards import requires
+from erkenning.reports.services.reporting_points import ReportingPointService
+from erkenning.reports.structure_schemas import ReportingPointCoverage
 from erkenning.stagepact import export, indicators, period, report
 from erkenning.stagepact.period import FIRST_YEAR, LAST_YEAR, Period
 from erkenning.stagepact.schemas import TargetRead, TargetWrite
@@ -76,7 +78,7 @@ async def csv_export(session: AsyncSession, settings: Settings, caller: Caller, 
 class MonitoringController(Controller):
     path = "/monitoring"
     tags = ["monitoring"]
-    dependencies = {"chosen": Provide(provide_period)}
+    dependencies = {"chosen": Provide(provide_period), "reporting_points": provide(ReportingPointService)}
 
     @get(
         "/indicators",
@@ -121,6 +123,21 @@ class MonitoringController(Controller):
         caller: CurrentCaller,
     ) -> Response[str]:
         return await report_export(session, settings, caller, year)
+
+    @get(
+        "/reporting-points",
+        summary="Schools without a registered reporting point (meldpunt): the Stagepact indicator of the reporting "
+                "structure",
+        description=(
+            "The schools this service knows (an active school token, or a report passed on from their reporting "
+            "point), how many registered a reporting point and how many of those SBB checked, and by BRIN code "
+            "the schools that have none. Today's state, not a period's."
+        ),
+    )
+    async def reporting_point_coverage(
+        self, reporting_points: NamedDependency[ReportingPointService]
+    ) -> ReportingPointCoverage:
+        return await reporting_points.coverage()
 
 
 async def report_export(session: AsyncSession, settings: Settings, caller: Caller, year: int) -> Response[str]:

@@ -74,6 +74,9 @@ class CourseCreate(BaseModel):
     for_new_companies: bool = Field(
         default=False, description="offered to every newly recognised company, once (an invitation)"
     )
+    online_url: Annotated[str | None, AfterValidator(_https_url)] = Field(
+        default=None, max_length=500, description="an e-learning's start page on the learning platform (https)"
+    )
 
 
 class CourseUpdate(BaseModel):
@@ -88,6 +91,7 @@ class CourseUpdate(BaseModel):
     duration_minutes: int | None = Field(default=None, ge=1, le=100_000)
     active: bool | None = None
     for_new_companies: bool | None = None
+    online_url: Annotated[str | None, AfterValidator(_https_url)] = Field(default=None, max_length=500)
 
 
 class CourseRead(BaseModel):
@@ -102,6 +106,7 @@ class CourseRead(BaseModel):
     duration_minutes: int
     active: bool
     for_new_companies: bool
+    online_url: str | None = Field(default=None, description="an e-learning's start page")
     version: int
     created_at: LocalTime
     updated_at: LocalTime

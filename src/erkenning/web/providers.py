@@ -15,6 +15,7 @@ from erkenning.companies import controllers as companies
 from erkenning.recognition import controllers as recognition
 from erkenning.register import controllers as register
 from erkenning.reports import controllers as reports
+from erkenning.reports import structure_controllers as reporting_structure
 from erkenning.training import controllers as training
 from erkenning.web.staff import provide_directory
 from erkenning.workflows import controllers as workflows
@@ -35,6 +36,7 @@ PROVIDERS = _merged(
     recognition.PROVIDERS,
     register.PROVIDERS,
     reports.PROVIDERS,
+    reporting_structure.PROVIDERS,
     training.PROVIDERS,
     workflows.PROVIDERS,
     {"directory": Provide(provide_directory)},

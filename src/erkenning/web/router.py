@@ -20,9 +20,11 @@ from erkenning.web.pages.decisions import DecisionPages
 from erkenning.web.pages.investigations import InvestigationPages
 from erkenning.web.pages.monitoring import MonitoringPages
 from erkenning.web.pages.my_work import TaskPages  # also registers the advisers' start sections
+from erkenning.web.pages.objection_files import ObjectionFilePages
 from erkenning.web.pages.objections import ObjectionPages
 from erkenning.web.pages.outside import outside_handlers  # companies, schools and the public
 from erkenning.web.pages.report_reads import ReportReadPages
+from erkenning.web.pages.reporting_points import ReportingPointPages
 from erkenning.web.pages.reports import ReportPages
 from erkenning.web.pages.session import SignInController
 from erkenning.web.pages.start import StartController, sections_provider
@@ -36,8 +38,8 @@ def page_handlers() -> list[Any]:
     return [
         SignInController, StartController, CompanyPages, AdminPages, ReportReadPages,
         # The back office of SBB staff: reports, investigations, decisions, objections, courses.
-        ReportPages, InvestigationPages, DecisionPages, ObjectionPages, CoursePages, CourseSessionPages,
-        MonitoringPages, TaskPages,
+        ReportPages, InvestigationPages, DecisionPages, ObjectionPages, ObjectionFilePages, CoursePages,
+        CourseSessionPages, MonitoringPages, ReportingPointPages, TaskPages,
     ]
 
 

@@ -117,3 +117,50 @@ def verify_sentence(
             f"tot en met {long_date(placements_until)}."
         )
     return answer
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """One period of a recognition's history as the company reads it: when, in which tense, by which decision."""
+
+    when: str  # "nu", "gepland" or "voorbij"
+    sentence: str
+    decision_id: object | None
+
+    @property
+    def is_now(self) -> bool:
+        return self.when == "nu"
+
+
+_FUTURE = {
+    RecognitionStatus.ACTIVE: "Wordt erkend vanaf {start}",
+    RecognitionStatus.SUSPENDED: "Wordt geschorst vanaf {start}",
+    RecognitionStatus.WITHDRAWN: "Wordt ingetrokken per {start}",
+    RecognitionStatus.LAPSED: "Vervalt per {start}",
+    RecognitionStatus.REFUSED: "Wordt geweigerd per {start}",
+    RecognitionStatus.PENDING: "Wordt in behandeling genomen vanaf {start}",
+}
+
+
+def history(periods: Sequence[PeriodRead], today: date) -> list[HistoryLine]:
+    """A recognition's periods, newest first: the current one "nu" in the present tense, later ones as planned
+    (future tense), earlier ones in the past tense ("Was geschorst van … tot …"). `valid_until` is exclusive."""
+    lines = []
+    for p in sorted(periods, key=lambda p: p.valid_from, reverse=True):
+        word = RECOGNITION_STATUSES[p.status][0]
+        start, end = long_date(p.valid_from), long_date(p.valid_until) if p.valid_until else None
+        if p.valid_from > today:
+            sentence, when = _FUTURE[p.status].format(start=start) + (f", tot {end}" if end else ""), "gepland"
+        elif p.valid_until is not None and p.valid_until <= today:
+            sentence, when = f"Was {word} van {start} tot {end}", "voorbij"
+        else:
+            sentence, when = f"{word[:1].upper()}{word[1:]} sinds {start}" + (f", tot {end}" if end else ""), "nu"
+        lines.append(HistoryLine(when, sentence + ".", p.decision_id))
+    return lines
+
+
+def file_size(size: int) -> str:
+    """`350 kB`, `1,2 MB` (decimal comma)."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} kB"
+    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")

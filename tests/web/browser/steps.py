@@ -23,17 +23,28 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 LAPTOP = {"width": 1280, "height": 800}
 TABLET = {"width": 768, "height": 1024}
+PHONE = {"width": 390, "height": 844}
 
 _AXE_RUN = """async () => {
-  const result = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}});
   return result.violations
-    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .filter(v => v.impact === 'serious' || v.impact === 'critical' || v.id === 'landmark-unique')
     .map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
 }"""
 
 
 async def _menu(page, label: str) -> None:
-    await page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name=label, exact=True).click()
+    """Follow a link of the main menu; on a phone, open the folded menu first."""
+    nav = page.get_by_role("navigation", name="Hoofdmenu")
+    toggle = nav.get_by_role("button", name="Menu")
+    if await toggle.is_visible() and await toggle.get_attribute("aria-expanded") == "false":
+        await toggle.click()
+    await nav.get_by_role("link", name=label, exact=True).click()
+
+
+async def open_menu_item(page, label: str) -> None:
+    """Follow a link of the main menu (on a phone the folded menu is opened first)."""
+    await _menu(page, label)
 
 
 async def school_verifies(page, *, company: str, crebo: str, pathway: str = "bol", on: str | None = None) -> str:
@@ -111,13 +122,19 @@ async def company_responds_to_intended_decision(page, decision: str, response: s
     return page.url
 
 
-async def company_objects(page, decision: str, grounds: str) -> None:
-    """Object to the (first) decision whose title is `decision` (e.g. "Erkenning geschorst")."""
+async def company_objects(page, decision: str, grounds: str, files: list[Path] | None = None) -> str:
+    """Object to the (first) decision whose title is `decision` (e.g. "Erkenning geschorst"), with `files`
+    attached: the form, the check of the answers, sending. Returns the objection's reference as shown."""
     await _menu(page, "Besluiten")
     await page.get_by_role("link", name=decision).first.click()
     await page.get_by_label("Waarom maakt u bezwaar?").fill(grounds)
-    await page.get_by_role("button", name="Bezwaar maken").click()
+    if files:
+        await page.get_by_label("Bijlagen").set_input_files([str(f) for f in files])
+    await page.get_by_role("button", name="Verder naar controleren").click()
+    await page.get_by_role("heading", name="Controleer uw bezwaar").wait_for()
+    await page.get_by_role("button", name="Bezwaar versturen").click()
     await page.get_by_text("Uw bezwaar is ontvangen.").wait_for()
+    return (await page.locator("[data-reference]").inner_text()).strip()
 
 
 async def company_enrols(page, *, course: str, trainer: str | None = None) -> tuple[str | None, str]:
@@ -171,8 +188,16 @@ async def screenshot(page, name: str) -> Path:
 
 
 async def check(page, name: str) -> None:
-    """Run axe on the page as it is now and save its screenshot."""
+    """Run axe on the page as it is now (critical, serious and `landmark-unique` findings fail) and save its
+    screenshot; on a phone-sized viewport, also that nothing makes the page scroll sideways."""
     await page.add_script_tag(path=str(AXE))
     violations = await page.evaluate(_AXE_RUN)
     await screenshot(page, name)
     assert violations == [], f"{name}: {violations}"
+    if (page.viewport_size or {}).get("width", 1280) <= PHONE["width"]:
+        assert await fits_sideways(page), f"{name}: the page scrolls sideways at {PHONE['width']} px"
+
+
+async def fits_sideways(page) -> bool:
+    """Nothing on the page sticks out to the right (no sideways scrolling)."""
+    return bool(await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))

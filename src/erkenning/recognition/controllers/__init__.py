@@ -5,6 +5,7 @@
 
 from erkenning.http.dependencies import provide
 from erkenning.recognition.services.decisions import DecisionService
+from erkenning.recognition.services.objection_attachments import ObjectionAttachmentService
 from erkenning.recognition.services.objection_hearings import ObjectionHearingService
 from erkenning.recognition.services.objections import ObjectionService
 from erkenning.recognition.services.qualifications import QualificationService
@@ -16,4 +17,5 @@ PROVIDERS = {
     "decisions": provide(DecisionService),
     "objections": provide(ObjectionService),
     "objection_hearings": provide(ObjectionHearingService),
+    "objection_attachments": provide(ObjectionAttachmentService),
 }

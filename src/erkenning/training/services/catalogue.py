@@ -35,6 +35,9 @@ class DuplicateCourseCode(Conflict):
     title = "A course with this code exists"
 
 
+EMPTIABLE = frozenset({"online_url"})  # course fields that a change may empty (null)
+
+
 @dataclass(frozen=True)
 class CourseFilter:
     format: CourseFormat | None = None
@@ -86,7 +89,7 @@ class CatalogueService:
         if changes.get("topics") is not None:
             changes["topics"] = [Topic(t).value for t in changes["topics"]]
         for field, value in changes.items():
-            if value is None:
+            if value is None and field not in EMPTIABLE:
                 raise Unprocessable(f"{field} cannot be emptied")
             setattr(course, field, value)
         course.version += 1

@@ -6,9 +6,11 @@ from typing import Any
 
 from erkenning.web.pages.portal import PortalPages
 from erkenning.web.pages.portal_hearings import PortalHearingPages
+from erkenning.web.pages.portal_objections import PortalObjectionPages
 from erkenning.web.pages.portal_training import PortalTrainingPages
 from erkenning.web.pages.public import PublicPages
 from erkenning.web.pages.public_reports import PrivacyPage, PublicReportPages
+from erkenning.web.pages.reporting_points import SchoolReportingPointPages
 from erkenning.web.pages.school import SchoolVerifyPages
 from erkenning.web.pages.school_reports import SchoolReportPages
 from erkenning.web.pages.school_subscriptions import SchoolSubscriptionPages
@@ -16,7 +18,7 @@ from erkenning.web.pages.school_subscriptions import SchoolSubscriptionPages
 
 def outside_handlers() -> list[Any]:
     return [
-        PortalPages, PortalHearingPages, PortalTrainingPages,
-        SchoolVerifyPages, SchoolSubscriptionPages, SchoolReportPages,
+        PortalPages, PortalObjectionPages, PortalHearingPages, PortalTrainingPages,
+        SchoolVerifyPages, SchoolSubscriptionPages, SchoolReportPages, SchoolReportingPointPages,
         PublicPages, PublicReportPages, PrivacyPage,
     ]

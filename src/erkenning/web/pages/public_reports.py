@@ -10,11 +10,11 @@ again to react (it is not put back into any page).
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import URLEncodedBody
+from litestar.params import QueryParameter, URLEncodedBody
 from litestar.response import Template
 
 from erkenning import vocabulary
@@ -25,10 +25,14 @@ from erkenning.reports.controllers import PUBLIC_MAX_BODY_BYTES, anonymous_limit
 from erkenning.reports.schemas import AnonymousReportCreate, ReceiptLookup
 from erkenning.reports.services.consultations import consultations_of
 from erkenning.reports.services.intake import ReportIntake
+from erkenning.reports.services.where_to_report import WhereToReportService
+from erkenning.reports.structure_schemas import WhereToReport
 from erkenning.web import nav
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
+from erkenning.web.pages import reporting_points
 from erkenning.web.pages.report_fields import COMPANY_FIELDS, FACT_FIELDS, OWN_NARRATIVE, validate_report
+from erkenning.web.pages.reporting_points import LOOKUP_FIELDS
 from erkenning.web.privacy import statement
 from erkenning.web.rendering import caller_of, page
 from erkenning.workflows.controllers.reporting_side import RECEIPT_REACTION_MAX_BODY_BYTES
@@ -59,10 +63,14 @@ intake_limit = anonymous_limited("report-intake", "report_intake_limit", "report
 receipt_limit = anonymous_limited("report-receipt", "report_receipt_limit", "report_receipt_window_s")
 
 
-def _form_page(request: Request[Any, Any, Any], form: Form, status: int = 200) -> Template:
+def _form_page(
+    request: Request[Any, Any, Any], form: Form, status: int = 200, *, lookup: Form | None = None,
+    found: WhereToReport | None = None,
+) -> Template:
     return page(request, "public/report_form.html", title="Discriminatie bij een stage melden", form=form,
                 company_fields=[f.name for f in COMPANY_FIELDS], fact_fields=[f.name for f in FACT_FIELDS],
-                signed_in=caller_of(request) is not None, privacy=_privacy(request), status_code=status)
+                signed_in=caller_of(request) is not None, privacy=_privacy(request),
+                lookup=lookup or Form(LOOKUP_FIELDS), found=found, status_code=status)
 
 
 def _privacy(request: Request[Any, Any, Any]) -> Any:
@@ -85,8 +93,15 @@ class PublicReportPages(Controller):
     path = "/melden"
 
     @get("/", name="report_anonymous")
-    async def form(self, request: Request[Any, Any, Any]) -> Template:
-        return _form_page(request, Form(REPORT_FIELDS))
+    async def form(
+        self, request: Request[Any, Any, Any], where_to_report: NamedDependency[WhereToReportService],
+        school: Annotated[str | None, QueryParameter(max_length=200)] = None,
+        postcode: Annotated[str | None, QueryParameter(max_length=10)] = None,
+    ) -> Template:
+        """First where a student can report (the school's reporting point, the regional ADV), then SBB's form."""
+        lookup, found = await reporting_points.where_to_report(request, where_to_report, school, postcode)
+        return _form_page(request, Form(REPORT_FIELDS), 400 if lookup.has_errors else 200, lookup=lookup,
+                          found=found)
 
     @post("/", guards=[intake_limit], request_max_body_size=PUBLIC_MAX_BODY_BYTES)
     async def submit(
