@@ -382,6 +382,18 @@ _MONTHS = (
 )
 
 
+# The keys a company is known by, as the register's search answers which one a number matched.
+COMPANY_KEYS = {"kvk_number": "KvK-nummer", "establishment_number": "vestigingsnummer", "sbb_id": "leerbedrijf-ID"}
+
+# The columns of the school's batch check as a CSV file, in Dutch (`register.batch_csv` also reads the English
+# names of the API and docs): in (item) and out (answer).
+BATCH_CSV_COLUMNS = {
+    "line": "regel", "company": "leerbedrijf", "crebo": "crebo", "pathway": "leerweg", "date": "datum",
+    "recognised": "erkend", "status": "status", "since": "sinds", "until": "tot",
+    "placements_until": "lopende_stages_tot",
+}
+
+
 def long_date(value: date | datetime | None) -> str:
     """`3 maart 2026` (a moment is shown as its date in the Netherlands)."""
     if value is None:

@@ -381,11 +381,13 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/school/meldpunt"): SCHOOL_ONLY,
     ("GET", "/school/meldingen"): SCHOOL_ONLY,
     ("GET", "/school/meldingen/nieuw"): SCHOOL_ONLY,
+    ("GET", "/school/meldingen/{report_id:uuid}"): SCHOOL_ONLY,
     ("POST", "/school/meldingen/nieuw"): SCHOOL_ONLY,
     ("POST", "/school/meldingen/{report_id:uuid}/reactie"): rule(SCHOOL, body={"reaction": "Onze reactie."}),
     # --- public pages ---
     ("GET", "/register"): PUBLIC,
     ("GET", "/register/{company:str}"): PUBLIC,
+    ("GET", "/register/controleren"): PUBLIC,
     ("GET", "/certificaat"): PUBLIC,
     ("GET", "/melden"): PUBLIC,
     ("POST", "/melden"): rule(ANONYMOUS),  # anonymous by design: a signed-in visitor gets 403

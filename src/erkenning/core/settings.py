@@ -114,6 +114,11 @@ class Settings(BaseSettings):
         description="the reporting side's term to react to the substance of the company's answer (wederhoor)",
     )
     intended_decision_response_days: int = 14
+    report_triage_term_working_days: int = Field(
+        default=10, ge=1, le=60,
+        description="SBB assesses a report within this many working days of its arrival (told to the school that "
+        "passed it on; no published term found: set SBB's own)",
+    )
     investigation_lead_time_weeks: int = 8
     objection_term_weeks: int = 6
     objection_advisory_committee: bool = Field(
@@ -163,6 +168,10 @@ class Settings(BaseSettings):
     register_batch_limit: int = Field(default=30, description="batch verifications per window per school principal")
     register_batch_window_s: int = 60
     register_batch_max_items: int = Field(default=1000, ge=1, le=10_000)
+    register_name_search_cap: int = Field(
+        default=200, ge=1, le=10_000,
+        description="a register search by part of the name counts and pages at most this many",
+    )
     register_db_pool_size: int = Field(default=10, description="connections of the register's own read pool")
 
     # School subscriptions: webhook delivery (keyed by WEBHOOK_SIGNING_SECRET above).

@@ -26,9 +26,9 @@ from erkenning.register.schemas import (
     CREBO,
     BatchAnswer,
     BatchRequest,
+    CompanySearchPage,
     DeliveryRead,
     RegisterCard,
-    RegisterCompany,
     SubscriptionCreate,
     SubscriptionRead,
     VerifyAnswer,
@@ -36,7 +36,7 @@ from erkenning.register.schemas import (
     WebhookRead,
     WebhookSet,
 )
-from erkenning.register.services import lookup
+from erkenning.register.services import find, lookup
 from erkenning.register.services.subscriptions import SubscriptionService
 
 CompanyKey = Annotated[str, QueryParameter(pattern=COMPANY_KEY, description=COMPANY_KEY_HELP)]
@@ -52,10 +52,32 @@ class RegisterController(Controller):
     path = "/"
     before_request = staticmethod(register_quota)
 
-    @get("/companies", summary="Find companies by exact keys (no listing of everything; 50 a page at most)")
+    @get(
+        "/companies",
+        summary="Find companies by a number (KvK, establishment or SBB id), part of the name plus town, or exact keys",
+        description=(
+            "Search with exactly one of these key sets (there is no listing of everything): `number` (a KvK number, "
+            "an establishment number or an SBB company id in one field: 8 digits are tried as KvK number and SBB id, "
+            "12 as establishment number and SBB id; `matched_on` says which matched); `name_contains` (each word a "
+            "part of the name, at least one word of 3 characters or more, at most 5 words) with or without `town` "
+            "(the whole town name, any case), closest matches first, counted up to `REGISTER_NAME_SEARCH_CAP` "
+            "(`capped`); `kvk_number`; `establishment_number`; `sbb_id`; `name` + `postcode` (the exact name); "
+            "`crebo` + `postcode` (recognised for it today). Anonymous callers are rate limited per address, "
+            "schools per token. Another combination is refused (422)."
+        ),
+    )
     async def search(
         self,
         state: State,
+        number: Annotated[str | None, QueryParameter(
+            pattern=find.NUMBER, description="KvK number (8 digits), establishment number (12) or SBB company id"
+        )] = None,
+        name_contains: Annotated[str | None, QueryParameter(
+            min_length=find.MIN_NAME_CHARS, max_length=100, description="part(s) of the name, any order and case"
+        )] = None,
+        town: Annotated[str | None, QueryParameter(
+            min_length=1, max_length=100, description="with name_contains: the town (plaats)"
+        )] = None,
         kvk_number: Annotated[str | None, QueryParameter(pattern=r"^[0-9]{8}$")] = None,
         establishment_number: Annotated[str | None, QueryParameter(pattern=r"^[0-9]{12}$")] = None,
         sbb_id: Annotated[str | None, QueryParameter(pattern=COMPANY_KEY)] = None,
@@ -64,16 +86,17 @@ class RegisterController(Controller):
         crebo: Annotated[str | None, QueryParameter(pattern=CREBO, description="recognised for it today")] = None,
         limit: RegisterLimit = 50,
         offset: Annotated[int, QueryParameter(ge=0, le=10_000)] = 0,
-    ) -> Page[RegisterCompany]:
+    ) -> CompanySearchPage:
         if postcode:
             try:
                 postcode = normalise_postcode(postcode)
             except ValueError as exc:
                 raise ValidationFailed([{"field": "postcode", "message": str(exc)}]) from None
         keys = lookup.SearchKeys(kvk_number, establishment_number, sbb_id, name.strip() if name else None,
-                                  postcode, crebo)
-        items, total = await lookup.search(state.runtime, keys, limit=limit, offset=offset)
-        return Page(items=items, total=total, limit=limit, offset=offset)
+                                  postcode, crebo, number, name_contains, town)
+        found = await lookup.search(state.runtime, keys, limit=limit, offset=offset)
+        return CompanySearchPage(items=found.items, total=found.total, limit=limit, offset=offset,
+                                 capped=found.capped)
 
     @get("/companies/{company:str}", summary="A company's public card: name, place, recognitions held today")
     async def card(

@@ -7,12 +7,13 @@ decodes and encodes them natively, without a validation pass per object.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 import msgspec
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
+from erkenning.core.paging import Page
 from erkenning.recognition.models import Pathway, RecognitionStatus
 from erkenning.register.models import Channel, DeliveryStatus
 
@@ -31,6 +32,9 @@ class RegisterCompany(BaseModel):
     name: str
     city: str
     postcode: str
+    matched_on: Literal["kvk_number", "establishment_number", "sbb_id"] | None = Field(
+        default=None, description="search by `number` only: which of the company's keys the number is"
+    )
 
 
 class RegisterRecognition(BaseModel):
@@ -41,10 +45,22 @@ class RegisterRecognition(BaseModel):
     since: dt.date | None
 
 
-class RegisterCard(RegisterCompany):
+class RegisterCard(BaseModel):
     """A company's public card: who it is, and what it is recognised for today."""
 
+    sbb_id: str
+    name: str
+    city: str
+    postcode: str
     recognitions: list[RegisterRecognition]
+
+
+class CompanySearchPage(Page[RegisterCompany]):
+    """One page of a search; a search by part of the name stops counting at `REGISTER_NAME_SEARCH_CAP`."""
+
+    capped: bool = Field(
+        default=False, description="more companies match than the cap (then `total` is the cap): search more precisely"
+    )
 
 
 class VerifyAnswer(msgspec.Struct, kw_only=True):

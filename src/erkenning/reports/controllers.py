@@ -204,22 +204,29 @@ class SchoolReportController(Controller):
 
     @post("/", summary="Pass a report on to SBB (the confidential part may be included; it cannot be read back)")
     async def create(
-        self, data: JSONBody[SchoolReportCreate], intake: NamedDependency[ReportIntake], caller: CurrentCaller
+        self, data: JSONBody[SchoolReportCreate], intake: NamedDependency[ReportIntake], caller: CurrentCaller,
+        settings: SettingsDep,
     ) -> SchoolReportRead:
-        return school_report_read(await intake.from_school(data, caller))
+        """The answer names SBB's reference, the last day of SBB's term to assess it (`assessed_by`, in working
+        days under the Algemene termijnenwet) and the next step."""
+        report = await intake.from_school(data, caller)
+        return school_report_read(report, settings.report_triage_term_working_days)
 
     @get("/", summary="The reports this school passed on, newest first, with their coarse status")
     async def list_(
-        self, reports: NamedDependency[ReportService], caller: CurrentCaller, limit: Limit = 50, offset: Offset = 0
+        self, reports: NamedDependency[ReportService], caller: CurrentCaller, settings: SettingsDep, limit: Limit = 50,
+        offset: Offset = 0,
     ) -> Page[SchoolReportRead]:
         rows, total = await reports.list(caller, ReportFilter(), limit=limit, offset=offset)
-        return Page(items=[school_report_read(r) for r, _ in rows], total=total, limit=limit, offset=offset)
+        term = settings.report_triage_term_working_days
+        return Page(items=[school_report_read(r, term) for r, _ in rows], total=total, limit=limit, offset=offset)
 
     @get("/{report_id:uuid}", summary="One report this school passed on")
     async def get_one(
-        self, report_id: FromPath[UUID], reports: NamedDependency[ReportService], caller: CurrentCaller
+        self, report_id: FromPath[UUID], reports: NamedDependency[ReportService], caller: CurrentCaller,
+        settings: SettingsDep,
     ) -> SchoolReportRead:
-        return school_report_read(await reports.get(report_id, caller))
+        return school_report_read(await reports.get(report_id, caller), settings.report_triage_term_working_days)
 
 
 def _withhold_origin() -> None:

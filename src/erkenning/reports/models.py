@@ -87,6 +87,12 @@ class ReadPurpose(StrEnum):
     DATA_SUBJECT_REQUEST = "data_subject_request"
 
 
+# The reference of a report: `SBB-M-<year received>-<6+ digits>`, from this sequence through the database
+# function `report_reference(day)` (see the migration that made it).
+reference_sequence = sa.Sequence("report_reference_seq", metadata=TimestampedModel.metadata)
+REFERENCE_DEFAULT = sa.text("report_reference(CURRENT_DATE)")
+
+
 class Report(TimestampedModel, table=True):
     """Melding: a report of internship discrimination about a company; `created_at` is when it arrived.
 
@@ -117,6 +123,16 @@ class Report(TimestampedModel, table=True):
         sa.Index("ix_report_company_created", "company_id", "created_at"),
     )
 
+    __mapper_args__ = {"eager_defaults": True}  # RETURNING the reference the database made
+
+    reference: str | None = Field(
+        default=None,
+        max_length=32,
+        unique=True,
+        nullable=False,
+        sa_column_kwargs={"server_default": REFERENCE_DEFAULT},
+        description="reference number (kenmerk), e.g. SBB-M-2026-000123; assigned when it arrives",
+    )
     channel: Channel = enum_field(Channel, index=True)
     school_brin: str | None = Field(default=None, max_length=6, index=True)
     school_reference: str | None = Field(default=None, max_length=50, description="the school's own case number")

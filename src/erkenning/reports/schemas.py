@@ -13,7 +13,7 @@ from pydantic.config import JsonDict
 from pydantic.fields import FieldInfo
 
 from erkenning.companies.schemas import EstablishmentNumber, KvkNumber, SbbId
-from erkenning.core import clock
+from erkenning.core import calendar, clock
 from erkenning.core.states import Move
 from erkenning.reports.models import Channel, CoarseStatus, Ground, ReadPurpose, ReferralBody, Report, ReportStatus
 
@@ -193,6 +193,7 @@ class ReportRead(BaseModel):
     """The non-confidential part, for staff."""
 
     id: UUID
+    reference: str = Field(description="reference (kenmerk), e.g. SBB-M-2026-000123")
     received_at: datetime
     channel: Channel
     school_brin: str | None
@@ -235,15 +236,23 @@ class SchoolReportRead(BaseModel):
     """What a school sees of a report it passed on: never the outcome of triage or an investigation."""
 
     id: UUID
+    reference: str = Field(description="SBB's reference (kenmerk) of the report, e.g. SBB-M-2026-000123")
     received_at: datetime
     school_reference: str | None
     status: CoarseStatus
+    assessed_by: date | None = Field(
+        description="while `received`: the last day of SBB's term to assess the report "
+        "(REPORT_TRIAGE_TERM_WORKING_DAYS working days after the day it arrived; weekends and the general holidays "
+        "of the Algemene termijnenwet do not count); null once SBB is handling it"
+    )
+    next_step: str = Field(description="what happens next, in a sentence")
 
 
 def report_read(report: Report, has_confidential: bool) -> dict[str, Any]:
     """The fields of ReportRead from a report row."""
     return {
         "id": report.id,
+        "reference": report.reference,
         "received_at": report.created_at,
         "channel": report.channel,
         "school_brin": report.school_brin,
@@ -269,11 +278,31 @@ def report_read(report: Report, has_confidential: bool) -> dict[str, Any]:
     }
 
 
-def school_report_read(report: Report) -> SchoolReportRead:
+_NEXT_STEP = {
+    CoarseStatus.RECEIVED: "SBB assesses the report by {due}. SBB may then ask your reporting point for a reaction; "
+    "it tells you the outcome separately.",
+    CoarseStatus.BEING_HANDLED: "SBB is handling the report and may ask your reporting point for a reaction; it tells "
+    "you the outcome separately.",
+    CoarseStatus.CLOSED: "SBB has finished handling the report.",
+}
+
+
+def school_report_read(report: Report, triage_term_working_days: int) -> SchoolReportRead:
+    """What a school sees of its report, with SBB's term while it waits for assessment (`assessment_due`)."""
+    status = report.coarse_status
+    due = assessment_due(report.created_at, triage_term_working_days) if status is CoarseStatus.RECEIVED else None
     return SchoolReportRead(
-        id=report.id, received_at=report.created_at, school_reference=report.school_reference,
-        status=report.coarse_status,
+        id=report.id, reference=str(report.reference), received_at=report.created_at,
+        school_reference=report.school_reference, status=status, assessed_by=due,
+        next_step=_NEXT_STEP[status].format(due=due.isoformat() if due else ""),
     )
+
+
+def assessment_due(received_at: datetime, working_days: int) -> date:
+    """The last day of SBB's term to assess a report: `working_days` working days after the (Dutch) day it arrived;
+    Saturdays, Sundays and the general holidays of the Algemene termijnenwet (art. 3, with the days equated by
+    decree) are not working days, so the term never ends on one of them (Atw art. 1)."""
+    return calendar.add_working_days(clock.local(received_at).date(), working_days)
 
 
 # Who consulted a report (admins), and what its reporter may learn of that (GDPR art. 15).

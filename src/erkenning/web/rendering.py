@@ -58,7 +58,8 @@ def environment() -> Environment:
         decision_title=vocabulary.decision_title, decision_heading=vocabulary.decision_heading,
         intended_sentence=vocabulary.intended_sentence, task_kind=vocabulary.task_kind,
     )
-    env.globals.update(SERVICE_NAME=SERVICE_NAME, RECOGNITION_STATUSES=vocabulary.RECOGNITION_STATUSES)
+    env.globals.update(SERVICE_NAME=SERVICE_NAME, RECOGNITION_STATUSES=vocabulary.RECOGNITION_STATUSES,
+                       COMPANY_KEYS=vocabulary.COMPANY_KEYS)
     return env
 
 

@@ -14,6 +14,7 @@ Also here: signing in through the form, screenshots as test artefacts, and the a
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from tests.factories import Principal
@@ -80,7 +81,8 @@ async def school_passes_report_on(
     company_sbb_id: str | None = None, company_name: str | None = None, reference: str | None = None,
     reporter_name: str | None = None, narrative: str | None = None,
 ) -> None:
-    """Pass a report from the school's reporting point on to SBB; ends on the list of passed-on reports."""
+    """Pass a report from the school's reporting point on to SBB; ends on the page of the report passed on (SBB's
+    reference, its term and the next step)."""
     await _menu(page, "Meldingen")
     await page.get_by_role("link", name="Melding doorgeven").click()
     if company_sbb_id:
@@ -97,7 +99,7 @@ async def school_passes_report_on(
     if narrative:
         await page.get_by_label("Het verhaal van de student").fill(narrative)
     await page.get_by_role("button", name="Melding doorgeven").click()
-    await page.wait_for_url("**/school/meldingen")
+    await page.wait_for_url(re.compile(r".*/school/meldingen/[0-9a-f-]{36}$"))
 
 
 async def company_answers_hearing(page, answer: str) -> None:

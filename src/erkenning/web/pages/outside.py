@@ -14,11 +14,12 @@ from erkenning.web.pages.reporting_points import SchoolReportingPointPages
 from erkenning.web.pages.school import SchoolVerifyPages
 from erkenning.web.pages.school_reports import SchoolReportPages
 from erkenning.web.pages.school_subscriptions import SchoolSubscriptionPages
+from erkenning.web.pages.verify import VerifyPages
 
 
 def outside_handlers() -> list[Any]:
     return [
         PortalPages, PortalObjectionPages, PortalHearingPages, PortalTrainingPages,
         SchoolVerifyPages, SchoolSubscriptionPages, SchoolReportPages, SchoolReportingPointPages,
-        PublicPages, PublicReportPages, PrivacyPage,
+        PublicPages, VerifyPages, PublicReportPages, PrivacyPage,
     ]

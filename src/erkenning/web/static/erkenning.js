@@ -47,8 +47,9 @@ document.querySelectorAll("table.table").forEach(function (table) {
   });
 });
 
-// After a search, the focus goes to what was found (the first thing after the search form: the results'
-// table, or the sentence that says nothing was found), unless the page shows an error summary.
+// After a search, the focus goes to what was found (the element marked data-results, else the first thing after
+// the search form: the results' table, or the sentence that says nothing was found), unless the page shows an
+// error summary.
 (function () {
   var KEY = "erkenning:focus-results";
   document.addEventListener("submit", function (event) {
@@ -60,7 +61,8 @@ document.querySelectorAll("table.table").forEach(function (table) {
   try { wanted = sessionStorage.getItem(KEY) === "1"; sessionStorage.removeItem(KEY); } catch (e) { return; }
   var form = document.querySelector("form[role='search']");
   if (!wanted || !form || document.querySelector("[data-error-summary]")) return;
-  var target = form.nextElementSibling;
+  // A page with more than one way to search marks its results (the register: [data-results]).
+  var target = document.querySelector("[data-results]") || form.nextElementSibling;
   while (target && !target.textContent.trim()) target = target.nextElementSibling;
   if (!target) return;
   if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
