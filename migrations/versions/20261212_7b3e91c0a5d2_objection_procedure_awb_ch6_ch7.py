@@ -7,7 +7,7 @@ computed from the decision's objection deadline (six weeks after it; the advisor
 weeks are a setting, not known here).
 
 Revision ID: 7b3e91c0a5d2
-Revises: 1b0c8a7d969b
+Revises: 5c3e9a1f7b20
 Create Date: 2026-12-11 09:00:00
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "7b3e91c0a5d2"
-down_revision: str | None = "1b0c8a7d969b"
+down_revision: str | None = "5c3e9a1f7b20"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

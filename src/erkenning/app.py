@@ -19,6 +19,7 @@ from litestar.types import ASGIApp
 from erkenning import letters, models
 from erkenning.admin.audit import AuditController
 from erkenning.admin.calendar import CalendarController
+from erkenning.admin.contacts import AdminContactController, CompanyContactController, SchoolContactController
 from erkenning.admin.operations import HealthController, OutboxController, metrics_endpoint
 from erkenning.admin.tokens import AccountController, PrincipalController, TokenController
 from erkenning.companies.controllers import CompanyController
@@ -39,6 +40,11 @@ from erkenning.recognition.controllers.backoffice import (
     CompanyRecognitionController,
     QualificationController,
     RecognitionController,
+)
+from erkenning.recognition.controllers.criteria import (
+    AssessmentController,
+    AssessmentReadController,
+    CriteriaController,
 )
 from erkenning.recognition.controllers.decisions import DecisionController
 from erkenning.recognition.controllers.objections import ObjectionController
@@ -90,6 +96,7 @@ def register_handlers() -> list[Any]:
     return [
         RegisterController, SchoolController, PublicReportController, SchoolReportController, CertificateController,
         SchoolReactionController, ReceiptReactionController, WhereToReportController, SchoolReportingPointController,
+        SchoolContactController,
     ]
 
 
@@ -97,7 +104,7 @@ def portal_handlers() -> list[Any]:
     """Routes of the company portal."""
     return [
         AccountController, PortalTrainingController, PortalRecognitionController, PortalAttachmentController,
-        HearingController, ObjectionFileController,
+        HearingController, CompanyContactController, ObjectionFileController,
     ]
 
 
@@ -105,11 +112,13 @@ def backoffice_handlers() -> list[Any]:
     """Routes of the back office."""
     return [
         CompanyController, PrincipalController, TokenController, AuditController, OutboxController,
+        AdminContactController,
         ReportController, *training_backoffice(),
         QualificationController, RecognitionController, CompanyRecognitionController,
         DecisionController, ObjectionController, BackofficeAttachmentController, InvestigationController,
         MonitoringController, TargetController,
         AdviserTaskController, ReportReadsController, CalendarController, ReportingPointController, AdvController,
+        CriteriaController, AssessmentController, AssessmentReadController,
     ]
 
 
@@ -127,6 +136,8 @@ class ErkenningApp(Litestar):
             super()._create_asgi_handler(),
             trusted_proxies=settings.trusted_proxies,
             hsts=settings.is_production,
+            # Signing out of single sign-on posts the sign-out form on to the provider (RP-initiated logout).
+            form_action=[settings.oidc_issuer] if settings.oidc_enabled and settings.oidc_issuer else [],
         )
 
 

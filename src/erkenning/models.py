@@ -13,6 +13,12 @@ from erkenning.core.calendar_days import EquatedHoliday
 from erkenning.core.outbox import OutboxEvent
 from erkenning.http.idempotency import IdempotencyKey
 from erkenning.recognition.attachments import ObjectionAttachment
+from erkenning.recognition.criteria import (
+    CriteriaAssessment,
+    CriteriaAssessmentItem,
+    CriteriaList,
+    RecognitionCriterion,
+)
 from erkenning.recognition.models import (
     Decision,
     DecisionRecognition,
@@ -44,6 +50,9 @@ __all__ = [
     "AuditEvent",
     "Company",
     "Course",
+    "CriteriaAssessment",
+    "CriteriaAssessmentItem",
+    "CriteriaList",
     "CourseSession",
     "Deadline",
     "Decision",
@@ -61,6 +70,7 @@ __all__ = [
     "Principal",
     "Qualification",
     "Recognition",
+    "RecognitionCriterion",
     "RecognitionPeriod",
     "RecognitionPeriodHistory",
     "Report",

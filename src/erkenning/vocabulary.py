@@ -17,6 +17,7 @@ from typing import Any
 from erkenning.companies.models import Sector
 from erkenning.core import clock
 from erkenning.core.caller import Role
+from erkenning.recognition.criteria import AssessmentOccasion, CriterionResult
 from erkenning.recognition.models import (
     DecisionKind,
     DecisionStatus,
@@ -133,8 +134,11 @@ WORDS: dict[type[StrEnum], dict[Any, str]] = {
     Channel: {
         Channel.SCHOOL_REPORTING_POINT: "meldpunt van een mbo-school",
         Channel.ANTI_DISCRIMINATION_AGENCY: "antidiscriminatievoorziening",
+        Channel.MUNICIPALITY: "gemeente",
         Channel.CONTACT_FORM: "contactformulier van SBB",
         Channel.PHONE: "telefoon",
+        Channel.EMAIL: "e-mail",
+        Channel.LETTER: "brief",
         Channel.PUBLIC_FORM: "anoniem meldformulier",
         Channel.OTHER: "anders",
     },
@@ -172,6 +176,16 @@ WORDS: dict[type[StrEnum], dict[Any, str]] = {
         DecisionKind.REINSTATE: "herstel",
         DecisionKind.WITHDRAW: "intrekking",
         DecisionKind.LAPSE: "vervallenverklaring",
+    },
+    # Assessing a recognition against the recognition criteria (erkenningsvoorwaarden).
+    CriterionResult: {
+        CriterionResult.MET: "voldaan",
+        CriterionResult.NOT_MET: "niet voldaan",
+        CriterionResult.NOT_ASSESSED: "niet beoordeeld",
+    },
+    AssessmentOccasion: {
+        AssessmentOccasion.APPLICATION: "beoordeling bij de aanvraag",
+        AssessmentOccasion.REASSESSMENT: "herbeoordeling",
     },
     # Who answers for a report's reporting side, by how the report came in.
     ReactionRoute: {

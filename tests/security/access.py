@@ -25,9 +25,10 @@ KINDS = (ANONYMOUS, COMPANY, SCHOOL, ADVISER, SENIOR, ADMIN)
 # Path parameters whose objects belong to a company / a school: they get an own and a foreign value.
 COMPANY_OWNED = frozenset({
     "decision_id", "objection_id", "recognition_id", "case_id", "participation_id", "token_id", "invitation_id",
-    "attachment_id",
+    "attachment_id", "contact_id",
 })
-SCHOOL_OWNED = frozenset({"subscription_id", "delivery_id", "report_id", "brin"})
+# A contact belongs to a company or to a school: `contact_id` is in both (each route admits one of them).
+SCHOOL_OWNED = frozenset({"subscription_id", "delivery_id", "report_id", "brin", "contact_id"})
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,17 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", f"{_B}/admin/calendar"): ADMIN_ONLY,
     ("POST", f"{_B}/admin/calendar"): rule(ADMIN, body={"day": MATRIX_DAY, "decree": "Besluit (matrix)"}),
     ("DELETE", f"{_B}/admin/calendar/{{day:date}}"): rule(ADMIN, params={"day": MATRIX_DAY}),
+    ("GET", f"{_B}/admin/companies/{{company_id:uuid}}/contacts"): ADMIN_ONLY,
+    ("POST", f"{_B}/admin/companies/{{company_id:uuid}}/contacts"): ADMIN_ONLY,
+    ("GET", f"{_B}/admin/schools/{{school_brin:str}}/contacts"): ADMIN_ONLY,
+    ("POST", f"{_B}/admin/schools/{{school_brin:str}}/contacts"): ADMIN_ONLY,
+    ("DELETE", f"{_B}/admin/contacts/{{contact_id:uuid}}"): rule(ADMIN, params={"contact_id": "admin_contact_id"}),
+    ("GET", "/api/v1/portal/contacts"): COMPANY_ONLY,
+    ("POST", "/api/v1/portal/contacts"): COMPANY_ONLY,
+    ("DELETE", "/api/v1/portal/contacts/{contact_id:uuid}"): rule(COMPANY, params={"contact_id": "company_contact_id"}),
+    ("GET", f"{_R}/school/contacts"): SCHOOL_ONLY,
+    ("POST", f"{_R}/school/contacts"): SCHOOL_ONLY,
+    ("DELETE", f"{_R}/school/contacts/{{contact_id:uuid}}"): rule(SCHOOL, params={"contact_id": "school_contact_id"}),
     # The Stagepact's targets: the admin's PUT sets one, the DELETE (run after every PUT) removes it again.
     ("GET", f"{_B}/admin/stagepact-targets"): ADMIN_ONLY,
     ("PUT", f"{_B}/admin/stagepact-targets/{{indicator:str}}/{{year:int}}"): rule(
@@ -220,6 +232,13 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", f"{_B}/recognitions/{{recognition_id:uuid}}/status"): ANY_STAFF,
     ("GET", f"{_B}/recognitions/{{recognition_id:uuid}}/history"): ANY_STAFF,
     ("POST", f"{_B}/recognitions/{{recognition_id:uuid}}/reassessed"): ADVISERS_ONLY,
+    ("GET", f"{_B}/recognitions/{{recognition_id:uuid}}/assessments"): ANY_STAFF,
+    ("POST", f"{_B}/recognitions/{{recognition_id:uuid}}/assessments"): ADVISERS_ONLY,
+    ("GET", f"{_B}/assessments/{{assessment_id:uuid}}"): ANY_STAFF,
+    ("GET", f"{_B}/criteria"): ANY_STAFF,
+    ("POST", f"{_B}/criteria"): ADMIN_ONLY,
+    ("GET", f"{_B}/criteria/current"): ANY_STAFF,
+    ("GET", f"{_B}/criteria/{{version:int}}"): rule(*STAFF, params={"version": "1"}),
     ("GET", f"{_B}/decisions"): ANY_STAFF,
     ("POST", f"{_B}/decisions"): ADVISERS_ONLY,
     ("GET", f"{_B}/decisions/{{decision_id:uuid}}"): ANY_STAFF,
@@ -281,6 +300,28 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/inloggen"): PUBLIC,
     ("POST", "/inloggen"): PUBLIC,
     ("POST", "/uitloggen"): PUBLIC,  # ends on the sign-in page, without ?volgende=
+    # Single sign-on is not configured for the matrix's app (tests/auth/ and the browser tests run it).
+    ("GET", "/inloggen/sso"): rule(**{k: "404" for k in EVERYONE}),
+    ("GET", "/inloggen/sso/terug"): rule(**{k: "404" for k in EVERYONE}),
+    ("POST", "/inloggen/link"): PUBLIC,
+    # A link's code is sent by e-mail only: any code the matrix can give is unknown, to everyone alike.
+    ("GET", "/inloggen/link/{code:str}"): rule(**{k: "404" for k in EVERYONE}),
+    ("POST", "/inloggen/link/{code:str}"): rule(**{k: "404" for k in EVERYONE}),
+    ("GET", "/portaal/contactpersonen"): COMPANY_ONLY,
+    ("POST", "/portaal/contactpersonen"): COMPANY_ONLY,
+    ("POST", "/portaal/contactpersonen/{contact_id:uuid}/verwijderen"): rule(
+        COMPANY, params={"contact_id": "page_company_contact_id"}
+    ),
+    ("GET", "/school/contactpersonen"): SCHOOL_ONLY,
+    ("POST", "/school/contactpersonen"): SCHOOL_ONLY,
+    ("POST", "/school/contactpersonen/{contact_id:uuid}/verwijderen"): rule(
+        SCHOOL, params={"contact_id": "page_school_contact_id"}
+    ),
+    ("GET", "/beheer/contactpersonen"): rule(ADMIN, query={"bedrijf": "{company_id}"}),
+    ("POST", "/beheer/contactpersonen"): rule(ADMIN, query={"bedrijf": "{company_id}"}),
+    ("POST", "/beheer/contactpersonen/{contact_id:uuid}/verwijderen"): rule(
+        ADMIN, params={"contact_id": "page_admin_contact_id"}, query={"bedrijf": "{company_id}"}
+    ),
     ("GET", "/"): rule(*SIGNED_IN),
     # --- pages of the back office ---
     ("GET", "/bedrijven"): ANY_STAFF,
@@ -312,6 +353,8 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/onderzoeken/{case_id:uuid}/{slug:str}"): rule(*ADVISERS, params={"slug": "hervatten"}),
     ("POST", "/onderzoeken/{case_id:uuid}/reactie-melder/{report_id:uuid}"): ADVISERS_ONLY,
     ("GET", "/besluiten"): ANY_STAFF,
+    ("GET", "/erkenningen/{recognition_id:uuid}/beoordeling"): ANY_STAFF,
+    ("POST", "/erkenningen/{recognition_id:uuid}/beoordeling"): ADVISERS_ONLY,
     ("GET", "/besluiten/nieuw"): rule(*ADVISERS, query={"bedrijf": "{company_id}"}),
     ("POST", "/besluiten/nieuw"): ADVISERS_ONLY,
     ("GET", "/besluiten/{decision_id:uuid}"): ANY_STAFF,

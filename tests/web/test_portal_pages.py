@@ -152,6 +152,9 @@ async def test_responding_to_an_intended_decision_once(web: WebClient, company: 
     path = f"/portaal/besluiten/{decision}"
     page = await web.get(path)
     assert "Dit is een voornemen" in page.text and "Reactie versturen" in page.text
+    # The company reads which recognition criterion SBB finds no longer met.
+    assert "Erkenningsvoorwaarde waaraan niet (meer) zou worden voldaan" in page.text
+    assert "Deskundige praktijkopleider" in page.text
     assert "SBB is van plan uw erkenning in te trekken." in page.text and "Zou ingaan op" in page.text
     assert "Erkenning ingetrokken" not in page.text and "Gaat in op" not in page.text  # never as if imposed
     response = await web.http.post(

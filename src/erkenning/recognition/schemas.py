@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from erkenning.core import clock
+from erkenning.recognition.criteria_schemas import AssessmentSummary, CriterionCode, CriterionRead
 from erkenning.recognition.models import (
     DecisionKind,
     DecisionStatus,
@@ -167,6 +168,9 @@ class ReassessmentDueRead(RecognitionRead):
     company_name: str
     company_sbb_id: str
     reassessment_noticed_on: date | None
+    last_assessment: AssessmentSummary | None = Field(
+        description="what was last assessed against the recognition criteria, and when (none: never)"
+    )
 
 
 class ReassessedCreate(_Input):
@@ -188,6 +192,10 @@ class _DecisionDates(_Input):
     )
 
 
+# Kinds that rest on a recognition criterion no longer met: they name it (art. 3:46 Awb, art. 7.2.10 WEB).
+NAMES_CRITERION = frozenset({DecisionKind.SUSPEND, DecisionKind.WITHDRAW})
+
+
 # Kinds whose letter must say what happens to students already placed with the company.
 ENDS_PLACEMENTS = frozenset({DecisionKind.SUSPEND, DecisionKind.WITHDRAW})
 UrgentReason = Annotated[
@@ -207,6 +215,11 @@ class DecisionCreate(_DecisionDates):
     grounds: Text
     legal_basis: str = Field(min_length=1, max_length=500)
     urgent_reason: UrgentReason | None = None
+    criterion_code: CriterionCode | None = Field(
+        default=None,
+        description="the recognition criterion no longer met (e.g. non_discrimination), in the list in force; "
+        "required for a suspension or withdrawal, named in the decision and its letter",
+    )
 
     @model_validator(mode="after")
     def _dates(self) -> Self:
@@ -216,6 +229,8 @@ class DecisionCreate(_DecisionDates):
         self.placements_until = default_placements(self.kind, self.effective_from, self.placements_until)
         check_placements(self.kind, self.effective_from, self.placements_until)
         check_urgency(self.kind, self.urgent_reason)
+        if self.kind in NAMES_CRITERION and self.criterion_code is None:
+            raise ValueError("criterion_code: a suspension or withdrawal names the criterion no longer met")
         return self
 
 
@@ -256,6 +271,24 @@ def check_urgency(kind: DecisionKind, urgent_reason: str | None) -> None:
         raise ValueError("urgent_reason: only a decision that harms the company skips the intended decision")
 
 
+def date_problems(
+    kind: DecisionKind, start: date | None, until: date | None, indefinite: bool, placements_until: date | None,
+    urgent_reason: str | None,
+) -> list[dict[str, str]]:
+    """Every rule of the kind's dates and urgency that fails, each on its field (not only the first)."""
+    problems = []
+    for name, check in (
+        ("effective_until", lambda: check_suspension_dates(kind, start, until, indefinite)),
+        ("placements_until", lambda: check_placements(kind, start, placements_until)),
+        ("urgent_reason", lambda: check_urgency(kind, urgent_reason)),
+    ):
+        try:
+            check()
+        except ValueError as exc:
+            problems.append({"field": name, "message": str(exc)})
+    return problems
+
+
 class DecisionUpdate(_DecisionDates):
     """Change a draft; the dates are given together (the suspension's end or `until_reinstated`)."""
 
@@ -263,6 +296,9 @@ class DecisionUpdate(_DecisionDates):
     legal_basis: str | None = Field(default=None, min_length=1, max_length=500)
     urgent_reason: UrgentReason | None = Field(
         default=None, description="art. 4:11 Awb; give null to take it back (the intended decision is then needed)"
+    )
+    criterion_code: CriterionCode | None = Field(
+        default=None, description="the recognition criterion no longer met (a suspension or withdrawal keeps one)"
     )
 
 
@@ -331,6 +367,7 @@ class DecisionRead(BaseModel):
     response_received_at: datetime | None
     sent_on: date | None
     objection_deadline: date | None
+    criterion_id: UUID | None = Field(description="the recognition criterion the decision names as no longer met")
     revokes_decision_id: UUID | None = Field(
         description="historical: the decision a reinstate decision undid after an upheld objection, before "
         "restoring became part of the beslissing op bezwaar (art. 7:11 Awb); no longer set"
@@ -358,6 +395,10 @@ class DecisionDetail(DecisionStaffRead):
     scope: list[ScopeRead] = Field(description="each recognition, what the decision does to it, with its dates")
     objection_ids: list[UUID]
     actions: list[ActionRead] = Field(description="what the caller may do with it now")
+    criterion: CriterionRead | None = Field(description="the recognition criterion no longer met, if named")
+    criteria_unmet: list[str] = Field(
+        description="a grant: what its recognitions still miss of the criteria (empty: every criterion met)"
+    )
 
 
 class PortalDecisionDetail(DecisionRead):

@@ -82,7 +82,10 @@ class ReportController(Controller):
     tags = ["reports"]
     dependencies = PROVIDERS
 
-    @post("/", summary="Enter a report (from an anti-discrimination agency, the contact form, a call)",
+    @post("/", summary="Enter a report received by SBB staff",
+          description="A report received by phone, e-mail or letter, from an anti-discrimination agency or a "
+          "municipality, or through the contact form, with its channel and the day it was received "
+          "(`received_on`: not in the future, not before the incident; default today).",
           guards=[advisers_only])
     async def create(
         self, data: JSONBody[AdviserReportCreate], intake: NamedDependency[ReportIntake],

@@ -4,11 +4,12 @@ forbid unknown fields, so status, company_id or an assignment can't be slipped i
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic.config import JsonDict
 from pydantic.fields import FieldInfo
 
@@ -78,15 +79,21 @@ class CompanyGivenByStaff(CompanyGiven):
         return self.company_id is not None or super().identified()
 
 
-def _not_in_future(value: date) -> date:
-    if value > clock.today():
-        raise ValueError("the incident date cannot be in the future")
-    if value < date(2000, 1, 1):
-        raise ValueError("the incident date is before 2000")
-    return value
+def _a_past_day(what: str) -> Callable[[date], date]:
+    """A day that has come (Dutch calendar), from 2000 on: an incident, the receipt of a report."""
+
+    def check(value: date) -> date:
+        if value > clock.today():
+            raise ValueError(f"{what} cannot be in the future")
+        if value < date(2000, 1, 1):
+            raise ValueError(f"{what} is before 2000")
+        return value
+
+    return check
 
 
-IncidentDate = Annotated[date, AfterValidator(_not_in_future)]
+IncidentDate = Annotated[date, AfterValidator(_a_past_day("the incident date"))]
+ReceivedOn = Annotated[date, AfterValidator(_a_past_day("the date of receipt"))]
 
 
 class _ReportFacts(BaseModel):
@@ -127,14 +134,27 @@ class SchoolReportCreate(_ReportFacts):
 
 
 class AdviserReportCreate(_ReportFacts):
-    """A report entered by an adviser (from an anti-discrimination agency, the contact form, a call)."""
+    """A report entered by staff: received by phone, e-mail or letter, from an anti-discrimination agency or a
+    municipality, through the contact form, or otherwise; with the day it was received."""
 
     company: CompanyGivenByStaff
     channel: Channel = Field(
-        description="anti_discrimination_agency, contact_form, phone or other "
+        description="phone, email, letter, anti_discrimination_agency, municipality, contact_form or other "
         "(schools and the public have their own routes)"
     )
+    received_on: ReceivedOn | None = Field(
+        default=None, description="the day SBB received the report; not in the future, not before the incident "
+        "date; default today"
+    )
     confidential: ConfidentialGiven | None = None
+
+    @field_validator("received_on")
+    @classmethod
+    def _received_after_incident(cls, value: date | None, info: ValidationInfo) -> date | None:
+        incident = info.data.get("incident_date")  # validated before: declared earlier
+        if value is not None and incident is not None and value < incident:
+            raise ValueError("the date of receipt cannot be before the incident date")
+        return value
 
 
 class AnonymousReportCreate(_ReportFacts):
@@ -202,6 +222,7 @@ class ReportRead(BaseModel):
     company_given: CompanyAsGiven
     ground: Ground
     incident_date: date
+    received_on: date
     crebo: str | None
     summary: str
     status: ReportStatus
@@ -266,6 +287,7 @@ def report_read(report: Report, has_confidential: bool) -> dict[str, Any]:
         ),
         "ground": report.ground,
         "incident_date": report.incident_date,
+        "received_on": report.received_on,
         "crebo": report.crebo,
         "summary": report.summary,
         "status": report.status,

@@ -70,3 +70,24 @@ class TokenRead(BaseModel):
 
 class TokenIssued(TokenRead):
     token: str = Field(description="the bearer token; shown once, never stored in plain text")
+
+
+class ContactCreate(BaseModel):
+    """A person (e-mail address) who may act for the company or school and sign in with an e-mail link."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    name: str = Field(min_length=1, max_length=200)
+
+
+class ContactRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    email: str
+    name: str
+    company_id: UUID | None
+    school_brin: str | None
+    principal_id: UUID
+    created_at: datetime

@@ -4,6 +4,7 @@
 """
 
 from erkenning.http.dependencies import provide
+from erkenning.recognition.services.criteria import AssessmentService, CriteriaService
 from erkenning.recognition.services.decisions import DecisionService
 from erkenning.recognition.services.objection_attachments import ObjectionAttachmentService
 from erkenning.recognition.services.objection_hearings import ObjectionHearingService
@@ -18,4 +19,6 @@ PROVIDERS = {
     "objections": provide(ObjectionService),
     "objection_hearings": provide(ObjectionHearingService),
     "objection_attachments": provide(ObjectionAttachmentService),
+    "criteria": provide(CriteriaService),
+    "assessments": provide(AssessmentService),
 }

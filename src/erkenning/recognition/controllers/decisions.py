@@ -55,7 +55,9 @@ async def decision_detail(service: DecisionService, decision: Decision, caller: 
             "recognitions": await service.recognitions(decision.id),
             "scope": await service.scope(decision),
             "objection_ids": await service.objection_ids(decision.id, caller),
-            "actions": action_reads(service.actions(decision, caller)),
+            "actions": action_reads(await service.actions(decision, caller)),
+            "criterion": await service.criterion_of(decision),
+            "criteria_unmet": await service.criteria_unmet(decision),
         }
     )
 

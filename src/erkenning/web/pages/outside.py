@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from erkenning.web.pages.contacts import CompanyContactPages, SchoolContactPages
 from erkenning.web.pages.portal import PortalPages
 from erkenning.web.pages.portal_hearings import PortalHearingPages
 from erkenning.web.pages.portal_objections import PortalObjectionPages
@@ -21,5 +22,5 @@ def outside_handlers() -> list[Any]:
     return [
         PortalPages, PortalObjectionPages, PortalHearingPages, PortalTrainingPages,
         SchoolVerifyPages, SchoolSubscriptionPages, SchoolReportPages, SchoolReportingPointPages,
-        PublicPages, VerifyPages, PublicReportPages, PrivacyPage,
+        PublicPages, VerifyPages, PublicReportPages, PrivacyPage, CompanyContactPages, SchoolContactPages,
     ]

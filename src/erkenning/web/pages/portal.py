@@ -247,6 +247,7 @@ async def decision_page(
         staged=await attached.staged(decision_id, caller) if objection_form else [],
         files=await attached.for_objections([o.id for o in filed], caller),
         max_files=attachments.MAX_FILES,
+        criterion=await decisions.criterion_of(decision),
     )
 
 
