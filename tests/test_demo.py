@@ -49,7 +49,10 @@ async def test_with_the_dev_provider_the_demo_staff_are_its_accounts_and_the_dem
 
 async def test_the_demo_holds_a_company_at_each_stage_of_an_investigation(client, runtime: Runtime) -> None:
     """A report being assessed, a case waiting for the company's side, a newly opened case; once, on every start."""
+    from sqlmodel import select
+
     from erkenning.devtools import demo_cases, demo_reports
+    from erkenning.recognition.models import Decision, DecisionKind, DecisionStatus, Objection, ObjectionStatus
     from erkenning.reports.models import Report, ReportStatus
     from erkenning.workflows.models import Investigation, InvestigationStatus
 
@@ -62,6 +65,15 @@ async def test_the_demo_holds_a_company_at_each_stage_of_an_investigation(client
         care = await session.get(Investigation, await demo_cases.case_of(session, demo_cases.CARE))
     assert garage.status is InvestigationStatus.HEARING and garage.hearing_question
     assert care.status is InvestigationStatus.OPEN
+    # A suspension from an investigation, after the intended decision and the response, with an objection pending.
+    async with runtime.session_factory() as session:
+        cleaning = await session.get(Investigation, await demo_cases.case_of(session, demo_cases.CLEANING))
+        decision = await session.get(Decision, cleaning.decision_id)
+        objections = (await session.exec(select(Objection).where(Objection.decision_id == decision.id))).all()
+    assert cleaning.status is InvestigationStatus.CLOSED
+    assert decision.kind is DecisionKind.SUSPEND and decision.status is DecisionStatus.SENT
+    assert decision.response_text and decision.sent_by is not None
+    assert [o.status for o in objections] == [ObjectionStatus.PENDING]
     # On the demo adviser's own worklist, through the API.
     mine = await client.get("/api/v1/backoffice/investigations", params={"mine": "true"},
                             headers={"Authorization": f"Bearer {tokens['adviser']}"})

@@ -138,7 +138,8 @@ async def test_qualifications_upsert_on_crebo(runtime: Runtime, tmp_path: Path) 
 
 async def test_values_sql_cannot_vouch_for_are_decided_by_the_api_model(runtime: Runtime, tmp_path: Path) -> None:
     rows = [
-        company_row(1, postcode="NL-1234-ab", email="Info@Bakkerij.Example"),  # valid, unusual: loaded, normalised
+        # valid, unusual: loaded, normalised (the API document's pattern: no "NL-" prefix or dash since issue 16)
+        company_row(1, postcode=" 1234ab ", email="Info@Bakkerij.Example"),
         company_row(2, postcode="0000 XX"),                                     # line 3: refused, the API's message
         company_row(3, kvk_number=" 4000 0003 ", name="\u00a0Bakkerij 3\u00a0"),  # spaces the API strips
         company_row(4),

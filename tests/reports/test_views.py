@@ -143,7 +143,7 @@ async def test_demo_reports_are_loaded_once_and_visible_to_the_demo_school(clien
     await demo.load(runtime)
     tokens = await demo.load(runtime)
     staff = {"Authorization": f"Bearer {tokens['adviser']}"}
-    # The two reports of the demo reports set and the two that opened the demo cases; no more on a second load.
-    assert (await client.get(REPORTS, headers=staff)).json()["total"] == 4
+    # The two reports of the demo reports set and the three that opened the demo cases; no more on a second load.
+    assert (await client.get(REPORTS, headers=staff)).json()["total"] == 5
     school = (await client.get(SCHOOL_REPORTS, headers={"Authorization": f"Bearer {tokens['school']}"})).json()
     assert [i["school_reference"] for i in school["items"]] == ["MP-DEMO-1"]

@@ -57,7 +57,10 @@ EstablishmentNumber = Annotated[
     str, Field(max_length=30, json_schema_extra={"pattern": "^[0-9]{12}$"}),
     AfterValidator(_digits(12, "an establishment number (vestigingsnummer)")),
 ]
-Postcode = Annotated[str, Field(pattern=POSTCODE_PATTERN), AfterValidator(normalise_postcode)]
+# The document states the pattern; the validator checks that same pattern, so that a refusal says in words
+# what a postcode looks like (to API clients, the import's error file and the pages alike).
+Postcode = Annotated[str, Field(json_schema_extra={"pattern": POSTCODE_PATTERN}),
+                     AfterValidator(normalise_postcode)]
 SbbId = Annotated[str, Field(pattern=r"^[0-9]{1,12}$", description="SBB company id (digits)")]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 

@@ -29,3 +29,7 @@ SPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\
 # What a shape with `str_strip_whitespace` removes from a string's ends: pydantic's Rust core trims Unicode
 # White_Space, which leaves U+001C–U+001F (Python's `str.strip()` would take them too).
 TRIMMED = r"\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+
+# An e-mail address as the API document states it: something, an @, a domain with a dot, no white space
+# (spelled out with SPACE, so that server and document agree on what white space is).
+EMAIL_PATTERN = rf"^[^@{SPACE}]+@[^@{SPACE}]+\.[^@{SPACE}]+$"

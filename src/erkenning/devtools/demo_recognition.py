@@ -36,6 +36,31 @@ QUALIFICATIONS = (
 LEGAL_BASIS = "art. 7.2.10 WEB; erkenningsvoorwaarden SBB"
 
 
+async def assess_all_met(
+    session: AsyncSession, settings: Settings, adviser: Caller, ids: list[UUID], note: str
+) -> None:
+    """A visit today that found every criterion of the list in force met (a grant needs it, art. 7.2.10 WEB)."""
+    codes = [c.code for c in (await CriteriaService(session).current()).criteria]
+    today = clock.today()
+    items = [AssessmentItemCreate(code=code, result=CriterionResult.MET, assessed_on=today) for code in codes]
+    assessments = AssessmentService(session, settings)
+    for recognition_id in ids:
+        await assessments.record(recognition_id, AssessmentCreate(assessed_on=today, note=note, items=items), adviser)
+
+
+async def grant_after_visit(
+    session: AsyncSession, settings: Settings, adviser: Caller, ids: list[UUID], grounds: str, effective_from: date
+) -> None:
+    """A visit today that found every criterion met, then the grant, approved and sent."""
+    await assess_all_met(session, settings, adviser, ids, grounds)
+    decisions = DecisionService(session, settings, RENDERER)
+    data = DecisionCreate(kind="grant", recognition_ids=ids, grounds=grounds, legal_basis=LEGAL_BASIS,
+                          effective_from=effective_from)
+    decision_id = (await decisions.draft(data, adviser)).id
+    await decisions.approve(decision_id, adviser)
+    await decisions.send(decision_id, adviser)
+
+
 async def load(session: AsyncSession, settings: Settings, company_id: UUID, people: dict[str, UUID]) -> None:
     """Idempotent: does nothing once the demo company has recognitions."""
     await QualificationService(session).upsert(QUALIFICATIONS)
@@ -45,7 +70,6 @@ async def load(session: AsyncSession, settings: Settings, company_id: UUID, peop
     senior = Caller(principal_id=people["senior"], role=Role.SENIOR_ADVISER, name="demo senior")
     recognitions = RecognitionService(session)
     decisions = DecisionService(session, settings, RENDERER)
-    criteria, assessments = CriteriaService(session), AssessmentService(session, settings)
     today = clock.today()
 
     async def apply(crebo: str, pathway: Pathway, applied_on: date) -> UUID:
@@ -58,18 +82,8 @@ async def load(session: AsyncSession, settings: Settings, company_id: UUID, peop
         )
         return (await decisions.draft(data, adviser)).id
 
-    async def assess(ids: list[UUID], on: date, note: str) -> None:
-        """A visit that found every criterion of the list in force met (a grant needs it, art. 7.2.10 WEB)."""
-        codes = [c.code for c in (await criteria.current()).criteria]
-        items = [AssessmentItemCreate(code=code, result=CriterionResult.MET, assessed_on=on) for code in codes]
-        for recognition_id in ids:
-            await assessments.record(recognition_id, AssessmentCreate(assessed_on=on, note=note, items=items), adviser)
-
     async def grant(ids: list[UUID], grounds: str, effective_from: date) -> None:
-        await assess(ids, today, grounds)
-        decision_id = await draft("grant", ids, grounds, effective_from=effective_from)
-        await decisions.approve(decision_id, adviser)
-        await decisions.send(decision_id, adviser)
+        await grant_after_visit(session, settings, adviser, ids, grounds, effective_from)
 
     bakery_bol = await apply("25163", Pathway.BOL, date(2022, 2, 14))
     bakery_bbl = await apply("25163", Pathway.BBL, date(2022, 2, 14))
@@ -100,5 +114,5 @@ async def load(session: AsyncSession, settings: Settings, company_id: UUID, peop
 
     # A new application with a grant drafted, to approve and send from the back office.
     kok = await apply("25180", Pathway.BOL, today - timedelta(days=10))
-    await assess([kok], today, "Bezoek: aan de criteria voldaan.")
+    await assess_all_met(session, settings, adviser, [kok], "Bezoek: aan de criteria voldaan.")
     await draft("grant", [kok], "Bezoek: aan de criteria voldaan.")

@@ -12,7 +12,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.nl import brin as stdnum_brin
 
 from erkenning.core import clock
-from erkenning.core.fields import SPACE, TRIMMED
+from erkenning.core.fields import EMAIL_PATTERN, SPACE, TRIMMED
 from erkenning.reports.models import Adv, ReportingPoint
 from erkenning.reports.places import MUNICIPALITY_PATTERN, clean_municipality
 from erkenning.reports.schemas import bounded_text
@@ -42,7 +42,7 @@ Municipality = Annotated[
                description="the municipality (gemeente), e.g. Utrecht or 's-Gravenhage"),
     AfterValidator(clean_municipality),
 ]
-Email = Annotated[str, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+Email = Annotated[str, Field(max_length=254, pattern=EMAIL_PATTERN)]
 Phone = Annotated[str, Field(min_length=6, max_length=20, pattern=r"^\+?[0-9][0-9 ()-]{4,18}[0-9]$",
                              description="digits, spaces, ( ) and -, optionally starting with +")]
 HTTPS_PATTERN = rf"^[{TRIMMED}]*[Hh][Tt][Tt][Pp][Ss]://[^{SPACE}\x00]{{4,}}[{TRIMMED}]*$"

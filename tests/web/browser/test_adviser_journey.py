@@ -99,8 +99,8 @@ async def test_an_adviser_takes_a_phoned_in_report_to_an_intended_decision_throu
     await _inspect(adviser, f"journey-{size}-09-heard")
 
     # Proposal: only the fields of the outcome chosen; every error at once.
-    improvement = adviser.get_by_role("group", name="Bij verbeterafspraken")
-    measure = adviser.get_by_role("group", name="Bij schorsing of intrekking")
+    improvement = adviser.get_by_role("group", name="Bij verbeterafspraken", exact=True)
+    measure = adviser.get_by_role("group", name="Bij schorsing of intrekking", exact=True)
     assert not await improvement.is_visible() and not await measure.is_visible()
     await adviser.get_by_role("radio", name="schorsing van de erkenning", exact=True).check()
     assert await measure.is_visible() and not await improvement.is_visible()

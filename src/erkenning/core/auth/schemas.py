@@ -11,6 +11,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.nl import brin
 
 from erkenning.core.caller import Role
+from erkenning.core.fields import EMAIL_PATTERN
 
 # Every role but `system` (the worker acting on its own) can hold a principal.
 HolderRole = Literal[Role.ADMIN, Role.SENIOR_ADVISER, Role.ADVISER, Role.COMPANY, Role.SCHOOL]
@@ -21,7 +22,7 @@ class PrincipalCreate(BaseModel):
 
     name: str = Field(min_length=1, max_length=200)
     role: HolderRole
-    email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    email: str | None = Field(default=None, max_length=254, pattern=EMAIL_PATTERN)
     company_id: UUID | None = None
     school_brin: str | None = Field(
         default=None, max_length=10, description="BRIN code: 2 digits + 2 letters (+ 2 digits)",
@@ -81,7 +82,7 @@ class ContactCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    email: str = Field(min_length=3, max_length=254, pattern=EMAIL_PATTERN)
     name: str = Field(min_length=1, max_length=200)
 
 
