@@ -1,10 +1,18 @@
-"""Import figure: `erkenning import` of the seeded data as CSV against `psql \\copy` of the same files.
+"""Import figure: `erkenning import` of the seeded data as CSV against `psql \\copy` of the same rows.
 
 Each run gets a fresh, migrated, empty database. In it, first the same CSV files are copied with
-`psql \\copy` into bare tables (text columns, no keys, no indexes), then imported with the real
-command into the real tables (qualifications, companies, recognitions with their periods), then
-imported once more (nothing differs, so nothing is written). Both are timed as whole commands,
-process start included, and compared in rows per second within the run.
+`psql \\copy` into bare tables (text columns, no keys, no indexes: information only), then imported
+with the real command into the real tables (qualifications, companies, recognitions with their
+periods), then imported once more (nothing differs, so nothing is written). The rows the import
+wrote (its final rows: qualification, company, recognition, recognition_period) are then copied out,
+and copied with `psql \\copy` into two more fresh databases of the real schema:
+
+- the fair floor: with the same drop-and-rebuild as the import's first load (the same secondary
+  indexes, unique and exclusion constraints and foreign keys among the loaded tables dropped, then
+  added back over all rows, in one transaction, maintenance_work_mem as the import sets it);
+- every constraint in place: the rows copied into the schema as migrated.
+
+All are timed as whole commands, process start included, and compared within the run.
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.dataset import KINDS, count_rows
-from bench.env import ROOT, Environment, cli_env, say
+from bench.env import OUT, ROOT, Environment, cli_env, say
 
 IMPORT_TARGET = "erkenning_bench_import"
 _PHASE = re.compile(r"(read|check|upsert|commit) ([\d.]+) s")
@@ -32,10 +40,13 @@ class KindFigures:
     import_s: list[float] = field(default_factory=list)
     reimport_s: list[float] = field(default_factory=list)
     phases: list[dict[str, float]] = field(default_factory=list)  # the fresh import's own split, per run
+    floor_s: list[float] = field(default_factory=list)  # final rows, \copy, the first load's drop-and-rebuild
+    in_place_s: list[float] = field(default_factory=list)  # final rows, \copy, every constraint in place
 
-    def ratios(self, attempt: list[float]) -> list[float]:
-        """Per run: import rows/s ÷ COPY rows/s, which is COPY's time ÷ the import's time."""
-        return [c / i for c, i in zip(self.copy_s, attempt, strict=True)]
+    def ratios(self, attempt: list[float], baseline: list[float] | None = None) -> list[float]:
+        """Per run: import rows/s ÷ baseline rows/s (by default the bare-table COPY), which is the
+        baseline's time ÷ the import's time."""
+        return [c / i for c, i in zip(self.copy_s if baseline is None else baseline, attempt, strict=True)]
 
     def rate(self, seconds: list[float]) -> float:
         return self.rows / statistics.median(seconds)
@@ -56,6 +67,8 @@ class ImportFigures:
             total.copy_s.append(sum(k.copy_s[i] for k in self.kinds.values()))
             total.import_s.append(sum(k.import_s[i] for k in self.kinds.values()))
             total.reimport_s.append(sum(k.reimport_s[i] for k in self.kinds.values()))
+            total.floor_s.append(sum(k.floor_s[i] for k in self.kinds.values()))
+            total.in_place_s.append(sum(k.in_place_s[i] for k in self.kinds.values()))
         return total
 
 
@@ -100,6 +113,66 @@ _REBUILD_EXCLUSION = """
 """
 
 
+# The tables each kind's import writes, in the order it writes them, and those its first load drops and
+# rebuilds the deferrable indexes and constraints of (erkenning.bulk.loaders.first_load).
+FINAL_TABLES = {
+    "qualifications": (("qualification",), ()),
+    "companies": (("company",), ("company",)),
+    "recognitions": (("recognition", "recognition_period"), ("recognition", "recognition_period")),
+}
+FLOOR_TARGET = "erkenning_bench_import_floor"
+
+
+async def _deferrable_ddl(env: Environment, database: str, tables: tuple[str, ...]) -> list[tuple[str, str]]:
+    """What `first_load` drops and adds back for `tables`, read from the schema by its own queries."""
+    import asyncpg
+
+    from erkenning.bulk import loaders
+
+    if not tables:
+        return []
+    conn = await asyncpg.connect(env.libpq_url(database))
+    try:
+        return await loaders.deferrable_ddl(conn, *tables)
+    finally:
+        await conn.close()
+
+
+def _copy_script(kind: str, folder: Path, ddl: list[tuple[str, str]]) -> str:
+    """One transaction: drop (foreign keys first), \\copy the final rows, add back; as the import does."""
+    lines = ["BEGIN;", *[drop + ";" for drop, _ in reversed(ddl)]]
+    lines += [f"\\copy {table} FROM '{folder / table}.csv' WITH (FORMAT csv, HEADER true)"
+              for table in FINAL_TABLES[kind][0]]
+    if ddl:
+        lines.append("SET LOCAL maintenance_work_mem = '256MB';")
+    lines += [create + ";" for _, create in ddl]
+    return "\n".join([*lines, "COMMIT;", ""])
+
+
+async def _final_rows(psql: str, url: str, folder: Path, environ: dict[str, str]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for tables, _ in FINAL_TABLES.values():
+        for table in tables:
+            copy = f"\\copy {table} TO '{folder / table}.csv' WITH (FORMAT csv, HEADER true)"
+            _timed([psql, url, "-q", "-c", copy], environ, f"copy out {table}")
+
+
+async def _floors(env: Environment, psql: str, template: str, folder: Path, environ: dict[str, str],
+                  figures: dict[str, KindFigures]) -> None:
+    """The final rows by `psql \\copy`: with the first load's drop-and-rebuild, then with every constraint."""
+    url = env.libpq_url(FLOOR_TARGET)
+    for rebuild in (True, False):
+        await env.recreate(FLOOR_TARGET, template=template)
+        for kind in KINDS:
+            ddl = await _deferrable_ddl(env, FLOOR_TARGET, FINAL_TABLES[kind][1]) if rebuild else []
+            script = folder / f"{kind}-{'floor' if rebuild else 'in-place'}.sql"
+            script.write_text(_copy_script(kind, folder, ddl))
+            seconds = _timed([psql, url, "-q", "-v", "ON_ERROR_STOP=1", "-f", str(script)], environ,
+                             f"psql \\copy {kind} ({'floor' if rebuild else 'constraints in place'})")[0]
+            (figures[kind].floor_s if rebuild else figures[kind].in_place_s).append(seconds)
+    await env.drop(FLOOR_TARGET)
+
+
 def _bare_table(kind: str, path: Path) -> str:
     with open(path, encoding="utf-8") as f:
         columns = f.readline().strip().split(",")
@@ -129,8 +202,12 @@ async def measure_import(env: Environment, files: dict[str, Path], template: str
             seconds = _timed([*importer, kind, str(files[kind])], environ, f"re-import {kind}")[0]
             figures[kind].reimport_s.append(seconds)
         constraint_s.append(_timed([psql, url, "-q", "-c", _REBUILD_EXCLUSION], environ, "exclusion constraint")[0])
+        folder = OUT / "final-rows"
+        await _final_rows(psql, url, folder, environ)
+        await _floors(env, psql, template, folder, environ, figures)
         line = ", ".join(
-            f"{kind} copy {f.copy_s[-1]:.1f} s / import {f.import_s[-1]:.1f} s / again {f.reimport_s[-1]:.1f} s"
+            f"{kind} copy {f.copy_s[-1]:.1f} s / floor {f.floor_s[-1]:.1f} s / in place {f.in_place_s[-1]:.1f} s"
+            f" / import {f.import_s[-1]:.1f} s / again {f.reimport_s[-1]:.1f} s"
             for kind, f in figures.items()
         )
         say(f"import run {run}/{runs}: {line}")
