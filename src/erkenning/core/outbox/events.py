@@ -49,13 +49,14 @@ def add(session: AsyncSession, topic: str, *, available_at: datetime | None = No
     now = utcnow()
     event = OutboxEvent(id=uuid4(), topic=topic, payload=check_payload(payload), available_at=available_at or now)
     session.add(event)
-    enqueue_after_commit(session, event)
+    enqueue_after_commit(session, (event.id, event.available_at))
     return event
 
 
-def enqueue_after_commit(session: AsyncSession, event: OutboxEvent) -> None:
-    """Note an event this transaction makes due, for `take_new` once it commits."""
-    session.info.setdefault(_NEW, []).append((event.id, event.available_at))
+def enqueue_after_commit(session: AsyncSession, *events: tuple[UUID, datetime]) -> None:
+    """Note events (id, available_at) this transaction makes due, for `take_new` once it commits: those
+    `add` writes, and those a set-based statement inserts into `outbox_event` itself."""
+    session.info.setdefault(_NEW, []).extend(events)
 
 
 @sa.event.listens_for(ErkenningSession, "after_rollback")
