@@ -2,8 +2,9 @@
 
 The sweep only marks what is due and writes an outbox event for it (`deadline.remind`,
 `deadline.passed`), in one transaction; the events' handlers do the work, each exactly once in
-effect. Both queries run on partial indexes of open, not-yet-handled deadlines, so a sweep costs
-by what is due, not by how many deadlines exist. Deadlines of a case on hold are skipped; resuming
+effect. It is set-based: one statement a round finds, locks, marks and writes the events (see
+`_SWEEP`); both of its reads run on partial indexes of open, not-yet-handled deadlines, so a sweep
+costs by what is due, not by how many deadlines exist. Deadlines of a case on hold are skipped; resuming
 the case moves them by the time it was on hold.
 """
 
