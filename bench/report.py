@@ -64,6 +64,7 @@ def machine(setup: Setup) -> list[str]:
         f"- Libraries: {libraries}",
         f"- Data: {setup.companies:,} companies, {setup.recognitions:,} recognitions; "
         f"{setup.runs} runs, medians; HTTP runs of {setup.seconds} s, one API process (uvicorn, `bench.ceilings`)"
+        " and the raw app (uvicorn, `bench.rawapp`)"
         + (" — QUICK smoke run, not the benchmark" if setup.quick else ""),
         f"- Load average (1/5/15 min) at the start {'/'.join(f'{x:.1f}' for x in setup.load_start)}, at the end "
         f"{'/'.join(f'{x:.1f}' for x in setup.load_end)}"
