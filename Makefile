@@ -22,7 +22,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## Run API and worker (embedded PostgreSQL/Redis unless DATABASE_URL/REDIS_URL are set), with demo data.
-run: $(STAMP)
+## npm ci (the $(AXE) rule) also brings the OpenID provider the demo staff sign in at.
+run: $(STAMP) $(AXE)
 	$(BIN)/erkenning dev
 
 ## Run the whole test suite against real PostgreSQL and Redis (and headless Chromium), after the linters.

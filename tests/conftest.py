@@ -42,8 +42,14 @@ from tests.factories import Principal, TokenFactory, World, build_world, make_co
 from tests.helpers import LogCapture, MailCatcher, Services, WebClient, asgi_client
 from tests.monitoring.seed import Seeder
 
-# Tables whose rows belong to the whole run (never truncated between tests).
-KEEP_TABLES = {"alembic_version", "audit_event"}
+# Tables whose rows belong to the whole run (never truncated between tests); the criteria the migration ships
+# stay too, and what a test published is taken away again (`RESTORE_SHIPPED`).
+KEEP_TABLES = {"alembic_version", "audit_event", "criteria_list", "recognition_criterion"}
+RESTORE_SHIPPED = (
+    "DELETE FROM recognition_criterion WHERE criteria_list_id IN (SELECT id FROM criteria_list WHERE version > 1); "
+    "DELETE FROM criteria_list WHERE version > 1; "
+    "UPDATE criteria_list SET valid_until = NULL WHERE version = 1 AND valid_until IS NOT NULL"
+)
 UNIT = Path(__file__).parent / "unit"
 
 
@@ -144,6 +150,8 @@ def shared_settings(shared_services: Services, shared_database_url: str, shared_
         smtp_port=shared_mail.port,
         log_format=LogFormat.JSON,
         token_pepper="test-pepper",
+        # Most tests sign people in to the pages with a token (as `make run` allows); tests/auth/ turn it off.
+        web_token_signin=True,
         outbox_retry_base_s=1.0,
         data_dir=Path(".data/test"),
     )
@@ -166,19 +174,31 @@ async def _truncate_sql(shared_runtime: Runtime) -> str:
 
     TRUNCATE of ~30 tables costs 0.5-1 s (new files for each, exclusive locks) and dominated the suite;
     DELETE of the few rows a test leaves costs milliseconds. Foreign keys are not checked while the
-    session replicates (superuser only, as the test role is); elsewhere TRUNCATE does the work.
+    session replicates (superuser only, as the test role is); elsewhere TRUNCATE does the work. Either
+    way the shipped criteria list is put back as the migration made it.
     """
     async with shared_runtime.engine.connect() as conn:
         names = await conn.run_sync(lambda c: sa.inspect(c).get_table_names())
         superuser = (await conn.execute(sa.text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"))).scalar()
+        # The shipped list as rows to put back (a TRUNCATE … CASCADE of `principal` would empty it too).
+        reinsert = [row[0] for row in await conn.execute(sa.text(
+            "SELECT format('INSERT INTO criteria_list (id, version, valid_from, note) VALUES (%L, %L, %L, %L) "
+            "ON CONFLICT DO NOTHING', id, version, valid_from, note) FROM criteria_list WHERE version = 1 "
+            "UNION ALL SELECT format('INSERT INTO recognition_criterion (id, criteria_list_id, position, code, "
+            "title, description, source) VALUES (%L, %L, %L, %L, %L, %L, %L) ON CONFLICT DO NOTHING', c.id, "
+            "c.criteria_list_id, c.position, c.code, c.title, c.description, c.source) FROM recognition_criterion c "
+            "JOIN criteria_list l ON l.id = c.criteria_list_id WHERE l.version = 1"
+        ))]
     tables = sorted(set(names) - KEEP_TABLES)
-    if not superuser:
-        return f"TRUNCATE {', '.join(f'{chr(34)}{n}{chr(34)}' for n in tables)} RESTART IDENTITY CASCADE"
-    deletes = "; ".join(f'DELETE FROM "{n}"' for n in tables)
+    if superuser:
+        deletes = "; ".join(f'DELETE FROM "{n}"' for n in tables)
+        empty = f"SET LOCAL session_replication_role = replica; {deletes}"
+    else:
+        empty = f"TRUNCATE {', '.join(f'{chr(34)}{n}{chr(34)}' for n in tables)} RESTART IDENTITY CASCADE"
     async with shared_runtime.engine.begin() as conn:
         await conn.execute(sa.text(
             "CREATE OR REPLACE FUNCTION erkenning_test_clean() RETURNS void LANGUAGE plpgsql AS $$ BEGIN "
-            f"SET LOCAL session_replication_role = replica; {deletes}; END $$"
+            f"{empty}; {RESTORE_SHIPPED}; {'; '.join(reinsert).replace(':', chr(92) + ':')}; END $$"
         ))
     return "SELECT erkenning_test_clean()"
 

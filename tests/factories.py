@@ -27,8 +27,12 @@ from erkenning.core.errors import NotFound
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
 from erkenning.letters import RENDERER
+from erkenning.recognition import assessed as assessed_criteria
+from erkenning.recognition.criteria import NON_DISCRIMINATION, CriterionResult
+from erkenning.recognition.criteria_schemas import AssessmentCreate, AssessmentItemCreate, AssessmentRead
 from erkenning.recognition.models import Pathway, Recognition, RecognitionPeriod, RecognitionStatus
 from erkenning.recognition.schemas import DecisionCreate, QualificationCreate, RecognitionCreate
+from erkenning.recognition.services.criteria import AssessmentService
 from erkenning.recognition.services.decisions import DecisionService
 from erkenning.recognition.services.qualifications import QualificationService
 from erkenning.recognition.services.recognitions import RecognitionService
@@ -181,7 +185,9 @@ class World:
         *,
         company_id: UUID | None = None,
         applied_on: date | None = None,
+        assessed: bool = True,
     ) -> UUID:
+        """An application; `assessed`: with an assessment that finds every criterion met (a grant needs one)."""
         await self.qualification(crebo)
         async with self.runtime.transaction() as session:
             read = await RecognitionService(session).apply(
@@ -193,7 +199,28 @@ class World:
                 ),
                 as_caller(self.adviser),
             )
+        if assessed:
+            await self.assess(read.id)
         return read.id
+
+    async def assess(
+        self, recognition_id: UUID, results: dict[str, CriterionResult] | None = None, *, on: date | None = None
+    ) -> AssessmentRead:
+        """An assessment of the criteria in force through the service: every criterion met unless `results`
+        (code -> result) says otherwise; a criterion not in `results` then is not assessed."""
+        async with self.runtime.transaction() as session:
+            if results is None:
+                listed = await assessed_criteria.in_force(session, on or clock.today())
+                criteria = await assessed_criteria.criteria_of(session, listed.id)
+                results = {c.code: CriterionResult.MET for c in criteria}
+            data = AssessmentCreate(
+                assessed_on=on,
+                items=[AssessmentItemCreate(code=code, result=result, note=f"Bezoek: {result.value}")
+                       for code, result in results.items()],
+            )
+            return await AssessmentService(session, self.runtime.settings).record(
+                recognition_id, data, as_caller(self.adviser)
+            )
 
     async def decide(self, kind: str, recognition_ids: list[UUID], **fields: Any) -> UUID:
         """Draft, approve and send a decision through the services, as people would: a harmful kind is first
@@ -227,6 +254,21 @@ class World:
         return recognition_id
 
 
+async def intended_withdrawal(world: World, recognition_id: UUID) -> str:
+    """An intended withdrawal (voornemen, art. 4:8 Awb) with a transition arrangement, put to the company
+    through the services; its id."""
+    async with world.runtime.transaction() as session:
+        service = DecisionService(session, world.runtime.settings, RENDERER)
+        decision = await service.draft(
+            DecisionCreate(kind="withdraw", recognition_ids=[recognition_id], grounds="Geen praktijkopleider meer.",
+                           legal_basis="art. 7.2.10 WEB", placements_until=clock.today() + timedelta(days=60),
+                           criterion_code="workplace_trainer"),
+            as_caller(world.adviser),
+        )
+        await service.intend(decision.id, as_caller(world.adviser))
+    return str(decision.id)
+
+
 async def build_world(runtime: Runtime, tokens: TokenFactory) -> World:
     return World(
         runtime=runtime,
@@ -239,8 +281,12 @@ async def build_world(runtime: Runtime, tokens: TokenFactory) -> World:
 
 
 def with_placements(kind: str, fields: dict[str, Any]) -> dict[str, Any]:
-    """A suspension or withdrawal states its transition arrangement: here two months after it applies."""
-    if kind not in {"suspend", "withdraw"} or "placements_until" in fields:
+    """A suspension or withdrawal states its transition arrangement (here two months after it applies) and the
+    criterion no longer met (here non-discrimination)."""
+    if kind not in {"suspend", "withdraw"}:
+        return fields
+    fields = {"criterion_code": NON_DISCRIMINATION, **fields}
+    if "placements_until" in fields:
         return fields
     start = fields.get("effective_from") or clock.today()
     start = date.fromisoformat(start) if isinstance(start, str) else start

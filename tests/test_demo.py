@@ -28,6 +28,25 @@ async def test_first_start_seeds_a_small_synthetic_set_once(runtime: Runtime) ->
         assert (await session.exec(select(func.count()).select_from(Company))).one() == demo.DEMO_SEED_COMPANIES
 
 
+async def test_with_the_dev_provider_the_demo_staff_are_its_accounts_and_the_demo_has_contacts(
+    runtime: Runtime,
+) -> None:
+    import sqlalchemy as sa
+
+    from erkenning.devtools import oidc
+
+    await demo.load(runtime, dev_issuer="http://127.0.0.1:1")
+    await demo.load(runtime, dev_issuer="http://127.0.0.1:2")  # a new port at the next start
+    async with runtime.engine.connect() as conn:
+        bound = (await conn.execute(sa.text(
+            "SELECT oidc_subject, oidc_issuer, role FROM principal WHERE oidc_subject IS NOT NULL ORDER BY 1"
+        ))).all()
+        contacts = (await conn.execute(sa.text("SELECT email FROM contact ORDER BY 1"))).scalars().all()
+    staff = {a.sub for a in oidc.ACCOUNTS} - {"guest"}
+    assert {row[0] for row in bound} == staff and {row[1] for row in bound} == {"http://127.0.0.1:2"}
+    assert sorted(contacts) == sorted(demo.DEMO_CONTACTS.values())
+
+
 async def test_the_demo_holds_a_company_at_each_stage_of_an_investigation(client, runtime: Runtime) -> None:
     """A report being assessed, a case waiting for the company's side, a newly opened case; once, on every start."""
     from erkenning.devtools import demo_cases, demo_reports

@@ -19,6 +19,7 @@ from litestar.types import ASGIApp
 from erkenning import letters, models
 from erkenning.admin.audit import AuditController
 from erkenning.admin.calendar import CalendarController
+from erkenning.admin.contacts import AdminContactController, CompanyContactController, SchoolContactController
 from erkenning.admin.operations import HealthController, OutboxController, metrics_endpoint
 from erkenning.admin.tokens import AccountController, PrincipalController, TokenController
 from erkenning.companies.controllers import CompanyController
@@ -33,11 +34,23 @@ from erkenning.http.guards import requires
 from erkenning.http.idempotency import Replay
 from erkenning.http.input_guard import refuse_bad_input
 from erkenning.http.middleware import RequestContextMiddleware
-from erkenning.http.openapi import ClosedModelSchemaPlugin, ClosedStructSchemaPlugin, document_access, document_problems
+from erkenning.http.openapi import (
+    ClosedModelSchemaPlugin,
+    ClosedStructSchemaPlugin,
+    document_access,
+    document_problems,
+    finish_document,
+)
+from erkenning.recognition.controllers.attachments import BackofficeAttachmentController, PortalAttachmentController
 from erkenning.recognition.controllers.backoffice import (
     CompanyRecognitionController,
     QualificationController,
     RecognitionController,
+)
+from erkenning.recognition.controllers.criteria import (
+    AssessmentController,
+    AssessmentReadController,
+    CriteriaController,
 )
 from erkenning.recognition.controllers.decisions import DecisionController, ObjectionController
 from erkenning.recognition.controllers.portal import PortalRecognitionController
@@ -88,22 +101,29 @@ def register_handlers() -> list[Any]:
     return [
         RegisterController, SchoolController, PublicReportController, SchoolReportController, CertificateController,
         SchoolReactionController, ReceiptReactionController, WhereToReportController, SchoolReportingPointController,
+        SchoolContactController,
     ]
 
 
 def portal_handlers() -> list[Any]:
     """Routes of the company portal."""
-    return [AccountController, PortalTrainingController, PortalRecognitionController, HearingController]
+    return [
+        AccountController, PortalTrainingController, PortalRecognitionController, PortalAttachmentController,
+        HearingController, CompanyContactController,
+    ]
 
 
 def backoffice_handlers() -> list[Any]:
     """Routes of the back office."""
     return [
         CompanyController, PrincipalController, TokenController, AuditController, OutboxController,
+        AdminContactController,
         ReportController, *training_backoffice(),
         QualificationController, RecognitionController, CompanyRecognitionController,
-        DecisionController, ObjectionController, InvestigationController, MonitoringController, TargetController,
+        DecisionController, ObjectionController, BackofficeAttachmentController, InvestigationController,
+        MonitoringController, TargetController,
         AdviserTaskController, ReportReadsController, CalendarController, ReportingPointController, AdvController,
+        CriteriaController, AssessmentController, AssessmentReadController,
     ]
 
 
@@ -121,6 +141,8 @@ class ErkenningApp(Litestar):
             super()._create_asgi_handler(),
             trusted_proxies=settings.trusted_proxies,
             hsts=settings.is_production,
+            # Signing out of single sign-on posts the sign-out form on to the provider (RP-initiated logout).
+            form_action=[settings.oidc_issuer] if settings.oidc_enabled and settings.oidc_issuer else [],
         )
 
 
@@ -196,6 +218,7 @@ def create_app(
     )
     document_problems(app)
     document_access(app)
+    finish_document(app)
     return app
 
 

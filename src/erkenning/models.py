@@ -12,6 +12,13 @@ from erkenning.core.auth.models import ApiToken, Principal
 from erkenning.core.calendar_days import EquatedHoliday
 from erkenning.core.outbox import OutboxEvent
 from erkenning.http.idempotency import IdempotencyKey
+from erkenning.recognition.attachments import ObjectionAttachment
+from erkenning.recognition.criteria import (
+    CriteriaAssessment,
+    CriteriaAssessmentItem,
+    CriteriaList,
+    RecognitionCriterion,
+)
 from erkenning.recognition.models import (
     Decision,
     DecisionRecognition,
@@ -43,6 +50,9 @@ __all__ = [
     "AuditEvent",
     "Company",
     "Course",
+    "CriteriaAssessment",
+    "CriteriaAssessmentItem",
+    "CriteriaList",
     "CourseSession",
     "Deadline",
     "Decision",
@@ -54,11 +64,13 @@ __all__ = [
     "Investigation",
     "InvestigationReport",
     "Objection",
+    "ObjectionAttachment",
     "OutboxEvent",
     "Participation",
     "Principal",
     "Qualification",
     "Recognition",
+    "RecognitionCriterion",
     "RecognitionPeriod",
     "RecognitionPeriodHistory",
     "Report",

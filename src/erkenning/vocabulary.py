@@ -17,6 +17,7 @@ from typing import Any
 from erkenning.companies.models import Sector
 from erkenning.core import clock
 from erkenning.core.caller import Role
+from erkenning.recognition.criteria import AssessmentOccasion, CriterionResult
 from erkenning.recognition.models import DecisionKind, DecisionStatus, ObjectionStatus, Pathway, RecognitionStatus
 from erkenning.register.models import Channel as SubscriptionChannel
 from erkenning.register.models import DeliveryStatus
@@ -111,8 +112,11 @@ WORDS: dict[type[StrEnum], dict[Any, str]] = {
     Channel: {
         Channel.SCHOOL_REPORTING_POINT: "meldpunt van een mbo-school",
         Channel.ANTI_DISCRIMINATION_AGENCY: "antidiscriminatievoorziening",
+        Channel.MUNICIPALITY: "gemeente",
         Channel.CONTACT_FORM: "contactformulier van SBB",
         Channel.PHONE: "telefoon",
+        Channel.EMAIL: "e-mail",
+        Channel.LETTER: "brief",
         Channel.PUBLIC_FORM: "anoniem meldformulier",
         Channel.OTHER: "anders",
     },
@@ -151,6 +155,16 @@ WORDS: dict[type[StrEnum], dict[Any, str]] = {
         DecisionKind.WITHDRAW: "intrekking",
         DecisionKind.LAPSE: "vervallenverklaring",
     },
+    # Assessing a recognition against the recognition criteria (erkenningsvoorwaarden).
+    CriterionResult: {
+        CriterionResult.MET: "voldaan",
+        CriterionResult.NOT_MET: "niet voldaan",
+        CriterionResult.NOT_ASSESSED: "niet beoordeeld",
+    },
+    AssessmentOccasion: {
+        AssessmentOccasion.APPLICATION: "beoordeling bij de aanvraag",
+        AssessmentOccasion.REASSESSMENT: "herbeoordeling",
+    },
     # Who answers for a report's reporting side, by how the report came in.
     ReactionRoute: {
         ReactionRoute.SCHOOL: "het meldpunt van de school",
@@ -186,6 +200,27 @@ DECISION_TITLES = {
     DecisionKind.REINSTATE: "Erkenning hersteld",
     DecisionKind.WITHDRAW: "Erkenning ingetrokken",
     DecisionKind.LAPSE: "Erkenning vervallen",
+}
+
+# An intended decision (voornemen, art. 4:8 Awb) is what SBB plans, never as if it were imposed: its
+# title names the plan, its sentence is in the future tense.
+INTENDED_TITLES = {
+    DecisionKind.GRANT: "Voornemen tot toekennen van de erkenning",
+    DecisionKind.REFUSE: "Voornemen tot weigeren van de aanvraag",
+    DecisionKind.IMPOSE_CONDITIONS: "Voornemen tot opleggen van voorwaarden",
+    DecisionKind.SUSPEND: "Voornemen tot schorsen van de erkenning",
+    DecisionKind.REINSTATE: "Voornemen tot herstellen van de erkenning",
+    DecisionKind.WITHDRAW: "Voornemen tot intrekken van de erkenning",
+    DecisionKind.LAPSE: "Voornemen tot laten vervallen van de erkenning",
+}
+INTENDED_SENTENCES = {
+    DecisionKind.GRANT: "SBB is van plan uw erkenning toe te kennen.",
+    DecisionKind.REFUSE: "SBB is van plan uw aanvraag te weigeren.",
+    DecisionKind.IMPOSE_CONDITIONS: "SBB is van plan voorwaarden te verbinden aan uw erkenning.",
+    DecisionKind.SUSPEND: "SBB is van plan uw erkenning te schorsen.",
+    DecisionKind.REINSTATE: "SBB is van plan uw erkenning te herstellen.",
+    DecisionKind.WITHDRAW: "SBB is van plan uw erkenning in te trekken.",
+    DecisionKind.LAPSE: "SBB is van plan uw erkenning te laten vervallen.",
 }
 
 
@@ -262,6 +297,16 @@ def decision_title(kind: DecisionKind | str) -> str:
     return DECISION_TITLES[DecisionKind(kind)]
 
 
+def decision_heading(kind: DecisionKind | str, status: str) -> str:
+    """A decision's title for the company: the plan while it is a voornemen, what was decided after."""
+    return (INTENDED_TITLES if status == "intended" else DECISION_TITLES)[DecisionKind(kind)]
+
+
+def intended_sentence(kind: DecisionKind | str) -> str:
+    """A voornemen in the future tense: "SBB is van plan uw erkenning te schorsen." (art. 4:8 Awb)."""
+    return INTENDED_SENTENCES[DecisionKind(kind)]
+
+
 def task_kind(kind: str) -> str:
     return TASK_KINDS.get(kind, kind.replace("_", " "))
 
@@ -327,6 +372,18 @@ _MONTHS = (
     "januari", "februari", "maart", "april", "mei", "juni",
     "juli", "augustus", "september", "oktober", "november", "december",
 )
+
+
+# The keys a company is known by, as the register's search answers which one a number matched.
+COMPANY_KEYS = {"kvk_number": "KvK-nummer", "establishment_number": "vestigingsnummer", "sbb_id": "leerbedrijf-ID"}
+
+# The columns of the school's batch check as a CSV file, in Dutch (`register.batch_csv` also reads the English
+# names of the API and docs): in (item) and out (answer).
+BATCH_CSV_COLUMNS = {
+    "line": "regel", "company": "leerbedrijf", "crebo": "crebo", "pathway": "leerweg", "date": "datum",
+    "recognised": "erkend", "status": "status", "since": "sinds", "until": "tot",
+    "placements_until": "lopende_stages_tot",
+}
 
 
 def long_date(value: date | datetime | None) -> str:

@@ -37,6 +37,7 @@ from redis.exceptions import RedisError
 
 from erkenning import letters, models
 from erkenning.core import calendar_days, context, mail, outbox
+from erkenning.core.auth import links as sign_in_links
 from erkenning.core.auth import mails as account_mails
 from erkenning.core.logging import configure_logging, get_logger
 from erkenning.core.runtime import Runtime
@@ -81,6 +82,7 @@ def wiring() -> Wiring:
     )
     handlers = outbox.Handlers([
         mail.sender(composers),
+        *sign_in_links.HANDLERS,
         *register_tasks.HANDLERS,
         *training_tasks.HANDLERS,
         *workflow_tasks.handlers(letters.RENDERER),

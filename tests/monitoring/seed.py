@@ -185,6 +185,7 @@ class Seeder:
             company_id=company.id if company else None, company_name_given=None if company else "Onbekend BV",
             ground=ground, incident_date=day_of(received) - timedelta(days=3), summary="Samenvatting",
             status=status, triaged_at=triaged if outcome else None, created_at=received, updated_at=received,
+            received_on=day_of(received),
             referred_to=ReferralBody.POLICE if status is ReportStatus.REFERRED else None,
         )
         self.rows.append(report)

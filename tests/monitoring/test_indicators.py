@@ -8,6 +8,7 @@ import pytest
 
 from erkenning.companies.models import Sector
 from erkenning.core.runtime import Runtime
+from erkenning.reports.models import ReportStatus
 from erkenning.stagepact import indicators
 from erkenning.stagepact.catalogue import SPECS
 from erkenning.stagepact.period import Period
@@ -108,3 +109,18 @@ async def test_reach_counts_companies_per_topic_and_invitations_count_who_then_e
     rows = {r.key: r for r in (await compute(runtime, Period.year(2025))).rows(suppressed=True)}
     assert rows[("invitations", "enrolled", "new_company")].current.text == "<5"
     assert rows[("invitations", "share_enrolled", "new_company")].current.text == "withheld"
+
+
+async def test_a_report_counts_on_the_day_it_was_received_not_the_day_it_was_entered(
+    runtime: Runtime, seeder: Seeder
+) -> None:
+    """A letter received on 30 December, entered on 5 January: received in the old year, and its lead time to
+    the assessment counts from the day of receipt."""
+    report = seeder.report(amsterdam(2025, 1, 5, 10, 0, 0), outcome=ReportStatus.NOT_SUBSTANTIATED,
+                           triaged=amsterdam(2025, 1, 6, 10, 0, 0))
+    report.incident_date, report.received_on = date(2024, 12, 20), date(2024, 12, 30)
+    await seeder.save()
+    old_year = (await compute(runtime, Period.year(2024))).current_values
+    new_year = (await compute(runtime, Period.year(2025))).current_values
+    assert old_year[("reports", "received", None)] == 1 and new_year[("reports", "received", None)] == 0
+    assert new_year[("lead_times", "triage_days_median", None)] == 7

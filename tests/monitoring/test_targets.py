@@ -115,8 +115,8 @@ async def test_the_yearly_report_says_which_targets_are_met_not_met_or_without_d
     }
     assert lines == {
         "Meldingen ontvangen": ["ten minste 20", "23", "6", "gestegen", "gehaald", SOURCE],
-        "Meldingen getrieerd": ["ten minste 30", "23", "0", "gestegen", "niet gehaald", SOURCE],
-        "Via: Antidiscriminatievoorziening": ["hoogstens 10", "&lt;5", "0", "–", "geen gegevens", SOURCE],
+        "Meldingen beoordeeld": ["ten minste 30", "23", "0", "gestegen", "niet gehaald", SOURCE],
+        "Via: Antidiscriminatievoorziening of gemeente": ["hoogstens 10", "&lt;5", "0", "–", "geen gegevens", SOURCE],
         "Aandeel binnen de norm besloten": ["ten minste 80,0%", "n.v.t.", "n.v.t.", "–", "geen gegevens", SOURCE],
     }
     assert '<td class="num">3</td>' not in html  # the small count appears nowhere, the verdict does not give it away

@@ -290,6 +290,7 @@ async def test_a_measure_from_an_investigation_is_put_to_the_company_and_nothing
         effective_until=None,
         placements_until=effective + timedelta(days=90),
         urgent_reason=None,
+        criterion_code="non_discrimination",
         investigation_id=investigation_id,
     )
     with pytest.raises(ValidationFailed):

@@ -32,6 +32,7 @@ async def other(world: World, tokens: TokenFactory, client):
                 grounds="g",
                 legal_basis="b",
                 effective_from=clock.today() + timedelta(days=60),
+                criterion_code="non_discrimination",
             ),
             as_caller(world.adviser),
         )

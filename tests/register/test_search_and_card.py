@@ -1,4 +1,5 @@
-"""Search by exact keys only, 50 a page at most; the public card shows name, place and today's recognitions."""
+"""Search by exact keys, one number or part of the name (+ town), 50 a page at most; the public card shows name,
+place and today's recognitions."""
 
 from datetime import date
 
@@ -11,7 +12,8 @@ from tests.factories import SUSPENSION_AND_WITHDRAWAL, make_company, make_recogn
 from tests.helpers import on_day
 
 SEARCH = "/api/v1/register/companies"
-ITEM_KEYS = {"sbb_id", "name", "city", "postcode"}
+ITEM_KEYS = {"sbb_id", "name", "city", "postcode", "matched_on"}
+CARD_KEYS = {"sbb_id", "name", "city", "postcode"}
 
 
 @pytest.mark.parametrize(
@@ -54,7 +56,8 @@ async def test_search_by_each_exact_key(client, runtime: Runtime) -> None:
     await make_company(runtime, name="Bakkerij Jansen", postcode="9999 ZZ")  # same name elsewhere
     await make_company(runtime, name="Bakkerij Jansen en Zonen", postcode="1234 AB")  # not an exact name
     await make_recognition(runtime, target, [(S.ACTIVE, date(2020, 1, 1), None)])
-    expected = [{"sbb_id": target.sbb_id, "name": "Bakkerij Jansen", "city": "Zeist", "postcode": "1234 AB"}]
+    expected = [{"sbb_id": target.sbb_id, "name": "Bakkerij Jansen", "city": "Zeist", "postcode": "1234 AB",
+                 "matched_on": None}]
     for params in (
         {"kvk_number": target.kvk_number},
         {"establishment_number": target.establishment_number},
@@ -102,7 +105,7 @@ async def test_card_shows_public_facts_and_only_active_recognitions(client, runt
         response = await client.get(f"/api/v1/register/companies/{company.sbb_id}")
     assert response.status_code == 200
     card = response.json()
-    assert set(card) == {*ITEM_KEYS, "recognitions"}
+    assert set(card) == {*CARD_KEYS, "recognitions"}
     assert card == {
         "sbb_id": company.sbb_id, "name": "Garage Hendriks", "city": "Eindhoven", "postcode": "5611 AB",
         "recognitions": [

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -11,8 +12,9 @@ from erkenning.companies.models import Company
 from erkenning.core import clock
 from erkenning.core.runtime import Runtime
 from erkenning.reports.models import Report, ReportConfidential
+from erkenning.reports.schemas import assessment_due
 from tests.factories import Principal, adviser_report, confidential, facts, make_company, school_report
-from tests.helpers import REPORTS, SCHOOL_REPORTS
+from tests.helpers import REPORTS, SCHOOL_REPORTS, on_day
 
 
 async def _report(runtime: Runtime, report_id: str) -> Report:
@@ -33,13 +35,42 @@ async def test_school_passes_a_report_on_with_its_brin_and_sees_a_coarse_status(
     created = await school_report(
         client, school, {**facts(company), "school_reference": "MP-2026/017", "confidential": confidential()}
     )
-    assert set(created) == {"id", "received_at", "school_reference", "status"}
+    assert set(created) == {"id", "reference", "received_at", "school_reference", "status", "assessed_by", "next_step"}
     assert created["status"] == "received" and created["school_reference"] == "MP-2026/017"
     report = await _report(runtime, created["id"])
     assert report.school_brin == "25LX"
     assert report.channel == "school_reporting_point"
     assert report.company_id == company.id
     assert await _confidential_rows(runtime) == 1
+
+
+async def test_passing_on_answers_a_reference_sbbs_term_in_working_days_and_the_next_step(
+    client, school: Principal, company: Company
+) -> None:
+    """The term is REPORT_TRIAGE_TERM_WORKING_DAYS (10) working days: from Thursday 24 December 2026 the general
+    holidays of the Algemene termijnenwet (Christmas, New Year's Day) and the weekends do not count."""
+    with on_day(date(2026, 12, 24)):
+        first = await school_report(client, school, facts(company, incident_date="2026-12-01"))
+        second = await school_report(client, school, facts(company, incident_date="2026-12-01"))
+    assert re.fullmatch(r"SBB-M-\d{4}-\d{6}", first["reference"]) and first["reference"] != second["reference"]
+    assert first["assessed_by"] == "2027-01-11"
+    assert first["next_step"] == (
+        "SBB assesses the report by 2027-01-11. SBB may then ask your reporting point for a reaction; "
+        "it tells you the outcome separately."
+    )
+    with on_day(date(2026, 12, 28)):
+        again = (await client.get(f"{SCHOOL_REPORTS}/{first['id']}", headers=school.headers)).json()
+        listed = (await client.get(SCHOOL_REPORTS, headers=school.headers)).json()["items"]
+    assert (again["reference"], again["assessed_by"]) == (first["reference"], "2027-01-11")
+    assert {r["reference"] for r in listed} == {first["reference"], second["reference"]}
+
+
+def test_the_assessment_term_counts_working_days_after_the_day_of_arrival() -> None:
+    friday_evening = datetime(2026, 5, 1, 21, 30, tzinfo=UTC)  # 23:30 in Amsterdam: still Friday 1 May
+    assert assessment_due(friday_evening, 1) == date(2026, 5, 4)
+    # King's Day (27 April), 5 May, Ascension Day (14 May) and the decree day 15 May 2026 are no working days.
+    assert assessment_due(datetime(2026, 4, 24, 10, tzinfo=UTC), 10) == date(2026, 5, 12)
+    assert assessment_due(datetime(2026, 5, 8, 10, tzinfo=UTC), 5) == date(2026, 5, 19)
 
 
 async def test_school_cannot_set_protected_fields(client, school: Principal, company: Company) -> None:

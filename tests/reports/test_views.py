@@ -111,7 +111,9 @@ async def test_school_sees_only_its_own_reports_and_only_a_coarse_status(
 
     listed = (await client.get(SCHOOL_REPORTS, headers=school.headers)).json()
     assert listed["total"] == 1 and [i["id"] for i in listed["items"]] == [ours]
-    assert set(listed["items"][0]) == {"id", "received_at", "school_reference", "status"}
+    assert set(listed["items"][0]) == {
+        "id", "reference", "received_at", "school_reference", "status", "assessed_by", "next_step",
+    }
     assert (await client.get(f"{SCHOOL_REPORTS}/{theirs}", headers=school.headers)).status_code == 404
     assert (await client.get(f"{SCHOOL_REPORTS}/00000000-0000-0000-0000-000000000000",
                              headers=school.headers)).status_code == 404
@@ -122,8 +124,12 @@ async def test_school_sees_only_its_own_reports_and_only_a_coarse_status(
     assert await status() == "received"
     await act(client, senior, ours, "start-triage")
     assert await status() == "being handled"
+    in_triage = (await client.get(f"{SCHOOL_REPORTS}/{ours}", headers=school.headers)).json()
+    assert in_triage["assessed_by"] is None  # the term is told while the report waits for assessment only
     await act(client, senior, ours, "substantiate", {"reason": "Ernstig"})
     assert await status() == "being handled"  # an investigation is never revealed
+    substantiated = (await client.get(f"{SCHOOL_REPORTS}/{ours}", headers=school.headers)).json()
+    assert substantiated["next_step"] == in_triage["next_step"]  # nor by the next step
 
     company_caller = await tokens.make(Role.COMPANY, company_id=company.id)
     assert (await client.get(SCHOOL_REPORTS, headers=company_caller.headers)).status_code == 403

@@ -13,7 +13,8 @@ from uuid import UUID
 
 import httpx
 
-from erkenning.core.caller import Role
+from erkenning.core.auth.contacts import ContactService
+from erkenning.core.caller import Caller, Role
 from erkenning.core.runtime import Runtime
 from erkenning.workflows.models import AdviserTask
 from tests.factories import (
@@ -41,11 +42,14 @@ class Party:
 
     def secrets_of_company(self) -> set[str]:
         keys = ("company_id", "recognition_id", "decision_id", "objection_id", "case_id", "participation_id",
-                "certified_participation_id", "token_id", "company_report_id", "invitation_id")
+                "certified_participation_id", "token_id", "company_report_id", "invitation_id", "attachment_id",
+                "company_contact_id", "page_company_contact_id", "admin_contact_id", "page_admin_contact_id")
         return {self.ids[k] for k in keys}
 
     def secrets_of_school(self) -> set[str]:
-        return {self.ids[k] for k in ("subscription_id", "page_subscription_id", "delivery_id", "report_id")}
+        keys = ("subscription_id", "page_subscription_id", "delivery_id", "report_id", "school_contact_id",
+                "page_school_contact_id")
+        return {self.ids[k] for k in keys}
 
 
 @dataclass
@@ -102,12 +106,20 @@ async def build(client: httpx.AsyncClient, runtime: Runtime, tokens: TokenFactor
         withdrawn = await recognitions.granted("25181", company_id=company_id)
         decision_id = await recognitions.decide("withdraw", [withdrawn])
         party.ids["recognition_id"] = str(recognition_id)
+        party.ids["assessment_id"] = str(await scalar(
+            runtime, "SELECT id FROM criteria_assessment WHERE recognition_id = :r", r=recognition_id
+        ))
         party.ids["decision_id"] = str(decision_id)
         objection = _ok(await client.post(
             f"/api/v1/portal/decisions/{decision_id}/objections", json={"grounds": "Wij zijn het oneens."},
             headers=party.company.headers,
         ))
         party.ids["objection_id"] = objection["id"]
+        attachment = _ok(await client.post(
+            f"/api/v1/portal/objections/{objection['id']}/attachments",
+            files={"file": ("verklaring.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")}, headers=party.company.headers,
+        ))
+        party.ids["attachment_id"] = attachment["id"]
 
         # A report passed on by the school, substantiated: the worker opens a case; then both sides are heard.
         report = await school_report(client, party.school, {**facts(await _company(runtime, company_id)),
@@ -189,7 +201,22 @@ async def build(client: httpx.AsyncClient, runtime: Runtime, tokens: TokenFactor
         "year": "2026",
         "task_id": task_id,
     }
+    # Contacts (who may sign in by e-mail link): one per route that removes one, so no removal hides another's.
+    async with runtime.transaction() as session:
+        contacts = ContactService(session)
+        for name, party in parties.items():
+            company_id, brin = UUID(party.ids["company_id"]), party.school.school_brin
+            for key in ("company_contact_id", "page_company_contact_id", "admin_contact_id", "page_admin_contact_id"):
+                made = await contacts.add(ADMIN, email=f"{key}@{name}.example", name=key, company_id=company_id)
+                party.ids[key] = str(made.id)
+            for key in ("school_contact_id", "page_school_contact_id"):
+                made = await contacts.add(ADMIN, email=f"{key}@{name}.example", name=key, school_brin=brin)
+                party.ids[key] = str(made.id)
+            party.ids["school_brin"] = str(brin)
     return SecurityWorld(adviser=adviser, senior=senior, admin=admin, parties=parties, shared=shared)
+
+
+ADMIN = Caller(principal_id=None, role=Role.ADMIN, name="matrix")
 
 
 async def _company(runtime: Runtime, company_id: UUID) -> Any:

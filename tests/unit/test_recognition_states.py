@@ -104,7 +104,7 @@ DECISION_SPEC = {
     (D.SENT, D.REVOKED): STAFF_DECIDING,
 }
 # What each move is given by the services that make it.
-GIVEN = {"objection_upheld": True, "objection_pending": False}
+GIVEN = {"objection_upheld": True, "objection_pending": False, "criteria_unmet": []}
 
 
 def decision(status: D, kind: K = K.GRANT, **fields):
@@ -155,6 +155,10 @@ NOT_READY_DECISION = {
         {},
         "may respond until",
     ),
+    (D.APPROVED, D.SENT): (
+        lambda: decision(D.APPROVED), {"criteria_unmet": ["25180 bol: not met: non_discrimination"]},
+        "non_discrimination",
+    ),
     (D.SENT, D.FINAL): (lambda: decision(D.SENT, objection_deadline=TODAY), {}, "has not passed yet"),
     (D.SENT, D.REVOKED): (lambda: decision(D.SENT), {"objection_upheld": False}, "only by upholding an objection"),
 }
@@ -192,8 +196,23 @@ def test_harmful_decisions_need_a_senior_who_did_not_draft_them(kind: K) -> None
 @pytest.mark.parametrize("kind", [K.GRANT, K.REINSTATE, K.LAPSE])
 def test_other_decisions_may_be_approved_by_any_adviser_even_the_drafter(kind: K) -> None:
     obj = decision(D.DRAFT, kind, drafted_by=ADVISER.principal_id)
-    apply(DECISION_TRANSITIONS, obj, D.APPROVED, ADVISER)
+    apply(DECISION_TRANSITIONS, obj, D.APPROVED, ADVISER, criteria_unmet=[])
     assert obj.status is D.APPROVED
+
+
+@pytest.mark.parametrize("target", [D.APPROVED, D.SENT])
+def test_a_grant_waits_for_every_criterion_met_and_is_never_made_unchecked(target: D) -> None:
+    """Art. 7.2.10 WEB: 409 naming what is missing, and no grant at all when the criteria were not checked."""
+    source = D.DRAFT if target is D.APPROVED else D.APPROVED
+    unmet = ["25180 bol: not met: non_discrimination; not assessed: cooperation"]
+    for given, reason in (({"criteria_unmet": unmet}, "not met: non_discrimination"), ({}, "were not checked")):
+        obj = decision(source, K.GRANT)
+        with pytest.raises(InvalidTransition, match=reason):
+            apply(DECISION_TRANSITIONS, obj, target, ADVISER, **given)
+        assert target.value not in [m.to for m in allowed(DECISION_TRANSITIONS, obj, ADVISER, **given)]
+    obj = decision(source, K.GRANT)
+    apply(DECISION_TRANSITIONS, obj, target, ADVISER, criteria_unmet=[])
+    assert obj.status is target
 
 
 def test_a_harmful_decision_without_investigation_is_first_put_to_the_company() -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from erkenning.core import mail, outbox
+from erkenning.core.auth import links
 from erkenning.worker import wiring
 
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -93,7 +94,8 @@ def test_every_e_mail_queued_has_its_composer_and_its_text() -> None:
 
 
 def test_e_mails_and_webhooks_are_external_and_the_rest_stays_in_the_database() -> None:
-    assert wiring().handlers.external == {mail.TOPIC, "register.webhook"}
+    # The sign-in link has a sender of its own: its secret is computed from SESSION_SECRET when it is sent.
+    assert wiring().handlers.external == {mail.TOPIC, links.TOPIC, "register.webhook"}
 
 
 async def _nothing(ctx: outbox.EventContext) -> None:

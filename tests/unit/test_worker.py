@@ -15,6 +15,7 @@ def test_the_worker_schedules_every_recognition_job_with_a_minute() -> None:
         "finalise_decisions",
         "record_response_terms",
         "notice_reassessments_due",
+        "purge_staged_attachments",
     ):
         assert jobs[f"cron:{name}"].minute is not None
 

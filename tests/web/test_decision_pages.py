@@ -68,7 +68,7 @@ async def test_a_draft_with_errors_is_explained_on_its_fields_and_keeps_the_inpu
     for field in ("kind", "recognition-ids", "grounds", "legal-basis"):
         assert f'href="#veld-{field}"' in empty.text
     suspension = await _draft(web, world, {
-        "kind": "suspend", "recognition_ids": [str(recognition)], "grounds": "Onveilige werkplek", "legal_basis": "WEB",
+        "kind": "suspend", "recognition_ids": [str(recognition)], "criterion_code": "non_discrimination", "grounds": "Onveilige werkplek", "legal_basis": "WEB",
     })
     assert suspension.status_code == 422
     assert "Geef bij een schorsing een einddatum" in suspension.text and 'href="#veld-effective-until"' in suspension.text
@@ -95,7 +95,7 @@ async def test_a_harmful_decision_is_first_intended_and_four_eyes_hold(
     recognition = await world.granted()
     await web.sign_in(world.senior)
     drafted = await _draft(web, world, {
-        "kind": "suspend", "recognition_ids": [str(recognition)], "grounds": "Onveilige werkplek",
+        "kind": "suspend", "recognition_ids": [str(recognition)], "criterion_code": "non_discrimination", "grounds": "Onveilige werkplek",
         "legal_basis": "art. 7.2.10 WEB", "until_reinstated": "ja",
         "placements_until": (clock.today() + timedelta(days=60)).isoformat(),
     })
@@ -135,7 +135,7 @@ async def test_approval_before_the_response_term_ends_is_explained_with_the_date
     recognition = await world.granted()
     await web.sign_in(world.adviser)
     drafted = await _draft(web, world, {
-        "kind": "withdraw", "recognition_ids": [str(recognition)], "grounds": "Ernstige signalen", "legal_basis": "WEB",
+        "kind": "withdraw", "recognition_ids": [str(recognition)], "criterion_code": "non_discrimination", "grounds": "Ernstige signalen", "legal_basis": "WEB",
         "placements_until": (clock.today() + timedelta(days=30)).isoformat(),
     })
     decision_id = drafted.headers["location"].rsplit("/", 1)[1]
@@ -249,7 +249,7 @@ async def test_the_approver_sees_the_whole_scope_and_the_letter_before_it_is_sen
     placements = effective + timedelta(days=45)
     await web.sign_in(world.adviser)
     drafted = await _draft(web, world, {
-        "kind": "withdraw", "recognition_ids": [str(recognition)], "grounds": "De werkplek is niet veilig.",
+        "kind": "withdraw", "recognition_ids": [str(recognition)], "criterion_code": "non_discrimination", "grounds": "De werkplek is niet veilig.",
         "legal_basis": "art. 7.2.10 WEB", "effective_from": effective.isoformat(),
         "placements_until": placements.isoformat(),
     })
@@ -305,3 +305,39 @@ async def test_a_decision_sent_before_letters_were_kept_still_shows_and_says_so(
     assert page.status_code == 200 and "geen brief bewaard" in page.text and earlier.kenmerk in page.text
     missing = await client.get(f"/api/v1/backoffice/decisions/{earlier.id}/letter", headers=world.adviser.headers)
     assert missing.status_code == 404
+
+
+async def test_the_draft_form_groups_the_fields_of_each_kind_and_reads_only_those_of_the_kind_chosen(
+    web: WebClient, world: World, runtime: Runtime
+) -> None:
+    application = await world.application("25180", Pathway.BOL)
+    await web.sign_in(world.adviser)
+    form = (await web.get(f"/besluiten/nieuw?bedrijf={world.company_id}")).text
+    assert 'type="radio" id="veld-kind" name="kind" value="grant"' in form
+    assert 'data-when-values="suspend"' in form and "<legend class=\"fieldset__legend\">Alleen bij een schorsing" in form
+    assert 'data-when-values="suspend withdraw"' in form
+    # An end date left in the suspension's fieldset does not count against a grant.
+    drafted = await _draft(web, world, {
+        "kind": "grant", "recognition_ids": [str(application)], "grounds": "Voldoet.", "legal_basis": "art. 7.2.10 WEB",
+        "effective_until": (clock.today() + timedelta(days=30)).isoformat(), "until_reinstated": "ja",
+    })
+    assert drafted.status_code == 303, drafted.text
+    decision_id = drafted.headers["location"].rsplit("/", 1)[1]
+    assert await scalar(runtime, "SELECT effective_until FROM decision WHERE id = :id", id=decision_id) is None
+
+
+async def test_a_draft_reports_every_error_at_once(web: WebClient, world: World, runtime: Runtime) -> None:
+    recognition = await world.granted("25180", on=clock.today() - timedelta(days=200))
+    await web.sign_in(world.adviser)
+    before = await scalar(runtime, "SELECT count(*) FROM decision")
+    refused = await _draft(web, world, {
+        "kind": "suspend", "recognition_ids": [str(recognition)], "grounds": "", "legal_basis": "",
+        "effective_from": (clock.today() + timedelta(days=10)).isoformat(),
+        "effective_until": (clock.today() + timedelta(days=5)).isoformat(),
+    })
+    assert refused.status_code == 422
+    summary = refused.text.split('class="error-summary__list"')[1].split("</ul>")[0]
+    for field in ("grounds", "legal-basis", "effective-until", "placements-until"):
+        assert f'href="#veld-{field}"' in summary, field
+    assert "De einddatum ligt na de ingangsdatum." in summary
+    assert await scalar(runtime, "SELECT count(*) FROM decision") == before

@@ -10,8 +10,10 @@ import pytest
 from erkenning.core import clock
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
-from tests.factories import TokenFactory, make_company, substantiated_case
-from tests.helpers import WebClient, form_actions, post_form, scalar
+from erkenning.recognition.models import RecognitionStatus
+from erkenning.vocabulary import long_date
+from tests.factories import TokenFactory, heard_case, make_company, make_recognition, substantiated_case
+from tests.helpers import CASES, WebClient, form_actions, post_form, scalar
 
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
 
@@ -135,18 +137,46 @@ async def test_a_proposal_shows_the_services_objections_on_its_fields_and_keeps_
     assert "wacht op goedkeuring" in page.text
 
 
-async def test_an_adverse_proposal_without_a_hearing_is_refused_with_a_reason(
+async def test_an_adverse_proposal_without_a_hearing_is_not_offered_and_refused_if_posted(
     web: WebClient, tokens: TokenFactory, client: httpx.AsyncClient, runtime: Runtime, company
 ) -> None:
     adviser = await web.sign_in_as(tokens, Role.ADVISER)
     case_id = await substantiated_case(client, runtime, adviser, company)
     await _step(web, case_id, "beoordelen", {"reason": "Geen hoor nodig"})
+    form = (await web.get(f"/onderzoeken/{case_id}")).text
+    assert 'value="unfounded"' in form and 'value="improvement_agreement"' in form
+    assert 'value="withdrawal"' not in form and 'value="suspension"' not in form
+    assert "dit bedrijf is niet gehoord" in form
     refused = await _step(web, case_id, "voorstel", {
         "outcome": "withdrawal", "findings": "Ernstig", "effective_from": clock.today().isoformat(),
     })
-    assert refused.status_code == 403
-    assert "nadat het bedrijf is gehoord" in refused.text
+    assert refused.status_code == 422
+    assert "Deze uitkomst kan nu niet worden voorgesteld" in refused.text
     assert await _status(runtime, case_id) == "assessment"
+
+
+async def test_a_proposal_reports_every_error_at_once_and_reads_only_the_fields_of_its_outcome(
+    web: WebClient, tokens: TokenFactory, client: httpx.AsyncClient, runtime: Runtime, company
+) -> None:
+    adviser = await web.sign_in_as(tokens, Role.ADVISER)
+    case = await heard_case(client, runtime, adviser, company, phone=True)
+    case_id = case["case_id"]
+    page = (await web.get(f"/onderzoeken/{case_id}")).text
+    assert 'value="suspension"' in page and 'data-when-values="suspension withdrawal"' in page
+    everything_missing = await _step(web, case_id, "voorstel", {"outcome": "suspension", "findings": ""})
+    assert everything_missing.status_code == 422
+    summary = everything_missing.text.split('class="error-summary__list"')[1].split("</ul>")[0]
+    for field in ("findings", "recognition-ids", "effective-from", "placements-until"):
+        assert f'href="#veld-voorstel-{field}"' in summary, field
+    assert "Er zijn 4 fouten in het formulier" in everything_missing.text
+    assert await _status(runtime, case_id) == "assessment"
+    # A value left in the fields of another outcome (hidden by the script) is not read.
+    proposed = await _step(web, case_id, "voorstel", {
+        "outcome": "unfounded", "findings": "Niet aangetoond", "placements_until": "2000-01-01",
+        "effective_until": "nonsense",
+    })
+    assert proposed.status_code == 303
+    assert await _status(runtime, case_id) == "proposed"
 
 
 async def test_four_eyes_the_proposer_cannot_approve_another_senior_can(
@@ -237,3 +267,35 @@ async def test_an_unknown_case_or_step_is_a_404_page(
     case_id = await substantiated_case(client, runtime, adviser, company)
     assert (await web.get(f"/onderzoeken/{UNKNOWN}")).status_code == 404
     assert (await _step(web, case_id, "opblazen")).status_code == 404
+
+
+async def test_the_approver_reads_the_scope_and_the_intended_decisions_letter_before_approving(
+    web: WebClient, tokens: TokenFactory, client: httpx.AsyncClient, runtime: Runtime, company
+) -> None:
+    recognition = await make_recognition(
+        runtime, company, [(RecognitionStatus.ACTIVE, clock.today() - timedelta(days=400), None)],
+        crebo="25180", qualification="Kok", level=2,
+    )
+    adviser = await tokens.make(Role.ADVISER)
+    case_id = (await heard_case(client, runtime, adviser, company, phone=True))["case_id"]
+    starts = clock.today() + timedelta(days=14)
+    proposed = await client.post(f"{CASES}/{case_id}/proposal", headers=adviser.headers, json={
+        "outcome": "suspension", "findings": "Afwijzing op grond van afkomst is aannemelijk.",
+        "recognition_ids": [str(recognition.id)], "effective_from": starts.isoformat(),
+        "placements_until": (starts + timedelta(days=60)).isoformat(),
+    })
+    assert proposed.status_code == 200, proposed.text
+    await web.sign_in_as(tokens, Role.SENIOR_ADVISER)
+    page = (await web.get(f"/onderzoeken/{case_id}")).text
+    scope, steps = page.index("Wat het voorstel met de erkenningen doet"), page.index('id="stappen"')
+    assert scope < steps  # read before the button
+    assert "Kok <span class=\"muted\">(crebo 25180, niveau 2)</span>" in page and "geschorst" in page
+    assert long_date(starts) in page
+    letter = page[page.index("De brief met het voornemen"):steps]
+    assert "CONCEPT-V" in letter and "Afwijzing op grond van afkomst is aannemelijk." in letter and "25180" in letter
+    assert f"/onderzoeken/{case_id}/goedkeuren" in form_actions(page)
+    assert await scalar(runtime, "SELECT count(*) FROM decision") == 0  # a preview drafts nothing
+    approved = await _step(web, case_id, "goedkeuren")
+    assert approved.status_code == 303 and approved.headers["location"] == f"/onderzoeken/{case_id}"
+    after = await web.get(f"/onderzoeken/{case_id}")
+    assert "Het voorstel is goedgekeurd en wordt uitgevoerd." in after.text

@@ -38,18 +38,18 @@ async def test_staff_see_exact_figures_with_charts_and_the_suppressed_view_on_re
     html = exact.text
     assert "Cijfers van 1 januari 2025 tot en met 31 december 2025" in html and "Niet publiceren" in html
     assert _cell_after(html, "Meldingen ontvangen") == ["23", "6", "+17"]
-    assert _cell_after(html, "Antidiscriminatievoorziening") == ["3", "0", "+3"]
+    assert _cell_after(html, "Antidiscriminatievoorziening of gemeente") == ["3", "0", "+3"]
     # The bar charts are inline SVG, labelled for assistive technology, one bar per category.
     assert html.count('<svg') >= 7 and 'role="img"' in html and 'aria-labelledby="chart-channel-title' in html
-    assert 'data-category="agency"' in html and "<title>Antidiscriminatievoorziening: 3</title>" in html
+    assert 'data-category="agency"' in html and "<title>Antidiscriminatievoorziening of gemeente: 3</title>" in html
 
     hidden = await web.get("/monitoring", params={"soort": "jaar", "jaar": "2025", "weergave": "afgeschermd"})
     assert hidden.status_code == 200
     assert "Kleine aantallen afgeschermd" in hidden.text
-    assert _cell_after(hidden.text, "Antidiscriminatievoorziening")[0] == "&lt;5"
-    assert _cell_after(hidden.text, "Intake door SBB (telefoon, contactformulier, overig)")[0] == "x"
+    assert _cell_after(hidden.text, "Antidiscriminatievoorziening of gemeente")[0] == "&lt;5"
+    assert _cell_after(hidden.text, "Intake door SBB (telefoon, e-mail, brief, contactformulier, anders)")[0] == "x"
     assert _cell_after(hidden.text, "Meldingen ontvangen")[0] == "23"
-    assert "<title>Antidiscriminatievoorziening: 3</title>" not in hidden.text
+    assert "<title>Antidiscriminatievoorziening of gemeente: 3</title>" not in hidden.text
 
 
 async def test_a_quarter_a_school_year_and_own_dates_are_periods(web: WebClient, tokens: TokenFactory) -> None:

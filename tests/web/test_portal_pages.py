@@ -12,11 +12,10 @@ from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 from erkenning.letters import RENDERER
 from erkenning.recognition.models import Pathway
-from erkenning.recognition.schemas import DecisionCreate
 from erkenning.recognition.services.decisions import DecisionService
 from erkenning.vocabulary import long_date
-from tests.factories import TokenFactory, World, as_caller, hearing_for
-from tests.helpers import WebClient, csrf_of, error_summary, value_of
+from tests.factories import TokenFactory, World, as_caller, hearing_for, intended_withdrawal
+from tests.helpers import WebClient, csrf_of, error_summary, scalar, value_of
 
 
 @pytest.fixture
@@ -29,19 +28,6 @@ async def company(web: WebClient, world: World) -> World:
 async def _count(runtime: Runtime, table: str) -> int:
     async with runtime.engine.connect() as conn:
         return int((await conn.execute(sa.text(f"SELECT count(*) FROM {table}"))).scalar() or 0)
-
-
-async def intended(world: World, recognition_id) -> str:
-    """An intended withdrawal put to the company (voornemen), through the services."""
-    async with world.runtime.transaction() as session:
-        service = DecisionService(session, world.runtime.settings, RENDERER)
-        decision = await service.draft(
-            DecisionCreate(kind="withdraw", recognition_ids=[recognition_id], grounds="Geen praktijkopleider meer.",
-                           legal_basis="art. 7.2.10 WEB", placements_until=clock.today() + timedelta(days=60)),
-            as_caller(world.adviser),
-        )
-        await service.intend(decision.id, as_caller(world.adviser))
-    return str(decision.id)
 
 
 async def test_recognitions_are_told_in_plain_language(web: WebClient, company: World) -> None:
@@ -75,7 +61,7 @@ async def test_portal_pages_are_for_companies_only(web: WebClient, tokens: Token
         assert (await web.get(path)).status_code == 403, path
 
 
-async def test_objecting_to_a_decision_post_redirects_and_is_received(
+async def test_objecting_to_a_decision_is_checked_then_sent_and_confirmed_with_what_happens_next(
     web: WebClient, company: World, runtime: Runtime
 ) -> None:
     recognition = await company.granted(on=date(2024, 3, 3))
@@ -83,10 +69,18 @@ async def test_objecting_to_a_decision_post_redirects_and_is_received(
     listed = (await web.get("/portaal/besluiten")).text
     assert "Erkenning geschorst" in listed and "Bezwaar tot en met" in listed
     path = f"/portaal/besluiten/{decision}"
-    response = await web.submit(path, f"{path}/bezwaar", {"grounds": "Wij hebben wel een praktijkopleider."})
-    assert response.status_code == 303 and response.headers["location"] == path
+    check = await web.submit(path, f"{path}/bezwaar", {"grounds": "Wij hebben wel een praktijkopleider."})
+    assert check.status_code == 200 and "Controleer uw bezwaar" in check.text
+    assert "Wij hebben wel een praktijkopleider." in check.text and "nog niet verstuurd" in check.text
+    assert await _count(runtime, "objection") == 0  # checking is not sending
+    sent = await web.http.post(f"{path}/bezwaar/versturen", data={
+        "_csrf": csrf_of(check.text), "grounds": value_of(check.text, "grounds")})
+    assert sent.status_code == 303 and sent.headers["location"].startswith("/portaal/bezwaren/")
+    confirmation = (await web.get(sent.headers["location"])).text
+    assert "Uw bezwaar is ontvangen" in confirmation and "Wij hebben wel een praktijkopleider." in confirmation
+    assert "Wat gebeurt er nu?" in confirmation and "hoorzitting" in confirmation and "artikel 7:10 Awb" in confirmation
+    assert "uiterlijk op" in confirmation
     page = (await web.get(path)).text
-    assert "Uw bezwaar is ontvangen" in page and "Wij hebben wel een praktijkopleider." in page
     assert "in behandeling" in page and f'action="/portaal/besluiten/{decision}/bezwaar"' not in page
     assert await _count(runtime, "objection") == 1
 
@@ -116,6 +110,8 @@ async def test_an_objection_after_the_deadline_is_refused_naming_the_deadline(
         page = await web.get(path)
         assert "U kunt geen bezwaar meer maken." in page.text
         late = await web.http.post(f"{path}/bezwaar", data={"_csrf": csrf_of(page.text), "grounds": "Te laat."})
+        assert late.status_code == 422 and "Controleer uw bezwaar" not in late.text
+        late = await web.http.post(f"{path}/bezwaar/versturen", data={"_csrf": csrf_of(page.text), "grounds": "Te laat."})
         assert late.status_code == 422
         assert f"De bezwaartermijn is verstreken op {long_date(deadline)}" in late.text
         assert value_of(late.text, "grounds") == "Te laat."
@@ -128,24 +124,39 @@ async def test_a_second_objection_while_one_is_pending_is_a_message_and_the_firs
     decision = await company.decide("suspend", [await company.granted(on=date(2024, 3, 3))], until_reinstated=True)
     path = f"/portaal/besluiten/{decision}"
     form = await web.get(path)
-    assert (await web.http.post(f"{path}/bezwaar", data={"_csrf": csrf_of(form.text), "grounds": "Eerste"})).status_code == 303
+    sent = await web.http.post(f"{path}/bezwaar/versturen", data={"_csrf": csrf_of(form.text), "grounds": "Eerste"})
+    assert sent.status_code == 303
     second = await web.http.post(f"{path}/bezwaar", data={"_csrf": csrf_of(form.text), "grounds": "Tweede"})
     assert second.status_code == 409 and "U heeft al bezwaar gemaakt" in second.text
+    again = await web.http.post(f"{path}/bezwaar/versturen", data={"_csrf": csrf_of(form.text), "grounds": "Tweede"})
+    assert again.status_code == 409 and "U heeft al bezwaar gemaakt" in again.text
     assert await _count(runtime, "objection") == 1
     async with runtime.engine.connect() as conn:
         objection_id = (await conn.execute(sa.text("SELECT id FROM objection"))).scalar()
-    withdrawn = await web.submit(path, f"/portaal/bezwaren/{objection_id}/intrekken")
+    mine = (await web.get(f"/portaal/bezwaren/{objection_id}")).text
+    assert f'href="/portaal/bezwaren/{objection_id}/intrekken"' in mine
+    question = await web.get(f"/portaal/bezwaren/{objection_id}/intrekken")
+    assert "Weet u zeker dat u uw bezwaar" in question.text and "niet ongedaan maken" in question.text
+    assert (await scalar(runtime, "SELECT status FROM objection")) == "pending"  # asking is not withdrawing
+    withdrawn = await web.submit(f"/portaal/bezwaren/{objection_id}/intrekken", f"/portaal/bezwaren/{objection_id}/intrekken")
     assert withdrawn.status_code == 303
     assert "Uw bezwaar is ingetrokken." in (await web.get(path)).text
+    assert (await scalar(runtime, "SELECT status FROM objection")) == "withdrawn"
+    assert (await web.get(f"/portaal/bezwaren/{objection_id}/intrekken")).status_code == 303  # nothing left to ask
 
 
 async def test_responding_to_an_intended_decision_once(web: WebClient, company: World, runtime: Runtime) -> None:
-    decision = await intended(company, await company.granted(on=date(2024, 3, 3)))
+    decision = await intended_withdrawal(company, await company.granted(on=date(2024, 3, 3)))
     start = (await web.get("/")).text
-    assert f'href="/portaal/besluiten/{decision}"' in start and "Voornemen: erkenning ingetrokken" in start
+    assert f'href="/portaal/besluiten/{decision}"' in start and "Voornemen tot intrekken van de erkenning" in start
     path = f"/portaal/besluiten/{decision}"
     page = await web.get(path)
     assert "Dit is een voornemen" in page.text and "Reactie versturen" in page.text
+    # The company reads which recognition criterion SBB finds no longer met.
+    assert "Erkenningsvoorwaarde waaraan niet (meer) zou worden voldaan" in page.text
+    assert "Deskundige praktijkopleider" in page.text
+    assert "SBB is van plan uw erkenning in te trekken." in page.text and "Zou ingaan op" in page.text
+    assert "Erkenning ingetrokken" not in page.text and "Gaat in op" not in page.text  # never as if imposed
     response = await web.http.post(
         f"{path}/zienswijze", data={"_csrf": csrf_of(page.text), "text": "Wij zoeken al een nieuwe."}
     )
@@ -203,7 +214,7 @@ async def test_a_company_never_sees_another_companys_hearing(web: WebClient, com
 async def test_the_company_downloads_the_letter_of_its_intended_and_of_its_sent_decision(
     web: WebClient, company: World, runtime: Runtime, tokens: TokenFactory
 ) -> None:
-    decision = await intended(company, await company.granted(on=date(2024, 3, 3)))
+    decision = await intended_withdrawal(company, await company.granted(on=date(2024, 3, 3)))
     page = (await web.get(f"/portaal/besluiten/{decision}")).text
     assert f'href="/portaal/besluiten/{decision}/brief"' in page and "Brief met het voornemen downloaden" in page
     letter = await web.get(f"/portaal/besluiten/{decision}/brief")

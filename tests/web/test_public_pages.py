@@ -26,33 +26,74 @@ REPORT = {
 }
 
 
-async def test_the_register_finds_a_company_by_an_exact_key_and_shows_its_card(web: WebClient, runtime: Runtime) -> None:
+async def test_the_register_finds_a_company_by_one_number_or_by_name_and_town_and_shows_its_card(
+    web: WebClient, runtime: Runtime,
+) -> None:
     company = await make_company(runtime, name="Bakkerij De Korenschoof", postcode="3511 AB", city="Utrecht")
     await make_recognition(runtime, company, [(S.ACTIVE, date(2024, 3, 3), None)])
-    found = await web.get("/register", params={"kvk_number": company.kvk_number})
-    assert found.status_code == 200
-    assert f'href="/register/{company.sbb_id}"' in found.text and "1–1 van 1" in found.text
-    by_name = await web.get("/register", params={"name": "bakkerij de korenschoof", "postcode": "3511ab"})
+    for number, key in ((company.kvk_number, "KvK-nummer"), (f" {company.establishment_number} ", "vestigingsnummer"),
+                        (company.sbb_id, None)):
+        found = await web.get("/register", params={"number": number})
+        assert found.status_code == 200
+        assert f'href="/register/{company.sbb_id}"' in found.text and "1–1 van 1" in found.text
+        assert "1 leerbedrijf gevonden met" in found.text
+        assert (f"gevonden op {key}" in found.text) if key else ("gevonden op" not in found.text)
+    by_name = await web.get("/register", params={"name_contains": "korenschoof bakk", "town": "utrecht"})
     assert "Bakkerij De Korenschoof" in by_name.text
+    assert "1 leerbedrijf gevonden met ‘korenschoof bakk’ in de naam in utrecht." in by_name.text
 
     card = await web.get(f"/register/{company.sbb_id}")
     assert card.status_code == 200
-    assert "Erkend voor Kok niveau 2 (BOL) sinds 3 maart 2024." in card.text
-    assert "/school/controleren" not in card.text  # only for a school
+    cells = re.findall(r'<td data-label="([^"]+)">([^<]*)</td>', card.text)
+    assert cells == [("Crebo", "25180"), ("Kwalificatie", "Kok"), ("Niveau", "2"), ("Leerweg", "BOL"),
+                     ("Erkend sinds", "3 maart 2024")]
+    check = f"/register/controleren?company={company.sbb_id}&amp;crebo=25180&amp;pathway=bol&amp;actie=controleren"
+    assert f'href="{check}"' in card.text and "/school/controleren" not in card.text  # the school's page is its own
     assert 'href="/inloggen"' in card.text  # the public navigation
+    answer = await web.get(check.replace("&amp;", "&"))
+    assert answer.status_code == 200
+    assert "Ja. Bakkerij De Korenschoof is vandaag erkend voor Kok niveau 2 (BOL) sinds 3 maart 2024." in answer.text
 
 
-async def test_the_register_explains_which_keys_it_takes_and_keeps_what_was_typed(web: WebClient) -> None:
+async def test_not_found_says_what_was_searched_and_how_else_never_not_recognised(web: WebClient) -> None:
+    by_number = await web.get("/register", params={"number": "4999 9999"})
+    assert by_number.status_code == 200
+    text = by_number.text
+    assert "Er staat geen leerbedrijf in het register met KvK-nummer of leerbedrijf-ID 49999999." in text
+    assert "zoek op een deel van de naam en de plaats" in text
+    by_name = await web.get("/register", params={"name_contains": "Nergensbakker", "town": "Zeist"})
+    assert "Er staat geen leerbedrijf in het register met ‘Nergensbakker’ in de naam in Zeist." in by_name.text
+    assert "Zoek ook eens zonder plaats" in by_name.text and "KvK-nummer" in by_name.text
+    for response in (by_number, by_name):
+        assert "niet erkend" not in response.text.lower() and "geen erkenning" not in response.text.lower()
+
+
+async def test_a_capped_name_search_says_so_and_how_to_narrow_it(settings, runtime: Runtime) -> None:
+    for n in range(3):
+        await make_company(runtime, name=f"Kapsalon Knip {n}", city="Delft")
+    async with web_with(settings, register_name_search_cap=2) as web:
+        capped = await web.get("/register", params={"name_contains": "kapsalon"})
+        one = await web.get("/register", params={"name_contains": "knip 1", "town": "Delft"})
+    assert ("Meer dan 2 leerbedrijven gevonden met ‘kapsalon’ in de naam; u ziet de 2 die het best passen. "
+            "Maak de zoekvraag preciezer") in capped.text
+    assert capped.text.count('class="result-list__item"') == 2
+    assert "1 leerbedrijf gevonden met ‘knip 1’ in de naam in Delft." in one.text
+
+
+async def test_the_register_explains_what_it_takes_and_keeps_what_was_typed(web: WebClient) -> None:
     first = await web.get("/register")
     assert first.status_code == 200 and "error-summary" not in first.text
-    alone = await web.get("/register", params={"name": "Bakkerij"})
-    assert alone.status_code == 400
-    assert "de naam én de postcode" in alone.text and 'role="alert"' in alone.text
-    assert value_of(alone.text, "name") == "Bakkerij"
-    wrong = await web.get("/register", params={"kvk_number": "1234", "postcode": "nope"})
-    assert wrong.status_code == 400
-    assert 'href="#veld-kvk-number"' in wrong.text and 'href="#veld-postcode"' in wrong.text
-    assert value_of(wrong.text, "kvk_number") == "1234"
+    wrong = await web.get("/register", params={"number": "1234-abc"})
+    assert wrong.status_code == 400 and 'href="#veld-number"' in wrong.text and 'role="alert"' in wrong.text
+    assert "8 voor een KvK-nummer, 12 voor een vestigingsnummer" in wrong.text
+    assert value_of(wrong.text, "number") == "1234-abc"
+    town_alone = await web.get("/register", params={"town": "Utrecht"})
+    assert town_alone.status_code == 400 and "Vul de naam of een deel ervan in." in town_alone.text
+    assert value_of(town_alone.text, "town") == "Utrecht"
+    short = await web.get("/register", params={"name_contains": "ab c"})
+    assert short.status_code == 400 and "minstens één woord van 3 tekens" in short.text
+    both = await web.get("/register", params={"number": "12345678", "name_contains": "bakkerij"})
+    assert both.status_code == 400 and "Zoek op een nummer óf op de naam" in both.text
 
 
 async def test_an_unknown_or_malformed_company_is_a_404_page(web: WebClient) -> None:
@@ -130,7 +171,7 @@ async def test_public_pages_are_rate_limited_as_the_api_is_with_a_dutch_page(set
     async with web_with(settings, **limits) as web:
         for _ in range(2):
             assert (await web.get("/register")).status_code == 200
-        register = await web.get("/register", params={"kvk_number": "12345678"})
+        register = await web.get("/register", params={"number": "12345678"})
         assert (await web.submit("/melden", data=REPORT)).status_code == 201
         report = await web.submit("/melden", data=REPORT)
         assert (await web.get("/certificaat", params={"code": "AAAABBBBCCCCDDDD"})).status_code == 404

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from erkenning.core import clock
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 from erkenning.recognition.models import RecognitionStatus as S
+from erkenning.reports.schemas import assessment_due
 from erkenning.vocabulary import long_date
 from tests.factories import (
     SUSPENSION_AND_WITHDRAWAL,
@@ -66,7 +68,23 @@ async def test_a_wrong_question_is_explained_with_the_values_kept(web: WebClient
     assert value_of(wrong.text, "crebo") == "2518"
     unknown = await web.get("/school/controleren", params={
         "company": "99999999", "crebo": "25180", "pathway": "bol", "actie": "controleren"})
-    assert unknown.status_code == 400 and "Er is geen leerbedrijf met dit nummer in het register." in unknown.text
+    assert unknown.status_code == 400
+    assert "Er staat geen leerbedrijf in het register met KvK-nummer of leerbedrijf-ID 99999999." in unknown.text
+    assert "zoek het bedrijf in het register op naam en plaats of op het KvK-nummer" in unknown.text
+
+
+async def test_a_kvk_number_checks_the_company_of_its_only_establishment(
+    web: WebClient, school, bakery: Company, runtime: Runtime
+) -> None:
+    ask = {"company": bakery.kvk_number, "crebo": "25180", "pathway": "bol", "date": "2025-05-01",
+           "actie": "controleren"}
+    answer = await web.get("/school/controleren", params=ask)
+    assert answer.status_code == 200
+    assert "Ja. Bakkerij De Korenschoof was op 1 mei 2025 erkend voor Kok niveau 2 (BOL)" in answer.text
+    await make_company(runtime, name="Bakkerij De Korenschoof, filiaal", kvk_number=bakery.kvk_number)
+    two = await web.get("/school/controleren", params=ask)
+    assert two.status_code == 400 and 'href="#veld-company"' in two.text
+    assert f"Bij KvK-nummer {bakery.kvk_number} horen 2 vestigingen." in two.text and "Ja." not in two.text
 
 
 async def _upload(web: WebClient, content: str, name: str = "lijst.csv"):
@@ -92,13 +110,28 @@ async def test_a_csv_file_is_answered_as_a_csv_file_in_order(
     assert response.headers["content-type"].startswith("text/csv")
     assert response.headers["content-disposition"].startswith('attachment; filename="erkenningen-')
     rows = list(csv.DictReader(io.StringIO(response.text), delimiter=";"))
-    assert [(r["line"], r["company"], r["date"], r["recognised"], r["status"], r["since"], r["until"]) for r in rows] == [
+    assert list(rows[0]) == ["regel", "leerbedrijf", "crebo", "leerweg", "datum", "erkend", "status", "sinds", "tot",
+                             "lopende_stages_tot"]
+    assert [(r["regel"], r["leerbedrijf"], r["datum"], r["erkend"], r["status"], r["sinds"], r["tot"]) for r in rows] == [
         ("2", bakery.sbb_id, "2025-05-01", "ja", "erkend", "2024-01-01", "2026-03-01"),
         ("4", bakery.establishment_number, "2026-04-01", "nee", "geschorst", "2026-03-01", "2026-06-01"),
-        ("5", other, rows[2]["date"], "ja", "erkend", "2020-01-01", ""),
+        ("5", other, rows[2]["datum"], "ja", "erkend", "2020-01-01", ""),
         ("6", "99999999", "2025-05-01", "nee", "geen erkenning", "", ""),
     ]
-    assert rows[0]["pathway"] == "bol" and rows[2]["pathway"] == "bbl"
+    assert rows[0]["leerweg"] == "bol" and rows[2]["leerweg"] == "bbl"
+
+
+async def test_dutch_column_names_are_taken_and_an_answers_file_can_be_checked_again(
+    web: WebClient, school, bakery: Company
+) -> None:
+    dutch = await _upload(web, f"leerbedrijf,crebo,leerweg,datum\n{bakery.sbb_id},25180,bol,01-05-2025\n")
+    assert dutch.status_code == 200
+    again = await _upload(web, dutch.text)  # the answers' own columns: regel, leerbedrijf, crebo, leerweg, datum, …
+    assert again.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(again.text)))
+    assert [(r["regel"], r["leerbedrijf"], r["datum"], r["erkend"]) for r in rows] == [
+        ("2", bakery.sbb_id, "2025-05-01", "ja")
+    ]
 
 
 async def _recognised_for_bbl(runtime: Runtime) -> str:
@@ -124,7 +157,7 @@ async def test_a_file_without_its_columns_or_too_long_is_refused_whole_and_count
     async with web_with(settings, register_batch_max_items=2, register_batch_limit=4) as web:
         await web.sign_in_as(tokens, Role.SCHOOL, school_brin="25LX")
         no_header = await _upload(web, "123;25180;bol\n")
-        assert no_header.status_code == 422 and "De eerste regel noemt de kolom company niet." in no_header.text
+        assert no_header.status_code == 422 and "De eerste regel noemt de kolom leerbedrijf niet." in no_header.text
         too_long = await _upload(web, "company,crebo,pathway\n1,25180,bol\n2,25180,bol\n3,25180,bol\n")
         assert too_long.status_code == 422 and "Controleer hoogstens 2 regels per keer." in too_long.text
         form = await web.get("/school/bestand")
@@ -216,10 +249,23 @@ async def test_passing_a_report_on_with_its_confidential_part(
     web: WebClient, school, bakery: Company, runtime: Runtime
 ) -> None:
     response = await web.submit("/school/meldingen/nieuw", data={**REPORT, "company_sbb_id": bakery.sbb_id})
-    assert response.status_code == 303 and response.headers["location"] == "/school/meldingen"
+    assert response.status_code == 303
+    location = response.headers["location"]
+    assert re.fullmatch(r"/school/meldingen/[0-9a-f-]{36}", location)
+    shown = await web.get(location)
     listed = (await web.get("/school/meldingen")).text
-    assert "De melding is doorgegeven aan SBB." in listed and "MP-2025/014" in listed and "ontvangen" in listed
-    assert "Het hele verhaal." not in listed and "Student A" not in listed
+    due = long_date(assessment_due(clock.now(), 10))  # the term's own rules: tests/reports/test_intake.py
+    reference = re.search(r"<h1>Melding (SBB-M-\d{4}-\d{6})</h1>", shown.text)
+    assert reference is not None, shown.text
+    text = " ".join(re.sub(r"<[^>]+>", " ", shown.text).split())
+    assert "De melding is doorgegeven aan SBB. Bewaar het kenmerk" in text
+    assert f"SBB beoordeelt de melding binnen 10 werkdagen: uiterlijk op {due} ." in text
+    assert "Eerst beoordeelt SBB de melding, binnen de termijn hierboven. Daarna kan SBB uw meldpunt om een reactie" in text
+    assert f"Noem het kenmerk {reference.group(1)}" in text and "MP-2025/014" in text
+    assert reference.group(1) in listed and "MP-2025/014" in listed and "ontvangen" in listed
+    assert due in listed
+    for page_text in (shown.text, listed):
+        assert "Het hele verhaal." not in page_text and "Student A" not in page_text
     async with runtime.engine.connect() as conn:
         row = (await conn.execute(sa.text(
             "SELECT r.channel, r.school_brin, r.company_id, c.reporter_name, c.narrative FROM report r "

@@ -194,7 +194,8 @@ async def test_without_a_reason_a_harmful_decision_is_never_approved_without_the
                   admin=await tokens.make(Role.ADMIN), company=company_user)
     recognition_id = await world.granted()
     body = {"kind": "withdraw", "recognition_ids": [str(recognition_id)], "grounds": "Ernstig.",
-            "legal_basis": "art. 7.2.10 WEB", "placements_until": clock.today().isoformat()}
+            "legal_basis": "art. 7.2.10 WEB", "placements_until": clock.today().isoformat(),
+            "criterion_code": "non_discrimination"}
     drafted = (await client.post(DECISIONS, json=body, headers=senior.headers)).json()
     refused = await client.post(f"{DECISIONS}/{drafted['id']}/approve", headers=senior2.headers)
     assert refused.status_code == 409 and "4:11" in refused.json()["detail"]
@@ -226,3 +227,51 @@ async def test_a_suspension_proposal_states_until_when_running_placements_may_co
     # A withdrawal from a later date lets running placements go on until that date, unless said otherwise.
     withdrawal = await step(client, senior, case_id, "proposal", {**body, "outcome": "withdrawal"})
     assert withdrawal.status_code == 200 and withdrawal.json()["placements_until"] == effective.isoformat()
+
+
+async def test_a_suspension_from_a_case_names_its_criterion_in_the_decision_and_the_letters(
+    client, runtime: Runtime, settings: Settings, tokens, adviser, senior, senior2, company, company_user,
+) -> None:
+    """The case's outcome refers to the criterion it concerns (a discrimination case: non-discrimination, by
+    default), and the suspension it leads to names that condition as no longer met, in its letters too."""
+    effective = clock.today() + timedelta(days=30)
+    _, _, case = await _approved_proposal(
+        client, runtime, settings, tokens, company, company_user, senior, senior2,
+        effective_from=effective.isoformat(), placements_until=effective.isoformat(),
+    )
+    current = (await client.get("/api/v1/backoffice/criteria/current", headers=adviser.headers)).json()
+    [fair] = [c for c in current["criteria"] if c["code"] == "non_discrimination"]
+    assert case["criterion_id"] == fair["id"]
+    [proposed] = [e for e in case["timeline"] if e["kind"] == "proposed"]
+    assert proposed["data"]["criterion"] == "non_discrimination"
+    url = f"{DECISIONS}/{case['decision_id']}"
+    decision = (await client.get(url, headers=adviser.headers)).json()
+    assert decision["criterion"]["code"] == "non_discrimination" and decision["criterion_id"] == fair["id"]
+    intended = (await client.get(f"{PORTAL}/{case['decision_id']}/letter", headers=company_user.headers)).text
+    assert fair["title"] in intended and "waaraan niet (meer) wordt voldaan" in intended
+
+    responded = await client.post(f"{url}/response", json={"text": "Wij passen de werving aan."},
+                                  headers=adviser.headers)
+    assert responded.status_code == 200, responded.text
+    assert (await client.post(f"{url}/approve", json={"response_read": True}, headers=senior2.headers)).is_success
+    assert (await client.post(f"{url}/send", headers=adviser.headers)).status_code == 200
+    kept = (await client.get(f"{url}/letter", headers=adviser.headers)).text
+    assert "schorst de erkenning" in kept and fair["title"] in kept and fair["source"] in kept
+
+
+async def test_a_proposal_names_a_criterion_of_the_list_and_an_unfounded_one_none(
+    client, runtime: Runtime, settings: Settings, senior, company,
+) -> None:
+    case_id = await open_case(client, runtime, settings, senior, company)
+    assert (await step(client, senior, case_id, "assessment", {"reason": "Geen wederhoor nodig"})).status_code == 200
+    unfounded = {"outcome": "unfounded", "findings": "Niet aannemelijk.", "criterion_code": "non_discrimination"}
+    refused = await step(client, senior, case_id, "proposal", unfounded)
+    assert refused.status_code == 422 and "criterion_code" in refused.text
+    agreement = {"outcome": "improvement_agreement", "findings": "Werving eenzijdig.", "measures": "Training volgen.",
+                 "follow_up_on": (clock.today() + timedelta(days=60)).isoformat()}
+    refused = await step(client, senior, case_id, "proposal", {**agreement, "criterion_code": "no_such_code"})
+    assert refused.status_code == 422 and "no_such_code" in refused.text
+    proposed = await step(client, senior, case_id, "proposal", {**agreement, "criterion_code": "workplace_trainer"})
+    assert proposed.status_code == 200, proposed.text
+    current = (await client.get("/api/v1/backoffice/criteria/current", headers=senior.headers)).json()
+    assert proposed.json()["criterion_id"] == next(c["id"] for c in current["criteria"] if c["code"] == "workplace_trainer")

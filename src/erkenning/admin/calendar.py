@@ -64,8 +64,11 @@ class CalendarController(Controller):
     @post(
         "/",
         summary="Equate a day with the general holidays, as a decree does",
-        description="Terms computed by this process move past the day at once; every other API process and "
-        "worker rereads the days within `CALENDAR_REFRESH_S` (default 300 s).",
+        description="Terms computed by this process move past the day at once; every other API process and worker "
+        "rereads the days within `CALENDAR_REFRESH_S` (default 300 s). Beyond the schema (422 naming the"
+        " rule): the day lies within the years the calendar covers (from 1 April 1965, when the Atw took"
+        " effect) and is a working day today (not a Saturday, a Sunday or a general holiday, Atw art. "
+        "1); one equated already is a 409.",
     )
     async def add(
         self, data: JSONBody[EquatedHolidayCreate], equated_days: NamedDependency[EquatedHolidayService],

@@ -28,7 +28,11 @@ class PrincipalController(Controller):
     guards = [requires(Role.ADMIN)]
     dependencies = PROVIDERS
 
-    @post("/", summary="Create a principal (staff member, company or school account)")
+    @post(
+        "/", summary="Create a principal (staff member, company or school account)",
+        description="Beyond the schema (422 naming the rule): `company_id` is required for, and only for, role "
+        "`company`; `school_brin` for, and only for, role `school`.",
+    )
     async def create(
         self, data: JSONBody[PrincipalCreate], auth: NamedDependency[AuthService], caller: CurrentCaller
     ) -> PrincipalRead:

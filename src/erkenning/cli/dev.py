@@ -45,6 +45,7 @@ def dev(port: int | None) -> None:
             redis = EmbeddedRedis(data_dir / "redis").start()
             stack.callback(redis.stop)
             env["REDIS_URL"] = redis.url
+        maildir = None
         if settings.smtp_host in ("127.0.0.1", "localhost"):
             sink, smtp_port = mail_catcher(
                 data_dir / "mail", settings.smtp_host, settings.smtp_port, configured="SMTP_PORT" in os.environ
@@ -52,6 +53,16 @@ def dev(port: int | None) -> None:
             if sink is not None:
                 stack.callback(sink.stop)
                 env["SMTP_PORT"] = str(smtp_port)
+                maildir = data_dir / "mail"
+        base = settings.public_base_url
+        if "public_base_url" not in settings.model_fields_set:
+            base = env["PUBLIC_BASE_URL"] = f"http://{settings.host}:{port}"
+        # `make run` lets people paste a demo token into the sign-in page, unless WEB_TOKEN_SIGNIN says otherwise.
+        if "web_token_signin" not in settings.model_fields_set:
+            env["WEB_TOKEN_SIGNIN"] = "true"
+        dev_issuer = None
+        if not settings.oidc_issuer:
+            dev_issuer = start_dev_provider(stack, env, base, data_dir)
         # The embedded servers' addresses become this process's configuration.
         os.environ.update(env)
         get_settings.cache_clear()
@@ -59,7 +70,7 @@ def dev(port: int | None) -> None:
         db_url, _ = settings.require_urls()
         schema.upgrade(db_url)
         with contextlib.suppress(KeyboardInterrupt, SystemExit):
-            asyncio.run(_dev_main(settings))
+            asyncio.run(_dev_main(settings, dev_issuer, maildir))
         click.echo("stopping embedded servers …")
 
 
@@ -93,10 +104,26 @@ def mail_sink(folder: Path, host: str, port: int) -> Any:
     return controller
 
 
-async def _dev_main(settings: Settings) -> None:
+def start_dev_provider(stack: contextlib.ExitStack, env: dict[str, str], base: str, data_dir: Path) -> str | None:
+    """A real OpenID provider with the demo staff (Node, `oidc-provider`); its issuer, or None where it cannot run."""
+    from erkenning.devtools.oidc import DevProvider, ProviderUnavailable
+
+    try:
+        provider = DevProvider(redirect_base=base, log_path=data_dir / "oidc-provider.log").start()
+    except ProviderUnavailable as exc:
+        click.echo(f"no OpenID provider for the staff sign-in ({exc}); staff sign in with a demo token")
+        return None
+    stack.callback(provider.stop)
+    env.update(provider.environment())
+    click.echo(f"OpenID provider for the demo staff at {provider.issuer} (log: {data_dir / 'oidc-provider.log'})")
+    return provider.issuer
+
+
+async def _dev_main(settings: Settings, dev_issuer: str | None = None, maildir: Path | None = None) -> None:
     import uvicorn
 
     from erkenning.app import create_app
+    from erkenning.cli.serving import SERVER_OPTIONS
     from erkenning.core.logging import configure_logging
     from erkenning.core.runtime import Runtime
     from erkenning.devtools import demo
@@ -105,14 +132,14 @@ async def _dev_main(settings: Settings) -> None:
     configure_logging(settings)
     runtime = Runtime.create(settings)
     try:
-        tokens = await demo.load(runtime)
+        tokens = await demo.load(runtime, dev_issuer=dev_issuer)
         await demo.seed_if_empty(runtime)
     finally:
         await runtime.close()
-    _print_banner(settings, tokens)
+    _print_banner(settings, tokens, dev_issuer, maildir)
     app = create_app(settings)
     server = uvicorn.Server(
-        uvicorn.Config(app, host=settings.host, port=settings.port, log_config=None, access_log=False, lifespan="on")
+        uvicorn.Config(app, host=settings.host, port=settings.port, lifespan="on", **SERVER_OPTIONS)
     )
     worker = build_worker(settings, handle_signals=False, ctx={"settings": settings, "logging_configured": True})
     worker_task = asyncio.create_task(worker.async_run())
@@ -126,7 +153,29 @@ async def _dev_main(settings: Settings) -> None:
             await worker.close()
 
 
-def _print_banner(settings: Settings, tokens: dict[str, str]) -> None:
+def _sign_in_lines(dev_issuer: str | None, maildir: Path | None) -> list[str]:
+    from erkenning.devtools.demo import DEMO_CONTACTS
+    from erkenning.devtools.oidc import ACCOUNTS, PASSWORD
+
+    lines = ["How to sign in to the web interface:"]
+    if dev_issuer:
+        people = ", ".join(f"{a.login} ({a.name})" for a in ACCOUNTS)
+        lines += [
+            f"  SBB staff: 'Inloggen met uw SBB-account', then one of {people};",
+            f"             password '{PASSWORD}' ('gast' has no role in erkenning and is refused).",
+        ]
+    where = f"the maildir {maildir} (newest file in new/)" if maildir else "your SMTP server"
+    lines += [
+        f"  Company / school: ask for a sign-in link for {DEMO_CONTACTS['company']} or {DEMO_CONTACTS['school']};",
+        f"             the e-mail with the link lands in {where}.",
+        "  Or paste a demo token below under 'Ontwikkelen en testen' (WEB_TOKEN_SIGNIN is on here).",
+    ]
+    return lines
+
+
+def _print_banner(
+    settings: Settings, tokens: dict[str, str], dev_issuer: str | None = None, maildir: Path | None = None
+) -> None:
     from erkenning.devtools import demo
 
     base = f"http://{settings.host}:{settings.port}"
@@ -137,7 +186,9 @@ def _print_banner(settings: Settings, tokens: dict[str, str]) -> None:
         f"  API docs (ReDoc):   {base}/schema/redoc",
         f"  OpenAPI JSON:       {base}/schema/openapi.json",
         f"  Health:             {base}/health/ready",
-        f"  Web interface:      {base}/inloggen  (sign in with a demo token below)",
+        f"  Web interface:      {base}/inloggen",
+        "",
+        *_sign_in_lines(dev_issuer, maildir),
         "",
         "Demo tokens (use as 'Authorization: Bearer <token>'; new ones at every start), and who each one is:",
         *(f"  {a.key:<8} {tokens[a.key]}  {demo.who(a)}" for a in demo.ACCOUNTS if a.key in tokens),

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import click
 
 from erkenning.core.settings import get_settings
+
+# uvicorn's options for every way the API is started (`serve`, `dev`, the container's `serve`). Its own
+# proxy-header handling stays off (it would trust X-Forwarded-For from 127.0.0.1, or from FORWARDED_ALLOW_IPS,
+# and rewrite the peer address): the app's middleware alone decides the client address, from
+# X-Forwarded-For only when the peer is in TRUSTED_PROXIES, for the logs, the audit's origin and the rate
+# limits alike (`erkenning.http.middleware`). Our own access log replaces uvicorn's.
+SERVER_OPTIONS: dict[str, Any] = {
+    "log_config": None, "access_log": False, "proxy_headers": False, "forwarded_allow_ips": "",
+}
 
 
 @click.command()
@@ -25,10 +35,8 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         host=host or settings.host,
         port=port or settings.port,
         workers=workers,
-        log_config=None,
-        access_log=False,
-        proxy_headers=False,
         timeout_graceful_shutdown=20,
+        **SERVER_OPTIONS,
     )
 
 

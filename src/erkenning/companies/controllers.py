@@ -10,11 +10,18 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from erkenning.companies.models import Sector
-from erkenning.companies.schemas import CompanyCreate, CompanyRead, CompanyUpdate, normalise_postcode
+from erkenning.companies.schemas import (
+    POSTCODE_PATTERN,
+    CompanyCreate,
+    CompanyRead,
+    CompanyUpdate,
+    normalise_postcode,
+)
 from erkenning.companies.service import CompanyFilter, CompanyService
 from erkenning.core.errors import ValidationFailed
 from erkenning.core.paging import Limit, Offset, Page
 from erkenning.http.dependencies import CurrentCaller, provide
+from erkenning.http.openapi import EMAIL_CHECKED
 
 # The domain's services, injected by name into its routes and the web pages.
 PROVIDERS = {"companies": provide(CompanyService)}
@@ -25,7 +32,7 @@ class CompanyController(Controller):
     tags = ["companies"]
     dependencies = PROVIDERS
 
-    @post("/", summary="Register a company (one establishment)")
+    @post("/", summary="Register a company (one establishment)", description=EMAIL_CHECKED)
     async def create(
         self, data: JSONBody[CompanyCreate], companies: NamedDependency[CompanyService], caller: CurrentCaller
     ) -> CompanyRead:
@@ -38,7 +45,7 @@ class CompanyController(Controller):
         caller: CurrentCaller,
         name: Annotated[str | None, QueryParameter(max_length=200, description="part of the name")] = None,
         kvk_number: Annotated[str | None, QueryParameter(pattern=r"^[0-9]{8}$")] = None,
-        postcode: Annotated[str | None, QueryParameter(max_length=10)] = None,
+        postcode: Annotated[str | None, QueryParameter(max_length=50, pattern=POSTCODE_PATTERN)] = None,
         city: Annotated[str | None, QueryParameter(max_length=100)] = None,
         sector: Annotated[Sector | None, QueryParameter()] = None,
         recognition_status: Annotated[
@@ -62,7 +69,8 @@ class CompanyController(Controller):
     ) -> CompanyRead:
         return CompanyRead.model_validate(await companies.get(company_id, caller))
 
-    @patch("/{company_id:uuid}", summary="Change a company (send the version you read; 409 if it moved on)")
+    @patch("/{company_id:uuid}", summary="Change a company (send the version you read; 409 if it moved on)",
+           description=EMAIL_CHECKED)
     async def update(
         self, company_id: FromPath[UUID], data: JSONBody[CompanyUpdate], companies: NamedDependency[CompanyService],
         caller: CurrentCaller,

@@ -45,6 +45,9 @@ class Company(TimestampedModel, table=True):
         sa.CheckConstraint("postcode ~ '^[1-9][0-9]{3} [A-Z]{2}$'", name="postcode_normalised"),
         sa.Index("ix_company_name_lower", sa.text("lower(name)")),
         sa.Index("ix_company_postcode_name", "postcode", sa.text("lower(name)")),
+        # The register's search by part of the name (ILIKE '%part%') plus town: pg_trgm's GIN index.
+        sa.Index("ix_company_name_trgm", "name", postgresql_using="gin", postgresql_ops={"name": "gin_trgm_ops"}),
+        sa.Index("ix_company_city_lower", sa.text("lower(city)")),
     )
 
     __mapper_args__ = {"eager_defaults": True}  # RETURNING the database-made sbb_id on insert

@@ -13,6 +13,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.nl import postcode as nl_postcode
 
 from erkenning.companies.models import Sector
+from erkenning.core.fields import SPACE
 
 
 def _digits(n: int, what: str) -> Callable[[str], str]:
@@ -27,11 +28,22 @@ def _digits(n: int, what: str) -> Callable[[str], str]:
     return check
 
 
+# A Dutch postcode as the API document states it: four digits (not starting with 0), two letters other than
+# SA, SD and SS (which PostNL does not use), up to three spaces between them, white space around. The pattern
+# bounds the length (a `maxLength` would count the white space that is stripped before the check).
+POSTCODE_CORE = r"[1-9][0-9]{3} {0,3}([A-RT-Za-rt-z][A-Za-z]|[Ss][BCE-RT-Zbce-rt-z])"
+POSTCODE_PATTERN = rf"^[{SPACE}]*{POSTCODE_CORE}[{SPACE}]*$"
+_POSTCODE = re.compile(POSTCODE_PATTERN)
+
+
 def normalise_postcode(value: str) -> str:
-    """`1234ab`, `1234 AB`, ` 1234  ab ` → `1234 AB`; refuses what is not a Dutch postcode."""
+    """`1234ab`, `1234 AB`, ` 1234  ab ` → `1234 AB`; refuses what is not a Dutch postcode (exactly what
+    POSTCODE_PATTERN refuses)."""
     try:
+        if not _POSTCODE.fullmatch(value):
+            raise ValueError
         return str(nl_postcode.validate(value))
-    except StdnumError:
+    except (StdnumError, ValueError):
         raise ValueError("a Dutch postcode looks like 1234 AB") from None
 
 
@@ -44,7 +56,7 @@ EstablishmentNumber = Annotated[
     str, Field(max_length=30, json_schema_extra={"pattern": "^[0-9]{12}$"}),
     AfterValidator(_digits(12, "an establishment number (vestigingsnummer)")),
 ]
-Postcode = Annotated[str, Field(max_length=12), AfterValidator(normalise_postcode)]
+Postcode = Annotated[str, Field(pattern=POSTCODE_PATTERN), AfterValidator(normalise_postcode)]
 SbbId = Annotated[str, Field(pattern=r"^[0-9]{1,12}$", description="SBB company id (digits)")]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 

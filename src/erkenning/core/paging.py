@@ -16,7 +16,8 @@ T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 
 Limit = Annotated[int, QueryParameter(ge=1, le=200, description="page size (1-200)")]
-Offset = Annotated[int, QueryParameter(ge=0, le=10_000_000, description="rows to skip")]
+# `schema_extra`: Litestar leaves a bound of 0 out of the document (it tests the bound for truth).
+Offset = Annotated[int, QueryParameter(ge=0, le=10_000_000, description="rows to skip", schema_extra={"minimum": 0})]
 
 
 class Page(BaseModel, Generic[T]):

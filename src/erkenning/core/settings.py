@@ -9,6 +9,9 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# The roles the OIDC role claim may map to (values of Role; settings import nothing of ours).
+OIDC_ROLES = ("adviser", "senior_adviser", "admin")
+
 
 class Environment(StrEnum):
     DEVELOPMENT = "development"
@@ -54,6 +57,7 @@ class Settings(BaseSettings):
     token_lifetime_days_company: int = 365
     token_lifetime_days_school: int = 365
     # Failed authentications (API bearer tokens and the web sign-in) per client address per window; 0 = off.
+    # Only failures count and only failing attempts are refused: a valid token is never throttled.
     auth_failure_limit: int = Field(default=20, ge=0, description="failed authentications per address per window")
     auth_failure_window_s: int = Field(default=900, ge=1)
 
@@ -69,8 +73,41 @@ class Settings(BaseSettings):
     web_session_idle_minutes: int = Field(default=30, ge=1, description="a session ends after this long unused")
     web_session_absolute_hours: int = Field(default=12, ge=1, description="and at the latest this long after sign-in")
     web_cookie_secure: bool | None = Field(default=None, description="default: Secure everywhere but development")
-    web_signin_limit: int = Field(default=10, ge=1, description="sign-in attempts per address per window")
+    web_signin_limit: int = Field(default=10, ge=1, description="failed sign-ins per address per window")
     web_signin_window_s: int = Field(default=300, ge=1)
+    web_token_signin: bool = Field(
+        default=False,
+        description="people may paste an API token into the web sign-in (`erkenning dev` turns it on; keep it off in "
+        "production, where staff use OIDC and companies and schools an e-mail link)",
+    )
+
+    # Staff sign-in: OpenID Connect (authorisation code flow with PKCE, state and nonce) against one provider.
+    oidc_issuer: str | None = Field(
+        default=None, description="the provider's issuer URL (discovery at /.well-known/openid-configuration); "
+        "unset: no single sign-on. Entra ID: https://login.microsoftonline.com/<tenant id>/v2.0",
+    )
+    oidc_client_id: str | None = Field(default=None, description="this service's client id at the provider")
+    oidc_client_secret: SecretStr | None = Field(default=None, description="its client secret")
+    oidc_scopes: str = Field(default="openid profile email", description="scopes asked for (openid is required)")
+    oidc_role_claim: str = Field(
+        default="roles", description="the ID token's claim that names the person's roles or groups (Entra: roles)"
+    )
+    oidc_role_map: dict[str, str] = Field(
+        default_factory=dict,
+        description='claim value -> role (adviser, senior_adviser, admin), JSON: {"Erkenning.Admin": "admin"}; '
+        "a person with several mapped values gets the highest role; none: refused",
+    )
+    oidc_timeout_s: float = Field(default=5.0, gt=0, description="time limit of each call to the provider")
+    oidc_leeway_s: int = Field(default=60, ge=0, le=300, description="clock skew allowed for exp/iat of ID tokens")
+    oidc_sign_in_minutes: int = Field(
+        default=10, ge=1, le=60, description="a sign-in started at the provider must come back within this time"
+    )
+
+    # Companies and schools: a one-time sign-in link by e-mail.
+    sign_in_link_minutes: int = Field(default=15, ge=1, le=60, description="a link works once, within this time")
+    sign_in_link_address_limit: int = Field(default=5, ge=1, description="links asked per e-mail address per window")
+    sign_in_link_client_limit: int = Field(default=20, ge=1, description="links asked per client address per window")
+    sign_in_link_window_s: int = Field(default=3600, ge=1)
 
     # E-mail
     smtp_host: str = "127.0.0.1"
@@ -114,6 +151,11 @@ class Settings(BaseSettings):
         description="the reporting side's term to react to the substance of the company's answer (wederhoor)",
     )
     intended_decision_response_days: int = 14
+    report_triage_term_working_days: int = Field(
+        default=10, ge=1, le=60,
+        description="SBB assesses a report within this many working days of its arrival (told to the school that "
+        "passed it on; no published term found: set SBB's own)",
+    )
     investigation_lead_time_weeks: int = 8
     objection_term_weeks: int = 6
     reassessment_years: int = 4
@@ -149,7 +191,13 @@ class Settings(BaseSettings):
     register_school_window_s: int = 60
     register_batch_limit: int = Field(default=30, description="batch verifications per window per school principal")
     register_batch_window_s: int = 60
-    register_batch_max_items: int = Field(default=1000, ge=1, le=10_000)
+    register_batch_max_items: int = Field(
+        default=1000, ge=1, le=1000, description="items per batch verification (the API document says at most 1,000)"
+    )
+    register_name_search_cap: int = Field(
+        default=200, ge=1, le=10_000,
+        description="a register search by part of the name counts and pages at most this many",
+    )
     register_db_pool_size: int = Field(default=10, description="connections of the register's own read pool")
 
     # School subscriptions: webhook delivery (keyed by WEBHOOK_SIGNING_SECRET above).
@@ -210,6 +258,19 @@ class Settings(BaseSettings):
             if value.startswith(prefix):
                 return "postgresql+asyncpg://" + value[len(prefix) :]
         return value
+
+    @field_validator("oidc_role_map")
+    @classmethod
+    def _staff_roles_only(cls, value: dict[str, str]) -> dict[str, str]:
+        """Only staff roles come from the provider: companies and schools sign in by e-mail link."""
+        wrong = sorted(set(value.values()) - set(OIDC_ROLES))
+        if wrong:
+            raise ValueError(f"OIDC_ROLE_MAP may map to {', '.join(OIDC_ROLES)} only, not {', '.join(wrong)}")
+        return value
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
 
     @property
     def objection_portal(self) -> str:

@@ -10,9 +10,9 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.companies.models import Company, Sector
-from erkenning.core.auth.models import ApiToken, Principal
+from erkenning.core.auth.models import ApiToken, Contact, Principal
 from erkenning.core.auth.service import AuthService
-from erkenning.core.caller import Caller, Role
+from erkenning.core.caller import STAFF_ROLES, Caller, Role
 from erkenning.core.db import utcnow
 from erkenning.core.runtime import Runtime
 from erkenning.devtools import demo_cases as case_demo
@@ -69,22 +69,41 @@ async def ensure_company(session: AsyncSession) -> None:
         await session.flush()
 
 
-async def ensure_accounts(session: AsyncSession) -> None:
-    """The demo principals, with the names and addresses above (also over those of an older demo)."""
+async def ensure_accounts(session: AsyncSession, *, dev_issuer: str | None = None) -> None:
+    """The demo principals, with the names and addresses above (also over those of an older demo).
+
+    With `dev_issuer`, the staff are bound to the dev provider's accounts (whose `sub` is the demo key,
+    `devtools.oidc.ACCOUNTS`), so signing in there is signing in as them."""
     await ensure_company(session)
     existing = {p.id: p for p in (await session.exec(select(Principal))).all()}
     for account in ACCOUNTS:
         principal = existing.get(account.id)
         if principal is None:
-            session.add(
-                Principal(
-                    id=account.id, name=account.name, role=account.role, email=account.email,
-                    company_id=account.company_id, school_brin=account.school_brin,
-                )
+            principal = Principal(
+                id=account.id, name=account.name, role=account.role, email=account.email,
+                company_id=account.company_id, school_brin=account.school_brin,
             )
-        elif (principal.name, principal.email) != (account.name, account.email):
-            principal.name, principal.email = account.name, account.email
-            session.add(principal)
+        principal.name, principal.email = account.name, account.email
+        if dev_issuer and account.role in STAFF_ROLES:
+            principal.oidc_issuer, principal.oidc_subject = dev_issuer, account.key
+        session.add(principal)
+    await session.flush()
+
+
+# Who may sign in by e-mail link for the demo company and school (the mail lands in the local maildir).
+DEMO_CONTACTS = {a.key: a.email for a in ACCOUNTS if a.role in (Role.COMPANY, Role.SCHOOL)}
+
+
+async def ensure_contacts(session: AsyncSession) -> None:
+    """The demo company's and school's accounts as contacts, so they can ask for a sign-in link."""
+    have = set((await session.exec(select(Contact.principal_id))).all())
+    for account in ACCOUNTS:
+        email = DEMO_CONTACTS.get(account.key)
+        if email and account.id not in have:
+            session.add(Contact(
+                email=email, name=account.name, company_id=account.company_id, school_brin=account.school_brin,
+                principal_id=account.id,
+            ))
     await session.flush()
 
 
@@ -127,10 +146,14 @@ async def seed_if_empty(runtime: Runtime) -> bool:
     return True
 
 
-async def load(runtime: Runtime) -> dict[str, str]:
-    """Idempotent: safe on every start. Returns the demo tokens by account key."""
+async def load(runtime: Runtime, *, dev_issuer: str | None = None) -> dict[str, str]:
+    """Idempotent: safe on every start. Returns the demo tokens by account key.
+
+    With `dev_issuer` (the OpenID provider `erkenning dev` started), the demo staff sign in there as themselves.
+    """
     async with runtime.transaction() as session:
-        await ensure_accounts(session)
+        await ensure_accounts(session, dev_issuer=dev_issuer)
+        await ensure_contacts(session)
         await report_demo.ensure_reports(session, company_id=DEMO_COMPANY_ID, school_brin=DEMO_SCHOOL_BRIN)
         school = next(a for a in ACCOUNTS if a.key == "school")
         await report_demo.ensure_reporting_point(session, school_brin=DEMO_SCHOOL_BRIN, school_id=school.id)

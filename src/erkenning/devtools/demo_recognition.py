@@ -2,7 +2,8 @@
 
 Built through the services, as advisers would, so the periods, decisions and audit trail are real:
 a recognition granted years ago; one with an intended suspension awaiting the company's response;
-one with a sent suspension that starts in two weeks; an application with a draft grant.
+one with a sent suspension that starts in two weeks; an application with a draft grant. Each grant
+follows an assessment that found every recognition criterion met.
 """
 
 from __future__ import annotations
@@ -17,8 +18,11 @@ from erkenning.core import clock
 from erkenning.core.caller import Caller, Role
 from erkenning.core.settings import Settings
 from erkenning.letters import RENDERER
+from erkenning.recognition.criteria import CriterionResult
+from erkenning.recognition.criteria_schemas import AssessmentCreate, AssessmentItemCreate
 from erkenning.recognition.models import Pathway, Recognition
 from erkenning.recognition.schemas import DecisionCreate, QualificationCreate, RecognitionCreate
+from erkenning.recognition.services.criteria import AssessmentService, CriteriaService
 from erkenning.recognition.services.decisions import DecisionService
 from erkenning.recognition.services.qualifications import QualificationService
 from erkenning.recognition.services.recognitions import RecognitionService
@@ -41,6 +45,7 @@ async def load(session: AsyncSession, settings: Settings, company_id: UUID, peop
     senior = Caller(principal_id=people["senior"], role=Role.SENIOR_ADVISER, name="demo senior")
     recognitions = RecognitionService(session)
     decisions = DecisionService(session, settings, RENDERER)
+    criteria, assessments = CriteriaService(session), AssessmentService(session, settings)
     today = clock.today()
 
     async def apply(crebo: str, pathway: Pathway, applied_on: date) -> UUID:
@@ -53,7 +58,15 @@ async def load(session: AsyncSession, settings: Settings, company_id: UUID, peop
         )
         return (await decisions.draft(data, adviser)).id
 
+    async def assess(ids: list[UUID], on: date, note: str) -> None:
+        """A visit that found every criterion of the list in force met (a grant needs it, art. 7.2.10 WEB)."""
+        codes = [c.code for c in (await criteria.current()).criteria]
+        items = [AssessmentItemCreate(code=code, result=CriterionResult.MET, assessed_on=on) for code in codes]
+        for recognition_id in ids:
+            await assessments.record(recognition_id, AssessmentCreate(assessed_on=on, note=note, items=items), adviser)
+
     async def grant(ids: list[UUID], grounds: str, effective_from: date) -> None:
+        await assess(ids, today, grounds)
         decision_id = await draft("grant", ids, grounds, effective_from=effective_from)
         await decisions.approve(decision_id, adviser)
         await decisions.send(decision_id, adviser)
@@ -72,6 +85,7 @@ async def load(session: AsyncSession, settings: Settings, company_id: UUID, peop
         effective_from=today + timedelta(days=14),
         effective_until=today + timedelta(days=74),
         placements_until=today + timedelta(days=74),
+        criterion_code="workplace_trainer",
     )
     await decisions.intend(suspension, adviser)
     await decisions.record_response(suspension, "Wij werven een nieuwe praktijkopleider.", adviser)
@@ -86,4 +100,5 @@ async def load(session: AsyncSession, settings: Settings, company_id: UUID, peop
 
     # A new application with a grant drafted, to approve and send from the back office.
     kok = await apply("25180", Pathway.BOL, today - timedelta(days=10))
+    await assess([kok], today, "Bezoek: aan de criteria voldaan.")
     await draft("grant", [kok], "Bezoek: aan de criteria voldaan.")

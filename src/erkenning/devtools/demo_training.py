@@ -65,6 +65,7 @@ async def ensure(session: AsyncSession, demo_company_id: UUID) -> None:
                 format=CourseFormat.E_LEARNING,
                 topics=[Topic.EQUAL_OPPORTUNITIES.value, Topic.WORKPLACE_TRAINER.value],
                 duration_minutes=45,
+                online_url="https://leren.example.nl/gelijke-kansen",  # a made-up address of the learning platform
             ),
         ]
     )

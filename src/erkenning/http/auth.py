@@ -13,7 +13,8 @@ from erkenning.http import throttle
 
 
 class TokenAuthMiddleware(AbstractAuthenticationMiddleware):
-    """No Authorization header: anonymous (routers' guards decide). A bad one: 401 on every route."""
+    """No Authorization header: anonymous (routers' guards decide). A bad one: 401 on every route, 429 once
+    its address is past its failed attempts (`throttle`); a valid token is never refused for its address."""
 
     async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
         header = connection.headers.get("authorization")
@@ -21,8 +22,6 @@ class TokenAuthMiddleware(AbstractAuthenticationMiddleware):
             return AuthenticationResult(user=None, auth=None)
         runtime = connection.app.state.runtime
         address = connection.scope["state"].get("origin")
-        # An address that used up its failed attempts gets 429 before its token is looked at.
-        await throttle.refuse_if_blocked(runtime, address)
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             await throttle.failed(runtime, address, reason="malformed_header", channel="api")

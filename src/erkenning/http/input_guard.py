@@ -1,4 +1,5 @@
-"""Input every route refuses before its handler runs: NUL characters, and JSON nested past reason.
+"""Input every route refuses before its handler runs: NUL characters, JSON nested past reason, and a
+query date or time that is not written as one.
 
 An app-level guard, because guards of every layer run (a `before_request` hook of a router or a
 controller would replace an app-level one); being the app's, it runs before the role guards, so a
@@ -7,7 +8,9 @@ NUL or an over-deep body is refused (422 / 400) even before a missing token woul
 PostgreSQL cannot store U+0000 in text, so a NUL that reached a query or an INSERT would be a 500;
 refused here it is a 422 naming the parameter or the field (`confidential.reporter_name`). A
 JSON body nested so deep that decoding it overflows the stack is a 400, like any malformed body.
-The decoded body is cached on the request, so the handler does not decode it again.
+The decoded body is cached on the request, so the handler does not decode it again. Query parameters
+are converted leniently by Litestar (msgspec, `strict=False`), which reads `until=0.5` as a Unix time: a
+parameter the document declares as a date or date-time must be written as ISO 8601 (422 otherwise).
 
 Pages check the values of their forms themselves (`web.forms.Form.validate`), to show the error
 beside the field; this guard still checks their queries and paths.
@@ -15,6 +18,8 @@ beside the field; this guard still checks their queries and paths.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 from litestar import Request
@@ -53,11 +58,34 @@ def _refuse(fields: list[str]) -> None:
         raise ValidationFailed([{"field": f, "message": _MESSAGE} for f in fields])
 
 
-def check_parameters(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
-    """Query and path parameters: no NUL."""
+_ISO = {dt.datetime: re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}.*"), dt.date: re.compile(r"\d{4}-\d{2}-\d{2}")}
+
+
+def check_parameters(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler | None = None) -> None:
+    """Query and path parameters: no NUL; dates and times in ISO 8601 (not a number)."""
     fields = [k for k, v in connection.query_params.items() if NUL in k or NUL in v]
     fields += [k for k, v in connection.path_params.items() if isinstance(v, str) and NUL in v]
     _refuse(fields)
+    if handler is not None and connection.query_params:
+        _refuse_loose_times(connection, handler)
+
+
+def _refuse_loose_times(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    wrong = []
+    for name, field in handler.parsed_fn_signature.parameters.items():
+        kwarg = field.kwarg_definition
+        key = getattr(kwarg, "query", None) or name
+        values = connection.query_params.getall(key, [])
+        if not values:
+            continue
+        # `datetime`, or `datetime | None` (a union's members are its inner types).
+        types = [field.annotation, *(inner.annotation for inner in field.inner_types)]
+        for kind in [t for t in types if t in _ISO]:
+            if any(not _ISO[kind].fullmatch(v) for v in values):
+                wrong.append({"field": key, "message": "must be an ISO 8601 " + (
+                    "date-time (2026-01-31T09:00:00+01:00)" if kind is dt.datetime else "date (2026-01-31)")})
+    if wrong:
+        raise ValidationFailed(wrong)
 
 
 async def check_body(request: Request[Any, Any, Any]) -> None:
@@ -80,8 +108,8 @@ async def check_body(request: Request[Any, Any, Any]) -> None:
             _refuse(["body"])
 
 
-async def refuse_bad_input(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def refuse_bad_input(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
     """The app's guard: parameters of every request, the body of an HTTP request that changes something."""
-    check_parameters(connection)
+    check_parameters(connection, handler)
     if isinstance(connection, Request):
         await check_body(connection)

@@ -11,6 +11,7 @@ import re
 import time
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
 
 import structlog
 from litestar.enums import ScopeType
@@ -39,25 +40,32 @@ _CSP_DOCS = (
     b"worker-src 'self' blob:; frame-ancestors 'none'"
 )
 # Server-rendered pages: own scripts and styles only.
+# `form-action` also names the OpenID provider where one is configured: signing out of single sign-on
+# answers the sign-out form with a redirect to the provider, and browsers hold redirects to form-action.
 _CSP_PAGES = (
-    b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    b"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "form-action 'self'{form_action}; frame-ancestors 'none'; base-uri 'none'"
 )
 
 
-def _csp_for(path: str) -> bytes:
-    if path.startswith("/schema"):
-        return _CSP_DOCS
-    if path.startswith(("/api/", "/health", "/metrics")):
-        return _CSP_API
-    return _CSP_PAGES
+def _origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def pages_csp(form_action: list[str]) -> bytes:
+    extra = "".join(f" {_origin_of(url)}" for url in form_action if url.startswith(("https://", "http://")))
+    return _CSP_PAGES.format(form_action=extra).encode()
 
 
 class RequestContextMiddleware:
     """Binds request id and origin for logs and audit; adds headers; logs and measures every request."""
 
-    def __init__(self, app: ASGIApp, *, trusted_proxies: list[str], hsts: bool) -> None:
+    def __init__(
+        self, app: ASGIApp, *, trusted_proxies: list[str], hsts: bool, form_action: list[str] | None = None
+    ) -> None:
         self.app = app
+        self.csp_pages = pages_csp(form_action or [])
         self.trusted = [ipaddress.ip_network(p, strict=False) for p in trusted_proxies]
         self.extra_headers = list(_BASE_HEADERS)
         if hsts:
@@ -73,6 +81,13 @@ class RequestContextMiddleware:
                 if hop and not self._is_trusted(hop):
                     return hop[:64]
         return peer
+
+    def _csp_for(self, path: str) -> bytes:
+        if path.startswith("/schema"):
+            return _CSP_DOCS
+        if path.startswith(("/api/", "/health", "/metrics")):
+            return _CSP_API
+        return self.csp_pages
 
     def _is_trusted(self, address: str) -> bool:
         try:
@@ -98,7 +113,7 @@ class RequestContextMiddleware:
         )
         structlog.contextvars.bind_contextvars(request_id=request_id)
         path = scope["path"]
-        csp = _csp_for(path)
+        csp = self._csp_for(path)
         status = 500
         started = time.perf_counter()
 

@@ -11,16 +11,28 @@ them here keeps each handler's own `responses` for what is particular to it (the
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Litestar
+from litestar._openapi.plugin import OpenAPIPlugin  # the document's builder, finished by `finish_document`
 from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin  # no public name for it
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import OpenAPIType, Reference, Schema
+from litestar.openapi.spec import (
+    OpenAPI,
+    OpenAPIFormat,
+    OpenAPIMediaType,
+    OpenAPIType,
+    Operation,
+    Reference,
+    RequestBody,
+    Schema,
+)
 from litestar.plugins.pydantic import PydanticSchemaPlugin
 from pydantic import BaseModel, ConfigDict, Field
 
+from erkenning.core.fields import TRIMMED
 from erkenning.http.problems import PROBLEM_MEDIA_TYPE
 
 
@@ -84,6 +96,15 @@ def document_problems(app: Litestar) -> None:
         handler.responses = {**{code: _spec(text) for code, text in statuses.items()}, **own}
 
 
+BEYOND_SCHEMA = "Beyond the schema (422 naming the rule): "
+# For an operation whose body has a pydantic `EmailStr`.
+EMAIL_CHECKED = (
+    BEYOND_SCHEMA + "an `email` is checked as an address (RFC 5321/5322, through the email-validator library), "
+    "which refuses some that the `email` format admits, such as one at a special-use or reserved domain (`.test`, "
+    "`.invalid`, `localhost`)."
+)
+
+
 # A public operation takes a token but needs none (schools get higher limits with theirs).
 OPTIONAL_TOKEN: list[dict[str, list[str]]] = [{}, {"bearer": []}]
 
@@ -122,8 +143,24 @@ class ClosedModelSchemaPlugin(PydanticSchemaPlugin):
             if getattr(model, "model_config", {}).get("extra") == "forbid":
                 schema.additional_properties = False
             _merge_constraints(schema, model)
+            if getattr(model, "model_config", {}).get("str_strip_whitespace"):
+                _not_blank(schema)
             _any_of(schema)
         return schema
+
+
+# A model that strips its strings refuses one of only white space where it needs a character (`minLength`):
+# the document says so with a pattern (and no NUL, as everywhere).
+NOT_BLANK = rf"^[^\x00]*[^{TRIMMED}\x00][^\x00]*$"
+
+
+def _not_blank(schema: Schema) -> None:
+    for prop in (schema.properties or {}).values():
+        members = (prop.any_of or prop.one_of or [prop]) if isinstance(prop, Schema) else []
+        for member in members:
+            if (isinstance(member, Schema) and member.type == OpenAPIType.STRING and member.pattern is None
+                    and (member.min_length or 0) >= 1 and member.enum is None and member.format is None):
+                member.pattern = NOT_BLANK
 
 
 _CONSTRAINTS = (
@@ -148,9 +185,16 @@ def _merge_constraints(schema: Schema, model: Any) -> None:
         targets = [v for v in (target.any_of or target.one_of or [target])
                    if isinstance(v, Schema) and v.type not in ("null", OpenAPIType.NULL)]
         if len(sources) == 1 and len(targets) == 1:
-            for key, attribute in _CONSTRAINTS:
-                if key in sources[0] and getattr(targets[0], attribute, None) is None:
-                    setattr(targets[0], attribute, sources[0][key])
+            _copy_constraints(sources[0], targets[0])
+            # The items of a list (`list[Annotated[str, Field(...)]]`) lose theirs too.
+            if isinstance(sources[0].get("items"), dict) and isinstance(targets[0].items, Schema):
+                _copy_constraints(sources[0]["items"], targets[0].items)
+
+
+def _copy_constraints(source: dict[str, Any], target: Schema) -> None:
+    for key, attribute in _CONSTRAINTS:
+        if key in source and getattr(target, attribute, None) is None:
+            setattr(target, attribute, source[key])
 
 
 def _any_of(schema: Schema) -> None:
@@ -165,3 +209,60 @@ def _any_of(schema: Schema) -> None:
         stack.extend(node.any_of or [])
         if isinstance(node.items, Schema):
             stack.append(node.items)
+
+
+# The server refuses a NUL character in every string (`erkenning.http.input_guard`): the document says so
+# of every string it does not already bound by a pattern, an enum or a format.
+NUL_FREE = r"^[^\x00]*$"
+
+
+def _nul_free(node: Any, seen: set[int]) -> None:
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    if isinstance(node, Schema) and node.type == OpenAPIType.STRING:
+        if node.pattern is None and node.enum is None and node.format is None and node.const is None:
+            node.pattern = NUL_FREE
+    if isinstance(node, dict):
+        children: Iterator[Any] = iter(node.values())
+    elif isinstance(node, list | tuple):
+        children = iter(node)
+    elif hasattr(node, "__dataclass_fields__"):
+        children = (getattr(node, name) for name in node.__dataclass_fields__)
+    else:
+        return
+    for child in children:
+        _nul_free(child, seen)
+
+
+class _FinishedOpenAPIPlugin(OpenAPIPlugin):
+    """Litestar's OpenAPI plugin, with the document finished once it is built (and before it is served)."""
+
+    __slots__ = ()
+
+    def _build_openapi(self) -> OpenAPI:
+        document = super()._build_openapi()
+        _nul_free(document, set())
+        return document
+
+
+def finish_document(app: Litestar) -> None:
+    """State in the document what every route enforces (no NUL in a string); it is still built lazily."""
+    plugin = app.plugins.get(OpenAPIPlugin)
+    plugin.__class__ = _FinishedOpenAPIPlugin
+
+
+@dataclass
+class CsvUploadOperation(Operation):
+    """An operation whose handler reads a CSV itself (a `text/csv` body or a file in a multipart form): the
+    document names that body, which Litestar cannot see in the handler's signature."""
+
+    def __post_init__(self) -> None:
+        text = Schema(type=OpenAPIType.STRING, description="UTF-8 CSV, header row first")
+        form = Schema(
+            type=OpenAPIType.OBJECT, required=["file"],
+            properties={"file": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)},
+        )
+        self.request_body = RequestBody(required=True, content={
+            "text/csv": OpenAPIMediaType(schema=text), "multipart/form-data": OpenAPIMediaType(schema=form),
+        })

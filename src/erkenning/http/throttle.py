@@ -1,8 +1,10 @@
 """Failed authentication per client address: counted in Redis, refused with 429 past the limit.
 
 Shared by the API's bearer tokens and the web sign-in form, so guessing on one counts on the other.
-A request from an address over the limit is refused before its token is even looked at. Redis down:
-open (tokens carry 256 random bits, so the limit is anti-automation, not the defence itself).
+Only failures count, and only a failing attempt is ever refused: a request whose token is valid is
+answered whatever its address sent before, so nobody can lock out the users behind a shared address
+(a school's NAT, a proxy) by sending junk from it. Tokens carry 256 random bits, so guessing one is
+hopeless anyway; the limit keeps automated junk cheap (past it: 429, no log line). Redis down: open.
 """
 
 from __future__ import annotations
@@ -19,21 +21,14 @@ log = get_logger(__name__)
 LIMITER = "auth-failed"
 
 
-async def refuse_if_blocked(runtime: Runtime, address: str | None) -> None:
-    """RateLimited when this address has used up its failed attempts in the current window."""
-    settings = runtime.settings
-    if settings.auth_failure_limit:
-        await runtime.limiter.check(
-            LIMITER, address or "unknown", limit=settings.auth_failure_limit, window_s=settings.auth_failure_window_s
-        )
-
-
 async def failed(runtime: Runtime, address: str | None, *, reason: str, channel: str) -> None:
-    """Log `auth.failed` (never the token) and count it; RateLimited if this attempt crossed the limit."""
-    log.info("auth.failed", reason=reason, channel=channel, origin=address)
+    """Count one failed attempt of this address; RateLimited (429) once it is past the limit, else log
+    `auth.failed` (never the token) and return, so the caller answers 401 (or the form's error)."""
     settings = runtime.settings
     if settings.auth_failure_limit:
+        # Raises past the limit: the refused attempts are not logged one by one (the request line has them).
         await runtime.limiter.hit(
             LIMITER, address or "unknown", limit=settings.auth_failure_limit,
             window_s=settings.auth_failure_window_s, fail_open=True,
         )
+    log.info("auth.failed", reason=reason, channel=channel, origin=address)

@@ -10,9 +10,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -22,6 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from erkenning.companies.models import Company
 from erkenning.core.settings import Settings
 from erkenning.letters import remedy
+from erkenning.recognition import assessed
 from erkenning.recognition.dispatch import Dispatch, kenmerk_of
 from erkenning.recognition.mails import KIND_NL
 from erkenning.recognition.models import (
@@ -97,23 +100,30 @@ def _environment() -> Environment:
 _ENV = _environment()
 
 
-async def _lines(session: AsyncSession, decision: Decision) -> list[Line]:
-    rows = (
-        await session.exec(
-            select(Qualification.crebo, Qualification.name, Qualification.level, Recognition.pathway)
-            .join(Recognition, col(Recognition.qualification_id) == col(Qualification.id))
-            .join(DecisionRecognition, col(DecisionRecognition.recognition_id) == col(Recognition.id))
-            .where(DecisionRecognition.decision_id == decision.id)
-            .order_by(col(Qualification.crebo), col(Recognition.pathway))
+async def _lines(
+    session: AsyncSession, decision: Decision, recognition_ids: Sequence[UUID] | None = None
+) -> list[Line]:
+    """The recognitions the letter names: the decision's, or those given (a preview before the decision exists)."""
+    stmt = select(Qualification.crebo, Qualification.name, Qualification.level, Recognition.pathway).join(
+        Recognition, col(Recognition.qualification_id) == col(Qualification.id)
+    )
+    if recognition_ids is None:
+        stmt = stmt.join(DecisionRecognition, col(DecisionRecognition.recognition_id) == col(Recognition.id)).where(
+            DecisionRecognition.decision_id == decision.id
         )
-    ).all()
+    else:
+        stmt = stmt.where(col(Recognition.id).in_(recognition_ids))
+    rows = (await session.exec(stmt.order_by(col(Qualification.crebo), col(Recognition.pathway)))).all()
     return [
         Line(crebo, name, level, f"{Pathway(pathway).value.upper()} ({PATHWAY_NAMES[Pathway(pathway)]})")
         for crebo, name, level, pathway in rows
     ]
 
 
-async def _common(session: AsyncSession, settings: Settings, decision: Decision, kind: LetterKind) -> dict[str, Any]:
+async def _common(
+    session: AsyncSession, settings: Settings, decision: Decision, kind: LetterKind,
+    recognition_ids: Sequence[UUID] | None = None,
+) -> dict[str, Any]:
     company = await session.get(Company, decision.company_id)
     if company is None:
         raise LookupError(f"decision {decision.id} names no company")
@@ -122,11 +132,14 @@ async def _common(session: AsyncSession, settings: Settings, decision: Decision,
         "sender": settings.letter_sender,
         "kenmerk": kenmerk_of(decision, kind),
         "company": company,
-        "lines": await _lines(session, decision),
+        "lines": await _lines(session, decision, recognition_ids),
         "decision": decision,
         "subject": KIND_NL[decision.kind],
         "ends_placements": decision.kind in (DecisionKind.SUSPEND, DecisionKind.WITHDRAW)
         or decision.placements_until is not None,
+        # The recognition criterion no longer met (art. 7.2.10 WEB), which the decision rests on (art. 3:46 Awb).
+        "criterion": await assessed.criterion(session, decision.criterion_id),
+        "criterion_heading": "De erkenningsvoorwaarde waaraan niet (meer) wordt voldaan",
     }
 
 
@@ -148,10 +161,13 @@ class Letters:
             ),
         )
 
-    async def intended_decision(self, session: AsyncSession, settings: Settings, decision: Decision) -> str:
+    async def intended_decision(
+        self, session: AsyncSession, settings: Settings, decision: Decision,
+        recognition_ids: Sequence[UUID] | None = None,
+    ) -> str:
         if decision.intended_on is None or decision.response_due is None:
             raise ValueError("an intended decision letter needs the day it is put and its response term")
-        context = await _common(session, settings, decision, LetterKind.INTENDED_DECISION)
+        context = await _common(session, settings, decision, LetterKind.INTENDED_DECISION, recognition_ids)
         return _ENV.get_template("intended_decision.html").render(
             **context,
             title=f"Voornemen: {KIND_NL[decision.kind]}",

@@ -11,6 +11,7 @@ database refuses UPDATE and DELETE) with its SHA-256, which the audit row of tha
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -86,9 +87,13 @@ class LetterRenderer(Protocol):
         grounds, effect, transition arrangement, and the remedy (art. 3:45 Awb)."""
         ...
 
-    async def intended_decision(self, session: AsyncSession, settings: Settings, decision: Decision) -> str:
+    async def intended_decision(
+        self, session: AsyncSession, settings: Settings, decision: Decision,
+        recognition_ids: Sequence[UUID] | None = None,
+    ) -> str:
         """The intended decision (voornemen, art. 4:8 Awb): the measure, its scope and grounds, and until
-        when the company may respond."""
+        when the company may respond. `recognition_ids` names the scope of a decision not yet drafted (a
+        preview); otherwise the decision's own recognitions."""
         ...
 
 

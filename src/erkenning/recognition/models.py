@@ -266,6 +266,9 @@ class Decision(TimestampedModel, table=True):
     placements_until: date | None = Field(default=None)
     # Set when an investigation's approved outcome made this decision (the hearing happened there).
     investigation_id: UUID | None = Field(default=None, index=True)
+    # The recognition criterion (condition) that is no longer met: named by a suspension or withdrawal and in
+    # its letter (art. 3:46 Awb: the decision states its grounds; art. 7.2.10 WEB: the conditions).
+    criterion_id: UUID | None = Field(default=None, foreign_key="recognition_criterion.id", ondelete="RESTRICT")
     # Historical: set on the reinstate decision by which an upheld objection used to restore what it revoked,
     # before restoring became part of the beslissing op bezwaar itself (art. 7:11 Awb). No longer written.
     revokes_decision_id: UUID | None = Field(default=None, foreign_key="decision.id", ondelete="RESTRICT")

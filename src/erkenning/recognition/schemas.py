@@ -9,6 +9,8 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from erkenning.core import clock
+from erkenning.core.fields import Boolean
+from erkenning.recognition.criteria_schemas import AssessmentSummary, CriterionCode, CriterionRead
 from erkenning.recognition.models import (
     DecisionKind,
     DecisionStatus,
@@ -35,13 +37,13 @@ class QualificationCreate(_Input):
     crebo: Crebo
     name: str = Field(min_length=1, max_length=200)
     level: Level
-    active: bool = True
+    active: Boolean = True
 
 
 class QualificationUpdate(_Input):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     level: Level | None = None
-    active: bool | None = None
+    active: Boolean | None = None
 
 
 class QualificationRead(BaseModel):
@@ -169,6 +171,9 @@ class ReassessmentDueRead(RecognitionRead):
     company_name: str
     company_sbb_id: str
     reassessment_noticed_on: date | None
+    last_assessment: AssessmentSummary | None = Field(
+        description="what was last assessed against the recognition criteria, and when (none: never)"
+    )
 
 
 class ReassessedCreate(_Input):
@@ -181,13 +186,17 @@ class ReassessedCreate(_Input):
 class _DecisionDates(_Input):
     effective_from: date | None = Field(default=None, description="default: the day it is sent")
     effective_until: date | None = Field(default=None, description="suspension only: its last day + 1")
-    until_reinstated: bool = Field(default=False, description="suspension only: no end date")
+    until_reinstated: Boolean = Field(default=False, description="suspension only: no end date")
     placements_until: date | None = Field(
         default=None,
         description="transition arrangement: placements running when it takes effect may continue until this "
         "day (inclusive); required for a suspension or withdrawal (a withdrawal from a later effective_from: "
         "that day, unless given), never before the effective date",
     )
+
+
+# Kinds that rest on a recognition criterion no longer met: they name it (art. 3:46 Awb, art. 7.2.10 WEB).
+NAMES_CRITERION = frozenset({DecisionKind.SUSPEND, DecisionKind.WITHDRAW})
 
 
 # Kinds whose letter must say what happens to students already placed with the company.
@@ -209,6 +218,11 @@ class DecisionCreate(_DecisionDates):
     grounds: Text
     legal_basis: str = Field(min_length=1, max_length=500)
     urgent_reason: UrgentReason | None = None
+    criterion_code: CriterionCode | None = Field(
+        default=None,
+        description="the recognition criterion no longer met (e.g. non_discrimination), in the list in force; "
+        "required for a suspension or withdrawal, named in the decision and its letter",
+    )
 
     @model_validator(mode="after")
     def _dates(self) -> Self:
@@ -218,6 +232,8 @@ class DecisionCreate(_DecisionDates):
         self.placements_until = default_placements(self.kind, self.effective_from, self.placements_until)
         check_placements(self.kind, self.effective_from, self.placements_until)
         check_urgency(self.kind, self.urgent_reason)
+        if self.kind in NAMES_CRITERION and self.criterion_code is None:
+            raise ValueError("criterion_code: a suspension or withdrawal names the criterion no longer met")
         return self
 
 
@@ -258,6 +274,24 @@ def check_urgency(kind: DecisionKind, urgent_reason: str | None) -> None:
         raise ValueError("urgent_reason: only a decision that harms the company skips the intended decision")
 
 
+def date_problems(
+    kind: DecisionKind, start: date | None, until: date | None, indefinite: bool, placements_until: date | None,
+    urgent_reason: str | None,
+) -> list[dict[str, str]]:
+    """Every rule of the kind's dates and urgency that fails, each on its field (not only the first)."""
+    problems = []
+    for name, check in (
+        ("effective_until", lambda: check_suspension_dates(kind, start, until, indefinite)),
+        ("placements_until", lambda: check_placements(kind, start, placements_until)),
+        ("urgent_reason", lambda: check_urgency(kind, urgent_reason)),
+    ):
+        try:
+            check()
+        except ValueError as exc:
+            problems.append({"field": name, "message": str(exc)})
+    return problems
+
+
 class DecisionUpdate(_DecisionDates):
     """Change a draft; the dates are given together (the suspension's end or `until_reinstated`)."""
 
@@ -266,12 +300,17 @@ class DecisionUpdate(_DecisionDates):
     urgent_reason: UrgentReason | None = Field(
         default=None, description="art. 4:11 Awb; give null to take it back (the intended decision is then needed)"
     )
+    criterion_code: CriterionCode | None = Field(
+        default=None, description="the recognition criterion no longer met (a suspension or withdrawal keeps one)"
+    )
 
 
 class DecisionApprove(_Input):
     """Approval; when the company responded to the intended decision, the approver confirms having read it."""
 
-    response_read: bool = Field(default=False, description="I read the company's response (required if there is one)")
+    response_read: Boolean = Field(
+        default=False, description="I read the company's response (required if there is one)"
+    )
 
 
 class ResponseCreate(_Input):
@@ -333,6 +372,7 @@ class DecisionRead(BaseModel):
     response_received_at: datetime | None
     sent_on: date | None
     objection_deadline: date | None
+    criterion_id: UUID | None = Field(description="the recognition criterion the decision names as no longer met")
     revokes_decision_id: UUID | None = Field(
         description="historical: the decision a reinstate decision undid after an upheld objection, before "
         "restoring became part of the beslissing op bezwaar (art. 7:11 Awb); no longer set"
@@ -360,6 +400,10 @@ class DecisionDetail(DecisionStaffRead):
     scope: list[ScopeRead] = Field(description="each recognition, what the decision does to it, with its dates")
     objection_ids: list[UUID]
     actions: list[ActionRead] = Field(description="what the caller may do with it now")
+    criterion: CriterionRead | None = Field(description="the recognition criterion no longer met, if named")
+    criteria_unmet: list[str] = Field(
+        description="a grant: what its recognitions still miss of the criteria (empty: every criterion met)"
+    )
 
 
 class PortalDecisionDetail(DecisionRead):

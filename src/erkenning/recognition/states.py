@@ -123,7 +123,23 @@ def _ready_to_intend(decision: Any, caller: Caller, given: Mapping[str, Any]) ->
     return None
 
 
+def criteria_met(decision: Any, caller: Caller, given: Mapping[str, Any]) -> str | None:
+    """A grant needs every recognition criterion met in the current assessment of each recognition (art. 7.2.10 WEB).
+
+    The service gives `criteria_unmet` (what is missing, see `erkenning.recognition.assessed.unmet_for_grant`);
+    a grant that was not checked is refused too."""
+    if decision.kind is not K.GRANT:
+        return None
+    if "criteria_unmet" not in given:
+        return "The recognition criteria of this grant were not checked"
+    if unmet := given["criteria_unmet"]:
+        return "Not every recognition criterion is met in a current assessment (art. 7.2.10 WEB): " + "; ".join(unmet)
+    return None
+
+
 def _ready_to_approve(decision: Any, caller: Caller, given: Mapping[str, Any]) -> str | None:
+    if (missing := criteria_met(decision, caller, given)) is not None:
+        return missing
     if needs_hearing(decision) and not hearing_done(decision):
         if decision.response_due is None:
             return (
@@ -164,7 +180,10 @@ DECISION_TRANSITIONS: Table[D] = {
         roles=ADVISER_ROLES, guard=four_eyes, ready=_ready_to_approve, description="approve"
     ),
     (D.APPROVED, D.SENT): Rule(
-        roles=ADVISER_ROLES, guard=by_a_person, description="send the letter to the company; it takes effect"
+        roles=ADVISER_ROLES,
+        guard=by_a_person,
+        ready=criteria_met,
+        description="send the letter to the company; it takes effect",
     ),
     (D.APPROVED, D.DRAFT): Rule(
         roles=ADVISER_ROLES, description="reopen to revise; it must be approved again"

@@ -1,4 +1,5 @@
-"""Recognition upkeep in the worker: future-dated effects, final decisions, response terms, reassessments.
+"""Recognition upkeep in the worker: future-dated effects, final decisions, response terms, reassessments,
+and files staged for an objection that was never sent.
 
 Each job is idempotent and catches up on what a missed run left: it works from what is due in the
 database, not from the day it runs. They run every hour (cheap: each finds its rows through a
@@ -23,6 +24,7 @@ from erkenning.core.caller import Caller
 from erkenning.core.logging import get_logger
 from erkenning.core.runtime import Runtime
 from erkenning.recognition import deadlines, effects
+from erkenning.recognition.services import objection_attachments
 from erkenning.recognition.services.recognitions import notice_reassessments
 
 log = get_logger(__name__)
@@ -41,6 +43,14 @@ async def _in_rounds(runtime: Runtime, step: Callable[[AsyncSession], Awaitable[
         if not done:
             break
     return total
+
+
+async def purge_staged_attachments(ctx: dict[str, Any]) -> int:
+    """Drop files staged for an objection that was never sent (kept a day while the company checks its answers)."""
+    async with ctx["runtime"].transaction() as session:
+        count = await objection_attachments.purge_staged(session)
+    log.info("objection_attachment.staged_purged", count=count)
+    return count
 
 
 async def apply_due_effects(ctx: dict[str, Any]) -> int:
@@ -85,4 +95,5 @@ CRON_JOBS = [
     cron(finalise_decisions, minute={11}, timeout=600),
     cron(record_response_terms, minute={21}, timeout=120),
     cron(notice_reassessments_due, hour={5}, minute={31}, timeout=120),
+    cron(purge_staged_attachments, minute={51}, timeout=120),
 ]

@@ -1,4 +1,6 @@
-"""Batch verification as a CSV file: the items in (columns company, crebo, pathway[, date]), the answers out.
+"""Batch verification as a CSV file: the items in (columns leerbedrijf, crebo, leerweg[, datum], or the API's
+English names company, crebo, pathway[, date]), the answers out (the column names the caller gives: Dutch on
+the school's page).
 
 The items are checked with the batch API's own shape (`BatchItem`), line by line, so a file is held
 to exactly the rules of `POST /verify/batch`; each bad line is reported with its number and column.
@@ -11,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import msgspec
@@ -20,8 +22,12 @@ from erkenning.register.schemas import BatchItem, VerifyAnswer
 
 COLUMNS = ("company", "crebo", "pathway", "date")
 REQUIRED = COLUMNS[:3]
-# Dutch column names are taken too.
-_ALIASES = {"bedrijf": "company", "leerbedrijf": "company", "leerweg": "pathway", "datum": "date"}
+# Dutch column names are taken too (those of the answers file among them, so an answer can be checked again).
+_ALIASES = {
+    "bedrijf": "company", "leerbedrijf": "company", "leerbedrijf-id": "company", "vestigingsnummer": "company",
+    "crebo-code": "crebo", "crebocode": "crebo", "leerweg": "pathway", "datum": "date",
+}
+ANSWER_COLUMNS = ("line", *COLUMNS, "recognised", "status", "since", "until", "placements_until")
 _DUTCH_DATE = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
 _FIELD_IN_ERROR = re.compile(r"`\$\.(\w+)`|required field `(\w+)`")
 
@@ -102,12 +108,13 @@ def parse(text: str, *, max_items: int) -> Parsed:
 
 def answers(
     lines: Sequence[int], found: Sequence[VerifyAnswer], *, delimiter: str, words: dict[str, str], yes: str, no: str,
-    unknown: str,
+    unknown: str, header: Mapping[str, str] | None = None,
 ) -> str:
-    """The answers as CSV, one row per item with the line it came from; statuses in `words`."""
+    """The answers as CSV, one row per item with the line it came from; statuses in `words`, the columns named
+    by `header` (column -> name; default the English names of `ANSWER_COLUMNS`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(["line", *COLUMNS, "recognised", "status", "since", "until", "placements_until"])
+    writer.writerow([(header or {}).get(c, c) for c in ANSWER_COLUMNS])
     for line, a in zip(lines, found, strict=True):
         writer.writerow([
             line, a.company, a.crebo, a.pathway.value, a.date.isoformat(), yes if a.recognised else no,

@@ -11,12 +11,13 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 
-from erkenning.companies.schemas import normalise_postcode
+from erkenning.companies.schemas import POSTCODE_PATTERN, normalise_postcode
 from erkenning.core.caller import Role
 from erkenning.core.errors import ValidationFailed
 from erkenning.core.paging import Offset, Page
 from erkenning.http.dependencies import CurrentCaller, provide
 from erkenning.http.guards import requires
+from erkenning.http.openapi import EMAIL_CHECKED
 from erkenning.recognition.models import Pathway
 from erkenning.register.models import DeliveryStatus
 from erkenning.register.quota import batch_quota, register_quota
@@ -26,9 +27,9 @@ from erkenning.register.schemas import (
     CREBO,
     BatchAnswer,
     BatchRequest,
+    CompanySearchPage,
     DeliveryRead,
     RegisterCard,
-    RegisterCompany,
     SubscriptionCreate,
     SubscriptionRead,
     VerifyAnswer,
@@ -36,7 +37,7 @@ from erkenning.register.schemas import (
     WebhookRead,
     WebhookSet,
 )
-from erkenning.register.services import lookup
+from erkenning.register.services import find, lookup
 from erkenning.register.services.subscriptions import SubscriptionService
 
 CompanyKey = Annotated[str, QueryParameter(pattern=COMPANY_KEY, description=COMPANY_KEY_HELP)]
@@ -52,28 +53,52 @@ class RegisterController(Controller):
     path = "/"
     before_request = staticmethod(register_quota)
 
-    @get("/companies", summary="Find companies by exact keys (no listing of everything; 50 a page at most)")
+    @get(
+        "/companies",
+        summary="Find companies by a number (KvK, establishment or SBB id), part of the name plus town, or exact keys",
+        description=(
+            "Search with exactly one of these key sets (there is no listing of everything): `number` (a KvK number, "
+            "an establishment number or an SBB company id in one field: 8 digits are tried as KvK number and SBB id, "
+            "12 as establishment number and SBB id; `matched_on` says which matched); `name_contains` (each word a "
+            "part of the name, at least one word of 3 characters or more, at most 5 words) with or without `town` "
+            "(the whole town name, any case), closest matches first, counted up to `REGISTER_NAME_SEARCH_CAP` "
+            "(`capped`); `kvk_number`; `establishment_number`; `sbb_id`; `name` + `postcode` (the exact name); "
+            "`crebo` + `postcode` (recognised for it today). Anonymous callers are rate limited per address, "
+            "schools per token. Beyond the schema (422 naming the rule): exactly one of these key sets "
+            "(query parameters cannot be tied together in OpenAPI)."
+        ),
+    )
     async def search(
         self,
         state: State,
+        number: Annotated[str | None, QueryParameter(
+            pattern=find.NUMBER, description="KvK number (8 digits), establishment number (12) or SBB company id"
+        )] = None,
+        name_contains: Annotated[str | None, QueryParameter(
+            min_length=find.MIN_NAME_CHARS, max_length=100, description="part(s) of the name, any order and case"
+        )] = None,
+        town: Annotated[str | None, QueryParameter(
+            min_length=1, max_length=100, description="with name_contains: the town (plaats)"
+        )] = None,
         kvk_number: Annotated[str | None, QueryParameter(pattern=r"^[0-9]{8}$")] = None,
         establishment_number: Annotated[str | None, QueryParameter(pattern=r"^[0-9]{12}$")] = None,
         sbb_id: Annotated[str | None, QueryParameter(pattern=COMPANY_KEY)] = None,
         name: Annotated[str | None, QueryParameter(min_length=1, max_length=200, description="the exact name")] = None,
-        postcode: Annotated[str | None, QueryParameter(max_length=10)] = None,
+        postcode: Annotated[str | None, QueryParameter(max_length=50, pattern=POSTCODE_PATTERN)] = None,
         crebo: Annotated[str | None, QueryParameter(pattern=CREBO, description="recognised for it today")] = None,
         limit: RegisterLimit = 50,
-        offset: Annotated[int, QueryParameter(ge=0, le=10_000)] = 0,
-    ) -> Page[RegisterCompany]:
-        if postcode:
+        offset: Annotated[int, QueryParameter(ge=0, le=10_000, schema_extra={"minimum": 0})] = 0,
+    ) -> CompanySearchPage:
+        if postcode is not None:
             try:
                 postcode = normalise_postcode(postcode)
             except ValueError as exc:
                 raise ValidationFailed([{"field": "postcode", "message": str(exc)}]) from None
         keys = lookup.SearchKeys(kvk_number, establishment_number, sbb_id, name.strip() if name else None,
-                                  postcode, crebo)
-        items, total = await lookup.search(state.runtime, keys, limit=limit, offset=offset)
-        return Page(items=items, total=total, limit=limit, offset=offset)
+                                  postcode, crebo, number, name_contains, town)
+        found = await lookup.search(state.runtime, keys, limit=limit, offset=offset)
+        return CompanySearchPage(items=found.items, total=found.total, limit=limit, offset=offset,
+                                 capped=found.capped)
 
     @get("/companies/{company:str}", summary="A company's public card: name, place, recognitions held today")
     async def card(
@@ -114,7 +139,11 @@ class SchoolController(Controller):
     dependencies = PROVIDERS
     before_request = staticmethod(register_quota)
 
-    @put("/webhook", summary="Register or replace the webhook; the signing secret is in this answer only")
+    @put(
+        "/webhook", summary="Register or replace the webhook; the signing secret is in this answer only",
+        description="Beyond the schema (422 naming the rule): the URL's host must resolve, and only to public "
+        "addresses (no private, loopback, link-local or reserved range), and it carries no credentials.",
+    )
     async def set_webhook(
         self, data: JSONBody[WebhookSet], subscriptions: NamedDependency[SubscriptionService], caller: CurrentCaller
     ) -> WebhookIssued:
@@ -131,7 +160,8 @@ class SchoolController(Controller):
     async def delete_webhook(self, subscriptions: NamedDependency[SubscriptionService], caller: CurrentCaller) -> None:
         await subscriptions.delete_webhook(caller)
 
-    @post("/subscriptions", summary="Follow a company: every change of its recognitions is sent to you")
+    @post("/subscriptions", summary="Follow a company: every change of its recognitions is sent to you",
+          description=EMAIL_CHECKED)
     async def subscribe(
         self, data: JSONBody[SubscriptionCreate], subscriptions: NamedDependency[SubscriptionService],
         caller: CurrentCaller,

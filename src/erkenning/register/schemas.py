@@ -7,12 +7,14 @@ decodes and encodes them natively, without a validation pass per object.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 import msgspec
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
+from erkenning.core.fields import SPACE, TRIMMED
+from erkenning.core.paging import Page
 from erkenning.recognition.models import Pathway, RecognitionStatus
 from erkenning.register.models import Channel, DeliveryStatus
 
@@ -31,6 +33,9 @@ class RegisterCompany(BaseModel):
     name: str
     city: str
     postcode: str
+    matched_on: Literal["kvk_number", "establishment_number", "sbb_id"] | None = Field(
+        default=None, description="search by `number` only: which of the company's keys the number is"
+    )
 
 
 class RegisterRecognition(BaseModel):
@@ -41,10 +46,22 @@ class RegisterRecognition(BaseModel):
     since: dt.date | None
 
 
-class RegisterCard(RegisterCompany):
+class RegisterCard(BaseModel):
     """A company's public card: who it is, and what it is recognised for today."""
 
+    sbb_id: str
+    name: str
+    city: str
+    postcode: str
     recognitions: list[RegisterRecognition]
+
+
+class CompanySearchPage(Page[RegisterCompany]):
+    """One page of a search; a search by part of the name stops counting at `REGISTER_NAME_SEARCH_CAP`."""
+
+    capped: bool = Field(
+        default=False, description="more companies match than the cap (then `total` is the cap): search more precisely"
+    )
 
 
 class VerifyAnswer(msgspec.Struct, kw_only=True):
@@ -75,7 +92,8 @@ class BatchItem(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 class BatchRequest(msgspec.Struct, forbid_unknown_fields=True):
-    items: Annotated[list[BatchItem], msgspec.Meta(min_length=1, max_length=10_000)]
+    # REGISTER_BATCH_MAX_ITEMS may lower the ceiling (the handler refuses more), never raise it.
+    items: Annotated[list[BatchItem], msgspec.Meta(min_length=1, max_length=1000)]
 
 
 class BatchAnswer(msgspec.Struct):
@@ -85,10 +103,18 @@ class BatchAnswer(msgspec.Struct):
 # ---------------------------------------------------------------- school subscriptions
 
 
+# An http(s) URL without credentials, white space or control characters (around it: what the shape strips).
+WEBHOOK_URL = rf"^[{TRIMMED}]*https?://[^{SPACE}/?#@\x00-\x1f\x7f]+([/?#][^{SPACE}\x00-\x1f\x7f]*)?[{TRIMMED}]*$"
+
+
 class WebhookSet(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    url: str = Field(min_length=8, max_length=500, description="https URL that receives signed POSTs")
+    url: str = Field(
+        min_length=8, max_length=500, pattern=WEBHOOK_URL,
+        description="https URL that receives signed POSTs; its host must resolve to public addresses only, "
+        "no credentials in it (plain http only to a network the operator allows: WEBHOOK_ALLOWED_NETWORKS)",
+    )
 
 
 class WebhookRead(BaseModel):

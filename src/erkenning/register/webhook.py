@@ -69,12 +69,16 @@ async def _resolve(host: str, port: int) -> list[IPAddress]:
         return [ipaddress.ip_address(host)]
     except ValueError:
         pass
+    try:
+        host.encode("idna")  # as getaddrinfo will; a name it cannot encode is no host name
+    except UnicodeError:
+        raise _refuse("not a valid URL") from None
     loop = asyncio.get_running_loop()
     try:
         infos = await asyncio.wait_for(
             loop.getaddrinfo(host, port, type=socket.SOCK_STREAM), timeout=_RESOLVE_TIMEOUT_S
         )
-    except (OSError, TimeoutError):
+    except (OSError, TimeoutError, UnicodeError):
         raise Unresolvable([{"field": "url", "message": "the host name cannot be resolved"}]) from None
     return [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
 

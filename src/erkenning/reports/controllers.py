@@ -49,6 +49,9 @@ from erkenning.reports.services.reports import ReportFilter, ReportService
 
 # The public form's body: the largest valid report is ~10 kB of text; a little room for escaping.
 PUBLIC_MAX_BODY_BYTES = 32_768
+COMPANY_NAMED = ("Beyond the schema (422 naming the rule): the company is named by at least one of `sbb_id`, "
+                 "`kvk_number`, `establishment_number` or `name`; the incident date lies between 1 January 2000 "
+                 "and today.")
 
 advisers_only = requires(*ADVISER_ROLES)
 
@@ -82,7 +85,10 @@ class ReportController(Controller):
     tags = ["reports"]
     dependencies = PROVIDERS
 
-    @post("/", summary="Enter a report (from an anti-discrimination agency, the contact form, a call)",
+    @post("/", summary="Enter a report received by SBB staff",
+          description="A report received by phone, e-mail or letter, from an anti-discrimination agency or a "
+          "municipality, or through the contact form, with its channel and the day it was received "
+          "(`received_on`: not in the future, not before the incident; default today). " + COMPANY_NAMED,
           guards=[advisers_only])
     async def create(
         self, data: JSONBody[AdviserReportCreate], intake: NamedDependency[ReportIntake],
@@ -202,24 +208,32 @@ class SchoolReportController(Controller):
     guards = [requires(Role.SCHOOL)]
     dependencies = PROVIDERS
 
-    @post("/", summary="Pass a report on to SBB (the confidential part may be included; it cannot be read back)")
+    @post("/", summary="Pass a report on to SBB (the confidential part may be included; it cannot be read back)",
+          description=COMPANY_NAMED)
     async def create(
-        self, data: JSONBody[SchoolReportCreate], intake: NamedDependency[ReportIntake], caller: CurrentCaller
+        self, data: JSONBody[SchoolReportCreate], intake: NamedDependency[ReportIntake], caller: CurrentCaller,
+        settings: SettingsDep,
     ) -> SchoolReportRead:
-        return school_report_read(await intake.from_school(data, caller))
+        """The answer names SBB's reference, the last day of SBB's term to assess it (`assessed_by`, in working
+        days under the Algemene termijnenwet) and the next step."""
+        report = await intake.from_school(data, caller)
+        return school_report_read(report, settings.report_triage_term_working_days)
 
     @get("/", summary="The reports this school passed on, newest first, with their coarse status")
     async def list_(
-        self, reports: NamedDependency[ReportService], caller: CurrentCaller, limit: Limit = 50, offset: Offset = 0
+        self, reports: NamedDependency[ReportService], caller: CurrentCaller, settings: SettingsDep, limit: Limit = 50,
+        offset: Offset = 0,
     ) -> Page[SchoolReportRead]:
         rows, total = await reports.list(caller, ReportFilter(), limit=limit, offset=offset)
-        return Page(items=[school_report_read(r) for r, _ in rows], total=total, limit=limit, offset=offset)
+        term = settings.report_triage_term_working_days
+        return Page(items=[school_report_read(r, term) for r, _ in rows], total=total, limit=limit, offset=offset)
 
     @get("/{report_id:uuid}", summary="One report this school passed on")
     async def get_one(
-        self, report_id: FromPath[UUID], reports: NamedDependency[ReportService], caller: CurrentCaller
+        self, report_id: FromPath[UUID], reports: NamedDependency[ReportService], caller: CurrentCaller,
+        settings: SettingsDep,
     ) -> SchoolReportRead:
-        return school_report_read(await reports.get(report_id, caller))
+        return school_report_read(await reports.get(report_id, caller), settings.report_triage_term_working_days)
 
 
 def _withhold_origin() -> None:
@@ -254,7 +268,7 @@ class PublicReportController(Controller):
     dependencies = PROVIDERS
 
     @post("/", summary="Report anonymously; the answer holds a receipt code, shown once",
-          request_max_body_size=PUBLIC_MAX_BODY_BYTES,
+          request_max_body_size=PUBLIC_MAX_BODY_BYTES, description=COMPANY_NAMED,
           guards=[anonymous_limited("report-intake", "report_intake_limit", "report_intake_window_s")])
     async def create(self, data: JSONBody[AnonymousReportCreate], intake: NamedDependency[ReportIntake]) -> Receipt:
         report, code = await intake.anonymous(data)

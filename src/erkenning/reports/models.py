@@ -10,8 +10,12 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from erkenning.core import clock
 from erkenning.core.auth.scope import owned_by_school
 from erkenning.core.db import TimestampedModel, enum_field, timestamp_field
+
+# A row written without a day of receipt (SQL by hand, older code) was received the day it was written, in Dutch time.
+RECEIVED_TODAY = sa.text("((now() AT TIME ZONE 'Europe/Amsterdam')::date)")
 
 
 class ReportStatus(StrEnum):
@@ -42,19 +46,28 @@ class Ground(StrEnum):
 
 
 class Channel(StrEnum):
-    """How the report reached SBB."""
+    """How the report reached SBB.
+
+    `municipality`: a municipality passing a report on; municipalities give their residents access to an
+    anti-discrimination agency (Wet gemeentelijke antidiscriminatievoorzieningen, art. 2), so a report may
+    come from either.
+    """
 
     SCHOOL_REPORTING_POINT = "school_reporting_point"
     ANTI_DISCRIMINATION_AGENCY = "anti_discrimination_agency"
+    MUNICIPALITY = "municipality"
     CONTACT_FORM = "contact_form"
     PHONE = "phone"
+    EMAIL = "email"
+    LETTER = "letter"
     PUBLIC_FORM = "public_form"
     OTHER = "other"
 
 
-# The channels an adviser enters a report from (schools and the public use their own routes).
-ADVISER_CHANNELS = frozenset(
-    {Channel.ANTI_DISCRIMINATION_AGENCY, Channel.CONTACT_FORM, Channel.PHONE, Channel.OTHER}
+# The channels staff enter a report from (schools and the public use their own routes), in the order offered.
+ADVISER_CHANNELS = (
+    Channel.PHONE, Channel.EMAIL, Channel.LETTER, Channel.ANTI_DISCRIMINATION_AGENCY, Channel.MUNICIPALITY,
+    Channel.CONTACT_FORM, Channel.OTHER,
 )
 
 
@@ -87,9 +100,17 @@ class ReadPurpose(StrEnum):
     DATA_SUBJECT_REQUEST = "data_subject_request"
 
 
+# The reference of a report: `SBB-M-<year received>-<6+ digits>`, from this sequence through the database
+# function `report_reference(day)` (see the migration that made it).
+reference_sequence = sa.Sequence("report_reference_seq", metadata=TimestampedModel.metadata)
+REFERENCE_DEFAULT = sa.text("report_reference(CURRENT_DATE)")
+
+
 class Report(TimestampedModel, table=True):
     """Melding: a report of internship discrimination about a company; `created_at` is when it arrived.
 
+    `received_on` is the day SBB received it (a call, an e-mail or letter, an agency's or a municipality's
+    referral may be entered later; a school's or the public form's report is received when it is entered).
     Holds only what every adviser may see. The reporter and the student's own account are in
     `ReportConfidential`. A school sees the reports it passed on (through `__scope__`), companies none.
     """
@@ -113,10 +134,21 @@ class Report(TimestampedModel, table=True):
         sa.CheckConstraint(
             "(status IN ('received', 'in_triage')) = (triaged_at IS NULL)", name="triaged_at_matches_status"
         ),
+        sa.CheckConstraint("received_on >= incident_date", name="received_after_incident"),
         # The repeat count at triage: reports about one company in a window of time.
         sa.Index("ix_report_company_created", "company_id", "created_at"),
     )
 
+    __mapper_args__ = {"eager_defaults": True}  # RETURNING the reference the database made
+
+    reference: str | None = Field(
+        default=None,
+        max_length=32,
+        unique=True,
+        nullable=False,
+        sa_column_kwargs={"server_default": REFERENCE_DEFAULT},
+        description="reference number (kenmerk), e.g. SBB-M-2026-000123; assigned when it arrives",
+    )
     channel: Channel = enum_field(Channel, index=True)
     school_brin: str | None = Field(default=None, max_length=6, index=True)
     school_reference: str | None = Field(default=None, max_length=50, description="the school's own case number")
@@ -130,6 +162,10 @@ class Report(TimestampedModel, table=True):
 
     ground: Ground = enum_field(Ground, index=True)
     incident_date: date
+    received_on: date = Field(
+        default_factory=clock.today, index=True, sa_column_kwargs={"server_default": RECEIVED_TODAY},
+        description="the day SBB received the report (not in the future, not before the incident)",
+    )
     crebo: str | None = Field(default=None, max_length=5)
     summary: str = Field(max_length=500)
 

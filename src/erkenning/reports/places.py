@@ -16,6 +16,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from erkenning.core.fields import SPACE
+
 # Names people use for a municipality whose official name differs (the ADV table keeps the official one).
 ALIASES = {
     "den haag": "'s-Gravenhage",
@@ -25,6 +27,8 @@ ALIASES = {
     "s-gravenhage": "'s-Gravenhage",
 }
 _MUNICIPALITY = re.compile(r"^[A-Za-zÀ-ÿ'’. -]{2,100}$")
+# A name as typed (the API document states it): those characters, white space inside collapsing to one space.
+MUNICIPALITY_PATTERN = rf"^[{SPACE}]*[A-Za-zÀ-ÿ'’.-][A-Za-zÀ-ÿ'’.{SPACE}-]*[A-Za-zÀ-ÿ'’.-][{SPACE}]*$"
 
 
 def load(name: str) -> dict[str, Any]:

@@ -4,16 +4,17 @@ forbid unknown fields, so status, company_id or an assignment can't be slipped i
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic.config import JsonDict
 from pydantic.fields import FieldInfo
 
 from erkenning.companies.schemas import EstablishmentNumber, KvkNumber, SbbId
-from erkenning.core import clock
+from erkenning.core import calendar, clock
 from erkenning.core.states import Move
 from erkenning.reports.models import Channel, CoarseStatus, Ground, ReadPurpose, ReferralBody, Report, ReportStatus
 
@@ -78,15 +79,21 @@ class CompanyGivenByStaff(CompanyGiven):
         return self.company_id is not None or super().identified()
 
 
-def _not_in_future(value: date) -> date:
-    if value > clock.today():
-        raise ValueError("the incident date cannot be in the future")
-    if value < date(2000, 1, 1):
-        raise ValueError("the incident date is before 2000")
-    return value
+def _a_past_day(what: str) -> Callable[[date], date]:
+    """A day that has come (Dutch calendar), from 2000 on: an incident, the receipt of a report."""
+
+    def check(value: date) -> date:
+        if value > clock.today():
+            raise ValueError(f"{what} cannot be in the future")
+        if value < date(2000, 1, 1):
+            raise ValueError(f"{what} is before 2000")
+        return value
+
+    return check
 
 
-IncidentDate = Annotated[date, AfterValidator(_not_in_future)]
+IncidentDate = Annotated[date, AfterValidator(_a_past_day("the incident date"))]
+ReceivedOn = Annotated[date, AfterValidator(_a_past_day("the date of receipt"))]
 
 
 class _ReportFacts(BaseModel):
@@ -127,14 +134,27 @@ class SchoolReportCreate(_ReportFacts):
 
 
 class AdviserReportCreate(_ReportFacts):
-    """A report entered by an adviser (from an anti-discrimination agency, the contact form, a call)."""
+    """A report entered by staff: received by phone, e-mail or letter, from an anti-discrimination agency or a
+    municipality, through the contact form, or otherwise; with the day it was received."""
 
     company: CompanyGivenByStaff
     channel: Channel = Field(
-        description="anti_discrimination_agency, contact_form, phone or other "
+        description="phone, email, letter, anti_discrimination_agency, municipality, contact_form or other "
         "(schools and the public have their own routes)"
     )
+    received_on: ReceivedOn | None = Field(
+        default=None, description="the day SBB received the report; not in the future, not before the incident "
+        "date; default today"
+    )
     confidential: ConfidentialGiven | None = None
+
+    @field_validator("received_on")
+    @classmethod
+    def _received_after_incident(cls, value: date | None, info: ValidationInfo) -> date | None:
+        incident = info.data.get("incident_date")  # validated before: declared earlier
+        if value is not None and incident is not None and value < incident:
+            raise ValueError("the date of receipt cannot be before the incident date")
+        return value
 
 
 class AnonymousReportCreate(_ReportFacts):
@@ -193,6 +213,7 @@ class ReportRead(BaseModel):
     """The non-confidential part, for staff."""
 
     id: UUID
+    reference: str = Field(description="reference (kenmerk), e.g. SBB-M-2026-000123")
     received_at: datetime
     channel: Channel
     school_brin: str | None
@@ -201,6 +222,7 @@ class ReportRead(BaseModel):
     company_given: CompanyAsGiven
     ground: Ground
     incident_date: date
+    received_on: date
     crebo: str | None
     summary: str
     status: ReportStatus
@@ -235,15 +257,23 @@ class SchoolReportRead(BaseModel):
     """What a school sees of a report it passed on: never the outcome of triage or an investigation."""
 
     id: UUID
+    reference: str = Field(description="SBB's reference (kenmerk) of the report, e.g. SBB-M-2026-000123")
     received_at: datetime
     school_reference: str | None
     status: CoarseStatus
+    assessed_by: date | None = Field(
+        description="while `received`: the last day of SBB's term to assess the report "
+        "(REPORT_TRIAGE_TERM_WORKING_DAYS working days after the day it arrived; weekends and the general holidays "
+        "of the Algemene termijnenwet do not count); null once SBB is handling it"
+    )
+    next_step: str = Field(description="what happens next, in a sentence")
 
 
 def report_read(report: Report, has_confidential: bool) -> dict[str, Any]:
     """The fields of ReportRead from a report row."""
     return {
         "id": report.id,
+        "reference": report.reference,
         "received_at": report.created_at,
         "channel": report.channel,
         "school_brin": report.school_brin,
@@ -257,6 +287,7 @@ def report_read(report: Report, has_confidential: bool) -> dict[str, Any]:
         ),
         "ground": report.ground,
         "incident_date": report.incident_date,
+        "received_on": report.received_on,
         "crebo": report.crebo,
         "summary": report.summary,
         "status": report.status,
@@ -269,11 +300,31 @@ def report_read(report: Report, has_confidential: bool) -> dict[str, Any]:
     }
 
 
-def school_report_read(report: Report) -> SchoolReportRead:
+_NEXT_STEP = {
+    CoarseStatus.RECEIVED: "SBB assesses the report by {due}. SBB may then ask your reporting point for a reaction; "
+    "it tells you the outcome separately.",
+    CoarseStatus.BEING_HANDLED: "SBB is handling the report and may ask your reporting point for a reaction; it tells "
+    "you the outcome separately.",
+    CoarseStatus.CLOSED: "SBB has finished handling the report.",
+}
+
+
+def school_report_read(report: Report, triage_term_working_days: int) -> SchoolReportRead:
+    """What a school sees of its report, with SBB's term while it waits for assessment (`assessment_due`)."""
+    status = report.coarse_status
+    due = assessment_due(report.created_at, triage_term_working_days) if status is CoarseStatus.RECEIVED else None
     return SchoolReportRead(
-        id=report.id, received_at=report.created_at, school_reference=report.school_reference,
-        status=report.coarse_status,
+        id=report.id, reference=str(report.reference), received_at=report.created_at,
+        school_reference=report.school_reference, status=status, assessed_by=due,
+        next_step=_NEXT_STEP[status].format(due=due.isoformat() if due else ""),
     )
+
+
+def assessment_due(received_at: datetime, working_days: int) -> date:
+    """The last day of SBB's term to assess a report: `working_days` working days after the (Dutch) day it arrived;
+    Saturdays, Sundays and the general holidays of the Algemene termijnenwet (art. 3, with the days equated by
+    decree) are not working days, so the term never ends on one of them (Atw art. 1)."""
+    return calendar.add_working_days(clock.local(received_at).date(), working_days)
 
 
 # Who consulted a report (admins), and what its reporter may learn of that (GDPR art. 15).

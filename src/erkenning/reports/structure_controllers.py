@@ -16,9 +16,10 @@ from erkenning.core.paging import Limit, Offset, Page
 from erkenning.core.runtime import Runtime
 from erkenning.http.dependencies import CurrentCaller, provide
 from erkenning.http.guards import requires
+from erkenning.http.openapi import BEYOND_SCHEMA
 from erkenning.reports.services.advs import AdvService
 from erkenning.reports.services.reporting_points import ReportingPointService
-from erkenning.reports.services.where_to_report import WhereToReportService
+from erkenning.reports.services.where_to_report import PLACE_PATTERN, SCHOOL_PATTERN, WhereToReportService
 from erkenning.reports.structure_schemas import (
     BRIN_HELP,
     BRIN_PATTERN,
@@ -37,6 +38,7 @@ PROVIDERS = {
     "where_to_report": provide(WhereToReportService),
 }
 Brin = Annotated[str, PathParameter(pattern=BRIN_PATTERN, description=BRIN_HELP)]
+REACHABLE = BEYOND_SCHEMA + "at least one of `email`, `phone` and the `url` (`website`) is given."
 
 
 async def where_to_report_quota(request: ASGIConnection[Any, Any, Any, Any]) -> None:
@@ -59,13 +61,18 @@ class WhereToReportController(Controller):
     before_request = staticmethod(where_to_report_quota)
 
     @get("/", summary="By school (BRIN code or part of its name) or postcode: the school's reporting point, "
-                      "the regional anti-discrimination agency (ADV), and reporting to SBB anonymously")
+                      "the regional anti-discrimination agency (ADV), and reporting to SBB anonymously",
+         description="Beyond the schema (422 naming the rule): give either `school` or `postcode`, one of them.")
     async def find(
         self,
         where_to_report: NamedDependency[WhereToReportService],
-        school: Annotated[str | None, QueryParameter(max_length=200, description="BRIN code or part of its name")]
-        = None,
-        postcode: Annotated[str | None, QueryParameter(max_length=10, description="1234 AB, or its 4 digits")] = None,
+        school: Annotated[
+            str | None,
+            QueryParameter(max_length=200, pattern=SCHOOL_PATTERN, description="BRIN code or part of its name"),
+        ] = None,
+        postcode: Annotated[
+            str | None, QueryParameter(max_length=10, pattern=PLACE_PATTERN, description="1234 AB, or its 4 digits")
+        ] = None,
     ) -> WhereToReport:
         return await where_to_report.find(school=school, postcode=postcode)
 
@@ -85,7 +92,7 @@ class SchoolReportingPointController(Controller):
         return ReportingPointRead.of(await reporting_points.get(brin, caller))
 
     @put("/{brin:str}", summary="Register or replace your school's reporting point (201 when new); SBB checks it "
-                                "again after every change")
+                                "again after every change", description=REACHABLE)
     async def save(
         self, brin: Brin, data: JSONBody[ReportingPointWrite], reporting_points: NamedDependency[ReportingPointService],
         caller: CurrentCaller,
@@ -143,14 +150,16 @@ class AdvController(Controller):
     async def get_one(self, adv_id: FromPath[UUID], advs: NamedDependency[AdvService]) -> AdvRead:
         return AdvRead.of(*await advs.get(adv_id))
 
-    @post("/", guards=[admins_only], summary="Add an ADV (a municipality another ADV covers: 409)")
+    @post("/", guards=[admins_only], summary="Add an ADV (a municipality another ADV covers: 409)",
+          description=REACHABLE + " Each municipality once.")
     async def create(
         self, data: JSONBody[AdvWrite], advs: NamedDependency[AdvService], caller: CurrentCaller
     ) -> AdvRead:
         return AdvRead.of(*await advs.create(data, caller))
 
     @put("/{adv_id:uuid}", guards=[admins_only],
-         summary="Replace an ADV and the list of municipalities it covers (one another ADV covers: 409)")
+         summary="Replace an ADV and the list of municipalities it covers (one another ADV covers: 409)",
+         description=REACHABLE + " Each municipality once.")
     async def replace(
         self, adv_id: FromPath[UUID], data: JSONBody[AdvWrite], advs: NamedDependency[AdvService], caller: CurrentCaller
     ) -> AdvRead:

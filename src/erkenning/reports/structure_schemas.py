@@ -12,8 +12,9 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.nl import brin as stdnum_brin
 
 from erkenning.core import clock
+from erkenning.core.fields import SPACE, TRIMMED
 from erkenning.reports.models import Adv, ReportingPoint
-from erkenning.reports.places import clean_municipality
+from erkenning.reports.places import MUNICIPALITY_PATTERN, clean_municipality
 from erkenning.reports.schemas import bounded_text
 
 _INPUT = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -37,14 +38,16 @@ def _https(value: str) -> str:
 
 
 Municipality = Annotated[
-    str, Field(min_length=2, max_length=100, description="the municipality (gemeente), e.g. Utrecht or 's-Gravenhage"),
+    str, Field(min_length=2, max_length=100, pattern=MUNICIPALITY_PATTERN,
+               description="the municipality (gemeente), e.g. Utrecht or 's-Gravenhage"),
     AfterValidator(clean_municipality),
 ]
 Email = Annotated[str, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 Phone = Annotated[str, Field(min_length=6, max_length=20, pattern=r"^\+?[0-9][0-9 ()-]{4,18}[0-9]$",
                              description="digits, spaces, ( ) and -, optionally starting with +")]
-HttpsUrl = Annotated[str, Field(max_length=500, json_schema_extra={"pattern": "^https://"},
-                                description="https only"), AfterValidator(_https)]
+HTTPS_PATTERN = rf"^[{TRIMMED}]*[Hh][Tt][Tt][Pp][Ss]://[^{SPACE}\x00]{{4,}}[{TRIMMED}]*$"
+HttpsUrl = Annotated[str, Field(max_length=500, json_schema_extra={"pattern": HTTPS_PATTERN}, description="https only"),
+                     AfterValidator(_https)]
 
 
 class _Reach(BaseModel):

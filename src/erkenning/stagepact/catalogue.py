@@ -61,8 +61,8 @@ class Partition:
 
 CHANNEL_GROUPS = {
     "school_reporting_point": "Meldpunt van een school",
-    "agency": "Antidiscriminatievoorziening",
-    "adviser_intake": "Intake door SBB (telefoon, contactformulier, overig)",
+    "agency": "Antidiscriminatievoorziening of gemeente",
+    "adviser_intake": "Intake door SBB (telefoon, e-mail, brief, contactformulier, anders)",
     "anonymous": "Anoniem (openbaar meldformulier)",
 }
 GROUNDS = {g: vocabulary.capital(g) for g in Ground}
@@ -87,7 +87,7 @@ INVITATION_KINDS = {k: vocabulary.capital(k) for k in InvitationKind}
 
 SECTIONS = {
     "reports": "Meldingen",
-    "triage": "Triage",
+    "triage": "Beoordeling",
     "investigations": "Onderzoeken",
     "objections": "Bezwaren",
     "lead_times": "Doorlooptijden",
@@ -135,8 +135,8 @@ def _build() -> tuple[list[Spec], list[Partition]]:
     specs += [*channel, *ground, *sector, Spec(("reports", "schools", None), Unit.COUNT, "Scholen die meldden")]
     parts = [Partition(RECEIVED, tuple(s.key for s in group)) for group in (channel, ground, sector)]
 
-    outcomes = _cells("triage", "outcome", TRIAGE_OUTCOMES, "Triage")
-    specs += [Spec(TRIAGED, Unit.COUNT, "Meldingen getrieerd"), *outcomes]
+    outcomes = _cells("triage", "outcome", TRIAGE_OUTCOMES, "Beoordeling")
+    specs += [Spec(TRIAGED, Unit.COUNT, "Meldingen beoordeeld"), *outcomes]
     specs += [
         _share(("triage", "share", s.key[2]), f"Aandeel: {TRIAGE_OUTCOMES[s.key[2] or '']}", s.key, TRIAGED)
         for s in outcomes
@@ -156,9 +156,9 @@ def _build() -> tuple[list[Spec], list[Partition]]:
     parts.append(Partition(CLOSED, tuple(s.key for s in case_outcomes)))
 
     specs += [
-        Spec(("lead_times", "triage_days_median", None), Unit.DAYS, "Melding tot triage: mediaan (dagen)",
+        Spec(("lead_times", "triage_days_median", None), Unit.DAYS, "Melding tot beoordeling: mediaan (dagen)",
              base=TRIAGED),
-        Spec(("lead_times", "triage_days_p90", None), Unit.DAYS, "Melding tot triage: 90e percentiel (dagen)",
+        Spec(("lead_times", "triage_days_p90", None), Unit.DAYS, "Melding tot beoordeling: 90e percentiel (dagen)",
              base=TRIAGED),
         Spec(("lead_times", "decision_days_median", None), Unit.DAYS, "Onderzoek tot besluit: mediaan (dagen)",
              base=CLOSED),

@@ -86,7 +86,8 @@ class MonitoringController(Controller):
         description=(
             "Period: `from` and `to` (inclusive dates), or `year`, `school_year` (1 August – 31 July) or "
             "`quarter`; none: this calendar year. Exact numbers for the back office; `suppressed=true` "
-            "shows counts below 5 as \"<5\" and withholds what rests on them, as the CSV always does."
+            "shows counts below 5 as \"<5\" and withholds what rests on them, as the CSV always does. "
+            "Beyond the schema (422 naming the rule): one way of naming the period only; `from` and `to` go together."
         ),
     )
     async def indicators_(
@@ -104,7 +105,11 @@ class MonitoringController(Controller):
         comparison = await _compare(session, settings, chosen)
         return export.IndicatorsRead.of(comparison, suppressed=suppressed)
 
-    @get("/indicators.csv", summary="The indicators as CSV, small numbers suppressed", media_type=CSV)
+    @get(
+        "/indicators.csv", summary="The indicators as CSV, small numbers suppressed", media_type=CSV,
+        description="The period as for `GET /indicators`. Beyond the schema (422 naming the rule): one way of naming"
+        " the period only; `from` and `to` go together.",
+    )
     async def indicators_csv(
         self, session: DbSession, settings: SettingsDep, caller: CurrentCaller, chosen: PeriodDep
     ) -> Response[str]:
@@ -177,8 +182,9 @@ class TargetController(Controller):
         "/{indicator:str}/{year:int}",
         summary="Set the target of an indicator for a year (create or replace; audited)",
         description="`indicator` is a key of the catalogue (`section.name` or `section.name.category`, as in "
-        "`GET /monitoring/indicators`). A percentage is at most 100, a count a whole number. The indicators, the "
-        "CSV, the web page and the yearly report then hold the figure against it: met, not met, or no data.",
+        "`GET /monitoring/indicators`). The indicators, the CSV, the web page and the yearly report then hold the "
+        "figure against it: met, not met, or no data. Beyond the schema (422 naming the rule): the indicator is "
+        "in the catalogue; a percentage is at most 100, a count a whole number.",
     )
     async def put_(
         self, indicator: Indicator, year: Year, data: JSONBody[TargetWrite], targets: NamedDependency[TargetService],

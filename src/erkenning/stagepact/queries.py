@@ -3,7 +3,8 @@
 What places a thing in a period (`period.start` ≤ moment < `period.end`, Amsterdam days; dates
 inclusive):
 
-* a report — when it was received (`report.created_at`);
+* a report — the day SBB received it (`report.received_on`: staff enter it for a report that came by phone,
+  e-mail, letter, an agency or a municipality, which may be entered days later);
 * a triage outcome and its lead time — when the outcome was decided (`report.triaged_at`);
 * an investigation opened — `opened_at`; closed (its outcome carried out: a suspension or withdrawal
   decision sent, an improvement agreement scheduled) — `closed_at`; open at the end — opened before
@@ -67,8 +68,9 @@ Values = dict[Key, Any]
 # How the report channels are grouped for the Stagepact (the issue's four routes in).
 CHANNEL_GROUPS: Mapping[str, tuple[Channel, ...]] = {
     "school_reporting_point": (Channel.SCHOOL_REPORTING_POINT,),
-    "agency": (Channel.ANTI_DISCRIMINATION_AGENCY,),
-    "adviser_intake": (Channel.CONTACT_FORM, Channel.PHONE, Channel.OTHER),
+    # A municipality gives access to an anti-discrimination agency (Wga art. 2): one route in.
+    "agency": (Channel.ANTI_DISCRIMINATION_AGENCY, Channel.MUNICIPALITY),
+    "adviser_intake": (Channel.PHONE, Channel.EMAIL, Channel.LETTER, Channel.CONTACT_FORM, Channel.OTHER),
     "anonymous": (Channel.PUBLIC_FORM,),
 }
 assert {ch for group in CHANNEL_GROUPS.values() for ch in group} == set(Channel), "every channel in one group"
@@ -83,6 +85,11 @@ MEASURES: Mapping[str, tuple[ParticipationStatus, ...]] = {
 def within(column: Any, period: Period) -> sa.ColumnElement[bool]:
     """A timestamp on one of the period's Amsterdam days."""
     return sa.and_(column >= period.start, column < period.end)
+
+
+def on_a_day_of(column: Any, period: Period) -> sa.ColumnElement[bool]:
+    """A date that is one of the period's days."""
+    return sa.and_(column >= period.first, column <= period.last)
 
 
 def local_date(column: Any) -> Any:
@@ -134,14 +141,14 @@ async def reports(session: AsyncSession, period: Period) -> Values:
         sa.select(sa.literal(1))
         .select_from(Report)
         .outerjoin(Company, col(Company.id) == Report.company_id)
-        .where(within(Report.created_at, period))
+        .where(on_a_day_of(Report.received_on, period))
     )
     return await _row(session, aggregates, stmt)
 
 
 async def triage(session: AsyncSession, period: Period) -> Values:
     """Reports whose triage outcome was decided in the period, by outcome; received → triage in days."""
-    days = _days(Report.created_at, Report.triaged_at)
+    days = local_date(Report.triaged_at) - col(Report.received_on)
     aggregates: dict[Key, Any] = {c.TRIAGED: _count()}
     for outcome in c.TRIAGE_OUTCOMES:
         aggregates[("triage", "outcome", outcome)] = _count(Report.status == ReportStatus(outcome))
@@ -278,7 +285,7 @@ async def course_reach(session: AsyncSession, period: Period) -> Values:
     )
     reported = (
         sa.select(col(Report.company_id))
-        .where(col(Report.company_id).is_not(None), within(Report.created_at, period))
+        .where(col(Report.company_id).is_not(None), on_a_day_of(Report.received_on, period))
         .distinct()
         .cte("reported")
     )

@@ -43,7 +43,7 @@ TREND_COUNTS: dict[Key, str] = {
     ("investigations", "closed", None): "Onderzoeken afgerond",
 }
 TREND_DAYS: dict[Key, str] = {
-    ("lead_times", "triage_days_median", None): "Melding tot triage",
+    ("lead_times", "triage_days_median", None): "Melding tot beoordeling",
     ("lead_times", "decision_days_median", None): "Onderzoek tot besluit",
 }
 
@@ -218,8 +218,8 @@ def sections(
                        period=period, axis="Sector"),
         ], trend_counts),
         Section("triage", SECTIONS["triage"], [
-            Block("Getrieerde meldingen", _rows(rows, ("triage", "decided", None))),
-            _bar_block("chart-triage", "Uitkomst van de triage", _matching(rows, "triage", "outcome"),
+            Block("Beoordeelde meldingen", _rows(rows, ("triage", "decided", None))),
+            _bar_block("chart-triage", "Uitkomst van de beoordeling", _matching(rows, "triage", "outcome"),
                        period=period, axis="Uitkomst"),
             Block("Aandeel per uitkomst", _matching(rows, "triage", "share"), category_column=True),
         ]),

@@ -103,6 +103,9 @@ class Course(TimestampedModel, table=True):
         sa_column_kwargs={"server_default": sa.false()},
         description="offered to every newly recognised company (an invitation, once)",
     )
+    online_url: str | None = Field(
+        default=None, max_length=500, description="where an e-learning is started (the learning platform)"
+    )
     version: int = Field(default=1, description="optimistic lock: changes must name the version they saw")
 
 

@@ -17,10 +17,11 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    model_validator,
+        model_validator,
 )
 
 from erkenning.core import clock
+from erkenning.core.fields import SPACE, TRIMMED, Boolean
 from erkenning.training.models import (
     Course,
     CourseFormat,
@@ -45,7 +46,9 @@ TrainerName = Annotated[
 ]
 ExternalId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.:@+\-]{1,100}$")]
 SbbCompanyId = Annotated[str, Field(pattern=r"^[0-9]{1,12}$", description="SBB company id (leerbedrijf-ID)")]
-_URL = re.compile(r"^https://[^\s/$.?#].[^\s]*$")
+# Around it, the white space the shape strips before the check (see erkenning.core.fields).
+HTTPS_URL = rf"^[{TRIMMED}]*https://[^{SPACE}/$.?#\x00][^\n\x00][^{SPACE}\x00]*[{TRIMMED}]*$"
+_URL = re.compile(HTTPS_URL)
 
 
 def _unique(topics: list[Topic]) -> list[Topic]:
@@ -70,14 +73,19 @@ class CourseCreate(BaseModel):
     format: CourseFormat
     topics: Annotated[Topics, AfterValidator(_unique)]
     duration_minutes: int = Field(ge=1, le=100_000)
-    active: bool = True
-    for_new_companies: bool = Field(
+    active: Boolean = True
+    for_new_companies: Boolean = Field(
         default=False, description="offered to every newly recognised company, once (an invitation)"
+    )
+    online_url: Annotated[str | None, AfterValidator(_https_url)] = Field(
+        default=None, max_length=500, pattern=HTTPS_URL,
+        description="an e-learning's start page on the learning platform (https)",
     )
 
 
 class CourseUpdate(BaseModel):
-    """Only the fields given change; `version` must be the one you read (else 409). Code, format are fixed."""
+    """Only the fields given change (left out or null: unchanged, but null removes `online_url`); `version`
+    must be the one you read (else 409). Code, format are fixed."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -86,8 +94,11 @@ class CourseUpdate(BaseModel):
     description: str | None = Field(default=None, max_length=4000)
     topics: Annotated[Topics, AfterValidator(_unique)] | None = None
     duration_minutes: int | None = Field(default=None, ge=1, le=100_000)
-    active: bool | None = None
-    for_new_companies: bool | None = None
+    active: Boolean | None = None
+    for_new_companies: Boolean | None = None
+    online_url: Annotated[str | None, AfterValidator(_https_url)] = Field(
+        default=None, max_length=500, pattern=HTTPS_URL, description="null removes it"
+    )
 
 
 class CourseRead(BaseModel):
@@ -102,6 +113,7 @@ class CourseRead(BaseModel):
     duration_minutes: int
     active: bool
     for_new_companies: bool
+    online_url: str | None = Field(default=None, description="an e-learning's start page")
     version: int
     created_at: LocalTime
     updated_at: LocalTime
@@ -146,7 +158,9 @@ class SessionCreate(BaseModel):
     starts_at: AwareDatetime
     ends_at: AwareDatetime
     location: str | None = Field(default=None, min_length=1, max_length=300, description="address or room")
-    online_url: Annotated[str | None, AfterValidator(_https_url)] = Field(default=None, max_length=500)
+    online_url: Annotated[str | None, AfterValidator(_https_url)] = Field(
+        default=None, max_length=500, pattern=HTTPS_URL
+    )
     capacity: int = Field(ge=1, le=10_000)
     enrolment_closes_at: AwareDatetime | None = Field(
         default=None, description="default: when the session starts"

@@ -73,3 +73,20 @@ TRANSITIONS: Mapping[tuple[P, P], Rule] = {
         description="the learning platform reports the e-learning completed",
     ),
 }
+
+
+def _not_completed_before(obj: Any, caller: Caller, given: Mapping[str, Any]) -> str | None:
+    completed_on = given.get("completed_on")
+    if completed_on is None:
+        return None
+    return f"this company completed this e-learning on {completed_on.isoformat()}; it is not enrolled in again"
+
+
+# Enrolling in an e-learning is not a move of an existing participation but the start of a new one; its one
+# "not now" rule is kept in the same dialect: an e-learning the company completed is done (409), its
+# certificate stays valid, and a new enrolment would only repeat it.
+E_LEARNING_ENROLMENT = Rule(
+    roles=STAFF | {Role.COMPANY},
+    ready=_not_completed_before,
+    description="enrol in an e-learning (not once the company completed it)",
+)

@@ -31,6 +31,20 @@ CHECKED = "ja"  # the value a single checkbox sends
 
 
 @dataclass(frozen=True)
+class When:
+    """Fields that apply only when the choice `field` holds one of `values`; `legend` says so.
+
+    Consecutive fields with the same `When` are drawn as one fieldset that the page's script hides while
+    another option is chosen (without script every fieldset shows, with its legend); the server reads only
+    the fields that apply, so a value left in a hidden field is never taken.
+    """
+
+    field: str
+    values: tuple[str, ...]
+    legend: str
+
+
+@dataclass(frozen=True)
 class Field:
     """One form field: what it is called, how to fill it in, and what to say when it is wrong."""
 
@@ -48,6 +62,8 @@ class Field:
     readonly: bool = False
     # Tells apart fields of the same name in two forms on one page (ids must be unique on a page).
     form_id: str | None = None
+    # Only for some options of a choice in the same form; `required` then means "required for those".
+    when: When | None = None
 
     @property
     def id(self) -> str:
@@ -137,11 +153,25 @@ class Form:
         """The ticked values of a checkbox group."""
         return self.lists.get(name, [])
 
+    def applies(self, spec: Field) -> bool:
+        """Whether the field applies to the option chosen (always, for a field without `when`)."""
+        return spec.when is None or self.values.get(spec.when.field, "") in spec.when.values
+
+    def groups(self) -> list[tuple[When | None, list[Field]]]:
+        """The fields in order, consecutive fields of the same `when` together (a fieldset each)."""
+        grouped: list[tuple[When | None, list[Field]]] = []
+        for spec in self.fields:
+            if grouped and grouped[-1][0] == spec.when:
+                grouped[-1][1].append(spec)
+            else:
+                grouped.append((spec.when, [spec]))
+        return grouped
+
     def payload(self, names: Iterable[str] | None = None) -> dict[str, Any]:
         """What to validate: stripped values; an empty optional field means "none"."""
         data: dict[str, Any] = {}
         for spec in self.fields:
-            if spec.readonly or (names is not None and spec.name not in names):
+            if spec.readonly or (names is not None and spec.name not in names) or not self.applies(spec):
                 continue
             if spec.kind == "checkboxes":
                 data[spec.name] = list(self.lists[spec.name])
@@ -150,7 +180,8 @@ class Form:
                 data[spec.name] = self.values[spec.name] == CHECKED
                 continue
             value = self.values[spec.name].strip()
-            data[spec.name] = None if value == "" and not spec.required else value
+            # A field required only for some options is "none" when empty: the option's own rules say it is missing.
+            data[spec.name] = None if value == "" and (not spec.required or spec.when is not None) else value
         return data
 
     def validate(

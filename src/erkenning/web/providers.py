@@ -10,8 +10,11 @@ from collections.abc import Mapping
 
 from litestar.di import Provide
 
-from erkenning.admin import tokens
+from erkenning.admin import contacts, tokens
 from erkenning.companies import controllers as companies
+from erkenning.core.auth.links import SignInLinkService
+from erkenning.core.auth.staff_sign_in import StaffSignInService
+from erkenning.http.dependencies import provide
 from erkenning.recognition import controllers as recognition
 from erkenning.register import controllers as register
 from erkenning.reports import controllers as reports
@@ -32,6 +35,8 @@ def _merged(*mappings: Mapping[str, Provide]) -> dict[str, Provide]:
 
 PROVIDERS = _merged(
     tokens.PROVIDERS,
+    contacts.PROVIDERS,
+    {"staff_sign_in": provide(StaffSignInService), "sign_in_links": provide(SignInLinkService)},
     companies.PROVIDERS,
     recognition.PROVIDERS,
     register.PROVIDERS,

@@ -55,9 +55,11 @@ def environment() -> Environment:
         sector=lambda value: vocabulary.SECTORS.get(value, str(value)),
         audit_result=lambda value: vocabulary.AUDIT_RESULTS.get(value, str(value)),
         term=vocabulary.term, term_tone=vocabulary.tone, topic=vocabulary.topic, capital=vocabulary.capital,
-        decision_title=vocabulary.decision_title, task_kind=vocabulary.task_kind,
+        decision_title=vocabulary.decision_title, decision_heading=vocabulary.decision_heading,
+        intended_sentence=vocabulary.intended_sentence, task_kind=vocabulary.task_kind,
     )
-    env.globals.update(SERVICE_NAME=SERVICE_NAME, RECOGNITION_STATUSES=vocabulary.RECOGNITION_STATUSES)
+    env.globals.update(SERVICE_NAME=SERVICE_NAME, RECOGNITION_STATUSES=vocabulary.RECOGNITION_STATUSES,
+                       COMPANY_KEYS=vocabulary.COMPANY_KEYS)
     return env
 
 

@@ -13,20 +13,26 @@ from erkenning.web import csrf
 from erkenning.web.errors import PAGE_OPT
 from erkenning.web.middleware import WebSessionMiddleware
 from erkenning.web.pages.admin import AdminPages
+from erkenning.web.pages.assessments import AssessmentPages
 from erkenning.web.pages.companies import CompanyPages
+from erkenning.web.pages.contacts import AdminContactPages
 from erkenning.web.pages.course_sessions import CourseSessionPages
 from erkenning.web.pages.courses import CoursePages
 from erkenning.web.pages.decisions import DecisionPages
 from erkenning.web.pages.investigations import InvestigationPages
 from erkenning.web.pages.monitoring import MonitoringPages
 from erkenning.web.pages.my_work import TaskPages  # also registers the advisers' start sections
+from erkenning.web.pages.objection_files import ObjectionFilePages
 from erkenning.web.pages.objections import ObjectionPages
 from erkenning.web.pages.outside import outside_handlers  # companies, schools and the public
+from erkenning.web.pages.report_intake import ReportIntakePages
 from erkenning.web.pages.report_reads import ReportReadPages
 from erkenning.web.pages.reporting_points import ReportingPointPages
 from erkenning.web.pages.reports import ReportPages
 from erkenning.web.pages.session import SignInController
+from erkenning.web.pages.sign_in_link import SignInLinkPages
 from erkenning.web.pages.start import StartController, sections_provider
+from erkenning.web.pages.work_lists import WorkListPages
 from erkenning.web.providers import PROVIDERS
 
 STATIC = Path(__file__).parent / "static"
@@ -35,10 +41,12 @@ STATIC = Path(__file__).parent / "static"
 def page_handlers() -> list[Any]:
     """Every page controller; add yours here."""
     return [
-        SignInController, StartController, CompanyPages, AdminPages, ReportReadPages,
+        SignInController, SignInLinkPages, StartController, CompanyPages, AdminPages, AdminContactPages,
+        ReportReadPages,
         # The back office of SBB staff: reports, investigations, decisions, objections, courses.
-        ReportPages, InvestigationPages, DecisionPages, ObjectionPages, CoursePages, CourseSessionPages,
-        MonitoringPages, ReportingPointPages, TaskPages,
+        ReportPages, ReportIntakePages, InvestigationPages, DecisionPages, ObjectionPages, ObjectionFilePages,
+        CoursePages, CourseSessionPages, MonitoringPages, ReportingPointPages, TaskPages, WorkListPages,
+        AssessmentPages,
     ]
 
 

@@ -5,8 +5,8 @@ proved who signed in (never the token itself). Every request rechecks the row, i
 absolute expiry, the principal and the token, so a revoked token ends its sessions on the next
 request, and sessions survive a restart of the API processes.
 
-`start()` is the one way in: it turns a `ProvenIdentity` (proved by a token today, by single
-sign-on later) into a session.
+`start()` is the one way in: it turns a `ProvenIdentity` (proved by single sign-on, a one-time
+e-mail link, or — where settings allow — a token) into a session.
 """
 
 from __future__ import annotations
@@ -38,9 +38,11 @@ _TOUCH_GRANULARITY = timedelta(minutes=1)
 
 
 class SignInMethod(StrEnum):
-    """How the person proved who they are; single sign-on becomes a second member."""
+    """How the person proved who they are."""
 
-    TOKEN = "token"
+    TOKEN = "token"  # an API token pasted into the form (only where WEB_TOKEN_SIGNIN allows)
+    OIDC = "oidc"  # staff: single sign-on at the OpenID provider
+    EMAIL_LINK = "email_link"  # a company's or school's contact: a one-time link sent by e-mail
 
 
 class WebSession(UUIDModel, table=True):
@@ -62,7 +64,7 @@ class WebSession(UUIDModel, table=True):
 
 @dataclass(frozen=True)
 class ProvenIdentity:
-    """Who a sign-in proved, and how (token today; an SSO callback would build one as well)."""
+    """Who a sign-in proved, and how."""
 
     principal_id: UUID
     method: SignInMethod
@@ -123,11 +125,18 @@ async def start(
     return Started(row, caller, key)
 
 
-async def end(session: AsyncSession, caller: Caller, session_id: UUID) -> None:
-    """Sign out: the row is deleted, so the cookie is worthless even if it was copied."""
-    result = await session.exec(sa.delete(WebSession).where(col(WebSession.id) == session_id))
-    if result.rowcount:
+async def end(session: AsyncSession, caller: Caller, session_id: UUID) -> SignInMethod | None:
+    """Sign out: the row is deleted, so the cookie is worthless even if it was copied.
+
+    Returns how that session had signed in (None if it was gone already), so single sign-on can end the
+    provider's session too."""
+    result = await session.exec(
+        sa.delete(WebSession).where(col(WebSession.id) == session_id).returning(col(WebSession.method))
+    )
+    method = result.scalar_one_or_none()
+    if method is not None:
         await audit.record(session, caller, "session.ended", object_type="web_session", object_id=session_id)
+    return SignInMethod(method) if method is not None else None
 
 
 _RESUME = sa.text(

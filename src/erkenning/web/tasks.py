@@ -1,4 +1,4 @@
-"""Worker jobs of the web interface: forget ended sessions."""
+"""Worker jobs of the web interface: forget ended sessions and spent sign-in links and started sign-ins."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any
 
 from arq import cron
 
+from erkenning.core.auth import links
 from erkenning.core.logging import get_logger
 from erkenning.core.runtime import Runtime
 from erkenning.web import sessions
@@ -18,7 +19,8 @@ async def purge_web_sessions(ctx: dict[str, Any]) -> int:
     runtime: Runtime = ctx["runtime"]
     async with runtime.transaction() as session:
         count = await sessions.purge_expired(session, runtime.settings)
-    log.info("web.sessions_purged", count=count)
+        spent = await links.purge_spent(session)
+    log.info("web.sessions_purged", count=count, sign_ins=spent)
     return count
 
 

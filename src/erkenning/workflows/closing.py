@@ -18,6 +18,8 @@ from erkenning.core.audit import service as audit
 from erkenning.core.auth.models import Principal
 from erkenning.core.caller import Caller, Role
 from erkenning.core.settings import Settings
+from erkenning.recognition import assessed
+from erkenning.recognition.criteria import NON_DISCRIMINATION
 from erkenning.recognition.dispatch import LetterRenderer
 from erkenning.recognition.services import measures
 from erkenning.reports.services.reports import ReportService
@@ -58,6 +60,27 @@ async def _caller_for(session: AsyncSession, principal_id: UUID | None) -> Calle
     return Caller(principal_id=principal.id, role=principal.role, name=principal.name)
 
 
+def _measure(case: Investigation) -> dict[str, Any]:
+    """The decision a case's adverse outcome becomes: the same for carrying it out and for its preview."""
+    assert case.outcome is not None
+    return {
+        "kind": DECISION_KIND[case.outcome], "recognition_ids": list(case.recognition_ids),
+        "grounds": case.findings or "", "legal_basis": LEGAL_BASIS, "effective_from": case.effective_from,
+        "effective_until": case.effective_until, "placements_until": case.placements_until,
+    }
+
+
+async def intended_preview(
+    session: AsyncSession, settings: Settings, letters: LetterRenderer, case: Investigation
+) -> str | None:
+    """The letter of the intended decision the proposal of `case` would put to the company if approved today
+    (None when the outcome is no measure, or an urgent one, which is drafted without an intended decision)."""
+    if case.outcome not in DECISION_KIND or case.urgent_reason or case.proposed_by is None:
+        return None
+    return await measures.preview_intended(session, settings, letters, **_measure(case), company_id=case.company_id,
+                                           drafted_by=case.proposed_by)
+
+
 async def carry_out(session: AsyncSession, settings: Settings, letters: LetterRenderer, case_id: UUID) -> None:
     """approved → closed: put the measure to the company as an intended decision (art. 4:8 Awb; an urgent
     one, art. 4:11, waits as a draft for a senior adviser's approval), or schedule the follow-up; then close.
@@ -69,18 +92,17 @@ async def carry_out(session: AsyncSession, settings: Settings, letters: LetterRe
     if case.status is not InvestigationStatus.APPROVED:
         return
     if case.outcome in DECISION_KIND:
+        # The condition no longer met, as the case found it (cases from before criteria: non-discrimination).
+        concerned = await assessed.criterion(session, case.criterion_id)
+        if concerned is None:
+            concerned = await assessed.criterion_by_code(session, NON_DISCRIMINATION, clock.today())
         decision = await measures.from_investigation(
             session,
             settings,
             letters,
-            kind=DECISION_KIND[case.outcome],
-            recognition_ids=list(case.recognition_ids),
-            grounds=case.findings or "",
-            legal_basis=LEGAL_BASIS,
-            effective_from=case.effective_from,
-            effective_until=case.effective_until,
-            placements_until=case.placements_until,
+            **_measure(case),
             urgent_reason=case.urgent_reason,
+            criterion_code=concerned.code,
             investigation_id=case.id,
             drafted_by=await _caller_for(session, case.proposed_by),
             intended_by=await _caller_for(session, case.approved_by),

@@ -97,6 +97,8 @@ class Investigation(TimestampedModel, table=True):
     follow_up_on: date | None = Field(default=None)
     recommended_topics: list[str] = Field(default_factory=list, sa_type=ARRAY(sa.String(64)))
     recognition_ids: list[UUID] = Field(default_factory=list, sa_type=ARRAY(sa.Uuid()))
+    # The recognition criterion the outcome concerns (a discrimination case: the non-discrimination criterion).
+    criterion_id: UUID | None = Field(default=None, foreign_key="recognition_criterion.id", ondelete="RESTRICT")
     effective_from: date | None = Field(default=None)
     effective_until: date | None = Field(default=None)
     # A suspension or withdrawal: until when running placements may continue (the decision's transition

@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.core import calendar, clock, paging, states
 from erkenning.core.audit import service as audit
+from erkenning.core.auth.scope import scoped
 from erkenning.core.caller import Caller
 from erkenning.workflows import deadlines as deadline_ops
 from erkenning.workflows.models import (
@@ -19,6 +20,7 @@ from erkenning.workflows.models import (
     DeadlineKind,
     DeadlineStatus,
     Investigation,
+    InvestigationReport,
     InvestigationStatus,
 )
 from erkenning.workflows.schemas import (
@@ -41,6 +43,14 @@ class CaseFilter:
     overdue: bool = False
     company_id: UUID | None = None
     include_closed: bool = False
+
+
+async def case_of_report(session: AsyncSession, report_id: UUID, caller: Caller) -> Investigation | None:
+    """The case a substantiated report opened or joined, once the worker did so (None before)."""
+    stmt = scoped(select(Investigation), Investigation, caller).join(
+        InvestigationReport, col(InvestigationReport.investigation_id) == col(Investigation.id)
+    ).where(InvestigationReport.report_id == report_id)
+    return (await session.exec(stmt)).first()
 
 
 def _next_deadline() -> sa.ScalarSelect[datetime]:

@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from erkenning.core.states import Move
+from erkenning.recognition.criteria_schemas import CriterionCode
 from erkenning.reports.schemas import ReceiptLookup, bounded_text
 from erkenning.training.models import Topic
 from erkenning.workflows.models import (
@@ -80,6 +81,12 @@ class ProposalIn(_In):
         description="suspension or withdrawal only: why it cannot wait for the company's response to an intended "
         "decision (art. 4:11 Awb); then a senior adviser approves the decision without one",
     )
+    criterion_code: CriterionCode | None = Field(
+        default=None,
+        description="the recognition criterion the outcome concerns (not for unfounded); default for an improvement "
+        "agreement, suspension or withdrawal: non_discrimination. A suspension or withdrawal names it as the "
+        "condition no longer met.",
+    )
 
     def proposal(self) -> Proposal:
         return Proposal(
@@ -87,6 +94,7 @@ class ProposalIn(_In):
             recommended_topics=tuple(self.recommended_topics), recognition_ids=tuple(self.recognition_ids),
             effective_from=self.effective_from, effective_until=self.effective_until,
             placements_until=self.placements_until, urgent_reason=self.urgent_reason,
+            criterion_code=self.criterion_code,
         )
 
 
@@ -171,6 +179,7 @@ class InvestigationRead(InvestigationSummary):
     effective_until: date | None
     placements_until: date | None
     urgent_reason: str | None
+    criterion_id: UUID | None = Field(description="the recognition criterion the outcome concerns")
     proposed_by: UUID | None
     approved_by: UUID | None
     decision_id: UUID | None

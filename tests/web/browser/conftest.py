@@ -22,6 +22,7 @@ import pytest
 from erkenning.core.caller import Role
 from erkenning.core.settings import Settings
 from erkenning.devtools.embedded import free_port
+from erkenning.devtools.oidc import DevProvider, unavailable_reason
 from tests.factories import Principal, TokenFactory
 from tests.helpers import MailCatcher
 from tests.web.browser.steps import AXE, LAPTOP, ROOT, sign_in
@@ -34,11 +35,42 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
+def live_port() -> int:
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def dev_provider(live_port: int, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevProvider | str]:
+    """The real OpenID provider of `erkenning dev` (Node, `oidc-provider`) for the live server's staff, or why
+    it cannot run here (then only the tests that need it are skipped, through `sso`)."""
+    reason = unavailable_reason()
+    if reason is not None:
+        yield reason
+        return
+    log_path = tmp_path_factory.mktemp("oidc-provider") / "provider.log"
+    provider = DevProvider(redirect_base=f"http://localhost:{live_port}", log_path=log_path).start()
+    try:
+        yield provider
+    finally:
+        provider.stop()
+
+
+@pytest.fixture
+def sso(dev_provider: DevProvider | str) -> DevProvider:
+    """The OpenID provider the live server signs staff in with (skipped, saying why, where Node is missing)."""
+    if isinstance(dev_provider, str):
+        pytest.skip(f"no OpenID provider for the staff sign-in: {dev_provider}")
+    return dev_provider
+
+
+@pytest.fixture(scope="session")
 def live_server(
-    shared_settings: Settings, shared_mail: MailCatcher, tmp_path_factory: pytest.TempPathFactory
+    shared_settings: Settings, shared_mail: MailCatcher, tmp_path_factory: pytest.TempPathFactory, live_port: int,
+    dev_provider: DevProvider | str,
 ) -> Iterator[str]:
-    """`erkenning.app:create_app` under uvicorn in its own process, on a free port."""
-    port = free_port()
+    """`erkenning.app:create_app` under uvicorn in its own process, on a free port, signing staff in at the
+    dev provider (where it runs)."""
+    port = live_port
     env = {
         **os.environ,
         "ENVIRONMENT": "test",
@@ -50,6 +82,9 @@ def live_server(
         "SMTP_PORT": str(shared_mail.port),
         "LOG_FORMAT": "json",
         "LOG_LEVEL": "WARNING",
+        "WEB_TOKEN_SIGNIN": "true",
+        "PUBLIC_BASE_URL": f"http://localhost:{port}",
+        **(dev_provider.environment() if isinstance(dev_provider, DevProvider) else {}),
     }
     log_path = tmp_path_factory.mktemp("live-server") / "server.log"
     with log_path.open("wb") as log:

@@ -14,6 +14,7 @@ Also here: signing in through the form, screenshots as test artefacts, and the a
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from tests.factories import Principal
@@ -40,6 +41,11 @@ async def _menu(page, label: str) -> None:
     if await toggle.is_visible() and await toggle.get_attribute("aria-expanded") == "false":
         await toggle.click()
     await nav.get_by_role("link", name=label, exact=True).click()
+
+
+async def open_menu_item(page, label: str) -> None:
+    """Follow a link of the main menu (on a phone the folded menu is opened first)."""
+    await _menu(page, label)
 
 
 async def school_verifies(page, *, company: str, crebo: str, pathway: str = "bol", on: str | None = None) -> str:
@@ -75,7 +81,8 @@ async def school_passes_report_on(
     company_sbb_id: str | None = None, company_name: str | None = None, reference: str | None = None,
     reporter_name: str | None = None, narrative: str | None = None,
 ) -> None:
-    """Pass a report from the school's reporting point on to SBB; ends on the list of passed-on reports."""
+    """Pass a report from the school's reporting point on to SBB; ends on the page of the report passed on (SBB's
+    reference, its term and the next step)."""
     await _menu(page, "Meldingen")
     await page.get_by_role("link", name="Melding doorgeven").click()
     if company_sbb_id:
@@ -92,7 +99,7 @@ async def school_passes_report_on(
     if narrative:
         await page.get_by_label("Het verhaal van de student").fill(narrative)
     await page.get_by_role("button", name="Melding doorgeven").click()
-    await page.wait_for_url("**/school/meldingen")
+    await page.wait_for_url(re.compile(r".*/school/meldingen/[0-9a-f-]{36}$"))
 
 
 async def company_answers_hearing(page, answer: str) -> None:
@@ -117,13 +124,19 @@ async def company_responds_to_intended_decision(page, decision: str, response: s
     return page.url
 
 
-async def company_objects(page, decision: str, grounds: str) -> None:
-    """Object to the (first) decision whose title is `decision` (e.g. "Erkenning geschorst")."""
+async def company_objects(page, decision: str, grounds: str, files: list[Path] | None = None) -> str:
+    """Object to the (first) decision whose title is `decision` (e.g. "Erkenning geschorst"), with `files`
+    attached: the form, the check of the answers, sending. Returns the objection's reference as shown."""
     await _menu(page, "Besluiten")
     await page.get_by_role("link", name=decision).first.click()
     await page.get_by_label("Waarom maakt u bezwaar?").fill(grounds)
-    await page.get_by_role("button", name="Bezwaar maken").click()
+    if files:
+        await page.get_by_label("Bijlagen").set_input_files([str(f) for f in files])
+    await page.get_by_role("button", name="Verder naar controleren").click()
+    await page.get_by_role("heading", name="Controleer uw bezwaar").wait_for()
+    await page.get_by_role("button", name="Bezwaar versturen").click()
     await page.get_by_text("Uw bezwaar is ontvangen.").wait_for()
+    return (await page.locator("[data-reference]").inner_text()).strip()
 
 
 async def company_enrols(page, *, course: str, trainer: str | None = None) -> tuple[str | None, str]:

@@ -67,6 +67,7 @@ async def test_decision_pages_with_their_scope_and_letter(axe_page, new_page, si
         drafted = await service.draft(DecisionCreate(
             kind="withdraw", recognition_ids=[recognition], grounds="De werkplek is niet veilig.",
             legal_basis="art. 7.2.10 WEB", effective_from=clock.today() + timedelta(days=30),
+            criterion_code="non_discrimination",
         ), as_caller(world.adviser))
         await service.intend(drafted.id, as_caller(world.adviser))
         await service.record_response(drafted.id, "Wij zijn het oneens.", as_caller(world.adviser))
@@ -80,3 +81,24 @@ async def test_decision_pages_with_their_scope_and_letter(axe_page, new_page, si
     await signed_in(portal, Role.COMPANY, company_id=world.company_id, name="Het leerbedrijf")
     await portal.goto(f"/portaal/besluiten/{drafted.id}")
     await check(portal, "portal-intended-decision")
+
+
+async def test_sign_in_pages(axe_page, new_page, signed_in, runtime) -> None:
+    """The ways in: the link asked for, a link that does not work here, and the contacts a company keeps."""
+    await axe_page.goto("/inloggen")
+    await axe_page.get_by_label("E-mailadres").fill("geen-adres")
+    await axe_page.get_by_role("button", name="Stuur mij een inloglink").click()
+    await check(axe_page, "sign-in-link-error")
+    await axe_page.get_by_label("E-mailadres").fill("iemand@example.org")
+    await axe_page.get_by_role("button", name="Stuur mij een inloglink").click()
+    await check(axe_page, "sign-in-link-sent")
+    await axe_page.goto("/inloggen/link/" + "0" * 32 + ".x")
+    await check(axe_page, "sign-in-link-unknown")
+    company = await new_page(bypass_csp=True)
+    await signed_in(company, Role.COMPANY)
+    await company.goto("/portaal/contactpersonen")
+    await company.get_by_label("Naam").fill("Ilse de Boer")
+    await company.get_by_label("E-mailadres").fill("hr@korenaar.example")
+    await company.get_by_role("button", name="Toevoegen").click()
+    await company.get_by_text("De contactpersoon is toegevoegd").wait_for()
+    await check(company, "company-contacts")

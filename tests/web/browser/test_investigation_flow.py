@@ -88,7 +88,7 @@ async def test_from_a_school_report_to_the_company_objecting_through_the_pages(
     await approve(senior, case_id)
     await drain_queue(settings)  # the worker puts the measure to the company as an intended decision; the case closes
 
-    await company_responds_to_intended_decision(portal, "Erkenning geschorst", "Wij hebben de selectie aangepast.")
+    await company_responds_to_intended_decision(portal, "Voornemen tot schorsen van de erkenning", "Wij hebben de selectie aangepast.")
     async with runtime.session_factory() as session:
         decision = (await session.exec(select(Decision).where(Decision.company_id == company.id,
                                                               Decision.kind == DecisionKind.SUSPEND))).one()

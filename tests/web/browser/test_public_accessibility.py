@@ -31,7 +31,10 @@ async def test_public_pages(axe_page, runtime) -> None:
     await make_recognition(runtime, bakery, SUSPENSION_AND_WITHDRAWAL)
     code = await completed_participation(runtime)
     pages = {
-        "public-register": f"/register?kvk_number={bakery.kvk_number}",
+        "public-register": f"/register?number={bakery.kvk_number}",
+        "public-register-by-name": "/register?name_contains=korenschoof&town=Utrecht",
+        "public-register-nothing": "/register?number=49999999",
+        "public-verify": f"/register/controleren?company={bakery.sbb_id}&crebo=25180&pathway=bol&actie=controleren",
         "public-card": f"/register/{bakery.sbb_id}",
         "public-certificate": f"/certificaat?code={code}",
         "public-privacy": "/privacy",
@@ -120,7 +123,7 @@ async def test_company_pages(axe_page, runtime, tokens) -> None:
     await axe_page.get_by_text("De uitnodiging is verborgen.").wait_for()
     await check(axe_page, "company-courses-invitation-hidden")
     await axe_page.goto(f"/portaal/besluiten/{suspension}")
-    await axe_page.get_by_role("button", name="Bezwaar maken").click()
+    await axe_page.get_by_role("button", name="Verder naar controleren").click()
     await check(axe_page, "company-objection-errors")
     await axe_page.goto("/portaal/reactieverzoeken")
     await axe_page.get_by_role("row").filter(has_text="reactie gevraagd").get_by_role("link").click()

@@ -42,7 +42,7 @@ async def test_a_school_checks_one_company_and_then_a_whole_file(page, signed_in
         f"{bakery.sbb_id};25180;bbl;2025-05-01\n"
     ), tmp_path)
     rows = list(csv.DictReader(io.StringIO(answers), delimiter=";"))
-    assert [(r["line"], r["date"], r["recognised"], r["status"]) for r in rows] == [
+    assert [(r["regel"], r["datum"], r["erkend"], r["status"]) for r in rows] == [
         ("2", "2025-05-01", "ja", "erkend"),
         ("3", "2027-02-01", "nee", "ingetrokken"),
         ("4", "2025-05-01", "nee", "geen erkenning"),

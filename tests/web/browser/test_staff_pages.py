@@ -142,6 +142,7 @@ async def test_the_main_back_office_pages_pass_axe(axe_pages, tokens, client, ru
     await sign_in(page, world.senior2)
     pages = {
         "company-card-history": f"/bedrijven/{world.company_id}",
+        "assessments": f"/erkenningen/{granted}/beoordeling",
         "reports": "/meldingen",
         "investigations": "/onderzoeken?wie=iedereen",
         "decisions": "/besluiten",

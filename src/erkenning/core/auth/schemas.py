@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -11,12 +12,15 @@ from stdnum.nl import brin
 
 from erkenning.core.caller import Role
 
+# Every role but `system` (the worker acting on its own) can hold a principal.
+HolderRole = Literal[Role.ADMIN, Role.SENIOR_ADVISER, Role.ADVISER, Role.COMPANY, Role.SCHOOL]
+
 
 class PrincipalCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=200)
-    role: Role
+    role: HolderRole
     email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     company_id: UUID | None = None
     school_brin: str | None = Field(
@@ -70,3 +74,24 @@ class TokenRead(BaseModel):
 
 class TokenIssued(TokenRead):
     token: str = Field(description="the bearer token; shown once, never stored in plain text")
+
+
+class ContactCreate(BaseModel):
+    """A person (e-mail address) who may act for the company or school and sign in with an e-mail link."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    name: str = Field(min_length=1, max_length=200)
+
+
+class ContactRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    email: str
+    name: str
+    company_id: UUID | None
+    school_brin: str | None
+    principal_id: UUID
+    created_at: datetime

@@ -4,7 +4,9 @@
 """
 
 from erkenning.http.dependencies import provide
+from erkenning.recognition.services.criteria import AssessmentService, CriteriaService
 from erkenning.recognition.services.decisions import DecisionService
+from erkenning.recognition.services.objection_attachments import ObjectionAttachmentService
 from erkenning.recognition.services.objections import ObjectionService
 from erkenning.recognition.services.qualifications import QualificationService
 from erkenning.recognition.services.recognitions import RecognitionService
@@ -14,4 +16,7 @@ PROVIDERS = {
     "recognitions": provide(RecognitionService),
     "decisions": provide(DecisionService),
     "objections": provide(ObjectionService),
+    "objection_attachments": provide(ObjectionAttachmentService),
+    "criteria": provide(CriteriaService),
+    "assessments": provide(AssessmentService),
 }

@@ -17,6 +17,7 @@ from erkenning.core.errors import DomainError
 from erkenning.core.paging import Limit, Offset, Page, page_of
 from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
 from erkenning.http.guards import requires
+from erkenning.http.openapi import CsvUploadOperation
 from erkenning.recognition.controllers import PROVIDERS
 from erkenning.recognition.models import RecognitionStatus
 from erkenning.recognition.schemas import (
@@ -125,6 +126,9 @@ class QualificationController(Controller):
         status_code=200,
         guards=[requires(Role.ADMIN)],
         summary="Load a CSV (crebo,name,level[,active]), text/csv or multipart: upsert on crebo",
+        description="Beyond the schema (422 naming the rule): UTF-8 text without a NUL character, with the "
+        "header `crebo,name,level` (and optionally `active`), every row valid (the problem names each wrong one).",
+        operation_class=CsvUploadOperation,
     )
     async def import_csv(
         self, request: Request[Any, Any, Any], qualifications: NamedDependency[QualificationService],
@@ -168,7 +172,8 @@ class RecognitionController(Controller):
         recognitions: NamedDependency[RecognitionService],
         settings: SettingsDep,
         within_days: Annotated[
-            int | None, QueryParameter(ge=0, le=1500, description="default: the notice period")
+            int | None,
+            QueryParameter(ge=0, le=1500, description="default: the notice period", schema_extra={"minimum": 0}),
         ] = None,
         noticed_since: Annotated[
             date | None, QueryParameter(description="only those put on the list since")
@@ -218,7 +223,8 @@ class RecognitionController(Controller):
             "before, with its recorded interval and the decision or upheld objection (art. 7:11 Awb) that "
             "superseded it. With `answered_on` (the answer at the end of that day, Europe/Amsterdam) or "
             "`answered_at` (a moment), `answer` compares what the register answered then about `day` "
-            "(default: that date) with what holds on it now."
+            "(default: that date) with what holds on it now. Beyond the schema (422 naming the rule): "
+            "`answered_on` or `answered_at`, not both."
         ),
     )
     async def history(

@@ -57,7 +57,9 @@ async def decision_detail(service: DecisionService, decision: Decision, caller: 
             "recognitions": await service.recognitions(decision.id),
             "scope": await service.scope(decision),
             "objection_ids": await service.objection_ids(decision.id, caller),
-            "actions": action_reads(service.actions(decision, caller)),
+            "actions": action_reads(await service.actions(decision, caller)),
+            "criterion": await service.criterion_of(decision),
+            "criteria_unmet": await service.criteria_unmet(decision),
         }
     )
 
@@ -76,7 +78,12 @@ class DecisionController(Controller):
     tags = ["decisions"]
     dependencies = PROVIDERS
 
-    @post("/", summary="Draft a decision on one company's recognitions", guards=[ADVISERS])
+    @post(
+        "/", summary="Draft a decision on one company's recognitions", guards=[ADVISERS],
+        description="Beyond the schema (422 naming the rule): every id in `recognition_ids` exists, each once; "
+        "a suspension needs `effective_until` (after `effective_from`) or `until_reinstated`, and only a suspension "
+        "has an end date; `placements_until` not before `effective_from`; `urgent_reason` only for a measure.",
+    )
     async def draft(
         self, data: JSONBody[DecisionCreate], decisions: NamedDependency[DecisionService], caller: CurrentCaller
     ) -> DecisionDetail:

@@ -34,7 +34,8 @@ from erkenning.core.logging import get_logger
 from erkenning.core.paging import fetch_page
 from erkenning.core.settings import Settings
 from erkenning.core.states import Move, allowed, apply
-from erkenning.recognition import dispatch, drafting, effects, scope
+from erkenning.recognition import assessed, dispatch, drafting, effects, scope
+from erkenning.recognition.criteria import RecognitionCriterion
 from erkenning.recognition.dispatch import Dispatch, LetterRenderer
 from erkenning.recognition.models import (
     Decision,
@@ -47,13 +48,12 @@ from erkenning.recognition.models import (
     Recognition,
 )
 from erkenning.recognition.schemas import (
+    NAMES_CRITERION,
     DecisionCreate,
     DecisionRecognitionRead,
     DecisionUpdate,
     ScopeRead,
-    check_placements,
-    check_suspension_dates,
-    check_urgency,
+    date_problems,
 )
 from erkenning.recognition.states import (
     DECISION_TRANSITIONS,
@@ -146,9 +146,34 @@ class DecisionService:
         stmt = scoped(select(Objection.id), Objection, caller).where(Objection.decision_id == decision_id)
         return list((await self.session.exec(stmt.order_by(col(Objection.created_at)))).all())
 
-    def actions(self, decision: Decision, caller: Caller) -> builtins.list[Move]:
+    async def criteria_given(self, decision: Decision) -> dict[str, Any]:
+        """What the decision table's criteria check is given: for a grant, what its recognitions still miss."""
+        if decision.kind is not DecisionKind.GRANT:
+            return {}
+        return {"criteria_unmet": [str(m) for m in await self.criteria_missing(decision)]}
+
+    async def criteria_missing(self, decision: Decision) -> builtins.list[assessed.Missing]:
+        """A grant: what each of its recognitions still misses of the criteria in force today."""
+        if decision.kind is not DecisionKind.GRANT:
+            return []
+        ids = [link.recognition_id for link in await self.linked(decision)]
+        return await assessed.unmet_for_grant(self.session, ids, clock.today())
+
+    async def criteria_unmet(self, decision: Decision) -> builtins.list[str]:
+        """A grant not yet sent: what its recognitions still miss of the criteria (empty otherwise)."""
+        if decision.status not in (S.DRAFT, S.APPROVED):
+            return []
+        missing: builtins.list[str] = (await self.criteria_given(decision)).get("criteria_unmet", [])
+        return missing
+
+    async def criterion_of(self, decision: Decision) -> RecognitionCriterion | None:
+        """The recognition criterion the decision names as no longer met."""
+        return await assessed.criterion(self.session, decision.criterion_id)
+
+    async def actions(self, decision: Decision, caller: Caller) -> builtins.list[Move]:
         """The moves the caller may make now; approving names `response_read` once the company responded."""
-        moves = allowed(DECISION_TRANSITIONS, decision, caller, response_read=True)
+        given = await self.criteria_given(decision) if decision.status in (S.DRAFT, S.APPROVED) else {}
+        moves = allowed(DECISION_TRANSITIONS, decision, caller, response_read=True, **given)
         if decision.response_received_at is None:
             return moves
         return [replace(m, needs=(*m.needs, "response_read")) if m.to == S.APPROVED.value else m for m in moves]
@@ -172,6 +197,7 @@ class DecisionService:
             effective_until=data.effective_until,
             placements_until=data.placements_until,
             urgent_reason=data.urgent_reason,
+            criterion_id=await self._criterion_id(data.criterion_code),
             investigation_id=investigation_id,
             drafted_by=caller.principal_id,
         )
@@ -195,9 +221,15 @@ class DecisionService:
                 "recognitions": len(recognitions),
                 "investigation_id": str(investigation_id) if investigation_id else None,
                 "urgent_reason": decision.urgent_reason,
+                "criterion_code": data.criterion_code,
             },
         )
         return decision
+
+    async def _criterion_id(self, code: str | None) -> UUID | None:
+        if code is None:
+            return None
+        return (await assessed.criterion_by_code(self.session, code, clock.today(), field="criterion_code")).id
 
     async def linked(self, decision: Decision) -> builtins.list[DecisionRecognition]:
         stmt = select(DecisionRecognition).where(DecisionRecognition.decision_id == decision.id)
@@ -215,21 +247,19 @@ class DecisionService:
             until, indefinite = decision.effective_until, decision.until_reinstated
         placements = data.placements_until if "placements_until" in given else decision.placements_until
         urgent = data.urgent_reason if "urgent_reason" in given else decision.urgent_reason
-        for name, check in (
-            ("effective_until", lambda: check_suspension_dates(decision.kind, start, until, indefinite)),
-            ("placements_until", lambda: check_placements(decision.kind, start, placements)),
-            ("urgent_reason", lambda: check_urgency(decision.kind, urgent)),
-        ):
-            try:
-                check()
-            except ValueError as exc:
-                raise ValidationFailed([{"field": name, "message": str(exc)}]) from None
+        if problems := date_problems(decision.kind, start, until, indefinite, placements, urgent):
+            raise ValidationFailed(problems)
         drafting.check_dates(decision.kind, start, until, placements)
         decision.effective_from, decision.effective_until = start, until
         decision.placements_until, decision.urgent_reason = placements, urgent
         for name in ("grounds", "legal_basis"):
             if given.get(name) is not None:
                 setattr(decision, name, given[name])
+        if "criterion_code" in given:
+            if data.criterion_code is None and decision.kind in NAMES_CRITERION:
+                message = "a suspension or withdrawal names the criterion no longer met"
+                raise ValidationFailed([{"field": "criterion_code", "message": message}])
+            decision.criterion_id = await self._criterion_id(data.criterion_code)
         ids = [link.recognition_id for link in await self.linked(decision)]
         await effects.plan(self.session, decision, await drafting.named(self.session, ids, caller), caller)
         decision.updated_at = utcnow()
@@ -287,7 +317,8 @@ class DecisionService:
     async def approve(self, decision_id: UUID, caller: Caller, *, response_read: bool = False) -> Decision:
         """Approve; after a response to the intended decision only by one who confirms having read it."""
         decision = await self.get(decision_id, caller, for_update=True)
-        apply(DECISION_TRANSITIONS, decision, S.APPROVED, caller, response_read=response_read)
+        given = await self.criteria_given(decision)
+        apply(DECISION_TRANSITIONS, decision, S.APPROVED, caller, response_read=response_read, **given)
         if (
             needs_hearing(decision)
             and decision.response_received_at is None
@@ -326,7 +357,7 @@ class DecisionService:
     async def send_locked(self, decision: Decision, caller: Caller) -> Decision:
         """approved → sent, by a person: the letter is written and kept, the decision takes effect on its
         recognitions, and the objection term starts (art. 6:7/6:8 Awb)."""
-        apply(DECISION_TRANSITIONS, decision, S.SENT, caller)
+        apply(DECISION_TRANSITIONS, decision, S.SENT, caller, **await self.criteria_given(decision))
         today = clock.today()
         drafting.check_dates(
             decision.kind, decision.effective_from, decision.effective_until, decision.placements_until

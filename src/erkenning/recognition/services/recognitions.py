@@ -35,7 +35,8 @@ from erkenning.core.errors import Conflict, InvalidTransition, NotFound, Unproce
 from erkenning.core.logging import get_logger
 from erkenning.core.paging import fetch_page
 from erkenning.core.settings import Settings
-from erkenning.recognition import periods
+from erkenning.recognition import assessed, periods
+from erkenning.recognition.criteria import CriteriaAssessment
 from erkenning.recognition.models import (
     Decision,
     DecisionRecognition,
@@ -303,12 +304,14 @@ class RecognitionService:
             stmt = stmt.where(col(Recognition.reassessment_noticed_on) >= noticed_since)
         order = (col(Recognition.reassessment_due), col(Recognition.id))
         rows, total = await fetch_page(self.session, stmt, *order, limit=limit, offset=offset)
+        assessments = await assessed.latest(self.session, [r.id for r, _, _ in rows])
         items = [
             ReassessmentDueRead(
                 **recognition_read(r, q).model_dump(),
                 company_name=c.name,
                 company_sbb_id=c.sbb_id or "",
                 reassessment_noticed_on=r.reassessment_noticed_on,
+                last_assessment=assessments.get(r.id),
             )
             for r, q, c in rows
         ]
@@ -317,30 +320,49 @@ class RecognitionService:
     async def mark_reassessed(
         self, recognition_id: UUID, assessed_on: date, caller: Caller, settings: Settings
     ) -> RecognitionRead:
-        """A reassessment found the criteria still met: the next one is due four years later."""
+        """A reassessment found the criteria still met: the next one is due four years later.
+
+        Only on a recorded assessment: its latest must have every criterion met, on or after `assessed_on`
+        (recording such an assessment sets the next date itself; this confirms an earlier visit's date)."""
         recognition = await self.get(recognition_id, caller, for_update=True)
         if recognition.status not in IN_FORCE:
             raise InvalidTransition(f"A {recognition.status.value} recognition is not reassessed")
         if assessed_on > clock.today() or (recognition.granted_on and assessed_on < recognition.granted_on):
             raise ValidationFailed([{"field": "assessed_on", "message": "between the grant and today"}])
-        recognition.reassessment_due = assessed_on + relativedelta(years=settings.reassessment_years)
-        recognition.reassessment_noticed_on = None
-        recognition.version += 1
-        recognition.updated_at = utcnow()
+        last = (
+            await self.session.exec(
+                select(CriteriaAssessment)
+                .where(CriteriaAssessment.recognition_id == recognition.id)
+                .order_by(col(CriteriaAssessment.assessed_on).desc(), col(CriteriaAssessment.created_at).desc())
+            )
+        ).first()
+        if last is None or not last.all_met or last.assessed_on < assessed_on:
+            raise InvalidTransition(
+                "Record the reassessment first: its latest assessment must find every criterion met, on or after "
+                f"{assessed_on.isoformat()}"
+            )
+        next_due = next_reassessment(recognition, assessed_on, settings)
         self.session.add(recognition)
         await audit.record(
             self.session,
             caller,
             "recognition.reassessed",
             recognition,
-            detail={
-                "assessed_on": assessed_on.isoformat(),
-                "next_due": recognition.reassessment_due.isoformat(),
-            },
+            detail={"assessed_on": assessed_on.isoformat(), "next_due": next_due.isoformat()},
         )
         qualification = await self.session.get(Qualification, recognition.qualification_id)
         assert qualification is not None
         return recognition_read(recognition, qualification)
+
+
+def next_reassessment(recognition: Recognition, assessed_on: date, settings: Settings) -> date:
+    """Set the next reassessment `REASSESSMENT_YEARS` after this one, off the advisers' list; returns its date."""
+    next_due: date = assessed_on + relativedelta(years=settings.reassessment_years)
+    recognition.reassessment_due = next_due
+    recognition.reassessment_noticed_on = None
+    recognition.version += 1
+    recognition.updated_at = utcnow()
+    return next_due
 
 
 async def notice_reassessments(session: AsyncSession, caller: Caller, today: date, notice_days: int) -> int:

@@ -26,6 +26,7 @@ from erkenning.register.schemas import (
     RegisterRecognition,
     VerifyAnswer,
 )
+from erkenning.register.services import find
 
 ESTABLISHMENT_DIGITS = 12
 
@@ -123,8 +124,10 @@ _SEARCH_ARGS: dict[frozenset[str], tuple[str, ...]] = {
     frozenset({"crebo", "postcode"}): ("postcode", "crebo", "today"),
 }
 SEARCH_KEYS_HELP = (
-    "search with exactly one of: kvk_number; establishment_number; sbb_id; name + postcode; crebo + postcode"
+    "search with exactly one of: number; name_contains (+ town); kvk_number; establishment_number; sbb_id; "
+    "name + postcode; crebo + postcode"
 )
+_FIND = (frozenset({"number"}), frozenset({"name_contains"}), frozenset({"name_contains", "town"}))
 
 
 @dataclass(frozen=True)
@@ -135,13 +138,22 @@ class SearchKeys:
     name: str | None = None
     postcode: str | None = None
     crebo: str | None = None
+    number: str | None = None
+    name_contains: str | None = None
+    town: str | None = None
 
     def given(self) -> frozenset[str]:
         return frozenset(k for k, v in self.__dict__.items() if v is not None and v != "")
 
 
-async def search(runtime: Runtime, keys: SearchKeys, *, limit: int, offset: int) -> tuple[list[RegisterCompany], int]:
+async def search(runtime: Runtime, keys: SearchKeys, *, limit: int, offset: int) -> find.Found:
+    """One page of the companies the keys find (exactly one of the key sets in `SEARCH_KEYS_HELP`)."""
     given = keys.given()
+    if given == _FIND[0] and keys.number:
+        return await find.by_number(runtime, keys.number, limit=limit, offset=offset)
+    if given in _FIND[1:] and keys.name_contains:
+        return await find.by_name(runtime, keys.name_contains, keys.town, limit=limit, offset=offset,
+                                  cap=runtime.settings.register_name_search_cap)
     where = _SEARCHES.get(given)
     if where is None:
         fields = sorted(given) or ["query"]
@@ -161,7 +173,7 @@ async def search(runtime: Runtime, keys: SearchKeys, *, limit: int, offset: int)
         else:
             total = await conn.fetchval(f"SELECT count(*) {base}", *args) if offset else 0
     items = [RegisterCompany(sbb_id=r["sbb_id"], name=r["name"], city=r["city"], postcode=r["postcode"]) for r in rows]
-    return items, int(total)
+    return find.Found(items, int(total))
 
 
 async def card(runtime: Runtime, company: str) -> RegisterCard:

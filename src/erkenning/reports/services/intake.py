@@ -12,6 +12,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.companies.models import Company
+from erkenning.core import clock
 from erkenning.core.audit import service as audit
 from erkenning.core.caller import Caller
 from erkenning.core.errors import NotFound, ValidationFailed
@@ -88,9 +89,9 @@ class ReportIntake:
 
     async def from_adviser(self, data: AdviserReportCreate, caller: Caller) -> Report:
         if data.channel not in ADVISER_CHANNELS:
-            allowed = ", ".join(sorted(c.value for c in ADVISER_CHANNELS))
+            allowed = ", ".join(c.value for c in ADVISER_CHANNELS)
             raise ValidationFailed([{"field": "channel", "message": f"one of {allowed}"}])
-        return await self._receive(data, caller, data.channel)
+        return await self._receive(data, caller, data.channel, received_on=data.received_on or clock.today())
 
     async def anonymous(self, data: AnonymousReportCreate) -> tuple[Report, str]:
         """The report and its receipt code (shown once; only its hash is kept)."""

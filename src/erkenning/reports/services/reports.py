@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import builtins
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -18,7 +18,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.companies.models import Company
-from erkenning.core import clock, outbox, paging, states
+from erkenning.core import outbox, paging, states
 from erkenning.core.audit import service as audit
 from erkenning.core.auth.models import Principal
 from erkenning.core.auth.scope import get_scoped, scoped
@@ -77,10 +77,6 @@ def _has_confidential() -> sa.ColumnElement[bool]:
     return sa.exists().where(col(ReportConfidential.report_id) == Report.id)
 
 
-def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=clock.AMSTERDAM)
-
-
 class ReportService:
     """Meldingen in the back office (and a school's own view through the report's scope)."""
 
@@ -112,15 +108,15 @@ class ReportService:
         if filters.unassigned:
             conditions.append(col(Report.assigned_to).is_(None))
         if filters.received_from:
-            conditions.append(col(Report.created_at) >= _local_midnight(filters.received_from))
+            conditions.append(col(Report.received_on) >= filters.received_from)
         if filters.received_until:
-            conditions.append(col(Report.created_at) < _local_midnight(filters.received_until + timedelta(days=1)))
+            conditions.append(col(Report.received_on) <= filters.received_until)
         counted = scoped(select(Report.id), Report, caller).where(*conditions)
         total = await paging.count(self.session, counted)
         page = (
             scoped(select(Report, _has_confidential().label("c")), Report, caller)
             .where(*conditions)
-            .order_by(col(Report.created_at).desc(), col(Report.id))
+            .order_by(col(Report.received_on).desc(), col(Report.created_at).desc(), col(Report.id))
             .limit(limit)
             .offset(offset)
         )

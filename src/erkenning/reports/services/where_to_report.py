@@ -9,8 +9,9 @@ import re
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from erkenning.companies.schemas import normalise_postcode
+from erkenning.companies.schemas import POSTCODE_CORE, normalise_postcode
 from erkenning.core.errors import ValidationFailed
+from erkenning.core.fields import SPACE
 from erkenning.reports.models import Adv, ReportingPoint
 from erkenning.reports.places import municipality_of_postcode
 from erkenning.reports.services.advs import AdvService
@@ -22,6 +23,10 @@ MOST_SCHOOLS = 20
 POSTCODE_HELP = "a Dutch postcode: 1234 AB, or its 4 digits"
 EITHER = "give either a school (BRIN code or name) or a postcode"
 _PC4 = re.compile(r"^\s*[0-9]{4}\s*$")
+# What `school` and `postcode` may be, as the API document states it: blank (as if left out), or at least two
+# characters of a name (or a BRIN code); four digits, or a whole postcode.
+SCHOOL_PATTERN = rf"^[{SPACE}]*$|^[{SPACE}]*[^{SPACE}\x00][^\x00]*[^{SPACE}\x00][{SPACE}]*$"
+PLACE_PATTERN = rf"^[{SPACE}]*$|^[{SPACE}]*([0-9]{{4}}|{POSTCODE_CORE})[{SPACE}]*$"
 
 
 def _like(text: str) -> str:

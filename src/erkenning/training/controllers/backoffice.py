@@ -100,7 +100,12 @@ class CourseController(Controller):
             await catalogue.update_course(course_id, data, caller)
         )
 
-    @post("/{course_id:uuid}/sessions", summary="Plan a session of a workshop or webinar")
+    @post(
+        "/{course_id:uuid}/sessions", summary="Plan a session of a workshop or webinar",
+        description="Beyond the schema (422 naming the rule): `ends_at` after `starts_at`; a `location` or an "
+        "`online_url` (or both); `enrolment_closes_at` not after `starts_at`; the course must be an "
+        "active workshop or webinar.",
+    )
     async def create_session(
         self,
         course_id: FromPath[UUID],
@@ -154,6 +159,7 @@ class SessionController(Controller):
         "/{session_id:uuid}/attendance",
         status_code=200,
         summary="Record the attendance list (all or nothing)",
+        description="Beyond the schema (422 naming the rule): each participation appears once in `records`.",
     )
     async def attendance(
         self,
@@ -193,7 +199,11 @@ class ParticipationController(Controller):
     tags = ["training"]
     dependencies = {**PROVIDERS, "filters": Provide(provide_filters)}
 
-    @post("/", summary="Enrol a company (a full session puts it on the waiting list)")
+    @post(
+        "/", summary="Enrol a company (a full session puts it on the waiting list)",
+        description="Beyond the schema (422 naming the rule): give either `session_id` (a workshop or webinar) or "
+        "`course_id` (an e-learning), not both.",
+    )
     async def enrol(
         self, data: JSONBody[StaffEnrolmentCreate], participations: NamedDependency[ParticipationService],
         caller: CurrentCaller,
@@ -295,6 +305,9 @@ class CompletionImportController(Controller):
         "/import",
         status_code=200,
         summary="Upload the learning platform's completions (CSV; all rows or none)",
+        description="The file is UTF-8 CSV text. Beyond the schema (422 naming the rule): UTF-8 text without a NUL "
+        "character, the header names the required columns, every row is valid (the problem names each "
+        "wrong one).",
     )
     async def import_csv(
         self, data: MultipartBody[CompletionsUpload], completion_recorder: NamedDependency[CompletionRecorder],

@@ -68,7 +68,11 @@ class PortalTrainingController(Controller):
         )
         return Page(items=await session_reads(catalogue, rows), total=total, limit=limit, offset=offset)
 
-    @post("/participations", summary="Enrol (a full session puts you on the waiting list)")
+    @post(
+        "/participations", summary="Enrol (a full session puts you on the waiting list)",
+        description="Beyond the schema (422 naming the rule): give either `session_id` (a workshop or webinar) or "
+        "`course_id` (an e-learning), not both.",
+    )
     async def enrol(
         self, data: JSONBody[EnrolmentCreate], participations: NamedDependency[ParticipationService],
         caller: CurrentCaller,

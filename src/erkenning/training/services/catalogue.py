@@ -35,6 +35,9 @@ class DuplicateCourseCode(Conflict):
     title = "A course with this code exists"
 
 
+EMPTIABLE = frozenset({"online_url"})  # course fields that a change may empty (null)
+
+
 @dataclass(frozen=True)
 class CourseFilter:
     format: CourseFormat | None = None
@@ -82,12 +85,12 @@ class CatalogueService:
         course = await self.get_course(course_id, caller, for_update=True)
         if course.version != data.version:
             raise StaleVersion(f"course is at version {course.version}, not {data.version}")
-        changes = data.model_dump(exclude_unset=True, exclude={"version"})
-        if changes.get("topics") is not None:
+        # A field left out stays as it is; so does one given as null, unless null empties it (EMPTIABLE).
+        given = data.model_dump(exclude_unset=True, exclude={"version"})
+        changes = {field: value for field, value in given.items() if value is not None or field in EMPTIABLE}
+        if "topics" in changes:
             changes["topics"] = [Topic(t).value for t in changes["topics"]]
         for field, value in changes.items():
-            if value is None:
-                raise Unprocessable(f"{field} cannot be emptied")
             setattr(course, field, value)
         course.version += 1
         course.updated_at = utcnow()

@@ -39,7 +39,7 @@ from erkenning.training.models import (
 )
 from erkenning.training.schemas import AttendanceRecord, EnrolmentCreate
 from erkenning.training.services.catalogue import CatalogueService
-from erkenning.training.states import TRANSITIONS
+from erkenning.training.states import E_LEARNING_ENROLMENT, TRANSITIONS
 
 log = get_logger(__name__)
 P = ParticipationStatus
@@ -49,6 +49,11 @@ SYSTEM = Caller.system("training")
 class AlreadyEnrolled(Conflict):
     type = "already-enrolled"
     title = "This company is already enrolled"
+
+
+class AlreadyCompleted(InvalidTransition):
+    type = "already-completed"
+    title = "This company already completed this e-learning"
 
 
 class EnrolmentClosed(Unprocessable):
@@ -156,6 +161,11 @@ class ParticipationService:
             )
         if not course.active:
             raise Unprocessable("The course is not active")
+        completed_on = await self.completed_on(course.id, company_id)
+        ready = E_LEARNING_ENROLMENT.ready
+        assert ready is not None
+        if (reason := ready(course, caller, {"completed_on": completed_on})) is not None:
+            raise AlreadyCompleted(reason, completed_on=completed_on.isoformat() if completed_on else None)
         participation = Participation(
             course_id=course.id,
             company_id=company_id,
@@ -165,6 +175,16 @@ class ParticipationService:
         )
         await self._insert(participation, caller)
         return Enrolment(participation, course, None)
+
+    async def completed_on(self, course_id: UUID, company_id: UUID) -> date | None:
+        """The day the company completed this e-learning, if it did (the latest completion)."""
+        found = await self.session.exec(
+            select(sa.func.max(Participation.completed_on)).where(
+                Participation.course_id == course_id, Participation.company_id == company_id,
+                col(Participation.session_id).is_(None), Participation.status == P.COMPLETED,
+            )
+        )
+        return found.first()
 
     async def enrol_unchecked(self, caller: Caller, course: Course, company_id: UUID) -> Participation:
         """An e-learning enrolment without the catalogue's checks (a completion of a retired course)."""

@@ -1,6 +1,7 @@
 """What the back office's company card shows beyond the company's own details.
 
-Its recognitions with their history (a timeline and a table), decisions, objections and course
+Its recognitions with their history (a timeline and a table) and their latest assessment against the
+recognition criteria, decisions, objections and course
 history; for staff also its reports, and for advisers its investigations (as in the JSON API, where
 investigations are for advisers only).
 """
@@ -16,6 +17,7 @@ from erkenning.companies.models import Company
 from erkenning.core import clock
 from erkenning.core.caller import ADVISER_ROLES, Caller
 from erkenning.http.dependencies import DbSession
+from erkenning.recognition import assessed
 from erkenning.recognition.services.decisions import DecisionService
 from erkenning.recognition.services.objections import ObjectionService
 from erkenning.recognition.services.recognitions import RecognitionService
@@ -60,6 +62,8 @@ class CompanyOverview:
             )
         return {
             "recognitions": recognitions, "chart": chart(recognitions, clock.today()),
+            "assessments": await assessed.latest(session, [r.id for r in recognitions]),
+            "criterion_titles": await assessed.titles(session),
             "decisions": decisions, "decision_total": decision_total, "objections": objections,
             "courses": courses, "course_total": course_total,
             "reports": [report for report, _ in reports], "report_total": report_total,

@@ -54,16 +54,19 @@ _ACTIVE = Field("active", "Staat in de catalogus (leerbedrijven kunnen zich insc
                 required=False)
 _FOR_NEW = Field("for_new_companies", "Voor nieuwe leerbedrijven", kind="checkbox", required=False,
                  hint="Elk nieuw erkend leerbedrijf krijgt eenmalig een uitnodiging voor deze cursussen.")
+_ONLINE = Field("online_url", "Link om de e-learning te starten", kind="url", required=False, width="l",
+                hint="Alleen bij een e-learning: de pagina op het leerplatform. Begint met https://",
+                invalid="Vul een link in die begint met https://.")
 CREATE_FIELDS = (
     Field("code", "Code", width="m", autocomplete="off",
           hint="Bijvoorbeeld WS-WERVING; letters, cijfers, punt, streep.", missing="Vul de code in.",
           invalid="Een code bestaat uit 2 tot 40 letters, cijfers, punten of strepen."),
     _TITLE, _DESCRIPTION,
     Field("format", "Vorm", kind="select", options=vocabulary.options(CourseFormat), missing="Kies de vorm."),
-    _TOPICS, _DURATION, _ACTIVE, _FOR_NEW,
+    _TOPICS, _DURATION, _ONLINE, _ACTIVE, _FOR_NEW,
 )
 EDIT_FIELDS = (
-    _TITLE, _DESCRIPTION, _TOPICS, _DURATION, _ACTIVE, _FOR_NEW, Field("version", "Versie", kind="hidden"),
+    _TITLE, _DESCRIPTION, _TOPICS, _DURATION, _ONLINE, _ACTIVE, _FOR_NEW, Field("version", "Versie", kind="hidden"),
 )
 _MOMENT = "Vul een datum en tijd in."
 SESSION_FIELDS = (

@@ -8,6 +8,7 @@ term are the service's rules: a refused step is explained on the page and nothin
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -27,18 +28,29 @@ from erkenning.letters import body_of
 from erkenning.recognition.controllers.decisions import letter_response
 from erkenning.recognition.dispatch import sha256
 from erkenning.recognition.models import Decision, DecisionKind, DecisionStatus, LetterKind
-from erkenning.recognition.schemas import DecisionCreate, DecisionUpdate, ResponseCreate
+from erkenning.recognition.schemas import (
+    ENDS_PLACEMENTS,
+    DecisionCreate,
+    DecisionUpdate,
+    ResponseCreate,
+    date_problems,
+    default_placements,
+)
+from erkenning.recognition.services.criteria import CriteriaService
 from erkenning.recognition.services.decisions import UNSENT, DecisionService
 from erkenning.recognition.services.objections import ObjectionService
+from erkenning.recognition.states import HARMFUL
 from erkenning.vocabulary import long_date
 from erkenning.web import nav
 from erkenning.web.actions import service_call
-from erkenning.web.forms import CHECKED, Field, Form
+from erkenning.web.forms import CHECKED, Field, Form, When
 from erkenning.web.listing import PageNumber, listing
 from erkenning.web.rendering import after_change, flash_message, page, redirect
 from erkenning.web.staff import Directory, refusal_text
 
 PAGE_SIZE = 25
+# A grant in these states is checked against the criteria (art. 7.2.10 WEB): the page says what it misses.
+GRANT_CHECKED = (DecisionStatus.DRAFT, DecisionStatus.APPROVED)
 Text = Annotated[str | None, QueryParameter(max_length=40)]
 DRAFTED = flash_message("decision-drafted", "Het concept-besluit is opgeslagen.")
 UPDATED = flash_message("decision-updated", "Het concept-besluit is gewijzigd.")
@@ -56,20 +68,21 @@ _DATES = (
           hint="Leeg laten: het besluit gaat in op de dag dat het wordt verstuurd.",
           invalid="Vul een ingangsdatum in die niet in het verleden ligt."),
     Field("effective_until", "Einddatum", kind="date", required=False, width="s",
-          hint="Alleen bij een schorsing: de dag waarop de schorsing eindigt.",
+          hint="De dag waarop de schorsing eindigt; of kies hieronder dat zij duurt tot herstel.",
           invalid="Alleen een schorsing heeft een einddatum, en die ligt na de ingangsdatum."),
     Field("until_reinstated", "De schorsing duurt tot herstel (geen einddatum)", kind="checkbox", required=False),
     Field("placements_until", "Lopende stages en leerbanen mogen doorgaan tot en met", kind="date", required=False,
           width="s",
-          hint="Bij een schorsing of intrekking verplicht (overgangsregeling; niet vóór de ingangsdatum). Bij een "
-               "intrekking met een latere ingangsdatum: leeg laten is tot en met die datum.",
+          hint="De overgangsregeling, niet vóór de ingangsdatum. Leeg laten mag alleen bij een intrekking met een "
+               "latere ingangsdatum: dan is het tot en met die datum.",
+          missing="Vul in tot wanneer lopende stages door mogen gaan.",
           invalid="Vul bij een schorsing of intrekking in tot wanneer lopende stages door mogen gaan, niet vóór de "
                   "ingangsdatum."),
 )
 _URGENT = Field(
     "urgent_reason", "Spoedeisend: waarom het bedrijf niet eerst kan reageren", kind="textarea", required=False,
-    hint="Alleen als het besluit het bedrijf benadeelt en niet kan wachten op een reactie op een voornemen "
-         "(art. 4:11 Awb). De reden staat in het besluit en in de audittrail.",
+    hint="Meestal leeg. Alleen als het besluit niet kan wachten op een reactie op een voornemen (art. 4:11 Awb). "
+         "De reden staat in het besluit en in de audittrail.",
     invalid="Alleen een besluit dat het bedrijf benadeelt, kan spoedeisend zijn.",
 )
 _TEXTS = (
@@ -78,14 +91,34 @@ _TEXTS = (
     Field("legal_basis", "Grondslag", width="l", missing="Vul de grondslag in.",
           hint="Bijvoorbeeld: art. 7.2.10 WEB"),
 )
+# Drafting: the dates and the urgency only where the kind chosen has them (a fieldset each, see `When`).
+_SUSPENDING = When("kind", (DecisionKind.SUSPEND.value,), "Alleen bij een schorsing")
+_ENDING = When("kind", tuple(k.value for k in DecisionKind if k in ENDS_PLACEMENTS), "Bij een schorsing of intrekking")
+_HARMING = When("kind", tuple(k.value for k in DecisionKind if k in HARMFUL),
+                "Bij een besluit dat het bedrijf benadeelt")
+_DRAFT_WHEN = {"effective_until": _SUSPENDING, "until_reinstated": _SUSPENDING, "placements_until": _ENDING,
+               "urgent_reason": _HARMING}
+# The recognition criterion no longer met (art. 7.2.10 WEB): a suspension or withdrawal names it; options per request.
+_CRITERION = Field(
+    "criterion_code", "Erkenningsvoorwaarde waaraan niet (meer) wordt voldaan", kind="select", required=True,
+    when=_ENDING, hint="De voorwaarde staat in het besluit en in de brief.",
+    missing="Kies de erkenningsvoorwaarde waaraan niet meer wordt voldaan.",
+    invalid="Kies bij een schorsing of intrekking de erkenningsvoorwaarde waaraan niet meer wordt voldaan.",
+)
+_BY_KIND = tuple(
+    g for f in (*_DATES, _URGENT)
+    for g in (replace(f, when=_DRAFT_WHEN.get(f.name), required=f.name == "placements_until"),
+              *((_CRITERION,) if f.name == "placements_until" else ()))
+)
 DRAFT_FIELDS = (
-    Field("kind", "Soort besluit", kind="select", options=vocabulary.options(DecisionKind),
+    Field("kind", "Soort besluit", kind="radios", options=vocabulary.options(DecisionKind),
           missing="Kies de soort besluit."),
     Field("recognition_ids", "Erkenningen", kind="checkboxes", missing="Kies de erkenningen waarover het besluit gaat.",
           invalid="Kies erkenningen van dit bedrijf, elk één keer."),
-    *_TEXTS, *_DATES, _URGENT,
+    *_TEXTS, *_BY_KIND,
 )
-EDIT_FIELDS = (*_TEXTS, *_DATES, _URGENT)
+# A draft keeps its kind: the page carries it (never read as a change), so the fields of that kind apply.
+EDIT_FIELDS = (Field("kind", "Soort besluit", kind="hidden", readonly=True), *_TEXTS, *_BY_KIND)
 # The schema's own checks of the dates (a model validator) in Dutch, on the field they concern.
 KNOWN = {
     "each recognition once": ("recognition_ids", "Kies elke erkenning één keer."),
@@ -101,6 +134,7 @@ KNOWN = {
     "placements_until must not be before": ("placements_until", "Deze datum ligt niet vóór de ingangsdatum."),
     "urgent_reason: only a decision": (
         "urgent_reason", "Alleen een besluit dat het bedrijf benadeelt, kan spoedeisend zijn."),
+    "criterion_code: a suspension or withdrawal": ("criterion_code", _CRITERION.invalid or ""),
 }
 _NOT_FOR_THESE = "Dit besluit past niet bij de huidige status van (een van) de gekozen erkenningen."
 
@@ -144,6 +178,11 @@ def _refusal(slug: str, decision: Decision, exc: DomainError) -> str:
     if slug == "goedkeuren" and isinstance(exc, GuardRefused):
         return ("Dit besluit benadeelt het bedrijf: een senior adviseur die het niet zelf heeft opgesteld, "
                 "moet het goedkeuren (vier ogen).")
+    if slug in ("goedkeuren", "versturen") and decision.kind is DecisionKind.GRANT and isinstance(
+        exc, InvalidTransition
+    ):
+        return ("Nog niet aan alle erkenningsvoorwaarden voldaan (art. 7.2.10 WEB): leg eerst bij elke erkenning een "
+                "beoordeling vast waarin aan elke voorwaarde is voldaan. " + exc.detail)
     if slug == "goedkeuren" and isinstance(exc, InvalidTransition):
         if decision.response_received_at is not None and decision.status is DecisionStatus.INTENDED:
             return "Het bedrijf heeft gereageerd. Lees de reactie en vink aan dat u die heeft gelezen."
@@ -188,10 +227,12 @@ class DecisionPages(Controller):
     @get("/nieuw", name="decision_new", guards=[requires(*ADVISER_ROLES)])
     async def new(
         self, request: Request[Any, Any, Any], companies: NamedDependency[CompanyService],
-        directory: NamedDependency[Directory], caller: CurrentCaller, bedrijf: Annotated[UUID, QueryParameter()],
+        directory: NamedDependency[Directory], criteria: NamedDependency[CriteriaService], caller: CurrentCaller,
+        bedrijf: Annotated[UUID, QueryParameter()],
     ) -> Template:
         company = await companies.get(bedrijf, caller)
-        fields = _with_options(DRAFT_FIELDS, await directory.recognition_options(caller, company.id))
+        fields = _with_options(DRAFT_FIELDS, recognition_ids=await directory.recognition_options(caller, company.id),
+                               criterion_code=await _criterion_options(criteria))
         return page(request, "decisions/form.html", title="Besluit opstellen", form=Form(fields), company=company,
                     decision=None)
 
@@ -199,13 +240,18 @@ class DecisionPages(Controller):
     async def draft(
         self, request: Request[Any, Any, Any], data: URLEncodedBody[dict[str, str | list[str]]], session: DbSession,
         decisions: NamedDependency[DecisionService], companies: NamedDependency[CompanyService],
-        directory: NamedDependency[Directory], caller: CurrentCaller, bedrijf: Annotated[UUID, QueryParameter()],
+        directory: NamedDependency[Directory], criteria: NamedDependency[CriteriaService], caller: CurrentCaller,
+        bedrijf: Annotated[UUID, QueryParameter()],
     ) -> Template | Redirect:
         company = await companies.get(bedrijf, caller)
-        form = Form(_with_options(DRAFT_FIELDS, await directory.recognition_options(caller, company.id)), data)
+        fields = _with_options(DRAFT_FIELDS, recognition_ids=await directory.recognition_options(caller, company.id),
+                               criterion_code=await _criterion_options(criteria))
+        form = Form(fields, data)
         if set(form.chosen("recognition_ids")) - {value for value, _ in form["recognition_ids"].options}:
             form.error("recognition_ids", form["recognition_ids"].invalid or "")
         payload = form.validate(DecisionCreate, known=KNOWN)
+        if payload is None:
+            _every_date_error(form)
         if payload is not None and not form.has_errors:
             async with service_call(session, ValidationFailed, InvalidTransition) as outcome:
                 decision = await decisions.draft(payload, caller)
@@ -226,11 +272,13 @@ class DecisionPages(Controller):
     @get("/{decision_id:uuid}/wijzigen", name="decision_edit", guards=[requires(*ADVISER_ROLES)])
     async def edit(
         self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], decisions: NamedDependency[DecisionService],
-        companies: NamedDependency[CompanyService], caller: CurrentCaller,
+        companies: NamedDependency[CompanyService], criteria: NamedDependency[CriteriaService], caller: CurrentCaller,
     ) -> Template:
         decision = await decisions.read(decision_id, caller)
         company = await companies.get(decision.company_id, caller)
-        form = Form.from_object(EDIT_FIELDS, decision)
+        form = Form.from_object(_with_options(EDIT_FIELDS, criterion_code=await _criterion_options(criteria)), decision)
+        named = await decisions.criterion_of(decision)
+        form.values["criterion_code"] = named.code if named else ""
         return page(request, "decisions/form.html", title="Concept-besluit wijzigen", form=form, company=company,
                     decision=decision)
 
@@ -238,9 +286,11 @@ class DecisionPages(Controller):
     async def update(
         self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
         session: DbSession, decisions: NamedDependency[DecisionService], companies: NamedDependency[CompanyService],
-        caller: CurrentCaller,
+        criteria: NamedDependency[CriteriaService], caller: CurrentCaller,
     ) -> Template | Redirect:
-        form = Form(EDIT_FIELDS, data)
+        decision = await decisions.get(decision_id, caller)
+        form = Form(_with_options(EDIT_FIELDS, criterion_code=await _criterion_options(criteria)),
+                    {**data, "kind": decision.kind.value})
         payload = form.validate(DecisionUpdate, known=KNOWN)
         status = 422
         if payload is not None:
@@ -295,8 +345,35 @@ class DecisionPages(Controller):
                             DONE[slug])
 
 
-def _with_options(fields: tuple[Field, ...], options: tuple[tuple[str, str], ...]) -> tuple[Field, ...]:
-    return tuple(replace(f, options=options) if f.name == "recognition_ids" else f for f in fields)
+def _with_options(fields: tuple[Field, ...], **options: tuple[tuple[str, str], ...]) -> tuple[Field, ...]:
+    """The fields, those named given their options of this request."""
+    return tuple(replace(f, options=options[f.name]) if f.name in options else f for f in fields)
+
+
+async def _criterion_options(criteria: CriteriaService) -> tuple[tuple[str, str], ...]:
+    """The criteria in force, for naming the one no longer met."""
+    return (("", "Geen"), *((c.code, c.title) for c in (await criteria.current()).criteria))
+
+
+def _every_date_error(form: Form) -> None:
+    """Beside the schema's errors (its rules of the dates stop at the first, and wait for the fields), every rule of
+    the kind's dates and urgency that fails, on its field (`date_problems`, as the service checks them)."""
+    given = form.payload()
+    try:
+        kind = DecisionKind(given.get("kind") or "")
+    except ValueError:
+        return
+    days: dict[str, date | None] = {}
+    for name in ("effective_from", "effective_until", "placements_until"):
+        try:
+            days[name] = date.fromisoformat(given[name]) if given.get(name) else None
+        except ValueError:
+            days[name] = None  # its own error is on the form already
+    start = days["effective_from"]
+    form.add_errors(date_problems(
+        kind, start, days["effective_until"], bool(given.get("until_reinstated")),
+        default_placements(kind, start, days["placements_until"]), given.get("urgent_reason"),
+    ), known=KNOWN)
 
 
 def _explain(form: Form, refusal: DomainError) -> None:
@@ -332,7 +409,7 @@ async def _decision_page(
         decision.drafted_by, decision.approved_by, decision.sent_by, decision.response_read_by,
     ])
     adviser = caller.role in ADVISER_ROLES
-    steps = [STEPS[DecisionStatus(m.to)] for m in decisions.actions(decision, caller)] if adviser else []
+    steps = [STEPS[DecisionStatus(m.to)] for m in await decisions.actions(decision, caller)] if adviser else []
     takes_response = adviser and decision.status is DecisionStatus.INTENDED and decision.response_received_at is None
     letter = None
     if decision.status is not DecisionStatus.CANCELLED and (
@@ -348,4 +425,6 @@ async def _decision_page(
         letter=letter, letter_body=body_of(letter.html) if letter else None,
         letter_sha256=sha256(letter.html) if letter and letter.kept else None,
         approve_form=Form(APPROVE_FIELDS) if decision.response_received_at is not None else None,
+        criterion=await decisions.criterion_of(decision),
+        criteria_missing=await decisions.criteria_missing(decision) if decision.status in GRANT_CHECKED else [],
     )

@@ -25,21 +25,30 @@ from erkenning.core import clock
 from erkenning.core.caller import ADVISER_ROLES, Caller
 from erkenning.core.errors import DomainError, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from erkenning.core.states import GuardRefused
-from erkenning.http.dependencies import CurrentCaller, DbSession
+from erkenning.http.dependencies import CurrentCaller, DbSession, LettersDep
 from erkenning.http.guards import requires
+from erkenning.letters import body_of
+from erkenning.recognition.models import RecognitionStatus
+from erkenning.recognition.services.criteria import CriteriaService
 from erkenning.recognition.services.recognitions import RecognitionService
 from erkenning.reports.services.reports import ReportService
-from erkenning.training.models import Topic
 from erkenning.training.services import history
 from erkenning.web import nav
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
 from erkenning.web.listing import PageNumber, listing
 from erkenning.web.pages.case_parts import reaction_rows, record_fields, timeline_rows
+from erkenning.web.pages.proposal import (
+    NOT_HEARD_HINT,
+    OUTCOME_HINT,
+    PROPOSAL_FIELDS,
+    every_proposal_error,
+    outcomes_allowed,
+)
 from erkenning.web.rendering import after_change, flash_message, page
 from erkenning.web.staff import Directory, refusal_text
 from erkenning.web.timeline import chart
-from erkenning.workflows import queries
+from erkenning.workflows import closing, queries
 from erkenning.workflows.models import InvestigationStatus as S
 from erkenning.workflows.models import Outcome
 from erkenning.workflows.schemas import (
@@ -69,44 +78,6 @@ FILTER_FIELDS = (
 
 def _reason(form_id: str, label: str = "Reden", hint: str | None = None) -> Field:
     return Field("reason", label, kind="textarea", form_id=form_id, hint=hint, missing=f"Vul {label.lower()} in.")
-
-
-PROPOSAL_FIELDS = (
-    Field("outcome", "Voorgestelde uitkomst", kind="radios", form_id="voorstel", options=vocabulary.options(Outcome),
-          hint="Schorsing of intrekking kan alleen nadat het bedrijf is gehoord (hoor en wederhoor).",
-          missing="Kies de voorgestelde uitkomst."),
-    Field("findings", "Bevindingen", kind="textarea", form_id="voorstel", missing="Vul de bevindingen in.",
-          hint="Wat het onderzoek heeft vastgesteld. Deze tekst wordt de motivering van een besluit."),
-    Field("measures", "Verbeterafspraken", kind="textarea", required=False, form_id="voorstel",
-          hint="Alleen bij verbeterafspraken: wat het bedrijf gaat doen.", invalid="Beschrijf de verbeterafspraken."),
-    Field("follow_up_on", "Controle op", kind="date", required=False, form_id="voorstel", width="s",
-          hint="Alleen bij verbeterafspraken: wanneer SBB controleert.",
-          invalid="Vul voor verbeterafspraken een controledatum in de toekomst in."),
-    Field("recommended_topics", "Aanbevolen cursusonderwerpen", kind="checkboxes", required=False,
-          form_id="voorstel", options=vocabulary.options(Topic),
-          hint="Alleen bij verbeterafspraken. Cursussen zijn vrijwillig; bij de controle ziet u wat is gevolgd."),
-    Field("recognition_ids", "Erkenningen", kind="checkboxes", required=False, form_id="voorstel",
-          hint="Alleen bij schorsing of intrekking: de erkenningen waarop het besluit betrekking heeft.",
-          invalid="Kies bij schorsing of intrekking de erkenningen van dit bedrijf "
-                  "waarop het besluit betrekking heeft."),
-    Field("effective_from", "Ingangsdatum", kind="date", required=False, form_id="voorstel", width="s",
-          hint="Alleen bij schorsing of intrekking; vandaag of later.",
-          invalid="Vul bij schorsing of intrekking een ingangsdatum in, vandaag of later."),
-    Field("effective_until", "Einddatum van de schorsing", kind="date", required=False, form_id="voorstel",
-          width="s", hint="Alleen bij schorsing; leeg laten als de schorsing duurt tot herstel.",
-          invalid="Alleen een schorsing heeft een einddatum, en die ligt na de ingangsdatum."),
-    Field("placements_until", "Lopende stages en leerbanen mogen doorgaan tot en met", kind="date", required=False,
-          form_id="voorstel", width="s",
-          hint="Alleen bij schorsing of intrekking (overgangsregeling, niet vóór de ingangsdatum). Bij een intrekking "
-               "met een latere ingangsdatum: leeg laten is tot en met die datum.",
-          invalid="Vul bij schorsing of intrekking in tot wanneer lopende stages door mogen gaan, niet vóór de "
-                  "ingangsdatum."),
-    Field("urgent_reason", "Spoedeisend: waarom het bedrijf niet eerst op een voornemen kan reageren", kind="textarea",
-          required=False, form_id="voorstel",
-          hint="Meestal leeg: dan krijgt het bedrijf eerst een voornemen met een reactietermijn (art. 4:8 Awb). Alleen "
-               "als wachten de studenten schaadt (art. 4:11 Awb); de reden staat in het besluit.",
-          invalid="Alleen bij schorsing of intrekking kan een besluit spoedeisend zijn."),
-)
 
 
 @dataclass(frozen=True)
@@ -221,6 +192,8 @@ def _refusal(slug: str, given: Any, exc: DomainError) -> str:
 
 
 nav.add("Onderzoeken", "/onderzoeken", ADVISER_ROLES, order=30)
+# What a proposed measure makes of each recognition it names.
+MEASURE_STATUS = {Outcome.SUSPENSION: RecognitionStatus.SUSPENDED, Outcome.WITHDRAWAL: RecognitionStatus.WITHDRAWN}
 RECORDED = flash_message("case-reporter-reaction", "De reactie van de meldende kant is vastgelegd.")
 
 
@@ -235,15 +208,18 @@ class CaseServices:
     recognitions: RecognitionService
     adviser_tasks: AdviserTaskService
     directory: Directory
+    letters: Any  # erkenning.letters.Letters, given as the services are (the web may not name it below)
+    criteria: CriteriaService
 
 
 async def provide_case_services(
     session: DbSession, investigations: NamedDependency[InvestigationService],
     reporter_reactions: NamedDependency[ReporterReactionService], reports: NamedDependency[ReportService],
     recognitions: NamedDependency[RecognitionService], adviser_tasks: NamedDependency[AdviserTaskService],
-    directory: NamedDependency[Directory],
+    directory: NamedDependency[Directory], letters: LettersDep, criteria: NamedDependency[CriteriaService],
 ) -> CaseServices:
-    return CaseServices(session, investigations, reporter_reactions, reports, recognitions, adviser_tasks, directory)
+    return CaseServices(session, investigations, reporter_reactions, reports, recognitions, adviser_tasks, directory,
+                        letters, criteria)
 
 
 class InvestigationPages(Controller):
@@ -319,6 +295,8 @@ class InvestigationPages(Controller):
             data = {**data, "adviser_id": str(caller.principal_id)}  # an adviser takes the case
         form = Form(await _fields(case_services, caller, case_id, step), data)
         payload = form.validate(step.schema) if step.schema is not None else None
+        if slug == "voorstel":
+            every_proposal_error(form, payload)
         if form.has_errors:
             return await _case_page(request, case_services, caller, case_id, forms={slug: form}, status_code=422)
         async with service_call(
@@ -338,11 +316,21 @@ class InvestigationPages(Controller):
 
 
 async def _fields(services: CaseServices, caller: Caller, case_id: UUID, step: Step) -> tuple[Field, ...]:
-    """The step's fields, with the choices that depend on the case (its company's recognitions, advisers)."""
+    """The step's fields, with the choices that depend on the case (its company's recognitions, the outcomes the
+    table allows now, advisers)."""
     if step.slug == "voorstel":
         case = await services.investigations.get(case_id, caller)
-        options = await services.directory.recognition_options(caller, case.company_id)
-        return tuple(replace(f, options=options) if f.name == "recognition_ids" else f for f in step.fields)
+        recognitions = await services.directory.recognition_options(caller, case.company_id)
+        outcomes = outcomes_allowed(case, caller)
+        hint = OUTCOME_HINT if ADVERSE <= set(outcomes) else NOT_HEARD_HINT
+        chosen: dict[str, dict[str, Any]] = {
+            "recognition_ids": {"options": recognitions},
+            "outcome": {"options": vocabulary.options(Outcome, outcomes), "hint": hint},
+            "criterion_code": {"options": (("", "Standaard: discriminatievrije werving en werkomgeving"), *(
+                (c.code, c.title) for c in (await services.criteria.current()).criteria
+            ))},
+        }
+        return tuple(replace(f, **chosen.get(f.name, {})) for f in step.fields)
     if step.slug == "toewijzen":
         return (replace(step.fields[0], options=await services.directory.adviser_options()),)
     return step.fields
@@ -375,8 +363,16 @@ async def _case_page(
         step = STEPS[slug]
         form = given.get(slug) or Form(await _fields(services, caller, case_id, step))
         steps.append((step, form))
+    preview = None
+    if read.status is S.PROPOSED:  # what the approving senior adviser reads before approving
+        case = await services.investigations.get(case_id, caller)
+        preview = await closing.intended_preview(session, services.investigations.settings, services.letters, case)
+    proposed = set(read.recognition_ids)
     return page(
         request, "investigations/detail.html", title="Onderzoek", status_code=status_code,
+        scope=[r for r in recognitions if r.id in proposed],
+        measure_status=MEASURE_STATUS.get(read.outcome) if read.outcome else None,
+        preview=body_of(preview) if preview else None,
         case=read, company=known.company(read.company_id), names=known, reports=reports,
         recognitions=recognitions, chart=chart(recognitions, clock.today()),
         courses=courses, course_total=course_total, timeline=timeline_rows(read, known), steps=steps, refusal=refusal,

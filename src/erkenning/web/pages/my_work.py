@@ -61,8 +61,10 @@ TASK_REFUSED = flash_message(
 
 @start_section("Mijn taken", "start/_tasks.html", ADVISER_ROLES, order=22)
 async def my_tasks(caller: Caller, adviser_tasks: AdviserTaskService, directory: Directory) -> dict[str, Any]:
-    tasks = await adviser_tasks.open_for(caller, limit=SHOWN)
-    return {"tasks": tasks, "names": await directory.names(caller, companies=[t.company_id for t in tasks])}
+    tasks = await adviser_tasks.open_for(caller, limit=SHOWN + 1)  # one more: is there a rest to link to?
+    shown = tasks[:SHOWN]
+    return {"tasks": shown, "more": len(tasks) > SHOWN,
+            "names": await directory.names(caller, companies=[t.company_id for t in shown])}
 
 
 class TaskPages(Controller):
@@ -92,7 +94,9 @@ async def awaiting_my_approval(
     waiting = []
     for status in (DecisionStatus.DRAFT, DecisionStatus.INTENDED):
         rows, _ = await decisions.list(caller, status=status, limit=CANDIDATES)
-        waiting += [d for d in rows if any(m.to == DecisionStatus.APPROVED.value for m in decisions.actions(d, caller))]
+        for d in rows:
+            if any(m.to == DecisionStatus.APPROVED.value for m in await decisions.actions(d, caller)):
+                waiting.append(d)
     proposed, _ = await queries.list_cases(
         session, caller, queries.CaseFilter(status=InvestigationStatus.PROPOSED), limit=CANDIDATES, offset=0
     )

@@ -23,13 +23,16 @@ from erkenning import vocabulary
 from erkenning.core import clock
 from erkenning.core.auth.scope import scoped
 from erkenning.core.caller import Caller, Role
-from erkenning.core.errors import Conflict, InvalidTransition, NotFound, Unprocessable
+from erkenning.core.errors import Conflict, InvalidTransition, NotFound
 from erkenning.http.dependencies import CurrentCaller, DbSession
 from erkenning.http.guards import requires
+from erkenning.letters import body_of
+from erkenning.recognition import attachments
 from erkenning.recognition.controllers.decisions import letter_response
 from erkenning.recognition.models import Decision, DecisionStatus, LetterKind, ObjectionStatus
-from erkenning.recognition.schemas import ObjectionCreate, RecognitionDetail, ResponseCreate
+from erkenning.recognition.schemas import RecognitionDetail, ResponseCreate
 from erkenning.recognition.services.decisions import DecisionService
+from erkenning.recognition.services.objection_attachments import ObjectionAttachmentService, objectable
 from erkenning.recognition.services.objections import ObjectionService, ObjectionTermPassed
 from erkenning.recognition.services.recognitions import RecognitionService
 from erkenning.recognition.states import ADVERSE
@@ -43,10 +46,10 @@ from erkenning.web.rendering import flash_message, page, redirect
 from erkenning.workflows import queries as hearings
 
 COMPANY = {Role.COMPANY}
+ATTACHMENT_MB = attachments.MAX_BYTES // (1024 * 1024)
 PAGE_SIZE = 25
 show = partial(page, words=wording)
 
-OBJECTED = flash_message("portal-objected", "Uw bezwaar is ontvangen. U krijgt een bevestiging per e-mail.")
 RESPONDED = flash_message(
     "portal-responded", "Uw reactie op het voornemen is ontvangen. SBB neemt die mee in het besluit."
 )
@@ -61,6 +64,9 @@ OBJECTION_FIELDS = (
           hint="Schrijf op waarom u het niet eens bent met dit besluit. U mag ook stukken noemen die SBB "
                "volgens u niet heeft meegewogen.",
           missing="Schrijf op waarom u bezwaar maakt.", invalid="Uw bezwaar mag hoogstens 20.000 tekens lang zijn."),
+    Field("bijlagen", "Bijlagen", kind="file", required=False,
+          hint=f"PDF, PNG of JPEG, elk hoogstens {ATTACHMENT_MB} MB, samen hoogstens {attachments.MAX_FILES} "
+               "bestanden. Bijvoorbeeld een brief, een verklaring of een foto die uw bezwaar onderbouwt."),
 )
 RESPONSE_FIELDS = (
     Field("text", "Uw reactie (zienswijze)", kind="textarea",
@@ -131,9 +137,11 @@ class PortalPages(Controller):
     @get("/besluiten/{decision_id:uuid}", name="portal_decision")
     async def decision(
         self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], decisions: NamedDependency[DecisionService],
-        objections: NamedDependency[ObjectionService], caller: CurrentCaller,
+        objections: NamedDependency[ObjectionService],
+        objection_attachments: NamedDependency[ObjectionAttachmentService], caller: CurrentCaller,
     ) -> Template:
-        return await _decision_page(request, decisions, objections, caller, decision_id)
+        return await decision_page(request, decisions, objections, caller, decision_id,
+                                   attached=objection_attachments)
 
     @get("/besluiten/{decision_id:uuid}/brief", name="portal_decision_letter")
     async def letter(
@@ -142,29 +150,11 @@ class PortalPages(Controller):
         """Our letter to download: the intended decision's while SBB awaits our response, else the decision's."""
         return letter_response(await decisions.letter(decision_id, caller))
 
-    @post("/besluiten/{decision_id:uuid}/bezwaar")
-    async def object_(
-        self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
-        session: DbSession, decisions: NamedDependency[DecisionService], objections: NamedDependency[ObjectionService],
-        caller: CurrentCaller,
-    ) -> Template | Redirect:
-        await decisions.get(decision_id, caller)  # a foreign id is 404 before anything
-        form = Form(OBJECTION_FIELDS, data)
-        payload = form.validate(ObjectionCreate)
-        status = 422
-        if payload is not None:
-            async with service_call(session, Conflict, Unprocessable) as outcome:
-                await objections.file(decision_id, payload.grounds, caller)
-            if outcome.refusal is None:
-                return redirect(request, f"/portaal/besluiten/{decision_id}", flash=OBJECTED)
-            form.message, status = _objection_refused(outcome.refusal)
-        return await _decision_page(request, decisions, objections, caller, decision_id, form=form, status=status)
-
     @post("/besluiten/{decision_id:uuid}/zienswijze")
     async def respond(
         self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
         session: DbSession, decisions: NamedDependency[DecisionService], objections: NamedDependency[ObjectionService],
-        caller: CurrentCaller,
+        objection_attachments: NamedDependency[ObjectionAttachmentService], caller: CurrentCaller,
     ) -> Template | Redirect:
         await decisions.get(decision_id, caller)
         form = Form(RESPONSE_FIELDS, data)
@@ -180,7 +170,8 @@ class PortalPages(Controller):
                 "U heeft al op dit voornemen gereageerd." if not isinstance(outcome.refusal, InvalidTransition)
                 else "Reageren op dit voornemen kan niet meer: SBB heeft het besluit al genomen of ingetrokken."
             )
-        return await _decision_page(request, decisions, objections, caller, decision_id, form=form, status=status)
+        return await decision_page(request, decisions, objections, caller, decision_id, form=form, status=status,
+                                   attached=objection_attachments)
 
     @post("/bezwaren/{objection_id:uuid}/intrekken")
     async def withdraw_objection(
@@ -191,10 +182,10 @@ class PortalPages(Controller):
         async with service_call(session, Conflict) as outcome:
             await objections.withdraw(objection_id, caller)
         flash = OBJECTION_WITHDRAWN if outcome.refusal is None else NOT_WITHDRAWN
-        return redirect(request, f"/portaal/besluiten/{decision_id}", flash=flash)
+        return redirect(request, f"/portaal/besluiten/{decision_id}#bezwaar", flash=flash)
 
 
-def _objection_refused(refusal: Exception) -> tuple[str, int]:
+def objection_refused(refusal: Exception) -> tuple[str, int]:
     if isinstance(refusal, ObjectionTermPassed):
         deadline = refusal.extra.get("deadline")
         day = long_date(date.fromisoformat(deadline)) if deadline else "de einddatum"
@@ -206,30 +197,36 @@ def _objection_refused(refusal: Exception) -> tuple[str, int]:
     return "Dit besluit is in uw voordeel; daar kunt u geen bezwaar tegen maken.", 422
 
 
-async def _decision_page(
+async def decision_page(
     request: Request[Any, Any, Any], decisions: DecisionService, objections: ObjectionService, caller: Caller,
-    decision_id: UUID, *, form: Form | None = None, status: int = 200,
+    decision_id: UUID, *, attached: ObjectionAttachmentService, form: Form | None = None, status: int = 200,
 ) -> Template:
-    """The decision as it stands now (read again: a refused change rolled back and expired what was read)."""
+    """The decision as its letter reads, with what the company can do now (read again: a refused change rolled
+    back and expired what was read)."""
     decision = await decisions.read(decision_id, caller)
     filed, _ = await objections.list(caller, decision_id=decision_id)
     today = clock.today()
     pending = any(o.status is ObjectionStatus.PENDING for o in filed)
-    may_object = (
-        decision.status is DecisionStatus.SENT and decision.kind in ADVERSE and not pending
-        and decision.objection_deadline is not None and today <= decision.objection_deadline
-    )
+    may_object = objectable(decision, pending, today) is None
     may_respond = decision.status is DecisionStatus.INTENDED and decision.response_received_at is None
     if form is None and (may_object or may_respond):
         form = Form(OBJECTION_FIELDS if may_object else RESPONSE_FIELDS)
+    letter_kind = await _letter_kind(decisions, decision)
+    letter = await decisions.letter_of(decision, caller, LetterKind(letter_kind)) if letter_kind else None
     # A refused form stays on the page with its message, even where it could no longer be sent.
+    objection_form = form if form is not None and "grounds" in form.values else None
     return show(
-        request, "portal/decision.html", title=vocabulary.decision_title(decision.kind), decision=decision,
-        recognitions=await decisions.recognitions(decision_id), objections=filed, today=today,
-        objection_form=form if form is not None and "grounds" in form.values else None,
+        request, "portal/decision.html", title=vocabulary.decision_heading(decision.kind, decision.status),
+        decision=decision, recognitions=await decisions.recognitions(decision_id), objections=filed, today=today,
+        objection_form=objection_form,
         response_form=form if form is not None and "text" in form.values else None,
         term_passed=decision.objection_deadline is not None and today > decision.objection_deadline,
-        adverse=decision.kind in ADVERSE, status_code=status, letter_kind=await _letter_kind(decisions, decision),
+        adverse=decision.kind in ADVERSE, status_code=status, letter_kind=letter_kind,
+        letter_body=body_of(letter.html) if letter else None,
+        staged=await attached.staged(decision_id, caller) if objection_form else [],
+        files=await attached.for_objections([o.id for o in filed], caller),
+        max_files=attachments.MAX_FILES,
+        criterion=await decisions.criterion_of(decision),
     )
 
 

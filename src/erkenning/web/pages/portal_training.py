@@ -5,6 +5,7 @@ certificates. All through the training services, with the company's scope."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -28,7 +29,13 @@ from erkenning.training.services import history
 from erkenning.training.services.catalogue import CatalogueService, CourseFilter, SessionFilter
 from erkenning.training.services.history import ParticipationFilter
 from erkenning.training.services.invitations import InvitationService, Offer
-from erkenning.training.services.participations import AlreadyEnrolled, Enrolment, EnrolmentClosed, ParticipationService
+from erkenning.training.services.participations import (
+    AlreadyCompleted,
+    AlreadyEnrolled,
+    Enrolment,
+    EnrolmentClosed,
+    ParticipationService,
+)
 from erkenning.training.states import TRANSITIONS
 from erkenning.web import nav
 from erkenning.web.actions import service_call
@@ -94,6 +101,15 @@ async def _live(session: AsyncSession, caller: Caller) -> dict[UUID, Participati
         for e in rows:
             found[e.participation.session_id or e.participation.course_id] = e.participation.status
     return found
+
+
+async def _completed(session: AsyncSession, caller: Caller) -> dict[UUID, Any]:
+    """The e-learnings the company completed, by course, with the day (a completed one is not enrolled in again)."""
+    rows, _ = await history.list_participations(
+        session, caller, ParticipationFilter(company_id=caller.company_id, status=ParticipationStatus.COMPLETED),
+        limit=500, offset=0,
+    )
+    return {e.participation.course_id: e.participation for e in rows if e.participation.session_id is None}
 
 
 async def _enrol_page(
@@ -165,7 +181,8 @@ class PortalTrainingPages(Controller):
         offers, offer_sessions = await _selected(catalogue, invitations, caller)
         return page(
             request, "portal/courses.html", title="Cursussen", form=form, courses=courses, sessions=sessions,
-            seats=seats, live=await _live(session, caller), now=clock.now(), offers=offers,
+            seats=seats, live=await _live(session, caller), done=await _completed(session, caller), now=clock.now(),
+            offers=offers,
             offer_sessions=offer_sessions, pager=Pager(request, pagina, PAGE_SIZE, shown=len(courses), total=total),
         )
 
@@ -205,7 +222,12 @@ class PortalTrainingPages(Controller):
         if outcome.refusal is None:
             waiting = enrolment.participation.status is ParticipationStatus.WAITLISTED
             return redirect(request, "/portaal/deelnames", flash=WAITLISTED if waiting else ENROLLED)
-        if isinstance(outcome.refusal, AlreadyEnrolled):
+        if isinstance(outcome.refusal, AlreadyCompleted):
+            day = outcome.refusal.extra.get("completed_on")
+            form.message = "U heeft deze e-learning al afgerond" + (
+                f" op {vocabulary.long_date(date.fromisoformat(day))}" if day else "") + \
+                ". Uw certificaat staat bij Mijn cursussen; opnieuw aanmelden is niet nodig."
+        elif isinstance(outcome.refusal, AlreadyEnrolled):
             form.message = "U bent al aangemeld voor deze cursus, of u staat al op de wachtlijst."
         elif isinstance(outcome.refusal, EnrolmentClosed):
             form.message = "Aanmelden voor deze bijeenkomst kan niet meer: de aanmelding is gesloten."

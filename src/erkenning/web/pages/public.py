@@ -4,8 +4,9 @@ the certificate check. Rate limited as the API is (a 429 is a Dutch page)."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from litestar import Controller, Request, get
 from litestar.connection import ASGIConnection
@@ -13,19 +14,20 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Template
 from pydantic import BaseModel, ConfigDict
+from pydantic import Field as Rule
 
-from erkenning.companies.schemas import EstablishmentNumber, KvkNumber, Name, Postcode, SbbId
 from erkenning.core import clock, context
+from erkenning.core.caller import Role
 from erkenning.core.errors import NotFound, ValidationFailed
 from erkenning.core.runtime import Runtime
 from erkenning.http.dependencies import DbSession, RuntimeDep
-from erkenning.recognition.schemas import Crebo
 from erkenning.register.quota import register_quota
-from erkenning.register.schemas import COMPANY_KEY
+from erkenning.register.schemas import COMPANY_KEY, RegisterCompany
+from erkenning.register.services import find
 from erkenning.register.services import lookup as register
 from erkenning.training.services import completions
-from erkenning.vocabulary import long_date
-from erkenning.web import fields, nav, wording
+from erkenning.vocabulary import term
+from erkenning.web import nav, wording
 from erkenning.web.forms import Field, Form
 from erkenning.web.listing import PageNumber, Pager
 from erkenning.web.rendering import page
@@ -43,33 +45,78 @@ async def register_limit(connection: ASGIConnection[Any, Any, Any, Any], _: Base
     await register_quota(connection)
 
 
-SEARCH_FIELDS = (
-    fields.KVK_NUMBER,
-    fields.ESTABLISHMENT_NUMBER,
-    fields.SBB_ID,
-    Field("name", "Naam van het bedrijf", required=False, autocomplete="off",
-          hint="De volledige naam, samen met de postcode."),
-    Field("postcode", "Postcode", required=False, width="s", autocomplete="off", hint="Bijvoorbeeld 1234 AB.",
-          invalid="Vul een Nederlandse postcode in, bijvoorbeeld 1234 AB."),
-    replace(fields.CREBO, hint="5 cijfers; samen met de postcode vindt u wie daar nu voor erkend is."),
+NUMBER_FIELD = Field(
+    "number", "KvK-nummer, vestigingsnummer of leerbedrijf-ID", width="m", inputmode="numeric", autocomplete="off",
+    hint="Het KvK-nummer heeft 8 cijfers, het vestigingsnummer 12; het leerbedrijf-ID is het nummer van SBB.",
+    missing="Vul een KvK-nummer, vestigingsnummer of leerbedrijf-ID in.",
+    invalid="Vul alleen cijfers in: 8 voor een KvK-nummer, 12 voor een vestigingsnummer, of het leerbedrijf-ID.",
 )
-WHICH_KEYS = (
-    "Zoek met één van deze: het KvK-nummer, het vestigingsnummer of het leerbedrijf-ID; "
-    "of de naam én de postcode; of de crebo-code én de postcode."
+NAME_FIELDS = (
+    Field("name_contains", "Naam of een deel ervan", autocomplete="off",
+          hint="Minstens één woord van 3 tekens of langer; meer woorden mag, in elke volgorde.",
+          missing="Vul de naam of een deel ervan in.",
+          invalid="Vul minstens één woord van 3 tekens of langer uit de naam in, en hoogstens 5 woorden."),
+    Field("town", "Plaats", required=False, width="m", autocomplete="off", hint="Bijvoorbeeld Utrecht.",
+          invalid="Een plaatsnaam heeft hoogstens 100 tekens."),
 )
+SEARCH_FIELDS = (NUMBER_FIELD, *NAME_FIELDS)
+ONE_WAY = "Zoek op een nummer óf op de naam, niet op allebei tegelijk."
 
 
-class RegisterSearch(BaseModel):
-    """The search form's values, each checked as the register's API checks it."""
+class NameSearch(BaseModel):
+    """A search by part of the name (and town), checked as the register's API checks it."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    kvk_number: KvkNumber | None = None
-    establishment_number: EstablishmentNumber | None = None
-    sbb_id: SbbId | None = None
-    name: Name | None = None
-    postcode: Postcode | None = None
-    crebo: Crebo | None = None
+    name_contains: str = Rule(min_length=find.MIN_NAME_CHARS, max_length=100)
+    town: str | None = Rule(default=None, max_length=100)
+
+
+@dataclass(frozen=True)
+class Results:
+    """What a search found, with the sentence above the list or the not-found answer."""
+
+    rows: list[RegisterCompany]
+    pager: Pager | None
+    sentence: str
+
+
+async def _find(request: Request[Any, Any, Any], runtime: Runtime, form: Form, pagina: int) -> Results | None:
+    values = form.values
+    offset = (pagina - 1) * PAGE_SIZE
+    if values["number"].strip() and (values["name_contains"].strip() or values["town"].strip()):
+        form.message = ONE_WAY
+        return None
+    if values["number"].strip():
+        try:
+            digits = find.normalise_number(values["number"])
+        except ValueError:
+            form.error("number", str(NUMBER_FIELD.invalid))
+            return None
+        kinds = find.number_kinds(digits)
+        found = await find.by_number(runtime, digits, limit=PAGE_SIZE, offset=offset)
+        searched = wording.searched_by_number(digits, kinds)
+        missing = wording.not_found_by_number(digits, kinds)
+    elif values["name_contains"].strip() or values["town"].strip():
+        question = form.validate(NameSearch, only=("name_contains", "town"))
+        if question is None:
+            return None
+        try:
+            found = await find.by_name(runtime, question.name_contains, question.town, limit=PAGE_SIZE,
+                                       offset=offset, cap=runtime.settings.register_name_search_cap)
+        except ValidationFailed:
+            form.error("name_contains", str(NAME_FIELDS[0].invalid))
+            return None
+        town = " ".join(question.town.split()) if question.town else None
+        name = " ".join(question.name_contains.split())
+        searched = wording.searched_by_name(name, town)
+        missing = wording.not_found_by_name(name, town)
+    else:
+        return None
+    if not found.total:
+        return Results([], None, missing)
+    pager = Pager(request, pagina, PAGE_SIZE, shown=len(found.items), total=found.total)
+    return Results(found.items, pager, wording.search_found(found.total, searched, capped=found.capped))
 
 
 CERTIFICATE_FIELDS = (
@@ -95,41 +142,29 @@ class PublicPages(Controller):
     @get("/register", name="register_search", guards=[register_limit])
     async def search(
         self, request: Request[Any, Any, Any], runtime: RuntimeDep,
-        kvk_number: Text = None, establishment_number: Text = None, sbb_id: Text = None, name: Text = None,
-        postcode: Text = None, crebo: Text = None, pagina: PageNumber = 1,
+        number: Text = None, name_contains: Text = None, town: Text = None, pagina: PageNumber = 1,
     ) -> Template:
-        entered = {"kvk_number": kvk_number, "establishment_number": establishment_number, "sbb_id": sbb_id,
-                   "name": name, "postcode": postcode, "crebo": crebo}
-        form = Form(SEARCH_FIELDS, {k: v or "" for k, v in entered.items()})
-        rows: list[Any] = []
-        pager = None
-        if any(value.strip() for value in form.values.values()):
-            keys = form.validate(RegisterSearch)
-            if keys is not None:
-                try:
-                    rows, total = await register.search(
-                        runtime, register.SearchKeys(**keys.model_dump()),
-                        limit=PAGE_SIZE, offset=(pagina - 1) * PAGE_SIZE,
-                    )
-                except ValidationFailed:
-                    form.message = WHICH_KEYS
-                else:
-                    pager = Pager(request, pagina, PAGE_SIZE, shown=len(rows), total=total)
+        """Find a company by one number (KvK, establishment or SBB id) or by part of the name plus town."""
+        form = Form(SEARCH_FIELDS, {"number": number or "", "name_contains": name_contains or "", "town": town or ""})
+        results = await _find(request, runtime, form, pagina)
         return page(request, "public/register.html", title="Register van erkende leerbedrijven", form=form,
-                    rows=rows, pager=pager, status_code=400 if form.has_errors else 200)
+                    results=results, status_code=400 if form.has_errors else 200)
 
     @get("/register/{company:str}", name="register_card", guards=[register_limit])
     async def card(self, request: Request[Any, Any, Any], company: FromPath[str], runtime: RuntimeDep) -> Template:
         if not re.fullmatch(COMPANY_KEY, company):
             raise NotFound("No such company in the register")
         found = await register.card(runtime, company)
-        sentences = [
-            f"Erkend voor {wording.qualification_label(r.qualification, r.level, r.pathway)}"
-            + (f" sinds {long_date(r.since)}." if r.since else ".")
+        user = request.scope.get("user")
+        check = "/school/controleren" if user is not None and user.role is Role.SCHOOL else "/register/controleren"
+        rows = [
+            {"recognition": r, "pathway": term(r.pathway),
+             "label": wording.qualification_label(r.qualification, r.level, r.pathway),
+             "check": f"{check}?" + urlencode({"company": found.sbb_id, "crebo": r.crebo, "pathway": r.pathway.value,
+                                               "actie": "controleren"})}
             for r in found.recognitions
         ]
-        return page(request, "public/card.html", title=found.name, company=found, sentences=sentences,
-                    today=clock.today())
+        return page(request, "public/card.html", title=found.name, company=found, rows=rows, today=clock.today())
 
     @get("/certificaat", name="certificate_check")
     async def certificate(

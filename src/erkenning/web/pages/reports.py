@@ -40,7 +40,7 @@ from erkenning.reports.services.reports import ReportFilter, ReportService
 from erkenning.reports.states import MATCHABLE, handles
 from erkenning.web import nav
 from erkenning.web.actions import service_call
-from erkenning.web.forms import Field, Form
+from erkenning.web.forms import Field, Form, When
 from erkenning.web.listing import PageNumber, listing
 from erkenning.web.rendering import after_change, flash_message, page
 from erkenning.web.staff import Directory, refusal_text
@@ -86,8 +86,9 @@ REASON = Field(
     missing="Vul de motivering in.",
 )
 REFERRED_TO = Field(
-    "referred_to", "Doorverwijzen naar", kind="select", required=False, form_id="beoordeling",
-    options=vocabulary.options(ReferralBody), hint="Alleen bij doorverwijzen.", missing="Kies waarnaar u doorverwijst.",
+    "referred_to", "Doorverwijzen naar", kind="select", form_id="beoordeling", options=vocabulary.options(ReferralBody),
+    missing="Kies waarnaar u doorverwijst.",
+    when=When("outcome", (ReportStatus.REFERRED.value,), "Bij doorverwijzen"),
 )
 
 _NO_COMPANY = (
@@ -146,6 +147,7 @@ class ReportPages(Controller):
         known = await directory.names(caller, companies=[r.company_id for r in shown],
                                       people=[r.assigned_to for r in shown])
         return page(request, "reports/list.html", title="Meldingen", result=result, names=known,
+                    may_enter=caller.role in ADVISER_ROLES,
                     status_code=result.status_code)
 
     @get("/{report_id:uuid}", name="report")
@@ -289,13 +291,16 @@ async def _report_page(
     given = forms or {}
     adviser = caller.role in ADVISER_ROLES and report.closed_at is None
     related: list[Any] = []
+    own_case = None
     if company is not None and caller.role in ADVISER_ROLES:
         related, _ = await cases.list_cases(
             session, caller, cases.CaseFilter(company_id=company.id, include_closed=True), limit=10, offset=0
         )
+        own_case = await cases.case_of_report(session, report.id, caller)
     return page(
         request, "reports/detail.html", title="Melding", status_code=status_code,
-        view=view, report=report, company=company, names=known, related_cases=related,
+        view=view, report=report, company=company, names=known, own_case=own_case,
+        related_cases=[c for c in related if own_case is None or c.id != own_case.id],
         repeat_window_months=settings.report_repeat_window_months,
         confidential=shown[0] if shown else None, purpose=shown[1] if shown else None,
         refusal=refusal_text(refusal, _REFUSALS) if refusal else None,

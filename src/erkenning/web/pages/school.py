@@ -3,38 +3,26 @@ whole CSV file at once (the answers come back as a CSV file). The register's own
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import replace
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.connection import ASGIConnection
 from litestar.datastructures import UploadFile
-from litestar.di import NamedDependency
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import QueryParameter
 from litestar.response import Template
-from pydantic import BaseModel, ConfigDict
-from pydantic import Field as Rule
 
 from erkenning import vocabulary
 from erkenning.core import clock
 from erkenning.core.caller import Role
-from erkenning.core.errors import NotFound
-from erkenning.core.runtime import Runtime
 from erkenning.http.dependencies import RuntimeDep
 from erkenning.http.guards import requires
-from erkenning.recognition.models import Pathway
-from erkenning.recognition.schemas import Crebo
-from erkenning.recognition.services.qualifications import QualificationService
 from erkenning.register import batch_csv
 from erkenning.register.quota import batch_quota
-from erkenning.register.schemas import COMPANY_KEY
 from erkenning.register.services import lookup as register
 from erkenning.vocabulary import RECOGNITION_STATUSES, number
-from erkenning.web import fields, nav, wording
+from erkenning.web import nav
 from erkenning.web.forms import Field, Form
-from erkenning.web.pages.public import register_limit
 from erkenning.web.pages.start import start_section
 from erkenning.web.rendering import page
 
@@ -46,18 +34,10 @@ nav.add("Register", "/register", SCHOOL, order=20)
 nav.add("Controleren", "/school/controleren", SCHOOL, order=21)
 nav.add("Bestand controleren", "/school/bestand", SCHOOL, order=22)
 
-VERIFY_FIELDS = (
-    replace(fields.COMPANY_KEY, hint="Het leerbedrijf-ID, of het vestigingsnummer (12 cijfers). Weet u het niet? "
-                                     "Zoek het bedrijf op in het register."),
-    replace(fields.CREBO, label="Crebo-code van de opleiding", required=True),
-    Field("pathway", "Leerweg", kind="select", options=vocabulary.PATHWAY_OPTIONS, missing="Kies de leerweg.",
-          invalid="Kies de leerweg."),
-    Field("date", "Op datum", kind="date", required=False, width="s",
-          hint="Laat leeg om voor vandaag te controleren.", invalid="Vul een geldige datum in."),
-)
 BATCH_FIELDS = (
     Field("bestand", "CSV-bestand", kind="file",
-          hint="Eén regel per controle. De eerste regel noemt de kolommen: company, crebo, pathway en eventueel date.",
+          hint="Eén regel per controle. De eerste regel noemt de kolommen: leerbedrijf, crebo, leerweg en eventueel "
+               "datum.",
           missing="Kies een CSV-bestand."),
 )
 
@@ -72,17 +52,6 @@ _PROBLEMS = {
 }
 
 
-class VerifyQuestion(BaseModel):
-    """What a school asks the register (the verify route's own rules)."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    company: str = Rule(pattern=COMPANY_KEY)
-    crebo: Crebo
-    pathway: Pathway
-    date: dt.date | None = None
-
-
 async def batch_limit(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """A file counts as a batch, as `POST /verify/batch` does."""
     await batch_quota(connection)
@@ -91,12 +60,17 @@ async def batch_limit(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRou
 def problem_text(error: batch_csv.LineError, most: int) -> str:
     """A problem with an uploaded file in Dutch."""
     if error.problem == "no_column":
-        return f"De eerste regel noemt de kolom {error.column} niet."
+        return f"De eerste regel noemt de kolom {column_name(error.column)} niet."
     if error.problem == "too_many":
         return f"Het bestand heeft meer dan {number(most)} regels. Controleer hoogstens {number(most)} regels per keer."
     if error.problem == "empty":
         return "Het bestand bevat geen regels om te controleren."
     return _PROBLEMS.get((error.column or "", error.problem), "Deze regel kan niet worden gelezen.")
+
+
+def column_name(column: str | None) -> str:
+    """A column of the file by its Dutch name (the English names are taken too, but the page speaks Dutch)."""
+    return vocabulary.BATCH_CSV_COLUMNS.get(column or "", column or "–")
 
 
 def _decode(raw: bytes) -> str:
@@ -112,33 +86,10 @@ async def school_start() -> dict[str, Any]:
 
 
 class SchoolVerifyPages(Controller):
-    """Een school controleert de erkenning van leerbedrijven."""
+    """Een school controleert een bestand met leerbedrijven (één bedrijf: `web.pages.verify`)."""
 
     path = "/school"
     guards = [requires(Role.SCHOOL)]
-
-    @get("/controleren", name="school_verify", guards=[register_limit])
-    async def verify(
-        self, request: Request[Any, Any, Any], qualifications: NamedDependency[QualificationService],
-        runtime: RuntimeDep, company: Text = None, crebo: Text = None, pathway: Text = None, date: Text = None,
-        actie: Text = None,
-    ) -> Template:
-        form = Form(VERIFY_FIELDS, {"company": company or "", "crebo": crebo or "", "pathway": pathway or "",
-                                    "date": date or ""})
-        answer = None
-        status = 200
-        if actie is not None:
-            question = form.validate(VerifyQuestion)
-            if question is not None:
-                try:
-                    card = await register.card(runtime, question.company)
-                except NotFound:
-                    form.error("company", "Er is geen leerbedrijf met dit nummer in het register.")
-                else:
-                    answer = await _answer(qualifications, runtime, card.name, question)
-            status = 400 if form.has_errors else 200
-        return page(request, "school/verify.html", title="Erkenning controleren", form=form, answer=answer,
-                    status_code=status)
 
     @get("/bestand", name="school_batch")
     async def batch_form(self, request: Request[Any, Any, Any], runtime: RuntimeDep) -> Template:
@@ -150,7 +101,7 @@ class SchoolVerifyPages(Controller):
         most = runtime.settings.register_batch_max_items
         form = Form(BATCH_FIELDS)
         upload = (await request.form()).get("bestand")
-        line_errors: list[tuple[batch_csv.LineError, str]] = []
+        line_errors: list[tuple[batch_csv.LineError, str, str]] = []
         if not isinstance(upload, UploadFile) or not upload.filename:
             form.error("bestand", BATCH_FIELDS[0].missing_message())
         else:
@@ -160,14 +111,14 @@ class SchoolVerifyPages(Controller):
                 body = batch_csv.answers(
                     parsed.lines, found, delimiter=parsed.delimiter,
                     words={s.value: word for s, (word, _) in RECOGNITION_STATUSES.items()},
-                    yes="ja", no="nee", unknown="geen erkenning",
+                    yes="ja", no="nee", unknown="geen erkenning", header=vocabulary.BATCH_CSV_COLUMNS,
                 )
                 name = f"erkenningen-{clock.today().isoformat()}.csv"
                 return Response(body, status_code=200, media_type="text/csv; charset=utf-8",
                                 headers={"Content-Disposition": f'attachment; filename="{name}"',
                                          "Cache-Control": "no-store"})
-            line_errors = [(e, problem_text(e, most)) for e in parsed.errors]
-            form.error("bestand", _summary(parsed.errors, line_errors[0][1]))
+            line_errors = [(e, column_name(e.column), problem_text(e, most)) for e in parsed.errors]
+            form.error("bestand", _summary(parsed.errors, line_errors[0][2]))
         return page(request, "school/batch.html", title="Een bestand controleren", form=form,
                     line_errors=line_errors[:SHOWN_LINE_ERRORS],
                     more_errors=max(len(line_errors) - SHOWN_LINE_ERRORS, 0),
@@ -180,18 +131,3 @@ def _summary(errors: list[batch_csv.LineError], first: str) -> str:
         return first
     which = "1 regel" if len(lines) == 1 else f"{number(len(lines))} regels"
     return f"Er staan fouten in {which} van het bestand. Verbeter ze en stuur het bestand opnieuw."
-
-
-async def _answer(
-    qualifications: QualificationService, runtime: Runtime, name: str, question: VerifyQuestion
-) -> dict[str, Any]:
-    """The register's verdict as a sentence, with the qualification named where the catalogue has it."""
-    found = await register.verify(runtime, question.company, question.crebo, question.pathway, question.date)
-    try:
-        qualification = await qualifications.by_crebo(question.crebo)
-        subject = wording.qualification_label(qualification.name, qualification.level, question.pathway)
-    except NotFound:
-        subject = f"crebo {question.crebo} ({vocabulary.term(question.pathway)})"
-    sentence = wording.verify_sentence(name, subject, found.date, clock.today(), found.recognised, found.status,
-                                       found.since, found.until, found.placements_until)
-    return {"recognised": found.recognised, "sentence": sentence, "status": found.status, "date": found.date}

@@ -15,12 +15,12 @@ from litestar.response import Redirect, Template
 from erkenning.core.caller import Caller, Role
 from erkenning.core.errors import InvalidTransition, NotFound
 from erkenning.core.states import GuardRefused
-from erkenning.http.dependencies import CurrentCaller, DbSession
+from erkenning.http.dependencies import CurrentCaller, DbSession, SettingsDep
 from erkenning.http.guards import requires
 from erkenning.reports.schemas import SchoolReportCreate, school_report_read
 from erkenning.reports.services.intake import ReportIntake
 from erkenning.reports.services.reports import ReportFilter, ReportService
-from erkenning.web import nav
+from erkenning.web import nav, wording
 from erkenning.web.actions import service_call
 from erkenning.web.forms import Field, Form
 from erkenning.web.listing import PageNumber, Pager
@@ -33,7 +33,7 @@ from erkenning.workflows.services.reporter_reactions import ReporterReactionServ
 PAGE_SIZE = 25
 PASSED_ON = flash_message(
     "school-report-passed-on",
-    "De melding is doorgegeven aan SBB. Het vertrouwelijke deel kunt u hierna niet meer inzien.",
+    "De melding is doorgegeven aan SBB. Bewaar het kenmerk; het vertrouwelijke deel kunt u niet meer inzien.",
 )
 REFERENCE = Field(
     "school_reference", "Uw eigen zaaknummer", required=False, width="m", autocomplete="off",
@@ -71,12 +71,13 @@ async def _list_page(
     pagina: int = 1, *, forms: dict[str, Form] | None = None, refusal: str | None = None, status: int = 200,
 ) -> Template:
     rows, total = await reports.list(caller, ReportFilter(), limit=PAGE_SIZE, offset=(pagina - 1) * PAGE_SIZE)
+    term = request.app.state.runtime.settings.report_triage_term_working_days
     questions, _ = await reactions.for_school(caller, limit=QUESTIONS_SHOWN, offset=0)
     given = forms or {}
     asked = [(q, given.get(str(q.report_id)) or Form(reaction_fields(q.report_id)) if q.open_for_reaction else None)
              for q in questions]
     return page(request, "school/reports.html", title="Meldingen",
-                reports=[school_report_read(r) for r, _ in rows], asked=asked, refusal=refusal,
+                reports=[school_report_read(r, term) for r, _ in rows], asked=asked, refusal=refusal,
                 privacy=statement(request.app.state.runtime.settings),
                 pager=Pager(request, pagina, PAGE_SIZE, shown=len(rows), total=total), status_code=status)
 
@@ -129,5 +130,16 @@ class SchoolReportPages(Controller):
         payload = validate_report(form, SchoolReportCreate, CONFIDENTIAL_FIELDS)
         if payload is None:
             return _form_page(request, form, 422)
-        await intake.from_school(payload, caller)
-        return redirect(request, "/school/meldingen", flash=PASSED_ON)
+        report = await intake.from_school(payload, caller)
+        return redirect(request, f"/school/meldingen/{report.id}", flash=PASSED_ON)
+
+    @get("/{report_id:uuid}", name="school_report")
+    async def detail(
+        self, request: Request[Any, Any, Any], report_id: FromPath[UUID], reports: NamedDependency[ReportService],
+        settings: SettingsDep, caller: CurrentCaller,
+    ) -> Template:
+        """One report this school passed on: SBB's reference, its term to assess it, and what happens next."""
+        found = school_report_read(await reports.get(report_id, caller), settings.report_triage_term_working_days)
+        return page(request, "school/report.html", title=f"Melding {found.reference}", report=found,
+                    next_step=wording.school_report_next_step(found.status),
+                    term_days=settings.report_triage_term_working_days, privacy=statement(settings))

@@ -16,6 +16,8 @@ from erkenning.core.auth.scope import get_scoped
 from erkenning.core.caller import Caller, Role
 from erkenning.core.errors import InvalidTransition, NotFound, ValidationFailed
 from erkenning.core.settings import Settings
+from erkenning.recognition import assessed
+from erkenning.recognition.criteria import NON_DISCRIMINATION
 from erkenning.reports.models import Report
 from erkenning.workflows import deadlines
 from erkenning.workflows.models import (
@@ -48,6 +50,14 @@ class Proposal:
     effective_until: date | None = None
     placements_until: date | None = None
     urgent_reason: str | None = None
+    criterion_code: str | None = None
+
+    def concerns(self) -> str | None:
+        """The criterion the outcome concerns: as given, else (these are discrimination cases) non-discrimination;
+        an unfounded outcome concerns none."""
+        if self.outcome is Outcome.UNFOUNDED:
+            return None
+        return self.criterion_code or NON_DISCRIMINATION
 
     def transition_until(self) -> date | None:
         """Until when running placements may continue; a withdrawal from a later date: that date, unless given."""
@@ -81,6 +91,8 @@ class Proposal:
                 errors.append({"field": "effective_until", "message": "must be after effective_from"})
         if self.outcome is not Outcome.SUSPENSION and self.effective_until is not None:
             errors.append({"field": "effective_until", "message": "only a suspension has an end date"})
+        if self.outcome is Outcome.UNFOUNDED and self.criterion_code is not None:
+            errors.append({"field": "criterion_code", "message": "an unfounded outcome finds no criterion unmet"})
         return errors
 
 
@@ -238,6 +250,11 @@ class InvestigationService:
         if problems := proposal.problems():
             raise ValidationFailed(problems)
         await self._check_recognitions(case, proposal.recognition_ids)
+        code = proposal.concerns()
+        concerned = (
+            await assessed.criterion_by_code(self.session, code, clock.today(), field="criterion_code")
+            if code else None
+        )
         frm = await self._move(case, S.PROPOSED, caller, "proposed", outcome=proposal.outcome,
                                findings=proposal.findings)
         case.outcome, case.findings, case.measures = proposal.outcome, proposal.findings, proposal.measures
@@ -245,10 +262,11 @@ class InvestigationService:
         case.recognition_ids = list(proposal.recognition_ids)
         case.effective_from, case.effective_until = proposal.effective_from, proposal.effective_until
         case.placements_until, case.urgent_reason = proposal.transition_until(), proposal.urgent_reason or None
+        case.criterion_id = concerned.id if concerned else None
         case.proposed_by, case.proposed_at = caller.principal_id, clock.now()
         case.approved_by = case.approved_at = None
         # What the reporting side said (wederhoor) is weighed in the proposal: the event names which reactions.
-        self._event(case, caller, "proposed", frm=frm, outcome=proposal.outcome.value,
+        self._event(case, caller, "proposed", frm=frm, outcome=proposal.outcome.value, criterion=code,
                     reporter_reactions=await self._reactions_weighed(case.id))
         await self.session.flush()
         return case
