@@ -138,7 +138,8 @@ async def sweep(runtime: Runtime, *, batch: int = 500) -> tuple[int, int]:
             now = clock.now()
             rows = (
                 await (await session.connection()).execute(_SWEEP, {
-                    "now": now, "batch": batch, "remind": REMIND, "passed": PASSED, "open": DeadlineStatus.OPEN.value,
+                    "now": now, "batch": batch, "open": DeadlineStatus.OPEN.value,
+                    "remind": outbox.topic_for_sql(REMIND), "passed": outbox.topic_for_sql(PASSED),
                     "on_hold": InvestigationStatus.ON_HOLD.value, "pending": outbox.EventStatus.PENDING.value,
                 })
             ).all()

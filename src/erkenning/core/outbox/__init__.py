@@ -19,6 +19,7 @@ from erkenning.core.outbox.events import (
     check_payload,
     enqueue_after_commit,
     take_new,
+    topic_for_sql,
 )
 from erkenning.core.outbox.models import EventStatus, OutboxEvent
 from erkenning.core.outbox.processing import RecentlyDone, claim, claim_due, process, sweep
@@ -47,4 +48,5 @@ __all__ = [
     "retry_dead",
     "sweep",
     "take_new",
+    "topic_for_sql",
 ]
