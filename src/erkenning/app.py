@@ -52,7 +52,8 @@ from erkenning.recognition.controllers.criteria import (
     AssessmentReadController,
     CriteriaController,
 )
-from erkenning.recognition.controllers.decisions import DecisionController, ObjectionController
+from erkenning.recognition.controllers.decisions import DecisionController
+from erkenning.recognition.controllers.objections import ObjectionController
 from erkenning.recognition.controllers.portal import PortalRecognitionController
 from erkenning.register.controllers import RegisterController, SchoolController
 from erkenning.reports.controllers import (
@@ -77,7 +78,7 @@ from erkenning.web.rendering import template_config
 from erkenning.web.router import web_routers
 from erkenning.workflows import gauges as workflow_gauges
 from erkenning.workflows.controllers.backoffice import AdviserTaskController, InvestigationController
-from erkenning.workflows.controllers.portal import HearingController
+from erkenning.workflows.controllers.portal import HearingController, ObjectionFileController
 from erkenning.workflows.controllers.reporting_side import ReceiptReactionController, SchoolReactionController
 
 # The domains' scrape-time gauges of `/metrics`.
@@ -109,7 +110,7 @@ def portal_handlers() -> list[Any]:
     """Routes of the company portal."""
     return [
         AccountController, PortalTrainingController, PortalRecognitionController, PortalAttachmentController,
-        HearingController, CompanyContactController,
+        HearingController, CompanyContactController, ObjectionFileController,
     ]
 
 

@@ -18,7 +18,15 @@ from erkenning.companies.models import Sector
 from erkenning.core import clock
 from erkenning.core.caller import Role
 from erkenning.recognition.criteria import AssessmentOccasion, CriterionResult
-from erkenning.recognition.models import DecisionKind, DecisionStatus, ObjectionStatus, Pathway, RecognitionStatus
+from erkenning.recognition.models import (
+    DecisionKind,
+    DecisionStatus,
+    HearingSkipGround,
+    HearingStatus,
+    ObjectionStatus,
+    Pathway,
+    RecognitionStatus,
+)
 from erkenning.register.models import Channel as SubscriptionChannel
 from erkenning.register.models import DeliveryStatus
 from erkenning.reports.models import Channel, CoarseStatus, Ground, ReadPurpose, ReferralBody, ReportStatus
@@ -74,7 +82,14 @@ BADGES: dict[type[StrEnum], dict[Any, tuple[str, str]]] = {
         ObjectionStatus.PENDING: ("in behandeling", "info"),
         ObjectionStatus.UPHELD: ("gegrond", "success"),
         ObjectionStatus.REJECTED: ("ongegrond", "neutral"),
+        ObjectionStatus.INADMISSIBLE: ("niet-ontvankelijk", "neutral"),
         ObjectionStatus.WITHDRAWN: ("ingetrokken", "neutral"),
+    },
+    HearingStatus: {
+        HearingStatus.NONE: ("nog niet geregeld", "neutral"),
+        HearingStatus.INVITED: ("uitgenodigd", "info"),
+        HearingStatus.HELD: ("gehouden", "success"),
+        HearingStatus.SKIPPED: ("niet gehouden (art. 7:3 Awb)", "neutral"),
     },
     ParticipationStatus: {
         ParticipationStatus.ENROLLED: ("aangemeld", "info"),
@@ -99,6 +114,13 @@ BADGES: dict[type[StrEnum], dict[Any, tuple[str, str]]] = {
 }
 
 WORDS: dict[type[StrEnum], dict[Any, str]] = {
+    # Art. 7:3 Awb: the grounds to leave the hearing of an objection out.
+    HearingSkipGround: {
+        HearingSkipGround.MANIFESTLY_INADMISSIBLE: "het bezwaar is kennelijk niet-ontvankelijk (a)",
+        HearingSkipGround.MANIFESTLY_UNFOUNDED: "het bezwaar is kennelijk ongegrond (b)",
+        HearingSkipGround.WAIVED: "het bedrijf wil niet worden gehoord (c)",
+        HearingSkipGround.FULLY_UPHELD: "aan het bezwaar wordt volledig tegemoetgekomen (e)",
+    },
     Ground: {
         Ground.ETHNICITY: "afkomst of huidskleur",
         Ground.RELIGION: "godsdienst of levensovertuiging",

@@ -2,7 +2,8 @@
 upheld revokes the decision and restores the recognition from its start (art. 7:11 Awb) within the
 beslissing op bezwaar itself, rejected lets the decision become final."""
 
-from datetime import timedelta
+import re
+from datetime import date, timedelta
 
 import httpx
 import sqlalchemy as sa
@@ -12,6 +13,7 @@ from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings
 from erkenning.recognition import deadlines
 from erkenning.recognition.models import Decision, DecisionStatus, Recognition, RecognitionStatus
+from erkenning.recognition.states import postal_grace_end
 from erkenning.recognition.tasks import SYSTEM
 from tests.factories import Principal, World, decision_body
 from tests.helpers import DECISIONS, PORTAL, MailCatcher, drain_queue, only
@@ -61,8 +63,12 @@ async def test_company_objects_in_the_portal_and_gets_a_receipt(
         await _object(client, world, decision_id, "Nogmaals.")
     ).status_code == 409  # one pending at a time
     await drain_queue(settings)
-    receipt = only(mail.to(await world.email()), "Ontvangstbevestiging van uw bezwaar")
+    assert re.fullmatch(r"SBB-BZ-\d{4}-\d{6}", filed["reference"])
+    receipt = only(mail.to(await world.email()), f"Ontvangstbevestiging van uw bezwaar ({filed['reference']})")
     assert clock.today().strftime("%d-%m-%Y") in MailCatcher.text(receipt)
+    # Its own reference, and the decision term (art. 7:10 Awb), in the receipt.
+    assert filed["reference"] in MailCatcher.text(receipt)
+    assert date.fromisoformat(filed["decide_by"]).strftime("%d-%m-%Y") in MailCatcher.text(receipt)
     listed = await client.get(OBJECTIONS, params={"status": "pending"}, headers=world.adviser.headers)
     assert [o["id"] for o in listed.json()["items"]] == [filed["id"]]
 
@@ -122,7 +128,7 @@ async def test_upheld_objection_revokes_the_decision_and_restores_the_recognitio
         ("active", (today - timedelta(days=200)).isoformat(), None),
     ]
     inbox = mail.to(await world.email())
-    upheld_letter = MailCatcher.text(only(inbox, "Beslissing op uw bezwaar"))
+    upheld_letter = MailCatcher.text(only(inbox, f"Beslissing op uw bezwaar ({objection['reference']})"))
     assert "Uw bezwaar is gegrond" in upheld_letter and "7:11 Awb" in upheld_letter
     assert f"met ingang van {today.strftime('%d-%m-%Y')}" in upheld_letter and "beroep" in upheld_letter
     assert not [m for m in inbox if m["Subject"] == "Besluit van SBB: herstel van de erkenning"]
@@ -157,10 +163,23 @@ async def test_rejected_objection_keeps_the_decision_which_then_becomes_final(
     recognition_id, decision_id, objection = await _suspended_and_objected(client, world)
     deadline = (await _decision(runtime, decision_id)).objection_deadline
     with clock.travel(deadline - clock.today() + timedelta(days=1)):
+        # Not yet: a posted objection may still arrive within a week after the term (art. 6:9(2) Awb).
+        async with runtime.transaction() as session:
+            assert await deadlines.finalise_due(session, settings, SYSTEM, clock.today()) == 0
+    with clock.travel(postal_grace_end(deadline) - clock.today() + timedelta(days=1)):
         # The grant becomes final; the pending objection keeps the suspension from it.
         async with runtime.transaction() as session:
             assert await deadlines.finalise_due(session, settings, SYSTEM, clock.today()) == 1
         assert (await _decision(runtime, decision_id)).status is DecisionStatus.SENT
+        # Not rejected before the objector is heard, or the hearing is left out on a ground of art. 7:3 Awb.
+        unheard = await _decide(client, objection["id"], "rejected", world.senior2, "Het verslag is juist.")
+        assert unheard.status_code == 409 and "7:2 Awb" in unheard.json()["detail"]
+        skipped = await client.post(
+            f"{OBJECTIONS}/{objection['id']}/hearing/skip",
+            json={"ground": "waived", "note": "Het bedrijf wil niet worden gehoord (brief van 3 december)."},
+            headers=world.adviser.headers,
+        )
+        assert skipped.status_code == 200, skipped.text
         rejected = await _decide(client, objection["id"], "rejected", world.senior2, "Het verslag is juist.")
         assert rejected.status_code == 200 and rejected.json()["status"] == "rejected"
         async with runtime.transaction() as session:

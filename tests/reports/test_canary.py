@@ -296,14 +296,28 @@ async def test_a_canary_in_every_free_text_field_goes_through_the_whole_workflow
                                response=f"{WORK} zienswijze")
     await drain()
 
-    # Objection, decided by someone not involved.
+    # Objection: the file for inspection (art. 7:4 Awb), the hearing with its report, the decision on it by
+    # someone not involved.
     objection = await client.post(f"/api/v1/portal/decisions/{detail['decision_id']}/objections",
                                   json={"grounds": f"{WORK} bezwaargronden"}, headers=company_user.headers)
     assert objection.status_code == 201, objection.text
-    decided = await client.post(f"/api/v1/backoffice/objections/{objection.json()['id']}/decide",
-                                json={"outcome": "rejected", "reason": f"{WORK} ongegrond"}, headers=senior.headers)
-    assert decided.status_code == 200, decided.text
-    await drain()
+    objection_url = f"/api/v1/backoffice/objections/{objection.json()['id']}"
+    company_views.append(await client.get(f"/api/v1/portal/objections/{objection.json()['id']}/file",
+                                          headers=company_user.headers))
+    hearing_at = (clock.now() + timedelta(days=2)).isoformat()
+    invited = await client.post(f"{objection_url}/hearing/invite", headers=adviser.headers,
+                                json={"hearing_at": hearing_at, "place": f"{WORK} zaal"})
+    assert invited.status_code == 200, invited.text
+    with clock.travel(timedelta(days=3)):
+        held = await client.post(f"{objection_url}/hearing/held", json={"report": f"{WORK} verslag"},
+                                 headers=adviser.headers)
+        assert held.status_code == 200, held.text
+        decided = await client.post(f"{objection_url}/decide", headers=senior.headers,
+                                    json={"outcome": "rejected", "reason": f"{WORK} ongegrond"})
+        assert decided.status_code == 200, decided.text
+        await drain()
+    company_views.append(await client.get(f"/api/v1/portal/objections/{objection.json()['id']}/letter",
+                                          headers=company_user.headers))
 
     # Exports: the register CSV, the monitoring CSV and the yearly report.
     register_csv = tmp_path / "register.csv"

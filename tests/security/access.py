@@ -129,6 +129,9 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", f"{_P}/objections"): COMPANY_ONLY,
     ("GET", f"{_P}/objections/{{objection_id:uuid}}"): COMPANY_ONLY,
     ("POST", f"{_P}/objections/{{objection_id:uuid}}/withdraw"): COMPANY_ONLY,
+    ("GET", f"{_P}/objections/{{objection_id:uuid}}/file"): COMPANY_ONLY,
+    # The world's objection is still pending: no beslissing op bezwaar yet, for the company too.
+    ("GET", f"{_P}/objections/{{objection_id:uuid}}/letter"): rule(COMPANY, company="404"),
     ("GET", f"{_P}/objections/{{objection_id:uuid}}/attachments"): COMPANY_ONLY,
     ("GET", f"{_P}/objections/{{objection_id:uuid}}/attachments/{{attachment_id:uuid}}"): COMPANY_ONLY,
     # The multipart body is read before the objection is looked up: the matrix's empty body is refused (400)
@@ -252,6 +255,15 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", f"{_B}/objections/{{objection_id:uuid}}"): ANY_STAFF,
     ("POST", f"{_B}/objections/{{objection_id:uuid}}/decide"): ADVISERS_ONLY,
     ("POST", f"{_B}/objections/{{objection_id:uuid}}/withdraw"): ADVISERS_ONLY,
+    ("POST", f"{_B}/objections/{{objection_id:uuid}}/lateness"): ADVISERS_ONLY,
+    ("POST", f"{_B}/objections/{{objection_id:uuid}}/extend"): ADVISERS_ONLY,
+    ("POST", f"{_B}/objections/{{objection_id:uuid}}/hearing/invite"): ADVISERS_ONLY,
+    ("POST", f"{_B}/objections/{{objection_id:uuid}}/hearing/held"): ADVISERS_ONLY,
+    ("POST", f"{_B}/objections/{{objection_id:uuid}}/hearing/skip"): ADVISERS_ONLY,
+    # Pending in the world: no beslissing op bezwaar to download yet.
+    ("GET", f"{_B}/objections/{{objection_id:uuid}}/letter"): rule(
+        *STAFF, adviser="404", senior_adviser="404", admin="404"
+    ),
     ("GET", f"{_B}/objections/{{objection_id:uuid}}/attachments"): ANY_STAFF,
     ("GET", f"{_B}/objections/{{objection_id:uuid}}/attachments/{{attachment_id:uuid}}"): ANY_STAFF,
     ("POST", f"{_B}/objections/{{objection_id:uuid}}/attachments"): ANY_STAFF,
@@ -355,10 +367,13 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/besluiten/{decision_id:uuid}/wijzigen"): ADVISERS_ONLY,
     ("POST", "/besluiten/{decision_id:uuid}/reactie"): ADVISERS_ONLY,
     ("POST", "/besluiten/{decision_id:uuid}/{slug:str}"): rule(*ADVISERS, params={"slug": "niet-doorzetten"}),
+    ("POST", "/besluiten/{decision_id:uuid}/bezwaar-op-papier"): ADVISERS_ONLY,
     ("GET", "/bezwaren"): ANY_STAFF,
     ("GET", "/bezwaren/{objection_id:uuid}"): ANY_STAFF,
     ("POST", "/bezwaren/{objection_id:uuid}/beslissen"): ADVISERS_ONLY,
     ("POST", "/bezwaren/{objection_id:uuid}/ingetrokken"): ADVISERS_ONLY,
+    ("POST", "/bezwaren/{objection_id:uuid}/{slug:str}"): rule(*ADVISERS, params={"slug": "verdagen"}),
+    ("GET", "/bezwaren/{objection_id:uuid}/brief"): rule(*STAFF, adviser="404", senior_adviser="404", admin="404"),
     ("GET", "/bezwaren/{objection_id:uuid}/bijlagen"): ANY_STAFF,
     ("GET", "/bezwaren/{objection_id:uuid}/bijlagen/{attachment_id:uuid}"): ANY_STAFF,
     ("GET", "/cursussen"): ANY_STAFF,
@@ -380,6 +395,8 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/portaal/besluiten/{decision_id:uuid}/bezwaar"): rule(COMPANY, body={"grounds": "Oneens."}),
     ("POST", "/portaal/besluiten/{decision_id:uuid}/zienswijze"): rule(COMPANY, body={"text": "Onze kant."}),
     ("POST", "/portaal/bezwaren/{objection_id:uuid}/intrekken"): COMPANY_ONLY,
+    ("GET", "/portaal/bezwaren/{objection_id:uuid}/dossier"): COMPANY_ONLY,
+    ("GET", "/portaal/bezwaren/{objection_id:uuid}/brief"): rule(COMPANY, company="404"),
     ("POST", "/portaal/besluiten/{decision_id:uuid}/bezwaar/versturen"): rule(COMPANY, body={"grounds": "Oneens."}),
     ("POST", "/portaal/besluiten/{decision_id:uuid}/bezwaar/wijzigen"): rule(COMPANY, body={"grounds": "Oneens."}),
     ("POST", "/portaal/besluiten/{decision_id:uuid}/bijlagen/{attachment_id:uuid}/verwijderen"): COMPANY_ONLY,

@@ -14,10 +14,12 @@ from erkenning.core.errors import DomainError, Forbidden, InvalidTransition
 from erkenning.core.states import GuardRefused, allowed, apply, check
 from erkenning.recognition.models import DecisionKind as K
 from erkenning.recognition.models import DecisionStatus as D
+from erkenning.recognition.models import HearingStatus as H
 from erkenning.recognition.models import ObjectionStatus as O
 from erkenning.recognition.models import RecognitionStatus as R
 from erkenning.recognition.states import (
     DECISION_TRANSITIONS,
+    HEARING_TRANSITIONS,
     OBJECTION_TRANSITIONS,
     RECOGNITION_TRANSITIONS,
 )
@@ -102,6 +104,7 @@ DECISION_SPEC = {
     (D.APPROVED, D.CANCELLED): STAFF_DECIDING,
     (D.SENT, D.FINAL): {Role.SYSTEM},
     (D.SENT, D.REVOKED): STAFF_DECIDING,
+    (D.FINAL, D.REVOKED): STAFF_DECIDING,  # by upholding a late objection found admissible (art. 6:11 Awb)
 }
 # What each move is given by the services that make it.
 GIVEN = {"objection_upheld": True, "objection_pending": False, "criteria_unmet": []}
@@ -118,7 +121,8 @@ def decision(status: D, kind: K = K.GRANT, **fields):
         "response_due": None,
         "response_received_at": None,
         "urgent_reason": None,
-        "objection_deadline": clock.today() - timedelta(days=1),
+        # Past the term and the week after it for posted objections (art. 6:9(2) Awb).
+        "objection_deadline": clock.today() - timedelta(days=30),
     }
     return SimpleNamespace(**(values | fields))
 
@@ -159,8 +163,9 @@ NOT_READY_DECISION = {
         lambda: decision(D.APPROVED), {"criteria_unmet": ["25180 bol: not met: non_discrimination"]},
         "non_discrimination",
     ),
-    (D.SENT, D.FINAL): (lambda: decision(D.SENT, objection_deadline=TODAY), {}, "has not passed yet"),
+    (D.SENT, D.FINAL): (lambda: decision(D.SENT, objection_deadline=TODAY), {}, "have not passed yet"),
     (D.SENT, D.REVOKED): (lambda: decision(D.SENT), {"objection_upheld": False}, "only by upholding an objection"),
+    (D.FINAL, D.REVOKED): (lambda: decision(D.FINAL), {"objection_upheld": False}, "only by upholding an objection"),
 }
 
 
@@ -279,6 +284,10 @@ def test_final_needs_the_term_passed_and_no_pending_objection() -> None:
     running = decision(D.SENT, objection_deadline=clock.today())
     with pytest.raises(InvalidTransition, match="not passed"):
         apply(DECISION_TRANSITIONS, running, D.FINAL, system)
+    # The week after the term in which a posted objection may still arrive (art. 6:9(2) Awb) counts too.
+    in_the_week = decision(D.SENT, objection_deadline=clock.today() - timedelta(days=3))
+    with pytest.raises(InvalidTransition, match="6:9"):
+        apply(DECISION_TRANSITIONS, in_the_week, D.FINAL, system)
     passed = decision(D.SENT)
     with pytest.raises(InvalidTransition, match="still pending"):
         apply(DECISION_TRANSITIONS, passed, D.FINAL, system, objection_pending=True)
@@ -315,14 +324,22 @@ def test_moves_lists_only_what_the_caller_may_do_now() -> None:
 OBJECTION_SPEC = {
     (O.PENDING, O.UPHELD): STAFF_DECIDING,
     (O.PENDING, O.REJECTED): STAFF_DECIDING,
+    (O.PENDING, O.INADMISSIBLE): STAFF_DECIDING,
     (O.PENDING, O.WITHDRAWN): STAFF_DECIDING | {Role.COMPANY},
 }
+
+
+def objection(status: O = O.PENDING, **fields):
+    """An objection on time and heard (the moves' conditions hold), unless `fields` say otherwise."""
+    values = {"status": status, "timely": True, "late_excused": None, "hearing_status": H.HELD,
+              "hearing_skip_ground": None, "hearing_at": None}
+    return SimpleNamespace(**(values | fields))
 
 
 @pytest.mark.parametrize(("source", "target"), list(product(O, O)))
 @pytest.mark.parametrize("role", ALL_ROLES)
 def test_objection_every_pair_and_role(source: O, target: O, role: Role) -> None:
-    obj = SimpleNamespace(status=source)
+    obj = objection(source)
     contested = decision(D.SENT, K.SUSPEND)
     if role in OBJECTION_SPEC.get((source, target), set()):
         apply(OBJECTION_TRANSITIONS, obj, target, caller(role), reason="r", decision=contested)
@@ -342,12 +359,73 @@ def test_whoever_prepared_the_decision_does_not_decide_the_objection() -> None:
         with pytest.raises(GuardRefused, match="7:5 Awb"):
             apply(
                 OBJECTION_TRANSITIONS,
-                SimpleNamespace(status=O.PENDING),
+                objection(),
                 O.UPHELD,
                 person,
                 reason="r",
                 decision=contested,
             )
-    obj = SimpleNamespace(status=O.PENDING)
+    obj = objection()
     apply(OBJECTION_TRANSITIONS, obj, O.REJECTED, SENIOR, reason="r", decision=contested)
     assert obj.status is O.REJECTED
+
+
+def test_an_objection_is_rejected_only_after_the_hearing_or_a_fitting_ground_of_art_7_3() -> None:
+    contested = decision(D.SENT, K.SUSPEND)
+    for unheard in (objection(hearing_status=H.NONE), objection(hearing_status=H.INVITED)):
+        with pytest.raises(InvalidTransition, match="7:2 Awb"):
+            apply(OBJECTION_TRANSITIONS, unheard, O.REJECTED, SENIOR, reason="r", decision=contested)
+        apply(OBJECTION_TRANSITIONS, unheard, O.UPHELD, SENIOR, reason="r", decision=contested)  # art. 7:3(e)
+    for ground in ("manifestly_inadmissible", "fully_upheld"):
+        with pytest.raises(InvalidTransition, match="does not fit rejecting"):
+            apply(OBJECTION_TRANSITIONS, objection(hearing_status=H.SKIPPED, hearing_skip_ground=ground),
+                  O.REJECTED, SENIOR, reason="r", decision=contested)
+    for ground in ("manifestly_unfounded", "waived"):
+        obj = objection(hearing_status=H.SKIPPED, hearing_skip_ground=ground)
+        apply(OBJECTION_TRANSITIONS, obj, O.REJECTED, SENIOR, reason="r", decision=contested)
+
+
+def test_a_late_objection_is_judged_only_once_found_admissible() -> None:
+    contested = decision(D.SENT, K.SUSPEND)
+    for target in (O.UPHELD, O.REJECTED):
+        for late in (objection(timely=False), objection(timely=False, late_excused=False)):
+            with pytest.raises(InvalidTransition, match="6:11 Awb"):
+                apply(OBJECTION_TRANSITIONS, late, target, SENIOR, reason="r", decision=contested)
+        apply(OBJECTION_TRANSITIONS, objection(timely=False, late_excused=True), target, SENIOR, reason="r",
+              decision=contested)
+    apply(OBJECTION_TRANSITIONS, objection(timely=False), O.INADMISSIBLE, SENIOR, reason="r", decision=contested)
+
+
+HEARING_SPEC = {
+    (H.NONE, H.INVITED): ("hearing_at",),
+    (H.INVITED, H.HELD): ("report",),
+    (H.NONE, H.SKIPPED): ("ground",),
+    (H.INVITED, H.SKIPPED): ("ground",),
+}
+
+
+@pytest.mark.parametrize(("source", "target"), list(product(H, H)))
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_hearing_every_pair_and_role(source: H, target: H, role: Role) -> None:
+    given = {"hearing_at": clock.now(), "report": "Verslag.", "ground": "waived"}
+    obj = objection(hearing_status=source)
+    if role in STAFF_DECIDING and (source, target) in HEARING_SPEC:
+        apply(HEARING_TRANSITIONS, obj, target, caller(role), attr="hearing_status", **given)
+        assert obj.hearing_status is target
+        missing = {k: v for k, v in given.items() if k not in HEARING_SPEC[(source, target)]}
+        with pytest.raises(DomainError):  # what the move needs: 422 without it
+            apply(HEARING_TRANSITIONS, objection(hearing_status=source), target, caller(role),
+                  attr="hearing_status", **missing)
+    else:
+        with pytest.raises(DomainError):
+            apply(HEARING_TRANSITIONS, obj, target, caller(role), attr="hearing_status", **given)
+        assert obj.hearing_status is source
+
+
+def test_no_hearing_moves_once_the_objection_is_decided_and_none_before_its_time() -> None:
+    decided = objection(O.UPHELD, hearing_status=H.NONE)
+    with pytest.raises(InvalidTransition, match="no longer pending"):
+        apply(HEARING_TRANSITIONS, decided, H.SKIPPED, SENIOR, attr="hearing_status", ground="waived")
+    later = objection(hearing_status=H.INVITED, hearing_at=clock.now() + timedelta(days=2))
+    with pytest.raises(InvalidTransition, match="record it once held"):
+        apply(HEARING_TRANSITIONS, later, H.HELD, SENIOR, attr="hearing_status", report="Verslag.")

@@ -29,10 +29,11 @@ def _digits(n: int, what: str) -> Callable[[str], str]:
 
 
 # A Dutch postcode as the API document states it: four digits (not starting with 0), two letters other than
-# SA, SD and SS (which PostNL does not use), up to three spaces between them, white space around. The pattern
-# bounds the length (a `maxLength` would count the white space that is stripped before the check).
+# SA, SD and SS (which PostNL does not use), up to three spaces between them, up to ten white-space characters
+# around. The pattern bounds the length (a `maxLength` would count the white space that is stripped before the
+# check), and the server checks the same pattern.
 POSTCODE_CORE = r"[1-9][0-9]{3} {0,3}([A-RT-Za-rt-z][A-Za-z]|[Ss][BCE-RT-Zbce-rt-z])"
-POSTCODE_PATTERN = rf"^[{SPACE}]*{POSTCODE_CORE}[{SPACE}]*$"
+POSTCODE_PATTERN = rf"^[{SPACE}]{{0,10}}{POSTCODE_CORE}[{SPACE}]{{0,10}}$"
 _POSTCODE = re.compile(POSTCODE_PATTERN)
 
 

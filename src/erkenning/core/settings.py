@@ -158,6 +158,19 @@ class Settings(BaseSettings):
     )
     investigation_lead_time_weeks: int = 8
     objection_term_weeks: int = 6
+    objection_advisory_committee: bool = Field(
+        default=False,
+        description="objections are heard by an advisory committee (art. 7:13 Awb): the decision term is twelve "
+        "weeks instead of six (art. 7:10(1))",
+    )
+    objection_reminder_working_days: int = Field(
+        default=10, ge=1, le=60,
+        description="working days before an objection's decision term ends that the senior advisers are reminded",
+    )
+    objection_escalation_working_days: int = Field(
+        default=3, ge=1, le=30,
+        description="working days before an objection's decision term ends that it is escalated (once)",
+    )
     reassessment_years: int = 4
     reassessment_notice_days: int = 60
     calendar_refresh_s: float = Field(

@@ -84,6 +84,8 @@ async def add_decisions(conn: asyncpg.Connection, periods: list[SeededPeriod]) -
     await conn.execute("CREATE TEMP TABLE IF NOT EXISTS seed_decision (LIKE decision) ON COMMIT DROP")
     # The kenmerk is made on the way in (the year it was sent), not copied.
     await conn.execute("ALTER TABLE seed_decision ALTER kenmerk DROP NOT NULL")
+    # LIKE copies NOT NULL, not defaults: a seeded decision was never put to the company again.
+    await conn.execute("ALTER TABLE seed_decision ALTER earlier_intentions SET DEFAULT '[]'")
     await conn.copy_records_to_table("seed_decision", records=decisions, columns=_DECISION_COLUMNS,
                                      timeout=NO_TIMEOUT)
     columns = ", ".join(_DECISION_COLUMNS)

@@ -8,6 +8,7 @@ objection, which names appeal to the court instead) composes its own from the sa
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from erkenning.core.settings import Settings
 from erkenning.recognition.dispatch import Dispatch
@@ -64,5 +65,36 @@ def response(settings: Settings, kenmerk: str, due_text: str) -> Clause:
             "binnen de termijn, dan kan SBB na die termijn besluiten.",
             "Dit is nog geen besluit: u kunt er geen bezwaar tegen maken. Tegen het besluit dat volgt wel; "
             "hoe, staat in dat besluit.",
+        ),
+    )
+
+
+def appeal(sent_on: date, deadline: date, kenmerk: str, court: str | None) -> Clause:
+    """Appeal (beroep) against a beslissing op bezwaar: to the administrative court within six weeks from the day
+    after sending (art. 8:1, 6:7, 6:8 Awb), to the rechtbank of the arrondissement of the company's seat (art.
+    8:7(2)), named where known; never a new objection (art. 7:1); interim relief (art. 8:81)."""
+    where = (
+        f"de {court} (de rechtbank in het arrondissement waar uw bedrijf is gevestigd, artikel 8:7 Awb)"
+        if court
+        else "de rechtbank in het arrondissement waar uw bedrijf is gevestigd (artikel 8:7 Awb)"
+    )
+    return Clause(
+        heading="Beroep instellen",
+        paragraphs=(
+            "Bent u het niet eens met deze beslissing op uw bezwaar? Dan kunt u beroep instellen bij de "
+            f"bestuursrechter (artikel 8:1 Awb): bij {where}. Tegen deze beslissing kunt u geen bezwaar meer maken "
+            "bij SBB (artikel 7:1 Awb).",
+            "De beroepstermijn is zes weken. Die begint op de dag na de dag waarop deze beslissing is verzonden "
+            f"(artikel 6:7 en 6:8 Awb). Deze beslissing is verzonden op {long_date(sent_on)}; uw beroepschrift moet "
+            f"dus uiterlijk op {long_date(deadline)} bij de rechtbank zijn ontvangen. Een beroepschrift dat u per "
+            "post verstuurt, is ook op tijd als het vóór het einde van de termijn is verzonden en niet later dan "
+            "een week na die dag bij de rechtbank binnenkomt (artikel 6:9 Awb).",
+            "Vermeld in uw beroepschrift uw naam en adres, de datum, het kenmerk van deze beslissing "
+            f"({kenmerk}) en waarom u het er niet mee eens bent, onderteken het en stuur een kopie van deze "
+            "beslissing mee (artikel 6:5 Awb). U kunt ook digitaal beroep instellen via de website van de "
+            "Rechtspraak. Voor het behandelen van uw beroep betaalt u griffierecht.",
+            "Een beroep schort de werking van deze beslissing niet op (artikel 6:16 Awb). Kunt u de uitspraak "
+            "niet afwachten, omdat uw belang spoed vraagt? Dan kunt u de voorzieningenrechter van dezelfde "
+            "rechtbank vragen om een voorlopige voorziening (artikel 8:81 Awb).",
         ),
     )

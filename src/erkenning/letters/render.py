@@ -23,7 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.companies.models import Company
 from erkenning.core.settings import Settings
-from erkenning.letters import remedy
+from erkenning.letters import courts, remedy
 from erkenning.recognition import assessed
 from erkenning.recognition.dispatch import Dispatch, kenmerk_of
 from erkenning.recognition.mails import KIND_NL
@@ -31,7 +31,10 @@ from erkenning.recognition.models import (
     Decision,
     DecisionKind,
     DecisionRecognition,
+    HearingSkipGround,
     LetterKind,
+    Objection,
+    ObjectionStatus,
     Pathway,
     Qualification,
     Recognition,
@@ -75,6 +78,21 @@ INTENDED_SENTENCE = {
     "kwalificaties en leerwegen hieronder.",
     DecisionKind.WITHDRAW: "SBB is van plan de erkenning van uw bedrijf als leerbedrijf in te trekken voor de "
     "kwalificaties en leerwegen hieronder.",
+}
+
+
+OUTCOME_SENTENCE = {
+    ObjectionStatus.UPHELD: "SBB verklaart uw bezwaar gegrond.",
+    ObjectionStatus.REJECTED: "SBB verklaart uw bezwaar ongegrond. Het besluit blijft in stand.",
+    ObjectionStatus.INADMISSIBLE: "SBB verklaart uw bezwaar niet-ontvankelijk. SBB beoordeelt het daarom niet "
+    "inhoudelijk; het besluit blijft in stand.",
+}
+# Why the objector was not heard (art. 7:3 Awb), completing "SBB heeft u niet gehoord, omdat …".
+SKIP_REASON = {
+    HearingSkipGround.MANIFESTLY_INADMISSIBLE: "het bezwaar kennelijk niet-ontvankelijk is",
+    HearingSkipGround.MANIFESTLY_UNFOUNDED: "het bezwaar kennelijk ongegrond is",
+    HearingSkipGround.WAIVED: "u heeft laten weten geen gebruik te willen maken van het recht om te worden gehoord",
+    HearingSkipGround.FULLY_UPHELD: "SBB volledig aan uw bezwaar tegemoetkomt",
 }
 
 
@@ -173,6 +191,27 @@ class Letters:
             title=f"Voornemen: {KIND_NL[decision.kind]}",
             sentence=INTENDED_SENTENCE.get(decision.kind, DECISION_SENTENCE[decision.kind]),
             response=remedy.response(settings, context["kenmerk"], long_date(decision.response_due)),
+        )
+
+
+    async def objection_decision(
+        self, session: AsyncSession, settings: Settings, objection: Objection, decision: Decision
+    ) -> str:
+        if objection.decided_on is None or objection.appeal_deadline is None or objection.reference is None:
+            raise ValueError("a beslissing op bezwaar needs its reference, the day it is sent and its appeal term")
+        context = await _common(session, settings, decision, LetterKind.DECISION)
+        ground = objection.hearing_skip_ground
+        return _ENV.get_template("objection_decision.html").render(
+            **{**context, "kenmerk": objection.reference},
+            title="Beslissing op bezwaar",
+            objection=objection,
+            outcome_sentence=OUTCOME_SENTENCE[objection.status],
+            hearing_day=(objection.hearing_at or objection.hearing_held_at or objection.decided_at),
+            skip_reason=SKIP_REASON[ground] if ground else "",
+            remedy=remedy.appeal(
+                objection.decided_on, objection.appeal_deadline, objection.reference,
+                courts.court_for(context["company"].city),
+            ),
         )
 
 

@@ -24,7 +24,7 @@ from erkenning.core import calendar, clock
 from erkenning.core.caller import Caller
 from erkenning.core.errors import InvalidTransition
 from erkenning.core.settings import Settings
-from erkenning.recognition.models import Decision, Letter, LetterKind
+from erkenning.recognition.models import Decision, Letter, LetterKind, Objection
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,13 @@ class LetterRenderer(Protocol):
         preview); otherwise the decision's own recognitions."""
         ...
 
+    async def objection_decision(
+        self, session: AsyncSession, settings: Settings, objection: Objection, decision: Decision
+    ) -> str:
+        """The beslissing op bezwaar (art. 7:12 Awb): the objection's reference, the contested decision, the
+        outcome and its grounds, how the objector was heard, and appeal to the court (art. 8:1, 8:7, 6:7)."""
+        ...
+
 
 def sha256(html: str) -> str:
     return hashlib.sha256(html.encode("utf-8")).hexdigest()
@@ -104,16 +111,30 @@ def sha256(html: str) -> str:
 def kenmerk_of(decision: Decision, kind: LetterKind) -> str:
     """A letter's own kenmerk: the decision's for the decision letter, with a suffix for the others."""
     assert decision.kenmerk is not None
-    return decision.kenmerk if kind is LetterKind.DECISION else f"{decision.kenmerk}-V"
+    if kind is LetterKind.DECISION:
+        return decision.kenmerk
+    # A reopened decision is put to the company again (its earlier intentions spent): -V2, -V3, …
+    spent = len(decision.earlier_intentions or [])
+    return f"{decision.kenmerk}-V{spent + 1 if spent else ''}"
 
 
-async def keep(session: AsyncSession, decision: Decision, kind: LetterKind, html: str, caller: Caller) -> Letter:
-    """Store a letter as it goes out (once: it can never be changed afterwards)."""
+async def keep(
+    session: AsyncSession,
+    decision: Decision,
+    kind: LetterKind,
+    html: str,
+    caller: Caller,
+    *,
+    objection: Objection | None = None,
+) -> Letter:
+    """Store a letter as it goes out (once: it can never be changed afterwards). A beslissing op bezwaar
+    is kept under its objection's reference."""
     if caller.principal_id is None:
         raise InvalidTransition("A letter goes out on behalf of a person")
+    kenmerk = objection.reference if objection is not None and objection.reference else kenmerk_of(decision, kind)
     letter = Letter(
-        kenmerk=kenmerk_of(decision, kind), kind=kind.value, decision_id=decision.id, html=html,
-        sha256=sha256(html), created_by=caller.principal_id,
+        kenmerk=kenmerk, kind=kind.value, decision_id=decision.id, html=html,
+        sha256=sha256(html), created_by=caller.principal_id, objection_id=objection.id if objection else None,
     )
     session.add(letter)
     await session.flush()
@@ -126,5 +147,13 @@ async def kept(session: AsyncSession, decision_id: UUID, kind: LetterKind) -> Le
         select(Letter)
         .where(Letter.decision_id == decision_id, Letter.kind == kind.value)
         .order_by(col(Letter.created_at).desc())
+    )
+    return (await session.exec(stmt)).first()
+
+
+async def kept_of_objection(session: AsyncSession, objection_id: UUID) -> Letter | None:
+    """The beslissing op bezwaar kept for an objection, if it was decided."""
+    stmt = select(Letter).where(
+        Letter.objection_id == objection_id, Letter.kind == LetterKind.OBJECTION_DECISION.value
     )
     return (await session.exec(stmt)).first()

@@ -9,6 +9,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.companies.models import Company
+from erkenning.core import clock
+from erkenning.core.auth.models import Principal
 from erkenning.core.mail import Composed, Composer
 from erkenning.recognition.models import (
     Decision,
@@ -70,10 +72,20 @@ async def _about_objection(session: AsyncSession, payload: dict[str, Any]) -> Co
     if objection is None or loaded is None or loaded[1].email is None:
         return _SKIP
     decision, company = loaded
+    when = clock.local(objection.hearing_at).strftime("%d-%m-%Y %H:%M") if objection.hearing_at else ""
     return Composed(
         to=company.email,
-        context={**await _decision_context(session, decision, company), "objection": objection},
+        context={**await _decision_context(session, decision, company), "objection": objection, "hearing_when": when},
     )
+
+
+async def _objection_to_staff(session: AsyncSession, payload: dict[str, Any]) -> Composed:
+    """A reminder or escalation of an objection's decision term to one senior adviser (ids and dates only)."""
+    objection = await session.get(Objection, UUID(payload["objection_id"]))
+    principal = await session.get(Principal, UUID(payload["principal_id"]))
+    if objection is None or principal is None or not principal.active or principal.email is None:
+        return _SKIP
+    return Composed(to=principal.email, context={"name": principal.name, "objection": objection})
 
 
 COMPOSERS: dict[str, Composer] = {
@@ -82,4 +94,9 @@ COMPOSERS: dict[str, Composer] = {
     "decision_intention_dropped": _about_decision,
     "objection_received": _about_objection,
     "objection_decided": _about_objection,
+    "objection_hearing_invited": _about_objection,
+    "objection_hearing_report": _about_objection,
+    "objection_term_extended": _about_objection,
+    "objection_term_reminder": _objection_to_staff,
+    "objection_term_escalation": _objection_to_staff,
 }

@@ -8,12 +8,19 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import DATERANGE, ExcludeConstraint
+from sqlalchemy.dialects.postgresql import DATERANGE, JSONB, ExcludeConstraint
 from sqlmodel import Field, SQLModel
 
 from erkenning.core.auth.scope import owned_by_company
 from erkenning.core.caller import Caller, Role
-from erkenning.core.db import TimestampedModel, TZDateTime, UUIDModel, enum_field, metadata, timestamp_field
+from erkenning.core.db import (
+    TimestampedModel,
+    TZDateTime,
+    UUIDModel,
+    enum_field,
+    metadata,
+    timestamp_field,
+)
 
 
 class Pathway(StrEnum):
@@ -289,6 +296,11 @@ class Decision(TimestampedModel, table=True):
     # The approver who confirmed having read the company's response before deciding.
     response_read_by: UUID | None = Field(default=None, foreign_key="principal.id", ondelete="RESTRICT")
     response_read_at: datetime | None = timestamp_field(nullable=True)
+    # Intended decisions spent by reopening (the measure may change: a new one is put to the company), with
+    # the response each got: [{intended_on, response_due, response_received_at, response_text}].
+    earlier_intentions: list[dict[str, Any]] = Field(
+        default_factory=list, sa_type=JSONB, sa_column_kwargs={"server_default": "[]"}
+    )
 
     sent_at: datetime | None = timestamp_field(nullable=True)
     sent_on: date | None = Field(default=None)
@@ -335,6 +347,7 @@ class LetterKind(StrEnum):
 
     DECISION = "decision"
     INTENDED_DECISION = "intended_decision"
+    OBJECTION_DECISION = "objection_decision"  # beslissing op bezwaar (art. 7:12 Awb), kenmerk: the objection's
 
 
 class Letter(UUIDModel, table=True):
@@ -361,16 +374,53 @@ class ObjectionStatus(StrEnum):
     PENDING = "pending"
     UPHELD = "upheld"  # gegrond: the decision is revoked and what it changed restored from its start
     REJECTED = "rejected"  # ongegrond: the decision stands
+    INADMISSIBLE = "inadmissible"  # niet-ontvankelijk (e.g. late without excuse, art. 6:11 Awb): not judged
     WITHDRAWN = "withdrawn"
+
+
+# What a beslissing op bezwaar (art. 7:12 Awb) decides: each gets its letter, open to appeal only.
+OBJECTION_DECIDED = frozenset({ObjectionStatus.UPHELD, ObjectionStatus.REJECTED, ObjectionStatus.INADMISSIBLE})
 
 
 class FiledVia(StrEnum):
     PORTAL = "portal"
     BACKOFFICE = "backoffice"
+    POST = "post"  # received on paper; staff record the day of receipt and the postmark
+
+
+class HearingStatus(StrEnum):
+    """Hoorzitting (art. 7:2 Awb): not arranged yet, the objector invited, held (with its verslag), or skipped."""
+
+    NONE = "none"
+    INVITED = "invited"
+    HELD = "held"
+    SKIPPED = "skipped"
+
+
+class HearingSkipGround(StrEnum):
+    """The grounds of art. 7:3 Awb on which the hearing of the objector may be left out."""
+
+    MANIFESTLY_INADMISSIBLE = "manifestly_inadmissible"  # a: kennelijk niet-ontvankelijk
+    MANIFESTLY_UNFOUNDED = "manifestly_unfounded"  # b: kennelijk ongegrond
+    WAIVED = "waived"  # c: de indiener heeft verklaard geen gebruik te willen maken van het recht te worden gehoord
+    FULLY_UPHELD = "fully_upheld"  # e: aan het bezwaar wordt volledig tegemoetgekomen
+
+
+# The reference (kenmerk) of an objection: `SBB-BZ-<year of receipt>-<6+ digits>`, through the database
+# function `objection_reference(day)` (see the migration that made it).
+objection_reference_sequence = sa.Sequence("objection_reference_seq", metadata=metadata)
+OBJECTION_REFERENCE_DEFAULT = sa.text("objection_reference(CURRENT_DATE)")
 
 
 class Objection(TimestampedModel, table=True):
-    """Bezwaar: the company's objection against a sent decision, filed within the objection term."""
+    """Bezwaar: the company's objection against a sent decision (chapters 6 and 7 Awb).
+
+    Filed within the objection term, or recorded by staff from paper with its day of receipt and postmark
+    (on time if posted within the term and received within a week after it, art. 6:9(2)); a late one is
+    judged admissible or not with a reason (art. 6:11). The objector is heard (hoorzitting, art. 7:2) unless
+    a ground of art. 7:3 applies. It is decided within `decide_by` (art. 7:10), extendable once by six
+    weeks, by a beslissing op bezwaar with its own letter (kenmerk `reference`).
+    """
 
     __tablename__ = "objection"
     __scope__: ClassVar = staticmethod(owned_by_company())
@@ -382,17 +432,66 @@ class Objection(TimestampedModel, table=True):
             unique=True,
             postgresql_where=sa.text("status = 'pending'"),
         ),
+        # The hourly reminder of the decision term reads only pending objections.
+        sa.Index("ix_objection_pending_decide_by", "decide_by", postgresql_where=sa.text("status = 'pending'")),
+        sa.CheckConstraint("postmarked_on IS NULL OR postmarked_on <= filed_on", name="postmark_not_after_receipt"),
+        sa.CheckConstraint("timely OR filed_via = 'post'", name="only_paper_late"),
+        sa.CheckConstraint(
+            "hearing_status <> 'skipped' OR hearing_skip_ground IS NOT NULL", name="skipped_hearing_has_ground"
+        ),
+        sa.CheckConstraint("hearing_status <> 'held' OR hearing_report IS NOT NULL", name="held_hearing_has_report"),
     )
 
+    __mapper_args__ = {"eager_defaults": True}  # RETURNING the reference the database made
+
+    reference: str | None = Field(
+        default=None,
+        max_length=32,
+        unique=True,
+        nullable=False,
+        sa_column_kwargs={"server_default": OBJECTION_REFERENCE_DEFAULT},
+        description="the objection's own reference (kenmerk), e.g. SBB-BZ-2026-000012; also its letter's",
+    )
     decision_id: UUID = Field(foreign_key="decision.id", index=True, ondelete="RESTRICT")
     company_id: UUID = Field(foreign_key="company.id", index=True, ondelete="RESTRICT")
     status: ObjectionStatus = enum_field(ObjectionStatus, default=ObjectionStatus.PENDING, index=True)
     grounds: str = Field(sa_type=sa.Text)
-    filed_on: date
+    filed_on: date = Field(description="the day SBB received it (art. 6:9 Awb)")
     filed_via: FiledVia = enum_field(FiledVia)
     filed_by: UUID = Field(foreign_key="principal.id", ondelete="RESTRICT")
+    postmarked_on: date | None = Field(default=None, description="paper: the postmark's date (art. 6:9(2) Awb)")
+    # Within the term (or posted within it and received within a week after it, art. 6:9(2) Awb).
+    timely: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
+    # A late one: admissible (verschoonbaar, art. 6:11 Awb) or not, decided with a reason; None: not yet.
+    late_excused: bool | None = Field(default=None)
+    late_reason: str | None = Field(default=None, sa_type=sa.Text)
+    late_decided_by: UUID | None = Field(default=None, foreign_key="principal.id", ondelete="RESTRICT")
+    late_decided_at: datetime | None = timestamp_field(nullable=True)
+
+    # Decision term (art. 7:10 Awb): the last day to decide; extended once by six weeks with its reason.
+    decide_by: date | None = Field(default=None)
+    extended_at: datetime | None = timestamp_field(nullable=True)
+    extended_by: UUID | None = Field(default=None, foreign_key="principal.id", ondelete="RESTRICT")
+    extension_reason: str | None = Field(default=None, sa_type=sa.Text)
+    term_reminded_at: datetime | None = timestamp_field(nullable=True)
+    term_escalated_at: datetime | None = timestamp_field(nullable=True)
+
+    # Hoorzitting (art. 7:2 Awb), or why it was left out (art. 7:3).
+    hearing_status: HearingStatus = enum_field(HearingStatus, default=HearingStatus.NONE)
+    hearing_at: datetime | None = timestamp_field(nullable=True)
+    hearing_place: str | None = Field(default=None, max_length=500)
+    hearing_video_link: str | None = Field(default=None, max_length=500)
+    hearing_invited_at: datetime | None = timestamp_field(nullable=True)
+    hearing_report: str | None = Field(default=None, sa_type=sa.Text, description="verslag van de hoorzitting")
+    hearing_held_at: datetime | None = timestamp_field(nullable=True)
+    hearing_skip_ground: HearingSkipGround | None = enum_field(HearingSkipGround, default=None, nullable=True)
+    hearing_skip_note: str | None = Field(default=None, sa_type=sa.Text)
+    hearing_by: UUID | None = Field(default=None, foreign_key="principal.id", ondelete="RESTRICT")
+
     decided_by: UUID | None = Field(default=None, foreign_key="principal.id", ondelete="RESTRICT")
     decided_at: datetime | None = timestamp_field(nullable=True)
+    decided_on: date | None = Field(default=None, description="the day the beslissing op bezwaar was sent")
+    appeal_deadline: date | None = Field(default=None, description="last day to appeal to the court (art. 6:7)")
     outcome_reason: str | None = Field(default=None, sa_type=sa.Text)
     # Upheld: the date from which the recognitions were restored (the contested decision's effective date,
     # or the later date this beslissing op bezwaar states, with its reason).

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal, Self
+from typing import Annotated, Self
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -14,8 +14,6 @@ from erkenning.recognition.criteria_schemas import AssessmentSummary, CriterionC
 from erkenning.recognition.models import (
     DecisionKind,
     DecisionStatus,
-    FiledVia,
-    ObjectionStatus,
     Pathway,
     RecognitionStatus,
 )
@@ -410,42 +408,3 @@ class PortalDecisionDetail(DecisionRead):
     response_text: str | None
     recognitions: list[DecisionRecognitionRead]
     objection_ids: list[UUID]
-
-
-# ---------------------------------------------------------------- objections
-
-
-class ObjectionCreate(_Input):
-    grounds: Text
-
-
-class ObjectionDecide(_Input):
-    outcome: Literal["upheld", "rejected"]
-    reason: Text
-    restore_from: date | None = Field(
-        default=None,
-        description="upheld only: restore from this date instead of the decision's own start (never before "
-        "it); needs restore_reason",
-    )
-    restore_reason: Text | None = Field(default=None, description="why the restoration starts later")
-
-
-class ObjectionRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: UUID
-    decision_id: UUID
-    company_id: UUID
-    status: ObjectionStatus
-    grounds: str
-    filed_on: date
-    filed_via: FiledVia
-    decided_at: datetime | None
-    outcome_reason: str | None
-    restore_from: date | None = Field(description="upheld: the recognitions are restored from this date")
-    restore_reason: str | None = Field(description="why the restoration starts later than the decision did")
-    reinstate_decision_id: UUID | None = Field(
-        description="historical: the reinstate decision that restored from the day the objection was decided, "
-        "before restoring became part of the beslissing op bezwaar (art. 7:11 Awb); no longer set"
-    )
-    created_at: datetime

@@ -15,11 +15,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from erkenning.core import clock
+from erkenning.core import calendar, clock
 from erkenning.core.caller import ADVISER_ROLES, Caller, Role
 from erkenning.core.states import Rule, Table
 from erkenning.recognition.models import DecisionKind as K
 from erkenning.recognition.models import DecisionStatus as D
+from erkenning.recognition.models import HearingStatus as H
 from erkenning.recognition.models import ObjectionStatus as O
 from erkenning.recognition.models import RecognitionStatus as R
 
@@ -155,9 +156,24 @@ def _ready_to_approve(decision: Any, caller: Caller, given: Mapping[str, Any]) -
     return None
 
 
+def postal_grace_end(objection_deadline: Any) -> Any:
+    """The last day a posted objection can still arrive in time: a week after the term (art. 6:9(2) Awb),
+    under the Algemene termijnenwet."""
+    return calendar.term_end(objection_deadline, days=7)
+
+
+def beyond_objection(decision: Any, today: Any) -> bool:
+    """The objection term and the week after it for posted objections (art. 6:9(2) Awb) have passed."""
+    deadline = decision.objection_deadline
+    return deadline is not None and today > postal_grace_end(deadline)
+
+
 def _ready_to_finalise(decision: Any, caller: Caller, given: Mapping[str, Any]) -> str | None:
-    if decision.objection_deadline is None or clock.today() <= decision.objection_deadline:
-        return "The objection term has not passed yet"
+    if not beyond_objection(decision, clock.today()):
+        return (
+            "The objection term, and the week after it in which a posted objection may still arrive "
+            "(art. 6:9(2) Awb), have not passed yet"
+        )
     if given.get("objection_pending"):
         return "An objection against this decision is still pending"
     return None
@@ -199,6 +215,11 @@ DECISION_TRANSITIONS: Table[D] = {
     (D.SENT, D.REVOKED): Rule(
         roles=ADVISER_ROLES, ready=_ready_to_revoke, description="revoked by upholding an objection"
     ),
+    # A late objection found admissible (art. 6:11 Awb) can still undo a decision that became final.
+    (D.FINAL, D.REVOKED): Rule(
+        roles=ADVISER_ROLES, ready=_ready_to_revoke, description="revoked by upholding a late objection found "
+        "admissible (art. 6:11 Awb)"
+    ),
 }
 
 
@@ -215,20 +236,106 @@ def independent_decider(objection: Any, caller: Caller, given: Mapping[str, Any]
     return None
 
 
+def _admissibility_settled(objection: Any, caller: Caller, given: Mapping[str, Any]) -> str | None:
+    """A late objection is judged on its merits only once it is found admissible (art. 6:11 Awb)."""
+    if not objection.timely and objection.late_excused is not True:
+        return (
+            "This objection came in late: first decide whether the lateness is excusable (art. 6:11 Awb)"
+        )
+    return None
+
+
+def _heard(objection: Any, caller: Caller, given: Mapping[str, Any]) -> str | None:
+    """Art. 7:2 Awb: the objector is heard before the objection is rejected, unless art. 7:3 applies."""
+    late = _admissibility_settled(objection, caller, given)
+    if late:
+        return late
+    if objection.hearing_status not in (H.HELD, H.SKIPPED):
+        return (
+            "The objector is heard first (art. 7:2 Awb): record the hearing and its report, or why it is "
+            "left out on a ground of art. 7:3 Awb"
+        )
+    if objection.hearing_skip_ground in NOT_FOR_REJECTING:
+        ground = getattr(objection.hearing_skip_ground, "value", objection.hearing_skip_ground)
+        return (
+            f"The hearing was left out as {ground} (art. 7:3 Awb), which does not fit rejecting the objection: "
+            "hear the objector first"
+        )
+    return None
+
+
+# Grounds to leave the hearing out that do not fit a rejection on the merits (art. 7:3(a) and (e) Awb).
+NOT_FOR_REJECTING = frozenset({"manifestly_inadmissible", "fully_upheld"})
+
+
 OBJECTION_TRANSITIONS: Table[O] = {
+    # Upholding in full needs no hearing (art. 7:3(e) Awb): the service records that ground if none was.
     (O.PENDING, O.UPHELD): Rule(
         roles=ADVISER_ROLES,
         guard=independent_decider,
+        ready=_admissibility_settled,
         needs=("reason",),
         description="uphold: revoke the decision and restore what it changed, from its start (art. 7:11 Awb)",
     ),
     (O.PENDING, O.REJECTED): Rule(
         roles=ADVISER_ROLES,
         guard=independent_decider,
+        ready=_heard,
         needs=("reason",),
-        description="reject: the decision stands",
+        description="reject: the decision stands (after the hearing, or with a ground of art. 7:3 Awb to skip it)",
+    ),
+    # Not admissible (late without excuse, art. 6:11; or art. 6:6): no hearing needed (art. 7:3(a) Awb).
+    (O.PENDING, O.INADMISSIBLE): Rule(
+        roles=ADVISER_ROLES,
+        guard=independent_decider,
+        needs=("reason",),
+        description="declare it inadmissible (niet-ontvankelijk): not judged on its merits",
     ),
     (O.PENDING, O.WITHDRAWN): Rule(
         roles=ADVISER_ROLES | {Role.COMPANY}, description="withdrawn by the company"
+    ),
+}
+
+
+# ---------------------------------------------------------------- hearings of objections (hoorzitting)
+
+
+def _objection_pending(objection: Any, caller: Caller, given: Mapping[str, Any]) -> str | None:
+    return None if objection.status is O.PENDING else "The objection is no longer pending"
+
+
+def _hearing_time_came(objection: Any, caller: Caller, given: Mapping[str, Any]) -> str | None:
+    pending = _objection_pending(objection, caller, given)
+    if pending:
+        return pending
+    if objection.hearing_at is not None and clock.now() < objection.hearing_at:
+        return f"The hearing is set for {clock.local(objection.hearing_at):%Y-%m-%d %H:%M}; record it once held"
+    return None
+
+
+HEARING_TRANSITIONS: Table[H] = {
+    (H.NONE, H.INVITED): Rule(
+        roles=ADVISER_ROLES,
+        ready=_objection_pending,
+        needs=("hearing_at",),
+        description="invite the objector to the hearing: date, time, and place or video link (art. 7:2 Awb)",
+    ),
+    (H.INVITED, H.HELD): Rule(
+        roles=ADVISER_ROLES,
+        ready=_hearing_time_came,
+        needs=("report",),
+        description="record that the hearing was held, with its report (verslag), which the company receives",
+    ),
+    (H.NONE, H.SKIPPED): Rule(
+        roles=ADVISER_ROLES,
+        ready=_objection_pending,
+        needs=("ground",),
+        description="leave the hearing out on a ground of art. 7:3 Awb, with a note",
+    ),
+    (H.INVITED, H.SKIPPED): Rule(
+        roles=ADVISER_ROLES,
+        ready=_objection_pending,
+        needs=("ground",),
+        description="leave the hearing out after all (e.g. the objector waived it, art. 7:3(c) Awb), with a note",
     ),
 }

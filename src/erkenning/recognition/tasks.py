@@ -81,6 +81,15 @@ async def record_response_terms(ctx: dict[str, Any]) -> int:
     return count
 
 
+async def remind_objection_terms(ctx: dict[str, Any]) -> int:
+    """Remind, and then escalate, objections whose decision term (art. 7:10 Awb) is about to end."""
+    runtime: Runtime = ctx["runtime"]
+    async with runtime.transaction() as session:
+        count = await deadlines.remind_objection_terms(session, runtime.settings, SYSTEM, clock.today())
+    log.info("objection.terms_reminded", count=count)
+    return count
+
+
 async def notice_reassessments_due(ctx: dict[str, Any]) -> int:
     """Put recognitions whose reassessment is due within the notice period on the advisers' worklist."""
     runtime: Runtime = ctx["runtime"]
@@ -94,6 +103,7 @@ CRON_JOBS = [
     cron(apply_due_effects, minute={1}, timeout=600),
     cron(finalise_decisions, minute={11}, timeout=600),
     cron(record_response_terms, minute={21}, timeout=120),
+    cron(remind_objection_terms, minute={41}, timeout=120),
     cron(notice_reassessments_due, hour={5}, minute={31}, timeout=120),
     cron(purge_staged_attachments, minute={51}, timeout=120),
 ]

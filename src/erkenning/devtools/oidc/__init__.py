@@ -121,6 +121,8 @@ class DevProvider:
         with handle:
             json.dump(config, handle)
         self._config = Path(handle.name)
+        if self.log_path:  # under .data/, which a run against configured servers has not made yet
+            self.log_path.parent.mkdir(parents=True, exist_ok=True)
         output = self.log_path.open("ab") if self.log_path else subprocess.DEVNULL
         self._proc = subprocess.Popen(
             ["node", str(SCRIPT), str(self._config)], cwd=ROOT, stdout=output, stderr=subprocess.STDOUT,

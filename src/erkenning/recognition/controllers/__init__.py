@@ -7,6 +7,7 @@ from erkenning.http.dependencies import provide
 from erkenning.recognition.services.criteria import AssessmentService, CriteriaService
 from erkenning.recognition.services.decisions import DecisionService
 from erkenning.recognition.services.objection_attachments import ObjectionAttachmentService
+from erkenning.recognition.services.objection_hearings import ObjectionHearingService
 from erkenning.recognition.services.objections import ObjectionService
 from erkenning.recognition.services.qualifications import QualificationService
 from erkenning.recognition.services.recognitions import RecognitionService
@@ -16,6 +17,7 @@ PROVIDERS = {
     "recognitions": provide(RecognitionService),
     "decisions": provide(DecisionService),
     "objections": provide(ObjectionService),
+    "objection_hearings": provide(ObjectionHearingService),
     "objection_attachments": provide(ObjectionAttachmentService),
     "criteria": provide(CriteriaService),
     "assessments": provide(AssessmentService),

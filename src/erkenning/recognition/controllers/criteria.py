@@ -52,9 +52,11 @@ class CriteriaController(Controller):
         "/",
         guards=[requires(Role.ADMIN)],
         summary="Publish a new version of the recognition criteria (admin)",
-        description="In force from `valid_from` (today or later); the version before it ends that day. It must "
-        "keep the explicit criterion `non_discrimination` (Stagepact mbo, motie-Van Baarle). Assessments already "
-        "recorded keep the version they were made on; a grant needs an assessment on the version in force.",
+        description="In force from `valid_from`; the version before it ends that day. Assessments already "
+        "recorded keep the version they were made on; a grant needs an assessment on the version in force. "
+        "Beyond the schema (422 naming the rule): `valid_from` is today or later and after the current version's "
+        "start; each criterion `code` occurs once; the list keeps the explicit criterion `non_discrimination` "
+        "(Stagepact mbo, motie-Van Baarle).",
     )
     async def publish(
         self, data: JSONBody[CriteriaListCreate], criteria: NamedDependency[CriteriaService], caller: CurrentCaller
@@ -79,7 +81,9 @@ class AssessmentController(Controller):
         summary="Record an assessment: per criterion met, not met or not assessed, with a note and the date",
         description="On the criteria list in force on `assessed_on`. For an application (a pending recognition) "
         "or a reassessment (an active or suspended one); a reassessment that finds every criterion met sets the "
-        "next one four years later. A grant needs every criterion met in the latest assessment (409 otherwise).",
+        "next one four years later. A grant needs every criterion met in the latest assessment (409 otherwise). "
+        "Beyond the schema (422 naming the rule): `assessed_on` is not in the future (for a reassessment: after "
+        "the grant); each criterion once, each of the list in force on `assessed_on`, none judged in the future.",
     )
     async def record(
         self,

@@ -16,7 +16,8 @@ from erkenning.http.dependencies import CurrentCaller
 from erkenning.http.guards import requires
 from erkenning.recognition.controllers import PROVIDERS
 from erkenning.recognition.dispatch import LetterText
-from erkenning.recognition.models import Decision, DecisionKind, DecisionStatus, LetterKind, ObjectionStatus
+from erkenning.recognition.models import Decision, DecisionKind, DecisionStatus, LetterKind
+from erkenning.recognition.objection_schemas import ObjectionRead, PaperObjectionCreate
 from erkenning.recognition.schemas import (
     ActionRead,
     DecisionApprove,
@@ -24,9 +25,6 @@ from erkenning.recognition.schemas import (
     DecisionDetail,
     DecisionStaffRead,
     DecisionUpdate,
-    ObjectionCreate,
-    ObjectionDecide,
-    ObjectionRead,
     PortalDecisionDetail,
     ResponseCreate,
 )
@@ -222,78 +220,20 @@ class DecisionController(Controller):
     @post(
         "/{decision_id:uuid}/objections",
         guards=[ADVISERS],
-        summary="File an objection received on paper, on the company's behalf (within the term)",
+        summary="File an objection on the company's behalf; with received_on (and postmarked_on): one received on "
+        "paper, on time if posted within the term and received within a week after it (art. 6:9(2) Awb), else "
+        "recorded as late for a decision on its admissibility (art. 6:11 Awb). 409 once an objection against the "
+        "decision was decided (art. 7:1 Awb)",
     )
     async def object_(
         self,
         decision_id: FromPath[UUID],
-        data: JSONBody[ObjectionCreate],
+        data: JSONBody[PaperObjectionCreate],
         objections: NamedDependency[ObjectionService],
         caller: CurrentCaller,
     ) -> ObjectionRead:
         return ObjectionRead.model_validate(
-            await objections.file(decision_id, data.grounds, caller)
-        )
-
-
-class ObjectionController(Controller):
-    path = "/objections"
-    tags = ["objections"]
-    dependencies = PROVIDERS
-
-    @get("/", summary="Find objections (oldest first: the order to decide them in)")
-    async def list_(
-        self,
-        objections: NamedDependency[ObjectionService],
-        caller: CurrentCaller,
-        status: Annotated[ObjectionStatus | None, QueryParameter()] = None,
-        decision_id: Annotated[UUID | None, QueryParameter()] = None,
-        company_id: Annotated[UUID | None, QueryParameter()] = None,
-        limit: Limit = 50,
-        offset: Offset = 0,
-    ) -> Page[ObjectionRead]:
-        rows, total = await objections.list(
-            caller, status=status, decision_id=decision_id, company_id=company_id, limit=limit, offset=offset
-        )
-        return page_of(ObjectionRead, rows, total, limit, offset)
-
-    @get("/{objection_id:uuid}", summary="One objection")
-    async def get_one(
-        self, objection_id: FromPath[UUID], objections: NamedDependency[ObjectionService], caller: CurrentCaller
-    ) -> ObjectionRead:
-        return ObjectionRead.model_validate(
-            await objections.get(objection_id, caller)
-        )
-
-    @post(
-        "/{objection_id:uuid}/decide",
-        status_code=200,
-        guards=[ADVISERS],
-        summary="Decide: upheld revokes the decision and restores the recognitions from its start (art. 7:11 "
-        "Awb) or a later restore_from with its reason; rejected keeps it",
-    )
-    async def decide(
-        self,
-        objection_id: FromPath[UUID],
-        data: JSONBody[ObjectionDecide],
-        objections: NamedDependency[ObjectionService],
-        caller: CurrentCaller,
-    ) -> ObjectionRead:
-        objection = await objections.decide(
-            objection_id, ObjectionStatus(data.outcome), data.reason, caller,
-            restore_from=data.restore_from, restore_reason=data.restore_reason,
-        )
-        return ObjectionRead.model_validate(objection)
-
-    @post(
-        "/{objection_id:uuid}/withdraw",
-        status_code=200,
-        guards=[ADVISERS],
-        summary="Record that the company withdrew its objection",
-    )
-    async def withdraw(
-        self, objection_id: FromPath[UUID], objections: NamedDependency[ObjectionService], caller: CurrentCaller
-    ) -> ObjectionRead:
-        return ObjectionRead.model_validate(
-            await objections.withdraw(objection_id, caller)
+            await objections.file(
+                decision_id, data.grounds, caller, received_on=data.received_on, postmarked_on=data.postmarked_on
+            )
         )

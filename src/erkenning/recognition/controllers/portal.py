@@ -22,10 +22,9 @@ from erkenning.http.dependencies import CurrentCaller
 from erkenning.recognition.controllers import PROVIDERS
 from erkenning.recognition.controllers.decisions import letter_response, portal_decision_detail
 from erkenning.recognition.models import LetterKind
+from erkenning.recognition.objection_schemas import ObjectionCreate, ObjectionRead
 from erkenning.recognition.schemas import (
     DecisionRead,
-    ObjectionCreate,
-    ObjectionRead,
     PortalDecisionDetail,
     RecognitionDetail,
     ResponseCreate,
@@ -112,7 +111,8 @@ class PortalRecognitionController(Controller):
 
     @post(
         "/decisions/{decision_id:uuid}/objections",
-        summary="Object to a sent decision (within the objection term)",
+        summary="Object to a sent decision (within the objection term; 409 once an objection against it was "
+        "decided: a beslissing op bezwaar is open to appeal, not to a new objection, art. 7:1 Awb)",
     )
     async def object_(
         self,
@@ -136,13 +136,26 @@ class PortalRecognitionController(Controller):
         rows, total = await objections.list(caller, limit=limit, offset=offset)
         return page_of(ObjectionRead, rows, total, limit, offset)
 
-    @get("/objections/{objection_id:uuid}", summary="One of our objections")
+    @get(
+        "/objections/{objection_id:uuid}",
+        summary="One of our objections: its reference, the hearing (invitation, report), the decision term",
+    )
     async def objection(
         self, objection_id: FromPath[UUID], objections: NamedDependency[ObjectionService], caller: CurrentCaller
     ) -> ObjectionRead:
         return ObjectionRead.model_validate(
             await objections.get(objection_id, caller)
         )
+
+    @get(
+        "/objections/{objection_id:uuid}/letter",
+        summary="The beslissing op bezwaar on our objection, to download (once decided)",
+        media_type="text/html",
+    )
+    async def objection_letter(
+        self, objection_id: FromPath[UUID], objections: NamedDependency[ObjectionService], caller: CurrentCaller
+    ) -> Response[str]:
+        return letter_response(await objections.letter(objection_id, caller))
 
     @post("/objections/{objection_id:uuid}/withdraw", status_code=200, summary="Withdraw our objection")
     async def withdraw(

@@ -334,11 +334,20 @@ class DecisionService:
         return decision
 
     async def reopen(self, decision_id: UUID, caller: Caller) -> Decision:
+        """Back to draft; the approval lapses. A decision that was put to the company as an intended decision
+        needs a new one before it is approved again (art. 4:8 Awb): the measure may change in the draft, and
+        the company was heard on the old one. The spent intention and its response stay on record."""
         decision = await self.get(decision_id, caller, for_update=True)
         apply(DECISION_TRANSITIONS, decision, S.DRAFT, caller)
         decision.approved_by = decision.approved_at = None
         decision.response_read_by = decision.response_read_at = None
-        await self.saved(decision, caller, "decision.reopened")
+        spent = decision.intended_on is not None
+        if spent:
+            decision.earlier_intentions = [*decision.earlier_intentions, _intention_of(decision)]
+            decision.intended_on = decision.response_due = None
+            decision.response_text = None
+            decision.response_received_at = decision.response_term_passed_at = None
+        await self.saved(decision, caller, "decision.reopened", intention_spent=spent)
         return decision
 
     async def cancel(self, decision_id: UUID, caller: Caller) -> Decision:
@@ -431,3 +440,16 @@ class DecisionService:
         await audit.record(
             self.session, caller, action, decision, detail={"status": decision.status.value, **detail}
         )
+
+
+def _intention_of(decision: Decision) -> dict[str, Any]:
+    """The intended decision being spent, with the response it got (kept in `earlier_intentions`)."""
+    def day(value: Any) -> str | None:
+        return value.isoformat() if value is not None else None
+
+    return {
+        "intended_on": day(decision.intended_on),
+        "response_due": day(decision.response_due),
+        "response_received_at": day(decision.response_received_at),
+        "response_text": decision.response_text,
+    }

@@ -28,7 +28,7 @@ from erkenning.recognition import attachments
 from erkenning.recognition.attachments import ObjectionAttachment
 from erkenning.recognition.models import Decision, DecisionStatus, Objection, ObjectionStatus
 from erkenning.recognition.services.decisions import DecisionService
-from erkenning.recognition.services.objections import ObjectionService, ObjectionTermPassed
+from erkenning.recognition.services.objections import ObjectionDecided, ObjectionService, ObjectionTermPassed
 from erkenning.recognition.states import ADVERSE
 
 # A staged file that was never filed with an objection is dropped after this long (`purge_staged`, hourly).
@@ -77,9 +77,12 @@ class AttachmentInfo:
     created_at: datetime
 
 
-def objectable(decision: Decision, pending: bool, today: date) -> DomainError | None:
+def objectable(decision: Decision, pending: bool, today: date, *, decided: bool = False) -> DomainError | None:
     """Why an objection against this decision cannot be filed today, as `ObjectionService.file` would refuse
-    it (None: it can). For the form's steps before filing; `file` itself stays the rule that counts."""
+    it (None: it can); `decided`: an objection against it was decided (art. 7:1 Awb: appeal, not a new
+    objection). For the form's steps before filing; `file` itself stays the rule that counts."""
+    if decided:
+        return ObjectionDecided("An objection against this decision was decided: appeal lies to the court")
     deadline = decision.objection_deadline
     if decision.status in (DecisionStatus.SENT, DecisionStatus.FINAL) and deadline and today > deadline:
         return ObjectionTermPassed("The objection term has passed", deadline=deadline.isoformat())

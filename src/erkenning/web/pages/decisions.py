@@ -20,7 +20,15 @@ from litestar.response import Redirect, Response, Template
 from erkenning import vocabulary
 from erkenning.companies.service import CompanyService
 from erkenning.core.caller import ADVISER_ROLES, STAFF_ROLES, Caller
-from erkenning.core.errors import Conflict, DomainError, Forbidden, InvalidTransition, NotFound, ValidationFailed
+from erkenning.core.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidTransition,
+    NotFound,
+    Unprocessable,
+    ValidationFailed,
+)
 from erkenning.core.states import GuardRefused
 from erkenning.http.dependencies import CurrentCaller, DbSession
 from erkenning.http.guards import requires
@@ -28,6 +36,7 @@ from erkenning.letters import body_of
 from erkenning.recognition.controllers.decisions import letter_response
 from erkenning.recognition.dispatch import sha256
 from erkenning.recognition.models import Decision, DecisionKind, DecisionStatus, LetterKind
+from erkenning.recognition.objection_schemas import PaperObjectionCreate
 from erkenning.recognition.schemas import (
     ENDS_PLACEMENTS,
     DecisionCreate,
@@ -39,7 +48,7 @@ from erkenning.recognition.schemas import (
 from erkenning.recognition.services.criteria import CriteriaService
 from erkenning.recognition.services.decisions import UNSENT, DecisionService
 from erkenning.recognition.services.objections import ObjectionService
-from erkenning.recognition.states import HARMFUL
+from erkenning.recognition.states import ADVERSE, HARMFUL
 from erkenning.vocabulary import long_date
 from erkenning.web import nav
 from erkenning.web.actions import service_call
@@ -162,6 +171,17 @@ DONE = {
         ("niet-doorzetten", "Het besluit wordt niet doorgezet."),
     )
 }
+# An objection received on paper (art. 6:9 Awb): its day of receipt and postmark decide whether it is on time.
+PAPER_FIELDS = (
+    Field("grounds", "Gronden van het bezwaar", kind="textarea", form_id="papier",
+          hint="Neem de gronden uit het bezwaarschrift over."),
+    Field("received_on", "Ontvangen op", kind="date", width="s", form_id="papier"),
+    Field("postmarked_on", "Datum poststempel", kind="date", width="s", required=False, form_id="papier",
+          hint="Op tijd als het vóór het einde van de termijn is verzonden en binnen een week daarna is ontvangen "
+               "(art. 6:9 lid 2 Awb). Later ontvangen: u beoordeelt daarna of dat verschoonbaar is (art. 6:11 Awb)."),
+)
+PAPER_FILED = flash_message("decision-paper-objection", "Het bezwaar is vastgelegd. Het bedrijf krijgt een "
+                            "ontvangstbevestiging met het kenmerk.")
 # Art. 4:8 Awb: the response is heard only if someone reads it; the approver says so.
 APPROVE_FIELDS = (
     Field("response_read", "Ik heb de reactie van het bedrijf op het voornemen gelezen", kind="checkbox",
@@ -305,6 +325,26 @@ class DecisionPages(Controller):
         return page(request, "decisions/form.html", title="Concept-besluit wijzigen", form=form, company=company,
                     decision=decision, status_code=status)
 
+    @post("/{decision_id:uuid}/bezwaar-op-papier", guards=[requires(*ADVISER_ROLES)])
+    async def paper_objection(
+        self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
+        session: DbSession, decisions: NamedDependency[DecisionService], objections: NamedDependency[ObjectionService],
+        directory: NamedDependency[Directory], caller: CurrentCaller,
+    ) -> Template | Redirect:
+        form = Form(PAPER_FIELDS, data)
+        payload = form.validate(PaperObjectionCreate)
+        if payload is not None and payload.received_on is None:
+            form.error("received_on", "Vul de datum van ontvangst in.")
+            payload = None
+        if payload is None:
+            return await _decision_page(request, decisions, objections, directory, caller, decision_id,
+                                        paper_form=form, status_code=422)
+        async with service_call(session, InvalidTransition, Conflict, Unprocessable, ValidationFailed) as outcome:
+            await objections.file(decision_id, payload.grounds, caller, received_on=payload.received_on,
+                                  postmarked_on=payload.postmarked_on)
+        return await _after(request, decisions, objections, directory, caller, decision_id, "bezwaar-op-papier",
+                            outcome.refusal, PAPER_FILED)
+
     @post("/{decision_id:uuid}/reactie", guards=[requires(*ADVISER_ROLES)])
     async def response(
         self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
@@ -401,7 +441,7 @@ async def _after(
 async def _decision_page(
     request: Request[Any, Any, Any], decisions: DecisionService, objections: ObjectionService, directory: Directory,
     caller: Caller, decision_id: UUID, *, response_form: Form | None = None, refusal: str | None = None,
-    status_code: int = 200,
+    status_code: int = 200, paper_form: Form | None = None,
 ) -> Template:
     decision = await decisions.read(decision_id, caller)
     filed, _ = await objections.list(caller, decision_id=decision.id, limit=50)
@@ -427,4 +467,6 @@ async def _decision_page(
         approve_form=Form(APPROVE_FIELDS) if decision.response_received_at is not None else None,
         criterion=await decisions.criterion_of(decision),
         criteria_missing=await decisions.criteria_missing(decision) if decision.status in GRANT_CHECKED else [],
+        paper_form=(paper_form or Form(PAPER_FIELDS)) if adviser and decision.kind in ADVERSE
+        and decision.status in (DecisionStatus.SENT, DecisionStatus.FINAL) else None,
     )

@@ -29,11 +29,11 @@ from erkenning.http.guards import requires
 from erkenning.letters import body_of
 from erkenning.recognition import attachments
 from erkenning.recognition.controllers.decisions import letter_response
-from erkenning.recognition.models import Decision, DecisionStatus, LetterKind, ObjectionStatus
+from erkenning.recognition.models import OBJECTION_DECIDED, Decision, DecisionStatus, LetterKind, ObjectionStatus
 from erkenning.recognition.schemas import RecognitionDetail, ResponseCreate
 from erkenning.recognition.services.decisions import DecisionService
 from erkenning.recognition.services.objection_attachments import ObjectionAttachmentService, objectable
-from erkenning.recognition.services.objections import ObjectionService, ObjectionTermPassed
+from erkenning.recognition.services.objections import ObjectionDecided, ObjectionService, ObjectionTermPassed
 from erkenning.recognition.services.recognitions import RecognitionService
 from erkenning.recognition.states import ADVERSE
 from erkenning.vocabulary import long_date
@@ -44,6 +44,7 @@ from erkenning.web.listing import PageNumber, Pager
 from erkenning.web.pages.start import start_section
 from erkenning.web.rendering import flash_message, page, redirect
 from erkenning.workflows import queries as hearings
+from erkenning.workflows.services.objection_files import ObjectionFileService
 
 COMPANY = {Role.COMPANY}
 ATTACHMENT_MB = attachments.MAX_BYTES // (1024 * 1024)
@@ -150,6 +151,22 @@ class PortalPages(Controller):
         """Our letter to download: the intended decision's while SBB awaits our response, else the decision's."""
         return letter_response(await decisions.letter(decision_id, caller))
 
+    @get("/bezwaren/{objection_id:uuid}/dossier", name="portal_objection_file")
+    async def objection_file(
+        self, request: Request[Any, Any, Any], objection_id: FromPath[UUID],
+        objection_files: NamedDependency[ObjectionFileService], caller: CurrentCaller,
+    ) -> Template:
+        """The file of our objection for inspection (art. 7:4 Awb): never the reports or the reporter."""
+        found = await objection_files.file(objection_id, caller, letters_under="/portaal")
+        return page(request, "portal/objection_file.html", title="Stukken inzien", file=found)
+
+    @get("/bezwaren/{objection_id:uuid}/brief", name="portal_objection_letter")
+    async def objection_letter(
+        self, objection_id: FromPath[UUID], objections: NamedDependency[ObjectionService], caller: CurrentCaller,
+    ) -> Response[str]:
+        """The beslissing op bezwaar on our objection, to download."""
+        return letter_response(await objections.letter(objection_id, caller))
+
     @post("/besluiten/{decision_id:uuid}/zienswijze")
     async def respond(
         self, request: Request[Any, Any, Any], decision_id: FromPath[UUID], data: URLEncodedBody[dict[str, str]],
@@ -190,6 +207,9 @@ def objection_refused(refusal: Exception) -> tuple[str, int]:
         deadline = refusal.extra.get("deadline")
         day = long_date(date.fromisoformat(deadline)) if deadline else "de einddatum"
         return f"De bezwaartermijn is verstreken op {day}. U kunt tegen dit besluit geen bezwaar meer maken.", 422
+    if isinstance(refusal, ObjectionDecided):
+        return ("SBB heeft al beslist op uw bezwaar tegen dit besluit. Tegen die beslissing kunt u beroep instellen "
+                "bij de rechtbank, geen nieuw bezwaar (artikel 7:1 Awb); hoe, staat in de brief.", 409)
     if isinstance(refusal, InvalidTransition):
         return "Tegen dit besluit kunt u geen bezwaar (meer) maken.", 409
     if isinstance(refusal, Conflict):
@@ -207,7 +227,8 @@ async def decision_page(
     filed, _ = await objections.list(caller, decision_id=decision_id)
     today = clock.today()
     pending = any(o.status is ObjectionStatus.PENDING for o in filed)
-    may_object = objectable(decision, pending, today) is None
+    decided = any(o.status in OBJECTION_DECIDED for o in filed)
+    may_object = objectable(decision, pending, today, decided=decided) is None
     may_respond = decision.status is DecisionStatus.INTENDED and decision.response_received_at is None
     if form is None and (may_object or may_respond):
         form = Form(OBJECTION_FIELDS if may_object else RESPONSE_FIELDS)

@@ -28,8 +28,8 @@ from erkenning.http.dependencies import CurrentCaller, DbSession
 from erkenning.http.guards import requires
 from erkenning.recognition import attachments
 from erkenning.recognition.controllers.attachments import download
-from erkenning.recognition.models import ObjectionStatus
-from erkenning.recognition.schemas import ObjectionCreate
+from erkenning.recognition.models import OBJECTION_DECIDED, ObjectionStatus
+from erkenning.recognition.objection_schemas import ObjectionCreate
 from erkenning.recognition.services.decisions import DecisionService
 from erkenning.recognition.services.objection_attachments import (
     AttachmentEmpty,
@@ -107,7 +107,8 @@ class PortalObjectionPages(Controller):
         payload = form.validate(ObjectionCreate, only=("grounds",))
         filed, _ = await objections.list(caller, decision_id=decision_id)
         pending = any(o.status is ObjectionStatus.PENDING for o in filed)
-        if (refusal := objectable(decision, pending, clock.today())) is not None:
+        decided = any(o.status in OBJECTION_DECIDED for o in filed)
+        if (refusal := objectable(decision, pending, clock.today(), decided=decided)) is not None:
             form.message, status = portal.objection_refused(refusal)
             return await portal.decision_page(request, decisions, objections, caller, decision_id, form=form,
                                               status=status, attached=objection_attachments)

@@ -9,10 +9,14 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from erkenning.http.dependencies import CurrentCaller, DbSession
+from erkenning.recognition.objection_schemas import ObjectionFileRead
 from erkenning.workflows import queries
 from erkenning.workflows.controllers import PROVIDERS
 from erkenning.workflows.schemas import AnswerIn, HearingRead
 from erkenning.workflows.services.investigations import InvestigationService
+from erkenning.workflows.services.objection_files import ObjectionFileService
+
+PORTAL = "/api/v1/portal"
 
 
 class HearingController(Controller):
@@ -41,3 +45,22 @@ class HearingController(Controller):
     ) -> HearingRead:
         case = await investigations.answer_hearing(case_id, caller, data.answer)
         return await queries.hearing_view(session, case, caller)
+
+
+class ObjectionFileController(Controller):
+    """Portal: the file of an objection for inspection (art. 7:4 Awb). Never the reports or the reporter."""
+
+    path = "/objections/{objection_id:uuid}/file"
+    tags = ["portal"]
+    dependencies = PROVIDERS
+
+    @get(
+        "/",
+        summary="The documents the contested decision rests on that we may see (art. 7:4 Awb): the letters, our "
+        "response and answers, the grounds as sent, the hearing's invitation and report",
+    )
+    async def file(
+        self, objection_id: FromPath[UUID], objection_files: NamedDependency[ObjectionFileService],
+        caller: CurrentCaller,
+    ) -> ObjectionFileRead:
+        return await objection_files.file(objection_id, caller, letters_under=PORTAL)
