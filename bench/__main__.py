@@ -7,7 +7,7 @@ import os
 import sys
 
 from bench import backoffice, dataset, importing, register, report
-from bench.env import OUT, ROOT, api_server, run, say, start
+from bench.env import OUT, ROOT, api_server, raw_server, run, say, start
 
 
 def _args(argv: list[str] | None) -> argparse.Namespace:
@@ -29,9 +29,11 @@ def _backoffice(env, args: argparse.Namespace, skipped: list[str]) -> backoffice
     """Issue 8's figures: outbox worker, deadline sweep, case list (each against its ceiling)."""
     office = backoffice.BackofficeFigures()
     template = run(dataset.empty_template(env))
+    run(backoffice.measure_trickle(env, template, office, events=300 if args.quick else 2000, runs=args.runs))
     run(backoffice.measure_outbox(env, template, office, events=300 if args.quick else 3000, runs=args.runs))
     run(backoffice.measure_sweep(env, template, office, runs=args.runs,
-                                 big=10_000 if args.quick else backoffice.DEADLINES_BIG))
+                                 big=10_000 if args.quick else backoffice.DEADLINES_BIG,
+                                 due_sizes=(1, 100, 1_000) if args.quick else backoffice.DUE_SIZES))
     if not register.have_wrk():
         skipped.append("case list: wrk is not installed")
     else:
@@ -65,8 +67,10 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 pairs = run(register.sample_pairs(env, database))
                 token = register.school_token(env, database)
-                with api_server(env, database, log=OUT / "server.log") as base:
-                    figures = register.measure_register(base, token, pairs, runs=args.runs, seconds=args.seconds)
+                with (api_server(env, database, log=OUT / "server.log") as base,
+                      raw_server(env, database, log=OUT / "rawapp.log") as raw_base):
+                    figures = register.measure_register(base, raw_base, token, pairs, runs=args.runs,
+                                                        seconds=args.seconds)
         if args.only in (None, "backoffice"):
             office = _backoffice(env, args, skipped)
         setup = report.Setup(companies=args.companies, recognitions=recognitions, runs=args.runs,

@@ -1,10 +1,17 @@
 """Back-office figures (issue 8): the outbox worker, the deadline sweep, and the case list under load.
 
-- Outbox: one arq worker (the app's own worker settings, burst mode) runs N outbox events of a no-op
-  topic (claim under a row lock, handler, mark done: the outbox's own cost) against the same worker
-  running N trivial arq jobs (the ceiling: arq and Redis alone). Ratio: events/s ÷ jobs/s.
-- Deadline sweep: one `deadlines.sweep` with 100,000 open deadlines of which 100 are due, against
-  the same sweep with 1,000 open deadlines of which 100 are due. Ratio: time ÷ time (goal ≤ 2).
+- Outbox, burst: one arq worker (the app's own worker settings, burst mode) runs N pre-filled outbox
+  events of a no-op topic (claim under a row lock, handler, mark done: the outbox's own cost) against
+  the same worker running N trivial arq jobs (the ceiling: arq and Redis alone). Ratio: events/s ÷ jobs/s.
+- Outbox, one at a time: the same worker runs while a producer in a process of its own writes one
+  event per transaction through the product's path (`Runtime.transaction`, `outbox.add`, commit,
+  enqueue), with `OUTBOX_BATCH=1` (as e-mail and webhook events, which are never batched), against
+  the same worker while a producer enqueues one no-op arq job at a time. Ratio: events/s ÷ jobs/s,
+  each timed from the first write to the last one done.
+- Deadline sweep: `deadlines.sweep` with 1, 100 and 10,000 due among 100,000 open deadlines, against
+  one set-based SQL statement making the same state changes (marks and outbox rows) for the same due
+  deadlines. Ratio: sweep time ÷ statement time at each size; the goal is on the cost per due deadline
+  (the slope between the smallest and the largest size).
 - Case list: `GET /api/v1/backoffice/investigations/?mine=true` (my cases, overdue first) with
   10,000 cases, under wrk load with an adviser's token, against the ceiling endpoint (one plain
   SELECT of a page of my cases through the same router, guards and session). Ratio: p99 ÷ p99.
@@ -13,11 +20,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import statistics
 import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
@@ -31,7 +40,8 @@ from erkenning.core import migrate
 WORK_DB = "erkenning_bench_backoffice"
 CASES = 10_000
 ADVISERS = 20
-DEADLINES_BIG, DEADLINES_SMALL, DUE = 100_000, 1_000, 100
+DEADLINES_BIG = 100_000
+DUE_SIZES = (1, 100, 10_000)
 NOOP_TOPIC = "bench.noop"
 CASE_LIST = "/api/v1/backoffice/investigations/?mine=true"
 CASE_CEILING = "/api/v1/backoffice/investigations-ceiling/"
@@ -42,8 +52,12 @@ class BackofficeFigures:
     outbox_events: int = 0
     outbox_s: list[float] = field(default_factory=list)
     arq_s: list[float] = field(default_factory=list)
-    sweep_big_s: list[float] = field(default_factory=list)  # per run: the median of its sweeps
-    sweep_small_s: list[float] = field(default_factory=list)
+    trickle_events: int = 0
+    trickle_s: list[float] = field(default_factory=list)  # one event per transaction, OUTBOX_BATCH=1
+    trickle_arq_s: list[float] = field(default_factory=list)  # one no-op arq job at a time
+    # due deadlines -> per run: the median of its sweeps, and of the set-based statement's runs
+    sweep_due_s: dict[int, list[float]] = field(default_factory=dict)
+    setbased_due_s: dict[int, list[float]] = field(default_factory=dict)
     case_list: list[WrkResult] = field(default_factory=list)
     case_ceiling: list[WrkResult] = field(default_factory=list)
     deadlines: int = 0  # open deadlines of the big sweep
@@ -52,11 +66,11 @@ class BackofficeFigures:
     skipped: list[str] = field(default_factory=list)
 
 
-def _settings(env: Environment, database: str, queue: str) -> Any:
+def _settings(env: Environment, database: str, queue: str, **more: Any) -> Any:
     from erkenning.core.settings import Settings
 
     return Settings(_env_file=None, database_url=env.url_for(database), redis_url=env.redis_url,
-                    arq_queue_name=queue, log_level="WARNING")
+                    arq_queue_name=queue, log_level="WARNING", **more)
 
 
 # ------------------------------------------------------------------ data
@@ -183,53 +197,216 @@ async def measure_outbox(env: Environment, template: str, figures: BackofficeFig
             f"{events} no-op jobs {figures.arq_s[-1]:.2f} s")
 
 
+def _produce(kind: str, settings: Any, n: int, ready: Any, go: Any) -> None:
+    """The producer of the one-at-a-time runs, in a process of its own (as the API is to the worker)."""
+    asyncio.run(_produce_async(kind, settings, n, ready, go))
+
+
+async def _produce_async(kind: str, settings: Any, n: int, ready: Any, go: Any) -> None:
+    """Set up (imports, connections), say so, wait for the start signal, then write one at a time."""
+    from erkenning.core import outbox
+    from erkenning.core.runtime import Runtime
+
+    if kind == "outbox":
+        runtime = Runtime.create(settings)
+        try:
+            async with runtime.transaction() as session:  # connected and warm, as an API process is
+                await session.connection()
+            ready.set()
+            await asyncio.to_thread(go.wait)
+            for _ in range(n):
+                async with runtime.transaction() as session:  # insert, commit, then enqueue its trigger
+                    outbox.add(session, NOOP_TOPIC)
+        finally:
+            await runtime.close()
+        return
+    from arq.connections import create_pool
+
+    from erkenning.worker import worker_options
+
+    redis = await create_pool(worker_options(settings)["redis_settings"])
+    try:
+        await redis.ping()
+        ready.set()
+        await asyncio.to_thread(go.wait)
+        for _ in range(n):
+            await redis.enqueue_job("bench_noop", uuid4().hex, _queue_name=settings.arq_queue_name)
+    finally:
+        await redis.aclose()
+
+
+async def _trickle(settings: Any, kind: str, n: int, finished: Any) -> float:
+    """Run the app's worker (not in burst mode) while a producer process writes `n` events or jobs one at
+    a time; the time from the producer's start until `finished()` says all `n` are done."""
+    import multiprocessing
+
+    from erkenning.core import outbox
+    from erkenning.worker import build_worker, wiring, worker_options
+
+    wired = wiring().with_handlers(outbox.Handler(NOOP_TOPIC, _noop_event))
+    options = worker_options(settings, wired)
+    worker = build_worker(settings, wired, functions=[*options["functions"], func_noop()],
+                          cron_jobs=[], handle_signals=False)
+    running = asyncio.create_task(worker.main())
+    await asyncio.sleep(1.0)  # the worker started and polling
+    spawn = multiprocessing.get_context("spawn")
+    ready, go = spawn.Event(), spawn.Event()
+    producer = spawn.Process(target=_produce, args=(kind, settings, n, ready, go))
+    producer.start()
+    if not await asyncio.to_thread(ready.wait, 120):
+        producer.kill()
+        raise RuntimeError(f"outbox benchmark: the {kind} producer did not start")
+    started = time.perf_counter()
+    go.set()
+    try:
+        while not await finished():
+            if running.done():
+                running.result()
+                raise RuntimeError("outbox benchmark: the worker stopped")
+            if producer.exitcode not in (None, 0):
+                raise RuntimeError(f"outbox benchmark: the {kind} producer failed ({producer.exitcode})")
+            await asyncio.sleep(0.01)
+        elapsed = time.perf_counter() - started
+    finally:
+        await asyncio.to_thread(producer.join, 60)
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
+        await worker.close()
+    return elapsed
+
+
+def _events_done(conn: asyncpg.Connection, events: int) -> Any:
+    async def done() -> bool:
+        return int(await conn.fetchval("SELECT count(*) FROM outbox_event WHERE status = 'done'")) >= events
+
+    return done
+
+
+def func_noop() -> Any:
+    from arq.worker import func
+
+    return func(_noop_job, name="bench_noop")
+
+
+async def measure_trickle(env: Environment, template: str, figures: BackofficeFigures, *,
+                          events: int, runs: int) -> None:
+    """Events arriving one at a time against no-op arq jobs arriving one at a time (see the module's doc)."""
+    figures.trickle_events = events
+    for run in range(1, runs + 1):
+        settings = _settings(env, WORK_DB, f"bench-trickle-{uuid4().hex[:8]}", outbox_batch=1)
+        conn = await _fresh(env, WORK_DB, template)
+        try:
+            figures.trickle_s.append(await _trickle(settings, "outbox", events, _events_done(conn, events)))
+        finally:
+            await conn.close()
+        _NOOP_RUNS[0] = 0
+
+        async def jobs_done() -> bool:
+            return _NOOP_RUNS[0] >= events
+
+        figures.trickle_arq_s.append(await _trickle(settings, "arq", events, jobs_done))
+        say(f"outbox one at a time, run {run}/{runs}: {events} events {figures.trickle_s[-1]:.2f} s, "
+            f"{events} no-op jobs {figures.trickle_arq_s[-1]:.2f} s")
+
+
 # ------------------------------------------------------------------ deadline sweep
 
 
-async def _sweep_once(runtime: Any, conn: asyncpg.Connection) -> float:
+# One statement making the sweep's state changes for every due deadline: reminders marked, passed
+# deadlines marked (and reminded, too late), one outbox row per reminder and per passed deadline.
+SET_BASED_SWEEP = """
+    WITH due AS (
+        SELECT d.id, d.reminded_at IS NULL AND d.remind_at <= $1 AS remind,
+               d.passed_at IS NULL AND d.due_at <= $1 AS pass
+        FROM deadline d
+        WHERE d.status = 'open'
+          AND (d.reminded_at IS NULL AND d.remind_at <= $1 OR d.passed_at IS NULL AND d.due_at <= $1)
+          AND NOT EXISTS (SELECT 1 FROM investigation i WHERE i.id = d.investigation_id AND i.status = 'on_hold')
+        FOR UPDATE OF d SKIP LOCKED
+    ), marked AS (
+        UPDATE deadline d
+        SET reminded_at = coalesce(d.reminded_at, $1), passed_at = CASE WHEN due.pass THEN $1 ELSE d.passed_at END
+        FROM due WHERE d.id = due.id
+        RETURNING d.id, due.remind, due.pass
+    )
+    INSERT INTO outbox_event (id, topic, payload, status, attempts, created_at, available_at)
+    SELECT gen_random_uuid(), t.topic, jsonb_build_object('deadline_id', m.id::text), 'pending', 0, $1, $1
+    FROM marked m CROSS JOIN LATERAL (VALUES ('deadline.remind', m.remind), ('deadline.passed', m.pass)) t(topic, yes)
+    WHERE t.yes
+"""
+# Every deadline not due, then the first `k` (by id) due: reminder and deadline passed.
+_NONE_DUE = """
+    UPDATE deadline SET due_at = now() + interval '30 days', remind_at = now() + interval '20 days',
+                        reminded_at = NULL, passed_at = NULL
+    WHERE due_at <= now() OR remind_at <= now() OR reminded_at IS NOT NULL OR passed_at IS NOT NULL
+"""
+_MAKE_DUE = """
+    UPDATE deadline SET due_at = now() - interval '1 day', remind_at = now() - interval '2 days'
+    WHERE id IN (SELECT id FROM deadline ORDER BY id LIMIT $1)
+"""
+
+
+async def _due(conn: asyncpg.Connection, runtime: Any, k: int) -> None:
+    await conn.execute(_NONE_DUE, timeout=None)
+    await conn.execute("DELETE FROM outbox_event")
+    await runtime.queue.redis.delete(runtime.settings.arq_queue_name)
+    await conn.execute(_MAKE_DUE, k)
+
+
+async def _sweep_once(runtime: Any, conn: asyncpg.Connection, due: int) -> float:
     from erkenning.workflows import deadlines
 
+    await _due(conn, runtime, due)
     started = time.perf_counter()
     reminded, passed = await deadlines.sweep(runtime)
     elapsed = time.perf_counter() - started
-    if passed != DUE:
-        raise RuntimeError(f"deadline sweep: {passed} passed, expected {DUE}")
-    # Back to the same state for the next sweep: the due ones unmarked, their events gone.
-    await conn.execute("UPDATE deadline SET reminded_at = NULL, passed_at = NULL WHERE passed_at IS NOT NULL")
-    await conn.execute("DELETE FROM outbox_event")
-    await runtime.queue.redis.delete(runtime.settings.arq_queue_name)
+    if passed != due:
+        raise RuntimeError(f"deadline sweep: {passed} passed, expected {due}")
+    return elapsed
+
+
+async def _set_based_once(runtime: Any, conn: asyncpg.Connection, due: int) -> float:
+    await _due(conn, runtime, due)
+    started = time.perf_counter()
+    async with conn.transaction():
+        status = await conn.execute(SET_BASED_SWEEP, datetime.now(UTC))
+    elapsed = time.perf_counter() - started
+    if status != f"INSERT 0 {2 * due}":
+        raise RuntimeError(f"set-based sweep: {status}, expected {2 * due} events")
     return elapsed
 
 
 async def measure_sweep(env: Environment, template: str, figures: BackofficeFigures, *, runs: int,
-                        sweeps: int = 7, big: int = DEADLINES_BIG) -> None:
+                        sweeps: int = 5, big: int = DEADLINES_BIG, due_sizes: tuple[int, ...] = DUE_SIZES) -> None:
     from erkenning.core.runtime import Runtime
 
     figures.deadlines = big
-    databases = {"big": (f"{WORK_DB}_sweep_big", big), "small": (f"{WORK_DB}_sweep_small", DEADLINES_SMALL)}
-    conns, runtimes = {}, {}
+    name = f"{WORK_DB}_sweep"
+    conn = await _fresh(env, name, template)
+    runtime = None
     try:
-        for key, (name, n) in databases.items():
-            conns[key] = await _fresh(env, name, template)
-            await _cases(conns[key], n, DUE, await _principals(conns[key], 1))
-            runtimes[key] = Runtime.create(_settings(env, name, f"bench-sweep-{uuid4().hex[:8]}"))
-            await _sweep_once(runtimes[key], conns[key])  # warm: connections, plans, caches
+        await _cases(conn, big, 0, await _principals(conn, 1))
+        runtime = Runtime.create(_settings(env, name, f"bench-sweep-{uuid4().hex[:8]}"))
+        await _sweep_once(runtime, conn, due_sizes[0])  # warm: connections, plans, caches
+        await _set_based_once(runtime, conn, due_sizes[0])
         for run in range(1, runs + 1):
-            times: dict[str, list[float]] = {"big": [], "small": []}
-            for _ in range(sweeps):  # interleaved, so both see the same machine
-                for key in ("big", "small"):
-                    times[key].append(await _sweep_once(runtimes[key], conns[key]))
-            figures.sweep_big_s.append(statistics.median(times["big"]))
-            figures.sweep_small_s.append(statistics.median(times["small"]))
-            say(f"sweep run {run}/{runs}: {big:,} open {figures.sweep_big_s[-1] * 1000:.1f} ms, "
-                f"{DEADLINES_SMALL:,} open {figures.sweep_small_s[-1] * 1000:.1f} ms")
+            for due in due_sizes:
+                times: dict[str, list[float]] = {"sweep": [], "set": []}
+                for _ in range(sweeps if due < 1000 else max(1, sweeps // 2)):  # alternately: the same machine
+                    times["sweep"].append(await _sweep_once(runtime, conn, due))
+                    times["set"].append(await _set_based_once(runtime, conn, due))
+                figures.sweep_due_s.setdefault(due, []).append(statistics.median(times["sweep"]))
+                figures.setbased_due_s.setdefault(due, []).append(statistics.median(times["set"]))
+                say(f"sweep run {run}/{runs}: {due:,} due of {big:,} open: sweep "
+                    f"{figures.sweep_due_s[due][-1] * 1000:.1f} ms, one statement "
+                    f"{figures.setbased_due_s[due][-1] * 1000:.1f} ms")
+            await conn.execute("VACUUM (ANALYZE) deadline, outbox_event", timeout=None)
     finally:
-        for runtime in runtimes.values():
+        if runtime is not None:
             await runtime.close()
-        for conn in conns.values():
-            await conn.close()
-        for name, _ in databases.values():
-            await migrate.drop_database(env.admin_url, name)
+        await conn.close()
+        await migrate.drop_database(env.admin_url, name)
 
 
 # ------------------------------------------------------------------ case list

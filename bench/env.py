@@ -132,18 +132,36 @@ def cli_env(env: Environment, database: str, **extra: str) -> dict[str, str]:
     return {**os.environ, "DATABASE_URL": env.url_for(database), "REDIS_URL": env.redis_url, **extra}
 
 
+# The production rate limits stay on (every request pays for them), set so high that one address and
+# one school under load never reach them.
+NEVER_REACHED = str(10**9)
+
+
 @contextlib.contextmanager
 def api_server(env: Environment, database: str, *, log: Path) -> Iterator[str]:
     """One API server process (uvicorn) on a free port: the product's app with the benchmark's ceiling
-    routes besides (`bench.ceilings`), served as `erkenning serve` serves the product."""
+    routes besides (`bench.ceilings`), served as `erkenning serve` serves the product, its register
+    rate limits on."""
+    environ = cli_env(env, database, LOG_LEVEL="WARNING", ENVIRONMENT="development", PYTHONUNBUFFERED="1",
+                      REGISTER_SCHOOL_LIMIT=NEVER_REACHED, REGISTER_BATCH_LIMIT=NEVER_REACHED,
+                      REGISTER_ANON_LIMIT=NEVER_REACHED)
+    with _serving("bench.ceilings", environ, log) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def raw_server(env: Environment, database: str, *, log: Path) -> Iterator[str]:
+    """The minimal Litestar + asyncpg app (`bench.rawapp`) on the same database, served the same way."""
+    with _serving("bench.rawapp", cli_env(env, database, PYTHONUNBUFFERED="1"), log) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def _serving(module: str, environ: dict[str, str], log: Path) -> Iterator[str]:
     port = free_port()
-    # Rate limits off: the load comes from one address and one school, and is meant to.
-    environ = cli_env(env, database, LOG_LEVEL="WARNING", ENVIRONMENT="development",
-                      PYTHONUNBUFFERED="1", REGISTER_SCHOOL_LIMIT="0", REGISTER_BATCH_LIMIT="0",
-                      REGISTER_ANON_LIMIT="0")
     with open(log, "ab") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "bench.ceilings", "--host", "127.0.0.1", "--port", str(port)],
+            [sys.executable, "-m", module, "--host", "127.0.0.1", "--port", str(port)],
             env=environ, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, cwd=ROOT,
         )
     base = f"http://127.0.0.1:{port}"
@@ -151,12 +169,12 @@ def api_server(env: Environment, database: str, *, log: Path) -> Iterator[str]:
         deadline = time.monotonic() + 60
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"the API server exited ({proc.returncode}); see {log}")
+                raise RuntimeError(f"{module} exited ({proc.returncode}); see {log}")
             with contextlib.suppress(httpx.HTTPError):
                 if httpx.get(f"{base}/health/live", timeout=1).status_code == 200:
                     break
             if time.monotonic() > deadline:
-                raise RuntimeError(f"the API server did not answer within 60 s; see {log}")
+                raise RuntimeError(f"{module} did not answer within 60 s; see {log}")
             time.sleep(0.2)
         yield base
     finally:

@@ -5,6 +5,7 @@ its endpoint does not answer):
 - `GET  /api/v1/register/verify?company=<SBB id>&crebo=<crebo>&pathway=<bol|bbl>`
 - `POST /api/v1/register/verify/batch` with `{"items": [{"company", "crebo", "pathway"}, …]}` (≤ 1,000)
 - `GET  /api/v1/register/_ceiling/{company_id}`: one primary-key SELECT; the benchmark's own (`bench.ceilings`).
+- `GET  /raw/{company_id}` on a separate minimal app (`bench.rawapp`): the same SELECT, nothing around it.
 Every request varies the company (a wrk Lua script picks from a sample of real recognitions).
 """
 
@@ -27,6 +28,7 @@ from bench.env import OUT, ROOT, Environment, cli_env
 
 VERIFY = "/api/v1/register/verify?company={sbb_id}&crebo={crebo}&pathway={pathway}"
 CEILING = "/api/v1/register/_ceiling/{company_id}"
+RAW = "/raw/{company_id}"
 BATCH = "/api/v1/register/verify/batch"
 BATCH_SIZE = 1000
 CONNECTIONS = 32
@@ -52,6 +54,7 @@ class WrkResult:
 @dataclass
 class RegisterFigures:
     skipped: list[str] = field(default_factory=list)
+    raw: list[WrkResult] = field(default_factory=list)  # the separate minimal app: the baseline
     ceiling: list[WrkResult] = field(default_factory=list)
     verify: list[WrkResult] = field(default_factory=list)
     single_latency: list[WrkResult] = field(default_factory=list)
@@ -177,7 +180,8 @@ def have_wrk() -> bool:
     return shutil.which("wrk") is not None
 
 
-def measure_register(base: str, token: str, pairs: list[Pair], *, runs: int, seconds: int) -> RegisterFigures:
+def measure_register(base: str, raw_base: str, token: str, pairs: list[Pair], *, runs: int,
+                     seconds: int) -> RegisterFigures:
     figures = RegisterFigures()
     missing = probe(base, token, pairs)
     figures.skipped = [f"{name}: {why}" for name, why in missing.items() if why]
@@ -188,6 +192,7 @@ def measure_register(base: str, token: str, pairs: list[Pair], *, runs: int, sec
     scripts = {
         "verify": _lua_get(verify_paths, None),
         "ceiling": _lua_get([CEILING.format(company_id=p.company_id) for p in pairs], None),
+        "raw": _lua_get([RAW.format(company_id=p.company_id) for p in pairs], None),
         "verify_school": _lua_get(verify_paths, token),
         "batch": _lua_post(BATCH, [batch_body(pairs, rng) for _ in range(5)], token),
     }
@@ -196,8 +201,13 @@ def measure_register(base: str, token: str, pairs: list[Pair], *, runs: int, sec
         paths[name] = OUT / f"wrk-{name}.lua"
         paths[name].write_text(text)
     can = {name: missing.get(name) is None for name in scripts}
+    can["raw"] = httpx.get(raw_base + RAW.format(company_id=pairs[0].company_id), timeout=30).status_code == 200
+    if not can["raw"]:
+        figures.skipped.append("raw app: GET /raw/{id} did not answer 200")
     for _ in range(runs):
-        # Throughput, the ceiling and the real thing back to back under the same load.
+        # Throughput: the raw app, the in-app ceiling and the real thing back to back under the same load.
+        if can["raw"]:
+            figures.raw.append(wrk(raw_base, paths["raw"], connections=CONNECTIONS, seconds=seconds))
         if can["ceiling"]:
             figures.ceiling.append(wrk(base, paths["ceiling"], connections=CONNECTIONS, seconds=seconds))
         if can["verify"]:

@@ -122,6 +122,29 @@ async def test_cli_import_reports_bad_lines_exits_nonzero_and_export_writes_the_
     assert (tmp_path / "register.csv").read_text().splitlines() == [",".join(REGISTER_COLUMNS)]
 
 
+async def test_cli_imports_several_files_in_one_process_in_dependency_order(
+    settings: Settings, runtime: Runtime, tmp_path: Path
+) -> None:
+    companies = write_csv(tmp_path / "a.csv", COMPANY_HEADER, [company_row(1)])
+    qualifications = write_csv(tmp_path / "b.csv", ["crebo", "name", "level"], [["25180", "Kok", "2"]])
+    recognitions = write_csv(tmp_path / "c.csv", ["establishment_number", "crebo", "pathway", "status", "since"],
+                             [["500000000001", "25180", "bol", "active", "2024-01-01"]])
+    # Given in the wrong order, each file's kind read from its header: loaded as qualifications,
+    # companies, recognitions, so the recognition finds both.
+    code, out = await run_cli(settings, "import", str(recognitions), str(companies), str(qualifications))
+    assert code == 0, out
+    assert out.index("qualifications: 1 rows") < out.index("companies: 1 rows") < out.index("recognitions: 1 rows")
+    assert "recognitions: 1 rows, 1 inserted" in out
+    assert (await scalar_rows(runtime, "SELECT count(*) FROM recognition"))[0][0] == 1
+
+    # A header that fits no kind, a missing file, a kind with two files: refused before anything loads.
+    odd = write_csv(tmp_path / "odd.csv", ["colour"], [["red"]])
+    for args in ((str(odd), str(companies)), (str(tmp_path / "absent.csv"),), ("companies", str(companies), str(odd)),
+                 (str(companies), str(companies))):
+        code, out = await run_cli(settings, "import", *args)
+        assert code == 2 and "Traceback" not in out, out
+
+
 async def test_seeded_statuses_have_decisions_behind_them(runtime: Runtime) -> None:
     await seed(runtime.engine, companies=120, seed_value=7, qualifications=60)
     # Every period but a pending application's comes from a sent or final decision on the same company.

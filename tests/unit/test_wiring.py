@@ -67,7 +67,10 @@ def _names(module_name: str, node: ast.expr, where: str) -> set[str]:
 
 
 def _added_topics() -> set[str]:
-    return {t for module, call, where in _calls("outbox", "add") for t in _names(module, call.args[1], where)}
+    added = {t for module, call, where in _calls("outbox", "add") for t in _names(module, call.args[1], where)}
+    # Topics a set-based statement writes itself (the deadline sweep), named through `outbox.topic_for_sql`.
+    return added | {t for module, call, where in _calls("outbox", "topic_for_sql")
+                    for t in _names(module, call.args[0], where)}
 
 
 def _queued_templates() -> set[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -21,6 +21,18 @@ class HeaderError(ValueError):
 def sniff_delimiter(header_line: str) -> str:
     """`;` when the header uses it (spreadsheets in a Dutch locale write that), else `,`."""
     return ";" if header_line.count(";") > header_line.count(",") else ","
+
+
+def kind_of(path: Path, kinds: Iterable[Kind], delimiter: str | None = None) -> Kind | None:
+    """The one kind whose columns the file's header names (every column its own, the required ones
+    there); None when no kind or more than one fits."""
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        header_line = f.readline()
+    names = {name.strip().lower() for name in next(csv.reader([header_line], delimiter=delimiter
+                                                              or sniff_delimiter(header_line)), [])}
+    fits = [kind for kind in kinds if names <= set(kind.columns) and kind.required <= names
+            and (not kind.one_of or kind.one_of & names)]
+    return fits[0] if len(fits) == 1 else None
 
 
 @dataclass

@@ -88,6 +88,15 @@ async def is_empty(conn: asyncpg.Connection, *tables: str) -> bool:
     return await empty()
 
 
+async def deferrable_ddl(conn: asyncpg.Connection, *tables: str) -> list[tuple[str, str]]:
+    """(drop, add back) for what a first load of `tables` rebuilds: foreign keys last, to drop first."""
+    ddl: list[tuple[str, str]] = []
+    for table in tables:
+        ddl += [(r[0], r[1]) for r in await conn.fetch(_DEFERRABLE_CONSTRAINTS, table, list(tables))]
+        ddl += [(r[0], r[1]) for r in await conn.fetch(_DEFERRABLE_INDEXES, table)]
+    return ddl
+
+
 @asynccontextmanager
 async def first_load(conn: asyncpg.Connection, *tables: str) -> AsyncIterator[None]:
     """Around the first load of empty `tables`: their secondary indexes, unique and exclusion constraints
@@ -96,10 +105,7 @@ async def first_load(conn: asyncpg.Connection, *tables: str) -> AsyncIterator[No
     its constraint is added back, so a bad row still fails the import; primary keys and foreign keys
     to other tables stay. All inside the import's transaction: only these (empty) tables are locked
     until it commits, and nothing is changed if it fails."""
-    ddl: list[tuple[str, str]] = []
-    for table in tables:
-        ddl += [tuple(r) for r in await conn.fetch(_DEFERRABLE_CONSTRAINTS, table, list(tables))]
-        ddl += [tuple(r) for r in await conn.fetch(_DEFERRABLE_INDEXES, table)]
+    ddl = await deferrable_ddl(conn, *tables)
     for drop, _ in reversed(ddl):  # foreign keys first
         await conn.execute(drop)
     yield

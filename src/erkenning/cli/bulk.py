@@ -59,24 +59,74 @@ def _run(coro_fn: Callable[[Any], Any]) -> Any:
     return asyncio.run(run())
 
 
+# Dependency order: recognitions name qualifications and companies.
+IMPORT_ORDER = ("qualifications", "companies", "recognitions")
+
+
+def _import_targets(targets: tuple[str, ...], delimiter: str | None) -> list[tuple[str, Path]]:
+    """`KIND FILE`, or `FILE...` with each file's kind read from its header; in dependency order."""
+    from erkenning.bulk.csvfile import kind_of
+    from erkenning.bulk.rows import KINDS
+
+    if targets[0] in KINDS:
+        if len(targets) != 2:
+            raise click.UsageError("give one FILE after KIND, or several FILEs without KIND")
+        named = [(targets[0], Path(targets[1]))]
+    else:
+        named = []
+        for target in targets:
+            path = Path(target)
+            kind = kind_of(path, KINDS.values(), delimiter) if path.is_file() else None
+            if path.is_file() and kind is None:
+                raise click.UsageError(f"{path.name}: its header fits no one kind of file; name it: "
+                                       f"erkenning import KIND {path}")
+            named.append((kind.name if kind else "", path))
+    for _, path in named:
+        if not path.is_file():
+            raise click.BadParameter(f"{path} is not a file", param_hint="FILE")
+    kinds = [kind for kind, _ in named]
+    if len(set(kinds)) != len(kinds):
+        raise click.UsageError("two files of the same kind: import them one after the other")
+    return sorted(named, key=lambda pair: IMPORT_ORDER.index(pair[0]))
+
+
 @click.command("import")
-@click.argument("kind", type=click.Choice(["companies", "qualifications", "recognitions"]))
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("targets", nargs=-1, required=True, metavar="[KIND] FILE...")
 @click.option("--delimiter", default=None, help="field separator (default: `;` if the header uses it, else `,`)")
 @click.option("--errors-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="write every refused row (line,reason) to this CSV")
-def import_command(kind: str, file: Path, delimiter: str | None, errors_file: Path | None) -> None:
-    """Load KIND from a CSV FILE: check every row, load the good ones, report the bad ones by line.
+              help="write every refused row (line,reason; with several files file,line,reason) to this CSV")
+def import_command(targets: tuple[str, ...], delimiter: str | None, errors_file: Path | None) -> None:
+    """Load CSV files: `import KIND FILE`, or `import FILE...` with each file's kind (companies,
+    qualifications, recognitions) read from its header. Check every row, load the good ones, report
+    the bad ones by line.
 
-    Safe to run twice: rows are matched on their natural key and only what differs changes. Exits
-    with status 1 when any row was refused (after loading the others).
+    Several files load in one process, in dependency order (qualifications, companies,
+    recognitions), each in a transaction of its own: a file that cannot be read stops the command,
+    and the files before it stay loaded. Safe to run twice: rows are matched on their natural key and
+    only what differs changes. Exits with status 1 when any row was refused (after loading the others).
     """
-    from asyncpg import PostgresError
-
-    from erkenning.bulk.importer import ImportFailed, Progress, import_csv
     from erkenning.core.logging import configure_logging
 
     configure_logging(get_settings())
+    named = _import_targets(targets, delimiter)
+    problems: list[tuple[str, int, str]] = []
+    for kind, file in named:
+        problems += [(file.name, line, reason) for line, reason in _import_one(kind, file, delimiter, errors_file)]
+    if errors_file:
+        if len(named) > 1:
+            _write_problems(errors_file, ["file", "line", "reason"], problems)
+        else:
+            _write_problems(errors_file, ["line", "reason"], [p[1:] for p in problems])
+    if problems:
+        sys.exit(1)
+
+
+def _import_one(kind: str, file: Path, delimiter: str | None, errors_file: Path | None) -> list[tuple[int, str]]:
+    """Import one file, print its problems and summary; returns its refused rows."""
+    from asyncpg import PostgresError
+
+    from erkenning.bulk.importer import ImportFailed, Progress, import_csv
+
     started = time.monotonic()
     try:
         with _bar(f"reading {file.name}", unit_bytes=True) as (update, rename):
@@ -92,21 +142,18 @@ def import_command(kind: str, file: Path, delimiter: str | None, errors_file: Pa
     if report.refused > SHOWN_PROBLEMS:
         click.echo(f"… and {report.refused - SHOWN_PROBLEMS} more refused rows"
                    + ("" if errors_file else " (--errors-file FILE lists them all)"), err=True)
-    if errors_file:
-        _write_problems(errors_file, report.problems)
     counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in report.summary().items())
     phases = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in report.timings.items())
     click.echo(f"{kind}: {counts} ({time.monotonic() - started:.1f} s: {phases})")
-    if report.refused:
-        sys.exit(1)
+    return report.problems
 
 
-def _write_problems(path: Path, problems: list[tuple[int, str]]) -> None:
+def _write_problems(path: Path, header: list[str], problems: list[tuple[Any, ...]]) -> None:
     import csv
 
     with open(path, "w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
-        writer.writerow(["line", "reason"])
+        writer.writerow(header)
         writer.writerows(problems)
 
 

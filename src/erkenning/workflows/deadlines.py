@@ -2,8 +2,9 @@
 
 The sweep only marks what is due and writes an outbox event for it (`deadline.remind`,
 `deadline.passed`), in one transaction; the events' handlers do the work, each exactly once in
-effect. Both queries run on partial indexes of open, not-yet-handled deadlines, so a sweep costs
-by what is due, not by how many deadlines exist. Deadlines of a case on hold are skipped; resuming
+effect. It is set-based: one statement a round finds, locks, marks and writes the events (see
+`_SWEEP`); both of its reads run on partial indexes of open, not-yet-handled deadlines, so a sweep
+costs by what is due, not by how many deadlines exist. Deadlines of a case on hold are skipped; resuming
 the case moves them by the time it was on hold.
 """
 
@@ -18,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.core import calendar, clock, outbox
 from erkenning.core.runtime import Runtime
-from erkenning.workflows.models import Deadline, DeadlineKind, DeadlineStatus, Investigation, InvestigationStatus
+from erkenning.workflows.models import Deadline, DeadlineKind, DeadlineStatus, InvestigationStatus
 
 REMIND = "deadline.remind"
 PASSED = "deadline.passed"
@@ -87,49 +88,65 @@ async def shift_open(session: AsyncSession, case_id: UUID, held: timedelta) -> i
     return int(result.rowcount or 0)
 
 
+# One statement per round, set-based: the due reminders and the passed deadlines (each read through its
+# partial index, oldest first, at most `batch` of each; deadlines of a case on hold are skipped), locked
+# (skipping rows another transaction holds, and checked again once locked), marked, and one outbox
+# event written for each reminder and each passed deadline. A passed deadline not yet reminded is
+# marked reminded too (too late to remind: the deadline itself is here) and gets its reminder as well
+# if that was due.
+_SWEEP = sa.text("""
+    WITH candidate AS (
+        (SELECT d.id FROM deadline d
+         WHERE d.status = :open AND d.reminded_at IS NULL AND d.remind_at <= :now
+           AND NOT EXISTS (SELECT 1 FROM investigation i WHERE i.id = d.investigation_id AND i.status = :on_hold)
+         ORDER BY d.remind_at LIMIT :batch)
+        UNION
+        (SELECT d.id FROM deadline d
+         WHERE d.status = :open AND d.passed_at IS NULL AND d.due_at <= :now
+           AND NOT EXISTS (SELECT 1 FROM investigation i WHERE i.id = d.investigation_id AND i.status = :on_hold)
+         ORDER BY d.due_at LIMIT :batch)
+    ), due AS (
+        SELECT d.id,
+               coalesce(d.reminded_at IS NULL AND d.remind_at <= :now, false) AS remind,
+               coalesce(d.passed_at IS NULL AND d.due_at <= :now, false) AS pass
+        FROM deadline d
+        WHERE d.id IN (SELECT id FROM candidate) AND d.status = :open
+          AND (d.reminded_at IS NULL AND d.remind_at <= :now OR d.passed_at IS NULL AND d.due_at <= :now)
+        FOR UPDATE OF d SKIP LOCKED
+    ), marked AS (
+        UPDATE deadline d
+        SET reminded_at = coalesce(d.reminded_at, :now),
+            passed_at = CASE WHEN due.pass THEN :now ELSE d.passed_at END
+        FROM due WHERE d.id = due.id
+        RETURNING d.id, due.remind, due.pass
+    )
+    INSERT INTO outbox_event (id, topic, payload, status, attempts, created_at, available_at)
+    SELECT gen_random_uuid(), t.topic, jsonb_build_object('deadline_id', m.id::text), :pending, 0, :now, :now
+    FROM marked m CROSS JOIN LATERAL (VALUES (:remind, m.remind), (:passed, m.pass)) AS t (topic, yes)
+    WHERE t.yes
+    RETURNING id, topic, available_at
+""")
+
+
 async def sweep(runtime: Runtime, *, batch: int = 500) -> tuple[int, int]:
-    """Mark due reminders and passed deadlines, one outbox event each; returns (reminders, passed)."""
+    """Mark due reminders and passed deadlines, one outbox event each; returns (reminders, passed).
+
+    Set-based: one statement a round (`_SWEEP`), its events enqueued once the round commits."""
     reminded = passed = 0
     while True:
         async with runtime.transaction() as session:
             now = clock.now()
-            # "Not on hold" as the absence of an on-hold case (every deadline has its case): read through
-            # the status index of the few cases on hold, not by a join with every case.
-            not_on_hold = ~sa.exists().where(
-                col(Investigation.id) == Deadline.investigation_id,
-                col(Investigation.status) == InvestigationStatus.ON_HOLD,
-            )
-            due_reminders = (
-                await session.exec(
-                    select(Deadline)
-                    .where(col(Deadline.status) == DeadlineStatus.OPEN, col(Deadline.reminded_at).is_(None))
-                    .where(col(Deadline.remind_at) <= now, not_on_hold)
-                    .order_by(col(Deadline.remind_at))
-                    .limit(batch)
-                    .with_for_update(skip_locked=True)
-                )
+            rows = (
+                await (await session.connection()).execute(_SWEEP, {
+                    "now": now, "batch": batch, "open": DeadlineStatus.OPEN.value,
+                    "remind": outbox.topic_for_sql(REMIND), "passed": outbox.topic_for_sql(PASSED),
+                    "on_hold": InvestigationStatus.ON_HOLD.value, "pending": outbox.EventStatus.PENDING.value,
+                })
             ).all()
-            for deadline in due_reminders:
-                deadline.reminded_at = now
-                session.add(deadline)
-                outbox.add(session, REMIND, deadline_id=deadline.id)
-            due_passed = (
-                await session.exec(
-                    select(Deadline)
-                    .where(col(Deadline.status) == DeadlineStatus.OPEN, col(Deadline.passed_at).is_(None))
-                    .where(col(Deadline.due_at) <= now, not_on_hold)
-                    .order_by(col(Deadline.due_at))
-                    .limit(batch)
-                    .with_for_update(skip_locked=True)
-                )
-            ).all()
-            for deadline in due_passed:
-                deadline.passed_at = now
-                if deadline.reminded_at is None:
-                    deadline.reminded_at = now  # too late to remind: the deadline itself is here
-                session.add(deadline)
-                outbox.add(session, PASSED, deadline_id=deadline.id)
-        reminded += len(due_reminders)
-        passed += len(due_passed)
-        if len(due_reminders) < batch and len(due_passed) < batch:
+            outbox.enqueue_after_commit(session, *[(row.id, row.available_at) for row in rows])
+        round_reminded = sum(1 for row in rows if row.topic == REMIND)
+        round_passed = len(rows) - round_reminded
+        reminded += round_reminded
+        passed += round_passed
+        if round_reminded < batch and round_passed < batch:
             return reminded, passed

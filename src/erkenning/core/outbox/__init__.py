@@ -10,7 +10,17 @@ the worker side (claim, run by the runtime's handlers, batches, the sweep), `adm
 """
 
 from erkenning.core.outbox.admin import Backlog, backlog, list_events, purge_done, retry_dead
-from erkenning.core.outbox.events import EventContext, Handler, HandlerFn, Handlers, add, check_payload, take_new
+from erkenning.core.outbox.events import (
+    EventContext,
+    Handler,
+    HandlerFn,
+    Handlers,
+    add,
+    check_payload,
+    enqueue_after_commit,
+    take_new,
+    topic_for_sql,
+)
 from erkenning.core.outbox.models import EventStatus, OutboxEvent
 from erkenning.core.outbox.processing import RecentlyDone, claim, claim_due, process, sweep
 from erkenning.core.outbox.queue import TASK_NAME, Queue
@@ -29,6 +39,7 @@ __all__ = [
     "add",
     "backlog",
     "check_payload",
+    "enqueue_after_commit",
     "claim",
     "claim_due",
     "list_events",
@@ -37,4 +48,5 @@ __all__ = [
     "retry_dead",
     "sweep",
     "take_new",
+    "topic_for_sql",
 ]

@@ -38,7 +38,7 @@ async def retry_dead(session: AsyncSession, event_id: UUID) -> OutboxEvent:
         event.available_at = utcnow()
         event.enqueued_at = None
         session.add(event)
-        enqueue_after_commit(session, event)
+        enqueue_after_commit(session, (event.id, event.available_at))
     return event
 
 
