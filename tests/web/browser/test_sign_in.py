@@ -137,3 +137,24 @@ async def test_company_contact_signs_in_with_the_link_once_and_only_in_the_brows
     assert await page.get_by_text("Deze link is al gebruikt").is_visible()
     methods = await _rows(runtime, "SELECT method FROM web_session")
     assert [m["method"] for m in methods] == ["email_link"]
+
+
+async def test_the_link_no_longer_works_after_fifteen_minutes(new_page, runtime, settings, mail) -> None:
+    """The server runs in its own process, so its clock cannot be moved: the link's own time is moved back
+    instead, by the 15 minutes it lasts and one more, as if the person opened it 16 minutes later."""
+    company = await make_company(runtime, name="Bakkerij De Late Link")
+    async with runtime.transaction() as session:
+        await ContactService(session).add(ADMIN, email="hr@latelink.example", name="Ilse Laat", company_id=company.id)
+    page = await new_page()
+    await _ask_for_link(page, "hr@latelink.example")
+    await drain_queue(settings)
+    path = _link_path(mail, "hr@latelink.example")
+    [link] = await _rows(runtime, "SELECT expires_at - created_at AS lasts FROM sign_in_link")
+    assert link["lasts"].total_seconds() == settings.sign_in_link_minutes * 60 == 15 * 60
+    async with runtime.engine.begin() as conn:
+        await conn.execute(sa.text("UPDATE sign_in_link SET created_at = created_at - interval '16 minutes', "
+                                   "expires_at = expires_at - interval '16 minutes'"))
+    await page.goto(path)
+    assert await page.get_by_text("Deze link is verlopen").is_visible()
+    assert not await page.get_by_role("button", name="Inloggen").count()
+    assert await _rows(runtime, "SELECT id FROM web_session") == []
