@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from erkenning.devtools.embedded import free_port, port_answers
+from erkenning.devtools.embedded import end_process, free_port, port_answers
 
 SCRIPT = Path(__file__).with_name("provider.mjs")
 ROOT = Path(__file__).resolve().parents[4]
@@ -138,11 +138,7 @@ class DevProvider:
 
     def stop(self) -> None:
         if self._proc is not None:
-            self._proc.terminate()
-            try:
-                self._proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
+            end_process(self._proc)
             self._proc = None
         if self._config is not None:
             self._config.unlink(missing_ok=True)
