@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import httpx
 import pytest
 
+from erkenning import vocabulary
 from erkenning.core import clock
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
@@ -74,6 +75,10 @@ async def test_an_objection_with_attachments_is_checked_sent_and_its_files_downl
     objection_id = sent.headers["location"].rsplit("/", 1)[1]
     assert "Uw bezwaar is ontvangen" in confirmation and "verklaring.pdf" in confirmation
     assert "kenmerk van het besluit" in confirmation or "Kenmerk van uw bezwaar" in confirmation
+    # The decision term the objection keeps (art. 7:10 Awb), as the service computed it.
+    decide_by = await scalar(runtime, "SELECT decide_by FROM objection")
+    assert ("binnen zes weken na het einde van de bezwaartermijn, dus uiterlijk op "
+            f"{vocabulary.long_date(decide_by)}") in confirmation
     attachment_id = await scalar(runtime, "SELECT id FROM objection_attachment WHERE filename = 'verklaring.pdf'")
     assert str(attachment_id) in confirmation
     assert str(await scalar(runtime, "SELECT DISTINCT objection_id FROM objection_attachment")) == objection_id

@@ -11,7 +11,6 @@ kept.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -21,12 +20,12 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
-from erkenning.core import calendar, clock
+from erkenning.core import clock
 from erkenning.core.caller import Role
 from erkenning.core.errors import Conflict, DomainError, PayloadTooLarge, Unprocessable
 from erkenning.http.dependencies import CurrentCaller, DbSession
 from erkenning.http.guards import requires
-from erkenning.recognition import attachments
+from erkenning.recognition import attachments, objection_dates
 from erkenning.recognition.controllers.attachments import download
 from erkenning.recognition.models import OBJECTION_DECIDED, ObjectionStatus
 from erkenning.recognition.objection_schemas import ObjectionCreate
@@ -48,7 +47,6 @@ from erkenning.web.pages import portal
 from erkenning.web.rendering import flash_message, page, redirect
 
 # Art. 7:10 Awb: SBB decides within six weeks after the objection term ended (twelve with an advisory committee).
-DECISION_TERM_WEEKS = 6
 MAX_MB = attachments.MAX_BYTES // (1024 * 1024)
 # The grounds alone (20,000 characters, url-encoded: up to 12 bytes each for a four-byte character).
 TEXT_BODY_BYTES = 256 * 1024
@@ -81,11 +79,6 @@ async def _uploads(request: Request[Any, Any, Any]) -> tuple[dict[str, str], lis
     values = {k: v for k, v in form.items() if isinstance(v, str)}
     files = [v for v in form.getall(FILES.name) if isinstance(v, UploadFile)] if FILES.name in form else []
     return values, [Upload(f.filename, await f.read()) for f in files if f.filename]
-
-
-def decision_term_end(objection_deadline: date | None) -> date | None:
-    """The last day of the term for the beslissing op bezwaar (art. 7:10 Awb, Algemene termijnenwet)."""
-    return None if objection_deadline is None else calendar.term_end(objection_deadline, weeks=DECISION_TERM_WEEKS)
 
 
 class PortalObjectionPages(Controller):
@@ -185,7 +178,9 @@ class PortalObjectionPages(Controller):
         return page(
             request, "portal/objection.html", title="Uw bezwaar", objection=objection, decision=decision,
             files=await objection_attachments.list(objection_id, caller),
-            decided_by=decision_term_end(decision.objection_deadline), words=wording,
+            # The term as the objection keeps it (extended or not); for one from before it kept it, as computed.
+            decided_by=objection.decide_by or objection_dates.decision_term(objections.settings, decision),
+            advisory_committee=objections.settings.objection_advisory_committee, words=wording,
         )
 
     @get("/bezwaren/{objection_id:uuid}/intrekken", name="portal_objection_withdraw")
