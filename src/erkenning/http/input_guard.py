@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
 from typing import Any
 
 from litestar import Request
@@ -70,20 +71,32 @@ def check_parameters(connection: ASGIConnection[Any, Any, Any, Any], handler: Ba
         _refuse_loose_times(connection, handler)
 
 
+# Per route handler (weakly: tests build many apps): its query parameters typed as a date or a date-time, read
+# once from its signature rather than on every request (the register's verify is a hot path).
+_TIME_PARAMETERS: weakref.WeakKeyDictionary[BaseRouteHandler, tuple[tuple[str, type[dt.date]], ...]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _time_parameters(handler: BaseRouteHandler) -> tuple[tuple[str, type[dt.date]], ...]:
+    found = _TIME_PARAMETERS.get(handler)
+    if found is None:
+        pairs = []
+        for name, field in handler.parsed_fn_signature.parameters.items():
+            key = getattr(field.kwarg_definition, "query", None) or name
+            # `datetime`, or `datetime | None` (a union's members are its inner types).
+            types = [field.annotation, *(inner.annotation for inner in field.inner_types)]
+            pairs += [(key, kind) for kind in (dt.datetime, dt.date) if kind in types]
+        found = _TIME_PARAMETERS[handler] = tuple(pairs)
+    return found
+
+
 def _refuse_loose_times(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
     wrong = []
-    for name, field in handler.parsed_fn_signature.parameters.items():
-        kwarg = field.kwarg_definition
-        key = getattr(kwarg, "query", None) or name
-        values = connection.query_params.getall(key, [])
-        if not values:
-            continue
-        # `datetime`, or `datetime | None` (a union's members are its inner types).
-        types = [field.annotation, *(inner.annotation for inner in field.inner_types)]
-        for kind in [t for t in types if t in _ISO]:
-            if any(not _ISO[kind].fullmatch(v) for v in values):
-                wrong.append({"field": key, "message": "must be an ISO 8601 " + (
-                    "date-time (2026-01-31T09:00:00+01:00)" if kind is dt.datetime else "date (2026-01-31)")})
+    for key, kind in _time_parameters(handler):
+        if any(not _ISO[kind].fullmatch(v) for v in connection.query_params.getall(key, [])):
+            wrong.append({"field": key, "message": "must be an ISO 8601 " + (
+                "date-time (2026-01-31T09:00:00+01:00)" if kind is dt.datetime else "date (2026-01-31)")})
     if wrong:
         raise ValidationFailed(wrong)
 
