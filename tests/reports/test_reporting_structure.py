@@ -68,7 +68,7 @@ async def test_a_school_registers_and_changes_its_own_reporting_point(
     assert read["version"] == 2 and read["hours"] is None
     async with runtime.session_factory() as session:
         versions = (await session.exec(sa.select(AuditEvent.detail).where(
-            AuditEvent.action == "reporting_point.saved", AuditEvent.actor_id == school.id))).scalars().all()
+            AuditEvent.action == "reporting_point.saved", AuditEvent.actor_id == school.id).order_by(AuditEvent.seq))).scalars().all()
     assert [d["version"] for d in versions] == [1, 2]
 
 
