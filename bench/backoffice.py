@@ -33,11 +33,11 @@ from uuid import UUID, uuid4
 
 import asyncpg
 
-from bench.env import OUT, ROOT, Environment, cli_env, say
+from bench.env import OUT, ROOT, SCRATCH_SUFFIX, Environment, cli_env, say
 from bench.register import WrkResult, wrk
 from erkenning.core import migrate
 
-WORK_DB = "erkenning_bench_backoffice"
+WORK_DB = "erkenning_bench_backoffice" + SCRATCH_SUFFIX
 CASES = 10_000
 ADVISERS = 20
 DEADLINES_BIG = 100_000

@@ -120,6 +120,11 @@ def start(data_dir: Path) -> Environment:
     return Environment(admin_url=admin, redis_url=redis, embedded=embedded)
 
 
+# Scratch databases (dropped and made again by each run) end in BENCH_SCRATCH_SUFFIX, so two benches on
+# one PostgreSQL (two checkouts) do not drop each other's; the seeded and template databases are shared.
+SCRATCH_SUFFIX = os.environ.get("BENCH_SCRATCH_SUFFIX", "")
+
+
 def fingerprint() -> str:
     """Migrations and seeder source: a cached database is reused only while these are unchanged."""
     digest = hashlib.sha256(",".join(sorted(migrate.heads())).encode())

@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.dataset import KINDS, count_rows
-from bench.env import OUT, ROOT, Environment, cli_env, say
+from bench.env import OUT, ROOT, SCRATCH_SUFFIX, Environment, cli_env, say
 
-IMPORT_TARGET = "erkenning_bench_import"
+IMPORT_TARGET = "erkenning_bench_import" + SCRATCH_SUFFIX
 _PHASE = re.compile(r"(read|check|upsert|commit) ([\d.]+) s")
 _KIND_LINE = re.compile(r"^(\w+): .*\(([\d.]+) s: (.*)\)$", re.MULTILINE)
 
@@ -126,7 +126,7 @@ FINAL_TABLES = {
     "companies": (("company",), ("company",)),
     "recognitions": (("recognition", "recognition_period"), ("recognition", "recognition_period")),
 }
-FLOOR_TARGET = "erkenning_bench_import_floor"
+FLOOR_TARGET = "erkenning_bench_import_floor" + SCRATCH_SUFFIX
 
 
 async def _deferrable_ddl(env: Environment, database: str, tables: tuple[str, ...]) -> list[tuple[str, str]]:
