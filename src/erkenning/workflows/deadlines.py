@@ -95,24 +95,23 @@ async def shift_open(session: AsyncSession, case_id: UUID, held: timedelta) -> i
 # marked reminded too (too late to remind: the deadline itself is here) and gets its reminder as well
 # if that was due.
 _SWEEP = sa.text("""
-    WITH candidate AS (
-        (SELECT d.id FROM deadline d
-         WHERE d.status = :open AND d.reminded_at IS NULL AND d.remind_at <= :now
-           AND NOT EXISTS (SELECT 1 FROM investigation i WHERE i.id = d.investigation_id AND i.status = :on_hold)
-         ORDER BY d.remind_at LIMIT :batch)
-        UNION
-        (SELECT d.id FROM deadline d
-         WHERE d.status = :open AND d.passed_at IS NULL AND d.due_at <= :now
-           AND NOT EXISTS (SELECT 1 FROM investigation i WHERE i.id = d.investigation_id AND i.status = :on_hold)
-         ORDER BY d.due_at LIMIT :batch)
-    ), due AS (
-        SELECT d.id,
-               coalesce(d.reminded_at IS NULL AND d.remind_at <= :now, false) AS remind,
-               coalesce(d.passed_at IS NULL AND d.due_at <= :now, false) AS pass
-        FROM deadline d
-        WHERE d.id IN (SELECT id FROM candidate) AND d.status = :open
-          AND (d.reminded_at IS NULL AND d.remind_at <= :now OR d.passed_at IS NULL AND d.due_at <= :now)
+    WITH remind AS (
+        SELECT d.id, d.remind_at, d.reminded_at, d.due_at, d.passed_at FROM deadline d
+        WHERE d.status = :open AND d.reminded_at IS NULL AND d.remind_at <= :now
+          AND NOT EXISTS (SELECT 1 FROM investigation i WHERE i.id = d.investigation_id AND i.status = :on_hold)
+        ORDER BY d.remind_at LIMIT :batch
         FOR UPDATE OF d SKIP LOCKED
+    ), pass AS (
+        SELECT d.id, d.remind_at, d.reminded_at, d.due_at, d.passed_at FROM deadline d
+        WHERE d.status = :open AND d.passed_at IS NULL AND d.due_at <= :now
+          AND NOT EXISTS (SELECT 1 FROM investigation i WHERE i.id = d.investigation_id AND i.status = :on_hold)
+        ORDER BY d.due_at LIMIT :batch
+        FOR UPDATE OF d SKIP LOCKED
+    ), due AS (
+        SELECT DISTINCT ON (c.id) c.id,
+               coalesce(c.reminded_at IS NULL AND c.remind_at <= :now, false) AS remind,
+               coalesce(c.passed_at IS NULL AND c.due_at <= :now, false) AS pass
+        FROM (SELECT * FROM remind UNION ALL SELECT * FROM pass) c
     ), marked AS (
         UPDATE deadline d
         SET reminded_at = coalesce(d.reminded_at, :now),
