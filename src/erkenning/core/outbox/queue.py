@@ -32,7 +32,7 @@ _ID_LEN = 36  # an event id as text (a UUID's canonical form)
 _ENQUEUE_MANY = """
 local job_prefix, result_prefix, suffix = ARGV[1], ARGV[2], ARGV[3]
 local now_ms, extra_ms, head, tail, ids = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6], ARGV[7], ARGV[8]
-local at = 1
+local at, queued = 1, {}
 for text in string.gmatch(ARGV[9], '%d+') do
   local event_id, score = string.sub(ids, at, at + 35), tonumber(text)
   at = at + 36
@@ -40,8 +40,12 @@ for text in string.gmatch(ARGV[9], '%d+') do
   local job_key = job_prefix .. job_id
   if redis.call('EXISTS', job_key, result_prefix .. job_id) == 0 then
     redis.call('PSETEX', job_key, score - now_ms + extra_ms, head .. event_id .. tail)
-    redis.call('ZADD', KEYS[1], score, job_id)
+    queued[#queued + 1] = score
+    queued[#queued + 1] = job_id
   end
+end
+if #queued > 0 then
+  redis.call('ZADD', KEYS[1], unpack(queued))
 end
 return 1
 """
