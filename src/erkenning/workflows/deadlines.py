@@ -138,9 +138,9 @@ async def sweep(runtime: Runtime, *, batch: int = 2000) -> tuple[int, int]:
 
     Set-based: one statement a round (`_SWEEP`), in a transaction of its own. A round takes up to
     `batch` of each kind: each round reads its partial indexes from the start, past the entries of the
-    rows earlier rounds marked, so many small rounds cost more than a few large ones (2,000 held the
-    database's work for 10,000 due to about 1.35× one statement for all, 500 to about 1.5×), while a
-    round's locks stay short. Once a round has committed, its events' triggers go to the queue while
+    rows earlier rounds marked, so many small rounds cost more than a few large ones (for 10,000 due,
+    the database's CPU time was 1.0–1.4× that of one statement for all with rounds of 2,000, 1.2–2.0×
+    with rounds of 500: docs/operations/performance.md), while a round's locks stay short. Once a round has committed, its events' triggers go to the queue while
     the next round runs (at most one round's on their way): putting thousands of triggers on the queue
     costs a good part of what the statements do, and waiting for it would add that to the sweep. As
     for every event, a trigger that never reaches Redis is put there again by the outbox sweep
