@@ -140,11 +140,13 @@ async def sweep(runtime: Runtime, *, batch: int = 2000) -> tuple[int, int]:
     `batch` of each kind: each round reads its partial indexes from the start, past the entries of the
     rows earlier rounds marked, so many small rounds cost more than a few large ones (for 10,000 due,
     the database's CPU time was 1.0–1.4× that of one statement for all with rounds of 2,000, 1.2–2.0×
-    with rounds of 500: docs/operations/performance.md), while a round's locks stay short. Once a round has committed, its events' triggers go to the queue while
-    the next round runs (at most one round's on their way): putting thousands of triggers on the queue
-    costs a good part of what the statements do, and waiting for it would add that to the sweep. As
-    for every event, a trigger that never reaches Redis is put there again by the outbox sweep
-    (`outbox.sweep`): the event is committed before its trigger is sent."""
+    with rounds of 500: docs/operations/performance.md), while a round's locks stay short.
+
+    Once a round has committed, its events' triggers go to the queue while the next round runs (at
+    most one round's on their way): putting thousands of triggers on the queue costs a good part of
+    what the statements do, and waiting for it would add that to the sweep. As for every event, a
+    trigger that never reaches Redis is put there again by the outbox sweep (`outbox.sweep`): the
+    event is committed before its trigger is sent."""
     reminded = passed = 0
     queued: asyncio.Task[int] | None = None  # the last committed round's triggers, on their way
     try:
