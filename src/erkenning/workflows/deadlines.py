@@ -129,7 +129,7 @@ _SWEEP = sa.text("""
     SELECT gen_random_uuid(), t.topic, jsonb_build_object('deadline_id', m.id::text), :pending, 0, :now, :now
     FROM marked m CROSS JOIN LATERAL (VALUES (:remind, m.remind), (:passed, m.pass)) AS t (topic, yes)
     WHERE t.yes
-    RETURNING id, topic, available_at
+    RETURNING id, topic
 """)
 
 
@@ -152,16 +152,17 @@ async def sweep(runtime: Runtime, *, batch: int = 2000) -> tuple[int, int]:
     try:
         while True:
             async with runtime.transaction() as session:
+                now = clock.now()  # every event of the round is available from now (`available_at`)
                 rows = (
                     await (await session.connection()).execute(_SWEEP, {
-                        "now": clock.now(), "batch": batch, "open": DeadlineStatus.OPEN.value,
+                        "now": now, "batch": batch, "open": DeadlineStatus.OPEN.value,
                         "remind": outbox.topic_for_sql(REMIND), "passed": outbox.topic_for_sql(PASSED),
                         "on_hold": InvestigationStatus.ON_HOLD.value, "pending": outbox.EventStatus.PENDING.value,
                     })
                 ).all()
             if queued is not None:
                 await queued
-            queued = asyncio.create_task(runtime.queue.enqueue([(row.id, row.available_at) for row in rows]))
+            queued = asyncio.create_task(runtime.queue.enqueue([(row.id, now) for row in rows]))
             round_reminded = sum(1 for row in rows if row.topic == REMIND)
             round_passed = len(rows) - round_reminded
             reminded += round_reminded
