@@ -42,7 +42,7 @@ for text in string.gmatch(ARGV[9], '%d+') do
   local job_key = job_prefix .. job_id
   if redis.call('EXISTS', job_key, result_prefix .. job_id) == 0 then
     redis.call('PSETEX', job_key, score - now_ms + extra_ms, head .. event_id .. tail)
-    queued[#queued + 1] = score
+    queued[#queued + 1] = text  -- the score as sent: Lua would write a number back with 14 digits at most
     queued[#queued + 1] = job_id
   end
 end
