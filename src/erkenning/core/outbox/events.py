@@ -138,17 +138,19 @@ def _forget_new(session: Session, previous_transaction: SessionTransaction) -> N
     # savepoint takes only the events noted inside it. (This listened to `after_rollback`, which
     # SQLAlchemy also fires for a savepoint: a batch's failing event made the triggers of the events
     # before it in the job's transaction be forgotten, left to the sweep.)
-    mark = session.info.get(_MARKS, {}).get(previous_transaction)
-    if mark is None:
-        if previous_transaction.parent is None:
-            session.info.pop(_NEW, None)
-    else:
+    mark = session.info.get(_MARKS, {}).pop(previous_transaction, None)
+    if mark is not None:
         del session.info.get(_NEW, [])[mark:]
+    elif previous_transaction.parent is None:
+        session.info.pop(_NEW, None)
 
 
 @sa.event.listens_for(ErkenningSession, "after_transaction_end")
-def _end_savepoint(session: Session, transaction: SessionTransaction) -> None:
-    session.info.get(_MARKS, {}).pop(transaction, None)
+def _end_savepoints(session: Session, transaction: SessionTransaction) -> None:
+    # The marks of released savepoints, once their transaction ends (SQLAlchemy ends a savepoint before
+    # it fires `after_soft_rollback`, so a mark cannot go when its savepoint ends).
+    if transaction.parent is None:
+        session.info.pop(_MARKS, None)
 
 
 def take_new(session: AsyncSession) -> list[tuple[UUID, datetime]]:
