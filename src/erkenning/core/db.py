@@ -102,7 +102,7 @@ class ErkenningSession(Session):
     """The sync session behind every AsyncSession; hooks (audit chain, outbox) listen on this class.
 
     `writers` write rows a hook holds outside the unit of work (the outbox's new events, written by one
-    core `INSERT` instead of an ORM object each: issue 19, ADR 0012). A writer runs before every flush
+    core `INSERT` instead of an ORM object each: issue 19, ADR 0014). A writer runs before every flush
     (explicit, or the autoflush before an ORM query: the rows are then visible to it, as pending ORM
     objects would be) and before every savepoint (so that rows added before it are written before it
     and survive its rollback, as SQLAlchemy flushes pending objects there); the writer's owner also

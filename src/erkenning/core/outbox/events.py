@@ -63,7 +63,7 @@ def add(session: AsyncSession, topic: str, *, available_at: datetime | None = No
     The row is held in the session and written by one core `INSERT` (all the rows held, at once) before
     the session's next flush, savepoint or commit (`ErkenningSession.writers`), not as an ORM object:
     the ORM's construction and unit of work cost about twice the statement itself on the producer's
-    path (issue 19, ADR 0012). It commits or rolls back with the transaction; a savepoint rolled back
+    path (issue 19, ADR 0014). It commits or rolls back with the transaction; a savepoint rolled back
     drops the events added inside it and keeps those added before it (written before its SAVEPOINT);
     an ORM query later in the transaction sees it (its autoflush writes it first).
     """
