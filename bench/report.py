@@ -140,6 +140,10 @@ def split(figures: ImportFigures) -> list[str]:
                      f"{median(f.floor_s) if f.floor_s else math.nan:.1f} s with the same drop-and-rebuild, "
                      f"{median(f.in_place_s) if f.in_place_s else math.nan:.1f} s with every constraint in place, "
                      f"{median(f.copy_s):.1f} s into a bare table")
+        steps = {name: median([s.get(name, 0.0) for s in f.steps]) for s in f.steps for name in s}
+        if steps:
+            lines.append(f"  - the merge's {sum(steps.values()):.1f} s by step: "
+                         + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in steps.items()))
     if figures.command_s:
         own = median([sum(k.import_s[i] for k in figures.kinds.values()) for i in range(len(figures.command_s))])
         lines.append(f"- one command for the three files: {median(figures.command_s):.1f} s, of which "

@@ -58,6 +58,7 @@ class ImportReport:
     periods_changed: int = 0
     problems: list[tuple[int, str]] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    steps: dict[str, float] = field(default_factory=dict)  # the upsert's own steps (`Outcome.timings`)
 
     @property
     def refused(self) -> int:
@@ -122,10 +123,12 @@ async def import_csv(
         progress.phase("upserting")
         started = time.perf_counter()
         await pg.execute(f"ANALYZE {STAGING}", timeout=NO_TIMEOUT)
+        analyzed = time.perf_counter() - started
         outcome: Outcome = await loader(pg, clock.now())
         report.inserted, report.updated = outcome.inserted, outcome.updated
         report.periods_added, report.periods_changed = outcome.periods_added, outcome.periods_changed
         report.problems = sorted(report.problems + outcome.problems)
+        report.steps = {"analyze": analyzed, **outcome.timings}
         await audit.record(
             session, caller or Caller.system("import"), f"bulk.{kind_name}_imported",
             object_type=object_type, detail=report.summary(),

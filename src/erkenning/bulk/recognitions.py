@@ -25,6 +25,7 @@ from erkenning.bulk.loaders import (
     is_empty,
     refuse,
     refuse_later_duplicates,
+    timed,
     upsert_counts,
 )
 
@@ -36,6 +37,20 @@ async def load_recognitions(conn: asyncpg.Connection, now: datetime) -> Outcome:
     out = Outcome()
     # The periods' recorded time is the import's (the service clock), as for changes the service makes.
     await conn.execute("SELECT set_config('erkenning.recorded_at', $1, true)", now.isoformat())
+    with timed(out, "resolve"):
+        await _resolve(conn, out)
+    with timed(out, "plan"):
+        await _plan(conn, out)
+    if await is_empty(conn, "recognition", "recognition_period"):  # a first load: nothing to conflict with
+        async with first_load(conn, "recognition", "recognition_period", out=out):
+            await _write(conn, now, out, upsert=False)
+    else:
+        await _write(conn, now, out, upsert=True)
+    return out
+
+
+async def _resolve(conn: asyncpg.Connection, out: Outcome) -> None:
+    """Each row's company and qualification; rows naming none (or two different companies) are refused."""
     await conn.execute(
         f"""
         CREATE TEMP TABLE {RESOLVED} ON COMMIT DROP AS
@@ -69,6 +84,10 @@ async def load_recognitions(conn: asyncpg.Connection, now: datetime) -> Outcome:
     out.problems += await refuse_later_duplicates(
         conn, RESOLVED, "company_id, qualification_id, pathway", "company, crebo and pathway"
     )
+
+
+async def _plan(conn: asyncpg.Connection, out: Outcome) -> None:
+    """What each row does to its recognition and its latest period; rows that would rewrite history are refused."""
     # The registered recognition (a new one gets its id here) and its latest period, in one pass.
     await conn.execute(
         f"""
@@ -98,12 +117,6 @@ async def load_recognitions(conn: asyncpg.Connection, now: datetime) -> Outcome:
             ELSE 'since: already ' || status || ' since ' || period_from END AS reason
         """,
     )
-    if await is_empty(conn, "recognition", "recognition_period"):  # a first load: nothing to conflict with
-        async with first_load(conn, "recognition", "recognition_period"):
-            await _write(conn, now, out, upsert=False)
-    else:
-        await _write(conn, now, out, upsert=True)
-    return out
 
 
 async def _write(conn: asyncpg.Connection, now: datetime, out: Outcome, *, upsert: bool) -> None:
@@ -118,7 +131,19 @@ async def _write(conn: asyncpg.Connection, now: datetime, out: Outcome, *, upser
               IS DISTINCT FROM (EXCLUDED.status, EXCLUDED.granted_on, EXCLUDED.reassessment_due)
         RETURNING (xmax = 0) AS inserted
     """ if upsert else "ORDER BY p.recognition_id RETURNING true AS inserted"  # the primary key grows at its edge
-    out.inserted, out.updated = await upsert_counts(
+    with timed(out, "recognitions"):
+        out.inserted, out.updated = await _recognitions(conn, now, granted, due, conflict)
+    if upsert:
+        with timed(out, "periods changed"):
+            out.periods_changed = await _periods_changed(conn)
+    with timed(out, "periods"):
+        out.periods_added = await _periods_added(conn, now)
+
+
+async def _recognitions(
+    conn: asyncpg.Connection, now: datetime, granted: str, due: str, conflict: str
+) -> tuple[int, int]:
+    return await upsert_counts(
         conn,
         f"""
         INSERT INTO recognition AS t (id, company_id, qualification_id, pathway, status, granted_on,
@@ -130,21 +155,26 @@ async def _write(conn: asyncpg.Connection, now: datetime, out: Outcome, *, upser
         """,
         now,
     )
-    if upsert:
-        out.periods_changed = await _execute_count(
-            conn,
-            f"""
-            UPDATE recognition_period rp SET
-                status = CASE WHEN p.since = p.period_from THEN p.status ELSE rp.status END,
-                during = CASE WHEN p.since = p.period_from THEN daterange(p.since, NULL)
-                              ELSE daterange(lower(rp.during), p.since) END
-            FROM {PLAN} p
-            WHERE rp.id = p.period_id AND (
-                (p.since = p.period_from AND (rp.status <> p.status OR NOT upper_inf(rp.during)))
-                OR (p.since > p.period_from AND (upper_inf(rp.during) OR upper(rp.during) > p.since)))
-            """,
-        )
-    out.periods_added = await _execute_count(
+
+
+async def _periods_changed(conn: asyncpg.Connection) -> int:
+    return await _execute_count(
+        conn,
+        f"""
+        UPDATE recognition_period rp SET
+            status = CASE WHEN p.since = p.period_from THEN p.status ELSE rp.status END,
+            during = CASE WHEN p.since = p.period_from THEN daterange(p.since, NULL)
+                          ELSE daterange(lower(rp.during), p.since) END
+        FROM {PLAN} p
+        WHERE rp.id = p.period_id AND (
+            (p.since = p.period_from AND (rp.status <> p.status OR NOT upper_inf(rp.during)))
+            OR (p.since > p.period_from AND (upper_inf(rp.during) OR upper(rp.during) > p.since)))
+        """,
+    )
+
+
+async def _periods_added(conn: asyncpg.Connection, now: datetime) -> int:
+    return await _execute_count(
         conn,
         f"""
         INSERT INTO recognition_period (id, recognition_id, status, during, created_at)
