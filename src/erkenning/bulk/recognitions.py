@@ -50,15 +50,19 @@ async def load_recognitions(conn: asyncpg.Connection, now: datetime) -> Outcome:
 
 
 async def _resolve(conn: asyncpg.Connection, out: Outcome) -> None:
-    """Each row's company and qualification; rows naming none (or two different companies) are refused."""
+    """Each row's company and qualification; rows naming none (or two different companies) are refused.
+
+    Companies are looked up by SBB id only when a row gives one (a file without the column, as
+    `export table` writes, would otherwise cost a second pass over every company for nothing)."""
+    by_sbb = await conn.fetchval(f"SELECT EXISTS (SELECT 1 FROM {STAGING} WHERE sbb_id IS NOT NULL)")
     await conn.execute(
         f"""
         CREATE TEMP TABLE {RESOLVED} ON COMMIT DROP AS
-        SELECT s.*, ce.id AS by_establishment, cs.id AS by_sbb, coalesce(ce.id, cs.id) AS company_id,
-               q.id AS qualification_id
+        SELECT s.*, ce.id AS by_establishment, {"cs.id" if by_sbb else "NULL::uuid"} AS by_sbb,
+               {"coalesce(ce.id, cs.id)" if by_sbb else "ce.id"} AS company_id, q.id AS qualification_id
         FROM {STAGING} s
         LEFT JOIN company ce ON ce.establishment_number = s.establishment_number
-        LEFT JOIN company cs ON cs.sbb_id = s.sbb_id
+        {"LEFT JOIN company cs ON cs.sbb_id = s.sbb_id" if by_sbb else ""}
         LEFT JOIN qualification q ON q.crebo = s.crebo;
         ANALYZE {RESOLVED};
         """,
