@@ -110,12 +110,13 @@ class RateLimiter:
 
 @dataclass
 class _Count:
-    """One window of one subject in this process: the shared count last read from Redis, the hits not yet
-    added to it, and when (monotonic) its key expires by that reading."""
+    """One window of one subject in this process: the shared count last read from Redis, the hits being added
+    to it (a sync under way), the hits not yet added, and when (monotonic) its key expires by that reading."""
 
     window_s: int
     window: int
     shared: int = 0
+    sending: int = 0
     pending: int = 0
     expires_at: float = 0.0
 
@@ -165,8 +166,8 @@ class LocalWindow:
         if count is None:
             count = self._counts[key] = _Count(window_s, window)
         count.pending += 1
-        seen = count.shared + count.pending
-        if seen + self.sync_hits <= limit and count.pending < self.sync_hits:
+        seen = count.shared + count.sending + count.pending
+        if seen + self.sync_hits <= limit and count.sending + count.pending < self.sync_hits:
             self._schedule()
             return seen
         if count.shared > limit and count.expires_at > time.monotonic():
@@ -209,8 +210,9 @@ class LocalWindow:
         if not keys:
             return {}
         taken = [counts[k].pending for k in keys]
-        for k in keys:
+        for k, n in zip(keys, taken, strict=True):
             counts[k].pending = 0
+            counts[k].sending += n
         window_ms = [counts[k].window_s * 1000 for k in keys]
         try:
             # One script call per window length (the register's windows share one: one call in practice).
@@ -226,9 +228,12 @@ class LocalWindow:
         except _REDIS_DOWN as exc:
             log.warning("ratelimit.unavailable", limiter="local-window", error=type(exc).__name__)
             for k, n in zip(keys, taken, strict=True):
+                counts[k].sending -= n
                 counts[k].pending += n
             return {}
         now = time.monotonic()
+        for k, n in zip(keys, taken, strict=True):
+            counts[k].sending -= n
         for k, (total, ttl_ms) in answers.items():
             count = counts[k]
             count.shared = max(count.shared, total)  # an answer overtaken by a later one is older, never higher
