@@ -107,12 +107,12 @@ async def test_local_window_overshoot_across_processes_stays_within_its_bound(ru
             await asyncio.sleep(0)
 
     try:
-        await asyncio.gather(*(caller(p) for p in processes for _ in range(4)))
+        await asyncio.gather(*(caller(p) for p in processes for _ in range(8)))
         assert limit <= admitted <= limit + len(processes) * sync_hits
     finally:
         for p in processes:
             await p.close()
-    assert await _shared_count(runtime, "reg", "192.0.2.50", 3600) == 2 * 4 * 150  # every hit reached Redis
+    assert await _shared_count(runtime, "reg", "192.0.2.50", 3600) == 2 * 8 * 150  # every hit reached Redis
 
 
 async def test_local_window_lets_the_register_through_without_redis() -> None:

@@ -119,17 +119,20 @@ class _Count:
     sending: int = 0
     pending: int = 0
     expires_at: float = 0.0
+    leader: asyncio.Future[dict[str, tuple[int, int]]] | None = None  # the sync a hit started for this window
 
 
 class LocalWindow:
     """The register's rate limit: `RateLimiter`'s windows (same keys, same counts in Redis), counted locally
     and synced, so a request far from its limit costs no Redis round trip of its own.
 
-    A hit is decided from `shared + pending` (this process's view). While that stays at least `sync_hits`
-    under the limit the hit is counted locally; this process adds its unsynced hits to Redis in one round
-    trip (one script for all its windows) when a window has `sync_hits` of them — the hit that reaches it
-    waits for that round trip — or `sync_s` after the first, in the background. Nearer the limit every hit
-    is added to Redis at once and decided on the shared total Redis answers, as `RateLimiter.hit` does.
+    A hit is decided from `shared + sending + pending` (this process's view). While that stays at least
+    `sync_hits` under the limit the hit is counted locally; this process adds its unsynced hits to Redis in
+    one round trip (one script for all its windows) when a window has `sync_hits` of them — the
+    hit that reaches it starts that round trip and waits for it, hits arriving meanwhile wait for the same
+    answer instead of starting their own — or `sync_s` after the first, in the background. Nearer the
+    limit every hit is added to Redis at once and decided on the shared total Redis answers, as
+    `RateLimiter.hit` does. So a hit costs at most one round trip of its own, and most none.
 
     Bound: a process never holds more than `sync_hits` unsynced hits of a window (nor any for longer than
     about `sync_s` while its event loop runs), so with P processes the limit can be overshot by at most
@@ -166,15 +169,30 @@ class LocalWindow:
         if count is None:
             count = self._counts[key] = _Count(window_s, window)
         count.pending += 1
-        seen = count.shared + count.sending + count.pending
-        if seen + self.sync_hits <= limit and count.sending + count.pending < self.sync_hits:
-            self._schedule()
-            return seen
-        if count.shared > limit and count.expires_at > time.monotonic():
-            # Already past the limit by Redis's own count: refuse without asking again (counted at the next sync).
-            self._schedule()
-            raise _limited(int((count.expires_at - time.monotonic()) * 1000))
-        # Near the limit, or this window's unsynced hits reached `sync_hits`: add them now, decide on the total.
+        for _ in range(3):
+            seen = count.shared + count.sending + count.pending
+            near = seen + self.sync_hits > limit
+            if not near and count.sending + count.pending < self.sync_hits:
+                self._schedule()
+                return seen
+            if count.shared > limit and count.expires_at > time.monotonic():
+                # Past the limit by Redis's own count: refuse without asking again (counted at the next sync).
+                self._schedule()
+                raise _limited(int((count.expires_at - time.monotonic()) * 1000))
+            if near:
+                break
+            if count.leader is None:
+                # This window's unsynced hits reached `sync_hits`: this hit adds them, the others wait for it.
+                count.leader = asyncio.ensure_future(self._sync({key: count}))
+                try:
+                    await asyncio.shield(count.leader)
+                finally:
+                    count.leader = None
+            else:
+                await asyncio.shield(count.leader)  # its answer, not a round trip of our own
+        else:
+            return count.shared + count.sending + count.pending  # Redis not answering: open, as the register is
+        # Near the limit: add this process's unsynced hits now, and decide on the shared total Redis answers.
         shared = await self._sync({key: count})
         if key not in shared:
             return seen  # Redis away: open, as the register is
