@@ -90,8 +90,10 @@ async def test_local_window_syncs_within_its_interval(runtime: Runtime) -> None:
 
 
 async def test_local_window_overshoot_across_processes_stays_within_its_bound(runtime: Runtime) -> None:
-    """Two processes hitting one subject concurrently, a limit far above sync_hits: together they admit at
-    most limit + processes × sync_hits, and at least the limit."""
+    """Two processes hitting one subject concurrently (eight callers each), a limit far above sync_hits:
+    together they admit at most limit + processes × sync_hits. Near the limit a hit may be refused on a
+    Redis total that already holds concurrent hits of its process still being decided, so a few fewer
+    than the limit may get through, never more than sync_hits fewer."""
     sync_hits, limit = 8, 100
     processes = _processes(runtime, 2, sync_hits=sync_hits, sync_s=0.005)
     admitted = 0
@@ -108,7 +110,7 @@ async def test_local_window_overshoot_across_processes_stays_within_its_bound(ru
 
     try:
         await asyncio.gather(*(caller(p) for p in processes for _ in range(8)))
-        assert limit <= admitted <= limit + len(processes) * sync_hits
+        assert limit - sync_hits <= admitted <= limit + len(processes) * sync_hits
     finally:
         for p in processes:
             await p.close()
