@@ -95,8 +95,8 @@ def handed_on_queries(sbb_id: str) -> list[str]:
         "",
         f"company={sbb_id}&crebo=25180",  # pathway missing
         f"company={sbb_id}&pathway=bol",
-        f"crebo=25180&pathway=bol",
-        f"company=&crebo=25180&pathway=bol",
+        "crebo=25180&pathway=bol",
+        "company=&crebo=25180&pathway=bol",
         f"{ok}&date=",
         f"{ok}&date=2026-02-30",  # a day that does not exist
         f"{ok}&date=2026-13-01",
@@ -106,11 +106,11 @@ def handed_on_queries(sbb_id: str) -> list[str]:
         f"{ok}&date=0000-01-01",
         f"company={sbb_id}&crebo=25180&pathway=BOL",
         f"company={sbb_id}&crebo=25180&pathway=other",
-        f"company=abc&crebo=25180&pathway=bol",
-        f"company=1234567890123&crebo=25180&pathway=bol",  # 13 digits
+        "company=abc&crebo=25180&pathway=bol",
+        "company=1234567890123&crebo=25180&pathway=bol",  # 13 digits
         f"company={sbb_id}&crebo=2518&pathway=bol",
         f"company={sbb_id}&crebo=251800&pathway=bol",
-        f"company=-1&crebo=25180&pathway=bol",
+        "company=-1&crebo=25180&pathway=bol",
         f"{ok}&extra=1",
         f"{ok}&company={sbb_id}",  # repeated
         f"{ok}&pathway=bbl",

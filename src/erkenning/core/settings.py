@@ -223,8 +223,8 @@ class Settings(BaseSettings):
     )
     register_fast_verify: bool = Field(
         default=True,
-        description="serve a well-formed anonymous GET /api/v1/register/verify in the outermost ASGI layer (same answer "
-        "as the route, without the framework around it); off: every verify goes through the route",
+        description="serve a well-formed anonymous GET /api/v1/register/verify in the outermost ASGI layer (same "
+        "answer as the route, without the framework around it); off: every verify goes through the route",
     )
 
     # School subscriptions: webhook delivery (keyed by WEBHOOK_SIGNING_SECRET above).

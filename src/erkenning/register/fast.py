@@ -27,7 +27,7 @@ import re
 from typing import Any
 
 import msgspec
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import ASGIApp, HTTPResponseBodyEvent, HTTPResponseStartEvent, Receive, Scope, Send
 
 from erkenning.core.errors import RateLimited
 from erkenning.core.logging import get_logger
@@ -94,7 +94,7 @@ class FastVerify:
         self.cors = cors
 
     def _eligible(self, scope: Scope) -> bool:
-        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] != PATH:
+        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] != PATH:  # type: ignore[typeddict-item]
             return False
         for name, _ in scope["headers"]:
             if name == b"authorization" or (self.cors and name == b"origin"):
@@ -133,9 +133,11 @@ class FastVerify:
         scope["path_template"] = PATH  # the request log's and the metrics' route, as Litestar names it
         scope["user"] = None
         body = _ENCODE(answer)
-        await send({
+        start: HTTPResponseStartEvent = {
             "type": "http.response.start",
             "status": 200,
             "headers": [_HEADERS, (b"content-length", str(len(body)).encode())],
-        })
-        await send({"type": "http.response.body", "body": body})
+        }
+        await send(start)
+        end: HTTPResponseBodyEvent = {"type": "http.response.body", "body": body, "more_body": False}
+        await send(end)

@@ -21,7 +21,6 @@ from litestar.connection import ASGIConnection
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 
-
 COUNTED = "register_quota_counted"
 
 
