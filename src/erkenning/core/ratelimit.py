@@ -150,6 +150,7 @@ class LocalWindow:
         self._keys: dict[tuple[str, str], str] = {}  # (name, subject) → hashed prefix, to hash once per subject
         self._timer: asyncio.TimerHandle | None = None
         self._syncing: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def _window_key(self, name: str, subject: str, window: int) -> str:
         prefix = self._keys.get((name, subject))
@@ -181,6 +182,8 @@ class LocalWindow:
                 raise _limited(int((count.expires_at - time.monotonic()) * 1000))
             if near:
                 break
+            if count.leader is not None and count.leader.get_loop() is not asyncio.get_running_loop():
+                count.leader = None  # of another event loop (tests): it will never finish here
             if count.leader is None:
                 # This window's unsynced hits reached `sync_hits`: this hit adds them, the others wait for it.
                 count.leader = asyncio.ensure_future(self._sync({key: count}))
@@ -201,7 +204,15 @@ class LocalWindow:
             raise _limited(ttl_ms)
         return total
 
+    def _loop_here(self) -> None:
+        """Forget a timer or sync of another event loop (tests run one loop each over a shared runtime; a
+        server runs one): it will never fire here."""
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:
+            self._loop, self._timer, self._syncing = loop, None, None
+
     def _schedule(self) -> None:
+        self._loop_here()
         if self._timer is None and self._syncing is None:
             self._timer = asyncio.get_running_loop().call_later(self.sync_s, self._start_sync)
 
@@ -260,6 +271,7 @@ class LocalWindow:
 
     async def close(self) -> None:
         """Add what is still unsynced (on shutdown), then stop the timer."""
+        self._loop_here()
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
