@@ -17,7 +17,7 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=None, help="runs per figure, medians over them (default 3)")
     parser.add_argument("--seconds", type=int, default=None, help="length of each HTTP run (default 10)")
     parser.add_argument("--seed-value", type=int, default=1)
-    parser.add_argument("--only", choices=["import", "register", "backoffice"], default=None)
+    parser.add_argument("--only", choices=["import", "register", "backoffice", "outbox"], default=None)
     args = parser.parse_args(argv)
     args.companies = args.companies or (3_000 if args.quick else 250_000)
     args.runs = args.runs or (1 if args.quick else 3)
@@ -31,6 +31,9 @@ def _backoffice(env, args: argparse.Namespace, skipped: list[str]) -> backoffice
     template = run(dataset.empty_template(env))
     run(backoffice.measure_trickle(env, template, office, events=300 if args.quick else 2000, runs=args.runs))
     run(backoffice.measure_outbox(env, template, office, events=300 if args.quick else 3000, runs=args.runs))
+    if args.only == "outbox":  # the outbox's two figures alone, for work on the outbox
+        backoffice.drop_work(env)
+        return office
     run(backoffice.measure_sweep(env, template, office, runs=args.runs,
                                  big=10_000 if args.quick else backoffice.DEADLINES_BIG,
                                  due_sizes=(1, 100, 1_000) if args.quick else backoffice.DUE_SIZES))
@@ -71,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
                       raw_server(env, database, log=OUT / "rawapp.log") as raw_base):
                     figures = register.measure_register(base, raw_base, token, pairs, runs=args.runs,
                                                         seconds=args.seconds)
-        if args.only in (None, "backoffice"):
+        if args.only in (None, "backoffice", "outbox"):
             office = _backoffice(env, args, skipped)
         setup = report.Setup(companies=args.companies, recognitions=recognitions, runs=args.runs,
                              seconds=args.seconds, postgres=run(env.server_version()), quick=args.quick,

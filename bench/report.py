@@ -288,6 +288,7 @@ running while a producer process writes one no-op event per transaction through 
 from the first write to the last one done; the outbox burst, N events written before one burst worker
 starts, against N no-op arq jobs. The deadline sweep timed in-process with 1, 100 and 10,000 due
 (quick: 1, 100, 1,000) among 100,000 open deadlines (quick: 10,000), alternately with one set-based
-SQL statement making the same marks and outbox rows; the cost per due deadline is the slope between
-the smallest and largest size. The case list (`?mine=true`) and its ceiling endpoint under wrk with
+SQL statement making the same marks and outbox rows; the sweep's time also includes putting its
+events' triggers on the arq queue, the statement's puts none; the cost per due deadline is the slope
+between the smallest and largest size. The case list (`?mine=true`) and its ceiling endpoint under wrk with
 an adviser's token, back to back."""

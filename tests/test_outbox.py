@@ -90,9 +90,10 @@ async def test_event_is_enqueued_after_commit_with_its_id_as_job_id(
     response = await client.post(f"/api/v1/backoffice/admin/principals/{target.id}/tokens", json={},
                                  headers=admin.headers)
     assert response.status_code == 201
-    events = await outbox_events(runtime, "email.send")
+    # The request's event is the newest (`outbox_events` has no order: emptied tables reuse their space).
+    newest = max(await outbox_events(runtime, "email.send"), key=lambda event: event.created_at)
     queued = await runtime.queue.redis.zrange(settings.arq_queue_name, 0, -1)
-    assert str(events[-1].id).encode() in queued
+    assert str(newest.id).encode() in queued
 
 
 async def test_failures_back_off_then_die_and_admin_can_retry(
@@ -280,12 +281,132 @@ async def test_a_further_event_that_would_wait_for_a_lock_is_left_to_its_own_job
     assert LOCK_WAIT[str(blocked)] == "10s"
 
 
+# ---------------------------------------------------------------- one event: the lean path (ADR 0010)
+
+SEEN: dict[str, tuple[EventStatus, int]] = {}
+
+
+async def _lean_step(ctx: outbox.EventContext) -> None:
+    """Counts its runs, notes the event as the handler sees it, writes a follow-up (a database effect)."""
+    CALLS[str(ctx.event.id)] = CALLS.get(str(ctx.event.id), 0) + 1
+    SEEN[str(ctx.event.id)] = (ctx.event.status, ctx.event.attempts)
+    outbox.add(ctx.session, "test.batch.followup", parent=str(ctx.event.id))
+    if ctx.payload.get("slow"):
+        await asyncio.sleep(0.05)
+
+
+async def _add_lean(runtime: Runtime, **payload: object) -> UUID:
+    async with runtime.transaction() as session:
+        return outbox.add(session, "test.lean", **payload).id
+
+
+async def _row(runtime: Runtime, event_id: UUID) -> OutboxEvent:
+    [row] = [e for e in await outbox_events(runtime, "test.lean") if e.id == event_id]
+    return row
+
+
+async def test_one_event_runs_once_and_is_marked_done_with_its_effects(wired: Runtime) -> None:
+    event_id = await _add_lean(wired)
+    assert await outbox.process(wired, event_id) is True
+    row = await _row(wired, event_id)
+    assert row.status is EventStatus.DONE and row.attempts == 1 and row.done_at is not None
+    assert SEEN[str(event_id)] == (EventStatus.PENDING, 0)  # the handler sees the event as it was claimed
+    assert await _followups(wired) == {str(event_id)}  # its effect committed with the mark
+    assert await outbox.process(wired, event_id) is False  # a later trigger: done, nothing runs
+
+
+async def test_duplicate_triggers_of_one_event_have_one_effect(settings: Settings, wired: Runtime) -> None:
+    # Two processes (two runtimes: no shared memory of done events) get a trigger for the same event.
+    other = Runtime.create(settings, handlers=HANDLERS)
+    try:
+        event_id = await _add_lean(wired, slow=True)
+        ran = await asyncio.gather(outbox.process(wired, event_id), outbox.process(other, event_id))
+    finally:
+        await other.close()
+    assert sorted(ran) == [False, True]
+    assert CALLS[str(event_id)] == 1
+    assert await _followups(wired) == {str(event_id)}
+    row = await _row(wired, event_id)
+    assert row.status is EventStatus.DONE and row.attempts == 1
+
+
+async def test_an_event_not_yet_due_is_not_run(wired: Runtime) -> None:
+    async with wired.transaction() as session:
+        event_id = outbox.add(session, "test.lean", available_at=utcnow() + timedelta(hours=1)).id
+    assert await outbox.process(wired, event_id) is False
+    row = await _row(wired, event_id)
+    assert row.status is EventStatus.PENDING and row.attempts == 0 and row.done_at is None
+    assert str(event_id) not in CALLS
+
+
+async def _waiting_for_lock(runtime: Runtime, task: asyncio.Task[bool]) -> bool:
+    """Whether `task`'s connection comes to wait for a lock on an outbox row (asked of PostgreSQL, not
+    timed); False when the task ends first."""
+    while not task.done():
+        async with runtime.session_factory() as session:
+            waiting = (await session.exec(sa.text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND wait_event_type = 'Lock' AND query LIKE '%UPDATE outbox_event%'"
+            ))).one()[0]
+        if waiting:
+            return True
+        await asyncio.sleep(0.01)
+    return False
+
+
+@pytest.mark.parametrize("holder_commits_done", [True, False])
+async def test_a_trigger_for_an_event_another_transaction_holds_waits_for_it(
+    settings: Settings, wired: Runtime, holder_commits_done: bool
+) -> None:
+    """Another process holds the event (it is running it): this trigger waits for its lock, then finds
+    the event done (nothing to do) or, when the other rolled back, runs it itself, once."""
+    event_id = await _add_lean(wired)
+    other = Runtime.create(settings, handlers=HANDLERS)  # no shared memory of done events
+    try:
+        async with wired.session_factory() as holder:
+            await holder.exec(sa.select(OutboxEvent).where(OutboxEvent.id == event_id).with_for_update())
+            trigger = asyncio.create_task(outbox.process(other, event_id))
+            assert await _waiting_for_lock(wired, trigger)  # it waits: it neither runs the event nor gives it up
+            if holder_commits_done:
+                await holder.exec(
+                    sa.update(OutboxEvent).where(OutboxEvent.id == event_id)
+                    .values(status=EventStatus.DONE, done_at=utcnow(), attempts=1)
+                )
+                await holder.commit()
+            else:
+                await holder.rollback()
+            ran = await trigger
+    finally:
+        await other.close()
+    row = await _row(wired, event_id)
+    assert row.status is EventStatus.DONE and row.attempts == 1
+    if holder_commits_done:
+        assert ran is False and str(event_id) not in CALLS
+    else:
+        assert ran is True and CALLS[str(event_id)] == 1
+
+
+async def test_a_failing_handler_undoes_the_mark_and_counts_the_attempt(settings: Settings, runtime: Runtime) -> None:
+    quick = Runtime.create(settings.model_copy(update={"outbox_retry_base_s": 60.0}), handlers=HANDLERS)
+    try:
+        async with quick.transaction() as session:
+            event_id = outbox.add(session, "test.flaky", fail_times=1).id
+        assert await outbox.process(quick, event_id) is False
+    finally:
+        await quick.close()
+    [row] = [e for e in await outbox_events(runtime, "test.flaky") if e.id == event_id]
+    assert row.status is EventStatus.PENDING and row.done_at is None
+    assert row.attempts == 1 and row.last_error == "DomainError: not yet"
+    assert row.available_at > utcnow() + timedelta(seconds=30)
+
+
 # The worker's handlers and this module's test topics, for the runtimes that run them.
 HANDLERS = wiring().handlers.with_(
     outbox.Handler("test.flaky", _flaky),
     outbox.Handler("test.batch", _batch_step),
     outbox.Handler("test.batch.external", _external_step, external=True),
     outbox.Handler("test.batch.locking", _locking_step),
+    outbox.Handler("test.lean", _lean_step),
 )
 
 

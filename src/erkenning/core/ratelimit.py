@@ -6,7 +6,7 @@ the request through (`fail_open=True`, for reads that must stay available) or re
 `RateLimiter` is exact: one Redis round trip (one script) per hit; sign-in throttles, reports and
 the other callers use it.
 
-`LocalWindow` is the register's (issue 19, docs/adr/0010-register-fast-path.md): the same windows,
+`LocalWindow` is the register's (issue 19, docs/adr/0012-register-fast-path.md): the same windows,
 keys and Redis counts, but each process counts locally and adds its counts to the shared window in
 one round trip at most every `sync_hits` hits or `sync_s` seconds, deciding from the last shared
 count it read plus its own unsynced hits. Near the limit (within `sync_hits` of it) every hit goes to

@@ -1,5 +1,5 @@
 """The register's fast verify path: a well-formed anonymous `GET /api/v1/register/verify`, answered in a pure
-ASGI layer without the framework around the route (issue 19; docs/adr/0010-register-fast-path.md).
+ASGI layer without the framework around the route (issue 19; docs/adr/0012-register-fast-path.md).
 
 Verify is what schools and the public call before every match; under load the framework's own request
 path (routing, the authentication middleware, guards, dependency and parameter machinery, the response

@@ -22,7 +22,7 @@ from erkenning.core.outbox.events import (
     topic_for_sql,
 )
 from erkenning.core.outbox.models import EventStatus, OutboxEvent
-from erkenning.core.outbox.processing import RecentlyDone, claim, claim_due, process, sweep
+from erkenning.core.outbox.processing import RecentlyDone, claim_and_mark, claim_due, process, sweep
 from erkenning.core.outbox.queue import TASK_NAME, Queue
 
 __all__ = [
@@ -40,7 +40,7 @@ __all__ = [
     "backlog",
     "check_payload",
     "enqueue_after_commit",
-    "claim",
+    "claim_and_mark",
     "claim_due",
     "list_events",
     "process",

@@ -55,8 +55,9 @@ def add(session: AsyncSession, topic: str, *, available_at: datetime | None = No
 
 def topic_for_sql(topic: str) -> str:
     """A topic that a set-based statement writes into `outbox_event` itself rather than through `add`
-    (its events then go to `enqueue_after_commit`); named through this call so that the wiring's check
-    (tests/unit/test_wiring.py) finds it as it finds `add`'s."""
+    (its events then go to `enqueue_after_commit`, or to `Queue.enqueue` by the caller once its
+    transaction has committed, as the deadline sweep does); named through this call so that the
+    wiring's check (tests/unit/test_wiring.py) finds it as it finds `add`'s."""
     return topic
 
 

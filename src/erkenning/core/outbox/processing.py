@@ -37,12 +37,33 @@ _BATCH_LOCK_WAIT_MS = 50  # how long a batch's further event may wait for a lock
 
 
 
-async def claim(session: AsyncSession, event_id: UUID) -> OutboxEvent | None:
-    """Lock the event; None when it is done, dead or not yet due (someone else's or nothing to do)."""
-    event = await session.get(OutboxEvent, event_id, with_for_update=True, populate_existing=True)
-    if event is None or event.status is not EventStatus.PENDING or event.available_at > utcnow():
+# The lean path's claim: lock the event, and mark it done, in one statement. It waits for a lock another
+# transaction holds, as `SELECT ... FOR UPDATE` does, and then tests its conditions again on the row as
+# that transaction left it (PostgreSQL's READ COMMITTED re-check of UPDATE): done by the other → no row;
+# rolled back by it → the row, claimed here. The mark is undone with the handler's effects if anything of
+# the transaction fails. RETURNING gives the new row: `attempts` less one is the count before this run.
+_CLAIM_AND_MARK = sa.text("""
+    UPDATE outbox_event SET status = 'done', done_at = :now, attempts = attempts + 1
+    WHERE id = :id AND status = 'pending' AND available_at <= :now
+    RETURNING topic, payload, created_at, available_at, enqueued_at, attempts, last_error
+""").columns(*(OutboxEvent.__table__.c[name] for name in (  # type: ignore[attr-defined]  # __table__ is untyped
+    "topic", "payload", "created_at", "available_at", "enqueued_at", "attempts", "last_error")))
+
+
+async def claim_and_mark(session: AsyncSession, event_id: UUID) -> OutboxEvent | None:
+    """Lock the event and mark it done in the session's transaction, one round trip; None when it is
+    done, dead or not yet due. The event returned is the row as this run found it (pending, its attempts
+    so far), not in the session: the handler reads it; the row is already marked."""
+    now = utcnow()
+    conn = await session.connection()
+    row = (await conn.execute(_CLAIM_AND_MARK, {"id": event_id, "now": now})).first()
+    if row is None:
         return None
-    return event
+    return OutboxEvent(
+        id=event_id, topic=row.topic, payload=row.payload, status=EventStatus.PENDING, attempts=row.attempts - 1,
+        created_at=row.created_at, available_at=row.available_at, enqueued_at=row.enqueued_at,
+        last_error=row.last_error,
+    )
 
 
 async def claim_due(
@@ -130,38 +151,46 @@ async def process(runtime: Runtime, event_id: UUID, *, batch: int = 1) -> bool:
     """Run one event's handler (the runtime's handler for its topic) exactly once in effect; True when it
     ran and succeeded now.
 
-    With `batch` > 1 the same transaction also takes up to `batch` - 1 other due events that no one
+    The lean path (ADR 0011): one statement locks the event and marks it done, its handler runs in the
+    same transaction, the commit holds both; a failure rolls both back and is counted in a transaction
+    of its own.
+
+    With `batch` > 1 the same transaction then also takes up to `batch` - 1 other due events that no one
     else holds and whose handlers stay inside the database (their own triggers then find them done).
     Each runs in a savepoint of its own, so a failing one is rolled back and recorded alone, and all
     are marked done with their effects in one commit. Events left when `outbox_batch_budget_s` has
-    passed stay pending for their own trigger.
+    passed stay pending for their own trigger. When no other event is due, that is one more statement.
     """
     recent: RecentlyDone = runtime.done_events
     await recent.wait_if_running(event_id)
     if event_id in recent:
         return False
     started = time.perf_counter()
+    budget_ends = time.monotonic() + runtime.settings.outbox_batch_budget_s
     done: list[tuple[UUID, str]] = []
     retries: list[_Retry] = []
     with ExitStack() as holding:
         try:
             async with runtime.transaction() as session:
-                event = await claim(session, event_id)
+                event = await claim_and_mark(session, event_id)
                 if event is None:
                     return False
-                if batch <= 1:
-                    await _run(session, event, runtime)
-                    done.append((event.id, event.topic))
-                else:
+                more: list[OutboxEvent] = []
+                if batch > 1:
                     external = runtime.handlers.external
-                    events = [event, *await claim_due(session, limit=batch - 1, besides=event_id, external=external)]
-                    holding.enter_context(recent.running([taken.id for taken in events[1:]]))
-                    retries = await _run_batch(session, events, runtime, done)
-                await _mark_done(session, done)
+                    more = await claim_due(session, limit=batch - 1, besides=event_id, external=external)
+                    holding.enter_context(recent.running([taken.id for taken in more]))
+                # Its own event outside a savepoint: should it fail, the whole transaction is rolled back
+                # (its mark too) and the further events, not yet run, are left to their own triggers.
+                await _run(session, event, runtime)
+                done.append((event_id, event.topic))
+                if more:
+                    retries = await _run_batch(session, more, runtime, done, budget_ends)
+                    await _mark_done(session, done[1:])
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            await _record_failure(runtime, event_id, exc)
+            await _record_failure(runtime, event_id, exc)  # the rollback undid the mark: counted there
             return False
         for done_id, _ in done:
             recent.add(done_id)  # before `running` ends: triggers waiting on the batch find them done
@@ -171,29 +200,26 @@ async def process(runtime: Runtime, event_id: UUID, *, batch: int = 1) -> bool:
         metrics.observe_task(topic, "done", elapsed / len(done))
     for retry in retries:
         await runtime.queue.enqueue([(retry.event_id, retry.available_at)], attempt=retry.attempts)
-    return any(done_id == event_id for done_id, _ in done)
+    return True
 
 
 async def _run_batch(
-    session: AsyncSession, events: list[OutboxEvent], runtime: Runtime, done: list[tuple[UUID, str]]
+    session: AsyncSession, events: list[OutboxEvent], runtime: Runtime, done: list[tuple[UUID, str]],
+    budget_ends: float,
 ) -> list[_Retry]:
-    """Each event in a savepoint: a failing one is rolled back and counted alone; the rest hold.
+    """The further events of a batch, each in a savepoint: a failing one is rolled back and counted
+    alone; the rest hold.
 
-    Once the first event's effects are held, the others never wait for another transaction's lock
-    (a short lock_timeout): a batch that holds locks and waits could close a cycle with another
-    one, a deadlock that one event per transaction cannot form. An event that would wait is left
-    to its own job, with no attempt counted.
+    With the job's own event's effects held, they never wait for another transaction's lock (a short
+    lock_timeout): a batch that holds locks and waits could close a cycle with another one, a
+    deadlock that one event per transaction cannot form. An event that would wait is left to its own
+    job, with no attempt counted.
     """
     retries: list[_Retry] = []
-    budget_ends = time.monotonic() + runtime.settings.outbox_batch_budget_s
-    waits_briefly = False
+    await (await session.connection()).execute(sa.text(f"SET LOCAL lock_timeout = {_BATCH_LOCK_WAIT_MS}"))
     for taken in events:
-        if taken is not events[0]:
-            if time.monotonic() > budget_ends:
-                break  # the rest stay pending: the commit releases them to their own triggers
-            if not waits_briefly:
-                await (await session.connection()).execute(sa.text(f"SET LOCAL lock_timeout = {_BATCH_LOCK_WAIT_MS}"))
-                waits_briefly = True
+        if time.monotonic() > budget_ends:
+            break  # the rest stay pending: the commit releases them to their own triggers
         added = added_so_far(session)
         try:
             async with session.begin_nested():
@@ -201,14 +227,13 @@ async def _run_batch(
             done.append((taken.id, taken.topic))
         except Exception as exc:
             forget_added_since(session, added)  # events it added were rolled back with it
-            if taken is not events[0] and waited_for_lock(exc):
+            if waited_for_lock(exc):
                 continue  # someone else holds what it needs: its own job runs it later, alone
             if is_unavailable(exc):
                 raise  # the connection is gone: nothing of the batch holds
             retries.extend(await _mark_failed(session, taken.id, exc, runtime))
-    if waits_briefly:
-        # The commit may wait as usual (the audit chain's lock): back to the connection's own setting.
-        await (await session.connection()).execute(sa.text("SET LOCAL lock_timeout TO DEFAULT"))
+    # The commit may wait as usual (the audit chain's lock): back to the connection's own setting.
+    await (await session.connection()).execute(sa.text("SET LOCAL lock_timeout TO DEFAULT"))
     return retries
 
 
