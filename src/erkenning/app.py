@@ -56,6 +56,7 @@ from erkenning.recognition.controllers.decisions import DecisionController
 from erkenning.recognition.controllers.objections import ObjectionController
 from erkenning.recognition.controllers.portal import PortalRecognitionController
 from erkenning.register.controllers import RegisterController, SchoolController
+from erkenning.register.fast import FastVerify
 from erkenning.reports.controllers import (
     PublicReportController,
     ReportController,
@@ -134,12 +135,17 @@ def integration_handlers() -> list[Any]:
 
 
 class ErkenningApp(Litestar):
-    """Litestar with our request-context middleware outside its exception handling (sees every response)."""
+    """Litestar with our request-context middleware outside its exception handling (sees every response), and
+    the register's fast verify path between the two (`register.fast`)."""
 
     def _create_asgi_handler(self) -> ASGIApp:
         settings: Settings = self.state.runtime_settings
+        handler = super()._create_asgi_handler()
+        if settings.register_fast_verify:
+            # Inside the request context (same id, headers, log, metrics), outside the framework.
+            handler = FastVerify(handler, state=self.state, cors=bool(settings.cors_allow_origins))
         return RequestContextMiddleware(
-            super()._create_asgi_handler(),
+            handler,
             trusted_proxies=settings.trusted_proxies,
             hsts=settings.is_production,
             # Signing out of single sign-on posts the sign-out form on to the provider (RP-initiated logout).

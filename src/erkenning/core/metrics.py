@@ -10,6 +10,7 @@ a process (`erkenning dev`, the tests) the API's `/metrics` shows both registrie
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 from wsgiref.simple_server import WSGIServer
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, start_http_server
@@ -57,9 +58,19 @@ TASK_DURATION = Histogram(
 )
 
 
+# The labelled series of each (method, route, status), looked up once: `labels()` builds and locks on every call,
+# and the request path runs this for every request. Routes are templates, so the keys are few.
+_REQUEST_SERIES: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
-    HTTP_REQUESTS.labels(method, route, str(status)).inc()
-    HTTP_LATENCY.labels(method, route).observe(seconds)
+    series = _REQUEST_SERIES.get((method, route, status))
+    if series is None:
+        series = _REQUEST_SERIES[(method, route, status)] = (
+            HTTP_REQUESTS.labels(method, route, str(status)), HTTP_LATENCY.labels(method, route),
+        )
+    series[0].inc()
+    series[1].observe(seconds)
 
 
 def observe_task(topic: str, outcome: str, seconds: float | None = None) -> None:

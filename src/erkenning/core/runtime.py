@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.core import outbox
 from erkenning.core.db import create_engine, create_session_factory
-from erkenning.core.ratelimit import RateLimiter
+from erkenning.core.ratelimit import LocalWindow, RateLimiter
 from erkenning.core.settings import Settings
 
 
@@ -39,6 +39,8 @@ class Runtime:
     session_factory: async_sessionmaker[AsyncSession]
     queue: outbox.Queue
     limiter: RateLimiter
+    # The register's limits: the same windows, counted locally and synced (see core/ratelimit.LocalWindow).
+    register_limiter: LocalWindow
     owns_redis: bool = True
     read_pool: Any = None  # the register's asyncpg pool, made on first use (erkenning.register.lean)
     done_events: outbox.RecentlyDone = field(default_factory=outbox.RecentlyDone)
@@ -51,17 +53,22 @@ class Runtime:
         engine = create_engine(settings)
         owns = redis is None
         redis = redis or create_redis(settings)
+        limiter = RateLimiter(redis, settings.arq_queue_name, settings.redis_timeout_s)
         return cls(
             settings=settings,
             engine=engine,
             session_factory=create_session_factory(engine),
             queue=outbox.Queue(redis, settings.arq_queue_name, settings.redis_timeout_s),
-            limiter=RateLimiter(redis, settings.arq_queue_name, settings.redis_timeout_s),
+            limiter=limiter,
+            register_limiter=LocalWindow(
+                limiter, sync_hits=settings.register_rate_sync_hits, sync_s=settings.register_rate_sync_ms / 1000
+            ),
             owns_redis=owns,
             handlers=handlers if handlers is not None else outbox.Handlers(),
         )
 
     async def close(self) -> None:
+        await self.register_limiter.close()
         if self.read_pool is not None:
             await self.read_pool.close()
             self.read_pool = None

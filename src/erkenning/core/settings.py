@@ -212,6 +212,20 @@ class Settings(BaseSettings):
         description="a register search by part of the name counts and pages at most this many",
     )
     register_db_pool_size: int = Field(default=10, description="connections of the register's own read pool")
+    register_rate_sync_hits: int = Field(
+        default=32, ge=1, le=10_000,
+        description="the register's rate limits are counted per process and added to Redis every this many hits of "
+        "a window (or REGISTER_RATE_SYNC_MS); within this many of the limit every hit goes to Redis. Several "
+        "processes may overshoot a limit by at most about processes × this",
+    )
+    register_rate_sync_ms: int = Field(
+        default=50, ge=1, le=10_000, description="the longest a process keeps register hits before adding them to Redis"
+    )
+    register_fast_verify: bool = Field(
+        default=True,
+        description="serve a well-formed anonymous GET /api/v1/register/verify in the outermost ASGI layer (same "
+        "answer as the route, without the framework around it); off: every verify goes through the route",
+    )
 
     # School subscriptions: webhook delivery (keyed by WEBHOOK_SIGNING_SECRET above).
     webhook_timeout_s: float = 5.0

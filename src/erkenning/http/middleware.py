@@ -2,18 +2,27 @@
 
 It wraps Litestar's exception handling (see `app.ErkenningApp`), so it also sees 404s of unknown
 routes and every error response.
+
+It runs on every request, so it does only what each needs (issue 19: the public register's verify
+runs at thousands a second): the request log (BIO 8.15) is written whenever LOG_LEVEL lets INFO through
+and not even built when it does not (structlog would run its whole processor chain for a line the
+standard library then drops); the request id reaches log lines through `core.context` (read by
+`core.logging._add_context`), not a second structlog binding; a generated request id is a per-process
+random prefix and a counter (unique, no system call per request).
 """
 
 from __future__ import annotations
 
 import ipaddress
+import itertools
+import logging
+import os
 import re
+import secrets
 import time
-import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
-import structlog
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -21,6 +30,25 @@ from erkenning.core import context, metrics
 from erkenning.core.logging import get_logger
 
 log = get_logger("erkenning.http")
+_LOG = logging.getLogger("erkenning.http")  # the level check: the standard library caches it per logger
+
+
+class _RequestIds:
+    """32 hex characters like a uuid4's: 16 of a random prefix drawn per process, 16 of a counter."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.prefix = secrets.token_hex(8)
+        self.counter = itertools.count()
+
+    def next(self) -> str:
+        return f"{self.prefix}{next(self.counter):016x}"
+
+
+_IDS = _RequestIds()
+os.register_at_fork(after_in_child=_IDS.reset)  # a forked worker must not repeat its parent's ids
 
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
@@ -102,7 +130,7 @@ class RequestContextMiddleware:
             return
         headers = dict(scope["headers"])
         supplied = headers.get(b"x-request-id", b"").decode("latin-1")
-        request_id = supplied if _REQUEST_ID_RE.fullmatch(supplied) else uuid.uuid4().hex
+        request_id = supplied if supplied and _REQUEST_ID_RE.fullmatch(supplied) else _IDS.next()
         origin = self._origin(scope, headers)
         scope.setdefault("state", {})["request_id"] = request_id
         scope["state"]["origin"] = origin
@@ -111,7 +139,6 @@ class RequestContextMiddleware:
             context.origin.set(origin),
             context.request_state.set(scope["state"]),
         )
-        structlog.contextvars.bind_contextvars(request_id=request_id)
         path = scope["path"]
         csp = self._csp_for(path)
         status = 500
@@ -138,19 +165,19 @@ class RequestContextMiddleware:
             elapsed = time.perf_counter() - started
             route = scope.get("path_template") or "unmatched"
             metrics.observe_request(scope["method"], route, status, elapsed)
-            # BIO 8.15: who (the authenticated principal, if any), besides what, result, origin and time.
-            actor = getattr(scope.get("user"), "principal_id", None)
-            log.info(
-                "http.request",
-                method=scope["method"],
-                route=route,
-                status=status,
-                actor=str(actor) if actor else None,
-                duration_ms=round(elapsed * 1000, 2),
-                # An anonymous reporter's address is not kept anywhere (see reports.controllers).
-                origin=None if scope["state"].get("withhold_origin") else origin,
-            )
-            structlog.contextvars.unbind_contextvars("request_id")
+            if _LOG.isEnabledFor(logging.INFO):
+                # BIO 8.15: who (the authenticated principal, if any), besides what, result, origin and time.
+                actor = getattr(scope.get("user"), "principal_id", None)
+                log.info(
+                    "http.request",
+                    method=scope["method"],
+                    route=route,
+                    status=status,
+                    actor=str(actor) if actor else None,
+                    duration_ms=round(elapsed * 1000, 2),
+                    # An anonymous reporter's address is not kept anywhere (see reports.controllers).
+                    origin=None if scope["state"].get("withhold_origin") else origin,
+                )
             context.request_id.reset(tokens[0])
             context.origin.reset(tokens[1])
             context.request_state.reset(tokens[2])

@@ -4,6 +4,12 @@ Run as `before_request` hooks, so a request is counted before its input is parse
 request costs its caller too), without the handler copy Litestar makes for every guard call.
 Limits come from the settings (`REGISTER_*_LIMIT` per `REGISTER_*_WINDOW_S`; 0 switches a limit
 off). When Redis is down the register stays open: it is a read-only, public service.
+
+The two budgets are counted by `runtime.register_limiter` (`core.ratelimit.LocalWindow`: counted in the
+process, synced to the shared Redis window every few hits or milliseconds, exact near the limit); the
+batches' own budget is small (30 a minute) and stays on the exact limiter. The fast verify path
+(`register.fast`) counts the anonymous budget itself and leaves its outcome in the scope's state for
+`register_quota` when it hands the request on to the route, so no request is counted twice.
 """
 
 from __future__ import annotations
@@ -15,8 +21,15 @@ from litestar.connection import ASGIConnection
 from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 
+COUNTED = "register_quota_counted"
+
 
 async def register_quota(request: ASGIConnection[Any, Any, Any, Any]) -> None:
+    counted = request.scope["state"].pop(COUNTED, None)
+    if counted is not None:
+        if isinstance(counted, Exception):
+            raise counted
+        return
     runtime: Runtime = request.app.state.runtime
     settings = runtime.settings
     caller = request.scope.get("user")
@@ -27,7 +40,7 @@ async def register_quota(request: ASGIConnection[Any, Any, Any, Any]) -> None:
         name, subject = "register-anon", request.scope["state"].get("origin") or "unknown"
         limit, window = settings.register_anon_limit, settings.register_anon_window_s
     if limit > 0:
-        await runtime.limiter.hit(name, subject, limit=limit, window_s=window)
+        await runtime.register_limiter.hit(name, subject, limit=limit, window_s=window)
 
 
 async def batch_quota(request: ASGIConnection[Any, Any, Any, Any]) -> None:
