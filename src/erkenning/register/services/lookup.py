@@ -250,32 +250,32 @@ BATCH_CHUNK_MIN = 250
 async def verify_batch(runtime: Runtime, items: list[BatchItem]) -> list[VerifyAnswer]:
     """One answer per item, in order: the items split in `batch_chunks` consecutive chunks, each answered by
     one statement, the statements run at once on the read pool (a thousand per-item index look-ups are
-    the batch's cost, issue 19; PostgreSQL runs each statement on one core)."""
+    the batch's cost, issue 19; PostgreSQL runs each statement on one core). Each chunk turns its rows into
+    answers as soon as they arrive, while the other chunks' statements still run."""
     today = clock.today()
-    days = [item.date or today for item in items]
     count = len(items)
     chunks = batch_chunks(count, runtime.settings.register_db_pool_size)
     size = -(-count // chunks)
 
-    async def chunk(start: int) -> list[Any]:
+    async def chunk(start: int) -> list[VerifyAnswer]:
         part = items[start:start + size]
-        return await lean.fetch(
+        days = [item.date or today for item in part]
+        rows = await lean.fetch(
             runtime, _VERIFY_BATCH,
             ",".join([i.company for i in part]), ",".join([i.crebo for i in part]),
-            ",".join([i.pathway.value for i in part]), ",".join([d.isoformat() for d in days[start:start + size]]),
+            ",".join([i.pathway.value for i in part]), ",".join([d.isoformat() for d in days]),
         )
+        found: list[Any] = [None] * len(part)
+        for row in rows:
+            found[row["n"] - 1] = row  # `n` counts the chunk's items from 1
+        return [_answer(i.company, i.crebo, i.pathway, day, row) for i, day, row in zip(part, days, found, strict=True)]
 
     if chunks == 1:
-        parts = [await chunk(0)]
-    else:
-        done = await asyncio.gather(*(chunk(start) for start in range(0, count, size)), return_exceptions=True)
-        for outcome in done:  # every statement has ended (its connection is back in the pool) before this raises
-            if isinstance(outcome, BaseException):
-                raise outcome
-        parts = [p for p in done if not isinstance(p, BaseException)]
-    found: list[Any] = [None] * count
-    for number, part in enumerate(parts):
-        offset = number * size - 1  # `n` counts from 1 within its chunk
-        for row in part:
-            found[offset + row["n"]] = row
-    return [_answer(i.company, i.crebo, i.pathway, days[n], found[n]) for n, i in enumerate(items)]
+        return await chunk(0)
+    done = await asyncio.gather(*(chunk(start) for start in range(0, count, size)), return_exceptions=True)
+    answers: list[VerifyAnswer] = []
+    for outcome in done:  # every statement has ended (its connection is back in the pool) before this raises
+        if isinstance(outcome, BaseException):
+            raise outcome
+        answers += outcome
+    return answers
