@@ -33,6 +33,7 @@ from bench.env import OUT, ROOT, SCRATCH_SUFFIX, Environment, cli_env, say
 IMPORT_TARGET = "erkenning_bench_import" + SCRATCH_SUFFIX
 _PHASE = re.compile(r"(read|check|upsert|commit) ([\d.]+) s")
 _KIND_LINE = re.compile(r"^(\w+): .*\(([\d.]+) s: (.*)\)$", re.MULTILINE)
+_STEP = re.compile(r"([a-z][a-z ]*) ([\d.]+) s")
 
 
 @dataclass
@@ -42,6 +43,7 @@ class KindFigures:
     import_s: list[float] = field(default_factory=list)
     reimport_s: list[float] = field(default_factory=list)
     phases: list[dict[str, float]] = field(default_factory=list)  # the fresh import's own split, per run
+    steps: list[dict[str, float]] = field(default_factory=list)  # the fresh upsert's own steps, per run
     floor_s: list[float] = field(default_factory=list)  # final rows, \copy, the first load's drop-and-rebuild
     in_place_s: list[float] = field(default_factory=list)  # final rows, \copy, every constraint in place
 
@@ -95,11 +97,15 @@ def _timed(cmd: list[str], env: dict[str, str], what: str) -> tuple[float, str]:
     return elapsed, done.stdout
 
 
-def _per_kind(output: str) -> dict[str, tuple[float, dict[str, float]]]:
-    """Each file's time and phases as `erkenning import` prints them:
-    "companies: … (12.3 s: read 1.1 s, check 0.8 s, upsert 4.0 s, commit 0.1 s)"."""
-    return {kind: (float(seconds), {name: float(s) for name, s in _PHASE.findall(phases)})
-            for kind, seconds, phases in _KIND_LINE.findall(output)}
+def _per_kind(output: str) -> dict[str, tuple[float, dict[str, float], dict[str, float]]]:
+    """Each file's time, phases and the upsert's steps as `erkenning import` prints them:
+    "companies: … (12.3 s: read 1.1 s, check 0.8 s, upsert 4.0 s, commit 0.1 s; upsert: refuse 0.2 s, …)"."""
+    found = {}
+    for kind, seconds, text in _KIND_LINE.findall(output):
+        phases, _, steps = text.partition("; upsert: ")
+        found[kind] = (float(seconds), {name: float(s) for name, s in _PHASE.findall(phases)},
+                       {name: float(s) for name, s in _STEP.findall(steps)})
+    return found
 
 
 # The periods' exclusion constraint, dropped and added again from its own definition in the schema, as
@@ -206,12 +212,13 @@ async def measure_import(env: Environment, files: dict[str, Path], template: str
         all_files = [str(files[kind]) for kind in KINDS]
         seconds, output = _timed([*importer, *all_files], environ, "import")
         command_s.append(seconds)
-        for kind, (own, phases) in _per_kind(output).items():
+        for kind, (own, phases, steps) in _per_kind(output).items():
             figures[kind].import_s.append(own)
             figures[kind].phases.append(phases)
+            figures[kind].steps.append(steps)
         seconds, output = _timed([*importer, *all_files], environ, "re-import")
         recommand_s.append(seconds)
-        for kind, (own, _) in _per_kind(output).items():
+        for kind, (own, _, _) in _per_kind(output).items():
             figures[kind].reimport_s.append(own)
         constraint_s.append(_timed([psql, url, "-q", "-c", _REBUILD_EXCLUSION], environ, "exclusion constraint")[0])
         folder = OUT / "final-rows"

@@ -164,7 +164,7 @@ async def _schema(runtime: Runtime) -> list[tuple]:
         "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint"
         " WHERE conrelid IN ('company'::regclass, 'recognition'::regclass, 'recognition_period'::regclass)"
         " UNION ALL SELECT tablename, indexname, indexdef FROM pg_indexes"
-        " WHERE tablename IN ('company', 'recognition', 'recognition_period') ORDER BY 1, 2",
+        " WHERE tablename IN ('company', 'recognition', 'recognition_period') ORDER BY 1, 2, 3",  # a key and its index share a name
     )
 
 

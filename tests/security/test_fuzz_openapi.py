@@ -49,6 +49,8 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
 # message is accepted for schema-valid input (`UNSTATED`: operation → the messages of its rules).
 UNSTATED: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/register/companies"): "search with exactly one of",
+    ("POST", "/api/v1/backoffice/objections/{objection_id}/decide"):
+        "only an upheld objection restores|give the date it explains|never before it took effect|states its reason",
     ("POST", "/api/v1/backoffice/criteria"): "today or later|must be after version|each code once|explicit criterion",
     ("POST", "/api/v1/backoffice/recognitions/{recognition_id}/assessments"):
         "not dated in the future|after the grant|each criterion once|not in criteria list|judged in the future|assessed_on",

@@ -29,3 +29,24 @@ def test_bench_imports_and_parses_wrk_output() -> None:
     assert result.requests_per_s == 6250.50
     assert result.p50_ms == 0.812 and result.p99_ms == 1200.0
     assert (result.non_2xx, result.requests) == (12, 62500)
+
+
+IMPORT_OUTPUT = """\
+qualifications: 600 rows, 600 inserted, 0 updated, 0 unchanged, 0 refused (0.1 s: read 0.0 s, check 0.0 s, \
+upsert 0.0 s, commit 0.0 s; upsert: analyze 0.0 s)
+recognitions: 756002 rows, 756002 inserted, 0 updated, 0 unchanged, 0 refused, 756002 periods added, \
+0 periods changed (60.5 s: read 1.0 s, check 6.2 s, upsert 53.0 s, commit 0.2 s; upsert: analyze 0.2 s, \
+resolve 3.0 s, set aside 0.0 s, exclusion constraint 19.7 s, foreign keys 1.5 s)
+"""
+
+
+def test_bench_reads_the_import_phases_and_the_merge_steps() -> None:
+    from bench.importing import _per_kind
+
+    found = _per_kind(IMPORT_OUTPUT)
+    seconds, phases, steps = found["recognitions"]
+    assert seconds == 60.5
+    assert phases == {"read": 1.0, "check": 6.2, "upsert": 53.0, "commit": 0.2}
+    assert steps == {"analyze": 0.2, "resolve": 3.0, "set aside": 0.0, "exclusion constraint": 19.7,
+                     "foreign keys": 1.5}
+    assert found["qualifications"][2] == {"analyze": 0.0}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,3 +102,60 @@ class CsvSource:
                 batch = []
         if batch:
             yield batch
+
+
+# ------------------------------------------------------------------ files PostgreSQL may parse itself
+
+SCAN_CHUNK = 1 << 20  # bytes read at a time
+
+
+def _quoted_line(delimiter: bytes) -> re.Pattern[bytes]:
+    """A whole line of fields, each either without quotes or wholly quoted (quotes inside doubled),
+    optionally ending in CR: the only lines with a quote on which PostgreSQL's CSV reader (which opens
+    a quoted stretch at any quote, even inside a field) and Python's csv module agree."""
+    d = re.escape(delimiter)
+    field = rb'(?:[^"\r\n' + d + rb']*|"(?:[^"\r\n]|"")*")'
+    return re.compile(field + rb"(?:" + d + field + rb")*\r?")
+
+
+def plain_lines(path: Path, delimiter: str) -> int | None:
+    """The number of data lines when PostgreSQL's `COPY … (FORMAT csv, HEADER)` reads the file exactly
+    as `CsvSource` does, one record per line (so a row's line number is its place + 1); else None.
+
+    That holds when no record spans lines (a quote appears only in wholly quoted fields within one
+    line), a CR appears only before LF, and no line is `\\.` (COPY's end-of-data mark). Blank and ragged
+    lines, bytes that are not UTF-8 and NUL bytes are not looked for here: COPY refuses the file for
+    them, and the importer then reads it with `CsvSource`, which skips, refuses or reports them.
+    One pass over the bytes in chunks; only the few lines holding a quote are matched by a pattern.
+    """
+    if len(delimiter) != 1 or delimiter in '"\r\n\\':
+        return None
+    quoted = _quoted_line(delimiter.encode())
+    lines, carry = 0, b""
+    with open(path, "rb") as f:
+        while True:
+            chunk = f.read(SCAN_CHUNK)
+            data = carry + chunk
+            cut = len(data) if not chunk else data.rfind(b"\n") + 1
+            whole, carry = data[:cut], data[cut:]
+            if not _plain(whole, quoted):
+                return None
+            lines += whole.count(b"\n") + (1 if not chunk and whole and not whole.endswith(b"\n") else 0)
+            if not chunk:
+                return max(lines - 1, 0)  # the header is not data
+
+
+def _plain(whole: bytes, quoted: re.Pattern[bytes]) -> bool:
+    if b"\r" in whole and whole.count(b"\r") != whole.count(b"\r\n"):
+        return False
+    if b"\\." in whole and re.search(rb"(?m)^\\\.\r?$", whole):
+        return False
+    at = whole.find(b'"')
+    while at != -1:
+        start = whole.rfind(b"\n", 0, at) + 1
+        end = whole.find(b"\n", at)
+        end = len(whole) if end == -1 else end
+        if not quoted.fullmatch(whole, start, end):
+            return False
+        at = whole.find(b'"', end)
+    return True

@@ -21,7 +21,7 @@ from typing import Any
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from erkenning.bulk.csvfile import CsvSource, HeaderError
+from erkenning.bulk.csvfile import SCAN_CHUNK, CsvSource, HeaderError, plain_lines
 from erkenning.bulk.database import driver_connection
 from erkenning.bulk.loaders import NO_TIMEOUT, STAGING, Loader, Outcome, load_companies, load_qualifications
 from erkenning.bulk.recognitions import load_recognitions
@@ -58,6 +58,7 @@ class ImportReport:
     periods_changed: int = 0
     problems: list[tuple[int, str]] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    steps: dict[str, float] = field(default_factory=dict)  # the upsert's own steps (`Outcome.timings`)
 
     @property
     def refused(self) -> int:
@@ -105,10 +106,11 @@ async def import_csv(
         try:
             with CsvSource(path, kind, delimiter) as source:
                 await pg.execute(_raw_ddl(source.columns))
-                await pg.copy_records_to_table(
-                    RAW, records=_raw_records(source, report, progress), columns=("line", *source.columns),
-                    timeout=NO_TIMEOUT,
-                )
+                if not await _copy_file(pg, source, report, progress):
+                    await pg.copy_records_to_table(
+                        RAW, records=_raw_records(source, report, progress), columns=("line", *source.columns),
+                        timeout=NO_TIMEOUT,
+                    )
                 columns = source.columns
         except (HeaderError, csv.Error, UnicodeDecodeError) as exc:
             raise ImportFailed(_fatal(exc)) from None
@@ -121,10 +123,12 @@ async def import_csv(
         progress.phase("upserting")
         started = time.perf_counter()
         await pg.execute(f"ANALYZE {STAGING}", timeout=NO_TIMEOUT)
+        analyzed = time.perf_counter() - started
         outcome: Outcome = await loader(pg, clock.now())
         report.inserted, report.updated = outcome.inserted, outcome.updated
         report.periods_added, report.periods_changed = outcome.periods_added, outcome.periods_changed
         report.problems = sorted(report.problems + outcome.problems)
+        report.steps = {"analyze": analyzed, **outcome.timings}
         await audit.record(
             session, caller or Caller.system("import"), f"bulk.{kind_name}_imported",
             object_type=object_type, detail=report.summary(),
@@ -136,6 +140,44 @@ async def import_csv(
         report.timings["commit"] = time.perf_counter() - started
     log.info("bulk.imported", kind=kind_name, **report.summary())
     return report
+
+
+async def _copy_file(pg: Any, source: CsvSource, report: ImportReport, progress: Progress) -> bool:
+    """The common case without Python per row: PostgreSQL parses the file itself (`COPY … FORMAT csv`),
+    when `plain_lines` finds that it reads it exactly as `CsvSource` would, one record a line (line
+    numbers from an identity column). Returns False, with nothing copied, when COPY refuses the file
+    (a blank or ragged line, bytes that are not UTF-8) or reads another number of rows than the file
+    has lines: the caller then reads it row by row, which skips, refuses or reports those lines as before.
+
+    About 6 s of the 8 s the row-by-row read took for 756,000 recognitions (issue 19).
+    """
+    assert source.delimiter is not None  # set when the header was read
+    lines = await asyncio.to_thread(plain_lines, source.path, source.delimiter)
+    if lines is None:
+        return False
+
+    async def chunks() -> AsyncIterator[bytes]:
+        with open(source.path, "rb") as f:
+            while chunk := await asyncio.to_thread(f.read, SCAN_CHUNK):
+                yield chunk
+                progress.read(f.tell(), source.size)
+
+    try:
+        async with pg.transaction():  # a savepoint: a refused COPY leaves the import's transaction usable
+            status = await pg.copy_to_table(
+                RAW, source=chunks(), columns=source.columns, format="csv", header=True,
+                delimiter=source.delimiter, timeout=NO_TIMEOUT,
+            )
+            if int(status.rsplit(" ", 1)[-1]) != lines:
+                raise _NotPlain
+    except (asyncpg.DataError, _NotPlain):
+        return False
+    report.rows = lines
+    return True
+
+
+class _NotPlain(Exception):
+    """COPY read another number of rows than the file has lines (rolls its savepoint back)."""
 
 
 async def _raw_records(source: CsvSource, report: ImportReport, progress: Progress) -> AsyncIterator[tuple[Any, ...]]:
@@ -186,7 +228,10 @@ async def _room_for_temp_tables(pg: Any) -> None:
 
 def _raw_ddl(columns: list[str]) -> str:
     cells = ", ".join(f"{name} text" for name in columns)
-    return f"CREATE TEMP TABLE {RAW} (line integer NOT NULL, {cells}) ON COMMIT DROP"
+    # The identity numbers the rows COPY reads in file order (2: the header is line 1); the row-by-row
+    # read gives each row's line itself.
+    return (f"CREATE TEMP TABLE {RAW} (line integer GENERATED BY DEFAULT AS IDENTITY (START WITH 2) NOT NULL,"
+            f" {cells}) ON COMMIT DROP")
 
 
 def _fatal(exc: Exception) -> str:

@@ -9,8 +9,9 @@ changes nothing (no `updated_at`, no `version` bump). An empty cell keeps what i
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -31,6 +32,19 @@ class Outcome:
     periods_added: int = 0
     periods_changed: int = 0
     problems: Problems = field(default_factory=list)
+    # Seconds per step of the load (the database's checks, lookups, inserts, rebuilding what a first load
+    # set aside), printed by `erkenning import` and shown by the bench as where the merge's time goes.
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@contextmanager
+def timed(out: Outcome, step: str) -> Iterator[None]:
+    """Adds the time spent inside to `out.timings[step]`."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        out.timings[step] = out.timings.get(step, 0.0) + time.perf_counter() - started
 
 
 async def refuse(conn: asyncpg.Connection, sql: str, *args: object) -> Problems:
@@ -98,20 +112,31 @@ async def deferrable_ddl(conn: asyncpg.Connection, *tables: str) -> list[tuple[s
 
 
 @asynccontextmanager
-async def first_load(conn: asyncpg.Connection, *tables: str) -> AsyncIterator[None]:
+async def first_load(conn: asyncpg.Connection, *tables: str, out: Outcome | None = None) -> AsyncIterator[None]:
     """Around the first load of empty `tables`: their secondary indexes, unique and exclusion constraints
     and the foreign keys among them are dropped, then rebuilt once over all rows (a sort or one scan
     each, instead of one index entry and one key lookup per row). Every rule is checked again when
     its constraint is added back, so a bad row still fails the import; primary keys and foreign keys
     to other tables stay. All inside the import's transaction: only these (empty) tables are locked
     until it commits, and nothing is changed if it fails."""
-    ddl = await deferrable_ddl(conn, *tables)
-    for drop, _ in reversed(ddl):  # foreign keys first
-        await conn.execute(drop)
+    out = out or Outcome()
+    with timed(out, "set aside"):
+        ddl = await deferrable_ddl(conn, *tables)
+        for drop, _ in reversed(ddl):  # foreign keys first
+            await conn.execute(drop)
     yield
     await conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
     for _, create in ddl:
-        await conn.execute(create, timeout=NO_TIMEOUT)
+        with timed(out, _rebuild_step(create)):
+            await conn.execute(create, timeout=NO_TIMEOUT)
+
+
+def _rebuild_step(create: str) -> str:
+    """The name the time of adding `create` back is shown under: the periods' exclusion constraint (the
+    largest single cost of a first recognitions load), foreign keys, or the other indexes and keys."""
+    if " EXCLUDE " in create:
+        return "exclusion constraint"
+    return "foreign keys" if " FOREIGN KEY " in create else "indexes and keys"
 
 
 async def upsert_counts(conn: asyncpg.Connection, sql: str, *args: object) -> tuple[int, int]:
@@ -142,6 +167,48 @@ def _company_same(reg: str, new: str) -> str:
 
 async def load_companies(conn: asyncpg.Connection, now: datetime) -> Outcome:
     out = Outcome()
+    with timed(out, "refuse"):
+        await _refuse_companies(conn, out)
+    # Rows identical to what is registered are left out before the upsert, so they are not even locked.
+    # An SBB id is drawn from the sequence only for a company that is new (coalesce stops at the first value);
+    # in file order, as the sequence is read after sorting.
+    select = f"""
+        SELECT gen_random_uuid(), coalesce(s.sbb_id, x.sbb_id, nextval('company_sbb_id_seq')::text),
+               s.kvk_number, s.establishment_number, s.name, s.street, s.house_number, s.postcode, s.city,
+               s.sector, s.email, 1, $1::timestamptz, $1::timestamptz
+        FROM {STAGING} s LEFT JOIN company x ON x.establishment_number = s.establishment_number
+        WHERE x.id IS NULL OR NOT {_company_same("x", "s")}
+        ORDER BY s.line
+    """
+    insert = """INSERT INTO company AS c (id, sbb_id, kvk_number, establishment_number, name, street, house_number,
+                                          postcode, city, sector, email, version, created_at, updated_at)"""
+    if await is_empty(conn, "company"):  # nothing to conflict with: the keys are unique within the file
+        async with first_load(conn, "company", out=out):
+            # In id order, so the primary key grows at its right edge instead of at random places.
+            with timed(out, "insert"):  # only inserts: the count is the statement's, with no row returned
+                status = await conn.execute(f"{insert} SELECT * FROM ({select}) n ORDER BY 1", now, timeout=NO_TIMEOUT)
+                out.inserted = int(status.rsplit(" ", 1)[-1])
+        return out
+    with timed(out, "upsert"):
+        out.inserted, out.updated = await upsert_counts(
+            conn,
+            f"""
+            {insert} {select}
+            ON CONFLICT (establishment_number) DO UPDATE SET
+                kvk_number = EXCLUDED.kvk_number, name = EXCLUDED.name, street = coalesce(EXCLUDED.street, c.street),
+                house_number = coalesce(EXCLUDED.house_number, c.house_number), postcode = EXCLUDED.postcode,
+                city = EXCLUDED.city, sector = EXCLUDED.sector, email = coalesce(EXCLUDED.email, c.email),
+                version = c.version + 1, updated_at = $1
+            WHERE NOT {_company_same("c", "EXCLUDED")}
+            RETURNING (xmax = 0) AS inserted
+        """,
+            now,
+        )
+    return out
+
+
+async def _refuse_companies(conn: asyncpg.Connection, out: Outcome) -> None:
+    """What only the database can see: a key twice in the file, an SBB id that names another company."""
     out.problems += await refuse_later_duplicates(conn, STAGING, "establishment_number", "establishment_number")
     out.problems += await refuse_later_duplicates(conn, STAGING, "sbb_id", "sbb_id")
     out.problems += await refuse(
@@ -160,41 +227,6 @@ async def load_companies(conn: asyncpg.Connection, now: datetime) -> Outcome:
         RETURNING s.line, 'sbb_id: this establishment is registered under SBB id ' || c.sbb_id AS reason
         """,
     )
-    # Rows identical to what is registered are left out before the upsert, so they are not even locked.
-    # An SBB id is drawn from the sequence only for a company that is new (coalesce stops at the first value);
-    # in file order, as the sequence is read after sorting.
-    select = f"""
-        SELECT gen_random_uuid(), coalesce(s.sbb_id, x.sbb_id, nextval('company_sbb_id_seq')::text),
-               s.kvk_number, s.establishment_number, s.name, s.street, s.house_number, s.postcode, s.city,
-               s.sector, s.email, 1, $1::timestamptz, $1::timestamptz
-        FROM {STAGING} s LEFT JOIN company x ON x.establishment_number = s.establishment_number
-        WHERE x.id IS NULL OR NOT {_company_same("x", "s")}
-        ORDER BY s.line
-    """
-    insert = """INSERT INTO company AS c (id, sbb_id, kvk_number, establishment_number, name, street, house_number,
-                                          postcode, city, sector, email, version, created_at, updated_at)"""
-    if await is_empty(conn, "company"):  # nothing to conflict with: the keys are unique within the file
-        async with first_load(conn, "company"):
-            # In id order, so the primary key grows at its right edge instead of at random places.
-            out.inserted, out.updated = await upsert_counts(
-                conn, f"{insert} SELECT * FROM ({select}) n ORDER BY 1 RETURNING true AS inserted", now
-            )
-        return out
-    out.inserted, out.updated = await upsert_counts(
-        conn,
-        f"""
-        {insert} {select}
-        ON CONFLICT (establishment_number) DO UPDATE SET
-            kvk_number = EXCLUDED.kvk_number, name = EXCLUDED.name, street = coalesce(EXCLUDED.street, c.street),
-            house_number = coalesce(EXCLUDED.house_number, c.house_number), postcode = EXCLUDED.postcode,
-            city = EXCLUDED.city, sector = EXCLUDED.sector, email = coalesce(EXCLUDED.email, c.email),
-            version = c.version + 1, updated_at = $1
-        WHERE NOT {_company_same("c", "EXCLUDED")}
-        RETURNING (xmax = 0) AS inserted
-        """,
-        now,
-    )
-    return out
 
 
 # ------------------------------------------------------------------ qualifications

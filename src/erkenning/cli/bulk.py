@@ -144,6 +144,8 @@ def _import_one(kind: str, file: Path, delimiter: str | None, errors_file: Path 
                    + ("" if errors_file else " (--errors-file FILE lists them all)"), err=True)
     counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in report.summary().items())
     phases = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in report.timings.items())
+    if report.steps:  # no parentheses: the bench reads this line
+        phases += "; upsert: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in report.steps.items())
     click.echo(f"{kind}: {counts} ({time.monotonic() - started:.1f} s: {phases})")
     return report.problems
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from erkenning.core import context, paging
+from erkenning.core import context
 from erkenning.core.audit.models import AuditEvent
 from erkenning.core.caller import Caller
 from erkenning.core.db import ErkenningSession, utcnow
@@ -154,6 +154,9 @@ async def query(
         stmt = stmt.where(AuditEvent.occurred_at >= since)
     if until:
         stmt = stmt.where(AuditEvent.occurred_at < until)
+    # Imported here: paging brings Litestar, which `record` (and so `erkenning import`) does not need.
+    from erkenning.core import paging
+
     return await paging.fetch_page(session, stmt, col(AuditEvent.seq).desc(), limit=limit, offset=offset)
 
 

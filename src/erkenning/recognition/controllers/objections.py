@@ -89,6 +89,12 @@ class ObjectionController(Controller):
         "revokes the decision and restores the recognitions from its start (art. 7:11) or a later restore_from "
         "with its reason; rejected keeps it (after the hearing or a ground of art. 7:3 to leave it out, else 409); "
         "inadmissible does not judge it",
+        description=(
+            "Beyond the schema (422 naming the rule): only an upheld objection restores the recognitions, so "
+            "`restore_from` and `restore_reason` go with `upheld` only; `restore_reason` gives the date it explains "
+            "(`restore_from`); the recognitions are restored from the decision's start or a later date, never "
+            "before it took effect; a restoration from a later date than the decision's start states its reason."
+        ),
     )
     async def decide(
         self,
