@@ -74,7 +74,8 @@ _VERIFY = {
 # names (a UNION ALL of the two index paths, the other one gated off, instead of an OR's BitmapOr),
 # then LATERAL ... LIMIT 1 keeps the planner on verify's per-item index path instead of guessing at a
 # thousand-row join. Text rather than array parameters: asyncpg checks every element of an array
-# parameter with an abstract-base-class `isinstance` (measured: about 1.7 ms of a batch's 1,000 items).
+# parameter with an abstract-base-class `isinstance` (timed alone: 1.2 ms of CPU for a batch's five arrays of
+# 1,000, 0.3 ms for the four texts).
 _VERIFY_BATCH = f"""
     SELECT i.n, v.status, v.since, v.until, v.placements_until
     FROM unnest(string_to_array($1, ','), string_to_array($2, ','), string_to_array($3, ','),
