@@ -9,6 +9,7 @@ from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 from erkenning.recognition.models import Pathway, RecognitionStatus
 from erkenning.recognition.models import RecognitionStatus as S
+from erkenning.register.services import lookup
 from tests.factories import SUSPENSION_AND_WITHDRAWAL, TokenFactory, build_world, make_company, make_recognition
 from tests.helpers import on_day
 
@@ -222,3 +223,64 @@ async def test_verify_answers_the_transition_arrangement_of_a_suspension_single_
     batch = await client.post(BATCH, json={"items": [ask(start - timedelta(days=1)), ask(start)]},
                               headers=school.headers)
     assert [a["placements_until"] for a in batch.json()["items"]] == [None, placements.isoformat()]
+
+
+async def test_batch_in_chunks_answers_every_kind_of_item_as_single_verify_does(
+    client, runtime, app_with, tokens: TokenFactory
+) -> None:
+    """A batch is answered in chunks run at once (`lookup.batch_chunks`); whatever the chunking, each answer is
+    the single verify's answer, in the item's place: both key kinds, unknown company and crebo, a wrong
+    pathway, suspended and withdrawn (one with a transition arrangement), adjacent periods of one status
+    (one run), past and future dates, no date (today), and the same item many times, across chunk borders."""
+    world = await build_world(runtime, tokens)
+    recognition_id = await world.granted(on=clock.today() - timedelta(days=100))
+    start, placements = clock.today() + timedelta(days=10), clock.today() + timedelta(days=70)
+    await world.decide("suspend", [recognition_id], effective_from=start, until_reinstated=True,
+                       placements_until=placements)
+    decided = await world.company_row()
+    story = await make_company(runtime)
+    await make_recognition(runtime, story, SUSPENSION_AND_WITHDRAWAL)
+    runs = await make_company(runtime)
+    await make_recognition(runtime, runs, [(S.ACTIVE, date(2020, 1, 1), date(2022, 1, 1)),
+                                           (S.ACTIVE, date(2022, 1, 1), date(2024, 1, 1)),
+                                           (S.LAPSED, date(2024, 1, 1), None)], crebo="25181", pathway=Pathway.BBL)
+
+    def item(company: str, crebo: str = "25180", pathway: str = "bol", on: date | None = None) -> dict[str, str]:
+        return {"company": company, "crebo": crebo, "pathway": pathway} | ({"date": on.isoformat()} if on else {})
+
+    kinds = [
+        item(decided.sbb_id, on=start - timedelta(days=1)), item(decided.sbb_id, on=start),
+        item(decided.establishment_number, on=start + timedelta(days=5)), item(decided.sbb_id),
+        item(story.sbb_id, on=date(2023, 12, 31)), item(story.establishment_number, on=date(2024, 1, 1)),
+        item(story.sbb_id, on=date(2026, 3, 1)), item(story.establishment_number, on=date(2026, 5, 31)),
+        item(story.sbb_id, on=date(2026, 12, 31)), item(story.sbb_id, on=date(2040, 6, 30)), item(story.sbb_id),
+        item(runs.sbb_id, "25181", "bbl", date(2021, 6, 1)), item(runs.establishment_number, "25181", "bbl"),
+        item(runs.sbb_id, "25181", "bbl", date(2022, 1, 1)), item(runs.sbb_id, "25181", "bol", date(2021, 6, 1)),
+        item("999999999"), item("000000000001", on=date(2025, 5, 5)), item(story.sbb_id, "99999"),
+        item(story.sbb_id, "25181"),
+    ]
+    school = await tokens.make(Role.SCHOOL, school_brin="25LX")
+    single = [(await client.get(VERIFY, params=k, headers=school.headers)).json() for k in kinds]
+    order = [(n * 7 + n // 11) % len(kinds) for n in range(1000)]  # every kind, repeated, in a mixed order
+    body = {"items": [kinds[k] for k in order]}
+    assert {a["status"] for a in single} >= {"active", "suspended", "withdrawn", "lapsed", None}
+    assert any(a["placements_until"] for a in single)
+    assert lookup.batch_chunks(1000, runtime.settings.register_db_pool_size) > 1  # this app answers in chunks
+    answered = await client.post(BATCH, json=body, headers=school.headers)
+    assert answered.status_code == 200, answered.text
+    assert answered.json()["items"] == [single[k] for k in order]
+    # One chunk (a pool of 3 spares one connection per batch) answers the same, as does a batch smaller than a chunk.
+    async with app_with(register_db_pool_size=3) as (small, _):
+        assert lookup.batch_chunks(1000, 3) == 1
+        alone = await small.post(BATCH, json=body, headers=school.headers)
+        assert alone.json()["items"] == [single[k] for k in order]
+        few = await small.post(BATCH, json={"items": kinds}, headers=school.headers)
+        assert few.json()["items"] == single
+
+
+@pytest.mark.parametrize(
+    ("count", "pool", "chunks"),
+    [(1, 10, 1), (250, 10, 1), (251, 10, 2), (1000, 10, 3), (1000, 30, 4), (1000, 3, 1), (1000, 1, 1), (600, 6, 2)],
+)
+def test_a_batch_takes_at_most_a_third_of_the_pool_in_chunks_of_at_least_the_minimum(count, pool, chunks) -> None:
+    assert lookup.batch_chunks(count, pool) == chunks

@@ -109,10 +109,10 @@ PUBLIC_PATH = "/register/controleren"
 _schools_only = requires(Role.SCHOOL)
 
 
-def _school_path_for_schools(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+async def _school_path_for_schools(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
     """`/school/controleren` is a school's own page (in its menu, and where its card links lead)."""
     if connection.url.path.rstrip("/") == SCHOOL_PATH:
-        _schools_only(connection, handler)
+        await _schools_only(connection, handler)
 
 
 class VerifyPages(Controller):
