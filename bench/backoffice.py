@@ -274,7 +274,9 @@ async def _trickle(settings: Any, kind: str, n: int, finished: Any) -> float:
         running.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await running
-        await worker.close()
+        # A job still finishing when the worker was cancelled ends cancelled, and arq's close gathers it.
+        with contextlib.suppress(asyncio.CancelledError):
+            await worker.close()
     return elapsed
 
 

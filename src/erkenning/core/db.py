@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID, uuid4
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Field, Session, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -98,7 +99,53 @@ class TimestampedModel(UUIDModel):
 
 
 class ErkenningSession(Session):
-    """The sync session behind every AsyncSession; hooks (audit chain, outbox) listen on this class."""
+    """The sync session behind every AsyncSession; hooks (audit chain, outbox) listen on this class.
+
+    `writers` write rows a hook holds outside the unit of work (the outbox's new events, written by one
+    core `INSERT` instead of an ORM object each: issue 19, ADR 0014). A writer runs before every flush
+    (explicit, or the autoflush before an ORM query: the rows are then visible to it, as pending ORM
+    objects would be) and before every savepoint (so that rows added before it are written before it
+    and survive its rollback, as SQLAlchemy flushes pending objects there); the writer's owner also
+    writes before commit and drops what is unwritten when a transaction or savepoint rolls back;
+    `droppers` drop it when the session is closed, reset or emptied (as pending objects are expunged).
+    SQLAlchemy's own `flush` skips a session with no pending objects, and its events (`before_flush`)
+    with it, and closing a session with no transaction begun fires no event: hence these overrides.
+    """
+
+    writers: ClassVar[list[Callable[[Session], None]]] = []
+    droppers: ClassVar[list[Callable[[Session], None]]] = []
+
+    def drop_held(self) -> None:
+        for drop in self.droppers:
+            drop(self)
+
+    def close(self) -> None:
+        self.drop_held()
+        super().close()
+
+    def reset(self) -> None:
+        self.drop_held()
+        super().reset()
+
+    def invalidate(self) -> None:
+        self.drop_held()
+        super().invalidate()
+
+    def expunge_all(self) -> None:
+        self.drop_held()
+        super().expunge_all()
+
+    def write_held(self) -> None:
+        for write in self.writers:
+            write(self)
+
+    def flush(self, objects: Sequence[Any] | None = None) -> None:
+        self.write_held()
+        super().flush(objects)
+
+    def begin_nested(self) -> SessionTransaction:
+        self.write_held()  # on the enclosing transaction, before the SAVEPOINT
+        return super().begin_nested()
 
 
 def create_engine(settings: Settings, *, pool_size: int | None = None, **kwargs: Any) -> AsyncEngine:

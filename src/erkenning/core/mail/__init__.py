@@ -48,7 +48,7 @@ class Composed:
 Composer = Callable[[AsyncSession, dict[str, Any]], Awaitable[Composed]]
 
 
-def queue(session: AsyncSession, template: str, **ids: Any) -> outbox.OutboxEvent:
+def queue(session: AsyncSession, template: str, **ids: Any) -> outbox.NewEvent:
     """Queue an e-mail in the current transaction; `ids` identify what the composer needs."""
     if template not in TEMPLATES:
         raise LookupError(f"no e-mail template {template!r}")
