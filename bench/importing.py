@@ -50,7 +50,7 @@ class KindFigures:
     def ratios(self, attempt: list[float], baseline: list[float] | None = None) -> list[float]:
         """Per run: import rows/s ÷ baseline rows/s (by default the bare-table COPY), which is the
         baseline's time ÷ the import's time."""
-        return [c / i for c, i in zip(self.copy_s if baseline is None else baseline, attempt, strict=True)]
+        return [c / max(i, 0.005) for c, i in zip(self.copy_s if baseline is None else baseline, attempt, strict=True)]
 
     def rate(self, seconds: list[float]) -> float:
         return self.rows / statistics.median(seconds)

@@ -93,8 +93,12 @@ def _row(figure: str, measured: str, ceiling: str, ratios: list[float], goal: st
     return f"| {figure} | {measured} | {ceiling} | {shown} | {goal} | {_mark(ok)} |"
 
 
+# A time printed as 0.00 s (a small file's part of the one command) is read as at least this.
+_SHORTEST_S = 0.005
+
+
 def _rates(rows: int, seconds: list[float]) -> str:
-    return _spread([rows / s for s in seconds], "{:,.0f}") + " rows/s"
+    return _spread([rows / max(s, _SHORTEST_S) for s in seconds], "{:,.0f}") + " rows/s"
 
 
 def _import_rows(figures: ImportFigures) -> list[str]:

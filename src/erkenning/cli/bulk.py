@@ -143,10 +143,10 @@ def _import_one(kind: str, file: Path, delimiter: str | None, errors_file: Path 
         click.echo(f"… and {report.refused - SHOWN_PROBLEMS} more refused rows"
                    + ("" if errors_file else " (--errors-file FILE lists them all)"), err=True)
     counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in report.summary().items())
-    phases = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in report.timings.items())
+    phases = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in report.timings.items())
     if report.steps:  # no parentheses: the bench reads this line
-        phases += "; upsert: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in report.steps.items())
-    click.echo(f"{kind}: {counts} ({time.monotonic() - started:.1f} s: {phases})")
+        phases += "; upsert: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in report.steps.items())
+    click.echo(f"{kind}: {counts} ({time.monotonic() - started:.2f} s: {phases})")
     return report.problems
 
 
