@@ -158,18 +158,6 @@ def take_new(session: AsyncSession) -> list[tuple[UUID, datetime]]:
     return session.info.pop(_NEW, None) or []
 
 
-def added_so_far(session: AsyncSession) -> int:
-    """How many events this transaction has added: a mark for `forget_added_since`."""
-    return len(session.info.get(_NEW, ()))
-
-
-def forget_added_since(session: AsyncSession, mark: int) -> None:
-    """The events added after `mark` were rolled back with their savepoint: nothing to enqueue. (A
-    savepoint's rollback already forgets them, `_forget_new`; this stays for callers that mark a span
-    of their own.)"""
-    del session.info.get(_NEW, [])[mark:]
-
-
 # ---------------------------------------------------------------- handlers
 
 

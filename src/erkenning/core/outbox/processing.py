@@ -24,7 +24,7 @@ from erkenning.core import metrics
 from erkenning.core.db import utcnow
 from erkenning.core.errors import DomainError, is_unavailable, waited_for_lock
 from erkenning.core.logging import get_logger
-from erkenning.core.outbox.events import EventContext, added_so_far, forget_added_since
+from erkenning.core.outbox.events import EventContext
 from erkenning.core.outbox.models import EventStatus, OutboxEvent
 
 if TYPE_CHECKING:
@@ -220,13 +220,13 @@ async def _run_batch(
     for taken in events:
         if time.monotonic() > budget_ends:
             break  # the rest stay pending: the commit releases them to their own triggers
-        added = added_so_far(session)
         try:
             async with session.begin_nested():
                 await _run(session, taken, runtime)
             done.append((taken.id, taken.topic))
         except Exception as exc:
-            forget_added_since(session, added)  # events it added were rolled back with it
+            # The events it added were rolled back with its savepoint, and their triggers with them
+            # (`events._forget_new`).
             if waited_for_lock(exc):
                 continue  # someone else holds what it needs: its own job runs it later, alone
             if is_unavailable(exc):
