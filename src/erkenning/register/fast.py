@@ -33,6 +33,7 @@ from erkenning.core.errors import RateLimited
 from erkenning.core.logging import get_logger
 from erkenning.core.runtime import Runtime
 from erkenning.recognition.models import Pathway
+from erkenning.register import quota
 from erkenning.register.quota import COUNTED
 from erkenning.register.schemas import COMPANY_KEY, CREBO
 from erkenning.register.services import lookup
@@ -112,17 +113,12 @@ class FastVerify:
             return
         runtime: Runtime = self.state.runtime
         state = scope["state"]
-        settings = runtime.settings
-        if settings.register_anon_limit > 0:
-            try:
-                await runtime.register_limiter.hit(
-                    "register-anon", state.get("origin") or "unknown",
-                    limit=settings.register_anon_limit, window_s=settings.register_anon_window_s,
-                )
-            except RateLimited as refused:
-                state[COUNTED] = refused  # the route answers the 429, as ever
-                await self.app(scope, receive, send)
-                return
+        try:
+            await quota.count(runtime, None, state.get("origin"))
+        except RateLimited as refused:
+            state[COUNTED] = refused  # the route answers the 429, as ever
+            await self.app(scope, receive, send)
+            return
         try:
             answer = await lookup.verify(runtime, *checked)
         except Exception as exc:  # the route answers errors (503 when the database is away), counted once

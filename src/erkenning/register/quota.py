@@ -18,10 +18,23 @@ from typing import Any
 
 from litestar.connection import ASGIConnection
 
-from erkenning.core.caller import Role
+from erkenning.core.caller import Caller, Role
 from erkenning.core.runtime import Runtime
 
 COUNTED = "register_quota_counted"
+
+
+async def count(runtime: Runtime, caller: Caller | None, origin: str | None) -> None:
+    """Count one register request against its caller's budget: a school token's, else its address's."""
+    settings = runtime.settings
+    if caller is not None and caller.role is Role.SCHOOL:
+        name, subject = "register-school", str(caller.principal_id)
+        limit, window = settings.register_school_limit, settings.register_school_window_s
+    else:
+        name, subject = "register-anon", origin or "unknown"
+        limit, window = settings.register_anon_limit, settings.register_anon_window_s
+    if limit > 0:
+        await runtime.register_limiter.hit(name, subject, limit=limit, window_s=window)
 
 
 async def register_quota(request: ASGIConnection[Any, Any, Any, Any]) -> None:
@@ -30,17 +43,7 @@ async def register_quota(request: ASGIConnection[Any, Any, Any, Any]) -> None:
         if isinstance(counted, Exception):
             raise counted
         return
-    runtime: Runtime = request.app.state.runtime
-    settings = runtime.settings
-    caller = request.scope.get("user")
-    if caller is not None and caller.role is Role.SCHOOL:
-        name, subject = "register-school", str(caller.principal_id)
-        limit, window = settings.register_school_limit, settings.register_school_window_s
-    else:
-        name, subject = "register-anon", request.scope["state"].get("origin") or "unknown"
-        limit, window = settings.register_anon_limit, settings.register_anon_window_s
-    if limit > 0:
-        await runtime.register_limiter.hit(name, subject, limit=limit, window_s=window)
+    await count(request.app.state.runtime, request.scope.get("user"), request.scope["state"].get("origin"))
 
 
 async def batch_quota(request: ASGIConnection[Any, Any, Any, Any]) -> None:
