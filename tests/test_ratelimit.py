@@ -124,3 +124,22 @@ async def test_local_window_lets_the_register_through_without_redis() -> None:
         assert await broken.register_limiter.hit("reg", "x", limit=1, window_s=60) == 2
     finally:
         await broken.close()
+
+
+async def test_neither_limiter_keeps_a_client_address_in_clear(runtime: Runtime) -> None:
+    """An IP address is personal data (GDPR art. 4(1)); Redis holds only its pseudonym (art. 4(5), 5(1)(c))."""
+    address = "203.0.113.77"
+    await runtime.limiter.hit("clear", address, limit=10, window_s=60)
+    (local,) = _processes(runtime, 1, sync_hits=1, sync_s=0.01)
+    try:
+        await local.hit("clear-local", address, limit=10, window_s=60)
+        for _ in range(100):  # near its limit of sync_hits, the local window adds the hit to Redis at once
+            if await _shared_count(runtime, "clear-local", address, 60) == 1:
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        await local.close()
+    keys = [k.decode() async for k in runtime.queue.redis.scan_iter(match=f"{runtime.limiter.namespace}:rl:clear*")]
+    assert len(keys) == 2
+    assert [await runtime.queue.redis.get(k) for k in keys] == [b"1", b"1"]  # both counted there
+    assert not any(address in key for key in keys)

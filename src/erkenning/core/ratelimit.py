@@ -50,8 +50,9 @@ _REDIS_DOWN = (RedisError, OSError, TimeoutError)
 
 
 def window_key(namespace: str, name: str, subject: str, window: int) -> str:
-    """The Redis key of one subject's window. Subjects (addresses, principal ids) are hashed: Redis holds no
-    personal data in clear."""
+    """The Redis key of one subject's window. Subjects (addresses, principal ids) are hashed: an IP address is
+    personal data (GDPR art. 4(1)), and Redis holds only its pseudonym (art. 4(5); data minimisation, art.
+    5(1)(c)), never the address in clear (tests/test_ratelimit.py)."""
     digest = hashlib.sha256(subject.encode()).hexdigest()[:24]
     return f"{namespace}:rl:{name}:{digest}:{window}"
 
