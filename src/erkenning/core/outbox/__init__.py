@@ -11,6 +11,8 @@ the worker side (claim, run by the runtime's handlers, batches, the sweep), `adm
 
 from erkenning.core.outbox.admin import Backlog, backlog, list_events, purge_done, retry_dead
 from erkenning.core.outbox.events import (
+    ClaimedEvent,
+    Event,
     EventContext,
     Handler,
     HandlerFn,
@@ -29,6 +31,8 @@ from erkenning.core.outbox.queue import TASK_NAME, Queue
 __all__ = [
     "TASK_NAME",
     "Backlog",
+    "ClaimedEvent",
+    "Event",
     "EventContext",
     "EventStatus",
     "Handler",

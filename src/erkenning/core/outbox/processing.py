@@ -24,7 +24,7 @@ from erkenning.core import metrics
 from erkenning.core.db import utcnow
 from erkenning.core.errors import DomainError, is_unavailable, waited_for_lock
 from erkenning.core.logging import get_logger
-from erkenning.core.outbox.events import EventContext
+from erkenning.core.outbox.events import ClaimedEvent, Event, EventContext
 from erkenning.core.outbox.models import EventStatus, OutboxEvent
 
 if TYPE_CHECKING:
@@ -50,20 +50,17 @@ _CLAIM_AND_MARK = sa.text("""
     "topic", "payload", "created_at", "available_at", "enqueued_at", "attempts", "last_error")))
 
 
-async def claim_and_mark(session: AsyncSession, event_id: UUID) -> OutboxEvent | None:
+async def claim_and_mark(session: AsyncSession, event_id: UUID) -> ClaimedEvent | None:
     """Lock the event and mark it done in the session's transaction, one round trip; None when it is
     done, dead or not yet due. The event returned is the row as this run found it (pending, its attempts
-    so far), not in the session: the handler reads it; the row is already marked."""
+    so far), a plain record: the handler reads it; the row is already marked."""
     now = utcnow()
     conn = await session.connection()
     row = (await conn.execute(_CLAIM_AND_MARK, {"id": event_id, "now": now})).first()
     if row is None:
         return None
-    return OutboxEvent(
-        id=event_id, topic=row.topic, payload=row.payload, status=EventStatus.PENDING, attempts=row.attempts - 1,
-        created_at=row.created_at, available_at=row.available_at, enqueued_at=row.enqueued_at,
-        last_error=row.last_error,
-    )
+    topic, payload, created_at, available_at, enqueued_at, attempts, last_error = row
+    return ClaimedEvent(event_id, topic, payload, attempts - 1, created_at, available_at, enqueued_at, last_error)
 
 
 async def claim_due(
@@ -143,7 +140,7 @@ class _Retry:
     attempts: int
 
 
-async def _run(session: AsyncSession, event: OutboxEvent, runtime: Runtime) -> None:
+async def _run(session: AsyncSession, event: Event, runtime: Runtime) -> None:
     await runtime.handlers.get(event.topic).run(EventContext(session=session, event=event, runtime=runtime))
 
 

@@ -258,13 +258,18 @@ async def verify_batch(runtime: Runtime, items: list[BatchItem]) -> list[VerifyA
     chunks = batch_chunks(count, runtime.settings.register_db_pool_size)
     size = -(-count // chunks)
 
+    today_iso = today.isoformat()
+
     async def chunk(start: int) -> list[VerifyAnswer]:
         part = items[start:start + size]
         days = [item.date or today for item in part]
+        # A pathway is a StrEnum member, itself a str: joined as it is (its `.value` is a property, which
+        # cost 0.4 ms a thousand); most items name no date, and today is written out once.
         rows = await lean.fetch(
             runtime, _VERIFY_BATCH,
             ",".join([i.company for i in part]), ",".join([i.crebo for i in part]),
-            ",".join([i.pathway.value for i in part]), ",".join([d.isoformat() for d in days]),
+            ",".join([i.pathway for i in part]),
+            ",".join([today_iso if i.date is None else i.date.isoformat() for i in part]),
         )
         found: list[Any] = [None] * len(part)
         for row in rows:
