@@ -26,7 +26,7 @@ from erkenning.companies.controllers import CompanyController
 from erkenning.core import calendar_days
 from erkenning.core.caller import STAFF_ROLES, Role
 from erkenning.core.logging import configure_logging
-from erkenning.core.runtime import Runtime
+from erkenning.core.runtime import Runtime, freeze_startup_heap
 from erkenning.core.settings import Settings, get_settings
 from erkenning.http.auth import TokenAuthMiddleware
 from erkenning.http.dependencies import DEPENDENCIES, store_idempotent_response
@@ -157,6 +157,14 @@ def _replay(_: Request[Any, Any, Any], exc: Replay) -> Response[bytes]:
     return Response(
         exc.body, status_code=exc.status_code, media_type=exc.media_type, headers={"Idempotent-Replayed": "true"}
     )
+
+
+def create_served_app() -> Litestar:
+    """The app as `erkenning serve` runs it (uvicorn's factory): `create_app()`, then its heap frozen
+    (`runtime.freeze_startup_heap`)."""
+    app = create_app()
+    freeze_startup_heap()
+    return app
 
 
 def create_app(

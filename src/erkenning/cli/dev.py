@@ -125,7 +125,7 @@ async def _dev_main(settings: Settings, dev_issuer: str | None = None, maildir: 
     from erkenning.app import create_app
     from erkenning.cli.serving import SERVER_OPTIONS
     from erkenning.core.logging import configure_logging
-    from erkenning.core.runtime import Runtime
+    from erkenning.core.runtime import Runtime, freeze_startup_heap
     from erkenning.devtools import demo
     from erkenning.worker import build_worker
 
@@ -138,6 +138,7 @@ async def _dev_main(settings: Settings, dev_issuer: str | None = None, maildir: 
         await runtime.close()
     _print_banner(settings, tokens, dev_issuer, maildir)
     app = create_app(settings)
+    freeze_startup_heap()  # as `erkenning serve` and `erkenning worker` do
     server = uvicorn.Server(
         uvicorn.Config(app, host=settings.host, port=settings.port, lifespan="on", **SERVER_OPTIONS)
     )

@@ -30,7 +30,7 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
     settings = get_settings()
     settings.require_urls()
     uvicorn.run(
-        "erkenning.app:create_app",
+        "erkenning.app:create_served_app",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
@@ -53,6 +53,9 @@ def worker(burst: bool) -> None:
         from erkenning.core.metrics import serve_worker_metrics
 
         serve_worker_metrics(settings.host, settings.worker_metrics_port)
+    from erkenning.core.runtime import freeze_startup_heap
+
+    freeze_startup_heap()  # the worker's modules and mappings, loaded by now
     if burst:
         build_worker(settings, burst=True, ctx={"settings": settings, "logging_configured": True}).run()
     else:
