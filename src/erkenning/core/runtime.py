@@ -95,14 +95,14 @@ class Runtime:
 
 def freeze_startup_heap() -> None:
     """Take what a server process holds from start to end (its modules, the app with its routes and
-    schemas, the ORM's mappings) out of the cyclic garbage collector's sight (`gc.freeze`), once it is built.
+    schemas, the ORM's mappings) out of the cyclic garbage collector's sight (`gc.freeze`), once built.
 
     CPython's collector otherwise walks all of it in every full collection, which a request that builds
     many objects (a batch of 1,000 verifications) sets off now and then: such a request then waits
-    200-300 ms (measured with the bench's batch, p99 235-325 ms; frozen, 43-46 ms). Frozen objects are
-    still freed when nothing refers to them; only cycles among them are never collected, and they are
-    what lives as long as the process anyway. For the served processes only (`erkenning serve`,
-    `erkenning worker`, `erkenning dev`), never in a library call: tests build many apps in one process.
+    200-300 ms (the bench's batch: p99 236 and 324 ms; frozen, 43 and 47 ms). Frozen objects are still
+    freed when nothing refers to them; only cycles among them are never collected, and they are what
+    lives as long as the process anyway. For the served processes only (`erkenning serve`, `erkenning
+    worker`, `erkenning dev`), never in a library call: tests build many apps in one process (ADR 0015).
     """
     gc.collect()
     gc.freeze()
