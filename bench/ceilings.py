@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import argparse
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -23,10 +24,11 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from erkenning.app import create_app as create_product_app
+from erkenning.app import create_served_app
 from erkenning.core.caller import STAFF_ROLES, Caller, Role
 from erkenning.core.errors import NotFound
 from erkenning.core.paging import Limit
-from erkenning.core.runtime import Runtime, freeze_startup_heap
+from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Settings, get_settings
 from erkenning.http.dependencies import CurrentCaller, DbSession
 from erkenning.http.guards import requires
@@ -103,20 +105,14 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     return create_product_app(settings, runtime, extra_route_handlers=routes())
 
 
-def create_served_app() -> Litestar:
-    """As `erkenning serve` builds it (`erkenning.app.create_served_app`): the app, then its heap frozen."""
-    app = create_app()
-    freeze_startup_heap()
-    return app
-
-
 def serve(host: str, port: int) -> None:
-    """Serve `create_app()` with the options `erkenning serve` uses (uvicorn, one process)."""
+    """Serve `create_app()` as `erkenning serve` serves the product (its heap frozen once built; uvicorn,
+    one process)."""
     import uvicorn
 
     get_settings().require_urls()
     uvicorn.run(
-        create_served_app,
+        partial(create_served_app, create_app),
         factory=True,
         host=host,
         port=port,

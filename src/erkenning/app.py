@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -159,10 +159,10 @@ def _replay(_: Request[Any, Any, Any], exc: Replay) -> Response[bytes]:
     )
 
 
-def create_served_app() -> Litestar:
-    """The app as `erkenning serve` runs it (uvicorn's factory): `create_app()`, then its heap frozen
-    (`runtime.freeze_startup_heap`)."""
-    app = create_app()
+def create_served_app(build: Callable[[], Litestar] | None = None) -> Litestar:
+    """The app as `erkenning serve` runs it (uvicorn's factory): `create_app()` (or `build()`, as the
+    bench's server adds its ceiling routes), then its heap frozen (`runtime.freeze_startup_heap`)."""
+    app = (build or create_app)()
     freeze_startup_heap()
     return app
 

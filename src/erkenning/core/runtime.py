@@ -106,4 +106,3 @@ def freeze_startup_heap() -> None:
     """
     gc.collect()
     gc.freeze()
-
