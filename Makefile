@@ -26,9 +26,12 @@ install: $(STAMP)
 run: $(STAMP) $(AXE)
 	$(BIN)/erkenning dev
 
-## Run the whole test suite against real PostgreSQL and Redis (and headless Chromium), after the linters.
+## Run the whole test suite against real PostgreSQL and Redis (and headless Chromium), after the linters,
+## in TEST_WORKERS processes (pytest-xdist, a test file at a time each), each with its own database, queue
+## and inbox; TEST_WORKERS=0 runs it in this one process.
+TEST_WORKERS ?= 2
 test: $(STAMP) lint browser-deps
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 ## ruff (pyflakes, import order, bug rules) and mypy (strict on core/, default elsewhere; see pyproject.toml).
 lint: $(STAMP)

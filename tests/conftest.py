@@ -111,19 +111,42 @@ async def _verify_audit_chain(url: str) -> audit_service.VerifyResult:
         await engine.dispose()
 
 
+_BROKEN_CHAINS = pytest.StashKey[list[str]]()
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """`erkenning audit verify` on the run's database after all its writes: a broken chain fails the run."""
-    result = session.config.stash.get(_AUDIT_CHAIN, None)
-    if result is None or result.ok:
+    """`erkenning audit verify` on the run's database after all its writes: a broken chain fails the run.
+
+    Under pytest-xdist (`make test` runs two workers) each worker has a database of its own and checks
+    it here; a worker's finding goes to the controlling process (`pytest_testnodedown`), which fails
+    the run, since a worker's own exit status does not."""
+    config = session.config
+    result = config.stash.get(_AUDIT_CHAIN, None)
+    broken = list(config.stash.get(_BROKEN_CHAINS, []))
+    if result is not None and not result.ok:
+        broken.append(f"AUDIT CHAIN BROKEN after the test run: row {result.broken_seq}: {result.reason} "
+                      f"({result.rows_checked} rows checked)")
+    workeroutput = getattr(config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["audit_chains_broken"] = broken
         return
-    message = (f"AUDIT CHAIN BROKEN after the test run: row {result.broken_seq}: {result.reason} "
-               f"({result.rows_checked} rows checked)")
-    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_sep("!", message, red=True, bold=True)
-    else:
-        print(message)
+    if not broken:
+        return
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    for message in broken:
+        if reporter is not None:
+            reporter.write_sep("!", message, red=True, bold=True)
+        else:
+            print(message)
     session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: object, error: object) -> None:
+    """pytest-xdist: a worker is done; keep what its audit-chain check found for `pytest_sessionfinish`."""
+    found = getattr(node, "workeroutput", {}).get("audit_chains_broken", [])
+    config: pytest.Config = node.config  # type: ignore[attr-defined]  # xdist's WorkerController
+    config.stash.setdefault(_BROKEN_CHAINS, []).extend(found)
 
 
 @pytest.fixture(scope="session")

@@ -192,6 +192,9 @@ async def screenshot(page, name: str) -> Path:
 async def check(page, name: str) -> None:
     """Run axe on the page as it is now (critical, serious and `landmark-unique` findings fail) and save its
     screenshot; on a phone-sized viewport, also that nothing makes the page scroll sideways."""
+    # A click that follows a link returns once the new page is committed, not parsed: without this wait
+    # axe's script tag could be added before the page has a <head> (a failure seen once under load).
+    await page.wait_for_load_state("domcontentloaded")
     await page.add_script_tag(path=str(AXE))
     violations = await page.evaluate(_AXE_RUN)
     await screenshot(page, name)
