@@ -7,6 +7,7 @@ import contextlib
 import os
 import signal
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -122,10 +123,10 @@ def start_dev_provider(stack: contextlib.ExitStack, env: dict[str, str], base: s
 async def _dev_main(settings: Settings, dev_issuer: str | None = None, maildir: Path | None = None) -> None:
     import uvicorn
 
-    from erkenning.app import create_app
+    from erkenning.app import create_app, create_served_app
     from erkenning.cli.serving import SERVER_OPTIONS
     from erkenning.core.logging import configure_logging
-    from erkenning.core.runtime import Runtime, freeze_startup_heap
+    from erkenning.core.runtime import Runtime
     from erkenning.devtools import demo
     from erkenning.worker import build_worker
 
@@ -137,8 +138,7 @@ async def _dev_main(settings: Settings, dev_issuer: str | None = None, maildir: 
     finally:
         await runtime.close()
     _print_banner(settings, tokens, dev_issuer, maildir)
-    app = create_app(settings)
-    freeze_startup_heap()  # as `erkenning serve` and `erkenning worker` do
+    app = create_served_app(partial(create_app, settings))  # its heap frozen, as `erkenning serve` does
     server = uvicorn.Server(
         uvicorn.Config(app, host=settings.host, port=settings.port, lifespan="on", **SERVER_OPTIONS)
     )

@@ -257,12 +257,10 @@ async def verify_batch(runtime: Runtime, items: list[BatchItem]) -> list[VerifyA
     count = len(items)
     chunks = batch_chunks(count, runtime.settings.register_db_pool_size)
     size = -(-count // chunks)
-
     today_iso = today.isoformat()
 
     async def chunk(start: int) -> list[VerifyAnswer]:
         part = items[start:start + size]
-        days = [item.date or today for item in part]
         # A pathway is a StrEnum member, itself a str: joined as it is (its `.value` is a property, which
         # cost 0.4 ms a thousand); most items name no date, and today is written out once.
         rows = await lean.fetch(
@@ -274,7 +272,9 @@ async def verify_batch(runtime: Runtime, items: list[BatchItem]) -> list[VerifyA
         found: list[Any] = [None] * len(part)
         for row in rows:
             found[row["n"] - 1] = row  # `n` counts the chunk's items from 1
-        return [_answer(i.company, i.crebo, i.pathway, day, row) for i, day, row in zip(part, days, found, strict=True)]
+        return [
+            _answer(i.company, i.crebo, i.pathway, i.date or today, row) for i, row in zip(part, found, strict=True)
+        ]
 
     if chunks == 1:
         return await chunk(0)
