@@ -36,6 +36,7 @@ from erkenning.core.caller import Role
 from erkenning.core.runtime import Runtime
 from erkenning.core.settings import Environment, LogFormat, Settings
 from erkenning.devtools.embedded import EmbeddedPostgres, EmbeddedRedis, port_answers
+from erkenning.register import answers as register_answers
 from erkenning.reports.services.advs import AdvService
 from erkenning.worker import wiring
 from tests.factories import Principal, TokenFactory, World, build_world, make_company
@@ -248,7 +249,10 @@ async def clean(
     the calendar as shipped."""
     yield
     async with shared_runtime.engine.begin() as conn:
+        # Whatever the test wrote, the register's read model followed the periods (ADR 0016).
+        behind = await register_answers.drift(conn)
         await conn.execute(sa.text(_truncate_sql))
+    assert behind == 0, f"register_answer differs from the periods in {behind} rows after this test"
     redis = shared_runtime.queue.redis
     queue = shared_runtime.settings.arq_queue_name
     await redis.delete(queue)

@@ -28,7 +28,7 @@ from erkenning.recognition.models import (
     RecognitionPeriod,
     RecognitionPeriodHistory,
 )
-from erkenning.register.models import Delivery, SchoolWebhook, Subscription
+from erkenning.register.models import Delivery, RegisterAnswer, SchoolWebhook, Subscription
 from erkenning.reports.models import Adv, AdvMunicipality, Report, ReportConfidential, ReportingPoint
 from erkenning.retention.models import RetentionErasure
 from erkenning.stagepact.models import Target as StagepactTarget
@@ -73,6 +73,7 @@ __all__ = [
     "RecognitionCriterion",
     "RecognitionPeriod",
     "RecognitionPeriodHistory",
+    "RegisterAnswer",
     "Report",
     "ReportConfidential",
     "ReportingPoint",

@@ -135,6 +135,9 @@ async def _write(conn: asyncpg.Connection, now: datetime, out: Outcome, *, upser
               IS DISTINCT FROM (EXCLUDED.status, EXCLUDED.granted_on, EXCLUDED.reassessment_due)
         RETURNING (xmax = 0) AS inserted
     """ if upsert else "ORDER BY p.recognition_id"  # the primary key grows at its edge
+    if upsert:
+        with timed(out, "lock"):
+            await lock_recognitions(conn)
     with timed(out, "recognitions"):
         out.inserted, out.updated = await _recognitions(conn, now, granted, due, conflict, upsert=upsert)
     if upsert:
@@ -142,6 +145,25 @@ async def _write(conn: asyncpg.Connection, now: datetime, out: Outcome, *, upser
             out.periods_changed = await _periods_changed(conn)
     with timed(out, "periods"):
         out.periods_added = await _periods_added(conn, now)
+
+
+async def lock_recognitions(conn: asyncpg.Connection) -> None:
+    """Lock the registered recognitions whose periods the plan changes, in id order, as a decision locks the
+    ones it changes (`recognition.effects.lock`): whoever changes a recognition's periods holds its row lock,
+    so the database's rewrite of its rows in `register_answer` (ADR 0016) never interleaves with another's,
+    and an import and a decision on one recognition wait for each other instead of deadlocking. New
+    recognitions need none (no one else can see them yet); a first load has its tables to itself."""
+    await conn.execute(
+        f"""
+        SELECT count(*) FROM (
+            SELECT 1 FROM recognition r JOIN {PLAN} p ON p.recognition_id = r.id
+            WHERE NOT p.is_new AND (p.period_id IS NULL OR p.since > p.period_from
+                                    OR p.status IS DISTINCT FROM p.period_status OR NOT p.period_open)
+            ORDER BY r.id FOR UPDATE OF r
+        ) AS locked
+        """,
+        timeout=NO_TIMEOUT,
+    )
 
 
 async def _recognitions(

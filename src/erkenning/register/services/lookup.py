@@ -5,7 +5,8 @@ whose range contains D decides, and only `active` counts. `since`/`until` are th
 unbroken run of periods with that status around D (adjacent periods of one status are one run).
 A suspension or withdrawal also answers its decision's transition arrangement (`placements_until`:
 placements running when it took effect may continue until that day), read with one join to the
-decision only for those answers.
+decision only for those answers. Verification reads these from the read model `register_answer` that
+the database keeps from the periods (ADR 0016); the card and the searches read the source tables.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ def company_column(key: str) -> str:
 
 # A recognition's periods grouped into runs per status (range_agg merges adjacent ranges into one),
 # read in one index-only scan (ix_recognition_period_runs); the caller keeps the run containing D.
+# (The company's card reads the source tables; verification reads the read model below.)
 _RUNS = """
     CROSS JOIN LATERAL (
         SELECT s.status, range_agg(s.during) AS runs FROM recognition_period s
@@ -47,53 +49,43 @@ _RUNS = """
     CROSS JOIN LATERAL unnest(g.runs) AS run
 """
 
-# The transition arrangement of the decision behind the period that holds on the day (one primary-key join),
-# read only for a suspension or withdrawal: an active answer, the usual one, costs nothing more.
-_PLACEMENTS = """
-    CASE WHEN g.status IN ('suspended', 'withdrawn') THEN (
-        SELECT d.placements_until FROM recognition_period p JOIN decision d ON d.id = p.decision_id
-        WHERE p.recognition_id = r.id AND p.during @> {day}
-    ) END AS placements_until
+# Verification reads `register_answer` (ADR 0016): the period holding the day, with the run of its status
+# around it, found by one descent of one covering index on (SBB id, crebo, pathway). An establishment number
+# is resolved to its company's SBB id first (one unique-index look-up, only for such a key). The transition
+# arrangement of a suspension or withdrawal (`placements_until`) is read from the period's decision, by its
+# primary key, only for those answers: an active answer, the usual one, costs nothing more.
+_ANSWER = """
+    SELECT a.status, a.since, a.until,
+           CASE WHEN a.status IN ('suspended', 'withdrawn')
+                THEN (SELECT d.placements_until FROM decision d WHERE d.id = a.decision_id) END AS placements_until
+    FROM register_answer a
+    WHERE a.sbb_id = {sbb_id} AND a.crebo = {crebo} AND a.pathway = {pathway} AND a.during @> {day}
 """
+_BY_ESTABLISHMENT = "(SELECT c.sbb_id FROM company c WHERE c.establishment_number = {key})"
 
 _VERIFY = {
-    column: f"""
-    SELECT g.status, lower(run) AS since, upper(run) AS until, {_PLACEMENTS.format(day="$4::date")}
-    FROM company c
-    JOIN qualification q ON q.crebo = $2
-    JOIN recognition r ON r.company_id = c.id AND r.qualification_id = q.id AND r.pathway = $3
-    {_RUNS.format(only="")}
-    WHERE c.{column} = $1 AND run @> $4::date
-    """
-    for column in ("sbb_id", "establishment_number")
+    "sbb_id": _ANSWER.format(sbb_id="$1", crebo="$2", pathway="$3", day="$4::date"),
+    "establishment_number": _ANSWER.format(
+        sbb_id=_BY_ESTABLISHMENT.format(key="$1"), crebo="$2", pathway="$3", day="$4::date"
+    ),
 }
 
 # One statement per chunk of the batch: the items as comma-separated text parameters split into arrays
 # in SQL (the keys, crebos, pathways and ISO dates are validated digits, letters and dashes, so no comma
-# can be in one), each looked up as verify does: the company by the one unique index its key's length
-# names (a UNION ALL of the two index paths, the other one gated off, instead of an OR's BitmapOr),
-# then LATERAL ... LIMIT 1 keeps the planner on verify's per-item index path instead of guessing at a
-# thousand-row join. Text rather than array parameters: asyncpg checks every element of an array
-# parameter with an abstract-base-class `isinstance` (timed alone: 1.2 ms of CPU for a batch's five arrays of
-# 1,000, 0.3 ms for the four texts).
+# can be in one), each looked up as verify does; LATERAL ... LIMIT 1 keeps the planner on verify's per-item
+# index path instead of guessing at a thousand-row join. Text rather than array parameters: asyncpg checks
+# every element of an array parameter with an abstract-base-class `isinstance` (timed alone: 1.2 ms of CPU
+# for a batch's five arrays of 1,000, 0.3 ms for the four texts).
 _VERIFY_BATCH = f"""
     SELECT i.n, v.status, v.since, v.until, v.placements_until
     FROM unnest(string_to_array($1, ','), string_to_array($2, ','), string_to_array($3, ','),
                 string_to_array($4, ',')::date[])
          WITH ORDINALITY AS i(company, crebo, pathway, day, n)
-    CROSS JOIN LATERAL (
-        SELECT g.status, lower(run) AS since, upper(run) AS until, {_PLACEMENTS.format(day="i.day")}
-        FROM (
-            SELECT id FROM company WHERE sbb_id = i.company AND length(i.company) <> {ESTABLISHMENT_DIGITS}
-            UNION ALL
-            SELECT id FROM company WHERE establishment_number = i.company AND length(i.company) = {ESTABLISHMENT_DIGITS}
-        ) AS c
-        JOIN qualification q ON q.crebo = i.crebo
-        JOIN recognition r ON r.company_id = c.id AND r.qualification_id = q.id AND r.pathway = i.pathway
-        {_RUNS.format(only="")}
-        WHERE run @> i.day
-        LIMIT 1  -- at most one answer anyway; it also keeps the subquery from being flattened
-    ) AS v
+    CROSS JOIN LATERAL ({_ANSWER.format(
+        sbb_id=f"CASE WHEN length(i.company) = {ESTABLISHMENT_DIGITS} THEN "
+               f"{_BY_ESTABLISHMENT.format(key='i.company')} ELSE i.company END",
+        crebo="i.crebo", pathway="i.pathway", day="i.day",
+    )} LIMIT 1) AS v
 """
 
 _CARD_COMPANY = {
