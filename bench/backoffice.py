@@ -57,6 +57,7 @@ class BackofficeFigures:
     arq_s: list[float] = field(default_factory=list)
     trickle_events: int = 0
     trickle_s: list[float] = field(default_factory=list)  # one event per transaction, OUTBOX_BATCH=1
+    trickle_producer_s: list[float] = field(default_factory=list)  # the events' producer alone, no worker
     trickle_arq_s: list[float] = field(default_factory=list)  # one no-op arq job at a time
     # due deadlines -> per run: the median of its sweeps, and of the set-based statement's runs
     sweep_due_s: dict[int, list[float]] = field(default_factory=dict)
@@ -219,13 +220,14 @@ async def measure_outbox(env: Environment, template: str, figures: BackofficeFig
             f"{events} no-op jobs {figures.arq_s[-1]:.2f} s")
 
 
-def _produce(kind: str, settings: Any, n: int, ready: Any, go: Any) -> None:
+def _produce(kind: str, settings: Any, n: int, ready: Any, go: Any, done: Any = None) -> None:
     """The producer of the one-at-a-time runs, in a process of its own (as the API is to the worker)."""
-    asyncio.run(_produce_async(kind, settings, n, ready, go))
+    asyncio.run(_produce_async(kind, settings, n, ready, go, done))
 
 
-async def _produce_async(kind: str, settings: Any, n: int, ready: Any, go: Any) -> None:
-    """Set up (imports, connections), say so, wait for the start signal, then write one at a time."""
+async def _produce_async(kind: str, settings: Any, n: int, ready: Any, go: Any, done: Any) -> None:
+    """Set up (imports, connections), say so, wait for the start signal, then write one at a time (and say
+    when the last is written, if asked)."""
     from erkenning.core import outbox
     from erkenning.core.runtime import Runtime, freeze_startup_heap
 
@@ -240,6 +242,8 @@ async def _produce_async(kind: str, settings: Any, n: int, ready: Any, go: Any) 
             for _ in range(n):
                 async with runtime.transaction() as session:  # insert, commit, then enqueue its trigger
                     outbox.add(session, NOOP_TOPIC)
+            if done is not None:
+                done.set()
         finally:
             await runtime.close()
         return
@@ -307,6 +311,44 @@ async def _trickle_served(kind: str, settings: Any, n: int, worker: Any, finishe
     return elapsed
 
 
+async def _producer_alone(settings: Any, n: int) -> float:
+    """The events' producer by itself, no worker running: how fast the product writes `n` events one at a
+    time. It bounds the one-at-a-time figure from above (no event is done before it is written), and it
+    competes with the worker for the same cores when both run. The triggers it queued are taken away."""
+    import multiprocessing
+
+    from arq.connections import create_pool
+    from arq.constants import job_key_prefix
+
+    from erkenning.worker import worker_options
+
+    spawn = multiprocessing.get_context("spawn")
+    ready, go, done = spawn.Event(), spawn.Event(), spawn.Event()
+    producer = spawn.Process(target=_produce, args=("outbox", settings, n, ready, go, done))
+    producer.start()
+    try:
+        if not await asyncio.to_thread(ready.wait, 120):
+            raise RuntimeError("outbox benchmark: the producer did not start")
+        started = time.perf_counter()
+        go.set()
+        if not await asyncio.to_thread(done.wait, 600):
+            raise RuntimeError("outbox benchmark: the producer alone did not finish")
+        elapsed = time.perf_counter() - started
+    finally:
+        await asyncio.to_thread(producer.join, 60)
+        if producer.is_alive():
+            producer.kill()
+    redis = await create_pool(worker_options(settings)["redis_settings"])
+    try:
+        jobs = await redis.zrange(settings.arq_queue_name, 0, -1)
+        for start in range(0, len(jobs), 1000):
+            await redis.delete(*(job_key_prefix + j.decode() for j in jobs[start:start + 1000]))
+        await redis.delete(settings.arq_queue_name)
+    finally:
+        await redis.aclose()
+    return elapsed
+
+
 def _events_done(conn: asyncpg.Connection, events: int) -> Any:
     """Done when the database says all `events` are; asked only once the handler has run that often, so
     that the polling costs the worker's process no more than the no-op jobs' counter does."""
@@ -343,8 +385,15 @@ async def measure_trickle(env: Environment, template: str, figures: BackofficeFi
             return _NOOP_RUNS[0] >= events
 
         figures.trickle_arq_s.append(await _trickle(settings, "arq", events, jobs_done))
+        conn = await _fresh(env, WORK_DB, template)
+        try:
+            alone = _settings(env, WORK_DB, f"bench-alone-{uuid4().hex[:8]}", outbox_batch=1)
+            figures.trickle_producer_s.append(await _producer_alone(alone, events))
+        finally:
+            await conn.close()
         say(f"outbox one at a time, run {run}/{runs}: {events} events {figures.trickle_s[-1]:.2f} s, "
-            f"{events} no-op jobs {figures.trickle_arq_s[-1]:.2f} s")
+            f"{events} no-op jobs {figures.trickle_arq_s[-1]:.2f} s, "
+            f"{events} events written with no worker {figures.trickle_producer_s[-1]:.2f} s")
 
 
 # ------------------------------------------------------------------ deadline sweep

@@ -216,6 +216,15 @@ def _outbox_rows(f: BackofficeFigures) -> list[str]:
             rows.append(_row(figure, _spread([n / s for s in outbox_s], "{:,.0f}") + " events/s",
                              _spread([n / s for s in arq_s], "{:,.0f}") + f" jobs/s ({what})",
                              ratios, "≥ 0.5", median(ratios) >= 0.5))
+    if f.trickle_producer_s and f.trickle_arq_s:
+        # The events cannot be done faster than the product writes them: this ratio bounds the first one.
+        n = f.trickle_events
+        rows.insert(1, _row(
+            f"Outbox: the events' producer alone, {n:,} events written one at a time, no worker running (information: "
+            "the one-at-a-time ratio cannot exceed this)",
+            _spread([n / s for s in f.trickle_producer_s], "{:,.0f}") + " events/s",
+            _spread([n / s for s in f.trickle_arq_s], "{:,.0f}") + " jobs/s (the no-op jobs one at a time, as above)",
+            [a / p for p, a in zip(f.trickle_producer_s, f.trickle_arq_s, strict=True)], "", None))
     return rows
 
 

@@ -50,3 +50,16 @@ def test_bench_reads_the_import_phases_and_the_merge_steps() -> None:
     assert steps == {"analyze": 0.2, "resolve": 3.0, "set aside": 0.0, "exclusion constraint": 19.7,
                      "foreign keys": 1.5}
     assert found["qualifications"][2] == {"analyze": 0.0}
+
+
+def test_the_outbox_rows_bound_the_one_at_a_time_figure_by_the_producer_alone() -> None:
+    """The events' producer alone is shown as information, below the one-at-a-time figure it bounds."""
+    from bench.backoffice import BackofficeFigures
+    from bench.report import _outbox_rows
+
+    figures = BackofficeFigures(trickle_events=1000, trickle_s=[4.0, 5.0, 3.0], trickle_arq_s=[1.0, 1.0, 1.0],
+                                trickle_producer_s=[2.0, 2.5, 2.0])
+    one_at_a_time, alone = _outbox_rows(figures)
+    assert "| 0.25 (0.20–0.33) | ≥ 0.5 | **missed** |" in one_at_a_time
+    assert alone.startswith("| Outbox: the events' producer alone, 1,000 events")
+    assert "| 500 (400–500) events/s |" in alone and alone.endswith("| 0.50 (0.40–0.50) |  | — |")
