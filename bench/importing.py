@@ -130,7 +130,8 @@ _REBUILD_EXCLUSION = """
 FINAL_TABLES = {
     "qualifications": (("qualification",), ()),
     "companies": (("company",), ("company",)),
-    "recognitions": (("recognition", "recognition_period"), ("recognition", "recognition_period")),
+    # The read model's rows come from the periods' trigger, in the import and in both floors alike.
+    "recognitions": (("recognition", "recognition_period"), ("recognition", "recognition_period", "register_answer")),
 }
 FLOOR_TARGET = "erkenning_bench_import_floor" + SCRATCH_SUFFIX
 

@@ -42,7 +42,9 @@ async def load_recognitions(conn: asyncpg.Connection, now: datetime) -> Outcome:
     with timed(out, "plan"):
         await _plan(conn, out)
     if await is_empty(conn, "recognition", "recognition_period"):  # a first load: nothing to conflict with
-        async with first_load(conn, "recognition", "recognition_period", out=out):
+        # The register's read model is filled by the periods' trigger (ADR 0016): its look-up index too is
+        # built once over all rows rather than entry by entry.
+        async with first_load(conn, "recognition", "recognition_period", "register_answer", out=out):
             await _write(conn, now, out, upsert=False)
     else:
         await _write(conn, now, out, upsert=True)
