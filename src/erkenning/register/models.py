@@ -93,15 +93,15 @@ class Delivery(UUIDModel, table=True):
     delivered_at: datetime | None = timestamp_field(nullable=True)
 
 
-# The register reads a recognition's periods on every verification: this covering index lets it do
-# so in an index-only scan. (The GiST exclusion index also starts with recognition_id, and the
-# planner rates the two alike, but a btree_gist lookup touched about eight times the pages.)
+# The register reads a company's recognitions' periods for its card (verification reads
+# `register_answer` below): this covering index lets it do so in an index-only scan. (The GiST
+# exclusion index also starts with recognition_id, and the planner rates the two alike, but a
+# btree_gist lookup touched about eight times the pages.)
 ix_recognition_period_runs = sa.Index(
     "ix_recognition_period_runs",
     RecognitionPeriod.__table__.c.recognition_id,  # type: ignore[attr-defined]  # __table__ is untyped
     postgresql_include=["status", "during"],
 )
-
 
 
 class RegisterAnswer(SQLModel, table=True):
@@ -111,8 +111,8 @@ class RegisterAnswer(SQLModel, table=True):
     Verification answers "was this company recognised for this crebo and pathway on day D" from the
     period holding D and the unbroken run of periods of its status around it. Read from the source
     tables that is three unique-index descents (company, qualification, recognition) and the periods'
-    runs per question; here it is one descent of one covering index, a quarter of the time in a batch
-    of 1,000 on the 250,000-company register.
+    runs per question; here it is one descent of one covering index, under a third of the time in a
+    batch of 1,000 on the 250,000-company register (5.1 against 17 ms for its statements).
 
     The database keeps it, never the application: statement-level triggers on `recognition_period`
     (insert, update, delete, with their transition tables) rewrite the rows of every recognition whose
