@@ -277,18 +277,33 @@ async def _trickle(settings: Any, kind: str, n: int, finished: Any) -> float:
         return await _trickle_served(kind, settings, n, worker, finished)
 
 
-async def _trickle_served(kind: str, settings: Any, n: int, worker: Any, finished: Any) -> float:
+async def _started_producer(kind: str, settings: Any, n: int, done: Any = None) -> tuple[Any, Any]:
+    """A producer process (`_produce`), set up and waiting: (the process, its start signal)."""
     import multiprocessing
 
-    running = asyncio.create_task(worker.main())
-    await asyncio.sleep(1.0)  # the worker started and polling
     spawn = multiprocessing.get_context("spawn")
     ready, go = spawn.Event(), spawn.Event()
-    producer = spawn.Process(target=_produce, args=(kind, settings, n, ready, go))
+    producer = spawn.Process(target=_produce, args=(kind, settings, n, ready, go, done))
     producer.start()
     if not await asyncio.to_thread(ready.wait, 120):
         producer.kill()
         raise RuntimeError(f"outbox benchmark: the {kind} producer did not start")
+    return producer, go
+
+
+async def _drop_triggers(redis: Any, queue_name: str, job_ids: list[str]) -> None:
+    """A queue and its jobs' data, which would otherwise stay in Redis for a day."""
+    from arq.constants import job_key_prefix
+
+    await redis.delete(queue_name)
+    for start in range(0, len(job_ids), 1000):
+        await redis.delete(*(job_key_prefix + job_id for job_id in job_ids[start:start + 1000]))
+
+
+async def _trickle_served(kind: str, settings: Any, n: int, worker: Any, finished: Any) -> float:
+    running = asyncio.create_task(worker.main())
+    await asyncio.sleep(1.0)  # the worker started and polling
+    producer, go = await _started_producer(kind, settings, n)
     started = time.perf_counter()
     go.set()
     try:
@@ -318,17 +333,12 @@ async def _producer_alone(settings: Any, n: int) -> float:
     import multiprocessing
 
     from arq.connections import create_pool
-    from arq.constants import job_key_prefix
 
     from erkenning.worker import worker_options
 
-    spawn = multiprocessing.get_context("spawn")
-    ready, go, done = spawn.Event(), spawn.Event(), spawn.Event()
-    producer = spawn.Process(target=_produce, args=("outbox", settings, n, ready, go, done))
-    producer.start()
+    done = multiprocessing.get_context("spawn").Event()
+    producer, go = await _started_producer("outbox", settings, n, done)
     try:
-        if not await asyncio.to_thread(ready.wait, 120):
-            raise RuntimeError("outbox benchmark: the producer did not start")
         started = time.perf_counter()
         go.set()
         if not await asyncio.to_thread(done.wait, 600):
@@ -341,9 +351,7 @@ async def _producer_alone(settings: Any, n: int) -> float:
     redis = await create_pool(worker_options(settings)["redis_settings"])
     try:
         jobs = await redis.zrange(settings.arq_queue_name, 0, -1)
-        for start in range(0, len(jobs), 1000):
-            await redis.delete(*(job_key_prefix + j.decode() for j in jobs[start:start + 1000]))
-        await redis.delete(settings.arq_queue_name)
+        await _drop_triggers(redis, settings.arq_queue_name, [job.decode() for job in jobs])
     finally:
         await redis.aclose()
     return elapsed
@@ -385,12 +393,9 @@ async def measure_trickle(env: Environment, template: str, figures: BackofficeFi
             return _NOOP_RUNS[0] >= events
 
         figures.trickle_arq_s.append(await _trickle(settings, "arq", events, jobs_done))
-        conn = await _fresh(env, WORK_DB, template)
-        try:
-            alone = _settings(env, WORK_DB, f"bench-alone-{uuid4().hex[:8]}", outbox_batch=1)
-            figures.trickle_producer_s.append(await _producer_alone(alone, events))
-        finally:
-            await conn.close()
+        await env.recreate(WORK_DB, template=template)
+        alone = _settings(env, WORK_DB, f"bench-alone-{uuid4().hex[:8]}", outbox_batch=1)
+        figures.trickle_producer_s.append(await _producer_alone(alone, events))
         say(f"outbox one at a time, run {run}/{runs}: {events} events {figures.trickle_s[-1]:.2f} s, "
             f"{events} no-op jobs {figures.trickle_arq_s[-1]:.2f} s, "
             f"{events} events written with no worker {figures.trickle_producer_s[-1]:.2f} s")
@@ -436,14 +441,9 @@ _MAKE_DUE = """
 async def _due(conn: asyncpg.Connection, runtime: Any, k: int) -> None:
     """Exactly `k` due, no events, an empty queue: the previous sweep's triggers (their job data
     included, which would otherwise pile up in Redis for a day, 20,000 a sweep) are taken away."""
-    from arq.constants import job_key_prefix
-
     await conn.execute(_NONE_DUE, timeout=None)
     events = [str(row[0]) for row in await conn.fetch("DELETE FROM outbox_event RETURNING id")]
-    redis = runtime.queue.redis
-    await redis.delete(runtime.settings.arq_queue_name)
-    for start in range(0, len(events), 1000):
-        await redis.delete(*(job_key_prefix + event_id for event_id in events[start:start + 1000]))
+    await _drop_triggers(runtime.queue.redis, runtime.settings.arq_queue_name, events)
     await conn.execute(_MAKE_DUE, k)
 
 
