@@ -25,8 +25,8 @@ depends_on: str | Sequence[str] | None = None
 # The rows of the recognitions `{changed}` names, built again from their periods: set-based (hash joins for an
 # import's hundreds of thousands, index look-ups for a decision's one), each period with the unbroken run of
 # its status around it (range_agg merges adjacent periods of one status into one range).
-_REBUILD = """
-    DELETE FROM register_answer WHERE recognition_id IN ({changed});
+_DELETE = "DELETE FROM register_answer WHERE recognition_id IN ({changed})"
+_INSERT = """
     WITH periods AS (
         SELECT p.recognition_id, p.id, p.status, p.during, p.decision_id
         FROM recognition_period p WHERE p.recognition_id IN ({changed})
@@ -41,7 +41,7 @@ _REBUILD = """
     JOIN runs g ON g.recognition_id = p.recognition_id AND g.status = p.status AND g.run @> p.during
     JOIN recognition r ON r.id = p.recognition_id
     JOIN company c ON c.id = r.company_id
-    JOIN qualification q ON q.id = r.qualification_id;
+    JOIN qualification q ON q.id = r.qualification_id
 """
 _CHANGED = {
     "insert": "SELECT recognition_id FROM new_periods",
@@ -101,7 +101,7 @@ def upgrade() -> None:
     for op_name, changed in _CHANGED.items():
         op.execute(
             f"CREATE FUNCTION register_answer_after_{op_name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-            f"{_REBUILD.format(changed=changed)} RETURN NULL; END $$"
+            f"{_DELETE.format(changed=changed)}; {_INSERT.format(changed=changed)}; RETURN NULL; END $$"
         )
         op.execute(
             f"CREATE TRIGGER register_answer_{op_name} AFTER {_EVENT[op_name]} ON recognition_period "
@@ -113,7 +113,7 @@ def upgrade() -> None:
             f"CREATE TRIGGER {name} BEFORE UPDATE OF {columns} ON {table} FOR EACH ROW WHEN ({changed}) "
             f"EXECUTE FUNCTION register_key_fixed('{what}')"
         )
-    op.execute(_REBUILD.format(changed="SELECT id FROM recognition").split(";", 1)[1])  # the rows (none yet)
+    op.execute(_INSERT.format(changed="SELECT id FROM recognition"))  # the rows for the periods already there
 
 
 def downgrade() -> None:
